@@ -1,0 +1,60 @@
+"""Entry point of the `outreach` program.
+
+With no sub-command it opens the desktop app; sub-commands are headless and
+never load Qt (except `self-test`, which checks that Qt works).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import outreach
+from outreach.errors import OutreachError
+
+import cli.commands
+
+
+def _command_modules() -> list[str]:
+    return sorted(
+        f"{cli.commands.__name__}.{info.name}"
+        for info in pkgutil.iter_modules(cli.commands.__path__)
+        if not info.name.startswith("_")
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="outreach",
+        description="Outreach Health Checks. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"outreach {outreach.__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder for the encrypted store (default: OUTREACH_DATA_DIR, else the platform's user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _command_modules():
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        from ui.app import run_app  # imported late: headless commands never load Qt
+
+        return run_app(data_dir=args.data_dir)
+    try:
+        return int(func(args) or 0)
+    except OutreachError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

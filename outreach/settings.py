@@ -1,0 +1,123 @@
+"""Settings, declared once, typed, with their defaults.
+
+Two sources, in this order of precedence:
+
+* the command line / environment (``--data-dir``, ``OUTREACH_DATA_DIR``), for IT
+  and for tests;
+* the organisation configuration file that IT deploys with the app (TOML):
+  server URL, CA bundle, recovery public key, idle-lock time.
+
+Nothing personal lives here: this module reads no database.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import platformdirs
+
+from outreach.errors import ValidationError
+
+APP_NAME = "OutreachHealthChecks"
+APP_AUTHOR = "OutreachHealthChecks"
+DATA_DIR_ENV = "OUTREACH_DATA_DIR"
+ORG_CONFIG_FILENAME = "organisation.toml"
+
+
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """The data folder: ``--data-dir`` beats ``OUTREACH_DATA_DIR`` beats the platform default."""
+    if cli_value:
+        return Path(cli_value).expanduser().resolve()
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) readable by the owner only (0700 where the OS supports it)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.chmod(path, 0o700)
+    except OSError:  # pragma: no cover - e.g. some Windows file systems
+        pass
+    return path
+
+
+@dataclass(frozen=True)
+class OrgConfig:
+    """The per-organisation configuration file IT deploys (``organisation.toml``).
+
+    Every field has a safe default so the app runs stand-alone (no server) out of the box.
+    """
+
+    organisation_name: str = "Outreach service"
+    organisation_ods_code: str = ""
+    server_url: str = ""  # empty: no shared record configured, the app works offline only
+    ca_bundle: str = ""  # path to a PEM bundle; empty: the system's trust store
+    recovery_public_key: str = ""  # PEM of the organisation recovery key (X25519 or RSA)
+    idle_lock_minutes: int = 5
+    sync_interval_minutes: int = 5
+    default_language: str = "en-GB"
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> "OrgConfig":
+        """Read and check an organisation file; a bad file gives a message naming the setting."""
+        p = Path(path)
+        try:
+            raw = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ValidationError(f"The organisation file {p.name} was not found.", item="org_config") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ValidationError(
+                f"The organisation file {p.name} is not valid TOML: {exc}", item="org_config"
+            ) from None
+        return cls.from_mapping(raw, base_dir=p.parent)
+
+    @classmethod
+    def from_mapping(cls, raw: dict[str, object], base_dir: Path | None = None) -> "OrgConfig":
+        known = {f.name: f for f in fields(cls) if f.name != "extra"}
+        values: dict[str, object] = {}
+        extra: dict[str, object] = {}
+        for key, value in raw.items():
+            if key not in known:
+                extra[key] = value
+                continue
+            expected = known[key].type
+            if expected == "int":
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise ValidationError(f"Setting '{key}' must be a whole number.", item=key)
+            elif not isinstance(value, str):
+                raise ValidationError(f"Setting '{key}' must be text.", item=key)
+            values[key] = value
+        idle = values.get("idle_lock_minutes", cls.idle_lock_minutes)
+        if not 1 <= int(idle) <= 240:  # type: ignore[arg-type]
+            raise ValidationError("Setting 'idle_lock_minutes' must be between 1 and 240.", item="idle_lock_minutes")
+        url = str(values.get("server_url", ""))
+        if url and not url.startswith("https://") and not _is_loopback_http(url):
+            raise ValidationError(
+                "Setting 'server_url' must start with https:// (plain http is allowed only on this computer).",
+                item="server_url",
+            )
+        ca = str(values.get("ca_bundle", ""))
+        if ca and base_dir is not None and not Path(ca).is_absolute():
+            values["ca_bundle"] = str((base_dir / ca).resolve())
+        key_value = str(values.get("recovery_public_key", ""))
+        if key_value and base_dir is not None and not key_value.lstrip().startswith("-----BEGIN"):
+            key_path = Path(key_value) if Path(key_value).is_absolute() else base_dir / key_value
+            try:
+                values["recovery_public_key"] = key_path.read_text(encoding="ascii")
+            except OSError:
+                raise ValidationError(
+                    f"The recovery key file {key_path.name} named in 'recovery_public_key' cannot be read.",
+                    item="recovery_public_key",
+                ) from None
+        return cls(**values, extra=extra)  # type: ignore[arg-type]
+
+
+def _is_loopback_http(url: str) -> bool:
+    return url.startswith(("http://127.", "http://localhost", "http://[::1]"))
