@@ -1,0 +1,79 @@
+"""Settings: data-folder precedence and the organisation file IT deploys."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from outreach.errors import ValidationError
+from outreach.settings import DATA_DIR_ENV, OrgConfig, ensure_private_dir, resolve_data_dir
+
+
+def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "from-env"))
+    assert resolve_data_dir(tmp_path / "from-cli") == (tmp_path / "from-cli").resolve()
+    assert resolve_data_dir(None) == (tmp_path / "from-env").resolve()
+    monkeypatch.delenv(DATA_DIR_ENV)
+    default = resolve_data_dir(None)
+    assert "OutreachHealthChecks" in str(default)
+
+
+def test_private_dir_is_owner_only(tmp_path: Path) -> None:
+    folder = ensure_private_dir(tmp_path / "a" / "b")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_defaults_work_without_a_file() -> None:
+    config = OrgConfig()
+    assert config.server_url == ""
+    assert config.idle_lock_minutes == 5
+
+
+def test_loads_a_full_file_and_resolves_relative_paths(tmp_path: Path) -> None:
+    (tmp_path / "recovery.pem").write_text("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+    (tmp_path / "organisation.toml").write_text(
+        'organisation_name = "Test Outreach Charity"\n'
+        'server_url = "https://record.example.invalid/fhir"\n'
+        'ca_bundle = "ca.pem"\n'
+        'recovery_public_key = "recovery.pem"\n'
+        "idle_lock_minutes = 3\n"
+        'future_setting = "kept"\n'
+    )
+    config = OrgConfig.load(tmp_path / "organisation.toml")
+    assert config.organisation_name == "Test Outreach Charity"
+    assert config.ca_bundle == str((tmp_path / "ca.pem").resolve())
+    assert config.recovery_public_key.startswith("-----BEGIN PUBLIC KEY-----")
+    assert config.idle_lock_minutes == 3
+    assert config.extra == {"future_setting": "kept"}
+
+
+@pytest.mark.parametrize(
+    ("content", "item", "words"),
+    [
+        ("idle_lock_minutes = 0\n", "idle_lock_minutes", "between 1 and 240"),
+        ('idle_lock_minutes = "five"\n', "idle_lock_minutes", "whole number"),
+        ("idle_lock_minutes = true\n", "idle_lock_minutes", "whole number"),
+        ('server_url = "http://record.example.invalid"\n', "server_url", "https://"),
+        ("server_url = 5\n", "server_url", "must be text"),
+        ('recovery_public_key = "missing.pem"\n', "recovery_public_key", "cannot be read"),
+        ("this is = not toml [\n", "org_config", "not valid TOML"),
+    ],
+)
+def test_bad_files_name_the_setting(tmp_path: Path, content: str, item: str, words: str) -> None:
+    path = tmp_path / "organisation.toml"
+    path.write_text(content)
+    with pytest.raises(ValidationError) as caught:
+        OrgConfig.load(path)
+    assert caught.value.item == item
+    assert words in caught.value.message
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="was not found"):
+        OrgConfig.load(tmp_path / "nowhere.toml")
+
+
+def test_loopback_http_is_allowed_for_a_local_server() -> None:
+    assert OrgConfig.from_mapping({"server_url": "http://127.0.0.1:8080/fhir"}).server_url.startswith("http://127")
