@@ -1,0 +1,361 @@
+"""Opening, creating and migrating the SQLite file that holds the encrypted records.
+
+Durability and safety come first:
+
+* WAL journal with ``synchronous=FULL``: a transaction that has returned from commit
+  survives a kill -9 or a power cut.
+* Every write transaction is ``BEGIN IMMEDIATE``, so two writers never interleave and a
+  read-modify-write (the audit chain, autosave versions) is never based on stale data.
+* A file that is not a healthy SQLite database is never written to: it is reported
+  and left exactly as it was, so IT can still rescue it.
+* A new store is built under a temporary name and renamed into place only when its
+  schema is complete, so a half-created store can never be mistaken for a damaged one.
+* Before any migration the file is copied to a timestamped backup (as Vorta does),
+  and a schema newer than this code is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.pool import QueuePool
+
+from outreach.errors import SchemaTooNewError, StorageFullError, StoreError
+from outreach.settings import ensure_private_dir
+
+DB_FILENAME = "outreach.db"
+HEAD_SCHEMA_NUMBER = 1  # PRAGMA user_version written by the newest migration in migrations/versions
+HEAD_REVISION = "0001"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+_SQLITE_FULL = 13
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+_SQLITE_IOERR = 10
+
+
+def utc_now() -> str:
+    """Timestamps are stored as sortable ISO-8601 UTC text."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@contextlib.contextmanager
+def private_umask() -> Iterator[None]:
+    """Files created inside are readable by the owner only (0600), folders 0700."""
+    if os.name != "posix":  # pragma: no cover - Windows uses the profile folder's ACL
+        yield
+        return
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def _damaged_message(path: Path, what: str) -> str:
+    return (
+        f"The store file {path.name} {what}, so it cannot be opened. It has been left exactly as it is. "
+        "Do not delete it: ask IT to restore it from a backup (or move it aside to start an empty store); "
+        "checks already synced are safe in the shared record."
+    )
+
+
+def check_database_file(path: Path) -> None:
+    """Refuse a file that is not a complete SQLite database, without writing to it.
+
+    Reads the 100-byte header only: the magic string, the page size, and the
+    database size recorded in the header (when the header says it is valid).
+    """
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise StoreError(f"The store file {path.name} cannot be read ({exc.strerror}).") from None
+    if size == 0:
+        raise StoreError(_damaged_message(path, "is empty"))
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise StoreError(_damaged_message(path, "is not an Outreach store (it is damaged or another kind of file)"))
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise StoreError(_damaged_message(path, "has a damaged header"))
+    wal = path.with_name(path.name + "-wal")
+    wal_has_frames = wal.exists() and wal.stat().st_size > 32
+    if size % page_size and not wal_has_frames:
+        raise StoreError(_damaged_message(path, "is cut short (truncated)"))
+    pages = int.from_bytes(header[28:32], "big")
+    header_valid = header[24:28] == header[92:96] and pages > 0
+    if header_valid and size < pages * page_size and not wal_has_frames:
+        raise StoreError(_damaged_message(path, "is cut short (truncated)"))
+
+
+def translate_error(exc: BaseException) -> BaseException:
+    """Turn a driver error into the product's own error, in words for a worker."""
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    message = str(orig)
+    if code == _SQLITE_FULL or "database or disk is full" in message:
+        return StorageFullError(
+            "There is no room left to save this on the laptop. Everything saved before is safe. "
+            "Free some disk space (or ask IT), then save again."
+        )
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "malformed" in message:
+        return StoreError(
+            "The store file is damaged and cannot be written. Nothing more will be written to it. "
+            "Ask IT to check it and restore it from a backup."
+        )
+    if "immutable" in message or "append-only" in message or "must be finalised" in message:
+        return StoreError(f"This record cannot be changed: {message}.")
+    if code == _SQLITE_IOERR:
+        return StoreError("The laptop could not write to its disk. Nothing already saved was lost; try again.")
+    return StoreError(f"The store could not complete this ({message}).")
+
+
+class Database:
+    """One SQLite file, with write transactions that may be nested per thread.
+
+    `write()` inside `write()` on the same thread joins the outer transaction, so a
+    batch (demo data, an import) commits once per batch while each use case still
+    reads as one atomic unit.
+    """
+
+    def __init__(self, path: Path, *, max_page_count: int | None = None) -> None:
+        self.path = path
+        self._local = threading.local()
+        self.engine = _make_engine(path, max_page_count=max_page_count)
+
+    # -- transactions -------------------------------------------------------------
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        current: Connection | None = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        try:
+            conn = self.engine.connect()
+        except sa_exc.DBAPIError as exc:
+            raise translate_error(exc) from None
+        self._local.conn = conn
+        try:
+            conn.begin()
+            yield conn
+            conn.commit()
+        except sa_exc.DBAPIError as exc:
+            _rollback_quietly(conn)
+            raise translate_error(exc) from None
+        except BaseException:
+            _rollback_quietly(conn)
+            raise
+        finally:
+            self._local.conn = None
+            conn.close()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        current: Connection | None = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        try:
+            with self.engine.connect().execution_options(outreach_read=True) as conn:
+                with conn.begin():
+                    yield conn
+        except sa_exc.DBAPIError as exc:
+            raise translate_error(exc) from None
+
+    @property
+    def in_transaction(self) -> bool:
+        return getattr(self._local, "conn", None) is not None
+
+    # -- maintenance ----------------------------------------------------------------
+    def integrity_check(self) -> list[str]:
+        """SQLite's own full check; ``["ok"]`` when the file is sound."""
+        with self.read() as conn:
+            return [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+
+    def schema_number(self) -> int:
+        with self.read() as conn:
+            return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _rollback_quietly(conn: Connection) -> None:
+    try:
+        conn.rollback()
+    except sa_exc.DBAPIError:  # pragma: no cover - the connection is already gone
+        pass
+
+
+def _make_engine(path: Path, *, max_page_count: int | None) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=4,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (pysqlite's own handling is unreliable)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA temp_store=MEMORY")  # no temporary files in the temp folder
+        if max_page_count is not None:
+            cur.execute(f"PRAGMA max_page_count={int(max_page_count)}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("outreach_read"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+# -- opening and creating ------------------------------------------------------------
+
+
+def database_path(data_dir: Path) -> Path:
+    return Path(data_dir) / DB_FILENAME
+
+
+def create_database(data_dir: Path) -> Path:
+    """Create a new, fully migrated store file; refuse if one is already there."""
+    data_dir = Path(data_dir)
+    with private_umask():
+        ensure_private_dir(data_dir)
+        final = database_path(data_dir)
+        if final.exists():
+            raise StoreError(
+                f"There is already a store in {data_dir}. Use it, or choose another folder with --data-dir."
+            )
+        building = final.with_name(final.name + ".new")
+        for leftover in (building, building.with_name(building.name + "-wal"), building.with_name(building.name + "-shm")):
+            if leftover.exists():
+                leftover.unlink()  # an earlier creation stopped half-way; it never held records
+        fd = os.open(building, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        db = Database(building)
+        try:
+            _run_migrations(db)
+        finally:
+            db.close()  # closing the last connection checkpoints and removes the WAL
+        os.replace(building, final)
+        _fsync_dir(data_dir)
+    return final
+
+
+def open_database(data_dir: Path, *, max_page_count: int | None = None, migrate: bool = True) -> Database:
+    """Open an existing store, migrating it (after a backup) if it is older than this code."""
+    path = database_path(Path(data_dir))
+    if not path.exists():
+        raise StoreError(
+            f"There is no store in {Path(data_dir)}. Set one up first with 'outreach init', "
+            "or point --data-dir at the right folder."
+        )
+    check_database_file(path)
+    with private_umask():
+        db = Database(path, max_page_count=max_page_count)
+        try:
+            number = _read_schema_number(db, path)
+            if number > HEAD_SCHEMA_NUMBER:
+                raise SchemaTooNewError(
+                    "This store was written by a newer version of Outreach Health Checks. "
+                    "Update the app on this laptop (ask IT); nothing in the store has been changed."
+                )
+            if number < HEAD_SCHEMA_NUMBER:
+                if not migrate:
+                    raise StoreError("This store needs updating before it can be used.")
+                backup_database(db, tag=f"v{number}")
+                _run_migrations(db)
+        except BaseException:
+            db.close()
+            raise
+    return db
+
+
+def _read_schema_number(db: Database, path: Path) -> int:
+    try:
+        with db.read() as conn:
+            number = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+            tables = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+            revision = None
+            if "alembic_version" in tables:
+                revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except StoreError:
+        raise StoreError(_damaged_message(path, "is damaged")) from None
+    if revision is not None and not _known_revision(revision):
+        raise SchemaTooNewError(
+            "This store was written by a newer version of Outreach Health Checks. "
+            "Update the app on this laptop (ask IT); nothing in the store has been changed."
+        )
+    if number == 0 and "people" not in tables and tables - {"alembic_version"}:
+        raise StoreError(_damaged_message(path, "is not an Outreach store"))
+    return number
+
+
+def _known_revision(revision: str) -> bool:
+    versions = Path(__file__).with_name("migrations") / "versions"
+    return any(p.name.startswith(f"{revision}_") for p in versions.glob("*.py"))
+
+
+def backup_database(db: Database, *, tag: str) -> Path:
+    """Copy the store (including what is still in the WAL) to a timestamped 0600 file beside it."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    target = db.path.with_name(f"{db.path.stem}-backup-{tag}-{stamp}.db")
+    with private_umask():
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        source = sqlite3.connect(db.path)
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+            source.close()
+    return target
+
+
+def _run_migrations(db: Database) -> None:
+    """Run the Alembic steps up to head on this file; each step commits with its schema number."""
+    from alembic import command  # imported here: opening an up-to-date store never loads Alembic
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    try:
+        with db.engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            conn.commit()
+    except sa_exc.DBAPIError as exc:
+        raise translate_error(exc) from None
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":  # pragma: no cover
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
