@@ -1,0 +1,120 @@
+"""Where the vault's key material lives: the `VaultStorage` protocol and its file form.
+
+The key material (users, wrapped data keys, the recovery-wrapped key, KDF
+parameters, failure counters) is kept in its own small file next to the database,
+not in a table of it, because:
+
+* the vault must be readable before the database is opened (the database's
+  personal columns cannot be read without it, and migrations must not be able to
+  lose it);
+* it changes on every failed unlock, when no database transaction is wanted;
+* IT can back it up, or restore one user's access, without touching clinical data.
+
+The database and this file belong together: a backup must copy both. The
+database may record `Vault.key_id` so a mismatched pair is recognised at once.
+
+The storage sees only opaque bytes, so another home (a database row, a test's
+memory) needs only `load` and `save`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Final, Protocol, runtime_checkable
+
+from outreach.errors import StorageFullError, StoreError
+
+VAULT_FILENAME: Final = "vault-keys.json"
+
+
+@runtime_checkable
+class VaultStorage(Protocol):
+    """Holds the serialised vault header. `save` must be atomic: after a crash the
+    old or the new content is there, never a mix."""
+
+    def load(self) -> bytes | None:
+        """The stored header, or None if there is none yet."""
+        ...
+
+    def save(self, data: bytes) -> None:
+        """Replace the stored header atomically."""
+        ...
+
+
+class MemoryVaultStorage:
+    """Keeps the header in memory (tests, or a caller that persists it itself)."""
+
+    def __init__(self, data: bytes | None = None) -> None:
+        self.data = data
+
+    def load(self) -> bytes | None:
+        return self.data
+
+    def save(self, data: bytes) -> None:
+        self.data = bytes(data)
+
+
+class FileVaultStorage:
+    """The header as a file, written atomically with owner-only permissions."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    @classmethod
+    def in_data_dir(cls, data_dir: str | os.PathLike[str]) -> "FileVaultStorage":
+        return cls(Path(data_dir) / VAULT_FILENAME)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def load(self) -> bytes | None:
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"The key file {self.path.name} cannot be read ({exc.strerror}).") from None
+
+    def save(self, data: bytes) -> None:
+        """Temp file created 0600 before any byte is written, fsync, os.replace, fsync the folder."""
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        # mkstemp already creates the file 0600; chmod again in case of an unusual umask/platform.
+        try:
+            try:
+                os.chmod(tmp_name, 0o600)
+            except OSError:  # pragma: no cover - e.g. some Windows file systems
+                pass
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp_name, self.path)
+        except OSError as exc:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+            if exc.errno == 28:  # ENOSPC
+                raise StorageFullError(
+                    "The disk is full: the key file was not changed. Free some space and try again."
+                ) from None
+            raise StoreError(f"The key file {self.path.name} cannot be written ({exc.strerror}).") from None
+        _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows cannot open folders, and does not need it."""
+    if os.name == "nt":  # pragma: no cover
+        return
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover
+        return
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
