@@ -36,8 +36,10 @@ Fields (need an unlocked vault)::
     vault.encrypt_field(value: bytes | str, *, table, record_id, version, column) -> bytes
     vault.decrypt_field(blob, *, table, record_id, version, column) -> bytes
     vault.decrypt_text(blob, *, table, record_id, version, column) -> str
-    vault.blind_index(kind, value) -> bytes                # 32 bytes, equal for equal normalised values
-    vault.name_dob_index(given_name, family_name, date_of_birth) -> bytes
+    vault.blind_index(kind, value) -> str                  # 64 hex chars, equal for equal normalised values
+    vault.name_dob_index(given_name, family_name, date_of_birth) -> str
+
+The vault satisfies `outreach.store.field_cipher.FieldCipher` as it is.
 
 `table` and `column` are the SQL names, `record_id` the row's stable id (a UUID
 string), `version` the row's version number: a blob only decrypts at the exact
@@ -486,8 +488,9 @@ class Vault:
                 record_id=str(record_id),
             ) from None
 
-    def blind_index(self, kind: str, value: str) -> bytes:
-        """Keyed hash for exact-match lookups without decrypting (see `normalise_index_value`).
+    def blind_index(self, kind: str, value: str) -> str:
+        """Keyed hash (HMAC-SHA256, hex) for exact-match lookups without decrypting
+        (see `normalise_index_value`). Hex so it fits a Text column and compares as text.
 
         `kind` separates uses ("nhs_number", "name_dob", ...): the same value
         indexed under two kinds gives unrelated digests.
@@ -495,9 +498,9 @@ class Vault:
         normalised = normalise_index_value(kind, value)
         with self._mutex:
             keys = self._require_keys()
-            return crypto.blind_index_digest(keys.sub.index, kind, normalised)
+            return crypto.blind_index_digest(keys.sub.index, kind, normalised).hex()
 
-    def name_dob_index(self, given_name: str, family_name: str, date_of_birth: date | str) -> bytes:
+    def name_dob_index(self, given_name: str, family_name: str, date_of_birth: date | str) -> str:
         """Blind index for duplicate detection by name and date of birth."""
         dob = date_of_birth.isoformat() if isinstance(date_of_birth, date) else str(date_of_birth)
         return self.blind_index("name_dob", f"{given_name} {family_name} {dob}")

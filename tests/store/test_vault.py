@@ -148,7 +148,13 @@ def test_blind_index_normalises_and_separates_kinds(vault: Vault) -> None:
         "Alpha", "Testperson", "1970-01-03"
     )
     assert vault.blind_index("a", "same") != vault.blind_index("b", "same")
-    assert len(vault.blind_index("nhs_number", "9990000018")) == 32
+    assert len(vault.blind_index("nhs_number", "9990000018")) == 64
+
+
+def test_vault_satisfies_the_field_cipher_protocol(vault: Vault) -> None:
+    from outreach.store.field_cipher import FieldCipher
+
+    assert isinstance(vault, FieldCipher)
 
 
 def test_blind_index_is_keyed_per_vault(vault: Vault) -> None:
