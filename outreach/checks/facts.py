@@ -1,0 +1,34 @@
+"""The names of the facts a check produces (the flat mapping findings rules read).
+
+A definition item may feed a fact (extension ``check-fact``); the loader refuses a
+fact name not listed here, so a typo in the definition cannot silently starve a
+findings rule. The first group is the agreed interface; the second holds the extra
+inputs the check records for QRISK3 and the care plan.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+AGREED_FACTS: Final = frozenset({
+    "age_years", "sex", "ethnic_category",
+    "weight_kg", "height_cm", "bmi_kg_m2", "bmi_category", "bmi_lower_thresholds", "waist_cm", "weight_gain_3m_kg",
+    "systolic_mmhg", "diastolic_mmhg", "bp_category", "bp_urgent", "pulse_bpm", "pulse_irregular",
+    "hba1c_mmol_mol", "fasting_glucose_mmol_l", "random_glucose_mmol_l", "glycaemia_band",
+    "total_cholesterol_mmol_l", "hdl_mmol_l", "tc_hdl_ratio", "non_hdl_mmol_l", "triglycerides_mmol_l",
+    "audit_c_score", "audit_c_band", "smoking_status", "cigarettes_per_day", "smoking_category",
+    "qrisk3_percent", "on_antipsychotic", "diet_poor", "physically_inactive", "substance_use",
+    "medication_side_effects", "screening_overdue", "vaccinations_due", "oral_health_concern",
+    "sexual_health_concern",
+})
+
+EXTRA_FACTS: Final = frozenset({
+    "weight_3m_ago_kg", "pulse_category", "pulse_needs_review", "lipids_fasting", "ecigarette_use",
+    "audit_c_q1", "audit_c_q2", "audit_c_q3",
+    # QRISK3 conditions from the general physical health enquiry
+    "diabetes", "atrial_fibrillation", "treated_hypertension", "ckd_stage_3_to_5", "rheumatoid_arthritis",
+    "systemic_lupus_erythematosus", "migraine", "regular_oral_corticosteroids", "erectile_dysfunction",
+    "family_history_chd", "care_plan_agreed",
+})
+
+FACT_NAMES: Final = AGREED_FACTS | EXTRA_FACTS
