@@ -20,7 +20,7 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -147,6 +147,7 @@ class Database:
         except sa_exc.DBAPIError as exc:
             raise translate_error(exc) from None
         self._local.conn = conn
+        self._local.after_commit = []
         try:
             conn.begin()
             yield conn
@@ -158,8 +159,22 @@ class Database:
             _rollback_quietly(conn)
             raise
         finally:
+            callbacks = self._local.after_commit
             self._local.conn = None
+            self._local.after_commit = []
             conn.close()
+        for callback in callbacks:  # only reached when the commit succeeded
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the current write transaction has committed (dropped on rollback).
+
+        In-memory state (the search index) follows the file only for changes that really landed.
+        """
+        if getattr(self._local, "conn", None) is None:
+            callback()
+        else:
+            self._local.after_commit.append(callback)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:

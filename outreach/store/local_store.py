@@ -1,0 +1,158 @@
+"""The local store as the rest of the product sees it: a data folder holding the
+encrypted database and the vault's key file, opened locked, unlocked by a user.
+
+    store = LocalStore.open(data_dir)            # locked: nothing personal readable
+    store.unlock("Sam", passphrase)              # one Argon2id run; builds the search index
+    store.people.add(...); store.checks.start(...)
+    store.lock()                                 # keys and the in-memory index dropped
+
+While locked every repository call that needs a key raises LockedError, so a
+locked laptop can still show the outbox counts and the lock screen, nothing more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from outreach.errors import StoreError
+from outreach.settings import OrgConfig
+from outreach.store.audit_log import AuditLog
+from outreach.store.checks_repo import ChecksRepository
+from outreach.store.consent_repo import ConsentRepository
+from outreach.store.crypto import DEFAULT_KDF, KdfParams
+from outreach.store.database import Database, create_database, database_path, open_database, private_umask, utc_now
+from outreach.store.follow_ups_repo import FollowUpsRepository
+from outreach.store.models import store_meta
+from outreach.store.outbox_repo import OutboxRepository
+from outreach.store.people_repo import PeopleRepository
+from outreach.store.repo_context import RepoContext, new_id
+from outreach.store.search_index import PeopleIndex
+from outreach.store.vault import FileVaultStorage, UserInfo, Vault
+from outreach.store.venues_repo import VenuesRepository
+
+
+class LocalStore:
+    """The database, the vault and the repositories over them, for one data folder."""
+
+    def __init__(self, data_dir: Path, db: Database, vault: Vault) -> None:
+        self.data_dir = data_dir
+        self.db = db
+        self.vault = vault
+        self.people_index = PeopleIndex()
+        self.audit = AuditLog(db, self._audit_hash)
+        ctx = RepoContext(db=db, cipher=vault, audit=self.audit, actor=self._actor)
+        self.people = PeopleRepository(ctx, self.people_index)
+        self.checks = ChecksRepository(ctx)
+        self.follow_ups = FollowUpsRepository(ctx)
+        self.outbox = OutboxRepository(ctx)
+        self.consents = ConsentRepository(ctx)
+        self.venues = VenuesRepository(ctx)
+
+    # -- life cycle -----------------------------------------------------------------------
+    @classmethod
+    def exists(cls, data_dir: str | os.PathLike[str]) -> bool:
+        return database_path(Path(data_dir)).exists()
+
+    @classmethod
+    def create(
+        cls,
+        data_dir: str | os.PathLike[str],
+        *,
+        admin_name: str,
+        admin_passphrase: str,
+        org_config: OrgConfig | None = None,
+        kdf: KdfParams = DEFAULT_KDF,
+    ) -> "LocalStore":
+        """Set up a new store and its first (admin) user; returned unlocked as that user."""
+        folder = Path(data_dir)
+        storage = FileVaultStorage.in_data_dir(folder)
+        if database_path(folder).exists() or storage.exists():
+            raise StoreError(f"There is already a store in {folder}. Use it, or choose another folder with --data-dir.")
+        recovery_key = org_config.recovery_public_key if org_config and org_config.recovery_public_key else None
+        with private_umask():
+            create_database(folder)
+            vault = Vault.create(storage, admin_name=admin_name, admin_passphrase=admin_passphrase,
+                                 recovery_public_key=recovery_key, kdf=kdf)
+        db = open_database(folder)
+        store = cls(folder, db, vault)
+        with db.write() as conn:
+            conn.execute(insert(store_meta), [
+                {"key": "store_id", "value": new_id()},
+                {"key": "vault_key_id", "value": vault.key_id},
+                {"key": "created_at", "value": utc_now()},
+            ])
+            store.audit.append(conn, "store.create", user_id=store._actor())
+        store.people_index.clear()
+        return store
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: str | os.PathLike[str],
+        *,
+        kdf: KdfParams = DEFAULT_KDF,
+        max_page_count: int | None = None,
+    ) -> "LocalStore":
+        """Open the store locked. `max_page_count` caps the file's size (used to test a full disk)."""
+        folder = Path(data_dir)
+        db = open_database(folder, max_page_count=max_page_count)
+        try:
+            vault = Vault.open(FileVaultStorage.in_data_dir(folder), kdf=kdf)
+        except BaseException:
+            db.close()
+            raise
+        return cls(folder, db, vault)
+
+    def unlock(self, user_name: str, passphrase: str) -> UserInfo:
+        """Check the passphrase, check the key file belongs to this database, build the search index."""
+        info = self.vault.unlock(user_name, passphrase)
+        try:
+            with self.db.read() as conn:
+                key_id = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "vault_key_id")).scalar()
+            if key_id is not None and key_id != self.vault.key_id:
+                raise StoreError(
+                    "The key file in this folder does not belong to this store (it was copied from another "
+                    "laptop or restored from a different backup). Ask IT to put the matching pair back."
+                )
+            self.people.build_index()
+        except BaseException:
+            self.lock()
+            raise
+        return info
+
+    def lock(self) -> None:
+        """Drop the keys and everything decrypted that the store holds."""
+        self.people_index.clear()
+        self.vault.lock()
+
+    def close(self) -> None:
+        self.lock()
+        self.db.close()
+
+    def __enter__(self) -> "LocalStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def is_unlocked(self) -> bool:
+        return self.vault.is_unlocked
+
+    @property
+    def current_user(self) -> UserInfo | None:
+        return self.vault.current_user
+
+    def _actor(self) -> str | None:
+        user = self.vault.current_user
+        return user.name if user else None
+
+    def _audit_hash(self, canonical: str) -> str:
+        # Keyed (through the vault's blind index HMAC) over the exact SHA-256 of the entry,
+        # so the chain cannot be recomputed by someone without the data key.
+        return self.vault.blind_index("audit_chain", hashlib.sha256(canonical.encode("utf-8")).hexdigest())

@@ -1,0 +1,59 @@
+"""Venues (food bank, hostel, day centre...) and the outreach sessions held there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from outreach.errors import StoreError
+from outreach.store.database import utc_now
+from outreach.store.models import sessions, venues
+from outreach.store.records import VenueRecord
+from outreach.store.repo_context import RepoContext, new_id
+from outreach.store.sealing import open_json, seal_json
+
+TABLE = "venues"
+
+
+class VenuesRepository:
+    def __init__(self, ctx: RepoContext) -> None:
+        self._ctx = ctx
+
+    def add(self, name: str, details: dict[str, Any] | None = None) -> VenueRecord:
+        venue_id = new_id()
+        doc = {"name": name, "details": details or {}}
+        with self._ctx.db.write() as conn:
+            conn.execute(insert(venues).values(
+                id=venue_id, version=1, created_at=utc_now(),
+                data=seal_json(self._ctx.cipher, doc, table=TABLE, record_id=venue_id, version=1),
+            ))
+            self._ctx.audit.append(conn, "venue.add", user_id=self._ctx.actor(), table=TABLE, record_id=venue_id)
+        return VenueRecord(venue_id, name, details or {})
+
+    def list(self) -> list[VenueRecord]:
+        with self._ctx.db.read() as conn:
+            rows = conn.execute(select(venues)).all()
+        out = []
+        for r in rows:
+            doc = open_json(self._ctx.cipher, r.data, table=TABLE, record_id=r.id, version=r.version)
+            out.append(VenueRecord(r.id, doc.get("name", ""), doc.get("details", {})))
+        return sorted(out, key=lambda v: v.name.casefold())
+
+    def start_session(self, venue_id: str) -> str:
+        session_id = new_id()
+        with self._ctx.db.write() as conn:
+            if conn.execute(select(venues.c.id).where(venues.c.id == venue_id)).first() is None:
+                raise StoreError("This venue is not in the store.")
+            conn.execute(insert(sessions).values(
+                id=session_id, venue_id=venue_id, user_id=self._ctx.actor(), started_at=utc_now(), ended_at=None
+            ))
+            self._ctx.audit.append(conn, "session.start", user_id=self._ctx.actor(), table="sessions",
+                                   record_id=session_id)
+        return session_id
+
+    def end_session(self, session_id: str) -> None:
+        with self._ctx.db.write() as conn:
+            conn.execute(update(sessions).where(sessions.c.id == session_id).values(ended_at=utc_now()))
+            self._ctx.audit.append(conn, "session.end", user_id=self._ctx.actor(), table="sessions",
+                                   record_id=session_id)
