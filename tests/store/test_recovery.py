@@ -73,6 +73,19 @@ def test_make_recovery_key_files(org_keys: tuple[Path, str]) -> None:
     load_recovery_private_key(pem, RECOVERY_PASS)
 
 
+def test_private_key_file_is_scrypt_protected_pkcs8(org_keys: tuple[Path, str]) -> None:
+    """Standard PBES2 with scrypt at 2^17 x 8 (128 MiB), not the library default of PBKDF2 x 2048."""
+    import base64
+
+    from outreach.store import recovery
+
+    body = b"".join(org_keys[0].read_bytes().splitlines()[1:-1])
+    der = base64.b64decode(body)
+    assert recovery._oid(recovery._OID_PBES2) in der
+    assert recovery._oid(recovery._OID_SCRYPT) in der
+    assert recovery._int(2**17) + recovery._int(8) + recovery._int(1) in der
+
+
 def test_make_recovery_key_never_overwrites_and_wants_a_long_passphrase(
     org_keys: tuple[Path, str], tmp_path: Path
 ) -> None:
