@@ -54,6 +54,7 @@ EXT_UNIT_OPTION: Final = "http://hl7.org/fhir/StructureDefinition/questionnaire-
 EXT_MIN: Final = "http://hl7.org/fhir/StructureDefinition/minValue"
 EXT_MAX: Final = "http://hl7.org/fhir/StructureDefinition/maxValue"
 EXT_ORDINAL: Final = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+EXT_SHORT_TEXT: Final = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-shortText"
 EXT_SOFT_LIMIT: Final = EXT_BASE + "check-soft-limit"
 EXT_ELEMENT: Final = EXT_BASE + "check-element"
 EXT_CORE_ELEMENT: Final = EXT_BASE + "check-core-element"
@@ -157,15 +158,8 @@ class Item:
     analyte: str | None = None
     one_of: str | None = None
     max_length: int = DEFAULT_MAX_LENGTH
-
-    @property
-    def answerable(self) -> bool:
-        return self.type in ANSWER_TYPES
-
-    @property
-    def label(self) -> str:
-        """The item's words for use at the start of a message."""
-        return self.text
+    label: str = ""  # short words for messages (SDC shortText, else the text)
+    answerable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +340,10 @@ class _Parser:
         applies = self._applies(node, link_id)
         fact = self._simple_ext(node, EXT_FACT, link_id)
         one_of = self._simple_ext(node, EXT_ONE_OF, link_id)
+        short_ext = self._ext(node, EXT_SHORT_TEXT, link_id)
+        short = self._ext_value(short_ext) if short_ext else None
+        if short_ext is not None and (not isinstance(short, str) or not short.strip()):
+            raise _fail(link_id, "shortText must be text.")
         max_length = node.get("maxLength", DEFAULT_MAX_LENGTH)
         if not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1:
             raise _fail(link_id, "maxLength must be a positive whole number.")
@@ -363,6 +361,7 @@ class _Parser:
             hard_min=limits[0], hard_max=limits[1], soft_min=limits[2], soft_max=limits[3],
             options=options, option_by_code=by_code, enable_when=enable_when, enable_any=enable_any,
             applies_to=applies, fact=fact, analyte=analyte, one_of=one_of, max_length=max_length,
+            label=(short or text).strip(), answerable=kind in ANSWER_TYPES,
         )
 
     def _simple_ext(self, node: Mapping[str, Any], url: str, link_id: str) -> str | None:

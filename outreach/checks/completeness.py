@@ -1,0 +1,108 @@
+"""Is each element of the check done, declined, not possible, or still incomplete?
+
+NHS England counts a check as comprehensive only when all six core elements are
+recorded (clinical.md 1.2, the QOF MH021 logic); a declined element is recorded but does
+not complete it. So each element has one state, and the check says which of the six
+core elements are done.
+
+An element is *done* when its status is done and every question switched on that is
+required has a valid (and, if unusual, confirmed) answer, and each set of alternatives
+(HbA1c or fasting or random glucose) has at least one. *Declined* and *not possible*
+need a reason. Anything short of that is *incomplete*, with what is missing in words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from outreach.checks.answers import SoftLimitWarning
+from outreach.checks.definition import CheckDefinition, Element
+from outreach.checks.review import AnswerReview
+
+DONE: Final = "done"
+DECLINED: Final = "declined"
+NOT_POSSIBLE: Final = "not_possible"
+INCOMPLETE: Final = "incomplete"
+
+
+@dataclass(frozen=True, slots=True)
+class ElementCompleteness:
+    element_id: str
+    title: str
+    core: bool
+    state: str  # done | declined | not_possible | incomplete
+    reason: str | None = None  # for declined / not possible
+    missing: tuple[str, ...] = ()  # what is still needed, in words
+    started: bool = False  # anything at all answered in this element
+
+    @property
+    def recorded(self) -> bool:
+        """Done, declined or not possible: nothing more to ask."""
+        return self.state != INCOMPLETE
+
+
+@dataclass(frozen=True, slots=True)
+class CheckCompleteness:
+    elements: tuple[ElementCompleteness, ...]
+    core_done: tuple[str, ...]  # ids of core elements done
+    core_not_done: tuple[str, ...]  # ids of core elements declined, not possible or incomplete
+
+    @property
+    def comprehensive(self) -> bool:
+        """All six core elements done: counts towards the national measure."""
+        return not self.core_not_done
+
+    @property
+    def all_recorded(self) -> bool:
+        """Every element has a final state (done, declined or not possible)."""
+        return all(e.recorded for e in self.elements)
+
+    def element(self, element_id: str) -> ElementCompleteness | None:
+        return next((e for e in self.elements if e.element_id == element_id), None)
+
+
+def element_completeness(defn: CheckDefinition, element: Element, review: AnswerReview) -> ElementCompleteness:
+    values, problems, enabled = review.values, review.problems, review.enabled
+    started = any(i in values or i in problems for i in (element.status_id, element.reason_id, *element.item_ids))
+    status = values.get(element.status_id)
+    base = dict(element_id=element.id, title=element.title, core=element.core, started=started)
+    if status is None:
+        need = "Say whether this was done, declined or not possible"
+        return ElementCompleteness(state=INCOMPLETE, missing=(need,), **base)  # type: ignore[arg-type]
+    if status != DONE:
+        reason = values.get(element.reason_id)
+        if not reason:
+            return ElementCompleteness(state=INCOMPLETE, missing=("Reason",), **base)  # type: ignore[arg-type]
+        return ElementCompleteness(state=status, reason=reason, **base)  # type: ignore[arg-type]
+    missing: list[str] = []
+    alternatives: dict[str, list[str]] = {}
+    satisfied: set[str] = set()
+    for link in element.item_ids:
+        if link not in enabled:
+            continue
+        item = defn.items[link]
+        problem = problems.get(link)
+        if problem is not None:
+            missing.append(f"{item.label} (confirm the unusual value)" if isinstance(problem, SoftLimitWarning)
+                           else f"{item.label} (check the value)")
+            continue
+        if item.one_of:
+            alternatives.setdefault(item.one_of, []).append(item.label)
+            if link in values:
+                satisfied.add(item.one_of)
+        elif item.required and link not in values:
+            missing.append(item.label)
+    for name, labels in alternatives.items():
+        if name not in satisfied:
+            missing.append(" or ".join(labels))
+    if missing:
+        return ElementCompleteness(state=INCOMPLETE, missing=tuple(missing), **base)  # type: ignore[arg-type]
+    return ElementCompleteness(state=DONE, **base)  # type: ignore[arg-type]
+
+
+def check_completeness(defn: CheckDefinition, review: AnswerReview) -> CheckCompleteness:
+    elements = tuple(element_completeness(defn, e, review) for e in defn.elements)
+    core_done = tuple(e.element_id for e in elements if e.core and e.state == DONE)
+    core_not_done = tuple(e.element_id for e in elements if e.core and e.state != DONE)
+    return CheckCompleteness(elements, core_done, core_not_done)
