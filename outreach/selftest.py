@@ -237,6 +237,24 @@ def check_rules() -> str:
     return "loaded " + _describe_loaded(loader())
 
 
+def check_store() -> str:
+    """A new store is created by running the bundled migrations, then reopened (no personal data)."""
+    create = _optional_loader("outreach.store.database", "create_database")
+    open_store = _optional_loader("outreach.store.database", "open_database")
+    with tempfile.TemporaryDirectory(prefix="outreach-selftest-") as folder:
+        data_dir = Path(folder) / "store"
+        create(data_dir)
+        db = open_store(data_dir)
+        try:
+            number = db.schema_number()
+            problems = [line for line in db.integrity_check() if line != "ok"]
+        finally:
+            db.close()
+    if problems:
+        raise CheckFailed("a new store failed its integrity check: " + "; ".join(map(str, problems))[:200])
+    return f"migrations applied, schema {number}"
+
+
 def headless_checks() -> list[SelfCheck]:
     """The checks that need neither Qt nor a network, in the order they are printed."""
     return [
@@ -245,4 +263,5 @@ def headless_checks() -> list[SelfCheck]:
         SelfCheck("resources", check_resources),
         SelfCheck("definition", check_definition),
         SelfCheck("rules", check_rules),
+        SelfCheck("store", check_store),
     ]
