@@ -1,0 +1,140 @@
+"""Build the one-folder bundle with build.spec and run the program it produced.
+
+This is what IT installs, so it is tested as built: `outreach --version`, a passing
+`outreach self-test` (crypto, SQLite, Qt, resources, definition, rules, store
+migrations), a broken resource reported by name, and the Qt modules the app does
+not use left out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import outreach
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+EXE_NAME = "outreach.exe" if os.name == "nt" else "outreach"
+BUILD_TIMEOUT_SECONDS = 900
+
+
+def test_built_bundle_works(tmp_path: Path) -> None:
+    """One test, so that one build serves every check even when xdist spreads tests over workers."""
+    bundle = build_bundle(tmp_path)
+    check_version(bundle)
+    check_self_test_passes(bundle)
+    check_corrupt_resource_is_named(bundle, tmp_path)
+    check_resources_and_migrations_inside(bundle)
+    check_unused_qt_modules_left_out(bundle)
+
+
+def build_bundle(base: Path) -> Path:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(base / "dist"),
+            "--workpath",
+            str(base / "work"),
+            str(ROOT / "build.spec"),
+        ],
+        cwd=base,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT_SECONDS,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    folder = base / "dist" / "outreach"
+    assert (folder / EXE_NAME).is_file()
+    print(f"bundle built in {time.perf_counter() - started:.0f} s, {_size_mib(folder):.0f} MiB")
+    return folder
+
+
+def run_bundled(bundle: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = dict(os.environ)
+    environment["QT_QPA_PLATFORM"] = "offscreen"
+    environment.pop("OUTREACH_RESOURCES_DIR", None)
+    environment.update(env or {})
+    return subprocess.run(
+        [str(bundle / EXE_NAME), *args],
+        cwd=bundle.parent,  # not the checkout: the program must find everything inside the bundle
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def check_version(bundle: Path) -> None:
+    result = run_bundled(bundle, "--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"outreach {outreach.__version__}"
+
+
+def check_self_test_passes(bundle: Path) -> None:
+    started = time.perf_counter()
+    result = run_bundled(bundle, "self-test")
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    verdicts = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+    for name in ("crypto", "sqlite", "qt", "resources"):
+        assert verdicts[name].startswith("OK"), verdicts[name]
+    # Parts that exist in the source must work in the bundle too (not "not part of this build").
+    for name, source in {
+        "definition": "outreach/checks/definition.py",
+        "rules": "outreach/clinical/findings.py",
+        "store": "outreach/store/database.py",
+    }.items():
+        if (ROOT / source).exists():
+            assert verdicts[name].startswith("OK"), f"{name}: {verdicts[name]}"
+    assert elapsed < 5, f"bundled self-test took {elapsed:.1f} s"
+
+
+def check_corrupt_resource_is_named(bundle: Path, tmp_path: Path) -> None:
+    resources = tmp_path / "broken-resources"
+    shutil.copytree(bundle / "_internal" / "resources", resources)
+    (resources / "synthetic-corrupt.json").write_text("[1, 2,", encoding="utf-8")
+    result = run_bundled(bundle, "self-test", env={"OUTREACH_RESOURCES_DIR": str(resources)})
+    assert result.returncode == 1
+    failing = [line for line in result.stdout.splitlines() if line.startswith("resources: FAILED")]
+    assert failing and "synthetic-corrupt.json" in failing[0]
+    assert result.stdout.strip().splitlines()[-1].startswith("self-test FAILED: resources")
+
+
+def check_resources_and_migrations_inside(bundle: Path) -> None:
+    inside = bundle / "_internal"
+    for path in (ROOT / "resources").rglob("*"):
+        if path.is_file():
+            assert (inside / "resources" / path.relative_to(ROOT / "resources")).is_file(), path.name
+    migrations = ROOT / "outreach" / "store" / "migrations"
+    if migrations.is_dir():
+        for path in migrations.rglob("*.py"):
+            assert (inside / path.relative_to(ROOT)).is_file(), path.name
+
+
+def check_unused_qt_modules_left_out(bundle: Path) -> None:
+    unwanted = re.compile(r"Qt6?(WebEngine|Quick|Qml|3D|Multimedia|Charts|Network|Designer|Sql|Test)", re.I)
+    found = sorted(p.name for p in bundle.rglob("*") if p.is_file() and unwanted.search(p.name))
+    assert not found, found
+    kept = {p.name.split(".")[0] for p in (bundle / "_internal" / "PySide6").glob("Qt*")}
+    assert {"QtCore", "QtGui", "QtWidgets"} <= kept
+
+
+def _size_mib(folder: Path) -> float:
+    files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    return sum(p.stat().st_size for p in files) / 2**20
