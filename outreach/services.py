@@ -1,0 +1,321 @@
+"""Use cases the UI and sync call: one function per thing a worker (or sync) does.
+
+Each function takes the open `LocalStore` first, checks its input in words a worker
+understands (ValidationError with `item` naming the field), and performs the change
+in one durable transaction. They are plain synchronous calls: the UI runs them on its
+single database worker thread, never on the GUI thread.
+
+Documents whose inner shape belongs to other parts of the product (answers, findings,
+follow-up decisions) are accepted as mappings or dataclasses and stored as sealed
+JSON, so the store does not depend on their classes.
+
+Several calls can be batched into one commit: ``with store.db.write(): ...`` around
+them (demo data and imports do this).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from outreach.clinical.nhs_number import normalise_nhs_number
+from outreach.errors import ValidationError
+from outreach.store.checks_repo import DECISION_KINDS
+from outreach.store.consent_repo import SCOPES
+from outreach.store.follow_ups_repo import OUTCOMES
+from outreach.store.local_store import LocalStore
+from outreach.store.records import (
+    CheckRecord,
+    ConsentRecord,
+    FinalisedCheck,
+    FindingRecord,
+    FollowUpRecord,
+    OutboxItem,
+    PersonDetails,
+    PersonRecord,
+)
+from outreach.store.search_index import PersonHit, parse_date
+
+__all__ = [
+    "amend_check", "check_history", "consent_status", "finalise_check", "find_people", "get_person",
+    "list_checks_for_person", "list_outbox", "load_check", "load_findings", "open_follow_ups",
+    "possible_duplicates", "record_consent", "record_follow_up_decision", "record_follow_up_outcome",
+    "register_person", "save_answer", "save_answers", "set_element_status", "start_check", "update_person",
+    "validate_person", "ELEMENT_STATUSES", "SEXES",
+]
+
+SEXES = ("female", "male", "other", "unknown")
+ELEMENT_STATUSES = ("done", "declined", "not_possible", "incomplete")
+_MAX_NAME = 100
+
+
+# -- people ------------------------------------------------------------------------------
+
+
+def validate_person(details: PersonDetails) -> PersonDetails:
+    """The details cleaned up (trimmed names, normalised NHS number), or a ValidationError naming the field."""
+    given = (details.given_name or "").strip()
+    family = (details.family_name or "").strip()
+    if not given:
+        raise ValidationError("Enter the person's given name.", item="given_name")
+    if not family:
+        raise ValidationError("Enter the person's family name.", item="family_name")
+    if len(given) > _MAX_NAME or len(family) > _MAX_NAME:
+        raise ValidationError(f"A name can have at most {_MAX_NAME} characters.", item="family_name")
+    dob = parse_date(details.date_of_birth or "")
+    if dob is None:
+        raise ValidationError("Enter the date of birth as a real date, e.g. 1980-03-25.", item="date_of_birth")
+    if dob > date.today().isoformat():
+        raise ValidationError("The date of birth is in the future: check it.", item="date_of_birth")
+    if dob < "1900-01-01":
+        raise ValidationError("The date of birth is before 1900: check it.", item="date_of_birth")
+    sex = (details.sex or "unknown").strip().lower()
+    if sex not in SEXES:
+        raise ValidationError(f"Sex must be one of: {', '.join(SEXES)}.", item="sex")
+    nhs = details.nhs_number.strip() if details.nhs_number else ""
+    nhs_number = normalise_nhs_number(nhs) if nhs else None
+    return dataclasses.replace(
+        details, given_name=given, family_name=family, date_of_birth=dob, sex=sex, nhs_number=nhs_number
+    )
+
+
+def register_person(store: LocalStore, details: PersonDetails) -> PersonRecord:
+    """Add a person. Refuses an NHS number that is already registered (open that person instead).
+
+    Same name and birth date without an NHS number is allowed (two people can share them):
+    call `possible_duplicates` first to let the worker choose.
+    """
+    clean = validate_person(details)
+    with store.db.write():
+        if clean.nhs_number and store.people.find_by_nhs_number(clean.nhs_number):
+            raise ValidationError(
+                "Someone with this NHS number is already registered. Search for them instead.", item="nhs_number"
+            )
+        return store.people.add(clean)
+
+
+def update_person(store: LocalStore, person_id: str, details: PersonDetails, *, expected_version: int) -> PersonRecord:
+    clean = validate_person(details)
+    with store.db.write():
+        if clean.nhs_number:
+            others = [p for p in store.people.find_by_nhs_number(clean.nhs_number) if p.id != person_id]
+            if others:
+                raise ValidationError("Another person already has this NHS number.", item="nhs_number")
+        return store.people.update(person_id, clean, expected_version=expected_version)
+
+
+def possible_duplicates(store: LocalStore, details: PersonDetails) -> list[PersonRecord]:
+    """People already stored with the same NHS number, or the same names and date of birth."""
+    clean = validate_person(details)
+    return [store.people.get(i) for i in store.people.find_same_person(clean)]
+
+
+def get_person(store: LocalStore, person_id: str) -> PersonRecord:
+    return store.people.get(person_id)
+
+
+def find_people(store: LocalStore, query: str, *, limit: int = 50) -> list[PersonHit]:
+    """Search by name prefixes and/or date of birth ("alp test 1970-01-02"), or by NHS number.
+
+    Names and dates come from the in-memory index built at unlock; an NHS number is
+    matched exactly through its blind index.
+    """
+    text = (query or "").strip()
+    if not text:
+        return []
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) == 10 and all(ch.isdigit() or ch in " -" for ch in text):
+        hits = []
+        for person in store.people.find_by_nhs_number(digits):
+            d = person.details
+            hits.append(PersonHit(person.id, d.given_name, d.family_name, d.date_of_birth, d.nhs_number))
+        return hits[:limit]
+    return store.people_index.search(text, limit=limit)
+
+
+# -- checks --------------------------------------------------------------------------------
+
+
+def start_check(store: LocalStore, person_id: str, *, definition_version: str,
+                session_id: str | None = None) -> CheckRecord:
+    store.people.get(person_id)  # a clear message if the person is not there (and proves it decrypts)
+    return store.checks.start(person_id, definition_version=definition_version, session_id=session_id)
+
+
+def save_answer(store: LocalStore, check_id: str, link_id: str, value: Any) -> CheckRecord:
+    """Autosave one answer (already validated by the check definition). None clears it."""
+    stored = _plain(value)
+
+    def change(doc: dict[str, Any]) -> None:
+        if stored is None:
+            doc["answers"].pop(link_id, None)
+        else:
+            doc["answers"][link_id] = stored
+
+    return store.checks.update_draft(check_id, change)
+
+
+def save_answers(store: LocalStore, check_id: str, answers: Mapping[str, Any]) -> CheckRecord:
+    """Autosave several answers in one transaction (e.g. a whole element)."""
+    stored = {k: _plain(v) for k, v in answers.items()}
+
+    def change(doc: dict[str, Any]) -> None:
+        for key, value in stored.items():
+            if value is None:
+                doc["answers"].pop(key, None)
+            else:
+                doc["answers"][key] = value
+
+    return store.checks.update_draft(check_id, change)
+
+
+def set_element_status(store: LocalStore, check_id: str, element: str, status: str,
+                       reason: str | None = None) -> CheckRecord:
+    """Mark an element done, declined (reason) or not possible (reason); "incomplete" clears it."""
+    if status not in ELEMENT_STATUSES:
+        raise ValidationError(f"Status must be one of: {', '.join(ELEMENT_STATUSES)}.", item=element)
+    if status in ("declined", "not_possible") and not (reason or "").strip():
+        raise ValidationError("Give a reason when an element is declined or not possible.", item=element)
+
+    def change(doc: dict[str, Any]) -> None:
+        if status == "incomplete":
+            doc["element_status"].pop(element, None)
+        else:
+            doc["element_status"][element] = {"status": status, "reason": (reason or "").strip() or None}
+
+    return store.checks.update_draft(check_id, change)
+
+
+def record_follow_up_decision(store: LocalStore, check_id: str, rule_id: str, decision: Any) -> CheckRecord:
+    """Save (autosave) the follow-up chosen for one finding of a draft check.
+
+    `decision` is a FollowUpDecision or a mapping with kind, service_id, reason, note and
+    optionally due_on (YYYY-MM-DD). A referral needs a service; declined and clinician
+    override need a reason. `None` removes the decision.
+    """
+    if decision is None:
+        return store.checks.update_draft(check_id, lambda doc: doc["decisions"].pop(rule_id, None))
+    doc_decision = _document(decision)
+    kind = doc_decision.get("kind")
+    if kind not in DECISION_KINDS:
+        raise ValidationError(f"Choose a follow-up: {', '.join(DECISION_KINDS)}.", item=rule_id)
+    if kind == "referral" and not doc_decision.get("service_id"):
+        raise ValidationError("Choose the service this person is referred to.", item=rule_id)
+    if kind in ("declined", "clinician_override") and not (doc_decision.get("reason") or "").strip():
+        raise ValidationError("Give the reason for this follow-up decision.", item=rule_id)
+    due_on = doc_decision.get("due_on")
+    if due_on is not None:
+        parsed = parse_date(str(due_on))
+        if parsed is None:
+            raise ValidationError("The follow-up date is not a real date.", item=rule_id)
+        doc_decision["due_on"] = parsed
+    return store.checks.update_draft(check_id, lambda doc: doc["decisions"].__setitem__(rule_id, doc_decision))
+
+
+def finalise_check(store: LocalStore, check_id: str, findings: Sequence[Any]) -> FinalisedCheck:
+    """Freeze the check with its findings and follow-ups and queue it for sync, in one transaction.
+
+    `findings` are the evaluation's Finding objects (or mappings with at least rule_id);
+    every one needs a decision recorded with `record_follow_up_decision` first.
+    """
+    docs = [_document(f) for f in findings]
+    for doc in docs:
+        if not doc.get("rule_id"):
+            raise ValidationError("A finding without a rule id cannot be saved.", item="findings")
+    return store.checks.finalise(check_id, docs)
+
+
+def amend_check(store: LocalStore, check_id: str, *, reason: str | None = None) -> CheckRecord:
+    """A new draft version of a finalised check (the original is kept unchanged)."""
+    return store.checks.amend(check_id, reason=reason)
+
+
+def load_check(store: LocalStore, check_id: str) -> CheckRecord:
+    return store.checks.get(check_id)
+
+
+def load_findings(store: LocalStore, check_id: str) -> list[FindingRecord]:
+    return store.checks.findings(check_id)
+
+
+def check_history(store: LocalStore, check_id: str) -> list[CheckRecord]:
+    return store.checks.history(check_id)
+
+
+def list_checks_for_person(store: LocalStore, person_id: str) -> list[CheckRecord]:
+    return store.checks.for_person(person_id)
+
+
+# -- follow-ups ------------------------------------------------------------------------------
+
+
+def record_follow_up_outcome(store: LocalStore, follow_up_id: str, outcome: str, *, note: str | None = None,
+                             expected_version: int | None = None) -> FollowUpRecord:
+    """Close a follow-up: attended, declined, no_response or closed."""
+    if outcome not in OUTCOMES:
+        raise ValidationError(f"Choose an outcome: {', '.join(OUTCOMES)}.", item="outcome")
+    return store.follow_ups.record_outcome(follow_up_id, outcome, note=note, expected_version=expected_version)
+
+
+def open_follow_ups(store: LocalStore, *, person_id: str | None = None,
+                    overdue_on: date | None = None) -> list[FollowUpRecord]:
+    """Open follow-ups; with `overdue_on`, only those due before that day."""
+    return store.follow_ups.open_items(person_id=person_id,
+                                       due_before=overdue_on.isoformat() if overdue_on else None)
+
+
+# -- consent ----------------------------------------------------------------------------------
+
+
+def record_consent(store: LocalStore, person_id: str, scope: str, granted: bool, *,
+                   check_id: str | None = None, note: str | None = None) -> ConsentRecord:
+    """Record consent to the check ("check") or to sharing with "gp", "mental_health_trust", "charity"."""
+    if scope not in SCOPES:
+        raise ValidationError(f"Consent is for one of: {', '.join(SCOPES)}.", item="scope")
+    return store.consents.record(person_id, scope, bool(granted), check_id=check_id, note=note)
+
+
+def consent_status(store: LocalStore, person_id: str) -> dict[str, bool]:
+    """The newest answer per scope (absent: never asked, so not given)."""
+    return store.consents.current(person_id)
+
+
+# -- outbox -------------------------------------------------------------------------------------
+
+
+def list_outbox(store: LocalStore, states: Iterable[str] | None = None) -> list[OutboxItem]:
+    return store.outbox.list(states)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _document(value: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    if not isinstance(value, Mapping):
+        raise ValidationError("This cannot be saved (expected named values).")
+    plain = _plain(dict(value))
+    assert isinstance(plain, dict)
+    return plain
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy (tuples become lists, dates ISO text); refuses what JSON cannot hold."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    try:
+        return json.loads(json.dumps(value, default=_json_default))
+    except (TypeError, ValueError):
+        raise ValidationError("This answer cannot be saved: it is not a plain value.") from None
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(type(value).__name__)

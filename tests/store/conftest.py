@@ -1,0 +1,67 @@
+"""Fixtures for the local store: a real SQLite file and a real vault in tmp_path.
+
+The vault's cheap test KDF keeps each unlock to milliseconds; everything else is the
+production code path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from outreach.store.crypto import TEST_KDF
+from outreach.store.local_store import LocalStore
+from outreach.store.records import PersonDetails
+
+ADMIN = "Admin Testuser"
+PASSPHRASE = "synthetic passphrase one"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator[LocalStore]:
+    s = LocalStore.create(data_dir, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def reopen(data_dir: Path, **kwargs: object) -> LocalStore:
+    s = LocalStore.open(data_dir, kdf=TEST_KDF, **kwargs)  # type: ignore[arg-type]
+    s.unlock(ADMIN, PASSPHRASE)
+    return s
+
+
+def person(n: int = 0, **overrides: object) -> PersonDetails:
+    names = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
+    values: dict[str, object] = {
+        "given_name": "Testperson",
+        "family_name": names[n % len(names)] + ("" if n < len(names) else str(n)),
+        "date_of_birth": f"19{60 + n % 40:02d}-0{1 + n % 9}-1{n % 10}",
+        "sex": "female" if n % 2 else "male",
+        "nhs_number": None,
+    }
+    values.update(overrides)
+    return PersonDetails(**values)  # type: ignore[arg-type]
+
+
+def synthetic_nhs_number(i: int) -> str:
+    """The i-th valid NHS number in the 999 range (never issued to a real person)."""
+    from outreach.clinical.nhs_number import check_digit
+
+    n = i
+    while True:
+        first = f"999{n % 1_000_000:06d}"
+        digit = check_digit(first)
+        if digit is not None:
+            return first + str(digit)
+        n += 1_000_000  # wrap past the same six digits: try the next free one deterministically
+        if n > 10_000_000 + i:  # pragma: no cover
+            raise AssertionError("no valid number")
