@@ -1,0 +1,152 @@
+"""`outreach-server`: run the shared-record server and enrol or revoke devices.
+
+    outreach-server --db sqlite:///shared.db --port 8080
+    outreach-server add-device "Laptop 7" --db sqlite:///shared.db
+    outreach-server revoke-device "Laptop 7" --db sqlite:///shared.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from outreach import __version__
+
+DEFAULT_DB = "sqlite:///outreach-server.db"
+
+
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        default=DEFAULT_DB,
+        help="database URL: sqlite:///path/file.db (default %(default)s) or "
+        "postgresql+psycopg://user:password@host:port/dbname; a plain path means a SQLite file",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="outreach-server",
+        description="The reference FHIR R4 shared-record server for Outreach Health Checks.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _db_arg(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default %(default)s)")
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow listening on a non-loopback address (put TLS in front of it)",
+    )
+    parser.add_argument("--tls-cert", help="PEM certificate chain to serve HTTPS directly")
+    parser.add_argument("--tls-key", help="PEM private key for --tls-cert")
+    parser.add_argument(
+        "--contact",
+        default=None,
+        help="who a revoked device is told to contact (default: \"your organisation's IT service desk\")",
+    )
+    parser.add_argument("--page-ttl", type=float, default=None, help="seconds a search next link stays valid (3600)")
+    parser.add_argument("--base-url", default=None, help="public base URL, when behind a proxy")
+    parser.add_argument("--quiet", action="store_true", help="do not log each request")
+    sub = parser.add_subparsers(dest="command")
+    add = sub.add_parser("add-device", help="enrol a device and print its bearer token once")
+    add.add_argument("name")
+    _db_arg(add)
+    rev = sub.add_parser("revoke-device", help="revoke a device: it is refused from its next request")
+    rev.add_argument("name")
+    _db_arg(rev)
+    lst = sub.add_parser("list-devices", help="list enrolled devices and whether they are revoked")
+    _db_arg(lst)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    # Imported here so that --help and --version stay quick.
+    from .store import Store
+
+    try:
+        if args.command == "add-device":
+            store = Store(args.db)
+            try:
+                token = store.add_device(args.name)
+            finally:
+                store.close()
+            print(f"Device '{args.name}' enrolled. Its bearer token (shown only this once):")
+            print(token)
+            return 0
+        if args.command == "revoke-device":
+            store = Store(args.db)
+            try:
+                found = store.revoke_device(args.name)
+            finally:
+                store.close()
+            if not found:
+                print(f"No device called '{args.name}' is enrolled.", file=sys.stderr)
+                return 1
+            print(f"Device '{args.name}' is revoked: its next request will be refused.")
+            return 0
+        if args.command == "list-devices":
+            from .clock import to_instant
+
+            store = Store(args.db)
+            try:
+                for d in store.list_devices():
+                    state = f"revoked {to_instant(d.revoked_at)}" if d.revoked and d.revoked_at else "active"
+                    print(f"{d.name}\tenrolled {to_instant(d.created)}\t{state}")
+            finally:
+                store.close()
+            return 0
+        return _serve(args)
+    except ValueError as exc:
+        print(f"outreach-server: {exc}", file=sys.stderr)
+        return 2
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .app import make_app
+    from .serving import RemoteBindRefused, is_loopback, make_server
+
+    if not args.allow_remote and not is_loopback(args.host):
+        print(
+            f"outreach-server: refusing to listen on {args.host!r}. That address accepts connections from other "
+            "machines, and devices send health records to this server. Pass --allow-remote if that is what you "
+            "want, and serve it over TLS (--tls-cert/--tls-key or a TLS-terminating proxy).",
+            file=sys.stderr,
+        )
+        return 2
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    kwargs = {"page_ttl_s": args.page_ttl, "base_url": args.base_url}
+    if args.contact:
+        kwargs["contact"] = args.contact
+    app = make_app(args.db, **kwargs)
+    try:
+        server = make_server(
+            app, args.host, args.port, allow_remote=args.allow_remote, tls_cert=args.tls_cert, tls_key=args.tls_key
+        )
+    except RemoteBindRefused as exc:
+        print(f"outreach-server: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"outreach-server: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    host, port = server.server_address[:2]
+    scheme = "https" if args.tls_cert else "http"
+    print(f"outreach-server {__version__} serving FHIR R4 at {scheme}://{host}:{port} (Ctrl+C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        app.store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

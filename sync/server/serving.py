@@ -1,0 +1,186 @@
+"""Serving the app over HTTP: a threaded standard-library WSGI server.
+
+The standard library server is enough for a pilot's load, needs no extra dependency, and
+gives the fault hooks direct access to the socket (to drop a connection before reading a
+request, or after a commit without answering). Each request gets its own thread.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import socketserver
+import ssl
+import struct
+import threading
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+
+from .app import ABORT_KEY, FhirApp, make_app
+from .faults import Faults
+
+LOOPBACK_NAMES = ("localhost",)
+
+
+class RemoteBindRefused(ValueError):
+    """Raised when asked to listen beyond loopback without allow_remote."""
+
+
+def is_loopback(host: str) -> bool:
+    """True when every address `host` resolves to is a loopback address."""
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(i[4][0].split("%")[0]).is_loopback for i in infos)
+
+
+class _Handler(WSGIRequestHandler):
+    """One request per connection; knows how to drop the connection on purpose."""
+
+    timeout = 120  # seconds a silent client may hold a thread
+
+    def handle(self) -> None:
+        faults: Faults | None = getattr(self.server, "faults", None)
+        if faults is not None and faults.take_connection_drop():
+            self.abort_connection()
+            return
+        if isinstance(self.connection, ssl.SSLSocket):
+            try:
+                self.connection.do_handshake()
+            except (OSError, ssl.SSLError):
+                return
+        super().handle()
+
+    def get_environ(self) -> dict[str, Any]:
+        env = super().get_environ()
+        env[ABORT_KEY] = self.abort_connection
+        if isinstance(self.connection, ssl.SSLSocket):
+            env["HTTPS"] = "on"
+        return env
+
+    def abort_connection(self) -> None:
+        """Reset the connection: the client sees it drop with no response."""
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Silenced: the app logs each request itself, without query strings."""
+
+
+class _Server(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    request_queue_size = 128
+    faults: Faults | None = None
+
+    def server_bind(self) -> None:
+        # Skip HTTPServer.server_bind's reverse DNS lookup, which can stall start-up.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
+        self.setup_environ()
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+def make_server(
+    app: FhirApp,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    allow_remote: bool = False,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+) -> _Server:
+    """Bind (but do not start) the HTTP server. Refuses non-loopback hosts unless allowed."""
+    if not allow_remote and not is_loopback(host):
+        raise RemoteBindRefused(
+            f"Refusing to listen on {host!r}: that accepts connections from other machines. The server binds to "
+            "loopback (127.0.0.1) unless you pass --allow-remote, and then it should sit behind TLS "
+            "(--tls-cert/--tls-key or a TLS-terminating proxy) because devices send health records."
+        )
+    cls = _Server6 if ":" in host else _Server
+    server = cls((host, port), _Handler)
+    server.set_app(app)
+    server.faults = app.faults
+    if tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(tls_cert, tls_key)
+        # The handshake happens in the request thread (see _Handler.handle), not in accept().
+        server.socket = ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+    return server
+
+
+class RunningServer:
+    """A server running in a background thread (tests, demos, benchmarks).
+
+    Use as a context manager or call stop(). `url` is the FHIR base, e.g. http://127.0.0.1:54321
+    """
+
+    def __init__(self, server: _Server, app: FhirApp) -> None:
+        self.server = server
+        self.app = app
+        self.store = app.store
+        self.faults = app.faults
+        host, port = server.server_address[:2]
+        self.port = int(port)
+        scheme = "https" if isinstance(server.socket, ssl.SSLSocket) else "http"
+        shown = f"[{host}]" if ":" in str(host) else host
+        self.url = f"{scheme}://{shown}:{self.port}"
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+
+    def add_device(self, name: str) -> str:
+        return self.store.add_device(name)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(timeout=5)
+        self.store.close()
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_in_thread(
+    db_url: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    faults: Faults | None = None,
+    page_ttl_s: float | None = None,
+    max_body: int | None = None,
+    contact: str | None = None,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+) -> RunningServer:
+    """Start a server on a free loopback port (port=0) and return once it is accepting."""
+    kwargs: dict[str, Any] = {"faults": faults, "page_ttl_s": page_ttl_s}
+    if max_body is not None:
+        kwargs["max_body"] = max_body
+    if contact is not None:
+        kwargs["contact"] = contact
+    app = make_app(db_url, **kwargs)
+    try:
+        server = make_server(app, host, port, tls_cert=tls_cert, tls_key=tls_key)
+    except BaseException:
+        app.store.close()
+        raise
+    return RunningServer(server, app)

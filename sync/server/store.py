@@ -1,0 +1,516 @@
+"""The server's storage: atomic writes, reads, searches and device enrolment.
+
+Every write runs in one database transaction that first locks the single clock row. That
+serialises writers across threads and processes, so (a) conditional create checks and the
+insert that follows cannot race, and (b) lastUpdated values are handed out in commit order,
+which is what makes `_lastUpdated` incremental pulls and paging lose nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from . import db
+from .clock import Ticker, now_us, to_instant
+from .errors import FhirError, bad_request
+from .resource_types import identifiers, index_rows, references, split_reference, SUPPORTED_TYPES
+from .search import Cursor, after_cursor, make_cursor, parse_search, read_cursor
+
+DEFAULT_PAGE_TTL_S = 3600.0
+
+
+@dataclass(frozen=True)
+class Version:
+    """One stored version of a resource."""
+
+    res_type: str
+    res_id: str
+    version_id: int
+    last_updated: int
+    deleted: bool
+    body: dict[str, Any]
+
+    @property
+    def etag(self) -> str:
+        return f'W/"{self.version_id}"'
+
+    @property
+    def location(self) -> str:
+        return f"{self.res_type}/{self.res_id}/_history/{self.version_id}"
+
+
+@dataclass
+class WriteRequest:
+    """One create (POST) or update (PUT), alone or as a transaction entry."""
+
+    method: str  # "POST" or "PUT"
+    res_type: str
+    body: dict[str, Any]
+    res_id: str | None = None  # PUT only
+    if_none_exist: str | None = None  # POST only: a query string
+    if_match: int | None = None  # PUT only: the version the client last saw
+    full_url: str | None = None
+
+
+@dataclass
+class WriteResult:
+    status: int  # 201 created, 200 matched/updated/unchanged
+    version: Version
+
+
+@dataclass
+class SearchPage:
+    versions: list[Version]
+    total: int
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Device:
+    name: str
+    revoked: bool
+    created: int
+    revoked_at: int | None
+
+
+@dataclass
+class _Plan:
+    """What one entry will do, worked out before anything is written."""
+
+    req: WriteRequest
+    res_id: str
+    existing: Version | None = None
+    matched: bool = False  # conditional create found a match: no write
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+def hash_token(token: str) -> str:
+    """Tokens are 256-bit random values, so a plain SHA-256 is enough to keep them unrecoverable."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Store:
+    """All database work of the server. Thread-safe; one per process and database."""
+
+    def __init__(self, db_url: str, *, page_ttl_s: float = DEFAULT_PAGE_TTL_S) -> None:
+        self.engine = db.make_engine(db_url)
+        self.page_ttl_s = page_ttl_s
+        self._write_lock = threading.Lock()
+        self._init_schema()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- set-up ------------------------------------------------------------------------
+
+    def _init_schema(self) -> None:
+        db.metadata.create_all(self.engine)
+        wanted = {
+            "schema_version": str(db.SCHEMA_VERSION),
+            "epoch": uuid.uuid4().hex,
+            "page_secret": secrets.token_hex(32),
+        }
+        with self.engine.connect() as conn:
+            have = dict(conn.execute(select(db.server_meta.c.key, db.server_meta.c.value)).all())
+            has_clock = conn.execute(select(func.count()).select_from(db.server_clock)).scalar_one() > 0
+        rows = [(db.server_meta, {"key": k, "value": v}) for k, v in wanted.items() if k not in have]
+        if not has_clock:
+            rows.append((db.server_clock, {"id": 1, "last_us": 0}))
+        for table, values in rows:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(table).values(**values))
+            except IntegrityError:  # another process initialised it at the same moment
+                pass
+        with self.engine.connect() as conn:
+            meta = dict(conn.execute(select(db.server_meta.c.key, db.server_meta.c.value)).all())
+        if int(meta["schema_version"]) > db.SCHEMA_VERSION:
+            raise RuntimeError(
+                f"The database was written by a newer server (schema {meta['schema_version']}); upgrade the server."
+            )
+        self.epoch: str = meta["epoch"]
+        self._secret = bytes.fromhex(meta["page_secret"])
+
+    @contextmanager
+    def _writing(self) -> Iterator[tuple[Connection, Ticker]]:
+        """One atomic write transaction holding the clock lock."""
+        with self._write_lock, self.engine.begin() as conn:
+            clock = db.server_clock
+            # An UPDATE first takes the write lock (SQLite) / row lock (PostgreSQL) before any read.
+            conn.execute(update(clock).where(clock.c.id == 1).values(last_us=clock.c.last_us))
+            ticker = Ticker(conn.execute(select(clock.c.last_us).where(clock.c.id == 1)).scalar_one())
+            yield conn, ticker
+            conn.execute(update(clock).where(clock.c.id == 1).values(last_us=ticker.last))
+
+    # --- reads -------------------------------------------------------------------------
+
+    def read(self, res_type: str, res_id: str) -> Version:
+        with self.engine.connect() as conn:
+            v = _current(conn, res_type, res_id)
+        if v is None:
+            raise FhirError(404, "not-found", f"{res_type}/{res_id} does not exist.")
+        if v.deleted:
+            raise FhirError(410, "deleted", f"{res_type}/{res_id} was deleted.")
+        return v
+
+    def vread(self, res_type: str, res_id: str, version_id: int) -> Version:
+        h = db.history.c
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(h.res_type, h.res_id, h.version_id, h.last_updated, h.deleted, h.body).where(
+                    h.res_type == res_type, h.res_id == res_id, h.version_id == version_id
+                )
+            ).first()
+        if row is None:
+            raise FhirError(404, "not-found", f"{res_type}/{res_id} has no version {version_id}.")
+        v = _version(row)
+        if v.deleted:
+            raise FhirError(410, "deleted", f"Version {version_id} of {res_type}/{res_id} is a deletion.")
+        return v
+
+    def search(self, res_type: str, pairs: list[tuple[str, str]]) -> tuple[SearchPage, list[tuple[str, str]], int]:
+        """One page of matches; also returns the parameters to echo in links and the page size."""
+        parsed = parse_search(res_type, pairs)
+        r = db.resources.c
+        where = [r.res_type == res_type, r.deleted.is_(False), *parsed.clauses]
+        page_where = list(where)
+        if parsed.cursor_text is not None:
+            cursor = read_cursor(
+                parsed.cursor_text,
+                epoch=self.epoch,
+                secret=self._secret,
+                query_hash=parsed.query_hash,
+                ttl_s=self.page_ttl_s,
+            )
+            page_where.append(after_cursor(cursor))
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(db.resources).where(*where)).scalar_one()
+            rows = []
+            if parsed.count:
+                rows = conn.execute(
+                    select(r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, r.body)
+                    .where(*page_where)
+                    .order_by(r.last_updated, r.res_id)
+                    .limit(parsed.count + 1)
+                ).all()
+        versions = [_version(row) for row in rows[: parsed.count]]
+        next_cursor = None
+        if len(rows) > parsed.count and versions:
+            last = versions[-1]
+            next_cursor = make_cursor(
+                Cursor(last.last_updated, last.res_id),
+                epoch=self.epoch,
+                secret=self._secret,
+                query_hash=parsed.query_hash,
+            )
+        return SearchPage(versions, total, next_cursor), parsed.echo, parsed.count
+
+    # --- writes ------------------------------------------------------------------------
+
+    def write(self, requests: list[WriteRequest], *, device: str | None, bundle: bool) -> list[WriteResult]:
+        """Apply creates/updates atomically: all of them or none.
+
+        Errors name the failing entry when `bundle` is true. Processing follows the FHIR
+        transaction rules: identities are resolved first (conditional creates matched), then
+        urn:uuid references rewritten, then everything written with fresh versions.
+        """
+        try:
+            return self._write(requests, device=device, bundle=bundle)
+        except IntegrityError:
+            # Only reachable if a writer bypassed the clock lock; the constraint kept the data right.
+            raise FhirError(409, "duplicate", "Another write took one of these identifiers at the same moment; retry.") from None
+
+    def _write(self, requests: list[WriteRequest], *, device: str | None, bundle: bool) -> list[WriteResult]:
+        with self._writing() as (conn, ticker):
+            plans = [self._plan(conn, i, req, bundle) for i, req in enumerate(requests)]
+            urn_map = self._identities(plans, bundle)
+            self._rewrite_and_check_refs(conn, plans, urn_map, bundle)
+            results = []
+            written: dict[tuple[str, str, str], int] = {}
+            for i, plan in enumerate(plans):
+                try:
+                    results.append(self._apply(conn, ticker, plan, device, written, i, bundle))
+                except FhirError as err:
+                    raise err.with_entry(i) if bundle else err
+            return results
+
+    def _plan(self, conn: Connection, i: int, req: WriteRequest, bundle: bool) -> _Plan:
+        try:
+            if req.method == "POST":
+                if req.if_none_exist is not None:
+                    matches = self._match(conn, req.res_type, req.if_none_exist)
+                    if len(matches) > 1:
+                        raise FhirError(
+                            412,
+                            "multiple-matches",
+                            f"The If-None-Exist criteria '{req.if_none_exist}' match {len(matches)} "
+                            f"{req.res_type} resources; make them specific enough to match one.",
+                        )
+                    if matches:
+                        return _Plan(req, matches[0].res_id, existing=matches[0], matched=True)
+                return _Plan(req, str(uuid.uuid4()))
+            assert req.res_id is not None
+            existing = _current(conn, req.res_type, req.res_id)
+            if req.if_match is not None and (existing is None or existing.deleted or existing.version_id != req.if_match):
+                have = "does not exist" if existing is None else f"is at version {existing.version_id}"
+                raise FhirError(
+                    412,
+                    "conflict",
+                    f"{req.res_type}/{req.res_id} {have}, not version {req.if_match} as If-Match expects: "
+                    "read it again and reapply the change.",
+                )
+            return _Plan(req, req.res_id, existing=existing)
+        except FhirError as err:
+            raise err.with_entry(i) if bundle else err
+
+    def _match(self, conn: Connection, res_type: str, query: str) -> list[Version]:
+        query = query.split("?", 1)[1] if "?" in query else query
+        try:
+            pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=True)
+        except ValueError:
+            raise bad_request(f"The If-None-Exist criteria '{query}' are not a valid query string.") from None
+        parsed = parse_search(res_type, pairs, conditional=True)
+        r = db.resources.c
+        rows = conn.execute(
+            select(r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, r.body)
+            .where(r.res_type == res_type, r.deleted.is_(False), *parsed.clauses)
+            .limit(2)
+        ).all()
+        return [_version(row) for row in rows]
+
+    def _identities(self, plans: list[_Plan], bundle: bool) -> dict[str, str]:
+        urn_map: dict[str, str] = {}
+        seen: dict[tuple[str, str], int] = {}
+        for i, plan in enumerate(plans):
+            key = (plan.req.res_type, plan.res_id)
+            if key in seen and not (plan.matched and plans[seen[key]].matched):
+                raise FhirError(
+                    409,
+                    "conflict",
+                    f"Bundle.entry[{i}] and Bundle.entry[{seen[key]}] both write {key[0]}/{key[1]}; "
+                    "a transaction may touch each resource once.",
+                )
+            seen.setdefault(key, i)
+            if plan.req.full_url:
+                if plan.req.full_url in urn_map:
+                    raise bad_request(f"Bundle.entry[{i}]: fullUrl '{plan.req.full_url}' is used twice.")
+                urn_map[plan.req.full_url] = f"{key[0]}/{key[1]}"
+        return urn_map
+
+    def _rewrite_and_check_refs(
+        self, conn: Connection, plans: list[_Plan], urn_map: dict[str, str], bundle: bool
+    ) -> None:
+        in_bundle = {f"{p.req.res_type}/{p.res_id}" for p in plans}
+        needed: dict[tuple[str, str], tuple[int, str]] = {}
+        for i, plan in enumerate(plans):
+            if plan.matched:
+                continue
+            body = json.loads(json.dumps(plan.req.body))  # our own copy to rewrite
+            for path, ref in references(body):
+                target = ref["reference"]
+                if target in urn_map:
+                    ref["reference"] = urn_map[target]
+                    continue
+                if target.startswith("urn:"):
+                    err = FhirError(
+                        422,
+                        "processing",
+                        f"{body['resourceType']}.{path} refers to '{target}', which is not the fullUrl of any "
+                        "entry in this bundle.",
+                    )
+                    raise err.with_entry(i) if bundle else err
+                split = split_reference(target)
+                if split and "://" not in target and split[0] in SUPPORTED_TYPES:
+                    if f"{split[0]}/{split[1]}" not in in_bundle:
+                        needed.setdefault(split, (i, f"{body['resourceType']}.{path}"))
+            plan.body = body
+        # Referential integrity: relative references to types this server holds must resolve.
+        r = db.resources.c
+        for (t, rid), (i, where) in needed.items():
+            found = conn.execute(
+                select(r.res_id).where(r.res_type == t, r.res_id == rid, r.deleted.is_(False))
+            ).first()
+            if found is None:
+                err = FhirError(422, "processing", f"{where} refers to {t}/{rid}, which does not exist on this server.")
+                raise err.with_entry(i) if bundle else err
+
+    def _apply(
+        self,
+        conn: Connection,
+        ticker: Ticker,
+        plan: _Plan,
+        device: str | None,
+        written: dict[tuple[str, str, str], int],
+        i: int,
+        bundle: bool,
+    ) -> WriteResult:
+        req, existing = plan.req, plan.existing
+        if plan.matched:
+            assert existing is not None
+            return WriteResult(200, existing)
+        body = plan.body
+        body["id"] = plan.res_id
+        if existing is not None and not existing.deleted and _same_content(existing.body, body):
+            return WriteResult(200, existing)  # an identical PUT changes nothing (safe to resend)
+        version_id = existing.version_id + 1 if existing is not None else 1
+        ts = ticker.tick()
+        meta = dict(body.get("meta") or {})
+        meta["versionId"] = str(version_id)
+        meta["lastUpdated"] = to_instant(ts)
+        rest = {k: v for k, v in body.items() if k not in ("resourceType", "id", "meta")}
+        body = {"resourceType": req.res_type, "id": plan.res_id, "meta": meta, **rest}
+        text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+        t, rid = req.res_type, plan.res_id
+        self._replace_identifiers(conn, t, rid, body, written, bundle)
+        res = db.resources
+        if existing is None:
+            conn.execute(
+                insert(res).values(
+                    res_type=t, res_id=rid, version_id=version_id, last_updated=ts, deleted=False, body=text
+                )
+            )
+        else:
+            conn.execute(
+                update(res)
+                .where(res.c.res_type == t, res.c.res_id == rid)
+                .values(version_id=version_id, last_updated=ts, deleted=False, body=text)
+            )
+        conn.execute(
+            insert(db.history).values(
+                res_type=t, res_id=rid, version_id=version_id, last_updated=ts, deleted=False, device=device, body=text
+            )
+        )
+        si = db.search_index
+        conn.execute(delete(si).where(si.c.res_type == t, si.c.res_id == rid))
+        rows = index_rows(t, body)
+        if rows:
+            conn.execute(
+                insert(si),
+                [{"res_type": t, "res_id": rid, "param": p, "system": s, "value": v} for p, s, v in rows],
+            )
+        status = 201 if existing is None or existing.deleted else 200
+        written_version = Version(t, rid, version_id, ts, False, body)
+        for system, value in identifiers(body):
+            written[(t, system, value)] = i
+        return WriteResult(status, written_version)
+
+    def _replace_identifiers(
+        self,
+        conn: Connection,
+        t: str,
+        rid: str,
+        body: dict[str, Any],
+        written: dict[tuple[str, str, str], int],
+        bundle: bool,
+    ) -> None:
+        ids = db.identifiers
+        conn.execute(delete(ids).where(ids.c.res_type == t, ids.c.res_id == rid))
+        for system, value in sorted(identifiers(body)):
+            owner = conn.execute(
+                select(ids.c.res_id).where(ids.c.res_type == t, ids.c.system == system, ids.c.value == value)
+            ).scalar_one_or_none()
+            if owner is not None and owner != rid:
+                where = (
+                    f" (created by Bundle.entry[{written[(t, system, value)]}])"
+                    if bundle and (t, system, value) in written
+                    else ""
+                )
+                raise FhirError(
+                    409,
+                    "duplicate",
+                    f"The identifier {system}|{value} already belongs to {t}/{owner}{where}. Each business "
+                    "identifier names one resource: use If-None-Exist on it to reuse the existing one.",
+                )
+            conn.execute(insert(ids).values(res_type=t, system=system, value=value, res_id=rid))
+
+    # --- devices -----------------------------------------------------------------------
+
+    def add_device(self, name: str) -> str:
+        """Enrol a device and return its bearer token (shown once, never stored)."""
+        name = name.strip()
+        if not name:
+            raise ValueError("A device needs a name.")
+        token = secrets.token_urlsafe(32)
+        d = db.devices
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(d).values(
+                        name=name, token_hash=hash_token(token), revoked=False, created=now_us(), revoked_at=None
+                    )
+                )
+        except IntegrityError:
+            raise ValueError(f"A device called '{name}' is already enrolled; choose another name.") from None
+        return token
+
+    def revoke_device(self, name: str) -> bool:
+        """Revoke a device; False if there is no such device."""
+        d = db.devices
+        with self.engine.begin() as conn:
+            n = conn.execute(
+                update(d).where(d.c.name == name, d.c.revoked.is_(False)).values(revoked=True, revoked_at=now_us())
+            ).rowcount
+            exists_ = conn.execute(select(d.c.name).where(d.c.name == name)).first() is not None
+        return bool(n) or exists_
+
+    def device_for_token(self, token: str) -> Device | None:
+        d = db.devices.c
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(d.name, d.revoked, d.created, d.revoked_at).where(d.token_hash == hash_token(token))
+            ).first()
+        return None if row is None else Device(row.name, bool(row.revoked), row.created, row.revoked_at)
+
+    def list_devices(self) -> list[Device]:
+        d = db.devices.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(d.name, d.revoked, d.created, d.revoked_at).order_by(d.name)).all()
+        return [Device(r.name, bool(r.revoked), r.created, r.revoked_at) for r in rows]
+
+    # --- helpers for tests and tooling ---------------------------------------------------
+
+    def count(self, res_type: str) -> int:
+        r = db.resources.c
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(func.count()).select_from(db.resources).where(r.res_type == res_type, r.deleted.is_(False))
+            ).scalar_one()
+
+
+def _current(conn: Connection, res_type: str, res_id: str) -> Version | None:
+    r = db.resources.c
+    row = conn.execute(
+        select(r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, r.body).where(
+            r.res_type == res_type, r.res_id == res_id
+        )
+    ).first()
+    return None if row is None else _version(row)
+
+
+def _version(row: Any) -> Version:
+    return Version(row.res_type, row.res_id, row.version_id, row.last_updated, bool(row.deleted), json.loads(row.body))
+
+
+def _same_content(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    def strip(body: dict[str, Any]) -> dict[str, Any]:
+        b = dict(body)
+        meta = {k: v for k, v in (b.get("meta") or {}).items() if k not in ("versionId", "lastUpdated")}
+        if meta:
+            b["meta"] = meta
+        else:
+            b.pop("meta", None)
+        return b
+
+    return strip(old) == strip(new)
