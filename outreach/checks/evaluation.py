@@ -1,0 +1,278 @@
+"""Evaluate a check: answers -> facts -> calculator results -> findings, with completeness.
+
+This runs after every answer in the UI and for every check in the benchmark, so it does
+one pass over the answers (review_answers) and calls each calculator once. It never
+raises for a bad answer: bad or unconfirmed answers are listed in `problems` and count as
+unanswered. It raises ValidationError only when the answers or person facts as a whole are
+unreadable.
+
+The calculators and findings rules belong to outreach.clinical; this module only gathers
+their inputs from the answers and the person's record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from outreach.checks.answers import AnswerError
+from outreach.checks.completeness import CheckCompleteness, check_completeness
+from outreach.checks.definition import CheckDefinition
+from outreach.checks.person import PersonFacts, coerce_person
+from outreach.checks.review import AnswerReview, review_answers
+from outreach.clinical import qrisk3 as _qrisk3
+from outreach.clinical.audit_c import score_audit_c
+from outreach.clinical.blood_pressure import classify_blood_pressure
+from outreach.clinical.bmi import calculate_bmi
+from outreach.clinical.ethnicity import to_qrisk3_ethnicity
+from outreach.clinical.glycaemia import classify_glucose, classify_hba1c, combine_bands
+from outreach.clinical.lipids import calculate_lipids
+from outreach.clinical.pulse import classify_pulse
+from outreach.clinical.smoking import smoking_category
+from outreach.errors import CalculationError
+
+QRISK3_DISCLAIMER: Final = _qrisk3.QRISK3_DISCLAIMER
+# Plain words for why QRISK3 needs measured cholesterol (NICE NG238 1.1.7 uses the measured TC/HDL ratio).
+NO_MEASURED_LIPIDS: Final = "cholesterol/HDL ratio (needs measured total and HDL cholesterol)"
+
+
+@dataclass(frozen=True, slots=True)
+class QRisk3Outcome:
+    """A QRISK3 result, or what is missing, or why it does not apply. Show `disclaimer` with any score."""
+
+    result: _qrisk3.QRisk3Result | None = None
+    missing: tuple[str, ...] = ()
+    note: str | None = None
+    disclaimer: str = QRISK3_DISCLAIMER
+
+    @property
+    def risk_percent(self) -> float | None:
+        return self.result.risk_percent if self.result else None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckEvaluation:
+    facts: dict[str, Any]
+    calculators: dict[str, Any]  # "bmi", "blood_pressure", "pulse", "glycaemia", "lipids", "audit_c", "smoking", "qrisk3"
+    calculator_errors: dict[str, str]  # calculator -> message, when its inputs were there but refused
+    findings: list[Any]
+    completeness: CheckCompleteness
+    qrisk3: QRisk3Outcome
+    review: AnswerReview = field(repr=False)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Normalised answers that count (canonical units, option codes)."""
+        return self.review.values
+
+    @property
+    def problems(self) -> dict[str, AnswerError]:
+        """linkId -> refused answer (SoftLimitWarning for one that needs confirming)."""
+        return self.review.problems
+
+
+def answer_facts(defn: CheckDefinition, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts the answers give directly (check-fact), before any calculator runs.
+
+    Several yes/no items may feed one fact (screening_overdue): it is true when any says yes.
+    A choice gives its option's check-fact-value, else its score, else its code.
+    """
+    facts: dict[str, Any] = {}
+    items = defn.items
+    boolean_facts = defn.boolean_facts
+    for fact, links in defn.fact_sources.items():
+        found: list[Any] = []
+        for link in links:
+            value = values.get(link)
+            if value is None:
+                continue
+            item = items[link]
+            if item.type == "choice":
+                option = item.option_by_code[value]
+                if option.fact_value is not None:
+                    value = option.fact_value
+                elif option.score is not None:
+                    value = option.score
+            found.append(value)
+        if not found:
+            continue
+        facts[fact] = any(found) if fact in boolean_facts else found[0]
+    return facts
+
+
+def evaluate_check(defn: CheckDefinition, answers: Any, person: PersonFacts | Mapping[str, Any] | None,
+                   rules: Any = None) -> CheckEvaluation:
+    """Everything the check screen and the summary need, from the stored answers.
+
+    `rules` is a findings RuleSet (outreach.clinical.findings.load_rules); None skips findings.
+    """
+    who = coerce_person(person)
+    review = review_answers(defn, answers, who)
+    facts = answer_facts(defn, review.values)
+    if who.age_years is not None:
+        facts["age_years"] = who.age_years
+    if who.sex is not None:
+        facts["sex"] = who.sex
+    if who.ethnic_category is not None:
+        facts["ethnic_category"] = who.ethnic_category
+    calculators: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    _run_calculators(facts, calculators, errors, who)
+    outcome = _qrisk3_outcome(facts, who)
+    if outcome.result is not None:
+        calculators["qrisk3"] = outcome.result
+        facts["qrisk3_percent"] = outcome.result.risk_percent
+    findings: list[Any] = []
+    if rules is not None:
+        from outreach.clinical.findings import evaluate_findings
+
+        findings = list(evaluate_findings(facts, rules))
+    return CheckEvaluation(facts, calculators, errors, findings, check_completeness(defn, review), outcome, review)
+
+
+def _run_calculators(facts: dict[str, Any], out: dict[str, Any], errors: dict[str, str], who: PersonFacts) -> None:
+    get = facts.get
+    weight, height = get("weight_kg"), get("height_cm")
+    if weight is not None and get("weight_3m_ago_kg") is not None:
+        facts["weight_gain_3m_kg"] = weight - facts["weight_3m_ago_kg"]
+    if weight is not None and height is not None:
+        try:
+            bmi = calculate_bmi(weight, height, who.ethnic_category)
+        except CalculationError as exc:
+            errors["bmi"] = exc.message
+        else:
+            out["bmi"] = bmi
+            facts["bmi_kg_m2"] = bmi.bmi_kg_m2
+            facts["bmi_category"] = bmi.category
+            facts["bmi_lower_thresholds"] = bmi.lower_thresholds
+    systolic, diastolic = get("systolic_mmhg"), get("diastolic_mmhg")
+    if systolic is not None and diastolic is not None:
+        try:
+            bp = classify_blood_pressure(systolic, diastolic)
+        except CalculationError as exc:
+            errors["blood_pressure"] = exc.message
+        else:
+            out["blood_pressure"] = bp
+            facts["bp_category"] = bp.category
+            facts["bp_urgent"] = bp.urgent
+    pulse = get("pulse_bpm")
+    if pulse is not None:
+        try:
+            result = classify_pulse(pulse, bool(get("pulse_irregular", False)))
+        except CalculationError as exc:
+            errors["pulse"] = exc.message
+        else:
+            out["pulse"] = result
+            facts["pulse_category"] = result.category
+            facts["pulse_needs_review"] = result.needs_review
+    glycaemia = []
+    try:
+        if get("hba1c_mmol_mol") is not None:
+            glycaemia.append(classify_hba1c(facts["hba1c_mmol_mol"]))
+        if get("fasting_glucose_mmol_l") is not None:
+            glycaemia.append(classify_glucose(facts["fasting_glucose_mmol_l"], True))
+        if get("random_glucose_mmol_l") is not None:
+            glycaemia.append(classify_glucose(facts["random_glucose_mmol_l"], False))
+    except CalculationError as exc:
+        errors["glycaemia"] = exc.message
+    worst = combine_bands(glycaemia)
+    if worst is not None:
+        out["glycaemia"] = worst
+        facts["glycaemia_band"] = worst.band
+    total, hdl = get("total_cholesterol_mmol_l"), get("hdl_mmol_l")
+    if total is not None and hdl is not None:
+        try:
+            lipids = calculate_lipids(total, hdl)
+        except CalculationError as exc:
+            errors["lipids"] = exc.message
+        else:
+            out["lipids"] = lipids
+            facts["tc_hdl_ratio"] = lipids.tc_hdl_ratio
+            facts["non_hdl_mmol_l"] = lipids.non_hdl_mmol_l
+    q1 = get("audit_c_q1")
+    if q1 is not None:
+        # AUDIT-C: someone who never drinks scores 0 on the other two questions (they are not asked).
+        q2, q3 = (0, 0) if q1 == 0 else (get("audit_c_q2"), get("audit_c_q3"))
+        if q2 is not None and q3 is not None:
+            try:
+                audit = score_audit_c(q1, q2, q3)
+            except CalculationError as exc:
+                errors["audit_c"] = exc.message
+            else:
+                out["audit_c"] = audit
+                facts["audit_c_score"] = audit.score
+                facts["audit_c_band"] = audit.band
+    status = get("smoking_status")
+    if status is not None and (status != "current" or get("cigarettes_per_day") is not None):
+        try:
+            category = smoking_category(status, get("cigarettes_per_day"))
+        except CalculationError as exc:
+            errors["smoking"] = exc.message
+        else:
+            out["smoking"] = category
+            facts["smoking_category"] = category
+
+
+# Everyone checked is on the SMI register (QRISK3 b_semi; NICE NG238 notes it may under-estimate their risk).
+_QRISK3_FROM_FACTS: Final = (
+    ("smoking_category", "smoking_category"),
+    ("weight_kg", "weight_kg"),
+    ("height_cm", "height_cm"),
+    ("systolic_bp_mmhg", "systolic_mmhg"),
+    ("diabetes", "diabetes"),
+    ("atrial_fibrillation", "atrial_fibrillation"),
+    ("atypical_antipsychotic", "on_antipsychotic"),
+    ("regular_oral_corticosteroids", "regular_oral_corticosteroids"),
+    ("migraine", "migraine"),
+    ("rheumatoid_arthritis", "rheumatoid_arthritis"),
+    ("ckd_stage_3_to_5", "ckd_stage_3_to_5"),
+    ("systemic_lupus_erythematosus", "systemic_lupus_erythematosus"),
+    ("treated_hypertension", "treated_hypertension"),
+    ("family_history_chd_first_degree_under_60", "family_history_chd"),
+)
+
+
+def qrisk3_inputs(facts: Mapping[str, Any], who: PersonFacts) -> dict[str, Any]:
+    """QRISK3 inputs gathered from the facts. Unknown Townsend score and SBP variation are 0,
+    as the ClinRisk batch engine does; the ratio is only the measured one."""
+    partial: dict[str, Any] = {
+        "sex": who.sex,
+        "age_years": who.age_years,
+        "ethnicity_code": to_qrisk3_ethnicity(who.ethnic_category),
+        "townsend_score": 0.0,
+        "systolic_bp_sd_mmhg": 0.0,
+        "severe_mental_illness": True,
+        "cholesterol_hdl_ratio": facts.get("tc_hdl_ratio"),
+        "bmi_kg_m2": facts.get("bmi_kg_m2"),
+    }
+    for name, fact in _QRISK3_FROM_FACTS:
+        partial[name] = facts.get(fact)
+    if who.sex == "male":
+        partial["erectile_dysfunction"] = facts.get("erectile_dysfunction")
+    return partial
+
+
+def _qrisk3_outcome(facts: Mapping[str, Any], who: PersonFacts) -> QRisk3Outcome:
+    age = who.age_years
+    if age is not None and not _qrisk3.MIN_AGE <= age <= _qrisk3.MAX_AGE:
+        # NICE NG238 1.1.7: QRISK3 for people aged 25 to 84.
+        return QRisk3Outcome(note=f"QRISK3 applies to people aged {_qrisk3.MIN_AGE} to {_qrisk3.MAX_AGE}; "
+                                  f"this person is {age}.")
+    partial = qrisk3_inputs(facts, who)
+    try:
+        missing = _qrisk3.missing_qrisk3_inputs(partial)
+    except CalculationError as exc:
+        return QRisk3Outcome(note=exc.message)
+    if partial["cholesterol_hdl_ratio"] is None:
+        missing = [NO_MEASURED_LIPIDS if m == _qrisk3.INPUT_NAMES["cholesterol_hdl_ratio"] else m for m in missing]
+    if missing:
+        note = None
+        if partial["cholesterol_hdl_ratio"] is None:
+            note = "QRISK3 is only calculated from measured total and HDL cholesterol."
+        return QRisk3Outcome(missing=tuple(missing), note=note)
+    try:
+        result = _qrisk3.calculate_qrisk3(_qrisk3.QRisk3Inputs(**partial))
+    except CalculationError as exc:
+        return QRisk3Outcome(note=exc.message)
+    return QRisk3Outcome(result=result)
