@@ -84,7 +84,7 @@ class BlobError(Exception):
 def hkdf(key: bytes | bytearray, info: bytes, length: int = KEY_BYTES) -> bytearray:
     """Derive a subkey into a bytearray (so the caller can wipe it later)."""
     out = bytearray(length)
-    HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info).derive_into(bytes(key), out)
+    HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info).derive_into(key, out)
     return out
 
 
@@ -157,15 +157,15 @@ def field_context(table: str, record_id: str, version: int, column: str) -> byte
     return _encode_context(("field", table, record_id, version, column))
 
 
-def seal_blob(field_key: bytes | bytearray, key_id: bytes, plaintext: bytes, context: bytes) -> bytes:
-    """Encrypt `plaintext` into a self-describing blob bound to `context`."""
+def seal_blob(aead: AESGCM, key_id: bytes, plaintext: bytes, context: bytes) -> bytes:
+    """Encrypt `plaintext` with the field key's AEAD into a self-describing blob bound to `context`."""
     nonce = os.urandom(NONCE_BYTES)
     header = BLOB_MAGIC + bytes([BLOB_FORMAT]) + key_id + nonce
-    ciphertext = AESGCM(bytes(field_key)).encrypt(nonce, plaintext, header + context)
+    ciphertext = aead.encrypt(nonce, plaintext, header + context)
     return header + ciphertext
 
 
-def open_blob(field_key: bytes | bytearray, key_id: bytes, blob: bytes, context: bytes) -> bytes:
+def open_blob(aead: AESGCM, key_id: bytes, blob: bytes, context: bytes) -> bytes:
     """Check and decrypt a blob made by `seal_blob`; raise BlobError saying what is wrong."""
     blob = bytes(blob)
     if len(blob) < BLOB_OVERHEAD or not blob.startswith(BLOB_MAGIC):
@@ -182,7 +182,7 @@ def open_blob(field_key: bytes | bytearray, key_id: bytes, blob: bytes, context:
     header = blob[:BLOB_HEADER_BYTES]
     nonce = blob[start + KEY_ID_BYTES : BLOB_HEADER_BYTES]
     try:
-        return AESGCM(bytes(field_key)).decrypt(nonce, blob[BLOB_HEADER_BYTES:], header + context)
+        return aead.decrypt(nonce, blob[BLOB_HEADER_BYTES:], header + context)
     except InvalidTag:
         raise BlobError("its contents do not match its seal (changed, damaged, or moved from another record)")
 
@@ -265,7 +265,7 @@ def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytearray:
 def wrap_key(kek: bytes | bytearray, data_key: bytes | bytearray, context: bytes) -> bytes:
     """AES-256-GCM key wrap: nonce || ciphertext+tag, bound to `context` (vault id, user)."""
     nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(bytes(kek)).encrypt(nonce, bytes(data_key), context)
+    return nonce + AESGCM(kek).encrypt(nonce, data_key, context)
 
 
 def unwrap_key(kek: bytes | bytearray, wrapped: bytes, context: bytes) -> bytearray | None:
@@ -273,7 +273,7 @@ def unwrap_key(kek: bytes | bytearray, wrapped: bytes, context: bytes) -> bytear
     if len(wrapped) != NONCE_BYTES + KEY_BYTES + TAG_BYTES:
         return None
     try:
-        return bytearray(AESGCM(bytes(kek)).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], context))
+        return bytearray(AESGCM(kek).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], context))
     except InvalidTag:
         return None
 

@@ -99,6 +99,7 @@ from datetime import UTC, date, datetime
 from typing import Final, NoReturn
 
 from cryptography.hazmat.primitives.asymmetric import x25519
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from outreach.errors import (
     AuthError,
@@ -227,10 +228,18 @@ class _Keys:
         self.data_key = data_key
         self.sub = crypto.Subkeys.derive(data_key)
         self.key_id = crypto.key_id_for(data_key)
+        # One AEAD object for all fields (it keeps its own copy of the key, freed with it).
+        self.aead: AESGCM | None = AESGCM(self.sub.field)
 
     def wipe(self) -> None:
         crypto.wipe(self.data_key)
         self.sub.wipe()
+        self.aead = None
+
+    def field_aead(self) -> AESGCM:
+        if self.aead is None:
+            raise LockedError("The app is locked. Enter your passphrase to carry on.")
+        return self.aead
 
 
 class Vault:
@@ -449,7 +458,7 @@ class Vault:
         context = crypto.field_context(table, str(record_id), int(version), column)
         with self._mutex:
             keys = self._require_keys()
-            return crypto.seal_blob(keys.sub.field, keys.key_id, plaintext, context)
+            return crypto.seal_blob(keys.field_aead(), keys.key_id, plaintext, context)
 
     def decrypt_field(
         self, blob: bytes, *, table: str, record_id: str, version: int, column: str
@@ -464,7 +473,7 @@ class Vault:
         with self._mutex:
             keys = self._require_keys()
             try:
-                return crypto.open_blob(keys.sub.field, keys.key_id, bytes(blob), context)
+                return crypto.open_blob(keys.field_aead(), keys.key_id, bytes(blob), context)
             except crypto.BlobError as exc:
                 if exc.too_new:
                     raise SchemaTooNewError(
