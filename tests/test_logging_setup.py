@@ -1,0 +1,159 @@
+"""The log writes only allow-listed fields and event names: never personal data."""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from outreach import logging_setup
+from outreach.logging_setup import WITHHELD, allow_fields, log_event, setup_logging
+
+SYNTHETIC_NAME = "Testperson Alpha"
+SYNTHETIC_NHS = "999 123 4560"
+
+
+@pytest.fixture
+def root_logger() -> Iterator[logging.Logger]:
+    """Give each test the root logger back as it found it."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    yield root
+    for handler in list(root.handlers):
+        if handler not in saved_handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(saved_level)
+
+
+def flush(root: logging.Logger) -> None:
+    for handler in root.handlers:
+        handler.flush()
+
+
+def test_log_folder_and_file_are_private(tmp_path: Path, root_logger: logging.Logger) -> None:
+    path = setup_logging(tmp_path / "data")
+    log_event(logging.getLogger("outreach.test"), "test.started")
+    flush(root_logger)
+    assert path == tmp_path / "data" / "logs" / "outreach.log"
+    if os.name == "posix":
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_allowed_fields_are_written_and_others_withheld(tmp_path: Path, root_logger: logging.Logger) -> None:
+    path = setup_logging(tmp_path)
+    log = logging.getLogger("outreach.sync")
+    log_event(log, "sync.pushed", count=3, http_status=201, record_id="6f1c2a7e-0000-4000-8000-000000000001",
+              person_name=SYNTHETIC_NAME)
+    flush(root_logger)
+    line = path.read_text("utf-8").strip().splitlines()[-1]
+    assert " INFO outreach.sync sync.pushed " in line
+    assert "count=3" in line and "http_status=201" in line
+    assert "record_id=6f1c2a7e-0000-4000-8000-000000000001" in line
+    assert "withheld_fields=person_name" in line
+    assert "Testperson" not in line
+
+
+def test_free_text_and_format_arguments_are_withheld(tmp_path: Path, root_logger: logging.Logger) -> None:
+    path = setup_logging(tmp_path)
+    log = logging.getLogger("urllib3.connectionpool")
+    log.warning("GET /Patient?identifier=%s for %s", SYNTHETIC_NHS, SYNTHETIC_NAME)
+    log.warning(f"Saved check for {SYNTHETIC_NAME}")
+    log.warning("check.saved")  # an event name with no arguments is kept
+    flush(root_logger)
+    text = path.read_text("utf-8")
+    assert text.count("[message withheld]") == 2
+    assert "check.saved" in text
+    assert "Testperson" not in text and "4560" not in text and "Patient" not in text
+
+
+def test_nhs_number_like_values_are_withheld_even_in_allowed_fields(tmp_path: Path, root_logger: logging.Logger) -> None:
+    path = setup_logging(tmp_path)
+    log = logging.getLogger("outreach.test")
+    log_event(log, "test.values", item="9991234560", count=9991234560, status="999-123-4560", code="ok value")
+    flush(root_logger)
+    line = path.read_text("utf-8").strip().splitlines()[-1]
+    assert "999" not in line
+    for name in ("item", "count", "status", "code"):
+        assert f"{name}={WITHHELD}" in line
+
+
+def test_exceptions_keep_type_and_frames_but_not_message_or_home_folder(
+    tmp_path: Path, root_logger: logging.Logger
+) -> None:
+    path = setup_logging(tmp_path)
+    log = logging.getLogger("outreach.test")
+
+    def inner() -> None:
+        raise ValueError(f"bad reading for {SYNTHETIC_NAME}")
+
+    try:
+        try:
+            inner()
+        except ValueError as exc:
+            raise KeyError(SYNTHETIC_NHS) from exc
+    except KeyError:
+        log.exception("test.failed")
+    flush(root_logger)
+    text = path.read_text("utf-8")
+    assert "test.failed" in text
+    assert "builtins.ValueError (message withheld)" in text
+    assert "builtins.KeyError (message withheld)" in text
+    assert text.index("ValueError") < text.index("(which led to)") < text.index("KeyError")
+    assert "test_logging_setup.py:" in text and " in inner" in text
+    assert "Testperson" not in text and "4560" not in text
+    assert str(Path.home()) not in text or str(Path.home()) == "/"
+
+
+def test_the_log_rotates_with_private_files(tmp_path: Path, root_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(logging_setup, "MAX_BYTES", 2_000)
+    path = setup_logging(tmp_path)
+    log = logging.getLogger("outreach.test")
+    for i in range(200):
+        log_event(log, "test.filler", count=i)
+    flush(root_logger)
+    rotated = sorted(path.parent.glob("outreach.log.*"))
+    assert 1 <= len(rotated) <= logging_setup.BACKUP_COUNT
+    assert path.stat().st_size <= 2_000
+    if os.name == "posix":
+        assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in rotated)
+
+
+def test_setting_up_twice_does_not_duplicate_lines(tmp_path: Path, root_logger: logging.Logger) -> None:
+    setup_logging(tmp_path)
+    path = setup_logging(tmp_path)
+    log_event(logging.getLogger("outreach.test"), "test.once")
+    flush(root_logger)
+    assert path.read_text("utf-8").count("test.once") == 1
+
+
+@pytest.mark.parametrize("name", ["nhs_number", "person_name", "date_of_birth", "postcode", "free_text", "api_token"])
+def test_personal_field_names_can_never_be_allowed(name: str) -> None:
+    with pytest.raises(ValueError):
+        allow_fields(name)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tail=st.text(max_size=40))
+def test_no_arbitrary_text_reaches_the_file(tmp_path: Path, root_logger: logging.Logger, tail: str) -> None:
+    """Free text (here, anything with a space in it) passed as argument, message, field value or exception
+    message is never written; a field off the allow-list is never written whatever its value."""
+    secret = "Testperson " + tail
+    path = setup_logging(tmp_path)
+    log = logging.getLogger("outreach.property")
+    log.info("saved %s", secret)
+    log.info(secret)
+    log_event(log, "test.fields", status=secret, comment=secret, surname="Testperson")
+    try:
+        raise RuntimeError(secret)
+    except RuntimeError:
+        log.exception("test.raised")
+    flush(root_logger)
+    assert "Testperson" not in path.read_text("utf-8")
