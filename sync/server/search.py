@@ -198,7 +198,7 @@ def _unb64(text: str) -> bytes:
 
 def make_cursor(cursor: Cursor, *, epoch: str, secret: bytes, query_hash: str) -> str:
     payload = json.dumps(
-        {"e": epoch, "q": query_hash, "t": int(time.time()), "u": cursor.last_updated, "i": cursor.res_id},
+        {"e": epoch, "q": query_hash, "t": int(time.time() * 1000), "u": cursor.last_updated, "i": cursor.res_id},
         separators=(",", ":"),
     ).encode()
     sig = hmac.new(secret, payload, hashlib.sha256).digest()[:16]
@@ -226,7 +226,7 @@ def read_cursor(text: str, *, epoch: str, secret: bytes, query_hash: str, ttl_s:
         raise bad_request("The paging cursor was altered; use next links exactly as the server gave them.")
     if q != query_hash:
         raise bad_request("The paging cursor belongs to a different search; keep the other parameters unchanged.")
-    if time.time() - t > ttl_s:
+    if time.time() - t / 1000 > ttl_s:
         raise _gone(f"The paging link has expired (links last {int(ttl_s)} seconds).")
     return Cursor(int(u), str(i))
 
