@@ -113,7 +113,7 @@ def test_not_whole(defn: CheckDefinition) -> None:
 def test_wrong_type(defn: CheckDefinition) -> None:
     assert refused(defn, "weight.weight", True).message == "Weight must be a number, like 82.5."
     assert refused(defn, "weight.weight", {"kg": 80}).kind == kinds.WRONG_TYPE
-    assert refused(defn, "oral_health.concern", 1).message == "Has a problem with teeth or gums must be yes or no."
+    assert refused(defn, "oral_health.concern", 1).message == "Teeth or gums problem must be yes or no."
     assert refused(defn, "care_plan.goals", 42).kind == kinds.WRONG_TYPE
     assert refused(defn, "weight.weight", 80, confirmed="yes").kind == kinds.WRONG_TYPE
 
