@@ -87,13 +87,14 @@ What is protected, and what is not
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import os
 import threading
 import time
 import unicodedata
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Final, NoReturn
@@ -262,7 +263,27 @@ class Vault:
         self._keys: _Keys | None = None
         self._user: UserInfo | None = None
         self._mutex = threading.RLock()
+        self._exclusive_depth = 0
         self.integrity_warnings: list[str] = []
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """This thread holds the vault, and (if the storage can) other processes are kept out
+        of the key file, for one whole read-modify-write. Re-entrant."""
+        with self._mutex:
+            if self._exclusive_depth or not hasattr(self._storage, "exclusive"):
+                self._exclusive_depth += 1
+                try:
+                    yield
+                finally:
+                    self._exclusive_depth -= 1
+                return
+            with self._storage.exclusive():
+                self._exclusive_depth += 1
+                try:
+                    yield
+                finally:
+                    self._exclusive_depth -= 1
 
     # ------------------------------------------------------------------ construction
 
@@ -282,23 +303,25 @@ class Vault:
         clock: Callable[[], float] = time.time,
     ) -> "Vault":
         """Make a new data key and its first (admin) user; returns the vault unlocked as that user."""
-        if storage.load() is not None:
-            raise StoreError("This data folder already has a key file: it was set up before.")
-        name = _check_name(admin_name)
-        check_passphrase_policy(admin_passphrase)
-        recipient = crypto.load_recovery_public_key(recovery_public_key) if recovery_public_key else None
-        data_key = crypto.new_data_key()
-        header = VaultHeader(
-            vault_id=uuid.uuid4().hex, key_id=crypto.key_id_for(data_key), created_at=_now_iso()
-        )
-        vault = cls(storage, header, kdf=kdf, clock=clock)
-        vault._keys = _Keys(data_key)
-        header.users.append(vault._new_user_entry(name, "admin", admin_passphrase))
-        if recipient is not None:
-            header.recovery = vault._recovery_entry(recipient)
-        vault._save_authenticated()
-        vault._user = vault._info(header.users[0])
-        return vault
+        guard = storage.exclusive() if hasattr(storage, "exclusive") else contextlib.nullcontext()
+        with guard:
+            if storage.load() is not None:
+                raise StoreError("This data folder already has a key file: it was set up before.")
+            name = _check_name(admin_name)
+            check_passphrase_policy(admin_passphrase)
+            recipient = crypto.load_recovery_public_key(recovery_public_key) if recovery_public_key else None
+            data_key = crypto.new_data_key()
+            header = VaultHeader(
+                vault_id=uuid.uuid4().hex, key_id=crypto.key_id_for(data_key), created_at=_now_iso()
+            )
+            vault = cls(storage, header, kdf=kdf, clock=clock)
+            vault._keys = _Keys(data_key)
+            header.users.append(vault._new_user_entry(name, "admin", admin_passphrase))
+            if recipient is not None:
+                header.recovery = vault._recovery_entry(recipient)
+            vault._save_authenticated()
+            vault._user = vault._info(header.users[0])
+            return vault
 
     @classmethod
     def open(
@@ -353,7 +376,7 @@ class Vault:
 
     def retry_after(self, name: str) -> float:
         """Seconds before `name` may try a passphrase again (0 if now)."""
-        with self._mutex:
+        with self._exclusive():
             self._reload_unverified()
             user = self._header.find_user(name)
             if user is None:
@@ -362,7 +385,7 @@ class Vault:
 
     def unlock(self, name: str, passphrase: str) -> UserInfo:
         """Check the passphrase (one Argon2id run: call it off the GUI thread)."""
-        with self._mutex:
+        with self._exclusive():
             self._reload_unverified()
             user = self._header.find_user(name)
             if user is None:
@@ -522,7 +545,7 @@ class Vault:
     # ------------------------------------------------------------------ users
 
     def add_user(self, name: str, passphrase: str, role: str = "worker") -> UserInfo:
-        with self._mutex:
+        with self._exclusive():
             self._require_admin()
             self._reload_verified()
             clean = _check_name(name)
@@ -537,7 +560,7 @@ class Vault:
             return self._info(entry)
 
     def remove_user(self, name: str) -> None:
-        with self._mutex:
+        with self._exclusive():
             self._require_admin()
             self._reload_verified()
             entry = self._existing(name)
@@ -550,7 +573,7 @@ class Vault:
                 self.lock()
 
     def set_role(self, name: str, role: str) -> UserInfo:
-        with self._mutex:
+        with self._exclusive():
             self._require_admin()
             self._reload_verified()
             entry = self._existing(name)
@@ -570,7 +593,7 @@ class Vault:
         Needs the old passphrase even when unlocked, so an unattended unlocked
         laptop cannot have its passphrase changed. Counts as an unlock attempt.
         """
-        with self._mutex:
+        with self._exclusive():
             check_passphrase_policy(new_passphrase)
             was_user = self._user
             info = self.unlock(name, old_passphrase)  # checks backoff, passphrase and the key file seal
@@ -584,7 +607,7 @@ class Vault:
 
     def reset_passphrase(self, name: str, new_passphrase: str) -> None:
         """An admin sets a new passphrase for someone who forgot theirs."""
-        with self._mutex:
+        with self._exclusive():
             self._require_admin()
             self._reload_verified()
             check_passphrase_policy(new_passphrase)
@@ -596,7 +619,7 @@ class Vault:
 
     def set_recovery_key(self, public_key_pem: str | bytes) -> str:
         """Wrap the data key to the organisation's (new) recovery key; returns its fingerprint."""
-        with self._mutex:
+        with self._exclusive():
             self._require_admin()
             self._reload_verified()
             self._header.recovery = self._recovery_entry(crypto.load_recovery_public_key(public_key_pem))
@@ -608,7 +631,7 @@ class Vault:
     ) -> UserInfo:
         """Organisation recovery: the recovery private key unwraps the data key, and
         `name` gets a new passphrase. The vault is left locked afterwards."""
-        with self._mutex:
+        with self._exclusive():
             check_passphrase_policy(new_passphrase)
             self._reload_unverified()
             rec = self._header.recovery

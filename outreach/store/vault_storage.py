@@ -19,8 +19,11 @@ memory) needs only `load` and `save`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 
@@ -41,6 +44,14 @@ class VaultStorage(Protocol):
     def save(self, data: bytes) -> None:
         """Replace the stored header atomically."""
         ...
+
+
+class ExclusiveStorage(VaultStorage, Protocol):
+    """A storage that can also keep other processes out during read-modify-write
+    (the app and `outreach recover` may run at the same time). Optional: the vault
+    uses it when offered."""
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]: ...
 
 
 class MemoryVaultStorage:
@@ -68,6 +79,21 @@ class FileVaultStorage:
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    @contextlib.contextmanager
+    def exclusive(self, timeout_s: float = 10.0) -> Iterator[None]:
+        """Hold an advisory lock on a companion ``.lock`` file (not re-entrant)."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            _lock_fd(fd, timeout_s)
+            try:
+                yield
+            finally:
+                _unlock_fd(fd)
+        finally:
+            os.close(fd)
 
     def load(self) -> bytes | None:
         try:
@@ -118,3 +144,36 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _lock_fd(fd: int, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if os.name == "nt":  # pragma: no cover - exercised on Windows only
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    "The key file is busy (another copy of the app is using it). Close it and try again."
+                ) from None
+            time.sleep(0.05)
+
+
+def _unlock_fd(fd: int) -> None:
+    if os.name == "nt":  # pragma: no cover
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
