@@ -1,0 +1,146 @@
+"""Checking the calculators against reference values without the app (clinical safety evidence).
+
+A clinical safety officer writes a JSON list of cases, runs
+`outreach verify-calculators FILE.json`, and compares the printed results with
+their own reference values. Every case gets a result in the same order; a case
+the calculator refuses gets an "error" in plain words instead of stopping the
+run, so one bad case never hides the others. Results are full precision.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from outreach.clinical.audit_c import score_audit_c
+from outreach.clinical.blood_pressure import classify_blood_pressure
+from outreach.clinical.bmi import calculate_bmi
+from outreach.clinical.inputs import describe
+from outreach.clinical.nhs_number import check_nhs_number
+from outreach.clinical.qrisk3 import QRisk3Inputs, calculate_qrisk3
+from outreach.errors import ValidationError
+
+_Calculator = Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
+def _fields(inputs: Mapping[str, Any], required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
+    unknown = sorted(str(k) for k in inputs if k not in required and k not in optional)
+    if unknown:
+        raise ValidationError(f"Unknown input {', '.join(describe(k) for k in unknown)}: "
+                              f"this calculator takes {', '.join(required + optional)}")
+
+
+def _qrisk3(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    result = calculate_qrisk3(QRisk3Inputs.from_mapping(inputs))
+    return {"risk_percent": result.risk_percent}
+
+
+def _nhs_number(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    _fields(inputs, ("nhs_number",))
+    check = check_nhs_number(inputs.get("nhs_number"))  # type: ignore[arg-type]
+    if check.valid:
+        return {"valid": True, "normalised": check.normalised}
+    return {"valid": False, "reason": check.reason}
+
+
+def _bmi(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    _fields(inputs, ("weight_kg", "height_cm"), ("ethnicity",))
+    result = calculate_bmi(inputs.get("weight_kg"), inputs.get("height_cm"), inputs.get("ethnicity"))  # type: ignore[arg-type]
+    return {"bmi_kg_m2": result.bmi_kg_m2, "category": result.category, "lower_thresholds": result.lower_thresholds}
+
+
+def _audit_c(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    _fields(inputs, ("q1", "q2", "q3"))
+    result = score_audit_c(inputs.get("q1"), inputs.get("q2"), inputs.get("q3"))  # type: ignore[arg-type]
+    return {"score": result.score, "band": result.band}
+
+
+def _blood_pressure(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    _fields(inputs, ("systolic_mmhg", "diastolic_mmhg"))
+    result = classify_blood_pressure(inputs.get("systolic_mmhg"), inputs.get("diastolic_mmhg"))  # type: ignore[arg-type]
+    return {"category": result.category, "urgent": result.urgent}
+
+
+CALCULATORS: Mapping[str, _Calculator] = {
+    "qrisk3": _qrisk3,
+    "nhs_number": _nhs_number,
+    "bmi": _bmi,
+    "audit_c": _audit_c,
+    "blood_pressure": _blood_pressure,
+}
+
+
+def _json_safe(value: object) -> object:
+    """Echo an id back only if it is plain JSON data (never NaN or an object)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+        return value
+    return describe(value)
+
+
+def run_case(case: object) -> dict[str, Any]:
+    """Result (or error) for one case, echoing its id and calculator."""
+    if not isinstance(case, dict):
+        return {"id": None, "calculator": None, "error": "Each case must be an object with id, calculator and inputs"}
+    out: dict[str, Any] = {"id": _json_safe(case.get("id")), "calculator": _json_safe(case.get("calculator"))}
+    calculator = case.get("calculator")
+    inputs = case.get("inputs")
+    unknown = sorted(str(k) for k in case if k not in ("id", "calculator", "inputs"))
+    if unknown:
+        out["error"] = f"Unknown key {', '.join(unknown)} in the case (use id, calculator, inputs)"
+    elif not isinstance(calculator, str) or calculator not in CALCULATORS:
+        out["error"] = f"Unknown calculator {describe(calculator)} (use {', '.join(CALCULATORS)})"
+    elif not isinstance(inputs, dict):
+        out["error"] = "The case has no inputs object"
+    else:
+        try:
+            out["result"] = CALCULATORS[calculator](inputs)
+        except ValidationError as exc:
+            out["error"] = exc.message
+    return out
+
+
+def run_cases(cases: object) -> list[dict[str, Any]]:
+    """Results for a list of cases, in the same order."""
+    if not isinstance(cases, list):
+        raise ValidationError("The cases file must hold a JSON list of cases")
+    return [run_case(case) for case in cases]
+
+
+def load_cases(path: str | Path) -> list[Any]:
+    """Read a cases file; ValidationError when it cannot be read or parsed."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationError(f"Cannot read {file}: there is no such file") from None
+    except IsADirectoryError:
+        raise ValidationError(f"Cannot read {file}: it is a folder, not a file") from None
+    except PermissionError:
+        raise ValidationError(f"Cannot read {file}: permission denied") from None
+    except UnicodeDecodeError:
+        raise ValidationError(f"Cannot read {file}: it is not UTF-8 text") from None
+    except OSError as exc:
+        raise ValidationError(f"Cannot read {file}: {exc.strerror or exc.__class__.__name__}") from None
+    return parse_cases(text, str(file))
+
+
+def parse_cases(text: str, name: str = "the cases") -> list[Any]:
+    """Parse the JSON text of a cases file."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    except (ValueError, RecursionError):
+        raise ValidationError(f"{name} is not valid JSON") from None
+    if not isinstance(data, list):
+        raise ValidationError(f"{name} must hold a JSON list of cases")
+    return data
+
+
+def results_json(results: list[dict[str, Any]]) -> str:
+    """The results as JSON text: full-precision floats, no NaN (calculators never produce one)."""
+    return json.dumps(results, indent=2, ensure_ascii=False, allow_nan=False)
