@@ -406,10 +406,14 @@ class Vault:
             if data_key is None:
                 self._record_failure(attempts)
             self._adopt_key(data_key)
-            # Success: reset this user's streak and vouch for every counter.
+            # Success: reset this user's streak and vouch for every counter. A full or
+            # read-only disk must not keep a worker from their data: carry on, and say so.
             attempts.consecutive = 0
             attempts.not_before = 0.0
-            self._save_authenticated()
+            try:
+                self._save_authenticated()
+            except StoreError as exc:
+                self.integrity_warnings.append(f"The key file could not be updated: {exc.message}")
             self._user = self._info(user)
             return self._user
 
@@ -745,4 +749,11 @@ class Vault:
         }
         self._header.generation += 1
         self._header.mac = crypto.header_mac(keys.sub.header_mac, self._header.authenticated_bytes())
-        self._storage.save(self._header.to_bytes())
+        try:
+            self._storage.save(self._header.to_bytes())
+        except BaseException:
+            # Not saved, so not done: forget the change rather than show a user who is not there.
+            stored = self._storage.load()
+            if stored is not None:
+                self._header = VaultHeader.from_bytes(stored)
+            raise

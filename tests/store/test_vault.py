@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outreach.errors import AuthError, CorruptRecordError, LockedError, StoreError, ValidationError
+from outreach.errors import (
+    AuthError,
+    CorruptRecordError,
+    LockedError,
+    StorageFullError,
+    StoreError,
+    ValidationError,
+)
 from outreach.store.vault import (
     TEST_KDF,
     FileVaultStorage,
@@ -407,3 +414,31 @@ def test_damaged_key_file_gives_a_plain_store_error(storage: FileVaultStorage, v
 def test_cannot_create_twice(vault: Vault, storage: FileVaultStorage) -> None:
     with pytest.raises(StoreError, match="already"):
         Vault.create(storage, admin_name=ADMIN, admin_passphrase=ADMIN_PASS, kdf=TEST_KDF)
+
+
+class FullDisk(MemoryVaultStorage):
+    """A storage whose writes fail the way a full disk does."""
+
+    full = False
+
+    def save(self, data: bytes) -> None:
+        if self.full:
+            raise StorageFullError("The disk is full: the key file was not changed.")
+        super().save(data)
+
+
+def test_a_full_disk_does_not_keep_a_worker_from_unlocking() -> None:
+    storage = FullDisk()
+    v = Vault.create(storage, admin_name=ADMIN, admin_passphrase=ADMIN_PASS, kdf=TEST_KDF)
+    blob = v.encrypt_field("Testperson Alpha", **PLACE)
+    v.lock()
+    storage.full = True
+    v.unlock(ADMIN, ADMIN_PASS)
+    assert v.decrypt_text(blob, **PLACE) == "Testperson Alpha"
+    assert any("could not be updated" in w for w in v.integrity_warnings)
+    with pytest.raises(StorageFullError):
+        v.add_user(WORKER, WORKER_PASS, "worker")  # changes that must be saved are refused
+    assert [u.name for u in v.list_users()] == [ADMIN]  # and not half-made in memory
+    storage.full = False
+    v.add_user(WORKER, WORKER_PASS, "worker")
+    assert [u.name for u in Vault.open(storage, kdf=TEST_KDF).list_users()] == [ADMIN, WORKER]
