@@ -31,6 +31,7 @@ import hashlib
 import hmac as _std_hmac
 import os
 import struct
+import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
@@ -248,10 +249,14 @@ TEST_KDF: Final = KdfParams(memory_kib=8, iterations=1, lanes=1)
 
 
 def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytearray:
-    """Key-encryption key from a passphrase (Argon2id)."""
+    """Key-encryption key from a passphrase (Argon2id).
+
+    The passphrase is NFC-normalised first: the same "é" typed on two keyboards (or
+    operating systems) can arrive as one code point or two, and must give one key.
+    """
     params.check()
     out = bytearray(KEY_BYTES)
-    secret = passphrase.encode("utf-8")
+    secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
     Argon2id(
         salt=salt,
         length=KEY_BYTES,

@@ -15,6 +15,7 @@ from outreach.errors import (
     AuthError,
     CorruptRecordError,
     LockedError,
+    SchemaTooNewError,
     StorageFullError,
     StoreError,
     ValidationError,
@@ -442,3 +443,22 @@ def test_a_full_disk_does_not_keep_a_worker_from_unlocking() -> None:
     storage.full = False
     v.add_user(WORKER, WORKER_PASS, "worker")
     assert [u.name for u in Vault.open(storage, kdf=TEST_KDF).list_users()] == [ADMIN, WORKER]
+
+
+def test_passphrase_unicode_forms_give_the_same_key() -> None:
+    import unicodedata
+
+    composed = "Café au lait pour deux"
+    v = Vault.create(MemoryVaultStorage(), admin_name=ADMIN, admin_passphrase=composed, kdf=TEST_KDF)
+    v.lock()
+    v.unlock(ADMIN, unicodedata.normalize("NFD", composed))
+
+
+def test_newer_formats_are_refused_as_too_new(vault: Vault, storage: FileVaultStorage) -> None:
+    blob = bytearray(vault.encrypt_field("x", **PLACE))
+    blob[2] = 2  # format byte after the two-byte marker
+    with pytest.raises(SchemaTooNewError, match="newer version"):
+        vault.decrypt_field(bytes(blob), **PLACE)
+    _edit_key_file(storage, lambda raw: raw.__setitem__("version", 2))
+    with pytest.raises(SchemaTooNewError, match="newer version"):
+        reopen(storage)
