@@ -60,7 +60,19 @@ Users::
 
 Properties: `vault_id`, `key_id` (hex; store it in the database to detect a
 mismatched key file), `generation` (bumped on every authenticated save),
-`has_recovery`, `integrity_warnings` (after unlock; see below).
+`has_recovery`, `recovery_fingerprint`, `integrity_warnings` (after unlock; see below).
+
+Errors: AuthError (unknown user; admin needed; recovery key mismatch),
+UnlockRefused(AuthError) with `.retry_after` seconds, LockedError, ValidationError
+(passphrase policy, names, roles), CorruptRecordError(table=, record_id=),
+SchemaTooNewError, StoreError (key file missing, damaged, changed outside the app,
+busy), StorageFullError.
+
+Threads and processes: every method is safe to call from any thread (one lock per
+vault). `unlock`, `change_passphrase`, `add_user`, `reset_passphrase` and
+`recover_user` each run Argon2id once or twice (~0.3 s): never on the GUI thread.
+Changes to the key file are read-modify-write under an advisory lock on
+``vault-keys.json.lock``, so the app and the command line can run together.
 
 What is protected, and what is not
 ----------------------------------
@@ -370,6 +382,7 @@ class Vault:
     def list_users(self) -> list[UserInfo]:
         """Names and roles, sorted; available while locked so the lock screen can offer them."""
         with self._mutex:
+            self._reload_unverified()  # another process (e.g. the recover command) may have changed it
             return sorted((self._info(u) for u in self._header.users), key=lambda u: u.name.casefold())
 
     # ------------------------------------------------------------------ unlock / lock
