@@ -209,3 +209,39 @@ def test_concurrent_identical_conditional_creates_make_one_copy(server: Client) 
     for entry in bundle["entry"][:4]:
         assert _by_identifier(server, entry["resource"]["resourceType"], _uuid_of(entry)) == 1
     assert server.count("Observation") == 2 and server.count("Provenance") == 1
+
+
+def test_two_servers_on_one_database_make_one_copy(server: Client, db_url: str) -> None:
+    """Two server processes' worth of state (own engines, own locks) share one database:
+    the database-level clock lock alone must keep conditional create to one copy."""
+    from sync.server.serving import start_in_thread
+
+    other = start_in_thread(db_url)
+    try:
+        token = other.add_device("Test laptop 2")
+        bundles = [check_bundle(20 + i) for i in range(3)]
+        start = threading.Barrier(6)
+        codes: list[int] = []
+        lock = threading.Lock()
+
+        def post(url: str, tok: str, bundle: dict) -> None:
+            with requests.Session() as s:
+                start.wait()
+                r = s.post(f"{url}/", json=bundle, headers=server.headers(token=tok), timeout=60)
+            with lock:
+                codes.append(r.status_code)
+
+        threads = [
+            threading.Thread(target=post, args=(url, tok, b))
+            for b in bundles
+            for url, tok in ((server.url, server.token), (other.url, token))
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert codes == [200] * 6
+        assert server.count("Patient") == 3 and server.count("Encounter") == 3
+        assert server.count("Observation") == 6 and server.count("Provenance") == 3
+    finally:
+        other.stop()
