@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import dataclass, field
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -34,15 +35,16 @@ from outreach.store.records import (
     FindingRecord,
     FollowUpRecord,
     OutboxItem,
+    PERSON_FIELDS,
     PersonDetails,
     PersonRecord,
 )
 from outreach.store.search_index import PersonHit, parse_date
 
 __all__ = [
-    "amend_check", "check_history", "consent_status", "finalise_check", "find_people", "get_person",
+    "ImportReport", "import_caseload", "amend_check", "check_history", "consent_status", "finalise_check", "find_people", "get_person",
     "list_checks_for_person", "list_outbox", "load_check", "load_findings", "open_follow_ups",
-    "possible_duplicates", "record_consent", "record_follow_up_decision", "record_follow_up_outcome",
+    "possible_duplicates", "record_consent", "record_follow_up_decision", "record_follow_up_decisions", "record_follow_up_outcome",
     "register_person", "save_answer", "save_answers", "set_element_status", "start_check", "update_person",
     "validate_person", "ELEMENT_STATUSES", "SEXES",
 ]
@@ -136,6 +138,42 @@ def find_people(store: LocalStore, query: str, *, limit: int = 50) -> list[Perso
     return store.people_index.search(text, limit=limit)
 
 
+@dataclass(frozen=True)
+class ImportReport:
+    """What a caseload import did, line by line (line 1 is the header row)."""
+
+    imported: list[str] = field(default_factory=list)  # new person ids
+    already_present: list[int] = field(default_factory=list)  # lines naming someone already stored
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+
+def import_caseload(store: LocalStore, rows: Iterable[Any], *, batch: int = 500) -> ImportReport:
+    """Add the people of a checked caseload (outreach.store.caseload_csv rows); never anyone twice.
+
+    A row is "already present" when someone stored has the same NHS number, or the same
+    names and date of birth, so importing the same file again adds no one.
+    """
+    report = ImportReport()
+    pending = list(rows)
+    for start in range(0, len(pending), batch):
+        with store.db.write():
+            for row in pending[start:start + batch]:
+                fields_ = row.person_fields() if hasattr(row, "person_fields") else dict(row)
+                known = {k: v for k, v in fields_.items() if k in PERSON_FIELDS}
+                if getattr(row, "communication_needs", None):
+                    known["communication_needs"] = row.communication_needs
+                line = int(getattr(row, "line", 0))
+                try:
+                    details = validate_person(PersonDetails(**known))
+                    if store.people.find_same_person(details):
+                        report.already_present.append(line)
+                        continue
+                    report.imported.append(store.people.add(details).id)
+                except ValidationError as exc:
+                    report.refused.append((line, exc.message))
+    return report
+
+
 # -- checks --------------------------------------------------------------------------------
 
 
@@ -196,8 +234,24 @@ def record_follow_up_decision(store: LocalStore, check_id: str, rule_id: str, de
     optionally due_on (YYYY-MM-DD). A referral needs a service; declined and clinician
     override need a reason. `None` removes the decision.
     """
-    if decision is None:
-        return store.checks.update_draft(check_id, lambda doc: doc["decisions"].pop(rule_id, None))
+    return record_follow_up_decisions(store, check_id, {rule_id: decision})
+
+
+def record_follow_up_decisions(store: LocalStore, check_id: str, decisions: Mapping[str, Any]) -> CheckRecord:
+    """Several decisions (rule id -> decision, or None to remove) in one autosave."""
+    checked = {rule_id: (None if d is None else _checked_decision(rule_id, d)) for rule_id, d in decisions.items()}
+
+    def change(doc: dict[str, Any]) -> None:
+        for rule_id, decision in checked.items():
+            if decision is None:
+                doc["decisions"].pop(rule_id, None)
+            else:
+                doc["decisions"][rule_id] = decision
+
+    return store.checks.update_draft(check_id, change)
+
+
+def _checked_decision(rule_id: str, decision: Any) -> dict[str, Any]:
     doc_decision = _document(decision)
     kind = doc_decision.get("kind")
     if kind not in DECISION_KINDS:
@@ -212,7 +266,7 @@ def record_follow_up_decision(store: LocalStore, check_id: str, rule_id: str, de
         if parsed is None:
             raise ValidationError("The follow-up date is not a real date.", item=rule_id)
         doc_decision["due_on"] = parsed
-    return store.checks.update_draft(check_id, lambda doc: doc["decisions"].__setitem__(rule_id, doc_decision))
+    return doc_decision
 
 
 def finalise_check(store: LocalStore, check_id: str, findings: Sequence[Any]) -> FinalisedCheck:

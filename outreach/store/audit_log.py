@@ -19,6 +19,9 @@ from outreach.store.models import audit
 from outreach.store.records import AuditEntry, AuditVerification
 
 GENESIS = "0" * 64
+# Built once: the audit entry is written with every change, so its statements must be cheap.
+_LAST = select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)
+_INSERT = insert(audit)
 Hasher = Callable[[str], str]
 
 
@@ -41,15 +44,14 @@ class AuditLog:
         record_id: str | None = None,
     ) -> int:
         """Add one entry inside the caller's write transaction (so it commits with the change)."""
-        last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)).first()
+        last = conn.execute(_LAST).first()
         seq, prev = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
         at = utc_now()
         digest = self._hash(_canonical(seq, at, user_id, action, table, record_id, prev))
         conn.execute(
-            insert(audit).values(
-                seq=seq, at=at, user_id=user_id, action=action, table_name=table,
-                record_id=record_id, prev_hash=prev, hash=digest,
-            )
+            _INSERT,
+            {"seq": seq, "at": at, "user_id": user_id, "action": action, "table_name": table,
+             "record_id": record_id, "prev_hash": prev, "hash": digest},
         )
         return seq
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from outreach.errors import StoreError, ValidationError
 from outreach.store.database import utc_now
@@ -30,6 +30,21 @@ OPEN_DECISIONS = ("referral",)  # a referral stays open until its outcome is kno
 
 Document = dict[str, Any]
 
+# Built once: autosave and finalise run on every answer, so their statements stay compiled.
+_BY_ID = select(checks).where(checks.c.id == bindparam("check_id"))
+_SAVE_DRAFT = (
+    update(checks)
+    .where(checks.c.id == bindparam("check_id"), checks.c.version == bindparam("old_version"),
+           checks.c.status == "draft")
+    .values(version=bindparam("new_version"), updated_at=bindparam("now"), data=bindparam("blob"))
+)
+_FREEZE = (
+    update(checks)
+    .where(checks.c.id == bindparam("check_id"), checks.c.status == "draft")
+    .values(status="finalised", version=bindparam("new_version"), updated_at=bindparam("now"),
+            finalised_at=bindparam("now"), finalised_by=bindparam("actor"), data=bindparam("blob"))
+)
+
 
 def empty_document() -> Document:
     return {"answers": {}, "element_status": {}, "decisions": {}, "notes": None}
@@ -42,7 +57,7 @@ class ChecksRepository:
     # -- reading ------------------------------------------------------------------------
     def get(self, check_id: str) -> CheckRecord:
         with self._ctx.db.read() as conn:
-            row = conn.execute(select(checks).where(checks.c.id == check_id)).first()
+            row = conn.execute(_BY_ID, {"check_id": check_id}).first()
         if row is None:
             raise StoreError("This check is not in the store.")
         return self._decode(row)
@@ -128,14 +143,12 @@ class ChecksRepository:
         actor = self._ctx.actor()
         edition = amends.edition + 1 if amends else 1
         with self._ctx.db.write() as conn:
-            conn.execute(
-                insert(checks).values(
+            conn.execute(insert(checks), dict(
                     id=check_id, person_id=person_id, session_id=session_id,
                     amends_id=amends.id if amends else None, edition=edition, status="draft",
                     definition_version=definition_version, version=1, created_at=now, created_by=actor,
                     updated_at=now, finalised_at=None, finalised_by=None, data=blob,
-                )
-            )
+                ))
             self._ctx.audit.append(
                 conn, "check.amend" if amends else "check.start", user_id=actor, table=TABLE, record_id=check_id
             )
@@ -152,9 +165,8 @@ class ChecksRepository:
             now = utc_now()
             blob = seal_json(self._ctx.cipher, doc, table=TABLE, record_id=check_id, version=version)
             result = conn.execute(
-                update(checks)
-                .where(checks.c.id == check_id, checks.c.version == row.version, checks.c.status == "draft")
-                .values(version=version, updated_at=now, data=blob)
+                _SAVE_DRAFT,
+                {"check_id": check_id, "old_version": row.version, "new_version": version, "now": now, "blob": blob},
             )
             if result.rowcount != 1:  # pragma: no cover - BEGIN IMMEDIATE makes this unreachable
                 raise StoreError("This check changed while it was being saved. Try again.")
@@ -164,7 +176,7 @@ class ChecksRepository:
                            row.definition_version, version, row.created_at, row.created_by, now, None, None, doc)
 
     def _draft_row(self, conn: Connection, check_id: str) -> Any:
-        row = conn.execute(select(checks).where(checks.c.id == check_id)).first()
+        row = conn.execute(_BY_ID, {"check_id": check_id}).first()
         if row is None:
             raise StoreError("This check is not in the store.")
         if row.status != "draft":
@@ -197,46 +209,37 @@ class ChecksRepository:
             for position, finding in enumerate(findings):
                 finding_doc = dict(finding)
                 finding_id = new_id()
-                conn.execute(
-                    insert(check_findings).values(
+                conn.execute(insert(check_findings), dict(
                         id=finding_id, check_id=check_id, position=position, version=1,
                         data=seal_json(cipher, finding_doc, table=FINDINGS, record_id=finding_id, version=1),
-                    )
-                )
+                    ))
                 finding_records.append(FindingRecord(finding_id, check_id, position, finding_doc))
                 decision = dict(decisions[str(finding_doc["rule_id"])])
                 follow_id = new_id()
                 state = "open" if decision.get("kind") in OPEN_DECISIONS else "closed"
                 due_on = decision.get("due_on")
                 follow_doc = {"rule_id": finding_doc["rule_id"], "decision": decision, "outcome_note": None}
-                conn.execute(
-                    insert(follow_ups).values(
+                conn.execute(insert(follow_ups), dict(
                         id=follow_id, check_id=check_id, finding_id=finding_id, person_id=row.person_id,
                         version=1, state=state, outcome=None, due_on=due_on, created_at=now, created_by=actor,
                         updated_at=now,
                         data=seal_json(cipher, follow_doc, table=FOLLOW_UPS, record_id=follow_id, version=1),
-                    )
-                )
+                    ))
                 follow_up_records.append(
                     FollowUpRecord(follow_id, check_id, finding_id, row.person_id, 1, state, None, due_on, now, now, follow_doc)
                 )
             version = row.version + 1
             doc["findings_count"] = len(findings)
             conn.execute(
-                update(checks)
-                .where(checks.c.id == check_id, checks.c.status == "draft")
-                .values(
-                    status="finalised", version=version, updated_at=now, finalised_at=now, finalised_by=actor,
-                    data=seal_json(cipher, doc, table=TABLE, record_id=check_id, version=version),
-                )
+                _FREEZE,
+                {"check_id": check_id, "new_version": version, "now": now, "actor": actor,
+                 "blob": seal_json(cipher, doc, table=TABLE, record_id=check_id, version=version)},
             )
             outbox_id = new_id()
-            conn.execute(
-                insert(outbox).values(
+            conn.execute(insert(outbox), dict(
                     id=outbox_id, check_id=check_id, kind="check", state="queued", attempts=0, version=1,
                     created_at=now, updated_at=now, next_attempt_at=None, server_ref=None, last_error=None,
-                )
-            )
+                ))
             self._ctx.audit.append(conn, "check.finalise", user_id=actor, table=TABLE, record_id=check_id)
         check = CheckRecord(row.id, row.person_id, row.session_id, row.amends_id, row.edition, "finalised",
                             row.definition_version, version, row.created_at, row.created_by, now, now, actor, doc)

@@ -35,7 +35,7 @@ class ConsentRepository:
         actor = self._ctx.actor()
         blob = seal_json(self._ctx.cipher, {"note": note}, table=TABLE, record_id=consent_id, version=1) if note else None
         with self._ctx.db.write() as conn:
-            conn.execute(insert(consents).values(
+            conn.execute(insert(consents), dict(
                 id=consent_id, person_id=person_id, check_id=check_id, scope=scope, granted=1 if granted else 0,
                 recorded_at=now, recorded_by=actor, version=1, data=blob,
             ))

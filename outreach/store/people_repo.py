@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from outreach.errors import ConflictError, CorruptRecordError, StoreError
 from outreach.store.database import utc_now
@@ -20,6 +20,8 @@ from outreach.store.sealing import open_json, seal_json
 from outreach.store.search_index import PeopleIndex, PersonHit, fold
 
 TABLE = "people"
+_BY_NHS = select(people).where(people.c.nhs_index == bindparam("nhs_index"))
+_BY_ID = select(people).where(people.c.id == bindparam("person_id"))
 
 
 def match_key(details: PersonDetails) -> str:
@@ -44,13 +46,11 @@ class PeopleRepository:
         now = utc_now()
         blob = seal_json(self._ctx.cipher, details.to_document(), table=TABLE, record_id=person_id, version=1)
         with self._ctx.db.write() as conn:
-            conn.execute(
-                insert(people).values(
+            conn.execute(insert(people), dict(
                     id=person_id, version=1, created_at=now, updated_at=now, created_by=self._ctx.actor(),
                     nhs_index=self.nhs_index(details.nhs_number) if details.nhs_number else None,
                     match_index=self.match_index(details), data=blob,
-                )
-            )
+                ))
             self._ctx.audit.append(conn, "person.register", user_id=self._ctx.actor(), table=TABLE, record_id=person_id)
             record = PersonRecord(person_id, 1, details, now, now)
             self._ctx.db.after_commit(lambda: self._index.put(_hit(record)))
@@ -85,7 +85,7 @@ class PeopleRepository:
     # -- reads --------------------------------------------------------------------------
     def get(self, person_id: str) -> PersonRecord:
         with self._ctx.db.read() as conn:
-            row = conn.execute(select(people).where(people.c.id == person_id)).first()
+            row = conn.execute(_BY_ID, {"person_id": person_id}).first()
         if row is None:
             raise StoreError("This person is not in the store.")
         return self._decode(row)
@@ -96,7 +96,7 @@ class PeopleRepository:
 
     def find_by_nhs_number(self, nhs_number: str) -> list[PersonRecord]:
         with self._ctx.db.read() as conn:
-            rows = conn.execute(select(people).where(people.c.nhs_index == self.nhs_index(nhs_number))).all()
+            rows = conn.execute(_BY_NHS, {"nhs_index": self.nhs_index(nhs_number)}).all()
         return [self._decode(r) for r in rows]
 
     def find_same_person(self, details: PersonDetails) -> list[str]:

@@ -21,6 +21,7 @@ PERSON_FIELDS = (
     "phone",
     "gp_practice",
     "preferred_language",
+    "communication_needs",
 )
 
 
@@ -38,6 +39,7 @@ class PersonDetails:
     phone: str | None = None
     gp_practice: str | None = None
     preferred_language: str | None = None
+    communication_needs: str | None = None
 
     def to_document(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in PERSON_FIELDS}

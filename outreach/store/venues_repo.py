@@ -24,7 +24,7 @@ class VenuesRepository:
         venue_id = new_id()
         doc = {"name": name, "details": details or {}}
         with self._ctx.db.write() as conn:
-            conn.execute(insert(venues).values(
+            conn.execute(insert(venues), dict(
                 id=venue_id, version=1, created_at=utc_now(),
                 data=seal_json(self._ctx.cipher, doc, table=TABLE, record_id=venue_id, version=1),
             ))
@@ -45,7 +45,7 @@ class VenuesRepository:
         with self._ctx.db.write() as conn:
             if conn.execute(select(venues.c.id).where(venues.c.id == venue_id)).first() is None:
                 raise StoreError("This venue is not in the store.")
-            conn.execute(insert(sessions).values(
+            conn.execute(insert(sessions), dict(
                 id=session_id, venue_id=venue_id, user_id=self._ctx.actor(), started_at=utc_now(), ended_at=None
             ))
             self._ctx.audit.append(conn, "session.start", user_id=self._ctx.actor(), table="sessions",

@@ -1,0 +1,53 @@
+"""`outreach init --org-config FILE --user NAME`: set up the encrypted store on this laptop.
+
+Creates the data folder (owner-only), the database and the key file, and the first
+user, who is an admin (admins add the other users). The passphrase is read twice from
+standard input, never from the command line; the store is then closed and unlocked
+once more with it, to prove the passphrase opens it.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from outreach.errors import ValidationError
+from outreach.settings import OrgConfig, resolve_data_dir
+from outreach.store.local_store import LocalStore
+from outreach.store.vault import check_passphrase_policy
+
+from cli.prompt import read_new_secret
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "init",
+        help="set up the encrypted store and its first (admin) user",
+        description="Create the encrypted store in the data folder and its first user. "
+        "Reads the new passphrase twice from standard input.",
+    )
+    parser.add_argument("--org-config", required=True, metavar="FILE", help="the organisation file (TOML) from IT")
+    parser.add_argument("--user", required=True, metavar="NAME", help="name of the first user")
+    parser.add_argument("--role", default="admin", metavar="ROLE",
+                        help="role of the first user: must be admin (admins add the other users)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.role != "admin":
+        raise ValidationError("The first user must be an admin (--role admin): admins add everyone else.")
+    org = OrgConfig.load(args.org_config)
+    data_dir = resolve_data_dir(args.data_dir)
+    if LocalStore.exists(data_dir):
+        raise ValidationError(f"There is already a store in {data_dir}. Nothing was changed.")
+    passphrase = read_new_secret(f"New passphrase for {args.user}: ", "Repeat the passphrase: ")
+    check_passphrase_policy(passphrase)
+    store = LocalStore.create(data_dir, admin_name=args.user, admin_passphrase=passphrase, org_config=org)
+    user = store.current_user
+    store.close()
+    with LocalStore.open(data_dir) as proof:
+        proof.unlock(args.user, passphrase)
+    recovery = "with the organisation recovery key" if org.recovery_public_key else \
+        "WITHOUT a recovery key (a forgotten passphrase cannot be recovered)"
+    print(f"Store created in {data_dir} {recovery}.")
+    print(f"User '{user.name if user else args.user}' (admin) unlocked it successfully.")
+    return 0
