@@ -1,0 +1,115 @@
+"""What happens when something the code did not expect goes wrong.
+
+An uncaught exception, on any thread, is logged (type and stack only, through the
+allow-list: no personal data) and a plain dialog tells the worker that saved work is
+safe and what to do. The dialog is always built on the GUI thread: the hook may run
+on a worker thread, so it only emits a signal, which Qt queues to the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+log = logging.getLogger(__name__)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("crash", text)
+
+
+class CrashReporter(QObject):
+    """Installs `sys.excepthook` and `threading.excepthook`; create it on the GUI thread."""
+
+    crashed = Signal(str)  # the exception type's name; emitted from any thread
+
+    def __init__(self, log_file: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.log_file = log_file
+        self.dialog: QMessageBox | None = None
+        self.dialog_thread_is_gui: bool | None = None
+        self._previous_hook = sys.excepthook
+        self._previous_thread_hook = threading.excepthook
+        self.crashed.connect(self._show_dialog, Qt.ConnectionType.QueuedConnection)
+
+    def install(self) -> None:
+        sys.excepthook = self.handle_exception
+        threading.excepthook = self._handle_thread_exception
+
+    def uninstall(self) -> None:
+        if sys.excepthook == self.handle_exception:
+            sys.excepthook = self._previous_hook
+        if threading.excepthook == self._handle_thread_exception:
+            threading.excepthook = self._previous_thread_hook
+
+    def handle_exception(
+        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        """Log safely, then ask the GUI thread to show the crash dialog. Safe on any thread."""
+        if issubclass(exc_type, KeyboardInterrupt):
+            self._previous_hook(exc_type, exc, tb)
+            return
+        log.critical(
+            "app.crashed",
+            exc_info=(exc_type, exc, tb),
+            extra={"fields": {"error_type": exc_type.__name__, "thread": threading.current_thread().name}},
+        )
+        self.crashed.emit(exc_type.__name__)
+
+    def _handle_thread_exception(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None:
+            return
+        self.handle_exception(args.exc_type, args.exc_value, args.exc_traceback)
+
+    @Slot(str)
+    def _show_dialog(self, error_type: str) -> None:
+        from ui.tasks import on_gui_thread
+
+        self.dialog_thread_is_gui = on_gui_thread()
+        if self.dialog is not None and self.dialog.isVisible():
+            return  # one dialog at a time, however many errors follow the first
+        parent = _active_window()
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            _tr("Something went wrong"),
+            _tr("Outreach Health Checks ran into a problem it did not expect."),
+            QMessageBox.StandardButton.Ok,
+            parent,
+        )
+        advice = _tr(
+            "Your saved work is safe. You can carry on; if the app misbehaves, close it and open it again. "
+            "If this keeps happening, tell IT."
+        )
+        if self.log_file is not None:
+            advice += "\n\n" + _tr("Details for IT (without any personal information) are in the log file:")
+            advice += f"\n{self.log_file}"
+        box.setInformativeText(advice)
+        box.setObjectName("crash-dialog")
+        box.setAccessibleName(_tr("Something went wrong"))
+        box.setAccessibleDescription(_tr("Outreach Health Checks ran into a problem it did not expect.") + " " + advice)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.destroyed.connect(self._forget_dialog)
+        self.dialog = box
+        if parent is not None:
+            box.open()
+        else:
+            box.show()
+
+    @Slot()
+    def _forget_dialog(self) -> None:
+        self.dialog = None
+
+
+def _active_window() -> QWidget | None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    return app.activeWindow() if isinstance(app, QApplication) else None

@@ -1,0 +1,163 @@
+"""One way to show each kind of error, in words an outreach worker understands.
+
+Every failure that reaches the screen goes through `show_error`: the task runner
+sends failed background work here, and views call it for errors they do not handle
+next to a field. Each family of `outreach.errors` has one title and one "what to do
+next" line, so the same problem always looks the same. Unexpected errors never show
+their technical message (it may hold data); they are logged (safely) instead.
+
+A screen can take over one family, e.g. the main window shows the lock screen for
+`LockedError`: ``register_error_handler(LockedError, window.show_lock_screen)``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from outreach.errors import (
+    AuthError,
+    Cancelled,
+    ConflictError,
+    CorruptRecordError,
+    DefinitionError,
+    LockedError,
+    NetworkError,
+    OutreachError,
+    SchemaTooNewError,
+    StorageFullError,
+    StoreError,
+    UserFacingError,
+    ValidationError,
+)
+from outreach.logging_setup import log_event
+
+log = logging.getLogger(__name__)
+
+ErrorHandler = Callable[[BaseException], None]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("errors", text)
+
+
+@dataclass(frozen=True)
+class ErrorView:
+    """What the worker is shown for one error."""
+
+    kind: str  # a stable name for the family, also logged
+    title: str
+    text: str  # what happened
+    advice: str  # what to do next
+    severity: QMessageBox.Icon
+
+
+def _noop(text: str) -> str:
+    """Mark a string for translation here; it is translated when shown (QT_TRANSLATE_NOOP)."""
+    return QT_TRANSLATE_NOOP("errors", text)  # type: ignore[no-any-return]
+
+
+_Icon = QMessageBox.Icon
+
+# (family, kind, title, what to do next, icon): most specific family first.
+_FAMILIES: tuple[tuple[type[OutreachError], str, str, str, QMessageBox.Icon], ...] = (
+    (DefinitionError, "definition", _noop("The check definition has a problem"),
+     _noop("Tell your clinical lead or IT; checks already saved are not affected."), _Icon.Critical),
+    (ValidationError, "validation", _noop("Please check"),  # includes CalculationError
+     _noop("Correct the value and try again."), _Icon.Warning),
+    (LockedError, "locked", _noop("Locked"),
+     _noop("Unlock it with your passphrase to carry on. Your work is kept."), _Icon.Information),
+    (AuthError, "auth", _noop("Could not sign in"),
+     _noop("Check the user and passphrase. If this laptop was reported lost, ask IT."), _Icon.Warning),
+    (NetworkError, "network", _noop("Not sent yet"),
+     _noop("Your work is saved on this laptop and will be sent when the connection is back."),
+     _Icon.Information),
+    (ConflictError, "conflict", _noop("Changed by someone else"),
+     _noop("Look at the other changes, then decide what to keep."), _Icon.Warning),
+    (StorageFullError, "storage_full", _noop("The laptop's disk is full"),
+     _noop("Nothing already saved was lost. Ask IT to free some space, then try again."), _Icon.Critical),
+    (SchemaTooNewError, "schema_too_new", _noop("Update needed"),
+     _noop("Ask IT to install the latest version of the app on this laptop."), _Icon.Critical),
+    (CorruptRecordError, "corrupt_record", _noop("One record cannot be read"),
+     _noop("The rest of your work is safe. Tell IT; the log has the details."), _Icon.Critical),
+    (StoreError, "store", _noop("Could not open or save the data"),
+     _noop("Nothing already saved was lost. Try again; if it keeps happening, tell IT."), _Icon.Critical),
+    (UserFacingError, "user", _noop("Cannot do that"), "", _Icon.Warning),
+)
+
+UNEXPECTED_TITLE = _noop("Something went wrong")
+UNEXPECTED_TEXT = _noop("Something went wrong and this did not finish.")
+UNEXPECTED_ADVICE = _noop("Your saved work is safe. If it happens again, tell IT: the log file has the details.")
+
+
+def describe_error(exc: BaseException) -> ErrorView | None:
+    """The view for an error, or None when nothing should be shown (the worker cancelled)."""
+    if isinstance(exc, Cancelled):
+        return None
+    for family, kind, title, advice, icon in _FAMILIES:
+        if isinstance(exc, family):
+            text = exc.message if isinstance(exc, OutreachError) and exc.message else _tr(title)
+            return ErrorView(kind, _tr(title), text, _tr(advice) if advice else "", icon)
+    # Not meant to reach the worker: never show its technical message, which may hold data.
+    return ErrorView("unexpected", _tr(UNEXPECTED_TITLE), _tr(UNEXPECTED_TEXT), _tr(UNEXPECTED_ADVICE),
+                     _Icon.Critical)
+
+
+_handlers: dict[type[BaseException], ErrorHandler] = {}
+_unparented: set[QMessageBox] = set()
+
+
+def register_error_handler(family: type[BaseException], handler: ErrorHandler) -> None:
+    """Let a screen show one family its own way (e.g. LockedError opens the lock screen)."""
+    _handlers[family] = handler
+
+
+def unregister_error_handler(family: type[BaseException]) -> None:
+    _handlers.pop(family, None)
+
+
+def show_error(exc: BaseException, parent: QWidget | None = None) -> QMessageBox | None:
+    """Show an error the one way its family is shown; returns the message box, if one was opened.
+
+    Must be called on the GUI thread (the task runner delivers failures there).
+    """
+    view = describe_error(exc)
+    if view is None:
+        return None
+    _log_shown(exc, view)
+    for family, handler in _handlers.items():
+        if isinstance(exc, family):
+            handler(exc)
+            return None
+    box = QMessageBox(view.severity, view.title, view.text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName(f"error-{view.kind}")
+    if view.advice:
+        box.setInformativeText(view.advice)
+    box.setAccessibleName(view.title)
+    box.setAccessibleDescription(f"{view.text} {view.advice}".strip())
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is not None:
+        box.open()  # window-modal, returns at once: never a nested event loop
+    else:
+        # Without a parent, Python owns the box: keep it alive until the worker closes it.
+        _unparented.add(box)
+        box.finished.connect(lambda _result, b=box: _unparented.discard(b))
+        box.show()
+    return box
+
+
+def _log_shown(exc: BaseException, view: ErrorView) -> None:
+    fields: dict[str, object] = {"kind": view.kind, "error_type": type(exc).__name__}
+    if isinstance(exc, (ValidationError, DefinitionError)) and exc.item:
+        fields["item"] = exc.item
+    if isinstance(exc, CorruptRecordError):
+        fields.update(table=exc.table, record_id=exc.record_id)
+    if view.kind == "unexpected":
+        log.error("ui.error_shown", exc_info=(type(exc), exc, exc.__traceback__), extra={"fields": fields})
+    else:
+        log_event(log, "ui.error_shown", logging.WARNING, **fields)

@@ -1,0 +1,302 @@
+"""The one way the desktop app runs work off the GUI thread.
+
+The screen must answer at once on an old laptop, so nothing slow runs on the GUI
+thread: no store access that may wait on the disk, no key derivation, no network.
+
+* Store work goes through **one** worker thread (`run_db`): SQLite then has a single
+  writer, writes happen in the order the worker asked for them, and nothing waits on
+  a lock held by another thread of ours.
+* Network calls (`run_network`) and other slow work that never touches the store
+  (`run_background`) share a separate small pool, so a slow server never delays a save.
+* Results come back **on the GUI thread**, as Qt signals of a `Task` (and the optional
+  callbacks), so views update widgets only from the GUI thread.
+* A failure goes to the task's `on_error`, or else to `ui.errors.show_error`, which
+  shows each error family one way.
+
+Functions that must never run on the GUI thread can be wrapped with `blocking`;
+called there they raise `GuiThreadBlockedError` at once, so the mistake shows up in the
+first test that makes it rather than as a frozen screen in a church hall.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Qt, Signal, Slot
+
+from outreach.errors import Cancelled, OutreachError
+from outreach.logging_setup import log_event
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+DB_LANE = "db"
+NETWORK_LANE = "network"
+BLOCKING_ATTRIBUTE = "__outreach_blocking__"
+
+
+class GuiThreadBlockedError(RuntimeError):
+    """A slow function was called on the GUI thread. A programming error, never shown to workers."""
+
+
+def on_gui_thread() -> bool:
+    """True when the caller is on the thread that runs the Qt event loop."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return threading.current_thread() is threading.main_thread()
+    return QThread.currentThread() == app.thread()
+
+
+def assert_not_gui_thread(what: str = "this operation") -> None:
+    """Raise when called on the GUI thread; put at the top of anything slow the UI may call."""
+    if on_gui_thread():
+        raise GuiThreadBlockedError(f"{what} must not run on the GUI thread: use the task runner")
+
+
+def assert_gui_thread(what: str = "this") -> None:
+    if not on_gui_thread():
+        raise GuiThreadBlockedError(f"{what} must be called on the GUI thread")
+
+
+def blocking(func: Callable[P, R]) -> Callable[P, R]:
+    """Mark `func` as slow (disk, key derivation, network): calling it on the GUI thread raises.
+
+    Wrap core operations where the UI imports them, e.g. ``unlock = blocking(vault.unlock)``.
+    """
+
+    @functools.wraps(func)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        assert_not_gui_thread(getattr(func, "__qualname__", repr(func)))
+        return func(*args, **kwargs)
+
+    setattr(guarded, BLOCKING_ATTRIBUTE, True)
+    return guarded
+
+
+def is_blocking(func: Callable[..., Any]) -> bool:
+    return bool(getattr(func, BLOCKING_ATTRIBUTE, False))
+
+
+class TaskContext:
+    """Handed to a task function that asks for it: cancellation flag and progress reports."""
+
+    def __init__(self, task: Task) -> None:
+        self._task = task
+
+    @property
+    def cancelled(self) -> bool:
+        return self._task._cancel_requested.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        """Call between steps of a long operation: unwinds quietly when the worker pressed Cancel."""
+        if self.cancelled:
+            raise Cancelled("Stopped.")
+
+    def report_progress(self, done: int, total: int) -> None:
+        """Thread-safe; the task's `progress` signal fires on the GUI thread."""
+        self._task._progress_from_worker.emit(int(done), int(total))
+
+
+class Task(QObject):
+    """One piece of background work. Its public signals are always emitted on the GUI thread.
+
+    `succeeded(result)` or `failed(exception)` fires once, then `finished()`.
+    A cancelled task fails with `Cancelled`, which `show_error` never shows.
+    """
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+    progress = Signal(int, int)
+
+    # Emitted from the worker thread; delivered to the GUI thread by queued connections.
+    _outcome_from_worker = Signal(bool, object)
+    _progress_from_worker = Signal(int, int)
+
+    def __init__(self, name: str, lane: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.lane = lane
+        self.result: object = None
+        self.error: BaseException | None = None
+        self.done = False
+        self._cancel_requested = threading.Event()
+        self._future: Future[object] | None = None
+        self._outcome_from_worker.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._progress_from_worker.connect(self.progress, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel_requested.is_set()
+
+    def cancel(self) -> None:
+        """Ask the task to stop: a queued task never starts; a running one sees `ctx.cancelled`."""
+        self._cancel_requested.set()
+        if self._future is not None:
+            self._future.cancel()
+
+    @Slot(bool, object)
+    def _deliver(self, ok: bool, value: object) -> None:
+        self.done = True
+        if ok:
+            self.result = value
+            self.succeeded.emit(value)
+        else:
+            assert isinstance(value, BaseException)
+            self.error = value
+            self.failed.emit(value)
+        self.finished.emit()
+
+
+ErrorCallback = Callable[[BaseException], None]
+
+
+class TaskRunner(QObject):
+    """Owns the worker threads of the app. Create one, on the GUI thread, and share it."""
+
+    task_started = Signal(object)
+    task_finished = Signal(object)
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        network_workers: int = 2,
+        on_error: ErrorCallback | None = None,
+    ) -> None:
+        super().__init__(parent)
+        assert_gui_thread("TaskRunner()")
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outreach-db")
+        self._network = ThreadPoolExecutor(max_workers=network_workers, thread_name_prefix="outreach-net")
+        self._on_error = on_error
+        self._active: set[Task] = set()
+        self._closed = False
+
+    # -- submitting ------------------------------------------------------------------------------
+    def run_db(self, func: Callable[..., R], *args: Any, **kwargs: Any) -> Task:
+        """Run store work on the single database worker. Keyword-only options: see `_submit`."""
+        return self._submit(self._db, DB_LANE, func, args, kwargs)
+
+    def run_network(self, func: Callable[..., R], *args: Any, **kwargs: Any) -> Task:
+        """Run a network call on the network pool (never the database worker)."""
+        return self._submit(self._network, NETWORK_LANE, func, args, kwargs)
+
+    def run_background(self, func: Callable[..., R], *args: Any, **kwargs: Any) -> Task:
+        """Other slow work that never touches the store (parsing a file, a self-test): network pool."""
+        return self._submit(self._network, NETWORK_LANE, func, args, kwargs)
+
+    @property
+    def active_tasks(self) -> int:
+        return len(self._active)
+
+    def _submit(
+        self,
+        executor: ThreadPoolExecutor,
+        lane: str,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Task:
+        """Options taken out of kwargs: on_success(result), on_error(exc), on_finished(),
+        name (for the log), with_context (pass a `TaskContext` as the first argument)."""
+        assert_gui_thread("TaskRunner.run_*")
+        if self._closed:
+            raise RuntimeError("the task runner has been shut down")
+        on_success: Callable[[Any], None] | None = kwargs.pop("on_success", None)
+        on_error: ErrorCallback | None = kwargs.pop("on_error", None)
+        on_finished: Callable[[], None] | None = kwargs.pop("on_finished", None)
+        with_context: bool = kwargs.pop("with_context", False)
+        name: str = kwargs.pop("name", None) or _task_name(func)
+
+        task = Task(name, lane, self)
+        if on_success is not None:
+            task.succeeded.connect(on_success)
+        task.failed.connect(lambda exc: self._route_error(task, exc, on_error))
+        task.finished.connect(lambda: self._forget(task))
+        if on_finished is not None:
+            task.finished.connect(on_finished)
+        self._active.add(task)
+
+        context = TaskContext(task)
+        call_args = (context, *args) if with_context else args
+        started_at = time.perf_counter()
+
+        def work() -> None:
+            try:
+                if task.cancel_requested:
+                    raise Cancelled("Stopped before it started.")
+                value = func(*call_args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI thread
+                _log_failure(task, exc)
+                task._outcome_from_worker.emit(False, exc)
+            else:
+                log_event(log, "task.done", logging.DEBUG, task=name, lane=lane,
+                          duration_ms=round((time.perf_counter() - started_at) * 1000))
+                task._outcome_from_worker.emit(True, value)
+
+        future = executor.submit(work)
+        task._future = future
+        future.add_done_callback(lambda f: self._on_future_cancelled(task, f))
+        log_event(log, "task.queued", logging.DEBUG, task=name, lane=lane)
+        self.task_started.emit(task)
+        return task
+
+    @staticmethod
+    def _on_future_cancelled(task: Task, future: Future[object]) -> None:
+        # A task cancelled before a worker picked it up never runs `work`, so report it here.
+        if future.cancelled():
+            task._outcome_from_worker.emit(False, Cancelled("Stopped before it started."))
+
+    # -- delivering ------------------------------------------------------------------------------
+    def _route_error(self, task: Task, exc: BaseException, on_error: ErrorCallback | None) -> None:
+        handler = on_error or self._on_error
+        if handler is None:
+            from ui.errors import show_error
+
+            parent = self.parent()
+            show_error(exc, parent if parent is not None and parent.isWidgetType() else None)  # type: ignore[arg-type]
+        else:
+            handler(exc)
+
+    def _forget(self, task: Task) -> None:
+        self._active.discard(task)
+        self.task_finished.emit(task)
+        task.deleteLater()
+
+    # -- closing ---------------------------------------------------------------------------------
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop taking work; cancel what has not started; let running store writes finish."""
+        self._closed = True
+        for task in list(self._active):
+            task.cancel()
+        self._network.shutdown(wait=wait, cancel_futures=True)
+        self._db.shutdown(wait=wait, cancel_futures=True)
+
+
+def _task_name(func: Callable[..., Any]) -> str:
+    name = getattr(func, "__qualname__", None) or type(func).__name__
+    module = inspect.getmodule(func)
+    return f"{module.__name__}.{name}" if module else name
+
+
+def _log_failure(task: Task, exc: BaseException) -> None:
+    if isinstance(exc, Cancelled):
+        log_event(log, "task.cancelled", task=task.name, lane=task.lane)
+    elif isinstance(exc, OutreachError):
+        log_event(log, "task.failed", logging.WARNING, task=task.name, lane=task.lane,
+                  error_type=type(exc).__name__)
+    else:
+        log.error(
+            "task.crashed",
+            exc_info=(type(exc), exc, exc.__traceback__),
+            extra={"fields": {"task": task.name, "lane": task.lane, "error_type": type(exc).__name__}},
+        )
