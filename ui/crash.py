@@ -14,14 +14,19 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("crash", text)
+CRASH_TITLE = QT_TRANSLATE_NOOP("crash", "Something went wrong")
+CRASH_TEXT = QT_TRANSLATE_NOOP("crash", "Outreach Health Checks ran into a problem it did not expect.")
+CRASH_ADVICE = QT_TRANSLATE_NOOP(
+    "crash",
+    "Your saved work is safe. You can carry on; if the app misbehaves, close it and open it again. "
+    "If this keeps happening, tell IT.",
+)
+CRASH_LOG_HINT = QT_TRANSLATE_NOOP("crash", "Details for IT (without any personal information) are in the log file:")
 
 
 class CrashReporter(QObject):
@@ -75,24 +80,16 @@ class CrashReporter(QObject):
         if self.dialog is not None and self.dialog.isVisible():
             return  # one dialog at a time, however many errors follow the first
         parent = _active_window()
-        box = QMessageBox(
-            QMessageBox.Icon.Critical,
-            _tr("Something went wrong"),
-            _tr("Outreach Health Checks ran into a problem it did not expect."),
-            QMessageBox.StandardButton.Ok,
-            parent,
-        )
-        advice = _tr(
-            "Your saved work is safe. You can carry on; if the app misbehaves, close it and open it again. "
-            "If this keeps happening, tell IT."
-        )
+        title = QCoreApplication.translate("crash", CRASH_TITLE)
+        text = QCoreApplication.translate("crash", CRASH_TEXT)
+        advice = QCoreApplication.translate("crash", CRASH_ADVICE)
         if self.log_file is not None:
-            advice += "\n\n" + _tr("Details for IT (without any personal information) are in the log file:")
-            advice += f"\n{self.log_file}"
+            advice += "\n\n" + QCoreApplication.translate("crash", CRASH_LOG_HINT) + f"\n{self.log_file}"
+        box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
         box.setInformativeText(advice)
         box.setObjectName("crash-dialog")
-        box.setAccessibleName(_tr("Something went wrong"))
-        box.setAccessibleDescription(_tr("Outreach Health Checks ran into a problem it did not expect.") + " " + advice)
+        box.setAccessibleName(title)
+        box.setAccessibleDescription(f"{text} {advice}")
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -56,42 +56,38 @@ class ErrorView:
     severity: QMessageBox.Icon
 
 
-def _noop(text: str) -> str:
-    """Mark a string for translation here; it is translated when shown (QT_TRANSLATE_NOOP)."""
-    return QT_TRANSLATE_NOOP("errors", text)  # type: ignore[no-any-return]
-
-
+# Strings are marked with QT_TRANSLATE_NOOP (found by pyside6-lupdate) and translated when shown.
 _Icon = QMessageBox.Icon
 
 # (family, kind, title, what to do next, icon): most specific family first.
 _FAMILIES: tuple[tuple[type[OutreachError], str, str, str, QMessageBox.Icon], ...] = (
-    (DefinitionError, "definition", _noop("The check definition has a problem"),
-     _noop("Tell your clinical lead or IT; checks already saved are not affected."), _Icon.Critical),
-    (ValidationError, "validation", _noop("Please check"),  # includes CalculationError
-     _noop("Correct the value and try again."), _Icon.Warning),
-    (LockedError, "locked", _noop("Locked"),
-     _noop("Unlock it with your passphrase to carry on. Your work is kept."), _Icon.Information),
-    (AuthError, "auth", _noop("Could not sign in"),
-     _noop("Check the user and passphrase. If this laptop was reported lost, ask IT."), _Icon.Warning),
-    (NetworkError, "network", _noop("Not sent yet"),
-     _noop("Your work is saved on this laptop and will be sent when the connection is back."),
+    (DefinitionError, "definition", QT_TRANSLATE_NOOP("errors", "The check definition has a problem"),
+     QT_TRANSLATE_NOOP("errors", "Tell your clinical lead or IT; checks already saved are not affected."), _Icon.Critical),
+    (ValidationError, "validation", QT_TRANSLATE_NOOP("errors", "Please check"),  # includes CalculationError
+     QT_TRANSLATE_NOOP("errors", "Correct the value and try again."), _Icon.Warning),
+    (LockedError, "locked", QT_TRANSLATE_NOOP("errors", "Locked"),
+     QT_TRANSLATE_NOOP("errors", "Unlock it with your passphrase to carry on. Your work is kept."), _Icon.Information),
+    (AuthError, "auth", QT_TRANSLATE_NOOP("errors", "Could not sign in"),
+     QT_TRANSLATE_NOOP("errors", "Check the user and passphrase. If this laptop was reported lost, ask IT."), _Icon.Warning),
+    (NetworkError, "network", QT_TRANSLATE_NOOP("errors", "Not sent yet"),
+     QT_TRANSLATE_NOOP("errors", "Your work is saved on this laptop and will be sent when the connection is back."),
      _Icon.Information),
-    (ConflictError, "conflict", _noop("Changed by someone else"),
-     _noop("Look at the other changes, then decide what to keep."), _Icon.Warning),
-    (StorageFullError, "storage_full", _noop("The laptop's disk is full"),
-     _noop("Nothing already saved was lost. Ask IT to free some space, then try again."), _Icon.Critical),
-    (SchemaTooNewError, "schema_too_new", _noop("Update needed"),
-     _noop("Ask IT to install the latest version of the app on this laptop."), _Icon.Critical),
-    (CorruptRecordError, "corrupt_record", _noop("One record cannot be read"),
-     _noop("The rest of your work is safe. Tell IT; the log has the details."), _Icon.Critical),
-    (StoreError, "store", _noop("Could not open or save the data"),
-     _noop("Nothing already saved was lost. Try again; if it keeps happening, tell IT."), _Icon.Critical),
-    (UserFacingError, "user", _noop("Cannot do that"), "", _Icon.Warning),
+    (ConflictError, "conflict", QT_TRANSLATE_NOOP("errors", "Changed by someone else"),
+     QT_TRANSLATE_NOOP("errors", "Look at the other changes, then decide what to keep."), _Icon.Warning),
+    (StorageFullError, "storage_full", QT_TRANSLATE_NOOP("errors", "The laptop's disk is full"),
+     QT_TRANSLATE_NOOP("errors", "Nothing already saved was lost. Ask IT to free some space, then try again."), _Icon.Critical),
+    (SchemaTooNewError, "schema_too_new", QT_TRANSLATE_NOOP("errors", "Update needed"),
+     QT_TRANSLATE_NOOP("errors", "Ask IT to install the latest version of the app on this laptop."), _Icon.Critical),
+    (CorruptRecordError, "corrupt_record", QT_TRANSLATE_NOOP("errors", "One record cannot be read"),
+     QT_TRANSLATE_NOOP("errors", "The rest of your work is safe. Tell IT; the log has the details."), _Icon.Critical),
+    (StoreError, "store", QT_TRANSLATE_NOOP("errors", "Could not open or save the data"),
+     QT_TRANSLATE_NOOP("errors", "Nothing already saved was lost. Try again; if it keeps happening, tell IT."), _Icon.Critical),
+    (UserFacingError, "user", QT_TRANSLATE_NOOP("errors", "Cannot do that"), "", _Icon.Warning),
 )
 
-UNEXPECTED_TITLE = _noop("Something went wrong")
-UNEXPECTED_TEXT = _noop("Something went wrong and this did not finish.")
-UNEXPECTED_ADVICE = _noop("Your saved work is safe. If it happens again, tell IT: the log file has the details.")
+UNEXPECTED_TITLE = QT_TRANSLATE_NOOP("errors", "Something went wrong")
+UNEXPECTED_TEXT = QT_TRANSLATE_NOOP("errors", "Something went wrong and this did not finish.")
+UNEXPECTED_ADVICE = QT_TRANSLATE_NOOP("errors", "Your saved work is safe. If it happens again, tell IT: the log file has the details.")
 
 
 def describe_error(exc: BaseException) -> ErrorView | None:
