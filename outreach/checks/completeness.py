@@ -64,7 +64,8 @@ class CheckCompleteness:
 
 def element_completeness(defn: CheckDefinition, element: Element, review: AnswerReview) -> ElementCompleteness:
     values, problems, enabled = review.values, review.problems, review.enabled
-    started = any(i in values or i in problems for i in (element.status_id, element.reason_id, *element.item_ids))
+    all_ids = element.all_ids
+    started = not all_ids.isdisjoint(values) or (bool(problems) and not all_ids.isdisjoint(problems))
     status = values.get(element.status_id)
     base = dict(element_id=element.id, title=element.title, core=element.core, started=started)
     if status is None:
@@ -78,21 +79,21 @@ def element_completeness(defn: CheckDefinition, element: Element, review: Answer
     missing: list[str] = []
     alternatives: dict[str, list[str]] = {}
     satisfied: set[str] = set()
-    for link in element.item_ids:
+    for link, label, required, one_of in element.requirements:
         if link not in enabled:
             continue
-        item = defn.items[link]
-        problem = problems.get(link)
-        if problem is not None:
-            missing.append(f"{item.label} (confirm the unusual value)" if isinstance(problem, SoftLimitWarning)
-                           else f"{item.label} (check the value)")
-            continue
-        if item.one_of:
-            alternatives.setdefault(item.one_of, []).append(item.label)
+        if problems:
+            problem = problems.get(link)
+            if problem is not None:
+                missing.append(f"{label} (confirm the unusual value)" if isinstance(problem, SoftLimitWarning)
+                               else f"{label} (check the value)")
+                continue
+        if one_of:
+            alternatives.setdefault(one_of, []).append(label)
             if link in values:
-                satisfied.add(item.one_of)
-        elif item.required and link not in values:
-            missing.append(item.label)
+                satisfied.add(one_of)
+        elif required and link not in values:
+            missing.append(label)
     for name, labels in alternatives.items():
         if name not in satisfied:
             missing.append(" or ".join(labels))

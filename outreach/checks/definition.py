@@ -173,6 +173,9 @@ class Element:
     status_id: str
     reason_id: str
     item_ids: tuple[str, ...]  # answerable items of the element other than status and reason
+    all_ids: frozenset[str] = frozenset()  # status, reason and item_ids
+    # (linkId, label, required, one_of) for each of item_ids: what completeness needs, precomputed
+    requirements: tuple[tuple[str, str, bool, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -187,6 +190,11 @@ class CheckDefinition:
     fact_sources: Mapping[str, tuple[str, ...]]  # fact name -> link ids feeding it
     boolean_facts: frozenset[str]
     source: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    # Precomputed for the per-answer hot path (see review.py and evaluation.py):
+    # (item, parent, applies_to, enable_when, enable_any) in dependency order
+    steps: tuple[tuple[Item, str | None, AppliesTo | None, tuple[EnableCondition, ...], bool], ...] = ()
+    # (fact, is_boolean, ((linkId, {option code: fact value} or None), ...))
+    fact_plan: tuple[tuple[str, bool, tuple[tuple[str, Mapping[str, Any] | None], ...]], ...] = ()
 
     @property
     def core_elements(self) -> tuple[Element, ...]:
@@ -284,10 +292,16 @@ class _Parser:
         self._check_one_of()
         order = self._order()
         title = data.get("title") if isinstance(data.get("title"), str) else "Health check"
+        steps = tuple((i, i.parent, i.applies_to, i.enable_when, i.enable_any) for i in order)
+        fact_plan = tuple(
+            (fact, fact in boolean_facts, tuple((link, _option_facts(self.items[link])) for link in links))
+            for fact, links in fact_sources.items()
+        )
         return CheckDefinition(
             url=url, version=version, title=title, items=self.items, order=order,
             elements=tuple(self.elements), element_by_id={e.id: e for e in self.elements},
-            fact_sources=fact_sources, boolean_facts=boolean_facts, source=data,
+            fact_sources=fact_sources, boolean_facts=boolean_facts, source=data, steps=steps,
+            fact_plan=fact_plan,
         )
 
     # -- items -----------------------------------------------------------------------
@@ -548,9 +562,11 @@ class _Parser:
         if element_id in {e.id for e in self.elements}:
             raise _fail(link_id, f"element {element_id!r} appears twice.")
         descendants = [i for i in self._descendants(link_id) if i.answerable and i.link_id not in (status_id, reason_id)]
+        item_ids = tuple(i.link_id for i in descendants)
         self.elements.append(Element(
             id=element_id, title=group.text, core=core, link_id=link_id, status_id=status_id,
-            reason_id=reason_id, item_ids=tuple(i.link_id for i in descendants),
+            reason_id=reason_id, item_ids=item_ids, all_ids=frozenset((status_id, reason_id, *item_ids)),
+            requirements=tuple((i.link_id, i.label, i.required, i.one_of) for i in descendants),
         ))
 
     def _descendants(self, link_id: str) -> list[Item]:
@@ -671,6 +687,16 @@ class _Parser:
         for name, elements in groups.items():
             if len(elements) > 1:
                 raise _fail(name, f"the alternatives {name!r} are spread over several elements.")
+
+
+def _option_facts(item: Item) -> Mapping[str, Any] | None:
+    """For a choice: the fact value each option gives (check-fact-value, else its score, else its code)."""
+    if item.type != "choice":
+        return None
+    return {
+        o.code: o.fact_value if o.fact_value is not None else o.score if o.score is not None else o.code
+        for o in item.options
+    }
 
 
 def _replace_enable_when(item: Item, conditions: tuple[EnableCondition, ...]) -> Item:

@@ -26,6 +26,7 @@ from outreach.clinical.audit_c import score_audit_c
 from outreach.clinical.blood_pressure import classify_blood_pressure
 from outreach.clinical.bmi import calculate_bmi
 from outreach.clinical.ethnicity import to_qrisk3_ethnicity
+from outreach.clinical.findings import Finding, RuleSet, evaluate_findings
 from outreach.clinical.glycaemia import classify_glucose, classify_hba1c, combine_bands
 from outreach.clinical.lipids import calculate_lipids
 from outreach.clinical.pulse import classify_pulse
@@ -56,7 +57,7 @@ class CheckEvaluation:
     facts: dict[str, Any]
     calculators: dict[str, Any]  # "bmi", "blood_pressure", "pulse", "glycaemia", "lipids", "audit_c", "smoking", "qrisk3"
     calculator_errors: dict[str, str]  # calculator -> message, when its inputs were there but refused
-    findings: list[Any]
+    findings: list[Finding]
     completeness: CheckCompleteness
     qrisk3: QRisk3Outcome
     review: AnswerReview = field(repr=False)
@@ -79,30 +80,31 @@ def answer_facts(defn: CheckDefinition, values: Mapping[str, Any]) -> dict[str, 
     A choice gives its option's check-fact-value, else its score, else its code.
     """
     facts: dict[str, Any] = {}
-    items = defn.items
-    boolean_facts = defn.boolean_facts
-    for fact, links in defn.fact_sources.items():
-        found: list[Any] = []
-        for link in links:
-            value = values.get(link)
-            if value is None:
-                continue
-            item = items[link]
-            if item.type == "choice":
-                option = item.option_by_code[value]
-                if option.fact_value is not None:
-                    value = option.fact_value
-                elif option.score is not None:
-                    value = option.score
-            found.append(value)
-        if not found:
-            continue
-        facts[fact] = any(found) if fact in boolean_facts else found[0]
+    get = values.get
+    for fact, is_boolean, sources in defn.fact_plan:
+        if is_boolean:
+            seen = False
+            result = False
+            for link, option_facts in sources:
+                value = get(link)
+                if value is None:
+                    continue
+                seen = True
+                if (option_facts[value] if option_facts is not None else value):
+                    result = True
+                    break
+            if seen:
+                facts[fact] = result
+        else:
+            link, option_facts = sources[0]
+            value = get(link)
+            if value is not None:
+                facts[fact] = option_facts[value] if option_facts is not None else value
     return facts
 
 
 def evaluate_check(defn: CheckDefinition, answers: Any, person: PersonFacts | Mapping[str, Any] | None,
-                   rules: Any = None) -> CheckEvaluation:
+                   rules: RuleSet | None = None) -> CheckEvaluation:
     """Everything the check screen and the summary need, from the stored answers.
 
     `rules` is a findings RuleSet (outreach.clinical.findings.load_rules); None skips findings.
@@ -123,11 +125,7 @@ def evaluate_check(defn: CheckDefinition, answers: Any, person: PersonFacts | Ma
     if outcome.result is not None:
         calculators["qrisk3"] = outcome.result
         facts["qrisk3_percent"] = outcome.result.risk_percent
-    findings: list[Any] = []
-    if rules is not None:
-        from outreach.clinical.findings import evaluate_findings
-
-        findings = list(evaluate_findings(facts, rules))
+    findings: list[Finding] = evaluate_findings(facts, rules) if rules is not None else []
     return CheckEvaluation(facts, calculators, errors, findings, check_completeness(defn, review), outcome, review)
 
 

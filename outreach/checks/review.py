@@ -66,36 +66,41 @@ def review_answers(defn: CheckDefinition, answers: Any, person: PersonFacts | No
     values: dict[str, Any] = {}
     problems: dict[str, AnswerError] = {}
     enabled: set[str] = set()
-    items = defn.items
-    for item in defn.order:
-        link = item.link_id
-        if item.parent is not None and item.parent not in enabled:
+    get = answers.get
+    for item, parent, applies_to, conditions, enable_any in defn.steps:
+        if parent is not None and parent not in enabled:
             continue
-        if item.applies_to is not None and not item.applies_to.includes(sex, age):
+        if applies_to is not None and not applies_to.includes(sex, age):
             continue
-        conditions = item.enable_when
         if conditions:
-            if item.enable_any:
+            if len(conditions) == 1:
+                on = _holds(conditions[0], values)
+            elif enable_any:
                 on = any(_holds(c, values) for c in conditions)
             else:
                 on = all(_holds(c, values) for c in conditions)
             if not on:
                 continue
+        link = item.link_id
         enabled.add(link)
         if not item.answerable:
             continue
-        raw = answers.get(link)
+        raw = get(link)
         if raw is None:
             continue
         try:
-            entry = entry_from_json(raw, link)
-            value = normalise(item, entry.value, entry.unit, entry.confirmed)
+            if type(raw) in _BARE:
+                value = normalise(item, raw, None, False)
+            else:
+                entry = entry_from_json(raw, link)
+                value = normalise(item, entry.value, entry.unit, entry.confirmed)
         except AnswerError as error:
             problems[link] = error
             continue
         if value is not None:
             values[link] = value
     ignored = []
+    items = defn.items
     for key in answers:
         if not isinstance(key, str) or key not in items:
             shown = key if isinstance(key, str) else repr(key)
@@ -104,3 +109,7 @@ def review_answers(defn: CheckDefinition, answers: Any, person: PersonFacts | No
         elif key not in enabled and answers[key] is not None:
             ignored.append(key)
     return AnswerReview(values, frozenset(enabled), problems, tuple(ignored))
+
+
+# Stored answers that are bare values (not {"value", "unit", "confirmed"} objects).
+_BARE = frozenset({str, int, float, bool, list})

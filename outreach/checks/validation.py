@@ -81,10 +81,36 @@ def check_answer(defn: CheckDefinition, link_id: Any, value: Any, unit: Any = No
 
 
 def normalise(item: Item, value: Any, unit: str | None, confirmed: bool) -> Any:
-    """Validate `value` for `item` (see validate_answer); the item is already known."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
+    """Validate `value` for `item` (see validate_answer); the item is already known.
+
+    The common cases (a plain number in the canonical unit, a known option code, a bool)
+    take a short path: this runs for every answer on every evaluation.
+    """
     kind = item.type
+    vtype = type(value)
+    if unit is None:
+        if kind == "choice" and vtype is str and value in item.option_by_code:
+            return value
+        if kind == "boolean" and vtype is bool:
+            return value
+        if (vtype is float or vtype is int) and (kind == "decimal" or kind == "integer"):
+            number = float(value) if vtype is float else value
+            if (vtype is float and number - number == 0.0) or (vtype is int and -_FAST_INT < number < _FAST_INT):
+                if kind == "integer":
+                    if vtype is float:
+                        if not number.is_integer():
+                            return _number(item, value, None, confirmed)
+                        number = int(number)
+                elif vtype is int:
+                    number = float(number)
+                lo, hi = item.hard_min, item.hard_max
+                if lo <= number <= hi:
+                    s_lo, s_hi = item.soft_min, item.soft_max
+                    if confirmed or ((s_lo is None or number >= s_lo) and (s_hi is None or number <= s_hi)):
+                        return number
+            return _number(item, value, None, confirmed)  # the full path builds the message
+    if value is None or (vtype is str and not value.strip()):
+        return None
     if kind == "decimal" or kind == "integer":
         return _number(item, value, unit, confirmed)
     if unit is not None:
@@ -98,6 +124,9 @@ def normalise(item: Item, value: Any, unit: str | None, confirmed: bool) -> Any:
     if kind == "date":
         return _date(item, value)
     raise AnswerError(f"'{item.label}' is a heading, not a question.", item.link_id, NOT_A_QUESTION)
+
+
+_FAST_INT = 10**15
 
 
 # -- numbers -------------------------------------------------------------------------
@@ -146,11 +175,12 @@ def _number(item: Item, value: Any, unit: str | None, confirmed: bool) -> float 
     if unit_code is None:
         unit_code = item.unit
     assert item.unit is not None
+    number = 0.0
     if isinstance(value, (list, tuple)):
         canonical, typed = _compound(item, value, unit_code)
     else:
         number = _real(item, value)
-        typed = f"{units.format_number(number)} {units.unit_label(unit_code)}"
+        typed = None
         try:
             canonical = units.to_canonical(number, unit_code, item.unit, item.analyte)
         except (ValueError, OverflowError):
@@ -158,13 +188,35 @@ def _number(item: Item, value: Any, unit: str | None, confirmed: bool) -> float 
                               link, UNKNOWN_UNIT) from None
     if not math.isfinite(canonical):
         raise AnswerError(f"{item.label} is far too large: check the reading.", link, IMPOSSIBLE)
-    shown = typed if unit_code == item.unit else f"{typed} ({units.format_number(canonical)} {units.unit_label(item.unit)})"
     if item.type == "integer":
         if not float(canonical).is_integer():
-            raise AnswerError(f"{item.label} {shown} must be a whole number.", link, NOT_WHOLE)
+            raise AnswerError(f"{item.label} {_shown(item, typed, number, unit_code, canonical)} must be a whole number.",
+                              link, NOT_WHOLE)
         canonical = int(canonical)
-    _check_limits(item, canonical, shown, confirmed)
+    if not _within(item, canonical, confirmed):
+        _check_limits(item, canonical, _shown(item, typed, number, unit_code, canonical),
+                      confirmed)
     return canonical
+
+
+def _within(item: Item, value: float, confirmed: bool) -> bool:
+    """True when the value passes hard (and, unless confirmed, soft) limits: no message needed."""
+    lo, hi = item.hard_min, item.hard_max
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        return False
+    if confirmed:
+        return True
+    s_lo, s_hi = item.soft_min, item.soft_max
+    return not ((s_lo is not None and value < s_lo) or (s_hi is not None and value > s_hi))
+
+
+def _shown(item: Item, typed: str | None, number: float, unit_code: str, canonical: float) -> str:
+    """The value as the nurse entered it, with the canonical value when the unit differs."""
+    if typed is None:
+        typed = f"{units.format_number(number)} {units.unit_label(unit_code)}"
+    if unit_code == item.unit:
+        return typed
+    return f"{typed} ({units.format_number(canonical)} {units.unit_label(item.unit)})"
 
 
 def _compound(item: Item, value: list[Any] | tuple[Any, ...], unit_code: str) -> tuple[float, str]:
