@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from outreach.errors import ValidationError
+from outreach.errors import AuthError, ValidationError
 from outreach.settings import resolve_data_dir
 from outreach.store.recovery import load_recovery_private_key
 from outreach.store.vault import FileVaultStorage, Vault, check_passphrase_policy
@@ -43,8 +43,13 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError(f"The recovery key file {key_path} cannot be read ({exc.strerror}).") from None
     data_dir = resolve_data_dir(args.data_dir)
     vault = Vault.open(FileVaultStorage.in_data_dir(data_dir))
+    # Say what is wrong before asking for any passphrase.
+    if not vault.has_recovery:
+        raise AuthError(
+            "This laptop was set up without an organisation recovery key, so it cannot be recovered."
+        )
     names = [u.name for u in vault.list_users()]
-    if vault.list_users() and not any(n.casefold() == args.user.strip().casefold() for n in names):
+    if not any(n.casefold() == args.user.strip().casefold() for n in names):
         raise ValidationError(f"There is no user called '{args.user}' on this laptop. Users: {', '.join(names)}.")
     private_key = load_recovery_private_key(pem, read_secret("Recovery key passphrase: "))
     new_passphrase = read_new_secret(f"New passphrase for {args.user}: ", "Repeat the new passphrase: ")

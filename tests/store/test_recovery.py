@@ -150,6 +150,11 @@ def test_recover_refuses_wrong_passphrase_wrong_key_and_mismatched_new_passphras
     )
     assert foreign.returncode == 1 and "not the one this laptop was set up with" in foreign.stderr
 
+    bare = tmp_path / "bare-laptop"
+    make_laptop(bare, None)
+    no_entry = outreach_cli(*args, stdin="", data_dir=bare)  # refused before any passphrase is asked
+    assert no_entry.returncode == 1 and "without an organisation recovery key" in no_entry.stderr
+
     # Nothing above changed the worker's passphrase.
     Vault.open(FileVaultStorage.in_data_dir(data_dir), kdf=TEST_KDF).unlock(WORKER, WORKER_PASS)
 
