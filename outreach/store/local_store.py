@@ -25,6 +25,7 @@ from outreach.store.checks_repo import ChecksRepository
 from outreach.store.consent_repo import ConsentRepository
 from outreach.store.crypto import DEFAULT_KDF, KdfParams
 from outreach.store.database import Database, create_database, database_path, open_database, private_umask, utc_now
+from outreach.store.field_cipher import FieldCipher
 from outreach.store.follow_ups_repo import FollowUpsRepository
 from outreach.store.models import store_meta
 from outreach.store.outbox_repo import OutboxRepository
@@ -38,13 +39,16 @@ from outreach.store.venues_repo import VenuesRepository
 class LocalStore:
     """The database, the vault and the repositories over them, for one data folder."""
 
-    def __init__(self, data_dir: Path, db: Database, vault: Vault) -> None:
+    def __init__(self, data_dir: Path, db: Database, vault: Vault, *, cipher: FieldCipher | None = None) -> None:
+        """Use `create` or `open`. `cipher` replaces the vault for fields only in the benchmark's
+        plain-SQLite baseline; the product always encrypts through the vault."""
         self.data_dir = data_dir
         self.db = db
         self.vault = vault
+        self.cipher: FieldCipher = cipher if cipher is not None else vault
         self.people_index = PeopleIndex()
         self.audit = AuditLog(db, self._audit_hash)
-        ctx = RepoContext(db=db, cipher=vault, audit=self.audit, actor=self._actor)
+        ctx = RepoContext(db=db, cipher=self.cipher, audit=self.audit, actor=self._actor)
         self.people = PeopleRepository(ctx, self.people_index)
         self.checks = ChecksRepository(ctx)
         self.follow_ups = FollowUpsRepository(ctx)
@@ -155,4 +159,4 @@ class LocalStore:
     def _audit_hash(self, canonical: str) -> str:
         # Keyed (through the vault's blind index HMAC) over the exact SHA-256 of the entry,
         # so the chain cannot be recomputed by someone without the data key.
-        return self.vault.blind_index("audit_chain", hashlib.sha256(canonical.encode("utf-8")).hexdigest())
+        return self.cipher.blind_index("audit_chain", hashlib.sha256(canonical.encode("utf-8")).hexdigest())
