@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import db
@@ -282,6 +282,16 @@ class Store:
         except ValueError:
             raise bad_request(f"The If-None-Exist criteria '{query}' are not a valid query string.") from None
         parsed = parse_search(res_type, pairs, conditional=True)
+        if len(pairs) == 1 and pairs[0][0] == "identifier" and "," not in pairs[0][1]:
+            system, bar, value = pairs[0][1].partition("|")
+            if bar and system and value:
+                # The common case, answered from the unique identifier table in one lookup.
+                ids = db.identifiers.c
+                owner = conn.execute(
+                    select(ids.res_id).where(ids.res_type == res_type, ids.system == system, ids.value == value)
+                ).scalar_one_or_none()
+                current = _current(conn, res_type, owner) if owner is not None else None
+                return [current] if current is not None and not current.deleted else []
         r = db.resources.c
         rows = conn.execute(
             select(r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, r.body)
@@ -373,7 +383,7 @@ class Store:
         body = {"resourceType": req.res_type, "id": plan.res_id, "meta": meta, **rest}
         text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
         t, rid = req.res_type, plan.res_id
-        self._replace_identifiers(conn, t, rid, body, written, bundle)
+        self._replace_identifiers(conn, t, rid, body, written, bundle, existing is None)
         res = db.resources
         if existing is None:
             conn.execute(
@@ -393,7 +403,8 @@ class Store:
             )
         )
         si = db.search_index
-        conn.execute(delete(si).where(si.c.res_type == t, si.c.res_id == rid))
+        if existing is not None:
+            conn.execute(delete(si).where(si.c.res_type == t, si.c.res_id == rid))
         rows = index_rows(t, body)
         if rows:
             conn.execute(
@@ -414,13 +425,24 @@ class Store:
         body: dict[str, Any],
         written: dict[tuple[str, str, str], int],
         bundle: bool,
+        new: bool,
     ) -> None:
         ids = db.identifiers
-        conn.execute(delete(ids).where(ids.c.res_type == t, ids.c.res_id == rid))
-        for system, value in sorted(identifiers(body)):
-            owner = conn.execute(
-                select(ids.c.res_id).where(ids.c.res_type == t, ids.c.system == system, ids.c.value == value)
-            ).scalar_one_or_none()
+        if not new:
+            conn.execute(delete(ids).where(ids.c.res_type == t, ids.c.res_id == rid))
+        wanted = sorted(identifiers(body))
+        if not wanted:
+            return
+        owners = {
+            (row.system, row.value): row.res_id
+            for row in conn.execute(
+                select(ids.c.system, ids.c.value, ids.c.res_id).where(
+                    ids.c.res_type == t, or_(*(and_(ids.c.system == sy, ids.c.value == v) for sy, v in wanted))
+                )
+            )
+        }
+        for system, value in wanted:
+            owner = owners.get((system, value))
             if owner is not None and owner != rid:
                 where = (
                     f" (created by Bundle.entry[{written[(t, system, value)]}])"
@@ -433,7 +455,7 @@ class Store:
                     f"The identifier {system}|{value} already belongs to {t}/{owner}{where}. Each business "
                     "identifier names one resource: use If-None-Exist on it to reuse the existing one.",
                 )
-            conn.execute(insert(ids).values(res_type=t, system=system, value=value, res_id=rid))
+        conn.execute(insert(ids), [{"res_type": t, "system": sy, "value": v, "res_id": rid} for sy, v in wanted])
 
     # --- devices -----------------------------------------------------------------------
 

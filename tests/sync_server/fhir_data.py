@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import cache
 from typing import Any
 
 UUID_SYSTEM = "urn:ietf:rfc:3986"
@@ -10,17 +11,27 @@ NHS_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 SNOMED = "http://snomed.info/sct"
 
 
+def _with_check_digit(base: str) -> str | None:
+    total = sum(int(d) * w for d, w in zip(base, range(10, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return None if check == 10 else base + str(check)
+
+
+@cache
+def _valid_numbers(upto: int) -> list[str]:
+    out: list[str] = []
+    m = 0
+    while len(out) <= upto:
+        number = _with_check_digit(f"999{m:06d}")
+        if number:
+            out.append(number)
+        m += 1
+    return out
+
+
 def nhs_number(n: int) -> str:
-    """The n-th valid test NHS number in the 999 range (Modulus 11 check digit)."""
-    while True:
-        digits = f"999{n:06d}"
-        total = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=True))
-        check = 11 - total % 11
-        if check == 11:
-            check = 0
-        if check != 10:
-            return digits + str(check)
-        n += 1
+    """The n-th valid test NHS number in the 999 range (Modulus 11 check digit); distinct for distinct n."""
+    return _valid_numbers(max(n, 1023) | 1023)[n]
 
 
 def uid() -> str:
