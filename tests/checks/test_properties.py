@@ -139,3 +139,24 @@ def test_values_within_hard_limits_are_accepted_once_confirmed(link: str, fracti
 
 def test_definition_is_shared_not_reloaded(defn: CheckDefinition) -> None:
     assert defn.version == DEFN.version
+
+
+@FAST
+@given(link=st.sampled_from([i.link_id for i in DEFN.items.values() if i.type in ("decimal", "integer")]),
+       value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**20), 10**20),
+                       st.floats(min_value=0, max_value=400)),
+       confirmed=st.booleans())
+def test_fast_path_agrees_with_the_full_path(link: str, value: float | int, confirmed: bool) -> None:
+    """Plain numbers take a short path in `normalise`; it must decide exactly as the full path does."""
+    from outreach.checks.validation import _number, normalise
+
+    item = DEFN.items[link]
+
+    def outcome(func: Any) -> tuple[str, Any]:
+        try:
+            result = func(item, value, None, confirmed)
+        except ValidationError as error:
+            return ("error", (type(error), error.kind, error.message))
+        return ("ok", (type(result), result))
+
+    assert outcome(normalise) == outcome(_number)
