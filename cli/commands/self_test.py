@@ -86,7 +86,7 @@ def _qt_in_process() -> str:
 
 def _qt_in_child() -> str:
     """Run the Qt check in a child process and turn a crash or abort into a reason."""
-    command = [*_self_command(), "self-test", "--check", QT_CHECK, "--in-process"]
+    command = _child_command()
     env = dict(os.environ)
     if not getattr(sys, "frozen", False):
         root = str(Path(__file__).resolve().parents[2])
@@ -108,11 +108,22 @@ def _qt_in_child() -> str:
     raise CheckFailed(_qt_failure_reason(child.stderr, child.returncode))
 
 
-def _self_command() -> list[str]:
-    """How to start this program again: the frozen executable, or this Python with the CLI."""
+def _child_command() -> list[str]:
+    """Start this program again for the Qt check alone.
+
+    Frozen, the executable is the only entry; from source, skip the argument parser, which
+    imports every sub-command, to keep the self-test quick.
+    """
     if getattr(sys, "frozen", False):
-        return [sys.executable]
-    return [sys.executable, "-m", "cli"]
+        return [sys.executable, "self-test", "--check", QT_CHECK, "--in-process"]
+    return [sys.executable, "-c", "import sys, cli.commands.self_test as t; sys.exit(t.qt_child_main())"]
+
+
+def qt_child_main() -> int:
+    """The child's whole job: run the Qt check here and print its one line."""
+    (result,) = run_checks([SelfCheck(QT_CHECK, _qt_in_process)])
+    print(result.line(), flush=True)
+    return 1 if result.failed else 0
 
 
 def _qt_failure_reason(stderr: str, returncode: int) -> str:
