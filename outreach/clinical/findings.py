@@ -45,6 +45,7 @@ OPS = ("<", "<=", ">", ">=", "==", "!=", "in", "present", "absent")
 _ORDER_OPS = frozenset({"<", "<=", ">", ">="})
 _NOT_RECORDED = "not recorded"
 _MAX_TEXT = 4000
+_HUGE = 10**15  # no fact is this large; checked before any float conversion
 
 # The facts of contract B and their kinds. A rule may only read these.
 _NUMBER_FACTS = (
@@ -267,7 +268,7 @@ def _number_reader(name: str) -> Callable[[Facts], float | int | None]:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _fact_error(name, value, "a number")
-        if isinstance(value, float) and not math.isfinite(value):
+        if (isinstance(value, float) and not math.isfinite(value)) or (isinstance(value, int) and abs(value) >= _HUGE):
             raise _fact_error(name, value, "a usable number")
         return value
 
@@ -290,7 +291,7 @@ def _typed_reader(name: str, kind: type) -> Callable[[Facts], object]:
 
 def _check_value(value: object, kind: str, fact: str, rule_id: str) -> object:
     if kind == "number":
-        ok = (isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**15) or (
+        ok = (isinstance(value, int) and not isinstance(value, bool) and abs(value) < _HUGE) or (
             isinstance(value, float) and math.isfinite(value))
     elif kind == "flag":
         ok = isinstance(value, bool)
@@ -438,7 +439,7 @@ def _show(value: object, spec: str) -> str:
         return "yes" if value else "no"
     if isinstance(value, str):
         return value if len(value) <= 200 else value[:200] + "..."
-    if isinstance(value, (int, float)) and math.isfinite(value) and abs(value) < 1e15:
+    if (isinstance(value, int) and abs(value) < _HUGE) or (isinstance(value, float) and abs(value) < _HUGE):
         try:
             if spec:
                 return format(value, spec)

@@ -11,6 +11,7 @@ crashes on odd input would lose the worker's place in the check.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from numbers import Real
 
 from outreach.errors import CalculationError
@@ -50,9 +51,9 @@ def number(value: object, *, item: str, label: str, unit: str, low: float, high:
     """
     if value is None:
         raise CalculationError(f"{label} is missing: enter it to continue", item=item)
-    if isinstance(value, bool) or not isinstance(value, Real):
+    if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
         raise CalculationError(f"{label} must be a number, not {describe(value)}", item=item)
-    if isinstance(value, int) and abs(value) >= _HUGE:
+    if isinstance(value, int) and abs(value) >= _HUGE:  # before float(): huge ints overflow
         raise CalculationError(f"{label} is an impossibly large number: check the reading", item=item)
     try:
         result = float(value)
