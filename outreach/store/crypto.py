@@ -239,8 +239,9 @@ class KdfParams:
         return params
 
 
-# Calibrated on the development machine (2 cores, shared): one derivation took
-# 0.26-0.45 s (median ~0.33 s). This is RFC 9106's second recommended option
+# Calibrated on the development machine (2 cores): one derivation took 0.26-0.45 s
+# of wall time when the machine was quiet (about 0.39 s of CPU across the lanes'
+# threads), and up to ~0.9 s while other heavy work shared the cores. This is RFC 9106's second recommended option
 # (t=3, p=4) with the memory doubled to 128 MiB, which doubles an attacker's cost
 # per guess while staying inside the 0.2-0.5 s unlock budget.
 DEFAULT_KDF: Final = KdfParams(memory_kib=128 * 1024, iterations=3, lanes=4)
