@@ -35,7 +35,7 @@ import datetime as _dt
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -700,8 +700,6 @@ def _option_facts(item: Item) -> Mapping[str, Any] | None:
 
 
 def _replace_enable_when(item: Item, conditions: tuple[EnableCondition, ...]) -> Item:
-    from dataclasses import replace
-
     return replace(item, enable_when=conditions)
 
 

@@ -28,7 +28,6 @@ from outreach.checks.answers import (
     SoftLimitWarning, entry_from_json, parse_number_text,
 )
 from outreach.checks.definition import CheckDefinition, Item
-from outreach.errors import ValidationError
 
 _TRUE_WORDS = frozenset({"yes", "y", "true"})
 _FALSE_WORDS = frozenset({"no", "n", "false"})
@@ -328,4 +327,4 @@ def _date(item: Item, value: Any) -> _dt.date:
     return day
 
 
-__all__ = ["validate_answer", "validate_entry", "check_answer", "normalise", "AnswerCheck", "ValidationError"]
+__all__ = ["validate_answer", "validate_entry", "check_answer", "normalise", "AnswerCheck"]
