@@ -414,3 +414,18 @@ def test_finalise_refuses_wrong_kinds_of_input() -> None:
 def test_finding_is_plain_data() -> None:
     assert isinstance(SEVERE, Finding)
     assert SEVERE.source.startswith("NICE NG136")
+
+
+def test_evaluation_is_cheap() -> None:
+    """The whole check evaluation must reach 2,000 checks a second; findings take a small share of that."""
+    import time
+
+    facts = {"systolic_mmhg": 150, "diastolic_mmhg": 95, "pulse_bpm": 104, "bmi_kg_m2": 31.2,
+             "bmi_category": "Obesity class I", "hba1c_mmol_mol": 44, "total_cholesterol_mmol_l": 7.8,
+             "non_hdl_mmol_l": 6.1, "audit_c_score": 6, "audit_c_band": "Increasing risk",
+             "smoking_status": "current", "cigarettes_per_day": 15, "qrisk3_percent": 12.5,
+             "on_antipsychotic": True, "diet_poor": True, "screening_overdue": True}  # fmt: skip
+    start = time.perf_counter()
+    for _ in range(2000):
+        evaluate_findings(facts, RULES)
+    assert time.perf_counter() - start < 2.0  # about 0.1 s on a laptop; generous for a loaded test machine
