@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from outreach.checks.answers import UNKNOWN_ITEM, AnswerError, SoftLimitWarning, entry_from_json
+from outreach.checks.answers import NOT_A_QUESTION, UNKNOWN_ITEM, AnswerError, SoftLimitWarning, entry_from_json
 from outreach.checks.definition import CheckDefinition, EnableCondition
 from outreach.checks.person import PersonFacts
 from outreach.checks.validation import normalise
@@ -106,7 +106,11 @@ def review_answers(defn: CheckDefinition, answers: Any, person: PersonFacts | No
             shown = key if isinstance(key, str) else repr(key)
             shown = shown[:60]
             problems[shown] = AnswerError(f"This check has no question '{shown}'.", shown, UNKNOWN_ITEM)
-        elif key not in enabled and answers[key] is not None:
+        elif answers[key] is None:
+            continue
+        elif not items[key].answerable:
+            problems[key] = AnswerError(f"'{items[key].label}' is a heading, not a question.", key, NOT_A_QUESTION)
+        elif key not in enabled:
             ignored.append(key)
     return AnswerReview(values, frozenset(enabled), problems, tuple(ignored))
 

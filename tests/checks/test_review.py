@@ -100,9 +100,11 @@ def test_screening_applies_by_sex_and_age(defn: CheckDefinition) -> None:
 
 
 def test_unknown_link_ids_are_problems(defn: CheckDefinition) -> None:
-    review = review_answers(defn, {"weight.wieght": 80, 7: "x"})
+    review = review_answers(defn, {"weight.wieght": 80, 7: "x", "weight.details": 80, "weight": None})
     assert review.problems["weight.wieght"].kind == "unknown_item"
     assert review.problems["7"].kind == "unknown_item"
+    assert review.problems["weight.details"].kind == "not_a_question"
+    assert "weight" not in review.problems
 
 
 # -- completeness ------------------------------------------------------------------------
