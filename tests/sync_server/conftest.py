@@ -65,17 +65,19 @@ class PgCluster:
         return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True)
 
     def create_db(self) -> str:
+        """A fresh, empty schema in the 'postgres' database (much quicker than CREATE DATABASE)."""
         name = f"t_{uuid.uuid4().hex[:16]}"
         with self.admin() as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE SCHEMA "{name}"')
         return name
 
     def drop_db(self, name: str) -> None:
         with self.admin() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
     def url(self, name: str) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+        """A URL whose connections see only the given schema."""
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres?options=-csearch_path%3D{name}"
 
 
 def _run(cmd: list[str], **kw: Any) -> subprocess.CompletedProcess[str]:
@@ -143,7 +145,7 @@ def pg_cluster() -> Iterator[PgCluster]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a new database in the session's PostgreSQL."""
+    """A fresh, empty database: a SQLite file, or a new schema in the session's PostgreSQL."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'shared.db'}"
         return
