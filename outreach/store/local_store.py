@@ -123,6 +123,8 @@ class LocalStore:
                     "laptop or restored from a different backup). Ask IT to put the matching pair back."
                 )
             self.people.build_index()
+            with self.db.write() as conn:
+                self.audit.append(conn, "user.unlock", user_id=info.name)
         except BaseException:
             self.lock()
             raise
