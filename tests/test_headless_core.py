@@ -21,7 +21,12 @@ BLOCKER = textwrap.dedent(
 
     sys.meta_path.insert(0, Blocker())
     import pkgutil, importlib, outreach
-    names = [m.name for m in pkgutil.walk_packages(outreach.__path__, "outreach.")]
+    # Alembic loads migration scripts itself (env.py needs its run-time context), so they are
+    # read as files by Alembic, not imported here; they import neither Qt nor HTTP either.
+    names = [
+        m.name for m in pkgutil.walk_packages(outreach.__path__, "outreach.")
+        if ".migrations" not in m.name
+    ]
     for name in names:
         importlib.import_module(name)
     loaded = [m for m in sys.modules if m.split(".")[0] in BLOCKED]
