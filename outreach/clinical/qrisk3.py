@@ -83,7 +83,9 @@ INPUT_NAMES: dict[str, str] = {
 class QRisk3Inputs:
     """Everything QRISK3 needs. Fields left as None are reported as missing, never guessed.
 
-    `bmi_kg_m2` may be None when `weight_kg` and `height_cm` are given.
+    `bmi_kg_m2` may be None when `weight_kg` and `height_cm` are given (when all three are given,
+    `bmi_kg_m2` is used). `townsend_score` and `systolic_bp_sd_mmhg` are 0 when unknown, but the caller
+    must say so by passing 0.
     `erectile_dysfunction` is only needed (and only used) for men.
     """
 
@@ -145,7 +147,7 @@ def missing_qrisk3_inputs(partial: Mapping[str, object]) -> list[str]:
     Only presence is judged here; values are checked by `calculate_qrisk3`.
     """
     if not isinstance(partial, Mapping):
-        return list(dict.fromkeys(INPUT_NAMES[k] for k in INPUT_NAMES if k != "erectile_dysfunction"))
+        partial = {}
     missing: list[str] = []
     for name, plain in INPUT_NAMES.items():
         if name == "bmi_kg_m2":

@@ -17,9 +17,13 @@ from typing import Any
 from outreach.clinical.audit_c import score_audit_c
 from outreach.clinical.blood_pressure import classify_blood_pressure
 from outreach.clinical.bmi import calculate_bmi
+from outreach.clinical.glycaemia import classify_glucose, classify_hba1c
 from outreach.clinical.inputs import describe
+from outreach.clinical.lipids import calculate_lipids
 from outreach.clinical.nhs_number import check_nhs_number
+from outreach.clinical.pulse import classify_pulse
 from outreach.clinical.qrisk3 import QRisk3Inputs, calculate_qrisk3
+from outreach.clinical.smoking import smoking_category, smoking_snomed
 from outreach.errors import ValidationError
 
 _Calculator = Callable[[Mapping[str, Any]], dict[str, Any]]
@@ -63,12 +67,48 @@ def _blood_pressure(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {"category": result.category, "urgent": result.urgent}
 
 
+def _pulse(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    _fields(inputs, ("rate_bpm",), ("irregular",))
+    result = classify_pulse(inputs.get("rate_bpm"), inputs.get("irregular", False))  # type: ignore[arg-type]
+    return {"category": result.category, "needs_review": result.needs_review}
+
+
+def _hba1c(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    _fields(inputs, ("mmol_mol",))
+    return {"band": classify_hba1c(inputs.get("mmol_mol")).band}  # type: ignore[arg-type]
+
+
+def _glucose(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    _fields(inputs, ("mmol_l", "fasting"))
+    return {"band": classify_glucose(inputs.get("mmol_l"), inputs.get("fasting")).band}  # type: ignore[arg-type]
+
+
+def _lipids(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    _fields(inputs, ("total_cholesterol_mmol_l", "hdl_mmol_l"))
+    result = calculate_lipids(inputs.get("total_cholesterol_mmol_l"), inputs.get("hdl_mmol_l"))  # type: ignore[arg-type]
+    return {"tc_hdl_ratio": result.tc_hdl_ratio, "non_hdl_mmol_l": result.non_hdl_mmol_l}
+
+
+def _smoking(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    _fields(inputs, ("status",), ("cigarettes_per_day",))
+    status, per_day = inputs.get("status"), inputs.get("cigarettes_per_day")
+    code = smoking_snomed(status, per_day)  # type: ignore[arg-type]
+    return {"qrisk3_category": smoking_category(status, per_day), "snomed_code": code.code,  # type: ignore[arg-type]
+            "snomed_display": code.display}
+
+
+# The five calculators of the verification file format, then the other calculators the check uses.
 CALCULATORS: Mapping[str, _Calculator] = {
     "qrisk3": _qrisk3,
     "nhs_number": _nhs_number,
     "bmi": _bmi,
     "audit_c": _audit_c,
     "blood_pressure": _blood_pressure,
+    "pulse": _pulse,
+    "hba1c": _hba1c,
+    "glucose": _glucose,
+    "lipids": _lipids,
+    "smoking": _smoking,
 }
 
 

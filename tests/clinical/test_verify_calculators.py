@@ -41,6 +41,15 @@ OTHER_CASES = [
      {"category": "High: stage 1 range (140/90 or more)", "urgent": False}),
     ({"id": "bp-180-110", "calculator": "blood_pressure", "inputs": {"systolic_mmhg": 180, "diastolic_mmhg": 110}},
      {"category": "Very high: 180/120 or more, same-day action", "urgent": True}),
+    ({"id": "pulse", "calculator": "pulse", "inputs": {"rate_bpm": 101}},
+     {"category": "Fast (above 100)", "needs_review": True}),
+    ({"id": "hba1c", "calculator": "hba1c", "inputs": {"mmol_mol": 42}}, {"band": "non-diabetic hyperglycaemia"}),
+    ({"id": "glucose", "calculator": "glucose", "inputs": {"mmol_l": 11.1, "fasting": False}},
+     {"band": "diabetes range"}),
+    ({"id": "lipids", "calculator": "lipids", "inputs": {"total_cholesterol_mmol_l": 5.2, "hdl_mmol_l": 1.3}},
+     {"tc_hdl_ratio": 4.0, "non_hdl_mmol_l": 3.9}),
+    ({"id": "smoking", "calculator": "smoking", "inputs": {"status": "current", "cigarettes_per_day": 20}},
+     {"qrisk3_category": 4, "snomed_code": "160605003"}),
 ]  # fmt: skip
 
 BAD_CASES = [
