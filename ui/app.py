@@ -5,6 +5,7 @@ logged safely and shown plainly."""
 from __future__ import annotations
 
 import logging
+import os
 import platform
 import sys
 from collections.abc import Sequence
@@ -41,24 +42,42 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-def load_organisation(data_dir: Path) -> tuple[OrgConfig, str | None]:
-    """The organisation file in the data folder, or the defaults; a bad file is reported, not fatal."""
-    path = data_dir / ORG_CONFIG_FILENAME
-    if not path.exists():
-        return OrgConfig(), None
-    try:
-        return OrgConfig.load(path), None
-    except ValidationError as exc:
-        return OrgConfig(), exc.message
+ORG_CONFIG_ENV = "OUTREACH_ORG_CONFIG"
+
+
+def organisation_file_candidates(data_dir: Path) -> list[Path]:
+    """Where IT may put the organisation file, first match wins (see docs/install.md):
+    the OUTREACH_ORG_CONFIG variable, the data folder, then the folder of the installed program."""
+    candidates = []
+    if os.environ.get(ORG_CONFIG_ENV):
+        candidates.append(Path(os.environ[ORG_CONFIG_ENV]).expanduser())
+    candidates.append(data_dir / ORG_CONFIG_FILENAME)
+    if getattr(sys, "frozen", False):
+        candidates.append(Path(sys.executable).resolve().parent / ORG_CONFIG_FILENAME)
+    return candidates
+
+
+def load_organisation(data_dir: Path) -> tuple[OrgConfig, Path | None, str | None]:
+    """The organisation settings, the file they came from, and why it could not be read (if so).
+
+    A bad file is reported in the window, not fatal: the app still opens on the defaults."""
+    for path in organisation_file_candidates(data_dir):
+        if path.is_file() or (path.exists() and not path.is_dir()):
+            try:
+                return OrgConfig.load(path), path, None
+            except ValidationError as exc:
+                return OrgConfig(), path, exc.message
+    return OrgConfig(), None, None
 
 
 def gather_start_info(data_dir: Path, log_file: Path | None = None) -> StartInfo:
     from outreach.store.database import database_path  # headless and cheap: no store is opened
 
-    organisation, problem = load_organisation(data_dir)
+    organisation, org_file, problem = load_organisation(data_dir)
     return StartInfo(
         data_dir=data_dir,
         organisation=organisation,
+        organisation_file=org_file,
         organisation_problem=problem,
         store_exists=database_path(data_dir).exists(),
         log_file=log_file,

@@ -42,6 +42,7 @@ class StartInfo:
 
     data_dir: Path
     organisation: OrgConfig
+    organisation_file: Path | None = None  # None: no file found, defaults in use
     organisation_problem: str | None = None  # why the organisation file could not be read
     store_exists: bool = False
     log_file: Path | None = None
@@ -149,6 +150,11 @@ class StartWindow(QMainWindow):
             organisation = self.tr("Not read: {0}").format(self.info.organisation_problem)
         self.organisation_value = self._add_row(form, self.tr("Organisation:"), organisation,
                                                 self.tr("Organisation"))
+        org_file = str(self.info.organisation_file) if self.info.organisation_file else self.tr(
+            "None found: built-in defaults (works offline only)"
+        )
+        self.organisation_file_value = self._add_row(form, self.tr("Organisation file:"), org_file,
+                                                     self.tr("Organisation file"))
         self.data_dir_value = self._add_row(form, self.tr("Data folder:"), str(self.info.data_dir),
                                             self.tr("Data folder"))
         store = self.tr("Encrypted store found") if self.info.store_exists else self.tr("Not set up yet")
@@ -184,7 +190,8 @@ class StartWindow(QMainWindow):
         self.setTabOrder(self.check_button, self.quit_button)
         self.setTabOrder(self.quit_button, self.version_value)
         self.setTabOrder(self.version_value, self.organisation_value)
-        self.setTabOrder(self.organisation_value, self.data_dir_value)
+        self.setTabOrder(self.organisation_value, self.organisation_file_value)
+        self.setTabOrder(self.organisation_file_value, self.data_dir_value)
         self.setTabOrder(self.data_dir_value, self.store_value)
         self.setTabOrder(self.store_value, self.results)
         return body

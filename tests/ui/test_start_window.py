@@ -42,6 +42,7 @@ def test_title_version_and_where_the_data_lives(qtbot: QtBot, tmp_path: Path) ->
     assert window.organisation_value.text() == "Synthetic Outreach Service"
     assert window.data_dir_value.text() == str(tmp_path / "data")
     assert window.store_value.text() == "Not set up yet"
+    assert window.organisation_file_value.text().startswith("None found")
 
 
 def test_every_control_a_keyboard_can_reach_has_an_accessible_name(qtbot: QtBot, tmp_path: Path) -> None:
@@ -62,7 +63,7 @@ def test_tab_order_runs_from_the_main_action_through_the_details(qtbot: QtBot, t
     qtbot.waitActive(window)
     window.check_button.setFocus()
     order = [window.focusWidget()]
-    for _ in range(5):
+    for _ in range(6):
         qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
         order.append(window.focusWidget())
     assert order == [
@@ -70,6 +71,7 @@ def test_tab_order_runs_from_the_main_action_through_the_details(qtbot: QtBot, t
         window.quit_button,
         window.version_value,
         window.organisation_value,
+        window.organisation_file_value,
         window.data_dir_value,
         window.store_value,
     ]
@@ -133,3 +135,28 @@ def test_screenshot_of_the_start_window(qtbot: QtBot, tmp_path: Path) -> None:
     assert image.width() >= 400 and image.height() >= 300
     assert path.stat().st_size > 5_000
     assert isinstance(window.heading, QLabel)
+
+
+def test_the_organisation_file_is_found_in_order_and_a_bad_one_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.app import gather_start_info
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    monkeypatch.delenv("OUTREACH_ORG_CONFIG", raising=False)
+    assert gather_start_info(data_dir).organisation_file is None
+
+    (data_dir / "organisation.toml").write_text('organisation_name = "Synthetic Data-Folder Service"\n', "utf-8")
+    info = gather_start_info(data_dir)
+    assert info.organisation.organisation_name == "Synthetic Data-Folder Service"
+    assert info.organisation_file == data_dir / "organisation.toml"
+
+    chosen = tmp_path / "it" / "org.toml"
+    chosen.parent.mkdir()
+    chosen.write_text("idle_lock_minutes = 0\n", "utf-8")
+    monkeypatch.setenv("OUTREACH_ORG_CONFIG", str(chosen))
+    info = gather_start_info(data_dir)
+    assert info.organisation_file == chosen
+    assert info.organisation_problem is not None and "idle_lock_minutes" in info.organisation_problem
+    assert info.organisation.organisation_name == "Outreach service"  # defaults, app still opens
