@@ -32,7 +32,7 @@ from outreach.store.outbox_repo import OutboxRepository
 from outreach.store.people_repo import PeopleRepository
 from outreach.store.repo_context import RepoContext, new_id
 from outreach.store.search_index import PeopleIndex
-from outreach.store.vault import FileVaultStorage, UserInfo, Vault
+from outreach.store.vault import FileVaultStorage, UserInfo, Vault, check_passphrase_policy
 from outreach.store.venues_repo import VenuesRepository
 
 
@@ -77,10 +77,15 @@ class LocalStore:
         if database_path(folder).exists() or storage.exists():
             raise StoreError(f"There is already a store in {folder}. Use it, or choose another folder with --data-dir.")
         recovery_key = org_config.recovery_public_key if org_config and org_config.recovery_public_key else None
+        check_passphrase_policy(admin_passphrase)  # refuse before anything is written
         with private_umask():
-            create_database(folder)
-            vault = Vault.create(storage, admin_name=admin_name, admin_passphrase=admin_passphrase,
-                                 recovery_public_key=recovery_key, kdf=kdf)
+            db_file = create_database(folder)
+            try:
+                vault = Vault.create(storage, admin_name=admin_name, admin_passphrase=admin_passphrase,
+                                     recovery_public_key=recovery_key, kdf=kdf)
+            except BaseException:
+                db_file.unlink(missing_ok=True)  # it holds no records yet; leave the folder as it was
+                raise
         db = open_database(folder)
         store = cls(folder, db, vault)
         with db.write() as conn:

@@ -160,3 +160,17 @@ def test_unlock_checks_key_file_belongs_to_this_database(tmp_path: Path) -> None
     (tmp_path / "a" / VAULT_FILENAME).write_bytes((tmp_path / "b" / VAULT_FILENAME).read_bytes())
     with pytest.raises(StoreError, match="does not belong"):
         reopen(tmp_path / "a")
+
+
+def test_a_refused_set_up_leaves_nothing_behind(tmp_path: Path) -> None:
+    from outreach.errors import ValidationError
+
+    folder = tmp_path / "d"
+    with pytest.raises(ValidationError):
+        LocalStore.create(folder, admin_name=ADMIN, admin_passphrase="short")
+    with pytest.raises(ValidationError):
+        LocalStore.create(folder, admin_name="   ", admin_passphrase=PASSPHRASE)
+    assert not LocalStore.exists(folder)
+    from outreach.store.crypto import TEST_KDF
+
+    LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF).close()
