@@ -12,6 +12,7 @@ Parts are folded (case, accents) so "Zoe" finds "Zoë".
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 import threading
 import unicodedata
@@ -76,6 +77,7 @@ class PeopleIndex:
         self._people: dict[str, PersonHit] = {}
         self._tokens: dict[str, set[str]] = {}
         self._by_dob: dict[str, set[str]] = {}
+        self._order: dict[str, tuple[str, str, str, str]] = {}  # result order, computed once per person
         self.unreadable: list[str] = []  # ids whose record failed to decrypt when the index was built
 
     def __len__(self) -> int:
@@ -88,6 +90,7 @@ class PeopleIndex:
                 tokens = name_tokens(hit.given_name, hit.family_name)
                 self._people[hit.id] = hit
                 self._tokens[hit.id] = tokens
+                self._order[hit.id] = _order_key(hit)
                 self._by_dob.setdefault(hit.date_of_birth, set()).add(hit.id)
                 pairs.extend((t, hit.id) for t in tokens)
             self._pairs.extend(pairs)
@@ -99,6 +102,7 @@ class PeopleIndex:
             tokens = name_tokens(hit.given_name, hit.family_name)
             self._people[hit.id] = hit
             self._tokens[hit.id] = tokens
+            self._order[hit.id] = _order_key(hit)
             self._by_dob.setdefault(hit.date_of_birth, set()).add(hit.id)
             for token in tokens:
                 bisect.insort(self._pairs, (token, hit.id))
@@ -108,6 +112,7 @@ class PeopleIndex:
             old = self._people.pop(person_id, None)
             if old is None:
                 return
+            self._order.pop(person_id, None)
             for token in self._tokens.pop(person_id, set()):
                 i = bisect.bisect_left(self._pairs, (token, person_id))
                 if i < len(self._pairs) and self._pairs[i] == (token, person_id):
@@ -125,6 +130,7 @@ class PeopleIndex:
             self._people.clear()
             self._tokens.clear()
             self._by_dob.clear()
+            self._order.clear()
             self.unreadable.clear()
 
     def _prefix_ids(self, prefix: str) -> set[str]:
@@ -159,6 +165,10 @@ class PeopleIndex:
                 candidates = ids if candidates is None else candidates & ids
                 if not candidates:
                     return []
-            hits = [self._people[i] for i in candidates or ()]
-        hits.sort(key=lambda h: (fold(h.family_name), fold(h.given_name), h.date_of_birth, h.id))
-        return hits[:limit]
+            order = self._order
+            best = heapq.nsmallest(limit, candidates or (), key=order.__getitem__)
+            return [self._people[i] for i in best]
+
+
+def _order_key(hit: PersonHit) -> tuple[str, str, str, str]:
+    return (fold(hit.family_name), fold(hit.given_name), hit.date_of_birth, hit.id)
