@@ -225,3 +225,15 @@ def test_audit_chain_notices_a_deleted_entry(store: LocalStore, data_dir: Path) 
 def test_unknown_check_gives_a_clear_message(store: LocalStore) -> None:
     with pytest.raises(StoreError, match="not in the store"):
         services.save_answer(store, "no-such-check", "systolic", 1)
+
+
+def test_venues_and_sessions(store: LocalStore) -> None:
+    venue = store.venues.add("Synthetic Community Cafe", {"postcode": "ZZ9 9ZZ"})
+    session_id = store.venues.start_session(venue.id)
+    p = services.register_person(store, person(0))
+    check = services.start_check(store, p.id, definition_version="1.0.0", session_id=session_id)
+    store.venues.end_session(session_id)
+    assert store.venues.list() == [venue]
+    assert services.load_check(store, check.id).session_id == session_id
+    with pytest.raises(StoreError):
+        store.venues.start_session("no-such-venue")
