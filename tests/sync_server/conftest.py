@@ -84,6 +84,11 @@ def _run(cmd: list[str], **kw: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60, **kw)
 
 
+def _pg(cmd: list[str], base: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # Run from the cluster folder: the unprivileged user may not be able to enter our working directory.
+    return _run(cmd, env=env, cwd=str(base))
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
     """A PostgreSQL cluster in a temporary directory on a free loopback port, for this session.
@@ -113,9 +118,10 @@ def pg_cluster() -> Iterator[PgCluster]:
             pytest.fail("Running as root needs 'runuser' to start PostgreSQL as an unprivileged user.")
         run_as = [runuser, "-u", user, "--"]
     data = base / "data"
-    init = _run(
+    init = _pg(
         [*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-N", "-E", "UTF8", "--no-locale"],
-        env=env,
+        base,
+        env,
     )
     if init.returncode != 0:
         pytest.fail(f"initdb failed: {init.stderr or init.stdout}")
@@ -126,9 +132,10 @@ def pg_cluster() -> Iterator[PgCluster]:
             f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        start = _run(
+        start = _pg(
             [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w", "-t", "30", "-o", opts, "start"],
-            env=env,
+            base,
+            env,
         )
         if start.returncode == 0:
             break
@@ -139,7 +146,7 @@ def pg_cluster() -> Iterator[PgCluster]:
     try:
         yield cluster
     finally:
-        _run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], env=env)
+        _pg([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], base, env)
         shutil.rmtree(base, ignore_errors=True)
 
 
