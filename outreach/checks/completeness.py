@@ -24,6 +24,7 @@ DONE: Final = "done"
 DECLINED: Final = "declined"
 NOT_POSSIBLE: Final = "not_possible"
 INCOMPLETE: Final = "incomplete"
+_NEED_STATUS: Final = "Say whether this was done, declined or not possible"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +68,14 @@ def element_completeness(defn: CheckDefinition, element: Element, review: Answer
     all_ids = element.all_ids
     started = not all_ids.isdisjoint(values) or (bool(problems) and not all_ids.isdisjoint(problems))
     status = values.get(element.status_id)
-    base = dict(element_id=element.id, title=element.title, core=element.core, started=started)
+    eid, title, core = element.id, element.title, element.core
     if status is None:
-        need = "Say whether this was done, declined or not possible"
-        return ElementCompleteness(state=INCOMPLETE, missing=(need,), **base)  # type: ignore[arg-type]
+        return ElementCompleteness(eid, title, core, INCOMPLETE, None, (_NEED_STATUS,), started)
     if status != DONE:
         reason = values.get(element.reason_id)
         if not reason:
-            return ElementCompleteness(state=INCOMPLETE, missing=("Reason",), **base)  # type: ignore[arg-type]
-        return ElementCompleteness(state=status, reason=reason, **base)  # type: ignore[arg-type]
+            return ElementCompleteness(eid, title, core, INCOMPLETE, None, ("Reason",), started)
+        return ElementCompleteness(eid, title, core, status, reason, (), started)
     missing: list[str] = []
     alternatives: dict[str, list[str]] = {}
     satisfied: set[str] = set()
@@ -98,8 +98,8 @@ def element_completeness(defn: CheckDefinition, element: Element, review: Answer
         if name not in satisfied:
             missing.append(" or ".join(labels))
     if missing:
-        return ElementCompleteness(state=INCOMPLETE, missing=tuple(missing), **base)  # type: ignore[arg-type]
-    return ElementCompleteness(state=DONE, **base)  # type: ignore[arg-type]
+        return ElementCompleteness(eid, title, core, INCOMPLETE, None, tuple(missing), started)
+    return ElementCompleteness(eid, title, core, DONE, None, (), started)
 
 
 def check_completeness(defn: CheckDefinition, review: AnswerReview) -> CheckCompleteness:

@@ -74,7 +74,12 @@ def review_answers(defn: CheckDefinition, answers: Any, person: PersonFacts | No
             continue
         if conditions:
             if len(conditions) == 1:
-                on = _holds(conditions[0], values)
+                first = conditions[0]
+                if first.operator == "=":  # the common case, inlined
+                    value = values.get(first.question)
+                    on = value is not None and value == first.answer
+                else:
+                    on = _holds(first, values)
             elif enable_any:
                 on = any(_holds(c, values) for c in conditions)
             else:
