@@ -65,15 +65,19 @@ class FhirError(Exception):
 
     def with_entry(self, index: int) -> FhirError:
         """The same error, prefixed with the transaction entry it came from."""
-        err = FhirError(
+        where = f"Bundle.entry[{index}]"
+        if self.expression:
+            # 'Patient.birthDate' inside an entry is 'Bundle.entry[i].resource.birthDate'.
+            head, _, rest = self.expression.partition(".")
+            where += f".resource.{rest}" if head[:1].isupper() and rest else ".resource"
+        return FhirError(
             self.status,
             self.code,
             f"Bundle.entry[{index}]: {self.diagnostics}",
             details=self.details,
             headers=self.headers,
-            expression=f"Bundle.entry[{index}]" + (f".{self.expression}" if self.expression else ""),
+            expression=where,
         )
-        return err
 
     def outcome(self) -> dict[str, Any]:
         return operation_outcome(

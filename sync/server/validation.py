@@ -63,7 +63,14 @@ def validate_resource(body: Any, expected_type: str | None = None) -> str:
     try:
         _model(resource_type).model_validate(body)
     except ValidationError as exc:
-        raise FhirError(400, "structure", f"{resource_type} is not valid FHIR: {_describe(exc)}") from None
+        first = exc.errors()[0].get("loc", ()) if exc.errors() else ()
+        path = ".".join(str(x) for x in first if not isinstance(x, int))
+        raise FhirError(
+            400,
+            "structure",
+            f"{resource_type} is not valid FHIR: {_describe(exc)}",
+            expression=f"{resource_type}.{path}" if path else resource_type,
+        ) from None
     except (TypeError, ValueError) as exc:  # fhir.resources raises these for some malformed values
         raise FhirError(400, "structure", f"{resource_type} is not valid FHIR: {exc}") from None
     return resource_type

@@ -68,7 +68,7 @@ def test_one_invalid_entry_commits_nothing(server: Client) -> None:
     assert r.status_code == 400, r.text
     issue = r.json()["issue"][0]
     assert issue["diagnostics"].startswith("Bundle.entry[3]")
-    assert issue["expression"][0].startswith("Bundle.entry[3]")
+    assert issue["expression"][0] == "Bundle.entry[3].resource.valueQuantity.value"
     for res_type in ("Patient", "Encounter", "Observation", "Provenance"):
         assert server.count(res_type) == 0
 
