@@ -106,8 +106,8 @@ class Rule:
     suggested_text: str
     reason_template: str
     reason_parts: tuple[tuple[bool, tuple[tuple[str, str | None, str], ...], frozenset[str]], ...]
-    test: _Test
-    facts_read: frozenset[str]
+    test: _Test  # called with facts already checked by _checked_facts
+    facts_read: frozenset[str]  # by the condition and the reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +117,7 @@ class RuleSet:
     id: str
     version: str
     rules: tuple[Rule, ...]
+    fact_kinds: tuple[tuple[str, str], ...] = ()  # every fact any rule reads, checked once per evaluation
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -183,7 +184,9 @@ def _compile_rule_set(data: object) -> RuleSet:
             raise DefinitionError(f"Rule id {rule.id} is used twice", item=rule.id)
         seen.add(rule.id)
         rules.append(rule)
-    return RuleSet(id=set_id, version=version, rules=tuple(rules))
+    read = sorted(set().union(*(rule.facts_read for rule in rules)))
+    return RuleSet(id=set_id, version=version, rules=tuple(rules),
+                   fact_kinds=tuple((name, FACT_KINDS[name]) for name in read))
 
 
 def _only_keys(obj: dict[str, Any], allowed: set[str], required: set[str], where: str, rule_id: str | None) -> None:
@@ -219,6 +222,8 @@ def _compile_rule(raw: object, index: int) -> Rule:
     test = _compile_condition(raw["when"], rule_id, facts_read)
     reason_template = _text(raw["reason"], "reason", rule_id)
     parts = _parse_template(reason_template, rule_id)
+    for _, _, names in parts:
+        facts_read |= names
     follow = raw["follow_up"]
     if not isinstance(follow, dict):
         raise DefinitionError(f"Rule {rule_id}: follow_up must be an object", item=rule_id)
@@ -261,32 +266,37 @@ def _fact_error(name: str, value: object, expected: str) -> ValidationError:
     return ValidationError(f"The value for {name} ({describe(value)}) is not {expected}", item=name)
 
 
-def _number_reader(name: str) -> Callable[[Facts], float | int | None]:
-    def read(facts: Facts) -> float | int | None:
-        value = facts.get(name)
+def _checked_facts(facts: Facts, kinds: tuple[tuple[str, str], ...]) -> dict[str, object]:
+    """The facts the rules read, each checked once for its kind; absent (None) facts are left out.
+
+    Conditions then compare plain values without re-checking, which keeps evaluation cheap.
+    """
+    clean: dict[str, object] = {}
+    get = facts.get
+    for name, kind in kinds:
+        value = get(name)
         if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _fact_error(name, value, "a number")
-        if (isinstance(value, float) and not math.isfinite(value)) or (isinstance(value, int) and abs(value) >= _HUGE):
-            raise _fact_error(name, value, "a usable number")
-        return value
-
-    return read
-
-
-def _typed_reader(name: str, kind: type) -> Callable[[Facts], object]:
-    expected = "yes or no" if kind is bool else "text"
-
-    def read(facts: Facts) -> object:
-        value = facts.get(name)
-        if value is None:
-            return None
-        if type(value) is not kind and not (kind is str and isinstance(value, str)):
-            raise _fact_error(name, value, expected)
-        return value
-
-    return read
+            continue
+        t = type(value)
+        if kind == "number":
+            if t is float:
+                if value - value != 0:  # NaN or infinity
+                    raise _fact_error(name, value, "a usable number")
+            elif t is int:
+                if not -_HUGE < value < _HUGE:
+                    raise _fact_error(name, value, "a usable number")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise _fact_error(name, value, "a number")
+            elif (isinstance(value, float) and not math.isfinite(value)) or (
+                    isinstance(value, int) and abs(value) >= _HUGE):
+                raise _fact_error(name, value, "a usable number")
+        elif kind == "flag":
+            if t is not bool:
+                raise _fact_error(name, value, "yes or no")
+        elif not isinstance(value, str):
+            raise _fact_error(name, value, "text")
+        clean[name] = value
+    return clean
 
 
 def _check_value(value: object, kind: str, fact: str, rule_id: str) -> object:
@@ -321,12 +331,21 @@ def _compile_condition(cond: object, rule_id: str, facts_read: set[str]) -> _Tes
     if key in ("all", "any"):
         if not isinstance(inner, list) or not inner:
             raise DefinitionError(f"Rule {rule_id}: '{key}' needs a non-empty list of conditions", item=rule_id)
-        tests = tuple(_compile_condition(c, rule_id, facts_read) for c in inner)
-        if key == "all":
-            return lambda facts: all(t(facts) for t in tests)
-        return lambda facts: any(t(facts) for t in tests)
+        tests = [_compile_condition(c, rule_id, facts_read) for c in inner]
+        combined = tests[0]
+        for nxt in tests[1:]:
+            combined = _both(combined, nxt) if key == "all" else _either(combined, nxt)
+        return combined
     raise DefinitionError(f"Rule {rule_id}: unknown condition {describe(key)} (use fact, all, any or not)",
                           item=rule_id)
+
+
+def _both(first: _Test, second: _Test) -> _Test:
+    return lambda facts: first(facts) and second(facts)
+
+
+def _either(first: _Test, second: _Test) -> _Test:
+    return lambda facts: first(facts) or second(facts)
 
 
 def _compile_fact(cond: dict[str, Any], rule_id: str, facts_read: set[str]) -> _Test:
@@ -345,36 +364,30 @@ def _compile_fact(cond: dict[str, Any], rule_id: str, facts_read: set[str]) -> _
         return lambda facts: facts.get(fact) is None
     _only_keys(cond, {"fact", "op", "value"}, {"fact", "op", "value"}, f"a condition of rule {rule_id}", rule_id)
     value = cond["value"]
-    read: Callable[[Facts], Any] = _number_reader(fact) if kind == "number" else _typed_reader(
-        fact, bool if kind == "flag" else str)
     if op == "in":
         if not isinstance(value, list) or not value:
             raise DefinitionError(f"Rule {rule_id}: 'in' needs a non-empty list for {fact}", item=rule_id)
         options = frozenset(_check_value(v, kind, fact, rule_id) for v in value)
-
-        def is_in(facts: Facts) -> bool:
-            current = read(facts)
-            return current is not None and current in options
-
-        return is_in
+        return lambda facts: (v := facts.get(fact)) is not None and v in options
     if op in _ORDER_OPS and kind != "number":
         raise DefinitionError(f"Rule {rule_id}: {op} only works on numbers, and {fact} is not one", item=rule_id)
     target = _check_value(value, kind, fact, rule_id)
-    return _comparison(read, op, target)
+    return _comparison(fact, op, target)
 
 
-def _comparison(read: Callable[[Facts], Any], op: str, target: Any) -> _Test:
+def _comparison(fact: str, op: str, target: Any) -> _Test:
+    """Compare a checked fact (see _checked_facts) with a value; false when the fact is absent."""
     if op == "<":
-        return lambda facts: (v := read(facts)) is not None and v < target
+        return lambda facts: (v := facts.get(fact)) is not None and v < target
     if op == "<=":
-        return lambda facts: (v := read(facts)) is not None and v <= target
+        return lambda facts: (v := facts.get(fact)) is not None and v <= target
     if op == ">":
-        return lambda facts: (v := read(facts)) is not None and v > target
+        return lambda facts: (v := facts.get(fact)) is not None and v > target
     if op == ">=":
-        return lambda facts: (v := read(facts)) is not None and v >= target
+        return lambda facts: (v := facts.get(fact)) is not None and v >= target
     if op == "==":
-        return lambda facts: (v := read(facts)) is not None and v == target
-    return lambda facts: (v := read(facts)) is not None and v != target
+        return lambda facts: (v := facts.get(fact)) is not None and v == target
+    return lambda facts: (v := facts.get(fact)) is not None and v != target
 
 
 # --- reasons ------------------------------------------------------------------------------------------
@@ -476,20 +489,20 @@ def evaluate_findings(facts: Mapping[str, object], rules: RuleSet) -> list[Findi
         raise ValidationError("Findings need the check's facts as named values")
     if not isinstance(rules, RuleSet):
         raise ValidationError("Findings need a loaded rule set")
+    try:
+        clean = _checked_facts(facts, rules.fact_kinds)
+    except ValidationError:
+        raise
+    except Exception as exc:  # a Mapping that misbehaves: report, never crash the check screen
+        raise ValidationError(f"The check's facts could not be read ({exc.__class__.__name__})") from None
     found: list[Finding] = []
     for rule in rules.rules:
-        try:
-            hit = rule.test(facts)
-        except ValidationError:
-            raise
-        except Exception as exc:  # a Mapping that misbehaves: report, never crash the check screen
-            raise ValidationError(f"The check's facts could not be read ({exc.__class__.__name__})") from None
-        if hit:
+        if rule.test(clean):
             found.append(Finding(
                 rule_id=rule.id,
                 title=rule.title,
                 severity=rule.severity,
-                reason=_render(rule.reason_parts, facts),
+                reason=_render(rule.reason_parts, clean),
                 source=rule.source,
                 allowed_follow_ups=rule.allowed_follow_ups,
                 suggested_services=rule.suggested_services,

@@ -137,6 +137,9 @@ class QRisk3Result:
     bmi_kg_m2: float
 
 
+_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(QRisk3Inputs))
+
+
 def _present(values: Mapping[str, object], name: str) -> bool:
     return values.get(name) is not None
 
@@ -270,7 +273,7 @@ def calculate_qrisk3(inputs: QRisk3Inputs) -> QRisk3Result:
     """Return the 10-year QRISK3-2017 risk, or raise CalculationError naming what is missing or wrong."""
     if not isinstance(inputs, QRisk3Inputs):
         raise CalculationError("QRISK3 needs its full set of inputs", item="qrisk3")
-    missing = missing_qrisk3_inputs({f.name: getattr(inputs, f.name) for f in fields(inputs)})
+    missing = missing_qrisk3_inputs({name: getattr(inputs, name) for name in _FIELD_NAMES})
     if missing:
         raise CalculationError(f"QRISK3 cannot be calculated yet: missing {', '.join(missing)}", item="qrisk3")
 
