@@ -1,0 +1,339 @@
+"""What sync keeps between runs, and what it brings down for the worker to see.
+
+* the device token (sealed with the vault: a stolen laptop's database does not give
+  away the key to the shared record);
+* pull cursors: the server's `meta.lastUpdated` of the last page fully applied, per
+  kind. They are the server's own timestamps (no personal data) and are written in the
+  same transaction as the page they cover, so a crash never skips a page;
+* holds: outbox items that wait for a person, not for the network (the server refused
+  them, or the person has not agreed to share with anyone), so automatic retries leave
+  them alone while the worker can still see why;
+* which server resource belongs to which local check (so a review that points at the
+  server's Encounter finds its check);
+* reviews (FHIR Task, sealed: a supervisor's note may name the person) and the service
+  directory (HealthcareService, public, in clear);
+* the device status the server last reported (e.g. revoked, with whom to contact).
+
+This module is plain core code: sync (which does the HTTP) calls it, and so may the UI.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table, Text, delete, insert, inspect, select, update
+from sqlalchemy.engine import Connection
+
+from outreach.errors import StoreError
+from outreach.store.database import backup_database, utc_now
+from outreach.store.local_store import LocalStore
+from outreach.store.models import outbox
+from outreach.store.records import OutboxItem
+from outreach.store.sealing import open_json, seal_json
+
+metadata = MetaData()
+
+sync_settings = Table(
+    "sync_settings", metadata,
+    Column("key", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("value", Text, nullable=True),
+    Column("data", LargeBinary, nullable=True),
+)
+sync_holds = Table(
+    "sync_holds", metadata,
+    Column("outbox_id", Text, primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("since", Text, nullable=False),
+)
+sync_server_refs = Table(
+    "sync_server_refs", metadata,
+    Column("ref", Text, primary_key=True),
+    Column("check_id", Text, nullable=False),
+)
+sync_reviews = Table(
+    "sync_reviews", metadata,
+    Column("id", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("check_id", Text, nullable=True),
+    Column("status", Text, nullable=False),
+    Column("server_version", Text, nullable=True),
+    Column("last_updated", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+sync_directory = Table(
+    "sync_directory", metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("active", Integer, nullable=False),
+    Column("last_updated", Text, nullable=False),
+    Column("resource", Text, nullable=False),
+)
+
+TOKEN_KEY = "device_token"
+DEVICE_STATUS_KEY = "device_status"
+LAST_SYNC_KEY = "last_sync"
+HOLD_REFUSED = "refused"  # the server said no: waits until the worker retries or amends
+HOLD_NO_CONSENT = "no_consent"  # the person has not agreed to share with anyone
+SHARING_SCOPES = ("gp", "mental_health_trust", "charity")
+
+
+# -- schema ---------------------------------------------------------------------------------------
+def ensure_tables(store: LocalStore) -> None:
+    """Bring a store made before sync existed up to date (backup first, then the migration).
+
+    New stores get these tables from their first migration run; this covers a laptop whose
+    store was set up by an earlier build."""
+    with store.db.read() as conn:
+        present = set(inspect(conn).get_table_names())
+    if {t.name for t in metadata.sorted_tables} <= present:
+        return
+    from outreach.store.database import _run_migrations  # the store's own migration runner
+
+    backup_database(store.db, tag="before-sync-tables")
+    _run_migrations(store.db)
+
+
+# -- settings ---------------------------------------------------------------------------------------
+def _get_row(conn: Connection, key: str) -> Any:
+    return conn.execute(select(sync_settings).where(sync_settings.c.key == key)).first()
+
+
+def _put(conn: Connection, key: str, *, value: str | None = None, sealed: Any = None, cipher: Any = None) -> None:
+    row = _get_row(conn, key)
+    version = (row.version + 1) if row is not None else 1
+    data = (seal_json(cipher, sealed, table="sync_settings", record_id=key, version=version)
+            if sealed is not None else None)
+    if row is None:
+        conn.execute(insert(sync_settings), {"key": key, "version": version, "value": value, "data": data})
+    else:
+        conn.execute(update(sync_settings).where(sync_settings.c.key == key)
+                     .values(version=version, value=value, data=data))
+
+
+def get_value(store: LocalStore, key: str) -> str | None:
+    with store.db.read() as conn:
+        row = _get_row(conn, key)
+    return None if row is None else row.value
+
+
+def set_value(store: LocalStore, key: str, value: str | None) -> None:
+    with store.db.write() as conn:
+        _put(conn, key, value=value)
+
+
+def set_device_token(store: LocalStore, token: str) -> None:
+    """Keep the shared-record token for this laptop, sealed by the vault (store must be unlocked)."""
+    token = token.strip()
+    if not token or any(c.isspace() for c in token):
+        raise StoreError("That does not look like a device token: it must be one line without spaces.")
+    with store.db.write() as conn:
+        _put(conn, TOKEN_KEY, sealed={"token": token}, cipher=store.cipher)
+        store.audit.append(conn, "sync.token_set", user_id=store.current_user.name if store.current_user else None)
+
+
+def device_token(store: LocalStore) -> str | None:
+    with store.db.read() as conn:
+        row = _get_row(conn, TOKEN_KEY)
+    if row is None or row.data is None:
+        return None
+    return str(open_json(store.cipher, row.data, table="sync_settings", record_id=TOKEN_KEY,
+                         version=row.version).get("token") or "") or None
+
+
+def cursor(store: LocalStore, kind: str) -> str | None:
+    """The server's lastUpdated of the last page of `kind` applied here (None: start from the beginning)."""
+    return get_value(store, f"cursor.{kind}")
+
+
+def set_cursor(conn: Connection, kind: str, value: str | None) -> None:
+    """Inside the write transaction that applies the page it covers."""
+    _put(conn, f"cursor.{kind}", value=value)
+
+
+def set_device_status(store: LocalStore, status: dict[str, Any]) -> None:
+    with store.db.write() as conn:
+        _put(conn, DEVICE_STATUS_KEY, value=json.dumps(status, sort_keys=True))
+
+
+def device_status(store: LocalStore) -> dict[str, Any]:
+    """What the server last said about this laptop, e.g. {"state": "revoked", "message": ...}."""
+    raw = get_value(store, DEVICE_STATUS_KEY)
+    return json.loads(raw) if raw else {"state": "unknown"}
+
+
+# -- holds ------------------------------------------------------------------------------------------
+def holds(store: LocalStore) -> dict[str, str]:
+    with store.db.read() as conn:
+        return {r.outbox_id: r.reason for r in conn.execute(select(sync_holds))}
+
+
+def hold(store: LocalStore, outbox_id: str, reason: str) -> None:
+    with store.db.write() as conn:
+        conn.execute(delete(sync_holds).where(sync_holds.c.outbox_id == outbox_id))
+        conn.execute(insert(sync_holds), {"outbox_id": outbox_id, "reason": reason, "since": utc_now()})
+
+
+def release(store: LocalStore, outbox_id: str) -> None:
+    with store.db.write() as conn:
+        conn.execute(delete(sync_holds).where(sync_holds.c.outbox_id == outbox_id))
+
+
+def retry_item(store: LocalStore, outbox_id: str) -> OutboxItem:
+    """The worker pressed "Try again": lift any hold and put the item back in the queue."""
+    with store.db.write():
+        release(store, outbox_id)
+        item = store.outbox.get(outbox_id)
+        if item.state in ("failed", "sending"):
+            item = store.outbox.requeue(outbox_id)
+    return item
+
+
+def may_share(store: LocalStore, person_id: str) -> bool:
+    """True when the person's newest answer for at least one recipient is yes."""
+    current = store.consents.current(person_id)
+    return any(current.get(scope, False) for scope in SHARING_SCOPES)
+
+
+# -- server references --------------------------------------------------------------------------------
+def record_server_refs(store: LocalStore, check_id: str, refs: list[str]) -> None:
+    with store.db.write() as conn:
+        for ref in refs:
+            conn.execute(delete(sync_server_refs).where(sync_server_refs.c.ref == ref))
+            conn.execute(insert(sync_server_refs), {"ref": ref, "check_id": check_id})
+
+
+def check_for_server_ref(store: LocalStore, ref: str) -> str | None:
+    with store.db.read() as conn:
+        return conn.execute(select(sync_server_refs.c.check_id).where(sync_server_refs.c.ref == ref)).scalar()
+
+
+def _known_check(conn: Connection, check_id: str) -> bool:
+    return conn.execute(select(outbox.c.id).where(outbox.c.check_id == check_id)).first() is not None
+
+
+# -- reviews ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Review:
+    """A supervisor's review of a check, as the shared record holds it (a FHIR Task)."""
+
+    id: str  # the server's Task id
+    check_id: str | None  # our check, when the Task points at one we sent
+    status: str  # FHIR Task.status: requested, in-progress, completed ...
+    server_version: str | None
+    last_updated: str
+    received_at: str
+    document: dict[str, Any]  # {"description", "business_status", "notes": [...], "owner", "focus", ...}
+
+    @property
+    def summary(self) -> str:
+        return str(self.document.get("description") or self.document.get("business_status") or self.status)
+
+
+def store_review(conn: Connection, store: LocalStore, *, server_id: str, status: str, server_version: str | None,
+                 last_updated: str, document: dict[str, Any], focus_ref: str | None,
+                 focus_check_id: str | None) -> None:
+    """Insert or replace one review, inside the page's write transaction."""
+    check_id = None
+    if focus_check_id and _known_check(conn, focus_check_id):
+        check_id = focus_check_id
+    elif focus_ref:
+        check_id = conn.execute(select(sync_server_refs.c.check_id).where(sync_server_refs.c.ref == focus_ref)).scalar()
+    row = conn.execute(select(sync_reviews.c.version).where(sync_reviews.c.id == server_id)).first()
+    version = (row.version + 1) if row is not None else 1
+    blob = seal_json(store.cipher, document, table="sync_reviews", record_id=server_id, version=version)
+    values = {"version": version, "check_id": check_id, "status": status, "server_version": server_version,
+              "last_updated": last_updated, "received_at": utc_now(), "data": blob}
+    if row is None:
+        conn.execute(insert(sync_reviews), {"id": server_id, **values})
+    else:
+        conn.execute(update(sync_reviews).where(sync_reviews.c.id == server_id).values(**values))
+
+
+def _review(store: LocalStore, row: Any) -> Review:
+    doc = open_json(store.cipher, row.data, table="sync_reviews", record_id=row.id, version=row.version)
+    return Review(row.id, row.check_id, row.status, row.server_version, row.last_updated, row.received_at, doc)
+
+
+def reviews_for_check(store: LocalStore, check_id: str) -> list[Review]:
+    with store.db.read() as conn:
+        rows = conn.execute(select(sync_reviews).where(sync_reviews.c.check_id == check_id)
+                            .order_by(sync_reviews.c.last_updated)).all()
+    return [_review(store, r) for r in rows]
+
+
+def list_reviews(store: LocalStore, *, open_only: bool = False) -> list[Review]:
+    query = select(sync_reviews).order_by(sync_reviews.c.last_updated)
+    if open_only:
+        query = query.where(sync_reviews.c.status.notin_(("completed", "cancelled", "rejected", "entered-in-error")))
+    with store.db.read() as conn:
+        rows = conn.execute(query).all()
+    return [_review(store, r) for r in rows]
+
+
+# -- service directory --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DirectoryEntry:
+    id: str
+    name: str
+    active: bool
+    last_updated: str
+    resource: dict[str, Any]
+
+
+def store_service(conn: Connection, *, server_id: str, name: str, active: bool, last_updated: str,
+                  resource: dict[str, Any]) -> None:
+    conn.execute(delete(sync_directory).where(sync_directory.c.id == server_id))
+    conn.execute(insert(sync_directory), {"id": server_id, "name": name, "active": 1 if active else 0,
+                                          "last_updated": last_updated, "resource": json.dumps(resource)})
+
+
+def list_directory(store: LocalStore, *, active_only: bool = True) -> list[DirectoryEntry]:
+    query = select(sync_directory).order_by(sync_directory.c.name)
+    if active_only:
+        query = query.where(sync_directory.c.active == 1)
+    with store.db.read() as conn:
+        rows = conn.execute(query).all()
+    return [DirectoryEntry(r.id, r.name, bool(r.active), r.last_updated, json.loads(r.resource)) for r in rows]
+
+
+# -- what the worker sees -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OutboxRow:
+    """One outbox line for the worker: state in plain words and what happens next."""
+
+    outbox_id: str
+    check_id: str
+    state: str  # queued | sending | sent | failed
+    attempts: int
+    last_error: str | None
+    next_attempt_at: str | None
+    waits_for: str  # "nothing" | "network" | "worker" | "consent"
+    words: str
+
+
+def outbox_view(store: LocalStore, *, include_sent: bool = False) -> list[OutboxRow]:
+    held = holds(store)
+    states = None if include_sent else ("queued", "sending", "failed")
+    rows: list[OutboxRow] = []
+    for item in store.outbox.list(states):
+        reason = held.get(item.id)
+        if item.state == "sent":
+            waits, words = "nothing", "Sent to the shared record."
+        elif reason == HOLD_NO_CONSENT:
+            waits, words = "consent", "Not sent: the person has not agreed to share this check with anyone."
+        elif reason == HOLD_REFUSED:
+            waits, words = "worker", f"Refused by the shared record: {item.last_error or 'no reason given'}"
+        elif item.state == "failed":
+            when = f" Next try after {item.next_attempt_at[:16].replace('T', ' ')} UTC." if item.next_attempt_at else ""
+            waits, words = "network", f"Waiting to retry: {item.last_error or 'the last attempt failed'}.{when}"
+        elif item.state == "sending":
+            waits, words = "network", "Being sent (or the laptop stopped while sending: it will be checked)."
+        else:
+            waits, words = "network", "Waiting to be sent."
+        rows.append(OutboxRow(item.id, item.check_id, item.state, item.attempts, item.last_error,
+                              item.next_attempt_at, waits, words))
+    return rows
