@@ -90,11 +90,18 @@ class FhirApp:
             except OperationalError:
                 log.exception("database unavailable")
                 resp = self._error(
-                    FhirError(503, "transient", "The database is unavailable; try again shortly.", headers={"Retry-After": "5"})
+                    FhirError(
+                        503,
+                        "transient",
+                        "The database is unavailable; try again shortly.",
+                        headers={"Retry-After": "5"},
+                    )
                 )
-            except Exception:  # noqa: BLE001 - every failure must still be an OperationOutcome
+            except Exception:
                 log.exception("unexpected error handling %s %s", method, path)
-                resp = self._error(FhirError(500, "exception", "The server failed unexpectedly; the error is logged."))
+                resp = self._error(
+                    FhirError(500, "exception", "The server failed unexpectedly; the error is logged.")
+                )
         payload = b"" if resp.body is None else json.dumps(resp.body, ensure_ascii=False).encode("utf-8")
         if rule is not None and rule.kind == fk.MALFORMED_JSON and payload:
             payload = payload[: max(1, len(payload) // 2)] + b"\x00}{"
@@ -107,7 +114,9 @@ class FhirApp:
                 start_response(status_line(500), [("Content-Length", "0")])
                 return [b""]
             raise ConnectionAbortedError("fault: drop after commit")
-        headers = {"Content-Type": f"{FHIR_JSON}; charset=utf-8", **resp.headers} if payload else dict(resp.headers)
+        headers = (
+            {"Content-Type": f"{FHIR_JSON}; charset=utf-8", **resp.headers} if payload else dict(resp.headers)
+        )
         headers["Content-Length"] = str(len(payload))
         start_response(status_line(resp.status), list(headers.items()))
         return [payload]
@@ -118,7 +127,10 @@ class FhirApp:
         if rule.kind == fk.REJECT_TOKEN:
             return self._error(
                 FhirError(
-                    401, "login", "The access token has expired.", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+                    401,
+                    "login",
+                    "The access token has expired.",
+                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
                 )
             )
         return self._error(
@@ -141,10 +153,14 @@ class FhirApp:
         if parts == ["metadata"]:
             if method != "GET":
                 raise _method_not_allowed(method, "GET")
-            return Response(200, capability_statement(self._base(environ), __version__, self.started), {}), "-"
+            return Response(
+                200, capability_statement(self._base(environ), __version__, self.started), {}
+            ), "-"
         device = self._authenticate(environ)
         if method in ("DELETE", "PATCH"):
-            raise not_supported(f"{method} is not supported by this server: records are never deleted or patched.")
+            raise not_supported(
+                f"{method} is not supported by this server: records are never deleted or patched."
+            )
         if any(p.startswith("$") for p in parts):
             raise not_supported("FHIR operations ($...) are not supported by this server.")
         if not parts:
@@ -174,7 +190,9 @@ class FhirApp:
         if len(parts) == 2:
             if method == "GET":
                 self._no_query(environ)
-                return self._version_response(self.store.read(res_type, res_id), 200, environ, with_location=False), device
+                return self._version_response(
+                    self.store.read(res_type, res_id), 200, environ, with_location=False
+                ), device
             if method == "PUT":
                 return self._update(environ, res_type, res_id, device), device
             raise _method_not_allowed(method, "GET, PUT")
@@ -189,8 +207,12 @@ class FhirApp:
             try:
                 vid = int(parts[3])
             except ValueError:
-                raise FhirError(404, "not-found", f"'{parts[3]}' is not a version of {res_type}/{res_id}.") from None
-            return self._version_response(self.store.vread(res_type, res_id, vid), 200, environ, with_location=False), device
+                raise FhirError(
+                    404, "not-found", f"'{parts[3]}' is not a version of {res_type}/{res_id}."
+                ) from None
+            return self._version_response(
+                self.store.vread(res_type, res_id, vid), 200, environ, with_location=False
+            ), device
         raise FhirError(404, "not-found", f"There is nothing at {path}.")
 
     # --- interactions ------------------------------------------------------------------------
@@ -203,7 +225,10 @@ class FhirApp:
         links = [{"relation": "self", "url": f"{base}/{res_type}?{urlencode(pairs)}"}]
         if page.next_cursor:
             links.append(
-                {"relation": "next", "url": f"{base}/{res_type}?{urlencode([*link_params, ('_cursor', page.next_cursor)])}"}
+                {
+                    "relation": "next",
+                    "url": f"{base}/{res_type}?{urlencode([*link_params, ('_cursor', page.next_cursor)])}",
+                }
             )
         bundle = {
             "resourceType": "Bundle",
@@ -212,7 +237,11 @@ class FhirApp:
             "total": page.total,
             "link": links,
             "entry": [
-                {"fullUrl": f"{base}/{v.res_type}/{v.res_id}", "resource": v.body, "search": {"mode": "match"}}
+                {
+                    "fullUrl": f"{base}/{v.res_type}/{v.res_id}",
+                    "resource": v.body,
+                    "search": {"mode": "match"},
+                }
                 for v in page.versions
             ],
         }
@@ -235,7 +264,8 @@ class FhirApp:
         validate_resource(body, res_type)
         if body.get("id") != res_id:
             raise bad_request(
-                f"The resource id ({body.get('id')!r}) must equal the id in the URL ({res_id!r}) for an update.", "invalid"
+                f"The resource id ({body.get('id')!r}) must equal the id in the URL ({res_id!r}) for an update.",
+                "invalid",
             )
         if_match = _parse_etag(environ.get("HTTP_IF_MATCH"))
         req = WriteRequest("PUT", res_type, body, res_id=res_id, if_match=if_match)
@@ -282,10 +312,14 @@ class FhirApp:
             resp.body = None
         elif prefer == "OperationOutcome":
             what = "Created" if result.status == 201 else "Matched an existing resource or updated"
-            resp.body = operation_outcome("information", "informational", f"{what}: {result.version.location}")
+            resp.body = operation_outcome(
+                "information", "informational", f"{what}: {result.version.location}"
+            )
         return resp
 
-    def _version_response(self, v: Version, status: int, environ: dict[str, Any], *, with_location: bool) -> Response:
+    def _version_response(
+        self, v: Version, status: int, environ: dict[str, Any], *, with_location: bool
+    ) -> Response:
         headers = {"ETag": v.etag, "Last-Modified": to_http_date(v.last_updated)}
         if with_location:
             headers["Location"] = f"{self._base(environ)}/{v.location}"
@@ -296,7 +330,10 @@ class FhirApp:
     def _base(self, environ: dict[str, Any]) -> str:
         if self.base_url:
             return self.base_url
-        host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}"
+        host = (
+            environ.get("HTTP_HOST")
+            or f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}"
+        )
         return f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
 
     def _authenticate(self, environ: dict[str, Any]) -> str:
@@ -304,7 +341,9 @@ class FhirApp:
         scheme, _, token = auth.partition(" ")
         challenge = {"WWW-Authenticate": 'Bearer realm="outreach"'}
         if scheme.lower() != "bearer" or not token.strip():
-            raise FhirError(401, "login", "This server needs 'Authorization: Bearer <device token>'.", headers=challenge)
+            raise FhirError(
+                401, "login", "This server needs 'Authorization: Bearer <device token>'.", headers=challenge
+            )
         device = self.store.device_for_token(token.strip())
         if device is None:
             raise FhirError(
@@ -339,7 +378,9 @@ class FhirApp:
                 continue
             if name == "_format":
                 raise FhirError(406, "not-supported", "This server only speaks JSON (application/fhir+json).")
-            raise bad_request(f"The parameter '{name}' is not supported on this interaction.", "not-supported")
+            raise bad_request(
+                f"The parameter '{name}' is not supported on this interaction.", "not-supported"
+            )
 
     def _read_json(self, environ: dict[str, Any]) -> Any:
         ctype = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
@@ -359,7 +400,9 @@ class FhirApp:
         stream = environ["wsgi.input"]
         if length > self.max_body:
             _drain(stream, length, limit=4 * self.max_body)
-            raise FhirError(413, "too-long", f"The request is {length} bytes; the limit is {self.max_body} bytes.")
+            raise FhirError(
+                413, "too-long", f"The request is {length} bytes; the limit is {self.max_body} bytes."
+            )
         raw = stream.read(length) if length else b""
         try:
             return json.loads(raw.decode("utf-8"))
@@ -379,7 +422,9 @@ def _drain(stream: Any, length: int, *, limit: int) -> None:
 
 
 def _method_not_allowed(method: str, allowed: str) -> FhirError:
-    return FhirError(405, "not-supported", f"{method} is not allowed here; allowed: {allowed}.", headers={"Allow": allowed})
+    return FhirError(
+        405, "not-supported", f"{method} is not allowed here; allowed: {allowed}.", headers={"Allow": allowed}
+    )
 
 
 def _prefer(environ: dict[str, Any]) -> str:
@@ -396,13 +441,11 @@ def _parse_etag(value: str | None) -> int | None:
     if value is None:
         return None
     text = value.strip()
-    if text.startswith("W/"):
-        text = text[2:]
+    text = text.removeprefix("W/")
     text = text.strip('"')
     if not text.isdigit():
-        raise bad_request(f"If-Match must be a version ETag such as W/\"3\", not {value!r}.", "value")
+        raise bad_request(f'If-Match must be a version ETag such as W/"3", not {value!r}.', "value")
     return int(text)
-
 
 
 def parse_transaction(bundle: Any) -> list[WriteRequest]:
@@ -417,11 +460,16 @@ def parse_transaction(bundle: Any) -> list[WriteRequest]:
     entries = bundle.get("entry") or []
     if not isinstance(entries, list):
         raise FhirError(400, "structure", "Bundle.entry must be a list.")
-    shell = {**bundle, "entry": [{k: v for k, v in e.items() if k != "resource"} for e in entries if isinstance(e, dict)]}
+    shell = {
+        **bundle,
+        "entry": [{k: v for k, v in e.items() if k != "resource"} for e in entries if isinstance(e, dict)],
+    }
     try:
         get_fhir_model_class("Bundle").model_validate(shell)
     except (ValidationError, TypeError, ValueError) as exc:
-        raise FhirError(400, "structure", f"The Bundle is not valid FHIR: {str(exc).splitlines()[0:3]}") from None
+        raise FhirError(
+            400, "structure", f"The Bundle is not valid FHIR: {str(exc).splitlines()[0:3]}"
+        ) from None
     out = []
     for i, entry in enumerate(entries):
         try:
@@ -468,7 +516,9 @@ def _parse_entry(entry: Any) -> WriteRequest:
     check_id(res_id)
     validate_resource(resource, res_type)
     if resource.get("id") != res_id:
-        raise bad_request(f"The resource id ({resource.get('id')!r}) must equal the id in request.url ({res_id!r}).")
+        raise bad_request(
+            f"The resource id ({resource.get('id')!r}) must equal the id in request.url ({res_id!r})."
+        )
     if request.get("ifNoneExist") is not None:
         raise bad_request("ifNoneExist is only allowed on POST entries.")
     if_match = _parse_etag(request.get("ifMatch"))
@@ -495,4 +545,4 @@ def make_app(
     return FhirApp(store, faults=faults, max_body=max_body, contact=contact, base_url=base_url)
 
 
-__all__ = ["FhirApp", "make_app", "parse_transaction", "SUPPORTED_TYPES"]
+__all__ = ["SUPPORTED_TYPES", "FhirApp", "make_app", "parse_transaction"]

@@ -1,8 +1,8 @@
 """`outreach-server`: run the shared-record server and enrol or revoke devices.
 
-    outreach-server --db sqlite:///shared.db --port 8080
-    outreach-server add-device "Laptop 7" --db sqlite:///shared.db
-    outreach-server revoke-device "Laptop 7" --db sqlite:///shared.db
+outreach-server --db sqlite:///shared.db --port 8080
+outreach-server add-device "Laptop 7" --db sqlite:///shared.db
+outreach-server revoke-device "Laptop 7" --db sqlite:///shared.db
 """
 
 from __future__ import annotations
@@ -46,9 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--contact",
         default=None,
-        help="who a revoked device is told to contact (default: \"your organisation's IT service desk\")",
+        help='who a revoked device is told to contact (default: "your organisation\'s IT service desk")',
     )
-    parser.add_argument("--page-ttl", type=float, default=None, help="seconds a search next link stays valid (3600)")
+    parser.add_argument(
+        "--page-ttl", type=float, default=None, help="seconds a search next link stays valid (3600)"
+    )
     parser.add_argument("--base-url", default=None, help="public base URL, when behind a proxy")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     sub = parser.add_subparsers(dest="command")
@@ -128,17 +130,29 @@ def _serve(args: argparse.Namespace) -> int:
     app = make_app(args.db, **kwargs)
     try:
         server = make_server(
-            app, args.host, args.port, allow_remote=args.allow_remote, tls_cert=args.tls_cert, tls_key=args.tls_key
+            app,
+            args.host,
+            args.port,
+            allow_remote=args.allow_remote,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
         )
     except RemoteBindRefused as exc:
         print(f"outreach-server: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"outreach-server: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"outreach-server: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return 2
     host, port = server.server_address[:2]
     scheme = "https" if args.tls_cert else "http"
-    print(f"outreach-server {__version__} serving FHIR R4 at {scheme}://{host}:{port} (Ctrl+C to stop)", flush=True)
+    print(
+        f"outreach-server {__version__} serving FHIR R4 at {scheme}://{host}:{port} (Ctrl+C to stop)",
+        flush=True,
+    )
+
     def _stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 

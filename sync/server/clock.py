@@ -60,11 +60,15 @@ def parse_range(text: str) -> tuple[int, int]:
     """
     m = _DATE_RE.match(text.strip().replace(" ", "+"))
     if not m:
-        raise bad_request(f"'{text}' is not a FHIR date or instant (e.g. 2026-11-23T14:00:00.000000Z).", "value")
+        raise bad_request(
+            f"'{text}' is not a FHIR date or instant (e.g. 2026-11-23T14:00:00.000000Z).", "value"
+        )
     year, month, day, hh, mi, ss, frac, tz = m.groups()
     try:
         if hh is not None and tz is None:
-            raise bad_request(f"'{text}' has a time but no timezone: add Z or an offset such as +00:00.", "value")
+            raise bad_request(
+                f"'{text}' has a time but no timezone: add Z or an offset such as +00:00.", "value"
+            )
         offset = timedelta(0)
         if tz and tz != "Z":
             sign = 1 if tz[0] == "+" else -1
@@ -89,9 +93,9 @@ def parse_range(text: str) -> tuple[int, int]:
                     digits = frac[:6]
                     micro = int(digits.ljust(6, "0"))
                     step = timedelta(microseconds=10 ** (6 - len(digits)))
-            low = datetime(
-                y, int(month), int(day), int(hh), int(mi), int(ss or 0), micro, tzinfo=UTC
-            ) - offset
+            low = (
+                datetime(y, int(month), int(day), int(hh), int(mi), int(ss or 0), micro, tzinfo=UTC) - offset
+            )
             high = low + step
     except ValueError:
         raise bad_request(f"'{text}' is not a real date.", "value") from None

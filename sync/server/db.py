@@ -139,4 +139,6 @@ def make_engine(db: str) -> Engine:
         return engine
     if url.get_backend_name() == "postgresql":
         return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
-    raise ValueError(f"Unsupported database '{url.get_backend_name()}': use sqlite:/// or postgresql+psycopg://")
+    raise ValueError(
+        f"Unsupported database '{url.get_backend_name()}': use sqlite:/// or postgresql+psycopg://"
+    )

@@ -60,29 +60,44 @@ class Faults:
         """Close the next connection(s) before reading anything (method/path are unknown then)."""
         return self._add(Rule(DROP_BEFORE_REQUEST, times))
 
-    def drop_after_commit(self, times: int | None = 1, *, method: str | None = None, path: str | None = None) -> Faults:
+    def drop_after_commit(
+        self, times: int | None = 1, *, method: str | None = None, path: str | None = None
+    ) -> Faults:
         """Process the request fully (committing any write), then close without answering."""
         return self._add(Rule(DROP_AFTER_COMMIT, times, method, path))
 
-    def error_500(self, times: int | None = 1, *, method: str | None = None, path: str | None = None) -> Faults:
+    def error_500(
+        self, times: int | None = 1, *, method: str | None = None, path: str | None = None
+    ) -> Faults:
         """Answer 500 without doing anything."""
         return self._add(Rule(ERROR_500, times, method, path))
 
     def unavailable_503(
-        self, retry_after: int = 1, times: int | None = 1, *, method: str | None = None, path: str | None = None
+        self,
+        retry_after: int = 1,
+        times: int | None = 1,
+        *,
+        method: str | None = None,
+        path: str | None = None,
     ) -> Faults:
         """Answer 503 with Retry-After: `retry_after` seconds, without doing anything."""
         return self._add(Rule(UNAVAILABLE_503, times, method, path, retry_after=retry_after))
 
-    def delay(self, seconds: float, times: int | None = 1, *, method: str | None = None, path: str | None = None) -> Faults:
+    def delay(
+        self, seconds: float, times: int | None = 1, *, method: str | None = None, path: str | None = None
+    ) -> Faults:
         """Wait `seconds` before processing the request normally (for client timeouts)."""
         return self._add(Rule(DELAY, times, method, path, seconds=seconds))
 
-    def malformed_json(self, times: int | None = 1, *, method: str | None = None, path: str | None = None) -> Faults:
+    def malformed_json(
+        self, times: int | None = 1, *, method: str | None = None, path: str | None = None
+    ) -> Faults:
         """Process the request fully (committing any write), then send a truncated JSON body."""
         return self._add(Rule(MALFORMED_JSON, times, method, path))
 
-    def reject_token(self, times: int | None = 1, *, method: str | None = None, path: str | None = None) -> Faults:
+    def reject_token(
+        self, times: int | None = 1, *, method: str | None = None, path: str | None = None
+    ) -> Faults:
         """Answer 401 as if the bearer token had expired, without doing anything."""
         return self._add(Rule(REJECT_TOKEN, times, method, path))
 

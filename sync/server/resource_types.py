@@ -63,7 +63,9 @@ def _subject_pair(path: str) -> list[SearchParam]:
     ]
 
 
-_ENCOUNTER = _p("encounter", "reference", "encounter", "The Encounter this belongs to, as Encounter/id", "Encounter")
+_ENCOUNTER = _p(
+    "encounter", "reference", "encounter", "The Encounter this belongs to, as Encounter/id", "Encounter"
+)
 _CODE = _p("code", "token", "code", "A coding of the code element, as system|code or code")
 
 PARAMS: dict[str, dict[str, SearchParam]] = {
@@ -96,9 +98,17 @@ PARAMS: dict[str, dict[str, SearchParam]] = {
         "Consent": [
             _IDENTIFIER,
             _STATUS,
-            _p("patient", "reference", "patient", "Who the consent applies to, as Patient/id or id", "Patient"),
+            _p(
+                "patient",
+                "reference",
+                "patient",
+                "Who the consent applies to, as Patient/id or id",
+                "Patient",
+            ),
         ],
-        "Provenance": [_p("target", "reference", "target", "The resource(s) this provenance is about, as Type/id")],
+        "Provenance": [
+            _p("target", "reference", "target", "The resource(s) this provenance is about, as Type/id")
+        ],
         "HealthcareService": [_IDENTIFIER],
         "Device": [
             _IDENTIFIER,
@@ -153,7 +163,7 @@ def split_reference(ref: str) -> tuple[str, str] | None:
     Absolute URLs keep only their trailing Type/id, and a version suffix is dropped, because
     search matches the current version of the resource named.
     """
-    if not ref or ref.startswith("#") or ref.startswith("urn:"):
+    if not ref or ref.startswith(("#", "urn:")):
         return None
     parts = ref.split("/")
     if len(parts) >= 4 and parts[-2] == "_history":

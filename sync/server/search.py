@@ -25,7 +25,14 @@ from sqlalchemy import ColumnElement, and_, exists, or_, select
 from .clock import parse_range
 from .db import resources, search_index
 from .errors import FhirError, bad_request
-from .resource_types import COMMON_PARAMS, KNOWN_UNSUPPORTED, PARAMS, RESULT_PARAMS, SearchParam, split_reference
+from .resource_types import (
+    COMMON_PARAMS,
+    KNOWN_UNSUPPORTED,
+    PARAMS,
+    RESULT_PARAMS,
+    SearchParam,
+    split_reference,
+)
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 1000
@@ -65,7 +72,9 @@ def parse_search(
     for name, value in pairs:
         base, _, modifier = name.partition(":")
         if base in KNOWN_UNSUPPORTED:
-            raise FhirError(501, "not-supported", f"The search parameter '{base}' is not supported by this server.")
+            raise FhirError(
+                501, "not-supported", f"The search parameter '{base}' is not supported by this server."
+            )
         if modifier:
             raise bad_request(
                 f"Search modifiers such as '{name}' are not supported by this server.", "not-supported"
@@ -78,10 +87,14 @@ def parse_search(
                 continue  # _count is written into links separately
             if base == "_sort":
                 if value not in ("_lastUpdated",):
-                    raise FhirError(501, "not-supported", "Only _sort=_lastUpdated (the fixed order) is supported.")
+                    raise FhirError(
+                        501, "not-supported", "Only _sort=_lastUpdated (the fixed order) is supported."
+                    )
             elif base == "_format":
                 if value not in ("json", "application/fhir+json", "application/json"):
-                    raise FhirError(406, "not-supported", "This server only speaks JSON (application/fhir+json).")
+                    raise FhirError(
+                        406, "not-supported", "This server only speaks JSON (application/fhir+json)."
+                    )
             elif base == "_cursor":
                 cursor_text = value
                 continue
@@ -128,7 +141,8 @@ def _clause(res_type: str, name: str, param: SearchParam | None, value: str) -> 
     assert param is not None
     si = search_index.alias()
     conds = [
-        _reference_cond(si, param, a) if param.kind == "reference" else _token_cond(si, a) for a in alternatives
+        _reference_cond(si, param, a) if param.kind == "reference" else _token_cond(si, a)
+        for a in alternatives
     ]
     return exists(
         select(si.c.res_id).where(
@@ -155,7 +169,9 @@ def _reference_cond(si, param: SearchParam, text: str) -> ColumnElement[bool]:  
     if "/" in text:
         split = split_reference(text)
         if split is None:
-            raise bad_request(f"'{text}' is not a reference this server can search for (use Type/id).", "value")
+            raise bad_request(
+                f"'{text}' is not a reference this server can search for (use Type/id).", "value"
+            )
         return and_(si.c.system == split[0], si.c.value == split[1])
     return si.c.value == text
 
@@ -167,7 +183,8 @@ def _date_clause(value: str) -> ColumnElement[bool]:
     prefix = value[:2] if value[:2].isalpha() else "eq"
     if value[:2].isalpha() and prefix not in _PREFIXES:
         raise bad_request(
-            f"The prefix '{prefix}' is not supported for _lastUpdated; use gt, ge, lt, le or eq.", "not-supported"
+            f"The prefix '{prefix}' is not supported for _lastUpdated; use gt, ge, lt, le or eq.",
+            "not-supported",
         )
     low, high = parse_range(value[2:] if value[:2].isalpha() else value)
     lu = resources.c.last_updated
@@ -198,7 +215,13 @@ def _unb64(text: str) -> bytes:
 
 def make_cursor(cursor: Cursor, *, epoch: str, secret: bytes, query_hash: str) -> str:
     payload = json.dumps(
-        {"e": epoch, "q": query_hash, "t": int(time.time() * 1000), "u": cursor.last_updated, "i": cursor.res_id},
+        {
+            "e": epoch,
+            "q": query_hash,
+            "t": int(time.time() * 1000),
+            "u": cursor.last_updated,
+            "i": cursor.res_id,
+        },
         separators=(",", ":"),
     ).encode()
     sig = hmac.new(secret, payload, hashlib.sha256).digest()[:16]
@@ -219,13 +242,17 @@ def read_cursor(text: str, *, epoch: str, secret: bytes, query_hash: str, ttl_s:
         data = json.loads(payload)
         e, q, t, u, i = data["e"], data["q"], data["t"], data["u"], data["i"]
     except (ValueError, KeyError, TypeError, binascii.Error):
-        raise bad_request("The paging cursor is malformed; use next links exactly as the server gave them.") from None
+        raise bad_request(
+            "The paging cursor is malformed; use next links exactly as the server gave them."
+        ) from None
     if e != epoch:
         raise _gone("The paging link comes from a previous database on this server.")
     if not hmac.compare_digest(sig, hmac.new(secret, payload, hashlib.sha256).digest()[:16]):
         raise bad_request("The paging cursor was altered; use next links exactly as the server gave them.")
     if q != query_hash:
-        raise bad_request("The paging cursor belongs to a different search; keep the other parameters unchanged.")
+        raise bad_request(
+            "The paging cursor belongs to a different search; keep the other parameters unchanged."
+        )
     if time.time() - t / 1000 > ttl_s:
         raise _gone(f"The paging link has expired (links last {int(ttl_s)} seconds).")
     return Cursor(int(u), str(i))

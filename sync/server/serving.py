@@ -13,7 +13,7 @@ import socketserver
 import ssl
 import struct
 import threading
-from typing import Any
+from typing import Any, Self
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 from .app import ABORT_KEY, FhirApp, make_app
@@ -75,7 +75,7 @@ class _Handler(WSGIRequestHandler):
         except OSError:
             pass
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Silenced: the app logs each request itself, without query strings."""
 
 
@@ -142,7 +142,9 @@ class RunningServer:
         scheme = "https" if isinstance(server.socket, ssl.SSLSocket) else "http"
         shown = f"[{host}]" if ":" in str(host) else host
         self.url = f"{scheme}://{shown}:{self.port}"
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def add_device(self, name: str) -> str:
@@ -154,7 +156,7 @@ class RunningServer:
         self._thread.join(timeout=5)
         self.store.close()
 
-    def __enter__(self) -> RunningServer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

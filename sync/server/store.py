@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from . import db
 from .clock import Ticker, now_us, to_instant
 from .errors import FhirError, bad_request
-from .resource_types import identifiers, index_rows, references, split_reference, SUPPORTED_TYPES
+from .resource_types import SUPPORTED_TYPES, identifiers, index_rows, references, split_reference
 from .search import Cursor, after_cursor, make_cursor, parse_search, read_cursor
 
 DEFAULT_PAGE_TTL_S = 3600.0
@@ -180,7 +180,9 @@ class Store:
             raise FhirError(410, "deleted", f"Version {version_id} of {res_type}/{res_id} is a deletion.")
         return v
 
-    def search(self, res_type: str, pairs: list[tuple[str, str]]) -> tuple[SearchPage, list[tuple[str, str]], int]:
+    def search(
+        self, res_type: str, pairs: list[tuple[str, str]]
+    ) -> tuple[SearchPage, list[tuple[str, str]], int]:
         """One page of matches; also returns the parameters to echo in links and the page size."""
         parsed = parse_search(res_type, pairs)
         r = db.resources.c
@@ -230,7 +232,9 @@ class Store:
             return self._write(requests, device=device, bundle=bundle)
         except IntegrityError:
             # Only reachable if a writer bypassed the clock lock; the constraint kept the data right.
-            raise FhirError(409, "duplicate", "Another write took one of these identifiers at the same moment; retry.") from None
+            raise FhirError(
+                409, "duplicate", "Another write took one of these identifiers at the same moment; retry."
+            ) from None
 
     def _write(self, requests: list[WriteRequest], *, device: str | None, bundle: bool) -> list[WriteResult]:
         with self._writing() as (conn, ticker):
@@ -263,7 +267,9 @@ class Store:
                 return _Plan(req, str(uuid.uuid4()))
             assert req.res_id is not None
             existing = _current(conn, req.res_type, req.res_id)
-            if req.if_match is not None and (existing is None or existing.deleted or existing.version_id != req.if_match):
+            if req.if_match is not None and (
+                existing is None or existing.deleted or existing.version_id != req.if_match
+            ):
                 have = "does not exist" if existing is None else f"is at version {existing.version_id}"
                 raise FhirError(
                     412,
@@ -288,7 +294,9 @@ class Store:
                 # The common case, answered from the unique identifier table in one lookup.
                 ids = db.identifiers.c
                 owner = conn.execute(
-                    select(ids.res_id).where(ids.res_type == res_type, ids.system == system, ids.value == value)
+                    select(ids.res_id).where(
+                        ids.res_type == res_type, ids.system == system, ids.value == value
+                    )
                 ).scalar_one_or_none()
                 current = _current(conn, res_type, owner) if owner is not None else None
                 return [current] if current is not None and not current.deleted else []
@@ -342,9 +350,9 @@ class Store:
                     )
                     raise err.with_entry(i) if bundle else err
                 split = split_reference(target)
-                if split and "://" not in target and split[0] in SUPPORTED_TYPES:
-                    if f"{split[0]}/{split[1]}" not in in_bundle:
-                        needed.setdefault(split, (i, f"{body['resourceType']}.{path}"))
+                relative = split is not None and "://" not in target and split[0] in SUPPORTED_TYPES
+                if split is not None and relative and f"{split[0]}/{split[1]}" not in in_bundle:
+                    needed.setdefault(split, (i, f"{body['resourceType']}.{path}"))
             plan.body = body
         # Referential integrity: relative references to types this server holds must resolve.
         r = db.resources.c
@@ -353,7 +361,9 @@ class Store:
                 select(r.res_id).where(r.res_type == t, r.res_id == rid, r.deleted.is_(False))
             ).first()
             if found is None:
-                err = FhirError(422, "processing", f"{where} refers to {t}/{rid}, which does not exist on this server.")
+                err = FhirError(
+                    422, "processing", f"{where} refers to {t}/{rid}, which does not exist on this server."
+                )
                 raise err.with_entry(i) if bundle else err
 
     def _apply(
@@ -399,7 +409,13 @@ class Store:
             )
         conn.execute(
             insert(db.history).values(
-                res_type=t, res_id=rid, version_id=version_id, last_updated=ts, deleted=False, device=device, body=text
+                res_type=t,
+                res_id=rid,
+                version_id=version_id,
+                last_updated=ts,
+                deleted=False,
+                device=device,
+                body=text,
             )
         )
         si = db.search_index
@@ -437,7 +453,8 @@ class Store:
             (row.system, row.value): row.res_id
             for row in conn.execute(
                 select(ids.c.system, ids.c.value, ids.c.res_id).where(
-                    ids.c.res_type == t, or_(*(and_(ids.c.system == sy, ids.c.value == v) for sy, v in wanted))
+                    ids.c.res_type == t,
+                    or_(*(and_(ids.c.system == sy, ids.c.value == v) for sy, v in wanted)),
                 )
             )
         }
@@ -455,7 +472,9 @@ class Store:
                     f"The identifier {system}|{value} already belongs to {t}/{owner}{where}. Each business "
                     "identifier names one resource: use If-None-Exist on it to reuse the existing one.",
                 )
-        conn.execute(insert(ids), [{"res_type": t, "system": sy, "value": v, "res_id": rid} for sy, v in wanted])
+        conn.execute(
+            insert(ids), [{"res_type": t, "system": sy, "value": v, "res_id": rid} for sy, v in wanted]
+        )
 
     # --- devices -----------------------------------------------------------------------
 
@@ -470,7 +489,11 @@ class Store:
             with self.engine.begin() as conn:
                 conn.execute(
                     insert(d).values(
-                        name=name, token_hash=hash_token(token), revoked=False, created=now_us(), revoked_at=None
+                        name=name,
+                        token_hash=hash_token(token),
+                        revoked=False,
+                        created=now_us(),
+                        revoked_at=None,
                     )
                 )
         except IntegrityError:
@@ -482,7 +505,9 @@ class Store:
         d = db.devices
         with self.engine.begin() as conn:
             n = conn.execute(
-                update(d).where(d.c.name == name, d.c.revoked.is_(False)).values(revoked=True, revoked_at=now_us())
+                update(d)
+                .where(d.c.name == name, d.c.revoked.is_(False))
+                .values(revoked=True, revoked_at=now_us())
             ).rowcount
             exists_ = conn.execute(select(d.c.name).where(d.c.name == name)).first() is not None
         return bool(n) or exists_
@@ -507,7 +532,9 @@ class Store:
         r = db.resources.c
         with self.engine.connect() as conn:
             return conn.execute(
-                select(func.count()).select_from(db.resources).where(r.res_type == res_type, r.deleted.is_(False))
+                select(func.count())
+                .select_from(db.resources)
+                .where(r.res_type == res_type, r.deleted.is_(False))
             ).scalar_one()
 
 
@@ -522,7 +549,9 @@ def _current(conn: Connection, res_type: str, res_id: str) -> Version | None:
 
 
 def _version(row: Any) -> Version:
-    return Version(row.res_type, row.res_id, row.version_id, row.last_updated, bool(row.deleted), json.loads(row.body))
+    return Version(
+        row.res_type, row.res_id, row.version_id, row.last_updated, bool(row.deleted), json.loads(row.body)
+    )
 
 
 def _same_content(old: dict[str, Any], new: dict[str, Any]) -> bool:

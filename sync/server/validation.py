@@ -59,7 +59,9 @@ def validate_resource(body: Any, expected_type: str | None = None) -> str:
         )
     check_supported_type(resource_type)
     if "id" in body and not (isinstance(body["id"], str) and ID_RE.match(body["id"])):
-        raise FhirError(400, "value", "The resource id is not a valid FHIR id.", expression=f"{resource_type}.id")
+        raise FhirError(
+            400, "value", "The resource id is not a valid FHIR id.", expression=f"{resource_type}.id"
+        )
     try:
         _model(resource_type).model_validate(body)
     except ValidationError as exc:

@@ -32,7 +32,9 @@ def _pg_bindir() -> Path | None:
     pg_config = shutil.which("pg_config")
     if pg_config:
         try:
-            out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, timeout=10, check=True)
+            out = subprocess.run(
+                [pg_config, "--bindir"], capture_output=True, text=True, timeout=10, check=True
+            )
             candidates.append(Path(out.stdout.strip()))
         except (subprocess.SubprocessError, OSError):
             pass
@@ -62,7 +64,9 @@ class PgCluster:
     def admin(self) -> Any:
         import psycopg
 
-        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True)
+        return psycopg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True
+        )
 
     def create_db(self) -> str:
         """A fresh, empty schema in the 'postgres' database (much quicker than CREATE DATABASE)."""
@@ -81,7 +85,7 @@ class PgCluster:
 
 
 def _run(cmd: list[str], **kw: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, **kw)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False, **kw)
 
 
 def _pg(cmd: list[str], base: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -119,7 +123,20 @@ def pg_cluster() -> Iterator[PgCluster]:
         run_as = [runuser, "-u", user, "--"]
     data = base / "data"
     init = _pg(
-        [*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-N", "-E", "UTF8", "--no-locale"],
+        [
+            *run_as,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-N",
+            "-E",
+            "UTF8",
+            "--no-locale",
+        ],
         base,
         env,
     )
@@ -133,7 +150,20 @@ def pg_cluster() -> Iterator[PgCluster]:
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         start = _pg(
-            [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w", "-t", "30", "-o", opts, "start"],
+            [
+                *run_as,
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(base / "server.log"),
+                "-w",
+                "-t",
+                "30",
+                "-o",
+                opts,
+                "start",
+            ],
             base,
             env,
         )
@@ -182,10 +212,14 @@ class Client:
         return self.http.get(self._u(path), headers=self.headers(kw.pop("headers", None)), timeout=30, **kw)
 
     def post(self, path: str, body: Any, **kw: Any) -> requests.Response:
-        return self.http.post(self._u(path), json=body, headers=self.headers(kw.pop("headers", None)), timeout=30, **kw)
+        return self.http.post(
+            self._u(path), json=body, headers=self.headers(kw.pop("headers", None)), timeout=30, **kw
+        )
 
     def put(self, path: str, body: Any, **kw: Any) -> requests.Response:
-        return self.http.put(self._u(path), json=body, headers=self.headers(kw.pop("headers", None)), timeout=30, **kw)
+        return self.http.put(
+            self._u(path), json=body, headers=self.headers(kw.pop("headers", None)), timeout=30, **kw
+        )
 
     def _u(self, path: str) -> str:
         return path if path.startswith("http") else f"{self.url}{path}"

@@ -62,7 +62,9 @@ def encounter(subject: str, our_id: str | None = None) -> dict[str, Any]:
     }
 
 
-def observation(subject: str, enc: str, our_id: str | None = None, code: str = "27113001", kg: float = 72.5) -> dict[str, Any]:
+def observation(
+    subject: str, enc: str, our_id: str | None = None, code: str = "27113001", kg: float = 72.5
+) -> dict[str, Any]:
     return {
         "resourceType": "Observation",
         "identifier": [ident(our_id)],
@@ -74,7 +76,9 @@ def observation(subject: str, enc: str, our_id: str | None = None, code: str = "
     }
 
 
-def task(focus: str, owner: str | None = None, status: str = "requested", our_id: str | None = None) -> dict[str, Any]:
+def task(
+    focus: str, owner: str | None = None, status: str = "requested", our_id: str | None = None
+) -> dict[str, Any]:
     t: dict[str, Any] = {
         "resourceType": "Task",
         "identifier": [ident(our_id)],
@@ -120,5 +124,7 @@ def check_bundle(n: int = 1) -> dict[str, Any]:
         "recorded": "2026-11-23T10:00:00Z",
         "agent": [{"who": {"display": "Test laptop 1"}}],
     }
-    entries.append({"fullUrl": uid(), "resource": prov, "request": {"method": "PUT", "url": f"Provenance/{prov_id}"}})
+    entries.append(
+        {"fullUrl": uid(), "resource": prov, "request": {"method": "PUT", "url": f"Provenance/{prov_id}"}}
+    )
     return {"resourceType": "Bundle", "type": "transaction", "entry": entries}

@@ -15,7 +15,7 @@ FHIR = {"Content-Type": "application/fhir+json"}
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*PY, *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run([*PY, *args], capture_output=True, text=True, timeout=60, check=False)
 
 
 def test_add_device_serve_and_revoke(tmp_path: Path) -> None:
@@ -35,7 +35,9 @@ def test_add_device_serve_and_revoke(tmp_path: Path) -> None:
     )
     try:
         line = proc.stdout.readline() if proc.stdout else ""
-        assert "serving FHIR R4 at http://127.0.0.1:" in line, line + (proc.stderr.read() if proc.stderr else "")
+        assert "serving FHIR R4 at http://127.0.0.1:" in line, line + (
+            proc.stderr.read() if proc.stderr else ""
+        )
         url = line.split(" at ")[1].split()[0]
         auth = {"Authorization": f"Bearer {token}", **FHIR}
         assert requests.get(f"{url}/metadata", timeout=10).status_code == 200

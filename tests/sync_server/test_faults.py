@@ -36,7 +36,9 @@ def test_drop_after_commit_then_resend_gives_one_copy(sqlite_server: Client) -> 
     r = sqlite_server.post("/", bundle)
     assert r.status_code == 200
     assert {e["response"]["status"] for e in r.json()["entry"]} == {"200 OK"}
-    enc_uuid = next(i["value"] for i in bundle["entry"][1]["resource"]["identifier"] if i["system"] == UUID_SYSTEM)
+    enc_uuid = next(
+        i["value"] for i in bundle["entry"][1]["resource"]["identifier"] if i["system"] == UUID_SYSTEM
+    )
     assert sqlite_server.count("Encounter", identifier=f"{UUID_SYSTEM}|{enc_uuid}") == 1
     assert sqlite_server.count("Observation") == 2
 

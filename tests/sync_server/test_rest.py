@@ -11,7 +11,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from sync.server.resource_types import SUPPORTED_TYPES
 
 from .conftest import FHIR_JSON, Client
-from .fhir_data import NHS_SYSTEM, UUID_SYSTEM, encounter, nhs_number, patient
+from .fhir_data import NHS_SYSTEM, encounter, nhs_number, patient
 
 
 def _outcome(r: requests.Response, status: int, code: str | None = None) -> dict:
@@ -35,7 +35,13 @@ def test_metadata_needs_no_token_and_lists_exactly_what_is_supported(server: Cli
     assert [x["type"] for x in rest["resource"]] == list(SUPPORTED_TYPES)
     assert rest["interaction"] == [{"code": "transaction"}]
     task = next(x for x in rest["resource"] if x["type"] == "Task")
-    assert {p["name"] for p in task["searchParam"]} >= {"_lastUpdated", "owner", "status", "focus", "identifier"}
+    assert {p["name"] for p in task["searchParam"]} >= {
+        "_lastUpdated",
+        "owner",
+        "status",
+        "focus",
+        "identifier",
+    }
     assert {i["code"] for i in task["interaction"]} == {"read", "vread", "update", "create", "search-type"}
     assert "Strict" in rest["documentation"]
 
@@ -91,7 +97,9 @@ def test_conditional_create_with_several_matches_is_412(server: Client) -> None:
     b = encounter("Patient/x")
     b.pop("subject")
     server.post("/Encounter", b)
-    _outcome(server.post("/Encounter", a, headers={"If-None-Exist": "status=finished"}), 412, "multiple-matches")
+    _outcome(
+        server.post("/Encounter", a, headers={"If-None-Exist": "status=finished"}), 412, "multiple-matches"
+    )
 
 
 def test_same_identifier_on_a_second_resource_is_409(server: Client) -> None:
@@ -139,7 +147,11 @@ def test_prefer_minimal_and_operation_outcome(server: Client) -> None:
 def test_authentication_and_revocation(server: Client) -> None:
     r = requests.get(f"{server.url}/Patient", timeout=10)
     assert _outcome(r, 401, "login") and "Bearer" in r.headers["WWW-Authenticate"]
-    _outcome(requests.get(f"{server.url}/Patient", headers={"Authorization": "Bearer nope"}, timeout=10), 401, "login")
+    _outcome(
+        requests.get(f"{server.url}/Patient", headers={"Authorization": "Bearer nope"}, timeout=10),
+        401,
+        "login",
+    )
     store = server.running.store
     token = store.add_device("Test laptop 2")
     assert server.get("/Patient", headers={"Authorization": f"Bearer {token}"}).status_code == 200
@@ -158,7 +170,9 @@ def test_authentication_and_revocation(server: Client) -> None:
 
 def test_errors_are_operation_outcomes(server: Client) -> None:
     h = server.headers()
-    _outcome(requests.post(f"{server.url}/Patient", data=b"{not json", headers=h, timeout=10), 400, "structure")
+    _outcome(
+        requests.post(f"{server.url}/Patient", data=b"{not json", headers=h, timeout=10), 400, "structure"
+    )
     bad = patient(9)
     bad["birthDate"] = "not a date"
     _outcome(server.post("/Patient", bad), 400, "structure")
@@ -167,7 +181,9 @@ def test_errors_are_operation_outcomes(server: Client) -> None:
     _outcome(server.post("/MedicationRequest", {"resourceType": "MedicationRequest"}), 404, "not-supported")
     _outcome(server.get("/MedicationRequest/1"), 404, "not-supported")
     _outcome(requests.delete(f"{server.url}/Patient/1", headers=h, timeout=10), 501, "not-supported")
-    _outcome(requests.patch(f"{server.url}/Patient/1", data=b"[]", headers=h, timeout=10), 501, "not-supported")
+    _outcome(
+        requests.patch(f"{server.url}/Patient/1", data=b"[]", headers=h, timeout=10), 501, "not-supported"
+    )
     _outcome(server.get("/Patient/_history"), 501, "not-supported")
     _outcome(server.get("/Patient/1/_history"), 501, "not-supported")
     _outcome(server.get("/_history"), 501, "not-supported")
@@ -176,7 +192,11 @@ def test_errors_are_operation_outcomes(server: Client) -> None:
     _outcome(r, 405, "not-supported")
     assert r.headers["Allow"] == "GET, PUT"
     ctype = {**h, "Content-Type": "application/xml"}
-    _outcome(requests.post(f"{server.url}/Patient", data=b"<Patient/>", headers=ctype, timeout=10), 415, "not-supported")
+    _outcome(
+        requests.post(f"{server.url}/Patient", data=b"<Patient/>", headers=ctype, timeout=10),
+        415,
+        "not-supported",
+    )
     xml = {**h, "Accept": "application/fhir+xml"}
     _outcome(requests.get(f"{server.url}/Patient", headers=xml, timeout=10), 406, "not-supported")
     _outcome(server.get("/Patient/bad id!"), 400)

@@ -39,7 +39,14 @@ def _page_all(server: Client, first: str) -> tuple[list[str], list[dict]]:
 def test_task_search_by_owner_status_focus_and_last_updated(server: Client) -> None:
     p = _create(server, patient(1))
     p2 = _create(server, patient(2))
-    dev = _create(server, {"resourceType": "Device", "identifier": [{"system": UUID_SYSTEM, "value": "urn:uuid:d1"}], "status": "active"})
+    dev = _create(
+        server,
+        {
+            "resourceType": "Device",
+            "identifier": [{"system": UUID_SYSTEM, "value": "urn:uuid:d1"}],
+            "status": "active",
+        },
+    )
     owner = f"Device/{dev['id']}"
     t1 = _create(server, task(f"Patient/{p['id']}", owner))
     t2 = _create(server, task(f"Patient/{p2['id']}", owner, status="completed"))
@@ -47,15 +54,27 @@ def test_task_search_by_owner_status_focus_and_last_updated(server: Client) -> N
     b = server.get("/Task", params={"owner": owner}).json()
     assert b["type"] == "searchset" and b["total"] == 2 and _ids(b) == [t1["id"], t2["id"]]
     assert _ids(server.get("/Task", params={"owner": owner, "status": "completed"}).json()) == [t2["id"]]
-    assert _ids(server.get("/Task", params={"status": "requested,completed", "focus": f"Patient/{p2['id']}"}).json()) == [t2["id"]]
+    assert _ids(
+        server.get("/Task", params={"status": "requested,completed", "focus": f"Patient/{p2['id']}"}).json()
+    ) == [t2["id"]]
     since = t1["meta"]["lastUpdated"]
-    assert _ids(server.get("/Task", params={"owner": owner, "_lastUpdated": f"gt{since}"}).json()) == [t2["id"]]
-    assert _ids(server.get("/Task", params={"owner": owner, "_lastUpdated": f"ge{since}"}).json()) == [t1["id"], t2["id"]]
+    assert _ids(server.get("/Task", params={"owner": owner, "_lastUpdated": f"gt{since}"}).json()) == [
+        t2["id"]
+    ]
+    assert _ids(server.get("/Task", params={"owner": owner, "_lastUpdated": f"ge{since}"}).json()) == [
+        t1["id"],
+        t2["id"],
+    ]
     assert _ids(server.get("/Task", params={"_lastUpdated": f"lt{since}"}).json()) == []
     assert _ids(server.get("/Task", params={"_lastUpdated": f"le{since}"}).json()) == [t1["id"]]
     day = since[:10]
     assert server.get("/Task", params={"_lastUpdated": day}).json()["total"] == 3
-    assert server.get("/Task", params={"_lastUpdated": [f"ge{day}", f"lt{day}T23:59:59.999999Z"]}).json()["total"] >= 0
+    assert (
+        server.get("/Task", params={"_lastUpdated": [f"ge{day}", f"lt{day}T23:59:59.999999Z"]}).json()[
+            "total"
+        ]
+        >= 0
+    )
     assert _ids(server.get("/Device", params={"status": "active"}).json()) == [dev["id"]]
     assert _ids(server.get("/Task", params={"_id": t2["id"]}).json()) == [t2["id"]]
 
@@ -71,10 +90,17 @@ def test_identifier_token_forms_and_patient_reference(server: Client) -> None:
 
     e = _create(server, encounter(f"Patient/{p['id']}"))
     o = _create(server, observation(f"Patient/{p['id']}", f"Encounter/{e['id']}"))
-    for q in ({"patient": p["id"]}, {"patient": f"Patient/{p['id']}"}, {"subject": f"Patient/{p['id']}"},
-              {"encounter": f"Encounter/{e['id']}"}, {"code": "http://snomed.info/sct|27113001"}):
+    for q in (
+        {"patient": p["id"]},
+        {"patient": f"Patient/{p['id']}"},
+        {"subject": f"Patient/{p['id']}"},
+        {"encounter": f"Encounter/{e['id']}"},
+        {"code": "http://snomed.info/sct|27113001"},
+    ):
         assert _ids(server.get("/Observation", params=q).json()) == [o["id"]], q
-    assert _ids(server.get("/Encounter", params={"patient": p["id"], "status": "finished"}).json()) == [e["id"]]
+    assert _ids(server.get("/Encounter", params={"patient": p["id"], "status": "finished"}).json()) == [
+        e["id"]
+    ]
 
 
 def test_unknown_and_unsupported_parameters_are_refused(server: Client) -> None:
@@ -82,7 +108,9 @@ def test_unknown_and_unsupported_parameters_are_refused(server: Client) -> None:
         return r.json()["issue"][0]
 
     r = server.get("/Task", params={"owner": "Device/1", "colour": "red"})
-    assert r.status_code == 400 and issue(r)["code"] == "not-supported" and "colour" in issue(r)["diagnostics"]
+    assert (
+        r.status_code == 400 and issue(r)["code"] == "not-supported" and "colour" in issue(r)["diagnostics"]
+    )
     assert server.get("/HealthcareService", params={"status": "active"}).status_code == 400
     assert server.get("/Task", params={"owner:missing": "true"}).status_code == 400
     assert server.get("/Task", params={"_include": "Task:owner"}).status_code == 501
@@ -148,7 +176,9 @@ def test_bad_and_expired_cursors(tmp_path: Path) -> None:
         gone = client.get(next_url)
         assert gone.status_code == 410, gone.text
         issue = gone.json()["issue"][0]
-        assert issue["details"]["text"] == "restart-search" and "Start the search again" in issue["diagnostics"]
+        assert (
+            issue["details"]["text"] == "restart-search" and "Start the search again" in issue["diagnostics"]
+        )
         client.http.close()
 
 

@@ -58,7 +58,11 @@ def test_resent_bundle_creates_one_copy(server: Client) -> None:
     ]
     for entry in bundle["entry"][:4]:
         assert _by_identifier(server, entry["resource"]["resourceType"], _uuid_of(entry)) == 1
-    assert server.count("Encounter") == 1 and server.count("Observation") == 2 and server.count("Provenance") == 1
+    assert (
+        server.count("Encounter") == 1
+        and server.count("Observation") == 2
+        and server.count("Provenance") == 1
+    )
 
 
 def test_one_invalid_entry_commits_nothing(server: Client) -> None:
@@ -80,12 +84,16 @@ def test_failure_after_earlier_writes_rolls_back(server: Client) -> None:
     bundle = check_bundle(4)
     clash = patient(40)
     clash["identifier"] = taken["identifier"]
-    bundle["entry"].append({"fullUrl": uid(), "resource": clash, "request": {"method": "POST", "url": "Patient"}})
+    bundle["entry"].append(
+        {"fullUrl": uid(), "resource": clash, "request": {"method": "POST", "url": "Patient"}}
+    )
     r = server.post("/", bundle)
     assert r.status_code == 409, r.text
     assert r.json()["issue"][0]["code"] == "duplicate"
     assert "Bundle.entry[5]" in r.json()["issue"][0]["diagnostics"]
-    assert server.count("Patient") == 1 and server.count("Encounter") == 0 and server.count("Observation") == 0
+    assert (
+        server.count("Patient") == 1 and server.count("Encounter") == 0 and server.count("Observation") == 0
+    )
 
 
 def test_two_entries_writing_the_same_resource_conflict(server: Client) -> None:
@@ -161,7 +169,11 @@ def test_bundle_shape_errors(server: Client) -> None:
     assert server.post("/", patient(1)).status_code == 400
     get_entry = {**base, "type": "transaction", "entry": [{"request": {"method": "GET", "url": "Patient"}}]}
     assert server.post("/", get_entry).status_code == 501
-    delete_entry = {**base, "type": "transaction", "entry": [{"request": {"method": "DELETE", "url": "Patient/1"}}]}
+    delete_entry = {
+        **base,
+        "type": "transaction",
+        "entry": [{"request": {"method": "DELETE", "url": "Patient/1"}}],
+    }
     assert server.post("/", delete_entry).status_code == 501
     cond_put = {
         **base,
@@ -170,9 +182,17 @@ def test_bundle_shape_errors(server: Client) -> None:
     }
     assert server.post("/", cond_put).status_code == 501
     unknown = {"resourceType": "MedicationRequest"}
-    bad_type = {**base, "type": "transaction", "entry": [{"resource": unknown, "request": {"method": "POST", "url": "MedicationRequest"}}]}
+    bad_type = {
+        **base,
+        "type": "transaction",
+        "entry": [{"resource": unknown, "request": {"method": "POST", "url": "MedicationRequest"}}],
+    }
     assert server.post("/", bad_type).status_code == 404
-    wrong_url = {**base, "type": "transaction", "entry": [{"resource": patient(1), "request": {"method": "POST", "url": "Encounter"}}]}
+    wrong_url = {
+        **base,
+        "type": "transaction",
+        "entry": [{"resource": patient(1), "request": {"method": "POST", "url": "Encounter"}}],
+    }
     assert server.post("/", wrong_url).status_code == 400
     dup_full_url = check_bundle(9)
     dup_full_url["entry"][1]["fullUrl"] = dup_full_url["entry"][0]["fullUrl"]
