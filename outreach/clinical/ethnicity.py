@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from outreach.errors import CalculationError
 from outreach.clinical.inputs import describe
+from outreach.errors import CalculationError
 
 # UK Core CodeSystem UKCore-EthnicCategoryEngland (code -> display).
 ETHNIC_CATEGORY_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland"

@@ -493,7 +493,7 @@ def evaluate_findings(facts: Mapping[str, object], rules: RuleSet) -> list[Findi
         clean = _checked_facts(facts, rules.fact_kinds)
     except ValidationError:
         raise
-    except Exception as exc:  # a Mapping that misbehaves: report, never crash the check screen
+    except Exception as exc:  # noqa: BLE001 - a Mapping that misbehaves: report, never crash the check screen
         raise ValidationError(f"The check's facts could not be read ({exc.__class__.__name__})") from None
     found: list[Finding] = []
     for rule in rules.rules:

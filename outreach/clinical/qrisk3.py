@@ -25,8 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Literal
 
-from outreach.errors import CalculationError
 from outreach.clinical.inputs import choice, describe, flag, number, whole_number
+from outreach.errors import CalculationError
 
 # The "additional terms" of the QRISK3-2017 licence, verbatim from the ClinRisk source header.
 QRISK3_DISCLAIMER = (

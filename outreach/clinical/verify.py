@@ -10,6 +10,7 @@ run, so one bad case never hides the others. Results are full precision.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,7 @@ def _json_safe(value: object) -> object:
     """Echo an id back only if it is plain JSON data (never NaN or an object)."""
     if value is None or isinstance(value, (str, bool, int)):
         return value
-    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+    if isinstance(value, float) and math.isfinite(value):
         return value
     return describe(value)
 

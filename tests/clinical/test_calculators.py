@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from outreach.clinical import audit_c, blood_pressure as bp, bmi, glycaemia as gly, pulse
+from outreach.clinical import audit_c, bmi, pulse
+from outreach.clinical import blood_pressure as bp
+from outreach.clinical import glycaemia as gly
 from outreach.clinical.audit_c import score_audit_c
 from outreach.clinical.blood_pressure import classify_blood_pressure
 from outreach.clinical.bmi import bmi_category, calculate_bmi
@@ -16,7 +18,12 @@ from outreach.clinical.ethnicity import (
 )
 from outreach.clinical.glycaemia import classify_glucose, classify_hba1c, combine_bands
 from outreach.clinical.lipids import calculate_lipids
-from outreach.clinical.nhs_number import check_digit, check_nhs_number, format_nhs_number, normalise_nhs_number
+from outreach.clinical.nhs_number import (
+    check_digit,
+    check_nhs_number,
+    format_nhs_number,
+    normalise_nhs_number,
+)
 from outreach.clinical.pulse import classify_pulse
 from outreach.clinical.smoking import smoking_category, smoking_snomed
 from outreach.errors import CalculationError, ValidationError

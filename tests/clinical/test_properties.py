@@ -12,7 +12,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from outreach.clinical.audit_c import score_audit_c
 from outreach.clinical.blood_pressure import classify_blood_pressure
@@ -241,4 +242,4 @@ def test_nan_and_infinity_refused_with_clear_words() -> None:
             assert words in exc.message and exc.item == "weight_kg"
         else:
             raise AssertionError("NaN/infinity accepted")
-    assert calculate_bmi(Fraction(80), Decimal("178")).category == "Overweight"  # type: ignore[arg-type]
+    assert calculate_bmi(Fraction(80), Decimal(178)).category == "Overweight"  # type: ignore[arg-type]
