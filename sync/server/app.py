@@ -76,6 +76,8 @@ class FhirApp:
         t0 = time.perf_counter()
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = environ.get("PATH_INFO", "") or "/"
+        body_in = _CountingInput(environ)
+        environ["wsgi.input"] = body_in
         rule = self.faults.take(method, path) if self.faults is not None else None
         device = "-"
         if rule is not None and rule.kind == fk.DELAY:
@@ -114,6 +116,9 @@ class FhirApp:
                 start_response(status_line(500), [("Content-Length", "0")])
                 return [b""]
             raise ConnectionAbortedError("fault: drop after commit")
+        # Read what the client sent even when refusing it early (401, 415, faults...): closing a
+        # socket with unread data resets the connection, and the client would lose our answer.
+        body_in.drain(limit=4 * self.max_body)
         headers = (
             {"Content-Type": f"{FHIR_JSON}; charset=utf-8", **resp.headers} if payload else dict(resp.headers)
         )
@@ -399,7 +404,6 @@ class FhirApp:
             raise bad_request("Content-Length is not a number.") from None
         stream = environ["wsgi.input"]
         if length > self.max_body:
-            _drain(stream, length, limit=4 * self.max_body)
             raise FhirError(
                 413, "too-long", f"The request is {length} bytes; the limit is {self.max_body} bytes."
             )
@@ -410,15 +414,30 @@ class FhirApp:
             raise FhirError(400, "structure", f"The body is not valid JSON: {exc}") from None
 
 
-def _drain(stream: Any, length: int, *, limit: int) -> None:
-    """Read and discard an oversized body so the client can read our 413 instead of a reset."""
-    if length > limit:
-        return
-    while length > 0:
-        chunk = stream.read(min(length, 65536))
-        if not chunk:
+class _CountingInput:
+    """wsgi.input that knows how much of the declared body is still unread."""
+
+    def __init__(self, environ: dict[str, Any]) -> None:
+        self._stream = environ["wsgi.input"]
+        try:
+            self.remaining = max(0, int(environ.get("CONTENT_LENGTH") or 0))
+        except ValueError:
+            self.remaining = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0 or size > self.remaining:
+            size = self.remaining
+        data = self._stream.read(size) if size else b""
+        self.remaining -= len(data)
+        return data
+
+    def drain(self, *, limit: int) -> None:
+        """Discard the unread rest of the body, unless it is too large to be worth reading."""
+        if self.remaining > limit:
             return
-        length -= len(chunk)
+        while self.remaining > 0:
+            if not self.read(min(self.remaining, 65536)):
+                return
 
 
 def _method_not_allowed(method: str, allowed: str) -> FhirError:

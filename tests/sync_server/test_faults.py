@@ -104,3 +104,21 @@ def test_oversized_request_is_413(sqlite_server: Client) -> None:
     bundle["entry"][0]["resource"]["name"][0]["text"] = "x" * 70_000
     r = sqlite_server.post("/", bundle)
     assert r.status_code == 413 and r.json()["issue"][0]["code"] == "too-long"
+
+
+def test_early_answers_reach_a_client_that_sent_a_large_body(sqlite_server: Client) -> None:
+    """Refusals made before reading the body (faults, 401) must not turn into connection resets."""
+    bundle = check_bundle(7)
+    bundle["entry"][0]["resource"]["name"][0]["text"] = "y" * 60_000
+    f = _faults(sqlite_server)
+    for _ in range(5):
+        f.unavailable_503(retry_after=1)
+        assert sqlite_server.post("/", bundle).status_code == 503
+        r = requests.post(
+            f"{sqlite_server.url}/",
+            json=bundle,
+            headers={"Content-Type": "application/fhir+json"},
+            timeout=10,
+        )
+        assert r.status_code == 401
+    assert sqlite_server.count("Patient") == 0
