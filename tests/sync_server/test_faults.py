@@ -109,7 +109,7 @@ def test_oversized_request_is_413(sqlite_server: Client) -> None:
 def test_early_answers_reach_a_client_that_sent_a_large_body(sqlite_server: Client) -> None:
     """Refusals made before reading the body (faults, 401) must not turn into connection resets."""
     bundle = check_bundle(7)
-    bundle["entry"][0]["resource"]["name"][0]["text"] = "y" * 60_000
+    bundle["entry"][0]["resource"]["name"][0]["text"] = "y" * 200_000
     f = _faults(sqlite_server)
     for _ in range(5):
         f.unavailable_503(retry_after=1)
