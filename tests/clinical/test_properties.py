@@ -6,7 +6,9 @@ the product's ValidationError/CalculationError with a message; valid inputs must
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import json
 import math
 from collections.abc import Callable
 from decimal import Decimal
@@ -24,6 +26,7 @@ from outreach.clinical.findings import (
     TEXT_FACT_WORDS,
     FollowUpDecision,
     can_finalise,
+    compile_rules,
     evaluate_findings,
     load_rules,
     validate_decision,
@@ -35,9 +38,11 @@ from outreach.clinical.pulse import classify_pulse
 from outreach.clinical.qrisk3 import QRisk3Inputs, calculate_qrisk3, missing_qrisk3_inputs
 from outreach.clinical.smoking import smoking_category, smoking_snomed
 from outreach.clinical.verify import run_case
-from outreach.errors import CalculationError, ValidationError
+from outreach.errors import CalculationError, DefinitionError, ValidationError
+from outreach.resources import resource_path
 
 RULES = load_rules()
+RAW_RULES = json.loads(resource_path("rules", "findings.json").read_text(encoding="utf-8"))
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Anything at all: the odd numbers, text, None, booleans and containers a bad payload could carry.
@@ -243,3 +248,36 @@ def test_nan_and_infinity_refused_with_clear_words() -> None:
         else:
             raise AssertionError("NaN/infinity accepted")
     assert calculate_bmi(Fraction(80), Decimal(178)).category == "Overweight"  # type: ignore[arg-type]
+
+
+# --- the rule loader ------------------------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=12),
+              st.sampled_from(sorted(FACT_KINDS) + ["<", ">=", "in", "present", "all", "any", "not", "fact", "op",
+                                                    "value", "referral", "urgent"])),
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children,
+                                                                               max_size=4)),
+    max_leaves=20,
+)  # fmt: skip
+
+
+@SETTINGS
+@given(data=json_values)
+def test_rule_loader_refuses_any_bad_data_with_definition_error(data: object) -> None:
+    try:
+        compile_rules(data)
+    except DefinitionError as exc:
+        assert exc.message
+
+
+@SETTINGS
+@given(rule_index=st.integers(0, len(RAW_RULES["rules"]) - 1), key=st.sampled_from(["when", "reason", "severity", "follow_up", "title"]),
+       replacement=json_values)
+def test_rule_loader_with_one_part_of_a_real_rule_replaced(rule_index: int, key: str, replacement: object) -> None:
+    data = copy.deepcopy(RAW_RULES)
+    data["rules"][rule_index][key] = replacement
+    try:
+        compile_rules(data)
+    except DefinitionError as exc:
+        assert exc.item == data["rules"][rule_index]["id"]
