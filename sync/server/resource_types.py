@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .errors import FhirError
+
 SUPPORTED_TYPES: tuple[str, ...] = (
     "Patient",
     "Encounter",
@@ -31,6 +33,8 @@ SUPPORTED_TYPES: tuple[str, ...] = (
 
 # FHIR R4 id datatype: 1-64 of A-Z a-z 0-9 - .
 ID_RE = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+# Size of the identifier and search index columns (db.py).
+MAX_INDEXED = 500
 
 
 @dataclass(frozen=True)
@@ -197,7 +201,8 @@ def index_rows(resource_type: str, body: dict[str, Any]) -> set[tuple[str, str, 
             else:
                 for system, code in _tokens(v):
                     rows.add((param.name, system, code))
-    return rows
+    # Values longer than the index columns cannot be searched for; everything else is indexed.
+    return {r for r in rows if len(r[1]) <= MAX_INDEXED and len(r[2]) <= MAX_INDEXED}
 
 
 def _tokens(v: Any) -> Iterator[tuple[str, str]]:
@@ -221,6 +226,18 @@ def identifiers(body: dict[str, Any]) -> set[tuple[str, str]]:
         if isinstance(ident, dict) and ident.get("value"):
             out.add((ident.get("system") or "", str(ident["value"])))
     return out
+
+
+def check_identifier_lengths(body: dict[str, Any]) -> None:
+    """Refuse identifiers too long to be kept unique (the identifier table's column size)."""
+    for system, value in identifiers(body):
+        if len(system) > MAX_INDEXED or len(value) > MAX_INDEXED:
+            raise FhirError(
+                400,
+                "too-long",
+                f"An identifier system or value is longer than {MAX_INDEXED} characters.",
+                expression=f"{body.get('resourceType', 'Resource')}.identifier",
+            )
 
 
 def references(body: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:

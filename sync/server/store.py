@@ -481,8 +481,8 @@ class Store:
     def add_device(self, name: str) -> str:
         """Enrol a device and return its bearer token (shown once, never stored)."""
         name = name.strip()
-        if not name:
-            raise ValueError("A device needs a name.")
+        if not name or len(name) > 200:
+            raise ValueError("A device needs a name of 1 to 200 characters.")
         token = secrets.token_urlsafe(32)
         d = db.devices
         try:
@@ -528,7 +528,15 @@ class Store:
 
     # --- helpers for tests and tooling ---------------------------------------------------
 
-    def count(self, res_type: str) -> int:
+    def count(self, res_type: str, identifier: tuple[str, str] | None = None) -> int:
+        """How many current resources of a type there are, optionally with one (system, value) identifier."""
+        if identifier is not None:
+            ids = db.identifiers.c
+            where = [ids.res_type == res_type, ids.system == identifier[0], ids.value == identifier[1]]
+            with self.engine.connect() as conn:
+                return conn.execute(
+                    select(func.count()).select_from(db.identifiers).where(*where)
+                ).scalar_one()
         r = db.resources.c
         with self.engine.connect() as conn:
             return conn.execute(

@@ -13,7 +13,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
 from .errors import FhirError, bad_request
-from .resource_types import ID_RE, SUPPORTED_TYPES
+from .resource_types import ID_RE, SUPPORTED_TYPES, check_identifier_lengths
 
 _MAX_REPORTED = 5
 
@@ -75,6 +75,7 @@ def validate_resource(body: Any, expected_type: str | None = None) -> str:
         ) from None
     except (TypeError, ValueError) as exc:  # fhir.resources raises these for some malformed values
         raise FhirError(400, "structure", f"{resource_type} is not valid FHIR: {exc}") from None
+    check_identifier_lengths(body)
     return resource_type
 
 

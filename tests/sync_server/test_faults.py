@@ -40,6 +40,7 @@ def test_drop_after_commit_then_resend_gives_one_copy(sqlite_server: Client) -> 
         i["value"] for i in bundle["entry"][1]["resource"]["identifier"] if i["system"] == UUID_SYSTEM
     )
     assert sqlite_server.count("Encounter", identifier=f"{UUID_SYSTEM}|{enc_uuid}") == 1
+    assert sqlite_server.running.store.count("Encounter", identifier=(UUID_SYSTEM, enc_uuid)) == 1
     assert sqlite_server.count("Observation") == 2
 
 

@@ -200,3 +200,9 @@ def test_errors_are_operation_outcomes(server: Client) -> None:
     xml = {**h, "Accept": "application/fhir+xml"}
     _outcome(requests.get(f"{server.url}/Patient", headers=xml, timeout=10), 406, "not-supported")
     _outcome(server.get("/Patient/bad id!"), 400)
+    too_long = patient(10)
+    too_long["identifier"][1]["value"] = "urn:uuid:" + "9" * 600
+    _outcome(server.post("/Patient", too_long), 400, "too-long")
+    long_code = patient(11)
+    long_code["maritalStatus"] = {"coding": [{"system": "http://example.org", "code": "x" * 600}]}
+    assert server.post("/Patient", long_code).status_code == 201  # stored, just not searchable by that code
