@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -52,7 +51,7 @@ def test_the_app_opens_its_start_window_and_logs_without_personal_data(tmp_path:
         text = wait_for_log(data_dir / "logs" / "outreach.log", "ui.window_shown", process)
     finally:
         if process.poll() is None:
-            process.send_signal(signal.SIGTERM if os.name != "nt" else signal.CTRL_BREAK_EVENT)
+            process.terminate()
             try:
                 process.wait(10)
             except subprocess.TimeoutExpired:
