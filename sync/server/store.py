@@ -531,11 +531,17 @@ class Store:
     def count(self, res_type: str, identifier: tuple[str, str] | None = None) -> int:
         """How many current resources of a type there are, optionally with one (system, value) identifier."""
         if identifier is not None:
-            ids = db.identifiers.c
-            where = [ids.res_type == res_type, ids.system == identifier[0], ids.value == identifier[1]]
+            # Counted from the search index of stored resources, not from the unique identifier table.
+            si = db.search_index.c
+            where = [
+                si.res_type == res_type,
+                si.param == "identifier",
+                si.system == identifier[0],
+                si.value == identifier[1],
+            ]
             with self.engine.connect() as conn:
                 return conn.execute(
-                    select(func.count()).select_from(db.identifiers).where(*where)
+                    select(func.count()).select_from(db.search_index).where(*where)
                 ).scalar_one()
         r = db.resources.c
         with self.engine.connect() as conn:
