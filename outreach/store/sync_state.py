@@ -235,13 +235,18 @@ class Review:
 
 def store_review(conn: Connection, store: LocalStore, *, server_id: str, status: str, server_version: str | None,
                  last_updated: str, document: dict[str, Any], focus_ref: str | None,
-                 focus_check_id: str | None) -> None:
-    """Insert or replace one review, inside the page's write transaction."""
+                 focus_check_id: str | None) -> str | None:
+    """Insert or replace one review of one of our checks, inside the page's write transaction.
+
+    Returns the check id, or None (and stores nothing) when the review is not about a check
+    sent from this laptop."""
     check_id = None
     if focus_check_id and _known_check(conn, focus_check_id):
         check_id = focus_check_id
     elif focus_ref:
         check_id = conn.execute(select(sync_server_refs.c.check_id).where(sync_server_refs.c.ref == focus_ref)).scalar()
+    if check_id is None:
+        return None
     row = conn.execute(select(sync_reviews.c.version).where(sync_reviews.c.id == server_id)).first()
     version = (row.version + 1) if row is not None else 1
     blob = seal_json(store.cipher, document, table="sync_reviews", record_id=server_id, version=version)
@@ -251,6 +256,7 @@ def store_review(conn: Connection, store: LocalStore, *, server_id: str, status:
         conn.execute(insert(sync_reviews), {"id": server_id, **values})
     else:
         conn.execute(update(sync_reviews).where(sync_reviews.c.id == server_id).values(**values))
+    return str(check_id)
 
 
 def _review(store: LocalStore, row: Any) -> Review:

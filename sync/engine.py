@@ -1,0 +1,247 @@
+"""One sync run: push the outbox, then pull reviews, the service directory and device status.
+
+`SyncEngine.run_once()` is all a front end calls. It is plain blocking Python: the
+headless `outreach sync` runs it directly, the desktop app runs it on its network
+worker thread. It never touches Qt; progress is reported through plain callbacks
+(called on the engine's thread: a UI must hand them to its GUI thread itself) and it
+stops early when `cancel()` is called from any thread.
+
+Within one run, items that failed for a transient reason are retried after their backoff
+as long as the wait is short (`max_wait_s`); longer waits are left to the next run, their
+time recorded on the item so the worker sees when.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from outreach.errors import AuthError, NetworkError
+from outreach.settings import OrgConfig
+from outreach.store import sync_state
+from outreach.store.local_store import LocalStore
+from outreach.store.records import OutboxItem
+
+from sync.backoff import Backoff, Clock, iso
+from sync.http import DEFAULT_TIMEOUT, DeviceRevokedError, FhirHttp
+from sync.pull import PullCounts, Puller
+from sync.push import (ALREADY_THERE, NO_CONSENT, REFUSED, RETRY, SENT, STOPPED, BundleBuilder, ItemOutcome, Pusher,
+                       default_bundle_builder)
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[str, int, int], None]  # (phase, done, total): phase is "push" or "pull"
+ItemCallback = Callable[[ItemOutcome], None]
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    server_url: str
+    ca_bundle: str | None = None
+    concurrency: int = 6  # requests in flight at once over the one Session
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    max_wait_s: float = 30.0  # longest backoff a run waits for before leaving it to the next run
+    max_passes: int = 6
+    page_size: int = 100
+    device_name: str | None = None  # matched against Device.deviceName / identifier when pulling Device
+
+    @classmethod
+    def from_org(cls, org: OrgConfig, **overrides: Any) -> "SyncConfig":
+        if not org.server_url:
+            raise NetworkError("No shared record is configured for this organisation (server_url in the "
+                               "organisation file). The app works offline; ask IT to configure sync.")
+        return cls(server_url=org.server_url, ca_bundle=org.ca_bundle or None, **overrides)
+
+
+@dataclass
+class SyncReport:
+    started_at: str
+    finished_at: str = ""
+    items: dict[str, ItemOutcome] = field(default_factory=dict)  # latest outcome per outbox id
+    pulled: list[PullCounts] = field(default_factory=list)
+    pending: int = 0  # outbox items still waiting after the run
+    stopped: str | None = None  # why the run stopped early (token, revoked device)
+    cancelled: bool = False
+
+    def count(self, result: str) -> int:
+        return sum(1 for o in self.items.values() if o.result == result)
+
+    @property
+    def sent(self) -> int:
+        return self.count(SENT) + self.count(ALREADY_THERE)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "started_at": self.started_at, "finished_at": self.finished_at,
+            "sent": self.count(SENT), "already_there": self.count(ALREADY_THERE), "retrying": self.count(RETRY),
+            "refused": self.count(REFUSED), "no_consent": self.count(NO_CONSENT), "stopped_items": self.count(STOPPED),
+            "pending": self.pending, "stopped": self.stopped, "cancelled": self.cancelled,
+            "pulled": {p.kind: {"received": p.received, "stored": p.stored, "pages": p.pages,
+                                "restarts": p.restarts, "error": p.error} for p in self.pulled},
+        }
+
+    def lines(self) -> list[str]:
+        """What happened, in words for IT and the worker (no personal data)."""
+        d = self.as_dict()
+        out = [f"Sent {d['sent']} check(s); {d['already_there']} were already on the shared record."]
+        if d["retrying"]:
+            out.append(f"{d['retrying']} will be tried again later (network or server trouble).")
+        if d["refused"]:
+            out.append(f"{d['refused']} were refused by the shared record and wait for the worker.")
+        if d["no_consent"]:
+            out.append(f"{d['no_consent']} were not sent: no consent to share.")
+        for p in self.pulled:
+            out.append(f"Downloaded {p.kind}: {p.received} received, {p.stored} stored"
+                       + (f", restarted {p.restarts}x" if p.restarts else "") + (f" ({p.error})" if p.error else "."))
+        out.append(f"{self.pending} item(s) still in the outbox.")
+        if self.cancelled:
+            out.append("The sync was stopped before it finished.")
+        if self.stopped:
+            out.append(self.stopped)
+        return out
+
+
+class SyncEngine:
+    """Push then pull, once per `run_once()`; one engine per unlocked store."""
+
+    def __init__(self, store: LocalStore, config: SyncConfig, token: str | None = None, *,
+                 builder: BundleBuilder | None = None, clock: Clock | None = None, backoff: Backoff | None = None,
+                 on_progress: ProgressCallback | None = None, on_item: ItemCallback | None = None) -> None:
+        self.store = store
+        self.config = config
+        self._token = token
+        self._builder = builder
+        self.clock = clock or Clock()
+        self.backoff = backoff or Backoff()
+        self.on_progress = on_progress
+        self.on_item = on_item
+        self._cancel = threading.Event()
+        self._running = threading.Lock()
+
+    def __repr__(self) -> str:  # never shows the token
+        return f"SyncEngine({self.config.server_url!r})"
+
+    def cancel(self) -> None:
+        """Ask a running sync to stop: no new request starts; those in flight finish or time out."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run_once(self) -> SyncReport:
+        if not self._running.acquire(blocking=False):
+            raise NetworkError("A sync is already running.")
+        try:
+            self._cancel.clear()
+            return self._run()
+        finally:
+            self._running.release()
+
+    # ---------------------------------------------------------------------------------------------
+    def _run(self) -> SyncReport:
+        sync_state.ensure_tables(self.store)
+        token = self._token or sync_state.device_token(self.store)
+        if not token:
+            raise AuthError("This laptop has no device token for the shared record yet. Ask IT to set it "
+                            "('outreach sync --set-token').")
+        builder = self._builder or default_bundle_builder()
+        report = SyncReport(started_at=iso(self.clock.now()))
+        http = FhirHttp(self.config.server_url, token, ca_bundle=self.config.ca_bundle,
+                        timeout=self.config.timeout, pool_size=self.config.concurrency)
+        stop: AuthError | None = None
+        try:
+            stop = self._push(http, builder, report)
+            if stop is None and not self._cancel.is_set():
+                try:
+                    self._pull(http, report)
+                except AuthError as exc:
+                    stop = exc
+            if isinstance(stop, DeviceRevokedError):
+                sync_state.set_device_status(self.store, {"state": "revoked", "message": stop.message,
+                                                          "at": iso(self.clock.now())})
+            elif stop is None and sync_state.device_status(self.store).get("state") == "revoked":
+                sync_state.set_device_status(self.store, {"state": "active", "message": "", "at": iso(self.clock.now())})
+        finally:
+            http.close()
+            report.cancelled = self._cancel.is_set()
+            report.pending = len(self.store.outbox.list(("queued", "sending", "failed")))
+            report.finished_at = iso(self.clock.now())
+            sync_state.set_value(self.store, sync_state.LAST_SYNC_KEY, json.dumps(report.as_dict()))
+            log.info("sync finished: %s", json.dumps({k: v for k, v in report.as_dict().items() if k != "pulled"}))
+        if stop is not None:
+            report.stopped = stop.message
+            stop.report = report  # type: ignore[attr-defined]
+            raise stop
+        return report
+
+    def _due(self, now: datetime, first_pass: bool) -> list[OutboxItem]:
+        held = sync_state.holds(self.store)
+        items = self.store.outbox.list(("sending",)) if first_pass else []
+        items += self.store.outbox.due(iso(now))
+        due: list[OutboxItem] = []
+        for item in items:
+            reason = held.get(item.id)
+            if reason == sync_state.HOLD_REFUSED:
+                continue
+            if reason == sync_state.HOLD_NO_CONSENT:
+                person = self.store.checks.get(item.check_id).person_id
+                if not sync_state.may_share(self.store, person):
+                    continue
+                sync_state.release(self.store, item.id)  # consent given since: send it now
+            due.append(item)
+        return due
+
+    def _push(self, http: FhirHttp, builder: BundleBuilder, report: SyncReport) -> AuthError | None:
+        done = 0
+
+        def on_item(outcome: ItemOutcome) -> None:
+            nonlocal done
+            done += 1
+            report.items[outcome.outbox_id] = outcome
+            if self.on_item is not None:
+                self.on_item(outcome)
+            if self.on_progress is not None:
+                self.on_progress("push", done, total)
+
+        total = 0
+        pusher = Pusher(self.store, http, builder=builder, backoff=self.backoff, clock=self.clock,
+                        concurrency=self.config.concurrency, cancel=self._cancel, on_item=on_item)
+        for n in range(self.config.max_passes):
+            due = self._due(self.clock.now(), first_pass=n == 0)
+            if not due:
+                break
+            total += len(due)
+            pusher.push(due)
+            if pusher.stop_error is not None or self._cancel.is_set():
+                break
+            wait = self._next_wait()
+            if wait is None or wait > self.config.max_wait_s:
+                break
+            self.clock.sleep(wait, self._cancel)
+        return pusher.stop_error
+
+    def _next_wait(self) -> float | None:
+        """Seconds until the earliest retry of an item that is not held, or None."""
+        held = sync_state.holds(self.store)
+        times = [i.next_attempt_at for i in self.store.outbox.list(("failed",))
+                 if i.id not in held and i.next_attempt_at]
+        if not times:
+            return None
+        now = self.clock.now()
+        earliest = datetime.fromisoformat(min(times).replace("Z", "+00:00"))
+        return max(0.0, (earliest - now).total_seconds())
+
+    def _pull(self, http: FhirHttp, report: SyncReport) -> None:
+        def on_page(counts: PullCounts) -> None:
+            if self.on_progress is not None:
+                self.on_progress("pull", counts.received, counts.received)
+
+        puller = Puller(self.store, http, page_size=self.config.page_size, cancel=self._cancel,
+                        device_name=self.config.device_name, on_page=on_page)
+        report.pulled = puller.pull_all()
