@@ -18,11 +18,13 @@ from outreach import __version__
 DEFAULT_DB = "sqlite:///outreach-server.db"
 
 
-def _db_arg(p: argparse.ArgumentParser) -> None:
+def _db_arg(p: argparse.ArgumentParser, *, sub: bool = False) -> None:
+    # On sub-commands the option must not have its own default, or it would silently replace a
+    # --db given before the sub-command name.
     p.add_argument(
         "--db",
-        default=DEFAULT_DB,
-        help="database URL: sqlite:///path/file.db (default %(default)s) or "
+        default=argparse.SUPPRESS if sub else DEFAULT_DB,
+        help=f"database URL: sqlite:///path/file.db (default {DEFAULT_DB}) or "
         "postgresql+psycopg://user:password@host:port/dbname; a plain path means a SQLite file",
     )
 
@@ -56,12 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     add = sub.add_parser("add-device", help="enrol a device and print its bearer token once")
     add.add_argument("name")
-    _db_arg(add)
+    _db_arg(add, sub=True)
     rev = sub.add_parser("revoke-device", help="revoke a device: it is refused from its next request")
     rev.add_argument("name")
-    _db_arg(rev)
+    _db_arg(rev, sub=True)
     lst = sub.add_parser("list-devices", help="list enrolled devices and whether they are revoked")
-    _db_arg(lst)
+    _db_arg(lst, sub=True)
     return parser
 
 

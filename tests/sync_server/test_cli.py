@@ -62,3 +62,12 @@ def test_refuses_to_listen_beyond_loopback_without_allow_remote(tmp_path: Path) 
     assert r.returncode == 2
     assert "refusing to listen on '0.0.0.0'" in r.stderr and "--allow-remote" in r.stderr
     assert not (tmp_path / "s.db").exists()
+
+
+def test_db_option_works_before_or_after_the_sub_command(tmp_path: Path) -> None:
+    before = f"sqlite:///{tmp_path / 'before.db'}"
+    after = f"sqlite:///{tmp_path / 'after.db'}"
+    assert _cli("--db", before, "add-device", "Test laptop A").returncode == 0
+    assert _cli("add-device", "Test laptop B", "--db", after).returncode == 0
+    assert "Test laptop A" in _cli("list-devices", "--db", before).stdout
+    assert "Test laptop B" in _cli("--db", after, "list-devices").stdout
