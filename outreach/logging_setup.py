@@ -90,7 +90,8 @@ ALLOWED_FIELDS: frozenset[str] = frozenset(
 
 # Names that must never be allowed, whoever asks: a guard against a well-meant `allow_fields`.
 _NEVER_ALLOWED = re.compile(
-    r"name|nhs|birth|dob|address|postcode|phone|email|passphrase|password|secret|key|token|note|comment|text|message",
+    r"name|nhs|birth|dob|address|postcode|phone|email"
+    r"|passphrase|password|secret|key|token|note|comment|text|message",
     re.IGNORECASE,
 )
 _allowed_fields: set[str] = set(ALLOWED_FIELDS)
@@ -148,7 +149,9 @@ class AllowListFilter(logging.Filter):
                 if isinstance(name, str) and name in _allowed_fields:
                     parts.append(f"{name}={safe_value(fields[name])}")
                 else:
-                    withheld_names.append(str(name) if isinstance(name, str) and _EVENT_NAME.match(name) else "?")
+                    withheld_names.append(
+                        str(name) if isinstance(name, str) and _EVENT_NAME.match(name) else "?"
+                    )
         if withheld_names:
             parts.append(f"withheld_fields={','.join(withheld_names)}")
         record.safe_fields = " ".join(parts)
@@ -212,7 +215,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating log whose files are created readable by the owner only."""
 
     def _open(self):  # type: ignore[no-untyped-def]
-        return open(  # noqa: SIM115 - the handler owns and closes the stream
+        return open(
             self.baseFilename,
             self.mode,
             encoding=self.encoding,

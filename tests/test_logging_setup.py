@@ -50,8 +50,14 @@ def test_log_folder_and_file_are_private(tmp_path: Path, root_logger: logging.Lo
 def test_allowed_fields_are_written_and_others_withheld(tmp_path: Path, root_logger: logging.Logger) -> None:
     path = setup_logging(tmp_path)
     log = logging.getLogger("outreach.sync")
-    log_event(log, "sync.pushed", count=3, http_status=201, record_id="6f1c2a7e-0000-4000-8000-000000000001",
-              person_name=SYNTHETIC_NAME)
+    log_event(
+        log,
+        "sync.pushed",
+        count=3,
+        http_status=201,
+        record_id="6f1c2a7e-0000-4000-8000-000000000001",
+        person_name=SYNTHETIC_NAME,
+    )
     flush(root_logger)
     line = path.read_text("utf-8").strip().splitlines()[-1]
     assert " INFO outreach.sync sync.pushed " in line
@@ -74,7 +80,9 @@ def test_free_text_and_format_arguments_are_withheld(tmp_path: Path, root_logger
     assert "Testperson" not in text and "4560" not in text and "Patient" not in text
 
 
-def test_nhs_number_like_values_are_withheld_even_in_allowed_fields(tmp_path: Path, root_logger: logging.Logger) -> None:
+def test_nhs_number_like_values_are_withheld_even_in_allowed_fields(
+    tmp_path: Path, root_logger: logging.Logger
+) -> None:
     path = setup_logging(tmp_path)
     log = logging.getLogger("outreach.test")
     log_event(log, "test.values", item="9991234560", count=9991234560, status="999-123-4560", code="ok value")
@@ -112,7 +120,9 @@ def test_exceptions_keep_type_and_frames_but_not_message_or_home_folder(
     assert str(Path.home()) not in text or str(Path.home()) == "/"
 
 
-def test_the_log_rotates_with_private_files(tmp_path: Path, root_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_log_rotates_with_private_files(
+    tmp_path: Path, root_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(logging_setup, "MAX_BYTES", 2_000)
     path = setup_logging(tmp_path)
     log = logging.getLogger("outreach.test")
@@ -134,7 +144,9 @@ def test_setting_up_twice_does_not_duplicate_lines(tmp_path: Path, root_logger: 
     assert path.read_text("utf-8").count("test.once") == 1
 
 
-@pytest.mark.parametrize("name", ["nhs_number", "person_name", "date_of_birth", "postcode", "free_text", "api_token"])
+@pytest.mark.parametrize(
+    "name", ["nhs_number", "person_name", "date_of_birth", "postcode", "free_text", "api_token"]
+)
 def test_personal_field_names_can_never_be_allowed(name: str) -> None:
     with pytest.raises(ValueError):
         allow_fields(name)

@@ -57,6 +57,7 @@ def build_bundle(base: Path) -> Path:
         capture_output=True,
         text=True,
         timeout=BUILD_TIMEOUT_SECONDS,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-4000:]
     folder = base / "dist" / "outreach"
@@ -65,7 +66,9 @@ def build_bundle(base: Path) -> Path:
     return folder
 
 
-def run_bundled(bundle: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_bundled(
+    bundle: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     environment = dict(os.environ)
     environment["QT_QPA_PLATFORM"] = "offscreen"
     environment.pop("OUTREACH_RESOURCES_DIR", None)
@@ -77,6 +80,7 @@ def run_bundled(bundle: Path, *args: str, env: dict[str, str] | None = None) -> 
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
 
 
@@ -129,7 +133,9 @@ def check_resources_and_migrations_inside(bundle: Path) -> None:
 
 
 def check_unused_qt_modules_left_out(bundle: Path) -> None:
-    unwanted = re.compile(r"Qt6?(WebEngine|Quick|Qml|3D|Multimedia|Charts|Network|Designer|Sql|Test)", re.I)
+    unwanted = re.compile(
+        r"Qt6?(WebEngine|Quick|Qml|3D|Multimedia|Charts|Network|Designer|Sql|Test)", re.IGNORECASE
+    )
     found = sorted(p.name for p in bundle.rglob("*") if p.is_file() and unwanted.search(p.name))
     assert not found, found
     kept = {p.name.split(".")[0] for p in (bundle / "_internal" / "PySide6").glob("Qt*")}

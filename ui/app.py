@@ -18,7 +18,6 @@ import outreach
 from outreach.errors import ValidationError
 from outreach.logging_setup import log_event, setup_logging
 from outreach.settings import ORG_CONFIG_FILENAME, OrgConfig, resolve_data_dir
-
 from ui.crash import CrashReporter
 from ui.i18n import install_translations
 from ui.start_window import StartInfo, StartWindow, app_icon

@@ -26,7 +26,9 @@ CRASH_ADVICE = QT_TRANSLATE_NOOP(
     "Your saved work is safe. You can carry on; if the app misbehaves, close it and open it again. "
     "If this keeps happening, tell IT.",
 )
-CRASH_LOG_HINT = QT_TRANSLATE_NOOP("crash", "Details for IT (without any personal information) are in the log file:")
+CRASH_LOG_HINT = QT_TRANSLATE_NOOP(
+    "crash", "Details for IT (without any personal information) are in the log file:"
+)
 
 
 class CrashReporter(QObject):

@@ -56,51 +56,122 @@ class ErrorView:
     severity: QMessageBox.Icon
 
 
-# Strings are marked with QT_TRANSLATE_NOOP (found by pyside6-lupdate) and translated when shown.
+@dataclass(frozen=True)
+class _Family:
+    error: type[OutreachError]
+    kind: str
+    title: str  # marked with QT_TRANSLATE_NOOP (found by pyside6-lupdate), translated when shown
+    advice: str
+    icon: QMessageBox.Icon
+
+
 _Icon = QMessageBox.Icon
 
-# (family, kind, title, what to do next, icon): most specific family first.
-_FAMILIES: tuple[tuple[type[OutreachError], str, str, str, QMessageBox.Icon], ...] = (
-    (DefinitionError, "definition", QT_TRANSLATE_NOOP("errors", "The check definition has a problem"),
-     QT_TRANSLATE_NOOP("errors", "Tell your clinical lead or IT; checks already saved are not affected."), _Icon.Critical),
-    (ValidationError, "validation", QT_TRANSLATE_NOOP("errors", "Please check"),  # includes CalculationError
-     QT_TRANSLATE_NOOP("errors", "Correct the value and try again."), _Icon.Warning),
-    (LockedError, "locked", QT_TRANSLATE_NOOP("errors", "Locked"),
-     QT_TRANSLATE_NOOP("errors", "Unlock it with your passphrase to carry on. Your work is kept."), _Icon.Information),
-    (AuthError, "auth", QT_TRANSLATE_NOOP("errors", "Could not sign in"),
-     QT_TRANSLATE_NOOP("errors", "Check the user and passphrase. If this laptop was reported lost, ask IT."), _Icon.Warning),
-    (NetworkError, "network", QT_TRANSLATE_NOOP("errors", "Not sent yet"),
-     QT_TRANSLATE_NOOP("errors", "Your work is saved on this laptop and will be sent when the connection is back."),
-     _Icon.Information),
-    (ConflictError, "conflict", QT_TRANSLATE_NOOP("errors", "Changed by someone else"),
-     QT_TRANSLATE_NOOP("errors", "Look at the other changes, then decide what to keep."), _Icon.Warning),
-    (StorageFullError, "storage_full", QT_TRANSLATE_NOOP("errors", "The laptop's disk is full"),
-     QT_TRANSLATE_NOOP("errors", "Nothing already saved was lost. Ask IT to free some space, then try again."), _Icon.Critical),
-    (SchemaTooNewError, "schema_too_new", QT_TRANSLATE_NOOP("errors", "Update needed"),
-     QT_TRANSLATE_NOOP("errors", "Ask IT to install the latest version of the app on this laptop."), _Icon.Critical),
-    (CorruptRecordError, "corrupt_record", QT_TRANSLATE_NOOP("errors", "One record cannot be read"),
-     QT_TRANSLATE_NOOP("errors", "The rest of your work is safe. Tell IT; the log has the details."), _Icon.Critical),
-    (StoreError, "store", QT_TRANSLATE_NOOP("errors", "Could not open or save the data"),
-     QT_TRANSLATE_NOOP("errors", "Nothing already saved was lost. Try again; if it keeps happening, tell IT."), _Icon.Critical),
-    (UserFacingError, "user", QT_TRANSLATE_NOOP("errors", "Cannot do that"), "", _Icon.Warning),
+# Most specific family first: the first match wins.
+_FAMILIES: tuple[_Family, ...] = (
+    _Family(
+        DefinitionError,
+        "definition",
+        QT_TRANSLATE_NOOP("errors", "The check definition has a problem"),
+        QT_TRANSLATE_NOOP("errors", "Tell your clinical lead or IT; checks already saved are not affected."),
+        _Icon.Critical,
+    ),
+    _Family(
+        ValidationError,  # includes CalculationError
+        "validation",
+        QT_TRANSLATE_NOOP("errors", "Please check"),
+        QT_TRANSLATE_NOOP("errors", "Correct the value and try again."),
+        _Icon.Warning,
+    ),
+    _Family(
+        LockedError,
+        "locked",
+        QT_TRANSLATE_NOOP("errors", "Locked"),
+        QT_TRANSLATE_NOOP("errors", "Unlock it with your passphrase to carry on. Your work is kept."),
+        _Icon.Information,
+    ),
+    _Family(
+        AuthError,
+        "auth",
+        QT_TRANSLATE_NOOP("errors", "Could not sign in"),
+        QT_TRANSLATE_NOOP(
+            "errors", "Check the user and passphrase. If this laptop was reported lost, ask IT."
+        ),
+        _Icon.Warning,
+    ),
+    _Family(
+        NetworkError,
+        "network",
+        QT_TRANSLATE_NOOP("errors", "Not sent yet"),
+        QT_TRANSLATE_NOOP(
+            "errors", "Your work is saved on this laptop and will be sent when the connection is back."
+        ),
+        _Icon.Information,
+    ),
+    _Family(
+        ConflictError,
+        "conflict",
+        QT_TRANSLATE_NOOP("errors", "Changed by someone else"),
+        QT_TRANSLATE_NOOP("errors", "Look at the other changes, then decide what to keep."),
+        _Icon.Warning,
+    ),
+    _Family(
+        StorageFullError,
+        "storage_full",
+        QT_TRANSLATE_NOOP("errors", "The laptop's disk is full"),
+        QT_TRANSLATE_NOOP(
+            "errors", "Nothing already saved was lost. Ask IT to free some space, then try again."
+        ),
+        _Icon.Critical,
+    ),
+    _Family(
+        SchemaTooNewError,
+        "schema_too_new",
+        QT_TRANSLATE_NOOP("errors", "Update needed"),
+        QT_TRANSLATE_NOOP("errors", "Ask IT to install the latest version of the app on this laptop."),
+        _Icon.Critical,
+    ),
+    _Family(
+        CorruptRecordError,
+        "corrupt_record",
+        QT_TRANSLATE_NOOP("errors", "One record cannot be read"),
+        QT_TRANSLATE_NOOP("errors", "The rest of your work is safe. Tell IT; the log has the details."),
+        _Icon.Critical,
+    ),
+    _Family(
+        StoreError,
+        "store",
+        QT_TRANSLATE_NOOP("errors", "Could not open or save the data"),
+        QT_TRANSLATE_NOOP(
+            "errors", "Nothing already saved was lost. Try again; if it keeps happening, tell IT."
+        ),
+        _Icon.Critical,
+    ),
+    _Family(UserFacingError, "user", QT_TRANSLATE_NOOP("errors", "Cannot do that"), "", _Icon.Warning),
 )
 
 UNEXPECTED_TITLE = QT_TRANSLATE_NOOP("errors", "Something went wrong")
 UNEXPECTED_TEXT = QT_TRANSLATE_NOOP("errors", "Something went wrong and this did not finish.")
-UNEXPECTED_ADVICE = QT_TRANSLATE_NOOP("errors", "Your saved work is safe. If it happens again, tell IT: the log file has the details.")
+UNEXPECTED_ADVICE = QT_TRANSLATE_NOOP(
+    "errors", "Your saved work is safe. If it happens again, tell IT: the log file has the details."
+)
 
 
 def describe_error(exc: BaseException) -> ErrorView | None:
     """The view for an error, or None when nothing should be shown (the worker cancelled)."""
     if isinstance(exc, Cancelled):
         return None
-    for family, kind, title, advice, icon in _FAMILIES:
-        if isinstance(exc, family):
-            text = exc.message if isinstance(exc, OutreachError) and exc.message else _tr(title)
-            return ErrorView(kind, _tr(title), text, _tr(advice) if advice else "", icon)
+    for family in _FAMILIES:
+        if isinstance(exc, family.error):
+            title = _tr(family.title)
+            text = exc.message if isinstance(exc, OutreachError) and exc.message else title
+            return ErrorView(
+                family.kind, title, text, _tr(family.advice) if family.advice else "", family.icon
+            )
     # Not meant to reach the worker: never show its technical message, which may hold data.
-    return ErrorView("unexpected", _tr(UNEXPECTED_TITLE), _tr(UNEXPECTED_TEXT), _tr(UNEXPECTED_ADVICE),
-                     _Icon.Critical)
+    return ErrorView(
+        "unexpected", _tr(UNEXPECTED_TITLE), _tr(UNEXPECTED_TEXT), _tr(UNEXPECTED_ADVICE), _Icon.Critical
+    )
 
 
 _handlers: dict[type[BaseException], ErrorHandler] = {}

@@ -26,7 +26,10 @@ def install_translations(
     locale = QLocale(language.replace("-", "_")) if language else QLocale.system()
     installed = []
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for catalogue, where in (("qtbase", qt_folder), (APP_CATALOGUE, str(folder or resource_path("translations")))):
+    for catalogue, where in (
+        ("qtbase", qt_folder),
+        (APP_CATALOGUE, str(folder or resource_path("translations"))),
+    ):
         translator = QTranslator(app)
         if translator.load(locale, catalogue, "_", where):
             app.installTranslator(translator)

@@ -19,6 +19,7 @@ from outreach.resources import resource_path
 from outreach.selftest import CheckFailed
 
 ICON_NAME = "outreach.svg"
+_WHITE = QColor("white")
 
 
 def check_qt() -> str:
@@ -54,7 +55,7 @@ def check_qt() -> str:
     return f"platform {platform}, widget rendered {size.width()}x{size.height()}, SVG icon drawn"
 
 
-def _has_dark_pixels(image: QImage, background: QColor | None = QColor("white")) -> bool:
+def _has_dark_pixels(image: QImage, background: QColor | None = _WHITE) -> bool:
     """True when something other than the background (or transparency) was painted."""
     for y in range(image.height()):
         for x in range(image.width()):
@@ -65,4 +66,3 @@ def _has_dark_pixels(image: QImage, background: QColor | None = QColor("white"))
             elif pixel.rgb() != background.rgb() and pixel.alpha() > 0:
                 return True
     return False
-

@@ -30,7 +30,6 @@ import outreach
 from outreach.resources import resource_path
 from outreach.selftest import CheckResult, headless_checks, run_checks
 from outreach.settings import OrgConfig
-
 from ui.tasks import TaskRunner
 
 HEADING_SCALE = 1.8
@@ -144,19 +143,26 @@ class StartWindow(QMainWindow):
         box.setAccessibleName(self.tr("This laptop"))
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.version_value = self._add_row(form, self.tr("Version:"), outreach.__version__, self.tr("Version"))
+        self.version_value = self._add_row(
+            form, self.tr("Version:"), outreach.__version__, self.tr("Version")
+        )
         organisation = self.info.organisation.organisation_name
         if self.info.organisation_problem:
             organisation = self.tr("Not read: {0}").format(self.info.organisation_problem)
-        self.organisation_value = self._add_row(form, self.tr("Organisation:"), organisation,
-                                                self.tr("Organisation"))
-        org_file = str(self.info.organisation_file) if self.info.organisation_file else self.tr(
-            "None found: built-in defaults (works offline only)"
+        self.organisation_value = self._add_row(
+            form, self.tr("Organisation:"), organisation, self.tr("Organisation")
         )
-        self.organisation_file_value = self._add_row(form, self.tr("Organisation file:"), org_file,
-                                                     self.tr("Organisation file"))
-        self.data_dir_value = self._add_row(form, self.tr("Data folder:"), str(self.info.data_dir),
-                                            self.tr("Data folder"))
+        org_file = (
+            str(self.info.organisation_file)
+            if self.info.organisation_file
+            else self.tr("None found: built-in defaults (works offline only)")
+        )
+        self.organisation_file_value = self._add_row(
+            form, self.tr("Organisation file:"), org_file, self.tr("Organisation file")
+        )
+        self.data_dir_value = self._add_row(
+            form, self.tr("Data folder:"), str(self.info.data_dir), self.tr("Data folder")
+        )
         store = self.tr("Encrypted store found") if self.info.store_exists else self.tr("Not set up yet")
         self.store_value = self._add_row(form, self.tr("Store:"), store, self.tr("Store"))
         column.addWidget(box)
@@ -253,6 +259,6 @@ class StartWindow(QMainWindow):
             ).format(outreach.__version__),
         )
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def sizeHint(self) -> QSize:
         line = self.fontMetrics().height()
         return QSize(line * 48, line * 32)

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from outreach.errors import Cancelled, OutreachError
 from outreach.logging_setup import log_event
@@ -239,8 +239,14 @@ class TaskRunner(QObject):
                 _log_failure(task, exc)
                 task._outcome_from_worker.emit(False, exc)
             else:
-                log_event(log, "task.done", logging.DEBUG, task=name, lane=lane,
-                          duration_ms=round((time.perf_counter() - started_at) * 1000))
+                log_event(
+                    log,
+                    "task.done",
+                    logging.DEBUG,
+                    task=name,
+                    lane=lane,
+                    duration_ms=round((time.perf_counter() - started_at) * 1000),
+                )
                 task._outcome_from_worker.emit(True, value)
 
         future = executor.submit(work)
@@ -292,8 +298,9 @@ def _log_failure(task: Task, exc: BaseException) -> None:
     if isinstance(exc, Cancelled):
         log_event(log, "task.cancelled", task=task.name, lane=task.lane)
     elif isinstance(exc, OutreachError):
-        log_event(log, "task.failed", logging.WARNING, task=task.name, lane=task.lane,
-                  error_type=type(exc).__name__)
+        log_event(
+            log, "task.failed", logging.WARNING, task=task.name, lane=task.lane, error_type=type(exc).__name__
+        )
     else:
         log.error(
             "task.crashed",

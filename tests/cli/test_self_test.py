@@ -33,7 +33,9 @@ OPTIONAL_PARTS = {
 }
 
 
-def run_self_test(*args: str, env_overrides: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_self_test(
+    *args: str, env_overrides: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env.update(env_overrides or {})
@@ -44,6 +46,7 @@ def run_self_test(*args: str, env_overrides: dict[str, str] | None = None) -> su
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
 
 
@@ -98,7 +101,9 @@ def test_a_corrupt_json_resource_is_named_and_fails_the_run(tmp_path: Path) -> N
 
 
 def test_a_missing_resources_folder_is_reported(tmp_path: Path) -> None:
-    result = run_self_test("--check", "resources", env_overrides={"OUTREACH_RESOURCES_DIR": str(tmp_path / "none")})
+    result = run_self_test(
+        "--check", "resources", env_overrides={"OUTREACH_RESOURCES_DIR": str(tmp_path / "none")}
+    )
     assert result.returncode == 1
     assert lines_by_check(result.stdout) == {"resources": lines_by_check(result.stdout)["resources"]}
     assert "missing" in lines_by_check(result.stdout)["resources"]

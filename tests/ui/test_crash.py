@@ -34,7 +34,9 @@ def read_log(path: Path) -> str:
     return path.read_text("utf-8")
 
 
-def test_a_crash_on_a_worker_thread_is_logged_and_shown_on_the_gui_thread(qtbot: QtBot, log_file: Path) -> None:
+def test_a_crash_on_a_worker_thread_is_logged_and_shown_on_the_gui_thread(
+    qtbot: QtBot, log_file: Path
+) -> None:
     reporter = CrashReporter(log_file)
 
     def crash() -> None:

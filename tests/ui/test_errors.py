@@ -81,7 +81,13 @@ def test_shown_errors_are_logged_by_kind_without_their_message(
     qapp: object, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="ui.errors"):
-        show_error(e.CorruptRecordError("Testperson Alpha's check cannot be read.", table="checks", record_id="c-1"))
+        show_error(
+            e.CorruptRecordError("Testperson Alpha's check cannot be read.", table="checks", record_id="c-1")
+        )
     (record,) = [r for r in caplog.records if r.msg == "ui.error_shown"]
-    assert record.fields == {"kind": "corrupt_record", "error_type": "CorruptRecordError", "table": "checks",
-                             "record_id": "c-1"}
+    assert record.fields == {
+        "kind": "corrupt_record",
+        "error_type": "CorruptRecordError",
+        "table": "checks",
+        "record_id": "c-1",
+    }

@@ -39,11 +39,17 @@ def lrelease() -> str:
     return found
 
 
-def test_a_compiled_translation_changes_window_and_error_texts(qtbot: QtBot, tmp_path: Path, qapp: QApplication) -> None:
+def test_a_compiled_translation_changes_window_and_error_texts(
+    qtbot: QtBot, tmp_path: Path, qapp: QApplication
+) -> None:
     source = tmp_path / "outreach_cy_GB.ts"
     source.write_text(CATALOGUE, "utf-8")
-    subprocess.run([lrelease(), str(source), "-qm", str(tmp_path / "outreach_cy_GB.qm")], check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [lrelease(), str(source), "-qm", str(tmp_path / "outreach_cy_GB.qm")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     translators = install_translations(qapp, "cy-GB", folder=tmp_path)
     try:
         assert any(not t.isEmpty() for t in translators)
@@ -54,7 +60,10 @@ def test_a_compiled_translation_changes_window_and_error_texts(qtbot: QtBot, tmp
     finally:
         for translator in translators:
             QCoreApplication.removeTranslator(translator)
-    assert StartWindow(StartInfo(data_dir=tmp_path, organisation=OrgConfig())).windowTitle() == "Outreach Health Checks"
+    assert (
+        StartWindow(StartInfo(data_dir=tmp_path, organisation=OrgConfig())).windowTitle()
+        == "Outreach Health Checks"
+    )
 
 
 def test_no_catalogue_for_a_language_is_not_an_error(qapp: QApplication, tmp_path: Path) -> None:

@@ -19,8 +19,13 @@ from ui.tasks import TaskRunner
 WAIT_MS = 10_000
 
 
-def make_window(qtbot: QtBot, tmp_path: Path, runner: TaskRunner | None = None, **info: object) -> StartWindow:
-    details = {"data_dir": tmp_path / "data", "organisation": OrgConfig(organisation_name="Synthetic Outreach Service")}
+def make_window(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner | None = None, **info: object
+) -> StartWindow:
+    details = {
+        "data_dir": tmp_path / "data",
+        "organisation": OrgConfig(organisation_name="Synthetic Outreach Service"),
+    }
     details.update(info)
     window = StartWindow(StartInfo(**details), runner)  # type: ignore[arg-type]
     qtbot.addWidget(window)
@@ -48,7 +53,9 @@ def test_title_version_and_where_the_data_lives(qtbot: QtBot, tmp_path: Path) ->
 def test_every_control_a_keyboard_can_reach_has_an_accessible_name(qtbot: QtBot, tmp_path: Path) -> None:
     window = make_window(qtbot, tmp_path)
     window.results.show()
-    reachable = [w for w in window.findChildren(QWidget) if w.isVisible() and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    reachable = [
+        w for w in window.findChildren(QWidget) if w.isVisible() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+    ]
     assert len(reachable) >= 6
     unnamed = [f"{type(w).__name__}:{w.objectName()}" for w in reachable if not accessible_name(w).strip()]
     assert unnamed == []
@@ -104,7 +111,9 @@ def test_ctrl_q_closes_the_window(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 def test_a_broken_organisation_file_is_reported_in_the_window(qtbot: QtBot, tmp_path: Path) -> None:
-    window = make_window(qtbot, tmp_path, organisation_problem="Setting 'idle_lock_minutes' must be a whole number.")
+    window = make_window(
+        qtbot, tmp_path, organisation_problem="Setting 'idle_lock_minutes' must be a whole number."
+    )
     assert "idle_lock_minutes" in window.organisation_value.text()
 
 
@@ -147,7 +156,9 @@ def test_the_organisation_file_is_found_in_order_and_a_bad_one_reported(
     monkeypatch.delenv("OUTREACH_ORG_CONFIG", raising=False)
     assert gather_start_info(data_dir).organisation_file is None
 
-    (data_dir / "organisation.toml").write_text('organisation_name = "Synthetic Data-Folder Service"\n', "utf-8")
+    (data_dir / "organisation.toml").write_text(
+        'organisation_name = "Synthetic Data-Folder Service"\n', "utf-8"
+    )
     info = gather_start_info(data_dir)
     assert info.organisation.organisation_name == "Synthetic Data-Folder Service"
     assert info.organisation_file == data_dir / "organisation.toml"

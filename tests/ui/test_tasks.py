@@ -40,8 +40,12 @@ def test_store_work_runs_on_the_db_worker_and_the_result_arrives_on_the_gui_thre
     task = runner.run_db(work, 2, b=3, on_success=done)
     with qtbot.waitSignal(task.finished, timeout=WAIT_MS):
         pass
-    assert seen == {"worker_thread": seen["worker_thread"], "worker_on_gui": False, "callback_on_gui": True,
-                    "result": 5}
+    assert seen == {
+        "worker_thread": seen["worker_thread"],
+        "worker_on_gui": False,
+        "callback_on_gui": True,
+        "result": 5,
+    }
     assert str(seen["worker_thread"]).startswith("outreach-db")
     assert runner.active_tasks == 0
 
@@ -131,7 +135,9 @@ def test_a_task_can_handle_its_own_errors_on_the_gui_thread(qtbot: QtBot, runner
     assert open_message_boxes() == []
 
 
-def test_blocking_functions_refuse_the_gui_thread_but_run_in_the_runner(qtbot: QtBot, runner: TaskRunner) -> None:
+def test_blocking_functions_refuse_the_gui_thread_but_run_in_the_runner(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
     @blocking
     def derive_key(passphrase: str) -> str:
         return passphrase[::-1]
