@@ -1,0 +1,66 @@
+"""Identifiers the app puts on every resource it sends, and how they are derived.
+
+Why client-generated, deterministic identifiers: a check may be sent many times (a lost
+response, a crash mid-send). Every resource carries an identifier the laptop chose, and
+every bundle entry is a conditional create on it, so a resent bundle creates nothing new.
+The identifiers are derived from the ids the store already holds (person, check,
+follow-up ...) with UUID version 5, so mapping the same check twice gives the same
+identifiers, with nothing extra to store.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Final
+
+BASE: Final = "https://outreach-health-checks.org/fhir"
+ID_BASE: Final = BASE + "/Id/"
+STRUCTURE_BASE: Final = BASE + "/StructureDefinition/"
+CODE_SYSTEM_BASE: Final = BASE + "/CodeSystem/"
+
+# Identifier systems. Where the store has a record, its id is the identifier value.
+PERSON_SYSTEM: Final = ID_BASE + "person"  # Patient: the store's person id
+CHECK_SYSTEM: Final = ID_BASE + "check"  # Encounter: the store's check id (each version has its own)
+FOLLOW_UP_SYSTEM: Final = ID_BASE + "follow-up"  # Task: the store's follow-up id
+VENUE_SYSTEM: Final = ID_BASE + "venue"  # Location: the store's venue id
+DEVICE_SYSTEM: Final = ID_BASE + "device"  # Device: the laptop's store id
+SERVICE_SYSTEM: Final = ID_BASE + "service"  # HealthcareService: the directory's service id
+# Everything else produced for one check (observations, the response, referrals ...):
+RECORD_SYSTEM: Final = ID_BASE + "record"
+# Workers and the organisation, derived from names when nothing better is known:
+WORKER_SYSTEM: Final = ID_BASE + "worker"
+ORGANISATION_SYSTEM: Final = ID_BASE + "organisation"
+
+NHS_NUMBER_SYSTEM: Final = "https://fhir.nhs.uk/Id/nhs-number"  # clinical.md 4.4 (fixed in UKCore-Patient)
+ODS_ORGANISATION_SYSTEM: Final = "https://fhir.nhs.uk/Id/ods-organization-code"  # clinical.md 4.5
+
+# The namespace of every derived UUID. Never change it: identifiers already on the
+# shared record were derived from it, and a resend must derive the same ones again.
+NAMESPACE: Final = uuid.UUID("e394773f-248e-4727-8529-118d3bd6e2b4")
+
+
+def derived_uuid(*parts: str) -> str:
+    """The same UUID for the same parts, on every laptop and every run."""
+    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+
+def identifier(system: str, value: str) -> dict[str, str]:
+    return {"system": system, "value": value}
+
+
+def if_none_exist(system: str, value: str) -> str:
+    """The conditional-create query for one identifier (FHIR token search: system|value)."""
+    return f"identifier={system}|{value}"
+
+
+def check_identifier(check_id: str) -> dict[str, str]:
+    """The Encounter identifier of one check version: search for it to learn whether it arrived."""
+    return identifier(CHECK_SYSTEM, check_id)
+
+
+def check_search_params(check_id: str) -> dict[str, str]:
+    """Query parameters for `GET Encounter?...` that find this check's Encounter (0 or 1 match).
+
+    A transaction is atomic, so when the Encounter is there, everything in its bundle is.
+    """
+    return {"identifier": f"{CHECK_SYSTEM}|{check_id}"}
