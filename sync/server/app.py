@@ -510,6 +510,9 @@ def _parse_entry(entry: Any) -> WriteRequest:
         raise not_supported(f"{method} entries are not supported in transactions; only POST and PUT.")
     if method not in ("POST", "PUT"):
         raise bad_request(f"request.method {method!r} is not a FHIR transaction method.")
+    for unsupported in ("ifNoneMatch", "ifModifiedSince"):
+        if request.get(unsupported) is not None:
+            raise not_supported(f"request.{unsupported} is not supported in transactions.")
     resource = entry.get("resource")
     full_url = entry.get("fullUrl")
     if full_url is not None and not isinstance(full_url, str):

@@ -54,6 +54,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def postgres_missing() -> None:
+    """Fail on CI (which installs PostgreSQL, so missing binaries are a broken set-up); skip elsewhere."""
+    msg = "PostgreSQL server binaries (initdb, pg_ctl) not found; install the 'postgresql' package."
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(msg)
+    pytest.skip(msg)
+
+
 @dataclass
 class PgCluster:
     bindir: Path
@@ -102,10 +110,7 @@ def pg_cluster() -> Iterator[PgCluster]:
     """
     bindir = _pg_bindir()
     if bindir is None:
-        msg = "PostgreSQL server binaries (initdb, pg_ctl) not found; install the 'postgresql' package."
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(msg)
-        pytest.skip(msg)
+        postgres_missing()
     base = Path(tempfile.mkdtemp(prefix="outreach-pg-"))
     run_as: list[str] = []
     env = {**os.environ, "LC_ALL": "C", "LANG": "C"}

@@ -175,6 +175,9 @@ def test_bundle_shape_errors(server: Client) -> None:
         "entry": [{"request": {"method": "DELETE", "url": "Patient/1"}}],
     }
     assert server.post("/", delete_entry).status_code == 501
+    if_none_match = check_bundle(8)
+    if_none_match["entry"][0]["request"]["ifNoneMatch"] = 'W/"1"'
+    assert server.post("/", if_none_match).status_code == 501
     cond_put = {
         **base,
         "type": "transaction",

@@ -115,3 +115,14 @@ def test_serves_https_with_a_verified_certificate(tmp_path: Path) -> None:
         assert requests.get(f"{running.url}/metadata", verify=cert, timeout=10).status_code == 200
         with pytest.raises(requests.exceptions.SSLError):
             requests.get(f"{running.url}/metadata", timeout=10)  # not trusted without the CA bundle
+
+
+def test_missing_postgres_fails_on_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    from .conftest import postgres_missing
+
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="install the 'postgresql' package"):
+        postgres_missing()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        postgres_missing()
