@@ -35,6 +35,7 @@ def test_built_bundle_works(tmp_path: Path) -> None:
     check_corrupt_resource_is_named(bundle, tmp_path)
     check_resources_and_migrations_inside(bundle)
     check_unused_qt_modules_left_out(bundle)
+    check_the_app_window_opens(bundle, tmp_path)
 
 
 def build_bundle(base: Path) -> Path:
@@ -145,3 +146,33 @@ def check_unused_qt_modules_left_out(bundle: Path) -> None:
 def _size_mib(folder: Path) -> float:
     files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
     return sum(p.stat().st_size for p in files) / 2**20
+
+
+def check_the_app_window_opens(bundle: Path, tmp_path: Path) -> None:
+    """With no command the program opens its window; the safe log says when it is shown."""
+    data_dir = tmp_path / "gui-data"
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    environment.pop("OUTREACH_RESOURCES_DIR", None)
+    process = subprocess.Popen(
+        [str(bundle / EXE_NAME), "--data-dir", str(data_dir)],
+        cwd=bundle.parent,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log_file = data_dir / "logs" / "outreach.log"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if log_file.exists() and "ui.window_shown" in log_file.read_text("utf-8"):
+                break
+            assert process.poll() is None, f"the app exited with {process.returncode}"
+            time.sleep(0.05)
+        else:
+            pytest.fail("the bundled app did not show its window within 60 s")
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    text = log_file.read_text("utf-8")
+    assert "app.crashed" not in text and "screen=start" in text
