@@ -221,7 +221,7 @@ class SyncEngine:
             if pusher.stop_error is not None or self._cancel.is_set():
                 break
             wait = self._next_wait()
-            if wait is None or wait > self.config.max_wait_s:
+            if wait is None or wait > self.config.max_wait_s or n == self.config.max_passes - 1:
                 break
             self.clock.sleep(wait, self._cancel)
         return pusher.stop_error

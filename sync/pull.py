@@ -28,7 +28,7 @@ from sync.http import FhirHttp, TransientFailure
 
 log = logging.getLogger(__name__)
 
-MAX_RESTARTS = 3
+MAX_RESTARTS = 3  # in a row without progress
 
 
 @dataclass
@@ -105,6 +105,7 @@ class Puller:
         counts = PullCounts(kind)
         url, params = self._first_page(kind, rtype)
         following = False
+        stalled = 0  # restarts since a page was last applied: the server cannot get us anywhere
         while not self.cancel.is_set():
             try:
                 answer = self.http.request("GET", url, params=params)
@@ -116,7 +117,8 @@ class Puller:
                 return counts
             if answer.status == 410 or (following and answer.status == 404):
                 counts.restarts += 1
-                if counts.restarts > MAX_RESTARTS:
+                stalled += 1
+                if stalled > MAX_RESTARTS:
                     counts.error = "The shared record kept asking to start the download again; will try later."
                     return counts
                 url, params = self._first_page(kind, rtype)
@@ -142,6 +144,7 @@ class Puller:
                 if newest is not None:
                     sync_state.set_cursor(conn, kind, newest)
             counts.pages += 1
+            stalled = 0
             if self.on_page is not None:
                 self.on_page(counts)
             nxt = next((link.get("url") for link in answer.body.get("link", []) or []
