@@ -280,12 +280,14 @@ class TaskRunner(QObject):
 
     # -- closing ---------------------------------------------------------------------------------
     def shutdown(self, wait: bool = True) -> None:
-        """Stop taking work; cancel what has not started; let running store writes finish."""
+        """Stop taking work. Network work is cancelled; store work already handed over (an autosave,
+        say) still runs to the end, so quitting never drops a save."""
         self._closed = True
         for task in list(self._active):
-            task.cancel()
+            if task.lane != DB_LANE:
+                task.cancel()
         self._network.shutdown(wait=wait, cancel_futures=True)
-        self._db.shutdown(wait=wait, cancel_futures=True)
+        self._db.shutdown(wait=wait, cancel_futures=False)
 
 
 def _task_name(func: Callable[..., Any]) -> str:

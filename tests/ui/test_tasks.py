@@ -210,17 +210,26 @@ def test_tasks_must_be_started_from_the_gui_thread(qtbot: QtBot, runner: TaskRun
     assert len(errors) == 1
 
 
-def test_shutdown_lets_running_store_work_finish_and_refuses_new_work(qtbot: QtBot, qapp: object) -> None:
+def test_shutdown_finishes_every_store_write_handed_over_cancels_network_and_refuses_new_work(
+    qtbot: QtBot, qapp: object
+) -> None:
     runner = TaskRunner()
-    finished = []
+    written: list[int] = []
+    release = threading.Event()
 
-    def write() -> None:
-        time.sleep(0.1)
-        finished.append("written")
+    def write(i: int) -> None:
+        time.sleep(0.02)
+        written.append(i)
 
-    runner.run_db(write)
-    time.sleep(0.02)  # let the worker pick it up
+    network_ran: list[str] = []
+    runner.run_network(lambda: release.wait(WAIT_MS / 1000), on_error=lambda exc: None)
+    runner.run_network(lambda: release.wait(WAIT_MS / 1000), on_error=lambda exc: None)
+    queued_network = runner.run_network(lambda: network_ran.append("ran"), on_error=lambda exc: None)
+    for i in range(5):
+        runner.run_db(write, i)
+    threading.Timer(0.2, release.set).start()  # the two busy network workers finish during shutdown
     runner.shutdown(wait=True)
-    assert finished == ["written"]
+    assert written == [0, 1, 2, 3, 4]
+    assert queued_network.cancel_requested and network_ran == []
     with pytest.raises(RuntimeError):
         runner.run_db(lambda: None)
