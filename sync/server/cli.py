@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Imported here so that --help and --version stay quick.
+    from sqlalchemy.exc import OperationalError
+
     from .store import Store
 
     try:
@@ -107,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args)
     except ValueError as exc:
         print(f"outreach-server: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:
+        reason = str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0]
+        print(f"outreach-server: cannot open the database: {reason}", file=sys.stderr)
         return 2
 
 

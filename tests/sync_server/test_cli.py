@@ -71,3 +71,8 @@ def test_db_option_works_before_or_after_the_sub_command(tmp_path: Path) -> None
     assert _cli("add-device", "Test laptop B", "--db", after).returncode == 0
     assert "Test laptop A" in _cli("list-devices", "--db", before).stdout
     assert "Test laptop B" in _cli("--db", after, "list-devices").stdout
+
+
+def test_an_unreachable_database_is_a_clear_message(tmp_path: Path) -> None:
+    r = _cli("list-devices", "--db", f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
+    assert r.returncode == 2 and "cannot open the database" in r.stderr and "Traceback" not in r.stderr
