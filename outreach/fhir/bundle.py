@@ -418,7 +418,9 @@ class _Mapper:
 
     def _quantity(self, spec: codes.ObservationSpec, value: float | int) -> dict[str, Any]:
         number: float | int = value
-        if spec.decimals is not None:
+        if isinstance(value, int) and spec.decimals != 0:
+            pass  # a whole number stays one (pulse, cigarettes a day)
+        elif spec.decimals is not None:
             number = round(float(value), spec.decimals)
             if spec.decimals == 0:
                 number = int(number)
@@ -688,7 +690,7 @@ def _answer(item: Item, value: Any) -> dict[str, Any]:
     if kind == "integer":
         return {"valueInteger": int(value)}
     if kind == "decimal":
-        return {"valueDecimal": float(value)}
+        return {"valueDecimal": round(float(value), 6)}  # canonical unit; conversion noise dropped
     if kind == "date":
         return {"valueDate": value.isoformat() if isinstance(value, _dt.date) else str(value)}
     if kind == "choice":

@@ -82,7 +82,7 @@ class ObservationSpec:
     unit_display: str | None
     category: str
     profile: str
-    decimals: int | None = None  # rounding for calculated values; measured ones keep what was entered
+    decimals: int | None = 2  # rounding: drops unit-conversion noise (12 st 5 lb = 78.47 kg, not 78.471480...)
 
     @property
     def text(self) -> str:
