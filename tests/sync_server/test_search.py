@@ -191,3 +191,48 @@ def test_searchset_validates_as_fhir(server: Client, n: int) -> None:
     b = server.get("/HealthcareService", params={"_count": "10"}).json()
     get_fhir_model_class("Bundle").model_validate(b)
     assert len(b["entry"]) == 10 and b["total"] == n
+
+
+def test_incremental_pulls_during_concurrent_writes_miss_nothing(server: Client) -> None:
+    """Two writers add services while a reader keeps pulling `_lastUpdated=gt<newest seen>`
+    in small pages: at the end the reader has every service, none twice."""
+    import threading
+
+    import requests
+
+    made: list[str] = []
+    lock = threading.Lock()
+
+    def writer(k: int) -> None:
+        with requests.Session() as s:
+            for i in range(15):
+                r = s.post(
+                    f"{server.url}/HealthcareService",
+                    json=service(f"W{k}-{i}"),
+                    headers=server.headers(),
+                    timeout=30,
+                )
+                assert r.status_code == 201, r.text
+                with lock:
+                    made.append(r.json()["id"])
+
+    writers = [threading.Thread(target=writer, args=(k,)) for k in range(2)]
+    for t in writers:
+        t.start()
+    seen: list[str] = []
+    newest = "1970-01-01T00:00:00.000000Z"
+    while True:
+        done = not any(t.is_alive() for t in writers)
+        url: str | None = f"/HealthcareService?_count=4&_sort=_lastUpdated&_lastUpdated=gt{newest}"
+        while url:
+            b = server.get(url).json()
+            for e in b.get("entry", []):
+                seen.append(e["resource"]["id"])
+                newest = max(newest, e["resource"]["meta"]["lastUpdated"])
+            url = next((link["url"] for link in b["link"] if link["relation"] == "next"), None)
+        if done:
+            break
+    for t in writers:
+        t.join()
+    assert len(made) == 30
+    assert sorted(seen) == sorted(made)  # every one, exactly once
