@@ -6,7 +6,7 @@
 The UI turns the HTML into a PDF or a print preview (ui.summary_pdf, ui.summary_preview).
 """
 
-from outreach.summary.build import build_summary
+from outreach.summary.build import build_summary, summary_for_person
 from outreach.summary.messages import available_languages, load_catalogue, resolve_language
 from outreach.summary.model import NextStep, NumberLine, PersonSummary
 from outreach.summary.readability import Readability, measure
@@ -14,6 +14,6 @@ from outreach.summary.render import LARGE_PRINT, NORMAL_PRINT, PrintSize, print_
 
 __all__ = [
     "LARGE_PRINT", "NORMAL_PRINT", "NextStep", "NumberLine", "PersonSummary", "PrintSize", "Readability",
-    "available_languages", "build_summary", "load_catalogue", "measure", "print_size", "render_html",
+    "available_languages", "build_summary", "summary_for_person", "load_catalogue", "measure", "print_size", "render_html",
     "resolve_language",
 ]

@@ -38,6 +38,7 @@ from outreach.clinical.findings import SEVERITIES, FollowUpDecision
 from outreach.clinical.qrisk3 import QRISK3_DISCLAIMER
 from outreach.clinical.service_directory import ServiceDirectory
 from outreach.errors import ValidationError
+from outreach.store.records import PersonDetails
 from outreach.summary.messages import Catalogue, load_catalogue, resolve_language
 from outreach.summary.model import NextStep, NumberLine, PersonSummary
 
@@ -446,3 +447,13 @@ def build_summary(
         shows_heart_score=shows_heart,
     )
 
+
+
+def summary_for_person(evaluation: CheckEvaluation, person: PersonDetails, *, check_date: _dt.date,
+                       **options: Any) -> PersonSummary:
+    """`build_summary` from the person's record: only the given name and preferred language are read,
+    so the NHS number, date of birth, family name and address can never reach the page."""
+    if not isinstance(person, PersonDetails):
+        raise ValidationError("The summary needs the person's details.")
+    options.setdefault("language", person.preferred_language)
+    return build_summary(evaluation, given_name=person.given_name, check_date=check_date, **options)

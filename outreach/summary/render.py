@@ -10,7 +10,8 @@ that is what prints it: simple tables, point font sizes, class selectors.
 
 Print sizes. Normal print uses 12 pt body text (the RNIB clear print guidance asks for
 at least 12 pt) and fits one A4 page. Large print uses 18 pt (RNIB large print is 16 to
-18 pt) and runs to two pages, the numbers starting on the second so that no row is split:
+18 pt) and runs to two pages, the numbers starting on the second so that no row is split
+(unless the whole page fits on one):
 fitting it on one would mean dropping content, and a person who needs large print should
 get the same information as everyone else. A page longer than usual (long service or
 worker names) is drawn a little smaller rather than spilling over, but body text never
@@ -33,6 +34,8 @@ from outreach.summary.messages import templates_dir
 from outreach.summary.model import PersonSummary
 
 PAGE_TEMPLATE: Final = "summary.html"
+# Large print starts "Your numbers" on a new page; a printer may drop this when all fits on one.
+NUMBERS_PAGE_BREAK: Final = ' style="page-break-before: always;"'
 PARTS_TEMPLATE: Final = "summary-parts.html"
 _PART_RE: Final = re.compile(r"^<!-- part: ([a-z_]+) -->\s*$", re.MULTILINE)
 
@@ -136,7 +139,7 @@ def render_html(summary: PersonSummary, *, large_print: bool = False, folder: Pa
         next_steps_heading=esc(summary.next_steps_heading), next_steps=next_steps, step_notes=step_notes,
         numbers_heading=esc(summary.numbers_heading), numbers=numbers,
         # Large print: the numbers start on page two, so no row is split between pages.
-        numbers_break=' style="page-break-before: always;"' if large_print else "",
+        numbers_break=NUMBERS_PAGE_BREAK if large_print else "",
         not_checked=part("not_checked", text=esc(summary.not_checked)) if summary.not_checked else "",
         closing=esc(summary.closing),
         footer="\n".join(part("footer_line", text=esc(line)) for line in summary.footer),
