@@ -131,6 +131,8 @@ def test_text_follows_the_system_font_size(qtbot: QtBot, tmp_path: Path, qapp: Q
         assert large_window.tagline.font().pointSizeF() == pytest.approx(large.pointSizeF())
         assert large_window.sizeHint().height() > small_hint.height() * 1.5
         assert large_window.logo.pixmap().height() > small_window.logo.pixmap().height() * 1.5
+        ARTIFACTS.mkdir(exist_ok=True)
+        assert large_window.grab().save(str(ARTIFACTS / "start-window-large-text.png"))
     finally:
         qapp.setFont(original)
 
