@@ -1,0 +1,1 @@
+"""The home screen: session, people, follow-ups and outbox."""

@@ -1,0 +1,151 @@
+"""Open follow-ups that are due or overdue, and recording what came of them.
+
+Every finding's follow-up stays here until its outcome is recorded. Overdue ones are
+listed first and marked with the word "Overdue" and a "!" as well as bold red text,
+so they stand out on a monochrome screen and to a screen reader.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outreach.store.records import FollowUpRecord
+from ui.context import AppContext
+from ui.home.data import FollowUpRow, describe_decision, load_follow_ups_task, record_outcome
+from ui.home.search import date_text
+
+OVERDUE_COLOUR = "#8B0000"  # dark red: 8.6:1 on white
+
+
+class FollowUpsView(QWidget):
+    outcome_recorded = Signal(object)  # FollowUpRecord
+    count_changed = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.rows: list[FollowUpRow] = []
+        layout = QVBoxLayout(self)
+        self.summary = QLabel("", self)
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(0, 4, self)
+        self.table.setHorizontalHeaderLabels([self.tr("When"), self.tr("Person"), self.tr("Follow-up"),
+                                              self.tr("Due")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName(self.tr("Follow-ups due or overdue"))
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        layout.addWidget(self.table, 1)
+
+        row = QHBoxLayout()
+        self.outcome_caption = QLabel(self.tr("Out&come:"), self)
+        row.addWidget(self.outcome_caption)
+        self.outcome_combo = QComboBox(self)
+        for code, label in (("attended", self.tr("Attended")), ("declined", self.tr("Declined")),
+                            ("no_response", self.tr("No response")), ("closed", self.tr("Closed"))):
+            self.outcome_combo.addItem(label, code)
+        self.outcome_combo.setAccessibleName(self.tr("Outcome"))
+        self.outcome_caption.setBuddy(self.outcome_combo)
+        row.addWidget(self.outcome_combo)
+        self.note_caption = QLabel(self.tr("No&te:"), self)
+        row.addWidget(self.note_caption)
+        self.note_edit = QLineEdit(self)
+        self.note_edit.setAccessibleName(self.tr("Note about the outcome"))
+        self.note_edit.setPlaceholderText(self.tr("Optional"))
+        self.note_caption.setBuddy(self.note_edit)
+        row.addWidget(self.note_edit, 1)
+        self.record_button = QPushButton(self.tr("&Record outcome"), self)
+        self.record_button.setAccessibleName(self.tr("Record the outcome of the chosen follow-up"))
+        self.record_button.clicked.connect(self.record)
+        row.addWidget(self.record_button)
+        layout.addLayout(row)
+        self.message = QLabel("", self)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self._selection_changed()
+
+    def refresh(self) -> None:
+        self.context.runner.run_db(load_follow_ups_task, self.context.store, name="ui.home.follow_ups",
+                                   on_success=lambda result: self.show_rows(*result))
+
+    def show_rows(self, rows: list[FollowUpRow], total: int) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        overdue = sum(1 for r in rows if r.overdue)
+        for index, row in enumerate(rows):
+            if row.overdue:
+                when = self.tr("! Overdue")
+            elif row.due_today:
+                when = self.tr("Due today")
+            else:
+                when = self.tr("Due soon")
+            cells = [when, row.person_name, describe_decision(row.record, self.context.directory),
+                     date_text(row.record.due_on)]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if row.overdue:
+                    item.setFont(bold)
+                    item.setForeground(QColor(OVERDUE_COLOUR))
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{when}: {text}" if column else text)
+                self.table.setItem(index, column, item)
+        if total == 0:
+            self.summary.setText(self.tr("No follow-ups are due this week."))
+        else:
+            text = self.tr("%n follow-up(s) due this week or overdue", "", total)
+            if overdue:
+                text += self.tr("; %n overdue, listed first.", "", overdue)
+            if total > len(rows):
+                text += " " + self.tr("Showing the first {0}.").format(len(rows))
+            self.summary.setText(text)
+        self.count_changed.emit(total)
+        self._selection_changed()
+
+    def _current(self) -> FollowUpRow | None:
+        index = self.table.currentRow()
+        selected = self.table.selectionModel().hasSelection() if self.table.selectionModel() else False
+        return self.rows[index] if selected and 0 <= index < len(self.rows) else None
+
+    def _selection_changed(self) -> None:
+        self.record_button.setEnabled(self._current() is not None)
+
+    def record(self) -> None:
+        row = self._current()
+        if row is None:
+            self.message.setText(self.tr("Choose a follow-up in the list first."))
+            return
+        outcome = str(self.outcome_combo.currentData())
+        note = self.note_edit.text().strip() or None
+        self.record_button.setEnabled(False)
+        self.context.runner.run_db(record_outcome, self.context.store, row.record.id, outcome, note,
+                                   row.record.version, name="ui.home.follow_up_outcome",
+                                   on_success=lambda rec: self._recorded(row, rec),
+                                   on_finished=self._selection_changed)
+
+    def _recorded(self, row: FollowUpRow, record: FollowUpRecord) -> None:
+        self.message.setText(self.tr("Recorded: {0} for {1}.").format(self.outcome_combo.currentText(),
+                                                                      row.person_name))
+        self.note_edit.clear()
+        self.outcome_recorded.emit(record)
+        self.refresh()

@@ -1,0 +1,145 @@
+"""Home: today's session, finding or registering a person, follow-ups due, and the outbox.
+
+One screen with three tabs, so the worker is never more than one key away from any of
+them (Alt+P, Alt+O, Alt+B). Everything it shows is loaded on the store worker in one
+task after unlock, so the screen appears at once and fills in a moment later.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+
+from ui.context import AppContext
+from ui.home.data import DraftInfo, HomeData, load_home
+from ui.home.follow_ups import FollowUpsView
+from ui.home.outbox import OutboxView
+from ui.home.person_form import PersonForm
+from ui.home.person_panel import PersonPanel
+from ui.home.search import PersonSearch
+from ui.home.session_bar import SessionBar
+from ui.widgets import Notice
+
+
+def _when(iso: str) -> str:
+    try:
+        moment = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    return moment.strftime("%d %b at %H:%M").lstrip("0")
+
+
+class HomePage(QWidget):
+    open_check = Signal(str, object)  # person id, check id (None: a new check)
+    loaded = Signal(object)  # HomeData, once the first load has been shown
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("home-page")
+        self.context = context
+        self.data: HomeData | None = None
+        layout = QVBoxLayout(self)
+        self.session_bar = SessionBar(context, self)
+        layout.addWidget(self.session_bar)
+        self.drafts_notice = Notice(self)
+        layout.addWidget(self.drafts_notice)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName(self.tr("Home sections"))
+        layout.addWidget(self.tabs, 1)
+
+        people = QWidget()
+        people_layout = QHBoxLayout(people)
+        left = QVBoxLayout()
+        self.search = PersonSearch(context, people)
+        left.addWidget(self.search, 1)
+        self.new_person_button = QPushButton(self.tr("Register a &new person"), people)
+        self.new_person_button.setAccessibleName(self.tr("Register a new person"))
+        self.new_person_button.setToolTip(self.tr("Ctrl+N"))
+        self.new_person_button.clicked.connect(self.new_person)
+        left.addWidget(self.new_person_button)
+        people_layout.addLayout(left, 2)
+        self.right = QStackedWidget(people)
+        self.person_panel = PersonPanel(context, self.right)
+        self.person_form = PersonForm(context, self.right)
+        self.right.addWidget(self.person_panel)
+        self.right.addWidget(self.person_form)
+        people_layout.addWidget(self.right, 3)
+        self.tabs.addTab(people, self.tr("&People"))
+
+        self.follow_ups = FollowUpsView(context)
+        self.tabs.addTab(self.follow_ups, self.tr("F&ollow-ups"))
+        self.outbox = OutboxView(context)
+        self.tabs.addTab(self.outbox, self.tr("Out&box"))
+
+        self.search.person_chosen.connect(self.show_person)
+        self.person_panel.open_check.connect(self.open_check)
+        self.person_form.registered.connect(lambda person: self.show_person(person.id))
+        self.person_form.open_existing.connect(self.show_person)
+        self.person_form.cancelled.connect(self._form_closed)
+        self.follow_ups.count_changed.connect(lambda n: self.tabs.setTabText(1, self.tr("F&ollow-ups ({0})").format(n)))
+        self.outbox.count_changed.connect(lambda n: self.tabs.setTabText(2, self.tr("Out&box ({0})").format(n)))
+        self.setTabOrder(self.session_bar.start_button, self.tabs)
+        self.setTabOrder(self.tabs, self.search.search_edit)
+        self.setTabOrder(self.search.search_edit, self.search.results)
+        self.setTabOrder(self.search.results, self.new_person_button)
+
+    # -- loading -------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.context.runner.run_db(load_home, self.context.store, name="ui.home.load", on_success=self._loaded)
+
+    def _loaded(self, data: HomeData) -> None:
+        self.data = data
+        self.session_bar.set_venues(data.venues)
+        self.follow_ups.show_rows(data.follow_ups, data.follow_ups_total)
+        self.outbox.show_rows(data.outbox, data.outbox_total)
+        self.offer_drafts(data.drafts)
+        self.loaded.emit(data)
+
+    def offer_drafts(self, drafts: list[DraftInfo]) -> None:
+        """After a crash or forced quit the unfinished check is offered back in plain words."""
+        if not drafts:
+            self.drafts_notice.dismiss()
+            return
+        newest = max(drafts, key=lambda d: d.updated_at)
+        given = newest.person_name.split(" ")[0] if newest.person_name else self.tr("someone")
+        text = self.tr("You have an unfinished check for {0}, started {1}. Continue it?").format(
+            newest.person_name or given, _when(newest.started_at))
+        if len(drafts) > 1:
+            text += " " + self.tr("(%n more unfinished check(s) are listed with each person.)", "", len(drafts) - 1)
+        self.drafts_notice.show_notice(text, [
+            (self.tr("&Continue it"), self.tr("Continue the unfinished check for {0}").format(newest.person_name),
+             lambda: self._continue(newest)),
+            (self.tr("Not &now"), self.tr("Not now"), self.drafts_notice.dismiss),
+        ])
+
+    def _continue(self, draft: DraftInfo) -> None:
+        self.drafts_notice.dismiss()
+        self.open_check.emit(draft.person_id, draft.check_id)
+
+    # -- actions -------------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search.focus_search()
+
+    def new_person(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        if self.right.currentWidget() is not self.person_form:
+            self.person_form.prefill(self.search.search_edit.text())
+        self.right.setCurrentWidget(self.person_form)
+        self.person_form.focus_first()
+
+    def show_person(self, person_id: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.right.setCurrentWidget(self.person_panel)
+        self.person_panel.show_person(person_id)
+
+    def _form_closed(self) -> None:
+        self.right.setCurrentWidget(self.person_panel)
+        self.search.focus_search()
+
+    def reload_lists(self) -> None:
+        """After a check is finalised or closed: follow-ups, outbox and drafts may have changed."""
+        self.refresh()

@@ -1,0 +1,117 @@
+"""One person, as chosen from the search: who they are, their checks, and a way to start the next.
+
+A draft check is offered first ("Continue"), finalised ones open read-only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outreach.clinical.ethnicity import ETHNIC_CATEGORIES
+from outreach.store.records import CheckRecord, FollowUpRecord, PersonRecord
+from ui.context import AppContext
+from ui.home.data import person_overview
+from ui.home.search import date_text, nhs_text
+from ui.style import SUBHEADING_SCALE, make_heading
+
+
+class PersonPanel(QWidget):
+    open_check = Signal(str, object)  # person id, check id or None for a new check
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.person: PersonRecord | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.name_label = make_heading(QLabel(self.tr("No one chosen yet"), self), SUBHEADING_SCALE)
+        layout.addWidget(self.name_label)
+        self.details_label = QLabel(self.tr("Find a person on the left, or register someone new."), self)
+        self.details_label.setWordWrap(True)
+        self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.details_label)
+        self.checks_caption = QLabel(self.tr("C&hecks"), self)
+        layout.addWidget(self.checks_caption)
+        self.checks_list = QListWidget(self)
+        self.checks_list.setAccessibleName(self.tr("Checks for this person"))
+        self.checks_list.itemActivated.connect(lambda item: self._open(item))
+        self.checks_caption.setBuddy(self.checks_list)
+        layout.addWidget(self.checks_list, 1)
+        row = QHBoxLayout()
+        self.open_button = QPushButton(self.tr("&Open check"), self)
+        self.open_button.setAccessibleName(self.tr("Open the chosen check"))
+        self.open_button.clicked.connect(lambda: self._open(self.checks_list.currentItem()))
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        self.start_button = QPushButton(self.tr("Start a new chec&k"), self)
+        self.start_button.setAccessibleName(self.tr("Start a new check for this person"))
+        self.start_button.clicked.connect(self._start)
+        row.addWidget(self.start_button)
+        layout.addLayout(row)
+        self._set_enabled(False)
+
+    def _set_enabled(self, on: bool) -> None:
+        self.start_button.setEnabled(on)
+        self.open_button.setEnabled(on and self.checks_list.count() > 0)
+        self.checks_list.setEnabled(on)
+
+    def show_person(self, person_id: str) -> None:
+        self.context.runner.run_db(person_overview, self.context.store, person_id, name="ui.home.person",
+                                   on_success=self._show)
+
+    def _show(self, overview: tuple[PersonRecord, list[CheckRecord], list[FollowUpRecord]]) -> None:
+        person, checks, follow_ups = overview
+        self.person = person
+        d = person.details
+        self.name_label.setText(person.display_name)
+        lines = [self.tr("Born {0}").format(date_text(d.date_of_birth))]
+        if d.nhs_number:
+            lines.append(self.tr("NHS number {0}").format(nhs_text(d.nhs_number)))
+        if d.ethnic_category:
+            lines.append(ETHNIC_CATEGORIES.get(d.ethnic_category, d.ethnic_category))
+        if d.gp_practice:
+            lines.append(self.tr("GP: {0}").format(d.gp_practice))
+        if d.preferred_language:
+            lines.append(self.tr("Language: {0}").format(d.preferred_language))
+        if d.communication_needs:
+            lines.append(self.tr("Needs: {0}").format(d.communication_needs))
+        if follow_ups:
+            lines.append(self.tr("%n open follow-up(s)", "", len(follow_ups)))
+        self.details_label.setText("\n".join(lines))
+        self.details_label.setAccessibleName(self.tr("Details of {0}").format(person.display_name))
+        self.checks_list.clear()
+        draft_row = -1
+        for check in sorted(checks, key=lambda c: c.created_at, reverse=True):
+            if check.is_final:
+                text = self.tr("Finalised {0}").format(date_text((check.finalised_at or "")[:10]))
+            else:
+                text = self.tr("Unfinished check, started {0}: continue it").format(date_text(check.created_at[:10]))
+                draft_row = self.checks_list.count()
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, check.id)
+            self.checks_list.addItem(item)
+        if self.checks_list.count():
+            self.checks_list.setCurrentRow(max(draft_row, 0))
+        self._set_enabled(True)
+        has_draft = draft_row >= 0
+        self.start_button.setEnabled(not has_draft)
+        self.start_button.setToolTip(self.tr("Continue the unfinished check first.") if has_draft else "")
+        self.open_button.setText(self.tr("C&ontinue check") if has_draft else self.tr("&Open check"))
+
+    def _open(self, item: QListWidgetItem | None) -> None:
+        if item is None or self.person is None:
+            return
+        self.open_check.emit(self.person.id, str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _start(self) -> None:
+        if self.person is not None:
+            self.open_check.emit(self.person.id, None)

@@ -1,0 +1,128 @@
+"""Finding a person as you type: by name, date of birth or NHS number.
+
+Each keystroke restarts a short timer; when typing pauses the query goes to the
+store worker (the index is in memory there), and only the answer to the newest query
+is shown, so fast typing never shows results for an older text. The results list is
+reached with the Down key and opened with Enter.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from outreach.store.search_index import PersonHit
+from ui.context import AppContext
+from ui.home.data import search_people
+
+DEBOUNCE_MS = 150
+
+
+def nhs_text(number: str | None) -> str:
+    if not number or len(number) != 10:
+        return number or ""
+    return f"{number[:3]} {number[3:6]} {number[6:]}"
+
+
+def date_text(iso: str | None) -> str:
+    if not iso:
+        return ""
+    try:
+        return date.fromisoformat(iso).strftime("%d %b %Y").lstrip("0")
+    except ValueError:
+        return iso
+
+
+class PersonSearch(QWidget):
+    person_chosen = Signal(str)  # person id
+    results_shown = Signal(int)  # how many; for tests and the benchmark
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None, *, debounce_ms: int = DEBOUNCE_MS) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._generation = 0
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.caption = QLabel(self.tr("&Find a person"), self)
+        layout.addWidget(self.caption)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText(self.tr("Name, date of birth (25/03/1980) or NHS number"))
+        self.search_edit.setAccessibleName(self.tr("Find a person"))
+        self.search_edit.setAccessibleDescription(self.tr("Type a name, a date of birth or an NHS number"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.caption.setBuddy(self.search_edit)
+        layout.addWidget(self.search_edit)
+        self.status = QLabel(self.tr("Type to search."), self)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.results = QListWidget(self)
+        self.results.setAccessibleName(self.tr("People found"))
+        self.results.setUniformItemSizes(True)
+        layout.addWidget(self.results, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self.run_query)
+        self.search_edit.textChanged.connect(lambda _t: self._timer.start())
+        self.search_edit.returnPressed.connect(self._enter_in_box)
+        self.search_edit.installEventFilter(self)
+        self.results.itemActivated.connect(self._activated)
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Down and self.results.count():
+                self.results.setFocus(Qt.FocusReason.TabFocusReason)
+                if self.results.currentRow() < 0:
+                    self.results.setCurrentRow(0)
+                return True
+        return super().eventFilter(watched, event)
+
+    def run_query(self) -> None:
+        self._timer.stop()
+        text = self.search_edit.text().strip()
+        self._generation += 1
+        generation = self._generation
+        if not text:
+            self.results.clear()
+            self.status.setText(self.tr("Type to search."))
+            return
+        self.context.runner.run_db(search_people, self.context.store, text, name="ui.home.search",
+                                   on_success=lambda hits: self._show(generation, text, hits))
+
+    def _show(self, generation: int, text: str, hits: list[PersonHit]) -> None:
+        if generation != self._generation:
+            return  # an older query; a newer one is on its way
+        self.results.clear()
+        for hit in hits:
+            parts = [f"{hit.given_name} {hit.family_name}", self.tr("born {0}").format(date_text(hit.date_of_birth))]
+            if hit.nhs_number:
+                parts.append(self.tr("NHS {0}").format(nhs_text(hit.nhs_number)))
+            item = QListWidgetItem("   ".join(parts))
+            item.setData(Qt.ItemDataRole.UserRole, hit.id)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, ", ".join(parts))
+            self.results.addItem(item)
+        if hits:
+            self.status.setText(self.tr("%n people found. Press Down to choose, Enter to open.", "", len(hits)))
+            self.results.setCurrentRow(0)
+        else:
+            self.status.setText(self.tr("No one found for \u201c{0}\u201d. Register a new person with Ctrl+N.").format(text))
+        self.results_shown.emit(len(hits))
+
+    def _enter_in_box(self) -> None:
+        if self._timer.isActive():
+            self.run_query()
+            return
+        if self.results.count() == 1:
+            self._activated(self.results.item(0))
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        self.person_chosen.emit(str(item.data(Qt.ItemDataRole.UserRole)))

@@ -1,0 +1,83 @@
+"""Today's session: where the worker is seeing people.
+
+The venue is picked from the venues this laptop knows, or typed; a typed one is added
+to the store so it is offered next time. Starting the session records it in the store
+(venues and sessions tables), and checks started afterwards carry its id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from ui.context import AppContext, SessionInfo
+from ui.home.data import start_session
+
+
+class SessionBar(QWidget):
+    session_started = Signal(object)  # SessionInfo
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.caption = QLabel(self.tr("&Venue today:"), self)
+        layout.addWidget(self.caption)
+        self.venue_combo = QComboBox(self)
+        self.venue_combo.setEditable(True)
+        self.venue_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.venue_combo.setMinimumContentsLength(24)
+        self.venue_combo.lineEdit().setPlaceholderText(self.tr("Choose or type the venue"))
+        self.venue_combo.setAccessibleName(self.tr("Venue today"))
+        self.venue_combo.lineEdit().setAccessibleName(self.tr("Venue today"))
+        self.venue_combo.lineEdit().returnPressed.connect(self.start)
+        self.caption.setBuddy(self.venue_combo)
+        layout.addWidget(self.venue_combo, 1)
+        self.start_button = QPushButton(self.tr("S&tart session"), self)
+        self.start_button.setAccessibleName(self.tr("Start session at this venue"))
+        self.start_button.clicked.connect(self.start)
+        layout.addWidget(self.start_button)
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status, 1)
+        self._show_session(context.session)
+
+    def set_venues(self, venues: list[Any]) -> None:
+        current = self.venue_combo.currentText()
+        self.venue_combo.clear()
+        for venue in venues:
+            self.venue_combo.addItem(venue.name, venue.id)
+        self.venue_combo.setCurrentIndex(-1)
+        self.venue_combo.setEditText(current if self.context.session is None else self.context.session.venue_name)
+
+    def start(self) -> None:
+        name = self.venue_combo.currentText().strip()
+        if not name:
+            self.status.setText(self.tr("Choose or type the venue first."))
+            self.venue_combo.setFocus()
+            return
+        index = self.venue_combo.findText(name)
+        venue_id = self.venue_combo.itemData(index) if index >= 0 else None
+        self.start_button.setEnabled(False)
+        self.context.runner.run_db(start_session, self.context.store, name, venue_id, name="ui.home.start_session",
+                                   on_success=self._started, on_finished=lambda: self.start_button.setEnabled(True))
+
+    def _started(self, result: tuple[str, str, str]) -> None:
+        venue_id, name, session_id = result
+        session = SessionInfo(venue_name=name, venue_id=venue_id, session_id=session_id)
+        self.context.session = session
+        if self.venue_combo.findData(venue_id) < 0:
+            self.venue_combo.addItem(name, venue_id)
+        self._show_session(session)
+        self.session_started.emit(session)
+
+    def _show_session(self, session: SessionInfo | None) -> None:
+        if session is None:
+            self.status.setText(self.tr("No session started yet."))
+        else:
+            self.status.setText(self.tr("Session started at {0}.").format(session.venue_name))
+            self.start_button.setText(self.tr("Change ven&ue"))
+            self.start_button.setAccessibleName(self.tr("Start a session at another venue"))
