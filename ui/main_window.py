@@ -1,0 +1,504 @@
+"""The one window of the app: set-up or unlock, then home and checks, with the lock over all of it.
+
+Pages live in a stacked widget so that moving between them never rebuilds anything
+the worker typed. Locking (Ctrl+L, the Lock button, or the organisation's idle time)
+puts an opaque overlay over the whole window and disables what is underneath, but
+destroys nothing: a half-typed blood pressure is still there after unlocking.
+
+Store work goes through the task runner's store worker; the key derivation at
+unlock runs there too (guarded by `ui.tasks.blocking`). The one store call made on
+the GUI thread is `store.lock()`, on purpose: dropping the keys must not wait behind
+a queued search or save, and it touches no disk.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outreach.errors import LockedError
+from outreach.logging_setup import log_event
+from outreach.settings import OrgConfig
+from ui.context import AppContext, load_check_content
+from ui.errors import register_error_handler, show_error, unregister_error_handler
+from ui.idle_lock import IdleWatcher, minutes_to_ms
+from ui.style import Appearance, make_heading
+from ui.tasks import TaskRunner, blocking
+from ui.unlock import UnlockPanel
+
+log = logging.getLogger(__name__)
+
+
+@blocking
+def probe_store(data_dir: Path) -> list[Any] | None:
+    """The users of the store in `data_dir`, or None when there is no store yet.
+
+    Reads only the key file (cheap, no database), so the unlock screen can show while
+    the database is opened behind it."""
+    from outreach.store.database import DB_FILENAME
+    from outreach.store.vault import FileVaultStorage, Vault
+
+    storage = FileVaultStorage.in_data_dir(data_dir)
+    if not (data_dir / DB_FILENAME).exists() and not storage.exists():
+        return None
+    return Vault.open(storage).list_users()
+
+
+@blocking
+def open_store(data_dir: Path, kdf: Any = None) -> Any:
+    from outreach.store.local_store import LocalStore
+
+    return LocalStore.open(data_dir, kdf=kdf) if kdf is not None else LocalStore.open(data_dir)
+
+
+@blocking
+def load_content() -> Any:
+    return load_check_content()
+
+
+class _Centred(QWidget):
+    """A page that keeps its content in a readable column in the middle of the window."""
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(content, 2)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+
+
+class LockOverlay(QFrame):
+    """Covers the whole window while locked; opaque, so nothing personal shows through."""
+
+    def __init__(self, panel: UnlockPanel, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("lock-overlay")
+        self.setAutoFillBackground(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_Centred(panel, self))
+        self.panel = panel
+        self.hide()
+        parent.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parent() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parent().rect())  # type: ignore[union-attr]
+        return False
+
+    def cover(self) -> None:
+        self.setGeometry(self.parent().rect())  # type: ignore[union-attr]
+        self.raise_()
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """Set-up, unlock, home, check. `page_shown(name)` fires as each page appears (tests, benchmark)."""
+
+    page_shown = Signal(str)
+    unlocked = Signal(object)  # AppContext
+    locked = Signal()
+    home_ready = Signal()
+
+    def __init__(
+        self,
+        data_dir: Path,
+        runner: TaskRunner,
+        *,
+        org_config: OrgConfig | None = None,
+        org_file: Path | None = None,
+        kdf: Any = None,
+        idle_timeout_ms: int | None = None,
+        appearance: Appearance | None = None,
+        log_file: Path | None = None,
+    ) -> None:
+        """`kdf`: Argon2id cost for passphrases set here (None: the product default; tests pass TEST_KDF).
+        `idle_timeout_ms`: overrides the organisation's idle-lock time (tests)."""
+        super().__init__()
+        self.setObjectName("main-window")
+        self.data_dir = Path(data_dir)
+        self.runner = runner
+        self.org_config = org_config or OrgConfig()
+        self.org_file = org_file
+        self.kdf = kdf
+        self.log_file = log_file
+        self.appearance = appearance
+        self._idle_override = idle_timeout_ms
+        self.store: Any = None
+        self.context: AppContext | None = None
+        self._content: Any = None
+        self._waiting_user: Any = None
+        self._users: list[Any] = []
+        self.home: Any = None
+        self.check_widget: QWidget | None = None
+        self.setup_page: Any = None
+        self.is_locked = False
+        self.current_page = ""
+
+        self.setWindowTitle(self.tr("Outreach Health Checks"))
+        self.setAccessibleName(self.tr("Outreach Health Checks"))
+        self._build()
+        self._build_actions()
+        self.idle = IdleWatcher(self._idle_ms(), self)
+        self.idle.idle.connect(self._idle_lock)
+        register_error_handler(LockedError, self._locked_error)
+        self.destroyed.connect(lambda: unregister_error_handler(LockedError))
+        self._show_page("opening")
+        self.runner.run_db(probe_store, self.data_dir, name="ui.probe_store", on_success=self._probed,
+                           on_error=self._probe_failed)
+
+    # -- building -----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.container = QWidget(self)
+        layout = QVBoxLayout(self.container)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.header = QWidget(self.container)
+        header = QHBoxLayout(self.header)
+        self.title_label = make_heading(QLabel(self.org_config.organisation_name, self.header), 1.2)
+        header.addWidget(self.title_label)
+        header.addStretch(1)
+        self.user_label = QLabel("", self.header)
+        header.addWidget(self.user_label)
+        self.lock_button = QPushButton(self.tr("&Lock"), self.header)
+        self.lock_button.setAccessibleName(self.tr("Lock the app"))
+        self.lock_button.setToolTip(self.tr("Lock now (Ctrl+L). Your work stays as it is."))
+        self.lock_button.clicked.connect(self.lock)
+        header.addWidget(self.lock_button)
+        self.header.hide()
+        layout.addWidget(self.header)
+        self.stack = QStackedWidget(self.container)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(self.container)
+
+        self.opening_label = QLabel(self.tr("Opening..."), self.stack)
+        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening_label.setWordWrap(True)
+        self.stack.addWidget(self.opening_label)
+
+        self.unlock_panel = UnlockPanel(self.runner, intro=self.tr("Choose your name and type your passphrase."))
+        self.unlock_panel.unlocked.connect(self._unlocked)
+        self.unlock_page = _Centred(self.unlock_panel)
+        self.stack.addWidget(self.unlock_page)
+
+        self.lock_panel = UnlockPanel(
+            self.runner, heading=self.tr("Locked"),
+            intro=self.tr("The app is locked. Everything you were doing is kept as it was. "
+                          "Type your passphrase to carry on."))
+        self.lock_panel.unlocked.connect(self._overlay_unlocked)
+        self.overlay = LockOverlay(self.lock_panel, self.container)
+
+    def _build_actions(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.lock_action = QAction(self.tr("&Lock"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.triggered.connect(self.lock)
+        file_menu.addAction(self.lock_action)
+        self.quit_action = QAction(self.tr("&Quit"), self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        people_menu = self.menuBar().addMenu(self.tr("&People"))
+        self.find_action = QAction(self.tr("&Find a person"), self)
+        self.find_action.setShortcut(QKeySequence("Ctrl+F"))
+        self.find_action.triggered.connect(self.focus_search)
+        people_menu.addAction(self.find_action)
+        self.new_person_action = QAction(self.tr("&Register a new person"), self)
+        self.new_person_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_person_action.triggered.connect(self.new_person)
+        people_menu.addAction(self.new_person_action)
+        self.home_action = QAction(self.tr("&Home"), self)
+        self.home_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.home_action.triggered.connect(self.go_home)
+        people_menu.addAction(self.home_action)
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.contrast_action = QAction(self.tr("&High contrast"), self)
+        self.contrast_action.setCheckable(True)
+        self.contrast_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        self.contrast_action.setChecked(bool(self.appearance and self.appearance.high_contrast))
+        self.contrast_action.toggled.connect(self.set_high_contrast)
+        view_menu.addAction(self.contrast_action)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.self_test_action = QAction(self.tr("&Check this installation"), self)
+        self.self_test_action.triggered.connect(self.show_installation_check)
+        help_menu.addAction(self.self_test_action)
+        self.about_action = QAction(self.tr("&About Outreach Health Checks"), self)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+        for action in (self.lock_action, self.find_action, self.new_person_action, self.home_action):
+            self.addAction(action)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        working = self.context is not None and not self.is_locked
+        for action in (self.lock_action, self.find_action, self.new_person_action, self.home_action):
+            action.setEnabled(working)
+        self.lock_button.setEnabled(working)
+
+    def _idle_ms(self) -> int:
+        return self._idle_override if self._idle_override is not None else minutes_to_ms(
+            self.org_config.idle_lock_minutes)
+
+    def _show_page(self, name: str, widget: QWidget | None = None) -> None:
+        pages = {"opening": self.opening_label, "unlock": self.unlock_page}
+        target = widget or pages.get(name)
+        if target is not None:
+            if self.stack.indexOf(target) < 0:
+                self.stack.addWidget(target)
+            self.stack.setCurrentWidget(target)
+        self.current_page = name
+        log_event(log, "ui.screen_shown", screen=name)
+        self.page_shown.emit(name)
+
+    # -- opening ----------------------------------------------------------------------------------
+    def _probed(self, users: list[Any] | None) -> None:
+        if users is None:
+            self._show_setup()
+            return
+        self._users = users
+        self.unlock_panel.set_users(users, select=users[0].name if len(users) == 1 else None)
+        self._show_page("unlock")
+        self.unlock_panel.focus_first()
+        self.runner.run_db(open_store, self.data_dir, self.kdf, name="ui.open_store",
+                           on_success=self._store_opened, on_error=self._probe_failed)
+        self._preload_content()
+
+    def _probe_failed(self, exc: BaseException) -> None:
+        self.opening_label.setText(self.tr("The store in this folder cannot be opened. Tell IT.\n{0}").format(
+            str(self.data_dir)))
+        self._show_page("opening")
+        show_error(exc, self)
+
+    def _store_opened(self, store: Any) -> None:
+        self.store = store
+        self.unlock_panel.set_store(store)
+
+    def _preload_content(self) -> None:
+        if self._content is None:
+            self.runner.run_background(load_content, name="ui.load_content", on_success=self._content_loaded)
+
+    def _content_loaded(self, content: Any) -> None:
+        self._content = content
+        if self._waiting_user is not None:
+            user, self._waiting_user = self._waiting_user, None
+            self._enter_home(user)
+
+    def _show_setup(self) -> None:
+        from ui.setup_wizard import SetupPage
+
+        self.setup_page = SetupPage(self.data_dir, self.runner, org_config=self.org_config, org_file=self.org_file,
+                                    kdf=self.kdf)
+        self.setup_page.completed.connect(self._setup_done)
+        self._show_page("setup", self.setup_page)
+        self.setup_page.focus_first()
+        self._preload_content()
+
+    def _setup_done(self, result: Any) -> None:
+        self.store = result.store
+        self.org_config = result.org_config
+        self.title_label.setText(self.org_config.organisation_name)
+        self.idle.set_timeout_ms(self._idle_ms())
+        self.unlock_panel.set_store(result.store)
+        self._unlocked(result.user)
+
+    # -- unlocked ------------------------------------------------------------------------------------
+    def _unlocked(self, user: Any) -> None:
+        if self._content is None:
+            self._waiting_user = user
+            self.opening_label.setText(self.tr("Opening your work..."))
+            self._show_page("opening")
+            return
+        self._enter_home(user)
+
+    def _enter_home(self, user: Any) -> None:
+        from ui.home.home_page import HomePage
+
+        definition, rules, directory = self._content
+        self.context = AppContext(runner=self.runner, store=self.store, definition=definition, rules=rules,
+                                  directory=directory, org_config=self.org_config, user=user)
+        self.user_label.setText(self.tr("Signed in: {0}").format(user.name))
+        self.header.show()
+        self.home = HomePage(self.context)
+        self.home.open_check.connect(self.open_check)
+        self.home.loaded.connect(lambda _data: self.home_ready.emit())
+        self._show_page("home", self.home)
+        self.home.refresh()
+        self.home.focus_search()
+        self.is_locked = False
+        self._update_actions()
+        self.idle.start()
+        self.unlocked.emit(self.context)
+
+    # -- locking -------------------------------------------------------------------------------------
+    def lock(self) -> None:
+        """Drop the keys and cover the window; nothing underneath is destroyed."""
+        if self.context is None or self.is_locked:
+            return
+        self.is_locked = True
+        self.idle.stop()
+        name = self.context.user.name
+        self.store.lock()
+        self.stack.setEnabled(False)
+        self.header.setEnabled(False)
+        self.lock_panel.set_users(self._users or [self.context.user], select=name, fixed=True)
+        if self.lock_panel.user_combo.count() == 0:
+            self.lock_panel.user_combo.addItem(name, name)
+        self.lock_panel.set_store(self.store)
+        self.overlay.cover()
+        self.lock_panel.focus_first()
+        self._update_actions()
+        log_event(log, "ui.locked")
+        self.page_shown.emit("locked")
+        self.locked.emit()
+
+    def _idle_lock(self) -> None:
+        self.lock()
+
+    def _locked_error(self, _exc: BaseException) -> None:
+        self.lock()
+
+    def _overlay_unlocked(self, user: Any) -> None:
+        self.is_locked = False
+        self.overlay.hide()
+        self.stack.setEnabled(True)
+        self.header.setEnabled(True)
+        if self.context is not None:
+            self.context.user = user
+        self._update_actions()
+        self.idle.start()
+        if self.home is not None and self.stack.currentWidget() is self.home:
+            self.home.refresh()
+        self.page_shown.emit(self.current_page)
+
+    # -- home and checks ---------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        if self.home is not None and not self.is_locked and self.stack.currentWidget() is self.home:
+            self.home.focus_search()
+
+    def new_person(self) -> None:
+        if self.home is not None and not self.is_locked and self.stack.currentWidget() is self.home:
+            self.home.new_person()
+
+    def go_home(self) -> None:
+        if self.home is None or self.is_locked:
+            return
+        if self.check_widget is not None and isinstance(self.check_widget, CheckPlaceholder):
+            self._check_closed()
+        elif self.check_widget is None:
+            self._show_page("home", self.home)
+
+    def open_check(self, person_id: str, check_id: str | None) -> None:
+        """Put the check workflow (or, before it exists in this build, a plain placeholder) on screen."""
+        if self.context is None:
+            return
+        if self.check_widget is not None:
+            self.stack.removeWidget(self.check_widget)
+            self.check_widget.deleteLater()
+        widget = make_check_widget(self.context, person_id, check_id)
+        if hasattr(widget, "closed"):
+            widget.closed.connect(self._check_closed)
+        if hasattr(widget, "finalised"):
+            widget.finalised.connect(lambda _check_id: self.home.reload_lists() if self.home else None)
+        self.check_widget = widget
+        self._show_page("check", widget)
+
+    def _check_closed(self) -> None:
+        if self.check_widget is not None:
+            self.stack.removeWidget(self.check_widget)
+            self.check_widget.deleteLater()
+            self.check_widget = None
+        if self.home is not None:
+            self._show_page("home", self.home)
+            self.home.reload_lists()
+            self.home.focus_search()
+
+    # -- view and help -------------------------------------------------------------------------------
+    def set_high_contrast(self, on: bool) -> None:
+        if self.appearance is not None:
+            self.appearance.set_high_contrast(on)
+            self.appearance.save_choice()
+
+    def show_installation_check(self) -> None:
+        from ui.app import gather_start_info
+        from ui.start_window import StartWindow
+
+        window = StartWindow(gather_start_info(self.data_dir, self.log_file), self.runner)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.resize(window.sizeHint())
+        window.show()
+        self._start_window = window
+
+    def show_about(self) -> None:
+        import outreach
+
+        QMessageBox.about(self, self.tr("About Outreach Health Checks"),
+                          self.tr("Outreach Health Checks {0}\n\nThe NHS annual physical health check for people "
+                                  "with severe mental illness, offline first.").format(outreach.__version__))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.stop()
+        if self.store is not None:
+            self.store.lock()  # keys dropped at once; the process exit closes the database
+        unregister_error_handler(LockedError)
+        super().closeEvent(event)
+
+    def sizeHint(self):  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import QSize
+
+        line = self.fontMetrics().height()
+        return QSize(line * 60, line * 38)
+
+
+class CheckPlaceholder(QWidget):
+    """Shown when this build has no check workflow yet: says so plainly and leads back home."""
+
+    closed = Signal()
+
+    def __init__(self, person_id: str, check_id: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.person_id = person_id
+        self.check_id = check_id
+        layout = QVBoxLayout(self)
+        text = QLabel(self.tr("The check form is not available in this version of the app. "
+                              "Nothing has been changed."), self)
+        text.setWordWrap(True)
+        layout.addStretch(1)
+        layout.addWidget(text)
+        back = QPushButton(self.tr("Back to &home"), self)
+        back.setAccessibleName(self.tr("Back to home"))
+        back.clicked.connect(self.closed)
+        layout.addWidget(back)
+        layout.addStretch(2)
+        self.back_button = back
+
+
+def make_check_widget(context: AppContext, person_id: str, check_id: str | None) -> QWidget:
+    try:
+        from ui.check.workflow import CheckWorkflow
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("ui.check", "ui.check.workflow"):
+            raise
+        return CheckPlaceholder(person_id, check_id)
+    return CheckWorkflow(context, person_id, check_id)
