@@ -30,14 +30,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from outreach import services  # noqa: E402
-from outreach.store.crypto import DEFAULT_KDF, TEST_KDF, derive_kek  # noqa: E402
-from outreach.store.demo_data import NATO, _CheckPool, _decision, fill_demo_data, synthetic_person  # noqa: E402
-from outreach.store.local_store import LocalStore  # noqa: E402
+from outreach import services
+from outreach.store.crypto import DEFAULT_KDF, TEST_KDF, derive_kek
+from outreach.store.demo_data import NATO, _CheckPool, _decision, fill_demo_data, synthetic_person
+from outreach.store.local_store import LocalStore
 
 USER = "Bench Admin"
 PASSPHRASE = "synthetic benchmark passphrase"
@@ -47,7 +46,9 @@ CACHE = Path(__file__).resolve().parent / "results" / "store-cache"
 class PlainCipher:
     """No encryption at all: the baseline for the overhead ratio (benchmark only)."""
 
-    def encrypt_field(self, plaintext: bytes, *, table: str, record_id: str, version: int, column: str) -> bytes:
+    def encrypt_field(
+        self, plaintext: bytes, *, table: str, record_id: str, version: int, column: str
+    ) -> bytes:
         return bytes(plaintext)
 
     def decrypt_field(self, blob: bytes, *, table: str, record_id: str, version: int, column: str) -> bytes:
@@ -59,7 +60,7 @@ class PlainCipher:
 
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def ms(seconds: float) -> str:
@@ -70,12 +71,14 @@ def build(folder: Path, people: int, checks_per_person: int) -> float:
     started = time.perf_counter()
     store = LocalStore.create(folder, admin_name=USER, admin_passphrase=PASSPHRASE, kdf=DEFAULT_KDF)
     try:
+
         def progress(p: int, c: int) -> None:
             print(f"\r  building: {p} people, {c} checks", end="", file=sys.stderr, flush=True)
 
-        fill_demo_data(store, people=people, checks_per_person=checks_per_person, seed=7, batch=250,
-                       progress=progress)
-        print("", file=sys.stderr)
+        fill_demo_data(
+            store, people=people, checks_per_person=checks_per_person, seed=7, batch=250, progress=progress
+        )
+        print(file=sys.stderr)
     finally:
         store.close()
     return time.perf_counter() - started
@@ -119,7 +122,9 @@ def measure_autosave(store: LocalStore, person_id: str, n: int = 300) -> tuple[f
     return p95(samples), statistics.median(samples)
 
 
-def measure_finalise(store: LocalStore, person_id: str, pool: _CheckPool, n: int = 120) -> tuple[float, float]:
+def measure_finalise(
+    store: LocalStore, person_id: str, pool: _CheckPool, n: int = 120
+) -> tuple[float, float]:
     from datetime import date
 
     samples = []
@@ -127,7 +132,9 @@ def measure_finalise(store: LocalStore, person_id: str, pool: _CheckPool, n: int
         answers, findings = pool.items[i % len(pool.items)]
         check = services.start_check(store, person_id, definition_version=pool.definition_version)
         services.save_answers(store, check.id, answers)
-        services.record_follow_up_decisions(store, check.id, {f.rule_id: _decision(f, date.today()) for f in findings})
+        services.record_follow_up_decisions(
+            store, check.id, {f.rule_id: _decision(f, date.today()) for f in findings}
+        )
         t = time.perf_counter()
         services.finalise_check(store, check.id, findings)
         samples.append(time.perf_counter() - t)
@@ -142,12 +149,15 @@ def write_workload(store: LocalStore, pool: _CheckPool, n: int, *, batched: bool
     today = date.today()
     t = time.perf_counter()
     for i in range(n):
-        def one() -> None:
+
+        def one(i: int = i) -> None:
             p = services.register_person(store, synthetic_person(i, rng, None))
             answers, findings = pool.items[i % len(pool.items)]
             check = services.start_check(store, p.id, definition_version=pool.definition_version)
             services.save_answers(store, check.id, answers)
-            services.record_follow_up_decisions(store, check.id, {f.rule_id: _decision(f, today) for f in findings})
+            services.record_follow_up_decisions(
+                store, check.id, {f.rule_id: _decision(f, today) for f in findings}
+            )
             services.finalise_check(store, check.id, findings)
 
         if batched:
@@ -158,7 +168,9 @@ def write_workload(store: LocalStore, pool: _CheckPool, n: int, *, batched: bool
     return time.perf_counter() - t
 
 
-def measure_overhead(work: Path, pool: _CheckPool, n: int, *, batched: bool, rounds: int = 3) -> tuple[float, float, float]:
+def measure_overhead(
+    work: Path, pool: _CheckPool, n: int, *, batched: bool, rounds: int = 3
+) -> tuple[float, float, float]:
     """(encrypted seconds, plain seconds, ratio): best of `rounds`, alternating, fresh stores each time."""
     enc: list[float] = []
     plain: list[float] = []
@@ -179,7 +191,9 @@ def measure_overhead(work: Path, pool: _CheckPool, n: int, *, batched: bool, rou
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--checks-per-person", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help=f"keep/reuse the built store in {CACHE}")
@@ -195,7 +209,9 @@ def main() -> int:
             if folder.exists():
                 shutil.rmtree(folder)
             seconds = build(folder, args.people, args.checks_per_person)
-            print(f"Built {args.people} people / {args.people * args.checks_per_person} checks in {seconds:.0f} s")
+            print(
+                f"Built {args.people} people / {args.people * args.checks_per_person} checks in {seconds:.0f} s"
+            )
         size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
 
         full, kdf, extra = measure_unlock(folder)
@@ -218,16 +234,37 @@ def main() -> int:
         shutil.rmtree(temp, ignore_errors=True)
 
     rows: list[tuple[str, str, str, bool]] = [
-        ("unlock beyond key derivation", f"{ms(extra)} (unlock {ms(full)} - Argon2id {ms(kdf)})", "< 1000 ms",
-         extra < 1.0),
-        ("search by name prefix p95", f"{ms(search_p95)} (median {ms(search_med)})", "< 30 ms", search_p95 < 0.030),
-        ("autosave one answer p95", f"{ms(autosave_p95)} (median {ms(autosave_med)})", "< 10 ms",
-         autosave_p95 < 0.010),
+        (
+            "unlock beyond key derivation",
+            f"{ms(extra)} (unlock {ms(full)} - Argon2id {ms(kdf)})",
+            "< 1000 ms",
+            extra < 1.0,
+        ),
+        (
+            "search by name prefix p95",
+            f"{ms(search_p95)} (median {ms(search_med)})",
+            "< 30 ms",
+            search_p95 < 0.030,
+        ),
+        (
+            "autosave one answer p95",
+            f"{ms(autosave_p95)} (median {ms(autosave_med)})",
+            "< 10 ms",
+            autosave_p95 < 0.010,
+        ),
         ("finalise p95", f"{ms(finalise_p95)} (median {ms(finalise_med)})", "< 50 ms", finalise_p95 < 0.050),
-        ("encryption write overhead, per commit", f"{ratio_c:.2f}x ({enc_c:.2f} s vs plain {plain_c:.2f} s)",
-         "<= 1.5x", ratio_c <= 1.5),
-        ("encryption write overhead, batched", f"{ratio_b:.2f}x ({enc_b:.2f} s vs plain {plain_b:.2f} s)",
-         "(CPU only)", True),
+        (
+            "encryption write overhead, per commit",
+            f"{ratio_c:.2f}x ({enc_c:.2f} s vs plain {plain_c:.2f} s)",
+            "<= 1.5x",
+            ratio_c <= 1.5,
+        ),
+        (
+            "encryption write overhead, batched",
+            f"{ratio_b:.2f}x ({enc_b:.2f} s vs plain {plain_b:.2f} s)",
+            "(CPU only)",
+            True,
+        ),
     ]
     print(f"Store: {people} people, {checks} checks, {size / 1e6:.0f} MB on disk")
     for name, value, target, ok in rows:

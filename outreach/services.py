@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass, field
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -29,24 +29,46 @@ from outreach.store.consent_repo import SCOPES
 from outreach.store.follow_ups_repo import OUTCOMES
 from outreach.store.local_store import LocalStore
 from outreach.store.records import (
+    PERSON_FIELDS,
     CheckRecord,
     ConsentRecord,
     FinalisedCheck,
     FindingRecord,
     FollowUpRecord,
     OutboxItem,
-    PERSON_FIELDS,
     PersonDetails,
     PersonRecord,
 )
 from outreach.store.search_index import PersonHit, parse_date
 
 __all__ = [
-    "ImportReport", "import_caseload", "amend_check", "check_history", "consent_status", "finalise_check", "find_people", "get_person",
-    "list_checks_for_person", "list_outbox", "load_check", "load_findings", "open_follow_ups",
-    "possible_duplicates", "record_consent", "record_follow_up_decision", "record_follow_up_decisions", "record_follow_up_outcome",
-    "register_person", "save_answer", "save_answers", "set_element_status", "start_check", "update_person",
-    "validate_person", "ELEMENT_STATUSES", "SEXES",
+    "ELEMENT_STATUSES",
+    "SEXES",
+    "ImportReport",
+    "amend_check",
+    "check_history",
+    "consent_status",
+    "finalise_check",
+    "find_people",
+    "get_person",
+    "import_caseload",
+    "list_checks_for_person",
+    "list_outbox",
+    "load_check",
+    "load_findings",
+    "open_follow_ups",
+    "possible_duplicates",
+    "record_consent",
+    "record_follow_up_decision",
+    "record_follow_up_decisions",
+    "record_follow_up_outcome",
+    "register_person",
+    "save_answer",
+    "save_answers",
+    "set_element_status",
+    "start_check",
+    "update_person",
+    "validate_person",
 ]
 
 SEXES = ("female", "male", "other", "unknown")
@@ -69,7 +91,9 @@ def validate_person(details: PersonDetails) -> PersonDetails:
         raise ValidationError(f"A name can have at most {_MAX_NAME} characters.", item="family_name")
     dob = parse_date(details.date_of_birth or "")
     if dob is None:
-        raise ValidationError("Enter the date of birth as a real date, e.g. 1980-03-25.", item="date_of_birth")
+        raise ValidationError(
+            "Enter the date of birth as a real date, e.g. 1980-03-25.", item="date_of_birth"
+        )
     if dob > date.today().isoformat():
         raise ValidationError("The date of birth is in the future: check it.", item="date_of_birth")
     if dob < "1900-01-01":
@@ -94,12 +118,15 @@ def register_person(store: LocalStore, details: PersonDetails) -> PersonRecord:
     with store.db.write():
         if clean.nhs_number and store.people.find_by_nhs_number(clean.nhs_number):
             raise ValidationError(
-                "Someone with this NHS number is already registered. Search for them instead.", item="nhs_number"
+                "Someone with this NHS number is already registered. Search for them instead.",
+                item="nhs_number",
             )
         return store.people.add(clean)
 
 
-def update_person(store: LocalStore, person_id: str, details: PersonDetails, *, expected_version: int) -> PersonRecord:
+def update_person(
+    store: LocalStore, person_id: str, details: PersonDetails, *, expected_version: int
+) -> PersonRecord:
     clean = validate_person(details)
     with store.db.write():
         if clean.nhs_number:
@@ -157,7 +184,7 @@ def import_caseload(store: LocalStore, rows: Iterable[Any], *, batch: int = 500)
     pending = list(rows)
     for start in range(0, len(pending), batch):
         with store.db.write():
-            for row in pending[start:start + batch]:
+            for row in pending[start : start + batch]:
                 fields_ = row.person_fields() if hasattr(row, "person_fields") else dict(row)
                 known = {k: v for k, v in fields_.items() if k in PERSON_FIELDS}
                 if getattr(row, "communication_needs", None):
@@ -177,8 +204,9 @@ def import_caseload(store: LocalStore, rows: Iterable[Any], *, batch: int = 500)
 # -- checks --------------------------------------------------------------------------------
 
 
-def start_check(store: LocalStore, person_id: str, *, definition_version: str,
-                session_id: str | None = None) -> CheckRecord:
+def start_check(
+    store: LocalStore, person_id: str, *, definition_version: str, session_id: str | None = None
+) -> CheckRecord:
     store.people.get(person_id)  # a clear message if the person is not there (and proves it decrypts)
     return store.checks.start(person_id, definition_version=definition_version, session_id=session_id)
 
@@ -210,8 +238,9 @@ def save_answers(store: LocalStore, check_id: str, answers: Mapping[str, Any]) -
     return store.checks.update_draft(check_id, change)
 
 
-def set_element_status(store: LocalStore, check_id: str, element: str, status: str,
-                       reason: str | None = None) -> CheckRecord:
+def set_element_status(
+    store: LocalStore, check_id: str, element: str, status: str, reason: str | None = None
+) -> CheckRecord:
     """Mark an element done, declined (reason) or not possible (reason); "incomplete" clears it."""
     if status not in ELEMENT_STATUSES:
         raise ValidationError(f"Status must be one of: {', '.join(ELEMENT_STATUSES)}.", item=element)
@@ -239,7 +268,9 @@ def record_follow_up_decision(store: LocalStore, check_id: str, rule_id: str, de
 
 def record_follow_up_decisions(store: LocalStore, check_id: str, decisions: Mapping[str, Any]) -> CheckRecord:
     """Several decisions (rule id -> decision, or None to remove) in one autosave."""
-    checked = {rule_id: (None if d is None else _checked_decision(rule_id, d)) for rule_id, d in decisions.items()}
+    checked = {
+        rule_id: (None if d is None else _checked_decision(rule_id, d)) for rule_id, d in decisions.items()
+    }
 
     def change(doc: dict[str, Any]) -> None:
         for rule_id, decision in checked.items():
@@ -306,26 +337,43 @@ def list_checks_for_person(store: LocalStore, person_id: str) -> list[CheckRecor
 # -- follow-ups ------------------------------------------------------------------------------
 
 
-def record_follow_up_outcome(store: LocalStore, follow_up_id: str, outcome: str, *, note: str | None = None,
-                             expected_version: int | None = None) -> FollowUpRecord:
+def record_follow_up_outcome(
+    store: LocalStore,
+    follow_up_id: str,
+    outcome: str,
+    *,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> FollowUpRecord:
     """Close a follow-up: attended, declined, no_response or closed."""
     if outcome not in OUTCOMES:
         raise ValidationError(f"Choose an outcome: {', '.join(OUTCOMES)}.", item="outcome")
-    return store.follow_ups.record_outcome(follow_up_id, outcome, note=note, expected_version=expected_version)
+    return store.follow_ups.record_outcome(
+        follow_up_id, outcome, note=note, expected_version=expected_version
+    )
 
 
-def open_follow_ups(store: LocalStore, *, person_id: str | None = None,
-                    overdue_on: date | None = None) -> list[FollowUpRecord]:
+def open_follow_ups(
+    store: LocalStore, *, person_id: str | None = None, overdue_on: date | None = None
+) -> list[FollowUpRecord]:
     """Open follow-ups; with `overdue_on`, only those due before that day."""
-    return store.follow_ups.open_items(person_id=person_id,
-                                       due_before=overdue_on.isoformat() if overdue_on else None)
+    return store.follow_ups.open_items(
+        person_id=person_id, due_before=overdue_on.isoformat() if overdue_on else None
+    )
 
 
 # -- consent ----------------------------------------------------------------------------------
 
 
-def record_consent(store: LocalStore, person_id: str, scope: str, granted: bool, *,
-                   check_id: str | None = None, note: str | None = None) -> ConsentRecord:
+def record_consent(
+    store: LocalStore,
+    person_id: str,
+    scope: str,
+    granted: bool,
+    *,
+    check_id: str | None = None,
+    note: str | None = None,
+) -> ConsentRecord:
     """Record consent to the check ("check") or to sharing with "gp", "mental_health_trust", "charity"."""
     if scope not in SCOPES:
         raise ValidationError(f"Consent is for one of: {', '.join(SCOPES)}.", item="scope")

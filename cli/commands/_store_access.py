@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from cli.prompt import read_secret
 from outreach.settings import resolve_data_dir
 from outreach.store.local_store import LocalStore
-
-from cli.prompt import read_secret
 
 
 def open_unlocked(args: argparse.Namespace, user: str, prompt: str | None = None) -> LocalStore:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from outreach.errors import AuthError
-
 from cli.commands._store_access import open_unlocked
 from cli.prompt import read_new_secret
+from outreach.errors import AuthError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -36,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
         passphrase = read_new_secret(f"New passphrase for {args.user}: ", "Repeat the passphrase: ")
         added = store.vault.add_user(args.user, passphrase, args.role)
         with store.db.write() as conn:
-            store.audit.append(conn, f"user.add.{added.role}", user_id=user.name, table="users", record_id=added.name)
+            store.audit.append(
+                conn, f"user.add.{added.role}", user_id=user.name, table="users", record_id=added.name
+            )
     finally:
         store.close()
     print(f"User '{added.name}' ({added.role}) added.")

@@ -7,9 +7,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from outreach.store.demo_data import fill_demo_data
-
 from cli.commands._store_access import open_unlocked
+from outreach.store.demo_data import fill_demo_data
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,14 +27,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     store = open_unlocked(args, args.user)
     try:
+
         def progress(people: int, checks: int) -> None:
             print(f"\r{people} people, {checks} checks", end="", file=sys.stderr, flush=True)
 
-        summary = fill_demo_data(store, people=args.people, checks_per_person=args.checks_per_person,
-                                 seed=args.seed, progress=progress)
-        print("", file=sys.stderr)
+        summary = fill_demo_data(
+            store,
+            people=args.people,
+            checks_per_person=args.checks_per_person,
+            seed=args.seed,
+            progress=progress,
+        )
+        print(file=sys.stderr)
     finally:
         store.close()
-    print(f"Added {summary.people} synthetic people and {summary.checks} finalised checks "
-          f"({summary.findings} findings) in {summary.seconds:.1f} s.")
+    print(
+        f"Added {summary.people} synthetic people and {summary.checks} finalised checks "
+        f"({summary.findings} findings) in {summary.seconds:.1f} s."
+    )
     return 0

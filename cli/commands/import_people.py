@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import argparse
 
+from cli.commands._store_access import open_unlocked
 from outreach import services
 from outreach.store.caseload_csv import parse_caseload_csv
-
-from cli.commands._store_access import open_unlocked
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
     problems = [(p.line, p.message) for p in parsed.errors] + report.refused
     for line, message in sorted(problems):
         print(f"Line {line}: {message}")
-    print(f"Imported {len(report.imported)} people; {len(report.already_present)} already in the store; "
-          f"{len({line for line, _ in problems})} rows refused.")
+    print(
+        f"Imported {len(report.imported)} people; {len(report.already_present)} already in the store; "
+        f"{len({line for line, _ in problems})} rows refused."
+    )
     return 2 if problems else 0

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 
+from cli.prompt import read_new_secret
 from outreach.errors import ValidationError
 from outreach.settings import OrgConfig, resolve_data_dir
 from outreach.store.local_store import LocalStore
 from outreach.store.vault import check_passphrase_policy
-
-from cli.prompt import read_new_secret
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,10 +24,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Create the encrypted store in the data folder and its first user. "
         "Reads the new passphrase twice from standard input.",
     )
-    parser.add_argument("--org-config", required=True, metavar="FILE", help="the organisation file (TOML) from IT")
+    parser.add_argument(
+        "--org-config", required=True, metavar="FILE", help="the organisation file (TOML) from IT"
+    )
     parser.add_argument("--user", required=True, metavar="NAME", help="name of the first user")
-    parser.add_argument("--role", default="admin", metavar="ROLE",
-                        help="role of the first user: must be admin (admins add the other users)")
+    parser.add_argument(
+        "--role",
+        default="admin",
+        metavar="ROLE",
+        help="role of the first user: must be admin (admins add the other users)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -46,8 +51,11 @@ def run(args: argparse.Namespace) -> int:
     store.close()
     with LocalStore.open(data_dir) as proof:
         proof.unlock(args.user, passphrase)
-    recovery = "with the organisation recovery key" if org.recovery_public_key else \
-        "WITHOUT a recovery key (a forgotten passphrase cannot be recovered)"
+    recovery = (
+        "with the organisation recovery key"
+        if org.recovery_public_key
+        else "WITHOUT a recovery key (a forgotten passphrase cannot be recovered)"
+    )
     print(f"Store created in {data_dir} {recovery}.")
     print(f"User '{user.name if user else args.user}' (admin) unlocked it successfully.")
     return 0

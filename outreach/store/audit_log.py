@@ -25,7 +25,9 @@ _INSERT = insert(audit)
 Hasher = Callable[[str], str]
 
 
-def _canonical(seq: int, at: str, user_id: str | None, action: str, table: str | None, record_id: str | None, prev: str) -> str:
+def _canonical(
+    seq: int, at: str, user_id: str | None, action: str, table: str | None, record_id: str | None, prev: str
+) -> str:
     return "\x1f".join((str(seq), at, user_id or "", action, table or "", record_id or "", prev))
 
 
@@ -50,8 +52,16 @@ class AuditLog:
         digest = self._hash(_canonical(seq, at, user_id, action, table, record_id, prev))
         conn.execute(
             _INSERT,
-            {"seq": seq, "at": at, "user_id": user_id, "action": action, "table_name": table,
-             "record_id": record_id, "prev_hash": prev, "hash": digest},
+            {
+                "seq": seq,
+                "at": at,
+                "user_id": user_id,
+                "action": action,
+                "table_name": table,
+                "record_id": record_id,
+                "prev_hash": prev,
+                "hash": digest,
+            },
         )
         return seq
 
@@ -77,14 +87,22 @@ class AuditLog:
         with self._db.read() as conn:
             for row in conn.execute(select(audit).order_by(audit.c.seq)):
                 if expected_seq is not None and row.seq != expected_seq:
-                    return AuditVerification(False, checked, row.seq, f"Audit entries before {row.seq} are missing.")
+                    return AuditVerification(
+                        False, checked, row.seq, f"Audit entries before {row.seq} are missing."
+                    )
                 if row.prev_hash != prev:
-                    return AuditVerification(False, checked, row.seq, f"Audit entry {row.seq} does not follow the one before it.")
+                    return AuditVerification(
+                        False, checked, row.seq, f"Audit entry {row.seq} does not follow the one before it."
+                    )
                 digest = self._hash(
-                    _canonical(row.seq, row.at, row.user_id, row.action, row.table_name, row.record_id, row.prev_hash)
+                    _canonical(
+                        row.seq, row.at, row.user_id, row.action, row.table_name, row.record_id, row.prev_hash
+                    )
                 )
                 if digest != row.hash:
-                    return AuditVerification(False, checked, row.seq, f"Audit entry {row.seq} has been altered.")
+                    return AuditVerification(
+                        False, checked, row.seq, f"Audit entry {row.seq} has been altered."
+                    )
                 prev = row.hash
                 expected_seq = row.seq + 1
                 checked += 1

@@ -34,15 +34,24 @@ Document = dict[str, Any]
 _BY_ID = select(checks).where(checks.c.id == bindparam("check_id"))
 _SAVE_DRAFT = (
     update(checks)
-    .where(checks.c.id == bindparam("check_id"), checks.c.version == bindparam("old_version"),
-           checks.c.status == "draft")
+    .where(
+        checks.c.id == bindparam("check_id"),
+        checks.c.version == bindparam("old_version"),
+        checks.c.status == "draft",
+    )
     .values(version=bindparam("new_version"), updated_at=bindparam("now"), data=bindparam("blob"))
 )
 _FREEZE = (
     update(checks)
     .where(checks.c.id == bindparam("check_id"), checks.c.status == "draft")
-    .values(status="finalised", version=bindparam("new_version"), updated_at=bindparam("now"),
-            finalised_at=bindparam("now"), finalised_by=bindparam("actor"), data=bindparam("blob"))
+    .values(
+        status="finalised",
+        version=bindparam("new_version"),
+        updated_at=bindparam("now"),
+        finalised_at=bindparam("now"),
+        finalised_by=bindparam("actor"),
+        data=bindparam("blob"),
+    )
 )
 
 
@@ -65,9 +74,20 @@ class ChecksRepository:
     def _decode(self, row: Any) -> CheckRecord:
         doc = open_json(self._ctx.cipher, row.data, table=TABLE, record_id=row.id, version=row.version)
         return CheckRecord(
-            row.id, row.person_id, row.session_id, row.amends_id, row.edition, row.status,
-            row.definition_version, row.version, row.created_at, row.created_by, row.updated_at,
-            row.finalised_at, row.finalised_by, doc,
+            row.id,
+            row.person_id,
+            row.session_id,
+            row.amends_id,
+            row.edition,
+            row.status,
+            row.definition_version,
+            row.version,
+            row.created_at,
+            row.created_by,
+            row.updated_at,
+            row.finalised_at,
+            row.finalised_by,
+            doc,
         )
 
     def for_person(self, person_id: str) -> list[CheckRecord]:
@@ -79,7 +99,9 @@ class ChecksRepository:
 
     def drafts(self) -> list[CheckRecord]:
         with self._ctx.db.read() as conn:
-            rows = conn.execute(select(checks).where(checks.c.status == "draft").order_by(checks.c.updated_at)).all()
+            rows = conn.execute(
+                select(checks).where(checks.c.status == "draft").order_by(checks.c.updated_at)
+            ).all()
         return [self._decode(r) for r in rows]
 
     def ids(self, *, status: str | None = None) -> list[str]:
@@ -118,11 +140,17 @@ class ChecksRepository:
     def findings(self, check_id: str) -> list[FindingRecord]:
         with self._ctx.db.read() as conn:
             rows = conn.execute(
-                select(check_findings).where(check_findings.c.check_id == check_id).order_by(check_findings.c.position)
+                select(check_findings)
+                .where(check_findings.c.check_id == check_id)
+                .order_by(check_findings.c.position)
             ).all()
         return [
-            FindingRecord(r.id, r.check_id, r.position,
-                          open_json(self._ctx.cipher, r.data, table=FINDINGS, record_id=r.id, version=r.version))
+            FindingRecord(
+                r.id,
+                r.check_id,
+                r.position,
+                open_json(self._ctx.cipher, r.data, table=FINDINGS, record_id=r.id, version=r.version),
+            )
             for r in rows
         ]
 
@@ -143,19 +171,52 @@ class ChecksRepository:
         actor = self._ctx.actor()
         edition = amends.edition + 1 if amends else 1
         with self._ctx.db.write() as conn:
-            conn.execute(insert(checks), dict(
-                    id=check_id, person_id=person_id, session_id=session_id,
-                    amends_id=amends.id if amends else None, edition=edition, status="draft",
-                    definition_version=definition_version, version=1, created_at=now, created_by=actor,
-                    updated_at=now, finalised_at=None, finalised_by=None, data=blob,
-                ))
-            self._ctx.audit.append(
-                conn, "check.amend" if amends else "check.start", user_id=actor, table=TABLE, record_id=check_id
+            conn.execute(
+                insert(checks),
+                {
+                    "id": check_id,
+                    "person_id": person_id,
+                    "session_id": session_id,
+                    "amends_id": amends.id if amends else None,
+                    "edition": edition,
+                    "status": "draft",
+                    "definition_version": definition_version,
+                    "version": 1,
+                    "created_at": now,
+                    "created_by": actor,
+                    "updated_at": now,
+                    "finalised_at": None,
+                    "finalised_by": None,
+                    "data": blob,
+                },
             )
-        return CheckRecord(check_id, person_id, session_id, amends.id if amends else None, edition, "draft",
-                           definition_version, 1, now, actor, now, None, None, doc)
+            self._ctx.audit.append(
+                conn,
+                "check.amend" if amends else "check.start",
+                user_id=actor,
+                table=TABLE,
+                record_id=check_id,
+            )
+        return CheckRecord(
+            check_id,
+            person_id,
+            session_id,
+            amends.id if amends else None,
+            edition,
+            "draft",
+            definition_version,
+            1,
+            now,
+            actor,
+            now,
+            None,
+            None,
+            doc,
+        )
 
-    def update_draft(self, check_id: str, change: Callable[[Document], None], *, action: str = "check.autosave") -> CheckRecord:
+    def update_draft(
+        self, check_id: str, change: Callable[[Document], None], *, action: str = "check.autosave"
+    ) -> CheckRecord:
         """Apply `change` to the draft's document and save it durably (one transaction)."""
         with self._ctx.db.write() as conn:
             row = self._draft_row(conn, check_id)
@@ -166,14 +227,36 @@ class ChecksRepository:
             blob = seal_json(self._ctx.cipher, doc, table=TABLE, record_id=check_id, version=version)
             result = conn.execute(
                 _SAVE_DRAFT,
-                {"check_id": check_id, "old_version": row.version, "new_version": version, "now": now, "blob": blob},
+                {
+                    "check_id": check_id,
+                    "old_version": row.version,
+                    "new_version": version,
+                    "now": now,
+                    "blob": blob,
+                },
             )
             if result.rowcount != 1:  # pragma: no cover - BEGIN IMMEDIATE makes this unreachable
                 raise StoreError("This check changed while it was being saved. Try again.")
             if action:
-                self._ctx.audit.append(conn, action, user_id=self._ctx.actor(), table=TABLE, record_id=check_id)
-        return CheckRecord(row.id, row.person_id, row.session_id, row.amends_id, row.edition, "draft",
-                           row.definition_version, version, row.created_at, row.created_by, now, None, None, doc)
+                self._ctx.audit.append(
+                    conn, action, user_id=self._ctx.actor(), table=TABLE, record_id=check_id
+                )
+        return CheckRecord(
+            row.id,
+            row.person_id,
+            row.session_id,
+            row.amends_id,
+            row.edition,
+            "draft",
+            row.definition_version,
+            version,
+            row.created_at,
+            row.created_by,
+            now,
+            None,
+            None,
+            doc,
+        )
 
     def _draft_row(self, conn: Connection, check_id: str) -> Any:
         row = conn.execute(_BY_ID, {"check_id": check_id}).first()
@@ -197,11 +280,16 @@ class ChecksRepository:
             row = self._draft_row(conn, check_id)
             doc = open_json(cipher, row.data, table=TABLE, record_id=row.id, version=row.version)
             decisions: dict[str, Any] = doc.get("decisions", {})
-            missing = [str(f.get("title") or f.get("rule_id")) for f in findings if str(f.get("rule_id")) not in decisions]
+            missing = [
+                str(f.get("title") or f.get("rule_id"))
+                for f in findings
+                if str(f.get("rule_id")) not in decisions
+            ]
             if missing:
                 raise ValidationError(
                     "Every finding needs a follow-up before the check can be finalised. Still open: "
-                    + "; ".join(missing) + ".",
+                    + "; ".join(missing)
+                    + ".",
                     item="follow_up",
                 )
             finding_records: list[FindingRecord] = []
@@ -209,40 +297,104 @@ class ChecksRepository:
             for position, finding in enumerate(findings):
                 finding_doc = dict(finding)
                 finding_id = new_id()
-                conn.execute(insert(check_findings), dict(
-                        id=finding_id, check_id=check_id, position=position, version=1,
-                        data=seal_json(cipher, finding_doc, table=FINDINGS, record_id=finding_id, version=1),
-                    ))
+                conn.execute(
+                    insert(check_findings),
+                    {
+                        "id": finding_id,
+                        "check_id": check_id,
+                        "position": position,
+                        "version": 1,
+                        "data": seal_json(
+                            cipher, finding_doc, table=FINDINGS, record_id=finding_id, version=1
+                        ),
+                    },
+                )
                 finding_records.append(FindingRecord(finding_id, check_id, position, finding_doc))
                 decision = dict(decisions[str(finding_doc["rule_id"])])
                 follow_id = new_id()
                 state = "open" if decision.get("kind") in OPEN_DECISIONS else "closed"
                 due_on = decision.get("due_on")
                 follow_doc = {"rule_id": finding_doc["rule_id"], "decision": decision, "outcome_note": None}
-                conn.execute(insert(follow_ups), dict(
-                        id=follow_id, check_id=check_id, finding_id=finding_id, person_id=row.person_id,
-                        version=1, state=state, outcome=None, due_on=due_on, created_at=now, created_by=actor,
-                        updated_at=now,
-                        data=seal_json(cipher, follow_doc, table=FOLLOW_UPS, record_id=follow_id, version=1),
-                    ))
+                conn.execute(
+                    insert(follow_ups),
+                    {
+                        "id": follow_id,
+                        "check_id": check_id,
+                        "finding_id": finding_id,
+                        "person_id": row.person_id,
+                        "version": 1,
+                        "state": state,
+                        "outcome": None,
+                        "due_on": due_on,
+                        "created_at": now,
+                        "created_by": actor,
+                        "updated_at": now,
+                        "data": seal_json(
+                            cipher, follow_doc, table=FOLLOW_UPS, record_id=follow_id, version=1
+                        ),
+                    },
+                )
                 follow_up_records.append(
-                    FollowUpRecord(follow_id, check_id, finding_id, row.person_id, 1, state, None, due_on, now, now, follow_doc)
+                    FollowUpRecord(
+                        follow_id,
+                        check_id,
+                        finding_id,
+                        row.person_id,
+                        1,
+                        state,
+                        None,
+                        due_on,
+                        now,
+                        now,
+                        follow_doc,
+                    )
                 )
             version = row.version + 1
             doc["findings_count"] = len(findings)
             conn.execute(
                 _FREEZE,
-                {"check_id": check_id, "new_version": version, "now": now, "actor": actor,
-                 "blob": seal_json(cipher, doc, table=TABLE, record_id=check_id, version=version)},
+                {
+                    "check_id": check_id,
+                    "new_version": version,
+                    "now": now,
+                    "actor": actor,
+                    "blob": seal_json(cipher, doc, table=TABLE, record_id=check_id, version=version),
+                },
             )
             outbox_id = new_id()
-            conn.execute(insert(outbox), dict(
-                    id=outbox_id, check_id=check_id, kind="check", state="queued", attempts=0, version=1,
-                    created_at=now, updated_at=now, next_attempt_at=None, server_ref=None, last_error=None,
-                ))
+            conn.execute(
+                insert(outbox),
+                {
+                    "id": outbox_id,
+                    "check_id": check_id,
+                    "kind": "check",
+                    "state": "queued",
+                    "attempts": 0,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                    "next_attempt_at": None,
+                    "server_ref": None,
+                    "last_error": None,
+                },
+            )
             self._ctx.audit.append(conn, "check.finalise", user_id=actor, table=TABLE, record_id=check_id)
-        check = CheckRecord(row.id, row.person_id, row.session_id, row.amends_id, row.edition, "finalised",
-                            row.definition_version, version, row.created_at, row.created_by, now, now, actor, doc)
+        check = CheckRecord(
+            row.id,
+            row.person_id,
+            row.session_id,
+            row.amends_id,
+            row.edition,
+            "finalised",
+            row.definition_version,
+            version,
+            row.created_at,
+            row.created_by,
+            now,
+            now,
+            actor,
+            doc,
+        )
         item = OutboxItem(outbox_id, check_id, "check", "queued", 0, now, now, None, None, None)
         return FinalisedCheck(check, finding_records, follow_up_records, item)
 
@@ -251,16 +403,22 @@ class ChecksRepository:
         with self._ctx.db.write():
             original = self.get(check_id)
             if not original.is_final:
-                raise ValidationError("Only a finalised check can be amended; this one is still a draft.", item=check_id)
+                raise ValidationError(
+                    "Only a finalised check can be amended; this one is still a draft.", item=check_id
+                )
             with self._ctx.db.read() as conn:
                 newer = conn.execute(select(checks.c.id).where(checks.c.amends_id == check_id)).scalar()
             if newer is not None:
                 raise ValidationError(
-                    "This check has already been amended. Open its newest version to amend it again.", item=newer
+                    "This check has already been amended. Open its newest version to amend it again.",
+                    item=newer,
                 )
             doc = {k: v for k, v in original.document.items() if k != "findings_count"}
             doc["amendment_reason"] = reason
             return self.start(
-                original.person_id, definition_version=original.definition_version,
-                session_id=original.session_id, document=doc, amends=original,
+                original.person_id,
+                definition_version=original.definition_version,
+                session_id=original.session_id,
+                document=doc,
+                amends=original,
             )

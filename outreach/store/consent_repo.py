@@ -26,28 +26,61 @@ class ConsentRepository:
     def __init__(self, ctx: RepoContext) -> None:
         self._ctx = ctx
 
-    def record(self, person_id: str, scope: str, granted: bool, *, check_id: str | None = None,
-               note: str | None = None) -> ConsentRecord:
+    def record(
+        self,
+        person_id: str,
+        scope: str,
+        granted: bool,
+        *,
+        check_id: str | None = None,
+        note: str | None = None,
+    ) -> ConsentRecord:
         if scope not in SCOPES:
-            raise ValidationError(f"'{scope}' is not a consent choice; use one of: {', '.join(SCOPES)}.", item="scope")
+            raise ValidationError(
+                f"'{scope}' is not a consent choice; use one of: {', '.join(SCOPES)}.", item="scope"
+            )
         consent_id = new_id()
         now = utc_now()
         actor = self._ctx.actor()
-        blob = seal_json(self._ctx.cipher, {"note": note}, table=TABLE, record_id=consent_id, version=1) if note else None
+        blob = (
+            seal_json(self._ctx.cipher, {"note": note}, table=TABLE, record_id=consent_id, version=1)
+            if note
+            else None
+        )
         with self._ctx.db.write() as conn:
-            conn.execute(insert(consents), dict(
-                id=consent_id, person_id=person_id, check_id=check_id, scope=scope, granted=1 if granted else 0,
-                recorded_at=now, recorded_by=actor, version=1, data=blob,
-            ))
+            conn.execute(
+                insert(consents),
+                {
+                    "id": consent_id,
+                    "person_id": person_id,
+                    "check_id": check_id,
+                    "scope": scope,
+                    "granted": 1 if granted else 0,
+                    "recorded_at": now,
+                    "recorded_by": actor,
+                    "version": 1,
+                    "data": blob,
+                },
+            )
             self._ctx.audit.append(conn, f"consent.{scope}", user_id=actor, table=TABLE, record_id=consent_id)
         return ConsentRecord(consent_id, person_id, check_id, scope, bool(granted), now, actor, note)
 
     def _decode(self, row: Any) -> ConsentRecord:
         note = None
         if row.data is not None:
-            note = open_json(self._ctx.cipher, row.data, table=TABLE, record_id=row.id, version=row.version).get("note")
-        return ConsentRecord(row.id, row.person_id, row.check_id, row.scope, bool(row.granted), row.recorded_at,
-                             row.recorded_by, note)
+            note = open_json(
+                self._ctx.cipher, row.data, table=TABLE, record_id=row.id, version=row.version
+            ).get("note")
+        return ConsentRecord(
+            row.id,
+            row.person_id,
+            row.check_id,
+            row.scope,
+            bool(row.granted),
+            row.recorded_at,
+            row.recorded_by,
+            note,
+        )
 
     def history(self, person_id: str) -> list[ConsentRecord]:
         with self._ctx.db.read() as conn:

@@ -21,11 +21,11 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import QueuePool
 
@@ -46,7 +46,7 @@ _SQLITE_IOERR = 10
 
 def utc_now() -> str:
     """Timestamps are stored as sortable ISO-8601 UTC text."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @contextlib.contextmanager
@@ -85,7 +85,9 @@ def check_database_file(path: Path) -> None:
     if size == 0:
         raise StoreError(_damaged_message(path, "is empty"))
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-        raise StoreError(_damaged_message(path, "is not an Outreach store (it is damaged or another kind of file)"))
+        raise StoreError(
+            _damaged_message(path, "is not an Outreach store (it is damaged or another kind of file)")
+        )
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
@@ -118,7 +120,9 @@ def translate_error(exc: BaseException) -> BaseException:
     if "immutable" in message or "append-only" in message or "must be finalised" in message:
         return StoreError(f"This record cannot be changed: {message}.")
     if code == _SQLITE_IOERR:
-        return StoreError("The laptop could not write to its disk. Nothing already saved was lost; try again.")
+        return StoreError(
+            "The laptop could not write to its disk. Nothing already saved was lost; try again."
+        )
     return StoreError(f"The store could not complete this ({message}).")
 
 
@@ -183,9 +187,8 @@ class Database:
             yield current
             return
         try:
-            with self.engine.connect().execution_options(outreach_read=True) as conn:
-                with conn.begin():
-                    yield conn
+            with self.engine.connect().execution_options(outreach_read=True) as conn, conn.begin():
+                yield conn
         except sa_exc.DBAPIError as exc:
             raise translate_error(exc) from None
 
@@ -264,7 +267,11 @@ def create_database(data_dir: Path) -> Path:
                 f"There is already a store in {data_dir}. Use it, or choose another folder with --data-dir."
             )
         building = final.with_name(final.name + ".new")
-        for leftover in (building, building.with_name(building.name + "-wal"), building.with_name(building.name + "-shm")):
+        for leftover in (
+            building,
+            building.with_name(building.name + "-wal"),
+            building.with_name(building.name + "-shm"),
+        ):
             if leftover.exists():
                 leftover.unlink()  # an earlier creation stopped half-way; it never held records
         fd = os.open(building, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -312,7 +319,9 @@ def _read_schema_number(db: Database, path: Path) -> int:
     try:
         with db.read() as conn:
             number = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
-            tables = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             revision = None
             if "alembic_version" in tables:
                 revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
@@ -335,7 +344,7 @@ def _known_revision(revision: str) -> bool:
 
 def backup_database(db: Database, *, tag: str) -> Path:
     """Copy the store (including what is still in the WAL) to a timestamped 0600 file beside it."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = db.path.with_name(f"{db.path.stem}-backup-{tag}-{stamp}.db")
     with private_umask():
         fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)

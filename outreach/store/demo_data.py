@@ -27,9 +27,32 @@ from outreach.store.local_store import LocalStore
 from outreach.store.records import PersonDetails
 
 NATO = (
-    "Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliet", "Kilo", "Lima",
-    "Mike", "November", "Oscar", "Papa", "Quebec", "Romeo", "Sierra", "Tango", "Uniform", "Victor", "Whiskey",
-    "Xray", "Yankee", "Zulu",
+    "Alpha",
+    "Bravo",
+    "Charlie",
+    "Delta",
+    "Echo",
+    "Foxtrot",
+    "Golf",
+    "Hotel",
+    "India",
+    "Juliet",
+    "Kilo",
+    "Lima",
+    "Mike",
+    "November",
+    "Oscar",
+    "Papa",
+    "Quebec",
+    "Romeo",
+    "Sierra",
+    "Tango",
+    "Uniform",
+    "Victor",
+    "Whiskey",
+    "Xray",
+    "Yankee",
+    "Zulu",
 )
 DEMO_DEFINITION_VERSION_FALLBACK = "1.0.0"
 _POOL_SIZE = 200  # distinct evaluated answer sets, reused round-robin (evaluation is the slow part)
@@ -81,8 +104,9 @@ class _CheckPool:
         self.definition_version = str(getattr(defn, "version", DEMO_DEFINITION_VERSION_FALLBACK))
         self.items: list[tuple[dict[str, Any], list[Any]]] = []
         for _ in range(size):
-            who = PersonFacts(age_years=rng.randint(20, 80), sex=rng.choice(("female", "male")),
-                              ethnic_category="A")
+            who = PersonFacts(
+                age_years=rng.randint(20, 80), sex=rng.choice(("female", "male")), ethnic_category="A"
+            )
             answers = synthetic_complete_check(rng, defn, who)
             findings = evaluate_check(defn, answers, who, rules).findings
             self.items.append((answers, findings))
@@ -93,8 +117,13 @@ def _decision(finding: Any, today: date) -> dict[str, Any]:
     services_ = tuple(getattr(finding, "suggested_services", ()) or ())
     if "referral" in allowed and services_:
         days = 1 if getattr(finding, "severity", "") == "urgent" else 28
-        return {"kind": "referral", "service_id": services_[0], "reason": None,
-                "note": "Demo data: synthetic referral", "due_on": (today + timedelta(days=days)).isoformat()}
+        return {
+            "kind": "referral",
+            "service_id": services_[0],
+            "reason": None,
+            "note": "Demo data: synthetic referral",
+            "due_on": (today + timedelta(days=days)).isoformat(),
+        }
     kind = "advice_given" if "advice_given" in allowed or not allowed else allowed[0]
     reason = "Demo data: synthetic reason" if kind in ("declined", "clinician_override") else None
     return {"kind": kind, "service_id": None, "reason": reason, "note": "Demo data: synthetic advice"}

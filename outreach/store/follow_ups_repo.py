@@ -28,8 +28,19 @@ class FollowUpsRepository:
 
     def _decode(self, row: Any) -> FollowUpRecord:
         doc = open_json(self._ctx.cipher, row.data, table=TABLE, record_id=row.id, version=row.version)
-        return FollowUpRecord(row.id, row.check_id, row.finding_id, row.person_id, row.version, row.state,
-                              row.outcome, row.due_on, row.created_at, row.updated_at, doc)
+        return FollowUpRecord(
+            row.id,
+            row.check_id,
+            row.finding_id,
+            row.person_id,
+            row.version,
+            row.state,
+            row.outcome,
+            row.due_on,
+            row.created_at,
+            row.updated_at,
+            doc,
+        )
 
     def get(self, follow_up_id: str) -> FollowUpRecord:
         with self._ctx.db.read() as conn:
@@ -43,7 +54,9 @@ class FollowUpsRepository:
             rows = conn.execute(select(follow_ups).where(follow_ups.c.check_id == check_id)).all()
         return [self._decode(r) for r in rows]
 
-    def open_items(self, *, person_id: str | None = None, due_before: str | None = None) -> list[FollowUpRecord]:
+    def open_items(
+        self, *, person_id: str | None = None, due_before: str | None = None
+    ) -> list[FollowUpRecord]:
         """Open follow-ups, soonest due first; `due_before` (YYYY-MM-DD) gives the overdue ones."""
         query = select(follow_ups).where(follow_ups.c.state == "open")
         if person_id is not None:
@@ -55,11 +68,14 @@ class FollowUpsRepository:
             rows = conn.execute(query).all()
         return [self._decode(r) for r in rows]
 
-    def record_outcome(self, follow_up_id: str, outcome: str, *, note: str | None = None,
-                       expected_version: int | None = None) -> FollowUpRecord:
+    def record_outcome(
+        self, follow_up_id: str, outcome: str, *, note: str | None = None, expected_version: int | None = None
+    ) -> FollowUpRecord:
         if outcome not in OUTCOMES:
-            raise ValidationError(f"'{outcome}' is not a follow-up outcome; choose one of: {', '.join(OUTCOMES)}.",
-                                  item="outcome")
+            raise ValidationError(
+                f"'{outcome}' is not a follow-up outcome; choose one of: {', '.join(OUTCOMES)}.",
+                item="outcome",
+            )
         with self._ctx.db.write() as conn:
             row = conn.execute(select(follow_ups).where(follow_ups.c.id == follow_up_id)).first()
             if row is None:
@@ -71,12 +87,31 @@ class FollowUpsRepository:
             version = row.version + 1
             now = utc_now()
             conn.execute(
-                update(follow_ups).where(follow_ups.c.id == follow_up_id).values(
-                    version=version, state="closed", outcome=outcome, updated_at=now,
-                    data=seal_json(self._ctx.cipher, doc, table=TABLE, record_id=follow_up_id, version=version),
+                update(follow_ups)
+                .where(follow_ups.c.id == follow_up_id)
+                .values(
+                    version=version,
+                    state="closed",
+                    outcome=outcome,
+                    updated_at=now,
+                    data=seal_json(
+                        self._ctx.cipher, doc, table=TABLE, record_id=follow_up_id, version=version
+                    ),
                 )
             )
-            self._ctx.audit.append(conn, f"follow_up.{outcome}", user_id=self._ctx.actor(), table=TABLE,
-                                   record_id=follow_up_id)
-        return FollowUpRecord(row.id, row.check_id, row.finding_id, row.person_id, version, "closed", outcome,
-                              row.due_on, row.created_at, now, doc)
+            self._ctx.audit.append(
+                conn, f"follow_up.{outcome}", user_id=self._ctx.actor(), table=TABLE, record_id=follow_up_id
+            )
+        return FollowUpRecord(
+            row.id,
+            row.check_id,
+            row.finding_id,
+            row.person_id,
+            version,
+            "closed",
+            outcome,
+            row.due_on,
+            row.created_at,
+            now,
+            doc,
+        )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Self
 
 from sqlalchemy import insert, select
 
@@ -24,7 +25,14 @@ from outreach.store.audit_log import AuditLog
 from outreach.store.checks_repo import ChecksRepository
 from outreach.store.consent_repo import ConsentRepository
 from outreach.store.crypto import DEFAULT_KDF, KdfParams
-from outreach.store.database import Database, create_database, database_path, open_database, private_umask, utc_now
+from outreach.store.database import (
+    Database,
+    create_database,
+    database_path,
+    open_database,
+    private_umask,
+    utc_now,
+)
 from outreach.store.field_cipher import FieldCipher
 from outreach.store.follow_ups_repo import FollowUpsRepository
 from outreach.store.models import store_meta
@@ -39,7 +47,9 @@ from outreach.store.venues_repo import VenuesRepository
 class LocalStore:
     """The database, the vault and the repositories over them, for one data folder."""
 
-    def __init__(self, data_dir: Path, db: Database, vault: Vault, *, cipher: FieldCipher | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, db: Database, vault: Vault, *, cipher: FieldCipher | None = None
+    ) -> None:
         """Use `create` or `open`. `cipher` replaces the vault for fields only in the benchmark's
         plain-SQLite baseline; the product always encrypts through the vault."""
         self.data_dir = data_dir
@@ -70,30 +80,42 @@ class LocalStore:
         admin_passphrase: str,
         org_config: OrgConfig | None = None,
         kdf: KdfParams = DEFAULT_KDF,
-    ) -> "LocalStore":
+    ) -> LocalStore:
         """Set up a new store and its first (admin) user; returned unlocked as that user."""
         folder = Path(data_dir)
         storage = FileVaultStorage.in_data_dir(folder)
         if database_path(folder).exists() or storage.exists():
-            raise StoreError(f"There is already a store in {folder}. Use it, or choose another folder with --data-dir.")
-        recovery_key = org_config.recovery_public_key if org_config and org_config.recovery_public_key else None
+            raise StoreError(
+                f"There is already a store in {folder}. Use it, or choose another folder with --data-dir."
+            )
+        recovery_key = (
+            org_config.recovery_public_key if org_config and org_config.recovery_public_key else None
+        )
         check_passphrase_policy(admin_passphrase)  # refuse before anything is written
         with private_umask():
             db_file = create_database(folder)
             try:
-                vault = Vault.create(storage, admin_name=admin_name, admin_passphrase=admin_passphrase,
-                                     recovery_public_key=recovery_key, kdf=kdf)
+                vault = Vault.create(
+                    storage,
+                    admin_name=admin_name,
+                    admin_passphrase=admin_passphrase,
+                    recovery_public_key=recovery_key,
+                    kdf=kdf,
+                )
             except BaseException:
                 db_file.unlink(missing_ok=True)  # it holds no records yet; leave the folder as it was
                 raise
         db = open_database(folder)
         store = cls(folder, db, vault)
         with db.write() as conn:
-            conn.execute(insert(store_meta), [
-                {"key": "store_id", "value": new_id()},
-                {"key": "vault_key_id", "value": vault.key_id},
-                {"key": "created_at", "value": utc_now()},
-            ])
+            conn.execute(
+                insert(store_meta),
+                [
+                    {"key": "store_id", "value": new_id()},
+                    {"key": "vault_key_id", "value": vault.key_id},
+                    {"key": "created_at", "value": utc_now()},
+                ],
+            )
             store.audit.append(conn, "store.create", user_id=store._actor())
         store.people_index.clear()
         return store
@@ -105,7 +127,7 @@ class LocalStore:
         *,
         kdf: KdfParams = DEFAULT_KDF,
         max_page_count: int | None = None,
-    ) -> "LocalStore":
+    ) -> LocalStore:
         """Open the store locked. `max_page_count` caps the file's size (used to test a full disk)."""
         folder = Path(data_dir)
         db = open_database(folder, max_page_count=max_page_count)
@@ -121,7 +143,9 @@ class LocalStore:
         info = self.vault.unlock(user_name, passphrase)
         try:
             with self.db.read() as conn:
-                key_id = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "vault_key_id")).scalar()
+                key_id = conn.execute(
+                    select(store_meta.c.value).where(store_meta.c.key == "vault_key_id")
+                ).scalar()
             if key_id is not None and key_id != self.vault.key_id:
                 raise StoreError(
                     "The key file in this folder does not belong to this store (it was copied from another "
@@ -144,7 +168,7 @@ class LocalStore:
         self.lock()
         self.db.close()
 
-    def __enter__(self) -> "LocalStore":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

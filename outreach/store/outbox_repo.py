@@ -32,10 +32,26 @@ class OutboxRepository:
     def _decode(self, row: Any) -> OutboxItem:
         error = None
         if row.last_error is not None:
-            error = open_json(self._ctx.cipher, row.last_error, table=TABLE, record_id=row.id,
-                              version=row.version, column="last_error")
-        return OutboxItem(row.id, row.check_id, row.kind, row.state, row.attempts, row.created_at, row.updated_at,
-                          row.next_attempt_at, row.server_ref, error)
+            error = open_json(
+                self._ctx.cipher,
+                row.last_error,
+                table=TABLE,
+                record_id=row.id,
+                version=row.version,
+                column="last_error",
+            )
+        return OutboxItem(
+            row.id,
+            row.check_id,
+            row.kind,
+            row.state,
+            row.attempts,
+            row.created_at,
+            row.updated_at,
+            row.next_attempt_at,
+            row.server_ref,
+            error,
+        )
 
     def list(self, states: Iterable[str] | None = None) -> list[OutboxItem]:
         query = select(outbox).order_by(outbox.c.created_at, outbox.c.id)
@@ -58,34 +74,62 @@ class OutboxRepository:
             select(outbox)
             .where(
                 (outbox.c.state == "queued")
-                | ((outbox.c.state == "failed") & ((outbox.c.next_attempt_at.is_(None)) | (outbox.c.next_attempt_at <= now)))
+                | (
+                    (outbox.c.state == "failed")
+                    & ((outbox.c.next_attempt_at.is_(None)) | (outbox.c.next_attempt_at <= now))
+                )
             )
             .order_by(outbox.c.created_at, outbox.c.id)
         )
         with self._ctx.db.read() as conn:
             return [self._decode(r) for r in conn.execute(query).all()]
 
-    def _move(self, item_id: str, allowed_from: tuple[str, ...], state: str, *, error: str | None = None,
-              next_attempt_at: str | None = None, server_ref: str | None = None, count_attempt: bool = False) -> OutboxItem:
+    def _move(
+        self,
+        item_id: str,
+        allowed_from: tuple[str, ...],
+        state: str,
+        *,
+        error: str | None = None,
+        next_attempt_at: str | None = None,
+        server_ref: str | None = None,
+        count_attempt: bool = False,
+    ) -> OutboxItem:
         with self._ctx.db.write() as conn:
             row = conn.execute(select(outbox).where(outbox.c.id == item_id)).first()
             if row is None:
                 raise StoreError("This outbox item is not in the store.")
             if row.state not in allowed_from:
-                raise ValidationError(f"An outbox item that is '{row.state}' cannot become '{state}'.", item=item_id)
+                raise ValidationError(
+                    f"An outbox item that is '{row.state}' cannot become '{state}'.", item=item_id
+                )
             version = row.version + 1
-            values: dict[str, Any] = {"state": state, "version": version, "updated_at": utc_now(),
-                                      "next_attempt_at": next_attempt_at}
+            values: dict[str, Any] = {
+                "state": state,
+                "version": version,
+                "updated_at": utc_now(),
+                "next_attempt_at": next_attempt_at,
+            }
             values["last_error"] = (
-                seal_json(self._ctx.cipher, error, table=TABLE, record_id=item_id, version=version, column="last_error")
-                if error is not None else None
+                seal_json(
+                    self._ctx.cipher,
+                    error,
+                    table=TABLE,
+                    record_id=item_id,
+                    version=version,
+                    column="last_error",
+                )
+                if error is not None
+                else None
             )
             if count_attempt:
                 values["attempts"] = row.attempts + 1
             if server_ref is not None:
                 values["server_ref"] = server_ref
             conn.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
-            self._ctx.audit.append(conn, f"outbox.{state}", user_id=self._ctx.actor(), table=TABLE, record_id=item_id)
+            self._ctx.audit.append(
+                conn, f"outbox.{state}", user_id=self._ctx.actor(), table=TABLE, record_id=item_id
+            )
         return self.get(item_id)
 
     def mark_sending(self, item_id: str) -> OutboxItem:
@@ -95,7 +139,9 @@ class OutboxRepository:
         return self._move(item_id, ("sending", "failed", "queued"), "sent", server_ref=server_ref)
 
     def mark_failed(self, item_id: str, error: str, *, next_attempt_at: str | None = None) -> OutboxItem:
-        return self._move(item_id, ("sending", "queued", "failed"), "failed", error=error, next_attempt_at=next_attempt_at)
+        return self._move(
+            item_id, ("sending", "queued", "failed"), "failed", error=error, next_attempt_at=next_attempt_at
+        )
 
     def requeue(self, item_id: str) -> OutboxItem:
         """Back to the queue (the worker pressed "try again", or a crash left it in "sending")."""

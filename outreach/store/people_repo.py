@@ -25,7 +25,9 @@ _BY_ID = select(people).where(people.c.id == bindparam("person_id"))
 
 
 def match_key(details: PersonDetails) -> str:
-    return "|".join((fold(details.family_name).strip(), fold(details.given_name).strip(), details.date_of_birth))
+    return "|".join(
+        (fold(details.family_name).strip(), fold(details.given_name).strip(), details.date_of_birth)
+    )
 
 
 class PeopleRepository:
@@ -46,12 +48,22 @@ class PeopleRepository:
         now = utc_now()
         blob = seal_json(self._ctx.cipher, details.to_document(), table=TABLE, record_id=person_id, version=1)
         with self._ctx.db.write() as conn:
-            conn.execute(insert(people), dict(
-                    id=person_id, version=1, created_at=now, updated_at=now, created_by=self._ctx.actor(),
-                    nhs_index=self.nhs_index(details.nhs_number) if details.nhs_number else None,
-                    match_index=self.match_index(details), data=blob,
-                ))
-            self._ctx.audit.append(conn, "person.register", user_id=self._ctx.actor(), table=TABLE, record_id=person_id)
+            conn.execute(
+                insert(people),
+                {
+                    "id": person_id,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                    "created_by": self._ctx.actor(),
+                    "nhs_index": self.nhs_index(details.nhs_number) if details.nhs_number else None,
+                    "match_index": self.match_index(details),
+                    "data": blob,
+                },
+            )
+            self._ctx.audit.append(
+                conn, "person.register", user_id=self._ctx.actor(), table=TABLE, record_id=person_id
+            )
             record = PersonRecord(person_id, 1, details, now, now)
             self._ctx.db.after_commit(lambda: self._index.put(_hit(record)))
         return record
@@ -60,13 +72,17 @@ class PeopleRepository:
         """Replace the demographics; refuses if someone changed them since `expected_version` was read."""
         now = utc_now()
         version = expected_version + 1
-        blob = seal_json(self._ctx.cipher, details.to_document(), table=TABLE, record_id=person_id, version=version)
+        blob = seal_json(
+            self._ctx.cipher, details.to_document(), table=TABLE, record_id=person_id, version=version
+        )
         with self._ctx.db.write() as conn:
             result = conn.execute(
                 update(people)
                 .where(people.c.id == person_id, people.c.version == expected_version)
                 .values(
-                    version=version, updated_at=now, data=blob,
+                    version=version,
+                    updated_at=now,
+                    data=blob,
                     nhs_index=self.nhs_index(details.nhs_number) if details.nhs_number else None,
                     match_index=self.match_index(details),
                 )
@@ -75,8 +91,12 @@ class PeopleRepository:
                 exists = conn.execute(select(people.c.id).where(people.c.id == person_id)).first()
                 if exists is None:
                     raise StoreError("This person is not in the store.")
-                raise ConflictError("This person's details were changed elsewhere. Reopen them and try again.")
-            self._ctx.audit.append(conn, "person.update", user_id=self._ctx.actor(), table=TABLE, record_id=person_id)
+                raise ConflictError(
+                    "This person's details were changed elsewhere. Reopen them and try again."
+                )
+            self._ctx.audit.append(
+                conn, "person.update", user_id=self._ctx.actor(), table=TABLE, record_id=person_id
+            )
             created = conn.execute(select(people.c.created_at).where(people.c.id == person_id)).scalar_one()
             record = PersonRecord(person_id, version, details, created, now)
             self._ctx.db.after_commit(lambda: self._index.put(_hit(record)))
@@ -92,7 +112,9 @@ class PeopleRepository:
 
     def _decode(self, row) -> PersonRecord:  # type: ignore[no-untyped-def]
         doc = open_json(self._ctx.cipher, row.data, table=TABLE, record_id=row.id, version=row.version)
-        return PersonRecord(row.id, row.version, PersonDetails.from_document(doc), row.created_at, row.updated_at)
+        return PersonRecord(
+            row.id, row.version, PersonDetails.from_document(doc), row.created_at, row.updated_at
+        )
 
     def find_by_nhs_number(self, nhs_number: str) -> list[PersonRecord]:
         with self._ctx.db.read() as conn:
@@ -120,13 +142,20 @@ class PeopleRepository:
         unreadable: list[str] = []
         for row in self._rows():
             try:
-                doc = open_json(self._ctx.cipher, row.data, table=TABLE, record_id=row.id, version=row.version)
+                doc = open_json(
+                    self._ctx.cipher, row.data, table=TABLE, record_id=row.id, version=row.version
+                )
             except CorruptRecordError:
                 unreadable.append(row.id)
                 continue
             hits.append(
-                PersonHit(row.id, doc.get("given_name") or "", doc.get("family_name") or "",
-                          doc.get("date_of_birth") or "", doc.get("nhs_number"))
+                PersonHit(
+                    row.id,
+                    doc.get("given_name") or "",
+                    doc.get("family_name") or "",
+                    doc.get("date_of_birth") or "",
+                    doc.get("nhs_number"),
+                )
             )
         self._index.clear()
         self._index.bulk_load(hits)

@@ -45,7 +45,7 @@ class PersonDetails:
         return {name: getattr(self, name) for name in PERSON_FIELDS}
 
     @classmethod
-    def from_document(cls, doc: dict[str, Any]) -> "PersonDetails":
+    def from_document(cls, doc: dict[str, Any]) -> PersonDetails:
         return cls(**{name: doc.get(name) for name in PERSON_FIELDS if name in doc})
 
 

@@ -15,14 +15,20 @@ from outreach.errors import CorruptRecordError, LockedError, OutreachError
 from outreach.store.field_cipher import FieldCipher
 
 
-def seal_json(cipher: FieldCipher, value: Any, *, table: str, record_id: str, version: int, column: str = "data") -> bytes:
+def seal_json(
+    cipher: FieldCipher, value: Any, *, table: str, record_id: str, version: int, column: str = "data"
+) -> bytes:
     plaintext = json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode("utf-8")
     return cipher.encrypt_field(plaintext, table=table, record_id=record_id, version=version, column=column)
 
 
-def open_json(cipher: FieldCipher, blob: bytes, *, table: str, record_id: str, version: int, column: str = "data") -> Any:
+def open_json(
+    cipher: FieldCipher, blob: bytes, *, table: str, record_id: str, version: int, column: str = "data"
+) -> Any:
     try:
-        plaintext = cipher.decrypt_field(bytes(blob), table=table, record_id=record_id, version=version, column=column)
+        plaintext = cipher.decrypt_field(
+            bytes(blob), table=table, record_id=record_id, version=version, column=column
+        )
         return json.loads(plaintext.decode("utf-8"))
     except LockedError:
         raise
@@ -32,7 +38,7 @@ def open_json(cipher: FieldCipher, blob: bytes, *, table: str, record_id: str, v
         raise damaged(table, record_id) from None
     except (OutreachError, ValueError, TypeError, UnicodeDecodeError):
         raise damaged(table, record_id) from None
-    except Exception:  # the cipher's own failure (e.g. an authentication tag that does not match)
+    except Exception:  # noqa: BLE001 - any cipher failure on one blob is that record's damage, never a crash
         raise damaged(table, record_id) from None
 
 

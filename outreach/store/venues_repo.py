@@ -24,11 +24,18 @@ class VenuesRepository:
         venue_id = new_id()
         doc = {"name": name, "details": details or {}}
         with self._ctx.db.write() as conn:
-            conn.execute(insert(venues), dict(
-                id=venue_id, version=1, created_at=utc_now(),
-                data=seal_json(self._ctx.cipher, doc, table=TABLE, record_id=venue_id, version=1),
-            ))
-            self._ctx.audit.append(conn, "venue.add", user_id=self._ctx.actor(), table=TABLE, record_id=venue_id)
+            conn.execute(
+                insert(venues),
+                {
+                    "id": venue_id,
+                    "version": 1,
+                    "created_at": utc_now(),
+                    "data": seal_json(self._ctx.cipher, doc, table=TABLE, record_id=venue_id, version=1),
+                },
+            )
+            self._ctx.audit.append(
+                conn, "venue.add", user_id=self._ctx.actor(), table=TABLE, record_id=venue_id
+            )
         return VenueRecord(venue_id, name, details or {})
 
     def list(self) -> list[VenueRecord]:
@@ -45,15 +52,24 @@ class VenuesRepository:
         with self._ctx.db.write() as conn:
             if conn.execute(select(venues.c.id).where(venues.c.id == venue_id)).first() is None:
                 raise StoreError("This venue is not in the store.")
-            conn.execute(insert(sessions), dict(
-                id=session_id, venue_id=venue_id, user_id=self._ctx.actor(), started_at=utc_now(), ended_at=None
-            ))
-            self._ctx.audit.append(conn, "session.start", user_id=self._ctx.actor(), table="sessions",
-                                   record_id=session_id)
+            conn.execute(
+                insert(sessions),
+                {
+                    "id": session_id,
+                    "venue_id": venue_id,
+                    "user_id": self._ctx.actor(),
+                    "started_at": utc_now(),
+                    "ended_at": None,
+                },
+            )
+            self._ctx.audit.append(
+                conn, "session.start", user_id=self._ctx.actor(), table="sessions", record_id=session_id
+            )
         return session_id
 
     def end_session(self, session_id: str) -> None:
         with self._ctx.db.write() as conn:
             conn.execute(update(sessions).where(sessions.c.id == session_id).values(ended_at=utc_now()))
-            self._ctx.audit.append(conn, "session.end", user_id=self._ctx.actor(), table="sessions",
-                                   record_id=session_id)
+            self._ctx.audit.append(
+                conn, "session.end", user_id=self._ctx.actor(), table="sessions", record_id=session_id
+            )

@@ -45,10 +45,20 @@ def fill_with_markers(data_dir: Path, markers: dict[str, str]) -> None:
     m = markers
     people = []
     for i in range(3):
-        people.append(services.register_person(store, PersonDetails(
-            given_name=f"{m['given']}{i}", family_name=m["family"], date_of_birth=m["dob"], sex="female",
-            nhs_number=m["nhs"] if i == 0 else None, postcode=m["postcode"], phone=m["phone"],
-        )))
+        people.append(
+            services.register_person(
+                store,
+                PersonDetails(
+                    given_name=f"{m['given']}{i}",
+                    family_name=m["family"],
+                    date_of_birth=m["dob"],
+                    sex="female",
+                    nhs_number=m["nhs"] if i == 0 else None,
+                    postcode=m["postcode"],
+                    phone=m["phone"],
+                ),
+            )
+        )
     venue = store.venues.add(m["venue"], {"address": m["venue"] + " street"})
     session_id = store.venues.start_session(venue.id)
     for person in people:
@@ -58,18 +68,32 @@ def fill_with_markers(data_dir: Path, markers: dict[str, str]) -> None:
             services.save_answer(store, check.id, "notes", f"{m['answer']} {k}")
         services.set_element_status(store, check.id, "alcohol", "declined", reason=m["reason"])
         services.record_follow_up_decision(
-            store, check.id, "bp-high",
+            store,
+            check.id,
+            "bp-high",
             {"kind": "referral", "service_id": "gp-routine", "note": m["decision"], "due_on": "2030-01-01"},
         )
-        final = services.finalise_check(store, check.id, [{"rule_id": "bp-high", "title": "BP", "reason": m["finding"]}])
+        final = services.finalise_check(
+            store, check.id, [{"rule_id": "bp-high", "title": "BP", "reason": m["finding"]}]
+        )
         services.record_follow_up_outcome(store, final.follow_ups[0].id, "attended", note=m["outcome"])
         store.outbox.mark_sending(final.outbox_item.id)
         store.outbox.mark_failed(final.outbox_item.id, m["error"])
         amended = services.amend_check(store, check.id, reason=m["amend"])
         services.save_answer(store, amended.id, "notes", m["answer"] + " amended")
-    services.update_person(store, people[0].id, PersonDetails(
-        given_name=m["given"] + "X", family_name=m["family"], date_of_birth=m["dob"], sex="female",
-        nhs_number=m["nhs"], postcode=m["postcode"]), expected_version=1)
+    services.update_person(
+        store,
+        people[0].id,
+        PersonDetails(
+            given_name=m["given"] + "X",
+            family_name=m["family"],
+            date_of_birth=m["dob"],
+            sex="female",
+            nhs_number=m["nhs"],
+            postcode=m["postcode"],
+        ),
+        expected_version=1,
+    )
     services.find_people(store, m["family"][:5])
     print("PAUSED", flush=True)  # the parent scans the folder now, with the WAL and shared memory in use
     sys.stdin.readline()

@@ -87,7 +87,9 @@ def test_a_blob_moved_to_another_row_does_not_decrypt(store: LocalStore, data_di
     raw = _raw(data_dir)
     # Same version numbers on both rows, so only the row id in the associated data tells them apart.
     raw.execute("UPDATE people SET data = (SELECT data FROM people WHERE id = ?) WHERE id = ?", (a.id, b.id))
-    raw.execute("UPDATE checks SET data = (SELECT data FROM checks WHERE id = ?) WHERE id = ?", (ca.id, cb.id))
+    raw.execute(
+        "UPDATE checks SET data = (SELECT data FROM checks WHERE id = ?) WHERE id = ?", (ca.id, cb.id)
+    )
     raw.commit()
     raw.close()
     s = reopen(data_dir)
@@ -103,7 +105,9 @@ def test_a_blob_moved_to_another_row_does_not_decrypt(store: LocalStore, data_di
         s.close()
 
 
-def test_a_blob_replayed_from_an_older_version_of_the_same_row_fails(store: LocalStore, data_dir: Path) -> None:
+def test_a_blob_replayed_from_an_older_version_of_the_same_row_fails(
+    store: LocalStore, data_dir: Path
+) -> None:
     p = services.register_person(store, person(1))
     check = services.start_check(store, p.id, definition_version="1.0.0")
     services.save_answer(store, check.id, "systolic", 150)

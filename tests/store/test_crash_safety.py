@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from outreach import services
+from outreach.store.local_store import LocalStore
 from tests.conftest import ROOT
 from tests.store.conftest import person, reopen
-from outreach.store.local_store import LocalStore
 
 KILLS = 50
 
@@ -40,9 +40,20 @@ def test_sigkill_at_random_moments_loses_nothing_committed(store: LocalStore, da
     for run in range(KILLS):
         assert time.monotonic() < deadline, f"only {run} kills in the time allowed"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.store.store_worker", "crash", str(data_dir), p.id, draft.id,
-             str(last_saved + 1)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "tests.store.store_worker",
+                "crash",
+                str(data_dir),
+                p.id,
+                draft.id,
+                str(last_saved + 1),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         assert proc.stdout is not None
         if run % 10 == 9:

@@ -63,7 +63,12 @@ def test_markers_never_reach_the_disk(tmp_path: Path) -> None:
     env = dict(os.environ, TMPDIR=str(temp_dir), TEMP=str(temp_dir), TMP=str(temp_dir))
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.store.store_worker", "markers", str(data_dir)],
-        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdin is not None and proc.stdout is not None
     try:
@@ -91,7 +96,9 @@ def test_markers_never_reach_the_disk(tmp_path: Path) -> None:
 def test_the_scan_would_find_a_marker(tmp_path: Path) -> None:
     """Guard against a scan that cannot fail."""
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "leak.bin").write_bytes(b"\x00junk" + MARKERS["answer"].split()[0].encode("utf-16-be"))
+    (tmp_path / "sub" / "leak.bin").write_bytes(
+        b"\x00junk" + MARKERS["answer"].split()[0].encode("utf-16-be")
+    )
     (tmp_path / "leak.txt").write_bytes(MARKERS["nhs"].encode("utf-8"))
     found, files = _scan(tmp_path)
     assert files == 2 and len(found) == 2

@@ -14,7 +14,13 @@ from outreach.store.local_store import LocalStore
 from tests.store.conftest import person, reopen, synthetic_nhs_number
 
 FINDING = {"rule_id": "bp-high", "title": "Blood pressure high", "severity": "act"}
-REFERRAL = {"kind": "referral", "service_id": "gp-routine", "reason": None, "note": None, "due_on": "2026-12-01"}
+REFERRAL = {
+    "kind": "referral",
+    "service_id": "gp-routine",
+    "reason": None,
+    "note": None,
+    "due_on": "2026-12-01",
+}
 
 
 def _draft(store: LocalStore) -> str:
@@ -31,7 +37,9 @@ def _finalised(store: LocalStore) -> str:
     return check_id
 
 
-def test_finalise_writes_check_findings_follow_ups_and_outbox_together(store: LocalStore, data_dir: Path) -> None:
+def test_finalise_writes_check_findings_follow_ups_and_outbox_together(
+    store: LocalStore, data_dir: Path
+) -> None:
     check_id = _draft(store)
     services.record_follow_up_decision(store, check_id, "bp-high", REFERRAL)
     result = services.finalise_check(store, check_id, [FINDING])
@@ -49,7 +57,9 @@ def test_finalise_writes_check_findings_follow_ups_and_outbox_together(store: Lo
         s.close()
 
 
-def test_a_finalise_that_fails_part_way_leaves_no_trace(store: LocalStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_finalise_that_fails_part_way_leaves_no_trace(
+    store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     check_id = _draft(store)
     services.record_follow_up_decision(store, check_id, "bp-high", REFERRAL)
     audit_count = store.audit.count()
@@ -94,7 +104,9 @@ def test_a_finalised_check_cannot_be_changed_through_the_repository(store: Local
         "INSERT INTO check_findings (id, check_id, position, version, data) VALUES ('x', :id, 9, 1, x'00')",
     ],
 )
-def test_a_finalised_check_cannot_be_changed_behind_the_app(store: LocalStore, data_dir: Path, sql: str) -> None:
+def test_a_finalised_check_cannot_be_changed_behind_the_app(
+    store: LocalStore, data_dir: Path, sql: str
+) -> None:
     check_id = _finalised(store)
     store.close()
     raw = sqlite3.connect(database_path(data_dir))
@@ -173,7 +185,12 @@ def test_outbox_moves_through_its_states_and_keeps_the_error(store: LocalStore) 
     assert [i.id for i in store.outbox.due()] == [item.id]
     store.outbox.mark_sending(item.id)
     sent = store.outbox.mark_sent(item.id, server_ref="Bundle/1")
-    assert sent.state == "sent" and sent.attempts == 2 and sent.last_error is None and sent.server_ref == "Bundle/1"
+    assert (
+        sent.state == "sent"
+        and sent.attempts == 2
+        and sent.last_error is None
+        and sent.server_ref == "Bundle/1"
+    )
     assert services.list_outbox(store, ["queued", "failed"]) == []
     with pytest.raises(ValidationError):
         store.outbox.mark_sending(item.id)
@@ -184,7 +201,9 @@ def test_audit_trail_is_append_only_and_chained(store: LocalStore, data_dir: Pat
     verdict = store.audit.verify()
     assert verdict.ok and verdict.checked >= 6
     entries = store.audit.entries()
-    assert {"person.register", "check.start", "check.autosave", "check.finalise"} <= {e.action for e in entries}
+    assert {"person.register", "check.start", "check.autosave", "check.finalise"} <= {
+        e.action for e in entries
+    }
     assert all(e.user_id == "Admin Testuser" for e in entries)
     store.close()
     path = database_path(data_dir)

@@ -42,11 +42,15 @@ def test_register_normalises_and_refuses_a_second_person_with_the_same_nhs_numbe
 
 
 def test_search_by_name_prefix_date_and_nhs_number(store: LocalStore, data_dir: Path) -> None:
-    a = services.register_person(store, PersonDetails("Testperson", "Alpha", "1970-01-02", "female",
-                                                      synthetic_nhs_number(11)))
+    a = services.register_person(
+        store, PersonDetails("Testperson", "Alpha", "1970-01-02", "female", synthetic_nhs_number(11))
+    )
     b = services.register_person(store, PersonDetails("Zoë", "O'Neil-Testperson", "1985-12-31", "male"))
     services.register_person(store, PersonDetails("Testperson", "Alphonse", "1970-01-03", "male"))
-    assert {h.id for h in services.find_people(store, "alp")} == {a.id, store.people_index.search("alphonse")[0].id}
+    assert {h.id for h in services.find_people(store, "alp")} == {
+        a.id,
+        store.people_index.search("alphonse")[0].id,
+    }
     assert [h.id for h in services.find_people(store, "alp test 1970-01-02")] == [a.id]
     assert [h.id for h in services.find_people(store, "02/01/1970")] == [a.id]
     assert [h.id for h in services.find_people(store, "zoe")] == [b.id]  # accents folded
@@ -71,10 +75,9 @@ def test_index_follows_updates_and_ignores_rolled_back_writes(store: LocalStore)
     assert [h.id for h in services.find_people(store, "renamed")] == [p.id]
     with pytest.raises(ConflictError):
         services.update_person(store, p.id, person(0, family_name="Stale"), expected_version=1)
-    with pytest.raises(RuntimeError):
-        with store.db.write():
-            services.register_person(store, person(3, family_name="Ghostperson"))
-            raise RuntimeError("rolled back")
+    with pytest.raises(RuntimeError), store.db.write():
+        services.register_person(store, person(3, family_name="Ghostperson"))
+        raise RuntimeError("rolled back")
     assert services.find_people(store, "ghost") == []
     assert store.people.count() == 1
 
@@ -106,7 +109,9 @@ def test_follow_up_decisions_are_checked(store: LocalStore) -> None:
         services.record_follow_up_decision(store, check.id, "bp", {"kind": "ignore"})
     from outreach.clinical.findings import FollowUpDecision
 
-    services.record_follow_up_decision(store, check.id, "bp", FollowUpDecision(kind="advice_given", note="leaflet"))
+    services.record_follow_up_decision(
+        store, check.id, "bp", FollowUpDecision(kind="advice_given", note="leaflet")
+    )
     assert services.load_check(store, check.id).decisions["bp"]["kind"] == "advice_given"
 
 
@@ -126,7 +131,9 @@ def test_real_findings_from_the_evaluation_can_be_finalised(store: LocalStore) -
     p = services.register_person(store, person(0))
     check = services.start_check(store, p.id, definition_version="1.0.0")
     services.save_answers(store, check.id, answers)
-    services.record_follow_up_decisions(store, check.id, {f.rule_id: {"kind": "advice_given"} for f in findings})
+    services.record_follow_up_decisions(
+        store, check.id, {f.rule_id: {"kind": "advice_given"} for f in findings}
+    )
     result = services.finalise_check(store, check.id, findings)
     stored = services.load_findings(store, check.id)
     assert [f.rule_id for f in stored] == [f.rule_id for f in findings]
@@ -136,8 +143,12 @@ def test_real_findings_from_the_evaluation_can_be_finalised(store: LocalStore) -
 
 def test_people_index_unit() -> None:
     index = PeopleIndex()
-    index.bulk_load([PersonHit("1", "Testperson", "Alpha", "1970-01-01", None),
-                     PersonHit("2", "Testperson", "Bravo", "1970-01-01", None)])
+    index.bulk_load(
+        [
+            PersonHit("1", "Testperson", "Alpha", "1970-01-01", None),
+            PersonHit("2", "Testperson", "Bravo", "1970-01-01", None),
+        ]
+    )
     assert [h.id for h in index.search("1970-01-01")] == ["1", "2"]
     index.remove("1")
     assert [h.id for h in index.search("testperson")] == ["2"]

@@ -17,7 +17,12 @@ WORKER_PASS = "synthetic worker passphrase"
 def outreach(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cli", "--data-dir", str(data_dir), *args],
-        cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -31,28 +36,58 @@ def test_init_add_user_demo_data_and_import(tmp_path: Path) -> None:
     data = tmp_path / "data"
     org = _org(tmp_path)
 
-    mismatch = outreach(data, "init", "--org-config", str(org), "--user", "Ada Admin",
-                        stdin=f"{ADMIN_PASS}\n{ADMIN_PASS}x\n")
+    mismatch = outreach(
+        data, "init", "--org-config", str(org), "--user", "Ada Admin", stdin=f"{ADMIN_PASS}\n{ADMIN_PASS}x\n"
+    )
     assert mismatch.returncode == 1 and "do not match" in mismatch.stderr
     assert not LocalStore.exists(data)
 
-    made = outreach(data, "init", "--org-config", str(org), "--user", "Ada Admin",
-                    stdin=f"{ADMIN_PASS}\n{ADMIN_PASS}\n")
+    made = outreach(
+        data, "init", "--org-config", str(org), "--user", "Ada Admin", stdin=f"{ADMIN_PASS}\n{ADMIN_PASS}\n"
+    )
     assert made.returncode == 0, made.stderr
     assert "unlocked it successfully" in made.stdout
-    again = outreach(data, "init", "--org-config", str(org), "--user", "Ada Admin",
-                     stdin=f"{ADMIN_PASS}\n{ADMIN_PASS}\n")
+    again = outreach(
+        data, "init", "--org-config", str(org), "--user", "Ada Admin", stdin=f"{ADMIN_PASS}\n{ADMIN_PASS}\n"
+    )
     assert again.returncode == 1 and "already a store" in again.stderr
 
-    refused = outreach(data, "add-user", "--admin", "Ada Admin", "--user", "Wes Worker", "--role", "worker",
-                       stdin=f"wrong admin passphrase\n{WORKER_PASS}\n{WORKER_PASS}\n")
+    refused = outreach(
+        data,
+        "add-user",
+        "--admin",
+        "Ada Admin",
+        "--user",
+        "Wes Worker",
+        "--role",
+        "worker",
+        stdin=f"wrong admin passphrase\n{WORKER_PASS}\n{WORKER_PASS}\n",
+    )
     assert refused.returncode == 1 and "Wrong passphrase" in refused.stderr
-    added = outreach(data, "add-user", "--admin", "Ada Admin", "--user", "Wes Worker", "--role", "worker",
-                     stdin=f"{ADMIN_PASS}\n{WORKER_PASS}\n{WORKER_PASS}\n")
+    added = outreach(
+        data,
+        "add-user",
+        "--admin",
+        "Ada Admin",
+        "--user",
+        "Wes Worker",
+        "--role",
+        "worker",
+        stdin=f"{ADMIN_PASS}\n{WORKER_PASS}\n{WORKER_PASS}\n",
+    )
     assert added.returncode == 0, added.stderr
 
-    demo = outreach(data, "demo-data", "--user", "Wes Worker", "--people", "6", "--checks-per-person", "2",
-                    stdin=f"{WORKER_PASS}\n")
+    demo = outreach(
+        data,
+        "demo-data",
+        "--user",
+        "Wes Worker",
+        "--people",
+        "6",
+        "--checks-per-person",
+        "2",
+        stdin=f"{WORKER_PASS}\n",
+    )
     assert demo.returncode == 0, demo.stderr
     assert "Added 6 synthetic people and 12 finalised checks" in demo.stdout
 
@@ -61,17 +96,21 @@ def test_init_add_user_demo_data_and_import(tmp_path: Path) -> None:
     csv_path.write_text(
         "nhs_number,given_name,family_name,date_of_birth,sex,postcode\n"
         f"{good[0]},Testperson,Importone,1970-01-01,F,ZZ9 9ZZ\n"
-        "9990000001,Testperson,Badnumber,1970-01-01,F,\n"          # line 3: check digit wrong
-        f"{good[1]},Testperson,Importtwo,1981-02-30,M,\n"            # line 4: no such date
+        "9990000001,Testperson,Badnumber,1970-01-01,F,\n"  # line 3: check digit wrong
+        f"{good[1]},Testperson,Importtwo,1981-02-30,M,\n"  # line 4: no such date
         ",Testperson,Nonumber,1975-05-05,U,\n"
         f"{good[2]},Testperson,Importthree,1990-09-09,male,\n",
         encoding="utf-8",
     )
-    first = outreach(data, "import-people", "--user", "Wes Worker", "--csv", str(csv_path), stdin=f"{WORKER_PASS}\n")
+    first = outreach(
+        data, "import-people", "--user", "Wes Worker", "--csv", str(csv_path), stdin=f"{WORKER_PASS}\n"
+    )
     assert first.returncode == 2, first.stderr
     assert "Line 3:" in first.stdout and "Line 4:" in first.stdout
     assert "Imported 3 people; 0 already in the store; 2 rows refused." in first.stdout
-    second = outreach(data, "import-people", "--user", "Wes Worker", "--csv", str(csv_path), stdin=f"{WORKER_PASS}\n")
+    second = outreach(
+        data, "import-people", "--user", "Wes Worker", "--csv", str(csv_path), stdin=f"{WORKER_PASS}\n"
+    )
     assert "Imported 0 people; 3 already in the store" in second.stdout
 
     store = LocalStore.open(data)
