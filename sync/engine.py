@@ -164,9 +164,11 @@ class SyncEngine:
                     stop = exc
             if isinstance(stop, DeviceRevokedError):
                 sync_state.set_device_status(self.store, {"state": "revoked", "message": stop.message,
+                                                          "source": "server-refused", "at": iso(self.clock.now())})
+            elif stop is None and sync_state.device_status(self.store).get("source") == "server-refused":
+                # The server accepts this laptop again (IT re-enrolled it): the refusal is over.
+                sync_state.set_device_status(self.store, {"state": "active", "message": "", "source": "server-accepted",
                                                           "at": iso(self.clock.now())})
-            elif stop is None and sync_state.device_status(self.store).get("state") == "revoked":
-                sync_state.set_device_status(self.store, {"state": "active", "message": "", "at": iso(self.clock.now())})
         finally:
             http.close()
             report.cancelled = self._cancel.is_set()

@@ -189,7 +189,7 @@ class Puller:
         status = str(device.get("status") or "unknown")
         state = "active" if status == "active" else "revoked" if status in ("inactive", "entered-in-error") else status
         sync_state._put(conn, sync_state.DEVICE_STATUS_KEY, value=_json({
-            "state": state, "message": f"The shared record lists this laptop as {status}.",
+            "state": state, "message": f"The shared record lists this laptop as {status}.", "source": "device-record",
             "at": (device.get("meta") or {}).get("lastUpdated")}))
         return True
 
