@@ -138,6 +138,14 @@ class Database:
         self.path = path
         self._local = threading.local()
         self.engine = _make_engine(path, max_page_count=max_page_count)
+        self.damaged = False  # set when SQLite reports the file damaged: from then on nothing is written
+
+    def _translate(self, exc: sa_exc.DBAPIError) -> BaseException:
+        error = translate_error(exc)
+        code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+        if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "malformed" in str(exc):
+            self.damaged = True
+        return error
 
     # -- transactions -------------------------------------------------------------
     @contextlib.contextmanager
@@ -146,10 +154,15 @@ class Database:
         if current is not None:
             yield current
             return
+        if self.damaged:
+            raise StoreError(
+                "The store file is damaged, so nothing more will be written to it. "
+                "Close the app and ask IT to restore it from a backup; what was saved is still in the file."
+            )
         try:
             conn = self.engine.connect()
         except sa_exc.DBAPIError as exc:
-            raise translate_error(exc) from None
+            raise self._translate(exc) from None
         self._local.conn = conn
         self._local.after_commit = []
         try:
@@ -158,7 +171,7 @@ class Database:
             conn.commit()
         except sa_exc.DBAPIError as exc:
             _rollback_quietly(conn)
-            raise translate_error(exc) from None
+            raise self._translate(exc) from None
         except BaseException:
             _rollback_quietly(conn)
             raise
@@ -190,7 +203,7 @@ class Database:
             with self.engine.connect().execution_options(outreach_read=True) as conn, conn.begin():
                 yield conn
         except sa_exc.DBAPIError as exc:
-            raise translate_error(exc) from None
+            raise self._translate(exc) from None
 
     @property
     def in_transaction(self) -> bool:

@@ -159,3 +159,34 @@ def test_full_disk_during_a_write_loses_nothing_already_saved(store: LocalStore,
         assert s.audit.verify().ok
     finally:
         s.close()
+
+
+def test_a_damaged_page_inside_the_file_stops_writes_and_changes_nothing(
+    store: LocalStore, data_dir: Path
+) -> None:
+    from outreach.errors import StoreError
+
+    for n in range(400):  # enough people for the table to span many pages
+        services.register_person(store, person(n, family_name=f"Pageperson{n}"))
+    store.close()
+    path = database_path(data_dir)
+    with _raw(data_dir) as raw:
+        root = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'people'").fetchone()[0]
+        page_size = raw.execute("PRAGMA page_size").fetchone()[0]
+    raw.close()
+    content = bytearray(path.read_bytes())
+    start = (root - 1) * page_size  # the table's root page: its b-tree header becomes nonsense
+    content[start : start + 64] = b"\xff" * 64
+    path.write_bytes(bytes(content))
+    before = path.read_bytes()
+    s = LocalStore.open(data_dir, kdf=TEST_KDF)  # the header is fine, so opening works ...
+    try:
+        with pytest.raises(StoreError, match="damaged"):
+            s.unlock(ADMIN, PASSPHRASE)  # ... but reading the people table finds the damage
+        s.vault.unlock(ADMIN, PASSPHRASE)
+        with pytest.raises(StoreError, match="damaged"):
+            services.register_person(s, person(999))
+        assert s.db.damaged
+    finally:
+        s.close()
+    assert path.read_bytes() == before
