@@ -44,8 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list == ["--version"]:
+        # Answered before any command module is imported: IT scripts call this often,
+        # and it must work even when a heavier module cannot load.
+        print(f"outreach {outreach.__version__}")
+        return 0
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_list)
     func = getattr(args, "func", None)
     if func is None:
         from ui.app import run_app  # imported late: headless commands never load Qt
