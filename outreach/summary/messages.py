@@ -137,7 +137,7 @@ def resolve_language(preferred: str | None, folder: Path | None = None, *, inclu
     where = folder or templates_dir()
     languages = tuple(t for t in available_languages(where) if include_drafts or _is_ready(where, t))
     by_tag = {tag.casefold(): tag for tag in languages}
-    if _TAG_RE.fullmatch(wanted):
+    if _TAG_RE.fullmatch(wanted.replace("_", "-")):
         tag = wanted.replace("_", "-").casefold()
         if tag in by_tag:
             return by_tag[tag]
