@@ -45,8 +45,6 @@ class _Handler(WSGIRequestHandler):
     """One request per connection; knows how to drop the connection on purpose."""
 
     timeout = 120  # seconds a silent client may hold a thread
-    server_version = "outreach-server"
-    sys_version = ""
 
     def handle(self) -> None:
         faults: Faults | None = getattr(self.server, "faults", None)
