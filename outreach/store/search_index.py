@@ -28,6 +28,8 @@ _DATE_FORMATS = (
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a name part."""
+    if text.isascii():  # most names: no accents to strip (and 20 times faster at unlock)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
