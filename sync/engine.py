@@ -31,7 +31,8 @@ from sync.backoff import Backoff, Clock, iso
 from sync.http import DEFAULT_TIMEOUT, DeviceRevokedError, FhirHttp
 from sync.pull import PullCounts, Puller
 from sync.push import (ALREADY_THERE, NO_CONSENT, REFUSED, RETRY, SENT, STOPPED, BundleBuilder, ItemOutcome, Pusher,
-                       default_bundle_builder)
+                       consent_refusal,
+                       product_bundle_builder)
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +49,17 @@ class SyncConfig:
     max_wait_s: float = 30.0  # longest backoff a run waits for before leaving it to the next run
     max_passes: int = 6
     page_size: int = 100
-    device_name: str | None = None  # matched against Device.deviceName / identifier when pulling Device
+    device_name: str | None = None  # this laptop's name for IT (Provenance; matched against Device.deviceName)
+    organisation_name: str = ""
+    organisation_ods_code: str = ""
 
     @classmethod
     def from_org(cls, org: OrgConfig, **overrides: Any) -> "SyncConfig":
         if not org.server_url:
             raise NetworkError("No shared record is configured for this organisation (server_url in the "
                                "organisation file). The app works offline; ask IT to configure sync.")
-        return cls(server_url=org.server_url, ca_bundle=org.ca_bundle or None, **overrides)
+        return cls(server_url=org.server_url, ca_bundle=org.ca_bundle or None, organisation_name=org.organisation_name,
+                   organisation_ods_code=org.organisation_ods_code, **overrides)
 
 
 @dataclass
@@ -150,7 +154,8 @@ class SyncEngine:
         if not token:
             raise AuthError("This laptop has no device token for the shared record yet. Ask IT to set it "
                             "('outreach sync --set-token').")
-        builder = self._builder or default_bundle_builder()
+        builder = self._builder or product_bundle_builder(
+            self.config.organisation_name, self.config.organisation_ods_code, self.config.device_name)
         report = SyncReport(started_at=iso(self.clock.now()))
         http = FhirHttp(self.config.server_url, token, ca_bundle=self.config.ca_bundle,
                         timeout=self.config.timeout, pool_size=self.config.concurrency)
@@ -192,8 +197,7 @@ class SyncEngine:
             if reason == sync_state.HOLD_REFUSED:
                 continue
             if reason == sync_state.HOLD_NO_CONSENT:
-                person = self.store.checks.get(item.check_id).person_id
-                if not sync_state.may_share(self.store, person):
+                if consent_refusal(self.store, item.check_id) is not None:
                     continue
                 sync_state.release(self.store, item.id)  # consent given since: send it now
             due.append(item)
@@ -244,6 +248,8 @@ class SyncEngine:
             if self.on_progress is not None:
                 self.on_progress("pull", counts.received, counts.received)
 
+        from outreach.fhir.outbox import store_device_id
+
         puller = Puller(self.store, http, page_size=self.config.page_size, cancel=self._cancel,
-                        device_name=self.config.device_name, on_page=on_page)
+                        device_name=self.config.device_name, device_id=store_device_id(self.store), on_page=on_page)
         report.pulled = puller.pull_all()

@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from outreach.errors import NetworkError
+from outreach.errors import NetworkError, ValidationError
+from outreach.fhir.inbound import (is_own_follow_up_task, parse_device_status, parse_healthcare_service,
+                                   parse_review_task)
 from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
 
@@ -41,52 +43,17 @@ class PullCounts:
     error: str | None = None
 
 
-def _own_follow_up(task: dict[str, Any]) -> bool:
-    """Tasks this app sent itself (a follow-up of a check) are not reviews."""
-    from outreach.fhir.identifiers import FOLLOW_UP_SYSTEM
-
-    return any(i.get("system") == FOLLOW_UP_SYSTEM for i in task.get("identifier", []) or [] if isinstance(i, dict))
-
-
-def _focus_check_id(task: dict[str, Any]) -> str | None:
-    """Our check id when the Task's focus names it by our Encounter identifier."""
-    from outreach.fhir.identifiers import CHECK_SYSTEM
-
-    focus = task.get("focus") or {}
-    ident = focus.get("identifier") if isinstance(focus, dict) else None
-    if isinstance(ident, dict) and ident.get("system") == CHECK_SYSTEM:
-        return str(ident.get("value") or "") or None
-    return None
-
-
-def review_document(task: dict[str, Any]) -> dict[str, Any]:
-    """The parts of a review Task the worker reads (sealed when stored)."""
-    business = task.get("businessStatus") or {}
-    owner = task.get("owner") or {}
-    requester = task.get("requester") or {}
-    return {
-        "description": task.get("description"),
-        "business_status": business.get("text") or next(
-            (c.get("display") or c.get("code") for c in business.get("coding", []) or []), None),
-        "priority": task.get("priority"),
-        "notes": [n.get("text") for n in task.get("note", []) or [] if isinstance(n, dict) and n.get("text")],
-        "owner": owner.get("display") or owner.get("reference"),
-        "requester": requester.get("display") or requester.get("reference"),
-        "authored_on": task.get("authoredOn"),
-        "last_modified": task.get("lastModified"),
-        "focus": (task.get("focus") or {}).get("reference"),
-    }
-
-
 class Puller:
     def __init__(self, store: LocalStore, http: FhirHttp, *, page_size: int = 100,
                  cancel: threading.Event | None = None, device_name: str | None = None,
+                 device_id: str | None = None,
                  on_page: Callable[[PullCounts], None] | None = None) -> None:
         self.store = store
         self.http = http
         self.page_size = page_size
         self.cancel = cancel or threading.Event()
         self.device_name = device_name
+        self.device_id = device_id  # this laptop's Device identifier (the store id)
         self.on_page = on_page
 
     def pull_all(self) -> list[PullCounts]:
@@ -162,45 +129,49 @@ class Puller:
         return rtype, params
 
     # -- applying one resource, inside the page's transaction ----------------------------------
+    # A resource we cannot read (ValidationError from the parser) is skipped, not fatal: any
+    # FHIR server may hold things this app did not write.
     def _apply_task(self, conn: Any, task: dict[str, Any]) -> bool:
-        if _own_follow_up(task):
+        if is_own_follow_up_task(task):
             return False
-        focus_ref = (task.get("focus") or {}).get("reference")
-        focus_check = _focus_check_id(task)
-        if not focus_ref and not focus_check:
+        try:
+            review = parse_review_task(task)
+        except ValidationError:
             return False
-        meta = task.get("meta") or {}
+        document = {
+            "description": review.description, "business_status": review.business_status,
+            "notes": list(review.comments), "owner": review.owner, "authored_on": review.authored_on,
+            "last_modified": review.last_modified, "focus": review.encounter_reference,
+        }
         return sync_state.store_review(
-            conn, self.store, server_id=str(task.get("id")), status=str(task.get("status") or "unknown"),
-            server_version=meta.get("versionId"), last_updated=str(meta.get("lastUpdated") or ""),
-            document=review_document(task), focus_ref=focus_ref, focus_check_id=focus_check,
+            conn, self.store, server_id=review.task_id, status=review.status, server_version=review.version_id,
+            last_updated=review.last_updated or "", document=document, focus_ref=review.encounter_reference,
+            focus_check_id=review.check_id,
         ) is not None
 
     def _apply_service(self, conn: Any, service: dict[str, Any]) -> bool:
-        meta = service.get("meta") or {}
-        sync_state.store_service(conn, server_id=str(service.get("id")), name=str(service.get("name") or "(no name)"),
-                                 active=service.get("active", True) is not False,
-                                 last_updated=str(meta.get("lastUpdated") or ""), resource=service)
+        try:
+            entry = parse_healthcare_service(service)
+        except ValidationError:
+            return False
+        sync_state.store_service(conn, server_id=entry.id, name=entry.name, active=entry.active,
+                                 last_updated=str((service.get("meta") or {}).get("lastUpdated") or ""),
+                                 resource=entry.as_seed_entry())
         return True
 
     def _apply_device(self, conn: Any, device: dict[str, Any]) -> bool:
-        if not self.device_name or not _names_device(device, self.device_name):
+        try:
+            status = parse_device_status(device)
+        except ValidationError:
             return False
-        status = str(device.get("status") or "unknown")
-        state = "active" if status == "active" else "revoked" if status in ("inactive", "entered-in-error") else status
-        sync_state._put(conn, sync_state.DEVICE_STATUS_KEY, value=_json({
-            "state": state, "message": f"The shared record lists this laptop as {status}.", "source": "device-record",
-            "at": (device.get("meta") or {}).get("lastUpdated")}))
+        names = [d.get("name") for d in device.get("deviceName", []) or [] if isinstance(d, dict)]
+        ours = (self.device_id is not None and status.device_id == self.device_id) or (
+            self.device_name is not None and self.device_name in names)
+        if not ours:
+            return False
+        sync_state.put_device_status(conn, {
+            "state": "revoked" if status.revoked else status.status,
+            "message": (f"The shared record lists this laptop as {status.status}: ask IT." if status.revoked
+                        else ""),
+            "source": "device-record", "at": (device.get("meta") or {}).get("lastUpdated")})
         return True
-
-
-def _names_device(device: dict[str, Any], name: str) -> bool:
-    names = [d.get("name") for d in device.get("deviceName", []) or [] if isinstance(d, dict)]
-    idents = [i.get("value") for i in device.get("identifier", []) or [] if isinstance(i, dict)]
-    return name in names or name in idents
-
-
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, sort_keys=True)

@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from outreach.errors import AuthError, OutreachError
+from outreach.errors import AuthError, OutreachError, ValidationError
 from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
 from outreach.store.models import checks
@@ -68,11 +68,20 @@ class ItemOutcome:
     server_refs: tuple[str, ...] = ()
 
 
-def default_bundle_builder() -> BundleBuilder:
-    """The product's mapping (outreach.fhir). Imported late so sync loads without it."""
-    from outreach.fhir import bundle_for_outbox_item  # type: ignore[attr-defined]
+def product_bundle_builder(organisation_name: str = "", organisation_ods_code: str = "",
+                           device_name: str | None = None) -> BundleBuilder:
+    """The product's mapping (outreach.fhir), with this organisation and laptop as the sender."""
+    import outreach
+    from outreach.fhir.bundle import Sender
+    from outreach.fhir.outbox import bundle_for_outbox_item, store_device_id
 
-    return bundle_for_outbox_item  # type: ignore[no-any-return]
+    def build(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
+        sender = Sender(organisation_name=organisation_name or "Outreach service",
+                        organisation_ods_code=organisation_ods_code or None, device_id=store_device_id(store),
+                        device_name=device_name, software_version=outreach.__version__)
+        return bundle_for_outbox_item(store, item, sender=sender).bundle
+
+    return build
 
 
 def check_lookup_params(check_id: str) -> dict[str, str]:
@@ -80,6 +89,28 @@ def check_lookup_params(check_id: str) -> dict[str, str]:
     from outreach.fhir.identifiers import check_search_params
 
     return check_search_params(check_id)
+
+
+def consent_refusal(store: LocalStore, check_id: str) -> str | None:
+    """Why this check may not leave the laptop (no consent to the check, or to sharing with
+    anyone), in the worker's words; None when it may. The same rule as the mapping's, checked
+    first from the consent rows alone so a refused item costs no decryption of the check."""
+    from outreach.fhir.consent import sharing_consent
+
+    chain: list[str] = []
+    person_id = None
+    current: str | None = check_id
+    with store.db.read() as conn:
+        while current is not None and current not in chain:
+            row = conn.execute(select(checks.c.person_id, checks.c.amends_id).where(checks.c.id == current)).first()
+            if row is None:
+                break
+            chain.append(current)
+            person_id = person_id or row.person_id
+            current = row.amends_id
+    if person_id is None:
+        return "This check is no longer in the store."
+    return sharing_consent(store.consents.history(person_id), chain).refusal()
 
 
 @dataclass
@@ -168,24 +199,17 @@ class Pusher:
                 log.exception("sync progress listener failed")
         return outcome
 
-    def _person_id(self, check_id: str) -> str | None:
-        with self.store.db.read() as conn:
-            return conn.execute(select(checks.c.person_id).where(checks.c.id == check_id)).scalar()
-
     def _prepare(self, item: OutboxItem, outcomes: list[ItemOutcome]) -> _Job | None:
         """Consent, bundle, then the durable 'sending' mark. Returns None when nothing is to be sent."""
-        person_id = self._person_id(item.check_id)
-        if person_id is None or not sync_state.may_share(self.store, person_id):
-            words = "Not sent: the person has not agreed to share this check with anyone."
-            with self.store.db.write():
-                if item.state == "sending":
-                    self.store.outbox.requeue(item.id)
-                self.store.outbox.mark_failed(item.id, words)
-                sync_state.hold(self.store, item.id, sync_state.HOLD_NO_CONSENT)
-            outcomes.append(self._emit(ItemOutcome(item.id, item.check_id, NO_CONSENT, words, item.attempts)))
-            return None
+        refusal = consent_refusal(self.store, item.check_id)
+        if refusal is not None:
+            return self._hold_for_consent(item, outcomes, refusal)
         try:
             bundle = self.builder(self.store, item)
+        except ValidationError as exc:
+            if exc.item == "consent":
+                return self._hold_for_consent(item, outcomes, exc.message)
+            return self._refuse(item, f"This check could not be prepared for sending: {exc.message}", outcomes)
         except OutreachError as exc:
             return self._refuse(item, f"This check could not be prepared for sending: {exc.message}", outcomes)
         except Exception:  # a mapping bug affects this item only
@@ -198,6 +222,15 @@ class Pusher:
                 self.store.outbox.requeue(item.id)
             marked = self.store.outbox.mark_sending(item.id)
         return _Job(marked, bundle, ask_first, marked.attempts)
+
+    def _hold_for_consent(self, item: OutboxItem, outcomes: list[ItemOutcome], words: str) -> None:
+        with self.store.db.write():
+            if item.state == "sending":
+                self.store.outbox.requeue(item.id)
+            self.store.outbox.mark_failed(item.id, words)
+            sync_state.hold(self.store, item.id, sync_state.HOLD_NO_CONSENT)
+        outcomes.append(self._emit(ItemOutcome(item.id, item.check_id, NO_CONSENT, words, item.attempts)))
+        return None
 
     def _refuse(self, item: OutboxItem, words: str, outcomes: list[ItemOutcome]) -> None:
         with self.store.db.write():

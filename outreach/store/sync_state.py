@@ -78,7 +78,6 @@ DEVICE_STATUS_KEY = "device_status"
 LAST_SYNC_KEY = "last_sync"
 HOLD_REFUSED = "refused"  # the server said no: waits until the worker retries or amends
 HOLD_NO_CONSENT = "no_consent"  # the person has not agreed to share with anyone
-SHARING_SCOPES = ("gp", "mental_health_trust", "charity")
 
 
 # -- schema ---------------------------------------------------------------------------------------
@@ -156,7 +155,11 @@ def set_cursor(conn: Connection, kind: str, value: str | None) -> None:
 
 def set_device_status(store: LocalStore, status: dict[str, Any]) -> None:
     with store.db.write() as conn:
-        _put(conn, DEVICE_STATUS_KEY, value=json.dumps(status, sort_keys=True))
+        put_device_status(conn, status)
+
+
+def put_device_status(conn: Connection, status: dict[str, Any]) -> None:
+    _put(conn, DEVICE_STATUS_KEY, value=json.dumps(status, sort_keys=True))
 
 
 def device_status(store: LocalStore) -> dict[str, Any]:
@@ -190,12 +193,6 @@ def retry_item(store: LocalStore, outbox_id: str) -> OutboxItem:
         if item.state in ("failed", "sending"):
             item = store.outbox.requeue(outbox_id)
     return item
-
-
-def may_share(store: LocalStore, person_id: str) -> bool:
-    """True when the person's newest answer for at least one recipient is yes."""
-    current = store.consents.current(person_id)
-    return any(current.get(scope, False) for scope in SHARING_SCOPES)
 
 
 # -- server references --------------------------------------------------------------------------------
@@ -330,7 +327,7 @@ def outbox_view(store: LocalStore, *, include_sent: bool = False) -> list[Outbox
         if item.state == "sent":
             waits, words = "nothing", "Sent to the shared record."
         elif reason == HOLD_NO_CONSENT:
-            waits, words = "consent", "Not sent: the person has not agreed to share this check with anyone."
+            waits, words = "consent", f"Not sent: {item.last_error or 'no consent to share.'}"
         elif reason == HOLD_REFUSED:
             waits, words = "worker", f"Refused by the shared record: {item.last_error or 'no reason given'}"
         elif item.state == "failed":

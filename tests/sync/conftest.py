@@ -53,6 +53,7 @@ def share_all(store: LocalStore) -> None:
     people = {item.check_id: store.checks.get(item.check_id).person_id for item in store.outbox.list()}
     with store.db.write():
         for person_id in set(people.values()):
+            services.record_consent(store, person_id, "check", True)
             services.record_consent(store, person_id, "gp", True)
 
 
