@@ -42,6 +42,9 @@ _SQLITE_FULL = 13
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 _SQLITE_IOERR = 10
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+_SQLITE_READONLY = 8
 
 
 def utc_now() -> str:
@@ -119,6 +122,15 @@ def translate_error(exc: BaseException) -> BaseException:
         )
     if "immutable" in message or "append-only" in message or "must be finalised" in message:
         return StoreError(f"This record cannot be changed: {message}.")
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED) or "database is locked" in message:
+        return StoreError(
+            "The store is busy: another copy of the app (or a command) is using it. "
+            "Close the other one and try again; nothing was lost."
+        )
+    if code == _SQLITE_READONLY or "readonly" in message:
+        return StoreError(
+            "The store cannot be written: its folder or file is read-only. Ask IT to check the data folder's permissions."
+        )
     if code == _SQLITE_IOERR:
         return StoreError(
             "The laptop could not write to its disk. Nothing already saved was lost; try again."

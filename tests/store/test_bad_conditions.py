@@ -190,3 +190,24 @@ def test_a_damaged_page_inside_the_file_stops_writes_and_changes_nothing(
     finally:
         s.close()
     assert path.read_bytes() == before
+
+
+def test_a_store_held_by_another_writer_says_so(
+    store: LocalStore, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from outreach.errors import StoreError
+    from outreach.store import database
+
+    p = services.register_person(store, person(0))
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
+    other = database.Database(database_path(data_dir))  # a second copy of the app, with a short wait
+    raw = _raw(data_dir)
+    raw.execute("BEGIN IMMEDIATE")  # a third party holds the write lock
+    try:
+        with pytest.raises(StoreError, match="busy"), other.write() as conn:
+            conn.exec_driver_sql("UPDATE people SET updated_at = updated_at")
+    finally:
+        raw.rollback()
+        raw.close()
+        other.close()
+    assert services.get_person(store, p.id).details.family_name == "Alpha"
