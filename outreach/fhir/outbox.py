@@ -15,6 +15,7 @@ from outreach.checks.definition import CheckDefinition
 from outreach.clinical.service_directory import ServiceDirectory, load_service_directory
 from outreach.errors import StoreError, ValidationError
 from outreach.fhir.bundle import CheckBundle, Sender, check_bundle
+from outreach.fhir.consent import SharingConsent, sharing_consent
 from outreach.store.local_store import LocalStore
 from outreach.store.models import sessions, store_meta
 from outreach.store.records import OutboxItem, VenueRecord
@@ -43,6 +44,17 @@ def venue_for_session(store: LocalStore, session_id: str | None) -> VenueRecord 
     if venue_id is None:
         return None
     return next((v for v in store.venues.list() if v.id == venue_id), None)
+
+
+def consent_for_outbox_item(store: LocalStore, item: OutboxItem) -> SharingConsent:
+    """What the person agreed to share for this item's check; `.may_send` / `.refusal()` decide.
+
+    Cheap next to mapping (no answers decrypted), so sync can hold an item back before
+    marking it "sending".
+    """
+    check = services.load_check(store, item.check_id)
+    chain = [c.id for c in services.check_history(store, check.id)] if check.amends_id else [check.id]
+    return sharing_consent(store.consents.history(check.person_id), chain)
 
 
 def bundle_for_outbox_item(

@@ -504,3 +504,42 @@ def test_mapping_one_check_takes_well_under_five_milliseconds() -> None:
         best = min(best, (time.perf_counter() - started) / len(prepared))
     print(f"mapping: {best * 1000:.2f} ms per check")
     assert best < 0.005
+
+
+def test_the_code_table_agrees_with_the_check_definition() -> None:
+    """The Questionnaire and the Observations must never disagree about what a question measures."""
+    defn = default_definition()
+    for link, spec in codes.MEASURED.items():
+        item = defn.items[link]
+        assert {(c.system, c.code) for c in spec.codes} <= {(c.system, c.code) for c in item.codes}, link
+        assert item.unit == spec.unit, link
+    for link, concepts in (("blood_pressure.systolic", codes.SYSTOLIC), ("blood_pressure.diastolic", codes.DIASTOLIC)):
+        assert {(c.system, c.code) for c in concepts} == {(c.system, c.code) for c in defn.items[link].codes}
+        assert defn.items[link].unit == codes.MM_HG
+    smoking = {o.code for o in defn.items["smoking.tobacco_status"].options}
+    assert smoking == {"266919005", "8517006", "77176002"}  # clinical.md 4.2
+    # Every measurement the definition codes is either mapped or deliberately left to the response.
+    measured = {link for link, item in defn.items.items() if item.type in ("decimal", "integer") and item.codes}
+    assert measured <= set(codes.MEASURED) | codes.NOT_OBSERVATIONS | {"blood_pressure.systolic",
+                                                                       "blood_pressure.diastolic"}
+
+
+def test_mapping_does_not_change_the_records() -> None:
+    p = person(1)
+    check, findings, follow_ups = finalised_check(4, p)
+    before = json.dumps([check.document, [f.document for f in findings], [f.document for f in follow_ups]],
+                        sort_keys=True)
+    check_bundle(check, p, findings=findings, follow_ups=follow_ups, consents=consents(p), sender=SENDER)
+    after = json.dumps([check.document, [f.document for f in findings], [f.document for f in follow_ups]],
+                       sort_keys=True)
+    assert before == after
+
+
+def test_a_coded_assessment_becomes_an_observation_with_its_snomed_answer() -> None:
+    answers = full_answers(1)
+    answers["diet_activity.status"] = "done"
+    answers["diet_activity.activity"] = "366121000000108"
+    bundle = build(1, answers=answers)[0].bundle
+    (obs,) = observation_by_code(bundle, SNOMED, "1086511000000107")  # GPPAQ index, clinical.md 4.1
+    assert obs["valueCodeableConcept"]["coding"][0]["code"] == "366121000000108"
+    assert obs["category"][0]["coding"][0]["code"] == "survey"

@@ -255,3 +255,62 @@ def test_every_reference_in_a_stored_resource_points_at_a_stored_resource(server
             assert not ref.startswith("urn:uuid:"), ref
             got = server.http.get(f"{server.running.url}/{ref}", timeout=30)
             assert got.status_code == 200, ref
+
+
+def test_a_review_created_on_the_server_reads_back_as_a_review_update(server: Server) -> None:
+    from outreach.fhir.inbound import is_own_follow_up_task, parse_review_task
+
+    p = person(7)
+    check, findings, follow_ups = finalised_check(17, p)
+    bundle = check_bundle(check, p, findings=findings, follow_ups=follow_ups, consents=consents(p),
+                          sender=SENDER).bundle
+    assert server.post(bundle).status_code == 200
+    encounter_id = server.search("Encounter", **check_search_params(check.id))["entry"][0]["resource"]["id"]
+    task = {
+        "resourceType": "Task", "status": "requested", "intent": "order",
+        "businessStatus": {"text": "Needs amendment"},
+        "focus": {"reference": f"Encounter/{encounter_id}", "identifier": {"system": CHECK_SYSTEM, "value": check.id}},
+        "note": [{"text": "Please confirm the blood pressure with a second reading."}],
+        "owner": {"display": "Sam Testworker"},
+    }
+    created = server.http.post(f"{server.running.url}/Task", json=task, timeout=30)
+    assert created.status_code == 201, created.text
+    pulled = server.search("Task", _lastUpdated="gt2000-01-01")
+    reviews = [parse_review_task(e["resource"]) for e in pulled["entry"] if not is_own_follow_up_task(e["resource"])]
+    assert len(reviews) == 1
+    (review,) = reviews
+    assert review.check_id == check.id and review.encounter_reference == f"Encounter/{encounter_id}"
+    assert review.business_status == "Needs amendment" and review.version_id == "1"
+    assert review.comments == ("Please confirm the blood pressure with a second reading.",)
+    assert len(pulled["entry"]) == 1 + len(follow_ups)  # our own follow-up tasks come down too, and are told apart
+
+
+def test_a_directory_service_stored_on_the_server_reads_back(server: Server) -> None:
+    from outreach.fhir.identifiers import SERVICE_SYSTEM
+    from outreach.fhir.inbound import parse_healthcare_service
+
+    body = {"resourceType": "HealthcareService", "active": True, "name": "Synthetic Weight Service",
+            "identifier": [{"system": SERVICE_SYSTEM, "value": "weight-management"}],
+            "category": [{"text": "Weight management"}], "comment": "Twelve weeks of group support.",
+            "telecom": [{"system": "phone", "value": "0100 000 0001"}]}
+    assert server.http.post(f"{server.running.url}/HealthcareService", json=body, timeout=30).status_code == 201
+    (entry,) = [parse_healthcare_service(e["resource"]) for e in server.search("HealthcareService")["entry"]]
+    assert entry.as_seed_entry() == {"id": "weight-management", "name": "Synthetic Weight Service",
+                                     "category": "weight management", "description": "Twelve weeks of group support.",
+                                     "phone": "0100 000 0001"}
+
+
+def test_consent_for_outbox_item_says_whether_it_may_go(store: LocalStore) -> None:
+    from outreach.fhir.outbox import consent_for_outbox_item
+
+    who = register(store, 3)
+    done = finalise_synthetic(store, who.id, 6)
+    item = services.list_outbox(store)[0]
+    assert not consent_for_outbox_item(store, item).may_send
+    services.record_consent(store, who.id, "check", True, check_id=done.check.id)
+    services.record_consent(store, who.id, "gp", False)
+    decision = consent_for_outbox_item(store, item)
+    assert not decision.may_send and "GP" in (decision.refusal() or "")
+    services.record_consent(store, who.id, "charity", True)
+    decision = consent_for_outbox_item(store, item)
+    assert decision.may_send and decision.shared_with == ("charity",)
