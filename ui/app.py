@@ -8,6 +8,7 @@ import logging
 import os
 import platform
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from outreach.logging_setup import log_event, setup_logging
 from outreach.settings import ORG_CONFIG_FILENAME, OrgConfig, resolve_data_dir
 from ui.crash import CrashReporter
 from ui.i18n import install_translations
-from ui.start_window import StartInfo, StartWindow, app_icon
+from ui.start_window import StartInfo, app_icon
+from ui.style import Appearance
 from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,9 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 
 
 ORG_CONFIG_ENV = "OUTREACH_ORG_CONFIG"
+# For start-up measurements (bench/bench_ui.py): when set to a page name ("unlock", "setup"),
+# the app prints "shown <page> <unix time>" once that page is on screen, then quits.
+REPORT_SHOWN_ENV = "OUTREACH_REPORT_SHOWN"
 
 
 def organisation_file_candidates(data_dir: Path) -> list[Path]:
@@ -97,16 +102,42 @@ def run_app(data_dir: str | None = None, argv: Sequence[str] | None = None) -> i
     app = create_application(argv)
     crash_reporter = CrashReporter(log_file, app)
     crash_reporter.install()
-    info = gather_start_info(folder, log_file)
-    install_translations(app, info.organisation.default_language)
+    organisation, org_file, problem = load_organisation(folder)
+    install_translations(app, organisation.default_language)
     runner = TaskRunner(app)
     app.aboutToQuit.connect(runner.shutdown)
 
-    window = StartWindow(info, runner)
+    appearance = Appearance(app)
+    appearance.load_choice()
+
+    from ui.main_window import MainWindow  # after the application object: its module builds widgets
+
+    window = MainWindow(folder, runner, org_config=organisation, org_file=org_file, org_problem=problem,
+                        appearance=appearance, log_file=log_file)
+    report_page = os.environ.get(REPORT_SHOWN_ENV)
+    if report_page:
+        _report_when_shown(app, window, report_page)
     window.resize(window.sizeHint())
     window.show()
+    # "start": the first window of the app (it opens on set-up or unlock; pages are logged as ui.screen_shown).
     log_event(log, "ui.window_shown", screen="start", platform=QApplication.platformName())
     code = app.exec()
     log_event(log, "app.stopped", exit_code=code)
     crash_reporter.uninstall()
     return code
+
+
+def _report_when_shown(app: QApplication, window: object, page: str) -> None:
+    """Print when `page` is first on screen (after the paint that follows), then quit."""
+    from PySide6.QtCore import QTimer
+
+    def shown(name: str) -> None:
+        if name == page:
+            def report() -> None:
+                print(f"shown {name} {time.time():.6f}", flush=True)
+                app.quit()
+
+            QTimer.singleShot(0, report)
+
+    window.page_shown.connect(shown)  # type: ignore[attr-defined]
+    window.store_opened.connect(lambda: shown("unlock-ready"))  # type: ignore[attr-defined]

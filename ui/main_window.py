@@ -40,6 +40,7 @@ from ui.idle_lock import IdleWatcher, minutes_to_ms
 from ui.style import Appearance, make_heading
 from ui.tasks import TaskRunner, blocking
 from ui.unlock import UnlockPanel
+from ui.widgets import Notice
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
     unlocked = Signal(object)  # AppContext
     locked = Signal()
     home_ready = Signal()
+    store_opened = Signal()  # the database is open behind the unlock screen: Unlock can be pressed
 
     def __init__(
         self,
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
         *,
         org_config: OrgConfig | None = None,
         org_file: Path | None = None,
+        org_problem: str | None = None,
         kdf: Any = None,
         idle_timeout_ms: int | None = None,
         appearance: Appearance | None = None,
@@ -157,6 +160,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Outreach Health Checks"))
         self.setAccessibleName(self.tr("Outreach Health Checks"))
         self._build()
+        if org_problem:
+            self.org_notice.show_notice(self.tr("The organisation file could not be read, so the app uses its "
+                                                "defaults (offline only). Tell IT: {0}").format(org_problem), [])
         self._build_actions()
         self.idle = IdleWatcher(self._idle_ms(), self)
         self.idle.idle.connect(self._idle_lock)
@@ -185,6 +191,8 @@ class MainWindow(QMainWindow):
         header.addWidget(self.lock_button)
         self.header.hide()
         layout.addWidget(self.header)
+        self.org_notice = Notice(self.container)
+        layout.addWidget(self.org_notice)
         self.stack = QStackedWidget(self.container)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(self.container)
@@ -294,6 +302,7 @@ class MainWindow(QMainWindow):
     def _store_opened(self, store: Any) -> None:
         self.store = store
         self.unlock_panel.set_store(store)
+        self.store_opened.emit()
 
     def _preload_content(self) -> None:
         if self._content is None:

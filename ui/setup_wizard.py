@@ -153,17 +153,16 @@ class SetupPage(QWidget):
         choose.setAccessibleName(self.tr("Choose the organisation file"))
         choose.clicked.connect(self._choose_org_file)
         self.choose_button = choose
-        file_row = QWidget(org_box)
-        file_layout = QHBoxLayout(file_row)
-        file_layout.setContentsMargins(0, 0, 0, 0)
-        file_layout.addWidget(self.org_file_edit, 1)
-        file_layout.addWidget(choose)
         self.org_file_field = LabelledField(self.tr("Organisation &file from IT (optional)"), self.org_file_edit,
                                             hint=self.tr("If IT gave you an organisation file, choose it here."),
                                             accessible_name=self.tr("Organisation file"))
-        # Put the row (edit + button) where the bare edit was in the field's layout.
-        field_layout = self.org_file_field.layout()
-        field_layout.insertWidget(1, file_row)
+        # Put a row (edit + button) where the bare edit was in the field's layout.
+        file_row = QWidget(self.org_file_field)
+        file_layout = QHBoxLayout(file_row)
+        file_layout.setContentsMargins(0, 0, 0, 0)
+        self.org_file_field.layout().insertWidget(1, file_row)
+        file_layout.addWidget(self.org_file_edit, 1)
+        file_layout.addWidget(choose)
         org_layout.addWidget(self.org_file_field)
         self.org_file_edit.editingFinished.connect(self._org_file_changed)
 

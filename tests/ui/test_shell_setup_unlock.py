@@ -1,0 +1,211 @@
+"""First run, unlock, lock: driven through the real window over a real store in tmp_path."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from outreach.store.crypto import TEST_KDF
+from outreach.store.local_store import LocalStore
+from tests.ui.shell_support import PASSPHRASE, WAIT_MS, WORKER, close_store, make_store, open_window, screenshot, unlock
+from ui.main_window import MainWindow, open_store
+from ui.setup_wizard import SetupRequest, set_up_store
+from ui.tasks import GuiThreadBlockedError, TaskRunner
+from ui.unlock import unlock_store
+
+
+def test_first_run_offers_setup_refuses_weak_or_different_passphrases_then_proves_it_by_unlocking(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    data = tmp_path / "data"
+    window = open_window(qtbot, runner, data, expect="setup")
+    page = window.setup_page
+    assert page.submit_button.isEnabled()
+    qtbot.keyClicks(page.org_name_edit, "Synthetic Outreach Charity")
+    page.idle_spin.setValue(3)
+    qtbot.keyClicks(page.user_edit, WORKER)
+    qtbot.keyClicks(page.pass_edit, "short")
+    qtbot.keyClicks(page.repeat_edit, "short")
+    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    assert "at least 10 characters" in page.pass_field.message.text()
+    assert not LocalStore.exists(data)
+
+    page.pass_edit.clear()
+    qtbot.keyClicks(page.pass_edit, PASSPHRASE)
+    page.repeat_edit.clear()
+    qtbot.keyClicks(page.repeat_edit, PASSPHRASE + "x")
+    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    assert "different" in page.repeat_field.message.text()
+    assert page.repeat_edit.text() == "" and page.repeat_edit.hasFocus()
+    screenshot(window, "shell-setup-refused.png")
+
+    qtbot.keyClicks(page.repeat_edit, PASSPHRASE)
+    with qtbot.waitSignal(window.home_ready, timeout=WAIT_MS):
+        qtbot.keyClick(page.repeat_edit, Qt.Key.Key_Return)
+        assert page.busy.busy and not page.submit_button.isEnabled()  # key derivation runs in the background
+    assert window.current_page == "home"
+    assert window.store.is_unlocked and window.store.current_user.name == WORKER
+    assert window.store.current_user.is_admin
+    saved = tomllib.loads((data / "organisation.toml").read_text("utf-8"))
+    assert saved["organisation_name"] == "Synthetic Outreach Charity" and saved["idle_lock_minutes"] == 3
+    assert window.idle.timeout_ms == 3 * 60_000
+    assert window.title_label.text() == "Synthetic Outreach Charity"
+    close_store(window)
+    reopened = LocalStore.open(data)
+    try:
+        assert reopened.unlock(WORKER, PASSPHRASE).name == WORKER
+    finally:
+        reopened.close()
+
+
+def test_setup_from_the_organisation_file_it_gave(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+    org_file = tmp_path / "from-it.toml"
+    org_file.write_text('organisation_name = "Synthetic Trust Outreach"\nidle_lock_minutes = 7\n', "utf-8")
+    window = open_window(qtbot, runner, tmp_path / "data", expect="setup")
+    page = window.setup_page
+    window.activateWindow()
+    page.org_file_edit.setFocus()
+    qtbot.keyClicks(page.org_file_edit, str(org_file))
+    qtbot.keyClick(page.org_file_edit, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: page.org_name_edit.text() == "Synthetic Trust Outreach", timeout=WAIT_MS)
+    assert not page.org_name_edit.isEnabled() and page.idle_spin.value() == 7
+    qtbot.keyClicks(page.user_edit, WORKER)
+    qtbot.keyClicks(page.pass_edit, PASSPHRASE)
+    qtbot.keyClicks(page.repeat_edit, PASSPHRASE)
+    with qtbot.waitSignal(window.home_ready, timeout=WAIT_MS):
+        qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    assert window.org_config.idle_lock_minutes == 7
+    assert window.context.org_config.organisation_name == "Synthetic Trust Outreach"
+    close_store(window)
+
+
+def test_a_broken_organisation_file_is_explained_next_to_the_field(qtbot: QtBot, tmp_path: Path,
+                                                                   runner: TaskRunner) -> None:
+    org_file = tmp_path / "broken.toml"
+    org_file.write_text("idle_lock_minutes = 'soon'\n", "utf-8")
+    window = open_window(qtbot, runner, tmp_path / "data", expect="setup")
+    page = window.setup_page
+    window.activateWindow()
+    page.org_file_edit.setFocus()
+    qtbot.keyClicks(page.org_file_edit, str(org_file))
+    qtbot.keyClick(page.org_file_edit, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: "whole number" in page.org_file_field.message.text(), timeout=WAIT_MS)
+    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    assert not (tmp_path / "data" / "outreach.db").exists()
+
+
+def test_unlock_lists_users_and_explains_wrong_passphrases_then_the_pause(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    data = tmp_path / "data"
+    make_store(data, users=("Testworker Bravo",))
+    window = open_window(qtbot, runner, data, expect="unlock")
+    panel = window.unlock_panel
+    names = [panel.user_combo.itemText(i) for i in range(panel.user_combo.count())]
+    assert names == [WORKER, "Testworker Bravo"]
+    qtbot.waitUntil(panel.unlock_button.isEnabled, timeout=WAIT_MS)
+    screenshot(window, "shell-unlock.png")
+    for attempt in range(1, 6):
+        qtbot.keyClicks(panel.pass_edit, f"not the passphrase {attempt}")
+        qtbot.keyClick(panel.pass_edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not panel.busy.busy, timeout=WAIT_MS)
+        if attempt < 5:
+            assert panel.pass_field.message.text().startswith("Problem: Wrong passphrase. Try again")
+            assert panel.unlock_button.isEnabled() and panel.pass_edit.text() == ""
+    assert "Try again in 30 seconds" in panel.pass_field.message.text()
+    assert not panel.unlock_button.isEnabled() and panel.retry_seconds_left == 30
+    assert panel.unlock_button.text() == "Wait 30 s"
+    assert window.current_page == "unlock" and not window.store.is_unlocked
+    screenshot(window, "shell-unlock-pause.png")
+    close_store(window)
+
+
+def test_key_derivation_and_store_opening_refuse_the_gui_thread(tmp_path: Path, qapp: object) -> None:
+    with pytest.raises(GuiThreadBlockedError):
+        unlock_store(object(), WORKER, PASSPHRASE)
+    with pytest.raises(GuiThreadBlockedError):
+        set_up_store(SetupRequest(tmp_path, None, False, WORKER, PASSPHRASE), TEST_KDF)  # type: ignore[arg-type]
+    with pytest.raises(GuiThreadBlockedError):
+        open_store(tmp_path)
+    assert not (tmp_path / "outreach.db").exists()
+
+
+def _typed_person(window: MainWindow, qtbot: QtBot) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = window.home.person_form
+    qtbot.waitUntil(form.given_edit.hasFocus, timeout=WAIT_MS)
+    qtbot.keyClicks(form.given_edit, "Testperson")
+    qtbot.keyClicks(form.family_edit, "Halfway")
+
+
+def test_ctrl_l_locks_over_the_work_drops_keys_and_unlock_brings_it_back(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    data = tmp_path / "data"
+    make_store(data)
+    window = open_window(qtbot, runner, data, expect="unlock")
+    unlock(qtbot, window)
+    _typed_person(window, qtbot)
+    form = window.home.person_form
+    with qtbot.waitSignal(window.locked, timeout=WAIT_MS):
+        qtbot.keyClick(form.family_edit, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert not window.store.is_unlocked and len(window.store.people_index) == 0
+    assert window.overlay.isVisible() and not window.stack.isEnabled()
+    assert not window.find_action.isEnabled() and not window.new_person_action.isEnabled()
+    assert form.family_edit.text() == "Halfway"  # the unsaved input is still there, underneath
+    assert window.lock_panel.user_combo.currentText() == WORKER and not window.lock_panel.user_combo.isEnabled()
+    screenshot(window, "shell-locked.png")
+
+    panel = window.lock_panel
+    qtbot.waitUntil(panel.pass_edit.hasFocus, timeout=WAIT_MS)
+    qtbot.keyClicks(panel.pass_edit, "wrong passphrase here")
+    qtbot.keyClick(panel.pass_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Wrong passphrase" in panel.pass_field.message.text(), timeout=WAIT_MS)
+    assert window.is_locked
+    qtbot.keyClicks(panel.pass_edit, PASSPHRASE)
+    qtbot.keyClick(panel.pass_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked, timeout=WAIT_MS)
+    assert window.store.is_unlocked and not window.overlay.isVisible() and window.stack.isEnabled()
+    assert window.home.person_form is form and form.given_edit.text() == "Testperson"
+    assert form.family_edit.text() == "Halfway"
+    close_store(window)
+
+
+def test_the_lock_button_and_the_idle_time_lock_too(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+    data = tmp_path / "data"
+    make_store(data)
+    window = open_window(qtbot, runner, data, expect="unlock", idle_timeout_ms=400)
+    unlock(qtbot, window)
+    assert window.idle.active
+    with qtbot.waitSignal(window.locked, timeout=WAIT_MS):
+        pass  # nobody touches anything: the idle time runs out
+    assert not window.store.is_unlocked and window.overlay.isVisible()
+    assert not window.idle.active  # the lock screen itself never times out
+    panel = window.lock_panel
+    qtbot.keyClicks(panel.pass_edit, PASSPHRASE)
+    qtbot.keyClick(panel.pass_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked, timeout=WAIT_MS)
+
+    window.idle.set_timeout_ms(60_000)
+    with qtbot.waitSignal(window.locked, timeout=WAIT_MS):
+        qtbot.mouseClick(window.lock_button, Qt.MouseButton.LeftButton)
+    assert not window.store.is_unlocked
+    close_store(window)
+
+
+def test_activity_postpones_the_idle_lock(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+    data = tmp_path / "data"
+    make_store(data)
+    window = open_window(qtbot, runner, data, expect="unlock", idle_timeout_ms=600)
+    unlock(qtbot, window)
+    edit = window.home.search.search_edit
+    for _ in range(6):  # 6 x 200 ms of typing: twice the idle time, never idle for long
+        qtbot.keyClick(edit, Qt.Key.Key_A)
+        qtbot.wait(200)
+    assert not window.is_locked
+    qtbot.waitSignal(window.locked, timeout=WAIT_MS).wait()
+    close_store(window)
