@@ -385,7 +385,10 @@ def _clean_name(name: str | None) -> str | None:
     if not name or not isinstance(name, str):
         return None
     cleaned = " ".join(name.split())
-    return cleaned[:MAX_NAME_CHARS] or None
+    if len(cleaned) > MAX_NAME_CHARS:  # keep whole words: a long name is cut where a space falls
+        cut = cleaned[:MAX_NAME_CHARS + 1].rsplit(" ", 1)[0]
+        cleaned = cut if " " in cleaned[:MAX_NAME_CHARS + 1] else cleaned[:MAX_NAME_CHARS]
+    return cleaned or None
 
 
 def build_summary(

@@ -1,0 +1,46 @@
+"""The print preview of the person's summary: it shows the page, switches to large print, names its controls."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton, QWidget
+
+from tests.conftest import ARTIFACTS
+from tests.summary.checks import ALL_GOOD, QRISK3_INPUTS, summary_for
+from tests.summary.test_summary_model import SEVERAL_FINDINGS
+from ui.summary_preview import SummaryPreviewDialog
+
+pytestmark = pytest.mark.gui
+
+
+def test_preview_pages_and_large_print_toggle(qtbot) -> None:
+    dialog = SummaryPreviewDialog(summary_for({**SEVERAL_FINDINGS, **QRISK3_INPUTS}))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.pages == 1)
+    assert not dialog.large_print and "p, td { font-size: 12pt; }" in dialog.html()
+    (ARTIFACTS / "summary").mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(ARTIFACTS / "summary" / "preview-normal.png"))
+
+    button = next(b for b in dialog.findChildren(QToolButton) if b.defaultAction() is dialog.large_print_action)
+    assert button.accessibleName() == "Large print" and button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages == 2)
+    assert dialog.large_print and "p, td { font-size: 18pt; }" in dialog.html()
+    dialog.grab().save(str(ARTIFACTS / "summary" / "preview-large.png"))
+    dialog.set_large_print(False)
+    qtbot.waitUntil(lambda: dialog.pages == 1)
+    assert not dialog.large_print_action.isChecked()
+
+
+def test_every_focusable_control_has_an_accessible_name(qtbot) -> None:
+    dialog = SummaryPreviewDialog(summary_for(ALL_GOOD), large_print=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.pages >= 1)
+    assert dialog.large_print_action.isChecked()
+    unnamed = [w.metaObject().className() for w in dialog.findChildren(QWidget)
+               if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus and not w.accessibleName()]
+    assert unnamed == []
+    assert dialog.accessibleName()
