@@ -156,3 +156,13 @@ def test_written_only_where_asked(qapp: QApplication, tmp_path: Path) -> None:
         write_summary_pdf(render_html(summary_for(ALL_GOOD)), tmp_path / "no-such-folder" / "Summary.pdf")
     assert "could not be saved" in err.value.message
     assert not (tmp_path / "no-such-folder").exists()
+
+
+def test_saved_through_the_apps_task_runner(qtbot, runner, tmp_path: Path) -> None:
+    summary = _several_findings_summary()
+    target = tmp_path / "from-task.pdf"
+    task = runner.run_background(write_summary_pdf, render_html(summary), target, title=summary.title)
+    with qtbot.waitSignal(task.succeeded, timeout=20_000) as blocker:
+        pass
+    assert blocker.args[0].pages == 1
+    assert pdf_pages(target) == 1
