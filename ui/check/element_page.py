@@ -1,0 +1,118 @@
+"""One page per element of the check, generated from the definition.
+
+The page holds a field for every question of the element in the definition's order;
+headings for groups; questions switched off (by enableWhen, or by the person's age and
+sex) are hidden, and shown again the moment an answer switches them on. Hidden answers
+are kept, so changing a smoking status back does not lose what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from outreach.checks.definition import CheckDefinition, Element
+
+from ui.check.fields import ItemField, make_field
+
+
+class ElementPage(QScrollArea):
+    """The questions of one element. `answer_changed(link_id)` when a field's saved answer changes."""
+
+    answer_changed = Signal(str)
+
+    def __init__(self, defn: CheckDefinition, element: Element, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.defn = defn
+        self.element = element
+        self.fields: dict[str, ItemField] = {}
+        self.rows: dict[str, QWidget] = {}  # link id -> what to hide when it is switched off
+        self.setObjectName(f"page:{element.id}")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAccessibleName(element.title)
+        body = QWidget(self)
+        self._layout = QVBoxLayout(body)
+        self._layout.setContentsMargins(12, 8, 12, 8)
+        title = QLabel(element.title, body)
+        title.setObjectName("page-title")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        title.setAccessibleName(element.title)
+        self._layout.addWidget(title)
+        if element.core:
+            core = QLabel(self.tr("One of the six core elements of the annual check."), body)
+            core.setObjectName("core-note")
+            self._layout.addWidget(core)
+        self._add_children(element.link_id, self._layout, body, depth=0)
+        self._layout.addStretch(1)
+        self.setWidget(body)
+
+    def _add_children(self, link_id: str, layout: QVBoxLayout, parent: QWidget, depth: int) -> None:
+        for child_id in self.defn.items[link_id].children:
+            item = self.defn.items[child_id]
+            if item.type == "group":
+                box = QWidget(parent)
+                box.setObjectName(f"group:{child_id}")
+                inner = QVBoxLayout(box)
+                inner.setContentsMargins(12 if depth else 0, 0, 0, 0)
+                if item.text != self.element.title:
+                    heading = QLabel(item.text, box)
+                    heading.setStyleSheet("font-weight: bold;")
+                    inner.addWidget(heading)
+                self._add_children(child_id, inner, box, depth + 1)
+                layout.addWidget(box)
+                self.rows[child_id] = box
+            elif item.type == "display":
+                label = QLabel(item.text, parent)
+                label.setWordWrap(True)
+                layout.addWidget(label)
+                self.rows[child_id] = label
+            else:
+                field = make_field(self.defn, item, parent)
+                field.changed.connect(self.answer_changed)
+                layout.addWidget(field)
+                self.fields[child_id] = field
+                self.rows[child_id] = field
+
+    # -- state ---------------------------------------------------------------------------
+    def load(self, answers: Mapping[str, Any]) -> None:
+        for link_id, field in self.fields.items():
+            field.load(answers.get(link_id))
+
+    def apply_enabled(self, enabled: Iterable[str]) -> None:
+        on = set(enabled)
+        for link_id, row in self.rows.items():
+            visible = link_id in on
+            if row.isVisibleTo(self) != visible or row.isHidden() == visible:
+                row.setVisible(visible)
+
+    def set_read_only(self, read_only: bool) -> None:
+        for field in self.fields.values():
+            field.set_read_only(read_only)
+
+    def flush(self) -> None:
+        for field in self.fields.values():
+            field.flush()
+
+    def first_input(self) -> QWidget | None:
+        for field in self.fields.values():
+            if field.isVisibleTo(self):
+                return field.focus_widget()
+        return None
+
+    def field_with_focus(self) -> ItemField | None:
+        focus = self.focusWidget() if self.isAncestorOf(self.focusWidget() or self) else None
+        while focus is not None and not isinstance(focus, ItemField):
+            focus = focus.parentWidget()
+        return focus if isinstance(focus, ItemField) else None
+
+
+def focus_first(widget: QWidget | None) -> None:
+    if widget is not None:
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)

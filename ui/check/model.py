@@ -1,0 +1,82 @@
+"""Plain helpers the check screens share: no widgets, no store access.
+
+They turn what the store holds (a person's record, a check's decisions) into what the
+core's evaluation wants (PersonFacts, FollowUpDecision), and back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from outreach.checks.person import PersonFacts
+from outreach.clinical.findings import FollowUpDecision
+from outreach.store.records import PersonRecord
+
+# Words for each state of an element, with a symbol so the state is never told by colour alone.
+STATE_SYMBOL = {"done": "\u2714", "declined": "\u2716", "not_possible": "\u2013", "incomplete": "\u25cb"}
+
+
+def age_on(date_of_birth: str | None, day: date) -> int | None:
+    """Whole years on `day`; None when the date of birth is missing or unreadable."""
+    try:
+        born = date.fromisoformat(date_of_birth or "")
+    except ValueError:
+        return None
+    years = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return years if 0 <= years <= 130 else None
+
+
+def person_facts(person: PersonRecord | None, day: date | None = None) -> PersonFacts:
+    """Age, sex and ethnic category as the calculators take them; anything unusable is left unknown."""
+    if person is None:
+        return PersonFacts()
+    d = person.details
+    sex = d.sex if d.sex in ("female", "male") else None
+    ethnic = d.ethnic_category or None
+    try:
+        return PersonFacts.checked(age_on(d.date_of_birth, day or date.today()), sex, ethnic)
+    except Exception:  # noqa: BLE001 - an odd stored code must not stop the check: leave it unknown
+        return PersonFacts(age_on(d.date_of_birth, day or date.today()), sex, None)
+
+
+def decision_from_doc(raw: Any) -> FollowUpDecision | None:
+    """A stored decision (a mapping) as the findings module's FollowUpDecision."""
+    if isinstance(raw, FollowUpDecision):
+        return raw
+    if not isinstance(raw, Mapping) or not raw.get("kind"):
+        return None
+    return FollowUpDecision(
+        kind=str(raw.get("kind")),
+        service_id=raw.get("service_id") or None,
+        reason=raw.get("reason") or None,
+        note=raw.get("note") or None,
+    )
+
+
+def decisions_from_doc(raw: Mapping[str, Any]) -> dict[str, FollowUpDecision]:
+    out: dict[str, FollowUpDecision] = {}
+    for rule_id, value in raw.items():
+        decision = decision_from_doc(value)
+        if decision is not None:
+            out[rule_id] = decision
+    return out
+
+
+def decision_to_doc(decision: FollowUpDecision) -> dict[str, Any]:
+    return {"kind": decision.kind, "service_id": decision.service_id, "reason": decision.reason,
+            "note": decision.note}
+
+
+def number_text(value: Any) -> str:
+    """A stored number as the nurse would type it (82.5, 120), never 1e+06."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(value, ".10g") if abs(value) < 1e15 else repr(value)
+    return "" if value is None else str(value)

@@ -1,0 +1,77 @@
+"""The six core elements of the annual check, always in view, each with its state in words.
+
+A check counts as comprehensive only when all six are done (NHS England; clinical.md
+1.2), so the nurse must see at a glance which are left. Each state has a word and a
+symbol as well as a colour, so it reads on a monochrome screen and to a screen reader.
+Each chip is a button that opens that element.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from outreach.checks.completeness import CheckCompleteness
+from outreach.checks.definition import CheckDefinition
+
+from ui.check.model import STATE_SYMBOL
+
+_COLOURS = {
+    "done": "#0B5D1E",
+    "declined": "#6B2E00",
+    "not_possible": "#4A4A4A",
+    "incomplete": "#1F3B73",
+}
+
+
+class CoreProgressStrip(QWidget):
+    element_clicked = Signal(str)
+
+    def __init__(self, defn: CheckDefinition, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("core-progress")
+        self.setAccessibleName(self.tr("Core elements"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        heading = QLabel(self.tr("Core:"), self)
+        layout.addWidget(heading)
+        self.chips: dict[str, QPushButton] = {}
+        self.states: dict[str, str] = {}
+        self._titles = {e.id: e.title for e in defn.core_elements}
+        for element in defn.core_elements:
+            chip = QPushButton(self)
+            chip.setObjectName(f"core:{element.id}")
+            chip.setFlat(True)
+            chip.clicked.connect(lambda _=False, e=element.id: self.element_clicked.emit(e))
+            layout.addWidget(chip)
+            self.chips[element.id] = chip
+            self._show(element.id, "incomplete")
+        layout.addStretch(1)
+
+    def state_words(self, state: str) -> str:
+        return {
+            "done": self.tr("done"),
+            "declined": self.tr("declined"),
+            "not_possible": self.tr("not possible"),
+        }.get(state, self.tr("to do"))
+
+    def _show(self, element_id: str, state: str) -> None:
+        self.states[element_id] = state
+        chip = self.chips[element_id]
+        words = self.state_words(state)
+        title = self._titles[element_id]
+        chip.setText(f"{STATE_SYMBOL.get(state, '?')} {title}: {words}")
+        chip.setAccessibleName(self.tr("{0}: {1}").format(title, words))
+        chip.setStyleSheet(
+            f"QPushButton {{ color: {_COLOURS.get(state, '#000')}; border: 1px solid {_COLOURS.get(state, '#000')};"
+            f" border-radius: 4px; padding: 2px 6px; font-weight: {'bold' if state == 'done' else 'normal'}; }}"
+        )
+
+    def update_from(self, completeness: CheckCompleteness) -> None:
+        for element in completeness.elements:
+            if element.element_id in self.chips and self.states.get(element.element_id) != element.state:
+                self._show(element.element_id, element.state)
+
+    def text(self) -> str:
+        return "; ".join(self.chips[e].accessibleName() for e in self.chips)

@@ -1,0 +1,89 @@
+"""Live results beside the form: BMI, blood pressure, AUDIT-C and QRISK3.
+
+They are recalculated on every saved answer. QRISK3 says, in plain words, what it still
+needs; when a score is shown, the licence disclaimer is shown with it (the QRISK3
+licence asks for that wherever a score appears).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from outreach.checks import units
+from outreach.checks.evaluation import CheckEvaluation
+
+
+def _label(parent: QWidget, name: str, *, small: bool = False) -> QLabel:
+    label = QLabel("", parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if small:
+        font = label.font()
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
+        label.setFont(font)
+    return label
+
+
+class ResultsPanel(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("results")
+        self.setAccessibleName(self.tr("Results so far"))
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        heading = QLabel(self.tr("Results so far"), self)
+        heading.setStyleSheet("font-weight: bold;")
+        layout.addWidget(heading)
+        self.bmi = _label(self, "result:bmi")
+        self.blood_pressure = _label(self, "result:blood_pressure")
+        self.audit_c = _label(self, "result:audit_c")
+        self.qrisk3 = _label(self, "result:qrisk3")
+        self.qrisk3_missing = _label(self, "result:qrisk3_missing")
+        self.disclaimer = _label(self, "result:qrisk3_disclaimer", small=True)
+        for w in (self.bmi, self.blood_pressure, self.audit_c, self.qrisk3, self.qrisk3_missing, self.disclaimer):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        self.disclaimer.hide()
+
+    def update_from(self, evaluation: CheckEvaluation) -> None:
+        calc = evaluation.calculators
+        bmi = calc.get("bmi")
+        if bmi is not None:
+            self.bmi.setText(self.tr("BMI: {0} kg/m² ({1})").format(
+                units.format_number(round(bmi.bmi_kg_m2, 1)), bmi.category.replace("_", " ")))
+        elif "bmi" in evaluation.calculator_errors:
+            self.bmi.setText(self.tr("BMI: {0}").format(evaluation.calculator_errors["bmi"]))
+        else:
+            self.bmi.setText(self.tr("BMI: needs height and weight"))
+        bp = calc.get("blood_pressure")
+        if bp is not None:
+            self.blood_pressure.setText(self.tr("Blood pressure: {0}").format(bp.category.replace("_", " ")))
+        else:
+            self.blood_pressure.setText(self.tr("Blood pressure: needs systolic and diastolic"))
+        audit = calc.get("audit_c")
+        if audit is not None:
+            self.audit_c.setText(self.tr("AUDIT-C: {0} of 12 ({1})").format(audit.score, audit.band.replace("_", " ")))
+        else:
+            self.audit_c.setText(self.tr("AUDIT-C: needs the three alcohol questions"))
+        outcome = evaluation.qrisk3
+        if outcome.result is not None:
+            self.qrisk3.setText(self.tr("QRISK3: {0}% risk of a heart attack or stroke in the next 10 years").format(
+                units.format_number(round(outcome.result.risk_percent, 1))))
+            self.qrisk3_missing.hide()
+            self.disclaimer.setText(outcome.disclaimer)
+            self.disclaimer.show()
+        else:
+            self.disclaimer.hide()
+            self.disclaimer.clear()
+            if outcome.missing:
+                self.qrisk3.setText(self.tr("QRISK3: not calculated yet"))
+                self.qrisk3_missing.setText(self.tr("Still needed: {0}.").format(", ".join(outcome.missing)))
+                self.qrisk3_missing.show()
+            else:
+                self.qrisk3.setText(self.tr("QRISK3: {0}").format(outcome.note or self.tr("not calculated")))
+                self.qrisk3_missing.hide()
+            if outcome.note and outcome.missing:
+                self.qrisk3_missing.setText(self.qrisk3_missing.text() + " " + outcome.note)

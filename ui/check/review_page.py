@@ -1,0 +1,166 @@
+"""The last look before finalising: what was recorded, what is missing, and why Finalise waits.
+
+Finalise stays disabled, with the reasons in words beside it, until every finding has a
+follow-up (`can_finalise`), every element is recorded (done, declined or not possible),
+and no value still needs correcting or confirming. Once finalised the check cannot be
+changed; "Amend" makes a new version and keeps this one.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outreach.checks.evaluation import CheckEvaluation
+
+from ui.check.model import STATE_SYMBOL
+
+
+class ReviewPage(QScrollArea):
+    finalise_requested = Signal()
+    summary_requested = Signal(str)  # "preview" or "pdf"
+    amend_requested = Signal(str)  # reason
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page:review")
+        self.setAccessibleName(self.tr("Review and finalise"))
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 8, 12, 8)
+        title = QLabel(self.tr("Review and finalise"), body)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        self.comprehensive = QLabel("", body)
+        self.comprehensive.setObjectName("review:comprehensive")
+        self.comprehensive.setWordWrap(True)
+        layout.addWidget(self.comprehensive)
+        self.elements = QLabel("", body)
+        self.elements.setObjectName("review:elements")
+        self.elements.setTextFormat(Qt.TextFormat.PlainText)
+        self.elements.setWordWrap(True)
+        layout.addWidget(self.elements)
+        self.findings = QLabel("", body)
+        self.findings.setObjectName("review:findings")
+        self.findings.setWordWrap(True)
+        self.findings.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.findings)
+
+        buttons = QHBoxLayout()
+        self.summary_button = QPushButton(self.tr("Print the person's summary..."), body)
+        self.summary_button.setObjectName("review:summary")
+        self.summary_button.setAccessibleName(self.tr("Print preview of the person's summary"))
+        self.summary_button.clicked.connect(lambda: self.summary_requested.emit("preview"))
+        self.pdf_button = QPushButton(self.tr("Save the summary as PDF..."), body)
+        self.pdf_button.setObjectName("review:summary_pdf")
+        self.pdf_button.setAccessibleName(self.tr("Save the person's summary as a PDF file"))
+        self.pdf_button.clicked.connect(lambda: self.summary_requested.emit("pdf"))
+        self.large_print = QCheckBox(self.tr("Large print"), body)
+        self.large_print.setObjectName("review:large_print")
+        self.large_print.setAccessibleName(self.tr("Large print summary"))
+        self.summary_status = QLabel("", body)
+        self.summary_status.setObjectName("review:summary_status")
+        self.summary_status.setWordWrap(True)
+        self.finalise_button = QPushButton(self.tr("Finalise the check"), body)
+        self.finalise_button.setObjectName("review:finalise")
+        self.finalise_button.setAccessibleName(self.tr("Finalise the check"))
+        self.finalise_button.clicked.connect(self.finalise_requested)
+        buttons.addWidget(self.summary_button)
+        buttons.addWidget(self.pdf_button)
+        buttons.addWidget(self.large_print)
+        buttons.addStretch(1)
+        buttons.addWidget(self.finalise_button)
+        layout.addLayout(buttons)
+        layout.addWidget(self.summary_status)
+        self.blocked = QLabel("", body)
+        self.blocked.setObjectName("review:blocked")
+        self.blocked.setWordWrap(True)
+        self.blocked.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.blocked)
+
+        self.final_box = QFrame(body)
+        self.final_box.setObjectName("review:final")
+        final = QVBoxLayout(self.final_box)
+        self.final_label = QLabel("", self.final_box)
+        self.final_label.setWordWrap(True)
+        final.addWidget(self.final_label)
+        self.amend_reason = QLineEdit(self.final_box)
+        self.amend_reason.setObjectName("review:amend_reason")
+        self.amend_reason.setAccessibleName(self.tr("Reason for the amendment"))
+        self.amend_reason.setPlaceholderText(self.tr("Why it needs amending, e.g. wrong weight entered"))
+        self.amend_reason.setMaxLength(500)
+        final.addWidget(self.amend_reason)
+        self.amend_button = QPushButton(self.tr("Amend (make a new version)"), self.final_box)
+        self.amend_button.setObjectName("review:amend")
+        self.amend_button.setAccessibleName(self.tr("Amend the check: start a new version"))
+        self.amend_button.clicked.connect(lambda: self.amend_requested.emit(self.amend_reason.text().strip()))
+        final.addWidget(self.amend_button)
+        self.final_box.hide()
+        layout.addWidget(self.final_box)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.reasons: list[str] = []
+
+    def update_from(self, evaluation: CheckEvaluation, finding_reasons: list[str], *, final: bool) -> None:
+        completeness = evaluation.completeness
+        if completeness.comprehensive:
+            self.comprehensive.setText(self.tr("All six core elements are done."))
+        else:
+            self.comprehensive.setText(self.tr("Core elements not done: {0} of 6.").format(
+                len(completeness.core_not_done)))
+        lines = []
+        for element in completeness.elements:
+            words = {"done": self.tr("done"), "declined": self.tr("declined"),
+                     "not_possible": self.tr("not possible")}.get(element.state, self.tr("to do"))
+            line = f"{STATE_SYMBOL.get(element.state, '?')} {element.title}: {words}"
+            if element.reason:
+                line += f" ({element.reason})"
+            elif element.missing and element.started:
+                line += self.tr(" - still needed: {0}").format(", ".join(element.missing))
+            lines.append(line)
+        self.elements.setText("\n".join(lines))
+        findings = evaluation.findings
+        self.findings.setText(
+            self.tr("Findings: {0}, of which {1} still need a follow-up.").format(len(findings), len(finding_reasons))
+            if findings else self.tr("No findings."))
+        reasons: list[str] = []
+        missing = [e.title for e in completeness.elements if not e.recorded]
+        if missing:
+            reasons.append(self.tr("Say whether each element was done, declined or not possible: {0}.").format(
+                ", ".join(missing)))
+        if evaluation.problems:
+            reasons.append(self.tr("Correct or confirm {0} value(s) first.").format(len(evaluation.problems)))
+        reasons.extend(finding_reasons)
+        self.reasons = reasons
+        self.finalise_button.setEnabled(not reasons and not final)
+        self.finalise_button.setVisible(not final)
+        if final:
+            self.blocked.clear()
+        elif reasons:
+            text = self.tr("Finalise is not possible yet:") + "\n" + "\n".join(f"- {r}" for r in reasons)
+            self.blocked.setText(text)
+            self.finalise_button.setAccessibleDescription(text)
+        else:
+            self.blocked.setText(self.tr("Ready to finalise. After finalising the check cannot be changed; "
+                                         "an amendment makes a new version."))
+            self.finalise_button.setAccessibleDescription("")
+
+    def show_final(self, text: str | None) -> None:
+        self.final_box.setVisible(text is not None)
+        if text is not None:
+            self.final_label.setText(text)

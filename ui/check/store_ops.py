@@ -1,0 +1,81 @@
+"""The store work behind the check screens, as plain functions for the store worker.
+
+Each is wrapped with `blocking`, so calling one on the GUI thread fails at once in a
+test instead of freezing the screen in a church hall. Several changes that belong
+together (a status and its reason, consent and the new check) are written in one
+transaction, so a crash never leaves half of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from outreach import services
+from outreach.store.local_store import LocalStore
+from outreach.store.records import CheckRecord, FinalisedCheck, PersonRecord
+
+from ui.tasks import blocking
+
+SHARING_SCOPES = ("gp", "mental_health_trust", "charity")
+
+
+@dataclass(frozen=True)
+class OpenedCheck:
+    """What the workflow needs to show a person's check (or their consent page)."""
+
+    person: PersonRecord
+    check: CheckRecord | None
+    consent: dict[str, bool]
+
+
+@blocking
+def open_check(store: LocalStore, person_id: str, check_id: str | None) -> OpenedCheck:
+    person = services.get_person(store, person_id)
+    check = services.load_check(store, check_id) if check_id else None
+    return OpenedCheck(person, check, services.consent_status(store, person_id))
+
+
+@blocking
+def start_with_consent(store: LocalStore, person_id: str, consent: Mapping[str, bool], *,
+                       definition_version: str, session_id: str | None, note: str | None = None) -> CheckRecord | None:
+    """Record consent (to the check and to sharing with each recipient) and, if the person
+    agreed to the check, start it: one transaction, so no check ever exists without its consent.
+
+    Returns None when the person did not agree to the check (their answer is still recorded).
+    """
+    with store.db.write():
+        services.record_consent(store, person_id, "check", bool(consent.get("check")), note=note)
+        if not consent.get("check"):
+            return None
+        for scope in SHARING_SCOPES:
+            services.record_consent(store, person_id, scope, bool(consent.get(scope)))
+        return services.start_check(store, person_id, definition_version=definition_version,
+                                    session_id=session_id)
+
+
+@blocking
+def save_changes(store: LocalStore, check_id: str, answers: Mapping[str, Any],
+                 statuses: Mapping[str, tuple[str, str | None]], decisions: Mapping[str, Any]) -> CheckRecord:
+    """Autosave answers (None clears one), element statuses (element -> (status, reason)) and
+    follow-up decisions (rule id -> decision, None removes it) in one durable transaction."""
+    with store.db.write():
+        record: CheckRecord | None = None
+        if answers:
+            record = services.save_answers(store, check_id, answers)
+        for element, (status, reason) in statuses.items():
+            record = services.set_element_status(store, check_id, element, status, reason)
+        if decisions:
+            record = services.record_follow_up_decisions(store, check_id, decisions)
+    return record if record is not None else services.load_check(store, check_id)
+
+
+@blocking
+def finalise(store: LocalStore, check_id: str, findings: Sequence[Any]) -> FinalisedCheck:
+    return services.finalise_check(store, check_id, findings)
+
+
+@blocking
+def amend(store: LocalStore, check_id: str, reason: str | None) -> CheckRecord:
+    return services.amend_check(store, check_id, reason=reason)

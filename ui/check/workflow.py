@@ -1,0 +1,480 @@
+"""One person's check from consent to finalised: the widget the main window shows.
+
+    workflow = CheckWorkflow(context, person_id)              # consent, then a new check
+    workflow = CheckWorkflow(context, person_id, draft_id)    # carry on with a draft
+    workflow = CheckWorkflow(context, person_id, final_id)    # read-only, with "Amend"
+
+Every answer is checked as it is typed, evaluated at once (BMI, AUDIT-C, QRISK3,
+findings, completeness: microseconds in the core) and saved through the task runner's
+store worker, so the screen never waits on the disk. `closed` fires only once everything
+given has been saved; `finalised(check_id)` once the check is frozen and queued for sync.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outreach.checks.evaluation import CheckEvaluation, evaluate_check
+from outreach.clinical.findings import FollowUpDecision, can_finalise
+from outreach.errors import ValidationError
+from outreach.store.records import CheckRecord, PersonRecord
+
+from ui.check import store_ops
+from ui.check.autosave import Autosaver
+from ui.check.consent_page import ConsentPage
+from ui.check.element_page import ElementPage
+from ui.check.findings_page import FindingsPage
+from ui.check.form import REVIEW, CheckForm
+from ui.check.model import decision_to_doc, decisions_from_doc, person_facts
+from ui.check.review_page import ReviewPage
+from ui.context import AppContext
+from ui.errors import show_error
+
+PathChooser = Callable[[str], str | None]
+
+
+class CheckWorkflow(QWidget):
+    closed = Signal()
+    finalised = Signal(str)
+    evaluated = Signal()  # after every re-evaluation (the screen is up to date)
+    ready = Signal()  # the consent page or the check is on screen
+    summary_saved = Signal(str)  # path of the PDF written
+
+    def __init__(self, context: AppContext, person_id: str, check_id: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.person_id = person_id
+        self.check_id = check_id
+        self.setObjectName("check-workflow")
+        self.setAccessibleName(self.tr("Health check"))
+        self.person: PersonRecord | None = None
+        self.record: CheckRecord | None = None
+        self.answers: dict[str, Any] = {}
+        self.decisions: dict[str, FollowUpDecision] = {}
+        self.evaluation: CheckEvaluation | None = None
+        self.finding_reasons: list[str] = []
+        self.form: CheckForm | None = None
+        self.consent_page: ConsentPage | None = None
+        self.autosaver: Autosaver | None = None
+        self.read_only = False
+        self._close_when_saved = False
+        self._finalise_when_saved = False
+        self._busy = False
+        # Where the summary PDF goes: asks the worker; tests put a function here.
+        self.choose_pdf_path: PathChooser = self._ask_pdf_path
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget(self)
+        layout.addWidget(self.stack)
+        self.loading = QLabel(self.tr("Opening..."), self)
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
+        self._load()
+
+    # -- opening ------------------------------------------------------------------------------
+    def _load(self) -> None:
+        self.context.runner.run_db(store_ops.open_check, self.context.store, self.person_id, self.check_id,
+                                   name="check.open", on_success=self._opened, on_error=self._open_failed)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        self._show_message(self.tr("This check could not be opened."))
+        show_error(exc, self)
+
+    def _opened(self, opened: store_ops.OpenedCheck) -> None:
+        self.person = opened.person
+        if opened.check is None:
+            self._show_consent()
+        else:
+            self._show_check(opened.check)
+
+    def person_name(self) -> str:
+        return self.person.display_name if self.person else ""
+
+    def _show_message(self, text: str) -> None:
+        page = QWidget(self)
+        page.setObjectName("page:message")
+        column = QVBoxLayout(page)
+        label = QLabel(text, page)
+        label.setObjectName("workflow:message")
+        label.setWordWrap(True)
+        column.addWidget(label)
+        back = QPushButton(self.tr("Back to home"), page)
+        back.setObjectName("workflow:back")
+        back.setAccessibleName(self.tr("Back to home"))
+        back.clicked.connect(self.closed)
+        column.addWidget(back)
+        column.addStretch(1)
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        back.setFocus()
+        self.ready.emit()
+
+    # -- consent ------------------------------------------------------------------------------
+    def _show_consent(self) -> None:
+        page = ConsentPage(self.person_name(), self)
+        page.submitted.connect(self._consent_given)
+        page.cancelled.connect(self.closed)
+        self.consent_page = page
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        shortcut = QShortcut(QKeySequence("Ctrl+Return"), page)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(page.submit)
+        page.check_question.yes.setFocus()
+        self.ready.emit()
+
+    def _consent_given(self, answers: dict[str, Any]) -> None:
+        note = answers.pop("note", None)
+        self.context.runner.run_db(
+            store_ops.start_with_consent, self.context.store, self.person_id, answers,
+            definition_version=self.context.definition.version, session_id=self.context.session_id, note=note,
+            name="check.start", on_success=self._started, on_error=self._start_failed)
+
+    def _start_failed(self, exc: BaseException) -> None:
+        if self.consent_page is not None:
+            self.consent_page.failed()
+        show_error(exc, self)
+
+    def _started(self, record: CheckRecord | None) -> None:
+        if record is None:
+            self._show_message(self.tr(
+                "Recorded: {0} did not agree to the check today. Nothing else was recorded.").format(
+                self.person_name()))
+            return
+        self._show_check(record)
+
+    # -- the check ----------------------------------------------------------------------------
+    def _title(self) -> str:
+        assert self.record is not None
+        state = self.tr("finalised") if self.record.is_final else self.tr("draft")
+        version = self.tr(", version {0}").format(self.record.edition) if self.record.edition > 1 else ""
+        return self.tr("Health check: {0} ({1}{2})").format(self.person_name(), state, version)
+
+    def _show_check(self, record: CheckRecord) -> None:
+        self.record = record
+        self.check_id = record.id
+        self.read_only = record.is_final
+        self.answers = dict(record.answers)
+        self.decisions = decisions_from_doc(record.decisions)
+        self._facts = person_facts(self.person)
+        if self.autosaver is not None:
+            self.autosaver.stop()
+        self.autosaver = Autosaver(self.context.runner, self.context.store, record.id, self)
+        if self.form is not None:
+            self.stack.removeWidget(self.form)
+            self.form.deleteLater()
+        form = CheckForm(self.context.definition, self.context.directory, self._title(), self)
+        self.form = form
+        self.autosaver.state_changed.connect(form.saved_label.setText)
+        self.autosaver.saved.connect(self._after_save)
+        self.autosaver.failed.connect(lambda exc: show_error(exc, self))
+        form.page_built.connect(self._page_built)
+        form.close_requested.connect(self.request_close)
+        form.confirm_action = self._confirm_action
+        self.stack.addWidget(form)
+        self.stack.setCurrentWidget(form)
+        self._evaluate()
+        self._show_final_state()
+        form.show_section(self._first_section())
+        page = form.stack.currentWidget()
+        if isinstance(page, ElementPage):
+            first = page.first_input()
+            if first is not None:
+                first.setFocus()
+        self.ready.emit()
+
+    def _first_section(self) -> str:
+        """A resumed draft opens at the first element not yet recorded; a final check at the review."""
+        if self.read_only or self.evaluation is None:
+            return REVIEW
+        for element in self.evaluation.completeness.elements:
+            if not element.recorded:
+                return element.element_id
+        return REVIEW
+
+    def _page_built(self, page: QWidget) -> None:
+        if isinstance(page, ElementPage):
+            page.load(self.answers)
+            if self.evaluation is not None:
+                page.apply_enabled(self.evaluation.review.enabled)
+            page.answer_changed.connect(lambda link, p=page: self._answer_changed(p, link))
+            page.set_read_only(self.read_only)
+        elif isinstance(page, FindingsPage):
+            page.set_read_only(self.read_only)
+            if self.evaluation is not None:
+                page.show_findings(self.evaluation.findings, self.decisions)
+            page.decision_changed.connect(self._decision_changed)
+        elif isinstance(page, ReviewPage):
+            page.finalise_requested.connect(self.finalise)
+            page.summary_requested.connect(self.make_summary)
+            page.amend_requested.connect(self.amend)
+            self._update_review(page)
+            self._show_final_state()
+
+    def _answer_changed(self, page: ElementPage, link_id: str) -> None:
+        if self.read_only or self.autosaver is None:
+            return
+        entry = page.fields[link_id].entry()
+        if entry is None:
+            self.answers.pop(link_id, None)
+        else:
+            self.answers[link_id] = entry
+        self._evaluate()
+        self.autosaver.add_answer(link_id, entry)
+        element = self.context.definition.element_by_id.get(page.element.id)
+        if element is not None and link_id in (element.status_id, element.reason_id):
+            status = self.answers.get(element.status_id)
+            reason = self.answers.get(element.reason_id)
+            reason = reason.strip() if isinstance(reason, str) else None
+            if status == "done":
+                self.autosaver.add_status(element.id, "done", None)
+            elif status in ("declined", "not_possible") and reason:
+                self.autosaver.add_status(element.id, status, reason)
+            else:
+                self.autosaver.add_status(element.id, "incomplete", None)
+
+    def _decision_changed(self, rule_id: str) -> None:
+        if self.read_only or self.autosaver is None or self.form is None:
+            return
+        page = self.form.pages.get("findings")
+        if not isinstance(page, FindingsPage) or rule_id not in page.rows:
+            return
+        decision = page.rows[rule_id].decision
+        had = rule_id in self.decisions
+        if decision is None:
+            self.decisions.pop(rule_id, None)
+        else:
+            self.decisions[rule_id] = decision
+        self._evaluate()
+        if decision is not None:
+            self.autosaver.add_decision(rule_id, decision_to_doc(decision))
+        elif had:
+            self.autosaver.add_decision(rule_id, None)
+
+    def _evaluate(self) -> None:
+        defn = self.context.definition
+        self.evaluation = evaluate_check(defn, self.answers, self._facts, self.context.rules)
+        _, self.finding_reasons = can_finalise(self.evaluation.findings, self.decisions,
+                                               self.context.directory.services.keys())
+        form = self.form
+        if form is None:
+            return
+        enabled = self.evaluation.review.enabled
+        for page in form.pages.values():
+            if isinstance(page, ElementPage):
+                page.apply_enabled(enabled)
+            elif isinstance(page, FindingsPage):
+                page.show_findings(self.evaluation.findings, self.decisions)
+            elif isinstance(page, ReviewPage):
+                self._update_review(page)
+        form.update_states(self.evaluation, len(self.finding_reasons))
+        self.evaluated.emit()
+
+    def _update_review(self, page: ReviewPage) -> None:
+        if self.evaluation is not None:
+            page.update_from(self.evaluation, self.finding_reasons, final=self.read_only)
+
+    def _show_final_state(self) -> None:
+        form = self.form
+        if form is None or self.record is None:
+            return
+        form.title.setText(self._title())
+        final = self.record.is_final
+        if final:
+            when = (self.record.finalised_at or "")[:16].replace("T", " ")
+            text = self.tr("Finalised {0} by {1}. It can no longer be changed; to correct it, amend it "
+                           "(a new version; this one is kept).").format(when, self.record.finalised_by or "")
+            form.banner_label.setText(text)
+            form.banner.show()
+            form.saved_label.setText(self.tr("Finalised"))
+        else:
+            form.banner.hide()
+        for page in form.pages.values():
+            if isinstance(page, (ElementPage, FindingsPage)):
+                page.set_read_only(final)
+            elif isinstance(page, ReviewPage):
+                page.show_final(text if final else None)
+                self._update_review(page)
+
+    def _after_save(self) -> None:
+        if self.autosaver is None or not self.autosaver.idle:
+            return
+        if self._finalise_when_saved:
+            self._finalise_when_saved = False
+            self.finalise()
+        if self._close_when_saved:
+            self._close_when_saved = False
+            self.closed.emit()
+
+    # -- actions ------------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Check and queue for saving whatever is being typed (before leaving or finalising)."""
+        if self.form is None:
+            return
+        for page in self.form.pages.values():
+            if isinstance(page, (ElementPage, FindingsPage)):
+                page.flush()
+
+    @property
+    def saved(self) -> bool:
+        """Everything given so far is on disk."""
+        return self.autosaver is None or self.autosaver.idle
+
+    def request_close(self) -> None:
+        """Leave the check: `closed` fires once everything typed is saved."""
+        self.flush()
+        if self.saved:
+            self.closed.emit()
+        else:
+            self._close_when_saved = True
+
+    def _confirm_action(self) -> None:
+        if self.form is not None and self.form.current_section() == REVIEW and not self.read_only:
+            self.finalise()
+
+    def finalise(self) -> None:
+        if self.read_only or self._busy or self.record is None or self.evaluation is None:
+            return
+        self.flush()
+        if not self.saved:
+            self._finalise_when_saved = True
+            return
+        page = self.form.pages.get(REVIEW) if self.form else None
+        if isinstance(page, ReviewPage):
+            self._update_review(page)
+            if page.reasons:
+                page.blocked.setFocus()
+                return
+        elif self.finding_reasons or self.evaluation.problems:
+            return
+        self._busy = True
+        self.context.runner.run_db(store_ops.finalise, self.context.store, self.record.id,
+                                   list(self.evaluation.findings), name="check.finalise",
+                                   on_success=self._finalised, on_error=self._finalise_failed)
+
+    def _finalise_failed(self, exc: BaseException) -> None:
+        self._busy = False
+        show_error(exc, self)
+
+    def _finalised(self, result: Any) -> None:
+        self._busy = False
+        self.record = result.check
+        self.read_only = True
+        self._show_final_state()
+        self.finalised.emit(self.record.id)
+
+    def amend(self, reason: str) -> None:
+        if self.record is None or not self.record.is_final or self._busy:
+            return
+        page = self.form.pages.get(REVIEW) if self.form else None
+        if not reason:
+            if isinstance(page, ReviewPage):
+                page.final_label.setText(page.final_label.text().split("\n")[0] + "\n" + self.tr(
+                    "Problem: say why the check needs amending."))
+                page.amend_reason.setAccessibleDescription(self.tr("Say why the check needs amending."))
+                page.amend_reason.setFocus()
+            return
+        self._busy = True
+        self.context.runner.run_db(store_ops.amend, self.context.store, self.record.id, reason,
+                                   name="check.amend", on_success=self._amended, on_error=self._amend_failed)
+
+    def _amend_failed(self, exc: BaseException) -> None:
+        self._busy = False
+        show_error(exc, self)
+
+    def _amended(self, record: CheckRecord) -> None:
+        self._busy = False
+        self._show_check(record)
+
+    # -- the person's summary -----------------------------------------------------------------
+    def build_summary(self) -> Any:
+        from outreach.summary import build_summary
+
+        assert self.evaluation is not None and self.person is not None
+        org = self.context.org_config
+        return build_summary(
+            self.evaluation,
+            given_name=self.person.details.given_name,
+            check_date=_check_date(self.record),
+            decisions={k: decision_to_doc(v) for k, v in self.decisions.items()},
+            services=self.context.directory,
+            worker=self.context.user.name if self.context.user else None,
+            organisation=org.organisation_name if org else None,
+            language=self.person.details.preferred_language,
+        )
+
+    def make_summary(self, action: str) -> None:
+        if self.evaluation is None or self.person is None:
+            return
+        self.flush()
+        page = self.form.pages.get(REVIEW) if self.form else None
+        large = isinstance(page, ReviewPage) and page.large_print.isChecked()
+        try:
+            summary = self.build_summary()
+        except ValidationError as exc:
+            show_error(exc, self)
+            return
+        if action == "preview":
+            from ui.summary_preview import SummaryPreviewDialog
+
+            dialog = SummaryPreviewDialog(summary, self, large_print=large)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._preview = dialog
+            dialog.open()
+            return
+        path = self.choose_pdf_path(self._suggested_pdf_name())
+        if not path:
+            return
+        from outreach.summary import render_html
+        from ui.summary_pdf import write_summary_pdf
+
+        html = render_html(summary, large_print=large)
+        if isinstance(page, ReviewPage):
+            page.summary_status.setText(self.tr("Making the summary..."))
+        self.context.runner.run_background(
+            write_summary_pdf, html, path, large_print=large, title=self.tr("Health check summary"),
+            name="summary.pdf", on_success=lambda _pdf, p=path: self._summary_written(p),
+            on_error=lambda exc: show_error(exc, self))
+
+    def _summary_written(self, path: str) -> None:
+        page = self.form.pages.get(REVIEW) if self.form else None
+        if isinstance(page, ReviewPage):
+            from pathlib import Path
+
+            page.summary_status.setText(self.tr("Summary saved as {0}.").format(Path(path).name))
+        self.summary_saved.emit(path)
+
+    def _suggested_pdf_name(self) -> str:
+        given = self.person.details.given_name if self.person else ""
+        safe = re.sub(r"[^A-Za-z0-9-]+", "-", given).strip("-") or "person"
+        return f"health-check-summary-{safe}-{_check_date(self.record).isoformat()}.pdf"
+
+    def _ask_pdf_path(self, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the summary as PDF"), suggested,
+                                              self.tr("PDF files (*.pdf)"))
+        return path or None
+
+
+def _check_date(record: CheckRecord | None) -> date:
+    if record is not None:
+        try:
+            return date.fromisoformat(record.created_at[:10])
+        except ValueError:
+            pass
+    return date.today()
