@@ -13,7 +13,19 @@ from outreach.summary.readability import Readability, measure
 from outreach.summary.render import LARGE_PRINT, NORMAL_PRINT, PrintSize, print_size, render_html
 
 __all__ = [
-    "LARGE_PRINT", "NORMAL_PRINT", "NextStep", "NumberLine", "PersonSummary", "PrintSize", "Readability",
-    "available_languages", "build_summary", "summary_for_person", "load_catalogue", "measure", "print_size", "render_html",
+    "LARGE_PRINT",
+    "NORMAL_PRINT",
+    "NextStep",
+    "NumberLine",
+    "PersonSummary",
+    "PrintSize",
+    "Readability",
+    "available_languages",
+    "build_summary",
+    "load_catalogue",
+    "measure",
+    "print_size",
+    "render_html",
     "resolve_language",
+    "summary_for_person",
 ]

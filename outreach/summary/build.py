@@ -164,7 +164,7 @@ class _Builder:
     # -- what is going well ---------------------------------------------------------------
     def going_well(self) -> tuple[str, ...]:
         f = self.facts.get
-        clear = lambda topic: topic not in self.finding_topics  # noqa: E731
+        clear = lambda topic: topic not in self.finding_topics
         lines = ["going_well.came"]
         status = f("smoking_status")
         if status == "never":
@@ -369,7 +369,7 @@ _SUGAR_READINGS: Final = (
 
 
 def _round_half_up(value: float) -> int:
-    return int(math.floor(value + 0.5))
+    return math.floor(value + 0.5)
 
 
 def _num(value: Any, places: int) -> str:

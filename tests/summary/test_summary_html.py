@@ -41,7 +41,7 @@ def test_text_is_escaped() -> None:
 def test_large_print_is_bigger_and_starts_numbers_on_a_new_page() -> None:
     summary = summary_for(ALL_GOOD)
     normal, large = render_html(summary), render_html(summary, large_print=True)
-    sizes = lambda page: [float(x) for x in re.findall(r"font-size: ([0-9.]+)pt", page)]  # noqa: E731
+    sizes = lambda page: [float(x) for x in re.findall(r"font-size: ([0-9.]+)pt", page)]
     assert f"p, td {{ font-size: {NORMAL_PRINT.body_pt}pt; }}" in normal
     assert f"p, td {{ font-size: {LARGE_PRINT.body_pt}pt; }}" in large
     assert LARGE_PRINT.body_pt >= 16 and NORMAL_PRINT.body_pt >= 12  # RNIB clear and large print

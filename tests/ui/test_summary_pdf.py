@@ -21,8 +21,15 @@ from outreach.errors import StoreError
 from outreach.store.records import PersonDetails
 from outreach.summary import render_html, summary_for_person
 from tests.conftest import ARTIFACTS
-from tests.summary.checks import (ALL_GOOD, CHECK_DATE, QRISK3_INPUTS, directory, evaluate, referral_decisions,
-                                  summary_for)
+from tests.summary.checks import (
+    ALL_GOOD,
+    CHECK_DATE,
+    QRISK3_INPUTS,
+    directory,
+    evaluate,
+    referral_decisions,
+    summary_for,
+)
 from tests.summary.test_summary_model import SEVERAL_FINDINGS
 from ui.summary_pdf import render_summary_pdf, write_summary_pdf
 
@@ -48,7 +55,7 @@ def pdf_text(pdf: Path) -> str:
 
 def pdf_pages(pdf: Path) -> int:
     out = subprocess.run([_tool("pdfinfo"), str(pdf)], capture_output=True, check=True, timeout=60, text=True)
-    match = re.search(r"^Pages:\s+(\d+)", out.stdout, re.M)
+    match = re.search(r"^Pages:\s+(\d+)", out.stdout, re.MULTILINE)
     assert match, out.stdout
     return int(match.group(1))
 
@@ -118,7 +125,7 @@ def test_an_unusually_long_page_still_fits_one_sheet(qapp: QApplication, tmp_pat
                "glucose.fasting_glucose": 6.1, "lipids.triglycerides": 3.0}
     evaluation = evaluate(answers)
     decisions = referral_decisions(evaluation)
-    for rule_id, decision in decisions.items():
+    for decision in decisions.values():
         if decision["kind"] == "referral":
             decision["due_on"] = "2026-12-21"
     summary = summary_for(answers, decisions, given_name="Testpersonwithaverylongfirstname Maximilianus",
