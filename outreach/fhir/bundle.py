@@ -34,12 +34,31 @@ from outreach.errors import ValidationError
 from outreach.fhir import codes
 from outreach.fhir.consent import SharingConsent, consent_resource, require_consent, sharing_consent
 from outreach.fhir.identifiers import (
-    CHECK_SYSTEM, DEVICE_SYSTEM, FOLLOW_UP_SYSTEM, ID_BASE, NHS_NUMBER_SYSTEM, ODS_ORGANISATION_SYSTEM,
-    ORGANISATION_SYSTEM, PERSON_SYSTEM, RECORD_SYSTEM, SERVICE_SYSTEM, STRUCTURE_BASE, VENUE_SYSTEM,
-    WORKER_SYSTEM, CODE_SYSTEM_BASE, derived_uuid, identifier, if_none_exist,
+    CHECK_SYSTEM,
+    CODE_SYSTEM_BASE,
+    DEVICE_SYSTEM,
+    FOLLOW_UP_SYSTEM,
+    ID_BASE,
+    NHS_NUMBER_SYSTEM,
+    ODS_ORGANISATION_SYSTEM,
+    ORGANISATION_SYSTEM,
+    PERSON_SYSTEM,
+    RECORD_SYSTEM,
+    SERVICE_SYSTEM,
+    STRUCTURE_BASE,
+    VENUE_SYSTEM,
+    WORKER_SYSTEM,
+    derived_uuid,
+    identifier,
+    if_none_exist,
 )
 from outreach.store.records import (
-    CheckRecord, ConsentRecord, FindingRecord, FollowUpRecord, PersonRecord, VenueRecord,
+    CheckRecord,
+    ConsentRecord,
+    FindingRecord,
+    FollowUpRecord,
+    PersonRecord,
+    VenueRecord,
 )
 
 CHECK_VERSION_SYSTEM: Final = ID_BASE + "check-version"  # "<first version's check id>/<edition>"
@@ -71,7 +90,7 @@ class Sender:
 
     @classmethod
     def from_org_config(cls, org: Any, *, device_id: str, device_name: str | None = None,
-                        software_version: str | None = None) -> "Sender":
+                        software_version: str | None = None) -> Sender:
         """From an outreach.settings.OrgConfig (duck-typed: organisation_name, organisation_ods_code)."""
         return cls(
             organisation_name=str(getattr(org, "organisation_name", "") or "Outreach service"),
@@ -416,14 +435,16 @@ class _Mapper:
         }
         return self._add(resource, ident["system"], ident["value"])
 
-    def _quantity(self, spec: codes.ObservationSpec, value: float | int) -> dict[str, Any]:
-        number: float | int = value
-        if isinstance(value, int) and spec.decimals != 0:
-            pass  # a whole number stays one (pulse, cigarettes a day)
-        elif spec.decimals is not None:
+    def _quantity(self, spec: codes.ObservationSpec, value: float) -> dict[str, Any]:
+        number: float | int
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value  # whole numbers stay whole (pulse, cigarettes a day, scores)
+        elif spec.decimals == 0:
+            number = round(value)
+        elif spec.decimals is None:
+            number = value
+        else:
             number = round(float(value), spec.decimals)
-            if spec.decimals == 0:
-                number = int(number)
         return {"value": number, "unit": spec.unit_display, "system": codes.UCUM, "code": spec.unit}
 
     def _observations(self, values: Mapping[str, Any], evaluation: CheckEvaluation) -> None:

@@ -12,7 +12,13 @@ from outreach.checks.synthetic import synthetic_complete_check
 from outreach.clinical.findings import load_rules
 from outreach.fhir.bundle import Sender, person_facts
 from outreach.store.records import (
-    CheckRecord, ConsentRecord, FindingRecord, FollowUpRecord, PersonDetails, PersonRecord, VenueRecord,
+    CheckRecord,
+    ConsentRecord,
+    FindingRecord,
+    FollowUpRecord,
+    PersonDetails,
+    PersonRecord,
+    VenueRecord,
 )
 
 SENDER = Sender(organisation_name="Synthetic Outreach Service", device_id="7d1c7a52-0000-4000-8000-000000000001",
@@ -37,10 +43,10 @@ def nhs_number(n: int) -> str:
 
 
 def person(n: int = 1, **changes: Any) -> PersonRecord:
-    fields: dict[str, Any] = dict(
-        given_name="Testperson", family_name=f"Alpha {n}", date_of_birth="1970-05-17", sex="male",
-        nhs_number=nhs_number(n), ethnic_category="A", gp_practice="A81001", preferred_language="en-GB",
-    )
+    fields: dict[str, Any] = {
+        "given_name": "Testperson", "family_name": f"Alpha {n}", "date_of_birth": "1970-05-17", "sex": "male",
+        "nhs_number": nhs_number(n), "ethnic_category": "A", "gp_practice": "A81001", "preferred_language": "en-GB",
+    }
     fields.update(changes)
     return PersonRecord(f"00000000-0000-4000-8000-{n:012d}", 1, PersonDetails(**fields), VISIT, VISIT)
 

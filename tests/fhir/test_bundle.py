@@ -17,7 +17,12 @@ from outreach.errors import ValidationError
 from outreach.fhir import codes
 from outreach.fhir.bundle import CHECK_VERSION_SYSTEM, EXT_REPLACES, check_bundle, person_facts
 from outreach.fhir.identifiers import (
-    CHECK_SYSTEM, FOLLOW_UP_SYSTEM, NHS_NUMBER_SYSTEM, ODS_ORGANISATION_SYSTEM, PERSON_SYSTEM, SERVICE_SYSTEM,
+    CHECK_SYSTEM,
+    FOLLOW_UP_SYSTEM,
+    NHS_NUMBER_SYSTEM,
+    ODS_ORGANISATION_SYSTEM,
+    PERSON_SYSTEM,
+    SERVICE_SYSTEM,
     check_search_params,
 )
 from tests.fhir.factories import FINALISED, SENDER, VENUE, VISIT, consents, finalised_check, person
@@ -50,8 +55,8 @@ EXPECTED_CALCULATED = {
 def build(seed: int = 3, *, answers: dict[str, Any] | None = None, **kw: Any) -> Any:
     p = kw.pop("p", None) or person(1)
     check, findings, follow_ups = finalised_check(seed, p, answers=answers)
-    args = dict(findings=findings, follow_ups=follow_ups, consents=consents(p), sender=SENDER, venue=VENUE,
-                directory=DIRECTORY)
+    args = {"findings": findings, "follow_ups": follow_ups, "consents": consents(p), "sender": SENDER, "venue": VENUE,
+                "directory": DIRECTORY}
     args.update(kw)
     return check_bundle(check, p, **args), check, findings, follow_ups
 
@@ -320,7 +325,7 @@ def test_element_status_recorded_outside_the_answers_is_used() -> None:
 
 def test_a_service_request_per_referral_and_a_task_per_follow_up() -> None:
     for seed in range(20):
-        result, check, findings, follow_ups = build(seed)
+        result, _check, findings, follow_ups = build(seed)
         referrals = [f for f in follow_ups if f.document["decision"]["kind"] == "referral"]
         if referrals and len(referrals) < len(follow_ups):
             break

@@ -15,7 +15,10 @@ from outreach.clinical.service_directory import load_service_directory
 from outreach.errors import ValidationError
 from outreach.fhir.identifiers import CHECK_SYSTEM, DEVICE_SYSTEM, FOLLOW_UP_SYSTEM, SERVICE_SYSTEM
 from outreach.fhir.inbound import (
-    is_own_follow_up_task, parse_device_status, parse_healthcare_service, parse_review_task,
+    is_own_follow_up_task,
+    parse_device_status,
+    parse_healthcare_service,
+    parse_review_task,
 )
 
 CHECK_ID = "0c0c0c0c-0000-4000-8000-000000000001"

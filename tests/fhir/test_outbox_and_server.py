@@ -68,9 +68,9 @@ def finalise_synthetic(store: LocalStore, person_id: str, seed: int, *, session_
 
 
 def register(store: LocalStore, n: int, **changes: Any) -> Any:
-    fields: dict[str, Any] = dict(given_name="Testperson", family_name=f"Bravo {n}", date_of_birth="1968-02-03",
-                                  sex="female", nhs_number=nhs_number(100 + n), ethnic_category="N",
-                                  gp_practice="A81001")
+    fields: dict[str, Any] = {"given_name": "Testperson", "family_name": f"Bravo {n}", "date_of_birth": "1968-02-03",
+                                  "sex": "female", "nhs_number": nhs_number(100 + n), "ethnic_category": "N",
+                                  "gp_practice": "A81001"}
     fields.update(changes)
     return services.register_person(store, PersonDetails(**fields))
 
