@@ -41,8 +41,9 @@ class SummaryPreviewDialog(QPrintPreviewDialog):
         self.large_print_action = QAction(self.tr("&Large print"), self)
         self.large_print_action.setCheckable(True)
         self.large_print_action.setChecked(large_print)
-        self.large_print_action.setShortcut(QKeySequence(self.tr("Ctrl+L")))
-        self.large_print_action.setToolTip(self.tr("Large print: bigger text, on two pages (Ctrl+L)"))
+        # Ctrl+L is the app's lock shortcut; large print must not take it over.
+        self.large_print_action.setShortcut(QKeySequence(self.tr("Ctrl+Shift+L")))
+        self.large_print_action.setToolTip(self.tr("Large print: bigger text, on two pages (Ctrl+Shift+L)"))
         self.large_print_action.toggled.connect(self.set_large_print)
         toolbar = self.findChild(QToolBar)
         if toolbar is not None:  # first on the toolbar, so it never hides behind the overflow arrow

@@ -44,3 +44,13 @@ def test_every_focusable_control_has_an_accessible_name(qtbot) -> None:
                if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus and not w.accessibleName()]
     assert unnamed == []
     assert dialog.accessibleName()
+
+
+def test_keyboard_toggle_leaves_ctrl_l_to_the_lock(qtbot) -> None:
+    dialog = SummaryPreviewDialog(summary_for(ALL_GOOD))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.pages >= 1)
+    assert dialog.large_print_action.shortcut().toString() == "Ctrl+Shift+L"
+    dialog.large_print_action.trigger()
+    assert dialog.large_print
