@@ -94,12 +94,12 @@ class PersonForm(QWidget):
         self.needs_edit.setMaximumHeight(self.fontMetrics().height() * 5)
         self.needs_field = LabelledField(self.tr("Communication and &access needs"), self.needs_edit)
 
+        # One column: the eye moves straight down, and the message under a field never squeezes its neighbour.
         fields = [self.given_field, self.family_field, self.dob_field, self.sex_field, self.nhs_field,
-                  self.ethnic_field, self.gp_field, self.language_field]
+                  self.ethnic_field, self.gp_field, self.language_field, self.needs_field]
         for index, field in enumerate(fields):
-            grid.addWidget(field, index // 2, index % 2)
-        grid.addWidget(self.needs_field, 4, 0, 1, 2)
-        grid.setRowStretch(5, 1)
+            grid.addWidget(field, index, 0)
+        grid.setRowStretch(len(fields), 1)
 
         self.duplicates = Notice(self)
         outer.addWidget(self.duplicates)

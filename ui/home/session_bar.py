@@ -54,6 +54,8 @@ class SessionBar(QWidget):
         self.venue_combo.setEditText(current if self.context.session is None else self.context.session.venue_name)
 
     def start(self) -> None:
+        if not self.start_button.isEnabled():
+            return  # one session start at a time (Return in the box and the button both come here)
         name = self.venue_combo.currentText().strip()
         if not name:
             self.status.setText(self.tr("Choose or type the venue first."))

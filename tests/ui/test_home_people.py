@@ -1,0 +1,174 @@
+"""Home, people: search as you type, register with checks and duplicate warning, today's session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from outreach.store.local_store import LocalStore
+from tests.ui.shell_support import (
+    NHS_VALID,
+    PASSPHRASE,
+    WAIT_MS,
+    WORKER,
+    add_checks,
+    close_store,
+    make_store,
+    open_window,
+    screenshot,
+    unlock,
+)
+from ui.main_window import MainWindow
+from ui.tasks import TaskRunner
+
+
+def home_window(qtbot: QtBot, tmp_path: Path, runner: TaskRunner, people: int = 30, **kwargs: object) -> MainWindow:
+    data = tmp_path / "data"
+    make_store(data, people=people)
+    window = open_window(qtbot, runner, data, expect="unlock", **kwargs)
+    unlock(qtbot, window)
+    return window
+
+
+def test_search_as_you_type_then_choose_with_the_keyboard(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+    window = home_window(qtbot, tmp_path, runner)
+    search = window.home.search
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert search.search_edit.hasFocus()
+    with qtbot.waitSignal(search.results_shown, timeout=WAIT_MS) as shown:
+        qtbot.keyClicks(search.search_edit, "testp number1")  # debounced: one query for the whole text
+    assert shown.args == [11]  # Number1 and Number10..Number19
+    assert search.results.item(0).text().startswith("Testperson Number1 ")
+    assert "11 people found" in search.status.text()
+    qtbot.keyClick(search.search_edit, Qt.Key.Key_Down)
+    assert search.results.hasFocus()
+    qtbot.keyClick(search.results, Qt.Key.Key_Down)
+    second = search.results.currentItem().text().split("   ")[0]
+    panel = window.home.person_panel
+    qtbot.keyClick(search.results, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.name_label.text() == second, timeout=WAIT_MS)
+    assert panel.start_button.isEnabled()
+    screenshot(window, "home-search.png")
+
+    search.search_edit.clear()
+    with qtbot.waitSignal(search.results_shown, timeout=WAIT_MS) as shown:
+        qtbot.keyClicks(search.search_edit, "nobody-like-this")
+    assert shown.args == [0] and "Ctrl+N" in search.status.text()
+    close_store(window)
+
+
+def test_search_by_date_of_birth_and_by_nhs_number(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+    data = tmp_path / "data"
+    make_store(data, people=3)
+    add_checks(data, draft_for=None)
+    window = open_window(qtbot, runner, data, expect="unlock")
+    unlock(qtbot, window)
+    search = window.home.search
+    with qtbot.waitSignal(search.results_shown, timeout=WAIT_MS) as shown:
+        qtbot.keyClicks(search.search_edit, "03/02/1971")
+    assert shown.args == [1] and "Testperson Followup" in search.results.item(0).text()
+    search.search_edit.clear()
+    with qtbot.waitSignal(search.results_shown, timeout=WAIT_MS) as shown:
+        qtbot.keyClicks(search.search_edit, "999 000 0018")
+    assert shown.args == [1] and "NHS 999 000 0018" in search.results.item(0).text()
+    close_store(window)
+
+
+def test_register_checks_the_nhs_number_as_typed_and_warns_of_a_possible_duplicate(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    window = home_window(qtbot, tmp_path, runner, people=2)
+    home = window.home
+    qtbot.keyClicks(home.search.search_edit, "testperson newcomer")
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = home.person_form
+    assert home.right.currentWidget() is form and form.given_edit.hasFocus()
+    assert form.given_edit.text() == "Testperson" and form.family_edit.text() == "Newcomer"  # carried over
+    qtbot.keyClicks(form.dob_edit, "14/07/1985")
+    qtbot.keyClicks(form.nhs_edit, "999 000 0019")
+    assert form.nhs_field.message.text() == "Problem: The last digit does not match: check for a typing error"
+    assert "last digit" in form.nhs_edit.accessibleDescription()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.nhs_edit.hasFocus() and home.right.currentWidget() is form  # refused before anything is saved
+    screenshot(window, "home-register-invalid-nhs.png")
+    qtbot.keyClick(form.nhs_edit, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(form.nhs_edit, "8")
+    assert form.nhs_field.message.text() == f"Valid NHS number: {NHS_VALID[:3]} {NHS_VALID[3:6]} {NHS_VALID[6:]}"
+    form.ethnic_combo.setCurrentIndex(form.ethnic_combo.findData("M"))
+    qtbot.keyClicks(form.language_edit, "Somali")
+    qtbot.keyClicks(form.needs_edit, "Interpreter; large print")
+    panel = home.person_panel
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.name_label.text() == "Testperson Newcomer", timeout=WAIT_MS)
+    assert "NHS number 999 000 0018" in panel.details_label.text() and "Somali" in panel.details_label.text()
+    first_id = panel.person.id
+
+    # The same names and date of birth again, without an NHS number: offered the existing person first.
+    home.new_person()
+    form.clear()
+    qtbot.keyClicks(form.given_edit, "Testperson")
+    qtbot.keyClicks(form.family_edit, "Newcomer")
+    qtbot.keyClicks(form.dob_edit, "1985-07-14")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(form.duplicates.isVisible, timeout=WAIT_MS)
+    assert "may be someone already registered" in form.duplicates.text.text()
+    assert "Testperson Newcomer, born 14 Jul 1985" in form.duplicates.text.text()
+    screenshot(window, "home-register-duplicate.png")
+    qtbot.mouseClick(form.duplicates.buttons[0], Qt.MouseButton.LeftButton)  # open the one already there
+    qtbot.waitUntil(lambda: home.right.currentWidget() is panel, timeout=WAIT_MS)
+    assert panel.person.id == first_id
+
+    home.new_person()
+    form.clear()
+    qtbot.keyClicks(form.given_edit, "Testperson")
+    qtbot.keyClicks(form.family_edit, "Newcomer")
+    qtbot.keyClicks(form.dob_edit, "1985-07-14")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(form.duplicates.isVisible, timeout=WAIT_MS)
+    qtbot.mouseClick(form.duplicates.buttons[1], Qt.MouseButton.LeftButton)  # a different person after all
+    qtbot.waitUntil(lambda: panel.person is not None and panel.person.id != first_id, timeout=WAIT_MS)
+    close_store(window)
+    store = LocalStore.open(tmp_path / "data")
+    store.unlock(WORKER, PASSPHRASE)
+    try:
+        assert [h.family_name for h in store.people_index.search("newcomer")] == ["Newcomer", "Newcomer"]
+    finally:
+        store.close()
+
+
+def test_a_bad_date_of_birth_is_explained_next_to_the_field(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+    window = home_window(qtbot, tmp_path, runner, people=0)
+    form = window.home.person_form
+    window.home.new_person()
+    qtbot.keyClicks(form.given_edit, "Testperson")
+    qtbot.keyClicks(form.family_edit, "Dateless")
+    qtbot.keyClicks(form.dob_edit, "31/02/1990")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "real date" in form.dob_field.message.text(), timeout=WAIT_MS)
+    assert window.home.right.currentWidget() is form
+    close_store(window)
+
+
+def test_todays_session_at_a_typed_venue_is_stored_and_offered_next_time(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    window = home_window(qtbot, tmp_path, runner, people=0)
+    bar = window.home.session_bar
+    bar.venue_combo.setFocus()
+    qtbot.keyClicks(bar.venue_combo.lineEdit(), "Synthetic Community Cafe")
+    with qtbot.waitSignal(bar.session_started, timeout=WAIT_MS) as started:
+        qtbot.keyClick(bar.venue_combo.lineEdit(), Qt.Key.Key_Return)
+    session = started.args[0]
+    assert session.venue_name == "Synthetic Community Cafe" and session.session_id
+    assert window.context.session_id == session.session_id and window.context.venue == "Synthetic Community Cafe"
+    assert "Session started at Synthetic Community Cafe" in bar.status.text()
+    close_store(window)
+
+    store = LocalStore.open(tmp_path / "data")
+    store.unlock(WORKER, PASSPHRASE)
+    try:
+        assert [v.name for v in store.venues.list()] == ["Synthetic Community Cafe"]
+    finally:
+        store.close()
