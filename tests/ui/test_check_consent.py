@@ -1,0 +1,46 @@
+"""Consent comes first and is recorded before any check exists; a person may take part and decline sharing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from outreach import services
+from tests.ui.check_helpers import CheckEnv, check_env, give_consent, open_workflow  # noqa: F401
+
+
+def test_no_check_until_consent_is_recorded_and_sharing_answered(qtbot, check_env: CheckEnv) -> None:
+    wf = open_workflow(qtbot, check_env)
+    page = wf.consent_page
+    assert page is not None and wf.form is None
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    assert "agrees to the check" in page.message.text()
+    page.check_question.set_answer(True)
+    page.recipients["gp"].set_answer(True)
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    assert "The mental health trust" in page.message.text() and "charity" in page.message.text()
+    # Nothing recorded yet, no check started.
+    assert services.consent_status(check_env.store, check_env.person_id) == {}
+    assert services.list_checks_for_person(check_env.store, check_env.person_id) == []
+
+
+def test_take_part_but_decline_some_sharing(qtbot, check_env: CheckEnv) -> None:
+    wf = open_workflow(qtbot, check_env)
+    give_consent(qtbot, wf, sharing=(True, False, False))
+    assert wf.form is not None and wf.check_id
+    consent = services.consent_status(check_env.store, check_env.person_id)
+    assert consent == {"check": True, "gp": True, "mental_health_trust": False, "charity": False}
+    history = check_env.store.consents.history(check_env.person_id)
+    assert [c.scope for c in history] == ["check", "gp", "mental_health_trust", "charity"]
+    [check] = services.list_checks_for_person(check_env.store, check_env.person_id)
+    assert check.id == wf.check_id and check.status == "draft"
+
+
+def test_refusing_the_check_records_it_and_starts_nothing(qtbot, check_env: CheckEnv) -> None:
+    wf = open_workflow(qtbot, check_env)
+    give_consent(qtbot, wf, check=False)
+    assert wf.form is None
+    assert services.consent_status(check_env.store, check_env.person_id) == {"check": False}
+    assert services.list_checks_for_person(check_env.store, check_env.person_id) == []
+    with qtbot.waitSignal(wf.closed, timeout=2000):
+        back = wf.findChild(type(wf.consent_page.record_button), "workflow:back")
+        qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
