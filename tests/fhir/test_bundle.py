@@ -548,3 +548,28 @@ def test_a_coded_assessment_becomes_an_observation_with_its_snomed_answer() -> N
     (obs,) = observation_by_code(bundle, SNOMED, "1086511000000107")  # GPPAQ index, clinical.md 4.1
     assert obs["valueCodeableConcept"]["coding"][0]["code"] == "366121000000108"
     assert obs["category"][0]["coding"][0]["code"] == "survey"
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_random_mixes_of_declined_and_not_possible_elements_still_validate(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    answers = full_answers(seed)
+    skipped: dict[str, str] = {}
+    for element in default_definition().elements:
+        roll = rng.random()
+        if roll < 0.4:
+            state = "declined" if roll < 0.2 else "not_possible"
+            answers[element.status_id] = state
+            answers[element.reason_id] = f"Synthetic reason {seed}"
+            skipped[element.id] = state
+    bundle = build(seed, answers=answers)[0].bundle
+    validate_bundle(bundle)
+    absent = {o["code"]["coding"][0]["code"]: o["dataAbsentReason"]["coding"][0]["code"]
+              for o in resources(bundle, "Observation") if "dataAbsentReason" in o}
+    expected = {codes.ELEMENT_ABSENT[e].codes[0].code: codes.ABSENT_REASON[s].code
+                for e, s in skipped.items() if e in codes.ELEMENT_ABSENT}
+    assert absent == expected
+    if "weight" in skipped:
+        assert not observation_by_code(bundle, SNOMED, "60621009")  # no BMI without the measurement
+    for obs in resources(bundle, "Observation"):
+        assert ("dataAbsentReason" in obs) != any(k.startswith("value") or k == "component" for k in obs)
