@@ -166,3 +166,40 @@ def focusable_without_name(root: QWidget) -> list[str]:
 
 def processed() -> None:
     QApplication.processEvents()
+
+
+# A whole check as a nurse would leave it: the six core elements done (blood pressure high, so there is
+# at least one finding), the wider elements done, declined or not possible with reasons.
+FULL_ANSWERS: dict[str, Any] = {
+    "weight.status": "done", "weight.height": 175, "weight.weight": 80,
+    "blood_pressure.status": "done", "blood_pressure.irregular": False, "blood_pressure.systolic": 150,
+    "blood_pressure.diastolic": 95, "blood_pressure.pulse": 72,
+    "lipids.status": "done", "lipids.fasting": False, "lipids.total_cholesterol": 5.5, "lipids.hdl": 1.2,
+    "glucose.status": "done", "glucose.hba1c": 40,
+    "alcohol.status": "done", "alcohol.audit_c_q1": "audit-q1-0",
+    "smoking.status": "done", "smoking.tobacco_status": "8517006", "smoking.ecigarette": False,
+    "substance_use.status": "declined", "substance_use.reason": "Preferred not to say",
+    "medication.status": "done", "medication.reviewed": True, "medication.antipsychotic": True,
+    "medication.side_effects": False,
+    "diet_activity.status": "not_possible", "diet_activity.reason": "Ran out of time",
+    "screening.status": "declined", "screening.reason": "Will discuss with the GP",
+    "oral_health.status": "done", "oral_health.dentist": True, "oral_health.concern": False,
+    "sexual_health.status": "declined", "sexual_health.reason": "Preferred not to say",
+    "general_health.status": "done", "general_health.diabetes": "diabetes-none",
+    **{f"general_health.{k}": False for k in ("atrial_fibrillation", "treated_hypertension", "ckd",
+                                              "rheumatoid_arthritis", "sle", "migraine", "steroids",
+                                              "erectile_dysfunction", "family_history_chd")},
+    "care_plan.status": "done", "care_plan.agreed": True, "care_plan.goals": "Walk to the cafe twice a week",
+    "care_plan.shared_with_gp": True,
+}
+
+
+def draft_with(env: CheckEnv, answers: dict[str, Any]) -> str:
+    """A draft with consent recorded and these answers saved, as if typed earlier."""
+    store = env.store
+    with store.db.write():
+        for scope in ("check", "gp", "mental_health_trust", "charity"):
+            services.record_consent(store, env.person_id, scope, True)
+        check = services.start_check(store, env.person_id, definition_version=env.context.definition.version)
+        services.save_answers(store, check.id, answers)
+    return check.id
