@@ -41,7 +41,7 @@ def test_search_as_you_type_then_choose_with_the_keyboard(qtbot: QtBot, tmp_path
         qtbot.keyClicks(search.search_edit, "testp number1")  # debounced: one query for the whole text
     assert shown.args == [11]  # Number1 and Number10..Number19
     assert search.results.item(0).text().startswith("Testperson Number1 ")
-    assert "11 people found" in search.status.text()
+    assert search.status.text().startswith("Found: 11.")
     qtbot.keyClick(search.search_edit, Qt.Key.Key_Down)
     assert search.results.hasFocus()
     qtbot.keyClick(search.results, Qt.Key.Key_Down)

@@ -178,4 +178,5 @@ def describe_decision(record: FollowUpRecord, directory: Any = None) -> str:
         service = found.name if found is not None else str(service_id)
     elif service_id:
         service = str(service_id)
-    return f"{kind.replace('_', ' ')}: {service}" if service else kind.replace("_", " ")
+    words = kind.replace("_", " ").capitalize()
+    return f"{words}: {service}" if service else words

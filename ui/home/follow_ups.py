@@ -113,9 +113,9 @@ class FollowUpsView(QWidget):
         if total == 0:
             self.summary.setText(self.tr("No follow-ups are due this week."))
         else:
-            text = self.tr("%n follow-up(s) due this week or overdue", "", total)
+            text = self.tr("Due this week or overdue: {0}").format(total)
             if overdue:
-                text += self.tr("; %n overdue, listed first.", "", overdue)
+                text += self.tr(". Overdue: {0}, listed first.").format(overdue)
             if total > len(rows):
                 text += " " + self.tr("Showing the first {0}.").format(len(rows))
             self.summary.setText(text)

@@ -108,7 +108,7 @@ class HomePage(QWidget):
         text = self.tr("You have an unfinished check for {0}, started {1}. Continue it?").format(
             newest.person_name or given, _when(newest.started_at))
         if len(drafts) > 1:
-            text += " " + self.tr("(%n more unfinished check(s) are listed with each person.)", "", len(drafts) - 1)
+            text += " " + self.tr("(Other unfinished checks: {0}. Each is listed with its person.)").format(len(drafts) - 1)
         self.drafts_notice.show_notice(text, [
             (self.tr("&Continue it"), self.tr("Continue the unfinished check for {0}").format(newest.person_name),
              lambda: self._continue(newest)),

@@ -117,9 +117,9 @@ class OutboxView(QWidget):
             self.summary.setText(self.tr("Nothing is waiting: every finalised check has been sent."))
         else:
             failed = sum(1 for r in rows if r.item.state == "failed")
-            text = self.tr("%n check(s) waiting to be sent.", "", total)
+            text = self.tr("Checks waiting to be sent: {0}.").format(total)
             if failed:
-                text += " " + self.tr("%n could not be sent last time; the reason is shown.", "", failed)
+                text += " " + self.tr("Not sent last time: {0} (the reason is in the list).").format(failed)
             if total > len(rows):
                 text += " " + self.tr("Showing the first {0}.").format(len(rows))
             self.summary.setText(text)

@@ -85,7 +85,7 @@ class PersonPanel(QWidget):
         if d.communication_needs:
             lines.append(self.tr("Needs: {0}").format(d.communication_needs))
         if follow_ups:
-            lines.append(self.tr("%n open follow-up(s)", "", len(follow_ups)))
+            lines.append(self.tr("Open follow-ups: {0}").format(len(follow_ups)))
         self.details_label.setText("\n".join(lines))
         self.details_label.setAccessibleName(self.tr("Details of {0}").format(person.display_name))
         self.checks_list.clear()

@@ -111,7 +111,7 @@ class PersonSearch(QWidget):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, ", ".join(parts))
             self.results.addItem(item)
         if hits:
-            self.status.setText(self.tr("%n people found. Press Down to choose, Enter to open.", "", len(hits)))
+            self.status.setText(self.tr("Found: {0}. Press Down to choose, Enter to open.").format(len(hits)))
             self.results.setCurrentRow(0)
         else:
             self.status.setText(self.tr("No one found for \u201c{0}\u201d. Register a new person with Ctrl+N.").format(text))

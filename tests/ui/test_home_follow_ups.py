@@ -1,0 +1,149 @@
+"""Home: follow-ups due or overdue with outcomes, the outbox, and the unfinished check offered back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from pytestqt.qtbot import QtBot
+
+from outreach.settings import OrgConfig
+from outreach.store.local_store import LocalStore
+from tests.ui.shell_support import (
+    PASSPHRASE,
+    WAIT_MS,
+    WORKER,
+    add_checks,
+    close_store,
+    make_store,
+    open_window,
+    screenshot,
+    unlock,
+)
+from ui.main_window import CheckPlaceholder, MainWindow
+from ui.tasks import TaskRunner
+
+
+def window_with_checks(qtbot: QtBot, tmp_path: Path, runner: TaskRunner, **kwargs: object) -> tuple[MainWindow, dict]:
+    data = tmp_path / "data"
+    make_store(data, people=2)
+    ids = add_checks(data)
+    window = open_window(qtbot, runner, data, expect="unlock", **kwargs)
+    unlock(qtbot, window)
+    return window, ids
+
+
+def test_overdue_follow_ups_come_first_marked_in_words_and_an_outcome_closes_one(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    window, ids = window_with_checks(qtbot, tmp_path, runner)
+    home = window.home
+    view = home.follow_ups
+    qtbot.keyClick(home.tabs, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    assert home.tabs.currentWidget() is view
+    assert home.tabs.tabText(1) == "F&ollow-ups (2)"
+    assert view.table.rowCount() == 2
+    first = [view.table.item(0, c).text() for c in range(4)]
+    second = [view.table.item(1, c).text() for c in range(4)]
+    assert first[0] == "! Overdue" and first[1] == "Testperson Followup"
+    assert first[2] == "Referral: The person's GP practice"
+    assert second[0] == "Due soon" and "stop-smoking" in second[2].lower()
+    assert view.table.item(0, 0).font().weight() == QFont.Weight.Bold  # not colour alone
+    assert view.table.item(1, 0).font().weight() != QFont.Weight.Bold
+    assert view.summary.text() == "Due this week or overdue: 2. Overdue: 1, listed first."
+    assert not view.record_button.isEnabled()  # nothing chosen yet
+    screenshot(window, "home-follow-ups.png")
+
+    view.table.setFocus()
+    view.table.selectRow(0)
+    view.outcome_combo.setCurrentIndex(view.outcome_combo.findData("attended"))
+    qtbot.keyClicks(view.note_edit, "Seen at the practice")
+    with qtbot.waitSignal(view.outcome_recorded, timeout=WAIT_MS) as recorded:
+        qtbot.mouseClick(view.record_button, Qt.MouseButton.LeftButton)
+    assert recorded.args[0].outcome == "attended" and recorded.args[0].state == "closed"
+    qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=WAIT_MS)
+    assert view.table.item(0, 0).text() == "Due soon"
+    assert "Recorded: Attended for Testperson Followup" in view.message.text()
+    close_store(window)
+
+    store = LocalStore.open(tmp_path / "data")
+    store.unlock(WORKER, PASSPHRASE)
+    try:
+        closed = [f for f in store.follow_ups.for_check(ids["check"]) if f.state == "closed"]
+        assert [(f.outcome, f.document["outcome_note"]) for f in closed] == [("attended", "Seen at the practice")]
+    finally:
+        store.close()
+
+
+def test_the_outbox_lists_what_waits_to_sync_in_plain_words(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+    window, _ids = window_with_checks(qtbot, tmp_path, runner)
+    home = window.home
+    outbox = home.outbox
+    qtbot.keyClick(home.tabs, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    assert home.tabs.currentWidget() is outbox and home.tabs.tabText(2) == "Out&box (1)"
+    row = [outbox.table.item(0, c).text() for c in range(4)]
+    assert row == ["Testperson Followup", "Waiting to be sent", "0", "None"]
+    assert outbox.summary.text() == "Checks waiting to be sent: 1."
+    assert not outbox.sync_button.isEnabled()  # no shared record in this organisation's settings
+    assert "No shared record is set up" in outbox.sync_button.toolTip()
+    screenshot(window, "home-outbox.png")
+
+    # A failed attempt shows its error and the attempt count.
+    store = window.store
+    item = store.outbox.list()[0]
+
+    def fail() -> None:
+        store.outbox.mark_sending(item.id)
+        store.outbox.mark_failed(item.id, "The shared record did not answer in time")
+
+    task = runner.run_db(fail)
+    qtbot.waitUntil(lambda: task.done, timeout=WAIT_MS)
+    outbox.refresh()
+    qtbot.waitUntil(lambda: outbox.table.item(0, 1).text() == "Not sent yet: will try again", timeout=WAIT_MS)
+    assert outbox.table.item(0, 3).text() == "The shared record did not answer in time"
+    assert "Not sent last time: 1" in outbox.summary.text()
+    close_store(window)
+
+
+def test_sync_now_is_offered_when_a_shared_record_is_configured(qtbot: QtBot, tmp_path: Path,
+                                                                runner: TaskRunner) -> None:
+    org = OrgConfig(organisation_name="Synthetic Outreach Service", server_url="http://127.0.0.1:9/fhir")
+    window, _ids = window_with_checks(qtbot, tmp_path, runner, org_config=org)
+    outbox = window.home.outbox
+    assert outbox.sync_button.isEnabled() and outbox.sync_button.toolTip() == ""
+    close_store(window)
+
+
+def test_an_unfinished_check_is_offered_back_in_plain_words(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+    window, ids = window_with_checks(qtbot, tmp_path, runner)
+    notice = window.home.drafts_notice
+    assert notice.isVisible()
+    assert notice.text.text().startswith("You have an unfinished check for Testperson Drafty, started ")
+    assert notice.text.text().endswith("Continue it?")
+    screenshot(window, "home-draft-offered.png")
+    with qtbot.waitSignal(window.page_shown, timeout=WAIT_MS, check_params_cb=lambda name: name == "check"):
+        qtbot.mouseClick(notice.buttons[0], Qt.MouseButton.LeftButton)
+    widget = window.check_widget
+    assert widget is not None and window.stack.currentWidget() is widget
+    if isinstance(widget, CheckPlaceholder):
+        assert widget.check_id == ids["draft"] and widget.person_id == ids["draft_person"]
+        qtbot.mouseClick(widget.back_button, Qt.MouseButton.LeftButton)
+        assert window.current_page == "home"
+    close_store(window)
+
+
+def test_starting_a_check_from_the_person_puts_the_check_on_screen(qtbot: QtBot, tmp_path: Path,
+                                                                   runner: TaskRunner) -> None:
+    window, ids = window_with_checks(qtbot, tmp_path, runner)
+    home = window.home
+    home.show_person(ids["person"])
+    panel = home.person_panel
+    qtbot.waitUntil(lambda: panel.person is not None and panel.checks_list.count() == 1, timeout=WAIT_MS)
+    assert panel.checks_list.item(0).text().startswith("Finalised ")
+    assert "Open follow-ups: 2" in panel.details_label.text()
+    with qtbot.waitSignal(home.open_check, timeout=WAIT_MS) as opened:
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    assert opened.args == [ids["person"], None]
+    assert window.current_page == "check"
+    close_store(window)
