@@ -45,11 +45,16 @@ def test_bad_values_are_refused_with_their_message(qtbot, check_env, wf, link, t
     assert words in f.focus_widget().accessibleDescription()
     wait_saved(qtbot, wf)
     assert link not in stored(check_env, wf)  # a refused value is never saved
+    # ... and while it is on screen the element is not done and the check cannot be finalised.
+    assert link in wf.evaluation.problems
+    assert wf.form.strip.states[element] == "incomplete"
+    assert any("(check the value)" in m for m in wf.evaluation.completeness.element(element).missing)
     # Corrected, the message goes and the value is saved.
     good = {"blood_pressure.systolic": "128", "weight.weight": "82.5", "weight.height": "172",
             "blood_pressure.pulse": "72", "lipids.total_cholesterol": "5.2"}[link]
     answer(qtbot, wf, link, good)
     assert f.state == OK and f.focus_widget().accessibleDescription() == ""
+    assert link not in wf.evaluation.problems
     assert float(stored(check_env, wf)[link]) == float(good)
 
 

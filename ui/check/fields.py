@@ -100,10 +100,7 @@ class ItemField(QWidget):
 
     # -- common ----------------------------------------------------------------------------
     def _label_text(self) -> str:
-        text = self.item.text
-        if self.item.unit:
-            text = f"{text} ({units.unit_label(self.item.unit)})" if not self.item.unit_options else text
-        return text
+        return self.item.text
 
     def accessible_label(self) -> str:
         return self.item.text
@@ -132,17 +129,27 @@ class ItemField(QWidget):
         if self._loading:
             return
         result = self.check()
+        was_invalid = self.state == INVALID
         if result is None:
             self._set_state(EMPTY, "")
-            self._emit_if_changed(None)
+            self._emit_if_changed(None, force=was_invalid)
         elif result.ok:
             self._set_state(OK, self.note_for(result))
-            self._emit_if_changed(self.entry_for(result))
+            self._emit_if_changed(self.entry_for(result), force=was_invalid)
         elif result.needs_confirmation:
             self._set_state(UNUSUAL, result.message or "")
-            self._emit_if_changed(self.entry_for(result))  # kept, but does not count until confirmed
+            # kept, but does not count until confirmed
+            self._emit_if_changed(self.entry_for(result), force=was_invalid)
         else:
             self._set_state(INVALID, result.message or "")
+            self.changed.emit(self.link_id)  # the saved answer stays; the check learns it is being corrected
+
+    def invalid_entry(self) -> Any:
+        """What is typed while it is refused, in the stored shape, so the evaluation counts it as a problem."""
+        if self.state != INVALID:
+            return None
+        value, unit = self.raw()
+        return {"value": value, "unit": unit} if unit is not None else {"value": value}
 
     def note_for(self, result: AnswerCheck) -> str:
         return ""
@@ -154,8 +161,8 @@ class ItemField(QWidget):
     def entry(self) -> Any:
         return self._saved_entry
 
-    def _emit_if_changed(self, entry: Any) -> None:
-        if entry != self._saved_entry:
+    def _emit_if_changed(self, entry: Any, *, force: bool = False) -> None:
+        if entry != self._saved_entry or force:
             self._saved_entry = entry
             self.changed.emit(self.link_id)
 
@@ -235,9 +242,10 @@ class NumberField(ItemField):
         self.edit = QLineEdit(self)
         self.edit.setObjectName(f"input:{item.link_id}")
         self.edit.setMaxLength(60)
+        self.edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 18)
         self.edit.textEdited.connect(self.schedule)
         self.edit.editingFinished.connect(self.flush)
-        self.row.addWidget(self.edit, 2)
+        self.row.addWidget(self.edit)
         self.unit_box: QComboBox | None = None
         self.small_edit: QLineEdit | None = None
         self.small_label: QLabel | None = None
@@ -252,11 +260,12 @@ class NumberField(ItemField):
             self.small_edit = QLineEdit(self)
             self.small_edit.setObjectName(f"input2:{item.link_id}")
             self.small_edit.setMaxLength(10)
+            self.small_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 8)
             self.small_edit.textEdited.connect(self.schedule)
             self.small_edit.editingFinished.connect(self.flush)
             self.small_label = QLabel(self)
             self.row.addWidget(self.unit_box)
-            self.row.addWidget(self.small_edit, 1)
+            self.row.addWidget(self.small_edit)
             self.row.addWidget(self.small_label)
             self._show_compound(False)
         elif item.unit:
@@ -274,9 +283,7 @@ class NumberField(ItemField):
         self._confirmed = False
 
     def _label_text(self) -> str:
-        if self.item.unit and not self.item.unit_options:
-            return f"{self.item.text} ({units.unit_label(self.item.unit)})"
-        return self.item.text
+        return self.item.text  # the unit is shown beside the box
 
     def focus_widget(self) -> QWidget:
         return self.edit

@@ -209,6 +209,8 @@ class CheckForm(QWidget):
             text = self._section_text(element.title, element.state)
             if item.text() != text:
                 item.setText(text)
+                item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                             f"{element.title}: {self.strip.state_words(element.state)}")
         findings_item = self.sections.item(len(self.defn.elements))
         count = len(evaluation.findings)
         text = (self.tr("Findings and plan ({0}, {1} open)").format(count, finding_count_open)

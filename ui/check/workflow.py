@@ -64,7 +64,8 @@ class CheckWorkflow(QWidget):
         self.setAccessibleName(self.tr("Health check"))
         self.person: PersonRecord | None = None
         self.record: CheckRecord | None = None
-        self.answers: dict[str, Any] = {}
+        self.answers: dict[str, Any] = {}  # as saved (or being saved)
+        self.invalid: dict[str, Any] = {}  # refused values on screen: never saved, but they block finalising
         self.decisions: dict[str, FollowUpDecision] = {}
         self.evaluation: CheckEvaluation | None = None
         self.finding_reasons: list[str] = []
@@ -171,6 +172,7 @@ class CheckWorkflow(QWidget):
         self.check_id = record.id
         self.read_only = record.is_final
         self.answers = dict(record.answers)
+        self.invalid = {}
         self.decisions = decisions_from_doc(record.decisions)
         self._facts = person_facts(self.person)
         if self.autosaver is not None:
@@ -230,7 +232,17 @@ class CheckWorkflow(QWidget):
     def _answer_changed(self, page: ElementPage, link_id: str) -> None:
         if self.read_only or self.autosaver is None:
             return
-        entry = page.fields[link_id].entry()
+        field = page.fields[link_id]
+        refused = field.invalid_entry()
+        if refused is not None:
+            self.invalid[link_id] = refused
+            self._evaluate()
+            return
+        had_problem = self.invalid.pop(link_id, None) is not None
+        entry = field.entry()
+        if had_problem and entry == self.answers.get(link_id):
+            self._evaluate()  # corrected back to what is saved
+            return
         if entry is None:
             self.answers.pop(link_id, None)
         else:
@@ -269,7 +281,8 @@ class CheckWorkflow(QWidget):
 
     def _evaluate(self) -> None:
         defn = self.context.definition
-        self.evaluation = evaluate_check(defn, self.answers, self._facts, self.context.rules)
+        answers = {**self.answers, **self.invalid} if self.invalid else self.answers
+        self.evaluation = evaluate_check(defn, answers, self._facts, self.context.rules)
         _, self.finding_reasons = can_finalise(self.evaluation.findings, self.decisions,
                                                self.context.directory.services.keys())
         form = self.form
