@@ -155,7 +155,7 @@ class FhirHttp:
                 headers: dict[str, str] | None = None, timeout: tuple[float, float] | None = None) -> Answer:
         """Send one request; return the answer, or raise TransientFailure / AuthError."""
         url = self.url_for(path_or_url)
-        hdrs = {"Authorization": f"Bearer {self._token}"}
+        hdrs = {"Authorization": f"Bearer {self._token}"} if self._token else {}
         data = None
         if body is not None:
             data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,57 @@
+"""The Session wrapper's rules and the backoff arithmetic."""
+
+from __future__ import annotations
+
+import random
+import socket
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+import pytest
+
+from outreach.errors import NetworkError
+from sync.backoff import Backoff
+from sync.connectivity import shared_record_reachable
+from sync.http import USER_AGENT, FhirHttp, parse_retry_after
+from sync.server.serving import RunningServer
+
+
+def test_retry_after_in_seconds_or_as_a_date() -> None:
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after(format_datetime(now + timedelta(seconds=90), usegmt=True), now) == pytest.approx(90)
+    assert parse_retry_after(format_datetime(now - timedelta(seconds=5), usegmt=True), now) == 0.0
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_full_jitter_stays_under_the_doubling_ceiling_and_respects_retry_after() -> None:
+    backoff = Backoff(base_s=2.0, cap_s=60.0, rng=random.Random(3))
+    for attempt in range(1, 12):
+        delays = [backoff.delay(attempt) for _ in range(200)]
+        ceiling = min(60.0, 2.0 * 2 ** (attempt - 1))
+        assert all(0.0 <= d <= ceiling for d in delays)
+        assert max(delays) > ceiling * 0.8  # spread over the whole range, not bunched
+    assert all(backoff.delay(1, retry_after=30.0) >= 30.0 for _ in range(50))
+
+
+def test_tls_is_always_verified_and_plain_http_only_on_this_computer(tmp_path: object) -> None:
+    http = FhirHttp("https://shared-record.example.org/fhir", "secret-token-value")
+    assert http._session.verify is True and http._session.headers["User-Agent"] == USER_AGENT
+    assert "secret-token-value" not in repr(http)
+    bundle = FhirHttp("https://shared-record.example.org/fhir", "t", ca_bundle="/etc/org-ca.pem")
+    assert bundle._session.verify == "/etc/org-ca.pem"
+    with pytest.raises(NetworkError, match="https"):
+        FhirHttp("http://shared-record.example.org/fhir", "t")
+    # A paging link to another site would carry our token there: refused.
+    with pytest.raises(NetworkError, match="another site"):
+        http.url_for("https://elsewhere.example.net/Task?page=2")
+    assert http.url_for("Task") == "https://shared-record.example.org/fhir/Task"
+
+
+def test_reachability(server: RunningServer) -> None:
+    assert shared_record_reachable(server.url)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert not shared_record_reachable(f"http://127.0.0.1:{port}")
+    assert not shared_record_reachable("")
