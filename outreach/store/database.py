@@ -33,8 +33,20 @@ from outreach.errors import SchemaTooNewError, StorageFullError, StoreError
 from outreach.settings import ensure_private_dir
 
 DB_FILENAME = "outreach.db"
-HEAD_SCHEMA_NUMBER = 1  # PRAGMA user_version written by the newest migration in migrations/versions
-HEAD_REVISION = "0001"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def _revisions() -> list[str]:
+    """Revision ids of the migration steps shipped with this code ("0001", "0002", ...), in order."""
+    return sorted(
+        p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")
+    )
+
+
+# The newest step decides the schema number (PRAGMA user_version) this code writes and expects,
+# so adding a migration file is all it takes; a store with a higher number is from a newer app.
+HEAD_REVISION = _revisions()[-1]
+HEAD_SCHEMA_NUMBER = int(HEAD_REVISION)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -363,8 +375,7 @@ def _read_schema_number(db: Database, path: Path) -> int:
 
 
 def _known_revision(revision: str) -> bool:
-    versions = Path(__file__).with_name("migrations") / "versions"
-    return any(p.name.startswith(f"{revision}_") for p in versions.glob("*.py"))
+    return revision in _revisions()
 
 
 def backup_database(db: Database, *, tag: str) -> Path:
@@ -385,16 +396,23 @@ def backup_database(db: Database, *, tag: str) -> Path:
 
 
 def _run_migrations(db: Database) -> None:
-    """Run the Alembic steps up to head on this file; each step commits with its schema number."""
+    """Run the Alembic steps up to head on this file (one transaction each), then record the
+    schema number. The number is written only once the last step has committed, so a store
+    interrupted half-way is simply migrated again from where Alembic stopped."""
     from alembic import command  # imported here: opening an up-to-date store never loads Alembic
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     try:
         with db.engine.connect() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+            conn.commit()
+            revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            if revision != HEAD_REVISION:  # pragma: no cover - Alembic raises first
+                raise StoreError("The store could not be brought up to date. Ask IT; nothing was lost.")
+            conn.exec_driver_sql(f"PRAGMA user_version = {HEAD_SCHEMA_NUMBER}")
             conn.commit()
     except sa_exc.DBAPIError as exc:
         raise translate_error(exc) from None

@@ -174,3 +174,43 @@ def test_a_refused_set_up_leaves_nothing_behind(tmp_path: Path) -> None:
     from outreach.store.crypto import TEST_KDF
 
     LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF).close()
+
+
+def test_a_store_from_the_previous_release_is_backed_up_and_upgraded(tmp_path: Path) -> None:
+    """Build a file exactly as the first release left it (schema 1), then open it with this code."""
+    from alembic import command
+    from alembic.config import Config
+
+    from outreach.store.database import MIGRATIONS_DIR, Database
+
+    folder = tmp_path / "old"
+    folder.mkdir(mode=0o700)
+    path = folder / DB_FILENAME
+    old = Database(path)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with old.engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.commit()
+        conn.exec_driver_sql(
+            "INSERT INTO store_meta (key, value) VALUES ('store_id', 'kept-across-the-upgrade')"
+        )
+        conn.commit()
+    old.close()
+    assert HEAD_SCHEMA_NUMBER >= 2
+
+    db = open_database(folder)
+    try:
+        assert db.schema_number() == HEAD_SCHEMA_NUMBER
+        with db.read() as conn:
+            assert conn.exec_driver_sql("SELECT value FROM store_meta").scalar() == "kept-across-the-upgrade"
+            tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "sync_settings" in tables  # a table the second step adds
+    finally:
+        db.close()
+    (backup,) = folder.glob("outreach-backup-v1-*.db")
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    open_database(folder).close()  # up to date now: no second backup
+    assert len(list(folder.glob("outreach-backup-*.db"))) == 1

@@ -2,6 +2,9 @@
 
 Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
+
+Name the file NNNN_what.py: the newest NNNN is the schema number the app writes once every
+step has committed (outreach.store.database).
 """
 
 from alembic import op
@@ -11,10 +14,6 @@ down_revision = ${repr(down_revision)}
 branch_labels = None
 depends_on = None
 
-# The schema number this step leads to (PRAGMA user_version); bump it by one.
-SCHEMA_NUMBER = 0
-
 
 def upgrade() -> None:
     ${upgrades if upgrades else "pass"}
-    op.execute(f"PRAGMA user_version = {SCHEMA_NUMBER}")
