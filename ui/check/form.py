@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -187,6 +187,15 @@ class CheckForm(QWidget):
             self.stack.addWidget(page)
             self.page_built.emit(page)
         return page
+
+    def prebuild(self, interval_ms: int = 15) -> None:
+        """Build the pages not yet shown, one per pause of the event loop, so the first visit to
+        each is as quick as any other and typing is never held up for more than one page."""
+        missing = [s for s in self.section_ids if s not in self.pages]
+        if not missing:
+            return
+        self.page(missing[0])
+        QTimer.singleShot(interval_ms, self, lambda: self.prebuild(interval_ms))
 
     def _row_changed(self, row: int) -> None:
         if not 0 <= row < len(self.section_ids):

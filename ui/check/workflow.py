@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -48,6 +48,8 @@ PathChooser = Callable[[str], str | None]
 
 
 class CheckWorkflow(QWidget):
+    PREBUILD_PAGES = True  # build the other pages in idle moments after opening (the benchmark turns it off)
+
     closed = Signal()
     finalised = Signal(str)
     evaluated = Signal()  # after every re-evaluation (the screen is up to date)
@@ -199,6 +201,8 @@ class CheckWorkflow(QWidget):
             first = page.first_input()
             if first is not None:
                 first.setFocus()
+        if self.PREBUILD_PAGES:
+            QTimer.singleShot(100, form, form.prebuild)
         self.ready.emit()
 
     def _first_section(self) -> str:
