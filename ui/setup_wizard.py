@@ -129,6 +129,7 @@ class SetupPage(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields; the area scrolls to the focused one
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)

@@ -98,6 +98,9 @@ class Appearance:
                 "*:focus { outline: 2px solid #00307A; }"
                 " QPushButton, QLineEdit, QComboBox, QSpinBox, QPlainTextEdit, QListView, QTableView"
                 " { border: 2px solid #000000; }"
+                " QPushButton { padding: 0.3em 0.9em; background: #FFFFFF; }"
+                " QPushButton:default { border-width: 3px; }"
+                " QLineEdit, QComboBox, QSpinBox { padding: 0.15em 0.3em; }"
                 " QPushButton:focus, QLineEdit:focus, QComboBox:focus, QSpinBox:focus,"
                 " QListView:focus, QTableView:focus, QPlainTextEdit:focus { border: 3px solid #00307A; }"
             )

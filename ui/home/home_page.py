@@ -48,6 +48,7 @@ class HomePage(QWidget):
 
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Home sections"))
+        self.tabs.tabBar().setAccessibleName(self.tr("Home sections: people, follow-ups, outbox"))
         layout.addWidget(self.tabs, 1)
 
         people = QWidget()

@@ -55,6 +55,7 @@ class PersonForm(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields; the area scrolls to the focused one
         outer.addWidget(scroll, 1)
         body = QWidget()
         scroll.setWidget(body)
