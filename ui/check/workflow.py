@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -338,6 +338,13 @@ class CheckWorkflow(QWidget):
         if self._close_when_saved:
             self._close_when_saved = False
             self.closed.emit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        # The main window disables the screen while it is locked; saves refused then are sent at once
+        # when it is enabled again (after unlocking), not only at the next retry.
+        if event.type() == QEvent.Type.EnabledChange and self.isEnabled() and self.autosaver is not None:
+            self.autosaver.kick()
+        super().changeEvent(event)
 
     # -- actions ------------------------------------------------------------------------------
     def flush(self) -> None:
