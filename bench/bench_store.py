@@ -169,7 +169,7 @@ def write_workload(store: LocalStore, pool: _CheckPool, n: int, *, batched: bool
 
 
 def measure_overhead(
-    work: Path, pool: _CheckPool, n: int, *, batched: bool, rounds: int = 3
+    work: Path, pool: _CheckPool, n: int, *, batched: bool, rounds: int = 5
 ) -> tuple[float, float, float]:
     """(encrypted seconds, plain seconds, ratio): best of `rounds`, alternating, fresh stores each time."""
     enc: list[float] = []
