@@ -89,7 +89,7 @@ class UnlockPanel(QWidget):
             index = self.user_combo.findData(select)
             if index >= 0:
                 self.user_combo.setCurrentIndex(index)
-        self.user_combo.setEnabled(not fixed and self.user_combo.count() > 1)
+        # Left enabled even with one name: greyed-out text is hard to read, and the name is what is being unlocked.
 
     def set_store(self, store: Any) -> None:
         self.store = store

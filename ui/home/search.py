@@ -1,9 +1,11 @@
 """Finding a person as you type: by name, date of birth or NHS number.
 
-Each keystroke restarts a short timer; when typing pauses the query goes to the
-store worker (the index is in memory there), and only the answer to the newest query
-is shown, so fast typing never shows results for an older text. The results list is
-reached with the Down key and opened with Enter.
+Queries are coalesced rather than delayed: the first keystroke is searched at once on
+the store worker (the index is in memory there, so an answer takes milliseconds); keys
+typed while a query is out are gathered and searched as one when it returns. At most
+one query is ever waiting, results appear right after the key that asked for them, and
+`results_shown` fires only for the text now in the box. The results list is reached
+with the Down key and opened with Enter.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from outreach.store.search_index import PersonHit
 from ui.context import AppContext
 from ui.home.data import search_people
 
-DEBOUNCE_MS = 150
+DEBOUNCE_MS = 0  # extra wait before a query; 0: coalescing behind the query in flight is enough
 
 
 def nhs_text(number: str | None) -> str:
@@ -44,6 +46,8 @@ class PersonSearch(QWidget):
         super().__init__(parent)
         self.context = context
         self._generation = 0
+        self._in_flight = False
+        self._pending = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.caption = QLabel(self.tr("&Find a person"), self)
@@ -67,7 +71,7 @@ class PersonSearch(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self.run_query)
-        self.search_edit.textChanged.connect(lambda _t: self._timer.start())
+        self.search_edit.textChanged.connect(self._text_changed)
         self.search_edit.returnPressed.connect(self._enter_in_box)
         self.search_edit.installEventFilter(self)
         self.results.itemActivated.connect(self._activated)
@@ -86,21 +90,37 @@ class PersonSearch(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
+    def _text_changed(self, _text: str) -> None:
+        if self._in_flight:
+            self._pending = True  # searched when the query out now returns
+        else:
+            self._timer.start()
+
     def run_query(self) -> None:
         self._timer.stop()
+        self._pending = False
         text = self.search_edit.text().strip()
         self._generation += 1
         generation = self._generation
         if not text:
             self.results.clear()
             self.status.setText(self.tr("Type to search."))
+            self.results_shown.emit(0)
             return
+        self._in_flight = True
         self.context.runner.run_db(search_people, self.context.store, text, name="ui.home.search",
-                                   on_success=lambda hits: self._show(generation, text, hits))
+                                   on_success=lambda hits: self._show(generation, text, hits),
+                                   on_finished=self._query_done)
+
+    def _query_done(self) -> None:
+        self._in_flight = False
+        if self._pending:
+            self.run_query()
 
     def _show(self, generation: int, text: str, hits: list[PersonHit]) -> None:
         if generation != self._generation:
             return  # an older query; a newer one is on its way
+        current = self.search_edit.text().strip()
         self.results.clear()
         for hit in hits:
             parts = [f"{hit.given_name} {hit.family_name}", self.tr("born {0}").format(date_text(hit.date_of_birth))]
@@ -115,7 +135,8 @@ class PersonSearch(QWidget):
             self.results.setCurrentRow(0)
         else:
             self.status.setText(self.tr("No one found for \u201c{0}\u201d. Register a new person with Ctrl+N.").format(text))
-        self.results_shown.emit(len(hits))
+        if text == current:
+            self.results_shown.emit(len(hits))
 
     def _enter_in_box(self) -> None:
         if self._timer.isActive():
