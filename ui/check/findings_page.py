@@ -10,6 +10,7 @@ is saved as soon as it is complete; until then the page says what is missing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -27,6 +28,8 @@ from outreach.clinical.findings import Finding, FollowUpDecision, validate_decis
 from outreach.clinical.service_directory import ServiceDirectory
 from outreach.errors import ValidationError
 
+from ui.check.model import decision_to_doc
+
 SEVERITY_WORDS = {"urgent": "Urgent", "act": "Needs action", "advise": "Advice"}
 KIND_WORDS = {
     "referral": "Referral to a service",
@@ -36,6 +39,9 @@ KIND_WORDS = {
     "clinician_override": "Clinician override",
 }
 NEEDS_REASON = ("declined", "clinician_override")
+# When a referral should be checked on, by severity, in days from today. Working defaults of this
+# product that the worker changes on the page; they are not clinical thresholds.
+DEFAULT_DUE_DAYS = {"urgent": 0, "act": 28, "advise": 90}
 
 
 class FindingRow(QGroupBox):
@@ -48,6 +54,7 @@ class FindingRow(QGroupBox):
         self.finding = finding
         self.directory = directory
         self.decision: FollowUpDecision | None = None
+        self.due_on: str | None = None
         self.problem = ""
         self._loading = False
         rule = finding.rule_id
@@ -101,6 +108,16 @@ class FindingRow(QGroupBox):
         layout.addWidget(self.reason_caption)
         layout.addWidget(self.reason_edit)
 
+        self.due_caption = QLabel(self.tr("Check the referral happened by (e.g. 2027-03-31)"), self)
+        self.due_edit = QLineEdit(self)
+        self.due_edit.setObjectName(f"due:{rule}")
+        self.due_edit.setAccessibleName(self.tr("Date to check the referral for {0} happened").format(finding.title))
+        self.due_edit.setMaxLength(10)
+        self.due_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 16)
+        self.due_caption.setBuddy(self.due_edit)
+        layout.addWidget(self.due_caption)
+        layout.addWidget(self.due_edit)
+
         self.note_caption = QLabel(self.tr("Note (optional)"), self)
         self.note_edit = QLineEdit(self)
         self.note_edit.setObjectName(f"note:{rule}")
@@ -123,6 +140,8 @@ class FindingRow(QGroupBox):
         self.kind_box.currentIndexChanged.connect(self._update)
         self.service_box.currentIndexChanged.connect(self._update)
         self.reason_edit.textEdited.connect(lambda _t: self._timer.start())
+        self.due_edit.textEdited.connect(lambda _t: self._timer.start())
+        self.due_edit.editingFinished.connect(self.flush)
         self.note_edit.textEdited.connect(lambda _t: self._timer.start())
         self.reason_edit.editingFinished.connect(self.flush)
         self.note_edit.editingFinished.connect(self.flush)
@@ -139,6 +158,11 @@ class FindingRow(QGroupBox):
         referral = kind == "referral"
         self.service_label.setVisible(referral)
         self.service_box.setVisible(referral)
+        self.due_caption.setVisible(referral)
+        self.due_edit.setVisible(referral)
+        if referral and not self.due_edit.text() and not self._loading:
+            days = DEFAULT_DUE_DAYS.get(self.finding.severity, 28)
+            self.due_edit.setText((date.today() + timedelta(days=days)).isoformat())
         needs_reason = kind in NEEDS_REASON
         self.reason_caption.setVisible(needs_reason)
         self.reason_edit.setVisible(needs_reason)
@@ -156,25 +180,52 @@ class FindingRow(QGroupBox):
             note=self.note_edit.text() or None,
         )
 
+    def _due(self) -> tuple[str | None, str]:
+        """(YYYY-MM-DD or None, problem) for the referral's check-by date."""
+        if self.kind_box.currentData() != "referral":
+            return None, ""
+        text = self.due_edit.text().strip()
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return None, self.tr("{0}: give the date to check the referral as 2026-01-31").format(
+                self.finding.title)
+        if day < date.today():
+            return None, self.tr("{0}: the date to check the referral is in the past").format(self.finding.title)
+        return day.isoformat(), ""
+
     def _update(self) -> None:
         self._show_parts()
         if self._loading:
             return
         wanted = self.current()
         valid: FollowUpDecision | None = None
+        due, due_problem = self._due()
         if wanted is not None:
             try:
                 valid = validate_decision(self.finding, wanted, self.directory.services.keys())
             except ValidationError as exc:
                 self.problem = exc.message
             else:
-                self.problem = ""
+                self.problem = due_problem
+                if due_problem:
+                    valid = None
         else:
             self.problem = self.tr("{0}: choose a follow-up").format(self.finding.title)
-        if valid != self.decision:
+        if valid != self.decision or (valid is not None and due != self.due_on):
             self.decision = valid
+            self.due_on = due if valid is not None else None
             self.decision_changed.emit(self.finding.rule_id)
         self._show_problem()
+
+    def decision_doc(self) -> dict[str, object] | None:
+        """The decision as stored (with the date to check a referral)."""
+        if self.decision is None:
+            return None
+        doc = decision_to_doc(self.decision)
+        if self.due_on:
+            doc["due_on"] = self.due_on
+        return doc
 
     def _show_problem(self) -> None:
         if self.decision is not None:
@@ -190,7 +241,7 @@ class FindingRow(QGroupBox):
         for w in (self.kind_box, self.service_box, self.reason_edit):
             w.setAccessibleDescription(text)
 
-    def load(self, decision: FollowUpDecision | None) -> None:
+    def load(self, decision: FollowUpDecision | None, due_on: str | None = None) -> None:
         self._loading = True
         try:
             if decision is None:
@@ -201,17 +252,19 @@ class FindingRow(QGroupBox):
                     self.service_box.setCurrentIndex(max(0, self.service_box.findData(decision.service_id)))
                 self.reason_edit.setText(decision.reason or "")
                 self.note_edit.setText(decision.note or "")
+                self.due_edit.setText(due_on or "")
         finally:
             self._loading = False
         self._show_parts()
         self.decision = decision
+        self.due_on = due_on if decision is not None and decision.kind == "referral" else None
         self.problem = "" if decision else self.tr("{0}: choose a follow-up").format(self.finding.title)
         self._show_problem()
 
     def set_read_only(self, read_only: bool) -> None:
         for w in (self.kind_box, self.service_box):
             w.setEnabled(not read_only)
-        for e in (self.reason_edit, self.note_edit):
+        for e in (self.reason_edit, self.note_edit, self.due_edit):
             e.setReadOnly(read_only)
 
 
@@ -246,14 +299,15 @@ class FindingsPage(QScrollArea):
         self._layout.addLayout(self._rows_box)
         self._layout.addStretch(1)
         self.setWidget(body)
-        self._keys: tuple[str, ...] = ()
+        self._keys: tuple[tuple[str, str], ...] = ()
 
-    def show_findings(self, findings: Sequence[Finding], decisions: Mapping[str, FollowUpDecision]) -> None:
+    def show_findings(self, findings: Sequence[Finding], decisions: Mapping[str, FollowUpDecision],
+                      due_dates: Mapping[str, str | None] | None = None) -> None:
         """Rebuild the rows when the findings changed (a new reading can add or remove one)."""
-        keys = tuple((f.rule_id, f.reason) for f in findings)  # type: ignore[misc]
+        keys = tuple((f.rule_id, f.reason) for f in findings)
         if keys == self._keys:
             return
-        self._keys = keys  # type: ignore[assignment]
+        self._keys = keys
         old = self.rows
         self.rows = {}
         for finding in findings:
@@ -262,7 +316,7 @@ class FindingsPage(QScrollArea):
                 if row is not None:
                     row.deleteLater()
                 row = FindingRow(finding, self.directory, self.widget())
-                row.load(decisions.get(finding.rule_id))
+                row.load(decisions.get(finding.rule_id), (due_dates or {}).get(finding.rule_id))
                 row.decision_changed.connect(self.decision_changed)
                 row.set_read_only(self._read_only)
             self._rows_box.addWidget(row)

@@ -85,5 +85,3 @@ class ResultsPanel(QFrame):
             else:
                 self.qrisk3.setText(self.tr("QRISK3: {0}").format(outcome.note or self.tr("not calculated")))
                 self.qrisk3_missing.hide()
-            if outcome.note and outcome.missing:
-                self.qrisk3_missing.setText(self.qrisk3_missing.text() + " " + outcome.note)

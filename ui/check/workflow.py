@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -69,6 +69,7 @@ class CheckWorkflow(QWidget):
         self.answers: dict[str, Any] = {}  # as saved (or being saved)
         self.invalid: dict[str, Any] = {}  # refused values on screen: never saved, but they block finalising
         self.decisions: dict[str, FollowUpDecision] = {}
+        self.due_dates: dict[str, str | None] = {}  # rule id -> date to check a referral happened
         self.evaluation: CheckEvaluation | None = None
         self.finding_reasons: list[str] = []
         self.form: CheckForm | None = None
@@ -176,6 +177,7 @@ class CheckWorkflow(QWidget):
         self.answers = dict(record.answers)
         self.invalid = {}
         self.decisions = decisions_from_doc(record.decisions)
+        self.due_dates = {k: v.get("due_on") for k, v in record.decisions.items() if isinstance(v, dict)}
         self._facts = person_facts(self.person)
         if self.autosaver is not None:
             self.autosaver.stop()
@@ -224,7 +226,7 @@ class CheckWorkflow(QWidget):
         elif isinstance(page, FindingsPage):
             page.set_read_only(self.read_only)
             if self.evaluation is not None:
-                page.show_findings(self.evaluation.findings, self.decisions)
+                page.show_findings(self.evaluation.findings, self.decisions, self.due_dates)
             page.decision_changed.connect(self._decision_changed)
         elif isinstance(page, ReviewPage):
             page.finalise_requested.connect(self.finalise)
@@ -271,15 +273,18 @@ class CheckWorkflow(QWidget):
         page = self.form.pages.get("findings")
         if not isinstance(page, FindingsPage) or rule_id not in page.rows:
             return
-        decision = page.rows[rule_id].decision
+        row = page.rows[rule_id]
+        decision = row.decision
         had = rule_id in self.decisions
         if decision is None:
             self.decisions.pop(rule_id, None)
+            self.due_dates.pop(rule_id, None)
         else:
             self.decisions[rule_id] = decision
+            self.due_dates[rule_id] = row.due_on
         self._evaluate()
         if decision is not None:
-            self.autosaver.add_decision(rule_id, decision_to_doc(decision))
+            self.autosaver.add_decision(rule_id, row.decision_doc())
         elif had:
             self.autosaver.add_decision(rule_id, None)
 
@@ -297,7 +302,7 @@ class CheckWorkflow(QWidget):
             if isinstance(page, ElementPage):
                 page.apply_enabled(enabled)
             elif isinstance(page, FindingsPage):
-                page.show_findings(self.evaluation.findings, self.decisions)
+                page.show_findings(self.evaluation.findings, self.decisions, self.due_dates)
             elif isinstance(page, ReviewPage):
                 self._update_review(page)
         form.update_states(self.evaluation, len(self.finding_reasons))
@@ -314,10 +319,12 @@ class CheckWorkflow(QWidget):
         form.title.setText(self._title())
         final = self.record.is_final
         if final:
-            when = (self.record.finalised_at or "")[:16].replace("T", " ")
-            text = self.tr("Finalised {0} by {1}. It can no longer be changed; to correct it, amend it "
-                           "(a new version; this one is kept).").format(when, self.record.finalised_by or "")
-            form.banner_label.setText(text)
+            when = _local_time(self.record.finalised_at)
+            form.banner_label.setText(self.tr(
+                "Finalised {0} by {1}. It can no longer be changed; to correct it, amend it "
+                "(a new version; this one is kept).").format(when, self.record.finalised_by or ""))
+            text = self.tr("This check is finalised. To correct something, give the reason and amend it: "
+                           "that makes a new version and keeps this one as it is.")
             form.banner.show()
             form.saved_label.setText(self.tr("Finalised"))
         else:
@@ -493,6 +500,17 @@ class CheckWorkflow(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the summary as PDF"), suggested,
                                               self.tr("PDF files (*.pdf)"))
         return path or None
+
+
+def _local_time(stamp: str | None) -> str:
+    """A stored UTC time as the laptop's local time, e.g. 2026-11-23 14:46."""
+    try:
+        moment = datetime.fromisoformat((stamp or "").replace("Z", "+00:00"))
+    except ValueError:
+        return stamp or ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _check_date(record: CheckRecord | None) -> date:
