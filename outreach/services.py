@@ -392,7 +392,7 @@ def list_outbox(store: LocalStore, states: Iterable[str] | None = None) -> list[
     return store.outbox.list(states)
 
 
-# -- helpers ------------------------------------------------------------------------------------
+# -- internals ----------------------------------------------------------------------------------
 
 
 def _document(value: Any) -> dict[str, Any]:
