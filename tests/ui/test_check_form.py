@@ -7,7 +7,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from outreach.clinical.qrisk3 import QRISK3_DISCLAIMER
 from tests.ui.check_helpers import (  # noqa: F401
@@ -237,3 +237,20 @@ def test_section_switch_is_fast(qtbot, check_env, wf) -> None:
             timings.append(time.perf_counter() - began)
     # Target 50 ms (bench/bench_check_ui.py measures it); generous here for a busy test machine.
     assert max(timings) < 0.25, max(timings)
+
+
+def test_tab_goes_from_the_section_list_through_the_page_in_order(qtbot, check_env, wf) -> None:
+    form = wf.form
+    wf.window().activateWindow()
+    for section in ("weight", "smoking", "weight"):  # built in another order, still in page order
+        form.show_section(section)
+    status(qtbot, wf, "weight")
+    page = form.stack.currentWidget()
+    form.sections.setFocus()
+    seen = []
+    for _ in range(6):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget().objectName())
+    assert seen[:5] == ["input:weight.status", "input:weight.height", "unit:weight.height", "input:weight.weight",
+                        "unit:weight.weight"], seen
+    assert all(page.findChild(QWidget, name) is not None for name in seen[:5])

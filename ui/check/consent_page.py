@@ -8,7 +8,7 @@ only when the person agreed to it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 CHECK = "check"
-RECIPIENTS = (
-    ("gp", "Their GP practice"),
-    ("mental_health_trust", "The mental health trust"),
-    ("charity", "The charity supporting them"),
+RECIPIENTS = (  # marked for translation here, translated where shown (self.tr in ConsentPage)
+    ("gp", QT_TRANSLATE_NOOP("ConsentPage", "Their GP practice")),
+    ("mental_health_trust", QT_TRANSLATE_NOOP("ConsentPage", "The mental health trust")),
+    ("charity", QT_TRANSLATE_NOOP("ConsentPage", "The charity supporting them")),
 )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -30,13 +30,18 @@ from outreach.errors import ValidationError
 
 from ui.check.model import decision_to_doc
 
-SEVERITY_WORDS = {"urgent": "Urgent", "act": "Needs action", "advise": "Advice"}
+# Marked for translation here, translated where shown (self.tr in FindingRow).
+SEVERITY_WORDS = {
+    "urgent": QT_TRANSLATE_NOOP("FindingRow", "Urgent"),
+    "act": QT_TRANSLATE_NOOP("FindingRow", "Needs action"),
+    "advise": QT_TRANSLATE_NOOP("FindingRow", "Advice"),
+}
 KIND_WORDS = {
-    "referral": "Referral to a service",
-    "advice_given": "Advice given",
-    "already_under_care": "Already under care",
-    "declined": "Declined by the person",
-    "clinician_override": "Clinician override",
+    "referral": QT_TRANSLATE_NOOP("FindingRow", "Referral to a service"),
+    "advice_given": QT_TRANSLATE_NOOP("FindingRow", "Advice given"),
+    "already_under_care": QT_TRANSLATE_NOOP("FindingRow", "Already under care"),
+    "declined": QT_TRANSLATE_NOOP("FindingRow", "Declined by the person"),
+    "clinician_override": QT_TRANSLATE_NOOP("FindingRow", "Clinician override"),
 }
 NEEDS_REASON = ("declined", "clinician_override")
 # When a referral should be checked on, by severity, in days from today. Working defaults of this

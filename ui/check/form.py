@@ -13,7 +13,10 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
+    QComboBox,
+    QLineEdit,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -38,6 +41,7 @@ from ui.check.review_page import ReviewPage
 
 FINDINGS = "findings"
 REVIEW = "review"
+_TAB_STOPS = (QLineEdit, QComboBox, QAbstractButton)
 
 
 class CheckForm(QWidget):
@@ -206,10 +210,21 @@ class CheckForm(QWidget):
             current.flush()
         page = self.page(self.section_ids[row])
         self.stack.setCurrentWidget(page)
+        self._chain_tab_order(page)
         self.position.setText(self.tr("Section {0} of {1}").format(row + 1, len(self.section_ids)))
         self.previous_button.setEnabled(row > 0)
         self.next_button.setEnabled(row < len(self.section_ids) - 1)
         self.section_changed.emit(row)
+
+    def _chain_tab_order(self, page: QWidget) -> None:
+        """Tab goes: section list, the page's controls top to bottom, Previous, Next, Back to home.
+
+        Pages are built later than the frame around them, so Qt would put their controls at
+        the end of the window's chain; they are put back in place each time a page is shown."""
+        controls = [w for w in page.findChildren(QWidget) if isinstance(w, _TAB_STOPS)]
+        chain = [self.sections, *controls, self.previous_button, self.next_button, self.close_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def update_states(self, evaluation: CheckEvaluation, finding_count_open: int) -> None:
         self.strip.update_from(evaluation.completeness)

@@ -8,7 +8,7 @@ Each chip is a button that opens that element.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from outreach.checks.completeness import CheckCompleteness
@@ -43,6 +43,8 @@ class CoreProgressStrip(QWidget):
             chip = QPushButton(self)
             chip.setObjectName(f"core:{element.id}")
             chip.setFlat(True)
+            # Not in the Tab order: the section list reaches the same pages by keyboard.
+            chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             chip.clicked.connect(lambda _=False, e=element.id: self.element_clicked.emit(e))
             layout.addWidget(chip)
             self.chips[element.id] = chip
