@@ -44,3 +44,16 @@ def test_refusing_the_check_records_it_and_starts_nothing(qtbot, check_env: Chec
     with qtbot.waitSignal(wf.closed, timeout=2000):
         back = wf.findChild(type(wf.consent_page.record_button), "workflow:back")
         qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
+
+
+def test_ctrl_enter_records_consent(qtbot, check_env: CheckEnv) -> None:
+    wf = open_workflow(qtbot, check_env)
+    page = wf.consent_page
+    page.check_question.set_answer(True)
+    for question in page.recipients.values():
+        question.set_answer(False)
+    page.check_question.yes.setFocus()
+    with qtbot.waitSignal(wf.ready, timeout=5000):
+        qtbot.keyClick(page.check_question.yes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert services.consent_status(check_env.store, check_env.person_id) == {
+        "check": True, "gp": False, "mental_health_trust": False, "charity": False}

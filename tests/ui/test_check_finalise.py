@@ -175,3 +175,43 @@ def test_summary_pdf_to_the_path_the_worker_chooses(qtbot, check_env: CheckEnv, 
     wf.choose_pdf_path = lambda suggested: None
     qtbot.mouseClick(review.pdf_button, Qt.MouseButton.LeftButton)
     assert sorted(p.name for p in chosen.parent.iterdir()) == ["summary.pdf"]
+
+
+def test_a_referral_has_a_date_to_check_it_happened(qtbot, check_env: CheckEnv) -> None:
+    from datetime import date, timedelta
+
+    wf = open_draft(qtbot, check_env)
+    wf.form.show_section("findings")
+    findings: FindingsPage = wf.form.stack.currentWidget()
+    row = findings.rows["bp-high"]  # "needs action": four weeks by default
+    row.kind_box.setCurrentIndex(row.kind_box.findData("referral"))
+    assert row.due_edit.isVisibleTo(findings)
+    assert row.due_edit.text() == (date.today() + timedelta(days=28)).isoformat()
+    row.service_box.setCurrentIndex(row.service_box.findData("gp-practice"))
+    wait_saved(qtbot, wf)
+    assert check_env.store.checks.get(wf.check_id).decisions["bp-high"]["due_on"] == row.due_edit.text()
+    row.due_edit.setFocus()
+    row.due_edit.clear()
+    qtbot.keyClicks(row.due_edit, "next week")
+    row.flush()
+    assert row.decision is None and "give the date to check the referral" in row.message.text()
+    row.due_edit.clear()
+    qtbot.keyClicks(row.due_edit, (date.today() + timedelta(days=14)).isoformat())
+    row.flush()
+    wait_saved(qtbot, wf)
+    saved = check_env.store.checks.get(wf.check_id).decisions["bp-high"]
+    assert saved["due_on"] == (date.today() + timedelta(days=14)).isoformat()
+    assert wf.form.saved_label.text().startswith("Saved")
+
+
+def test_print_preview_of_the_summary_opens(qtbot, check_env: CheckEnv) -> None:
+    from ui.summary_preview import SummaryPreviewDialog
+
+    wf = open_draft(qtbot, check_env)
+    review: ReviewPage = wf.form.page("review")
+    wf.form.show_section("review")
+    review.large_print.setChecked(True)
+    qtbot.mouseClick(review.summary_button, Qt.MouseButton.LeftButton)
+    dialog = wf.findChild(SummaryPreviewDialog)
+    assert dialog is not None and dialog.isVisible() and dialog.large_print
+    dialog.close()
