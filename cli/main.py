@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import pkgutil
 import sys
 from collections.abc import Sequence
 
 import outreach
 from outreach.errors import OutreachError
+from outreach.logging_setup import log_event, setup_logging
+from outreach.settings import resolve_data_dir
 
 import cli.commands
 
@@ -57,10 +60,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui.app import run_app  # imported late: headless commands never load Qt
 
         return run_app(data_dir=args.data_dir)
+    log = _start_logging(args)
     try:
-        return int(func(args) or 0)
+        code = int(func(args) or 0)
     except OutreachError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
+        log_event(log, "cli.failed", command=args.command, error_type=type(exc).__name__)
         return 1
     except KeyboardInterrupt:
         return 130
+    log_event(log, "cli.finished", command=args.command, exit_code=code)
+    return code
+
+
+def _start_logging(args: argparse.Namespace) -> logging.Logger:
+    """Log headless commands to the data folder's log, but only when that folder already
+    exists: `verify-calculators` or `self-test` on a machine with no store must not create one."""
+    log = logging.getLogger("cli")
+    data_dir = resolve_data_dir(args.data_dir)
+    if data_dir.is_dir():
+        try:
+            setup_logging(data_dir)
+        except OSError:  # a read-only data folder must not stop a command that only reads
+            pass
+    return log

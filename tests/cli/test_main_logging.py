@@ -1,0 +1,38 @@
+"""Headless commands log to the data folder (without personal data), and never create one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def _run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cli", "--data-dir", str(data_dir), *args],
+        cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_a_command_without_a_store_creates_no_data_folder(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.json"
+    cases.write_text(json.dumps([{"id": "a", "calculator": "nhs_number", "inputs": {"nhs_number": "943 476 5919"}}]))
+    data_dir = tmp_path / "no-store-here"
+    result = _run(["verify-calculators", str(cases)], data_dir)
+    assert result.returncode == 0, result.stderr
+    assert not data_dir.exists()
+
+
+def test_commands_are_logged_by_name_and_outcome_only(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    cases = tmp_path / "Testperson-Marker-cases.json"
+    cases.write_text("not json")
+    result = _run(["verify-calculators", str(cases)], data_dir)
+    assert result.returncode == 2
+    log_text = (data_dir / "logs" / "outreach.log").read_text()
+    assert "cli.finished" in log_text and "verify-calculators" in log_text and "exit_code=2" in log_text
+    assert "Testperson-Marker" not in log_text
