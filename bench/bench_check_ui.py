@@ -28,13 +28,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from outreach import services  # noqa: E402
-from outreach.settings import OrgConfig  # noqa: E402
-from outreach.store.crypto import TEST_KDF  # noqa: E402
-from outreach.store.local_store import LocalStore  # noqa: E402
-from outreach.store.records import PersonDetails  # noqa: E402
+from outreach import services
+from outreach.settings import OrgConfig
+from outreach.store.crypto import TEST_KDF
+from outreach.store.local_store import LocalStore
+from outreach.store.records import PersonDetails
 
 TARGET_MS = 50.0
 
@@ -50,7 +50,7 @@ def _wait(app: QApplication, predicate, timeout: float = 10.0) -> None:  # type:
 
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -65,19 +65,37 @@ def main() -> int:
     from ui.tasks import TaskRunner
 
     with tempfile.TemporaryDirectory(prefix="bench-check-ui-") as folder:
-        store = LocalStore.create(Path(folder) / "store", admin_name="Bench Nurse",
-                                  admin_passphrase="synthetic benchmark passphrase", kdf=TEST_KDF)
-        person = services.register_person(store, PersonDetails(
-            given_name="Testperson", family_name="Bench", date_of_birth="1970-01-02", sex="female",
-            ethnic_category="A"))
+        store = LocalStore.create(
+            Path(folder) / "store",
+            admin_name="Bench Nurse",
+            admin_passphrase="synthetic benchmark passphrase",
+            kdf=TEST_KDF,
+        )
+        person = services.register_person(
+            store,
+            PersonDetails(
+                given_name="Testperson",
+                family_name="Bench",
+                date_of_birth="1970-01-02",
+                sex="female",
+                ethnic_category="A",
+            ),
+        )
         check = services.start_check(store, person.id, definition_version="1.0.0")
         services.save_answers(store, check.id, FULL_ANSWERS)
         definition, rules, directory = load_check_content()
         runner = TaskRunner()
         assert store.current_user is not None
-        context = AppContext(runner=runner, store=store, definition=definition, rules=rules, directory=directory,
-                             org_config=OrgConfig(), user=store.current_user,
-                             session=SessionInfo(venue_name="Bench venue"))
+        context = AppContext(
+            runner=runner,
+            store=store,
+            definition=definition,
+            rules=rules,
+            directory=directory,
+            org_config=OrgConfig(),
+            user=store.current_user,
+            session=SessionInfo(venue_name="Bench venue"),
+        )
         CheckWorkflow.PREBUILD_PAGES = False  # measure the worst case: each page built on its first visit
         workflow = CheckWorkflow(context, person.id, check.id)
         workflow.resize(1280, 860)
@@ -103,8 +121,10 @@ def main() -> int:
 
     print(f"check screen: {len(sections)} sections, offscreen, {args.rounds} later rounds")
     for name, values in (("first visit (page built)", first), ("later visits", later)):
-        print(f"  {name:26s} median {statistics.median(values):6.1f} ms   p95 {_percentile(values, 0.95):6.1f} ms"
-              f"   max {max(values):6.1f} ms")
+        print(
+            f"  {name:26s} median {statistics.median(values):6.1f} ms   p95 {_percentile(values, 0.95):6.1f} ms"
+            f"   max {max(values):6.1f} ms"
+        )
     worst_later = _percentile(later, 0.95)
     verdict = "OK" if worst_later < TARGET_MS and max(first) < TARGET_MS * 2 else "SLOW"
     print(f"  target: section switch under {TARGET_MS:.0f} ms -> {verdict}")

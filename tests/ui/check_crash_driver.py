@@ -15,7 +15,7 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
 # (linkId, value, unit): what the nurse enters before the laptop dies.
 ANSWERS: list[tuple[str, object, str | None]] = [
@@ -60,8 +60,15 @@ def main(data_dir: str, person_id: str) -> int:
     user = store.unlock(ADMIN, PASSPHRASE)
     definition, rules, directory = load_check_content()
     runner = TaskRunner()
-    context = AppContext(runner=runner, store=store, definition=definition, rules=rules, directory=directory,
-                         org_config=OrgConfig(), user=user)
+    context = AppContext(
+        runner=runner,
+        store=store,
+        definition=definition,
+        rules=rules,
+        directory=directory,
+        org_config=OrgConfig(),
+        user=user,
+    )
     workflow = CheckWorkflow(context, person_id)
     workflow.show()
     _spin(app, lambda: workflow.consent_page is not None)

@@ -39,15 +39,35 @@ def make_context(store: LocalStore, runner: TaskRunner) -> AppContext:
     definition, rules, directory = content()
     user = store.current_user
     assert user is not None
-    return AppContext(runner=runner, store=store, definition=definition, rules=rules, directory=directory,
-                      org_config=OrgConfig(organisation_name="Test Outreach Service"), user=user,
-                      session=SessionInfo(venue_name="Test Community Cafe"))
+    return AppContext(
+        runner=runner,
+        store=store,
+        definition=definition,
+        rules=rules,
+        directory=directory,
+        org_config=OrgConfig(organisation_name="Test Outreach Service"),
+        user=user,
+        session=SessionInfo(venue_name="Test Community Cafe"),
+    )
 
 
-def add_person(store: LocalStore, *, given: str = "Testperson", family: str = "Alpha", dob: str = "1970-01-02",
-               sex: str = "male", ethnic: str | None = "A") -> str:
-    details = PersonDetails(given_name=given, family_name=family, date_of_birth=dob, sex=sex,
-                            nhs_number="9990000018", ethnic_category=ethnic)
+def add_person(
+    store: LocalStore,
+    *,
+    given: str = "Testperson",
+    family: str = "Alpha",
+    dob: str = "1970-01-02",
+    sex: str = "male",
+    ethnic: str | None = "A",
+) -> str:
+    details = PersonDetails(
+        given_name=given,
+        family_name=family,
+        date_of_birth=dob,
+        sex=sex,
+        nhs_number="9990000018",
+        ethnic_category=ethnic,
+    )
     return services.register_person(store, details).id
 
 
@@ -59,8 +79,10 @@ class CheckEnv:
     folder: Path
 
 
-@pytest.fixture
-def check_env(tmp_path: Path, runner: TaskRunner) -> Iterator[CheckEnv]:
+@pytest.fixture(name="check_env")
+def check_env_fixture(tmp_path: Path, runner: TaskRunner) -> Iterator[CheckEnv]:
+    """A real store (cheap test KDF) with one person, and the context the check screens take.
+    Test modules import this function (under this name) to use the `check_env` fixture."""
     folder = tmp_path / "laptop"
     store = LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
     person_id = add_person(store)
@@ -81,8 +103,13 @@ def open_workflow(qtbot: Any, env: CheckEnv, check_id: str | None = None) -> Che
     return workflow
 
 
-def give_consent(qtbot: Any, workflow: CheckWorkflow, *, check: bool = True,
-                 sharing: tuple[bool, bool, bool] = (True, True, True)) -> None:
+def give_consent(
+    qtbot: Any,
+    workflow: CheckWorkflow,
+    *,
+    check: bool = True,
+    sharing: tuple[bool, bool, bool] = (True, True, True),
+) -> None:
     page = workflow.consent_page
     assert page is not None
     page.check_question.set_answer(check)
@@ -112,8 +139,15 @@ def type_into(qtbot: Any, widget: QWidget, text: str) -> None:
     qtbot.keyClicks(widget, text)
 
 
-def answer(qtbot: Any, workflow: CheckWorkflow, link_id: str, value: Any, *, unit: str | None = None,
-           wait: bool = True) -> ItemField:
+def answer(
+    qtbot: Any,
+    workflow: CheckWorkflow,
+    link_id: str,
+    value: Any,
+    *,
+    unit: str | None = None,
+    wait: bool = True,
+) -> ItemField:
     """Answer one question through its widgets; checks at once (as leaving the field does)."""
     f = field(workflow, link_id)
     if isinstance(f, NumberField):
@@ -137,8 +171,9 @@ def answer(qtbot: Any, workflow: CheckWorkflow, link_id: str, value: Any, *, uni
     return f
 
 
-def status(qtbot: Any, workflow: CheckWorkflow, element: str, value: str = "done",
-           reason: str | None = None) -> None:
+def status(
+    qtbot: Any, workflow: CheckWorkflow, element: str, value: str = "done", reason: str | None = None
+) -> None:
     answer(qtbot, workflow, f"{element}.status", value)
     if reason is not None:
         answer(qtbot, workflow, f"{element}.reason", reason)
@@ -152,11 +187,24 @@ def focusable_without_name(root: QWidget) -> list[str]:
             continue
         if w.focusPolicy() == Qt.FocusPolicy.NoFocus:
             continue
-        if w.metaObject().className() in ("QScrollBar", "QStackedWidget", "QScrollArea", "QWidget", "QFrame",
-                                          "QLabel", "QGroupBox", "QSplitter"):
+        if w.metaObject().className() in (
+            "QScrollBar",
+            "QStackedWidget",
+            "QScrollArea",
+            "QWidget",
+            "QFrame",
+            "QLabel",
+            "QGroupBox",
+            "QSplitter",
+        ):
             continue
-        if isinstance(w, QWidget) and w.inherits("QAbstractScrollArea") and not w.inherits("QAbstractItemView") \
-                and not w.inherits("QTextEdit") and not w.inherits("QPlainTextEdit"):
+        if (
+            isinstance(w, QWidget)
+            and w.inherits("QAbstractScrollArea")
+            and not w.inherits("QAbstractItemView")
+            and not w.inherits("QTextEdit")
+            and not w.inherits("QPlainTextEdit")
+        ):
             continue
         name = w.accessibleName()
         if not name:
@@ -171,25 +219,59 @@ def processed() -> None:
 # A whole check as a nurse would leave it: the six core elements done (blood pressure high, so there is
 # at least one finding), the wider elements done, declined or not possible with reasons.
 FULL_ANSWERS: dict[str, Any] = {
-    "weight.status": "done", "weight.height": 175, "weight.weight": 80,
-    "blood_pressure.status": "done", "blood_pressure.irregular": False, "blood_pressure.systolic": 150,
-    "blood_pressure.diastolic": 95, "blood_pressure.pulse": 72,
-    "lipids.status": "done", "lipids.fasting": False, "lipids.total_cholesterol": 5.5, "lipids.hdl": 1.2,
-    "glucose.status": "done", "glucose.hba1c": 40,
-    "alcohol.status": "done", "alcohol.audit_c_q1": "audit-q1-0",
-    "smoking.status": "done", "smoking.tobacco_status": "8517006", "smoking.ecigarette": False,
-    "substance_use.status": "declined", "substance_use.reason": "Preferred not to say",
-    "medication.status": "done", "medication.reviewed": True, "medication.antipsychotic": True,
+    "weight.status": "done",
+    "weight.height": 175,
+    "weight.weight": 80,
+    "blood_pressure.status": "done",
+    "blood_pressure.irregular": False,
+    "blood_pressure.systolic": 150,
+    "blood_pressure.diastolic": 95,
+    "blood_pressure.pulse": 72,
+    "lipids.status": "done",
+    "lipids.fasting": False,
+    "lipids.total_cholesterol": 5.5,
+    "lipids.hdl": 1.2,
+    "glucose.status": "done",
+    "glucose.hba1c": 40,
+    "alcohol.status": "done",
+    "alcohol.audit_c_q1": "audit-q1-0",
+    "smoking.status": "done",
+    "smoking.tobacco_status": "8517006",
+    "smoking.ecigarette": False,
+    "substance_use.status": "declined",
+    "substance_use.reason": "Preferred not to say",
+    "medication.status": "done",
+    "medication.reviewed": True,
+    "medication.antipsychotic": True,
     "medication.side_effects": False,
-    "diet_activity.status": "not_possible", "diet_activity.reason": "Ran out of time",
-    "screening.status": "declined", "screening.reason": "Will discuss with the GP",
-    "oral_health.status": "done", "oral_health.dentist": True, "oral_health.concern": False,
-    "sexual_health.status": "declined", "sexual_health.reason": "Preferred not to say",
-    "general_health.status": "done", "general_health.diabetes": "diabetes-none",
-    **{f"general_health.{k}": False for k in ("atrial_fibrillation", "treated_hypertension", "ckd",
-                                              "rheumatoid_arthritis", "sle", "migraine", "steroids",
-                                              "erectile_dysfunction", "family_history_chd")},
-    "care_plan.status": "done", "care_plan.agreed": True, "care_plan.goals": "Walk to the cafe twice a week",
+    "diet_activity.status": "not_possible",
+    "diet_activity.reason": "Ran out of time",
+    "screening.status": "declined",
+    "screening.reason": "Will discuss with the GP",
+    "oral_health.status": "done",
+    "oral_health.dentist": True,
+    "oral_health.concern": False,
+    "sexual_health.status": "declined",
+    "sexual_health.reason": "Preferred not to say",
+    "general_health.status": "done",
+    "general_health.diabetes": "diabetes-none",
+    **{
+        f"general_health.{k}": False
+        for k in (
+            "atrial_fibrillation",
+            "treated_hypertension",
+            "ckd",
+            "rheumatoid_arthritis",
+            "sle",
+            "migraine",
+            "steroids",
+            "erectile_dysfunction",
+            "family_history_chd",
+        )
+    },
+    "care_plan.status": "done",
+    "care_plan.agreed": True,
+    "care_plan.goals": "Walk to the cafe twice a week",
     "care_plan.shared_with_gp": True,
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from outreach import services
-from tests.ui.check_helpers import CheckEnv, check_env, give_consent, open_workflow  # noqa: F401
+from tests.ui.check_helpers import CheckEnv, check_env_fixture, give_consent, open_workflow  # noqa: F401
 
 
 def test_no_check_until_consent_is_recorded_and_sharing_answered(qtbot, check_env: CheckEnv) -> None:
@@ -56,4 +56,8 @@ def test_ctrl_enter_records_consent(qtbot, check_env: CheckEnv) -> None:
     with qtbot.waitSignal(wf.ready, timeout=5000):
         qtbot.keyClick(page.check_question.yes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert services.consent_status(check_env.store, check_env.person_id) == {
-        "check": True, "gp": False, "mental_health_trust": False, "charity": False}
+        "check": True,
+        "gp": False,
+        "mental_health_trust": False,
+        "charity": False,
+    }

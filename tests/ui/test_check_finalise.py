@@ -11,7 +11,13 @@ from PySide6.QtCore import Qt
 
 from outreach import services
 from tests.ui.check_helpers import (  # noqa: F401
-    FULL_ANSWERS, CheckEnv, answer, check_env, draft_with, open_workflow, wait_saved,
+    FULL_ANSWERS,
+    CheckEnv,
+    answer,
+    check_env_fixture,
+    draft_with,
+    open_workflow,
+    wait_saved,
 )
 from ui.check.findings_page import FindingsPage
 from ui.check.review_page import ReviewPage
@@ -109,8 +115,9 @@ def test_finalise_makes_it_read_only_and_amend_starts_a_new_version(qtbot, check
     assert signal.args == [first_id]
     record = check_env.store.checks.get(first_id)
     assert record.is_final
-    assert [f.rule_id for f in services.load_findings(check_env.store, first_id)] == \
-        [f.rule_id for f in wf.evaluation.findings]
+    assert [f.rule_id for f in services.load_findings(check_env.store, first_id)] == [
+        f.rule_id for f in wf.evaluation.findings
+    ]
     assert services.list_outbox(check_env.store)[0].check_id == first_id
     # Read-only now: nothing can be typed, the banner says why.
     assert wf.read_only and wf.form.banner.isVisibleTo(wf)

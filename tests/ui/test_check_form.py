@@ -11,7 +11,15 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from outreach.clinical.qrisk3 import QRISK3_DISCLAIMER
 from tests.ui.check_helpers import (  # noqa: F401
-    CheckEnv, answer, check_env, field, focusable_without_name, give_consent, open_workflow, status, type_into,
+    CheckEnv,
+    answer,
+    check_env_fixture,
+    field,
+    focusable_without_name,
+    give_consent,
+    open_workflow,
+    status,
+    type_into,
     wait_saved,
 )
 from ui.check.fields import INVALID, OK, UNUSUAL, NumberField
@@ -28,13 +36,16 @@ def stored(env: CheckEnv, wf) -> dict:
     return env.store.checks.get(wf.check_id).answers
 
 
-@pytest.mark.parametrize("link, typed, words", [
-    ("blood_pressure.systolic", "1200", "Systolic 1200 mmHg is not possible: check the reading."),
-    ("weight.weight", "82,5", "has a comma: use a point for decimals"),
-    ("weight.height", "tall", "is not a number"),
-    ("blood_pressure.pulse", "72.5", "must be a whole number"),
-    ("lipids.total_cholesterol", "30", "outside what this check accepts (1-25 mmol/L)"),
-])
+@pytest.mark.parametrize(
+    "link, typed, words",
+    [
+        ("blood_pressure.systolic", "1200", "Systolic 1200 mmHg is not possible: check the reading."),
+        ("weight.weight", "82,5", "has a comma: use a point for decimals"),
+        ("weight.height", "tall", "is not a number"),
+        ("blood_pressure.pulse", "72.5", "must be a whole number"),
+        ("lipids.total_cholesterol", "30", "outside what this check accepts (1-25 mmol/L)"),
+    ],
+)
 def test_bad_values_are_refused_with_their_message(qtbot, check_env, wf, link, typed, words) -> None:
     element = link.split(".")[0]
     status(qtbot, wf, element)
@@ -50,8 +61,13 @@ def test_bad_values_are_refused_with_their_message(qtbot, check_env, wf, link, t
     assert wf.form.strip.states[element] == "incomplete"
     assert any("(check the value)" in m for m in wf.evaluation.completeness.element(element).missing)
     # Corrected, the message goes and the value is saved.
-    good = {"blood_pressure.systolic": "128", "weight.weight": "82.5", "weight.height": "172",
-            "blood_pressure.pulse": "72", "lipids.total_cholesterol": "5.2"}[link]
+    good = {
+        "blood_pressure.systolic": "128",
+        "weight.weight": "82.5",
+        "weight.height": "172",
+        "blood_pressure.pulse": "72",
+        "lipids.total_cholesterol": "5.2",
+    }[link]
     answer(qtbot, wf, link, good)
     assert f.state == OK and f.focus_widget().accessibleDescription() == ""
     assert link not in wf.evaluation.problems
@@ -87,15 +103,19 @@ def test_soft_limit_needs_confirmation(qtbot, check_env, wf) -> None:
     assert wf.evaluation.values["blood_pressure.systolic"] == 210
 
 
-@pytest.mark.parametrize("link, unit, typed, canonical, shown", [
-    ("weight.weight", "[stone_av]", (12, 5), 78.47, "= 78.47 kg"),
-    ("weight.weight", "[lb_av]", "180", 81.65, "= 81.65 kg"),
-    ("weight.height", "[ft_i]", (5, 10), 177.8, "= 177.8 cm"),
-    ("lipids.total_cholesterol", "mg/dL", "200", 5.17, "= 5.17 mmol/L"),
-    ("glucose.hba1c", "%", "6.5", 47.54, "= 47.54 mmol/mol"),
-])
-def test_unit_switches_convert_to_the_recorded_unit(qtbot, check_env, wf, link, unit, typed, canonical,
-                                                     shown) -> None:
+@pytest.mark.parametrize(
+    "link, unit, typed, canonical, shown",
+    [
+        ("weight.weight", "[stone_av]", (12, 5), 78.47, "= 78.47 kg"),
+        ("weight.weight", "[lb_av]", "180", 81.65, "= 81.65 kg"),
+        ("weight.height", "[ft_i]", (5, 10), 177.8, "= 177.8 cm"),
+        ("lipids.total_cholesterol", "mg/dL", "200", 5.17, "= 5.17 mmol/L"),
+        ("glucose.hba1c", "%", "6.5", 47.54, "= 47.54 mmol/mol"),
+    ],
+)
+def test_unit_switches_convert_to_the_recorded_unit(
+    qtbot, check_env, wf, link, unit, typed, canonical, shown
+) -> None:
     status(qtbot, wf, link.split(".")[0])
     f = answer(qtbot, wf, link, typed, unit=unit)
     assert isinstance(f, NumberField)
@@ -135,13 +155,18 @@ def test_enable_when_shows_and_hides_questions_live(qtbot, check_env, wf) -> Non
     assert not cigarettes.isVisibleTo(page)
     # Declined needs a reason; the reason question appears and the details go.
     answer(qtbot, wf, "smoking.status", "declined")
-    assert page.rows["smoking.reason"].isVisibleTo(page) and not page.rows["smoking.details"].isVisibleTo(page)
+    assert page.rows["smoking.reason"].isVisibleTo(page) and not page.rows["smoking.details"].isVisibleTo(
+        page
+    )
     answer(qtbot, wf, "smoking.reason", "Did not want to talk about it")
     strip = wf.form.strip
     assert strip.states["smoking"] == "declined"
     assert "Smoking: declined" in strip.chips["smoking"].accessibleName()
     record = check_env.store.checks.get(wf.check_id)
-    assert record.element_status["smoking"] == {"status": "declined", "reason": "Did not want to talk about it"}
+    assert record.element_status["smoking"] == {
+        "status": "declined",
+        "reason": "Did not want to talk about it",
+    }
 
 
 def test_audit_c_live_and_questions_skipped_for_non_drinkers(qtbot, check_env, wf) -> None:
@@ -181,8 +206,17 @@ def test_live_qrisk3_says_what_is_missing_then_shows_score_with_disclaimer(qtbot
     status(qtbot, wf, "medication")
     answer(qtbot, wf, "medication.antipsychotic", True)
     status(qtbot, wf, "general_health")
-    for link in ("atrial_fibrillation", "treated_hypertension", "ckd", "rheumatoid_arthritis", "sle", "migraine",
-                 "steroids", "erectile_dysfunction", "family_history_chd"):
+    for link in (
+        "atrial_fibrillation",
+        "treated_hypertension",
+        "ckd",
+        "rheumatoid_arthritis",
+        "sle",
+        "migraine",
+        "steroids",
+        "erectile_dysfunction",
+        "family_history_chd",
+    ):
         assert "QRISK3: not calculated" in results.qrisk3.text()
         answer(qtbot, wf, f"general_health.{link}", False)
     answer(qtbot, wf, "general_health.diabetes", "diabetes-none")
@@ -251,6 +285,11 @@ def test_tab_goes_from_the_section_list_through_the_page_in_order(qtbot, check_e
     for _ in range(6):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget().objectName())
-    assert seen[:5] == ["input:weight.status", "input:weight.height", "unit:weight.height", "input:weight.weight",
-                        "unit:weight.weight"], seen
+    assert seen[:5] == [
+        "input:weight.status",
+        "input:weight.height",
+        "unit:weight.height",
+        "input:weight.weight",
+        "unit:weight.weight",
+    ], seen
     assert all(page.findChild(QWidget, name) is not None for name in seen[:5])

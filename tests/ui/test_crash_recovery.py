@@ -27,8 +27,14 @@ WAIT_MS = 15_000
 
 def run_until_ready(data_dir: Path, person_id: str) -> tuple[subprocess.Popen[str], list[str]]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "tests.ui.check_crash_driver", str(data_dir), person_id],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.ui.check_crash_driver", str(data_dir), person_id],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines: list[str] = []
     deadline = time.monotonic() + 60
     assert proc.stdout is not None
@@ -58,7 +64,9 @@ def test_killed_mid_check_the_draft_comes_back_with_every_answer(qtbot, tmp_path
     check_id = next(line.split()[1] for line in lines if line.startswith("CHECK"))
 
     # Reopen the app: unlock, and the unfinished check is offered back.
-    window = MainWindow(data_dir, runner, kdf=TEST_KDF, org_config=OrgConfig(organisation_name="Test Outreach"))
+    window = MainWindow(
+        data_dir, runner, kdf=TEST_KDF, org_config=OrgConfig(organisation_name="Test Outreach")
+    )
     qtbot.addWidget(window)
     window.resize(1280, 860)
     window.show()

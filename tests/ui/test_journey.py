@@ -9,8 +9,8 @@ Screenshots go to test-artifacts/journey/.
 from __future__ import annotations
 
 import shutil
-from datetime import date, timedelta
 import subprocess
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -156,7 +156,7 @@ def test_the_whole_journey(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> 
     shot(window, "12-findings-open.png")
     review = wf.form.page("review")
     assert not review.finalise_button.isEnabled() and "choose a follow-up" in review.blocked.text()
-    for rule_id, row in findings.rows.items():
+    for row in findings.rows.values():
         if "referral" in row.finding.allowed_follow_ups:
             row.kind_box.setCurrentIndex(row.kind_box.findData("referral"))
             suggested = row.finding.suggested_services[0] if row.finding.suggested_services else None
@@ -221,9 +221,16 @@ def test_the_whole_journey(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> 
 
     store: LocalStore = window.store
     record = services.load_check(store, check_id)
-    assert record.is_final and record.answers["blood_pressure.systolic"] == {"value": "205", "confirmed": True}
+    assert record.is_final and record.answers["blood_pressure.systolic"] == {
+        "value": "205",
+        "confirmed": True,
+    }
     assert services.consent_status(store, record.person_id) == {
-        "check": True, "gp": True, "mental_health_trust": True, "charity": False}
+        "check": True,
+        "gp": True,
+        "mental_health_trust": True,
+        "charity": False,
+    }
     assert [item.check_id for item in services.list_outbox(store)] == [check_id]
     close_store(window)
     runner2.deleteLater()

@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from outreach.errors import LockedError, OutreachError
 from outreach.store.local_store import LocalStore
-
 from ui.check import store_ops
 from ui.tasks import TaskRunner
 
@@ -29,7 +28,9 @@ class Autosaver(QObject):
     state_changed = Signal(str)  # words for the indicator
     failed = Signal(object)  # the error, once per distinct message
 
-    def __init__(self, runner: TaskRunner, store: LocalStore, check_id: str, parent: QObject | None = None) -> None:
+    def __init__(
+        self, runner: TaskRunner, store: LocalStore, check_id: str, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.store = store
@@ -39,7 +40,9 @@ class Autosaver(QObject):
         self._answers: dict[str, Any] = {}
         self._statuses: dict[str, tuple[str, str | None]] = {}
         self._decisions: dict[str, Any] = {}
-        self._in_flight: tuple[dict[str, Any], dict[str, tuple[str, str | None]], dict[str, Any]] | None = None
+        self._in_flight: tuple[dict[str, Any], dict[str, tuple[str, str | None]], dict[str, Any]] | None = (
+            None
+        )
         self._last_problem = ""
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
@@ -70,8 +73,15 @@ class Autosaver(QObject):
         self._answers, self._statuses, self._decisions = {}, {}, {}
         self._in_flight = batch
         self.state_changed.emit(self.tr("Saving..."))
-        self.runner.run_db(store_ops.save_changes, self.store, self.check_id, *batch,
-                           name="check.autosave", on_success=self._done, on_error=self._failed)
+        self.runner.run_db(
+            store_ops.save_changes,
+            self.store,
+            self.check_id,
+            *batch,
+            name="check.autosave",
+            on_success=self._done,
+            on_error=self._failed,
+        )
 
     def _done(self, record: Any) -> None:
         self._in_flight = None

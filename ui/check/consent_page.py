@@ -80,9 +80,13 @@ class ConsentPage(QWidget):
         font.setBold(True)
         title.setFont(font)
         layout.addWidget(title)
-        intro = QLabel(self.tr(
-            "Before starting, ask the person. They can have the check and still say no to sharing it. "
-            "A check that is not shared stays on this laptop."), self)
+        intro = QLabel(
+            self.tr(
+                "Before starting, ask the person. They can have the check and still say no to sharing it. "
+                "A check that is not shared stays on this laptop."
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.check_question = YesNo(CHECK, self.tr("Do they agree to have the health check today?"), self)
@@ -128,8 +132,10 @@ class ConsentPage(QWidget):
         # Sharing only matters when they agree to the check.
         self.sharing_box.setEnabled(self.check_question.answer() is not False)
         self.record_button.setText(
-            self.tr("Record that they said no") if self.check_question.answer() is False
-            else self.tr("Record consent and start"))
+            self.tr("Record that they said no")
+            if self.check_question.answer() is False
+            else self.tr("Record consent and start")
+        )
 
     def answers(self) -> dict[str, bool | None]:
         out: dict[str, bool | None] = {CHECK: self.check_question.answer()}

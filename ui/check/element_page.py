@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from outreach.checks.definition import CheckDefinition, Element
-
 from ui.check.fields import ItemField, make_field
 
 
@@ -86,10 +85,10 @@ class ElementPage(QScrollArea):
             field.load(answers.get(link_id))
 
     def apply_enabled(self, enabled: Iterable[str]) -> None:
-        on = set(enabled)
+        on = enabled if isinstance(enabled, (set, frozenset)) else set(enabled)
         for link_id, row in self.rows.items():
             visible = link_id in on
-            if row.isVisibleTo(self) != visible or row.isHidden() == visible:
+            if row.isHidden() == visible:
                 row.setVisible(visible)
 
     def set_read_only(self, read_only: bool) -> None:
@@ -105,12 +104,6 @@ class ElementPage(QScrollArea):
             if field.isVisibleTo(self):
                 return field.focus_widget()
         return None
-
-    def field_with_focus(self) -> ItemField | None:
-        focus = self.focusWidget() if self.isAncestorOf(self.focusWidget() or self) else None
-        while focus is not None and not isinstance(focus, ItemField):
-            focus = focus.parentWidget()
-        return focus if isinstance(focus, ItemField) else None
 
 
 def focus_first(widget: QWidget | None) -> None:

@@ -31,7 +31,6 @@ from outreach.checks import units
 from outreach.checks.answers import entry_from_json
 from outreach.checks.definition import CheckDefinition, Item
 from outreach.checks.validation import AnswerCheck, check_answer
-
 from ui.check.model import number_text
 
 VALIDATE_AFTER_MS = 300  # pause in typing before a value is checked and saved
@@ -175,7 +174,9 @@ class ItemField(QWidget):
             shown = f"{prefix} {message}"
             self.message.setText(shown)
             self.message.setStyleSheet(
-                "color: #8B0000; font-weight: bold;" if state == INVALID else "color: #7A4A00; font-weight: bold;"
+                "color: #8B0000; font-weight: bold;"
+                if state == INVALID
+                else "color: #7A4A00; font-weight: bold;"
             )
             self.message.show()
         elif message:
@@ -318,8 +319,11 @@ class NumberField(ItemField):
             name = self.tr("pounds") if unit == "[stone_av]" else self.tr("inches")
             self.small_label.setText("lb" if unit == "[stone_av]" else "in")
             self.small_edit.setAccessibleName(self.tr("{0}: {1}").format(self.item.label, name))
-            self.edit.setAccessibleName(self.tr("{0}: {1}").format(
-                self.item.label, self.tr("stones") if unit == "[stone_av]" else self.tr("feet")))
+            self.edit.setAccessibleName(
+                self.tr("{0}: {1}").format(
+                    self.item.label, self.tr("stones") if unit == "[stone_av]" else self.tr("feet")
+                )
+            )
         else:
             self.edit.setAccessibleName(self.item.text)
 
@@ -347,7 +351,9 @@ class NumberField(ItemField):
         self.confirm_box.setEnabled(not self._read_only)
 
     def _outside_soft(self) -> bool:
-        result = check_answer(self.defn, self.link_id, *self.raw(), False) if self.raw()[0] is not None else None
+        result = (
+            check_answer(self.defn, self.link_id, *self.raw(), False) if self.raw()[0] is not None else None
+        )
         return bool(result and result.needs_confirmation)
 
     # -- values ---------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from outreach.clinical.findings import Finding, FollowUpDecision, validate_decision
 from outreach.clinical.service_directory import ServiceDirectory
 from outreach.errors import ValidationError
-
 from ui.check.model import decision_to_doc
 
 # Marked for translation here, translated where shown (self.tr in FindingRow).
@@ -116,7 +115,9 @@ class FindingRow(QGroupBox):
         self.due_caption = QLabel(self.tr("Check the referral happened by (e.g. 2027-03-31)"), self)
         self.due_edit = QLineEdit(self)
         self.due_edit.setObjectName(f"due:{rule}")
-        self.due_edit.setAccessibleName(self.tr("Date to check the referral for {0} happened").format(finding.title))
+        self.due_edit.setAccessibleName(
+            self.tr("Date to check the referral for {0} happened").format(finding.title)
+        )
         self.due_edit.setMaxLength(10)
         self.due_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 16)
         self.due_caption.setBuddy(self.due_edit)
@@ -194,9 +195,12 @@ class FindingRow(QGroupBox):
             day = date.fromisoformat(text)
         except ValueError:
             return None, self.tr("{0}: give the date to check the referral as 2026-01-31").format(
-                self.finding.title)
+                self.finding.title
+            )
         if day < date.today():
-            return None, self.tr("{0}: the date to check the referral is in the past").format(self.finding.title)
+            return None, self.tr("{0}: the date to check the referral is in the past").format(
+                self.finding.title
+            )
         return day.isoformat(), ""
 
     def _update(self) -> None:
@@ -236,7 +240,9 @@ class FindingRow(QGroupBox):
         if self.decision is not None:
             kind = self.tr(KIND_WORDS.get(self.decision.kind, self.decision.kind))
             if self.decision.kind == "referral" and self.decision.service_id in self.directory.services:
-                kind = self.tr("Referral to {0}").format(self.directory.services[self.decision.service_id].name)
+                kind = self.tr("Referral to {0}").format(
+                    self.directory.services[self.decision.service_id].name
+                )
             text = self.tr("Recorded: {0}").format(kind)
             self.message.setStyleSheet("color: #0B5D1E;")
         else:
@@ -306,8 +312,12 @@ class FindingsPage(QScrollArea):
         self.setWidget(body)
         self._keys: tuple[tuple[str, str], ...] = ()
 
-    def show_findings(self, findings: Sequence[Finding], decisions: Mapping[str, FollowUpDecision],
-                      due_dates: Mapping[str, str | None] | None = None) -> None:
+    def show_findings(
+        self,
+        findings: Sequence[Finding],
+        decisions: Mapping[str, FollowUpDecision],
+        due_dates: Mapping[str, str | None] | None = None,
+    ) -> None:
         """Rebuild the rows when the findings changed (a new reading can add or remove one)."""
         keys = tuple((f.rule_id, f.reason) for f in findings)
         if keys == self._keys:
@@ -329,8 +339,11 @@ class FindingsPage(QScrollArea):
         for row in old.values():
             row.deleteLater()
         if findings:
-            self.intro.setText(self.tr(
-                "{0} finding(s). Each needs a follow-up before the check can be finalised.").format(len(findings)))
+            self.intro.setText(
+                self.tr("{0} finding(s). Each needs a follow-up before the check can be finalised.").format(
+                    len(findings)
+                )
+            )
         else:
             self.intro.setText(self.tr("No findings so far: nothing in this check crossed a threshold."))
 

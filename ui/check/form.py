@@ -8,6 +8,7 @@ listens for changes.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -16,9 +17,9 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
-    QLineEdit,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import (
 from outreach.checks.definition import CheckDefinition
 from outreach.checks.evaluation import CheckEvaluation
 from outreach.clinical.service_directory import ServiceDirectory
-
 from ui.check.element_page import ElementPage
 from ui.check.fields import ItemField, NumberField
 from ui.check.findings_page import FindingsPage
@@ -51,8 +51,9 @@ class CheckForm(QWidget):
     close_requested = Signal()
     section_changed = Signal(int)
 
-    def __init__(self, defn: CheckDefinition, directory: ServiceDirectory, title: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, defn: CheckDefinition, directory: ServiceDirectory, title: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.defn = defn
         self.directory = directory
@@ -140,8 +141,10 @@ class CheckForm(QWidget):
         outer.addLayout(footer)
 
         for keys, slot in (
-            ("Ctrl+PgDown", self.next_section), ("Alt+Right", self.next_section),
-            ("Ctrl+PgUp", self.previous_section), ("Alt+Left", self.previous_section),
+            ("Ctrl+PgDown", self.next_section),
+            ("Alt+Right", self.next_section),
+            ("Ctrl+PgUp", self.previous_section),
+            ("Alt+Left", self.previous_section),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -223,7 +226,7 @@ class CheckForm(QWidget):
         the end of the window's chain; they are put back in place each time a page is shown."""
         controls = [w for w in page.findChildren(QWidget) if isinstance(w, _TAB_STOPS)]
         chain = [self.sections, *controls, self.previous_button, self.next_button, self.close_button]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def update_states(self, evaluation: CheckEvaluation, finding_count_open: int) -> None:
@@ -233,12 +236,17 @@ class CheckForm(QWidget):
             text = self._section_text(element.title, element.state)
             if item.text() != text:
                 item.setText(text)
-                item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                             f"{element.title}: {self.strip.state_words(element.state)}")
+                item.setData(
+                    Qt.ItemDataRole.AccessibleTextRole,
+                    f"{element.title}: {self.strip.state_words(element.state)}",
+                )
         findings_item = self.sections.item(len(self.defn.elements))
         count = len(evaluation.findings)
-        text = (self.tr("Findings and plan ({0}, {1} open)").format(count, finding_count_open)
-                if count else self.tr("Findings and plan"))
+        text = (
+            self.tr("Findings and plan ({0}, {1} open)").format(count, finding_count_open)
+            if count
+            else self.tr("Findings and plan")
+        )
         if findings_item.text() != text:
             findings_item.setText(text)
         self.results.update_from(evaluation)

@@ -65,8 +65,12 @@ def decisions_from_doc(raw: Mapping[str, Any]) -> dict[str, FollowUpDecision]:
 
 
 def decision_to_doc(decision: FollowUpDecision) -> dict[str, Any]:
-    return {"kind": decision.kind, "service_id": decision.service_id, "reason": decision.reason,
-            "note": decision.note}
+    return {
+        "kind": decision.kind,
+        "service_id": decision.service_id,
+        "reason": decision.reason,
+        "note": decision.note,
+    }
 
 
 def number_text(value: Any) -> str:

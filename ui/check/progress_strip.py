@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from outreach.checks.completeness import CheckCompleteness
 from outreach.checks.definition import CheckDefinition
-
 from ui.check.model import STATE_SYMBOL
 
 _COLOURS = {

@@ -43,7 +43,14 @@ class ResultsPanel(QFrame):
         self.qrisk3 = _label(self, "result:qrisk3")
         self.qrisk3_missing = _label(self, "result:qrisk3_missing")
         self.disclaimer = _label(self, "result:qrisk3_disclaimer", small=True)
-        for w in (self.bmi, self.blood_pressure, self.audit_c, self.qrisk3, self.qrisk3_missing, self.disclaimer):
+        for w in (
+            self.bmi,
+            self.blood_pressure,
+            self.audit_c,
+            self.qrisk3,
+            self.qrisk3_missing,
+            self.disclaimer,
+        ):
             layout.addWidget(w)
         layout.addStretch(1)
         self.disclaimer.hide()
@@ -52,8 +59,11 @@ class ResultsPanel(QFrame):
         calc = evaluation.calculators
         bmi = calc.get("bmi")
         if bmi is not None:
-            self.bmi.setText(self.tr("BMI: {0} kg/m² ({1})").format(
-                units.format_number(round(bmi.bmi_kg_m2, 1)), bmi.category.replace("_", " ")))
+            self.bmi.setText(
+                self.tr("BMI: {0} kg/m² ({1})").format(
+                    units.format_number(round(bmi.bmi_kg_m2, 1)), bmi.category.replace("_", " ")
+                )
+            )
         elif "bmi" in evaluation.calculator_errors:
             self.bmi.setText(self.tr("BMI: {0}").format(evaluation.calculator_errors["bmi"]))
         else:
@@ -65,13 +75,18 @@ class ResultsPanel(QFrame):
             self.blood_pressure.setText(self.tr("Blood pressure: needs systolic and diastolic"))
         audit = calc.get("audit_c")
         if audit is not None:
-            self.audit_c.setText(self.tr("AUDIT-C: {0} of 12 ({1})").format(audit.score, audit.band.replace("_", " ")))
+            self.audit_c.setText(
+                self.tr("AUDIT-C: {0} of 12 ({1})").format(audit.score, audit.band.replace("_", " "))
+            )
         else:
             self.audit_c.setText(self.tr("AUDIT-C: needs the three alcohol questions"))
         outcome = evaluation.qrisk3
         if outcome.result is not None:
-            self.qrisk3.setText(self.tr("QRISK3: {0}% risk of a heart attack or stroke in the next 10 years").format(
-                units.format_number(round(outcome.result.risk_percent, 1))))
+            self.qrisk3.setText(
+                self.tr("QRISK3: {0}% risk of a heart attack or stroke in the next 10 years").format(
+                    units.format_number(round(outcome.result.risk_percent, 1))
+                )
+            )
             self.qrisk3_missing.hide()
             self.disclaimer.setText(outcome.disclaimer)
             self.disclaimer.show()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from outreach.checks.evaluation import CheckEvaluation
-
 from ui.check.model import STATE_SYMBOL
 
 
@@ -121,12 +120,16 @@ class ReviewPage(QScrollArea):
         if completeness.comprehensive:
             self.comprehensive.setText(self.tr("All six core elements are done."))
         else:
-            self.comprehensive.setText(self.tr("Core elements not done: {0} of 6.").format(
-                len(completeness.core_not_done)))
+            self.comprehensive.setText(
+                self.tr("Core elements not done: {0} of 6.").format(len(completeness.core_not_done))
+            )
         lines = []
         for element in completeness.elements:
-            words = {"done": self.tr("done"), "declined": self.tr("declined"),
-                     "not_possible": self.tr("not possible")}.get(element.state, self.tr("to do"))
+            words = {
+                "done": self.tr("done"),
+                "declined": self.tr("declined"),
+                "not_possible": self.tr("not possible"),
+            }.get(element.state, self.tr("to do"))
             line = f"{STATE_SYMBOL.get(element.state, '?')} {element.title}: {words}"
             if element.reason:
                 line += f" ({element.reason})"
@@ -136,13 +139,20 @@ class ReviewPage(QScrollArea):
         self.elements.setText("\n".join(lines))
         findings = evaluation.findings
         self.findings.setText(
-            self.tr("Findings: {0}, of which {1} still need a follow-up.").format(len(findings), len(finding_reasons))
-            if findings else self.tr("No findings."))
+            self.tr("Findings: {0}, of which {1} still need a follow-up.").format(
+                len(findings), len(finding_reasons)
+            )
+            if findings
+            else self.tr("No findings.")
+        )
         reasons: list[str] = []
         missing = [e.title for e in completeness.elements if not e.recorded]
         if missing:
-            reasons.append(self.tr("Say whether each element was done, declined or not possible: {0}.").format(
-                ", ".join(missing)))
+            reasons.append(
+                self.tr("Say whether each element was done, declined or not possible: {0}.").format(
+                    ", ".join(missing)
+                )
+            )
         if evaluation.problems:
             reasons.append(self.tr("Correct or confirm {0} value(s) first.").format(len(evaluation.problems)))
         reasons.extend(finding_reasons)
@@ -156,8 +166,12 @@ class ReviewPage(QScrollArea):
             self.blocked.setText(text)
             self.finalise_button.setAccessibleDescription(text)
         else:
-            self.blocked.setText(self.tr("Ready to finalise. After finalising the check cannot be changed; "
-                                         "an amendment makes a new version."))
+            self.blocked.setText(
+                self.tr(
+                    "Ready to finalise. After finalising the check cannot be changed; "
+                    "an amendment makes a new version."
+                )
+            )
             self.finalise_button.setAccessibleDescription("")
 
     def show_final(self, text: str | None) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 from outreach import services
 from outreach.store.local_store import LocalStore
 from outreach.store.records import CheckRecord, FinalisedCheck, PersonRecord
-
 from ui.tasks import blocking
 
 SHARING_SCOPES = ("gp", "mental_health_trust", "charity")
@@ -38,8 +37,15 @@ def open_check(store: LocalStore, person_id: str, check_id: str | None) -> Opene
 
 
 @blocking
-def start_with_consent(store: LocalStore, person_id: str, consent: Mapping[str, bool], *,
-                       definition_version: str, session_id: str | None, note: str | None = None) -> CheckRecord | None:
+def start_with_consent(
+    store: LocalStore,
+    person_id: str,
+    consent: Mapping[str, bool],
+    *,
+    definition_version: str,
+    session_id: str | None,
+    note: str | None = None,
+) -> CheckRecord | None:
     """Record consent (to the check and to sharing with each recipient) and, if the person
     agreed to the check, start it: one transaction, so no check ever exists without its consent.
 
@@ -51,13 +57,19 @@ def start_with_consent(store: LocalStore, person_id: str, consent: Mapping[str, 
             return None
         for scope in SHARING_SCOPES:
             services.record_consent(store, person_id, scope, bool(consent.get(scope)))
-        return services.start_check(store, person_id, definition_version=definition_version,
-                                    session_id=session_id)
+        return services.start_check(
+            store, person_id, definition_version=definition_version, session_id=session_id
+        )
 
 
 @blocking
-def save_changes(store: LocalStore, check_id: str, answers: Mapping[str, Any],
-                 statuses: Mapping[str, tuple[str, str | None]], decisions: Mapping[str, Any]) -> CheckRecord:
+def save_changes(
+    store: LocalStore,
+    check_id: str,
+    answers: Mapping[str, Any],
+    statuses: Mapping[str, tuple[str, str | None]],
+    decisions: Mapping[str, Any],
+) -> CheckRecord:
     """Autosave answers (None clears one), element statuses (element -> (status, reason)) and
     follow-up decisions (rule id -> decision, None removes it) in one durable transaction."""
     with store.db.write():

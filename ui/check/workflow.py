@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -32,7 +33,6 @@ from outreach.checks.evaluation import CheckEvaluation, evaluate_check
 from outreach.clinical.findings import FollowUpDecision, can_finalise
 from outreach.errors import ValidationError
 from outreach.store.records import CheckRecord, PersonRecord
-
 from ui.check import store_ops
 from ui.check.autosave import Autosaver
 from ui.check.consent_page import ConsentPage
@@ -56,8 +56,9 @@ class CheckWorkflow(QWidget):
     ready = Signal()  # the consent page or the check is on screen
     summary_saved = Signal(str)  # path of the PDF written
 
-    def __init__(self, context: AppContext, person_id: str, check_id: str | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, person_id: str, check_id: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.context = context
         self.person_id = person_id
@@ -93,8 +94,15 @@ class CheckWorkflow(QWidget):
 
     # -- opening ------------------------------------------------------------------------------
     def _load(self) -> None:
-        self.context.runner.run_db(store_ops.open_check, self.context.store, self.person_id, self.check_id,
-                                   name="check.open", on_success=self._opened, on_error=self._open_failed)
+        self.context.runner.run_db(
+            store_ops.open_check,
+            self.context.store,
+            self.person_id,
+            self.check_id,
+            name="check.open",
+            on_success=self._opened,
+            on_error=self._open_failed,
+        )
 
     def _open_failed(self, exc: BaseException) -> None:
         self._show_message(self.tr("This check could not be opened."))
@@ -146,9 +154,17 @@ class CheckWorkflow(QWidget):
     def _consent_given(self, answers: dict[str, Any]) -> None:
         note = answers.pop("note", None)
         self.context.runner.run_db(
-            store_ops.start_with_consent, self.context.store, self.person_id, answers,
-            definition_version=self.context.definition.version, session_id=self.context.session_id, note=note,
-            name="check.start", on_success=self._started, on_error=self._start_failed)
+            store_ops.start_with_consent,
+            self.context.store,
+            self.person_id,
+            answers,
+            definition_version=self.context.definition.version,
+            session_id=self.context.session_id,
+            note=note,
+            name="check.start",
+            on_success=self._started,
+            on_error=self._start_failed,
+        )
 
     def _start_failed(self, exc: BaseException) -> None:
         if self.consent_page is not None:
@@ -157,9 +173,11 @@ class CheckWorkflow(QWidget):
 
     def _started(self, record: CheckRecord | None) -> None:
         if record is None:
-            self._show_message(self.tr(
-                "Recorded: {0} did not agree to the check today. Nothing else was recorded.").format(
-                self.person_name()))
+            self._show_message(
+                self.tr("Recorded: {0} did not agree to the check today. Nothing else was recorded.").format(
+                    self.person_name()
+                )
+            )
             return
         self._show_check(record)
 
@@ -189,7 +207,7 @@ class CheckWorkflow(QWidget):
         self.form = form
         self.autosaver.state_changed.connect(form.saved_label.setText)
         self.autosaver.saved.connect(self._after_save)
-        self.autosaver.failed.connect(lambda exc: show_error(exc, self))
+        self.autosaver.failed.connect(self._save_failed)
         form.page_built.connect(self._page_built)
         form.close_requested.connect(self.request_close)
         form.confirm_action = self._confirm_action
@@ -215,6 +233,9 @@ class CheckWorkflow(QWidget):
             if not element.recorded:
                 return element.element_id
         return REVIEW
+
+    def _save_failed(self, exc: BaseException) -> None:
+        show_error(exc, self)
 
     def _page_built(self, page: QWidget) -> None:
         if isinstance(page, ElementPage):
@@ -292,8 +313,9 @@ class CheckWorkflow(QWidget):
         defn = self.context.definition
         answers = {**self.answers, **self.invalid} if self.invalid else self.answers
         self.evaluation = evaluate_check(defn, answers, self._facts, self.context.rules)
-        _, self.finding_reasons = can_finalise(self.evaluation.findings, self.decisions,
-                                               self.context.directory.services.keys())
+        _, self.finding_reasons = can_finalise(
+            self.evaluation.findings, self.decisions, self.context.directory.services.keys()
+        )
         form = self.form
         if form is None:
             return
@@ -320,11 +342,16 @@ class CheckWorkflow(QWidget):
         final = self.record.is_final
         if final:
             when = _local_time(self.record.finalised_at)
-            form.banner_label.setText(self.tr(
-                "Finalised {0} by {1}. It can no longer be changed; to correct it, amend it "
-                "(a new version; this one is kept).").format(when, self.record.finalised_by or ""))
-            text = self.tr("This check is finalised. To correct something, give the reason and amend it: "
-                           "that makes a new version and keeps this one as it is.")
+            form.banner_label.setText(
+                self.tr(
+                    "Finalised {0} by {1}. It can no longer be changed; to correct it, amend it "
+                    "(a new version; this one is kept)."
+                ).format(when, self.record.finalised_by or "")
+            )
+            text = self.tr(
+                "This check is finalised. To correct something, give the reason and amend it: "
+                "that makes a new version and keeps this one as it is."
+            )
             form.banner.show()
             form.saved_label.setText(self.tr("Finalised"))
         else:
@@ -346,7 +373,7 @@ class CheckWorkflow(QWidget):
             self._close_when_saved = False
             self.closed.emit()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    def changeEvent(self, event: QEvent) -> None:
         # The main window disables the screen while it is locked; saves refused then are sent at once
         # when it is enabled again (after unlocking), not only at the next retry.
         if event.type() == QEvent.Type.EnabledChange and self.isEnabled() and self.autosaver is not None:
@@ -395,9 +422,15 @@ class CheckWorkflow(QWidget):
         elif self.finding_reasons or self.evaluation.problems:
             return
         self._busy = True
-        self.context.runner.run_db(store_ops.finalise, self.context.store, self.record.id,
-                                   list(self.evaluation.findings), name="check.finalise",
-                                   on_success=self._finalised, on_error=self._finalise_failed)
+        self.context.runner.run_db(
+            store_ops.finalise,
+            self.context.store,
+            self.record.id,
+            list(self.evaluation.findings),
+            name="check.finalise",
+            on_success=self._finalised,
+            on_error=self._finalise_failed,
+        )
 
     def _finalise_failed(self, exc: BaseException) -> None:
         self._busy = False
@@ -416,14 +449,24 @@ class CheckWorkflow(QWidget):
         page = self.form.pages.get(REVIEW) if self.form else None
         if not reason:
             if isinstance(page, ReviewPage):
-                page.final_label.setText(page.final_label.text().split("\n")[0] + "\n" + self.tr(
-                    "Problem: say why the check needs amending."))
+                page.final_label.setText(
+                    page.final_label.text().split("\n")[0]
+                    + "\n"
+                    + self.tr("Problem: say why the check needs amending.")
+                )
                 page.amend_reason.setAccessibleDescription(self.tr("Say why the check needs amending."))
                 page.amend_reason.setFocus()
             return
         self._busy = True
-        self.context.runner.run_db(store_ops.amend, self.context.store, self.record.id, reason,
-                                   name="check.amend", on_success=self._amended, on_error=self._amend_failed)
+        self.context.runner.run_db(
+            store_ops.amend,
+            self.context.store,
+            self.record.id,
+            reason,
+            name="check.amend",
+            on_success=self._amended,
+            on_error=self._amend_failed,
+        )
 
     def _amend_failed(self, exc: BaseException) -> None:
         self._busy = False
@@ -479,9 +522,19 @@ class CheckWorkflow(QWidget):
         if isinstance(page, ReviewPage):
             page.summary_status.setText(self.tr("Making the summary..."))
         self.context.runner.run_background(
-            write_summary_pdf, html, path, large_print=large, title=self.tr("Health check summary"),
-            name="summary.pdf", on_success=lambda _pdf, p=path: self._summary_written(p),
-            on_error=lambda exc: show_error(exc, self))
+            write_summary_pdf,
+            html,
+            path,
+            large_print=large,
+            title=self.tr("Health check summary"),
+            name="summary.pdf",
+            on_success=lambda _pdf, p=path: self._alive() and self._summary_written(p),
+            on_error=lambda exc: show_error(exc, self if self._alive() else None),
+        )
+
+    def _alive(self) -> bool:
+        """False once Qt has deleted this widget (the worker left while a task was still running)."""
+        return shiboken6.isValid(self)
 
     def _summary_written(self, path: str) -> None:
         page = self.form.pages.get(REVIEW) if self.form else None
@@ -497,19 +550,20 @@ class CheckWorkflow(QWidget):
         return f"health-check-summary-{safe}-{_check_date(self.record).isoformat()}.pdf"
 
     def _ask_pdf_path(self, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the summary as PDF"), suggested,
-                                              self.tr("PDF files (*.pdf)"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the summary as PDF"), suggested, self.tr("PDF files (*.pdf)")
+        )
         return path or None
 
 
 def _local_time(stamp: str | None) -> str:
     """A stored UTC time as the laptop's local time, e.g. 2026-11-23 14:46."""
     try:
-        moment = datetime.fromisoformat((stamp or "").replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(stamp or "")
     except ValueError:
         return stamp or ""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
