@@ -303,3 +303,14 @@ def test_store_work_of_the_check_refuses_the_gui_thread(check_env) -> None:
         store_ops.save_changes(check_env.store, "any", {"weight.weight": 80}, {}, {})
     with pytest.raises(GuiThreadBlockedError):
         store_ops.open_check(check_env.store, check_env.person_id, None)
+
+
+def test_alternatives_are_explained(qtbot, check_env, wf) -> None:
+    page = wf.form.page("glucose")
+    note = page.findChild(QWidget, "one-of:glycaemia")
+    assert note is not None
+    assert note.text() == "Give at least one of: HbA1c, Fasting glucose, Random glucose."
+    status(qtbot, wf, "glucose")
+    assert wf.form.strip.states["glucose"] == "incomplete"
+    answer(qtbot, wf, "glucose.random_glucose", "6.1")
+    assert wf.form.strip.states["glucose"] == "done"

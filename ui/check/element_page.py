@@ -29,6 +29,7 @@ class ElementPage(QScrollArea):
         self.element = element
         self.fields: dict[str, ItemField] = {}
         self.rows: dict[str, QWidget] = {}  # link id -> what to hide when it is switched off
+        self._alternatives_shown: set[str] = set()
         self.setObjectName(f"page:{element.id}")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -73,6 +74,13 @@ class ElementPage(QScrollArea):
                 layout.addWidget(label)
                 self.rows[child_id] = label
             else:
+                if item.one_of and item.one_of not in self._alternatives_shown:
+                    self._alternatives_shown.add(item.one_of)
+                    labels = [i.label for i in self.defn.items.values() if i.one_of == item.one_of]
+                    note = QLabel(self.tr("Give at least one of: {0}.").format(", ".join(labels)), parent)
+                    note.setObjectName(f"one-of:{item.one_of}")
+                    note.setWordWrap(True)
+                    layout.addWidget(note)
                 field = make_field(self.defn, item, parent)
                 field.changed.connect(self.answer_changed)
                 layout.addWidget(field)

@@ -428,8 +428,10 @@ class ChoiceField(ItemField):
         for option in self.options():
             self.box.addItem(option[1], option[0])
         self.box.currentIndexChanged.connect(self._picked)
-        self.row.addWidget(self.box, 1)
-        self.row.addStretch(0)
+        self.box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.box.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 18)
+        self.row.addWidget(self.box)
+        self.row.addStretch(1)
 
     def options(self) -> list[tuple[Any, str]]:
         return [(o.code, o.display) for o in self.item.options]
