@@ -143,8 +143,7 @@ def test_optional_columns_are_checked(column: str, value: str, message: str) -> 
 @given(st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=300))
 def test_any_text_after_a_header_never_crashes(body: str) -> None:
     """Whatever the rows hold (NUL aside: that marks a binary file; lone surrogates cannot be in a
-    file at all), the reader returns rows and
-    errors; it never raises on a row."""
+    file at all), the reader returns rows and errors; it never raises on a row."""
     result = parse(HEADER + "\n" + body)
     for row in result.rows:
         assert row.given_name and row.family_name and row.date_of_birth
