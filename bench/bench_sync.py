@@ -30,16 +30,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import requests  # noqa: E402
+import requests
 
-from outreach import services  # noqa: E402
-from outreach.store.crypto import TEST_KDF  # noqa: E402
-from outreach.store.demo_data import fill_demo_data  # noqa: E402
-from outreach.store.local_store import LocalStore  # noqa: E402
-from sync.engine import SyncConfig, SyncEngine  # noqa: E402
-from sync.push import product_bundle_builder  # noqa: E402
-from sync.server.faults import Faults  # noqa: E402
-from sync.server.serving import RunningServer, start_in_thread  # noqa: E402
+from outreach import services
+from outreach.store.crypto import TEST_KDF
+from outreach.store.demo_data import fill_demo_data
+from outreach.store.local_store import LocalStore
+from sync.engine import SyncConfig, SyncEngine
+from sync.push import product_bundle_builder
+from sync.server.faults import Faults
+from sync.server.serving import RunningServer, start_in_thread
 
 USER = "Bench Admin"
 PASSPHRASE = "synthetic benchmark passphrase"
@@ -60,8 +60,12 @@ def make_store(folder: Path, checks: int) -> LocalStore:
 
 def plain_loop(server: RunningServer, token: str, bundles: list[dict[str, Any]]) -> float:
     session = requests.Session()
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json",
-               "Accept": "application/fhir+json", "Prefer": "return=minimal"}
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/fhir+json",
+        "Accept": "application/fhir+json",
+        "Prefer": "return=minimal",
+    }
     started = time.perf_counter()
     for bundle in bundles:
         r = session.post(server.url + "/", json=bundle, headers=headers, timeout=60)
@@ -75,7 +79,9 @@ def plain_loop(server: RunningServer, token: str, bundles: list[dict[str, Any]])
 def engine_push(store: LocalStore, server: RunningServer, token: str, concurrency: int) -> tuple[float, int]:
     # Back to the queue (a fresh server): the engine sends everything again from scratch.
     with store.db.write() as conn:
-        conn.exec_driver_sql("UPDATE outbox SET state='queued', attempts=0, next_attempt_at=NULL, last_error=NULL")
+        conn.exec_driver_sql(
+            "UPDATE outbox SET state='queued', attempts=0, next_attempt_at=NULL, last_error=NULL"
+        )
         conn.exec_driver_sql("DELETE FROM sync_server_refs")
     config = SyncConfig(server_url=server.url, concurrency=concurrency, organisation_name=ORG)
     engine = SyncEngine(store, config, token)
@@ -102,8 +108,10 @@ def main() -> int:
         t0 = time.perf_counter()
         bundles = [build(store, item) for item in store.outbox.list()]
         build_s = time.perf_counter() - t0
-        print(f"bundles: {len(bundles)} built in {build_s:.1f} s ({sum(len(b['entry']) for b in bundles) / len(bundles):.1f} "
-              "resources each; the baseline gets them for free)")
+        print(
+            f"bundles: {len(bundles)} built in {build_s:.1f} s ({sum(len(b['entry']) for b in bundles) / len(bundles):.1f} "
+            "resources each; the baseline gets them for free)"
+        )
 
         def server(name: str) -> tuple[RunningServer, str]:
             running = start_in_thread(f"sqlite:///{base / name}.db", faults=Faults())
@@ -118,7 +126,9 @@ def main() -> int:
         n = len(bundles)
         print(f"\nno added latency ({n} checks)")
         print(f"  plain requests loop : {plain_s:7.2f} s  {n / plain_s:7.1f} checks/s")
-        print(f"  sync engine         : {engine_s:7.2f} s  {sent / engine_s:7.1f} checks/s  (concurrency {args.concurrency})")
+        print(
+            f"  sync engine         : {engine_s:7.2f} s  {sent / engine_s:7.1f} checks/s  (concurrency {args.concurrency})"
+        )
         print(f"  ratio engine/plain  : {engine_s / plain_s:7.2f}  (target <= 1.5)")
 
         sample = bundles[: args.latency_sample]
@@ -134,8 +144,10 @@ def main() -> int:
         print(f"  checks x added latency alone : {n * LATENCY_S:7.1f} s")
         print(f"  plain requests loop          : {plain_lat_s:7.1f} s  (timed on {len(sample)}, scaled)")
         print(f"  sync engine                  : {engine_lat_s:7.1f} s  {sent / engine_lat_s:7.1f} checks/s")
-        print(f"  engine time grew by          : {engine_lat_s - engine_s:7.1f} s  (the plain loop by "
-              f"{plain_lat_s - plain_s:.1f} s; checks x latency = {n * LATENCY_S:.1f} s)")
+        print(
+            f"  engine time grew by          : {engine_lat_s - engine_s:7.1f} s  (the plain loop by "
+            f"{plain_lat_s - plain_s:.1f} s; checks x latency = {n * LATENCY_S:.1f} s)"
+        )
         store.close()
     return 0
 

@@ -14,19 +14,19 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 
 def iso(moment: datetime) -> str:
     """The store's sortable timestamp format."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Clock:
     """Wall time and waiting. `sleep` returns early when `cancel` is set."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def sleep(self, seconds: float, cancel: threading.Event | None = None) -> None:
         if seconds <= 0:
@@ -41,7 +41,7 @@ class FakeClock(Clock):
     """A clock for tests: sleeping moves time forward at once."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime.now(timezone.utc)
+        self._now = start or datetime.now(UTC)
         self._lock = threading.Lock()
         self.slept: list[float] = []
 

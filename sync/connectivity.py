@@ -8,6 +8,7 @@ debug level.
 
 from __future__ import annotations
 
+from outreach.errors import OutreachError
 from sync.http import FhirHttp, TransientFailure
 
 PROBE_TIMEOUT = (2.0, 3.0)
@@ -22,6 +23,10 @@ def shared_record_reachable(server_url: str, ca_bundle: str | None = None) -> bo
             answer = http.request("GET", "metadata")
     except TransientFailure:
         return False
-    except Exception:  # a bad address, a refused certificate: not reachable as configured
+    except OutreachError:  # a bad address: not reachable as configured
         return False
-    return answer.ok and isinstance(answer.body, dict) and answer.body.get("resourceType") == "CapabilityStatement"
+    return (
+        answer.ok
+        and isinstance(answer.body, dict)
+        and answer.body.get("resourceType") == "CapabilityStatement"
+    )

@@ -26,13 +26,22 @@ from outreach.settings import OrgConfig
 from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
 from outreach.store.records import OutboxItem
-
 from sync.backoff import Backoff, Clock, iso
 from sync.http import DEFAULT_TIMEOUT, DeviceRevokedError, FhirHttp
 from sync.pull import PullCounts, Puller
-from sync.push import (ALREADY_THERE, NO_CONSENT, REFUSED, RETRY, SENT, STOPPED, BundleBuilder, ItemOutcome, Pusher,
-                       consent_refusal,
-                       product_bundle_builder)
+from sync.push import (
+    ALREADY_THERE,
+    NO_CONSENT,
+    REFUSED,
+    RETRY,
+    SENT,
+    STOPPED,
+    BundleBuilder,
+    ItemOutcome,
+    Pusher,
+    consent_refusal,
+    product_bundle_builder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +58,26 @@ class SyncConfig:
     max_wait_s: float = 30.0  # longest backoff a run waits for before leaving it to the next run
     max_passes: int = 6
     page_size: int = 100
-    device_name: str | None = None  # this laptop's name for IT (Provenance; matched against Device.deviceName)
+    device_name: str | None = (
+        None  # this laptop's name for IT (Provenance; matched against Device.deviceName)
+    )
     organisation_name: str = ""
     organisation_ods_code: str = ""
 
     @classmethod
-    def from_org(cls, org: OrgConfig, **overrides: Any) -> "SyncConfig":
+    def from_org(cls, org: OrgConfig, **overrides: Any) -> SyncConfig:
         if not org.server_url:
-            raise NetworkError("No shared record is configured for this organisation (server_url in the "
-                               "organisation file). The app works offline; ask IT to configure sync.")
-        return cls(server_url=org.server_url, ca_bundle=org.ca_bundle or None, organisation_name=org.organisation_name,
-                   organisation_ods_code=org.organisation_ods_code, **overrides)
+            raise NetworkError(
+                "No shared record is configured for this organisation (server_url in the "
+                "organisation file). The app works offline; ask IT to configure sync."
+            )
+        return cls(
+            server_url=org.server_url,
+            ca_bundle=org.ca_bundle or None,
+            organisation_name=org.organisation_name,
+            organisation_ods_code=org.organisation_ods_code,
+            **overrides,
+        )
 
 
 @dataclass
@@ -81,12 +99,27 @@ class SyncReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "started_at": self.started_at, "finished_at": self.finished_at,
-            "sent": self.count(SENT), "already_there": self.count(ALREADY_THERE), "retrying": self.count(RETRY),
-            "refused": self.count(REFUSED), "no_consent": self.count(NO_CONSENT), "stopped_items": self.count(STOPPED),
-            "pending": self.pending, "stopped": self.stopped, "cancelled": self.cancelled,
-            "pulled": {p.kind: {"received": p.received, "stored": p.stored, "pages": p.pages,
-                                "restarts": p.restarts, "error": p.error} for p in self.pulled},
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "sent": self.count(SENT),
+            "already_there": self.count(ALREADY_THERE),
+            "retrying": self.count(RETRY),
+            "refused": self.count(REFUSED),
+            "no_consent": self.count(NO_CONSENT),
+            "stopped_items": self.count(STOPPED),
+            "pending": self.pending,
+            "stopped": self.stopped,
+            "cancelled": self.cancelled,
+            "pulled": {
+                p.kind: {
+                    "received": p.received,
+                    "stored": p.stored,
+                    "pages": p.pages,
+                    "restarts": p.restarts,
+                    "error": p.error,
+                }
+                for p in self.pulled
+            },
         }
 
     def lines(self) -> list[str]:
@@ -100,8 +133,11 @@ class SyncReport:
         if d["no_consent"]:
             out.append(f"{d['no_consent']} were not sent: no consent to share.")
         for p in self.pulled:
-            out.append(f"Downloaded {p.kind}: {p.received} received, {p.stored} stored"
-                       + (f", restarted {p.restarts}x" if p.restarts else "") + (f" ({p.error})" if p.error else "."))
+            out.append(
+                f"Downloaded {p.kind}: {p.received} received, {p.stored} stored"
+                + (f", restarted {p.restarts}x" if p.restarts else "")
+                + (f" ({p.error})" if p.error else ".")
+            )
         out.append(f"{self.pending} item(s) still in the outbox.")
         if self.cancelled:
             out.append("The sync was stopped before it finished.")
@@ -113,9 +149,18 @@ class SyncReport:
 class SyncEngine:
     """Push then pull, once per `run_once()`; one engine per unlocked store."""
 
-    def __init__(self, store: LocalStore, config: SyncConfig, token: str | None = None, *,
-                 builder: BundleBuilder | None = None, clock: Clock | None = None, backoff: Backoff | None = None,
-                 on_progress: ProgressCallback | None = None, on_item: ItemCallback | None = None) -> None:
+    def __init__(
+        self,
+        store: LocalStore,
+        config: SyncConfig,
+        token: str | None = None,
+        *,
+        builder: BundleBuilder | None = None,
+        clock: Clock | None = None,
+        backoff: Backoff | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_item: ItemCallback | None = None,
+    ) -> None:
         self.store = store
         self.config = config
         self._token = token
@@ -152,13 +197,21 @@ class SyncEngine:
         sync_state.ensure_tables(self.store)
         token = self._token or sync_state.device_token(self.store)
         if not token:
-            raise AuthError("This laptop has no device token for the shared record yet. Ask IT to set it "
-                            "('outreach sync --set-token').")
+            raise AuthError(
+                "This laptop has no device token for the shared record yet. Ask IT to set it "
+                "('outreach sync --set-token')."
+            )
         builder = self._builder or product_bundle_builder(
-            self.config.organisation_name, self.config.organisation_ods_code, self.config.device_name)
+            self.config.organisation_name, self.config.organisation_ods_code, self.config.device_name
+        )
         report = SyncReport(started_at=iso(self.clock.now()))
-        http = FhirHttp(self.config.server_url, token, ca_bundle=self.config.ca_bundle,
-                        timeout=self.config.timeout, pool_size=self.config.concurrency)
+        http = FhirHttp(
+            self.config.server_url,
+            token,
+            ca_bundle=self.config.ca_bundle,
+            timeout=self.config.timeout,
+            pool_size=self.config.concurrency,
+        )
         stop: AuthError | None = None
         try:
             stop = self._push(http, builder, report)
@@ -168,19 +221,35 @@ class SyncEngine:
                 except AuthError as exc:
                     stop = exc
             if isinstance(stop, DeviceRevokedError):
-                sync_state.set_device_status(self.store, {"state": "revoked", "message": stop.message,
-                                                          "source": "server-refused", "at": iso(self.clock.now())})
+                sync_state.set_device_status(
+                    self.store,
+                    {
+                        "state": "revoked",
+                        "message": stop.message,
+                        "source": "server-refused",
+                        "at": iso(self.clock.now()),
+                    },
+                )
             elif stop is None and sync_state.device_status(self.store).get("source") == "server-refused":
                 # The server accepts this laptop again (IT re-enrolled it): the refusal is over.
-                sync_state.set_device_status(self.store, {"state": "active", "message": "", "source": "server-accepted",
-                                                          "at": iso(self.clock.now())})
+                sync_state.set_device_status(
+                    self.store,
+                    {
+                        "state": "active",
+                        "message": "",
+                        "source": "server-accepted",
+                        "at": iso(self.clock.now()),
+                    },
+                )
         finally:
             http.close()
             report.cancelled = self._cancel.is_set()
             report.pending = len(self.store.outbox.list(("queued", "sending", "failed")))
             report.finished_at = iso(self.clock.now())
             sync_state.set_value(self.store, sync_state.LAST_SYNC_KEY, json.dumps(report.as_dict()))
-            log.info("sync finished: %s", json.dumps({k: v for k, v in report.as_dict().items() if k != "pulled"}))
+            log.info(
+                "sync finished: %s", json.dumps({k: v for k, v in report.as_dict().items() if k != "pulled"})
+            )
         if stop is not None:
             report.stopped = stop.message
             stop.report = report  # type: ignore[attr-defined]
@@ -216,8 +285,16 @@ class SyncEngine:
                 self.on_progress("push", done, total)
 
         total = 0
-        pusher = Pusher(self.store, http, builder=builder, backoff=self.backoff, clock=self.clock,
-                        concurrency=self.config.concurrency, cancel=self._cancel, on_item=on_item)
+        pusher = Pusher(
+            self.store,
+            http,
+            builder=builder,
+            backoff=self.backoff,
+            clock=self.clock,
+            concurrency=self.config.concurrency,
+            cancel=self._cancel,
+            on_item=on_item,
+        )
         for n in range(self.config.max_passes):
             due = self._due(self.clock.now(), first_pass=n == 0)
             if not due:
@@ -235,12 +312,15 @@ class SyncEngine:
     def _next_wait(self) -> float | None:
         """Seconds until the earliest retry of an item that is not held, or None."""
         held = sync_state.holds(self.store)
-        times = [i.next_attempt_at for i in self.store.outbox.list(("failed",))
-                 if i.id not in held and i.next_attempt_at]
+        times = [
+            i.next_attempt_at
+            for i in self.store.outbox.list(("failed",))
+            if i.id not in held and i.next_attempt_at
+        ]
         if not times:
             return None
         now = self.clock.now()
-        earliest = datetime.fromisoformat(min(times).replace("Z", "+00:00"))
+        earliest = datetime.fromisoformat(min(times))
         return max(0.0, (earliest - now).total_seconds())
 
     def _pull(self, http: FhirHttp, report: SyncReport) -> None:
@@ -250,6 +330,13 @@ class SyncEngine:
 
         from outreach.fhir.outbox import store_device_id
 
-        puller = Puller(self.store, http, page_size=self.config.page_size, cancel=self._cancel,
-                        device_name=self.config.device_name, device_id=store_device_id(self.store), on_page=on_page)
+        puller = Puller(
+            self.store,
+            http,
+            page_size=self.config.page_size,
+            cancel=self._cancel,
+            device_name=self.config.device_name,
+            device_id=store_device_id(self.store),
+            on_page=on_page,
+        )
         report.pulled = puller.pull_all()

@@ -19,9 +19,9 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import requests
@@ -70,8 +70,11 @@ class Answer:
     def outcome_words(self) -> str:
         """The OperationOutcome's diagnostics in one line, or the status in words."""
         issues = self.body.get("issue", []) if isinstance(self.body, dict) else []
-        texts = [str(i.get("diagnostics") or (i.get("details") or {}).get("text") or i.get("code") or "")
-                 for i in issues if isinstance(i, dict)]
+        texts = [
+            str(i.get("diagnostics") or (i.get("details") or {}).get("text") or i.get("code") or "")
+            for i in issues
+            if isinstance(i, dict)
+        ]
         text = "; ".join(t for t in texts if t)
         return text[:500] if text else f"the server answered {self.status}"
 
@@ -97,8 +100,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class FhirHttp:
@@ -109,14 +112,25 @@ class FhirHttp:
     connection from the pool (`pool_size`).
     """
 
-    def __init__(self, base_url: str, token: str, *, ca_bundle: str | None = None,
-                 timeout: tuple[float, float] = DEFAULT_TIMEOUT, pool_size: int = 8) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        ca_bundle: str | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        pool_size: int = 8,
+    ) -> None:
         base = base_url.rstrip("/")
         parts = urlsplit(base)
         if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise NetworkError("The shared record address is not a web address (it should start with https://).")
+            raise NetworkError(
+                "The shared record address is not a web address (it should start with https://)."
+            )
         if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-            raise NetworkError("The shared record must be reached over https:// (plain http only on this computer).")
+            raise NetworkError(
+                "The shared record must be reached over https:// (plain http only on this computer)."
+            )
         self.base_url = base
         self._origin = (parts.scheme, parts.netloc)
         self._timeout = timeout
@@ -136,7 +150,7 @@ class FhirHttp:
     def close(self) -> None:
         self._session.close()
 
-    def __enter__(self) -> FhirHttp:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -151,8 +165,16 @@ class FhirHttp:
             return path_or_url
         return f"{self.base_url}/{path_or_url.lstrip('/')}"
 
-    def request(self, method: str, path_or_url: str, *, body: Any = None, params: dict[str, str] | None = None,
-                headers: dict[str, str] | None = None, timeout: tuple[float, float] | None = None) -> Answer:
+    def request(
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        body: Any = None,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: tuple[float, float] | None = None,
+    ) -> Answer:
         """Send one request; return the answer, or raise TransientFailure / AuthError."""
         url = self.url_for(path_or_url)
         hdrs = {"Authorization": f"Bearer {self._token}"} if self._token else {}
@@ -162,21 +184,38 @@ class FhirHttp:
             hdrs["Content-Type"] = FHIR_JSON
         hdrs.update(headers or {})
         try:
-            resp = self._session.request(method, url, data=data, params=params, headers=hdrs,
-                                         timeout=timeout or self._timeout, allow_redirects=False)
+            resp = self._session.request(
+                method,
+                url,
+                data=data,
+                params=params,
+                headers=hdrs,
+                timeout=timeout or self._timeout,
+                allow_redirects=False,
+            )
         except requests.exceptions.ConnectTimeout:
-            raise TransientFailure("The shared record did not accept a connection in time.",
-                                   may_have_arrived=False) from None
+            raise TransientFailure(
+                "The shared record did not accept a connection in time.", may_have_arrived=False
+            ) from None
         except requests.exceptions.Timeout:
             raise TransientFailure("The shared record did not answer in time.") from None
         except requests.exceptions.SSLError:
             # Not transient in spirit, but retrying does no harm and IT must act: say so.
-            raise TransientFailure("The shared record's certificate was not trusted (tell IT: check the CA "
-                                   "bundle in the organisation file).", may_have_arrived=False) from None
+            raise TransientFailure(
+                "The shared record's certificate was not trusted (tell IT: check the CA "
+                "bundle in the organisation file).",
+                may_have_arrived=False,
+            ) from None
         except requests.exceptions.ConnectionError as exc:
-            refused = "refused" in str(exc).lower() or "newconnectionerror" in type(exc.__context__).__name__.lower()
-            words = ("The shared record could not be reached (no connection)." if refused
-                     else "The connection to the shared record was cut off.")
+            refused = (
+                "refused" in str(exc).lower()
+                or "newconnectionerror" in type(exc.__context__).__name__.lower()
+            )
+            words = (
+                "The shared record could not be reached (no connection)."
+                if refused
+                else "The connection to the shared record was cut off."
+            )
             raise TransientFailure(words, may_have_arrived=not refused) from None
         except requests.exceptions.RequestException:
             raise TransientFailure("The connection to the shared record failed.") from None
@@ -200,19 +239,23 @@ class FhirHttp:
         answer = Answer(status, headers, body, elapsed)
         log.debug("%s %s -> %s in %.3f s", resp.request.method, urlsplit(resp.url).path, status, elapsed)
         if status == 401:
-            raise AuthError("The shared record did not accept this laptop's sign-in token (it may have expired). "
-                            "Ask IT for a new device token; nothing has been lost, checks wait in the outbox.")
+            raise AuthError(
+                "The shared record did not accept this laptop's sign-in token (it may have expired). "
+                "Ask IT for a new device token; nothing has been lost, checks wait in the outbox."
+            )
         if status == 403:
             reason = answer.outcome_words() if not malformed else "no reason given"
             raise DeviceRevokedError(f"The shared record refused this laptop: {reason}")
         if status == 429 or status >= 500 or status in (408,):
             retry_after = parse_retry_after(headers.get("retry-after"))
-            words = {429: "The shared record is busy (too many requests).",
-                     503: "The shared record is unavailable for a moment.",
-                     408: "The shared record gave up waiting for the request."}.get(
-                status, f"The shared record had a problem ({status}).")
-            raise TransientFailure(words, retry_after=retry_after, status=status,
-                                   may_have_arrived=status not in (429, 503))
+            words = {
+                429: "The shared record is busy (too many requests).",
+                503: "The shared record is unavailable for a moment.",
+                408: "The shared record gave up waiting for the request.",
+            }.get(status, f"The shared record had a problem ({status}).")
+            raise TransientFailure(
+                words, retry_after=retry_after, status=status, may_have_arrived=status not in (429, 503)
+            )
         if malformed:
             raise TransientFailure("The shared record's answer could not be read (damaged).", status=status)
         return answer

@@ -21,11 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from outreach.errors import NetworkError, ValidationError
-from outreach.fhir.inbound import (is_own_follow_up_task, parse_device_status, parse_healthcare_service,
-                                   parse_review_task)
+from outreach.fhir.inbound import (
+    is_own_follow_up_task,
+    parse_device_status,
+    parse_healthcare_service,
+    parse_review_task,
+)
 from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
-
 from sync.http import FhirHttp, TransientFailure
 
 log = logging.getLogger(__name__)
@@ -44,10 +47,17 @@ class PullCounts:
 
 
 class Puller:
-    def __init__(self, store: LocalStore, http: FhirHttp, *, page_size: int = 100,
-                 cancel: threading.Event | None = None, device_name: str | None = None,
-                 device_id: str | None = None,
-                 on_page: Callable[[PullCounts], None] | None = None) -> None:
+    def __init__(
+        self,
+        store: LocalStore,
+        http: FhirHttp,
+        *,
+        page_size: int = 100,
+        cancel: threading.Event | None = None,
+        device_name: str | None = None,
+        device_id: str | None = None,
+        on_page: Callable[[PullCounts], None] | None = None,
+    ) -> None:
         self.store = store
         self.http = http
         self.page_size = page_size
@@ -86,7 +96,9 @@ class Puller:
                 counts.restarts += 1
                 stalled += 1
                 if stalled > MAX_RESTARTS:
-                    counts.error = "The shared record kept asking to start the download again; will try later."
+                    counts.error = (
+                        "The shared record kept asking to start the download again; will try later."
+                    )
                     return counts
                 url, params = self._first_page(kind, rtype)
                 following = False
@@ -94,9 +106,13 @@ class Puller:
             if not answer.ok or not isinstance(answer.body, dict) or answer.body.get("type") != "searchset":
                 counts.error = f"Could not download {kind}: {answer.outcome_words()}"
                 return counts
-            resources = [e.get("resource") for e in answer.body.get("entry", []) or []
-                         if isinstance(e, dict) and isinstance(e.get("resource"), dict)
-                         and (e.get("search") or {}).get("mode", "match") == "match"]
+            resources = [
+                e.get("resource")
+                for e in answer.body.get("entry", []) or []
+                if isinstance(e, dict)
+                and isinstance(e.get("resource"), dict)
+                and (e.get("search") or {}).get("mode", "match") == "match"
+            ]
             newest = None
             with self.store.db.write() as conn:
                 for res in resources:
@@ -114,8 +130,14 @@ class Puller:
             stalled = 0
             if self.on_page is not None:
                 self.on_page(counts)
-            nxt = next((link.get("url") for link in answer.body.get("link", []) or []
-                        if isinstance(link, dict) and link.get("relation") == "next"), None)
+            nxt = next(
+                (
+                    link.get("url")
+                    for link in answer.body.get("link", []) or []
+                    if isinstance(link, dict) and link.get("relation") == "next"
+                ),
+                None,
+            )
             if not nxt or not resources:
                 break
             url, params, following = nxt, None, True
@@ -139,24 +161,42 @@ class Puller:
         except ValidationError:
             return False
         document = {
-            "description": review.description, "business_status": review.business_status,
-            "notes": list(review.comments), "owner": review.owner, "authored_on": review.authored_on,
-            "last_modified": review.last_modified, "focus": review.encounter_reference,
+            "description": review.description,
+            "business_status": review.business_status,
+            "notes": list(review.comments),
+            "owner": review.owner,
+            "authored_on": review.authored_on,
+            "last_modified": review.last_modified,
+            "focus": review.encounter_reference,
         }
-        return sync_state.store_review(
-            conn, self.store, server_id=review.task_id, status=review.status, server_version=review.version_id,
-            last_updated=review.last_updated or "", document=document, focus_ref=review.encounter_reference,
-            focus_check_id=review.check_id,
-        ) is not None
+        return (
+            sync_state.store_review(
+                conn,
+                self.store,
+                server_id=review.task_id,
+                status=review.status,
+                server_version=review.version_id,
+                last_updated=review.last_updated or "",
+                document=document,
+                focus_ref=review.encounter_reference,
+                focus_check_id=review.check_id,
+            )
+            is not None
+        )
 
     def _apply_service(self, conn: Any, service: dict[str, Any]) -> bool:
         try:
             entry = parse_healthcare_service(service)
         except ValidationError:
             return False
-        sync_state.store_service(conn, server_id=entry.id, name=entry.name, active=entry.active,
-                                 last_updated=str((service.get("meta") or {}).get("lastUpdated") or ""),
-                                 resource=entry.as_seed_entry())
+        sync_state.store_service(
+            conn,
+            server_id=entry.id,
+            name=entry.name,
+            active=entry.active,
+            last_updated=str((service.get("meta") or {}).get("lastUpdated") or ""),
+            resource=entry.as_seed_entry(),
+        )
         return True
 
     def _apply_device(self, conn: Any, device: dict[str, Any]) -> bool:
@@ -166,12 +206,21 @@ class Puller:
             return False
         names = [d.get("name") for d in device.get("deviceName", []) or [] if isinstance(d, dict)]
         ours = (self.device_id is not None and status.device_id == self.device_id) or (
-            self.device_name is not None and self.device_name in names)
+            self.device_name is not None and self.device_name in names
+        )
         if not ours:
             return False
-        sync_state.put_device_status(conn, {
-            "state": "revoked" if status.revoked else status.status,
-            "message": (f"The shared record lists this laptop as {status.status}: ask IT." if status.revoked
-                        else ""),
-            "source": "device-record", "at": (device.get("meta") or {}).get("lastUpdated")})
+        sync_state.put_device_status(
+            conn,
+            {
+                "state": "revoked" if status.revoked else status.status,
+                "message": (
+                    f"The shared record lists this laptop as {status.status}: ask IT."
+                    if status.revoked
+                    else ""
+                ),
+                "source": "device-record",
+                "at": (device.get("meta") or {}).get("lastUpdated"),
+            },
+        )
         return True

@@ -38,7 +38,6 @@ from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
 from outreach.store.models import checks
 from outreach.store.records import OutboxItem
-
 from sync.backoff import Backoff, Clock
 from sync.http import Answer, FhirHttp, TransientFailure
 
@@ -68,17 +67,22 @@ class ItemOutcome:
     server_refs: tuple[str, ...] = ()
 
 
-def product_bundle_builder(organisation_name: str = "", organisation_ods_code: str = "",
-                           device_name: str | None = None) -> BundleBuilder:
+def product_bundle_builder(
+    organisation_name: str = "", organisation_ods_code: str = "", device_name: str | None = None
+) -> BundleBuilder:
     """The product's mapping (outreach.fhir), with this organisation and laptop as the sender."""
     import outreach
     from outreach.fhir.bundle import Sender
     from outreach.fhir.outbox import bundle_for_outbox_item, store_device_id
 
     def build(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
-        sender = Sender(organisation_name=organisation_name or "Outreach service",
-                        organisation_ods_code=organisation_ods_code or None, device_id=store_device_id(store),
-                        device_name=device_name, software_version=outreach.__version__)
+        sender = Sender(
+            organisation_name=organisation_name or "Outreach service",
+            organisation_ods_code=organisation_ods_code or None,
+            device_id=store_device_id(store),
+            device_name=device_name,
+            software_version=outreach.__version__,
+        )
         return bundle_for_outbox_item(store, item, sender=sender).bundle
 
     return build
@@ -102,7 +106,9 @@ def consent_refusal(store: LocalStore, check_id: str) -> str | None:
     current: str | None = check_id
     with store.db.read() as conn:
         while current is not None and current not in chain:
-            row = conn.execute(select(checks.c.person_id, checks.c.amends_id).where(checks.c.id == current)).first()
+            row = conn.execute(
+                select(checks.c.person_id, checks.c.amends_id).where(checks.c.id == current)
+            ).first()
             if row is None:
                 break
             chain.append(current)
@@ -130,9 +136,18 @@ class _Result:
 class Pusher:
     """Sends a list of outbox items with at most `concurrency` requests in flight."""
 
-    def __init__(self, store: LocalStore, http: FhirHttp, *, builder: BundleBuilder, backoff: Backoff,
-                 clock: Clock, concurrency: int = 6, cancel: threading.Event | None = None,
-                 on_item: Callable[[ItemOutcome], None] | None = None) -> None:
+    def __init__(
+        self,
+        store: LocalStore,
+        http: FhirHttp,
+        *,
+        builder: BundleBuilder,
+        backoff: Backoff,
+        clock: Clock,
+        concurrency: int = 6,
+        cancel: threading.Event | None = None,
+        on_item: Callable[[ItemOutcome], None] | None = None,
+    ) -> None:
         self.store = store
         self.http = http
         self.builder = builder
@@ -156,8 +171,9 @@ class Pusher:
         params = {**check_lookup_params(check_id), "_count": "1"}
         answer = self.http.request("GET", "Encounter", params=params)
         if not answer.ok or not isinstance(answer.body, dict):
-            raise TransientFailure("Could not ask the shared record whether this check arrived.",
-                                   status=answer.status)
+            raise TransientFailure(
+                "Could not ask the shared record whether this check arrived.", status=answer.status
+            )
         refs = []
         for entry in answer.body.get("entry", []) or []:
             res = entry.get("resource") or {}
@@ -209,13 +225,21 @@ class Pusher:
         except ValidationError as exc:
             if exc.item == "consent":
                 return self._hold_for_consent(item, outcomes, exc.message)
-            return self._refuse(item, f"This check could not be prepared for sending: {exc.message}", outcomes)
+            return self._refuse(
+                item, f"This check could not be prepared for sending: {exc.message}", outcomes
+            )
         except OutreachError as exc:
-            return self._refuse(item, f"This check could not be prepared for sending: {exc.message}", outcomes)
+            return self._refuse(
+                item, f"This check could not be prepared for sending: {exc.message}", outcomes
+            )
         except Exception:  # a mapping bug affects this item only
             log.exception("building the bundle for an outbox item failed")
-            return self._refuse(item, "This check could not be prepared for sending (a fault in the app: "
-                                      "tell IT the outbox item number).", outcomes)
+            return self._refuse(
+                item,
+                "This check could not be prepared for sending (a fault in the app: "
+                "tell IT the outbox item number).",
+                outcomes,
+            )
         ask_first = item.attempts > 0 or item.state == "sending"
         with self.store.db.write():
             if item.state == "sending":  # left by a crash: count this as a new attempt
@@ -230,7 +254,6 @@ class Pusher:
             self.store.outbox.mark_failed(item.id, words)
             sync_state.hold(self.store, item.id, sync_state.HOLD_NO_CONSENT)
         outcomes.append(self._emit(ItemOutcome(item.id, item.check_id, NO_CONSENT, words, item.attempts)))
-        return None
 
     def _refuse(self, item: OutboxItem, words: str, outcomes: list[ItemOutcome]) -> None:
         with self.store.db.write():
@@ -239,7 +262,6 @@ class Pusher:
             self.store.outbox.mark_failed(item.id, words)
             sync_state.hold(self.store, item.id, sync_state.HOLD_REFUSED)
         outcomes.append(self._emit(ItemOutcome(item.id, item.check_id, REFUSED, words, item.attempts)))
-        return None
 
     def _settle(self, job: _Job, fut: Future[_Result]) -> ItemOutcome:
         item = job.item
@@ -256,8 +278,12 @@ class Pusher:
             log.exception("sending an outbox item failed unexpectedly")
             return self._retry(job, "Sending failed because of a fault in the app.", None)
         if result.found:
-            return self._sent(job, result.found, ALREADY_THERE,
-                              "Already on the shared record (an earlier answer was lost); not sent again.")
+            return self._sent(
+                job,
+                result.found,
+                ALREADY_THERE,
+                "Already on the shared record (an earlier answer was lost); not sent again.",
+            )
         answer = result.answer
         assert answer is not None
         if answer.ok:
@@ -266,7 +292,9 @@ class Pusher:
                 return self._retry(job, "The shared record's answer was not a transaction response.", None)
             return self._sent(job, refs or [], SENT, "Sent to the shared record.")
         if answer.status in NOT_DEFINITE:
-            return self._retry(job, f"The shared record could not take it just now: {answer.outcome_words()}", None)
+            return self._retry(
+                job, f"The shared record could not take it just now: {answer.outcome_words()}", None
+            )
         words = f"The shared record refused this check ({answer.status}): {answer.outcome_words()}"
         with self.store.db.write():
             self.store.outbox.mark_failed(item.id, words)
@@ -283,14 +311,22 @@ class Pusher:
 
     def _retry(self, job: _Job, words: str, retry_after: float | None, *, result: str = RETRY) -> ItemOutcome:
         item = job.item
-        when = None if result == STOPPED else self.backoff.next_attempt_at(self.clock.now(), job.attempts, retry_after)
+        when = (
+            None
+            if result == STOPPED
+            else self.backoff.next_attempt_at(self.clock.now(), job.attempts, retry_after)
+        )
         self.store.outbox.mark_failed(item.id, words, next_attempt_at=when)
         return self._emit(ItemOutcome(item.id, item.check_id, result, words, job.attempts, when))
 
 
 def _locations(body: Any) -> list[str] | None:
     """Resource locations from a transaction-response Bundle; None when it is not one."""
-    if not isinstance(body, dict) or body.get("resourceType") != "Bundle" or body.get("type") != "transaction-response":
+    if (
+        not isinstance(body, dict)
+        or body.get("resourceType") != "Bundle"
+        or body.get("type") != "transaction-response"
+    ):
         return None
     refs: list[str] = []
     for entry in body.get("entry", []) or []:

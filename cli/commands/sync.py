@@ -17,12 +17,11 @@ import os
 import sys
 from pathlib import Path
 
+from cli.commands._store_access import open_unlocked
+from cli.prompt import read_secret
 from outreach.errors import ValidationError
 from outreach.settings import ORG_CONFIG_FILENAME, OrgConfig, resolve_data_dir
 from outreach.store import sync_state
-
-from cli.commands._store_access import open_unlocked
-from cli.prompt import read_secret
 
 ORG_CONFIG_ENV = "OUTREACH_ORG_CONFIG"
 
@@ -32,14 +31,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "sync",
         help="send finalised checks to the shared record and fetch reviews (one run)",
         description="Run one sync with the shared record and say what happened. Reads the passphrase "
-                    "(and, with --set-token, then the device token) from standard input.",
+        "(and, with --set-token, then the device token) from standard input.",
     )
     parser.add_argument("--user", required=True, metavar="NAME")
-    parser.add_argument("--org-config", metavar="FILE", help="organisation file to use (default: as the app finds it)")
+    parser.add_argument(
+        "--org-config", metavar="FILE", help="organisation file to use (default: as the app finds it)"
+    )
     parser.add_argument("--device-name", metavar="NAME", help="this laptop's name as enrolled on the server")
     what = parser.add_mutually_exclusive_group()
-    what.add_argument("--set-token", action="store_true", help="store this laptop's device token (read from stdin)")
-    what.add_argument("--status", action="store_true", help="show the outbox and device status without syncing")
+    what.add_argument(
+        "--set-token", action="store_true", help="store this laptop's device token (read from stdin)"
+    )
+    what.add_argument(
+        "--status", action="store_true", help="show the outbox and device status without syncing"
+    )
     parser.set_defaults(func=run)
 
 
@@ -72,8 +77,11 @@ def run(args: argparse.Namespace) -> int:
         org = find_org_config(data_dir, args.org_config)
         from sync.engine import SyncConfig, SyncEngine  # loads requests only when syncing
 
-        engine = SyncEngine(store, SyncConfig.from_org(org, device_name=args.device_name),
-                            on_item=lambda o: print(f"  {o.outbox_id}: {o.result} - {o.words}", flush=True))
+        engine = SyncEngine(
+            store,
+            SyncConfig.from_org(org, device_name=args.device_name),
+            on_item=lambda o: print(f"  {o.outbox_id}: {o.result} - {o.words}", flush=True),
+        )
         print(f"Syncing with {org.server_url} ...", flush=True)
         report = engine.run_once()
         for line in report.lines():

@@ -23,7 +23,19 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table, Text, delete, insert, inspect, select, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+    delete,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
 from outreach.errors import StoreError
@@ -36,25 +48,29 @@ from outreach.store.sealing import open_json, seal_json
 metadata = MetaData()
 
 sync_settings = Table(
-    "sync_settings", metadata,
+    "sync_settings",
+    metadata,
     Column("key", Text, primary_key=True),
     Column("version", Integer, nullable=False),
     Column("value", Text, nullable=True),
     Column("data", LargeBinary, nullable=True),
 )
 sync_holds = Table(
-    "sync_holds", metadata,
+    "sync_holds",
+    metadata,
     Column("outbox_id", Text, primary_key=True),
     Column("reason", Text, nullable=False),
     Column("since", Text, nullable=False),
 )
 sync_server_refs = Table(
-    "sync_server_refs", metadata,
+    "sync_server_refs",
+    metadata,
     Column("ref", Text, primary_key=True),
     Column("check_id", Text, nullable=False),
 )
 sync_reviews = Table(
-    "sync_reviews", metadata,
+    "sync_reviews",
+    metadata,
     Column("id", Text, primary_key=True),
     Column("version", Integer, nullable=False),
     Column("check_id", Text, nullable=True),
@@ -65,7 +81,8 @@ sync_reviews = Table(
     Column("data", LargeBinary, nullable=False),
 )
 sync_directory = Table(
-    "sync_directory", metadata,
+    "sync_directory",
+    metadata,
     Column("id", Text, primary_key=True),
     Column("name", Text, nullable=False),
     Column("active", Integer, nullable=False),
@@ -101,16 +118,24 @@ def _get_row(conn: Connection, key: str) -> Any:
     return conn.execute(select(sync_settings).where(sync_settings.c.key == key)).first()
 
 
-def _put(conn: Connection, key: str, *, value: str | None = None, sealed: Any = None, cipher: Any = None) -> None:
+def _put(
+    conn: Connection, key: str, *, value: str | None = None, sealed: Any = None, cipher: Any = None
+) -> None:
     row = _get_row(conn, key)
     version = (row.version + 1) if row is not None else 1
-    data = (seal_json(cipher, sealed, table="sync_settings", record_id=key, version=version)
-            if sealed is not None else None)
+    data = (
+        seal_json(cipher, sealed, table="sync_settings", record_id=key, version=version)
+        if sealed is not None
+        else None
+    )
     if row is None:
         conn.execute(insert(sync_settings), {"key": key, "version": version, "value": value, "data": data})
     else:
-        conn.execute(update(sync_settings).where(sync_settings.c.key == key)
-                     .values(version=version, value=value, data=data))
+        conn.execute(
+            update(sync_settings)
+            .where(sync_settings.c.key == key)
+            .values(version=version, value=value, data=data)
+        )
 
 
 def get_value(store: LocalStore, key: str) -> str | None:
@@ -131,7 +156,9 @@ def set_device_token(store: LocalStore, token: str) -> None:
         raise StoreError("That does not look like a device token: it must be one line without spaces.")
     with store.db.write() as conn:
         _put(conn, TOKEN_KEY, sealed={"token": token}, cipher=store.cipher)
-        store.audit.append(conn, "sync.token_set", user_id=store.current_user.name if store.current_user else None)
+        store.audit.append(
+            conn, "sync.token_set", user_id=store.current_user.name if store.current_user else None
+        )
 
 
 def device_token(store: LocalStore) -> str | None:
@@ -139,8 +166,15 @@ def device_token(store: LocalStore) -> str | None:
         row = _get_row(conn, TOKEN_KEY)
     if row is None or row.data is None:
         return None
-    return str(open_json(store.cipher, row.data, table="sync_settings", record_id=TOKEN_KEY,
-                         version=row.version).get("token") or "") or None
+    return (
+        str(
+            open_json(
+                store.cipher, row.data, table="sync_settings", record_id=TOKEN_KEY, version=row.version
+            ).get("token")
+            or ""
+        )
+        or None
+    )
 
 
 def cursor(store: LocalStore, kind: str) -> str | None:
@@ -230,9 +264,18 @@ class Review:
         return str(self.document.get("description") or self.document.get("business_status") or self.status)
 
 
-def store_review(conn: Connection, store: LocalStore, *, server_id: str, status: str, server_version: str | None,
-                 last_updated: str, document: dict[str, Any], focus_ref: str | None,
-                 focus_check_id: str | None) -> str | None:
+def store_review(
+    conn: Connection,
+    store: LocalStore,
+    *,
+    server_id: str,
+    status: str,
+    server_version: str | None,
+    last_updated: str,
+    document: dict[str, Any],
+    focus_ref: str | None,
+    focus_check_id: str | None,
+) -> str | None:
     """Insert or replace one review of one of our checks, inside the page's write transaction.
 
     Returns the check id, or None (and stores nothing) when the review is not about a check
@@ -241,14 +284,23 @@ def store_review(conn: Connection, store: LocalStore, *, server_id: str, status:
     if focus_check_id and _known_check(conn, focus_check_id):
         check_id = focus_check_id
     elif focus_ref:
-        check_id = conn.execute(select(sync_server_refs.c.check_id).where(sync_server_refs.c.ref == focus_ref)).scalar()
+        check_id = conn.execute(
+            select(sync_server_refs.c.check_id).where(sync_server_refs.c.ref == focus_ref)
+        ).scalar()
     if check_id is None:
         return None
     row = conn.execute(select(sync_reviews.c.version).where(sync_reviews.c.id == server_id)).first()
     version = (row.version + 1) if row is not None else 1
     blob = seal_json(store.cipher, document, table="sync_reviews", record_id=server_id, version=version)
-    values = {"version": version, "check_id": check_id, "status": status, "server_version": server_version,
-              "last_updated": last_updated, "received_at": utc_now(), "data": blob}
+    values = {
+        "version": version,
+        "check_id": check_id,
+        "status": status,
+        "server_version": server_version,
+        "last_updated": last_updated,
+        "received_at": utc_now(),
+        "data": blob,
+    }
     if row is None:
         conn.execute(insert(sync_reviews), {"id": server_id, **values})
     else:
@@ -258,20 +310,27 @@ def store_review(conn: Connection, store: LocalStore, *, server_id: str, status:
 
 def _review(store: LocalStore, row: Any) -> Review:
     doc = open_json(store.cipher, row.data, table="sync_reviews", record_id=row.id, version=row.version)
-    return Review(row.id, row.check_id, row.status, row.server_version, row.last_updated, row.received_at, doc)
+    return Review(
+        row.id, row.check_id, row.status, row.server_version, row.last_updated, row.received_at, doc
+    )
 
 
 def reviews_for_check(store: LocalStore, check_id: str) -> list[Review]:
     with store.db.read() as conn:
-        rows = conn.execute(select(sync_reviews).where(sync_reviews.c.check_id == check_id)
-                            .order_by(sync_reviews.c.last_updated)).all()
+        rows = conn.execute(
+            select(sync_reviews)
+            .where(sync_reviews.c.check_id == check_id)
+            .order_by(sync_reviews.c.last_updated)
+        ).all()
     return [_review(store, r) for r in rows]
 
 
 def list_reviews(store: LocalStore, *, open_only: bool = False) -> list[Review]:
     query = select(sync_reviews).order_by(sync_reviews.c.last_updated)
     if open_only:
-        query = query.where(sync_reviews.c.status.notin_(("completed", "cancelled", "rejected", "entered-in-error")))
+        query = query.where(
+            sync_reviews.c.status.notin_(("completed", "cancelled", "rejected", "entered-in-error"))
+        )
     with store.db.read() as conn:
         rows = conn.execute(query).all()
     return [_review(store, r) for r in rows]
@@ -287,11 +346,20 @@ class DirectoryEntry:
     resource: dict[str, Any]
 
 
-def store_service(conn: Connection, *, server_id: str, name: str, active: bool, last_updated: str,
-                  resource: dict[str, Any]) -> None:
+def store_service(
+    conn: Connection, *, server_id: str, name: str, active: bool, last_updated: str, resource: dict[str, Any]
+) -> None:
     conn.execute(delete(sync_directory).where(sync_directory.c.id == server_id))
-    conn.execute(insert(sync_directory), {"id": server_id, "name": name, "active": 1 if active else 0,
-                                          "last_updated": last_updated, "resource": json.dumps(resource)})
+    conn.execute(
+        insert(sync_directory),
+        {
+            "id": server_id,
+            "name": name,
+            "active": 1 if active else 0,
+            "last_updated": last_updated,
+            "resource": json.dumps(resource),
+        },
+    )
 
 
 def list_directory(store: LocalStore, *, active_only: bool = True) -> list[DirectoryEntry]:
@@ -300,7 +368,9 @@ def list_directory(store: LocalStore, *, active_only: bool = True) -> list[Direc
         query = query.where(sync_directory.c.active == 1)
     with store.db.read() as conn:
         rows = conn.execute(query).all()
-    return [DirectoryEntry(r.id, r.name, bool(r.active), r.last_updated, json.loads(r.resource)) for r in rows]
+    return [
+        DirectoryEntry(r.id, r.name, bool(r.active), r.last_updated, json.loads(r.resource)) for r in rows
+    ]
 
 
 # -- what the worker sees -----------------------------------------------------------------------------
@@ -331,12 +401,29 @@ def outbox_view(store: LocalStore, *, include_sent: bool = False) -> list[Outbox
         elif reason == HOLD_REFUSED:
             waits, words = "worker", f"Refused by the shared record: {item.last_error or 'no reason given'}"
         elif item.state == "failed":
-            when = f" Next try after {item.next_attempt_at[:16].replace('T', ' ')} UTC." if item.next_attempt_at else ""
-            waits, words = "network", f"Waiting to retry: {item.last_error or 'the last attempt failed'}.{when}"
+            when = (
+                f" Next try after {item.next_attempt_at[:16].replace('T', ' ')} UTC."
+                if item.next_attempt_at
+                else ""
+            )
+            waits, words = (
+                "network",
+                f"Waiting to retry: {item.last_error or 'the last attempt failed'}.{when}",
+            )
         elif item.state == "sending":
             waits, words = "network", "Being sent (or the laptop stopped while sending: it will be checked)."
         else:
             waits, words = "network", "Waiting to be sent."
-        rows.append(OutboxRow(item.id, item.check_id, item.state, item.attempts, item.last_error,
-                              item.next_attempt_at, waits, words))
+        rows.append(
+            OutboxRow(
+                item.id,
+                item.check_id,
+                item.state,
+                item.attempts,
+                item.last_error,
+                item.next_attempt_at,
+                waits,
+                words,
+            )
+        )
     return rows

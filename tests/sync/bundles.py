@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from outreach.fhir.identifiers import (CHECK_SYSTEM, NHS_NUMBER_SYSTEM, PERSON_SYSTEM, RECORD_SYSTEM, derived_uuid,
-                                       if_none_exist)
+from outreach.fhir.identifiers import (
+    CHECK_SYSTEM,
+    NHS_NUMBER_SYSTEM,
+    PERSON_SYSTEM,
+    RECORD_SYSTEM,
+    derived_uuid,
+    if_none_exist,
+)
 from outreach.store.local_store import LocalStore
 from outreach.store.records import OutboxItem
 
@@ -17,8 +23,15 @@ SNOMED = "http://snomed.info/sct"
 
 
 def _post(resource: dict[str, Any], full_url: str, system: str, value: str) -> dict[str, Any]:
-    return {"fullUrl": full_url, "resource": resource,
-            "request": {"method": "POST", "url": resource["resourceType"], "ifNoneExist": if_none_exist(system, value)}}
+    return {
+        "fullUrl": full_url,
+        "resource": resource,
+        "request": {
+            "method": "POST",
+            "url": resource["resourceType"],
+            "ifNoneExist": if_none_exist(system, value),
+        },
+    }
 
 
 def check_bundle(store: LocalStore, item: OutboxItem, *, broken: bool = False) -> dict[str, Any]:
@@ -30,13 +43,29 @@ def check_bundle(store: LocalStore, item: OutboxItem, *, broken: bool = False) -
     if person.details.nhs_number:
         patient_ids.insert(0, {"system": NHS_NUMBER_SYSTEM, "value": person.details.nhs_number})
     entries = [
-        _post({"resourceType": "Patient", "identifier": patient_ids,
-               "name": [{"family": person.details.family_name, "given": [person.details.given_name]}],
-               "birthDate": person.details.date_of_birth}, p_url, PERSON_SYSTEM, person.id),
-        _post({"resourceType": "Encounter", "identifier": [{"system": CHECK_SYSTEM, "value": check.id}],
-               "status": "finished",
-               "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "FLD"},
-               "subject": {"reference": p_url}}, e_url, CHECK_SYSTEM, check.id),
+        _post(
+            {
+                "resourceType": "Patient",
+                "identifier": patient_ids,
+                "name": [{"family": person.details.family_name, "given": [person.details.given_name]}],
+                "birthDate": person.details.date_of_birth,
+            },
+            p_url,
+            PERSON_SYSTEM,
+            person.id,
+        ),
+        _post(
+            {
+                "resourceType": "Encounter",
+                "identifier": [{"system": CHECK_SYSTEM, "value": check.id}],
+                "status": "finished",
+                "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "FLD"},
+                "subject": {"reference": p_url},
+            },
+            e_url,
+            CHECK_SYSTEM,
+            check.id,
+        ),
     ]
     targets = [e_url]
     for n, (code, unit, value) in enumerate((("27113001", "kg", 72.5), ("50373000", "cm", 170.0))):
@@ -45,23 +74,44 @@ def check_bundle(store: LocalStore, item: OutboxItem, *, broken: bool = False) -
         quantity: Any = {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}
         if broken and n == 0:
             quantity = {"value": "not a number"}  # the server's validation refuses this
-        entries.append(_post({"resourceType": "Observation", "identifier": [{"system": RECORD_SYSTEM, "value": obs_id}],
-                              "status": "final", "code": {"coding": [{"system": SNOMED, "code": code}]},
-                              "subject": {"reference": p_url}, "encounter": {"reference": e_url},
-                              "valueQuantity": quantity}, o_url, RECORD_SYSTEM, obs_id))
+        entries.append(
+            _post(
+                {
+                    "resourceType": "Observation",
+                    "identifier": [{"system": RECORD_SYSTEM, "value": obs_id}],
+                    "status": "final",
+                    "code": {"coding": [{"system": SNOMED, "code": code}]},
+                    "subject": {"reference": p_url},
+                    "encounter": {"reference": e_url},
+                    "valueQuantity": quantity,
+                },
+                o_url,
+                RECORD_SYSTEM,
+                obs_id,
+            )
+        )
         targets.append(o_url)
     prov_id = derived_uuid("provenance", check.id)
-    entries.append({"fullUrl": f"urn:uuid:{prov_id}",
-                    "resource": {"resourceType": "Provenance", "id": prov_id,
-                                 "target": [{"reference": t} for t in targets],
-                                 "recorded": (check.finalised_at or check.updated_at).replace("Z", "+00:00"),
-                                 "agent": [{"who": {"display": "Test laptop"}}]},
-                    "request": {"method": "PUT", "url": f"Provenance/{prov_id}"}})
+    entries.append(
+        {
+            "fullUrl": f"urn:uuid:{prov_id}",
+            "resource": {
+                "resourceType": "Provenance",
+                "id": prov_id,
+                "target": [{"reference": t} for t in targets],
+                "recorded": (check.finalised_at or check.updated_at).replace("Z", "+00:00"),
+                "agent": [{"who": {"display": "Test laptop"}}],
+            },
+            "request": {"method": "PUT", "url": f"Provenance/{prov_id}"},
+        }
+    )
     return {"resourceType": "Bundle", "type": "transaction", "entry": entries}
 
 
 def builder_breaking(check_ids: set[str]):  # type: ignore[no-untyped-def]
     """A builder that makes an invalid bundle for the given checks only."""
+
     def build(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
         return check_bundle(store, item, broken=item.check_id in check_ids)
+
     return build

@@ -67,10 +67,15 @@ def store(tmp_path: Path) -> Iterator[LocalStore]:
 
 
 def make_engine(store: LocalStore, server: RunningServer, token: str, **kw: Any) -> SyncEngine:
-    config = SyncConfig(server_url=server.url, concurrency=kw.pop("concurrency", 4),
-                        timeout=kw.pop("timeout", (2.0, 5.0)), max_wait_s=kw.pop("max_wait_s", 3600.0),
-                        max_passes=kw.pop("max_passes", 20), page_size=kw.pop("page_size", 100),
-                        device_name=kw.pop("device_name", None))
+    config = SyncConfig(
+        server_url=server.url,
+        concurrency=kw.pop("concurrency", 4),
+        timeout=kw.pop("timeout", (2.0, 5.0)),
+        max_wait_s=kw.pop("max_wait_s", 3600.0),
+        max_passes=kw.pop("max_passes", 20),
+        page_size=kw.pop("page_size", 100),
+        device_name=kw.pop("device_name", None),
+    )
     kw.setdefault("builder", check_bundle)
     kw.setdefault("clock", FakeClock())
     kw.setdefault("backoff", Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)))
@@ -81,12 +86,17 @@ def make_engine(store: LocalStore, server: RunningServer, token: str, **kw: Any)
 def engine_for(server: RunningServer, token: str) -> Callable[..., SyncEngine]:
     def make(store: LocalStore, **kw: Any) -> SyncEngine:
         return make_engine(store, server, token, **kw)
+
     return make
 
 
 def server_count(server: RunningServer, token: str, res_type: str, **params: str) -> int:
-    r = requests.get(f"{server.url}/{res_type}", params={**params, "_count": "0"},
-                     headers={"Authorization": f"Bearer {token}", "Accept": "application/fhir+json"}, timeout=10)
+    r = requests.get(
+        f"{server.url}/{res_type}",
+        params={**params, "_count": "0"},
+        headers={"Authorization": f"Bearer {token}", "Accept": "application/fhir+json"},
+        timeout=10,
+    )
     assert r.status_code == 200, r.text
     return int(r.json()["total"])
 
@@ -106,5 +116,14 @@ def pending(store: LocalStore) -> list[Any]:
     return store.outbox.list(("queued", "sending", "failed"))
 
 
-__all__ = ["ADMIN", "PASSPHRASE", "assert_exactly_once", "make_engine", "make_store", "pending", "server_count",
-           "share_all", "sync_state"]
+__all__ = [
+    "ADMIN",
+    "PASSPHRASE",
+    "assert_exactly_once",
+    "make_engine",
+    "make_store",
+    "pending",
+    "server_count",
+    "share_all",
+    "sync_state",
+]

@@ -26,8 +26,16 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs PO
 
 
 def cli(data_dir: Path, *args: str, stdin: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(data_dir), "sync", "--user", ADMIN, *args],
-                          input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120, env=_env())
+    return subprocess.run(
+        [sys.executable, "-m", "cli", "--data-dir", str(data_dir), "sync", "--user", ADMIN, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env=_env(),
+        check=False,
+    )
 
 
 def _env() -> dict[str, str]:
@@ -40,7 +48,8 @@ def laptop(tmp_path: Path, server: RunningServer, checks: int) -> tuple[Path, Lo
     folder = tmp_path / "laptop"
     store = make_store(folder, checks=checks)
     (folder / "organisation.toml").write_text(
-        f'organisation_name = "Test outreach service"\nserver_url = "{server.url}"\n', encoding="utf-8")
+        f'organisation_name = "Test outreach service"\nserver_url = "{server.url}"\n', encoding="utf-8"
+    )
     return folder, store
 
 
@@ -83,7 +92,9 @@ def test_it_sets_the_token_and_runs_a_sync(tmp_path: Path, server: RunningServer
         store.close()
 
 
-def test_killed_mid_sync_at_random_moments_then_restarted(tmp_path: Path, server: RunningServer, token: str) -> None:
+def test_killed_mid_sync_at_random_moments_then_restarted(
+    tmp_path: Path, server: RunningServer, token: str
+) -> None:
     folder, store = laptop(tmp_path, server, checks=24)
     rng = random.Random(int(os.environ.get("SYNC_KILL_SEED", "20261123")))
     assert cli(folder, "--set-token", stdin=f"{PASSPHRASE}\n{token}\n").returncode == 0
@@ -94,8 +105,13 @@ def test_killed_mid_sync_at_random_moments_then_restarted(tmp_path: Path, server
         for round_no in range(20):
             proc = subprocess.Popen(
                 [sys.executable, "-m", "cli", "--data-dir", str(folder), "sync", "--user", ADMIN],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
-                env=_env())
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                cwd=ROOT,
+                env=_env(),
+            )
             assert proc.stdin and proc.stdout
             proc.stdin.write(f"{PASSPHRASE}\n")
             proc.stdin.close()

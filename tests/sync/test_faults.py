@@ -27,15 +27,20 @@ FAULTS: dict[str, Callable[[Faults], Any]] = {
     "503 with Retry-After": lambda f: f.unavailable_503(retry_after=9, times=2, **POST),
     "timeout": lambda f: f.delay(1.5, times=2, **POST),
     "malformed JSON after commit": lambda f: f.malformed_json(times=3, **POST),
-    "all at once": lambda f: (f.drop_before_request(times=2), f.drop_after_commit(times=2, **POST),
-                              f.error_500(times=1, **POST), f.unavailable_503(retry_after=3, times=1, **POST),
-                              f.malformed_json(times=1, **POST)),
+    "all at once": lambda f: (
+        f.drop_before_request(times=2),
+        f.drop_after_commit(times=2, **POST),
+        f.error_500(times=1, **POST),
+        f.unavailable_503(retry_after=3, times=1, **POST),
+        f.malformed_json(times=1, **POST),
+    ),
 }
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_after_the_fault_every_check_is_there_exactly_once(fault: str, store: LocalStore, server: RunningServer,
-                                                           token: str) -> None:
+def test_after_the_fault_every_check_is_there_exactly_once(
+    fault: str, store: LocalStore, server: RunningServer, token: str
+) -> None:
     FAULTS[fault](server.faults)
     clock = FakeClock()
     report = make_engine(store, server, token, clock=clock, timeout=(2.0, 0.5)).run_once()
@@ -53,7 +58,9 @@ def test_after_the_fault_every_check_is_there_exactly_once(fault: str, store: Lo
         assert max(clock.slept) >= 9.0  # never came back sooner than the server asked
 
 
-def test_connection_refused_then_the_server_comes_up(store: LocalStore, server: RunningServer, token: str) -> None:
+def test_connection_refused_then_the_server_comes_up(
+    store: LocalStore, server: RunningServer, token: str
+) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed_port = s.getsockname()[1]  # nothing listens once the socket is closed
@@ -74,13 +81,14 @@ def test_connection_refused_then_the_server_comes_up(store: LocalStore, server: 
     assert_exactly_once(store, server, token)
 
 
-def test_an_expired_token_stops_the_run_and_nothing_is_lost(store: LocalStore, server: RunningServer,
-                                                           token: str) -> None:
+def test_an_expired_token_stops_the_run_and_nothing_is_lost(
+    store: LocalStore, server: RunningServer, token: str
+) -> None:
     server.faults.reject_token(times=None)
     with pytest.raises(AuthError, match="Ask IT") as caught:
         make_engine(store, server, token).run_once()
     assert token not in str(caught.value)
-    assert getattr(caught.value, "report").pending == 6
+    assert caught.value.report.pending == 6
     assert len(pending(store)) == 6
     assert server.store.count("Encounter") == 0
     server.faults.clear()
@@ -100,5 +108,5 @@ def test_backoff_grows_between_retries(tmp_path: Path, server: RunningServer, to
     # Full jitter stays under the doubling ceiling 2, 4, 8, 16 ... seconds.
     waits = clock.slept
     assert len(waits) == 5
-    assert all(0 <= w <= 2.0 * 2 ** n for n, w in enumerate(waits))
+    assert all(0 <= w <= 2.0 * 2**n for n, w in enumerate(waits))
     store.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -17,9 +17,11 @@ from sync.server.serving import RunningServer
 
 
 def test_retry_after_in_seconds_or_as_a_date() -> None:
-    now = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
     assert parse_retry_after("7") == 7.0
-    assert parse_retry_after(format_datetime(now + timedelta(seconds=90), usegmt=True), now) == pytest.approx(90)
+    assert parse_retry_after(format_datetime(now + timedelta(seconds=90), usegmt=True), now) == pytest.approx(
+        90
+    )
     assert parse_retry_after(format_datetime(now - timedelta(seconds=5), usegmt=True), now) == 0.0
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
 

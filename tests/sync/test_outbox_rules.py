@@ -17,7 +17,9 @@ from tests.sync.bundles import builder_breaking, check_bundle
 from tests.sync.conftest import make_engine, make_store, pending
 
 
-def test_one_invalid_check_does_not_hold_back_the_others(store: LocalStore, server: RunningServer, token: str) -> None:
+def test_one_invalid_check_does_not_hold_back_the_others(
+    store: LocalStore, server: RunningServer, token: str
+) -> None:
     bad = store.outbox.list()[2].check_id
     report = make_engine(store, server, token, builder=builder_breaking({bad})).run_once()
     assert report.count("sent") == 5 and report.count("refused") == 1
@@ -36,8 +38,9 @@ def test_one_invalid_check_does_not_hold_back_the_others(store: LocalStore, serv
     assert pending(store) == [] and server.store.count("Encounter") == 6
 
 
-def test_nothing_leaves_for_a_person_who_has_not_agreed_to_share(tmp_path: Path, server: RunningServer,
-                                                                 token: str) -> None:
+def test_nothing_leaves_for_a_person_who_has_not_agreed_to_share(
+    tmp_path: Path, server: RunningServer, token: str
+) -> None:
     store = make_store(tmp_path / "laptop", checks=3, consent=False)
     try:
         items = store.outbox.list()
@@ -64,8 +67,9 @@ def test_nothing_leaves_for_a_person_who_has_not_agreed_to_share(tmp_path: Path,
         store.close()
 
 
-def test_the_token_never_appears_in_logs_errors_or_records(store: LocalStore, server: RunningServer, token: str,
-                                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_the_token_never_appears_in_logs_errors_or_records(
+    store: LocalStore, server: RunningServer, token: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     server.faults.drop_after_commit(times=1, method="POST", path="/")
     server.faults.error_500(times=1, method="POST", path="/")
@@ -74,8 +78,16 @@ def test_the_token_never_appears_in_logs_errors_or_records(store: LocalStore, se
     server.faults.reject_token(times=None)
     with pytest.raises(AuthError) as caught:  # refused while downloading, after everything was sent
         make_engine(store, server, token).run_once()
-    texts = [caplog.text, repr(engine), repr(caught.value), str(caught.value), "\n".join(report.lines()),
-             str(report.as_dict()), str(store.outbox.list()), str(sync_state.outbox_view(store))]
+    texts = [
+        caplog.text,
+        repr(engine),
+        repr(caught.value),
+        str(caught.value),
+        "\n".join(report.lines()),
+        str(report.as_dict()),
+        str(store.outbox.list()),
+        str(sync_state.outbox_view(store)),
+    ]
     for text in texts:
         assert token not in text
     # On disk the token is sealed by the vault, not in clear.
@@ -86,7 +98,9 @@ def test_the_token_never_appears_in_logs_errors_or_records(store: LocalStore, se
             assert token.encode() not in f.read_bytes(), f.name
 
 
-def test_a_revoked_laptop_is_told_so_and_it_is_recorded(store: LocalStore, server: RunningServer, token: str) -> None:
+def test_a_revoked_laptop_is_told_so_and_it_is_recorded(
+    store: LocalStore, server: RunningServer, token: str
+) -> None:
     server.store.revoke_device("Test laptop 1")
     with pytest.raises(AuthError, match="revoked") as caught:
         make_engine(store, server, token).run_once()

@@ -14,8 +14,9 @@ from tests.sync.conftest import make_engine, pending, server_count
 POST = {"method": "POST", "path": "/"}
 
 
-def test_product_bundles_arrive_exactly_once_through_faults(store: LocalStore, server: RunningServer,
-                                                            token: str) -> None:
+def test_product_bundles_arrive_exactly_once_through_faults(
+    store: LocalStore, server: RunningServer, token: str
+) -> None:
     build = product_bundle_builder("Test outreach service", "", "Test laptop 1")
     expected: Counter[str] = Counter()
     for item in store.outbox.list():

@@ -20,30 +20,53 @@ from tests.sync.conftest import make_engine
 
 
 def post(server: RunningServer, token: str, resource: dict[str, Any]) -> dict[str, Any]:
-    r = requests.post(f"{server.url}/{resource['resourceType']}", json=resource, timeout=10,
-                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"})
+    r = requests.post(
+        f"{server.url}/{resource['resourceType']}",
+        json=resource,
+        timeout=10,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
+    )
     assert r.status_code == 201, r.text
     return dict(r.json())
 
 
 def review_task(focus: dict[str, Any], words: str, status: str = "requested") -> dict[str, Any]:
-    return {"resourceType": "Task", "status": status, "intent": "order", "focus": focus, "description": words,
-            "note": [{"text": "Synthetic supervisor note"}]}
+    return {
+        "resourceType": "Task",
+        "status": status,
+        "intent": "order",
+        "focus": focus,
+        "description": words,
+        "note": [{"text": "Synthetic supervisor note"}],
+    }
 
 
-def test_a_review_created_on_the_server_comes_down_to_its_check(store: LocalStore, server: RunningServer,
-                                                               token: str) -> None:
+def test_a_review_created_on_the_server_comes_down_to_its_check(
+    store: LocalStore, server: RunningServer, token: str
+) -> None:
     make_engine(store, server, token).run_once()
     items = store.outbox.list()
     by_ref = json.loads(items[0].server_ref or "[]")
     encounter = next(r.split("/_history/")[0] for r in by_ref if r.startswith("Encounter/"))
     post(server, token, review_task({"reference": encounter}, "Please repeat the blood pressure"))
     # A review naming the check by our identifier instead of the server's id is found too.
-    post(server, token, review_task({"identifier": {"system": CHECK_SYSTEM, "value": items[1].check_id}},
-                                    "Reviewed: no action"))
+    post(
+        server,
+        token,
+        review_task(
+            {"identifier": {"system": CHECK_SYSTEM, "value": items[1].check_id}}, "Reviewed: no action"
+        ),
+    )
     # A task about something this laptop never sent is not kept.
-    elsewhere = post(server, token, {"resourceType": "Encounter", "status": "finished", "class": {
-        "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"}})
+    elsewhere = post(
+        server,
+        token,
+        {
+            "resourceType": "Encounter",
+            "status": "finished",
+            "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+        },
+    )
     post(server, token, review_task({"reference": f"Encounter/{elsewhere['id']}"}, "Not ours"))
     report = make_engine(store, server, token).run_once()
     reviews = {p.kind: p for p in report.pulled}["reviews"]
@@ -62,12 +85,18 @@ def test_a_review_created_on_the_server_comes_down_to_its_check(store: LocalStor
     assert again["reviews"].received == 0
 
 
-def test_directory_pages_are_followed_and_an_expired_page_link_starts_again(tmp_path: Path, store: LocalStore) -> None:
+def test_directory_pages_are_followed_and_an_expired_page_link_starts_again(
+    tmp_path: Path, store: LocalStore
+) -> None:
     # Paging links that expire at once: every `next` is answered 410 restart-search.
     with start_in_thread(f"sqlite:///{tmp_path / 'ttl.db'}", faults=Faults(), page_ttl_s=0.0) as server:
         token = server.add_device("Test laptop 1")
         for n in range(7):
-            post(server, token, {"resourceType": "HealthcareService", "active": n != 3, "name": f"Test service {n}"})
+            post(
+                server,
+                token,
+                {"resourceType": "HealthcareService", "active": n != 3, "name": f"Test service {n}"},
+            )
         report = make_engine(store, server, token, page_size=2).run_once()
         directory = {p.kind: p for p in report.pulled}["directory"]
         assert directory.error is None
@@ -77,10 +106,13 @@ def test_directory_pages_are_followed_and_an_expired_page_link_starts_again(tmp_
         assert len(sync_state.list_directory(store, active_only=False)) == 7
 
 
-def test_a_crash_between_pages_repeats_nothing_and_skips_nothing(store: LocalStore, server: RunningServer,
-                                                                  token: str) -> None:
+def test_a_crash_between_pages_repeats_nothing_and_skips_nothing(
+    store: LocalStore, server: RunningServer, token: str
+) -> None:
     for n in range(5):
-        post(server, token, {"resourceType": "HealthcareService", "active": True, "name": f"Test service {n}"})
+        post(
+            server, token, {"resourceType": "HealthcareService", "active": True, "name": f"Test service {n}"}
+        )
 
     class Crash(Exception):
         pass
@@ -101,7 +133,14 @@ def test_a_crash_between_pages_repeats_nothing_and_skips_nothing(store: LocalSto
 
 
 def test_device_status_comes_down(store: LocalStore, server: RunningServer, token: str) -> None:
-    post(server, token, {"resourceType": "Device", "status": "inactive",
-                         "deviceName": [{"name": "Test laptop 1", "type": "user-friendly-name"}]})
+    post(
+        server,
+        token,
+        {
+            "resourceType": "Device",
+            "status": "inactive",
+            "deviceName": [{"name": "Test laptop 1", "type": "user-friendly-name"}],
+        },
+    )
     make_engine(store, server, token, device_name="Test laptop 1").run_once()
     assert sync_state.device_status(store)["state"] == "revoked"

@@ -9,8 +9,9 @@ from sync.server.serving import RunningServer
 from tests.sync.conftest import assert_exactly_once, pending
 
 
-def test_all_checks_arrive_once_and_the_outbox_empties(store: LocalStore, server: RunningServer, token: str,
-                                                     engine_for: Any) -> None:
+def test_all_checks_arrive_once_and_the_outbox_empties(
+    store: LocalStore, server: RunningServer, token: str, engine_for: Any
+) -> None:
     report = engine_for(store).run_once()
     assert report.count("sent") == 6 and report.pending == 0
     assert pending(store) == []
