@@ -222,3 +222,16 @@ def test_print_preview_of_the_summary_opens(qtbot, check_env: CheckEnv) -> None:
     dialog = wf.findChild(SummaryPreviewDialog)
     assert dialog is not None and dialog.isVisible() and dialog.large_print
     dialog.close()
+
+
+def test_finalise_asked_for_too_early_shows_why_and_saves_nothing_final(qtbot, check_env: CheckEnv) -> None:
+    answers = {k: v for k, v in FULL_ANSWERS.items() if not k.startswith("care_plan.")}
+    answers["retired.question"] = "from an older definition"  # kept, ignored, never blocks finalising
+    wf = open_draft(qtbot, check_env, answers)
+    decide_all(qtbot, wf)
+    wf.form.show_section("weight")
+    wf.finalise()  # e.g. Ctrl+Enter pressed on the review before it was complete
+    review: ReviewPage = wf.form.page("review")
+    assert wf.form.current_section() == "review"
+    assert "Care plan" in review.blocked.text() and "value(s)" not in review.blocked.text()
+    assert not check_env.store.checks.get(wf.check_id).is_final

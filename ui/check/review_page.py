@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from outreach.checks.answers import NOT_A_QUESTION, UNKNOWN_ITEM
 from outreach.checks.evaluation import CheckEvaluation
 from ui.check.model import STATE_SYMBOL
 
@@ -153,8 +154,11 @@ class ReviewPage(QScrollArea):
                     ", ".join(missing)
                 )
             )
-        if evaluation.problems:
-            reasons.append(self.tr("Correct or confirm {0} value(s) first.").format(len(evaluation.problems)))
+        # Answers to questions this definition does not have (an older version's) cannot be corrected here;
+        # they are kept with the check but ignored, so they do not hold it up.
+        problems = [p for p in evaluation.problems.values() if p.kind not in (UNKNOWN_ITEM, NOT_A_QUESTION)]
+        if problems:
+            reasons.append(self.tr("Correct or confirm {0} value(s) first.").format(len(problems)))
         reasons.extend(finding_reasons)
         self.reasons = reasons
         self.finalise_button.setEnabled(not reasons and not final)

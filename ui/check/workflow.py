@@ -413,13 +413,14 @@ class CheckWorkflow(QWidget):
         if not self.saved:
             self._finalise_when_saved = True
             return
-        page = self.form.pages.get(REVIEW) if self.form else None
-        if isinstance(page, ReviewPage):
-            self._update_review(page)
-            if page.reasons:
-                page.blocked.setFocus()
-                return
-        elif self.finding_reasons or self.evaluation.problems:
+        if self.form is None:
+            return
+        page = self.form.page(REVIEW)  # its reasons are the one gate, however finalising was asked for
+        assert isinstance(page, ReviewPage)
+        self._update_review(page)
+        if page.reasons:
+            self.form.show_section(REVIEW)
+            page.blocked.setFocus()
             return
         self._busy = True
         self.context.runner.run_db(
