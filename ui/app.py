@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QApplication
@@ -19,9 +20,11 @@ import outreach
 from outreach.errors import ValidationError
 from outreach.logging_setup import log_event, setup_logging
 from outreach.settings import ORG_CONFIG_FILENAME, OrgConfig, resolve_data_dir
+
+if TYPE_CHECKING:
+    from ui.start_window import StartInfo
 from ui.crash import CrashReporter
 from ui.i18n import install_translations
-from ui.start_window import StartInfo, app_icon
 from ui.style import Appearance
 from ui.tasks import TaskRunner
 
@@ -39,6 +42,8 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(outreach.__version__)
     app.setOrganizationName("OutreachHealthChecks")
+    from ui.start_window import app_icon
+
     app.setWindowIcon(app_icon())
     return app
 
@@ -75,9 +80,11 @@ def load_organisation(data_dir: Path) -> tuple[OrgConfig, Path | None, str | Non
 
 
 def gather_start_info(data_dir: Path, log_file: Path | None = None) -> StartInfo:
-    from outreach.store.database import database_path  # headless and cheap: no store is opened
+    from outreach.store.database import database_path  # headless; loads the database layer, not a store
 
     organisation, org_file, problem = load_organisation(data_dir)
+    from ui.start_window import StartInfo
+
     return StartInfo(
         data_dir=data_dir,
         organisation=organisation,

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from outreach.checks.definition import CheckDefinition
-from outreach.clinical.findings import RuleSet
-from outreach.clinical.service_directory import ServiceDirectory
 from outreach.settings import OrgConfig
-from outreach.store.local_store import LocalStore
-from outreach.store.vault import UserInfo
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported lazily: the unlock screen must show before the store code is loaded
+    from outreach.checks.definition import CheckDefinition
+    from outreach.clinical.findings import RuleSet
+    from outreach.clinical.service_directory import ServiceDirectory
+    from outreach.store.local_store import LocalStore
+    from outreach.store.vault import UserInfo
     from ui.tasks import TaskRunner
 
 
@@ -44,7 +44,7 @@ class SessionInfo:
 class AppContext:
     """The unlocked app: task runner, store, check content, rules, services, organisation and user."""
 
-    runner: "TaskRunner"
+    runner: TaskRunner
     store: LocalStore
     definition: CheckDefinition
     rules: RuleSet

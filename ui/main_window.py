@@ -44,20 +44,24 @@ from ui.widgets import Notice
 
 log = logging.getLogger(__name__)
 
+# outreach.store.database.DB_FILENAME, repeated here so that showing the unlock screen does not
+# wait for the database layer to load (a test keeps the two equal).
+DB_FILENAME = "outreach.db"
+
+
+def store_present(data_dir: Path) -> bool:
+    """Is there a store (or half of one) in `data_dir`? Two file-system lookups, fine on the GUI thread."""
+    from outreach.store.vault_storage import VAULT_FILENAME
+
+    return (data_dir / DB_FILENAME).exists() or (data_dir / VAULT_FILENAME).exists()
+
 
 @blocking
-def probe_store(data_dir: Path) -> list[Any] | None:
-    """The users of the store in `data_dir`, or None when there is no store yet.
-
-    Reads only the key file (cheap, no database), so the unlock screen can show while
-    the database is opened behind it."""
-    from outreach.store.database import DB_FILENAME
+def list_users(data_dir: Path) -> list[Any]:
+    """The users of the store, read from the key file only (no database), for the unlock screen."""
     from outreach.store.vault import FileVaultStorage, Vault
 
-    storage = FileVaultStorage.in_data_dir(data_dir)
-    if not (data_dir / DB_FILENAME).exists() and not storage.exists():
-        return None
-    return Vault.open(storage).list_users()
+    return Vault.open(FileVaultStorage.in_data_dir(data_dir)).list_users()
 
 
 @blocking
@@ -168,9 +172,17 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self._idle_lock)
         register_error_handler(LockedError, self._locked_error)
         self.destroyed.connect(lambda: unregister_error_handler(LockedError))
-        self._show_page("opening")
-        self.runner.run_db(probe_store, self.data_dir, name="ui.probe_store", on_success=self._probed,
-                           on_error=self._probe_failed)
+        if store_present(self.data_dir):
+            # The unlock screen shows at once; names fill in and Unlock enables as the store opens behind it.
+            self._show_page("unlock")
+            self.unlock_panel.focus_first()
+            self.runner.run_db(list_users, self.data_dir, name="ui.list_users", on_success=self._users_listed,
+                               on_error=self._probe_failed)
+            self.runner.run_db(open_store, self.data_dir, self.kdf, name="ui.open_store",
+                               on_success=self._store_opened, on_error=self._probe_failed)
+            self._preload_content()
+        else:
+            self._show_setup()
 
     # -- building -----------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -281,19 +293,13 @@ class MainWindow(QMainWindow):
         self.page_shown.emit(name)
 
     # -- opening ----------------------------------------------------------------------------------
-    def _probed(self, users: list[Any] | None) -> None:
-        if users is None:
-            self._show_setup()
-            return
+    def _users_listed(self, users: list[Any]) -> None:
         self._users = users
         self.unlock_panel.set_users(users, select=users[0].name if len(users) == 1 else None)
-        self._show_page("unlock")
-        self.unlock_panel.focus_first()
-        self.runner.run_db(open_store, self.data_dir, self.kdf, name="ui.open_store",
-                           on_success=self._store_opened, on_error=self._probe_failed)
-        self._preload_content()
 
     def _probe_failed(self, exc: BaseException) -> None:
+        if self.current_page == "opening":
+            return  # one message is enough when both the key file and the database fail
         self.opening_label.setText(self.tr("The store in this folder cannot be opened. Tell IT.\n{0}").format(
             str(self.data_dir)))
         self._show_page("opening")

@@ -51,7 +51,8 @@ def open_window(qtbot: QtBot, runner: TaskRunner, data_dir: Path, *, expect: str
     qtbot.addWidget(window)
     window.resize(window.sizeHint())
     window.show()
-    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.current_page == expect, timeout=WAIT_MS)
     return window
 

@@ -105,6 +105,7 @@ def test_unlock_lists_users_and_explains_wrong_passphrases_then_the_pause(
     make_store(data, users=("Testworker Bravo",))
     window = open_window(qtbot, runner, data, expect="unlock")
     panel = window.unlock_panel
+    qtbot.waitUntil(lambda: panel.user_combo.count() == 2, timeout=WAIT_MS)
     names = [panel.user_combo.itemText(i) for i in range(panel.user_combo.count())]
     assert names == [WORKER, "Testworker Bravo"]
     qtbot.waitUntil(panel.unlock_button.isEnabled, timeout=WAIT_MS)
@@ -209,3 +210,10 @@ def test_activity_postpones_the_idle_lock(qtbot: QtBot, tmp_path: Path, runner: 
     assert not window.is_locked
     qtbot.waitSignal(window.locked, timeout=WAIT_MS).wait()
     close_store(window)
+
+
+def test_the_store_file_name_the_window_looks_for_is_the_stores() -> None:
+    from outreach.store.database import DB_FILENAME
+    from ui.main_window import DB_FILENAME as LOOKED_FOR
+
+    assert LOOKED_FOR == DB_FILENAME
