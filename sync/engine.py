@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from outreach.errors import AuthError, NetworkError
@@ -146,6 +147,17 @@ class SyncReport:
         return out
 
 
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _store_lock(store: LocalStore) -> threading.Lock:
+    """One sync at a time per store in this process, however many engines are made for it."""
+    key = str(Path(store.data_dir).resolve())
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, threading.Lock())
+
+
 class SyncEngine:
     """Push then pull, once per `run_once()`; one engine per unlocked store."""
 
@@ -170,7 +182,7 @@ class SyncEngine:
         self.on_progress = on_progress
         self.on_item = on_item
         self._cancel = threading.Event()
-        self._running = threading.Lock()
+        self._running = _store_lock(store)
 
     def __repr__(self) -> str:  # never shows the token
         return f"SyncEngine({self.config.server_url!r})"

@@ -241,10 +241,13 @@ class Pusher:
                 outcomes,
             )
         ask_first = item.attempts > 0 or item.state == "sending"
-        with self.store.db.write():
-            if item.state == "sending":  # left by a crash: count this as a new attempt
-                self.store.outbox.requeue(item.id)
-            marked = self.store.outbox.mark_sending(item.id)
+        try:
+            with self.store.db.write():
+                if item.state == "sending":  # left by a crash: count this as a new attempt
+                    self.store.outbox.requeue(item.id)
+                marked = self.store.outbox.mark_sending(item.id)
+        except ValidationError:  # its state changed meanwhile (another sync of this store took it)
+            return None
         return _Job(marked, bundle, ask_first, marked.attempts)
 
     def _hold_for_consent(self, item: OutboxItem, outcomes: list[ItemOutcome], words: str) -> None:
