@@ -314,3 +314,23 @@ def test_alternatives_are_explained(qtbot, check_env, wf) -> None:
     assert wf.form.strip.states["glucose"] == "incomplete"
     answer(qtbot, wf, "glucose.random_glucose", "6.1")
     assert wf.form.strip.states["glucose"] == "done"
+
+
+def test_every_text_colour_of_the_check_reads_at_7_to_1() -> None:
+    """Message, state and banner colours keep WCAG AAA contrast on white and on the usual light grey."""
+    import re
+    from pathlib import Path
+
+    from PySide6.QtGui import QColor
+
+    from tests.conftest import ROOT
+    from ui.style import contrast_ratio
+
+    colours = set()
+    for path in Path(ROOT / "ui" / "check").glob("*.py"):
+        colours |= set(re.findall(r"#[0-9A-Fa-f]{6}\b", path.read_text("utf-8")))
+    text_colours = colours - {"#E8EEF8"}  # the banner's background
+    assert len(text_colours) >= 5
+    for colour in text_colours:
+        for background in ("#FFFFFF", "#EFEFEF", "#E8EEF8"):
+            assert contrast_ratio(QColor(colour), QColor(background)) >= 7.0, (colour, background)

@@ -176,7 +176,7 @@ class ItemField(QWidget):
             self.message.setStyleSheet(
                 "color: #8B0000; font-weight: bold;"
                 if state == INVALID
-                else "color: #7A4A00; font-weight: bold;"
+                else "color: #643C00; font-weight: bold;"
             )
             self.message.show()
         elif message:

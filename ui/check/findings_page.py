@@ -244,7 +244,7 @@ class FindingRow(QGroupBox):
                     self.directory.services[self.decision.service_id].name
                 )
             text = self.tr("Recorded: {0}").format(kind)
-            self.message.setStyleSheet("color: #0B5D1E;")
+            self.message.setStyleSheet("color: #094F1A;")
         else:
             text = self.tr("Problem: {0}").format(self.problem or self.tr("choose a follow-up"))
             self.message.setStyleSheet("color: #8B0000; font-weight: bold;")

@@ -16,7 +16,7 @@ from outreach.checks.definition import CheckDefinition
 from ui.check.model import STATE_SYMBOL
 
 _COLOURS = {
-    "done": "#0B5D1E",
+    "done": "#094F1A",
     "declined": "#6B2E00",
     "not_possible": "#4A4A4A",
     "incomplete": "#1F3B73",
