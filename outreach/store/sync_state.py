@@ -41,7 +41,7 @@ from sqlalchemy.engine import Connection
 from outreach.errors import StoreError
 from outreach.store.database import backup_database, utc_now
 from outreach.store.local_store import LocalStore
-from outreach.store.models import outbox
+from outreach.store.models import checks, outbox
 from outreach.store.records import OutboxItem
 from outreach.store.sealing import open_json, seal_json
 
@@ -391,6 +391,11 @@ class OutboxRow:
 def outbox_view(store: LocalStore, *, include_sent: bool = False) -> list[OutboxRow]:
     held = holds(store)
     states = None if include_sent else ("queued", "sending", "failed")
+    with store.db.read() as conn:
+        amended = {
+            r.amends_id
+            for r in conn.execute(select(checks.c.amends_id).where(checks.c.amends_id.is_not(None)))
+        }
     rows: list[OutboxRow] = []
     for item in store.outbox.list(states):
         reason = held.get(item.id)
@@ -398,6 +403,14 @@ def outbox_view(store: LocalStore, *, include_sent: bool = False) -> list[Outbox
             waits, words = "nothing", "Sent to the shared record."
         elif reason == HOLD_NO_CONSENT:
             waits, words = "consent", f"Not sent: {item.last_error or 'no consent to share.'}"
+        elif reason == HOLD_REFUSED and item.check_id in amended:
+            waits, words = (
+                "nothing",
+                (
+                    f"Refused by the shared record ({item.last_error or 'no reason given'}); "
+                    "an amendment of this check replaces it and is sent on its own."
+                ),
+            )
         elif reason == HOLD_REFUSED:
             waits, words = "worker", f"Refused by the shared record: {item.last_error or 'no reason given'}"
         elif item.state == "failed":

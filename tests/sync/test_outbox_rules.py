@@ -108,3 +108,18 @@ def test_a_revoked_laptop_is_told_so_and_it_is_recorded(
     status = sync_state.device_status(store)
     assert status["state"] == "revoked" and "revoked" in status["message"]
     assert len(pending(store)) == 6 and server.store.count("Encounter") == 0
+
+
+def test_an_amendment_of_a_refused_check_goes_on_its_own(
+    store: LocalStore, server: RunningServer, token: str
+) -> None:
+    bad = store.outbox.list()[0].check_id
+    make_engine(store, server, token, builder=builder_breaking({bad})).run_once()
+    draft = services.amend_check(store, bad, reason="Synthetic correction")
+    services.finalise_check(store, draft.id, [f.document for f in services.load_findings(store, bad)])
+    report = make_engine(store, server, token, builder=builder_breaking({bad})).run_once()
+    assert report.count("sent") == 1 and report.count("refused") == 0  # the refused version is not retried
+    rows = {r.check_id: r for r in sync_state.outbox_view(store)}
+    assert list(rows) == [bad]
+    assert rows[bad].waits_for == "nothing" and "amendment of this check replaces it" in rows[bad].words
+    assert server.store.count("Encounter") == 6
