@@ -334,3 +334,20 @@ def test_every_text_colour_of_the_check_reads_at_7_to_1() -> None:
     for colour in text_colours:
         for background in ("#FFFFFF", "#EFEFEF", "#E8EEF8"):
             assert contrast_ratio(QColor(colour), QColor(background)) >= 7.0, (colour, background)
+
+
+def test_an_answer_given_as_the_laptop_locks_is_saved_after_unlocking(qtbot, check_env, wf) -> None:
+    from tests.ui.check_helpers import ADMIN, PASSPHRASE
+
+    status(qtbot, wf, "weight")
+    wf.autosaver._retry.setInterval(600_000)  # only the unlock may send it, not the periodic retry
+    check_env.store.lock()  # the idle lock drops the keys while the nurse is typing
+    answer(qtbot, wf, "weight.height", "168", wait=False)
+    qtbot.waitUntil(lambda: "locked" in wf.form.saved_label.text(), timeout=5000)
+    assert not wf.saved and wf.answers["weight.height"] == 168  # kept on screen, waiting
+    wf.setEnabled(False)  # what the lock overlay does to the screen underneath
+    check_env.store.unlock(ADMIN, PASSPHRASE)
+    wf.setEnabled(True)  # unlocked: the waiting save goes at once
+    wait_saved(qtbot, wf)
+    assert check_env.store.checks.get(wf.check_id).answers["weight.height"] == 168
+    assert wf.form.saved_label.text().startswith("Saved")
