@@ -235,3 +235,10 @@ def test_finalise_asked_for_too_early_shows_why_and_saves_nothing_final(qtbot, c
     assert wf.form.current_section() == "review"
     assert "Care plan" in review.blocked.text() and "value(s)" not in review.blocked.text()
     assert not check_env.store.checks.get(wf.check_id).is_final
+
+
+def test_a_draft_started_with_other_check_content_says_so(qtbot, check_env: CheckEnv) -> None:
+    store = check_env.store
+    check = services.start_check(store, check_env.person_id, definition_version="0.9.0")
+    wf = open_workflow(qtbot, check_env, check.id)
+    assert "started with check content 0.9.0, shown with 1.0.0" in wf.form.title.text()

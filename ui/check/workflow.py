@@ -186,7 +186,14 @@ class CheckWorkflow(QWidget):
         assert self.record is not None
         state = self.tr("finalised") if self.record.is_final else self.tr("draft")
         version = self.tr(", version {0}").format(self.record.edition) if self.record.edition > 1 else ""
-        return self.tr("Health check: {0} ({1}{2})").format(self.person_name(), state, version)
+        title = self.tr("Health check: {0} ({1}{2})").format(self.person_name(), state, version)
+        current = self.context.definition.version
+        if self.record.definition_version != current:
+            # Started with other check content: shown with today's questions, which may differ a little.
+            title += self.tr(" - started with check content {0}, shown with {1}").format(
+                self.record.definition_version, current
+            )
+        return title
 
     def _show_check(self, record: CheckRecord) -> None:
         self.record = record
