@@ -61,3 +61,25 @@ def test_one_sync_at_a_time_per_store(
     first.on_item = nested
     first.run_once()
     assert pending(store) == []
+
+
+def test_sending_is_committed_before_the_request_goes_out(
+    store: LocalStore, server: RunningServer, token: str, engine_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from outreach.store.database import database_path
+    from sync.push import Pusher
+
+    seen: list[str] = []
+    original = Pusher._send
+
+    def send_and_look(self: Pusher, job: Any) -> Any:
+        # Another connection (as after a crash) must already see "sending".
+        with sqlite3.connect(database_path(store.data_dir)) as other:
+            seen.append(other.execute("SELECT state FROM outbox WHERE id = ?", (job.item.id,)).fetchone()[0])
+        return original(self, job)
+
+    monkeypatch.setattr(Pusher, "_send", send_and_look)
+    engine_for(store).run_once()
+    assert seen == ["sending"] * 6
