@@ -32,6 +32,17 @@ MG_DL_PER_MMOL_L: Final = {
 HBA1C_DCCT_OFFSET: Final = 2.15
 HBA1C_IFCC_FACTOR: Final = 10.929
 
+# Decimal places a converted lab value is recorded to: what a UK laboratory reports in the canonical
+# unit. Without this, the published equivalents fall just below the thresholds they stand for:
+# HbA1c 6.5% is 47.54 mmol/mol exactly but is the 48 mmol/mol diabetes threshold (WHO 2011, NICE NG28),
+# and fasting glucose 126 mg/dL is 6.994 mmol/L but is the 7.0 mmol/L threshold.
+REPORTED_DECIMALS: Final = {
+    "hba1c": 0,  # IFCC HbA1c is reported in whole mmol/mol
+    "glucose": 1,  # plasma glucose to 0.1 mmol/L
+    "cholesterol": 2,  # two places keep the total/HDL ratio for QRISK3 accurate
+    "triglyceride": 2,
+}
+
 # Canonical units the check records, with the words shown to the nurse.
 CANONICAL_UNITS: Final[dict[str, str]] = {
     "kg": "kg",
@@ -119,16 +130,21 @@ def can_convert(from_unit: str, to_unit: str, analyte: str | None = None) -> boo
 
 
 def to_canonical(value: float, from_unit: str, to_unit: str, analyte: str | None = None) -> float:
-    """Convert one number. The caller has checked `can_convert`; unknown pairs give ValueError."""
+    """Convert one number. The caller has checked `can_convert`; unknown pairs give ValueError.
+
+    A lab value converted from mg/dL or % is rounded to REPORTED_DECIMALS, so it is recorded, shown
+    and classed as the laboratory would have reported it in the canonical unit. Body measurements
+    are not rounded.
+    """
     if from_unit == to_unit:
         return value
     factor = _LINEAR.get((from_unit, to_unit))
     if factor is not None:
         return value * factor
     if from_unit == "mg/dL" and to_unit == "mmol/L" and analyte in MG_DL_PER_MMOL_L:
-        return value / MG_DL_PER_MMOL_L[analyte]
+        return round(value / MG_DL_PER_MMOL_L[analyte], REPORTED_DECIMALS[analyte])
     if from_unit == "%" and to_unit == "mmol/mol" and analyte == "hba1c":
-        return (value - HBA1C_DCCT_OFFSET) * HBA1C_IFCC_FACTOR
+        return float(round((value - HBA1C_DCCT_OFFSET) * HBA1C_IFCC_FACTOR, REPORTED_DECIMALS["hba1c"]))
     raise ValueError(f"no conversion from {from_unit} to {to_unit}")
 
 

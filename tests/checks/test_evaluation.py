@@ -56,10 +56,10 @@ def test_facts_from_answers_in_canonical_units(defn: CheckDefinition, rules: Rul
     assert f["weight_gain_3m_kg"] == pytest.approx(220 * 0.45359237 - 92)
     assert f["bmi_kg_m2"] == pytest.approx(220 * 0.45359237 / 1.778**2)
     assert f["bmi_category"] == "Obesity class I"
-    assert f["total_cholesterol_mmol_l"] == pytest.approx(232 / 38.67)
-    assert f["tc_hdl_ratio"] == pytest.approx(232 / 38.67 / 1.1)
-    assert f["non_hdl_mmol_l"] == pytest.approx(232 / 38.67 - 1.1)
-    assert f["hba1c_mmol_mol"] == pytest.approx((6.2 - 2.15) * 10.929)
+    assert f["total_cholesterol_mmol_l"] == 6.0  # 232 mg/dL, recorded to 2 places as a lab reports it
+    assert f["tc_hdl_ratio"] == pytest.approx(6.0 / 1.1)
+    assert f["non_hdl_mmol_l"] == pytest.approx(6.0 - 1.1)
+    assert f["hba1c_mmol_mol"] == 44  # 6.2% = 44.26 mmol/mol, recorded whole as a lab reports it
     assert f["glycaemia_band"] == "non-diabetic hyperglycaemia"
     assert (f["audit_c_score"], f["audit_c_band"]) == (6, "Increasing risk")
     assert (f["smoking_status"], f["cigarettes_per_day"], f["smoking_category"]) == ("current", 15, 3)

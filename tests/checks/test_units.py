@@ -61,13 +61,14 @@ def test_hba1c_dcct_to_ifcc() -> None:
         ("weight.height", "5 ft 10 in", None, 177.8),
         ("weight.height", 70, "in", 177.8),
         ("weight.waist", "40 inches", None, 101.6),
-        ("glucose.fasting_glucose", 126, "mg/dL", 126 / 18.016),
-        ("glucose.random_glucose", "200 mg/dl", None, 200 / 18.016),
-        ("lipids.total_cholesterol", 232, "mg/dL", 232 / 38.67),
-        ("lipids.hdl", 50, "mg/dL", 50 / 38.67),
-        ("lipids.triglycerides", 150, "mg/dL", 150 / 88.57),
-        ("glucose.hba1c", 6.5, "%", 47.54115),
-        ("glucose.hba1c", "7.0 %", None, (7.0 - 2.15) * 10.929),
+        # lab values converted from mg/dL or % are recorded as a UK lab reports them (units.REPORTED_DECIMALS)
+        ("glucose.fasting_glucose", 126, "mg/dL", 7.0),  # 126 / 18.016 = 6.994
+        ("glucose.random_glucose", "200 mg/dl", None, 11.1),  # 11.101
+        ("lipids.total_cholesterol", 232, "mg/dL", 6.0),  # 232 / 38.67 = 5.9995
+        ("lipids.hdl", 50, "mg/dL", 1.29),  # 1.2930
+        ("lipids.triglycerides", 150, "mg/dL", 1.69),  # 150 / 88.57 = 1.6936
+        ("glucose.hba1c", 6.5, "%", 48),  # (6.5 - 2.15) x 10.929 = 47.54
+        ("glucose.hba1c", "7.0 %", None, 53),  # 53.006
     ],
 )
 def test_answers_convert_to_the_canonical_unit(defn: CheckDefinition, link: str, value: object,
