@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from outreach.clinical.inputs import flag, number
 
 HBA1C_RANGE_MMOL_MOL = (10.0, 250.0)
-GLUCOSE_RANGE_MMOL_L = (1.0, 60.0)
+# Hyperosmolar hyperglycaemic state can give laboratory glucose above 50 mmol/L: a real reading, not a typo.
+GLUCOSE_RANGE_MMOL_L = (1.0, 100.0)
 
 NORMAL = "normal"
 HIGH_RISK = "non-diabetic hyperglycaemia"
