@@ -73,6 +73,15 @@ class CheckEvaluation:
         return self.review.problems
 
 
+def qrisk3_fact(risk_percent: float) -> float:
+    """The QRISK3 score as shown to the worker (one decimal place), which the findings rules read.
+
+    A score of 9.96% reads "10.0%" on screen; classing the unrounded value would show 10.0% with no
+    NICE NG238 10% finding beside it. The full-precision score stays in the QRISK3 result.
+    """
+    return round(risk_percent, 1)
+
+
 def answer_facts(defn: CheckDefinition, values: Mapping[str, Any]) -> dict[str, Any]:
     """The facts the answers give directly (check-fact), before any calculator runs.
 
@@ -124,7 +133,7 @@ def evaluate_check(defn: CheckDefinition, answers: Any, person: PersonFacts | Ma
     outcome = _qrisk3_outcome(facts, who)
     if outcome.result is not None:
         calculators["qrisk3"] = outcome.result
-        facts["qrisk3_percent"] = outcome.result.risk_percent
+        facts["qrisk3_percent"] = qrisk3_fact(outcome.result.risk_percent)
     findings: list[Finding] = evaluate_findings(facts, rules) if rules is not None else []
     return CheckEvaluation(facts, calculators, errors, findings, check_completeness(defn, review), outcome, review)
 
