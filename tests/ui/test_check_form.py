@@ -110,7 +110,7 @@ def test_soft_limit_needs_confirmation(qtbot, check_env, wf) -> None:
         ("weight.weight", "[lb_av]", "180", 81.65, "= 81.65 kg"),
         ("weight.height", "[ft_i]", (5, 10), 177.8, "= 177.8 cm"),
         ("lipids.total_cholesterol", "mg/dL", "200", 5.17, "= 5.17 mmol/L"),
-        ("glucose.hba1c", "%", "6.5", 47.54, "= 47.54 mmol/mol"),
+        ("glucose.hba1c", "%", "6.5", 48, "= 48 mmol/mol"),  # recorded whole, as labs report it
     ],
 )
 def test_unit_switches_convert_to_the_recorded_unit(
