@@ -41,6 +41,11 @@ from outreach.resources import resource_path
 SEVERITIES = ("urgent", "act", "advise")  # in order of priority
 FOLLOW_UP_KINDS = ("referral", "advice_given", "already_under_care", "declined", "clinician_override")
 NEEDS_REASON = frozenset({"declined", "clinician_override"})
+# An urgent (same-day) finding closes only when someone acts on it: a referral, the person's own decision
+# to decline, or a clinician's override, the last two with a reason. "Advice given" or "already under care"
+# would let a reading of 190/125 mmHg be filed away with nobody told today (NICE NG136 1.4: same-day
+# assessment for severe hypertension). The loader enforces this so a local edit cannot weaken it.
+URGENT_FOLLOW_UPS = frozenset({"referral", "declined", "clinician_override"})
 OPS = ("<", "<=", ">", ">=", "==", "!=", "in", "present", "absent")
 _ORDER_OPS = frozenset({"<", "<=", ">", ">="})
 _NOT_RECORDED = "not recorded"
@@ -243,6 +248,9 @@ def _compile_rule(raw: object, index: int) -> Rule:
         raise DefinitionError(f"Rule {rule_id}: suggested_services must be a list of service ids", item=rule_id)
     if services and "referral" not in allowed:
         raise DefinitionError(f"Rule {rule_id}: suggests services but does not allow a referral", item=rule_id)
+    if severity == "urgent" and ("referral" not in allowed or not set(allowed) <= URGENT_FOLLOW_UPS):
+        raise DefinitionError(f"Rule {rule_id}: an urgent finding must allow a referral and only "
+                              f"{', '.join(sorted(URGENT_FOLLOW_UPS))} as follow-ups", item=rule_id)
     return Rule(
         id=rule_id,
         title=_text(raw["title"], "title", rule_id),
