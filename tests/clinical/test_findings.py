@@ -49,7 +49,7 @@ def ids(facts: dict[str, object]) -> set[str]:
 
 
 def test_rule_set_is_versioned_and_every_rule_cites_a_source() -> None:
-    assert (RULES.id, RULES.version) == ("smi-findings", "1.0.0")
+    assert (RULES.id, RULES.version) == ("smi-findings", "1.1.0")
     for rule in RULES.rules:
         assert rule.severity in SEVERITIES
         assert len(rule.source) > 15, rule.id
