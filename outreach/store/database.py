@@ -57,6 +57,7 @@ _SQLITE_IOERR = 10
 _SQLITE_BUSY = 5
 _SQLITE_LOCKED = 6
 _SQLITE_READONLY = 8
+_SQLITE_CANTOPEN = 14
 
 
 def utc_now() -> str:
@@ -120,7 +121,10 @@ def check_database_file(path: Path) -> None:
 def translate_error(exc: BaseException) -> BaseException:
     """Turn a driver error into the product's own error, in words for a worker."""
     orig = getattr(exc, "orig", exc)
-    code = getattr(orig, "sqlite_errorcode", None)
+    extended = getattr(orig, "sqlite_errorcode", None)
+    # Python passes SQLite's extended result codes (SQLITE_IOERR_SHMSIZE is 4874); the low
+    # byte is the primary code that says what kind of failure it is.
+    code = extended & 0xFF if isinstance(extended, int) else None
     message = str(orig)
     if code == _SQLITE_FULL or "database or disk is full" in message:
         return StorageFullError(
@@ -143,9 +147,15 @@ def translate_error(exc: BaseException) -> BaseException:
         return StoreError(
             "The store cannot be written: its folder or file is read-only. Ask IT to check the data folder's permissions."
         )
-    if code == _SQLITE_IOERR:
+    if code == _SQLITE_CANTOPEN or "unable to open database file" in message:
         return StoreError(
-            "The laptop could not write to its disk. Nothing already saved was lost; try again."
+            "The store cannot be opened: its folder is read-only, or the files it needs beside it "
+            "cannot be made. Nothing in it was changed. Ask IT to check the data folder."
+        )
+    if code == _SQLITE_IOERR or "disk I/O error" in message:
+        return StoreError(
+            "The laptop could not read or write the store on its disk (is the disk full, or failing?). "
+            "Nothing already saved was lost: free some space or ask IT, then try again."
         )
     return StoreError(f"The store could not complete this ({message}).")
 
@@ -167,6 +177,7 @@ class Database:
     def _translate(self, exc: sa_exc.DBAPIError) -> BaseException:
         error = translate_error(exc)
         code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+        code = code & 0xFF if isinstance(code, int) else None
         if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "malformed" in str(exc):
             self.damaged = True
         return error
@@ -363,7 +374,11 @@ def _read_schema_number(db: Database, path: Path) -> int:
             if "alembic_version" in tables:
                 revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     except StoreError:
-        raise StoreError(_damaged_message(path, "is damaged")) from None
+        # Only real damage is called damaged: a read-only folder, a full disk or a busy file
+        # keep their own message, because "damaged" tells IT to move the file aside.
+        if db.damaged:
+            raise StoreError(_damaged_message(path, "is damaged")) from None
+        raise
     if revision is not None and not _known_revision(revision):
         raise SchemaTooNewError(
             "This store was written by a newer version of Outreach Health Checks. "

@@ -1,0 +1,81 @@
+"""Opening a store that is sound but cannot be used right now (read-only, full or failing disk,
+key file missing) must say so, and must never call the file damaged: the "damaged" message
+tells IT to move the file aside, which is the one thing that can lose a laptop's unsynced checks."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from outreach.errors import StorageFullError, StoreError
+from outreach.store.database import DB_FILENAME, translate_error
+from outreach.store.local_store import LocalStore
+from tests.store.conftest import person, reopen
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def test_a_store_whose_working_files_cannot_be_made_is_not_called_damaged(
+    store: LocalStore, data_dir: Path
+) -> None:
+    """SQLite answers SQLITE_CANTOPEN when it cannot make its -wal file (a read-only folder
+    does the same); a directory in the way reproduces it even for an administrator."""
+    from outreach import services
+
+    services.register_person(store, person(0))
+    store.close()
+    before = _files(data_dir)
+    (data_dir / f"{DB_FILENAME}-wal").mkdir()
+    with pytest.raises(StoreError) as caught:
+        LocalStore.open(data_dir)
+    message = caught.value.message
+    assert "damaged" not in message and "move it aside" not in message
+    assert "cannot be opened" in message and "IT" in message
+    assert _files(data_dir) == before
+    (data_dir / f"{DB_FILENAME}-wal").rmdir()
+    again = reopen(data_dir)
+    try:
+        assert again.people.count() == 1
+    finally:
+        again.close()
+
+
+def _sqlite_error(message: str, code: int, name: str) -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError(message)
+    error.sqlite_errorcode = code  # type: ignore[attr-defined]
+    error.sqlite_errorname = name  # type: ignore[attr-defined]
+    return error
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "message", "expected", "words"),
+    [
+        # extended result codes: Python passes them on, so only the low byte names the kind
+        (4874, "SQLITE_IOERR_SHMSIZE", "disk I/O error", StoreError, "disk"),
+        (778, "SQLITE_IOERR_WRITE", "disk I/O error", StoreError, "disk"),
+        (1288, "SQLITE_READONLY_DIRECTORY", "attempt to write a readonly database", StoreError, "read-only"),
+        (517, "SQLITE_BUSY_SNAPSHOT", "database is locked", StoreError, "busy"),
+        (14, "SQLITE_CANTOPEN", "unable to open database file", StoreError, "cannot be opened"),
+        (13, "SQLITE_FULL", "database or disk is full", StorageFullError, "no room"),
+    ],
+)
+def test_driver_errors_get_their_own_plain_words(
+    code: int, name: str, message: str, expected: type[Exception], words: str
+) -> None:
+    translated = translate_error(_sqlite_error(message, code, name))
+    assert type(translated) is expected
+    text = str(translated)
+    assert words in text
+    assert "could not complete" not in text  # the catch-all that shows SQLite's own words
+    assert "damaged" not in text
+
+
+def test_a_damaged_file_is_still_called_damaged() -> None:
+    translated = translate_error(_sqlite_error("database disk image is malformed", 11, "SQLITE_CORRUPT"))
+    assert "damaged" in str(translated)
+    translated = translate_error(_sqlite_error("database disk image is malformed", 779, "SQLITE_CORRUPT_INDEX"))
+    assert "damaged" in str(translated)
