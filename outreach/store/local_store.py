@@ -132,7 +132,16 @@ class LocalStore:
         folder = Path(data_dir)
         db = open_database(folder, max_page_count=max_page_count)
         try:
-            vault = Vault.open(FileVaultStorage.in_data_dir(folder), kdf=kdf)
+            storage = FileVaultStorage.in_data_dir(folder)
+            if storage.load() is None:
+                # Beside a store, a missing key file is a lost file, not a new laptop: say so,
+                # so nobody "sets up" again over checks that only this key file can open.
+                raise StoreError(
+                    f"The key file {storage.path.name} is missing from {folder}, so the store cannot be "
+                    "unlocked. Do not set up the app again and do not delete anything: ask IT to put the "
+                    "key file back from the backup taken with this store."
+                )
+            vault = Vault.open(storage, kdf=kdf)
         except BaseException:
             db.close()
             raise

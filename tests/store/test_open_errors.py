@@ -12,7 +12,8 @@ import pytest
 from outreach.errors import StorageFullError, StoreError
 from outreach.store.database import DB_FILENAME, translate_error
 from outreach.store.local_store import LocalStore
-from tests.store.conftest import person, reopen
+from outreach.store.vault_storage import VAULT_FILENAME
+from tests.store.conftest import ADMIN, PASSPHRASE, person, reopen
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -79,3 +80,27 @@ def test_a_damaged_file_is_still_called_damaged() -> None:
     assert "damaged" in str(translated)
     translated = translate_error(_sqlite_error("database disk image is malformed", 779, "SQLITE_CORRUPT_INDEX"))
     assert "damaged" in str(translated)
+
+
+def test_a_missing_key_file_beside_a_store_is_not_called_a_new_laptop(
+    store: LocalStore, data_dir: Path
+) -> None:
+    """'Set up the app first' beside a store full of checks invites someone to start again."""
+    store.close()
+    (data_dir / VAULT_FILENAME).unlink()
+    with pytest.raises(StoreError) as caught:
+        LocalStore.open(data_dir)
+    message = caught.value.message
+    assert "Set up the app first" not in message
+    assert "key file" in message and "backup" in message and "Do not" in message
+    assert LocalStore.exists(data_dir)
+
+
+def test_the_key_file_alone_is_not_a_store(tmp_path: Path) -> None:
+    from outreach.store.crypto import TEST_KDF
+
+    folder = tmp_path / "d"
+    LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF).close()
+    (folder / DB_FILENAME).unlink()
+    with pytest.raises(StoreError, match="no store"):
+        LocalStore.open(folder)
