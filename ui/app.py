@@ -147,4 +147,6 @@ def _report_when_shown(app: QApplication, window: object, page: str) -> None:
             QTimer.singleShot(0, report)
 
     window.page_shown.connect(shown)  # type: ignore[attr-defined]
+    if getattr(window, "current_page", "") == page:  # already there: reported once the window is drawn
+        shown(page)
     window.store_opened.connect(lambda: shown("unlock-ready"))  # type: ignore[attr-defined]
