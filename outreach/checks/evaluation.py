@@ -36,6 +36,9 @@ from outreach.errors import CalculationError
 QRISK3_DISCLAIMER: Final = _qrisk3.QRISK3_DISCLAIMER
 # Plain words for why QRISK3 needs measured cholesterol (NICE NG238 1.1.7 uses the measured TC/HDL ratio).
 NO_MEASURED_LIPIDS: Final = "cholesterol/HDL ratio (needs measured total and HDL cholesterol)"
+# A current smoker's QRISK3 category depends on how many a day (light, moderate, heavy): the status is
+# recorded, so asking for "smoking status" would send the worker to the wrong question.
+NO_CIGARETTES_A_DAY: Final = "cigarettes a day (QRISK3 needs how much a current smoker smokes)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +276,8 @@ def _qrisk3_outcome(facts: Mapping[str, Any], who: PersonFacts) -> QRisk3Outcome
         return QRisk3Outcome(note=exc.message)
     if partial["cholesterol_hdl_ratio"] is None:
         missing = [NO_MEASURED_LIPIDS if m == _qrisk3.INPUT_NAMES["cholesterol_hdl_ratio"] else m for m in missing]
+    if partial["smoking_category"] is None and facts.get("smoking_status") == "current":
+        missing = [NO_CIGARETTES_A_DAY if m == _qrisk3.INPUT_NAMES["smoking_category"] else m for m in missing]
     if missing:
         note = None
         if partial["cholesterol_hdl_ratio"] is None:

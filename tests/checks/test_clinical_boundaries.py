@@ -91,3 +91,12 @@ def test_qrisk3_finding_follows_the_score_as_shown(defn: CheckDefinition, rules:
     assert qrisk3_fact(9.96) == 10.0 and qrisk3_fact(9.94) == 9.9
     fired = {f.rule_id for f in evaluate_findings({"qrisk3_percent": qrisk3_fact(9.96)}, rules)}
     assert fired == {"qrisk3-10-percent"}
+
+
+def test_qrisk3_asks_for_cigarettes_a_day_not_the_status_already_recorded(defn: CheckDefinition) -> None:
+    from tests.checks.test_evaluation import MAN, full_check
+
+    ev = evaluate_check(defn, full_check(**{"smoking.cigarettes_per_day": None}), MAN, None)
+    assert ev.facts["smoking_status"] == "current"
+    assert ev.qrisk3.result is None
+    assert ev.qrisk3.missing == ("cigarettes a day (QRISK3 needs how much a current smoker smokes)",)
