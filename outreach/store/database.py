@@ -17,6 +17,7 @@ Durability and safety come first:
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import threading
@@ -171,6 +172,7 @@ class Database:
     def __init__(self, path: Path, *, max_page_count: int | None = None) -> None:
         self.path = path
         self._local = threading.local()
+        self.max_page_count = max_page_count  # a cap on the file (and its copies) that stands in for a full disk
         self.engine = _make_engine(path, max_page_count=max_page_count)
         self.damaged = False  # set when SQLite reports the file damaged: from then on nothing is written
 
@@ -394,19 +396,43 @@ def _known_revision(revision: str) -> bool:
 
 
 def backup_database(db: Database, *, tag: str) -> Path:
-    """Copy the store (including what is still in the WAL) to a timestamped 0600 file beside it."""
+    """Copy the store (including what is still in the WAL) to a timestamped 0600 file beside it.
+
+    The copy is made durable (its folder synced) before anything is changed. If it cannot be
+    made (no room, a read-only folder), the half copy is removed and a plain error is raised,
+    so the caller changes nothing: a migration never runs without its backup.
+    """
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = db.path.with_name(f"{db.path.stem}-backup-{tag}-{stamp}.db")
-    with private_umask():
-        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-        source = sqlite3.connect(db.path)
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-            source.close()
+    created = False
+    try:
+        with private_umask():
+            fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            created = True
+            os.close(fd)
+            source = sqlite3.connect(db.path)
+            dest = sqlite3.connect(target)
+            try:
+                if db.max_page_count is not None:  # the copy shares the (simulated) disk
+                    dest.execute(f"PRAGMA max_page_count={int(db.max_page_count)}")
+                source.backup(dest)
+            finally:
+                dest.close()
+                source.close()
+        _fsync_dir(target.parent)
+    except (OSError, sqlite3.Error) as exc:
+        if created:
+            target.unlink(missing_ok=True)
+        full = getattr(exc, "errno", None) == errno.ENOSPC or isinstance(translate_error(exc), StorageFullError)
+        if full:
+            raise StorageFullError(
+                "The store needs updating, and a copy of it is made first, but there is no room on the "
+                "disk for the copy. Nothing was changed. Free some disk space (or ask IT), then open it again."
+            ) from None
+        raise StoreError(
+            "The store needs updating, and a copy of it is made first, but the copy could not be written "
+            f"({getattr(exc, 'strerror', None) or exc}). Nothing was changed. Ask IT to check the data folder."
+        ) from None
     return target
 
 

@@ -104,3 +104,47 @@ def test_the_key_file_alone_is_not_a_store(tmp_path: Path) -> None:
     (folder / DB_FILENAME).unlink()
     with pytest.raises(StoreError, match="no store"):
         LocalStore.open(folder)
+
+
+def _first_release_store(folder: Path) -> None:
+    """A file exactly as the first release left it (schema 1), with one row to keep."""
+    from alembic import command
+    from alembic.config import Config
+
+    from outreach.store.database import MIGRATIONS_DIR, Database
+
+    folder.mkdir(mode=0o700)
+    old = Database(folder / DB_FILENAME)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with old.engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.commit()
+        conn.exec_driver_sql("INSERT INTO store_meta (key, value) VALUES ('store_id', 'kept')")
+        conn.commit()
+    old.close()
+
+
+def test_no_room_for_the_copy_before_a_migration_changes_nothing(tmp_path: Path) -> None:
+    """The copy goes on the same disk as the store, so a store capped at its own size
+    (SQLite's max_page_count) has no room for it: the migration must not start, the half
+    copy must go, and the message must say what to do."""
+    from outreach.store.database import HEAD_SCHEMA_NUMBER, open_database
+
+    folder = tmp_path / "old"
+    _first_release_store(folder)
+    before = (folder / DB_FILENAME).read_bytes()
+    with pytest.raises(StorageFullError) as caught:
+        open_database(folder, max_page_count=1)  # below the file's size: no page may be added
+    assert "copy" in caught.value.message and "Nothing" in caught.value.message
+    assert list(folder.glob("outreach-backup-*")) == []
+    assert (folder / DB_FILENAME).read_bytes() == before
+    db = open_database(folder)  # with room again, it is copied and upgraded as usual
+    try:
+        assert db.schema_number() == HEAD_SCHEMA_NUMBER
+        with db.read() as conn:
+            assert conn.exec_driver_sql("SELECT value FROM store_meta").scalar() == "kept"
+    finally:
+        db.close()
+    assert len(list(folder.glob("outreach-backup-v1-*.db"))) == 1
