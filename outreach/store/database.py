@@ -172,7 +172,8 @@ class Database:
     def __init__(self, path: Path, *, max_page_count: int | None = None) -> None:
         self.path = path
         self._local = threading.local()
-        self.max_page_count = max_page_count  # a cap on the file (and its copies) that stands in for a full disk
+        # A cap on the file (and its copies) that stands in for a full disk in tests.
+        self.max_page_count = max_page_count
         self.engine = _make_engine(path, max_page_count=max_page_count)
         self.damaged = False  # set when SQLite reports the file damaged: from then on nothing is written
 
@@ -423,7 +424,9 @@ def backup_database(db: Database, *, tag: str) -> Path:
     except (OSError, sqlite3.Error) as exc:
         if created:
             target.unlink(missing_ok=True)
-        full = getattr(exc, "errno", None) == errno.ENOSPC or isinstance(translate_error(exc), StorageFullError)
+        full = getattr(exc, "errno", None) == errno.ENOSPC or isinstance(
+            translate_error(exc), StorageFullError
+        )
         if full:
             raise StorageFullError(
                 "The store needs updating, and a copy of it is made first, but there is no room on the "

@@ -78,7 +78,9 @@ def test_driver_errors_get_their_own_plain_words(
 def test_a_damaged_file_is_still_called_damaged() -> None:
     translated = translate_error(_sqlite_error("database disk image is malformed", 11, "SQLITE_CORRUPT"))
     assert "damaged" in str(translated)
-    translated = translate_error(_sqlite_error("database disk image is malformed", 779, "SQLITE_CORRUPT_INDEX"))
+    translated = translate_error(
+        _sqlite_error("database disk image is malformed", 779, "SQLITE_CORRUPT_INDEX")
+    )
     assert "damaged" in str(translated)
 
 
