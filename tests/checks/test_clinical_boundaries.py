@@ -100,3 +100,23 @@ def test_qrisk3_asks_for_cigarettes_a_day_not_the_status_already_recorded(defn: 
     assert ev.facts["smoking_status"] == "current"
     assert ev.qrisk3.result is None
     assert ev.qrisk3.missing == ("cigarettes a day (QRISK3 needs how much a current smoker smokes)",)
+
+
+@pytest.mark.parametrize(("answers", "fact", "value"), [
+    ({"blood_pressure.systolic": 250, "blood_pressure.diastolic": 130}, "bp_urgent", True),
+    ({"weight.weight": 250, "weight.height": 180}, "bmi_category", "Obesity class III"),
+    ({"weight.weight": 202, "weight.height": 170}, "bmi_kg_m2", pytest.approx(69.896, abs=1e-3)),
+    ({"blood_pressure.pulse": 38}, "pulse_bpm", 38),
+])
+def test_extreme_but_real_readings_are_recorded_once_confirmed(defn: CheckDefinition, rules: RuleSet,
+                                                               answers: dict[str, Any], fact: str,
+                                                               value: object) -> None:
+    """Unusual values ask for confirmation; once confirmed they count, and the urgent ones are urgent."""
+    element = next(iter(answers)).split(".")[0]
+    unconfirmed = evaluate_check(defn, {f"{element}.status": "done", **answers}, PERSON, rules)
+    confirmed = {k: {"value": v, "confirmed": True} for k, v in answers.items()}
+    ev = evaluate_check(defn, {f"{element}.status": "done", **confirmed}, PERSON, rules)
+    assert ev.problems == {} and ev.facts[fact] == value
+    assert unconfirmed.review.needs_confirmation and not unconfirmed.findings  # finalising waits for confirmation
+    if fact in ("bp_urgent", "pulse_bpm"):
+        assert ev.findings[0].severity == "urgent"
