@@ -194,7 +194,7 @@ def _number(item: Item, value: Any, unit: str | None, confirmed: bool) -> float 
         canonical = int(canonical)
     if not _within(item, canonical, confirmed):
         _check_limits(item, canonical, _shown(item, typed, number, unit_code, canonical),
-                      confirmed)
+                      confirmed, entered_in=unit_code)
     return canonical
 
 
@@ -235,7 +235,7 @@ def _compound(item: Item, value: list[Any] | tuple[Any, ...], unit_code: str) ->
     return units.compound_to_canonical(big, small, unit_code), typed
 
 
-def _check_limits(item: Item, value: float, shown: str, confirmed: bool) -> None:
+def _check_limits(item: Item, value: float, shown: str, confirmed: bool, entered_in: str | None = None) -> None:
     lo, hi = item.hard_min, item.hard_max
     unit = units.unit_label(item.unit)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
@@ -261,8 +261,13 @@ def _check_limits(item: Item, value: float, shown: str, confirmed: bool) -> None
             usual = f"usually at least {units.format_number(s_lo)} {unit}"
         else:
             usual = f"usually at most {units.format_number(s_hi or 0)} {unit}"
+        check = "check the reading"
+        if entered_in == item.unit and "mg/dL" in item.unit_options and s_hi is not None and value > s_hi:
+            # A US-style lab slip in the mmol/L box (glucose 95, cholesterol 200) lands here, not at the
+            # hard limit, because very high real values must stay recordable.
+            check = "check the reading and its unit (mg/dL?)"
         raise SoftLimitWarning(
-            f"{item.label} {shown} is unusual ({usual}): check the reading, then confirm it.",
+            f"{item.label} {shown} is unusual ({usual}): {check}, then confirm it.",
             item.link_id, value, s_lo, s_hi,
         )
 

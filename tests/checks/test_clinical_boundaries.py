@@ -120,3 +120,16 @@ def test_extreme_but_real_readings_are_recorded_once_confirmed(defn: CheckDefini
     assert unconfirmed.review.needs_confirmation and not unconfirmed.findings  # finalising waits for confirmation
     if fact in ("bp_urgent", "pulse_bpm"):
         assert ev.findings[0].severity == "urgent"
+
+
+def test_a_lab_value_far_above_usual_asks_about_the_unit_too(defn: CheckDefinition) -> None:
+    """126 typed into the mmol/L box is almost certainly mg/dL: the confirmation names the unit to check."""
+    from outreach.checks.answers import SoftLimitWarning
+    from outreach.checks.validation import validate_answer
+
+    with pytest.raises(SoftLimitWarning) as info:
+        validate_answer(defn, "glucose.fasting_glucose", 95)
+    assert "mg/dL" in info.value.message and "unit" in info.value.message
+    with pytest.raises(SoftLimitWarning) as info:
+        validate_answer(defn, "weight.weight", 250)
+    assert "unit" not in info.value.message  # 250 kg is a real weight; lb would be a different question
