@@ -308,8 +308,38 @@ def database_path(data_dir: Path) -> Path:
 
 
 def create_database(data_dir: Path) -> Path:
-    """Create a new, fully migrated store file; refuse if one is already there."""
+    """Create a new, fully migrated store file; refuse if one is already there.
+
+    A folder that cannot be made or written (a file in the way, read-only, full) gives a
+    StoreError (StorageFullError when full) naming the folder; a half-built file left by
+    such a failure is cleared by the next attempt.
+    """
     data_dir = Path(data_dir)
+    try:
+        return _create_database(data_dir)
+    except OSError as exc:
+        raise folder_error(data_dir, exc) from None
+
+
+def folder_error(data_dir: Path, exc: OSError) -> StoreError:
+    """The words for a data folder the system will not let us make or write."""
+    if exc.errno == errno.ENOSPC:
+        return StorageFullError(
+            f"There is no room on the disk to set up the store in {data_dir}. Nothing was set up. "
+            "Free some disk space (or ask IT), then try again."
+        )
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        return StoreError(
+            f"The data folder {data_dir} cannot be made: a file is in the way (the path names a file, "
+            "not a folder). Nothing was changed. Choose another folder with --data-dir."
+        )
+    return StoreError(
+        f"The data folder {data_dir} cannot be made or written ({exc.strerror or 'refused'}). "
+        "Nothing was set up. Ask IT to check the folder and its permissions."
+    )
+
+
+def _create_database(data_dir: Path) -> Path:
     with private_umask():
         ensure_private_dir(data_dir)
         final = database_path(data_dir)
