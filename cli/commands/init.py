@@ -40,7 +40,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     if args.role != "admin":
         raise ValidationError("The first user must be an admin (--role admin): admins add everyone else.")
-    org = OrgConfig.load(args.org_config)
+    try:
+        org = OrgConfig.load(args.org_config)
+    except OSError as exc:  # a folder, or a file this user may not read: the loader names only "not found"
+        raise ValidationError(
+            f"The organisation file {args.org_config} cannot be read ({exc.strerror or 'refused'}).",
+            item="org_config",
+        ) from None
     data_dir = resolve_data_dir(args.data_dir)
     if LocalStore.exists(data_dir):
         raise ValidationError(f"There is already a store in {data_dir}. Nothing was changed.")
