@@ -73,6 +73,10 @@ def open_store(data_dir: Path, kdf: Any = None) -> Any:
 
 @blocking
 def load_content() -> Any:
+    """Check definition, rules and services, read while the worker types the passphrase. The home
+    screen's modules are imported here too (defining classes only), so home appears sooner."""
+    import ui.home.home_page  # noqa: F401
+
     return load_check_content()
 
 
