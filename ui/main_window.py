@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
     unlocked = Signal(object)  # AppContext
     locked = Signal()
     home_ready = Signal()
+    resumed = Signal()  # unlocked again after a lock: screens may save what waited behind it
     store_opened = Signal()  # the database is open behind the unlock screen: Unlock can be pressed
 
     def __init__(
@@ -409,6 +410,10 @@ class MainWindow(QMainWindow):
         self.idle.start()
         if self.home is not None and self.stack.currentWidget() is self.home:
             self.home.refresh()
+        resume = getattr(self.check_widget, "resume_after_unlock", None)
+        if callable(resume):
+            resume()  # the check may save answers typed just before the lock
+        self.resumed.emit()
         self.page_shown.emit(self.current_page)
 
     # -- home and checks ---------------------------------------------------------------------------------

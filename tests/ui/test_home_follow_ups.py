@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from outreach.settings import OrgConfig
 from outreach.store.local_store import LocalStore
+from tests.ui.conftest import open_message_boxes
 from tests.ui.shell_support import (
     PASSPHRASE,
     WAIT_MS,
@@ -112,6 +113,15 @@ def test_sync_now_is_offered_when_a_shared_record_is_configured(qtbot: QtBot, tm
     window, _ids = window_with_checks(qtbot, tmp_path, runner, org_config=org)
     outbox = window.home.outbox
     assert outbox.sync_button.isEnabled() and outbox.sync_button.toolTip() == ""
+    # This laptop has no device token yet: the engine says so, shown plainly; the screen never waits.
+    with qtbot.waitSignal(runner.task_finished, timeout=WAIT_MS,
+                          check_params_cb=lambda task: task.name == "ui.home.sync") as finished:
+        qtbot.mouseClick(outbox.sync_button, Qt.MouseButton.LeftButton)
+        assert not outbox.sync_button.isEnabled() and outbox.busy.busy
+    assert finished.args[0].lane == "network"
+    boxes = open_message_boxes()
+    assert [b.objectName() for b in boxes] == ["error-auth"] and "device token" in boxes[0].text()
+    assert outbox.sync_button.isEnabled() and not outbox.busy.busy
     close_store(window)
 
 
@@ -146,4 +156,15 @@ def test_starting_a_check_from_the_person_puts_the_check_on_screen(qtbot: QtBot,
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
     assert opened.args == [ids["person"], None]
     assert window.current_page == "check"
+    screenshot(window, "shell-check-opened.png")
+
+    # Locking over the check keeps the very same check widget underneath, untouched.
+    check = window.check_widget
+    with qtbot.waitSignal(window.locked, timeout=WAIT_MS):
+        window.lock_action.trigger()
+    assert window.check_widget is check and window.stack.currentWidget() is check
+    qtbot.keyClicks(window.lock_panel.pass_edit, PASSPHRASE)
+    with qtbot.waitSignal(window.resumed, timeout=WAIT_MS):
+        qtbot.keyClick(window.lock_panel.pass_edit, Qt.Key.Key_Return)
+    assert window.check_widget is check and window.current_page == "check" and window.store.is_unlocked
     close_store(window)
