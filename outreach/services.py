@@ -74,6 +74,18 @@ __all__ = [
 SEXES = ("female", "male", "other", "unknown")
 ELEMENT_STATUSES = ("done", "declined", "not_possible", "incomplete")
 _MAX_NAME = 100
+# Free text (a note, a reason, a typed answer): about two pages. Longer is text pasted by
+# mistake, refused with the field's name rather than stored and re-sealed on every autosave.
+MAX_TEXT = 4000
+# The longest each optional demographic may be (the caseload import uses the same figures).
+_PERSON_LIMITS = {
+    "postcode": ("postcode", 16),
+    "phone": ("phone number", 32),
+    "gp_practice": ("GP practice code", 16),
+    "preferred_language": ("preferred language", 50),
+    "ethnic_category": ("ethnic category", 8),
+    "communication_needs": ("communication needs", 500),
+}
 
 
 # -- people ------------------------------------------------------------------------------
@@ -87,8 +99,14 @@ def validate_person(details: PersonDetails) -> PersonDetails:
         raise ValidationError("Enter the person's given name.", item="given_name")
     if not family:
         raise ValidationError("Enter the person's family name.", item="family_name")
-    if len(given) > _MAX_NAME or len(family) > _MAX_NAME:
-        raise ValidationError(f"A name can have at most {_MAX_NAME} characters.", item="family_name")
+    if len(given) > _MAX_NAME:
+        raise ValidationError(f"A given name can have at most {_MAX_NAME} characters.", item="given_name")
+    if len(family) > _MAX_NAME:
+        raise ValidationError(f"A family name can have at most {_MAX_NAME} characters.", item="family_name")
+    for name, (words, limit) in _PERSON_LIMITS.items():
+        value = getattr(details, name)
+        if isinstance(value, str) and len(value.strip()) > limit:
+            raise ValidationError(f"The {words} can have at most {limit} characters.", item=name)
     dob = parse_date(details.date_of_birth or "")
     if dob is None:
         raise ValidationError(
@@ -213,7 +231,7 @@ def start_check(
 
 def save_answer(store: LocalStore, check_id: str, link_id: str, value: Any) -> CheckRecord:
     """Autosave one answer (already validated by the check definition). None clears it."""
-    stored = _plain(value)
+    stored = _limited(_plain(value), link_id)
 
     def change(doc: dict[str, Any]) -> None:
         if stored is None:
@@ -226,7 +244,7 @@ def save_answer(store: LocalStore, check_id: str, link_id: str, value: Any) -> C
 
 def save_answers(store: LocalStore, check_id: str, answers: Mapping[str, Any]) -> CheckRecord:
     """Autosave several answers in one transaction (e.g. a whole element)."""
-    stored = {k: _plain(v) for k, v in answers.items()}
+    stored = {k: _limited(_plain(v), k) for k, v in answers.items()}
 
     def change(doc: dict[str, Any]) -> None:
         for key, value in stored.items():
@@ -246,6 +264,7 @@ def set_element_status(
         raise ValidationError(f"Status must be one of: {', '.join(ELEMENT_STATUSES)}.", item=element)
     if status in ("declined", "not_possible") and not (reason or "").strip():
         raise ValidationError("Give a reason when an element is declined or not possible.", item=element)
+    _check_text(reason, element, "The reason")
 
     def change(doc: dict[str, Any]) -> None:
         if status == "incomplete":
@@ -283,7 +302,7 @@ def record_follow_up_decisions(store: LocalStore, check_id: str, decisions: Mapp
 
 
 def _checked_decision(rule_id: str, decision: Any) -> dict[str, Any]:
-    doc_decision = _document(decision)
+    doc_decision = _limited(_document(decision), rule_id)
     kind = doc_decision.get("kind")
     if kind not in DECISION_KINDS:
         raise ValidationError(f"Choose a follow-up: {', '.join(DECISION_KINDS)}.", item=rule_id)
@@ -315,6 +334,7 @@ def finalise_check(store: LocalStore, check_id: str, findings: Sequence[Any]) ->
 
 def amend_check(store: LocalStore, check_id: str, *, reason: str | None = None) -> CheckRecord:
     """A new draft version of a finalised check (the original is kept unchanged)."""
+    _check_text(reason, "amendment_reason", "The reason for the amendment")
     return store.checks.amend(check_id, reason=reason)
 
 
@@ -348,6 +368,7 @@ def record_follow_up_outcome(
     """Close a follow-up: attended, declined, no_response or closed."""
     if outcome not in OUTCOMES:
         raise ValidationError(f"Choose an outcome: {', '.join(OUTCOMES)}.", item="outcome")
+    _check_text(note, "outcome_note", "The note")
     return store.follow_ups.record_outcome(
         follow_up_id, outcome, note=note, expected_version=expected_version
     )
@@ -377,6 +398,7 @@ def record_consent(
     """Record consent to the check ("check") or to sharing with "gp", "mental_health_trust", "charity"."""
     if scope not in SCOPES:
         raise ValidationError(f"Consent is for one of: {', '.join(SCOPES)}.", item="scope")
+    _check_text(note, "consent_note", "The note")
     return store.consents.record(person_id, scope, bool(granted), check_id=check_id, note=note)
 
 
@@ -413,6 +435,30 @@ def _plain(value: Any) -> Any:
         return json.loads(json.dumps(value, default=_json_default))
     except (TypeError, ValueError):
         raise ValidationError("This answer cannot be saved: it is not a plain value.") from None
+
+
+def _check_text(text: str | None, item: str, what: str) -> None:
+    if text is not None and len(text) > MAX_TEXT:
+        raise ValidationError(
+            f"{what} can have at most {MAX_TEXT} characters (this has {len(text)}): "
+            "was something pasted by mistake?",
+            item=item,
+        )
+
+
+def _limited(value: Any, item: str) -> Any:
+    """`value` itself, once every text inside it (keys included) is within MAX_TEXT."""
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, str):
+            _check_text(current, item, "A typed answer or note")
+        elif isinstance(current, dict):
+            pending.extend(current.keys())
+            pending.extend(current.values())
+        elif isinstance(current, list):
+            pending.extend(current)
+    return value
 
 
 def _json_default(value: Any) -> Any:

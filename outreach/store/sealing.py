@@ -11,14 +11,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from outreach.errors import CorruptRecordError, LockedError, OutreachError
+from outreach.errors import CorruptRecordError, LockedError, OutreachError, ValidationError
 from outreach.store.field_cipher import FieldCipher
+
+# One sealed cell at most: a whole check with every answer and note is a few kilobytes. The use
+# cases refuse long text field by field with better words; this is the backstop for any caller
+# that forgets, so text pasted by mistake is never stored (and re-sealed on every autosave) endlessly.
+MAX_DOCUMENT_BYTES = 1024 * 1024
 
 
 def seal_json(
     cipher: FieldCipher, value: Any, *, table: str, record_id: str, version: int, column: str = "data"
 ) -> bytes:
     plaintext = json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    if len(plaintext) > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            "This is too long to save (more than a million characters): was something pasted by mistake? "
+            "Shorten it and save again; what was saved before is unchanged."
+        )
     return cipher.encrypt_field(plaintext, table=table, record_id=record_id, version=version, column=column)
 
 

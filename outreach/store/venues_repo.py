@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from outreach.errors import StoreError
+from outreach.errors import StoreError, ValidationError
 from outreach.store.database import utc_now
 from outreach.store.models import sessions, venues
 from outreach.store.records import VenueRecord
@@ -14,6 +14,7 @@ from outreach.store.repo_context import RepoContext, new_id
 from outreach.store.sealing import open_json, seal_json
 
 TABLE = "venues"
+MAX_VENUE_NAME = 200  # "St Mark's Community Café, upstairs room" fits many times over
 
 
 class VenuesRepository:
@@ -21,6 +22,10 @@ class VenuesRepository:
         self._ctx = ctx
 
     def add(self, name: str, details: dict[str, Any] | None = None) -> VenueRecord:
+        if len(name) > MAX_VENUE_NAME:
+            raise ValidationError(
+                f"A venue name can have at most {MAX_VENUE_NAME} characters.", item="venue_name"
+            )
         venue_id = new_id()
         doc = {"name": name, "details": details or {}}
         with self._ctx.db.write() as conn:
