@@ -83,11 +83,12 @@ def test_the_outbox_lists_what_waits_to_sync_in_plain_words(qtbot: QtBot, tmp_pa
     outbox = home.outbox
     qtbot.keyClick(home.tabs, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
     assert home.tabs.currentWidget() is outbox and home.tabs.tabText(2) == "Out&box (1)"
-    row = [outbox.table.item(0, c).text() for c in range(4)]
+    row = [outbox.table.item(0, c).text() for c in (0, 1, 2, 4)]
     assert row == ["Testperson Followup", "Waiting to be sent", "0", "None"]
     assert outbox.summary.text() == "Checks waiting to be sent: 1."
     assert not outbox.sync_button.isEnabled()  # no shared record in this organisation's settings
     assert "No shared record is set up" in outbox.sync_button.toolTip()
+    assert outbox.report.text() == outbox.sync_button.toolTip()
     screenshot(window, "home-outbox.png")
 
     # A failed attempt shows its error and the attempt count.
@@ -102,7 +103,7 @@ def test_the_outbox_lists_what_waits_to_sync_in_plain_words(qtbot: QtBot, tmp_pa
     qtbot.waitUntil(lambda: task.done, timeout=WAIT_MS)
     outbox.refresh()
     qtbot.waitUntil(lambda: outbox.table.item(0, 1).text() == "Not sent yet: will try again", timeout=WAIT_MS)
-    assert outbox.table.item(0, 3).text() == "The shared record did not answer in time"
+    assert outbox.table.item(0, 4).text() == "The shared record did not answer in time"
     assert "Not sent last time: 1" in outbox.summary.text()
     close_store(window)
 

@@ -75,7 +75,7 @@ class OutboxView(QWidget):
         layout.addWidget(self.summary)
         self.table = QTableWidget(0, 5, self)
         self.table.setHorizontalHeaderLabels([self.tr("Person"), self.tr("State"), self.tr("Attempts"),
-                                              self.tr("Last error"), self.tr("Finalised")])
+                                              self.tr("Finalised"), self.tr("Last error")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
@@ -100,6 +100,7 @@ class OutboxView(QWidget):
         self.sync_button.setEnabled(self._sync is not None)
         self.sync_button.setToolTip(why)
         self.sync_button.setAccessibleDescription(why)
+        self.report.setText(why)  # said on screen too: a tooltip never reaches keyboard or touch users
 
     def refresh(self) -> None:
         self.context.runner.run_db(load_outbox_task, self.context.store, name="ui.home.outbox",
@@ -110,7 +111,7 @@ class OutboxView(QWidget):
         for index, row in enumerate(rows):
             item = row.item
             cells = [row.person_name or self.tr("(person not found)"), _state_words(item.state), str(item.attempts),
-                     item.last_error or self.tr("None"), date_text(item.created_at[:10])]
+                     date_text(item.created_at[:10]), item.last_error or self.tr("None")]
             for column, text in enumerate(cells):
                 self.table.setItem(index, column, QTableWidgetItem(text))
         if total == 0:
