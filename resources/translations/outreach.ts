@@ -2,10 +2,125 @@
 <!DOCTYPE TS>
 <TS version="2.1">
 <context>
+    <name>Autosaver</name>
+    <message>
+        <location filename="../../ui/check/autosave.py" line="75"/>
+        <source>Saving...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/autosave.py" line="91"/>
+        <source>Saved {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/autosave.py" line="103"/>
+        <source>Not saved yet: locked. It will be saved after unlocking.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/autosave.py" line="105"/>
+        <source>Not saved yet: {0} Trying again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/autosave.py" line="107"/>
+        <source>Not saved yet. Trying again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BooleanField</name>
+    <message>
+        <location filename="../../ui/check/fields.py" line="460"/>
+        <source>Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/fields.py" line="460"/>
+        <source>No</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BusyIndicator</name>
     <message>
         <location filename="../../ui/widgets/busy.py" line="17"/>
         <source>Working</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CheckForm</name>
+    <message>
+        <location filename="../../ui/check/form.py" line="76"/>
+        <source>Save status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="78"/>
+        <source>Back to home</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="80"/>
+        <source>Leave the check (it is saved) and go back to home</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="92"/>
+        <source>Amend...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="94"/>
+        <source>Amend this finalised check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="108"/>
+        <source>Sections of the check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="113"/>
+        <location filename="../../ui/check/form.py" line="248"/>
+        <source>Findings and plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="114"/>
+        <source>Review and finalise</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="127"/>
+        <source>&lt; Previous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="129"/>
+        <source>Previous section (Ctrl+Page Up)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="131"/>
+        <source>Next &gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="133"/>
+        <source>Next section (Ctrl+Page Down)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="217"/>
+        <source>Section {0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/form.py" line="246"/>
+        <source>Findings and plan ({0}, {1} open)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -24,6 +139,436 @@
     <message>
         <location filename="../../ui/main_window.py" line="514"/>
         <source>Back to home</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CheckWorkflow</name>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="67"/>
+        <source>Health check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="90"/>
+        <source>Opening...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="108"/>
+        <source>This check could not be opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="129"/>
+        <location filename="../../ui/check/workflow.py" line="131"/>
+        <source>Back to home</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="177"/>
+        <source>Recorded: {0} did not agree to the check today. Nothing else was recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="187"/>
+        <source>finalised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="187"/>
+        <source>draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="188"/>
+        <source>, version {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="189"/>
+        <source>Health check: {0} ({1}{2})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="193"/>
+        <source> - started with check content {0}, shown with {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="354"/>
+        <source>Finalised {0} by {1}. It can no longer be changed; to correct it, amend it (a new version; this one is kept).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="359"/>
+        <source>This check is finalised. To correct something, give the reason and amend it: that makes a new version and keeps this one as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="363"/>
+        <source>Finalised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="463"/>
+        <source>Problem: say why the check needs amending.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="465"/>
+        <source>Say why the check needs amending.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="531"/>
+        <source>Making the summary...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="537"/>
+        <source>Health check summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="552"/>
+        <source>Summary saved as {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="562"/>
+        <source>Save the summary as PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="562"/>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChoiceField</name>
+    <message>
+        <location filename="../../ui/check/fields.py" line="427"/>
+        <source>Choose...</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConsentPage</name>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="26"/>
+        <source>Their GP practice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="27"/>
+        <source>The mental health trust</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="28"/>
+        <source>The charity supporting them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="74"/>
+        <source>Consent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="77"/>
+        <source>Consent for {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="85"/>
+        <source>Before starting, ask the person. They can have the check and still say no to sharing it. A check that is not shared stays on this laptop.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="92"/>
+        <source>Do they agree to have the health check today?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="94"/>
+        <source>May the results be shared with...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="104"/>
+        <source>Note about consent (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="105"/>
+        <source>Note (optional), e.g. consent given verbally</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="114"/>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="116"/>
+        <source>Back without recording consent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="118"/>
+        <location filename="../../ui/check/consent_page.py" line="137"/>
+        <source>Record consent and start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="120"/>
+        <source>Record consent and start the check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="135"/>
+        <source>Record that they said no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="149"/>
+        <source>Say whether the person agrees to the check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="153"/>
+        <source>Say yes or no to sharing with: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="159"/>
+        <source>Problem: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CoreProgressStrip</name>
+    <message>
+        <location filename="../../ui/check/progress_strip.py" line="32"/>
+        <source>Core elements</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/progress_strip.py" line="36"/>
+        <source>Core:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/progress_strip.py" line="55"/>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/progress_strip.py" line="56"/>
+        <source>declined</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/progress_strip.py" line="57"/>
+        <source>not possible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/progress_strip.py" line="58"/>
+        <source>to do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/progress_strip.py" line="66"/>
+        <source>{0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ElementPage</name>
+    <message>
+        <location filename="../../ui/check/element_page.py" line="49"/>
+        <source>One of the six core elements of the annual check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/element_page.py" line="80"/>
+        <source>Give at least one of: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FindingRow</name>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="34"/>
+        <source>Urgent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="35"/>
+        <source>Needs action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="36"/>
+        <source>Advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="39"/>
+        <source>Referral to a service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="40"/>
+        <source>Advice given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="41"/>
+        <source>Already under care</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="42"/>
+        <source>Declined by the person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="43"/>
+        <source>Clinician override</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="73"/>
+        <source>Source: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="78"/>
+        <source>Suggested: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="84"/>
+        <source>Choose the follow-up...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="87"/>
+        <source>Follow-up for {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="88"/>
+        <source>Follow-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="91"/>
+        <source>Service referred to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="94"/>
+        <source>Service for {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="95"/>
+        <source>Choose the service...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="100"/>
+        <source> (suggested)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="106"/>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="109"/>
+        <source>Reason for the follow-up of {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="115"/>
+        <source>Check the referral happened by (e.g. 2027-03-31)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="119"/>
+        <source>Date to check the referral for {0} happened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="127"/>
+        <source>Note (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="130"/>
+        <source>Note on the follow-up of {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="197"/>
+        <source>{0}: give the date to check the referral as 2026-01-31</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="201"/>
+        <source>{0}: the date to check the referral is in the past</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="223"/>
+        <location filename="../../ui/check/findings_page.py" line="272"/>
+        <source>{0}: choose a follow-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="243"/>
+        <source>Referral to {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="246"/>
+        <source>Recorded: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="249"/>
+        <source>Problem: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="249"/>
+        <source>choose a follow-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FindingsPage</name>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="293"/>
+        <location filename="../../ui/check/findings_page.py" line="299"/>
+        <source>Findings and plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="343"/>
+        <source>{0} finding(s). Each needs a follow-up before the check can be finalised.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="348"/>
+        <source>No findings so far: nothing in this check crossed a threshold.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -244,6 +789,19 @@
     </message>
 </context>
 <context>
+    <name>ItemField</name>
+    <message>
+        <location filename="../../ui/check/fields.py" line="173"/>
+        <source>Problem:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/fields.py" line="173"/>
+        <source>Check:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LabelledField</name>
     <message>
         <location filename="../../ui/widgets/field.py" line="50"/>
@@ -381,6 +939,50 @@
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NumberField</name>
+    <message>
+        <location filename="../../ui/check/fields.py" line="259"/>
+        <source>Unit for {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/fields.py" line="278"/>
+        <source>This is unusual: I have checked it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/fields.py" line="280"/>
+        <source>Confirm the unusual value of {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/fields.py" line="319"/>
+        <source>pounds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/fields.py" line="319"/>
+        <source>inches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/fields.py" line="321"/>
+        <location filename="../../ui/check/fields.py" line="323"/>
+        <source>{0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/fields.py" line="324"/>
+        <source>stones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/fields.py" line="324"/>
+        <source>feet</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -832,6 +1434,205 @@ Open them instead, or register a new person if this is someone else.</source>
     <message>
         <location filename="../../ui/home/search.py" line="137"/>
         <source>No one found for “{0}”. Register a new person with Ctrl+N.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ResultsPanel</name>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="34"/>
+        <location filename="../../ui/check/results_panel.py" line="37"/>
+        <source>Results so far</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="63"/>
+        <source>BMI: {0} kg/m² ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="68"/>
+        <source>BMI: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="70"/>
+        <source>BMI: needs height and weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="73"/>
+        <source>Blood pressure: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="75"/>
+        <source>Blood pressure: needs systolic and diastolic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="79"/>
+        <source>AUDIT-C: {0} of 12 ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="82"/>
+        <source>AUDIT-C: needs the three alcohol questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="86"/>
+        <source>QRISK3: {0}% risk of a heart attack or stroke in the next 10 years</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="97"/>
+        <source>QRISK3: not calculated yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="98"/>
+        <source>Still needed: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="101"/>
+        <source>QRISK3: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="101"/>
+        <source>not calculated</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="37"/>
+        <location filename="../../ui/check/review_page.py" line="43"/>
+        <source>Review and finalise</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="65"/>
+        <source>Print the person&apos;s summary...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="67"/>
+        <source>Print preview of the person&apos;s summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="69"/>
+        <source>Save the summary as PDF...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="71"/>
+        <source>Save the person&apos;s summary as a PDF file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="73"/>
+        <source>Large print</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="75"/>
+        <source>Large print summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="79"/>
+        <location filename="../../ui/check/review_page.py" line="81"/>
+        <source>Finalise the check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="104"/>
+        <source>Reason for the amendment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="105"/>
+        <source>Why it needs amending, e.g. wrong weight entered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="108"/>
+        <source>Amend (make a new version)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="110"/>
+        <source>Amend the check: start a new version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="122"/>
+        <source>All six core elements are done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="125"/>
+        <source>Core elements not done: {0} of 6.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="130"/>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="131"/>
+        <source>declined</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="132"/>
+        <source>not possible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="133"/>
+        <source>to do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="138"/>
+        <source> - still needed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="143"/>
+        <source>Findings: {0}, of which {1} still need a follow-up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="147"/>
+        <source>No findings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="153"/>
+        <source>Say whether each element was done, declined or not possible: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="161"/>
+        <source>Correct or confirm {0} value(s) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="169"/>
+        <source>Finalise is not possible yet:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="175"/>
+        <source>Ready to finalise. After finalising the check cannot be changed; an amendment makes a new version.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1297,6 +2098,14 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
     </message>
 </context>
 <context>
+    <name>TextField</name>
+    <message>
+        <location filename="../../ui/check/fields.py" line="481"/>
+        <source>e.g. 2027-03-31</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>UnlockPanel</name>
     <message>
         <location filename="../../ui/unlock.py" line="49"/>
@@ -1359,6 +2168,29 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
     <message>
         <location filename="../../ui/unlock.py" line="170"/>
         <source>Wait {0} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>YesNo</name>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="41"/>
+        <source>Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="42"/>
+        <source>No</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="45"/>
+        <source>{0}: yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/consent_page.py" line="46"/>
+        <source>{0}: no</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
