@@ -38,6 +38,14 @@ QRISK3_DISCLAIMER: Final = _qrisk3.QRISK3_DISCLAIMER
 NO_MEASURED_LIPIDS: Final = "cholesterol/HDL ratio (needs measured total and HDL cholesterol)"
 # A current smoker's QRISK3 category depends on how many a day (light, moderate, heavy): the status is
 # recorded, so asking for "smoking status" would send the worker to the wrong question.
+# Shown with every score from a check. NICE NG238 (rationale): QRISK3's SMI flag was derived with
+# depression included, so it may under-estimate risk in schizophrenia, bipolar disorder and psychoses.
+# The check has no postcode lookup or repeated readings, so Townsend and SBP variation are 0 (as the
+# ClinRisk batch engine substitutes, marking the score as using estimated data).
+QRISK3_CAVEATS: Final = (
+    "QRISK3 may under-estimate the risk of people with severe mental illness (NICE NG238): use clinical judgement.",
+    "Townsend deprivation score and blood pressure variation were not known: 0 was used for both.",
+)
 NO_CIGARETTES_A_DAY: Final = "cigarettes a day (QRISK3 needs how much a current smoker smokes)"
 
 
@@ -49,6 +57,7 @@ class QRisk3Outcome:
     missing: tuple[str, ...] = ()
     note: str | None = None
     disclaimer: str = QRISK3_DISCLAIMER
+    caveats: tuple[str, ...] = ()  # shown beside a score: what it may miss and what was estimated
 
     @property
     def risk_percent(self) -> float | None:
@@ -287,4 +296,4 @@ def _qrisk3_outcome(facts: Mapping[str, Any], who: PersonFacts) -> QRisk3Outcome
         result = _qrisk3.calculate_qrisk3(_qrisk3.QRisk3Inputs(**partial))
     except CalculationError as exc:
         return QRisk3Outcome(note=exc.message)
-    return QRisk3Outcome(result=result)
+    return QRisk3Outcome(result=result, caveats=QRISK3_CAVEATS)

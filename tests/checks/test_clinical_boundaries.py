@@ -133,3 +133,17 @@ def test_a_lab_value_far_above_usual_asks_about_the_unit_too(defn: CheckDefiniti
     with pytest.raises(SoftLimitWarning) as info:
         validate_answer(defn, "weight.weight", 250)
     assert "unit" not in info.value.message  # 250 kg is a real weight; lb would be a different question
+
+
+def test_a_qrisk3_score_carries_its_caveats(defn: CheckDefinition) -> None:
+    """NICE NG238: QRISK3 may under-estimate risk in SMI; the score also used 0 for the unknown Townsend
+    score and blood-pressure variation, which the worker and the GP should know (ClinRisk marks such scores)."""
+    from tests.checks.test_evaluation import MAN, full_check
+
+    ev = evaluate_check(defn, full_check(), MAN, None)
+    assert ev.qrisk3.result is not None
+    text = " ".join(ev.qrisk3.caveats)
+    assert "under-estimate" in text and "NICE NG238" in text
+    assert "Townsend" in text and "variation" in text
+    declined = evaluate_check(defn, full_check(**{"lipids.status": "declined", "lipids.reason": "No test"}), MAN, None)
+    assert declined.qrisk3.caveats == ()
