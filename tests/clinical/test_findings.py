@@ -103,7 +103,7 @@ def test_severe_blood_pressure_is_urgent_and_first() -> None:
     found = evaluate_findings({"smoking_status": "current", "systolic_mmhg": 200, "diastolic_mmhg": 100}, RULES)
     assert [f.rule_id for f in found] == ["bp-severe", "smoking-current"]
     assert found[0].severity == "urgent" and "gp-same-day" in found[0].suggested_services
-    assert found[0].reason == "Blood pressure 200/100 mmHg: systolic 180 or more, or diastolic 120 or more."
+    assert found[0].reason == "Blood pressure 200/100 mmHg is 180/120 or higher (systolic 180 or more, or diastolic 120 or more)."
 
 
 @pytest.mark.parametrize(

@@ -148,7 +148,7 @@ _BLAMING = re.compile(r"\b(fail\w*|refus\w*|non-?complian\w*|abuse\w*|obese|addi
 def test_a_diastolic_only_reading_says_which_number_crossed() -> None:
     # "130/95 mmHg is 140/90 or higher" reads as wrong to anyone looking at the 130.
     (finding,) = evaluate_findings({"systolic_mmhg": 130, "diastolic_mmhg": 95}, RULES)
-    assert finding.reason == "Blood pressure 130/95 mmHg: systolic 140 or more, or diastolic 90 or more."
+    assert finding.reason == "Blood pressure 130/95 mmHg is 140/90 or higher (systolic 140 or more, or diastolic 90 or more)."
 
 
 def test_non_hdl_has_no_float_noise_at_the_referral_limit() -> None:
