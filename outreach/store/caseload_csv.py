@@ -33,6 +33,7 @@ import csv
 import io
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -131,12 +132,27 @@ def parse_caseload_csv(
     else:
         path = Path(source)
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
+            info = path.stat()
+            if stat.S_ISDIR(info.st_mode):
+                raise ValidationError(f"{path.name} is a folder, not a caseload file.", item="caseload")
+            if not stat.S_ISREG(info.st_mode):
+                # A device reports no size and may never end (/dev/zero); a pipe may wait for ever.
+                raise ValidationError(
+                    f"{path.name} is not an ordinary file: save the caseload as a CSV file and name that.",
+                    item="caseload",
+                )
+            if info.st_size > MAX_FILE_BYTES:
                 raise ValidationError(
                     f"The caseload file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: split it.",
                     item="caseload",
                 )
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
+            if len(data) > MAX_FILE_BYTES:
+                raise ValidationError(
+                    f"The caseload file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: split it.",
+                    item="caseload",
+                )
         except OSError as exc:
             raise ValidationError(
                 f"The caseload file {path.name} cannot be read ({exc.strerror}).", item="caseload"

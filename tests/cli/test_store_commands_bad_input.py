@@ -79,7 +79,7 @@ def test_init_with_a_file_where_the_data_folder_should_be(tmp_path: Path) -> Non
         (("add-user", "--admin", ADMIN, "--user", "W", "--role", "worker"), "not the passphrase\n", "Wrong"),
         (("add-user", "--admin", ADMIN, "--user", "W", "--role", "worker"), f"{ADMIN_PASS}\n", "ended"),
         (("demo-data", "--user", ADMIN, "--people", "-1"), f"{ADMIN_PASS}\n", "negative"),
-        (("import-people", "--user", ADMIN, "--csv", "{tmp}"), f"{ADMIN_PASS}\n", "cannot be read"),
+        (("import-people", "--user", ADMIN, "--csv", "{tmp}"), f"{ADMIN_PASS}\n", "folder"),
         (
             ("import-people", "--user", ADMIN, "--csv", "{tmp}/missing.csv"),
             f"{ADMIN_PASS}\n",

@@ -147,3 +147,10 @@ def test_any_text_after_a_header_never_crashes(body: str) -> None:
     result = parse(HEADER + "\n" + body)
     for row in result.rows:
         assert row.given_name and row.family_name and row.date_of_birth
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs a device file")
+def test_a_device_or_pipe_given_as_the_caseload_is_refused_not_read_forever() -> None:
+    """/dev/zero reports a size of 0 and never ends; a pipe would wait for ever."""
+    with pytest.raises(ValidationError, match="not an ordinary file"):
+        parse_caseload_csv("/dev/zero")
