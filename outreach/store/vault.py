@@ -346,7 +346,11 @@ class Vault:
         """Read the key file; the vault starts locked. `kdf` is used for passphrases set from now on."""
         data = storage.load()
         if data is None:
-            raise StoreError("There is no key file in this data folder. Set up the app first.")
+            raise StoreError(
+                "There is no key file in this data folder. If this laptop already has a store, do not set "
+                "up again: ask IT to restore the key file from the backup taken with the store. "
+                "Otherwise set up the app first."
+            )
         return cls(storage, VaultHeader.from_bytes(data), kdf=kdf, clock=clock)
 
     # ------------------------------------------------------------------ properties

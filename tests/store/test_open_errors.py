@@ -150,3 +150,15 @@ def test_no_room_for_the_copy_before_a_migration_changes_nothing(tmp_path: Path)
     finally:
         db.close()
     assert len(list(folder.glob("outreach-backup-v1-*.db"))) == 1
+
+
+def test_recovery_in_a_folder_whose_key_file_is_gone_does_not_say_set_up(
+    store: LocalStore, data_dir: Path
+) -> None:
+    from outreach.store.vault import FileVaultStorage, Vault
+
+    store.close()
+    (data_dir / VAULT_FILENAME).unlink()
+    with pytest.raises(StoreError) as caught:
+        Vault.open(FileVaultStorage.in_data_dir(data_dir))  # what `outreach recover` opens
+    assert "do not set up again" in caught.value.message and "backup" in caught.value.message
