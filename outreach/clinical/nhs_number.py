@@ -59,6 +59,10 @@ def check_nhs_number(text: str) -> NhsNumberCheck:
     digits = "".join(c for c in stripped if c in _DIGITS)
     if len(digits) != 10:
         return _invalid(f"An NHS number has 10 digits; this has {len(digits)}")
+    if len(set(digits)) == 1:
+        # Every repeated-digit number passes Modulus 11; "0000000000" is typed to get past a field, and
+        # accepting it would file different people's checks under one identity in the shared record.
+        return _invalid("This looks like a placeholder, not a real NHS number: leave it blank if it is not known")
     expected = check_digit(digits[:9])
     if expected is None:
         return _invalid("This is not a valid NHS number (no check digit is possible): check it with the person")

@@ -163,3 +163,13 @@ def test_titles_and_reasons_are_plain_and_not_blaming() -> None:
         for text in (rule.title, rule.reason_template):
             assert not _BLAMING.search(text), (rule.id, text)
         assert rule.source.strip() and re.search(r"NICE|Lester|NHS|NEWS2|BNF|AUDIT|Adult resting", rule.source), rule.id
+
+
+@pytest.mark.parametrize("digit", "0123456789")
+def test_a_placeholder_nhs_number_of_one_repeated_digit_is_refused(digit: str) -> None:
+    """All ten repeated-digit numbers pass Modulus 11, and "0000000000" is what gets typed to get past a
+    field: accepted, it would file checks for different people under one identity in the shared record."""
+    from outreach.clinical.nhs_number import check_nhs_number
+
+    result = check_nhs_number(digit * 10)
+    assert not result.valid and "placeholder" in (result.reason or "")
