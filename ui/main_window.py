@@ -17,7 +17,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -177,17 +177,27 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self._idle_lock)
         register_error_handler(LockedError, self._locked_error)
         self.destroyed.connect(lambda: unregister_error_handler(LockedError))
+        self._opening_started = False
         if store_present(self.data_dir):
             # The unlock screen shows at once; names fill in and Unlock enables as the store opens behind it.
             self._show_page("unlock")
             self.unlock_panel.focus_first()
+        else:
+            self._show_setup()
+        QTimer.singleShot(0, self._start_opening)  # once the window is up: loading must not slow its drawing
+
+    def _start_opening(self) -> None:
+        """Background loading, begun after the first screen is on show (worker threads share the
+        interpreter with the GUI thread, so loading code while the window is drawn would slow it)."""
+        if self._opening_started:
+            return
+        self._opening_started = True
+        if self.current_page == "unlock":
             self.runner.run_db(list_users, self.data_dir, name="ui.list_users", on_success=self._users_listed,
                                on_error=self._probe_failed)
             self.runner.run_db(open_store, self.data_dir, self.kdf, name="ui.open_store",
                                on_success=self._store_opened, on_error=self._probe_failed)
-            self._preload_content()
-        else:
-            self._show_setup()
+        self._preload_content()
 
     # -- building -----------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -333,7 +343,6 @@ class MainWindow(QMainWindow):
         self.setup_page.completed.connect(self._setup_done)
         self._show_page("setup", self.setup_page)
         self.setup_page.focus_first()
-        self._preload_content()
 
     def _setup_done(self, result: Any) -> None:
         self.store = result.store
