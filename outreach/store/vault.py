@@ -449,12 +449,24 @@ class Vault:
         if attempts.consecutive >= FREE_ATTEMPTS:
             pause = min(MAX_PAUSE_S, FIRST_PAUSE_S * 2 ** (attempts.consecutive - FREE_ATTEMPTS))
             attempts.not_before = now + pause
-            self._storage.save(self._header.to_bytes())
-            raise UnlockRefused(f"Wrong passphrase. Try again in {_pause_words(pause)}.", retry_after=pause)
-        self._storage.save(self._header.to_bytes())
+            unsaved = self._save_attempts()
+            raise UnlockRefused(
+                f"Wrong passphrase. Try again in {_pause_words(pause)}.{unsaved}", retry_after=pause
+            )
+        unsaved = self._save_attempts()
         left = FREE_ATTEMPTS - attempts.consecutive
         more = "1 more try" if left == 1 else f"{left} more tries"
-        raise UnlockRefused(f"Wrong passphrase. Try again ({more} before a pause).", retry_after=0.0)
+        raise UnlockRefused(f"Wrong passphrase. Try again ({more} before a pause).{unsaved}", retry_after=0.0)
+
+    def _save_attempts(self) -> str:
+        """Write the counters; on a full or read-only disk say so, but keep them in memory
+        (see `_reload_unverified`), so the worker still hears that the passphrase was wrong
+        and this copy of the app still pauses."""
+        try:
+            self._storage.save(self._header.to_bytes())
+        except StoreError as exc:
+            return f" (The count of tries could not be saved: {exc.message})"
+        return ""
 
     def _wait_for(self, attempts: Attempts) -> float:
         wait = attempts.not_before - self._clock()
@@ -743,6 +755,13 @@ class Vault:
         fresh = VaultHeader.from_bytes(data)
         if fresh.vault_id != self._header.vault_id:
             raise StoreError("The key file was replaced by another laptop's key file.")
+        # `total` only grows, so a copy with more failures than the file's is newer: ours when
+        # the disk refused to save them. Otherwise the file is right (another process, or a
+        # recovery that cleared a pause, may have written it).
+        for name, mine in self._header.attempts.items():
+            theirs = fresh.attempts.get(name)
+            if mine.total > (theirs.total if theirs is not None else 0):
+                fresh.attempts[name] = mine
         self._header = fresh
 
     def _reload_verified(self) -> None:

@@ -445,6 +445,27 @@ def test_a_full_disk_does_not_keep_a_worker_from_unlocking() -> None:
     assert [u.name for u in Vault.open(storage, kdf=TEST_KDF).list_users()] == [ADMIN, WORKER]
 
 
+def test_a_wrong_passphrase_on_a_full_disk_is_still_wrong_and_still_counted() -> None:
+    """The counter cannot be saved, but the worker is told the passphrase was wrong (not only
+    that the disk is full), and this copy of the app still pauses after five tries."""
+    clock = Clock()
+    storage = FullDisk()
+    v = Vault.create(storage, admin_name=ADMIN, admin_passphrase=ADMIN_PASS, kdf=TEST_KDF, clock=clock)
+    v.lock()
+    storage.full = True
+    for _ in range(4):
+        with pytest.raises(UnlockRefused, match="Wrong passphrase") as info:
+            v.unlock(ADMIN, "wrong passphrase")
+        assert "could not be saved" in info.value.message
+    with pytest.raises(UnlockRefused) as info:
+        v.unlock(ADMIN, "wrong passphrase")
+    assert info.value.retry_after == 30
+    with pytest.raises(UnlockRefused, match="Too many"):
+        v.unlock(ADMIN, ADMIN_PASS)  # the pause holds though nothing reached the disk
+    clock.now += 31
+    assert v.unlock(ADMIN, ADMIN_PASS).name == ADMIN
+
+
 def test_passphrase_unicode_forms_give_the_same_key() -> None:
     import unicodedata
 
