@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
 
-        people_menu = self.menuBar().addMenu(self.tr("&People"))
+        people_menu = self.menuBar().addMenu(self.tr("&Work"))
         self.find_action = QAction(self.tr("&Find a person"), self)
         self.find_action.setShortcut(QKeySequence("Ctrl+F"))
         self.find_action.triggered.connect(self.focus_search)
@@ -519,7 +519,7 @@ class CheckPlaceholder(QWidget):
         text.setWordWrap(True)
         layout.addStretch(1)
         layout.addWidget(text)
-        back = QPushButton(self.tr("Back to &home"), self)
+        back = QPushButton(self.tr("&Back to home"), self)
         back.setAccessibleName(self.tr("Back to home"))
         back.clicked.connect(self.closed)
         layout.addWidget(back)

@@ -150,11 +150,11 @@ class SetupPage(QWidget):
         org_layout = QVBoxLayout(org_box)
         self.org_file_edit = QLineEdit(str(org_file) if org_file else "", org_box)
         self.org_file_edit.setPlaceholderText(self.tr("No file: fill in the two settings below"))
-        choose = QPushButton(self.tr("C&hoose file..."), org_box)
+        choose = QPushButton(self.tr("&Browse..."), org_box)
         choose.setAccessibleName(self.tr("Choose the organisation file"))
         choose.clicked.connect(self._choose_org_file)
         self.choose_button = choose
-        self.org_file_field = LabelledField(self.tr("Organisation &file from IT (optional)"), self.org_file_edit,
+        self.org_file_field = LabelledField(self.tr("Organisation f&ile from IT (optional)"), self.org_file_edit,
                                             hint=self.tr("If IT gave you an organisation file, choose it here."),
                                             accessible_name=self.tr("Organisation file"))
         # Put a row (edit + button) where the bare edit was in the field's layout.

@@ -54,7 +54,7 @@ class UnlockPanel(QWidget):
         layout.addWidget(self.intro)
 
         self.user_combo = QComboBox(self)
-        self.user_field = LabelledField(self.tr("&Who are you?"), self.user_combo, accessible_name=self.tr("User"))
+        self.user_field = LabelledField(self.tr("Who are &you?"), self.user_combo, accessible_name=self.tr("User"))
         layout.addWidget(self.user_field)
         self.pass_edit = QLineEdit(self)
         self.pass_edit.setEchoMode(QLineEdit.EchoMode.Password)

@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="508"/>
+        <location filename="../../ui/main_window.py" line="517"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="513"/>
-        <source>Back to &amp;home</source>
+        <location filename="../../ui/main_window.py" line="522"/>
+        <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="514"/>
+        <location filename="../../ui/main_window.py" line="523"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -600,11 +600,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="61"/>
-        <source>Out&amp;come:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/home/follow_ups.py" line="64"/>
         <source>Attended</source>
         <translation type="unfinished"></translation>
@@ -630,8 +625,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../ui/home/follow_ups.py" line="61"/>
+        <source>Outco&amp;me:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../ui/home/follow_ups.py" line="70"/>
-        <source>No&amp;te:</source>
+        <source>&amp;Note:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -779,11 +779,6 @@
     </message>
     <message>
         <location filename="../../ui/home/home_page.py" line="116"/>
-        <source>Not &amp;now</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/home_page.py" line="116"/>
         <source>Not now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -823,119 +818,119 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204"/>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205"/>
+        <location filename="../../ui/main_window.py" line="215"/>
         <source>Lock the app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>Lock now (Ctrl+L). Your work stays as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="232"/>
         <source>Choose your name and type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="228"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="229"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>The app is locked. Everything you were doing is kept as it was. Type your passphrase to carry on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
-        <source>&amp;People</source>
+        <location filename="../../ui/main_window.py" line="256"/>
+        <source>&amp;Work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247"/>
+        <location filename="../../ui/main_window.py" line="257"/>
         <source>&amp;Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="261"/>
         <source>&amp;Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261"/>
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>&amp;High contrast</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="268"/>
+        <location filename="../../ui/main_window.py" line="278"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="279"/>
         <source>&amp;Check this installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="272"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>&amp;About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>The store in this folder cannot be opened. Tell IT.
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="359"/>
         <source>Opening your work...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="361"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>Signed in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="481"/>
+        <location filename="../../ui/main_window.py" line="490"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -1097,189 +1092,194 @@ The NHS annual physical health check for people with severe mental illness, offl
 <context>
     <name>PersonForm</name>
     <message>
-        <location filename="../../ui/home/person_form.py" line="53"/>
+        <location filename="../../ui/home/person_form.py" line="54"/>
         <source>Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="65"/>
+        <location filename="../../ui/home/person_form.py" line="66"/>
         <source>&amp;Given name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="67"/>
-        <source>Fa&amp;mily name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="69"/>
-        <source>e.g. 25/03/1980</source>
+        <location filename="../../ui/home/person_form.py" line="68"/>
+        <source>Famil&amp;y name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/person_form.py" line="70"/>
-        <source>&amp;Date of birth</source>
+        <source>e.g. 25/03/1980</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/person_form.py" line="71"/>
+        <source>&amp;Date of birth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="72"/>
         <source>Day/month/year, or year-month-day</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="73"/>
+        <location filename="../../ui/home/person_form.py" line="74"/>
         <source>Not known</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="73"/>
+        <location filename="../../ui/home/person_form.py" line="74"/>
         <source>Female</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="74"/>
+        <location filename="../../ui/home/person_form.py" line="75"/>
         <source>Male</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="74"/>
+        <location filename="../../ui/home/person_form.py" line="75"/>
         <source>Other</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="76"/>
+        <location filename="../../ui/home/person_form.py" line="77"/>
         <source>Se&amp;x</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="78"/>
+        <location filename="../../ui/home/person_form.py" line="79"/>
         <source>e.g. 943 476 5919 (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="79"/>
-        <source>&amp;NHS number</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/home/person_form.py" line="80"/>
-        <source>Optional. If given, it is checked as you type.</source>
+        <source>NHS n&amp;umber</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="82"/>
-        <source>Not asked yet</source>
+        <location filename="../../ui/home/person_form.py" line="89"/>
+        <source>GP practice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="85"/>
-        <source>&amp;Ethnic category</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="86"/>
-        <source>As the person describes it (NHS categories).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="88"/>
-        <source>G&amp;P practice</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="90"/>
-        <source>e.g. English, Polish, Somali</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="91"/>
-        <source>Preferred &amp;language</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="94"/>
-        <source>e.g. large print, interpreter, hearing loop, step-free access</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="96"/>
-        <source>Communication and &amp;access needs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="110"/>
-        <source>Ca&amp;ncel</source>
+        <location filename="../../ui/home/person_form.py" line="92"/>
+        <source>Preferred language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/person_form.py" line="111"/>
-        <source>Cancel registering</source>
+        <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/person_form.py" line="114"/>
-        <source>&amp;Save person</source>
+        <source>Esc</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="115"/>
+        <location filename="../../ui/home/person_form.py" line="119"/>
+        <source>Save pe&amp;rson</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="214"/>
+        <source>Open {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="81"/>
+        <source>Optional. If given, it is checked as you type.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="83"/>
+        <source>Not asked yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="86"/>
+        <source>&amp;Ethnic category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="87"/>
+        <source>As the person describes it (NHS categories).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="91"/>
+        <source>e.g. English, Polish, Somali</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="95"/>
+        <source>e.g. large print, interpreter, hearing loop, step-free access</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="97"/>
+        <source>Communication and &amp;access needs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="112"/>
+        <source>Cancel registering</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="120"/>
         <source>Save person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="137"/>
+        <location filename="../../ui/home/person_form.py" line="142"/>
         <source>Valid NHS number: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="149"/>
+        <location filename="../../ui/home/person_form.py" line="154"/>
         <source>This is not a date. Type it as day/month/year, e.g. 25/03/1980.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="188"/>
+        <location filename="../../ui/home/person_form.py" line="193"/>
         <source>Checking whether this person is already registered...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="202"/>
+        <location filename="../../ui/home/person_form.py" line="207"/>
         <source>{0}, born {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="203"/>
+        <location filename="../../ui/home/person_form.py" line="208"/>
         <source>, NHS {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="205"/>
+        <location filename="../../ui/home/person_form.py" line="210"/>
         <source>This may be someone already registered:
 {0}
 Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="209"/>
-        <source>&amp;Open {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="209"/>
+        <location filename="../../ui/home/person_form.py" line="214"/>
         <source>Open the person already registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="211"/>
-        <source>&amp;Register anyway</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="211"/>
+        <location filename="../../ui/home/person_form.py" line="216"/>
         <source>Register as a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="221"/>
+        <location filename="../../ui/home/person_form.py" line="216"/>
+        <source>Register anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="226"/>
         <source>Saving...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1297,19 +1297,19 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="42"/>
-        <source>C&amp;hecks</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/home/person_panel.py" line="45"/>
         <source>Checks for this person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../ui/home/person_panel.py" line="42"/>
+        <source>Checks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../ui/home/person_panel.py" line="50"/>
         <location filename="../../ui/home/person_panel.py" line="108"/>
-        <source>&amp;Open check</source>
+        <source>Op&amp;en check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1379,7 +1379,7 @@ Open them instead, or register a new person if this is someone else.</source>
     </message>
     <message>
         <location filename="../../ui/home/person_panel.py" line="108"/>
-        <source>C&amp;ontinue check</source>
+        <source>Contin&amp;ue check</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1387,7 +1387,7 @@ Open them instead, or register a new person if this is someone else.</source>
     <name>PersonSearch</name>
     <message>
         <location filename="../../ui/home/search.py" line="53"/>
-        <source>&amp;Find a person</source>
+        <source>F&amp;ind a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1639,11 +1639,6 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>SessionBar</name>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="27"/>
-        <source>&amp;Venue today:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/home/session_bar.py" line="33"/>
         <source>Choose or type the venue</source>
         <translation type="unfinished"></translation>
@@ -1655,8 +1650,13 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../ui/home/session_bar.py" line="27"/>
+        <source>Venue &amp;today:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../ui/home/session_bar.py" line="39"/>
-        <source>S&amp;tart session</source>
+        <source>&amp;Start session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1681,7 +1681,7 @@ Open them instead, or register a new person if this is someone else.</source>
     </message>
     <message>
         <location filename="../../ui/home/session_bar.py" line="84"/>
-        <source>Change ven&amp;ue</source>
+        <source>&amp;Switch venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1714,19 +1714,19 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="153"/>
-        <source>C&amp;hoose file...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/setup_wizard.py" line="154"/>
         <location filename="../../ui/setup_wizard.py" line="233"/>
         <source>Choose the organisation file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../ui/setup_wizard.py" line="153"/>
+        <source>&amp;Browse...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../ui/setup_wizard.py" line="157"/>
-        <source>Organisation &amp;file from IT (optional)</source>
+        <source>Organisation f&amp;ile from IT (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2115,12 +2115,12 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
     </message>
     <message>
         <location filename="../../ui/unlock.py" line="57"/>
-        <source>&amp;Who are you?</source>
+        <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/unlock.py" line="57"/>
-        <source>User</source>
+        <source>Who are &amp;you?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

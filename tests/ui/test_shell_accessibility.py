@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import ROOT
@@ -112,6 +112,40 @@ def test_shortcuts_and_mnemonics_reach_the_main_controls(qtbot: QtBot, tmp_path:
     letters = [re.search(r"&(\w)", t).group(1).lower() for t in [*(home.tabs.tabText(i) for i in range(3)),  # type: ignore[union-attr]
                                                                    home.new_person_button.text(), window.lock_button.text()]]
     assert len(set(letters)) == len(letters), letters
+    close_store(window)
+
+
+def mnemonics(window: MainWindow) -> list[str]:
+    """The Alt+letter keys live on this screen: menus, tabs, buttons and labels with a buddy."""
+    texts = [a.text() for a in window.menuBar().actions()]
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window) or not widget.isEnabled():
+            continue
+        if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
+            texts.append(widget.text())
+        if isinstance(widget, QTabBar):
+            texts.extend(widget.tabText(i) for i in range(widget.count()))
+    return [m.group(1).lower() for t in texts if (m := re.search(r"(?<!&)&(\w)", t))]
+
+
+def test_no_two_controls_on_a_screen_share_an_alt_letter(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+    (_, setup), (_, _unlock), (_, window) = screens(qtbot, tmp_path, runner)
+    shown: dict[str, list[str]] = {"setup": mnemonics(setup)}
+    home = window.home
+    shown["home"] = mnemonics(window)
+    home.show_person(home.follow_ups.rows[0].record.person_id if home.follow_ups.rows else "")
+    qtbot.waitUntil(lambda: home.person_panel.person is not None, timeout=WAIT_MS)
+    shown["home-person"] = mnemonics(window)
+    home.new_person()
+    shown["home-register"] = mnemonics(window)
+    for index, name in ((1, "home-follow-ups"), (2, "home-outbox")):
+        home.tabs.setCurrentIndex(index)
+        shown[name] = mnemonics(window)
+    window.lock()
+    shown["locked"] = mnemonics(window)
+    repeated = {name: sorted({k for k in keys if keys.count(k) > 1}) for name, keys in shown.items()}
+    assert {name: keys for name, keys in repeated.items() if keys} == {}
+    assert len(shown["home-register"]) >= 12
     close_store(window)
 
 

@@ -58,7 +58,7 @@ class FollowUpsView(QWidget):
         layout.addWidget(self.table, 1)
 
         row = QHBoxLayout()
-        self.outcome_caption = QLabel(self.tr("Out&come:"), self)
+        self.outcome_caption = QLabel(self.tr("Outco&me:"), self)
         row.addWidget(self.outcome_caption)
         self.outcome_combo = QComboBox(self)
         for code, label in (("attended", self.tr("Attended")), ("declined", self.tr("Declined")),
@@ -67,7 +67,7 @@ class FollowUpsView(QWidget):
         self.outcome_combo.setAccessibleName(self.tr("Outcome"))
         self.outcome_caption.setBuddy(self.outcome_combo)
         row.addWidget(self.outcome_combo)
-        self.note_caption = QLabel(self.tr("No&te:"), self)
+        self.note_caption = QLabel(self.tr("&Note:"), self)
         row.addWidget(self.note_caption)
         self.note_edit = QLineEdit(self)
         self.note_edit.setAccessibleName(self.tr("Note about the outcome"))

@@ -113,7 +113,7 @@ class HomePage(QWidget):
         self.drafts_notice.show_notice(text, [
             (self.tr("&Continue it"), self.tr("Continue the unfinished check for {0}").format(newest.person_name),
              lambda: self._continue(newest)),
-            (self.tr("Not &now"), self.tr("Not now"), self.drafts_notice.dismiss),
+            (self.tr("Not now"), self.tr("Not now"), self.drafts_notice.dismiss),
         ])
 
     def _continue(self, draft: DraftInfo) -> None:

@@ -13,6 +13,7 @@ import itertools
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -64,7 +65,7 @@ class PersonForm(QWidget):
         self.given_edit = QLineEdit(body)
         self.given_field = LabelledField(self.tr("&Given name"), self.given_edit)
         self.family_edit = QLineEdit(body)
-        self.family_field = LabelledField(self.tr("Fa&mily name"), self.family_edit)
+        self.family_field = LabelledField(self.tr("Famil&y name"), self.family_edit)
         self.dob_edit = QLineEdit(body)
         self.dob_edit.setPlaceholderText(self.tr("e.g. 25/03/1980"))
         self.dob_field = LabelledField(self.tr("&Date of birth"), self.dob_edit,
@@ -76,7 +77,7 @@ class PersonForm(QWidget):
         self.sex_field = LabelledField(self.tr("Se&x"), self.sex_combo)
         self.nhs_edit = QLineEdit(body)
         self.nhs_edit.setPlaceholderText(self.tr("e.g. 943 476 5919 (optional)"))
-        self.nhs_field = LabelledField(self.tr("&NHS number"), self.nhs_edit,
+        self.nhs_field = LabelledField(self.tr("NHS n&umber"), self.nhs_edit,
                                        hint=self.tr("Optional. If given, it is checked as you type."))
         self.ethnic_combo = QComboBox(body)
         self.ethnic_combo.addItem(self.tr("Not asked yet"), None)
@@ -85,10 +86,10 @@ class PersonForm(QWidget):
         self.ethnic_field = LabelledField(self.tr("&Ethnic category"), self.ethnic_combo,
                                           hint=self.tr("As the person describes it (NHS categories)."))
         self.gp_edit = QLineEdit(body)
-        self.gp_field = LabelledField(self.tr("G&P practice"), self.gp_edit)
+        self.gp_field = LabelledField(self.tr("GP practice"), self.gp_edit)
         self.language_edit = QLineEdit(body)
         self.language_edit.setPlaceholderText(self.tr("e.g. English, Polish, Somali"))
-        self.language_field = LabelledField(self.tr("Preferred &language"), self.language_edit)
+        self.language_field = LabelledField(self.tr("Preferred language"), self.language_edit)
         self.needs_edit = QPlainTextEdit(body)
         self.needs_edit.setTabChangesFocus(True)
         self.needs_edit.setPlaceholderText(self.tr("e.g. large print, interpreter, hearing loop, step-free access"))
@@ -107,11 +108,15 @@ class PersonForm(QWidget):
         row = QHBoxLayout()
         self.busy = BusyIndicator(self)
         row.addWidget(self.busy, 1)
-        self.cancel_button = QPushButton(self.tr("Ca&ncel"), self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.setAccessibleName(self.tr("Cancel registering"))
         self.cancel_button.clicked.connect(self._cancel)
+        self.cancel_button.setToolTip(self.tr("Esc"))
         row.addWidget(self.cancel_button)
-        self.save_button = QPushButton(self.tr("&Save person"), self)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self._cancel)
+        self.save_button = QPushButton(self.tr("Save pe&rson"), self)
         self.save_button.setAccessibleName(self.tr("Save person"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.submit)
@@ -206,9 +211,9 @@ class PersonForm(QWidget):
                        "if this is someone else.").format("\n".join(lines))
         first = found[0]
         self.duplicates.show_notice(text, [
-            (self.tr("&Open {0}").format(first.display_name), self.tr("Open the person already registered"),
+            (self.tr("Open {0}").format(first.display_name), self.tr("Open the person already registered"),
              lambda: self.open_existing.emit(first.id)),
-            (self.tr("&Register anyway"), self.tr("Register as a new person"), self._register_anyway),
+            (self.tr("Register anyway"), self.tr("Register as a new person"), self._register_anyway),
         ])
         self.duplicates.buttons[0].setFocus()
 

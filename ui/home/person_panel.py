@@ -39,7 +39,7 @@ class PersonPanel(QWidget):
         self.details_label.setWordWrap(True)
         self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.details_label)
-        self.checks_caption = QLabel(self.tr("C&hecks"), self)
+        self.checks_caption = QLabel(self.tr("Checks"), self)
         layout.addWidget(self.checks_caption)
         self.checks_list = QListWidget(self)
         self.checks_list.setAccessibleName(self.tr("Checks for this person"))
@@ -47,7 +47,7 @@ class PersonPanel(QWidget):
         self.checks_caption.setBuddy(self.checks_list)
         layout.addWidget(self.checks_list, 1)
         row = QHBoxLayout()
-        self.open_button = QPushButton(self.tr("&Open check"), self)
+        self.open_button = QPushButton(self.tr("Op&en check"), self)
         self.open_button.setAccessibleName(self.tr("Open the chosen check"))
         self.open_button.clicked.connect(lambda: self._open(self.checks_list.currentItem()))
         row.addWidget(self.open_button)
@@ -105,7 +105,7 @@ class PersonPanel(QWidget):
         has_draft = draft_row >= 0
         self.start_button.setEnabled(not has_draft)
         self.start_button.setToolTip(self.tr("Continue the unfinished check first.") if has_draft else "")
-        self.open_button.setText(self.tr("C&ontinue check") if has_draft else self.tr("&Open check"))
+        self.open_button.setText(self.tr("Contin&ue check") if has_draft else self.tr("Op&en check"))
 
     def _open(self, item: QListWidgetItem | None) -> None:
         if item is None or self.person is None:

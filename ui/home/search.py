@@ -50,7 +50,7 @@ class PersonSearch(QWidget):
         self._pending = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.caption = QLabel(self.tr("&Find a person"), self)
+        self.caption = QLabel(self.tr("F&ind a person"), self)
         layout.addWidget(self.caption)
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText(self.tr("Name, date of birth (25/03/1980) or NHS number"))

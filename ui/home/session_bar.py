@@ -24,7 +24,7 @@ class SessionBar(QWidget):
         self.context = context
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.caption = QLabel(self.tr("&Venue today:"), self)
+        self.caption = QLabel(self.tr("Venue &today:"), self)
         layout.addWidget(self.caption)
         self.venue_combo = QComboBox(self)
         self.venue_combo.setEditable(True)
@@ -36,7 +36,7 @@ class SessionBar(QWidget):
         self.venue_combo.lineEdit().returnPressed.connect(self.start)
         self.caption.setBuddy(self.venue_combo)
         layout.addWidget(self.venue_combo, 1)
-        self.start_button = QPushButton(self.tr("S&tart session"), self)
+        self.start_button = QPushButton(self.tr("&Start session"), self)
         self.start_button.setAccessibleName(self.tr("Start session at this venue"))
         self.start_button.clicked.connect(self.start)
         layout.addWidget(self.start_button)
@@ -81,5 +81,5 @@ class SessionBar(QWidget):
             self.status.setText(self.tr("No session started yet."))
         else:
             self.status.setText(self.tr("Session started at {0}.").format(session.venue_name))
-            self.start_button.setText(self.tr("Change ven&ue"))
+            self.start_button.setText(self.tr("&Switch venue"))
             self.start_button.setAccessibleName(self.tr("Start a session at another venue"))
