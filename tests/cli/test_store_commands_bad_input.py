@@ -115,5 +115,5 @@ def test_store_commands_in_a_folder_without_a_store(tmp_path: Path, args: tuple[
     empty.mkdir()
     result = outreach(empty, *(a.format(key=key) for a in args), stdin=f"{ADMIN_PASS}\n")
     refused_plainly(result)
-    assert "init" in result.stderr or "Set up" in result.stderr
+    assert "init" in result.stderr or "set up" in result.stderr.lower()
     assert sorted(p.name for p in empty.iterdir() if p.name != "logs") == []
