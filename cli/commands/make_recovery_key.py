@@ -12,10 +12,10 @@ import argparse
 import os
 from pathlib import Path
 
-from outreach.errors import StoreError, ValidationError
-from outreach.store.recovery import MIN_RECOVERY_PASSPHRASE_LENGTH, generate_recovery_key_pair
-
 from cli.prompt import read_new_secret
+from outreach.errors import StoreError, ValidationError
+from outreach.store.core_dumps import forbid_core_dumps
+from outreach.store.recovery import MIN_RECOVERY_PASSPHRASE_LENGTH, generate_recovery_key_pair
 
 PRIVATE_NAME = "organisation-recovery-private.pem"
 PUBLIC_NAME = "organisation-recovery-public.pem"
@@ -48,6 +48,7 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    forbid_core_dumps()  # the new private key is in this process's memory until it is written
     out = Path(args.out).expanduser()
     try:
         out.mkdir(parents=True, exist_ok=True, mode=0o700)

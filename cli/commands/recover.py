@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cli.prompt import read_new_secret, read_secret
 from outreach.errors import AuthError, ValidationError
 from outreach.settings import resolve_data_dir
+from outreach.store.core_dumps import forbid_core_dumps
 from outreach.store.recovery import load_recovery_private_key
 from outreach.store.vault import FileVaultStorage, Vault, check_passphrase_policy
-
-from cli.prompt import read_new_secret, read_secret
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    forbid_core_dumps()  # the recovery key and a data key pass through this process
     key_path = Path(args.recovery_key).expanduser()
     try:
         pem = key_path.read_bytes()

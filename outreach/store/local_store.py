@@ -24,6 +24,7 @@ from outreach.settings import OrgConfig
 from outreach.store.audit_log import AuditLog
 from outreach.store.checks_repo import ChecksRepository
 from outreach.store.consent_repo import ConsentRepository
+from outreach.store.core_dumps import forbid_core_dumps
 from outreach.store.crypto import DEFAULT_KDF, KdfParams
 from outreach.store.database import (
     Database,
@@ -82,6 +83,7 @@ class LocalStore:
         kdf: KdfParams = DEFAULT_KDF,
     ) -> LocalStore:
         """Set up a new store and its first (admin) user; returned unlocked as that user."""
+        forbid_core_dumps()
         folder = Path(data_dir)
         storage = FileVaultStorage.in_data_dir(folder)
         if database_path(folder).exists() or storage.exists():
@@ -129,6 +131,7 @@ class LocalStore:
         max_page_count: int | None = None,
     ) -> LocalStore:
         """Open the store locked. `max_page_count` caps the file's size (used to test a full disk)."""
+        forbid_core_dumps()  # from here on this process may hold keys and records in clear
         folder = Path(data_dir)
         db = open_database(folder, max_page_count=max_page_count)
         try:
