@@ -64,13 +64,20 @@ def build_store(folder: Path, people: int, checks_per_person: int) -> None:
     started = time.perf_counter()
     store = LocalStore.create(folder, admin_name=USER, admin_passphrase=PASSPHRASE)
     try:
-        summary = fill_demo_data(store, people=people, checks_per_person=checks_per_person,
-                                 progress=lambda p, c: print(f"\r  building: {p} people, {c} checks", end="",
-                                                             file=sys.stderr, flush=True))
+        summary = fill_demo_data(
+            store,
+            people=people,
+            checks_per_person=checks_per_person,
+            progress=lambda p, c: print(
+                f"\r  building: {p} people, {c} checks", end="", file=sys.stderr, flush=True
+            ),
+        )
     finally:
         store.close()
-    print(f"\n  built {summary.people} people, {summary.checks} checks in {time.perf_counter() - started:.0f} s",
-          file=sys.stderr)
+    print(
+        f"\n  built {summary.people} people, {summary.checks} checks in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
 
 
 def store_folder(args: argparse.Namespace) -> tuple[Path, Path | None]:
@@ -100,7 +107,11 @@ def _shown_after(command: list[str], env: dict[str, str]) -> float:
 def bench_startup(data_dir: Path, runs: int) -> dict[str, float]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     app_cmd = [sys.executable, "-m", "cli", "--data-dir", str(data_dir)]
-    direct_cmd = [sys.executable, "-c", f"import sys; from ui.app import run_app; sys.exit(run_app({str(data_dir)!r}))"]
+    direct_cmd = [
+        sys.executable,
+        "-c",
+        f"import sys; from ui.app import run_app; sys.exit(run_app({str(data_dir)!r}))",
+    ]
     bare: list[float] = []
     app: list[float] = []
     direct: list[float] = []
@@ -112,8 +123,12 @@ def bench_startup(data_dir: Path, runs: int) -> dict[str, float]:
         app.append(_shown_after(app_cmd, dict(env, OUTREACH_REPORT_SHOWN="unlock")))
         direct.append(_shown_after(direct_cmd, dict(env, OUTREACH_REPORT_SHOWN="unlock")))
         ready.append(_shown_after(app_cmd, dict(env, OUTREACH_REPORT_SHOWN="unlock-ready")))
-    return {"bare": statistics.median(bare), "app": statistics.median(app), "direct": statistics.median(direct),
-            "ready": statistics.median(ready)}
+    return {
+        "bare": statistics.median(bare),
+        "app": statistics.median(app),
+        "direct": statistics.median(direct),
+        "ready": statistics.median(ready),
+    }
 
 
 # -- (b) and (c) in one app instance -------------------------------------------------------------------
@@ -230,24 +245,30 @@ def main() -> int:
         startup = bench_startup(folder, args.runs)
         ratio = startup["app"] / startup["bare"]
         direct = startup["direct"] / startup["bare"]
-        print(f"(a) start to unlock screen: `outreach` program {startup['app'] * 1000:.0f} ms, bare PySide6 window "
-              f"{startup['bare'] * 1000:.0f} ms, ratio {ratio:.2f} (target <= 2) [{'PASS' if ratio <= 2 else 'FAIL'}]; "
-              f"app entry ui.app.run_app without the command-line layer {startup['direct'] * 1000:.0f} ms, "
-              f"ratio {direct:.2f} [{'PASS' if direct <= 2 else 'FAIL'}]; "
-              f"Unlock pressable after {startup['ready'] * 1000:.0f} ms")
+        print(
+            f"(a) start to unlock screen: `outreach` program {startup['app'] * 1000:.0f} ms, bare PySide6 window "
+            f"{startup['bare'] * 1000:.0f} ms, ratio {ratio:.2f} (target <= 2) [{'PASS' if ratio <= 2 else 'FAIL'}]; "
+            f"app entry ui.app.run_app without the command-line layer {startup['direct'] * 1000:.0f} ms, "
+            f"ratio {direct:.2f} [{'PASS' if direct <= 2 else 'FAIL'}]; "
+            f"Unlock pressable after {startup['ready'] * 1000:.0f} ms"
+        )
         measured = bench_in_app(folder, args.keystrokes)
         beyond = measured["beyond_kdf_s"]
-        print(f"(b) unlock to home filled in, {measured['people']} people: {measured['unlock_to_home_s'] * 1000:.0f} ms"
-              f" = Argon2id {measured['kdf_s'] * 1000:.0f} ms + {beyond * 1000:.0f} ms beyond it (target < 1000 ms)"
-              f" [{'PASS' if beyond < 1 else 'FAIL'}]; home page on screen after "
-              f"{measured['unlock_to_home_page_s'] * 1000:.0f} ms; the screens' own part (keys ready to home filled in) "
-              f"{measured['ui_after_unlock_s'] * 1000:.0f} ms; outbox {measured['outbox_waiting']} waiting, "
-              f"{measured['follow_ups_listed']} follow-ups due this week; beyond Argon2id per round (s): "
-              f"{measured['beyond_kdf_all_s']}")
-        print(f"(c) keystroke to search results, {measured['people']} people: median "
-              f"{measured['search_median_ms']:.1f} ms, p95 {measured['search_p95_ms']:.1f} ms, "
-              f"max {measured['search_max_ms']:.1f} ms (target < 50 ms) "
-              f"[{'PASS' if measured['search_p95_ms'] < 50 else 'FAIL'}]")
+        print(
+            f"(b) unlock to home filled in, {measured['people']} people: {measured['unlock_to_home_s'] * 1000:.0f} ms"
+            f" = Argon2id {measured['kdf_s'] * 1000:.0f} ms + {beyond * 1000:.0f} ms beyond it (target < 1000 ms)"
+            f" [{'PASS' if beyond < 1 else 'FAIL'}]; home page on screen after "
+            f"{measured['unlock_to_home_page_s'] * 1000:.0f} ms; the screens' own part (keys ready to home filled in) "
+            f"{measured['ui_after_unlock_s'] * 1000:.0f} ms; outbox {measured['outbox_waiting']} waiting, "
+            f"{measured['follow_ups_listed']} follow-ups due this week; beyond Argon2id per round (s): "
+            f"{measured['beyond_kdf_all_s']}"
+        )
+        print(
+            f"(c) keystroke to search results, {measured['people']} people: median "
+            f"{measured['search_median_ms']:.1f} ms, p95 {measured['search_p95_ms']:.1f} ms, "
+            f"max {measured['search_max_ms']:.1f} ms (target < 50 ms) "
+            f"[{'PASS' if measured['search_p95_ms'] < 50 else 'FAIL'}]"
+        )
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)

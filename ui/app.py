@@ -119,8 +119,15 @@ def run_app(data_dir: str | None = None, argv: Sequence[str] | None = None) -> i
 
     from ui.main_window import MainWindow  # after the application object: its module builds widgets
 
-    window = MainWindow(folder, runner, org_config=organisation, org_file=org_file, org_problem=problem,
-                        appearance=appearance, log_file=log_file)
+    window = MainWindow(
+        folder,
+        runner,
+        org_config=organisation,
+        org_file=org_file,
+        org_problem=problem,
+        appearance=appearance,
+        log_file=log_file,
+    )
     report_page = os.environ.get(REPORT_SHOWN_ENV)
     if report_page:
         _report_when_shown(app, window, report_page)
@@ -140,6 +147,7 @@ def _report_when_shown(app: QApplication, window: object, page: str) -> None:
 
     def shown(name: str) -> None:
         if name == page:
+
             def report() -> None:
                 print(f"shown {name} {time.time():.6f}", flush=True)
                 app.quit()

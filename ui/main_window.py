@@ -170,8 +170,13 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(self.tr("Outreach Health Checks"))
         self._build()
         if org_problem:
-            self.org_notice.show_notice(self.tr("The organisation file could not be read, so the app uses its "
-                                                "defaults (offline only). Tell IT: {0}").format(org_problem), [])
+            self.org_notice.show_notice(
+                self.tr(
+                    "The organisation file could not be read, so the app uses its "
+                    "defaults (offline only). Tell IT: {0}"
+                ).format(org_problem),
+                [],
+            )
         self._build_actions()
         self.idle = IdleWatcher(self._idle_ms(), self)
         self.idle.idle.connect(self._idle_lock)
@@ -193,10 +198,21 @@ class MainWindow(QMainWindow):
             return
         self._opening_started = True
         if self.current_page == "unlock":
-            self.runner.run_db(list_users, self.data_dir, name="ui.list_users", on_success=self._users_listed,
-                               on_error=self._probe_failed)
-            self.runner.run_db(open_store, self.data_dir, self.kdf, name="ui.open_store",
-                               on_success=self._store_opened, on_error=self._probe_failed)
+            self.runner.run_db(
+                list_users,
+                self.data_dir,
+                name="ui.list_users",
+                on_success=self._users_listed,
+                on_error=self._probe_failed,
+            )
+            self.runner.run_db(
+                open_store,
+                self.data_dir,
+                self.kdf,
+                name="ui.open_store",
+                on_success=self._store_opened,
+                on_error=self._probe_failed,
+            )
         self._preload_content()
 
     # -- building -----------------------------------------------------------------------------------
@@ -229,15 +245,21 @@ class MainWindow(QMainWindow):
         self.opening_label.setWordWrap(True)
         self.stack.addWidget(self.opening_label)
 
-        self.unlock_panel = UnlockPanel(self.runner, intro=self.tr("Choose your name and type your passphrase."))
+        self.unlock_panel = UnlockPanel(
+            self.runner, intro=self.tr("Choose your name and type your passphrase.")
+        )
         self.unlock_panel.unlocked.connect(self._unlocked)
         self.unlock_page = _Centred(self.unlock_panel)
         self.stack.addWidget(self.unlock_page)
 
         self.lock_panel = UnlockPanel(
-            self.runner, heading=self.tr("Locked"),
-            intro=self.tr("The app is locked. Everything you were doing is kept as it was. "
-                          "Type your passphrase to carry on."))
+            self.runner,
+            heading=self.tr("Locked"),
+            intro=self.tr(
+                "The app is locked. Everything you were doing is kept as it was. "
+                "Type your passphrase to carry on."
+            ),
+        )
         self.lock_panel.unlocked.connect(self._overlay_unlocked)
         self.overlay = LockOverlay(self.lock_panel, self.container)
 
@@ -293,8 +315,11 @@ class MainWindow(QMainWindow):
         self.lock_button.setEnabled(working)
 
     def _idle_ms(self) -> int:
-        return self._idle_override if self._idle_override is not None else minutes_to_ms(
-            self.org_config.idle_lock_minutes)
+        return (
+            self._idle_override
+            if self._idle_override is not None
+            else minutes_to_ms(self.org_config.idle_lock_minutes)
+        )
 
     def _show_page(self, name: str, widget: QWidget | None = None) -> None:
         pages = {"opening": self.opening_label, "unlock": self.unlock_page}
@@ -315,8 +340,9 @@ class MainWindow(QMainWindow):
     def _probe_failed(self, exc: BaseException) -> None:
         if self.current_page == "opening":
             return  # one message is enough when both the key file and the database fail
-        self.opening_label.setText(self.tr("The store in this folder cannot be opened. Tell IT.\n{0}").format(
-            str(self.data_dir)))
+        self.opening_label.setText(
+            self.tr("The store in this folder cannot be opened. Tell IT.\n{0}").format(str(self.data_dir))
+        )
         self._show_page("opening")
         show_error(exc, self)
 
@@ -338,8 +364,9 @@ class MainWindow(QMainWindow):
     def _show_setup(self) -> None:
         from ui.setup_wizard import SetupPage
 
-        self.setup_page = SetupPage(self.data_dir, self.runner, org_config=self.org_config, org_file=self.org_file,
-                                    kdf=self.kdf)
+        self.setup_page = SetupPage(
+            self.data_dir, self.runner, org_config=self.org_config, org_file=self.org_file, kdf=self.kdf
+        )
         self.setup_page.completed.connect(self._setup_done)
         self._show_page("setup", self.setup_page)
         self.setup_page.focus_first()
@@ -365,8 +392,15 @@ class MainWindow(QMainWindow):
         from ui.home.home_page import HomePage
 
         definition, rules, directory = self._content
-        self.context = AppContext(runner=self.runner, store=self.store, definition=definition, rules=rules,
-                                  directory=directory, org_config=self.org_config, user=user)
+        self.context = AppContext(
+            runner=self.runner,
+            store=self.store,
+            definition=definition,
+            rules=rules,
+            directory=directory,
+            org_config=self.org_config,
+            user=user,
+        )
         self.user_label.setText(self.tr("Signed in: {0}").format(user.name))
         self.header.show()
         self.home = HomePage(self.context)
@@ -486,9 +520,14 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         import outreach
 
-        QMessageBox.about(self, self.tr("About Outreach Health Checks"),
-                          self.tr("Outreach Health Checks {0}\n\nThe NHS annual physical health check for people "
-                                  "with severe mental illness, offline first.").format(outreach.__version__))
+        QMessageBox.about(
+            self,
+            self.tr("About Outreach Health Checks"),
+            self.tr(
+                "Outreach Health Checks {0}\n\nThe NHS annual physical health check for people "
+                "with severe mental illness, offline first."
+            ).format(outreach.__version__),
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.stop()
@@ -514,8 +553,10 @@ class CheckPlaceholder(QWidget):
         self.person_id = person_id
         self.check_id = check_id
         layout = QVBoxLayout(self)
-        text = QLabel(self.tr("The check form is not available in this version of the app. "
-                              "Nothing has been changed."), self)
+        text = QLabel(
+            self.tr("The check form is not available in this version of the app. Nothing has been changed."),
+            self,
+        )
         text.setWordWrap(True)
         layout.addStretch(1)
         layout.addWidget(text)

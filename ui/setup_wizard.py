@@ -61,8 +61,14 @@ class SetupResult:
 def org_config_toml(config: OrgConfig) -> str:
     """The organisation settings as TOML (strings escaped the JSON way, which TOML basic strings accept)."""
     lines = ["# Organisation settings, saved by the app's first-run set-up.", ""]
-    for key in ("organisation_name", "organisation_ods_code", "server_url", "ca_bundle", "recovery_public_key",
-                "default_language"):
+    for key in (
+        "organisation_name",
+        "organisation_ods_code",
+        "server_url",
+        "ca_bundle",
+        "recovery_public_key",
+        "default_language",
+    ):
         lines.append(f"{key} = {json.dumps(getattr(config, key), ensure_ascii=False)}")
     lines.append(f"idle_lock_minutes = {int(config.idle_lock_minutes)}")
     lines.append(f"sync_interval_minutes = {int(config.sync_interval_minutes)}")
@@ -88,8 +94,13 @@ def set_up_store(request: SetupRequest, kdf: object = None) -> SetupResult:
 
     ensure_private_dir(request.data_dir)
     org_file: Path | None = None
-    store = LocalStore.create(request.data_dir, admin_name=request.user_name, admin_passphrase=request.passphrase,
-                              org_config=request.org_config, kdf=kdf or DEFAULT_KDF)  # type: ignore[arg-type]
+    store = LocalStore.create(
+        request.data_dir,
+        admin_name=request.user_name,
+        admin_passphrase=request.passphrase,
+        org_config=request.org_config,
+        kdf=kdf or DEFAULT_KDF,
+    )  # type: ignore[arg-type]
     try:
         if request.write_org_file:
             org_file = request.data_dir / ORG_CONFIG_FILENAME
@@ -112,8 +123,16 @@ class SetupPage(QWidget):
 
     completed = Signal(object)
 
-    def __init__(self, data_dir: Path, runner: TaskRunner, *, org_config: OrgConfig | None = None,
-                 org_file: Path | None = None, kdf: object = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        runner: TaskRunner,
+        *,
+        org_config: OrgConfig | None = None,
+        org_file: Path | None = None,
+        kdf: object = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("setup-page")
         self.data_dir = data_dir
@@ -129,7 +148,9 @@ class SetupPage(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields; the area scrolls to the focused one
+        scroll.setFocusPolicy(
+            Qt.FocusPolicy.NoFocus
+        )  # Tab goes to the fields; the area scrolls to the focused one
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
@@ -141,8 +162,13 @@ class SetupPage(QWidget):
 
         self.heading = make_heading(QLabel(self.tr("Set up this laptop"), body))
         column.addWidget(self.heading)
-        intro = QLabel(self.tr("This laptop has no store yet. Set it up once; everything you record is kept "
-                               "encrypted here and unlocked with your passphrase."), body)
+        intro = QLabel(
+            self.tr(
+                "This laptop has no store yet. Set it up once; everything you record is kept "
+                "encrypted here and unlocked with your passphrase."
+            ),
+            body,
+        )
         intro.setWordWrap(True)
         column.addWidget(intro)
 
@@ -154,9 +180,12 @@ class SetupPage(QWidget):
         choose.setAccessibleName(self.tr("Choose the organisation file"))
         choose.clicked.connect(self._choose_org_file)
         self.choose_button = choose
-        self.org_file_field = LabelledField(self.tr("Organisation f&ile from IT (optional)"), self.org_file_edit,
-                                            hint=self.tr("If IT gave you an organisation file, choose it here."),
-                                            accessible_name=self.tr("Organisation file"))
+        self.org_file_field = LabelledField(
+            self.tr("Organisation f&ile from IT (optional)"),
+            self.org_file_edit,
+            hint=self.tr("If IT gave you an organisation file, choose it here."),
+            accessible_name=self.tr("Organisation file"),
+        )
         # Put a row (edit + button) where the bare edit was in the field's layout.
         file_row = QWidget(self.org_file_field)
         file_layout = QHBoxLayout(file_row)
@@ -174,30 +203,40 @@ class SetupPage(QWidget):
         self.idle_spin.setRange(1, 240)
         self.idle_spin.setValue(org.idle_lock_minutes)
         self.idle_spin.setSuffix(self.tr(" minutes"))
-        self.idle_field = LabelledField(self.tr("&Lock after this long without use"), self.idle_spin,
-                                        accessible_name=self.tr("Idle lock minutes"))
+        self.idle_field = LabelledField(
+            self.tr("&Lock after this long without use"),
+            self.idle_spin,
+            accessible_name=self.tr("Idle lock minutes"),
+        )
         org_layout.addWidget(self.idle_field)
         column.addWidget(org_box)
 
         user_box = QGroupBox(self.tr("First user (administrator)"), body)
         user_layout = QVBoxLayout(user_box)
         self.user_edit = QLineEdit(user_box)
-        self.user_field = LabelledField(self.tr("&Your name"), self.user_edit,
-                                        hint=self.tr("You will be the administrator: you can add other workers later."),
-                                        accessible_name=self.tr("Your name"))
+        self.user_field = LabelledField(
+            self.tr("&Your name"),
+            self.user_edit,
+            hint=self.tr("You will be the administrator: you can add other workers later."),
+            accessible_name=self.tr("Your name"),
+        )
         user_layout.addWidget(self.user_field)
         self.pass_edit = QLineEdit(user_box)
         self.pass_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.pass_field = LabelledField(
-            self.tr("&Passphrase"), self.pass_edit,
+            self.tr("&Passphrase"),
+            self.pass_edit,
             hint=self.tr("At least {0} characters. A few unrelated words make a good one.").format(
-                MIN_PASSPHRASE_LENGTH),
-            accessible_name=self.tr("Passphrase"))
+                MIN_PASSPHRASE_LENGTH
+            ),
+            accessible_name=self.tr("Passphrase"),
+        )
         user_layout.addWidget(self.pass_field)
         self.repeat_edit = QLineEdit(user_box)
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat_field = LabelledField(self.tr("Passphrase &again"), self.repeat_edit,
-                                          accessible_name=self.tr("Passphrase again"))
+        self.repeat_field = LabelledField(
+            self.tr("Passphrase &again"), self.repeat_edit, accessible_name=self.tr("Passphrase again")
+        )
         user_layout.addWidget(self.repeat_field)
         column.addWidget(user_box)
 
@@ -226,12 +265,17 @@ class SetupPage(QWidget):
 
     def focus_first(self) -> None:
         (self.user_edit if self.org_file_edit.text() else self.org_name_edit).setFocus(
-            Qt.FocusReason.OtherFocusReason)
+            Qt.FocusReason.OtherFocusReason
+        )
 
     # -- the organisation file -------------------------------------------------------------------
     def _choose_org_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the organisation file"), "",
-                                              self.tr("Organisation file (*.toml);;All files (*)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose the organisation file"),
+            "",
+            self.tr("Organisation file (*.toml);;All files (*)"),
+        )
         if path:
             self.org_file_edit.setText(path)
             self._org_file_changed()
@@ -243,14 +287,21 @@ class SetupPage(QWidget):
         if not text:
             self._apply_org_file_state()
             return
-        self.runner.run_background(read_org_file, Path(text).expanduser(), name="ui.setup.read_org_file",
-                                   on_success=self._org_file_loaded, on_error=self._org_file_failed)
+        self.runner.run_background(
+            read_org_file,
+            Path(text).expanduser(),
+            name="ui.setup.read_org_file",
+            on_success=self._org_file_loaded,
+            on_error=self._org_file_failed,
+        )
 
     def _org_file_loaded(self, config: OrgConfig) -> None:
         self._loaded_org = config
         self.org_name_edit.setText(config.organisation_name)
         self.idle_spin.setValue(config.idle_lock_minutes)
-        self.org_file_field.show_message(self.tr("Read: {0}.").format(config.organisation_name), problem=False)
+        self.org_file_field.show_message(
+            self.tr("Read: {0}.").format(config.organisation_name), problem=False
+        )
         self._apply_org_file_state()
 
     def _org_file_failed(self, exc: BaseException) -> None:
@@ -278,14 +329,24 @@ class SetupPage(QWidget):
             return
         self.busy.start(self.tr("Setting up the encrypted store. This takes a few seconds..."))
         self.submit_button.setEnabled(False)
-        self.runner.run_db(set_up_store, request, self.kdf, name="ui.setup.create_store",
-                           on_success=self._done, on_error=self._failed)
+        self.runner.run_db(
+            set_up_store,
+            request,
+            self.kdf,
+            name="ui.setup.create_store",
+            on_success=self._done,
+            on_error=self._failed,
+        )
 
     def _request(self) -> SetupRequest | None:
         file_text = self.org_file_edit.text().strip()
         if file_text and self._loaded_org is None:
-            self.org_file_field.show_message(self.tr("This file has not been read yet, or cannot be read. "
-                                                     "Fix it, or clear the box and fill in the settings."))
+            self.org_file_field.show_message(
+                self.tr(
+                    "This file has not been read yet, or cannot be read. "
+                    "Fix it, or clear the box and fill in the settings."
+                )
+            )
             self.org_file_edit.setFocus()
             return None
         if self._loaded_org is not None:
@@ -307,8 +368,10 @@ class SetupPage(QWidget):
         passphrase = self.pass_edit.text()
         if len(passphrase) < MIN_PASSPHRASE_LENGTH:
             self.pass_field.show_message(
-                self.tr("A passphrase needs at least {0} characters. A few unrelated words make a good one.").format(
-                    MIN_PASSPHRASE_LENGTH))
+                self.tr(
+                    "A passphrase needs at least {0} characters. A few unrelated words make a good one."
+                ).format(MIN_PASSPHRASE_LENGTH)
+            )
             self.pass_edit.setFocus()
             return None
         if passphrase != self.repeat_edit.text():

@@ -34,8 +34,14 @@ class UnlockPanel(QWidget):
 
     unlocked = Signal(object)
 
-    def __init__(self, runner: TaskRunner, *, heading: str | None = None, intro: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        *,
+        heading: str | None = None,
+        intro: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("unlock-panel")
         self.runner = runner
@@ -54,12 +60,16 @@ class UnlockPanel(QWidget):
         layout.addWidget(self.intro)
 
         self.user_combo = QComboBox(self)
-        self.user_field = LabelledField(self.tr("Who are &you?"), self.user_combo, accessible_name=self.tr("User"))
+        self.user_field = LabelledField(
+            self.tr("Who are &you?"), self.user_combo, accessible_name=self.tr("User")
+        )
         layout.addWidget(self.user_field)
         self.pass_edit = QLineEdit(self)
         self.pass_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.pass_edit.returnPressed.connect(self.submit)
-        self.pass_field = LabelledField(self.tr("&Passphrase"), self.pass_edit, accessible_name=self.tr("Passphrase"))
+        self.pass_field = LabelledField(
+            self.tr("&Passphrase"), self.pass_edit, accessible_name=self.tr("Passphrase")
+        )
         layout.addWidget(self.pass_field)
 
         row = QHBoxLayout()
@@ -123,8 +133,15 @@ class UnlockPanel(QWidget):
         self.unlock_button.setEnabled(False)
         self.pass_edit.setEnabled(False)
         self.busy.start(self.tr("Checking your passphrase..."))
-        self.runner.run_db(unlock_store, self.store, name, passphrase, name="ui.unlock",
-                           on_success=self._done, on_error=self._failed)
+        self.runner.run_db(
+            unlock_store,
+            self.store,
+            name,
+            passphrase,
+            name="ui.unlock",
+            on_success=self._done,
+            on_error=self._failed,
+        )
 
     def _done(self, user: Any) -> None:
         self.busy.stop()

@@ -37,14 +37,22 @@ def make_store(data_dir: Path, *, people: int = 0, users: tuple[str, ...] = ()) 
             store.vault.add_user(name, PASSPHRASE, "worker")
         with store.db.write():
             for i in range(people):
-                services.register_person(store, PersonDetails(
-                    given_name="Testperson", family_name=f"Number{i}",
-                    date_of_birth=(date(1960, 1, 1) + timedelta(days=37 * i)).isoformat(), sex="female"))
+                services.register_person(
+                    store,
+                    PersonDetails(
+                        given_name="Testperson",
+                        family_name=f"Number{i}",
+                        date_of_birth=(date(1960, 1, 1) + timedelta(days=37 * i)).isoformat(),
+                        sex="female",
+                    ),
+                )
     finally:
         store.close()
 
 
-def open_window(qtbot: QtBot, runner: TaskRunner, data_dir: Path, *, expect: str, **kwargs: Any) -> MainWindow:
+def open_window(
+    qtbot: QtBot, runner: TaskRunner, data_dir: Path, *, expect: str, **kwargs: Any
+) -> MainWindow:
     kwargs.setdefault("kdf", TEST_KDF)
     kwargs.setdefault("org_config", OrgConfig(organisation_name="Synthetic Outreach Service"))
     window = MainWindow(data_dir, runner, **kwargs)
@@ -73,23 +81,51 @@ def add_checks(data_dir: Path, *, draft_for: str | None = "Testperson Drafty") -
     store.unlock(WORKER, PASSPHRASE)
     try:
         today = date.today()
-        person = services.register_person(store, PersonDetails(
-            given_name="Testperson", family_name="Followup", date_of_birth="1971-02-03", sex="male",
-            nhs_number=NHS_VALID))
+        person = services.register_person(
+            store,
+            PersonDetails(
+                given_name="Testperson",
+                family_name="Followup",
+                date_of_birth="1971-02-03",
+                sex="male",
+                nhs_number=NHS_VALID,
+            ),
+        )
         check = services.start_check(store, person.id, definition_version="1.0.0")
-        services.record_follow_up_decisions(store, check.id, {
-            "synthetic-overdue": {"kind": "referral", "service_id": "gp-practice", "reason": None, "note": None,
-                                  "due_on": (today - timedelta(days=10)).isoformat()},
-            "synthetic-soon": {"kind": "referral", "service_id": "stop-smoking-bnssg", "reason": None, "note": None,
-                               "due_on": (today + timedelta(days=3)).isoformat()},
-        })
-        services.finalise_check(store, check.id, [{"rule_id": "synthetic-overdue", "title": "Synthetic finding A"},
-                                                  {"rule_id": "synthetic-soon", "title": "Synthetic finding B"}])
+        services.record_follow_up_decisions(
+            store,
+            check.id,
+            {
+                "synthetic-overdue": {
+                    "kind": "referral",
+                    "service_id": "gp-practice",
+                    "reason": None,
+                    "note": None,
+                    "due_on": (today - timedelta(days=10)).isoformat(),
+                },
+                "synthetic-soon": {
+                    "kind": "referral",
+                    "service_id": "stop-smoking-bnssg",
+                    "reason": None,
+                    "note": None,
+                    "due_on": (today + timedelta(days=3)).isoformat(),
+                },
+            },
+        )
+        services.finalise_check(
+            store,
+            check.id,
+            [
+                {"rule_id": "synthetic-overdue", "title": "Synthetic finding A"},
+                {"rule_id": "synthetic-soon", "title": "Synthetic finding B"},
+            ],
+        )
         ids = {"person": person.id, "check": check.id}
         if draft_for:
             given, family = draft_for.split(" ", 1)
-            other = services.register_person(store, PersonDetails(given_name=given, family_name=family,
-                                                                  date_of_birth="1980-05-06"))
+            other = services.register_person(
+                store, PersonDetails(given_name=given, family_name=family, date_of_birth="1980-05-06")
+            )
             draft = services.start_check(store, other.id, definition_version="1.0.0")
             services.save_answer(store, draft.id, "synthetic-answer", 42)
             ids.update(draft_person=other.id, draft=draft.id)

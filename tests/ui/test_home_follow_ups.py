@@ -26,7 +26,9 @@ from ui.main_window import CheckPlaceholder, MainWindow
 from ui.tasks import TaskRunner
 
 
-def window_with_checks(qtbot: QtBot, tmp_path: Path, runner: TaskRunner, **kwargs: object) -> tuple[MainWindow, dict]:
+def window_with_checks(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner, **kwargs: object
+) -> tuple[MainWindow, dict]:
     data = tmp_path / "data"
     make_store(data, people=2)
     ids = add_checks(data)
@@ -72,12 +74,16 @@ def test_overdue_follow_ups_come_first_marked_in_words_and_an_outcome_closes_one
     store.unlock(WORKER, PASSPHRASE)
     try:
         closed = [f for f in store.follow_ups.for_check(ids["check"]) if f.state == "closed"]
-        assert [(f.outcome, f.document["outcome_note"]) for f in closed] == [("attended", "Seen at the practice")]
+        assert [(f.outcome, f.document["outcome_note"]) for f in closed] == [
+            ("attended", "Seen at the practice")
+        ]
     finally:
         store.close()
 
 
-def test_the_outbox_lists_what_waits_to_sync_in_plain_words(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+def test_the_outbox_lists_what_waits_to_sync_in_plain_words(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
     window, _ids = window_with_checks(qtbot, tmp_path, runner)
     home = window.home
     outbox = home.outbox
@@ -108,15 +114,17 @@ def test_the_outbox_lists_what_waits_to_sync_in_plain_words(qtbot: QtBot, tmp_pa
     close_store(window)
 
 
-def test_sync_now_is_offered_when_a_shared_record_is_configured(qtbot: QtBot, tmp_path: Path,
-                                                                runner: TaskRunner) -> None:
+def test_sync_now_is_offered_when_a_shared_record_is_configured(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
     org = OrgConfig(organisation_name="Synthetic Outreach Service", server_url="http://127.0.0.1:9/fhir")
     window, _ids = window_with_checks(qtbot, tmp_path, runner, org_config=org)
     outbox = window.home.outbox
     assert outbox.sync_button.isEnabled() and outbox.sync_button.toolTip() == ""
     # This laptop has no device token yet: the engine says so, shown plainly; the screen never waits.
-    with qtbot.waitSignal(runner.task_finished, timeout=WAIT_MS,
-                          check_params_cb=lambda task: task.name == "ui.home.sync") as finished:
+    with qtbot.waitSignal(
+        runner.task_finished, timeout=WAIT_MS, check_params_cb=lambda task: task.name == "ui.home.sync"
+    ) as finished:
         qtbot.mouseClick(outbox.sync_button, Qt.MouseButton.LeftButton)
         assert not outbox.sync_button.isEnabled() and outbox.busy.busy
     assert finished.args[0].lane == "network"
@@ -126,7 +134,9 @@ def test_sync_now_is_offered_when_a_shared_record_is_configured(qtbot: QtBot, tm
     close_store(window)
 
 
-def test_an_unfinished_check_is_offered_back_in_plain_words(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+def test_an_unfinished_check_is_offered_back_in_plain_words(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
     window, ids = window_with_checks(qtbot, tmp_path, runner)
     notice = window.home.drafts_notice
     assert notice.isVisible()
@@ -144,8 +154,9 @@ def test_an_unfinished_check_is_offered_back_in_plain_words(qtbot: QtBot, tmp_pa
     close_store(window)
 
 
-def test_starting_a_check_from_the_person_puts_the_check_on_screen(qtbot: QtBot, tmp_path: Path,
-                                                                   runner: TaskRunner) -> None:
+def test_starting_a_check_from_the_person_puts_the_check_on_screen(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
     window, ids = window_with_checks(qtbot, tmp_path, runner)
     home = window.home
     home.show_person(ids["person"])

@@ -24,7 +24,9 @@ from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
 
 
-def home_window(qtbot: QtBot, tmp_path: Path, runner: TaskRunner, people: int = 30, **kwargs: object) -> MainWindow:
+def home_window(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner, people: int = 30, **kwargs: object
+) -> MainWindow:
     data = tmp_path / "data"
     make_store(data, people=people)
     window = open_window(qtbot, runner, data, expect="unlock", **kwargs)
@@ -32,7 +34,9 @@ def home_window(qtbot: QtBot, tmp_path: Path, runner: TaskRunner, people: int = 
     return window
 
 
-def test_search_as_you_type_then_choose_with_the_keyboard(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+def test_search_as_you_type_then_choose_with_the_keyboard(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
     window = home_window(qtbot, tmp_path, runner)
     search = window.home.search
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -95,7 +99,9 @@ def test_register_checks_the_nhs_number_as_typed_and_warns_of_a_possible_duplica
     screenshot(window, "home-register-invalid-nhs.png")
     qtbot.keyClick(form.nhs_edit, Qt.Key.Key_Backspace)
     qtbot.keyClicks(form.nhs_edit, "8")
-    assert form.nhs_field.message.text() == f"Valid NHS number: {NHS_VALID[:3]} {NHS_VALID[3:6]} {NHS_VALID[6:]}"
+    assert (
+        form.nhs_field.message.text() == f"Valid NHS number: {NHS_VALID[:3]} {NHS_VALID[3:6]} {NHS_VALID[6:]}"
+    )
     form.ethnic_combo.setCurrentIndex(form.ethnic_combo.findData("M"))
     qtbot.keyClicks(form.language_edit, "Somali")
     qtbot.keyClicks(form.needs_edit, "Interpreter; large print")
@@ -138,7 +144,9 @@ def test_register_checks_the_nhs_number_as_typed_and_warns_of_a_possible_duplica
         store.close()
 
 
-def test_a_bad_date_of_birth_is_explained_next_to_the_field(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+def test_a_bad_date_of_birth_is_explained_next_to_the_field(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
     window = home_window(qtbot, tmp_path, runner, people=0)
     form = window.home.person_form
     window.home.new_person()
@@ -162,7 +170,9 @@ def test_todays_session_at_a_typed_venue_is_stored_and_offered_next_time(
         qtbot.keyClick(bar.venue_combo.lineEdit(), Qt.Key.Key_Return)
     session = started.args[0]
     assert session.venue_name == "Synthetic Community Cafe" and session.session_id
-    assert window.context.session_id == session.session_id and window.context.venue == "Synthetic Community Cafe"
+    assert (
+        window.context.session_id == session.session_id and window.context.venue == "Synthetic Community Cafe"
+    )
     assert "Session started at Synthetic Community Cafe" in bar.status.text()
     close_store(window)
 

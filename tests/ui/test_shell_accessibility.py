@@ -14,28 +14,53 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTabBar, QW
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import ROOT
-from tests.ui.shell_support import WAIT_MS, add_checks, close_store, make_store, open_window, screenshot, unlock
+from tests.ui.shell_support import (
+    WAIT_MS,
+    add_checks,
+    close_store,
+    make_store,
+    open_window,
+    screenshot,
+    unlock,
+)
 from ui.main_window import MainWindow
 from ui.style import TEXT_PAIRS, Appearance, contrast_ratio, high_contrast_palette
 from ui.tasks import TaskRunner
 
-SHELL_FILES = ["ui/main_window.py", "ui/setup_wizard.py", "ui/unlock.py", "ui/widgets/field.py",
-               "ui/widgets/busy.py", "ui/home/home_page.py", "ui/home/search.py", "ui/home/person_form.py",
-               "ui/home/person_panel.py", "ui/home/follow_ups.py", "ui/home/outbox.py", "ui/home/session_bar.py"]
+SHELL_FILES = [
+    "ui/main_window.py",
+    "ui/setup_wizard.py",
+    "ui/unlock.py",
+    "ui/widgets/field.py",
+    "ui/widgets/busy.py",
+    "ui/home/home_page.py",
+    "ui/home/search.py",
+    "ui/home/person_form.py",
+    "ui/home/person_panel.py",
+    "ui/home/follow_ups.py",
+    "ui/home/outbox.py",
+    "ui/home/session_bar.py",
+]
 
 
 def focusable_without_name(root: QWidget) -> list[str]:
     """Every control the keyboard can reach on screen that a screen reader could not name."""
     missing = []
     for widget in [root, *root.findChildren(QWidget)]:
-        if not widget.isVisibleTo(root.window()) or not widget.isEnabled() and not isinstance(widget, QAbstractButton):
+        if (
+            not widget.isVisibleTo(root.window())
+            or not widget.isEnabled()
+            and not isinstance(widget, QAbstractButton)
+        ):
             continue
         if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
             continue
         if widget.focusProxy() is not None:
             continue  # the proxy is the control that takes the focus
         if not widget.accessibleName().strip():
-            missing.append(f"{type(widget).__name__}({widget.objectName() or widget.parent().__class__.__name__})")
+            missing.append(
+                f"{type(widget).__name__}({widget.objectName() or widget.parent().__class__.__name__})"
+            )
     return missing
 
 
@@ -54,9 +79,10 @@ def screens(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> list[tuple[str,
     return [*shown, ("home", window)]
 
 
-def test_every_control_on_every_screen_has_an_accessible_name(qtbot: QtBot, tmp_path: Path,
-                                                              runner: TaskRunner) -> None:
-    (_, setup), (_, unlock_window), (_, window) = screens(qtbot, tmp_path, runner)
+def test_every_control_on_every_screen_has_an_accessible_name(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    (_, setup), (_, _unlock), (_, window) = screens(qtbot, tmp_path, runner)
     problems: dict[str, list[str]] = {}
     problems["setup"] = focusable_without_name(setup)
     home = window.home
@@ -75,22 +101,25 @@ def test_every_control_on_every_screen_has_an_accessible_name(qtbot: QtBot, tmp_
     home.tabs.setCurrentIndex(0)
     window.open_check(home.person_panel.person.id, None)
     problems["check"] = focusable_without_name(window)
-    window.go_home() if window.current_page != "home" else None
+    window.go_home()
     window.lock()
     problems["locked"] = focusable_without_name(window)
     assert {k: v for k, v in problems.items() if v} == {}
     close_store(window)
 
 
-def test_shortcuts_and_mnemonics_reach_the_main_controls(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+def test_shortcuts_and_mnemonics_reach_the_main_controls(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
     data = tmp_path / "data"
     make_store(data, people=2)
     window = open_window(qtbot, runner, data, expect="unlock")
     window.activateWindow()
     unlock(qtbot, window)
     home = window.home
-    assert {a.shortcut().toString() for a in (window.find_action, window.new_person_action, window.lock_action)} == {
-        "Ctrl+F", "Ctrl+N", "Ctrl+L"}
+    assert {
+        a.shortcut().toString() for a in (window.find_action, window.new_person_action, window.lock_action)
+    } == {"Ctrl+F", "Ctrl+N", "Ctrl+L"}
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert home.person_form.given_edit.hasFocus()
     # The register form is filled in top to bottom with Tab.
@@ -99,18 +128,39 @@ def test_shortcuts_and_mnemonics_reach_the_main_controls(qtbot: QtBot, tmp_path:
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget())
     form = home.person_form
-    assert order == [form.given_edit, form.family_edit, form.dob_edit, form.sex_combo, form.nhs_edit,
-                     form.ethnic_combo, form.gp_edit, form.language_edit, form.needs_edit]
+    assert order == [
+        form.given_edit,
+        form.family_edit,
+        form.dob_edit,
+        form.sex_combo,
+        form.nhs_edit,
+        form.ethnic_combo,
+        form.gp_edit,
+        form.language_edit,
+        form.needs_edit,
+    ]
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert home.search.search_edit.hasFocus()
     # Every button and tab a worker uses has an Alt+letter.
-    labels = [home.new_person_button.text(), home.session_bar.start_button.text(), window.lock_button.text(),
-              home.person_panel.start_button.text(), home.follow_ups.record_button.text(),
-              home.outbox.sync_button.text(), *(home.tabs.tabText(i) for i in range(3))]
+    labels = [
+        home.new_person_button.text(),
+        home.session_bar.start_button.text(),
+        window.lock_button.text(),
+        home.person_panel.start_button.text(),
+        home.follow_ups.record_button.text(),
+        home.outbox.sync_button.text(),
+        *(home.tabs.tabText(i) for i in range(3)),
+    ]
     assert all(re.search(r"&\w", text) for text in labels), labels
-    letters = [re.search(r"&(\w)", t).group(1).lower() for t in [*(home.tabs.tabText(i) for i in range(3)),  # type: ignore[union-attr]
-                                                                   home.new_person_button.text(), window.lock_button.text()]]
+    letters = [
+        re.search(r"&(\w)", t).group(1).lower()
+        for t in [
+            *(home.tabs.tabText(i) for i in range(3)),  # type: ignore[union-attr]
+            home.new_person_button.text(),
+            window.lock_button.text(),
+        ]
+    ]
     assert len(set(letters)) == len(letters), letters
     close_store(window)
 
@@ -128,7 +178,9 @@ def mnemonics(window: MainWindow) -> list[str]:
     return [m.group(1).lower() for t in texts if (m := re.search(r"(?<!&)&(\w)", t))]
 
 
-def test_no_two_controls_on_a_screen_share_an_alt_letter(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+def test_no_two_controls_on_a_screen_share_an_alt_letter(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
     (_, setup), (_, _unlock), (_, window) = screens(qtbot, tmp_path, runner)
     shown: dict[str, list[str]] = {"setup": mnemonics(setup)}
     home = window.home
@@ -157,8 +209,9 @@ def test_the_high_contrast_palette_keeps_every_text_at_7_to_1_or_more(qapp: QApp
             assert ratio >= 7.0, (group, text_role, background_role, round(ratio, 2))
 
 
-def test_high_contrast_is_a_toggle_that_changes_the_whole_app(qtbot: QtBot, tmp_path: Path, runner: TaskRunner,
-                                                               qapp: QApplication) -> None:
+def test_high_contrast_is_a_toggle_that_changes_the_whole_app(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner, qapp: QApplication
+) -> None:
     appearance = Appearance(qapp)
     before = qapp.palette().color(QPalette.ColorRole.Window)
     data = tmp_path / "data"
@@ -171,8 +224,16 @@ def test_high_contrast_is_a_toggle_that_changes_the_whole_app(qtbot: QtBot, tmp_
         window.contrast_action.trigger()
         assert appearance.high_contrast
         palette = qapp.palette()
-        assert contrast_ratio(palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)) >= 7
-        assert contrast_ratio(palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)) >= 7
+        assert (
+            contrast_ratio(
+                palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
+            )
+            >= 7
+        )
+        assert (
+            contrast_ratio(palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base))
+            >= 7
+        )
         screenshot(window, "home-high-contrast.png")
         window.contrast_action.trigger()
         assert not appearance.high_contrast and qapp.palette().color(QPalette.ColorRole.Window) == before
@@ -181,8 +242,9 @@ def test_high_contrast_is_a_toggle_that_changes_the_whole_app(qtbot: QtBot, tmp_
         close_store(window)
 
 
-def test_text_follows_the_system_font_size(qtbot: QtBot, tmp_path: Path, runner: TaskRunner,
-                                           qapp: QApplication) -> None:
+def test_text_follows_the_system_font_size(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner, qapp: QApplication
+) -> None:
     original = qapp.font()
     data = tmp_path / "data"
     make_store(data)
@@ -208,11 +270,24 @@ def test_text_follows_the_system_font_size(qtbot: QtBot, tmp_path: Path, runner:
 
 def test_every_string_is_translatable_and_in_the_template() -> None:
     template = (ROOT / "resources" / "translations" / "outreach.ts").read_text("utf-8")
-    for name in ["ui/main_window.py", "ui/setup_wizard.py", "ui/unlock.py", "ui/home/search.py",
-                 "ui/home/person_form.py", "ui/home/follow_ups.py", "ui/home/outbox.py"]:
+    for name in [
+        "ui/main_window.py",
+        "ui/setup_wizard.py",
+        "ui/unlock.py",
+        "ui/home/search.py",
+        "ui/home/person_form.py",
+        "ui/home/follow_ups.py",
+        "ui/home/outbox.py",
+    ]:
         assert f'filename="../../{name}"' in template, f"{name} is not in the translation template"
-    for source in ("Set up this laptop", "&amp;Find a person", "&amp;Record outcome", "Locked", "Waiting to be sent",
-                   "You have an unfinished check for {0}, started {1}. Continue it?"):
+    for source in (
+        "Set up this laptop",
+        "&amp;Find a person",
+        "&amp;Record outcome",
+        "Locked",
+        "Waiting to be sent",
+        "You have an unfinished check for {0}, started {1}. Continue it?",
+    ):
         assert f"<source>{source}</source>" in template, source
     # Widgets are never given bare literal text: labels and buttons are made from self.tr(...).
     literal = re.compile(r"Q(?:Label|PushButton|GroupBox)\(\s*\"[^\"]")
@@ -228,9 +303,11 @@ def test_the_translation_template_is_up_to_date(tmp_path: Path) -> None:
         pytest.skip("pyside6-lupdate is not installed")
     fresh = tmp_path / "fresh.ts"
     files = [str(ROOT / f) for f in SHELL_FILES]
-    subprocess.run([str(lupdate), *files, "-ts", str(fresh)], check=True, capture_output=True, timeout=120, cwd=ROOT)
+    subprocess.run(
+        [str(lupdate), *files, "-ts", str(fresh)], check=True, capture_output=True, timeout=120, cwd=ROOT
+    )
     committed = (ROOT / "resources" / "translations" / "outreach.ts").read_text("utf-8")
-    sources = set(re.findall(r"<source>(.*?)</source>", fresh.read_text("utf-8"), re.S))
+    sources = set(re.findall(r"<source>(.*?)</source>", fresh.read_text("utf-8"), re.DOTALL))
     missing = sorted(s for s in sources if f"<source>{s}</source>" not in committed)
     assert missing == []
 

@@ -11,7 +11,16 @@ from pytestqt.qtbot import QtBot
 
 from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
-from tests.ui.shell_support import PASSPHRASE, WAIT_MS, WORKER, close_store, make_store, open_window, screenshot, unlock
+from tests.ui.shell_support import (
+    PASSPHRASE,
+    WAIT_MS,
+    WORKER,
+    close_store,
+    make_store,
+    open_window,
+    screenshot,
+    unlock,
+)
 from ui.main_window import MainWindow, open_store
 from ui.setup_wizard import SetupRequest, set_up_store
 from ui.tasks import GuiThreadBlockedError, TaskRunner
@@ -83,8 +92,9 @@ def test_setup_from_the_organisation_file_it_gave(qtbot: QtBot, tmp_path: Path, 
     close_store(window)
 
 
-def test_a_broken_organisation_file_is_explained_next_to_the_field(qtbot: QtBot, tmp_path: Path,
-                                                                   runner: TaskRunner) -> None:
+def test_a_broken_organisation_file_is_explained_next_to_the_field(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
     org_file = tmp_path / "broken.toml"
     org_file.write_text("idle_lock_minutes = 'soon'\n", "utf-8")
     window = open_window(qtbot, runner, tmp_path / "data", expect="setup")

@@ -85,8 +85,11 @@ def _drafts(store: LocalStore) -> list[DraftInfo]:
     for draft in store.checks.drafts():
         if user is not None and draft.created_by not in (None, user):
             continue
-        out.append(DraftInfo(draft.id, draft.person_id, _name(store, draft.person_id), draft.created_at,
-                             draft.updated_at))
+        out.append(
+            DraftInfo(
+                draft.id, draft.person_id, _name(store, draft.person_id), draft.created_at, draft.updated_at
+            )
+        )
     return out
 
 
@@ -99,8 +102,12 @@ def load_follow_ups(store: LocalStore, today: date | None = None) -> tuple[list[
     day = today or date.today()
     records = services.open_follow_ups(store, overdue_on=day + timedelta(days=DUE_SOON_DAYS + 1))
     rows = [
-        FollowUpRow(r, _name(store, r.person_id), overdue=bool(r.due_on and r.due_on < day.isoformat()),
-                    due_today=r.due_on == day.isoformat())
+        FollowUpRow(
+            r,
+            _name(store, r.person_id),
+            overdue=bool(r.due_on and r.due_on < day.isoformat()),
+            due_today=r.due_on == day.isoformat(),
+        )
         for r in records[:MAX_LISTED]
     ]
     return rows, len(records)
@@ -118,9 +125,14 @@ def load_outbox(store: LocalStore) -> tuple[list[OutboxRow], int]:
     owners: dict[str, str] = {}
     if ids:
         with store.db.read() as conn:
-            owners = dict(conn.execute(select(checks_table.c.id, checks_table.c.person_id)
-                                       .where(checks_table.c.id.in_(ids))).all())
-    return [OutboxRow(i, _name(store, owners[i.check_id]) if i.check_id in owners else "") for i in shown], len(items)
+            owners = dict(
+                conn.execute(
+                    select(checks_table.c.id, checks_table.c.person_id).where(checks_table.c.id.in_(ids))
+                ).all()
+            )
+    return [
+        OutboxRow(i, _name(store, owners[i.check_id]) if i.check_id in owners else "") for i in shown
+    ], len(items)
 
 
 @blocking
@@ -155,16 +167,23 @@ def register_person(store: LocalStore, details: PersonDetails) -> PersonRecord:
 
 
 @blocking
-def person_overview(store: LocalStore, person_id: str) -> tuple[PersonRecord, list[CheckRecord], list[FollowUpRecord]]:
-    return (services.get_person(store, person_id), services.list_checks_for_person(store, person_id),
-            services.open_follow_ups(store, person_id=person_id))
+def person_overview(
+    store: LocalStore, person_id: str
+) -> tuple[PersonRecord, list[CheckRecord], list[FollowUpRecord]]:
+    return (
+        services.get_person(store, person_id),
+        services.list_checks_for_person(store, person_id),
+        services.open_follow_ups(store, person_id=person_id),
+    )
 
 
 @blocking
-def record_outcome(store: LocalStore, follow_up_id: str, outcome: str, note: str | None,
-                   expected_version: int | None) -> FollowUpRecord:
-    return services.record_follow_up_outcome(store, follow_up_id, outcome, note=note,
-                                             expected_version=expected_version)
+def record_outcome(
+    store: LocalStore, follow_up_id: str, outcome: str, note: str | None, expected_version: int | None
+) -> FollowUpRecord:
+    return services.record_follow_up_outcome(
+        store, follow_up_id, outcome, note=note, expected_version=expected_version
+    )
 
 
 def describe_decision(record: FollowUpRecord, directory: Any = None) -> str:

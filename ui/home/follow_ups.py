@@ -44,8 +44,9 @@ class FollowUpsView(QWidget):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels([self.tr("When"), self.tr("Person"), self.tr("Follow-up"),
-                                              self.tr("Due")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("When"), self.tr("Person"), self.tr("Follow-up"), self.tr("Due")]
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -61,8 +62,12 @@ class FollowUpsView(QWidget):
         self.outcome_caption = QLabel(self.tr("Outco&me:"), self)
         row.addWidget(self.outcome_caption)
         self.outcome_combo = QComboBox(self)
-        for code, label in (("attended", self.tr("Attended")), ("declined", self.tr("Declined")),
-                            ("no_response", self.tr("No response")), ("closed", self.tr("Closed"))):
+        for code, label in (
+            ("attended", self.tr("Attended")),
+            ("declined", self.tr("Declined")),
+            ("no_response", self.tr("No response")),
+            ("closed", self.tr("Closed")),
+        ):
             self.outcome_combo.addItem(label, code)
         self.outcome_combo.setAccessibleName(self.tr("Outcome"))
         self.outcome_caption.setBuddy(self.outcome_combo)
@@ -85,8 +90,12 @@ class FollowUpsView(QWidget):
         self._selection_changed()
 
     def refresh(self) -> None:
-        self.context.runner.run_db(load_follow_ups_task, self.context.store, name="ui.home.follow_ups",
-                                   on_success=lambda result: self.show_rows(*result))
+        self.context.runner.run_db(
+            load_follow_ups_task,
+            self.context.store,
+            name="ui.home.follow_ups",
+            on_success=lambda result: self.show_rows(*result),
+        )
 
     def show_rows(self, rows: list[FollowUpRow], total: int) -> None:
         self.rows = rows
@@ -101,8 +110,12 @@ class FollowUpsView(QWidget):
                 when = self.tr("Due today")
             else:
                 when = self.tr("Due soon")
-            cells = [when, row.person_name, describe_decision(row.record, self.context.directory),
-                     date_text(row.record.due_on)]
+            cells = [
+                when,
+                row.person_name,
+                describe_decision(row.record, self.context.directory),
+                date_text(row.record.due_on),
+            ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if row.overdue:
@@ -138,14 +151,22 @@ class FollowUpsView(QWidget):
         outcome = str(self.outcome_combo.currentData())
         note = self.note_edit.text().strip() or None
         self.record_button.setEnabled(False)
-        self.context.runner.run_db(record_outcome, self.context.store, row.record.id, outcome, note,
-                                   row.record.version, name="ui.home.follow_up_outcome",
-                                   on_success=lambda rec: self._recorded(row, rec),
-                                   on_finished=self._selection_changed)
+        self.context.runner.run_db(
+            record_outcome,
+            self.context.store,
+            row.record.id,
+            outcome,
+            note,
+            row.record.version,
+            name="ui.home.follow_up_outcome",
+            on_success=lambda rec: self._recorded(row, rec),
+            on_finished=self._selection_changed,
+        )
 
     def _recorded(self, row: FollowUpRow, record: FollowUpRecord) -> None:
-        self.message.setText(self.tr("Recorded: {0} for {1}.").format(self.outcome_combo.currentText(),
-                                                                      row.person_name))
+        self.message.setText(
+            self.tr("Recorded: {0} for {1}.").format(self.outcome_combo.currentText(), row.person_name)
+        )
         self.note_edit.clear()
         self.outcome_recorded.emit(record)
         self.refresh()

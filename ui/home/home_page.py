@@ -80,8 +80,12 @@ class HomePage(QWidget):
         self.person_form.registered.connect(lambda person: self.show_person(person.id))
         self.person_form.open_existing.connect(self.show_person)
         self.person_form.cancelled.connect(self._form_closed)
-        self.follow_ups.count_changed.connect(lambda n: self.tabs.setTabText(1, self.tr("F&ollow-ups ({0})").format(n)))
-        self.outbox.count_changed.connect(lambda n: self.tabs.setTabText(2, self.tr("Out&box ({0})").format(n)))
+        self.follow_ups.count_changed.connect(
+            lambda n: self.tabs.setTabText(1, self.tr("F&ollow-ups ({0})").format(n))
+        )
+        self.outbox.count_changed.connect(
+            lambda n: self.tabs.setTabText(2, self.tr("Out&box ({0})").format(n))
+        )
         self.setTabOrder(self.session_bar.start_button, self.tabs)
         self.setTabOrder(self.tabs, self.search.search_edit)
         self.setTabOrder(self.search.search_edit, self.search.results)
@@ -89,7 +93,9 @@ class HomePage(QWidget):
 
     # -- loading -------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.context.runner.run_db(load_home, self.context.store, name="ui.home.load", on_success=self._loaded)
+        self.context.runner.run_db(
+            load_home, self.context.store, name="ui.home.load", on_success=self._loaded
+        )
 
     def _loaded(self, data: HomeData) -> None:
         self.data = data
@@ -107,14 +113,23 @@ class HomePage(QWidget):
         newest = max(drafts, key=lambda d: d.updated_at)
         given = newest.person_name.split(" ")[0] if newest.person_name else self.tr("someone")
         text = self.tr("You have an unfinished check for {0}, started {1}. Continue it?").format(
-            newest.person_name or given, _when(newest.started_at))
+            newest.person_name or given, _when(newest.started_at)
+        )
         if len(drafts) > 1:
-            text += " " + self.tr("(Other unfinished checks: {0}. Each is listed with its person.)").format(len(drafts) - 1)
-        self.drafts_notice.show_notice(text, [
-            (self.tr("&Continue it"), self.tr("Continue the unfinished check for {0}").format(newest.person_name),
-             lambda: self._continue(newest)),
-            (self.tr("Not now"), self.tr("Not now"), self.drafts_notice.dismiss),
-        ])
+            text += " " + self.tr("(Other unfinished checks: {0}. Each is listed with its person.)").format(
+                len(drafts) - 1
+            )
+        self.drafts_notice.show_notice(
+            text,
+            [
+                (
+                    self.tr("&Continue it"),
+                    self.tr("Continue the unfinished check for {0}").format(newest.person_name),
+                    lambda: self._continue(newest),
+                ),
+                (self.tr("Not now"), self.tr("Not now"), self.drafts_notice.dismiss),
+            ],
+        )
 
     def _continue(self, draft: DraftInfo) -> None:
         self.drafts_notice.dismiss()

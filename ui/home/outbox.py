@@ -48,8 +48,10 @@ def sync_engine_factory(context: AppContext) -> tuple[Any, str]:
 
     if not context.org_config.server_url:
         return None, QCoreApplication.translate(
-            "OutboxView", "No shared record is set up for this organisation, so checks stay on this laptop. "
-                          "Ask IT to add the server to the organisation file.")
+            "OutboxView",
+            "No shared record is set up for this organisation, so checks stay on this laptop. "
+            "Ask IT to add the server to the organisation file.",
+        )
     try:
         from sync.engine import SyncConfig, SyncEngine
     except ImportError:
@@ -74,8 +76,15 @@ class OutboxView(QWidget):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.table = QTableWidget(0, 5, self)
-        self.table.setHorizontalHeaderLabels([self.tr("Person"), self.tr("State"), self.tr("Attempts"),
-                                              self.tr("Finalised"), self.tr("Last error")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Person"),
+                self.tr("State"),
+                self.tr("Attempts"),
+                self.tr("Finalised"),
+                self.tr("Last error"),
+            ]
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
@@ -103,15 +112,24 @@ class OutboxView(QWidget):
         self.report.setText(why)  # said on screen too: a tooltip never reaches keyboard or touch users
 
     def refresh(self) -> None:
-        self.context.runner.run_db(load_outbox_task, self.context.store, name="ui.home.outbox",
-                                   on_success=lambda result: self.show_rows(*result))
+        self.context.runner.run_db(
+            load_outbox_task,
+            self.context.store,
+            name="ui.home.outbox",
+            on_success=lambda result: self.show_rows(*result),
+        )
 
     def show_rows(self, rows: list[OutboxRow], total: int) -> None:
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             item = row.item
-            cells = [row.person_name or self.tr("(person not found)"), _state_words(item.state), str(item.attempts),
-                     date_text(item.created_at[:10]), item.last_error or self.tr("None")]
+            cells = [
+                row.person_name or self.tr("(person not found)"),
+                _state_words(item.state),
+                str(item.attempts),
+                date_text(item.created_at[:10]),
+                item.last_error or self.tr("None"),
+            ]
             for column, text in enumerate(cells):
                 self.table.setItem(index, column, QTableWidgetItem(text))
         if total == 0:
@@ -131,8 +149,13 @@ class OutboxView(QWidget):
             return
         self.sync_button.setEnabled(False)
         self.busy.start(self.tr("Sending..."))
-        self.context.runner.run_network(self._sync, name="ui.home.sync", on_success=self._synced,
-                                        on_error=self._sync_failed, on_finished=self._sync_done)
+        self.context.runner.run_network(
+            self._sync,
+            name="ui.home.sync",
+            on_success=self._synced,
+            on_error=self._sync_failed,
+            on_finished=self._sync_done,
+        )
 
     def _synced(self, report: Any) -> None:
         lines = report.lines() if hasattr(report, "lines") else []

@@ -56,7 +56,9 @@ class PersonForm(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields; the area scrolls to the focused one
+        scroll.setFocusPolicy(
+            Qt.FocusPolicy.NoFocus
+        )  # Tab goes to the fields; the area scrolls to the focused one
         outer.addWidget(scroll, 1)
         body = QWidget()
         scroll.setWidget(body)
@@ -68,23 +70,34 @@ class PersonForm(QWidget):
         self.family_field = LabelledField(self.tr("Famil&y name"), self.family_edit)
         self.dob_edit = QLineEdit(body)
         self.dob_edit.setPlaceholderText(self.tr("e.g. 25/03/1980"))
-        self.dob_field = LabelledField(self.tr("&Date of birth"), self.dob_edit,
-                                       hint=self.tr("Day/month/year, or year-month-day"))
+        self.dob_field = LabelledField(
+            self.tr("&Date of birth"), self.dob_edit, hint=self.tr("Day/month/year, or year-month-day")
+        )
         self.sex_combo = QComboBox(body)
-        for code, label in (("unknown", self.tr("Not known")), ("female", self.tr("Female")),
-                            ("male", self.tr("Male")), ("other", self.tr("Other"))):
+        for code, label in (
+            ("unknown", self.tr("Not known")),
+            ("female", self.tr("Female")),
+            ("male", self.tr("Male")),
+            ("other", self.tr("Other")),
+        ):
             self.sex_combo.addItem(label, code)
         self.sex_field = LabelledField(self.tr("Se&x"), self.sex_combo)
         self.nhs_edit = QLineEdit(body)
         self.nhs_edit.setPlaceholderText(self.tr("e.g. 943 476 5919 (optional)"))
-        self.nhs_field = LabelledField(self.tr("NHS n&umber"), self.nhs_edit,
-                                       hint=self.tr("Optional. If given, it is checked as you type."))
+        self.nhs_field = LabelledField(
+            self.tr("NHS n&umber"),
+            self.nhs_edit,
+            hint=self.tr("Optional. If given, it is checked as you type."),
+        )
         self.ethnic_combo = QComboBox(body)
         self.ethnic_combo.addItem(self.tr("Not asked yet"), None)
         for code, label in ETHNIC_CATEGORIES.items():
             self.ethnic_combo.addItem(label, code)
-        self.ethnic_field = LabelledField(self.tr("&Ethnic category"), self.ethnic_combo,
-                                          hint=self.tr("As the person describes it (NHS categories)."))
+        self.ethnic_field = LabelledField(
+            self.tr("&Ethnic category"),
+            self.ethnic_combo,
+            hint=self.tr("As the person describes it (NHS categories)."),
+        )
         self.gp_edit = QLineEdit(body)
         self.gp_field = LabelledField(self.tr("GP practice"), self.gp_edit)
         self.language_edit = QLineEdit(body)
@@ -92,13 +105,24 @@ class PersonForm(QWidget):
         self.language_field = LabelledField(self.tr("Preferred language"), self.language_edit)
         self.needs_edit = QPlainTextEdit(body)
         self.needs_edit.setTabChangesFocus(True)
-        self.needs_edit.setPlaceholderText(self.tr("e.g. large print, interpreter, hearing loop, step-free access"))
+        self.needs_edit.setPlaceholderText(
+            self.tr("e.g. large print, interpreter, hearing loop, step-free access")
+        )
         self.needs_edit.setMaximumHeight(self.fontMetrics().height() * 5)
         self.needs_field = LabelledField(self.tr("Communication and &access needs"), self.needs_edit)
 
         # One column: the eye moves straight down, and the message under a field never squeezes its neighbour.
-        fields = [self.given_field, self.family_field, self.dob_field, self.sex_field, self.nhs_field,
-                  self.ethnic_field, self.gp_field, self.language_field, self.needs_field]
+        fields = [
+            self.given_field,
+            self.family_field,
+            self.dob_field,
+            self.sex_field,
+            self.nhs_field,
+            self.ethnic_field,
+            self.gp_field,
+            self.language_field,
+            self.needs_field,
+        ]
         for index, field in enumerate(fields):
             grid.addWidget(field, index, 0)
         grid.setRowStretch(len(fields), 1)
@@ -123,13 +147,31 @@ class PersonForm(QWidget):
         row.addWidget(self.save_button)
         outer.addLayout(row)
 
-        order = [self.given_edit, self.family_edit, self.dob_edit, self.sex_combo, self.nhs_edit, self.ethnic_combo,
-                 self.gp_edit, self.language_edit, self.needs_edit, self.save_button, self.cancel_button]
+        order = [
+            self.given_edit,
+            self.family_edit,
+            self.dob_edit,
+            self.sex_combo,
+            self.nhs_edit,
+            self.ethnic_combo,
+            self.gp_edit,
+            self.language_edit,
+            self.needs_edit,
+            self.save_button,
+            self.cancel_button,
+        ]
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
         self.nhs_edit.textChanged.connect(self._check_nhs)
         self.dob_edit.editingFinished.connect(self._check_dob)
-        for edit in (self.given_edit, self.family_edit, self.dob_edit, self.nhs_edit, self.gp_edit, self.language_edit):
+        for edit in (
+            self.given_edit,
+            self.family_edit,
+            self.dob_edit,
+            self.nhs_edit,
+            self.gp_edit,
+            self.language_edit,
+        ):
             edit.textChanged.connect(self._details_changed)
 
     # -- live checks --------------------------------------------------------------------------------
@@ -139,8 +181,9 @@ class PersonForm(QWidget):
             return True
         result = check_nhs_number(text)
         if result.valid:
-            self.nhs_field.show_message(self.tr("Valid NHS number: {0}").format(nhs_text(result.normalised)),
-                                        problem=False)
+            self.nhs_field.show_message(
+                self.tr("Valid NHS number: {0}").format(nhs_text(result.normalised)), problem=False
+            )
             return True
         self.nhs_field.show_message(str(result.reason))
         return False
@@ -151,7 +194,9 @@ class PersonForm(QWidget):
             return False
         parsed = parse_date(text)
         if parsed is None:
-            self.dob_field.show_message(self.tr("This is not a date. Type it as day/month/year, e.g. 25/03/1980."))
+            self.dob_field.show_message(
+                self.tr("This is not a date. Type it as day/month/year, e.g. 25/03/1980.")
+            )
             return False
         self.dob_field.show_message(date_text(parsed), problem=False)
         return True
@@ -177,8 +222,13 @@ class PersonForm(QWidget):
         )
 
     def _fields(self) -> dict[str, LabelledField]:
-        return {"given_name": self.given_field, "family_name": self.family_field, "date_of_birth": self.dob_field,
-                "sex": self.sex_field, "nhs_number": self.nhs_field}
+        return {
+            "given_name": self.given_field,
+            "family_name": self.family_field,
+            "date_of_birth": self.dob_field,
+            "sex": self.sex_field,
+            "nhs_number": self.nhs_field,
+        }
 
     def submit(self) -> None:
         if self.busy.busy:
@@ -195,26 +245,41 @@ class PersonForm(QWidget):
         if task is None:
             self._register(details)
             return
-        self.context.runner.run_db(possible_duplicates, self.context.store, details, name="ui.home.duplicates",
-                                   on_success=lambda found: self._duplicates_checked(details, found),
-                                   on_error=self._failed)
+        self.context.runner.run_db(
+            possible_duplicates,
+            self.context.store,
+            details,
+            name="ui.home.duplicates",
+            on_success=lambda found: self._duplicates_checked(details, found),
+            on_error=self._failed,
+        )
 
     def _duplicates_checked(self, details: PersonDetails, found: list[PersonRecord]) -> None:
         if not found:
             self._register(details)
             return
         self._busy(False)
-        lines = [self.tr("{0}, born {1}").format(p.display_name, date_text(p.details.date_of_birth))
-                 + (self.tr(", NHS {0}").format(nhs_text(p.details.nhs_number)) if p.details.nhs_number else "")
-                 for p in found[:3]]
-        text = self.tr("This may be someone already registered:\n{0}\nOpen them instead, or register a new person "
-                       "if this is someone else.").format("\n".join(lines))
+        lines = [
+            self.tr("{0}, born {1}").format(p.display_name, date_text(p.details.date_of_birth))
+            + (self.tr(", NHS {0}").format(nhs_text(p.details.nhs_number)) if p.details.nhs_number else "")
+            for p in found[:3]
+        ]
+        text = self.tr(
+            "This may be someone already registered:\n{0}\nOpen them instead, or register a new person "
+            "if this is someone else."
+        ).format("\n".join(lines))
         first = found[0]
-        self.duplicates.show_notice(text, [
-            (self.tr("Open {0}").format(first.display_name), self.tr("Open the person already registered"),
-             lambda: self.open_existing.emit(first.id)),
-            (self.tr("Register anyway"), self.tr("Register as a new person"), self._register_anyway),
-        ])
+        self.duplicates.show_notice(
+            text,
+            [
+                (
+                    self.tr("Open {0}").format(first.display_name),
+                    self.tr("Open the person already registered"),
+                    lambda: self.open_existing.emit(first.id),
+                ),
+                (self.tr("Register anyway"), self.tr("Register as a new person"), self._register_anyway),
+            ],
+        )
         self.duplicates.buttons[0].setFocus()
 
     def _register_anyway(self) -> None:
@@ -224,8 +289,14 @@ class PersonForm(QWidget):
 
     def _register(self, details: PersonDetails) -> None:
         self._busy(True, self.tr("Saving..."))
-        self.context.runner.run_db(register_person, self.context.store, details, name="ui.home.register",
-                                   on_success=self._registered, on_error=self._failed)
+        self.context.runner.run_db(
+            register_person,
+            self.context.store,
+            details,
+            name="ui.home.register",
+            on_success=self._registered,
+            on_error=self._failed,
+        )
 
     def _registered(self, person: PersonRecord) -> None:
         self._busy(False)
@@ -254,12 +325,25 @@ class PersonForm(QWidget):
         self.cancelled.emit()
 
     def clear(self) -> None:
-        for edit in (self.given_edit, self.family_edit, self.dob_edit, self.nhs_edit, self.gp_edit, self.language_edit):
+        for edit in (
+            self.given_edit,
+            self.family_edit,
+            self.dob_edit,
+            self.nhs_edit,
+            self.gp_edit,
+            self.language_edit,
+        ):
             edit.clear()
         self.needs_edit.clear()
         self.sex_combo.setCurrentIndex(0)
         self.ethnic_combo.setCurrentIndex(0)
-        for field in (*self._fields().values(), self.ethnic_field, self.gp_field, self.language_field, self.needs_field):
+        for field in (
+            *self._fields().values(),
+            self.ethnic_field,
+            self.gp_field,
+            self.language_field,
+            self.needs_field,
+        ):
             field.clear_message()
         self.duplicates.dismiss()
         self._confirmed_duplicates = False

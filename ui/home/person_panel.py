@@ -65,8 +65,9 @@ class PersonPanel(QWidget):
         self.checks_list.setEnabled(on)
 
     def show_person(self, person_id: str) -> None:
-        self.context.runner.run_db(person_overview, self.context.store, person_id, name="ui.home.person",
-                                   on_success=self._show)
+        self.context.runner.run_db(
+            person_overview, self.context.store, person_id, name="ui.home.person", on_success=self._show
+        )
 
     def _show(self, overview: tuple[PersonRecord, list[CheckRecord], list[FollowUpRecord]]) -> None:
         person, checks, follow_ups = overview
@@ -94,7 +95,9 @@ class PersonPanel(QWidget):
             if check.is_final:
                 text = self.tr("Finalised {0}").format(date_text((check.finalised_at or "")[:10]))
             else:
-                text = self.tr("Unfinished check, started {0}: continue it").format(date_text(check.created_at[:10]))
+                text = self.tr("Unfinished check, started {0}: continue it").format(
+                    date_text(check.created_at[:10])
+                )
                 draft_row = self.checks_list.count()
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, check.id)

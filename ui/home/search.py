@@ -42,7 +42,9 @@ class PersonSearch(QWidget):
     person_chosen = Signal(str)  # person id
     results_shown = Signal(int)  # how many; for tests and the benchmark
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None, *, debounce_ms: int = DEBOUNCE_MS) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, debounce_ms: int = DEBOUNCE_MS
+    ) -> None:
         super().__init__(parent)
         self.context = context
         self._generation = 0
@@ -108,9 +110,14 @@ class PersonSearch(QWidget):
             self.results_shown.emit(0)
             return
         self._in_flight = True
-        self.context.runner.run_db(search_people, self.context.store, text, name="ui.home.search",
-                                   on_success=lambda hits: self._show(generation, text, hits),
-                                   on_finished=self._query_done)
+        self.context.runner.run_db(
+            search_people,
+            self.context.store,
+            text,
+            name="ui.home.search",
+            on_success=lambda hits: self._show(generation, text, hits),
+            on_finished=self._query_done,
+        )
 
     def _query_done(self) -> None:
         self._in_flight = False
@@ -123,7 +130,10 @@ class PersonSearch(QWidget):
         current = self.search_edit.text().strip()
         self.results.clear()
         for hit in hits:
-            parts = [f"{hit.given_name} {hit.family_name}", self.tr("born {0}").format(date_text(hit.date_of_birth))]
+            parts = [
+                f"{hit.given_name} {hit.family_name}",
+                self.tr("born {0}").format(date_text(hit.date_of_birth)),
+            ]
             if hit.nhs_number:
                 parts.append(self.tr("NHS {0}").format(nhs_text(hit.nhs_number)))
             item = QListWidgetItem("   ".join(parts))
@@ -134,7 +144,9 @@ class PersonSearch(QWidget):
             self.status.setText(self.tr("Found: {0}. Press Down to choose, Enter to open.").format(len(hits)))
             self.results.setCurrentRow(0)
         else:
-            self.status.setText(self.tr("No one found for \u201c{0}\u201d. Register a new person with Ctrl+N.").format(text))
+            self.status.setText(
+                self.tr("No one found for \u201c{0}\u201d. Register a new person with Ctrl+N.").format(text)
+            )
         if text == current:
             self.results_shown.emit(len(hits))
 

@@ -51,7 +51,9 @@ class SessionBar(QWidget):
         for venue in venues:
             self.venue_combo.addItem(venue.name, venue.id)
         self.venue_combo.setCurrentIndex(-1)
-        self.venue_combo.setEditText(current if self.context.session is None else self.context.session.venue_name)
+        self.venue_combo.setEditText(
+            current if self.context.session is None else self.context.session.venue_name
+        )
 
     def start(self) -> None:
         if not self.start_button.isEnabled():
@@ -64,8 +66,15 @@ class SessionBar(QWidget):
         index = self.venue_combo.findText(name)
         venue_id = self.venue_combo.itemData(index) if index >= 0 else None
         self.start_button.setEnabled(False)
-        self.context.runner.run_db(start_session, self.context.store, name, venue_id, name="ui.home.start_session",
-                                   on_success=self._started, on_finished=lambda: self.start_button.setEnabled(True))
+        self.context.runner.run_db(
+            start_session,
+            self.context.store,
+            name,
+            venue_id,
+            name="ui.home.start_session",
+            on_success=self._started,
+            on_finished=lambda: self.start_button.setEnabled(True),
+        )
 
     def _started(self, result: tuple[str, str, str]) -> None:
         venue_id, name, session_id = result

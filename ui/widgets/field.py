@@ -15,8 +15,15 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 class LabelledField(QWidget):
     """`label` above `field`, an optional hint, and a message line that is empty until needed."""
 
-    def __init__(self, label: str, field: QWidget, *, hint: str = "", accessible_name: str | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        label: str,
+        field: QWidget,
+        *,
+        hint: str = "",
+        accessible_name: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.field = field
         self._hint = hint
