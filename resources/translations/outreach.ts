@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="517"/>
+        <location filename="../../ui/main_window.py" line="557"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="522"/>
+        <location filename="../../ui/main_window.py" line="563"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="523"/>
+        <location filename="../../ui/main_window.py" line="564"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -575,17 +575,17 @@
 <context>
     <name>FollowUpsView</name>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="47"/>
+        <location filename="../../ui/home/follow_ups.py" line="48"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="47"/>
+        <location filename="../../ui/home/follow_ups.py" line="48"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="47"/>
+        <location filename="../../ui/home/follow_ups.py" line="48"/>
         <source>Follow-up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -595,107 +595,107 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="56"/>
+        <location filename="../../ui/home/follow_ups.py" line="57"/>
         <source>Follow-ups due or overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="64"/>
+        <location filename="../../ui/home/follow_ups.py" line="66"/>
         <source>Attended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="64"/>
+        <location filename="../../ui/home/follow_ups.py" line="67"/>
         <source>Declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="65"/>
+        <location filename="../../ui/home/follow_ups.py" line="68"/>
         <source>No response</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="65"/>
+        <location filename="../../ui/home/follow_ups.py" line="69"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="67"/>
+        <location filename="../../ui/home/follow_ups.py" line="72"/>
         <source>Outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="61"/>
+        <location filename="../../ui/home/follow_ups.py" line="62"/>
         <source>Outco&amp;me:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="70"/>
+        <location filename="../../ui/home/follow_ups.py" line="75"/>
         <source>&amp;Note:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="73"/>
+        <location filename="../../ui/home/follow_ups.py" line="78"/>
         <source>Note about the outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="74"/>
+        <location filename="../../ui/home/follow_ups.py" line="79"/>
         <source>Optional</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="77"/>
+        <location filename="../../ui/home/follow_ups.py" line="82"/>
         <source>&amp;Record outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="78"/>
+        <location filename="../../ui/home/follow_ups.py" line="83"/>
         <source>Record the outcome of the chosen follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="99"/>
+        <location filename="../../ui/home/follow_ups.py" line="108"/>
         <source>! Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="101"/>
+        <location filename="../../ui/home/follow_ups.py" line="110"/>
         <source>Due today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="103"/>
+        <location filename="../../ui/home/follow_ups.py" line="112"/>
         <source>Due soon</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="114"/>
+        <location filename="../../ui/home/follow_ups.py" line="127"/>
         <source>No follow-ups are due this week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="116"/>
+        <location filename="../../ui/home/follow_ups.py" line="129"/>
         <source>Due this week or overdue: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="118"/>
+        <location filename="../../ui/home/follow_ups.py" line="131"/>
         <source>. Overdue: {0}, listed first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="120"/>
+        <location filename="../../ui/home/follow_ups.py" line="133"/>
         <source>Showing the first {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="136"/>
+        <location filename="../../ui/home/follow_ups.py" line="149"/>
         <source>Choose a follow-up in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="147"/>
+        <location filename="../../ui/home/follow_ups.py" line="168"/>
         <source>Recorded: {0} for {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -743,42 +743,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="83"/>
+        <location filename="../../ui/home/home_page.py" line="84"/>
         <source>F&amp;ollow-ups ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="84"/>
+        <location filename="../../ui/home/home_page.py" line="87"/>
         <source>Out&amp;box ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="108"/>
+        <location filename="../../ui/home/home_page.py" line="114"/>
         <source>someone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="109"/>
+        <location filename="../../ui/home/home_page.py" line="115"/>
         <source>You have an unfinished check for {0}, started {1}. Continue it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="112"/>
+        <location filename="../../ui/home/home_page.py" line="119"/>
         <source>(Other unfinished checks: {0}. Each is listed with its person.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="114"/>
+        <location filename="../../ui/home/home_page.py" line="126"/>
         <source>&amp;Continue it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="114"/>
+        <location filename="../../ui/home/home_page.py" line="127"/>
         <source>Continue the unfinished check for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="116"/>
+        <location filename="../../ui/home/home_page.py" line="130"/>
         <source>Not now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -799,7 +799,7 @@
 <context>
     <name>LabelledField</name>
     <message>
-        <location filename="../../ui/widgets/field.py" line="50"/>
+        <location filename="../../ui/widgets/field.py" line="57"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -813,124 +813,124 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="173"/>
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>The organisation file could not be read, so the app uses its defaults (offline only). Tell IT: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="230"/>
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="215"/>
+        <location filename="../../ui/main_window.py" line="231"/>
         <source>Lock the app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="232"/>
         <source>Lock now (Ctrl+L). Your work stays as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="243"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="232"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>Choose your name and type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="257"/>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
+        <location filename="../../ui/main_window.py" line="259"/>
         <source>The app is locked. Everything you were doing is kept as it was. Type your passphrase to carry on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245"/>
+        <location filename="../../ui/main_window.py" line="267"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="273"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256"/>
+        <location filename="../../ui/main_window.py" line="278"/>
         <source>&amp;Work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="279"/>
         <source>&amp;Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>&amp;Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="270"/>
+        <location filename="../../ui/main_window.py" line="292"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>&amp;High contrast</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>&amp;Check this installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>&amp;About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>The store in this folder cannot be opened. Tell IT.
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359"/>
+        <location filename="../../ui/main_window.py" line="386"/>
         <source>Opening your work...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="404"/>
         <source>Signed in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="525"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="490"/>
+        <location filename="../../ui/main_window.py" line="527"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -1009,82 +1009,82 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="56"/>
+        <location filename="../../ui/home/outbox.py" line="58"/>
         <source>Sending is not available in this version.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="77"/>
+        <location filename="../../ui/home/outbox.py" line="81"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="77"/>
+        <location filename="../../ui/home/outbox.py" line="82"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="77"/>
+        <location filename="../../ui/home/outbox.py" line="83"/>
         <source>Attempts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="78"/>
+        <location filename="../../ui/home/outbox.py" line="85"/>
         <source>Last error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="78"/>
+        <location filename="../../ui/home/outbox.py" line="84"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="86"/>
+        <location filename="../../ui/home/outbox.py" line="95"/>
         <source>Checks waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="94"/>
+        <location filename="../../ui/home/outbox.py" line="103"/>
         <source>S&amp;ync now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="95"/>
+        <location filename="../../ui/home/outbox.py" line="104"/>
         <source>Send waiting checks now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="113"/>
+        <location filename="../../ui/home/outbox.py" line="127"/>
         <source>(person not found)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="114"/>
+        <location filename="../../ui/home/outbox.py" line="131"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="118"/>
+        <location filename="../../ui/home/outbox.py" line="136"/>
         <source>Nothing is waiting: every finalised check has been sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="121"/>
+        <location filename="../../ui/home/outbox.py" line="139"/>
         <source>Checks waiting to be sent: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="123"/>
+        <location filename="../../ui/home/outbox.py" line="141"/>
         <source>Not sent last time: {0} (the reason is in the list).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="125"/>
+        <location filename="../../ui/home/outbox.py" line="143"/>
         <source>Showing the first {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="133"/>
+        <location filename="../../ui/home/outbox.py" line="151"/>
         <source>Sending...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1097,189 +1097,189 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="66"/>
+        <location filename="../../ui/home/person_form.py" line="68"/>
         <source>&amp;Given name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="68"/>
+        <location filename="../../ui/home/person_form.py" line="70"/>
         <source>Famil&amp;y name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="70"/>
+        <location filename="../../ui/home/person_form.py" line="72"/>
         <source>e.g. 25/03/1980</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="71"/>
+        <location filename="../../ui/home/person_form.py" line="74"/>
         <source>&amp;Date of birth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="72"/>
+        <location filename="../../ui/home/person_form.py" line="74"/>
         <source>Day/month/year, or year-month-day</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="74"/>
+        <location filename="../../ui/home/person_form.py" line="78"/>
         <source>Not known</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="74"/>
+        <location filename="../../ui/home/person_form.py" line="79"/>
         <source>Female</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="75"/>
+        <location filename="../../ui/home/person_form.py" line="80"/>
         <source>Male</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="75"/>
+        <location filename="../../ui/home/person_form.py" line="81"/>
         <source>Other</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="77"/>
+        <location filename="../../ui/home/person_form.py" line="84"/>
         <source>Se&amp;x</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="79"/>
+        <location filename="../../ui/home/person_form.py" line="86"/>
         <source>e.g. 943 476 5919 (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="80"/>
+        <location filename="../../ui/home/person_form.py" line="88"/>
         <source>NHS n&amp;umber</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="89"/>
+        <location filename="../../ui/home/person_form.py" line="102"/>
         <source>GP practice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="92"/>
+        <location filename="../../ui/home/person_form.py" line="105"/>
         <source>Preferred language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="111"/>
+        <location filename="../../ui/home/person_form.py" line="135"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="114"/>
+        <location filename="../../ui/home/person_form.py" line="138"/>
         <source>Esc</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="119"/>
+        <location filename="../../ui/home/person_form.py" line="143"/>
         <source>Save pe&amp;rson</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="214"/>
+        <location filename="../../ui/home/person_form.py" line="276"/>
         <source>Open {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="81"/>
+        <location filename="../../ui/home/person_form.py" line="90"/>
         <source>Optional. If given, it is checked as you type.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="83"/>
+        <location filename="../../ui/home/person_form.py" line="93"/>
         <source>Not asked yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="86"/>
+        <location filename="../../ui/home/person_form.py" line="97"/>
         <source>&amp;Ethnic category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="87"/>
+        <location filename="../../ui/home/person_form.py" line="99"/>
         <source>As the person describes it (NHS categories).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="91"/>
+        <location filename="../../ui/home/person_form.py" line="104"/>
         <source>e.g. English, Polish, Somali</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="95"/>
+        <location filename="../../ui/home/person_form.py" line="109"/>
         <source>e.g. large print, interpreter, hearing loop, step-free access</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="97"/>
+        <location filename="../../ui/home/person_form.py" line="112"/>
         <source>Communication and &amp;access needs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="112"/>
+        <location filename="../../ui/home/person_form.py" line="136"/>
         <source>Cancel registering</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="120"/>
+        <location filename="../../ui/home/person_form.py" line="144"/>
         <source>Save person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="142"/>
+        <location filename="../../ui/home/person_form.py" line="185"/>
         <source>Valid NHS number: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="154"/>
+        <location filename="../../ui/home/person_form.py" line="198"/>
         <source>This is not a date. Type it as day/month/year, e.g. 25/03/1980.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="193"/>
+        <location filename="../../ui/home/person_form.py" line="243"/>
         <source>Checking whether this person is already registered...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="207"/>
+        <location filename="../../ui/home/person_form.py" line="263"/>
         <source>{0}, born {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="208"/>
+        <location filename="../../ui/home/person_form.py" line="264"/>
         <source>, NHS {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="210"/>
+        <location filename="../../ui/home/person_form.py" line="268"/>
         <source>This may be someone already registered:
 {0}
 Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="214"/>
+        <location filename="../../ui/home/person_form.py" line="277"/>
         <source>Open the person already registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="216"/>
+        <location filename="../../ui/home/person_form.py" line="280"/>
         <source>Register as a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="216"/>
+        <location filename="../../ui/home/person_form.py" line="280"/>
         <source>Register anyway</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="226"/>
+        <location filename="../../ui/home/person_form.py" line="291"/>
         <source>Saving...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1308,7 +1308,7 @@ Open them instead, or register a new person if this is someone else.</source>
     </message>
     <message>
         <location filename="../../ui/home/person_panel.py" line="50"/>
-        <location filename="../../ui/home/person_panel.py" line="108"/>
+        <location filename="../../ui/home/person_panel.py" line="111"/>
         <source>Op&amp;en check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1328,57 +1328,57 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="76"/>
+        <location filename="../../ui/home/person_panel.py" line="77"/>
         <source>Born {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="78"/>
+        <location filename="../../ui/home/person_panel.py" line="79"/>
         <source>NHS number {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="82"/>
+        <location filename="../../ui/home/person_panel.py" line="83"/>
         <source>GP: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="84"/>
+        <location filename="../../ui/home/person_panel.py" line="85"/>
         <source>Language: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="86"/>
+        <location filename="../../ui/home/person_panel.py" line="87"/>
         <source>Needs: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="88"/>
+        <location filename="../../ui/home/person_panel.py" line="89"/>
         <source>Open follow-ups: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="90"/>
+        <location filename="../../ui/home/person_panel.py" line="91"/>
         <source>Details of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="95"/>
+        <location filename="../../ui/home/person_panel.py" line="96"/>
         <source>Finalised {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="97"/>
+        <location filename="../../ui/home/person_panel.py" line="98"/>
         <source>Unfinished check, started {0}: continue it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="107"/>
+        <location filename="../../ui/home/person_panel.py" line="110"/>
         <source>Continue the unfinished check first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="108"/>
+        <location filename="../../ui/home/person_panel.py" line="111"/>
         <source>Contin&amp;ue check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1386,53 +1386,53 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>PersonSearch</name>
     <message>
-        <location filename="../../ui/home/search.py" line="53"/>
+        <location filename="../../ui/home/search.py" line="55"/>
         <source>F&amp;ind a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="56"/>
+        <location filename="../../ui/home/search.py" line="58"/>
         <source>Name, date of birth (25/03/1980) or NHS number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="57"/>
+        <location filename="../../ui/home/search.py" line="59"/>
         <source>Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="58"/>
+        <location filename="../../ui/home/search.py" line="60"/>
         <source>Type a name, a date of birth or an NHS number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="62"/>
-        <location filename="../../ui/home/search.py" line="107"/>
+        <location filename="../../ui/home/search.py" line="64"/>
+        <location filename="../../ui/home/search.py" line="109"/>
         <source>Type to search.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="66"/>
+        <location filename="../../ui/home/search.py" line="68"/>
         <source>People found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="126"/>
+        <location filename="../../ui/home/search.py" line="135"/>
         <source>born {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="128"/>
+        <location filename="../../ui/home/search.py" line="138"/>
         <source>NHS {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="134"/>
+        <location filename="../../ui/home/search.py" line="144"/>
         <source>Found: {0}. Press Down to choose, Enter to open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="137"/>
+        <location filename="../../ui/home/search.py" line="148"/>
         <source>No one found for “{0}”. Register a new person with Ctrl+N.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1665,27 +1665,27 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="61"/>
+        <location filename="../../ui/home/session_bar.py" line="63"/>
         <source>Choose or type the venue first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="81"/>
+        <location filename="../../ui/home/session_bar.py" line="90"/>
         <source>No session started yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="83"/>
+        <location filename="../../ui/home/session_bar.py" line="92"/>
         <source>Session started at {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="84"/>
+        <location filename="../../ui/home/session_bar.py" line="93"/>
         <source>&amp;Switch venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="85"/>
+        <location filename="../../ui/home/session_bar.py" line="94"/>
         <source>Start a session at another venue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1693,164 +1693,164 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>SetupPage</name>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="142"/>
-        <location filename="../../ui/setup_wizard.py" line="208"/>
+        <location filename="../../ui/setup_wizard.py" line="163"/>
+        <location filename="../../ui/setup_wizard.py" line="247"/>
         <source>Set up this laptop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="144"/>
+        <location filename="../../ui/setup_wizard.py" line="167"/>
         <source>This laptop has no store yet. Set it up once; everything you record is kept encrypted here and unlocked with your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="149"/>
+        <location filename="../../ui/setup_wizard.py" line="175"/>
         <source>Organisation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="152"/>
+        <location filename="../../ui/setup_wizard.py" line="178"/>
         <source>No file: fill in the two settings below</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="154"/>
-        <location filename="../../ui/setup_wizard.py" line="233"/>
+        <location filename="../../ui/setup_wizard.py" line="180"/>
+        <location filename="../../ui/setup_wizard.py" line="275"/>
         <source>Choose the organisation file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="153"/>
+        <location filename="../../ui/setup_wizard.py" line="179"/>
         <source>&amp;Browse...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="157"/>
+        <location filename="../../ui/setup_wizard.py" line="184"/>
         <source>Organisation f&amp;ile from IT (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="158"/>
+        <location filename="../../ui/setup_wizard.py" line="186"/>
         <source>If IT gave you an organisation file, choose it here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="159"/>
+        <location filename="../../ui/setup_wizard.py" line="187"/>
         <source>Organisation file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="171"/>
+        <location filename="../../ui/setup_wizard.py" line="200"/>
         <source>Organisation &amp;name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="176"/>
+        <location filename="../../ui/setup_wizard.py" line="205"/>
         <source> minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="177"/>
+        <location filename="../../ui/setup_wizard.py" line="207"/>
         <source>&amp;Lock after this long without use</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="178"/>
+        <location filename="../../ui/setup_wizard.py" line="209"/>
         <source>Idle lock minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="182"/>
+        <location filename="../../ui/setup_wizard.py" line="214"/>
         <source>First user (administrator)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="185"/>
+        <location filename="../../ui/setup_wizard.py" line="218"/>
         <source>&amp;Your name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="186"/>
+        <location filename="../../ui/setup_wizard.py" line="220"/>
         <source>You will be the administrator: you can add other workers later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="187"/>
+        <location filename="../../ui/setup_wizard.py" line="221"/>
         <source>Your name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="192"/>
+        <location filename="../../ui/setup_wizard.py" line="227"/>
         <source>&amp;Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="193"/>
+        <location filename="../../ui/setup_wizard.py" line="229"/>
         <source>At least {0} characters. A few unrelated words make a good one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="195"/>
+        <location filename="../../ui/setup_wizard.py" line="232"/>
         <source>Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="199"/>
+        <location filename="../../ui/setup_wizard.py" line="238"/>
         <source>Passphrase &amp;again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="200"/>
+        <location filename="../../ui/setup_wizard.py" line="238"/>
         <source>Passphrase again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="207"/>
+        <location filename="../../ui/setup_wizard.py" line="246"/>
         <source>&amp;Set up this laptop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="234"/>
+        <location filename="../../ui/setup_wizard.py" line="277"/>
         <source>Organisation file (*.toml);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="253"/>
+        <location filename="../../ui/setup_wizard.py" line="303"/>
         <source>Read: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="258"/>
+        <location filename="../../ui/setup_wizard.py" line="309"/>
         <source>This file cannot be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="279"/>
+        <location filename="../../ui/setup_wizard.py" line="330"/>
         <source>Setting up the encrypted store. This takes a few seconds...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="287"/>
+        <location filename="../../ui/setup_wizard.py" line="346"/>
         <source>This file has not been read yet, or cannot be read. Fix it, or clear the box and fill in the settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="297"/>
+        <location filename="../../ui/setup_wizard.py" line="358"/>
         <source>Enter the organisation&apos;s name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="304"/>
+        <location filename="../../ui/setup_wizard.py" line="365"/>
         <source>Enter your name as you want to pick it when unlocking.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="310"/>
+        <location filename="../../ui/setup_wizard.py" line="372"/>
         <source>A passphrase needs at least {0} characters. A few unrelated words make a good one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="315"/>
+        <location filename="../../ui/setup_wizard.py" line="378"/>
         <source>The two passphrases are different. Type it again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2108,65 +2108,65 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>UnlockPanel</name>
     <message>
-        <location filename="../../ui/unlock.py" line="49"/>
-        <location filename="../../ui/unlock.py" line="70"/>
+        <location filename="../../ui/unlock.py" line="55"/>
+        <location filename="../../ui/unlock.py" line="80"/>
         <source>Unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="57"/>
+        <location filename="../../ui/unlock.py" line="64"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="57"/>
+        <location filename="../../ui/unlock.py" line="64"/>
         <source>Who are &amp;you?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="62"/>
+        <location filename="../../ui/unlock.py" line="71"/>
         <source>&amp;Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="62"/>
+        <location filename="../../ui/unlock.py" line="71"/>
         <source>Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="69"/>
-        <location filename="../../ui/unlock.py" line="163"/>
+        <location filename="../../ui/unlock.py" line="79"/>
+        <location filename="../../ui/unlock.py" line="180"/>
         <source>&amp;Unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="102"/>
-        <location filename="../../ui/unlock.py" line="103"/>
+        <location filename="../../ui/unlock.py" line="112"/>
+        <location filename="../../ui/unlock.py" line="113"/>
         <source>Opening the store...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="117"/>
+        <location filename="../../ui/unlock.py" line="127"/>
         <source>Choose your name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="120"/>
+        <location filename="../../ui/unlock.py" line="130"/>
         <source>Type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="125"/>
+        <location filename="../../ui/unlock.py" line="135"/>
         <source>Checking your passphrase...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="165"/>
+        <location filename="../../ui/unlock.py" line="182"/>
         <source>You can try again now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="170"/>
+        <location filename="../../ui/unlock.py" line="187"/>
         <source>Wait {0} s</source>
         <translation type="unfinished"></translation>
     </message>
