@@ -9,11 +9,12 @@ See docs/recovery.md.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 from pathlib import Path
 
 from cli.prompt import read_new_secret
-from outreach.errors import StoreError, ValidationError
+from outreach.errors import StorageFullError, StoreError, ValidationError
 from outreach.store.core_dumps import forbid_core_dumps
 from outreach.store.recovery import MIN_RECOVERY_PASSPHRASE_LENGTH, generate_recovery_key_pair
 
@@ -41,10 +42,19 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
         raise ValidationError(
             f"{path.name} already exists in that folder. Keys are never overwritten: choose another folder."
         ) from None
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        # A half-written key is useless, and would block the next attempt ("never overwritten").
+        path.unlink(missing_ok=True)
+        error = StorageFullError if exc.errno == errno.ENOSPC else StoreError
+        raise error(
+            f"{path.name} cannot be written ({exc.strerror or 'refused'}). Nothing was kept: "
+            "free some space or choose another folder, then run the command again."
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,7 +70,12 @@ def run(args: argparse.Namespace) -> int:
     passphrase = read_new_secret("Passphrase for the recovery private key: ", "Repeat it: ")
     pair = generate_recovery_key_pair(passphrase)
     _write_new(out / PRIVATE_NAME, pair.private_pem, 0o600)
-    _write_new(out / PUBLIC_NAME, pair.public_pem.encode("ascii"), 0o644)
+    try:
+        _write_new(out / PUBLIC_NAME, pair.public_pem.encode("ascii"), 0o644)
+    except StoreError:
+        (out / PRIVATE_NAME).unlink(missing_ok=True)  # never deployed: a lone half of a pair helps no one
+        raise
+    _fsync_dir(out)
     print(f"Private key (keep offline, with its passphrase apart): {out / PRIVATE_NAME}")
     print(f"Public key: {out / PUBLIC_NAME}")
     print(f"Fingerprint: {pair.fingerprint}")
@@ -69,3 +84,14 @@ def run(args: argparse.Namespace) -> int:
     print(pair.public_pem.rstrip("\n"))
     print('"""')
     return 0
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the two new names durable (POSIX; Windows cannot open folders, and does not need it)."""
+    if os.name != "posix":  # pragma: no cover
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -117,3 +117,39 @@ def test_store_commands_in_a_folder_without_a_store(tmp_path: Path, args: tuple[
     refused_plainly(result)
     assert "init" in result.stderr or "set up" in result.stderr.lower()
     assert sorted(p.name for p in empty.iterdir() if p.name != "logs") == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs RLIMIT_FSIZE")
+def test_make_recovery_key_on_a_disk_that_refuses_the_write_leaves_no_half_key(tmp_path: Path) -> None:
+    """The system refuses to let the file grow (RLIMIT_FSIZE stands in for a full disk): a plain
+    message, and no truncated private key file left behind to block the next attempt."""
+    import resource
+    import signal
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a refused write then fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
+
+    out = tmp_path / "keys"
+    passphrase = "synthetic recovery key passphrase"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "--data-dir",
+            str(tmp_path / "no-store"),
+            "make-recovery-key",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        input=f"{passphrase}\n{passphrase}\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=small_files,  # the child only sets two limits before it starts
+    )
+    refused_plainly(result, "cannot be written")
+    assert list(out.iterdir()) == []
