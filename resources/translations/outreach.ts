@@ -575,127 +575,127 @@
 <context>
     <name>FollowUpsView</name>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="48"/>
+        <location filename="../../ui/home/follow_ups.py" line="49"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="48"/>
+        <location filename="../../ui/home/follow_ups.py" line="49"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="48"/>
+        <location filename="../../ui/home/follow_ups.py" line="49"/>
         <source>Follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="48"/>
+        <location filename="../../ui/home/follow_ups.py" line="49"/>
         <source>Due</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="57"/>
+        <location filename="../../ui/home/follow_ups.py" line="58"/>
         <source>Follow-ups due or overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="66"/>
+        <location filename="../../ui/home/follow_ups.py" line="68"/>
         <source>Attended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="67"/>
+        <location filename="../../ui/home/follow_ups.py" line="69"/>
         <source>Declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="68"/>
+        <location filename="../../ui/home/follow_ups.py" line="70"/>
         <source>No response</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="69"/>
+        <location filename="../../ui/home/follow_ups.py" line="71"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="72"/>
+        <location filename="../../ui/home/follow_ups.py" line="74"/>
         <source>Outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="62"/>
+        <location filename="../../ui/home/follow_ups.py" line="64"/>
         <source>Outco&amp;me:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="75"/>
+        <location filename="../../ui/home/follow_ups.py" line="77"/>
         <source>&amp;Note:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="78"/>
+        <location filename="../../ui/home/follow_ups.py" line="80"/>
         <source>Note about the outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="79"/>
+        <location filename="../../ui/home/follow_ups.py" line="81"/>
         <source>Optional</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="82"/>
+        <location filename="../../ui/home/follow_ups.py" line="84"/>
         <source>&amp;Record outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="83"/>
+        <location filename="../../ui/home/follow_ups.py" line="85"/>
         <source>Record the outcome of the chosen follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="108"/>
+        <location filename="../../ui/home/follow_ups.py" line="110"/>
         <source>! Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="110"/>
+        <location filename="../../ui/home/follow_ups.py" line="112"/>
         <source>Due today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="112"/>
+        <location filename="../../ui/home/follow_ups.py" line="114"/>
         <source>Due soon</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="127"/>
+        <location filename="../../ui/home/follow_ups.py" line="129"/>
         <source>No follow-ups are due this week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="129"/>
+        <location filename="../../ui/home/follow_ups.py" line="131"/>
         <source>Due this week or overdue: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="131"/>
+        <location filename="../../ui/home/follow_ups.py" line="133"/>
         <source>. Overdue: {0}, listed first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="133"/>
+        <location filename="../../ui/home/follow_ups.py" line="135"/>
         <source>Showing the first {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="149"/>
+        <location filename="../../ui/home/follow_ups.py" line="155"/>
         <source>Choose a follow-up in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="168"/>
+        <location filename="../../ui/home/follow_ups.py" line="174"/>
         <source>Recorded: {0} for {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -743,42 +743,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="84"/>
+        <location filename="../../ui/home/home_page.py" line="85"/>
         <source>F&amp;ollow-ups ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="87"/>
+        <location filename="../../ui/home/home_page.py" line="88"/>
         <source>Out&amp;box ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="114"/>
+        <location filename="../../ui/home/home_page.py" line="115"/>
         <source>someone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="115"/>
+        <location filename="../../ui/home/home_page.py" line="116"/>
         <source>You have an unfinished check for {0}, started {1}. Continue it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="119"/>
+        <location filename="../../ui/home/home_page.py" line="120"/>
         <source>(Other unfinished checks: {0}. Each is listed with its person.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="126"/>
+        <location filename="../../ui/home/home_page.py" line="127"/>
         <source>&amp;Continue it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="127"/>
+        <location filename="../../ui/home/home_page.py" line="128"/>
         <source>Continue the unfinished check for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="130"/>
+        <location filename="../../ui/home/home_page.py" line="131"/>
         <source>Not now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1308,7 +1308,7 @@ Open them instead, or register a new person if this is someone else.</source>
     </message>
     <message>
         <location filename="../../ui/home/person_panel.py" line="50"/>
-        <location filename="../../ui/home/person_panel.py" line="111"/>
+        <location filename="../../ui/home/person_panel.py" line="116"/>
         <source>Op&amp;en check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1373,12 +1373,17 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="110"/>
+        <location filename="../../ui/home/person_panel.py" line="108"/>
+        <source>No checks yet. Start one with the button below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_panel.py" line="115"/>
         <source>Continue the unfinished check first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="111"/>
+        <location filename="../../ui/home/person_panel.py" line="116"/>
         <source>Contin&amp;ue check</source>
         <translation type="unfinished"></translation>
     </message>

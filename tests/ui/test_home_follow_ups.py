@@ -68,6 +68,14 @@ def test_overdue_follow_ups_come_first_marked_in_words_and_an_outcome_closes_one
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=WAIT_MS)
     assert view.table.item(0, 0).text() == "Due soon"
     assert "Recorded: Attended for Testperson Followup" in view.message.text()
+
+    # Enter on a row opens that person.
+    view.table.setFocus()
+    view.table.setCurrentCell(0, 1)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    panel = home.person_panel
+    qtbot.waitUntil(lambda: panel.person is not None and panel.person.id == ids["person"], timeout=WAIT_MS)
+    assert home.tabs.currentIndex() == 0
     close_store(window)
 
     store = LocalStore.open(tmp_path / "data")

@@ -33,6 +33,7 @@ OVERDUE_COLOUR = "#8B0000"  # dark red: 8.6:1 on white
 
 class FollowUpsView(QWidget):
     outcome_recorded = Signal(object)  # FollowUpRecord
+    person_chosen = Signal(str)  # Enter or double-click on a row: open that person
     count_changed = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -56,6 +57,7 @@ class FollowUpsView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName(self.tr("Follow-ups due or overdue"))
         self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.itemActivated.connect(lambda item: self._open_person(item.row()))
         layout.addWidget(self.table, 1)
 
         row = QHBoxLayout()
@@ -139,6 +141,10 @@ class FollowUpsView(QWidget):
         index = self.table.currentRow()
         selected = self.table.selectionModel().hasSelection() if self.table.selectionModel() else False
         return self.rows[index] if selected and 0 <= index < len(self.rows) else None
+
+    def _open_person(self, row: int) -> None:
+        if 0 <= row < len(self.rows):
+            self.person_chosen.emit(self.rows[row].record.person_id)
 
     def _selection_changed(self) -> None:
         self.record_button.setEnabled(self._current() is not None)

@@ -77,7 +77,8 @@ class HomePage(QWidget):
 
         self.search.person_chosen.connect(self.show_person)
         self.person_panel.open_check.connect(self.open_check)
-        self.person_form.registered.connect(lambda person: self.show_person(person.id))
+        self.person_form.registered.connect(self._registered)
+        self.follow_ups.person_chosen.connect(self.show_person)
         self.person_form.open_existing.connect(self.show_person)
         self.person_form.cancelled.connect(self._form_closed)
         self.follow_ups.count_changed.connect(
@@ -151,6 +152,11 @@ class HomePage(QWidget):
         self.tabs.setCurrentIndex(0)
         self.right.setCurrentWidget(self.person_panel)
         self.person_panel.show_person(person_id)
+
+    def _registered(self, person: object) -> None:
+        """Show the new person, and list them in the search so the old text does not linger."""
+        self.search.search_edit.setText(person.display_name)  # type: ignore[attr-defined]
+        self.show_person(person.id)  # type: ignore[attr-defined]
 
     def _form_closed(self) -> None:
         self.right.setCurrentWidget(self.person_panel)

@@ -104,14 +104,19 @@ class PersonPanel(QWidget):
             self.checks_list.addItem(item)
         if self.checks_list.count():
             self.checks_list.setCurrentRow(max(draft_row, 0))
+        else:
+            empty = QListWidgetItem(self.tr("No checks yet. Start one with the button below."))
+            empty.setFlags(Qt.ItemFlag.ItemIsEnabled)  # readable, not greyed out; nothing to open
+            self.checks_list.addItem(empty)
         self._set_enabled(True)
+        self.open_button.setEnabled(bool(checks))
         has_draft = draft_row >= 0
         self.start_button.setEnabled(not has_draft)
         self.start_button.setToolTip(self.tr("Continue the unfinished check first.") if has_draft else "")
         self.open_button.setText(self.tr("Contin&ue check") if has_draft else self.tr("Op&en check"))
 
     def _open(self, item: QListWidgetItem | None) -> None:
-        if item is None or self.person is None:
+        if item is None or self.person is None or item.data(Qt.ItemDataRole.UserRole) is None:
             return
         self.open_check.emit(self.person.id, str(item.data(Qt.ItemDataRole.UserRole)))
 
