@@ -85,8 +85,10 @@ def high_contrast_palette(base: QPalette | None = None) -> QPalette:
 class Appearance:
     """Switches the application between its normal look and high contrast."""
 
-    def __init__(self, app: QApplication) -> None:
+    def __init__(self, app: QApplication, settings: QSettings | None = None) -> None:
+        """`settings`: where the choice is kept (default: the app's QSettings; tests pass a file of their own)."""
         self._app = app
+        self._settings = settings
         self._normal_palette = QPalette(app.palette())
         self._normal_style_sheet = app.styleSheet()
         self.high_contrast = False
@@ -111,14 +113,13 @@ class Appearance:
             self._app.setStyleSheet(self._normal_style_sheet)
 
     def load_choice(self) -> None:
-        self.set_high_contrast(_settings().value(HIGH_CONTRAST_SETTING, False, type=bool))
+        self.set_high_contrast(bool(self._store().value(HIGH_CONTRAST_SETTING, False, type=bool)))
 
     def save_choice(self) -> None:
-        _settings().setValue(HIGH_CONTRAST_SETTING, self.high_contrast)
+        self._store().setValue(HIGH_CONTRAST_SETTING, self.high_contrast)
 
-
-def _settings() -> QSettings:
-    return QSettings()
+    def _store(self) -> QSettings:
+        return self._settings if self._settings is not None else QSettings()
 
 
 def scaled_font(widget: QWidget, scale: float, *, bold: bool = False) -> QFont:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
@@ -212,7 +212,8 @@ def test_the_high_contrast_palette_keeps_every_text_at_7_to_1_or_more(qapp: QApp
 def test_high_contrast_is_a_toggle_that_changes_the_whole_app(
     qtbot: QtBot, tmp_path: Path, runner: TaskRunner, qapp: QApplication
 ) -> None:
-    appearance = Appearance(qapp)
+    settings = QSettings(str(tmp_path / "view.ini"), QSettings.Format.IniFormat)
+    appearance = Appearance(qapp, settings)
     before = qapp.palette().color(QPalette.ColorRole.Window)
     data = tmp_path / "data"
     make_store(data, people=3)
@@ -237,6 +238,11 @@ def test_high_contrast_is_a_toggle_that_changes_the_whole_app(
         screenshot(window, "home-high-contrast.png")
         window.contrast_action.trigger()
         assert not appearance.high_contrast and qapp.palette().color(QPalette.ColorRole.Window) == before
+        window.contrast_action.trigger()
+        settings.sync()
+        again = Appearance(qapp, QSettings(str(tmp_path / "view.ini"), QSettings.Format.IniFormat))
+        again.load_choice()
+        assert again.high_contrast  # the choice is remembered for next time
     finally:
         appearance.set_high_contrast(False)
         close_store(window)
