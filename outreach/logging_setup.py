@@ -24,6 +24,7 @@ Log files rotate in the data folder's ``logs/`` (owner-only permissions).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -211,7 +212,26 @@ class SafeFormatter(logging.Formatter):
         return line
 
 
-class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+class _PlainErrors:
+    """A handler that cannot write (full disk, closed console) says so once, in words, and carries on.
+
+    Python's own `Handler.handleError` prints the record's raw message and arguments to
+    stderr, which a desktop session may keep in a file (~/.xsession-errors): that would let
+    the very text the allow-list withholds reach the disk. Nothing of the record is written.
+    """
+
+    _reported = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if _PlainErrors._reported or sys.stderr is None:
+            return
+        _PlainErrors._reported = True
+        error_type = type(sys.exc_info()[1]).__name__
+        with contextlib.suppress(Exception):  # a broken stderr must not stop the app either
+            sys.stderr.write(f"outreach: the log cannot be written ({error_type}); carrying on without it.\n")
+
+
+class PrivateRotatingFileHandler(_PlainErrors, logging.handlers.RotatingFileHandler):
     """A rotating log whose files are created readable by the owner only."""
 
     def _open(self):  # type: ignore[no-untyped-def]
@@ -222,6 +242,10 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
             errors=self.errors,
             opener=lambda path, flags: os.open(path, flags, 0o600),
         )
+
+
+class _PlainStreamHandler(_PlainErrors, logging.StreamHandler):  # type: ignore[type-arg]
+    """The console copy of the log, with the same plain handling of write errors."""
 
 
 def log_dir(data_dir: Path) -> Path:
@@ -245,7 +269,7 @@ def setup_logging(data_dir: Path, level: int = logging.INFO, *, console: bool = 
         PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
     ]
     if console:
-        handlers.append(logging.StreamHandler(sys.stderr))
+        handlers.append(_PlainStreamHandler(sys.stderr))
     for handler in handlers:
         handler.addFilter(AllowListFilter())
         handler.setFormatter(SafeFormatter())

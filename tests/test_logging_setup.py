@@ -169,3 +169,36 @@ def test_no_arbitrary_text_reaches_the_file(tmp_path: Path, root_logger: logging
         log.exception("test.raised")
     flush(root_logger)
     assert "Testperson" not in path.read_text("utf-8")
+
+
+def test_a_log_that_cannot_be_written_does_not_echo_the_record_to_stderr(tmp_path: Path) -> None:
+    """When the log file cannot grow (full disk; RLIMIT_FSIZE stands in), Python's logging would
+    print the record's message and arguments to stderr, which a desktop session may keep in a
+    file (~/.xsession-errors): the allow-list must hold there too, and nothing may crash."""
+    import subprocess
+    import sys
+
+    if sys.platform == "win32":
+        pytest.skip("needs RLIMIT_FSIZE")
+    child = (
+        "import logging, resource, signal, sys\n"
+        "from outreach.logging_setup import setup_logging\n"
+        "setup_logging(sys.argv[1])\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))\n"
+        "log = logging.getLogger('third.party')\n"
+        f"log.warning('opening %s', {SYNTHETIC_NAME!r})\n"
+        f"log.warning('{SYNTHETIC_NHS}')\n"
+        "print('STILL RUNNING')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", child, str(tmp_path)],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0 and "STILL RUNNING" in result.stdout, result.stderr
+    assert SYNTHETIC_NAME not in result.stderr and SYNTHETIC_NHS not in result.stderr
+    assert "log" in result.stderr.lower()  # the failure itself is still reported, once, plainly
