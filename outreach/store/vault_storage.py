@@ -84,8 +84,14 @@ class FileVaultStorage:
     def exclusive(self, timeout_s: float = 10.0) -> Iterator[None]:
         """Hold an advisory lock on a companion ``.lock`` file (not re-entrant)."""
         lock_path = self.path.with_name(self.path.name + ".lock")
-        lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StoreError(
+                f"The key file's lock ({lock_path.name}) cannot be opened ({exc.strerror or 'refused'}): "
+                "the data folder may be read-only. Nothing was changed. Ask IT to check the data folder."
+            ) from None
         try:
             _lock_fd(fd, timeout_s)
             try:

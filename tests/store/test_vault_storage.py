@@ -114,3 +114,11 @@ def test_failures_from_several_processes_are_all_counted(tmp_path: Path) -> None
     assert [p.wait(timeout=60) for p in procs] == [0, 0]
     attempts = json.loads(storage.path.read_text())["attempts"]["Testadmin Alpha"]
     assert attempts["total"] == 4 and attempts["consecutive"] == 4
+
+
+def test_a_lock_file_that_cannot_be_opened_gives_a_plain_store_error(tmp_path: Path) -> None:
+    """A folder where the lock file should be (or a read-only folder) is refused in words."""
+    storage = FileVaultStorage.in_data_dir(tmp_path)
+    (tmp_path / "vault-keys.json.lock").mkdir()
+    with pytest.raises(StoreError, match="key file"), storage.exclusive():
+        pass
