@@ -112,8 +112,15 @@ class FileVaultStorage:
     def save(self, data: bytes) -> None:
         """Temp file created 0600 before any byte is written, fsync, os.replace, fsync the folder."""
         folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        except OSError as exc:  # a read-only folder, or no room for even an empty file
+            if exc.errno == 28:  # ENOSPC
+                raise StorageFullError(
+                    "The disk is full: the key file was not changed. Free some space and try again."
+                ) from None
+            raise StoreError(f"The key file {self.path.name} cannot be written ({exc.strerror}).") from None
         # mkstemp already creates the file 0600; chmod again in case of an unusual umask/platform.
         try:
             try:

@@ -122,3 +122,12 @@ def test_a_lock_file_that_cannot_be_opened_gives_a_plain_store_error(tmp_path: P
     (tmp_path / "vault-keys.json.lock").mkdir()
     with pytest.raises(StoreError, match="key file"), storage.exclusive():
         pass
+
+
+def test_a_key_file_save_the_folder_refuses_gives_a_plain_store_error(tmp_path: Path) -> None:
+    """The temporary file cannot even be made (here a file stands where the folder should be)."""
+    in_the_way = tmp_path / "data"
+    in_the_way.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot be written"):
+        FileVaultStorage(in_the_way / "vault-keys.json").save(b"{}")
+    assert in_the_way.read_text(encoding="utf-8") == "not a folder"
