@@ -42,9 +42,12 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(outreach.__version__)
     app.setOrganizationName("OutreachHealthChecks")
-    from ui.start_window import app_icon
+    from PySide6.QtGui import QIcon
 
-    app.setWindowIcon(app_icon())
+    from outreach.resources import resource_path
+
+    # The start window's app_icon() draws the same file; not imported here, as it loads the self-test code.
+    app.setWindowIcon(QIcon(str(resource_path("icons", "outreach.svg"))))
     return app
 
 
