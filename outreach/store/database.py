@@ -148,6 +148,11 @@ def translate_error(exc: BaseException) -> BaseException:
         return StoreError(
             "The store cannot be written: its folder or file is read-only. Ask IT to check the data folder's permissions."
         )
+    if "FOREIGN KEY constraint failed" in message:
+        return StoreError(
+            "This refers to a person, check or session that is not in the store (the screen may be out "
+            "of date). Nothing was saved: reopen it and try again."
+        )
     if code == _SQLITE_CANTOPEN or "unable to open database file" in message:
         return StoreError(
             "The store cannot be opened: its folder is read-only, or the files it needs beside it "

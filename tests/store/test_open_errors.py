@@ -75,6 +75,15 @@ def test_driver_errors_get_their_own_plain_words(
     assert "damaged" not in text
 
 
+def test_a_record_pointing_at_nobody_is_refused_in_words(store: LocalStore) -> None:
+    from outreach import services
+
+    with pytest.raises(StoreError, match="not in the store") as caught:
+        services.record_consent(store, "no-such-person", "gp", True)
+    assert "FOREIGN KEY" not in caught.value.message
+    assert store.consents.history("no-such-person") == []
+
+
 def test_a_damaged_file_is_still_called_damaged() -> None:
     translated = translate_error(_sqlite_error("database disk image is malformed", 11, "SQLITE_CORRUPT"))
     assert "damaged" in str(translated)
