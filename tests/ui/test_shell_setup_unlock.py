@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
+from tests.ui.conftest import open_message_boxes
 from tests.ui.shell_support import (
     PASSPHRASE,
     WAIT_MS,
@@ -227,3 +228,33 @@ def test_the_store_file_name_the_window_looks_for_is_the_stores() -> None:
     from ui.main_window import DB_FILENAME as LOOKED_FOR
 
     assert LOOKED_FOR == DB_FILENAME
+
+
+def test_a_damaged_key_file_is_reported_plainly_and_nothing_is_unlocked(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "vault-keys.json").write_text("{ this is not a key file", "utf-8")
+    window = open_window(qtbot, runner, data, expect="opening")  # the unlock screen shows first, then this
+    assert "cannot be opened" in window.opening_label.text()
+    boxes = open_message_boxes()
+    assert len(boxes) == 1 and boxes[0].objectName().startswith("error-")
+    assert window.context is None and not window.lock_action.isEnabled()
+
+
+def test_a_bad_organisation_file_is_reported_in_the_window(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    window = open_window(
+        qtbot,
+        runner,
+        tmp_path / "data",
+        expect="setup",
+        org_problem="Setting 'idle_lock_minutes' must be a whole number.",
+    )
+    assert window.org_notice.isVisible()
+    assert (
+        "could not be read" in window.org_notice.text.text()
+        and "idle_lock_minutes" in window.org_notice.text.text()
+    )
