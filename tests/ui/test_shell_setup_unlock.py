@@ -24,7 +24,7 @@ from tests.ui.shell_support import (
 )
 from ui.main_window import MainWindow, open_store
 from ui.setup_wizard import SetupRequest, set_up_store
-from ui.tasks import GuiThreadBlockedError, TaskRunner
+from ui.tasks import GuiThreadBlockedError, TaskRunner, is_blocking
 from ui.unlock import unlock_store
 
 
@@ -144,6 +144,14 @@ def test_key_derivation_and_store_opening_refuse_the_gui_thread(tmp_path: Path, 
     with pytest.raises(GuiThreadBlockedError):
         open_store(tmp_path)
     assert not (tmp_path / "outreach.db").exists()
+    # Every store call the home screen makes is guarded the same way.
+    from ui.home import data
+
+    guarded = [getattr(data, name) for name in dir(data) if is_blocking(getattr(data, name))]
+    assert len(guarded) >= 10
+    for func in guarded:
+        with pytest.raises(GuiThreadBlockedError):
+            func(object(), "x")
 
 
 def _typed_person(window: MainWindow, qtbot: QtBot) -> None:
