@@ -69,6 +69,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: never a traceback on a worker's screen
+        # The exception's own text may hold personal data, so the screen gets plain words and the
+        # log gets the type and a stack without messages (the logging allow-list withholds them).
+        log.exception("cli.crashed")
+        print(
+            "error: Something went wrong that the app did not expect. Nothing already saved was lost. "
+            "Please tell IT the time this happened; the details are in the log.",
+            file=sys.stderr,
+        )
+        return 70
     log_event(log, "cli.finished", command=args.command, exit_code=code)
     return code
 

@@ -72,6 +72,15 @@ class OrgConfig:
             raw = tomllib.loads(p.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ValidationError(f"The organisation file {p.name} was not found.", item="org_config") from None
+        except IsADirectoryError:
+            raise ValidationError(
+                f"{p.name} is a folder; name the organisation file inside it.", item="org_config"
+            ) from None
+        except OSError as exc:
+            raise ValidationError(
+                f"The organisation file {p.name} cannot be read ({exc.strerror or 'access refused'}).",
+                item="org_config",
+            ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ValidationError(
                 f"The organisation file {p.name} is not valid TOML: {exc}", item="org_config"
@@ -97,6 +106,11 @@ class OrgConfig:
         idle = values.get("idle_lock_minutes", cls.idle_lock_minutes)
         if not 1 <= int(idle) <= 240:  # type: ignore[arg-type]
             raise ValidationError("Setting 'idle_lock_minutes' must be between 1 and 240.", item="idle_lock_minutes")
+        interval = values.get("sync_interval_minutes", cls.sync_interval_minutes)
+        if not 1 <= int(interval) <= 1440:  # type: ignore[arg-type]
+            raise ValidationError(
+                "Setting 'sync_interval_minutes' must be between 1 and 1440.", item="sync_interval_minutes"
+            )
         url = str(values.get("server_url", ""))
         if url and not url.startswith("https://") and not _is_loopback_http(url):
             raise ValidationError(

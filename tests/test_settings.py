@@ -77,3 +77,18 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_loopback_http_is_allowed_for_a_local_server() -> None:
     assert OrgConfig.from_mapping({"server_url": "http://127.0.0.1:8080/fhir"}).server_url.startswith("http://127")
+
+
+def test_a_folder_or_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="is a folder"):
+        OrgConfig.load(tmp_path)
+    # A name longer than the file system allows fails with an OS error other than "not found",
+    # whoever runs the test (root can read a file whatever its permissions).
+    with pytest.raises(ValidationError, match="cannot be read"):
+        OrgConfig.load(tmp_path / ("x" * 300 + ".toml"))
+
+
+def test_sync_interval_is_checked() -> None:
+    with pytest.raises(ValidationError) as caught:
+        OrgConfig.from_mapping({"sync_interval_minutes": 0})
+    assert caught.value.item == "sync_interval_minutes"

@@ -36,3 +36,29 @@ def test_commands_are_logged_by_name_and_outcome_only(tmp_path: Path) -> None:
     log_text = (data_dir / "logs" / "outreach.log").read_text()
     assert "cli.finished" in log_text and "verify-calculators" in log_text and "exit_code=2" in log_text
     assert "Testperson-Marker" not in log_text
+
+
+def test_an_unexpected_failure_gives_plain_words_and_no_traceback(tmp_path: Path) -> None:
+    """A command that fails in a way nobody planned for must not print a stack or its message."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    script = (
+        "import sys; import cli.commands.verify_calculators as v\n"
+        "def boom(args):\n"
+        "    raise RuntimeError('Testperson Marker 9990000018')\n"
+        "v.run = boom\n"
+        "orig = v.register\n"
+        "def register(sub):\n"
+        "    orig(sub)\n"
+        "    sub.choices['verify-calculators'].set_defaults(func=boom)\n"
+        "v.register = register\n"
+        "from cli.main import main\n"
+        f"sys.exit(main(['--data-dir', {str(data_dir)!r}, 'verify-calculators', 'x.json']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 70
+    assert "Traceback" not in result.stderr and "Testperson" not in result.stderr
+    assert "did not expect" in result.stderr
+    log_text = (data_dir / "logs" / "outreach.log").read_text()
+    assert "cli.crashed" in log_text and "RuntimeError" in log_text
+    assert "Testperson" not in log_text and "9990000018" not in log_text
