@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from outreach.checks.definition import CheckDefinition
+from outreach.checks.evaluation import CheckEvaluation, evaluate_check
+from outreach.checks.person import PersonFacts
+from outreach.clinical.findings import FollowUpDecision, RuleSet, can_finalise
 from outreach.clinical.nhs_number import normalise_nhs_number
 from outreach.errors import ValidationError
 from outreach.store.checks_repo import DECISION_KINDS
@@ -46,8 +50,11 @@ __all__ = [
     "SEXES",
     "ImportReport",
     "amend_check",
+    "check_date",
     "check_history",
     "consent_status",
+    "decisions_of",
+    "evaluate_draft",
     "finalise_check",
     "find_people",
     "get_person",
@@ -57,6 +64,7 @@ __all__ = [
     "load_check",
     "load_findings",
     "open_follow_ups",
+    "person_facts",
     "possible_duplicates",
     "record_consent",
     "record_follow_up_decision",
@@ -319,17 +327,119 @@ def _checked_decision(rule_id: str, decision: Any) -> dict[str, Any]:
     return doc_decision
 
 
-def finalise_check(store: LocalStore, check_id: str, findings: Sequence[Any]) -> FinalisedCheck:
+def check_date(check: CheckRecord) -> date:
+    """The day the check was started: ages are worked out on this day, not on the day it is finalised."""
+    try:
+        return date.fromisoformat(check.created_at[:10])
+    except ValueError:
+        return date.today()
+
+
+def person_facts(person: PersonRecord, on: date) -> PersonFacts:
+    """Age on `on`, sex and ethnic category as the calculators take them.
+
+    Anything the calculators cannot use (sex "other" or "unknown", an unreadable date of
+    birth or an unknown ethnic code) is left unknown rather than stopping the check; the
+    check screen and finalising use this same function so they always agree.
+    """
+    d = person.details
+    age: int | None = None
+    born = parse_date(d.date_of_birth or "")
+    if born is not None:
+        b = date.fromisoformat(born)
+        years = on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+        age = years if 0 <= years <= 130 else None
+    sex = d.sex if d.sex in ("female", "male") else None
+    ethnic = d.ethnic_category or None
+    try:
+        return PersonFacts.checked(age, sex, ethnic)
+    except ValidationError:
+        return PersonFacts(age, sex, None)
+
+
+def decisions_of(check: CheckRecord) -> dict[str, FollowUpDecision]:
+    """The draft's stored follow-up decisions as FollowUpDecision, by rule id (unreadable ones left out)."""
+    out: dict[str, FollowUpDecision] = {}
+    for rule_id, raw in check.decisions.items():
+        if isinstance(raw, Mapping) and raw.get("kind"):
+            out[str(rule_id)] = FollowUpDecision(
+                kind=str(raw.get("kind")),
+                service_id=raw.get("service_id") or None,
+                reason=raw.get("reason") or None,
+                note=raw.get("note") or None,
+            )
+    return out
+
+
+def _answers_with_statuses(check: CheckRecord, definition: CheckDefinition) -> dict[str, Any]:
+    """The answers, with any element status saved only through set_element_status filled in."""
+    answers = check.answers
+    statuses = check.element_status
+    for element in definition.elements:
+        saved = statuses.get(element.id)
+        if element.status_id in answers or not isinstance(saved, Mapping) or not saved.get("status"):
+            continue
+        answers[element.status_id] = saved["status"]
+        if saved.get("reason") and element.reason_id not in answers:
+            answers[element.reason_id] = saved["reason"]
+    return answers
+
+
+def evaluate_draft(
+    store: LocalStore, check_id: str, *, definition: CheckDefinition, rules: RuleSet
+) -> CheckEvaluation:
+    """The check as stored, evaluated with the person's facts on the day it was started."""
+    check = store.checks.get(check_id)
+    person = store.people.get(check.person_id)
+    return evaluate_check(
+        definition,
+        _answers_with_statuses(check, definition),
+        person_facts(person, check_date(check)),
+        rules,
+    )
+
+
+def finalise_check(
+    store: LocalStore,
+    check_id: str,
+    *,
+    definition: CheckDefinition,
+    rules: RuleSet,
+    directory_ids: Collection[str] | None = None,
+) -> FinalisedCheck:
     """Freeze the check with its findings and follow-ups and queue it for sync, in one transaction.
 
-    `findings` are the evaluation's Finding objects (or mappings with at least rule_id);
-    every one needs a decision recorded with `record_follow_up_decision` first.
+    The findings are worked out here from the stored answers and the person's record, never
+    taken from the caller, so no finding can be left out. Refused (ValidationError naming
+    what is still open) unless every element is done, declined or not possible, and every
+    finding has a follow-up its rule allows (a referral to a service in `directory_ids`,
+    when given). The draft is read and frozen inside one write, so nothing changes between.
     """
-    docs = [_document(f) for f in findings]
-    for doc in docs:
-        if not doc.get("rule_id"):
-            raise ValidationError("A finding without a rule id cannot be saved.", item="findings")
-    return store.checks.finalise(check_id, docs)
+    with store.db.write():
+        check = store.checks.get(check_id)
+        if check.is_final:
+            raise ValidationError("This check is already finalised: amend it to change it.", item="check")
+        evaluation = evaluate_draft(store, check_id, definition=definition, rules=rules)
+        open_elements = [
+            f"{e.title}: {_first_lower('; '.join(e.missing))}" if e.missing else e.title
+            for e in evaluation.completeness.elements
+            if not e.recorded
+        ]
+        if open_elements:
+            raise ValidationError(
+                "Each part of the check must be done, declined or not possible before it can be "
+                "finalised. Still open: " + "; ".join(open_elements) + ".",
+                item="elements",
+            )
+        ok, reasons = can_finalise(evaluation.findings, decisions_of(check), directory_ids)
+        if not ok:
+            raise ValidationError(
+                "Every finding needs a follow-up before the check can be finalised. Still open: "
+                + "; ".join(reasons)
+                + ".",
+                item="follow_up",
+            )
+        return store.checks.finalise(check_id, [_document(f) for f in evaluation.findings])
 
 
 def amend_check(store: LocalStore, check_id: str, *, reason: str | None = None) -> CheckRecord:
@@ -425,6 +535,10 @@ def _document(value: Any) -> dict[str, Any]:
     plain = _plain(dict(value))
     assert isinstance(plain, dict)
     return plain
+
+
+def _first_lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _plain(value: Any) -> Any:

@@ -24,7 +24,7 @@ from outreach import services
 from outreach.clinical.nhs_number import check_digit
 from outreach.errors import ValidationError
 from outreach.store.local_store import LocalStore
-from outreach.store.records import PersonDetails
+from outreach.store.records import CheckRecord, FinalisedCheck, PersonDetails, PersonRecord
 
 NATO = (
     "Alpha",
@@ -55,7 +55,6 @@ NATO = (
     "Zulu",
 )
 DEMO_DEFINITION_VERSION_FALLBACK = "1.0.0"
-_POOL_SIZE = 200  # distinct evaluated answer sets, reused round-robin (evaluation is the slow part)
 
 
 @dataclass(frozen=True)
@@ -90,29 +89,38 @@ def synthetic_person(i: int, rng: random.Random, nhs_number: str | None) -> Pers
 
 
 class _CheckPool:
-    """Synthetic answer sets with their findings, from the real check definition and rules."""
+    """The real check definition and findings rules, and synthetic checks made from them.
 
-    def __init__(self, rng: random.Random, size: int) -> None:
+    Each check's answers are made for the person it belongs to (age on the check's day, sex,
+    ethnic category switch questions on and off), so every demo check is complete and
+    finalises through the same use case as a real one. Making and evaluating an answer set
+    takes well under a millisecond, so nothing is cached.
+    """
+
+    def __init__(self, rng: random.Random) -> None:
         from outreach.checks.definition import load_definition
-        from outreach.checks.evaluation import evaluate_check
-        from outreach.checks.person import PersonFacts
-        from outreach.checks.synthetic import synthetic_complete_check
         from outreach.clinical.findings import load_rules
 
-        defn = load_definition()
-        rules = load_rules()
-        self.definition_version = str(getattr(defn, "version", DEMO_DEFINITION_VERSION_FALLBACK))
-        self.items: list[tuple[dict[str, Any], list[Any]]] = []
-        for _ in range(size):
-            who = PersonFacts(
-                age_years=rng.randint(20, 80), sex=rng.choice(("female", "male")), ethnic_category="A"
-            )
-            answers = synthetic_complete_check(rng, defn, who)
-            findings = evaluate_check(defn, answers, who, rules).findings
-            self.items.append((answers, findings))
+        self.rng = rng
+        self.definition = load_definition()
+        self.rules = load_rules()
+        self.definition_version = str(getattr(self.definition, "version", DEMO_DEFINITION_VERSION_FALLBACK))
+
+    def answers_and_findings(
+        self, person: PersonRecord, check: CheckRecord
+    ) -> tuple[dict[str, Any], list[Any]]:
+        """A complete answer set for this person's check, and the findings finalising will find in it."""
+        from outreach.checks.evaluation import evaluate_check
+        from outreach.checks.synthetic import synthetic_complete_check
+
+        facts = services.person_facts(person, services.check_date(check))
+        answers = synthetic_complete_check(self.rng, self.definition, facts)
+        return answers, evaluate_check(self.definition, answers, facts, self.rules).findings
 
 
 def _decision(finding: Any, today: date) -> dict[str, Any]:
+    """A follow-up the finding's rule allows: a referral to its first suggested service when it
+    has one, else advice, else already under care, else declined with a reason."""
     allowed = tuple(getattr(finding, "allowed_follow_ups", ()) or ())
     services_ = tuple(getattr(finding, "suggested_services", ()) or ())
     if "referral" in allowed and services_:
@@ -124,9 +132,25 @@ def _decision(finding: Any, today: date) -> dict[str, Any]:
             "note": "Demo data: synthetic referral",
             "due_on": (today + timedelta(days=days)).isoformat(),
         }
-    kind = "advice_given" if "advice_given" in allowed or not allowed else allowed[0]
+    kind = next((k for k in ("advice_given", "already_under_care") if k in allowed), "declined")
     reason = "Demo data: synthetic reason" if kind in ("declined", "clinician_override") else None
     return {"kind": kind, "service_id": None, "reason": reason, "note": "Demo data: synthetic advice"}
+
+
+def finalise_demo_check(
+    store: LocalStore, pool: _CheckPool, person: PersonRecord, today: date, *, session_id: str | None = None
+) -> FinalisedCheck:
+    """Start, fill, decide and finalise one synthetic check for `person`, as a worker would."""
+    check = services.start_check(
+        store, person.id, definition_version=pool.definition_version, session_id=session_id
+    )
+    answers, findings = pool.answers_and_findings(person, check)
+    services.save_answers(store, check.id, answers)
+    if findings:
+        services.record_follow_up_decisions(
+            store, check.id, {f.rule_id: _decision(f, today) for f in findings}
+        )
+    return services.finalise_check(store, check.id, definition=pool.definition, rules=pool.rules)
 
 
 def fill_demo_data(
@@ -143,7 +167,7 @@ def fill_demo_data(
         raise ValidationError("The numbers of people and checks cannot be negative.")
     started = time.perf_counter()
     rng = random.Random(seed)
-    pool = _CheckPool(rng, min(_POOL_SIZE, max(1, people * checks_per_person))) if checks_per_person else None
+    pool = _CheckPool(rng) if checks_per_person else None
     numbers = synthetic_nhs_numbers(rng.randrange(0, 500_000))
     today = date.today()
     offset = store.people.count()
@@ -155,16 +179,9 @@ def fill_demo_data(
                 made_people += 1
                 for _ in range(checks_per_person):
                     assert pool is not None
-                    answers, findings = pool.items[made_checks % len(pool.items)]
-                    check = services.start_check(store, person.id, definition_version=pool.definition_version)
-                    services.save_answers(store, check.id, answers)
-                    if findings:
-                        services.record_follow_up_decisions(
-                            store, check.id, {f.rule_id: _decision(f, today) for f in findings}
-                        )
-                    services.finalise_check(store, check.id, findings)
+                    final = finalise_demo_check(store, pool, person, today)
                     made_checks += 1
-                    made_findings += len(findings)
+                    made_findings += len(final.findings)
         if progress is not None:
             progress(made_people, made_checks)
     return DemoSummary(made_people, made_checks, made_findings, time.perf_counter() - started)

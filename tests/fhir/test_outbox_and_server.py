@@ -13,7 +13,6 @@ import requests
 
 from outreach import services
 from outreach.checks.definition import default_definition
-from outreach.checks.evaluation import evaluate_check
 from outreach.checks.synthetic import synthetic_complete_check
 from outreach.clinical.findings import load_rules
 from outreach.errors import ValidationError
@@ -54,17 +53,20 @@ def finalise_synthetic(store: LocalStore, person_id: str, seed: int, *, session_
         check = services.amend_check(store, amend_of, reason="Corrected the weight")
         services.save_answer(store, check.id, "weight.weight", 71.5)
         answers = services.load_check(store, check.id).answers
-    findings = evaluate_check(defn, answers, who, RULES).findings
+    findings = services.evaluate_draft(store, check.id, definition=defn, rules=RULES).findings
     decisions = {}
     for i, f in enumerate(findings):
         if "referral" in f.allowed_follow_ups and i % 2 == 0:
             decisions[f.rule_id] = {"kind": "referral", "service_id": f.suggested_services[0], "due_on": "2026-04-01"}
         else:
-            kind = "advice_given" if "advice_given" in f.allowed_follow_ups else "already_under_care"
+            kind = next(k for k in ("advice_given", "already_under_care") if k in f.allowed_follow_ups) \
+                if f.severity != "urgent" else "referral"
             decisions[f.rule_id] = {"kind": kind}
+            if kind == "referral":
+                decisions[f.rule_id]["service_id"] = f.suggested_services[0]
     if decisions:
         services.record_follow_up_decisions(store, check.id, decisions)
-    return services.finalise_check(store, check.id, findings)
+    return services.finalise_check(store, check.id, definition=defn, rules=RULES)
 
 
 def register(store: LocalStore, n: int, **changes: Any) -> Any:

@@ -35,7 +35,7 @@ def crash_writer(data_dir: Path, person_id: str, draft_id: str, start: int) -> N
             services.record_follow_up_decision(
                 store, check.id, "bp-high", {"kind": "advice_given", "note": f"finalised-{n}"}
             )
-            services.finalise_check(store, check.id, [{"rule_id": "bp-high", "title": "BP"}])
+            store.checks.finalise(check.id, [{"rule_id": "bp-high", "title": "BP"}])
             print(f"FINALISED {check.id} {n}", flush=True)
 
 
@@ -73,8 +73,8 @@ def fill_with_markers(data_dir: Path, markers: dict[str, str]) -> None:
             "bp-high",
             {"kind": "referral", "service_id": "gp-routine", "note": m["decision"], "due_on": "2030-01-01"},
         )
-        final = services.finalise_check(
-            store, check.id, [{"rule_id": "bp-high", "title": "BP", "reason": m["finding"]}]
+        final = store.checks.finalise(
+            check.id, [{"rule_id": "bp-high", "title": "BP", "reason": m["finding"]}]
         )
         services.record_follow_up_outcome(store, final.follow_ups[0].id, "attended", note=m["outcome"])
         store.outbox.mark_sending(final.outbox_item.id)

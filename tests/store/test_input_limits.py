@@ -92,7 +92,7 @@ def test_pasted_notes_on_consent_outcomes_and_amendments_are_refused(store: Loca
     services.record_follow_up_decision(
         store, check.id, "bp.high", {"kind": "referral", "service_id": "svc-1", "due_on": "2030-01-01"}
     )
-    done = services.finalise_check(store, check.id, [{"rule_id": "bp.high", "title": "Blood pressure"}])
+    done = store.checks.finalise(check.id, [{"rule_id": "bp.high", "title": "Blood pressure"}])
     with pytest.raises(ValidationError, match="characters"):
         services.record_follow_up_outcome(store, done.follow_ups[0].id, "attended", note=PASTED)
     assert services.open_follow_ups(store, person_id=p.id)[0].state == "open"

@@ -33,7 +33,7 @@ def _draft(store: LocalStore) -> str:
 def _finalised(store: LocalStore) -> str:
     check_id = _draft(store)
     services.record_follow_up_decision(store, check_id, "bp-high", REFERRAL)
-    services.finalise_check(store, check_id, [FINDING])
+    store.checks.finalise(check_id, [FINDING])
     return check_id
 
 
@@ -42,7 +42,7 @@ def test_finalise_writes_check_findings_follow_ups_and_outbox_together(
 ) -> None:
     check_id = _draft(store)
     services.record_follow_up_decision(store, check_id, "bp-high", REFERRAL)
-    result = services.finalise_check(store, check_id, [FINDING])
+    result = store.checks.finalise(check_id, [FINDING])
     assert result.check.is_final and result.outbox_item.state == "queued"
     store.close()
     s = reopen(data_dir)
@@ -69,7 +69,7 @@ def test_a_finalise_that_fails_part_way_leaves_no_trace(
 
     monkeypatch.setattr(store.audit, "append", boom)
     with pytest.raises(RuntimeError):
-        services.finalise_check(store, check_id, [FINDING])
+        store.checks.finalise(check_id, [FINDING])
     monkeypatch.undo()
     assert store.checks.get(check_id).status == "draft"
     assert store.outbox.list() == []
@@ -80,7 +80,7 @@ def test_a_finalise_that_fails_part_way_leaves_no_trace(
 def test_finalise_refuses_a_finding_without_follow_up(store: LocalStore) -> None:
     check_id = _draft(store)
     with pytest.raises(ValidationError, match="Blood pressure high"):
-        services.finalise_check(store, check_id, [FINDING])
+        store.checks.finalise(check_id, [FINDING])
     assert store.outbox.list() == []
 
 
@@ -89,7 +89,7 @@ def test_a_finalised_check_cannot_be_changed_through_the_repository(store: Local
     with pytest.raises(ValidationError, match="amend"):
         services.save_answer(store, check_id, "systolic", 120)
     with pytest.raises(ValidationError):
-        services.finalise_check(store, check_id, [])
+        store.checks.finalise(check_id, [])
     assert store.checks.get(check_id).answers == {"systolic": 162}
 
 
@@ -123,7 +123,7 @@ def test_amendment_is_a_new_version_pointing_to_the_original(store: LocalStore) 
     assert amended.status == "draft" and amended.amends_id == first and amended.edition == 2
     assert amended.answers == {"systolic": 162}
     services.save_answer(store, amended.id, "systolic", 126)
-    services.finalise_check(store, amended.id, [])
+    store.checks.finalise(amended.id, [])
     with pytest.raises(ValidationError, match="already been amended"):
         services.amend_check(store, first)
     third = services.amend_check(store, amended.id)

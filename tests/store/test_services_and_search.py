@@ -119,22 +119,22 @@ def test_real_findings_from_the_evaluation_can_be_finalised(store: LocalStore) -
     import random
 
     from outreach.checks.definition import load_definition
-    from outreach.checks.evaluation import evaluate_check
-    from outreach.checks.person import PersonFacts
     from outreach.checks.synthetic import synthetic_complete_check
     from outreach.clinical.findings import load_rules
 
-    defn = load_definition()
-    who = PersonFacts(age_years=52, sex="male", ethnic_category="A")
+    defn, rules = load_definition(), load_rules()
+    p = services.register_person(store, person(0, ethnic_category="A"))
+    services.record_consent(store, p.id, "check", True)
+    check = services.start_check(store, p.id, definition_version=defn.version)
+    who = services.person_facts(p, services.check_date(check))
     answers = synthetic_complete_check(random.Random(3), defn, who)
-    findings = evaluate_check(defn, answers, who, load_rules()).findings
-    p = services.register_person(store, person(0))
-    check = services.start_check(store, p.id, definition_version="1.0.0")
     services.save_answers(store, check.id, answers)
+    findings = services.evaluate_draft(store, check.id, definition=defn, rules=rules).findings
+    assert findings  # the seed gives a check with something to follow up
     services.record_follow_up_decisions(
-        store, check.id, {f.rule_id: {"kind": "advice_given"} for f in findings}
+        store, check.id, {f.rule_id: {"kind": "declined", "reason": "Will think about it"} for f in findings}
     )
-    result = services.finalise_check(store, check.id, findings)
+    result = services.finalise_check(store, check.id, definition=defn, rules=rules)
     stored = services.load_findings(store, check.id)
     assert [f.rule_id for f in stored] == [f.rule_id for f in findings]
     assert len(result.follow_ups) == len(findings)

@@ -116,7 +116,7 @@ def test_an_amendment_of_a_refused_check_goes_on_its_own(
     bad = store.outbox.list()[0].check_id
     make_engine(store, server, token, builder=builder_breaking({bad})).run_once()
     draft = services.amend_check(store, bad, reason="Synthetic correction")
-    services.finalise_check(store, draft.id, [f.document for f in services.load_findings(store, bad)])
+    store.checks.finalise(draft.id, [f.document for f in services.load_findings(store, bad)])
     report = make_engine(store, server, token, builder=builder_breaking({bad})).run_once()
     assert report.count("sent") == 1 and report.count("refused") == 0  # the refused version is not retried
     rows = {r.check_id: r for r in sync_state.outbox_view(store)}

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from outreach import services
 from outreach.checks.person import PersonFacts
 from outreach.clinical.findings import FollowUpDecision
 from outreach.store.records import PersonRecord
@@ -29,16 +30,14 @@ def age_on(date_of_birth: str | None, day: date) -> int | None:
 
 
 def person_facts(person: PersonRecord | None, day: date | None = None) -> PersonFacts:
-    """Age, sex and ethnic category as the calculators take them; anything unusable is left unknown."""
+    """Age on `day` (the check's date), sex and ethnic category as the calculators take them.
+
+    The same function finalising uses (services.person_facts), so the findings on screen are
+    the findings that will be saved.
+    """
     if person is None:
         return PersonFacts()
-    d = person.details
-    sex = d.sex if d.sex in ("female", "male") else None
-    ethnic = d.ethnic_category or None
-    try:
-        return PersonFacts.checked(age_on(d.date_of_birth, day or date.today()), sex, ethnic)
-    except Exception:  # noqa: BLE001 - an odd stored code must not stop the check: leave it unknown
-        return PersonFacts(age_on(d.date_of_birth, day or date.today()), sex, None)
+    return services.person_facts(person, day or date.today())
 
 
 def decision_from_doc(raw: Any) -> FollowUpDecision | None:

@@ -8,11 +8,13 @@ transaction, so a crash never leaves half of them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from outreach import services
+from outreach.checks.definition import CheckDefinition
+from outreach.clinical.findings import RuleSet
 from outreach.store.local_store import LocalStore
 from outreach.store.records import CheckRecord, FinalisedCheck, PersonRecord
 from ui.tasks import blocking
@@ -84,8 +86,19 @@ def save_changes(
 
 
 @blocking
-def finalise(store: LocalStore, check_id: str, findings: Sequence[Any]) -> FinalisedCheck:
-    return services.finalise_check(store, check_id, findings)
+def finalise(
+    store: LocalStore,
+    check_id: str,
+    *,
+    definition: CheckDefinition,
+    rules: RuleSet,
+    directory_ids: Collection[str] | None,
+) -> FinalisedCheck:
+    """Finalise from what is stored: the core works out the findings again and refuses, in words,
+    anything still open, so what the screen showed can never drop a finding."""
+    return services.finalise_check(
+        store, check_id, definition=definition, rules=rules, directory_ids=directory_ids
+    )
 
 
 @blocking

@@ -203,7 +203,7 @@ class CheckWorkflow(QWidget):
         self.invalid = {}
         self.decisions = decisions_from_doc(record.decisions)
         self.due_dates = {k: v.get("due_on") for k, v in record.decisions.items() if isinstance(v, dict)}
-        self._facts = person_facts(self.person)
+        self._facts = person_facts(self.person, _check_date(record))  # as finalising will see them
         if self.autosaver is not None:
             self.autosaver.stop()
         self.autosaver = Autosaver(self.context.runner, self.context.store, record.id, self)
@@ -434,7 +434,9 @@ class CheckWorkflow(QWidget):
             store_ops.finalise,
             self.context.store,
             self.record.id,
-            list(self.evaluation.findings),
+            definition=self.context.definition,
+            rules=self.context.rules,
+            directory_ids=frozenset(self.context.directory.services.keys()),
             name="check.finalise",
             on_success=self._finalised,
             on_error=self._finalise_failed,
