@@ -120,6 +120,7 @@ def measure_search(store: LocalStore, rng: random.Random, n: int = 400) -> tuple
 
 
 def measure_autosave(store: LocalStore, person_id: str, n: int = 300) -> tuple[float, float]:
+    services.record_consent(store, person_id, "check", True)
     check = services.start_check(store, person_id, definition_version="1.0.0")
     samples = []
     for i in range(n):
@@ -136,6 +137,7 @@ def measure_finalise(
 
     samples = []
     person = services.get_person(store, person_id)
+    services.record_consent(store, person_id, "check", True)
     for _ in range(n):
         check = services.start_check(store, person_id, definition_version=pool.definition_version)
         answers, findings = pool.answers_and_findings(person, check)

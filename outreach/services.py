@@ -233,8 +233,21 @@ def import_caseload(store: LocalStore, rows: Iterable[Any], *, batch: int = 500)
 def start_check(
     store: LocalStore, person_id: str, *, definition_version: str, session_id: str | None = None
 ) -> CheckRecord:
-    store.people.get(person_id)  # a clear message if the person is not there (and proves it decrypts)
-    return store.checks.start(person_id, definition_version=definition_version, session_id=session_id)
+    """Start a draft check for someone whose newest answer to "consent to the check" is yes.
+
+    Consent is recorded before the check starts (record_consent(..., "check", True)); the
+    refusal is made here, not only on the consent screen, so no caller (import, demo data,
+    a future screen) can make a check nobody agreed to. Record consent and start the check
+    inside one ``with store.db.write():`` to keep them together.
+    """
+    with store.db.write():
+        store.people.get(person_id)  # a clear message if the person is not there (and proves it decrypts)
+        if not store.consents.current(person_id).get("check"):
+            raise ValidationError(
+                "This person has not agreed to the check: record their consent before starting it.",
+                item="consent",
+            )
+        return store.checks.start(person_id, definition_version=definition_version, session_id=session_id)
 
 
 def save_answer(store: LocalStore, check_id: str, link_id: str, value: Any) -> CheckRecord:

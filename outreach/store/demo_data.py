@@ -140,7 +140,8 @@ def _decision(finding: Any, today: date) -> dict[str, Any]:
 def finalise_demo_check(
     store: LocalStore, pool: _CheckPool, person: PersonRecord, today: date, *, session_id: str | None = None
 ) -> FinalisedCheck:
-    """Start, fill, decide and finalise one synthetic check for `person`, as a worker would."""
+    """Record consent, then start, fill, decide and finalise one synthetic check for `person`, as a worker would."""
+    services.record_consent(store, person.id, "check", True, note="Demo data: synthetic consent")
     check = services.start_check(
         store, person.id, definition_version=pool.definition_version, session_id=session_id
     )

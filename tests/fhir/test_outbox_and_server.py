@@ -47,6 +47,7 @@ def finalise_synthetic(store: LocalStore, person_id: str, seed: int, *, session_
     who = person_facts(record, "2026-03-02")
     if amend_of is None:
         answers = synthetic_complete_check(random.Random(seed), defn, who)
+        services.record_consent(store, person_id, "check", True)
         check = services.start_check(store, person_id, definition_version=defn.version, session_id=session_id)
         services.save_answers(store, check.id, answers)
     else:

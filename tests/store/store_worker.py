@@ -30,6 +30,7 @@ def crash_writer(data_dir: Path, person_id: str, draft_id: str, start: int) -> N
         services.save_answer(store, draft_id, "notes", f"answer-{n}")
         print(f"SAVED {n}", flush=True)
         if n % 3 == 0:
+            services.record_consent(store, person_id, "check", True)
             check = services.start_check(store, person_id, definition_version="1.0.0")
             services.save_answers(store, check.id, {"systolic": 100 + n % 50, "diastolic": 70})
             services.record_follow_up_decision(

@@ -50,6 +50,7 @@ def test_lock_drops_keys_and_the_search_index(store: LocalStore) -> None:
 
 def test_a_flipped_byte_is_reported_for_that_record_only(store: LocalStore, data_dir: Path) -> None:
     ids = [services.register_person(store, person(n)).id for n in range(5)]
+    services.record_consent(store, ids[0], "check", True)
     check = services.start_check(store, ids[0], definition_version="1.0.0")
     services.save_answer(store, check.id, "weight_kg", 80)
     store.close()
@@ -79,7 +80,9 @@ def test_a_flipped_byte_is_reported_for_that_record_only(store: LocalStore, data
 def test_a_blob_moved_to_another_row_does_not_decrypt(store: LocalStore, data_dir: Path) -> None:
     a = services.register_person(store, person(1))
     b = services.register_person(store, person(2))
+    services.record_consent(store, a.id, "check", True)
     ca = services.start_check(store, a.id, definition_version="1.0.0")
+    services.record_consent(store, b.id, "check", True)
     cb = services.start_check(store, b.id, definition_version="1.0.0")
     services.save_answer(store, ca.id, "smoking_status", "current")
     services.save_answer(store, cb.id, "smoking_status", "never")
@@ -109,6 +112,7 @@ def test_a_blob_replayed_from_an_older_version_of_the_same_row_fails(
     store: LocalStore, data_dir: Path
 ) -> None:
     p = services.register_person(store, person(1))
+    services.record_consent(store, p.id, "check", True)
     check = services.start_check(store, p.id, definition_version="1.0.0")
     services.save_answer(store, check.id, "systolic", 150)
     store.close()
@@ -132,6 +136,7 @@ def test_a_blob_replayed_from_an_older_version_of_the_same_row_fails(
 
 def test_full_disk_during_a_write_loses_nothing_already_saved(store: LocalStore, data_dir: Path) -> None:
     people = [services.register_person(store, person(n)).id for n in range(3)]
+    services.record_consent(store, people[0], "check", True)
     check = services.start_check(store, people[0], definition_version="1.0.0")
     store.close()
     with _raw(data_dir) as raw:

@@ -30,6 +30,7 @@ KILLS = 50
 def test_sigkill_at_random_moments_loses_nothing_committed(store: LocalStore, data_dir: Path) -> None:
     rng = random.Random(20261123)
     p = services.register_person(store, person(0))
+    services.record_consent(store, p.id, "check", True)
     draft = services.start_check(store, p.id, definition_version="1.0.0")
     store.close()
 

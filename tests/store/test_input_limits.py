@@ -55,6 +55,7 @@ def test_ordinary_person_details_still_fit(store: LocalStore) -> None:
 
 def _draft(store: LocalStore) -> str:
     p = services.register_person(store, person(0))
+    services.record_consent(store, p.id, "check", True)
     check = services.start_check(store, p.id, definition_version="test-1")
     services.save_answer(store, check.id, "weight", 72.5)
     return check.id
@@ -88,6 +89,7 @@ def test_pasted_notes_on_consent_outcomes_and_amendments_are_refused(store: Loca
     with pytest.raises(ValidationError, match="characters"):
         services.record_consent(store, p.id, "gp", True, note=PASTED)
     assert services.consent_status(store, p.id) == {}
+    services.record_consent(store, p.id, "check", True)
     check = services.start_check(store, p.id, definition_version="test-1")
     services.record_follow_up_decision(
         store, check.id, "bp.high", {"kind": "referral", "service_id": "svc-1", "due_on": "2030-01-01"}

@@ -25,6 +25,7 @@ REFERRAL = {
 
 def _draft(store: LocalStore) -> str:
     p = services.register_person(store, person(1, nhs_number=synthetic_nhs_number(1)))
+    services.record_consent(store, p.id, "check", True)
     check = services.start_check(store, p.id, definition_version="1.0.0")
     services.save_answer(store, check.id, "systolic", 162)
     return check.id
@@ -250,6 +251,7 @@ def test_venues_and_sessions(store: LocalStore) -> None:
     venue = store.venues.add("Synthetic Community Cafe", {"postcode": "ZZ9 9ZZ"})
     session_id = store.venues.start_session(venue.id)
     p = services.register_person(store, person(0))
+    services.record_consent(store, p.id, "check", True)
     check = services.start_check(store, p.id, definition_version="1.0.0", session_id=session_id)
     store.venues.end_session(session_id)
     assert store.venues.list() == [venue]

@@ -84,6 +84,7 @@ def test_index_follows_updates_and_ignores_rolled_back_writes(store: LocalStore)
 
 def test_element_status_and_answers_autosave(store: LocalStore) -> None:
     p = services.register_person(store, person(0))
+    services.record_consent(store, p.id, "check", True)
     check = services.start_check(store, p.id, definition_version="1.0.0")
     with pytest.raises(ValidationError, match="reason"):
         services.set_element_status(store, check.id, "lipids", "declined")
@@ -100,6 +101,7 @@ def test_element_status_and_answers_autosave(store: LocalStore) -> None:
 
 def test_follow_up_decisions_are_checked(store: LocalStore) -> None:
     p = services.register_person(store, person(0))
+    services.record_consent(store, p.id, "check", True)
     check = services.start_check(store, p.id, definition_version="1.0.0")
     with pytest.raises(ValidationError, match="service"):
         services.record_follow_up_decision(store, check.id, "bp", {"kind": "referral"})

@@ -93,6 +93,7 @@ def add_checks(data_dir: Path, *, draft_for: str | None = "Testperson Drafty") -
                 nhs_number=NHS_VALID,
             ),
         )
+        services.record_consent(store, person.id, "check", True)
         check = services.start_check(store, person.id, definition_version="1.0.0")
         services.record_follow_up_decisions(
             store,
@@ -128,6 +129,7 @@ def add_checks(data_dir: Path, *, draft_for: str | None = "Testperson Drafty") -
             other = services.register_person(
                 store, PersonDetails(given_name=given, family_name=family, date_of_birth="1980-05-06")
             )
+            services.record_consent(store, other.id, "check", True)
             draft = services.start_check(store, other.id, definition_version="1.0.0")
             services.save_answer(store, draft.id, "synthetic-answer", 42)
             ids.update(draft_person=other.id, draft=draft.id)

@@ -239,6 +239,7 @@ def test_finalise_asked_for_too_early_shows_why_and_saves_nothing_final(qtbot, c
 
 def test_a_draft_started_with_other_check_content_says_so(qtbot, check_env: CheckEnv) -> None:
     store = check_env.store
+    services.record_consent(store, check_env.person_id, "check", True)
     check = services.start_check(store, check_env.person_id, definition_version="0.9.0")
     wf = open_workflow(qtbot, check_env, check.id)
     assert "started with check content 0.9.0, shown with 1.0.0" in wf.form.title.text()
