@@ -54,7 +54,7 @@ NATO = (
     "Yankee",
     "Zulu",
 )
-DEMO_DEFINITION_VERSION_FALLBACK = "1.0.0"
+DEMO_DEFINITION_VERSION_FALLBACK = "1.0.1"
 
 
 @dataclass(frozen=True)

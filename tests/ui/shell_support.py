@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from outreach import services
+from outreach.checks.definition import default_definition
 from outreach.settings import OrgConfig
 from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
@@ -94,7 +95,7 @@ def add_checks(data_dir: Path, *, draft_for: str | None = "Testperson Drafty") -
             ),
         )
         services.record_consent(store, person.id, "check", True)
-        check = services.start_check(store, person.id, definition_version="1.0.0")
+        check = services.start_check(store, person.id, definition_version=default_definition().version)
         services.record_follow_up_decisions(
             store,
             check.id,
@@ -130,7 +131,7 @@ def add_checks(data_dir: Path, *, draft_for: str | None = "Testperson Drafty") -
                 store, PersonDetails(given_name=given, family_name=family, date_of_birth="1980-05-06")
             )
             services.record_consent(store, other.id, "check", True)
-            draft = services.start_check(store, other.id, definition_version="1.0.0")
+            draft = services.start_check(store, other.id, definition_version=default_definition().version)
             services.save_answer(store, draft.id, "synthetic-answer", 42)
             ids.update(draft_person=other.id, draft=draft.id)
         return ids
