@@ -74,6 +74,13 @@ class FindingRow(QGroupBox):
         self.source_label.setWordWrap(True)
         self.source_label.setStyleSheet("color: #333333; font-style: italic;")
         layout.addWidget(self.source_label)
+        # What a score behind this finding may miss (QRISK3 caveats): set by the page, shown beside the reason.
+        self.notes_label = QLabel("", self)
+        self.notes_label.setObjectName(f"finding-notes:{rule}")
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes_label.hide()
+        layout.addWidget(self.notes_label)
         if finding.suggested_text:
             suggested = QLabel(self.tr("Suggested: {0}").format(finding.suggested_text), self)
             suggested.setWordWrap(True)
@@ -317,10 +324,16 @@ class FindingsPage(QScrollArea):
         findings: Sequence[Finding],
         decisions: Mapping[str, FollowUpDecision],
         due_dates: Mapping[str, str | None] | None = None,
+        score_notes: Sequence[str] = (),
     ) -> None:
-        """Rebuild the rows when the findings changed (a new reading can add or remove one)."""
+        """Rebuild the rows when the findings changed (a new reading can add or remove one).
+
+        `score_notes` (the QRISK3 caveats and disclaimer) are shown with any finding made from
+        the QRISK3 score, so the score is never read without them.
+        """
         keys = tuple((f.rule_id, f.reason) for f in findings)
         if keys == self._keys:
+            self._show_score_notes(score_notes)
             return
         self._keys = keys
         old = self.rows
@@ -346,6 +359,16 @@ class FindingsPage(QScrollArea):
             )
         else:
             self.intro.setText(self.tr("No findings so far: nothing in this check crossed a threshold."))
+        self._show_score_notes(score_notes)
+
+    def _show_score_notes(self, notes: Sequence[str]) -> None:
+        text = "\n".join(notes)
+        for row in self.rows.values():
+            from_score = row.finding.rule_id.startswith("qrisk3") or "QRISK3" in row.finding.reason
+            wanted = text if from_score else ""
+            if row.notes_label.text() != wanted:
+                row.notes_label.setText(wanted)
+            row.notes_label.setVisible(bool(wanted))
 
     def flush(self) -> None:
         for row in self.rows.values():

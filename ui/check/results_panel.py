@@ -2,7 +2,11 @@
 
 They are recalculated on every saved answer. QRISK3 says, in plain words, what it still
 needs; when a score is shown, the licence disclaimer is shown with it (the QRISK3
-licence asks for that wherever a score appears).
+licence asks for that wherever a score appears), and so are its caveats: NICE NG238 notes
+it may under-estimate risk in severe mental illness, and the Townsend score and blood
+pressure variation were not known (0 was used). Beside the BMI it says which thresholds
+classed it: NICE uses lower ones for some family backgrounds, so a worker comparing with
+another chart can see why the category differs.
 """
 
 from __future__ import annotations
@@ -38,22 +42,39 @@ class ResultsPanel(QFrame):
         heading.setStyleSheet("font-weight: bold;")
         layout.addWidget(heading)
         self.bmi = _label(self, "result:bmi")
+        self.bmi_thresholds = _label(self, "result:bmi_thresholds", small=True)
         self.blood_pressure = _label(self, "result:blood_pressure")
         self.audit_c = _label(self, "result:audit_c")
         self.qrisk3 = _label(self, "result:qrisk3")
         self.qrisk3_missing = _label(self, "result:qrisk3_missing")
+        self.qrisk3_caveats = _label(self, "result:qrisk3_caveats", small=True)
+        self.qrisk3_caveats.setAccessibleName(self.tr("What the QRISK3 score may miss"))
         self.disclaimer = _label(self, "result:qrisk3_disclaimer", small=True)
         for w in (
             self.bmi,
+            self.bmi_thresholds,
             self.blood_pressure,
             self.audit_c,
             self.qrisk3,
             self.qrisk3_missing,
+            self.qrisk3_caveats,
             self.disclaimer,
         ):
             layout.addWidget(w)
         layout.addStretch(1)
+        self.bmi_thresholds.hide()
+        self.qrisk3_caveats.hide()
         self.disclaimer.hide()
+
+    def bmi_thresholds_text(self, lower: bool) -> str:
+        """Which BMI thresholds classed this person (NICE NG246: lower thresholds for South Asian,
+        Chinese, other Asian, Middle Eastern, Black African or African-Caribbean family background)."""
+        if lower:
+            return self.tr(
+                "BMI classed with the lower thresholds NICE uses for this person's family background "
+                "(overweight from 23, obesity from 27.5)."
+            )
+        return self.tr("BMI classed with the standard thresholds (overweight from 25, obesity from 30).")
 
     def update_from(self, evaluation: CheckEvaluation) -> None:
         calc = evaluation.calculators
@@ -64,10 +85,14 @@ class ResultsPanel(QFrame):
                     units.format_number(round(bmi.bmi_kg_m2, 1)), bmi.category.replace("_", " ")
                 )
             )
-        elif "bmi" in evaluation.calculator_errors:
-            self.bmi.setText(self.tr("BMI: {0}").format(evaluation.calculator_errors["bmi"]))
+            self.bmi_thresholds.setText(self.bmi_thresholds_text(bmi.lower_thresholds))
+            self.bmi_thresholds.show()
         else:
-            self.bmi.setText(self.tr("BMI: needs height and weight"))
+            self.bmi_thresholds.hide()
+            if "bmi" in evaluation.calculator_errors:
+                self.bmi.setText(self.tr("BMI: {0}").format(evaluation.calculator_errors["bmi"]))
+            else:
+                self.bmi.setText(self.tr("BMI: needs height and weight"))
         bp = calc.get("blood_pressure")
         if bp is not None:
             self.blood_pressure.setText(self.tr("Blood pressure: {0}").format(bp.category.replace("_", " ")))
@@ -88,9 +113,17 @@ class ResultsPanel(QFrame):
                 )
             )
             self.qrisk3_missing.hide()
+            lines = [self.tr("Note: {0}").format(c) for c in outcome.caveats]
+            bmi_used = calc.get("bmi")
+            if bmi_used is not None:
+                lines.append(self.bmi_thresholds_text(bmi_used.lower_thresholds))
+            self.qrisk3_caveats.setText("\n".join(lines))
+            self.qrisk3_caveats.setVisible(bool(lines))
             self.disclaimer.setText(outcome.disclaimer)
             self.disclaimer.show()
         else:
+            self.qrisk3_caveats.hide()
+            self.qrisk3_caveats.clear()
             self.disclaimer.hide()
             self.disclaimer.clear()
             if outcome.missing:

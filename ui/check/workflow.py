@@ -254,7 +254,9 @@ class CheckWorkflow(QWidget):
         elif isinstance(page, FindingsPage):
             page.set_read_only(self.read_only)
             if self.evaluation is not None:
-                page.show_findings(self.evaluation.findings, self.decisions, self.due_dates)
+                page.show_findings(
+                    self.evaluation.findings, self.decisions, self.due_dates, self._score_notes()
+                )
             page.decision_changed.connect(self._decision_changed)
         elif isinstance(page, ReviewPage):
             page.finalise_requested.connect(self.finalise)
@@ -331,11 +333,26 @@ class CheckWorkflow(QWidget):
             if isinstance(page, ElementPage):
                 page.apply_enabled(enabled)
             elif isinstance(page, FindingsPage):
-                page.show_findings(self.evaluation.findings, self.decisions, self.due_dates)
+                page.show_findings(
+                    self.evaluation.findings, self.decisions, self.due_dates, self._score_notes()
+                )
             elif isinstance(page, ReviewPage):
                 self._update_review(page)
         form.update_states(self.evaluation, len(self.finding_reasons))
         self.evaluated.emit()
+
+    def _score_notes(self) -> list[str]:
+        """The QRISK3 caveats, the BMI thresholds used and the licence disclaimer, shown with any
+        finding made from the score."""
+        if self.evaluation is None or self.evaluation.qrisk3.result is None:
+            return []
+        outcome = self.evaluation.qrisk3
+        notes = [self.tr("Note: {0}").format(c) for c in outcome.caveats]
+        bmi = self.evaluation.calculators.get("bmi")
+        if bmi is not None and self.form is not None:
+            notes.append(self.form.results.bmi_thresholds_text(bmi.lower_thresholds))
+        notes.append(outcome.disclaimer)
+        return notes
 
     def _update_review(self, page: ReviewPage) -> None:
         if self.evaluation is not None:
