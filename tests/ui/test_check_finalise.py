@@ -174,7 +174,7 @@ def test_summary_pdf_to_the_path_the_worker_chooses(qtbot, check_env: CheckEnv, 
     wf.form.show_section("review")
     with qtbot.waitSignal(wf.summary_saved, timeout=10000):
         qtbot.mouseClick(review.pdf_button, Qt.MouseButton.LeftButton)
-    assert asked and asked[0].startswith("health-check-summary-Testperson-") and asked[0].endswith(".pdf")
+    assert asked and asked[0].startswith("health-check-summary-") and asked[0].endswith(".pdf")
     text = subprocess.run(["pdftotext", str(chosen), "-"], capture_output=True, text=True, check=True).stdout
     assert "Testperson" in text and "Alpha" not in text  # only the given name goes on the page
     assert "summary.pdf" in review.summary_status.text()
@@ -263,3 +263,18 @@ def test_a_draft_started_with_content_1_0_0_opens_and_finalises_with_the_current
         wf.finalise()
     final = store.checks.get(check.id)
     assert final.is_final and final.definition_version == "1.0.0"
+
+
+def test_the_suggested_pdf_name_holds_the_date_and_nothing_about_the_person(
+    qtbot, check_env: CheckEnv
+) -> None:
+    wf = open_draft(qtbot, check_env)
+    asked: list[str] = []
+    wf.choose_pdf_path = lambda suggested: asked.append(suggested) and None  # the worker cancels
+    wf.form.show_section("review")
+    wf.make_summary("pdf")
+    day = check_env.store.checks.get(wf.check_id).created_at[:10]
+    assert asked == [f"health-check-summary-{day}.pdf"]
+    person = check_env.store.people.get(check_env.person_id).details
+    for detail in (person.given_name, person.family_name, person.nhs_number, person.date_of_birth):
+        assert detail and detail.lower() not in asked[0].lower()

@@ -12,7 +12,6 @@ given has been saved; `finalised(check_id)` once the check is frozen and queued 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -572,9 +571,9 @@ class CheckWorkflow(QWidget):
         self.summary_saved.emit(path)
 
     def _suggested_pdf_name(self) -> str:
-        given = self.person.details.given_name if self.person else ""
-        safe = re.sub(r"[^A-Za-z0-9-]+", "-", given).strip("-") or "person"
-        return f"health-check-summary-{safe}-{_check_date(self.record).isoformat()}.pdf"
+        """No name or other detail of the person: file names end up in recent-file lists,
+        backups and sync folders, which are not encrypted."""
+        return f"health-check-summary-{_check_date(self.record).isoformat()}.pdf"
 
     def _ask_pdf_path(self, suggested: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(
