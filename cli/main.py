@@ -13,12 +13,11 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
+import cli.commands
 import outreach
 from outreach.errors import OutreachError
 from outreach.logging_setup import log_event, setup_logging
 from outreach.settings import resolve_data_dir
-
-import cli.commands
 
 
 def _command_modules() -> list[str]:
@@ -53,13 +52,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         # and it must work even when a heavier module cannot load.
         print(f"outreach {outreach.__version__}")
         return 0
+    # With no command the app opens. Decide that before the command modules are imported
+    # (some load the whole store), so the unlock screen appears as soon as Qt is up.
+    opening = argparse.ArgumentParser(add_help=False)
+    opening.add_argument("--data-dir")
+    known, rest = opening.parse_known_args(args_list)
+    if not rest:
+        from ui.app import run_app  # imported late: headless commands never load Qt
+
+        return run_app(data_dir=known.data_dir)
     parser = build_parser()
     args = parser.parse_args(args_list)
     func = getattr(args, "func", None)
     if func is None:
-        from ui.app import run_app  # imported late: headless commands never load Qt
-
-        return run_app(data_dir=args.data_dir)
+        parser.print_help(sys.stderr)
+        return 2
     log = _start_logging(args)
     try:
         code = int(func(args) or 0)
@@ -69,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception:  # noqa: BLE001 - the last line of defence: never a traceback on a worker's screen
+    except Exception:
         # The exception's own text may hold personal data, so the screen gets plain words and the
         # log gets the type and a stack without messages (the logging allow-list withholds them).
         log.exception("cli.crashed")

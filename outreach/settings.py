@@ -13,6 +13,7 @@ Nothing personal lives here: this module reads no database.
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -24,6 +25,7 @@ from outreach.errors import ValidationError
 APP_NAME = "OutreachHealthChecks"
 APP_AUTHOR = "OutreachHealthChecks"
 DATA_DIR_ENV = "OUTREACH_DATA_DIR"
+ORG_CONFIG_ENV = "OUTREACH_ORG_CONFIG"
 ORG_CONFIG_FILENAME = "organisation.toml"
 
 
@@ -35,6 +37,26 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
+
+
+def organisation_file_candidates(data_dir: Path) -> list[Path]:
+    """Where IT may put the organisation file, first match wins (docs/install.md): the
+    OUTREACH_ORG_CONFIG variable, the data folder, then the folder of the installed program."""
+    candidates = []
+    if os.environ.get(ORG_CONFIG_ENV):
+        candidates.append(Path(os.environ[ORG_CONFIG_ENV]).expanduser())
+    candidates.append(Path(data_dir) / ORG_CONFIG_FILENAME)
+    if getattr(sys, "frozen", False):
+        candidates.append(Path(sys.executable).resolve().parent / ORG_CONFIG_FILENAME)
+    return candidates
+
+
+def find_organisation_file(data_dir: Path) -> Path | None:
+    """The organisation file the app and the commands use, or None to run on the defaults."""
+    for path in organisation_file_candidates(data_dir):
+        if path.exists() and not path.is_dir():
+            return path
+    return None
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -65,13 +87,15 @@ class OrgConfig:
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> "OrgConfig":
+    def load(cls, path: str | os.PathLike[str]) -> OrgConfig:
         """Read and check an organisation file; a bad file gives a message naming the setting."""
         p = Path(path)
         try:
             raw = tomllib.loads(p.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ValidationError(f"The organisation file {p.name} was not found.", item="org_config") from None
+            raise ValidationError(
+                f"The organisation file {p.name} was not found.", item="org_config"
+            ) from None
         except IsADirectoryError:
             raise ValidationError(
                 f"{p.name} is a folder; name the organisation file inside it.", item="org_config"
@@ -88,7 +112,7 @@ class OrgConfig:
         return cls.from_mapping(raw, base_dir=p.parent)
 
     @classmethod
-    def from_mapping(cls, raw: dict[str, object], base_dir: Path | None = None) -> "OrgConfig":
+    def from_mapping(cls, raw: dict[str, object], base_dir: Path | None = None) -> OrgConfig:
         known = {f.name: f for f in fields(cls) if f.name != "extra"}
         values: dict[str, object] = {}
         extra: dict[str, object] = {}
@@ -105,7 +129,9 @@ class OrgConfig:
             values[key] = value
         idle = values.get("idle_lock_minutes", cls.idle_lock_minutes)
         if not 1 <= int(idle) <= 240:  # type: ignore[arg-type]
-            raise ValidationError("Setting 'idle_lock_minutes' must be between 1 and 240.", item="idle_lock_minutes")
+            raise ValidationError(
+                "Setting 'idle_lock_minutes' must be between 1 and 240.", item="idle_lock_minutes"
+            )
         interval = values.get("sync_interval_minutes", cls.sync_interval_minutes)
         if not 1 <= int(interval) <= 1440:  # type: ignore[arg-type]
             raise ValidationError(

@@ -17,9 +17,10 @@ from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QApplication
 
 import outreach
-from outreach.errors import ValidationError
+from outreach.errors import StoreError, ValidationError
 from outreach.logging_setup import log_event, setup_logging
-from outreach.settings import ORG_CONFIG_FILENAME, OrgConfig, resolve_data_dir
+from outreach.settings import OrgConfig, find_organisation_file, resolve_data_dir
+from outreach.store.folder_lock import DataFolderLock
 
 if TYPE_CHECKING:
     from ui.start_window import StartInfo
@@ -51,35 +52,22 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-ORG_CONFIG_ENV = "OUTREACH_ORG_CONFIG"
 # For start-up measurements (bench/bench_ui.py): when set to a page name ("unlock", "setup"),
 # the app prints "shown <page> <unix time>" once that page is on screen, then quits.
 REPORT_SHOWN_ENV = "OUTREACH_REPORT_SHOWN"
-
-
-def organisation_file_candidates(data_dir: Path) -> list[Path]:
-    """Where IT may put the organisation file, first match wins (see docs/install.md):
-    the OUTREACH_ORG_CONFIG variable, the data folder, then the folder of the installed program."""
-    candidates = []
-    if os.environ.get(ORG_CONFIG_ENV):
-        candidates.append(Path(os.environ[ORG_CONFIG_ENV]).expanduser())
-    candidates.append(data_dir / ORG_CONFIG_FILENAME)
-    if getattr(sys, "frozen", False):
-        candidates.append(Path(sys.executable).resolve().parent / ORG_CONFIG_FILENAME)
-    return candidates
 
 
 def load_organisation(data_dir: Path) -> tuple[OrgConfig, Path | None, str | None]:
     """The organisation settings, the file they came from, and why it could not be read (if so).
 
     A bad file is reported in the window, not fatal: the app still opens on the defaults."""
-    for path in organisation_file_candidates(data_dir):
-        if path.is_file() or (path.exists() and not path.is_dir()):
-            try:
-                return OrgConfig.load(path), path, None
-            except ValidationError as exc:
-                return OrgConfig(), path, exc.message
-    return OrgConfig(), None, None
+    path = find_organisation_file(data_dir)
+    if path is None:
+        return OrgConfig(), None, None
+    try:
+        return OrgConfig.load(path), path, None
+    except ValidationError as exc:
+        return OrgConfig(), path, exc.message
 
 
 def gather_start_info(data_dir: Path, log_file: Path | None = None) -> StartInfo:
@@ -112,6 +100,17 @@ def run_app(data_dir: str | None = None, argv: Sequence[str] | None = None) -> i
     app = create_application(argv)
     crash_reporter = CrashReporter(log_file, app)
     crash_reporter.install()
+    folder_lock = DataFolderLock(folder)
+    try:
+        folder_lock.acquire()
+    except StoreError as exc:
+        # A second copy on the same folder would keep its own search index and screens; say so
+        # at once rather than let the worker find people missing later.
+        log_event(log, "app.refused", reason_code="folder_in_use")
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(None, APP_DISPLAY_NAME, exc.message)
+        return 1
     organisation, org_file, problem = load_organisation(folder)
     install_translations(app, organisation.default_language)
     runner = TaskRunner(app)
@@ -141,6 +140,7 @@ def run_app(data_dir: str | None = None, argv: Sequence[str] | None = None) -> i
     code = app.exec()
     log_event(log, "app.stopped", exit_code=code)
     crash_reporter.uninstall()
+    folder_lock.release()
     return code
 
 

@@ -13,17 +13,12 @@ line (other users can read a process's arguments) and never printed.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 
 from cli.commands._store_access import open_unlocked
 from cli.prompt import read_secret
-from outreach.errors import ValidationError
-from outreach.settings import ORG_CONFIG_FILENAME, OrgConfig, resolve_data_dir
+from outreach.settings import OrgConfig, find_organisation_file, resolve_data_dir
 from outreach.store import sync_state
-
-ORG_CONFIG_ENV = "OUTREACH_ORG_CONFIG"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -49,18 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def find_org_config(data_dir: Path, explicit: str | None) -> OrgConfig:
-    candidates = [Path(explicit)] if explicit else []
-    if not explicit:
-        if os.environ.get(ORG_CONFIG_ENV):
-            candidates.append(Path(os.environ[ORG_CONFIG_ENV]).expanduser())
-        candidates.append(data_dir / ORG_CONFIG_FILENAME)
-        candidates.append(Path(sys.executable).resolve().parent / ORG_CONFIG_FILENAME)
-    for path in candidates:
-        if path.is_file():
-            return OrgConfig.load(path)
+    """The file named on the command line, else the one the app would use, else the defaults."""
     if explicit:
-        raise ValidationError(f"The organisation file {explicit} was not found.", item="org_config")
-    return OrgConfig()
+        return OrgConfig.load(explicit)
+    path = find_organisation_file(data_dir)
+    return OrgConfig.load(path) if path is not None else OrgConfig()
 
 
 def run(args: argparse.Namespace) -> int:

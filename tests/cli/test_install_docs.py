@@ -38,7 +38,7 @@ def test_every_self_test_check_is_documented() -> None:
 
 
 def test_environment_variables_used_by_the_app_are_documented() -> None:
-    from ui.app import ORG_CONFIG_ENV
+    from outreach.settings import ORG_CONFIG_ENV
 
     doc = DOC.read_text("utf-8")
     for name in (DATA_DIR_ENV, ORG_CONFIG_ENV, "OUTREACH_RESOURCES_DIR"):

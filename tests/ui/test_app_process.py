@@ -60,3 +60,31 @@ def test_the_app_opens_its_start_window_and_logs_without_personal_data(tmp_path:
     assert "app.started app_version=" in text
     assert "screen=start" in text
     assert "app.crashed" not in text and "[message withheld]" not in text
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+@pytest.mark.gui
+def test_a_second_copy_on_the_same_folder_is_refused_and_says_so(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    first = start_app(data_dir)
+    second: subprocess.Popen[str] | None = None
+    try:
+        wait_for_log(data_dir / "logs" / "outreach.log", "ui.window_shown", first)
+        second = start_app(data_dir)
+        text = wait_for_log(data_dir / "logs" / "outreach.log", "app.refused", second)
+        assert "reason_code=folder_in_use" in text
+        assert text.count("ui.window_shown") == 1  # the second copy never opened a window of its own
+    finally:
+        for process in (second, first):
+            if process is not None:
+                _stop(process)
