@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # imported lazily: the unlock screen must show before the sto
     from outreach.clinical.service_directory import ServiceDirectory
     from outreach.store.local_store import LocalStore
     from outreach.store.vault import UserInfo
+    from ui.sync_controller import SyncController
     from ui.tasks import TaskRunner
 
 
@@ -52,6 +53,7 @@ class AppContext:
     org_config: OrgConfig
     user: UserInfo
     session: SessionInfo | None = None
+    sync: SyncController | None = None  # the app's sync (None: no automatic sync, e.g. a screen on its own)
     extras: dict[str, Any] = field(default_factory=dict)  # room for later additions without breaking callers
 
     @property

@@ -9,6 +9,10 @@ Store work goes through the task runner's store worker; the key derivation at
 unlock runs there too (guarded by `ui.tasks.blocking`). The one store call made on
 the GUI thread is `store.lock()`, on purpose: dropping the keys must not wait behind
 a queued search or save, and it touches no disk.
+
+Sync belongs to one `SyncController`, made at unlock: it runs on its own while the app
+is unlocked, is stopped (its run cancelled) before the keys are dropped, and says what
+it is doing on the status line at the bottom of the window.
 """
 
 from __future__ import annotations
@@ -142,9 +146,11 @@ class MainWindow(QMainWindow):
         idle_timeout_ms: int | None = None,
         appearance: Appearance | None = None,
         log_file: Path | None = None,
+        sync_timings: Any = None,
     ) -> None:
         """`kdf`: Argon2id cost for passphrases set here (None: the product default; tests pass TEST_KDF).
-        `idle_timeout_ms`: overrides the organisation's idle-lock time (tests)."""
+        `idle_timeout_ms`: overrides the organisation's idle-lock time (tests).
+        `sync_timings`: a `ui.sync_controller.SyncTimings` (None: the product's; tests pass short ones)."""
         super().__init__()
         self.setObjectName("main-window")
         self.data_dir = Path(data_dir)
@@ -165,6 +171,8 @@ class MainWindow(QMainWindow):
         self.setup_page: Any = None
         self.is_locked = False
         self.current_page = ""
+        self.sync: Any = None  # ui.sync_controller.SyncController, from the first unlock
+        self._sync_timings = sync_timings
 
         self.setWindowTitle(self.tr("Outreach Health Checks"))
         self.setAccessibleName(self.tr("Outreach Health Checks"))
@@ -236,6 +244,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.header)
         self.org_notice = Notice(self.container)
         layout.addWidget(self.org_notice)
+        self.review_notice = Notice(self.container)  # a supervisor's comments above an opened check
+        self.review_notice.setObjectName("review-notice")
+        layout.addWidget(self.review_notice)
         self.stack = QStackedWidget(self.container)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(self.container)
@@ -288,6 +299,10 @@ class MainWindow(QMainWindow):
         self.home_action.setShortcut(QKeySequence("Ctrl+H"))
         self.home_action.triggered.connect(self.go_home)
         people_menu.addAction(self.home_action)
+        self.reviews_action = QAction(self.tr("Re&views of my checks"), self)
+        self.reviews_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.reviews_action.triggered.connect(self.show_reviews)
+        people_menu.addAction(self.reviews_action)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.contrast_action = QAction(self.tr("&High contrast"), self)
@@ -304,13 +319,25 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(self.tr("&About Outreach Health Checks"), self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
-        for action in (self.lock_action, self.find_action, self.new_person_action, self.home_action):
+        for action in (
+            self.lock_action,
+            self.find_action,
+            self.new_person_action,
+            self.home_action,
+            self.reviews_action,
+        ):
             self.addAction(action)
         self._update_actions()
 
     def _update_actions(self) -> None:
         working = self.context is not None and not self.is_locked
-        for action in (self.lock_action, self.find_action, self.new_person_action, self.home_action):
+        for action in (
+            self.lock_action,
+            self.find_action,
+            self.new_person_action,
+            self.home_action,
+            self.reviews_action,
+        ):
             action.setEnabled(working)
         self.lock_button.setEnabled(working)
 
@@ -390,6 +417,7 @@ class MainWindow(QMainWindow):
 
     def _enter_home(self, user: Any) -> None:
         from ui.home.home_page import HomePage
+        from ui.sync_controller import SyncController
 
         definition, rules, directory = self._content
         self.context = AppContext(
@@ -401,6 +429,13 @@ class MainWindow(QMainWindow):
             org_config=self.org_config,
             user=user,
         )
+        self.sync = SyncController(self.context, self, timings=self._sync_timings, dialog_parent=self)
+        self.context.sync = self.sync
+        self.sync_status = QLabel(self.tr("Sync: starting"), self)
+        self.sync_status.setAccessibleName(self.tr("Sync status"))
+        self.sync_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addWidget(self.sync_status, 1)
+        self.sync.status_changed.connect(self._sync_status_changed)
         self.user_label.setText(self.tr("Signed in: {0}").format(user.name))
         self.header.show()
         self.home = HomePage(self.context)
@@ -412,6 +447,7 @@ class MainWindow(QMainWindow):
         self.is_locked = False
         self._update_actions()
         self.idle.start()
+        self.sync.start()
         self.unlocked.emit(self.context)
 
     # -- locking -------------------------------------------------------------------------------------
@@ -422,6 +458,8 @@ class MainWindow(QMainWindow):
         self.is_locked = True
         self.idle.stop()
         name = self.context.user.name
+        if self.sync is not None:
+            self.sync.stop()  # before the keys go: no sync may be half-way through reading them
         self.store.lock()
         self.stack.setEnabled(False)
         self.header.setEnabled(False)
@@ -451,6 +489,8 @@ class MainWindow(QMainWindow):
             self.context.user = user
         self._update_actions()
         self.idle.start()
+        if self.sync is not None:
+            self.sync.start()
         if self.home is not None and self.stack.currentWidget() is self.home:
             self.home.refresh()
         resume = getattr(self.check_widget, "resume_after_unlock", None)
@@ -476,6 +516,14 @@ class MainWindow(QMainWindow):
         elif self.check_widget is None:
             self._show_page("home", self.home)
 
+    def show_reviews(self) -> None:
+        """Ctrl+R: home's Reviews tab (like Home, it does not leave an open check: that has its own Back)."""
+        if self.home is None or self.is_locked:
+            return
+        self.go_home()
+        if self.stack.currentWidget() is self.home:
+            self.home.show_reviews()
+
     def open_check(self, person_id: str, check_id: str | None) -> None:
         """Put the check workflow (or, before it exists in this build, a plain placeholder) on screen."""
         if self.context is None:
@@ -488,10 +536,32 @@ class MainWindow(QMainWindow):
             widget.closed.connect(self._check_closed)
         if hasattr(widget, "finalised"):
             widget.finalised.connect(lambda _check_id: self.home.reload_lists() if self.home else None)
+            if self.sync is not None:
+                widget.finalised.connect(self.sync.check_finalised)
         self.check_widget = widget
+        self.review_notice.dismiss()
+        if check_id is not None:
+            self._show_review_comments(check_id)
         self._show_page("check", widget)
 
+    def _show_review_comments(self, check_id: str) -> None:
+        """A supervisor's comments on this check, shown above it (read on the store worker)."""
+        from ui.home.reviews import comments_banner, reviews_for_check
+
+        widget = self.check_widget
+
+        def show(lines: list[Any]) -> None:
+            if self.check_widget is widget and lines:
+                self.review_notice.show_notice(comments_banner(lines), [])
+
+        self.runner.run_db(reviews_for_check, self.store, check_id, name="ui.check_reviews", on_success=show)
+
+    def _sync_status_changed(self, text: str) -> None:
+        self.sync_status.setText(text)
+        self.sync_status.setAccessibleDescription(text)
+
     def _check_closed(self) -> None:
+        self.review_notice.dismiss()
         if self.check_widget is not None:
             self.stack.removeWidget(self.check_widget)
             self.check_widget.deleteLater()
@@ -531,6 +601,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.stop()
+        if self.sync is not None:
+            self.sync.stop()
         if self.store is not None:
             self.store.lock()  # keys dropped at once; the process exit closes the database
         unregister_error_handler(LockedError)

@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="557"/>
+        <location filename="../../ui/main_window.py" line="629"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="563"/>
+        <location filename="../../ui/main_window.py" line="635"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="564"/>
+        <location filename="../../ui/main_window.py" line="636"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -145,103 +145,108 @@
 <context>
     <name>CheckWorkflow</name>
     <message>
-        <location filename="../../ui/check/workflow.py" line="67"/>
+        <location filename="../../ui/check/workflow.py" line="66"/>
         <source>Health check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="90"/>
+        <location filename="../../ui/check/workflow.py" line="89"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="108"/>
+        <location filename="../../ui/check/workflow.py" line="107"/>
         <source>This check could not be opened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="129"/>
-        <location filename="../../ui/check/workflow.py" line="131"/>
+        <location filename="../../ui/check/workflow.py" line="128"/>
+        <location filename="../../ui/check/workflow.py" line="130"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="177"/>
+        <location filename="../../ui/check/workflow.py" line="176"/>
         <source>Recorded: {0} did not agree to the check today. Nothing else was recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="187"/>
+        <location filename="../../ui/check/workflow.py" line="186"/>
         <source>finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="187"/>
+        <location filename="../../ui/check/workflow.py" line="186"/>
         <source>draft</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="188"/>
+        <location filename="../../ui/check/workflow.py" line="187"/>
         <source>, version {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="189"/>
+        <location filename="../../ui/check/workflow.py" line="188"/>
         <source>Health check: {0} ({1}{2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="193"/>
+        <location filename="../../ui/check/workflow.py" line="192"/>
         <source> - started with check content {0}, shown with {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="354"/>
+        <location filename="../../ui/check/workflow.py" line="349"/>
+        <source>Note: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="370"/>
         <source>Finalised {0} by {1}. It can no longer be changed; to correct it, amend it (a new version; this one is kept).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="359"/>
+        <location filename="../../ui/check/workflow.py" line="375"/>
         <source>This check is finalised. To correct something, give the reason and amend it: that makes a new version and keeps this one as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="363"/>
+        <location filename="../../ui/check/workflow.py" line="379"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="463"/>
+        <location filename="../../ui/check/workflow.py" line="481"/>
         <source>Problem: say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="465"/>
+        <location filename="../../ui/check/workflow.py" line="483"/>
         <source>Say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="531"/>
+        <location filename="../../ui/check/workflow.py" line="549"/>
         <source>Making the summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="537"/>
+        <location filename="../../ui/check/workflow.py" line="555"/>
         <source>Health check summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="552"/>
+        <location filename="../../ui/check/workflow.py" line="570"/>
         <source>Summary saved as {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="562"/>
+        <location filename="../../ui/check/workflow.py" line="580"/>
         <source>Save the summary as PDF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="562"/>
+        <location filename="../../ui/check/workflow.py" line="580"/>
         <source>PDF files (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -447,108 +452,108 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="78"/>
+        <location filename="../../ui/check/findings_page.py" line="85"/>
         <source>Suggested: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="84"/>
+        <location filename="../../ui/check/findings_page.py" line="91"/>
         <source>Choose the follow-up...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="87"/>
+        <location filename="../../ui/check/findings_page.py" line="94"/>
         <source>Follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="88"/>
+        <location filename="../../ui/check/findings_page.py" line="95"/>
         <source>Follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="91"/>
+        <location filename="../../ui/check/findings_page.py" line="98"/>
         <source>Service referred to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="94"/>
+        <location filename="../../ui/check/findings_page.py" line="101"/>
         <source>Service for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="95"/>
+        <location filename="../../ui/check/findings_page.py" line="102"/>
         <source>Choose the service...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="100"/>
+        <location filename="../../ui/check/findings_page.py" line="107"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="106"/>
+        <location filename="../../ui/check/findings_page.py" line="113"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="109"/>
+        <location filename="../../ui/check/findings_page.py" line="116"/>
         <source>Reason for the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="115"/>
+        <location filename="../../ui/check/findings_page.py" line="122"/>
         <source>Check the referral happened by (e.g. 2027-03-31)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="119"/>
+        <location filename="../../ui/check/findings_page.py" line="126"/>
         <source>Date to check the referral for {0} happened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="127"/>
+        <location filename="../../ui/check/findings_page.py" line="134"/>
         <source>Note (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="130"/>
+        <location filename="../../ui/check/findings_page.py" line="137"/>
         <source>Note on the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="197"/>
+        <location filename="../../ui/check/findings_page.py" line="204"/>
         <source>{0}: give the date to check the referral as 2026-01-31</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="201"/>
+        <location filename="../../ui/check/findings_page.py" line="208"/>
         <source>{0}: the date to check the referral is in the past</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="223"/>
-        <location filename="../../ui/check/findings_page.py" line="272"/>
+        <location filename="../../ui/check/findings_page.py" line="230"/>
+        <location filename="../../ui/check/findings_page.py" line="279"/>
         <source>{0}: choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="243"/>
+        <location filename="../../ui/check/findings_page.py" line="250"/>
         <source>Referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="246"/>
+        <location filename="../../ui/check/findings_page.py" line="253"/>
         <source>Recorded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="249"/>
+        <location filename="../../ui/check/findings_page.py" line="256"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="249"/>
+        <location filename="../../ui/check/findings_page.py" line="256"/>
         <source>choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -556,18 +561,18 @@
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="293"/>
-        <location filename="../../ui/check/findings_page.py" line="299"/>
+        <location filename="../../ui/check/findings_page.py" line="300"/>
+        <location filename="../../ui/check/findings_page.py" line="306"/>
         <source>Findings and plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="343"/>
+        <location filename="../../ui/check/findings_page.py" line="356"/>
         <source>{0} finding(s). Each needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="348"/>
+        <location filename="../../ui/check/findings_page.py" line="361"/>
         <source>No findings so far: nothing in this check crossed a threshold.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -703,82 +708,89 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../ui/home/home_page.py" line="50"/>
+        <location filename="../../ui/home/home_page.py" line="52"/>
         <source>Home sections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="51"/>
-        <source>Home sections: people, follow-ups, outbox</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/home_page.py" line="59"/>
-        <source>Register a &amp;new person</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/home_page.py" line="60"/>
-        <source>Register a new person</source>
+        <location filename="../../ui/home/home_page.py" line="53"/>
+        <location filename="../../ui/home/home_page.py" line="80"/>
+        <location filename="../../ui/home/home_page.py" line="83"/>
+        <source>Reviews</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/home_page.py" line="61"/>
+        <source>Register a &amp;new person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/home_page.py" line="62"/>
+        <source>Register a new person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/home_page.py" line="63"/>
         <source>Ctrl+N</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="71"/>
+        <location filename="../../ui/home/home_page.py" line="73"/>
         <source>&amp;People</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="74"/>
+        <location filename="../../ui/home/home_page.py" line="76"/>
         <source>F&amp;ollow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="76"/>
+        <location filename="../../ui/home/home_page.py" line="78"/>
         <source>Out&amp;box</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="85"/>
+        <location filename="../../ui/home/home_page.py" line="83"/>
+        <source>Reviews ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/home_page.py" line="95"/>
         <source>F&amp;ollow-ups ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="88"/>
+        <location filename="../../ui/home/home_page.py" line="98"/>
         <source>Out&amp;box ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="115"/>
+        <location filename="../../ui/home/home_page.py" line="127"/>
         <source>someone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="116"/>
+        <location filename="../../ui/home/home_page.py" line="128"/>
         <source>You have an unfinished check for {0}, started {1}. Continue it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="120"/>
+        <location filename="../../ui/home/home_page.py" line="132"/>
         <source>(Other unfinished checks: {0}. Each is listed with its person.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="127"/>
+        <location filename="../../ui/home/home_page.py" line="139"/>
         <source>&amp;Continue it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="128"/>
+        <location filename="../../ui/home/home_page.py" line="140"/>
         <source>Continue the unfinished check for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="131"/>
+        <location filename="../../ui/home/home_page.py" line="143"/>
         <source>Not now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -807,130 +819,145 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="169"/>
-        <location filename="../../ui/main_window.py" line="170"/>
+        <location filename="../../ui/main_window.py" line="177"/>
+        <location filename="../../ui/main_window.py" line="178"/>
         <source>Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="175"/>
+        <location filename="../../ui/main_window.py" line="183"/>
         <source>The organisation file could not be read, so the app uses its defaults (offline only). Tell IT: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="230"/>
-        <location filename="../../ui/main_window.py" line="268"/>
+        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="279"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>Lock the app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="232"/>
+        <location filename="../../ui/main_window.py" line="240"/>
         <source>Lock now (Ctrl+L). Your work stays as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="254"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249"/>
+        <location filename="../../ui/main_window.py" line="260"/>
         <source>Choose your name and type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="259"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>The app is locked. Everything you were doing is kept as it was. Type your passphrase to carry on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267"/>
+        <location filename="../../ui/main_window.py" line="278"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="273"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>&amp;Work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>&amp;Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>&amp;Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="302"/>
+        <source>Re&amp;views of my checks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;High contrast</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="315"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>&amp;Check this installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>&amp;About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>The store in this folder cannot be opened. Tell IT.
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="386"/>
+        <location filename="../../ui/main_window.py" line="413"/>
         <source>Opening your work...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="404"/>
+        <location filename="../../ui/main_window.py" line="434"/>
+        <source>Sync: starting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="435"/>
+        <source>Sync status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="439"/>
         <source>Signed in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="525"/>
+        <location filename="../../ui/main_window.py" line="595"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="527"/>
+        <location filename="../../ui/main_window.py" line="597"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -984,107 +1011,183 @@ The NHS annual physical health check for people with severe mental illness, offl
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../ui/home/outbox.py" line="37"/>
+        <location filename="../../ui/home/outbox.py" line="76"/>
         <source>Waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="38"/>
+        <location filename="../../ui/home/outbox.py" line="77"/>
         <source>Being sent (checked with the server next time)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="39"/>
+        <location filename="../../ui/home/outbox.py" line="78"/>
         <source>Not sent yet: will try again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="40"/>
+        <location filename="../../ui/home/outbox.py" line="79"/>
         <source>Sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="50"/>
+        <location filename="../../ui/home/outbox.py" line="136"/>
         <source>No shared record is set up for this organisation, so checks stay on this laptop. Ask IT to add the server to the organisation file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="58"/>
+        <location filename="../../ui/home/outbox.py" line="144"/>
         <source>Sending is not available in this version.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="81"/>
+        <location filename="../../ui/home/outbox.py" line="170"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="82"/>
+        <location filename="../../ui/home/outbox.py" line="171"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="83"/>
+        <location filename="../../ui/home/outbox.py" line="172"/>
         <source>Attempts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="85"/>
+        <location filename="../../ui/home/outbox.py" line="174"/>
         <source>Last error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="84"/>
+        <location filename="../../ui/home/outbox.py" line="173"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="95"/>
+        <location filename="../../ui/home/outbox.py" line="70"/>
+        <source>Refused: needs you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="72"/>
+        <source>Held: no consent to share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="74"/>
+        <source>Replaced by an amendment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="114"/>
+        <source>Waits for you: amend the check, or press Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="116"/>
+        <source>Goes once the person agrees to share.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="118"/>
+        <source>Nothing to do: its amendment is sent instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="120"/>
+        <source>Tried again by itself after {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="124"/>
+        <source>Checked with the shared record at the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="125"/>
+        <source>Goes by itself when the shared record can be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="175"/>
+        <source>What happens next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="189"/>
         <source>Checks waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="103"/>
+        <location filename="../../ui/home/outbox.py" line="194"/>
+        <source>About the chosen check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="202"/>
+        <source>Try a&amp;gain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="203"/>
+        <source>Try sending the chosen check again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="207"/>
         <source>S&amp;ync now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="104"/>
+        <location filename="../../ui/home/outbox.py" line="208"/>
         <source>Send waiting checks now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="127"/>
+        <location filename="../../ui/home/outbox.py" line="246"/>
+        <location filename="../../ui/home/outbox.py" line="295"/>
         <source>(person not found)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="131"/>
+        <location filename="../../ui/home/outbox.py" line="250"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="136"/>
+        <location filename="../../ui/home/outbox.py" line="261"/>
         <source>Nothing is waiting: every finalised check has been sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="139"/>
+        <location filename="../../ui/home/outbox.py" line="264"/>
         <source>Checks waiting to be sent: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="141"/>
+        <location filename="../../ui/home/outbox.py" line="266"/>
         <source>Not sent last time: {0} (the reason is in the list).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="143"/>
+        <location filename="../../ui/home/outbox.py" line="268"/>
         <source>Showing the first {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="151"/>
+        <location filename="../../ui/home/outbox.py" line="295"/>
+        <source>{0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="314"/>
+        <source>Put back in the queue: it will be sent at the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="337"/>
         <source>Sending...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1287,103 +1390,103 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>PersonPanel</name>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="36"/>
+        <location filename="../../ui/home/person_panel.py" line="39"/>
         <source>No one chosen yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="38"/>
+        <location filename="../../ui/home/person_panel.py" line="41"/>
         <source>Find a person on the left, or register someone new.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="45"/>
+        <location filename="../../ui/home/person_panel.py" line="48"/>
         <source>Checks for this person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="42"/>
+        <location filename="../../ui/home/person_panel.py" line="45"/>
         <source>Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="50"/>
-        <location filename="../../ui/home/person_panel.py" line="116"/>
+        <location filename="../../ui/home/person_panel.py" line="53"/>
+        <location filename="../../ui/home/person_panel.py" line="122"/>
         <source>Op&amp;en check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="51"/>
+        <location filename="../../ui/home/person_panel.py" line="54"/>
         <source>Open the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="55"/>
+        <location filename="../../ui/home/person_panel.py" line="58"/>
         <source>Start a new chec&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="56"/>
+        <location filename="../../ui/home/person_panel.py" line="59"/>
         <source>Start a new check for this person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="77"/>
+        <location filename="../../ui/home/person_panel.py" line="80"/>
         <source>Born {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="79"/>
+        <location filename="../../ui/home/person_panel.py" line="82"/>
         <source>NHS number {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="83"/>
+        <location filename="../../ui/home/person_panel.py" line="86"/>
         <source>GP: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="85"/>
+        <location filename="../../ui/home/person_panel.py" line="88"/>
         <source>Language: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="87"/>
+        <location filename="../../ui/home/person_panel.py" line="90"/>
         <source>Needs: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="89"/>
+        <location filename="../../ui/home/person_panel.py" line="92"/>
         <source>Open follow-ups: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="91"/>
+        <location filename="../../ui/home/person_panel.py" line="94"/>
         <source>Details of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="96"/>
+        <location filename="../../ui/home/person_panel.py" line="100"/>
         <source>Finalised {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="98"/>
+        <location filename="../../ui/home/person_panel.py" line="102"/>
         <source>Unfinished check, started {0}: continue it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="108"/>
+        <location filename="../../ui/home/person_panel.py" line="114"/>
         <source>No checks yet. Start one with the button below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="115"/>
+        <location filename="../../ui/home/person_panel.py" line="121"/>
         <source>Continue the unfinished check first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="116"/>
+        <location filename="../../ui/home/person_panel.py" line="122"/>
         <source>Contin&amp;ue check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1445,68 +1548,88 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ResultsPanel</name>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="34"/>
-        <location filename="../../ui/check/results_panel.py" line="37"/>
+        <location filename="../../ui/check/results_panel.py" line="38"/>
+        <location filename="../../ui/check/results_panel.py" line="41"/>
         <source>Results so far</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="63"/>
+        <location filename="../../ui/check/results_panel.py" line="51"/>
+        <source>What the QRISK3 score may miss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="74"/>
+        <source>BMI classed with the lower thresholds NICE uses for this person&apos;s family background (overweight from 23, obesity from 27.5).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="77"/>
+        <source>BMI classed with the standard thresholds (overweight from 25, obesity from 30).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="84"/>
         <source>BMI: {0} kg/m² ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="68"/>
+        <location filename="../../ui/check/results_panel.py" line="93"/>
         <source>BMI: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="70"/>
+        <location filename="../../ui/check/results_panel.py" line="95"/>
         <source>BMI: needs height and weight</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="73"/>
+        <location filename="../../ui/check/results_panel.py" line="98"/>
         <source>Blood pressure: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="75"/>
+        <location filename="../../ui/check/results_panel.py" line="100"/>
         <source>Blood pressure: needs systolic and diastolic</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="79"/>
+        <location filename="../../ui/check/results_panel.py" line="104"/>
         <source>AUDIT-C: {0} of 12 ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="82"/>
+        <location filename="../../ui/check/results_panel.py" line="107"/>
         <source>AUDIT-C: needs the three alcohol questions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="86"/>
+        <location filename="../../ui/check/results_panel.py" line="111"/>
         <source>QRISK3: {0}% risk of a heart attack or stroke in the next 10 years</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="97"/>
+        <location filename="../../ui/check/results_panel.py" line="116"/>
+        <source>Note: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="130"/>
         <source>QRISK3: not calculated yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="98"/>
+        <location filename="../../ui/check/results_panel.py" line="131"/>
         <source>Still needed: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="101"/>
+        <location filename="../../ui/check/results_panel.py" line="134"/>
         <source>QRISK3: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="101"/>
+        <location filename="../../ui/check/results_panel.py" line="134"/>
         <source>not calculated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1638,6 +1761,124 @@ Open them instead, or register a new person if this is someone else.</source>
     <message>
         <location filename="../../ui/check/review_page.py" line="175"/>
         <source>Ready to finalise. After finalising the check cannot be changed; an amendment makes a new version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewsView</name>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="58"/>
+        <source>Returned with comments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="59"/>
+        <source>Approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="60"/>
+        <source>Review withdrawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="171"/>
+        <source>Supervisor&apos;s review: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="178"/>
+        <source>Earlier reviews of this check: {0} (listed under Reviews).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="195"/>
+        <source>No reviews yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="200"/>
+        <source>Person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="200"/>
+        <source>Check of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="200"/>
+        <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="200"/>
+        <source>Supervisor&apos;s comments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="212"/>
+        <source>Reviews of your checks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="216"/>
+        <source>Comme&amp;nts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="219"/>
+        <source>The supervisor&apos;s comments on the chosen check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="225"/>
+        <source>Open the chec&amp;k</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="226"/>
+        <source>Open the reviewed check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="259"/>
+        <source>No reviews yet. When a supervisor reviews one of your checks, it shows here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="264"/>
+        <source>Checks returned to you with comments: {0}. Open one to see it with the comments.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="268"/>
+        <source>Reviews: {0}. None asks anything of you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="286"/>
+        <source>{0}, check of {1}: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="288"/>
+        <source>unknown date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="291"/>
+        <source>(No comments were written.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="294"/>
+        <source>Status given: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="296"/>
+        <source>Asked of: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2099,6 +2340,85 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
     <message>
         <location filename="../../ui/summary_preview.py" line="79"/>
         <source>Page number</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="104"/>
+        <source>{0} at {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="199"/>
+        <source>Sync is not set up: checks stay on this laptop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="318"/>
+        <location filename="../../ui/sync_controller.py" line="405"/>
+        <source>Sending and receiving...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="324"/>
+        <source>Sending: {0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="326"/>
+        <source>Receiving reviews and updates...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="408"/>
+        <source>Sync stopped: this laptop&apos;s access was withdrawn — contact IT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="411"/>
+        <source>Sync stopped: the shared record no longer accepts this laptop&apos;s key — ask IT for a new device token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="416"/>
+        <source>Offline: nothing is waiting to be sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="418"/>
+        <source>Offline: 1 check waiting, it will go when you are back online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="419"/>
+        <source>Offline: {0} checks waiting, they will go when you are back online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="423"/>
+        <source>Last synced {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="425"/>
+        <source>Not synced yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="427"/>
+        <source>nothing waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="427"/>
+        <source>{0} waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="430"/>
+        <source>{0} need you (see the Outbox)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1,7 +1,8 @@
-"""Home: today's session, finding or registering a person, follow-ups due, and the outbox.
+"""Home: today's session, finding or registering a person, follow-ups due, the outbox and reviews.
 
-One screen with three tabs, so the worker is never more than one key away from any of
-them (Alt+P, Alt+O, Alt+B). Everything it shows is loaded on the store worker in one
+One screen with four tabs, so the worker is never more than one key away from any of
+them (Alt+P, Alt+O, Alt+B, and Ctrl+R for reviews: every Alt+letter of "Reviews" is taken
+on the registration form). Everything it shows is loaded on the store worker in one
 task after unlock, so the screen appears at once and fills in a moment later.
 """
 
@@ -18,6 +19,7 @@ from ui.home.follow_ups import FollowUpsView
 from ui.home.outbox import OutboxView
 from ui.home.person_form import PersonForm
 from ui.home.person_panel import PersonPanel
+from ui.home.reviews import ReviewsView
 from ui.home.search import PersonSearch
 from ui.home.session_bar import SessionBar
 from ui.widgets import Notice
@@ -48,7 +50,7 @@ class HomePage(QWidget):
 
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Home sections"))
-        self.tabs.tabBar().setAccessibleName(self.tr("Home sections: people, follow-ups, outbox"))
+        self.tabs.tabBar().setAccessibleName(self.tr("Reviews"))
         layout.addWidget(self.tabs, 1)
 
         people = QWidget()
@@ -74,6 +76,14 @@ class HomePage(QWidget):
         self.tabs.addTab(self.follow_ups, self.tr("F&ollow-ups"))
         self.outbox = OutboxView(context)
         self.tabs.addTab(self.outbox, self.tr("Out&box"))
+        self.reviews = ReviewsView(context)
+        self.tabs.addTab(self.reviews, self.tr("Reviews"))
+        self.reviews.open_check.connect(self.open_check)
+        self.reviews.count_changed.connect(
+            lambda n: self.tabs.setTabText(3, self.tr("Reviews ({0})").format(n) if n else self.tr("Reviews"))
+        )
+        if context.sync is not None:
+            context.sync.run_finished.connect(self._synced)
 
         self.search.person_chosen.connect(self.show_person)
         self.person_panel.open_check.connect(self.open_check)
@@ -104,6 +114,8 @@ class HomePage(QWidget):
         self.follow_ups.show_rows(data.follow_ups, data.follow_ups_total)
         self.outbox.show_rows(data.outbox, data.outbox_total)
         self.offer_drafts(data.drafts)
+        self.outbox.refresh()  # adds what sync knows about each item (held, refused, why)
+        self.reviews.refresh()
         self.loaded.emit(data)
 
     def offer_drafts(self, drafts: list[DraftInfo]) -> None:
@@ -148,6 +160,10 @@ class HomePage(QWidget):
         self.right.setCurrentWidget(self.person_form)
         self.person_form.focus_first()
 
+    def show_reviews(self) -> None:
+        self.tabs.setCurrentWidget(self.reviews)
+        self.reviews.table.setFocus()
+
     def show_person(self, person_id: str) -> None:
         self.tabs.setCurrentIndex(0)
         self.right.setCurrentWidget(self.person_panel)
@@ -161,6 +177,12 @@ class HomePage(QWidget):
     def _form_closed(self) -> None:
         self.right.setCurrentWidget(self.person_panel)
         self.search.focus_search()
+
+    def _synced(self, _report: object) -> None:
+        """After a sync run: reviews and the person's review states may have changed (the outbox
+        reads itself again)."""
+        self.reviews.refresh()
+        self.person_panel.refresh_reviews()
 
     def reload_lists(self) -> None:
         """After a check is finalised or closed: follow-ups, outbox and drafts may have changed."""

@@ -1,16 +1,22 @@
 """The outbox: finalised checks waiting to reach the shared record, and why any are stuck.
 
-Each row says whose check it is, its state in plain words, how many attempts were made
-and the last error. "Sync now" runs the sync engine on the task runner's network pool
-(never the GUI thread, never the store worker), and is disabled with the reason when
-no shared record is configured.
+Each row says whose check it is, its state, how many attempts were made, the last error
+and what happens next, in plain words (`outreach.store.sync_state.outbox_view`). An item
+that waits for the worker (refused by the shared record) or that failed has "Try again".
+
+Syncing itself belongs to the app's `SyncController` (`context.sync`): "Sync now" asks it,
+and the list is read again after every run. Without a controller (a screen built on its
+own) "Sync now" runs one engine pass on the task runner's network pool. It is disabled,
+with the reason on screen, when no shared record is configured.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,16 +29,49 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from outreach.store.local_store import LocalStore
 from ui.context import AppContext
 from ui.errors import show_error
-from ui.home.data import OutboxRow, load_outbox_task
+from ui.home.data import OutboxRow, load_outbox
 from ui.home.search import date_text
+from ui.tasks import blocking
 from ui.widgets import BusyIndicator
 
+NEXT_COLUMN = 5  # "What happens next"
 
-def _state_words(state: str) -> str:
-    from PySide6.QtCore import QCoreApplication
 
+@dataclass(frozen=True)
+class OutboxDetails:
+    """The home list's rows plus, per outbox id, what sync knows about each (holds, words)."""
+
+    rows: list[OutboxRow]
+    total: int
+    views: dict[str, Any]  # outbox id -> outreach.store.sync_state.OutboxRow
+
+
+@blocking
+def load_outbox_details(store: LocalStore) -> OutboxDetails:
+    from outreach.store import sync_state
+
+    rows, total = load_outbox(store)
+    views = {v.outbox_id: v for v in sync_state.outbox_view(store)}
+    return OutboxDetails(rows, total, views)
+
+
+@blocking
+def retry_outbox_item(store: LocalStore, outbox_id: str) -> Any:
+    from outreach.store import sync_state
+
+    return sync_state.retry_item(store, outbox_id)
+
+
+def _state_words(state: str, waits_for: str | None = None) -> str:
+    if state == "failed" and waits_for == "worker":
+        return QCoreApplication.translate("OutboxView", "Refused: needs you")
+    if state == "failed" and waits_for == "consent":
+        return QCoreApplication.translate("OutboxView", "Held: no consent to share")
+    if state == "failed" and waits_for == "nothing":
+        return QCoreApplication.translate("OutboxView", "Replaced by an amendment")
     words = {
         "queued": QCoreApplication.translate("OutboxView", "Waiting to be sent"),
         "sending": QCoreApplication.translate("OutboxView", "Being sent (checked with the server next time)"),
@@ -42,10 +81,57 @@ def _state_words(state: str) -> str:
     return words.get(state, state)
 
 
+def fit_rows_to_columns(table: QTableWidget) -> None:
+    """Row heights follow the wrapped text whenever the columns change width (window resized,
+    a list filled while hidden), so no line is cut off and no row is left half empty."""
+    timer = QTimer(table)
+    timer.setSingleShot(True)
+    timer.setInterval(0)
+    timer.timeout.connect(lambda: fit_rows(table))
+    table.horizontalHeader().sectionResized.connect(lambda *_args: timer.start())
+
+
+def fit_rows(table: QTableWidget) -> None:
+    """Each row as tall as its wrapped text, with a little air so the last line is never clipped."""
+    air = max(4, table.fontMetrics().height() // 3)
+    for row in range(table.rowCount()):
+        table.setRowHeight(row, table.sizeHintForRow(row) + air)
+
+
+def _local_time(iso: str) -> str:
+    try:
+        moment = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    if moment.date() == datetime.now().astimezone().date():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%d %b %Y, %H:%M").lstrip("0")
+
+
+def _next_words(state: str, waits_for: str, next_attempt_at: str | None) -> str:
+    """What happens next, in one short sentence (the full story is under the list)."""
+    if waits_for == "worker":
+        return QCoreApplication.translate("OutboxView", "Waits for you: amend the check, or press Try again.")
+    if waits_for == "consent":
+        return QCoreApplication.translate("OutboxView", "Goes once the person agrees to share.")
+    if waits_for == "nothing":
+        return QCoreApplication.translate("OutboxView", "Nothing to do: its amendment is sent instead.")
+    if state == "failed" and next_attempt_at:
+        return QCoreApplication.translate("OutboxView", "Tried again by itself after {0}.").format(
+            _local_time(next_attempt_at)
+        )
+    if state == "sending":
+        return QCoreApplication.translate("OutboxView", "Checked with the shared record at the next sync.")
+    return QCoreApplication.translate("OutboxView", "Goes by itself when the shared record can be reached.")
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
 def sync_engine_factory(context: AppContext) -> tuple[Any, str]:
     """(a callable that runs one sync, "") or (None, why sync is not available)."""
-    from PySide6.QtCore import QCoreApplication
-
     if not context.org_config.server_url:
         return None, QCoreApplication.translate(
             "OutboxView",
@@ -67,15 +153,18 @@ def sync_engine_factory(context: AppContext) -> tuple[Any, str]:
 class OutboxView(QWidget):
     count_changed = Signal(int)
     sync_finished = Signal(object)
+    retried = Signal(str)  # outbox id put back in the queue
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self._rows: list[OutboxRow] = []
+        self._views: dict[str, Any] = {}
         layout = QVBoxLayout(self)
         self.summary = QLabel("", self)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.table = QTableWidget(0, 5, self)
+        self.table = QTableWidget(0, 6, self)
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Person"),
@@ -83,23 +172,38 @@ class OutboxView(QWidget):
                 self.tr("Attempts"),
                 self.tr("Finalised"),
                 self.tr("Last error"),
+                self.tr("What happens next"),
             ]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(NEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        fit_rows_to_columns(self.table)
         self.table.setAccessibleName(self.tr("Checks waiting to be sent"))
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
+        self.detail = QLabel("", self)
+        self.detail.setWordWrap(True)
+        self.detail.setAccessibleName(self.tr("About the chosen check"))
+        layout.addWidget(self.detail)
         row = QHBoxLayout()
         self.busy = BusyIndicator(self)
         row.addWidget(self.busy, 1)
         self.report = QLabel("", self)
         self.report.setWordWrap(True)
         row.addWidget(self.report, 2)
+        self.retry_button = QPushButton(self.tr("Try a&gain"), self)
+        self.retry_button.setAccessibleName(self.tr("Try sending the chosen check again"))
+        self.retry_button.setEnabled(False)
+        self.retry_button.clicked.connect(self.retry_selected)
+        row.addWidget(self.retry_button)
         self.sync_button = QPushButton(self.tr("S&ync now"), self)
         self.sync_button.setAccessibleName(self.tr("Send waiting checks now"))
         self.sync_button.clicked.connect(self.sync_now)
@@ -110,28 +214,49 @@ class OutboxView(QWidget):
         self.sync_button.setToolTip(why)
         self.sync_button.setAccessibleDescription(why)
         self.report.setText(why)  # said on screen too: a tooltip never reaches keyboard or touch users
+        self.controller = getattr(context, "sync", None)
+        if self.controller is not None:
+            self.controller.running_changed.connect(self._running_changed)
+            self.controller.run_finished.connect(self._synced)
+            self.controller.run_failed.connect(self._controller_failed)
+            self.controller.status_changed.connect(self._status_changed)
 
+    # -- the list ---------------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.context.runner.run_db(
-            load_outbox_task,
+            load_outbox_details,
             self.context.store,
             name="ui.home.outbox",
-            on_success=lambda result: self.show_rows(*result),
+            on_success=self._details_loaded,
         )
 
+    def _details_loaded(self, details: OutboxDetails) -> None:
+        self._views = details.views
+        self.show_rows(details.rows, details.total)
+
     def show_rows(self, rows: list[OutboxRow], total: int) -> None:
+        chosen = self.selected_outbox_id()
+        self._rows = list(rows)
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             item = row.item
+            view = self._views.get(item.id)
+            waits = view.waits_for if view is not None else None
             cells = [
                 row.person_name or self.tr("(person not found)"),
-                _state_words(item.state),
+                _state_words(item.state, waits),
                 str(item.attempts),
                 date_text(item.created_at[:10]),
                 item.last_error or self.tr("None"),
+                _next_words(item.state, view.waits_for, item.next_attempt_at) if view is not None else "",
             ]
             for column, text in enumerate(cells):
-                self.table.setItem(index, column, QTableWidgetItem(text))
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                self.table.setItem(index, column, cell)
+            if item.id == chosen:
+                self.table.selectRow(index)
+        fit_rows(self.table)
         if total == 0:
             self.summary.setText(self.tr("Nothing is waiting: every finalised check has been sent."))
         else:
@@ -142,30 +267,93 @@ class OutboxView(QWidget):
             if total > len(rows):
                 text += " " + self.tr("Showing the first {0}.").format(len(rows))
             self.summary.setText(text)
+        self._selection_changed()
         self.count_changed.emit(total)
+
+    def selected_outbox_id(self) -> str | None:
+        index = self.table.currentRow()
+        selected = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not selected or not 0 <= index < len(self._rows):
+            return None
+        return self._rows[index].item.id
+
+    def _selection_changed(self) -> None:
+        outbox_id = self.selected_outbox_id()
+        row = next((r for r in self._rows if r.item.id == outbox_id), None)
+        view = self._views.get(outbox_id or "")
+        can_retry = (
+            row is not None and row.item.state == "failed" and (view is None or view.waits_for != "nothing")
+        )
+        self.retry_button.setEnabled(can_retry)
+        if row is None:
+            self.detail.setText("")
+            return
+        words = _sentence(view.words if view is not None else _state_words(row.item.state))
+        if view is not None:
+            words += " " + _next_words(row.item.state, view.waits_for, row.item.next_attempt_at)
+        self.detail.setText(
+            self.tr("{0}: {1}").format(row.person_name or self.tr("(person not found)"), words)
+        )
+
+    # -- actions ------------------------------------------------------------------------------------------
+    def retry_selected(self) -> None:
+        outbox_id = self.selected_outbox_id()
+        if outbox_id is None:
+            return
+        self.retry_button.setEnabled(False)
+        self.context.runner.run_db(
+            retry_outbox_item,
+            self.context.store,
+            outbox_id,
+            name="ui.home.outbox_retry",
+            on_success=lambda _item: self._retried(outbox_id),
+            on_finished=self.refresh,
+        )
+
+    def _retried(self, outbox_id: str) -> None:
+        self.report.setText(self.tr("Put back in the queue: it will be sent at the next sync."))
+        self.retried.emit(outbox_id)
+        if self.controller is not None:
+            self.controller.request_soon()
 
     def sync_now(self) -> None:
         if self._sync is None:
             return
-        self.sync_button.setEnabled(False)
-        self.busy.start(self.tr("Sending..."))
+        if self.controller is not None:
+            self.controller.sync_now()
+            return
+        self._running_changed(True)
         self.context.runner.run_network(
             self._sync,
             name="ui.home.sync",
             on_success=self._synced,
             on_error=self._sync_failed,
-            on_finished=self._sync_done,
+            on_finished=lambda: self._running_changed(False),
         )
+
+    def _running_changed(self, running: bool) -> None:
+        if running:
+            self.sync_button.setEnabled(False)
+            self.busy.start(self.tr("Sending..."))
+        else:
+            self.busy.stop()
+            self.sync_button.setEnabled(self._sync is not None)
+            if self.controller is None:
+                self.refresh()
 
     def _synced(self, report: Any) -> None:
         lines = report.lines() if hasattr(report, "lines") else []
         self.report.setText(" ".join(lines[:2]))
         self.sync_finished.emit(report)
+        if self.controller is not None:
+            self.refresh()
+
+    def _status_changed(self, text: str) -> None:
+        if self.controller is not None and (self.controller.offline or self.controller.blocked):
+            self.report.setText(text)  # why nothing moves, said where the worker is looking
+
+    def _controller_failed(self, exc: BaseException) -> None:
+        self.report.setText(getattr(exc, "message", "") or str(exc))
 
     def _sync_failed(self, exc: BaseException) -> None:
         show_error(exc, self)
-
-    def _sync_done(self) -> None:
-        self.busy.stop()
-        self.sync_button.setEnabled(True)
-        self.refresh()

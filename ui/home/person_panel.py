@@ -1,6 +1,7 @@
 """One person, as chosen from the search: who they are, their checks, and a way to start the next.
 
-A draft check is offered first ("Continue"), finalised ones open read-only.
+A draft check is offered first ("Continue"), finalised ones open read-only. A check a
+supervisor has reviewed on the shared record says so ("Returned with comments").
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from outreach.clinical.ethnicity import ETHNIC_CATEGORIES
 from outreach.store.records import CheckRecord, FollowUpRecord, PersonRecord
 from ui.context import AppContext
 from ui.home.data import person_overview
+from ui.home.reviews import review_states, review_words
 from ui.home.search import date_text, nhs_text
 from ui.style import SUBHEADING_SCALE, make_heading
 
@@ -31,6 +33,7 @@ class PersonPanel(QWidget):
         super().__init__(parent)
         self.context = context
         self.person: PersonRecord | None = None
+        self._check_texts: dict[str, str] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.name_label = make_heading(QLabel(self.tr("No one chosen yet"), self), SUBHEADING_SCALE)
@@ -90,6 +93,7 @@ class PersonPanel(QWidget):
         self.details_label.setText("\n".join(lines))
         self.details_label.setAccessibleName(self.tr("Details of {0}").format(person.display_name))
         self.checks_list.clear()
+        self._check_texts = {}
         draft_row = -1
         for check in sorted(checks, key=lambda c: c.created_at, reverse=True):
             if check.is_final:
@@ -101,6 +105,8 @@ class PersonPanel(QWidget):
                 draft_row = self.checks_list.count()
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, check.id)
+            if check.is_final:
+                self._check_texts[check.id] = text
             self.checks_list.addItem(item)
         if self.checks_list.count():
             self.checks_list.setCurrentRow(max(draft_row, 0))
@@ -114,6 +120,29 @@ class PersonPanel(QWidget):
         self.start_button.setEnabled(not has_draft)
         self.start_button.setToolTip(self.tr("Continue the unfinished check first.") if has_draft else "")
         self.open_button.setText(self.tr("Contin&ue check") if has_draft else self.tr("Op&en check"))
+        self.refresh_reviews()
+
+    def refresh_reviews(self) -> None:
+        """Add each finalised check's review state (after showing a person, and after each sync)."""
+        if self.person is None or not self._check_texts:
+            return
+        self.context.runner.run_db(
+            review_states,
+            self.context.store,
+            list(self._check_texts),
+            name="ui.home.person_reviews",
+            on_success=self._show_reviews,
+        )
+
+    def _show_reviews(self, states: dict[str, str]) -> None:
+        for row in range(self.checks_list.count()):
+            item = self.checks_list.item(row)
+            check_id = item.data(Qt.ItemDataRole.UserRole)
+            base = self._check_texts.get(str(check_id)) if check_id is not None else None
+            if base is None:
+                continue
+            state = states.get(str(check_id))
+            item.setText(base + " \u00b7 " + review_words(state) if state else base)
 
     def _open(self, item: QListWidgetItem | None) -> None:
         if item is None or self.person is None or item.data(Qt.ItemDataRole.UserRole) is None:
