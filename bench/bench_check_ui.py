@@ -81,9 +81,10 @@ def main() -> int:
                 ethnic_category="A",
             ),
         )
-        check = services.start_check(store, person.id, definition_version="1.0.0")
-        services.save_answers(store, check.id, FULL_ANSWERS)
         definition, rules, directory = load_check_content()
+        services.record_consent(store, person.id, "check", True)
+        check = services.start_check(store, person.id, definition_version=definition.version)
+        services.save_answers(store, check.id, FULL_ANSWERS)
         runner = TaskRunner()
         assert store.current_user is not None
         context = AppContext(
