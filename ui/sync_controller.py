@@ -74,9 +74,15 @@ class SyncSnapshot:
 
 @blocking
 def load_sync_snapshot(store: LocalStore) -> SyncSnapshot:
+    return read_sync_snapshot(store)
+
+
+def read_sync_snapshot(store: LocalStore, rows: list[Any] | None = None) -> SyncSnapshot:
+    """`rows`: `sync_state.outbox_view(store)` when the caller has read it already."""
     from outreach.store import sync_state
 
-    rows = sync_state.outbox_view(store)
+    if rows is None:
+        rows = sync_state.outbox_view(store)
     raw = sync_state.get_value(store, sync_state.LAST_SYNC_KEY)
     last: str | None = None
     if raw:
@@ -204,7 +210,9 @@ class SyncController(QObject):
         self._offline_delay = self.timings.offline_first_ms
         self._interval.start(max(1, self.interval_ms))
         self._soon.start(max(0, self.timings.first_ms))
-        self.refresh_status()
+        if self._snapshot is not None:
+            self._set_status(self.describe(self._snapshot))
+        # The store is read for the status line with home's lists (`show_snapshot`) and after each run.
         log_event(log, "sync.auto_started", interval_ms=self.interval_ms)
 
     def stop(self) -> None:
@@ -392,6 +400,11 @@ class SyncController(QObject):
             )
         except RuntimeError:  # the runner has shut down (window closing)
             pass
+
+    def show_snapshot(self, snapshot: SyncSnapshot) -> None:
+        """What waits, read by someone else (home reads it with its lists): say it."""
+        if self.configured:
+            self._snapshot_loaded(snapshot)
 
     def _snapshot_loaded(self, snapshot: SyncSnapshot) -> None:
         self._snapshot = snapshot

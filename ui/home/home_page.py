@@ -14,9 +14,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from ui.context import AppContext
-from ui.home.data import DraftInfo, HomeData, load_home
+from ui.home.data import DraftInfo, HomeData
 from ui.home.follow_ups import FollowUpsView
-from ui.home.outbox import OutboxView
+from ui.home.outbox import HomeWithSync, OutboxView, load_home_with_sync
 from ui.home.person_form import PersonForm
 from ui.home.person_panel import PersonPanel
 from ui.home.reviews import ReviewsView
@@ -105,8 +105,15 @@ class HomePage(QWidget):
     # -- loading -------------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.context.runner.run_db(
-            load_home, self.context.store, name="ui.home.load", on_success=self._loaded
+            load_home_with_sync, self.context.store, name="ui.home.load", on_success=self._loaded_with_sync
         )
+
+    def _loaded_with_sync(self, data: HomeWithSync) -> None:
+        self.outbox.set_views(data.outbox_views)
+        self.reviews.show_lines(data.reviews)
+        if self.context.sync is not None:
+            self.context.sync.show_snapshot(data.snapshot)
+        self._loaded(data.home)
 
     def _loaded(self, data: HomeData) -> None:
         self.data = data
@@ -114,8 +121,6 @@ class HomePage(QWidget):
         self.follow_ups.show_rows(data.follow_ups, data.follow_ups_total)
         self.outbox.show_rows(data.outbox, data.outbox_total)
         self.offer_drafts(data.drafts)
-        self.outbox.refresh()  # adds what sync knows about each item (held, refused, why)
-        self.reviews.refresh()
         self.loaded.emit(data)
 
     def offer_drafts(self, drafts: list[DraftInfo]) -> None:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from outreach.store.local_store import LocalStore
 from ui.context import AppContext
 from ui.errors import show_error
-from ui.home.data import OutboxRow, load_outbox
+from ui.home.data import HomeData, OutboxRow, load_home, load_outbox
 from ui.home.search import date_text
 from ui.tasks import blocking
 from ui.widgets import BusyIndicator
@@ -58,6 +58,32 @@ def load_outbox_details(store: LocalStore) -> OutboxDetails:
     return OutboxDetails(rows, total, views)
 
 
+@dataclass(frozen=True)
+class HomeWithSync:
+    """Everything home shows, read in one store task: the home lists plus what sync knows
+    (why each outbox item waits, the reviews, the status line), so home fills in at once."""
+
+    home: HomeData
+    outbox_views: dict[str, Any]
+    reviews: list[Any]  # ui.home.reviews.ReviewLine
+    snapshot: Any  # ui.sync_controller.SyncSnapshot
+
+
+@blocking
+def load_home_with_sync(store: LocalStore) -> HomeWithSync:
+    from outreach.store import sync_state
+    from ui.home.reviews import read_reviews
+    from ui.sync_controller import read_sync_snapshot
+
+    rows = sync_state.outbox_view(store)
+    return HomeWithSync(
+        home=load_home(store),
+        outbox_views={v.outbox_id: v for v in rows},
+        reviews=read_reviews(store),
+        snapshot=read_sync_snapshot(store, rows),
+    )
+
+
 @blocking
 def retry_outbox_item(store: LocalStore, outbox_id: str) -> Any:
     from outreach.store import sync_state
@@ -79,6 +105,14 @@ def _state_words(state: str, waits_for: str | None = None) -> str:
         "sent": QCoreApplication.translate("OutboxView", "Sent"),
     }
     return words.get(state, state)
+
+
+def submit(context: AppContext, func: Any, *args: Any, **kwargs: Any) -> None:
+    """Store work for a list that refreshes itself; skipped once the app is closing."""
+    try:
+        context.runner.run_db(func, *args, **kwargs)
+    except RuntimeError:  # the task runner has shut down: the window is going away
+        pass
 
 
 def fit_rows_to_columns(table: QTableWidget) -> None:
@@ -223,12 +257,17 @@ class OutboxView(QWidget):
 
     # -- the list ---------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.context.runner.run_db(
+        submit(
+            self.context,
             load_outbox_details,
             self.context.store,
             name="ui.home.outbox",
             on_success=self._details_loaded,
         )
+
+    def set_views(self, views: dict[str, Any]) -> None:
+        """What sync knows about each item, read with the home lists (before `show_rows`)."""
+        self._views = dict(views)
 
     def _details_loaded(self, details: OutboxDetails) -> None:
         self._views = details.views
@@ -301,7 +340,8 @@ class OutboxView(QWidget):
         if outbox_id is None:
             return
         self.retry_button.setEnabled(False)
-        self.context.runner.run_db(
+        submit(
+            self.context,
             retry_outbox_item,
             self.context.store,
             outbox_id,

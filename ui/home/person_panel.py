@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from outreach.clinical.ethnicity import ETHNIC_CATEGORIES
 from outreach.store.records import CheckRecord, FollowUpRecord, PersonRecord
 from ui.context import AppContext
-from ui.home.data import person_overview
-from ui.home.reviews import review_states, review_words
+from ui.home.outbox import submit
+from ui.home.reviews import person_with_reviews, review_states, review_words
 from ui.home.search import date_text, nhs_text
 from ui.style import SUBHEADING_SCALE, make_heading
 
@@ -69,10 +69,18 @@ class PersonPanel(QWidget):
 
     def show_person(self, person_id: str) -> None:
         self.context.runner.run_db(
-            person_overview, self.context.store, person_id, name="ui.home.person", on_success=self._show
+            person_with_reviews,
+            self.context.store,
+            person_id,
+            name="ui.home.person",
+            on_success=lambda result: self._show(*result),
         )
 
-    def _show(self, overview: tuple[PersonRecord, list[CheckRecord], list[FollowUpRecord]]) -> None:
+    def _show(
+        self,
+        overview: tuple[PersonRecord, list[CheckRecord], list[FollowUpRecord]],
+        reviews: dict[str, str] | None = None,
+    ) -> None:
         person, checks, follow_ups = overview
         self.person = person
         d = person.details
@@ -120,13 +128,15 @@ class PersonPanel(QWidget):
         self.start_button.setEnabled(not has_draft)
         self.start_button.setToolTip(self.tr("Continue the unfinished check first.") if has_draft else "")
         self.open_button.setText(self.tr("Contin&ue check") if has_draft else self.tr("Op&en check"))
-        self.refresh_reviews()
+        if reviews:
+            self._show_reviews(reviews)
 
     def refresh_reviews(self) -> None:
         """Add each finalised check's review state (after showing a person, and after each sync)."""
         if self.person is None or not self._check_texts:
             return
-        self.context.runner.run_db(
+        submit(
+            self.context,
             review_states,
             self.context.store,
             list(self._check_texts),

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from outreach.store.local_store import LocalStore
 from outreach.store.models import checks as checks_table
 from ui.context import AppContext
-from ui.home.outbox import fit_rows, fit_rows_to_columns
+from ui.home.outbox import fit_rows, fit_rows_to_columns, submit
 from ui.home.search import date_text
 from ui.tasks import blocking
 
@@ -130,6 +130,10 @@ def _lines(store: LocalStore, reviews: list[Any]) -> list[ReviewLine]:
 
 @blocking
 def load_reviews(store: LocalStore) -> list[ReviewLine]:
+    return read_reviews(store)
+
+
+def read_reviews(store: LocalStore) -> list[ReviewLine]:
     """Every review of a check from this laptop: returned ones first, newest first within each."""
     from outreach.store import sync_state
 
@@ -151,6 +155,10 @@ def reviews_for_check(store: LocalStore, check_id: str) -> list[ReviewLine]:
 
 @blocking
 def review_states(store: LocalStore, check_ids: list[str]) -> dict[str, str]:
+    return _states(store, check_ids)
+
+
+def _states(store: LocalStore, check_ids: list[str]) -> dict[str, str]:
     """check id -> the state of its newest review, for the checks that have one."""
     from outreach.store import sync_state
 
@@ -161,6 +169,15 @@ def review_states(store: LocalStore, check_ids: list[str]) -> dict[str, str]:
             newest = max(reviews, key=lambda r: r.last_updated)
             out[check_id] = review_state(newest.status)
     return out
+
+
+@blocking
+def person_with_reviews(store: LocalStore, person_id: str) -> tuple[Any, dict[str, str]]:
+    """The person's overview (`ui.home.data.person_overview`) and their checks' review states, in one task."""
+    from ui.home.data import person_overview
+
+    overview = person_overview(store, person_id)
+    return overview, _states(store, [c.id for c in overview[1] if c.is_final])
 
 
 def comments_banner(lines: list[ReviewLine]) -> str:
@@ -230,8 +247,8 @@ class ReviewsView(QWidget):
         layout.addLayout(row)
 
     def refresh(self) -> None:
-        self.context.runner.run_db(
-            load_reviews, self.context.store, name="ui.home.reviews", on_success=self.show_lines
+        submit(
+            self.context, load_reviews, self.context.store, name="ui.home.reviews", on_success=self.show_lines
         )
 
     def show_lines(self, lines: list[ReviewLine]) -> None:
