@@ -226,6 +226,8 @@ class SyncController(QObject):
         self._engine = None
         if self._task is not None:
             self._task.cancel()
+        if self.configured:
+            self._set_status(self.tr("Locked: sync waits until you unlock"))
         log_event(log, "sync.auto_stopped")
 
     # -- requests -------------------------------------------------------------------------------------
@@ -380,7 +382,8 @@ class SyncController(QObject):
         self._engine = None
         self._task = None
         self.running_changed.emit(False)
-        self.refresh_status()
+        if self.active:
+            self.refresh_status()
         if self._again and self.active and not self.blocked:
             self._again = False
             self._soon.start(0)
@@ -410,7 +413,8 @@ class SyncController(QObject):
         self._snapshot = snapshot
         if snapshot.device.get("state") == "revoked" and self.blocked is None and self.last_report is None:
             self.revoked = True  # said by the server last time; this session has not asked again yet
-        self._set_status(self.describe(snapshot))
+        if self.active:
+            self._set_status(self.describe(snapshot))
 
     def describe(self, snapshot: SyncSnapshot) -> str:
         """The status line for what is known now, in plain words."""

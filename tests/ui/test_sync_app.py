@@ -171,6 +171,7 @@ def test_lock_cancels_the_running_sync_and_stops_automatic_syncs(
         assert engine is not None
         window.lock()
         assert engine.cancelled and sync._engine is None and not sync.active
+        assert window.sync_status.text() == "Locked: sync waits until you unlock"
         qtbot.waitUntil(lambda: not sync.running, timeout=WAIT_MS)
         assert sync.last_report is None or sync.last_report.cancelled or sync.last_error is not None
         runs = sync.runs
