@@ -53,73 +53,73 @@
 <context>
     <name>CheckForm</name>
     <message>
-        <location filename="../../ui/check/form.py" line="76"/>
+        <location filename="../../ui/check/form.py" line="79"/>
         <source>Save status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="78"/>
+        <location filename="../../ui/check/form.py" line="81"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="80"/>
+        <location filename="../../ui/check/form.py" line="83"/>
         <source>Leave the check (it is saved) and go back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="92"/>
+        <location filename="../../ui/check/form.py" line="95"/>
         <source>Amend...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="94"/>
+        <location filename="../../ui/check/form.py" line="97"/>
         <source>Amend this finalised check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="108"/>
+        <location filename="../../ui/check/form.py" line="111"/>
         <source>Sections of the check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="113"/>
-        <location filename="../../ui/check/form.py" line="248"/>
+        <location filename="../../ui/check/form.py" line="116"/>
+        <location filename="../../ui/check/form.py" line="265"/>
         <source>Findings and plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="114"/>
+        <location filename="../../ui/check/form.py" line="117"/>
         <source>Review and finalise</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="127"/>
+        <location filename="../../ui/check/form.py" line="130"/>
         <source>&lt; Previous</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="129"/>
+        <location filename="../../ui/check/form.py" line="132"/>
         <source>Previous section (Ctrl+Page Up)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="131"/>
+        <location filename="../../ui/check/form.py" line="134"/>
         <source>Next &gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="133"/>
+        <location filename="../../ui/check/form.py" line="136"/>
         <source>Next section (Ctrl+Page Down)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="217"/>
+        <location filename="../../ui/check/form.py" line="226"/>
         <source>Section {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="246"/>
+        <location filename="../../ui/check/form.py" line="263"/>
         <source>Findings and plan ({0}, {1} open)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -262,93 +262,93 @@
 <context>
     <name>ConsentPage</name>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="26"/>
+        <location filename="../../ui/check/consent_page.py" line="27"/>
         <source>Their GP practice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="27"/>
+        <location filename="../../ui/check/consent_page.py" line="28"/>
         <source>The mental health trust</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="28"/>
+        <location filename="../../ui/check/consent_page.py" line="29"/>
         <source>The charity supporting them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="74"/>
+        <location filename="../../ui/check/consent_page.py" line="75"/>
         <source>Consent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="77"/>
+        <location filename="../../ui/check/consent_page.py" line="78"/>
         <source>Consent for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="85"/>
+        <location filename="../../ui/check/consent_page.py" line="90"/>
         <source>Before starting, ask the person. They can have the check and still say no to sharing it. A check that is not shared stays on this laptop.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="92"/>
+        <location filename="../../ui/check/consent_page.py" line="97"/>
         <source>Do they agree to have the health check today?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="94"/>
+        <location filename="../../ui/check/consent_page.py" line="99"/>
         <source>May the results be shared with...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="104"/>
+        <location filename="../../ui/check/consent_page.py" line="109"/>
         <source>Note about consent (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="105"/>
+        <location filename="../../ui/check/consent_page.py" line="110"/>
         <source>Note (optional), e.g. consent given verbally</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="114"/>
+        <location filename="../../ui/check/consent_page.py" line="119"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="116"/>
+        <location filename="../../ui/check/consent_page.py" line="121"/>
         <source>Back without recording consent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="118"/>
-        <location filename="../../ui/check/consent_page.py" line="137"/>
+        <location filename="../../ui/check/consent_page.py" line="123"/>
+        <location filename="../../ui/check/consent_page.py" line="167"/>
         <source>Record consent and start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="120"/>
+        <location filename="../../ui/check/consent_page.py" line="125"/>
         <source>Record consent and start the check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="135"/>
+        <location filename="../../ui/check/consent_page.py" line="165"/>
         <source>Record that they said no</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="149"/>
+        <location filename="../../ui/check/consent_page.py" line="179"/>
         <source>Say whether the person agrees to the check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="153"/>
+        <location filename="../../ui/check/consent_page.py" line="183"/>
         <source>Say yes or no to sharing with: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="159"/>
+        <location filename="../../ui/check/consent_page.py" line="189"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -356,37 +356,37 @@
 <context>
     <name>CoreProgressStrip</name>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="32"/>
+        <location filename="../../ui/check/progress_strip.py" line="94"/>
         <source>Core elements</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="36"/>
+        <location filename="../../ui/check/progress_strip.py" line="99"/>
         <source>Core:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="55"/>
+        <location filename="../../ui/check/progress_strip.py" line="117"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="56"/>
+        <location filename="../../ui/check/progress_strip.py" line="118"/>
         <source>declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="57"/>
+        <location filename="../../ui/check/progress_strip.py" line="119"/>
         <source>not possible</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="58"/>
+        <location filename="../../ui/check/progress_strip.py" line="120"/>
         <source>to do</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="66"/>
+        <location filename="../../ui/check/progress_strip.py" line="128"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -765,32 +765,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="127"/>
+        <location filename="../../ui/home/home_page.py" line="132"/>
         <source>someone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="128"/>
+        <location filename="../../ui/home/home_page.py" line="133"/>
         <source>You have an unfinished check for {0}, started {1}. Continue it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="132"/>
+        <location filename="../../ui/home/home_page.py" line="137"/>
         <source>(Other unfinished checks: {0}. Each is listed with its person.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="139"/>
+        <location filename="../../ui/home/home_page.py" line="144"/>
         <source>&amp;Continue it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="140"/>
+        <location filename="../../ui/home/home_page.py" line="145"/>
         <source>Continue the unfinished check for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="143"/>
+        <location filename="../../ui/home/home_page.py" line="148"/>
         <source>Not now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1011,183 +1011,183 @@ The NHS annual physical health check for people with severe mental illness, offl
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../ui/home/outbox.py" line="76"/>
+        <location filename="../../ui/home/outbox.py" line="102"/>
         <source>Waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="77"/>
+        <location filename="../../ui/home/outbox.py" line="103"/>
         <source>Being sent (checked with the server next time)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="78"/>
+        <location filename="../../ui/home/outbox.py" line="104"/>
         <source>Not sent yet: will try again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="79"/>
+        <location filename="../../ui/home/outbox.py" line="105"/>
         <source>Sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="136"/>
+        <location filename="../../ui/home/outbox.py" line="170"/>
         <source>No shared record is set up for this organisation, so checks stay on this laptop. Ask IT to add the server to the organisation file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="144"/>
+        <location filename="../../ui/home/outbox.py" line="178"/>
         <source>Sending is not available in this version.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="170"/>
+        <location filename="../../ui/home/outbox.py" line="204"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="171"/>
+        <location filename="../../ui/home/outbox.py" line="205"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="172"/>
+        <location filename="../../ui/home/outbox.py" line="206"/>
         <source>Attempts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="174"/>
+        <location filename="../../ui/home/outbox.py" line="208"/>
         <source>Last error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="173"/>
+        <location filename="../../ui/home/outbox.py" line="207"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="70"/>
+        <location filename="../../ui/home/outbox.py" line="96"/>
         <source>Refused: needs you</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="72"/>
+        <location filename="../../ui/home/outbox.py" line="98"/>
         <source>Held: no consent to share</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="74"/>
+        <location filename="../../ui/home/outbox.py" line="100"/>
         <source>Replaced by an amendment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="114"/>
+        <location filename="../../ui/home/outbox.py" line="148"/>
         <source>Waits for you: amend the check, or press Try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="116"/>
+        <location filename="../../ui/home/outbox.py" line="150"/>
         <source>Goes once the person agrees to share.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="118"/>
+        <location filename="../../ui/home/outbox.py" line="152"/>
         <source>Nothing to do: its amendment is sent instead.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="120"/>
+        <location filename="../../ui/home/outbox.py" line="154"/>
         <source>Tried again by itself after {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="124"/>
+        <location filename="../../ui/home/outbox.py" line="158"/>
         <source>Checked with the shared record at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="125"/>
+        <location filename="../../ui/home/outbox.py" line="159"/>
         <source>Goes by itself when the shared record can be reached.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="175"/>
+        <location filename="../../ui/home/outbox.py" line="209"/>
         <source>What happens next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="189"/>
+        <location filename="../../ui/home/outbox.py" line="223"/>
         <source>Checks waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="194"/>
+        <location filename="../../ui/home/outbox.py" line="228"/>
         <source>About the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="202"/>
+        <location filename="../../ui/home/outbox.py" line="236"/>
         <source>Try a&amp;gain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="203"/>
+        <location filename="../../ui/home/outbox.py" line="237"/>
         <source>Try sending the chosen check again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="207"/>
+        <location filename="../../ui/home/outbox.py" line="241"/>
         <source>S&amp;ync now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="208"/>
+        <location filename="../../ui/home/outbox.py" line="242"/>
         <source>Send waiting checks now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="246"/>
-        <location filename="../../ui/home/outbox.py" line="295"/>
+        <location filename="../../ui/home/outbox.py" line="285"/>
+        <location filename="../../ui/home/outbox.py" line="334"/>
         <source>(person not found)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="250"/>
+        <location filename="../../ui/home/outbox.py" line="289"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="261"/>
+        <location filename="../../ui/home/outbox.py" line="300"/>
         <source>Nothing is waiting: every finalised check has been sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="264"/>
+        <location filename="../../ui/home/outbox.py" line="303"/>
         <source>Checks waiting to be sent: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="266"/>
+        <location filename="../../ui/home/outbox.py" line="305"/>
         <source>Not sent last time: {0} (the reason is in the list).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="268"/>
+        <location filename="../../ui/home/outbox.py" line="307"/>
         <source>Showing the first {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="295"/>
+        <location filename="../../ui/home/outbox.py" line="334"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="314"/>
+        <location filename="../../ui/home/outbox.py" line="354"/>
         <source>Put back in the queue: it will be sent at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="337"/>
+        <location filename="../../ui/home/outbox.py" line="377"/>
         <source>Sending...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1411,7 +1411,7 @@ Open them instead, or register a new person if this is someone else.</source>
     </message>
     <message>
         <location filename="../../ui/home/person_panel.py" line="53"/>
-        <location filename="../../ui/home/person_panel.py" line="122"/>
+        <location filename="../../ui/home/person_panel.py" line="130"/>
         <source>Op&amp;en check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1431,62 +1431,62 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="80"/>
+        <location filename="../../ui/home/person_panel.py" line="88"/>
         <source>Born {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="82"/>
+        <location filename="../../ui/home/person_panel.py" line="90"/>
         <source>NHS number {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="86"/>
+        <location filename="../../ui/home/person_panel.py" line="94"/>
         <source>GP: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="88"/>
+        <location filename="../../ui/home/person_panel.py" line="96"/>
         <source>Language: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="90"/>
+        <location filename="../../ui/home/person_panel.py" line="98"/>
         <source>Needs: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="92"/>
+        <location filename="../../ui/home/person_panel.py" line="100"/>
         <source>Open follow-ups: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="94"/>
+        <location filename="../../ui/home/person_panel.py" line="102"/>
         <source>Details of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="100"/>
+        <location filename="../../ui/home/person_panel.py" line="108"/>
         <source>Finalised {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="102"/>
+        <location filename="../../ui/home/person_panel.py" line="110"/>
         <source>Unfinished check, started {0}: continue it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="114"/>
+        <location filename="../../ui/home/person_panel.py" line="122"/>
         <source>No checks yet. Start one with the button below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="121"/>
+        <location filename="../../ui/home/person_panel.py" line="129"/>
         <source>Continue the unfinished check first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="122"/>
+        <location filename="../../ui/home/person_panel.py" line="130"/>
         <source>Contin&amp;ue check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1782,102 +1782,102 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="171"/>
+        <location filename="../../ui/home/reviews.py" line="188"/>
         <source>Supervisor&apos;s review: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="178"/>
+        <location filename="../../ui/home/reviews.py" line="195"/>
         <source>Earlier reviews of this check: {0} (listed under Reviews).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="195"/>
+        <location filename="../../ui/home/reviews.py" line="212"/>
         <source>No reviews yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="200"/>
+        <location filename="../../ui/home/reviews.py" line="217"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="200"/>
+        <location filename="../../ui/home/reviews.py" line="217"/>
         <source>Check of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="200"/>
+        <location filename="../../ui/home/reviews.py" line="217"/>
         <source>Review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="200"/>
+        <location filename="../../ui/home/reviews.py" line="217"/>
         <source>Supervisor&apos;s comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="212"/>
+        <location filename="../../ui/home/reviews.py" line="229"/>
         <source>Reviews of your checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="216"/>
+        <location filename="../../ui/home/reviews.py" line="233"/>
         <source>Comme&amp;nts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="219"/>
+        <location filename="../../ui/home/reviews.py" line="236"/>
         <source>The supervisor&apos;s comments on the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="225"/>
+        <location filename="../../ui/home/reviews.py" line="242"/>
         <source>Open the chec&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="226"/>
+        <location filename="../../ui/home/reviews.py" line="243"/>
         <source>Open the reviewed check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="259"/>
+        <location filename="../../ui/home/reviews.py" line="276"/>
         <source>No reviews yet. When a supervisor reviews one of your checks, it shows here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="264"/>
+        <location filename="../../ui/home/reviews.py" line="281"/>
         <source>Checks returned to you with comments: {0}. Open one to see it with the comments.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="268"/>
+        <location filename="../../ui/home/reviews.py" line="285"/>
         <source>Reviews: {0}. None asks anything of you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="286"/>
+        <location filename="../../ui/home/reviews.py" line="303"/>
         <source>{0}, check of {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="288"/>
+        <location filename="../../ui/home/reviews.py" line="305"/>
         <source>unknown date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="291"/>
+        <location filename="../../ui/home/reviews.py" line="308"/>
         <source>(No comments were written.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="294"/>
+        <location filename="../../ui/home/reviews.py" line="311"/>
         <source>Status given: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="296"/>
+        <location filename="../../ui/home/reviews.py" line="313"/>
         <source>Asked of: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2346,78 +2346,83 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../ui/sync_controller.py" line="104"/>
+        <location filename="../../ui/sync_controller.py" line="110"/>
         <source>{0} at {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="199"/>
+        <location filename="../../ui/sync_controller.py" line="205"/>
         <source>Sync is not set up: checks stay on this laptop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="318"/>
-        <location filename="../../ui/sync_controller.py" line="405"/>
+        <location filename="../../ui/sync_controller.py" line="230"/>
+        <source>Locked: sync waits until you unlock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="328"/>
+        <location filename="../../ui/sync_controller.py" line="422"/>
         <source>Sending and receiving...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="324"/>
+        <location filename="../../ui/sync_controller.py" line="334"/>
         <source>Sending: {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="326"/>
+        <location filename="../../ui/sync_controller.py" line="336"/>
         <source>Receiving reviews and updates...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="408"/>
+        <location filename="../../ui/sync_controller.py" line="425"/>
         <source>Sync stopped: this laptop&apos;s access was withdrawn — contact IT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="411"/>
+        <location filename="../../ui/sync_controller.py" line="428"/>
         <source>Sync stopped: the shared record no longer accepts this laptop&apos;s key — ask IT for a new device token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="416"/>
+        <location filename="../../ui/sync_controller.py" line="433"/>
         <source>Offline: nothing is waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="418"/>
+        <location filename="../../ui/sync_controller.py" line="435"/>
         <source>Offline: 1 check waiting, it will go when you are back online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="419"/>
+        <location filename="../../ui/sync_controller.py" line="436"/>
         <source>Offline: {0} checks waiting, they will go when you are back online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="423"/>
+        <location filename="../../ui/sync_controller.py" line="440"/>
         <source>Last synced {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="425"/>
+        <location filename="../../ui/sync_controller.py" line="442"/>
         <source>Not synced yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="427"/>
+        <location filename="../../ui/sync_controller.py" line="444"/>
         <source>nothing waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="427"/>
+        <location filename="../../ui/sync_controller.py" line="444"/>
         <source>{0} waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="430"/>
+        <location filename="../../ui/sync_controller.py" line="447"/>
         <source>{0} need you (see the Outbox)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2499,22 +2504,22 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>YesNo</name>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="41"/>
+        <location filename="../../ui/check/consent_page.py" line="42"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="42"/>
+        <location filename="../../ui/check/consent_page.py" line="43"/>
         <source>No</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="45"/>
+        <location filename="../../ui/check/consent_page.py" line="46"/>
         <source>{0}: yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="46"/>
+        <location filename="../../ui/check/consent_page.py" line="47"/>
         <source>{0}: no</source>
         <translation type="unfinished"></translation>
     </message>
