@@ -8,7 +8,8 @@ only when the person agreed to it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
@@ -79,6 +80,10 @@ class ConsentPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         title.setFont(font)
+        # A long name must wrap, not widen the window past the screen.
+        title.setWordWrap(True)
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title = title
         layout.addWidget(title)
         intro = QLabel(
             self.tr(
@@ -127,6 +132,31 @@ class ConsentPage(QWidget):
         layout.addStretch(1)
         self.check_question.group.buttonToggled.connect(self._check_answered)
         self._check_answered()
+        self._focused_once = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Start on the first question, with the focus shown, so the nurse can answer by keyboard at once."""
+        super().showEvent(event)
+        if not self._focused_once:
+            self._focused_once = True
+            QTimer.singleShot(0, self, self._focus_first_question)
+
+    def _focus_first_question(self) -> None:
+        first = self.check_question.answer()
+        target = self.check_question.no if first is False else self.check_question.yes
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter records the answers (as the highlighted button says); on Back it goes back.
+        Radio buttons and the note pass Enter up to here."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.back_button.hasFocus():
+                self.cancelled.emit()
+            elif self.record_button.isEnabled():
+                self.submit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _check_answered(self, *_args: object) -> None:
         # Sharing only matters when they agree to the check.

@@ -70,6 +70,9 @@ class CheckForm(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.title.setFont(font)
+        # A long name wraps instead of widening the window past a small screen.
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         header.addWidget(self.title, 1)
         self.saved_label = QLabel("", self)
         self.saved_label.setObjectName("saved-indicator")
@@ -211,15 +214,28 @@ class CheckForm(QWidget):
         current = self.stack.currentWidget()
         if isinstance(current, (ElementPage, FindingsPage)):
             current.flush()
+        focus = QApplication.focusWidget()
+        was_in_page = focus is not None and self.stack.isAncestorOf(focus)
         page = self.page(self.section_ids[row])
         self.stack.setCurrentWidget(page)
-        self._chain_tab_order(page)
+        controls = self._chain_tab_order(page)
+        if was_in_page:
+            # The field that had the focus is now hidden: without this, Ctrl+PgDown from a
+            # field leaves the keyboard nowhere and the next keys are lost.
+            self._focus_first(controls)
         self.position.setText(self.tr("Section {0} of {1}").format(row + 1, len(self.section_ids)))
         self.previous_button.setEnabled(row > 0)
         self.next_button.setEnabled(row < len(self.section_ids) - 1)
         self.section_changed.emit(row)
 
-    def _chain_tab_order(self, page: QWidget) -> None:
+    @staticmethod
+    def _focus_first(controls: list[QWidget]) -> None:
+        for control in controls:
+            if control.isVisible() and control.isEnabled() and control.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                control.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+
+    def _chain_tab_order(self, page: QWidget) -> list[QWidget]:
         """Tab goes: section list, the page's controls top to bottom, Previous, Next, Back to home.
 
         Pages are built later than the frame around them, so Qt would put their controls at
@@ -228,6 +244,7 @@ class CheckForm(QWidget):
         chain = [self.sections, *controls, self.previous_button, self.next_button, self.close_button]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+        return controls
 
     def update_states(self, evaluation: CheckEvaluation, finding_count_open: int) -> None:
         self.strip.update_from(evaluation.completeness)

@@ -1,0 +1,100 @@
+"""Keyboard and small-screen use of the consent and check screens, as a nurse meets them:
+a long name must not push the window off a 1366x768 screen, Enter records consent, and
+moving between sections by shortcut keeps the keyboard in the page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from outreach import services
+from outreach.store.records import PersonDetails
+from tests.ui.check_helpers import (  # noqa: F401
+    CheckEnv,
+    check_env_fixture,
+    field,
+    give_consent,
+    open_workflow,
+)
+
+LONG_FAMILY = "Extraordinarily-Long-Double-Barrelled-Family-Name-That-Goes-On-And-On"
+# A laptop screen of 1366 pixels shown at 150% text size leaves about 910 logical pixels.
+NARROW = 900
+
+
+def test_a_long_name_wraps_instead_of_widening_the_window(qtbot, check_env: CheckEnv) -> None:
+    details = PersonDetails(
+        given_name="Testperson", family_name=LONG_FAMILY, date_of_birth="1971-05-12", sex="female"
+    )
+    check_env.person_id = services.register_person(check_env.store, details).id
+    wf = open_workflow(qtbot, check_env)
+    assert wf.consent_page is not None
+    assert wf.minimumSizeHint().width() <= NARROW, "the consent page is wider than a small screen"
+    give_consent(qtbot, wf)
+    assert wf.form is not None
+    assert LONG_FAMILY in wf.form.title.text()
+    assert wf.minimumSizeHint().width() <= NARROW, "the check screen is wider than a small screen"
+    # At that width the six core chips wrap onto more rows, all of them inside the strip.
+    wf.resize(NARROW, 760)
+    QApplication.processEvents()
+    strip = wf.form.strip
+    assert strip.height() > max(chip.height() for chip in strip.chips.values())
+    for chip in strip.chips.values():
+        assert chip.isVisible()
+        assert chip.geometry().right() <= strip.width(), chip.text()
+
+
+def test_consent_starts_on_the_first_question_and_enter_records_it(qtbot, check_env: CheckEnv) -> None:
+    wf = open_workflow(qtbot, check_env)
+    page = wf.consent_page
+    assert page is not None
+    qtbot.waitUntil(lambda: page.check_question.yes.hasFocus(), timeout=2000)
+    # Enter with nothing answered explains what is missing and records nothing.
+    qtbot.keyClick(page.check_question.yes, Qt.Key.Key_Return)
+    assert "agrees to the check" in page.message.text()
+    assert services.consent_status(check_env.store, check_env.person_id) == {}
+    page.check_question.set_answer(True)
+    page.recipients["gp"].set_answer(True)
+    page.recipients["mental_health_trust"].set_answer(True)
+    page.recipients["charity"].set_answer(False)
+    page.recipients["charity"].no.setFocus()
+    with qtbot.waitSignal(wf.ready, timeout=5000):
+        qtbot.keyClick(page.recipients["charity"].no, Qt.Key.Key_Return)
+    assert services.consent_status(check_env.store, check_env.person_id) == {
+        "check": True,
+        "gp": True,
+        "mental_health_trust": True,
+        "charity": False,
+    }
+
+
+def test_enter_on_back_goes_back_without_recording(qtbot, check_env: CheckEnv) -> None:
+    wf = open_workflow(qtbot, check_env)
+    page = wf.consent_page
+    assert page is not None
+    page.check_question.set_answer(True)
+    page.back_button.setFocus()
+    with qtbot.waitSignal(page.cancelled, timeout=2000):
+        qtbot.keyClick(page.back_button, Qt.Key.Key_Return)
+    assert services.consent_status(check_env.store, check_env.person_id) == {}
+
+
+def test_next_section_shortcut_from_a_field_lands_in_the_new_page(qtbot, check_env: CheckEnv) -> None:
+    wf = open_workflow(qtbot, check_env)
+    give_consent(qtbot, wf)
+    form = wf.form
+    assert form is not None
+    wf.activateWindow()
+    status = field(wf, "weight.status")
+    status.box.setFocus()
+    qtbot.waitUntil(status.box.hasFocus, timeout=2000)
+    qtbot.keyClick(status.box, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert form.current_section() == "blood_pressure"
+    focus = QApplication.focusWidget()
+    page = form.pages["blood_pressure"]
+    assert focus is not None and page.isAncestorOf(focus) and focus.isVisible()
+    # Browsing with the section list keeps the focus in the list.
+    form.sections.setFocus()
+    qtbot.keyClick(form.sections, Qt.Key.Key_Down)
+    assert form.current_section() == "lipids"
+    assert form.sections.hasFocus()
