@@ -32,7 +32,7 @@ from tests.ui.sync_app_support import (
 )
 from ui.main_window import MainWindow
 from ui.sync_controller import SyncTimings
-from ui.tasks import TaskRunner
+from ui.tasks import TaskRunner, on_gui_thread
 
 QUICK = SyncTimings(
     first_ms=50,
@@ -62,9 +62,13 @@ def test_syncs_by_itself_at_unlock_and_soon_after_a_check_is_finalised(
     try:
         token = server.add_device(LAPTOP)
         make_laptop(tmp_path / "laptop", token, checks=2)
+        lanes: dict[str, set[str]] = {}
+        runner.task_finished.connect(lambda task: lanes.setdefault(task.name, set()).add(task.lane))
         window = sync_window(qtbot, runner, tmp_path / "laptop", server.url, QUICK)
         sync = window.sync
         store = window.store
+        item_threads: list[bool] = []
+        sync.item_done.connect(lambda _outcome: item_threads.append(on_gui_thread()))
         # Unlock starts an automatic sync: both checks reach the shared record, once each.
         qtbot.waitUntil(lambda: sync.runs >= 1 and not sync.running, timeout=WAIT_MS)
         qtbot.waitUntil(lambda: "Last synced" in window.sync_status.text(), timeout=WAIT_MS)
@@ -88,6 +92,9 @@ def test_syncs_by_itself_at_unlock_and_soon_after_a_check_is_finalised(
         assert time.monotonic() - started >= QUICK.after_finalise_ms / 1000 * 0.9
         qtbot.wait(QUICK.after_finalise_ms + 100)
         assert sync.runs == runs + 1  # coalesced into that one run
+        # The engine ran on the network pool; its per-item reports reached the screen on the GUI thread.
+        assert lanes["ui.home.sync"] == {"network"} and lanes["ui.sync.probe"] == {"network"}
+        assert len(item_threads) >= 2 and all(item_threads)
         counts = encounters_by_identifier(server, token, store)
         assert len(counts) == 4 and set(counts.values()) == {1}
         assert server_count(server, token, "Encounter") == 4
