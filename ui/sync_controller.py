@@ -175,6 +175,7 @@ class SyncController(QObject):
         self._announced: set[str] = set()
         self._snapshot: SyncSnapshot | None = None
         self._progress_words = ""
+        self._failure_words = ""  # why the last run did not finish (not the network, not the token)
 
         self._item_from_engine.connect(self.item_done, Qt.ConnectionType.QueuedConnection)
         self._progress_from_engine.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
@@ -340,6 +341,7 @@ class SyncController(QObject):
     def _succeeded(self, report: Any) -> None:
         self.last_report = report
         self.last_error = None
+        self._failure_words = ""
         self.revoked = False
         retrying = report.count("retry") if hasattr(report, "count") else 0
         if retrying and not report.sent and self.active:
@@ -366,8 +368,11 @@ class SyncController(QObject):
             if manual and exc.message not in self._announced:
                 self._announce(exc)  # once: after that the status line and the outbox say it
                 self._announced.add(exc.message)
-        elif manual:
-            self._announce(exc)
+        else:
+            if not isinstance(exc, Cancelled):
+                self._failure_words = getattr(exc, "message", "") or self.tr("an unexpected problem (logged)")
+            if manual:
+                self._announce(exc)
         self.run_failed.emit(exc)
         if report is not None and self.active:
             self.run_finished.emit(report)
@@ -424,10 +429,7 @@ class SyncController(QObject):
         if self.revoked or (self.blocked and snapshot.device.get("state") == "revoked"):
             return self.tr("Sync stopped: this laptop's access was withdrawn \u2014 contact IT")
         if self.blocked:
-            return self.tr(
-                "Sync stopped: the shared record no longer accepts this laptop's key \u2014 "
-                "ask IT for a new device token"
-            )
+            return self.tr("Sync stopped: {0}").format(self.blocked)  # the engine's words: what to ask IT
         if self.offline:
             if waiting == 0:
                 return self.tr("Offline: nothing is waiting to be sent")
@@ -435,6 +437,10 @@ class SyncController(QObject):
                 return self.tr("Offline: 1 check waiting, it will go when you are back online")
             return self.tr("Offline: {0} checks waiting, they will go when you are back online").format(
                 waiting
+            )
+        if self._failure_words:
+            return self.tr("The last sync did not finish: {0} It will try again by itself.").format(
+                _sentence(self._failure_words)
             )
         if snapshot.last_sync_at:
             text = self.tr("Last synced {0}").format(local_clock_time(snapshot.last_sync_at))
@@ -451,6 +457,11 @@ class SyncController(QObject):
         if text != self.status_text:
             self.status_text = text
             self.status_changed.emit(text)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
 
 
 def _default_probe() -> Callable[[str, str | None], bool]:

@@ -2351,78 +2351,88 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="205"/>
+        <location filename="../../ui/sync_controller.py" line="206"/>
         <source>Sync is not set up: checks stay on this laptop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="230"/>
+        <location filename="../../ui/sync_controller.py" line="231"/>
         <source>Locked: sync waits until you unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="328"/>
-        <location filename="../../ui/sync_controller.py" line="422"/>
+        <location filename="../../ui/sync_controller.py" line="329"/>
+        <location filename="../../ui/sync_controller.py" line="427"/>
         <source>Sending and receiving...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="334"/>
+        <location filename="../../ui/sync_controller.py" line="335"/>
         <source>Sending: {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="336"/>
+        <location filename="../../ui/sync_controller.py" line="337"/>
         <source>Receiving reviews and updates...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="425"/>
+        <location filename="../../ui/sync_controller.py" line="373"/>
+        <source>an unexpected problem (logged)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="430"/>
         <source>Sync stopped: this laptop&apos;s access was withdrawn — contact IT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="428"/>
-        <source>Sync stopped: the shared record no longer accepts this laptop&apos;s key — ask IT for a new device token</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/sync_controller.py" line="433"/>
-        <source>Offline: nothing is waiting to be sent</source>
+        <location filename="../../ui/sync_controller.py" line="432"/>
+        <source>Sync stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/sync_controller.py" line="435"/>
+        <source>Offline: nothing is waiting to be sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="437"/>
         <source>Offline: 1 check waiting, it will go when you are back online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="436"/>
+        <location filename="../../ui/sync_controller.py" line="438"/>
         <source>Offline: {0} checks waiting, they will go when you are back online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="440"/>
+        <location filename="../../ui/sync_controller.py" line="442"/>
+        <source>The last sync did not finish: {0} It will try again by itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_controller.py" line="446"/>
         <source>Last synced {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="442"/>
+        <location filename="../../ui/sync_controller.py" line="448"/>
         <source>Not synced yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="444"/>
+        <location filename="../../ui/sync_controller.py" line="450"/>
         <source>nothing waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="444"/>
+        <location filename="../../ui/sync_controller.py" line="450"/>
         <source>{0} waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="447"/>
+        <location filename="../../ui/sync_controller.py" line="453"/>
         <source>{0} need you (see the Outbox)</source>
         <translation type="unfinished"></translation>
     </message>

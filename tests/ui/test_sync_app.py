@@ -427,3 +427,24 @@ def test_reviews_and_outbox_keys_are_unique_on_their_screens(
     keys = mnemonics(window)
     assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
     finish(qtbot, window)
+
+
+def test_a_token_the_server_does_not_know_stops_sync_with_what_to_ask_it(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    server = start_server(tmp_path)
+    try:
+        server.add_device(LAPTOP)
+        make_laptop(tmp_path / "laptop", "synthetic-token-the-server-never-issued", checks=1)
+        timings = SyncTimings(first_ms=50, interval_ms=300, max_wait_s=0.5)
+        window = sync_window(qtbot, runner, tmp_path / "laptop", server.url, timings)
+        qtbot.waitUntil(lambda: window.sync_status.text().startswith("Sync stopped:"), timeout=WAIT_MS)
+        assert "device token" in window.sync_status.text()
+        assert "synthetic-token" not in window.sync_status.text()  # a token is never shown
+        assert open_message_boxes() == []
+        runs = window.sync.runs
+        qtbot.wait(800)
+        assert window.sync.runs == runs and len(waiting(window.store)) == 1
+        finish(qtbot, window)
+    finally:
+        server.stop()
