@@ -193,9 +193,38 @@ def _number(item: Item, value: Any, unit: str | None, confirmed: bool) -> float 
                               link, NOT_WHOLE)
         canonical = int(canonical)
     if not _within(item, canonical, confirmed):
-        _check_limits(item, canonical, _shown(item, typed, number, unit_code, canonical),
-                      confirmed, entered_in=unit_code)
+        try:
+            _check_limits(item, canonical, _shown(item, typed, number, unit_code, canonical),
+                          confirmed, entered_in=unit_code)
+        except SoftLimitWarning:
+            raise
+        except AnswerError as error:
+            hint = _other_unit_hint(item, number, unit_code) if typed is None else None
+            if hint is None:
+                raise
+            raise AnswerError(f"{error.message} {hint}", link, error.kind) from None
     return canonical
+
+
+def _other_unit_hint(item: Item, number: float, entered_in: str) -> str | None:
+    """When the number is impossible in the unit chosen but fits in another unit the item
+    offers (and is a usual value there), say which: HbA1c 6.5 in the mmol/mol box is 6.5 %, glucose 110 in the mmol/L box
+    is 110 mg/dL. The nurse then switches the unit rather than retyping or guessing."""
+    assert item.unit is not None
+    for other in (item.unit, *item.unit_options):
+        if other == entered_in:
+            continue
+        try:
+            if other in units.COMPOUND_UNITS:
+                canonical = units.compound_to_canonical(number, 0.0, other)
+            else:
+                canonical = units.to_canonical(number, other, item.unit, item.analyte)
+        except (ValueError, OverflowError, ArithmeticError):
+            continue
+        if _within(item, canonical, False):  # a usual value in that unit, not merely a possible one
+            label = units.unit_label(other)
+            return f"If it was measured in {label}, choose {label} next to the box."
+    return None
 
 
 def _within(item: Item, value: float, confirmed: bool) -> bool:
