@@ -11,6 +11,7 @@ from outreach import services
 from outreach.store.records import PersonDetails
 from tests.ui.check_helpers import (  # noqa: F401
     CheckEnv,
+    answer,
     check_env_fixture,
     field,
     give_consent,
@@ -98,3 +99,28 @@ def test_next_section_shortcut_from_a_field_lands_in_the_new_page(qtbot, check_e
     qtbot.keyClick(form.sections, Qt.Key.Key_Down)
     assert form.current_section() == "lipids"
     assert form.sections.hasFocus()
+
+
+def test_a_section_marked_done_says_what_it_still_needs(qtbot, check_env: CheckEnv) -> None:
+    wf = open_workflow(qtbot, check_env)
+    give_consent(qtbot, wf)
+    assert wf.form is not None
+    answer(qtbot, wf, "blood_pressure.status", "done")
+    page = wf.form.pages["blood_pressure"]
+    for link, value in (("systolic", 150), ("diastolic", 95), ("pulse", 72)):
+        answer(qtbot, wf, f"blood_pressure.{link}", value)
+    assert wf.form.strip.states["blood_pressure"] == "incomplete"
+    assert page.missing_label.isVisible()
+    assert "Pulse rhythm" in page.missing_label.text()
+    answer(qtbot, wf, "blood_pressure.irregular", False)
+    assert wf.form.strip.states["blood_pressure"] == "done"
+    assert not page.missing_label.isVisible()
+    # A section not started yet says nothing: the section list already shows it is to do.
+    assert not wf.form.page("lipids").missing_label.isVisible()
+    # Declined without a reason: the reason is what is needed.
+    answer(qtbot, wf, "lipids.status", "declined")
+    lipids = wf.form.pages["lipids"]
+    assert lipids.missing_label.isVisible() and "Reason" in lipids.missing_label.text()
+    answer(qtbot, wf, "lipids.reason", "Does not want a blood test today")
+    assert not lipids.missing_label.isVisible()
+    assert wf.form.strip.states["lipids"] == "declined"

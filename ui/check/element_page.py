@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from outreach.checks.completeness import ElementCompleteness
 from outreach.checks.definition import CheckDefinition, Element
 from ui.check.fields import ItemField, make_field
 
@@ -50,6 +51,15 @@ class ElementPage(QScrollArea):
             core.setObjectName("core-note")
             self._layout.addWidget(core)
         self._add_children(element.link_id, self._layout, body, depth=0)
+        # Below the questions (so nothing moves while typing): why the section is still "to do"
+        # when the nurse has marked it done, e.g. a required question left empty.
+        self.missing_label = QLabel("", body)
+        self.missing_label.setObjectName(f"missing:{element.id}")
+        self.missing_label.setWordWrap(True)
+        self.missing_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.missing_label.setStyleSheet("color: #1F3B73; font-weight: bold;")
+        self.missing_label.hide()
+        self._layout.addWidget(self.missing_label)
         self._layout.addStretch(1)
         self.setWidget(body)
 
@@ -98,6 +108,18 @@ class ElementPage(QScrollArea):
             visible = link_id in on
             if row.isHidden() == visible:
                 row.setVisible(visible)
+
+    def show_missing(self, state: ElementCompleteness | None) -> None:
+        """Say what is still needed once the section is started and not yet recorded."""
+        text = ""
+        if state is not None and state.started and not state.recorded and state.missing:
+            text = self.tr("Still needed to finish this section: {0}.").format("; ".join(state.missing))
+        if text != self.missing_label.text():
+            self.missing_label.setText(text)
+            self.missing_label.setAccessibleName(text)
+        visible = bool(text)
+        if self.missing_label.isHidden() == visible:
+            self.missing_label.setVisible(visible)
 
     def set_read_only(self, read_only: bool) -> None:
         for field in self.fields.values():

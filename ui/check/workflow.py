@@ -248,6 +248,8 @@ class CheckWorkflow(QWidget):
             page.load(self.answers)
             if self.evaluation is not None:
                 page.apply_enabled(self.evaluation.review.enabled)
+                if not self.read_only:
+                    page.show_missing(self.evaluation.completeness.element(page.element.id))
             page.answer_changed.connect(lambda link, p=page: self._answer_changed(p, link))
             page.set_read_only(self.read_only)
         elif isinstance(page, FindingsPage):
@@ -328,9 +330,11 @@ class CheckWorkflow(QWidget):
         if form is None:
             return
         enabled = self.evaluation.review.enabled
+        completeness = self.evaluation.completeness
         for page in form.pages.values():
             if isinstance(page, ElementPage):
                 page.apply_enabled(enabled)
+                page.show_missing(None if self.read_only else completeness.element(page.element.id))
             elif isinstance(page, FindingsPage):
                 page.show_findings(
                     self.evaluation.findings, self.decisions, self.due_dates, self._score_notes()
