@@ -264,6 +264,7 @@ def test_a_review_created_on_the_server_comes_down_and_the_worker_sees_it(
             ),
             timeout=WAIT_MS,
         )
+        screenshot(window, "sync-person-reviewed.png")
 
         # Opening the review opens the check, read-only, with the comments above it.
         home.tabs.setCurrentWidget(reviews)
