@@ -124,3 +124,15 @@ def test_a_section_marked_done_says_what_it_still_needs(qtbot, check_env: CheckE
     answer(qtbot, wf, "lipids.reason", "Does not want a blood test today")
     assert not lipids.missing_label.isVisible()
     assert wf.form.strip.states["lipids"] == "declined"
+
+
+def test_element_pages_wrap_their_words_so_large_text_needs_no_sideways_scrolling(qtbot) -> None:
+    from ui.check.element_page import ElementPage
+    from ui.context import load_check_content
+
+    defn, _, _ = load_check_content()
+    for element in defn.elements:
+        page = ElementPage(defn, element)
+        qtbot.addWidget(page)
+        # The narrowest part is a number box with its unit; no sentence may be wider than that.
+        assert page.widget().minimumSizeHint().width() <= 220, element.id

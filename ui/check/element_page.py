@@ -44,11 +44,13 @@ class ElementPage(QScrollArea):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         title.setFont(font)
+        title.setWordWrap(True)  # at large text sizes the page is narrow: wrap, never scroll sideways
         title.setAccessibleName(element.title)
         self._layout.addWidget(title)
         if element.core:
             core = QLabel(self.tr("One of the six core elements of the annual check."), body)
             core.setObjectName("core-note")
+            core.setWordWrap(True)
             self._layout.addWidget(core)
         self._add_children(element.link_id, self._layout, body, depth=0)
         # Below the questions (so nothing moves while typing): why the section is still "to do"
