@@ -136,3 +136,18 @@ def test_element_pages_wrap_their_words_so_large_text_needs_no_sideways_scrollin
         qtbot.addWidget(page)
         # The narrowest part is a number box with its unit; no sentence may be wider than that.
         assert page.widget().minimumSizeHint().width() <= 220, element.id
+
+
+def test_review_names_each_value_to_correct_and_counts_findings_plainly(qtbot, check_env: CheckEnv) -> None:
+    wf = open_workflow(qtbot, check_env)
+    give_consent(qtbot, wf)
+    assert wf.form is not None
+    answer(qtbot, wf, "blood_pressure.status", "done")
+    answer(qtbot, wf, "blood_pressure.systolic", "1200", wait=False)
+    answer(qtbot, wf, "blood_pressure.diastolic", 95)
+    wf.form.show_section("review")
+    review = wf.form.pages["review"]
+    assert "Correct or confirm: Systolic 1200 mmHg is not possible" in review.blocked.text()
+    assert "value(s)" not in review.blocked.text()
+    assert "Still needing a follow-up: 1." in review.findings.text()
+    assert "of which" not in review.findings.text()

@@ -139,13 +139,15 @@ class ReviewPage(QScrollArea):
             lines.append(line)
         self.elements.setText("\n".join(lines))
         findings = evaluation.findings
-        self.findings.setText(
-            self.tr("Findings: {0}, of which {1} still need a follow-up.").format(
+        if not findings:
+            findings_text = self.tr("No findings.")
+        elif finding_reasons:
+            findings_text = self.tr("Findings: {0}. Still needing a follow-up: {1}.").format(
                 len(findings), len(finding_reasons)
             )
-            if findings
-            else self.tr("No findings.")
-        )
+        else:
+            findings_text = self.tr("Findings: {0}, each with a follow-up.").format(len(findings))
+        self.findings.setText(findings_text)
         reasons: list[str] = []
         missing = [e.title for e in completeness.elements if not e.recorded]
         if missing:
@@ -157,8 +159,8 @@ class ReviewPage(QScrollArea):
         # Answers to questions this definition does not have (an older version's) cannot be corrected here;
         # they are kept with the check but ignored, so they do not hold it up.
         problems = [p for p in evaluation.problems.values() if p.kind not in (UNKNOWN_ITEM, NOT_A_QUESTION)]
-        if problems:
-            reasons.append(self.tr("Correct or confirm {0} value(s) first.").format(len(problems)))
+        # Each refused or unconfirmed value by its own message, so the nurse knows which one to go back to.
+        reasons.extend(self.tr("Correct or confirm: {0}").format(p.message) for p in problems)
         reasons.extend(finding_reasons)
         self.reasons = reasons
         self.finalise_button.setEnabled(not reasons and not final)
