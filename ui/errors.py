@@ -183,8 +183,11 @@ def register_error_handler(family: type[BaseException], handler: ErrorHandler) -
     _handlers[family] = handler
 
 
-def unregister_error_handler(family: type[BaseException]) -> None:
-    _handlers.pop(family, None)
+def unregister_error_handler(family: type[BaseException], handler: ErrorHandler | None = None) -> None:
+    """Remove the family's handler; with `handler`, only if it is still that one, so a screen
+    closing late never removes the handler a newer screen registered."""
+    if handler is None or _handlers.get(family) is handler:
+        _handlers.pop(family, None)
 
 
 def show_error(exc: BaseException, parent: QWidget | None = None) -> QMessageBox | None:

@@ -188,8 +188,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.idle = IdleWatcher(self._idle_ms(), self)
         self.idle.idle.connect(self._idle_lock)
-        register_error_handler(LockedError, self._locked_error)
-        self.destroyed.connect(lambda: unregister_error_handler(LockedError))
+        self._locked_handler = self._locked_error  # one bound method, so unregistering finds it again
+        register_error_handler(LockedError, self._locked_handler)
+        handler = self._locked_handler
+        self.destroyed.connect(lambda: unregister_error_handler(LockedError, handler))
         self._opening_started = False
         if store_present(self.data_dir):
             # The unlock screen shows at once; names fill in and Unlock enables as the store opens behind it.
@@ -605,7 +607,7 @@ class MainWindow(QMainWindow):
             self.sync.stop()
         if self.store is not None:
             self.store.lock()  # keys dropped at once; the process exit closes the database
-        unregister_error_handler(LockedError)
+        unregister_error_handler(LockedError, self._locked_handler)
         super().closeEvent(event)
 
     def sizeHint(self):  # type: ignore[no-untyped-def]

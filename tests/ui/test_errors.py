@@ -91,3 +91,22 @@ def test_shown_errors_are_logged_by_kind_without_their_message(
         "table": "checks",
         "record_id": "c-1",
     }
+
+
+def test_a_screen_closing_late_keeps_a_newer_screens_handler() -> None:
+    from outreach.errors import LockedError
+    from ui.errors import _handlers, register_error_handler, unregister_error_handler
+
+    def old(exc: BaseException) -> None: ...
+
+    def new(exc: BaseException) -> None: ...
+
+    register_error_handler(LockedError, old)
+    register_error_handler(LockedError, new)
+    try:
+        unregister_error_handler(LockedError, old)  # the old screen goes away after the new one opened
+        assert _handlers.get(LockedError) is new
+        unregister_error_handler(LockedError, new)
+        assert LockedError not in _handlers
+    finally:
+        unregister_error_handler(LockedError)
