@@ -41,6 +41,16 @@ def wait_for_log(path: Path, needle: str, process: subprocess.Popen[str]) -> str
     pytest.fail(f"{needle} not logged within {START_TIMEOUT_SECONDS} s")
 
 
+def _stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
 @pytest.mark.gui
 def test_the_app_opens_its_start_window_and_logs_without_personal_data(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
@@ -50,26 +60,10 @@ def test_the_app_opens_its_start_window_and_logs_without_personal_data(tmp_path:
     try:
         text = wait_for_log(data_dir / "logs" / "outreach.log", "ui.window_shown", process)
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+        _stop(process)
     assert "app.started app_version=" in text
     assert "screen=start" in text
     assert "app.crashed" not in text and "[message withheld]" not in text
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 @pytest.mark.gui
