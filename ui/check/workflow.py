@@ -20,6 +20,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QPushButton,
@@ -81,6 +82,11 @@ class CheckWorkflow(QWidget):
         self._busy = False
         # Where the summary PDF goes: asks the worker; tests put a function here.
         self.choose_pdf_path: PathChooser = self._ask_pdf_path
+        # The last control the nurse was in, to give the keyboard back after a lock.
+        self._last_focus: QWidget | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -399,6 +405,24 @@ class CheckWorkflow(QWidget):
         if self._close_when_saved:
             self._close_when_saved = False
             self.closed.emit()
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and shiboken6.isValid(self) and self.isAncestorOf(new):
+            self._last_focus = new
+
+    def resume_after_unlock(self) -> None:
+        """Called by the main window after unlocking: the keyboard goes back to the field the nurse
+        was in, so what they type next after an interruption is not lost."""
+        if self.autosaver is not None:
+            self.autosaver.kick()
+        QTimer.singleShot(0, self, self._restore_focus)
+
+    def _restore_focus(self) -> None:
+        widget = self._last_focus
+        if widget is None or not shiboken6.isValid(widget):
+            return
+        if widget.isVisible() and widget.isEnabled() and self.isAncestorOf(widget):
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def changeEvent(self, event: QEvent) -> None:
         # The main window disables the screen while it is locked; saves refused then are sent at once
