@@ -29,6 +29,7 @@ from pathlib import Path
 from string import Template
 from typing import Final
 
+from outreach.clinical.qrisk3 import QRISK3_DISCLAIMER
 from outreach.errors import DefinitionError
 from outreach.summary.messages import templates_dir
 from outreach.summary.model import PersonSummary
@@ -143,7 +144,12 @@ def render_html(summary: PersonSummary, *, large_print: bool = False, folder: Pa
         not_checked=part("not_checked", text=esc(summary.not_checked)) if summary.not_checked else "",
         closing=esc(summary.closing),
         footer="\n".join(part("footer_line", text=esc(line)) for line in summary.footer),
-        small_print="\n".join(part("small_print", text=esc(line)) for line in summary.small_print),
+        # Only the licence note itself is small print; the line saying what the * means is for the
+        # person, so it is as large as the footer (in large print too).
+        small_print="\n".join(
+            part("small_print" if line == QRISK3_DISCLAIMER else "footer_line", text=esc(line))
+            for line in summary.small_print
+        ),
         body_pt=size.body_pt, title_pt=size.title_pt, heading_pt=size.heading_pt, footer_pt=size.footer_pt,
         small_pt=size.small_pt, gap=size.gap, small_gap=size.small_gap,
     )
