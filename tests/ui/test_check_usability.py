@@ -151,3 +151,19 @@ def test_review_names_each_value_to_correct_and_counts_findings_plainly(qtbot, c
     assert "value(s)" not in review.blocked.text()
     assert "Still needing a follow-up: 1." in review.findings.text()
     assert "of which" not in review.findings.text()
+
+
+def test_findings_are_counted_in_plain_words(qtbot, check_env: CheckEnv) -> None:
+    wf = open_workflow(qtbot, check_env)
+    give_consent(qtbot, wf)
+    assert wf.form is not None
+    answer(qtbot, wf, "weight.status", "done")
+    answer(qtbot, wf, "weight.height", 175)
+    answer(qtbot, wf, "weight.weight", 82)  # BMI 26.8: one finding
+    page = wf.form.page("findings")
+    assert page.intro.text().startswith("1 finding. It needs a follow-up")
+    answer(qtbot, wf, "blood_pressure.status", "done")
+    answer(qtbot, wf, "blood_pressure.systolic", 150)
+    answer(qtbot, wf, "blood_pressure.diastolic", 95)
+    assert page.intro.text().startswith("2 findings. Each needs a follow-up")
+    assert "(s)" not in page.intro.text()

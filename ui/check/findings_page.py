@@ -353,7 +353,9 @@ class FindingsPage(QScrollArea):
             row.deleteLater()
         if findings:
             self.intro.setText(
-                self.tr("{0} finding(s). Each needs a follow-up before the check can be finalised.").format(
+                self.tr("1 finding. It needs a follow-up before the check can be finalised.")
+                if len(findings) == 1
+                else self.tr("{0} findings. Each needs a follow-up before the check can be finalised.").format(
                     len(findings)
                 )
             )
