@@ -247,6 +247,21 @@ def _shown(item: Item, typed: str | None, number: float, unit_code: str, canonic
     return f"{typed} ({units.format_number(canonical)} {units.unit_label(item.unit)})"
 
 
+def _part(item: Item, part: Any) -> float:
+    """One box of stones-and-pounds or feet-and-inches; typed text gets the same specific message
+    as a single box ("82,5" has a comma) rather than a general one."""
+    if isinstance(part, str):
+        try:
+            parsed = parse_number_text(part, item.label, item.link_id)
+        except AnswerError as error:  # its words, but a box of two parts keeps the kind WRONG_TYPE
+            raise AnswerError(error.message, item.link_id, WRONG_TYPE) from None
+        if parsed.unit is not None:
+            raise AnswerError(f"{item.label}: type only the number in each box; the units are beside them.",
+                              item.link_id, WRONG_TYPE)
+        part = parsed.value
+    return _real(item, part)
+
+
 def _compound(item: Item, value: list[Any] | tuple[Any, ...], unit_code: str) -> tuple[float, str]:
     link = item.link_id
     if unit_code not in units.COMPOUND_UNITS:
@@ -256,7 +271,7 @@ def _compound(item: Item, value: list[Any] | tuple[Any, ...], unit_code: str) ->
     small_label = "lb" if unit_code == "[stone_av]" else "in"
     if len(value) != 2:
         raise AnswerError(f"{item.label} in {big_label} needs two numbers: {big_label} and {small_name}.", link, BAD_PARTS)
-    big, small = _real(item, value[0]), _real(item, value[1])
+    big, small = _part(item, value[0]), _part(item, value[1])
     limit = units.COMPOUND_PART_LIMIT[unit_code]
     typed = f"{units.format_number(big)} {big_label} {units.format_number(small)} {small_label}"
     if big < 0 or small < 0 or small >= limit:

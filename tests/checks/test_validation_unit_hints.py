@@ -47,3 +47,21 @@ def test_a_unit_typed_in_the_text_gets_no_hint(defn: CheckDefinition) -> None:
     # The nurse said which unit they meant: the refusal is about the reading, not the unit box.
     result = check_answer(defn, "glucose.hba1c", "250 %")
     assert result.message is not None and "choose" not in result.message
+
+
+@pytest.mark.parametrize(
+    ("parts", "words"),
+    [
+        (["82,5", "0"], "'82,5' has a comma"),
+        (["13", "2,5"], "'2,5' has a comma"),
+        (["thirteen", "0"], "'thirteen' is not a number"),
+        (["13 st", "0"], "type only the number in each box"),
+    ],
+)
+def test_stones_and_pounds_boxes_get_the_specific_message(defn: CheckDefinition, parts: list[str], words: str) -> None:
+    result = check_answer(defn, "weight.weight", parts, "[stone_av]")
+    assert not result.ok and result.message is not None and words in result.message
+
+
+def test_stones_and_pounds_typed_as_text_are_read(defn: CheckDefinition) -> None:
+    assert validate_answer(defn, "weight.weight", ["13", "0"], "[stone_av]") == pytest.approx(82.55, abs=0.01)
