@@ -178,13 +178,58 @@ def mnemonics(window: MainWindow) -> list[str]:
     return [m.group(1).lower() for t in texts if (m := re.search(r"(?<!&)&(\w)", t))]
 
 
+def mnemonic_of(text: str) -> str:
+    match = re.search(r"(?<!&)&(\w)", text)
+    assert match is not None, text
+    return match.group(1).lower()
+
+
+def menu_item_mnemonics(window: MainWindow) -> set[str]:
+    """Alt+letters of the items inside the window's menus."""
+    return {
+        mnemonic_of(action.text())
+        for top in window.menuBar().actions()
+        if top.menu() is not None
+        for action in top.menu().actions()
+        if re.search(r"(?<!&)&\w", action.text())
+    }
+
+
+def test_alt_letter_on_the_unfinished_check_banner_continues_the_check(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    """The banner's letter is used by nothing else, menus included, so it presses the button even
+    with the keyboard in the search box (and types nothing there)."""
+    data = tmp_path / "data"
+    make_store(data, people=2)
+    ids = add_checks(data)
+    window = open_window(qtbot, runner, data, expect="unlock")
+    unlock(qtbot, window)
+    home = window.home
+    qtbot.waitUntil(home.drafts_notice.isVisible, timeout=WAIT_MS)
+    letter = mnemonic_of(home.drafts_notice.buttons[0].text())
+    assert letter not in menu_item_mnemonics(window)
+    assert mnemonics(window).count(letter) == 1
+    home.focus_search()
+    with qtbot.waitSignal(home.open_check, timeout=WAIT_MS) as opened:
+        key = getattr(Qt.Key, f"Key_{letter.upper()}")
+        qtbot.keyClick(home.search.search_edit, key, Qt.KeyboardModifier.AltModifier)
+    assert opened.args == [ids["draft_person"], ids["draft"]]
+    assert home.search.search_edit.text() == ""
+    close_store(window)
+
+
 def test_no_two_controls_on_a_screen_share_an_alt_letter(
     qtbot: QtBot, tmp_path: Path, runner: TaskRunner
 ) -> None:
     (_, setup), (_, _unlock), (_, window) = screens(qtbot, tmp_path, runner)
     shown: dict[str, list[str]] = {"setup": mnemonics(setup)}
     home = window.home
+    # The unfinished-check banner is on show on every home screen walked below.
+    qtbot.waitUntil(home.drafts_notice.isVisible, timeout=WAIT_MS)
+    banner = mnemonic_of(home.drafts_notice.buttons[0].text())
     shown["home"] = mnemonics(window)
+    assert banner in shown["home"]
     home.show_person(home.follow_ups.rows[0].record.person_id if home.follow_ups.rows else "")
     qtbot.waitUntil(lambda: home.person_panel.person is not None, timeout=WAIT_MS)
     shown["home-person"] = mnemonics(window)
@@ -193,6 +238,7 @@ def test_no_two_controls_on_a_screen_share_an_alt_letter(
     for index, name in ((1, "home-follow-ups"), (2, "home-outbox")):
         home.tabs.setCurrentIndex(index)
         shown[name] = mnemonics(window)
+    assert all(banner in keys for name, keys in shown.items() if name != "setup")
     window.lock()
     shown["locked"] = mnemonics(window)
     repeated = {name: sorted({k for k in keys if keys.count(k) > 1}) for name, keys in shown.items()}

@@ -141,7 +141,8 @@ class HomePage(QWidget):
             text,
             [
                 (
-                    self.tr("&Continue it"),
+                    # Alt+K: Alt+C is Help > Check this installation, and the banner shows on every tab.
+                    self.tr("Continue the chec&k"),
                     self.tr("Continue the unfinished check for {0}").format(newest.person_name),
                     lambda: self._continue(newest),
                 ),

@@ -55,7 +55,7 @@ class PersonPanel(QWidget):
         self.open_button.clicked.connect(lambda: self._open(self.checks_list.currentItem()))
         row.addWidget(self.open_button)
         row.addStretch(1)
-        self.start_button = QPushButton(self.tr("Start a new chec&k"), self)
+        self.start_button = QPushButton(self.tr("St&art a new check"), self)
         self.start_button.setAccessibleName(self.tr("Start a new check for this person"))
         self.start_button.clicked.connect(self._start)
         row.addWidget(self.start_button)
