@@ -182,3 +182,54 @@ def test_todays_session_at_a_typed_venue_is_stored_and_offered_next_time(
         assert [v.name for v in store.venues.list()] == ["Synthetic Community Cafe"]
     finally:
         store.close()
+
+
+def test_a_long_name_wraps_in_the_person_header_without_squeezing_the_person_list(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    data = tmp_path / "data"
+    make_store(data)
+    store = LocalStore.open(data)
+    store.unlock(WORKER, PASSPHRASE)
+    long_family = "Testperson-Doublebarrelled-Extraordinarilylongsurname"
+    try:
+        from outreach import services
+        from outreach.store.records import PersonDetails
+
+        person = services.register_person(
+            store,
+            PersonDetails(
+                given_name="Testperson Alpha Bravo Charlie Delta Echo",
+                family_name=f"{long_family} Foxtrot <b>Golf</b> Hotel India Juliet",
+                date_of_birth="1970-01-01",
+                sex="female",
+            ),
+        )
+    finally:
+        store.close()
+    window = open_window(qtbot, runner, data, expect="unlock")
+    window.resize(1000, 600)
+    unlock(qtbot, window)
+    home = window.home
+    results_before = home.search.results.width()
+    panel = home.person_panel
+    home.show_person(person.id)
+    qtbot.waitUntil(lambda: panel.person is not None, timeout=WAIT_MS)
+    qtbot.wait(50)  # layouts settle
+    label = panel.name_label
+    assert label.wordWrap() and label.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>Golf</b>" in label.text()  # shown as typed, not as markup
+    # The list keeps its share of the window (it was squeezed to 150 px).
+    assert home.search.results.width() >= 250
+    assert home.search.results.width() >= results_before * 0.9
+    assert label.width() <= home.right.width()
+    assert label.height() > label.fontMetrics().height() * 1.5  # wrapped onto more than one line
+    assert label.toolTip() == person.display_name and label.accessibleName() == person.display_name
+    # Narrower still: the one over-long word is shortened with an ellipsis instead of widening the panel.
+    window.resize(640, 600)
+    qtbot.wait(50)
+    assert label.fontMetrics().horizontalAdvance(long_family) > label.width()
+    assert "\u2026" in label.text() and long_family not in label.text()
+    assert label.width() <= home.right.width()
+    screenshot(window, "home-person-long-name.png")
+    close_store(window)

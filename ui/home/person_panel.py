@@ -7,12 +7,14 @@ supervisor has reviewed on the shared record says so ("Returned with comments").
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +28,40 @@ from ui.home.search import date_text, nhs_text
 from ui.style import SUBHEADING_SCALE, make_heading
 
 
+class NameHeading(QLabel):
+    """The person's name as a heading that never widens the panel: it wraps between words, a
+    single word too long for the width is shortened with "…" (the full name stays in the
+    tooltip and for screen readers), and it is shown as plain text whatever the name holds."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        # Ignored: the layout gives the label its width; the label never asks for more.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.full_text = ""
+        self.set_name(text)
+
+    def set_name(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text)
+        self.setAccessibleName(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Wrapping is QLabel's; only a word wider than the whole label is shortened."""
+        metrics = self.fontMetrics()
+        width = max(self.contentsRect().width(), metrics.averageCharWidth() * 8)
+        words = [metrics.elidedText(w, Qt.TextElideMode.ElideRight, width) for w in self.full_text.split(" ")]
+        shown = " ".join(words)
+        if shown != self.text():
+            self.setText(shown)
+
+
 class PersonPanel(QWidget):
     open_check = Signal(str, object)  # person id, check id or None for a new check
 
@@ -36,7 +72,9 @@ class PersonPanel(QWidget):
         self._check_texts: dict[str, str] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.name_label = make_heading(QLabel(self.tr("No one chosen yet"), self), SUBHEADING_SCALE)
+        self.name_label = NameHeading(self.tr("No one chosen yet"), self)
+        make_heading(self.name_label, SUBHEADING_SCALE)
+        self.name_label.set_name(self.name_label.full_text)  # measured again in the heading font
         layout.addWidget(self.name_label)
         self.details_label = QLabel(self.tr("Find a person on the left, or register someone new."), self)
         self.details_label.setWordWrap(True)
@@ -84,7 +122,7 @@ class PersonPanel(QWidget):
         person, checks, follow_ups = overview
         self.person = person
         d = person.details
-        self.name_label.setText(person.display_name)
+        self.name_label.set_name(person.display_name)
         lines = [self.tr("Born {0}").format(date_text(d.date_of_birth))]
         if d.nhs_number:
             lines.append(self.tr("NHS number {0}").format(nhs_text(d.nhs_number)))
