@@ -154,7 +154,12 @@ def test_a_bad_date_of_birth_is_explained_next_to_the_field(
     qtbot.keyClicks(form.family_edit, "Dateless")
     qtbot.keyClicks(form.dob_edit, "31/02/1990")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "real date" in form.dob_field.message.text(), timeout=WAIT_MS)
+    # Refused on the form itself, before anything goes to the store.
+    assert (
+        form.dob_field.message.text()
+        == "Problem: This is not a date. Type it as day/month/year, e.g. 25/03/1980."
+    )
+    assert form.dob_edit.hasFocus() and not form.busy.busy
     assert window.home.right.currentWidget() is form
     close_store(window)
 
@@ -232,4 +237,39 @@ def test_a_long_name_wraps_in_the_person_header_without_squeezing_the_person_lis
     assert "\u2026" in label.text() and long_family not in label.text()
     assert label.width() <= home.right.width()
     screenshot(window, "home-person-long-name.png")
+    close_store(window)
+
+
+def test_save_shows_every_problem_at_once_and_a_future_birth_date_is_warned_as_typed(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    from datetime import date, timedelta
+
+    window = home_window(qtbot, tmp_path, runner, people=0)
+    home = window.home
+    home.new_person()
+    form = home.person_form
+    qtbot.keyClicks(form.family_edit, "Testperson")
+    qtbot.keyClicks(form.dob_edit, "31/02/1980")
+    qtbot.keyClicks(form.nhs_edit, NHS_VALID[:-1] + "9")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    # One Save: the given name, the date of birth and the NHS number each say what is wrong.
+    assert form.given_field.message_text == "Problem: Enter the person's given name."
+    assert form.dob_field.message_text.startswith("Problem: This is not a date.")
+    assert "last digit" in form.nhs_field.message_text
+    assert form.family_field.message_text == ""
+    assert form.given_edit.hasFocus()  # the first problem on the form
+    assert home.right.currentWidget() is form
+    screenshot(window, "home-register-all-problems.png")
+
+    # A date of birth in the future is warned about as it is typed, before leaving the field.
+    future = date.today() + timedelta(days=40)
+    form.dob_edit.clear()
+    form.dob_edit.setFocus()
+    qtbot.keyClicks(form.dob_edit, future.strftime("%d/%m/%Y"))
+    assert form.dob_edit.hasFocus()
+    assert form.dob_field.message_text == "Problem: This date of birth is in the future: check it."
+    form.dob_edit.clear()
+    qtbot.keyClicks(form.dob_edit, "25/03/1980")
+    assert form.dob_field.message_text == "25 Mar 1980"
     close_store(window)

@@ -10,6 +10,7 @@ making a second one.
 from __future__ import annotations
 
 import itertools
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -38,6 +39,8 @@ from ui.home.data import possible_duplicates, register_person
 from ui.home.search import date_text, nhs_text
 from ui.style import SUBHEADING_SCALE, make_heading
 from ui.widgets import BusyIndicator, LabelledField, Notice
+
+MAX_NAME = 100  # as outreach.services: the longest given or family name the store takes
 
 
 class PersonForm(QWidget):
@@ -164,6 +167,7 @@ class PersonForm(QWidget):
             self.setTabOrder(first, second)
         self.nhs_edit.textChanged.connect(self._check_nhs)
         self.dob_edit.editingFinished.connect(self._check_dob)
+        self.dob_edit.textChanged.connect(self._dob_typed)
         for edit in (
             self.given_edit,
             self.family_edit,
@@ -188,18 +192,37 @@ class PersonForm(QWidget):
         self.nhs_field.show_message(str(result.reason))
         return False
 
+    def _dob_problem(self, text: str) -> str | None:
+        """What is wrong with a typed date of birth, in plain words, or None."""
+        if not text.strip():
+            return self.tr("Enter the date of birth, e.g. 25/03/1980.")
+        parsed = parse_date(text)
+        if parsed is None:
+            return self.tr("This is not a date. Type it as day/month/year, e.g. 25/03/1980.")
+        if parsed > date.today().isoformat():
+            return self.tr("This date of birth is in the future: check it.")
+        if parsed < "1900-01-01":
+            return self.tr("This date of birth is before 1900: check it.")
+        return None
+
     def _check_dob(self) -> bool:
         text = self.dob_edit.text().strip()
         if not text:
             return False
-        parsed = parse_date(text)
-        if parsed is None:
-            self.dob_field.show_message(
-                self.tr("This is not a date. Type it as day/month/year, e.g. 25/03/1980.")
-            )
+        problem = self._dob_problem(text)
+        if problem is not None:
+            self.dob_field.show_message(problem)
             return False
-        self.dob_field.show_message(date_text(parsed), problem=False)
+        self.dob_field.show_message(date_text(parse_date(text)), problem=False)
         return True
+
+    def _dob_typed(self, text: str) -> None:
+        """As it is typed: a whole date is checked at once (a future one is warned about before
+        leaving the field); a date still being typed is not nagged about until the field is left."""
+        if parse_date(text) is not None:
+            self._check_dob()
+        else:
+            self.dob_field.clear_message()
 
     def _details_changed(self) -> None:
         self._confirmed_duplicates = False
@@ -230,15 +253,53 @@ class PersonForm(QWidget):
             "nhs_number": self.nhs_field,
         }
 
+    def problems(self) -> dict[str, str]:
+        """Everything wrong with the form, field by field (in the order they are on screen), so that
+        one Save shows every problem at once rather than one per Save."""
+        found: dict[str, str] = {}
+        for key, edit, missing, words in (
+            (
+                "given_name",
+                self.given_edit,
+                self.tr("Enter the person's given name."),
+                self.tr("A given name"),
+            ),
+            (
+                "family_name",
+                self.family_edit,
+                self.tr("Enter the person's family name."),
+                self.tr("A family name"),
+            ),
+        ):
+            text = edit.text().strip()
+            if not text:
+                found[key] = missing
+            elif len(text) > MAX_NAME:
+                found[key] = self.tr("{0} can have at most {1} characters.").format(words, MAX_NAME)
+        dob = self._dob_problem(self.dob_edit.text())
+        if dob is not None:
+            found["date_of_birth"] = dob
+        nhs = self.nhs_edit.text()
+        if nhs.strip():
+            result = check_nhs_number(nhs)
+            if not result.valid:
+                found["nhs_number"] = str(result.reason)
+        return found
+
     def submit(self) -> None:
         if self.busy.busy:
             return
-        for key, field in self._fields().items():
+        fields = self._fields()
+        for key, field in fields.items():
             if key != "nhs_number":
                 field.clear_message()
-        if not self._check_nhs(self.nhs_edit.text()):
-            self.nhs_edit.setFocus()
+        problems = self.problems()
+        if problems:
+            for key, text in problems.items():
+                fields[key].show_message(text)
+            fields[next(iter(problems))].field.setFocus(Qt.FocusReason.OtherFocusReason)
             return
+        self._check_nhs(self.nhs_edit.text())
         details = self.details()
         self._busy(True, self.tr("Checking whether this person is already registered..."))
         task = possible_duplicates if not self._confirmed_duplicates else None
