@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 
+from outreach import services
+from outreach.checks.definition import default_definition
 from outreach.settings import OrgConfig
 from outreach.store.local_store import LocalStore
 from tests.ui.conftest import open_message_boxes
@@ -37,6 +40,30 @@ def window_with_checks(
     return window, ids
 
 
+def add_later_follow_up(data: Path, person_id: str, days: int) -> None:
+    """One more finalised check for the person, with a follow-up due in `days` days."""
+    store = LocalStore.open(data)
+    store.unlock(WORKER, PASSPHRASE)
+    try:
+        check = services.start_check(store, person_id, definition_version=default_definition().version)
+        services.record_follow_up_decisions(
+            store,
+            check.id,
+            {
+                "synthetic-later": {
+                    "kind": "referral",
+                    "service_id": "gp-practice",
+                    "reason": None,
+                    "note": None,
+                    "due_on": (date.today() + timedelta(days=days)).isoformat(),
+                }
+            },
+        )
+        store.checks.finalise(check.id, [{"rule_id": "synthetic-later", "title": "Synthetic finding C"}])
+    finally:
+        store.close()
+
+
 def test_overdue_follow_ups_come_first_marked_in_words_and_an_outcome_closes_one(
     qtbot: QtBot, tmp_path: Path, runner: TaskRunner
 ) -> None:
@@ -51,10 +78,10 @@ def test_overdue_follow_ups_come_first_marked_in_words_and_an_outcome_closes_one
     second = [view.table.item(1, c).text() for c in range(4)]
     assert first[0] == "! Overdue" and first[1] == "Testperson Followup"
     assert first[2] == "Referral: The person's GP practice"
-    assert second[0] == "Due soon" and "stop-smoking" in second[2].lower()
+    assert second[0] == "Due this week" and "stop-smoking" in second[2].lower()
     assert view.table.item(0, 0).font().weight() == QFont.Weight.Bold  # not colour alone
     assert view.table.item(1, 0).font().weight() != QFont.Weight.Bold
-    assert view.summary.text() == "Due this week or overdue: 2. Overdue: 1, listed first."
+    assert view.summary.text() == "Open follow-ups: 2. Overdue: 1, listed first. Due this week: 1."
     assert not view.record_button.isEnabled()  # nothing chosen yet
     screenshot(window, "home-follow-ups.png")
 
@@ -66,7 +93,7 @@ def test_overdue_follow_ups_come_first_marked_in_words_and_an_outcome_closes_one
         qtbot.mouseClick(view.record_button, Qt.MouseButton.LeftButton)
     assert recorded.args[0].outcome == "attended" and recorded.args[0].state == "closed"
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=WAIT_MS)
-    assert view.table.item(0, 0).text() == "Due soon"
+    assert view.table.item(0, 0).text() == "Due this week"
     assert "Recorded: Attended for Testperson Followup" in view.message.text()
 
     # Enter on a row opens that person.
@@ -87,6 +114,44 @@ def test_overdue_follow_ups_come_first_marked_in_words_and_an_outcome_closes_one
         ]
     finally:
         store.close()
+
+
+def test_every_open_follow_up_is_listed_and_an_outcome_must_be_chosen(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    """Open follow-ups stay visible until closed: one due in 30 days is listed after this week's, with its
+    date; the outcome starts on "Choose…" and Record waits for one."""
+    data = tmp_path / "data"
+    make_store(data, people=1)
+    ids = add_checks(data, draft_for=None)
+    add_later_follow_up(data, ids["person"], 30)
+    window = open_window(qtbot, runner, data, expect="unlock")
+    unlock(qtbot, window)
+    home = window.home
+    view = home.follow_ups
+    home.tabs.setCurrentWidget(view)
+    assert home.tabs.tabText(1) == "F&ollow-ups (3)"
+    rows = [[view.table.item(r, c).text() for c in range(4)] for r in range(view.table.rowCount())]
+    later = date.today() + timedelta(days=30)
+    assert [r[0] for r in rows] == ["! Overdue", "Due this week", "Later"]
+    assert rows[2][3] == later.strftime("%d %b %Y").lstrip("0")
+    assert view.summary.text() == "Open follow-ups: 3. Overdue: 1, listed first. Due this week: 1."
+    assert view.table.item(0, 0).font().bold() and not view.table.item(2, 0).font().bold()
+
+    assert view.outcome_combo.currentIndex() == 0 and view.outcome_combo.currentData() is None
+    assert view.outcome_combo.currentText() == "Choose\u2026"
+    view.table.setFocus()
+    view.table.selectRow(2)
+    assert not view.record_button.isEnabled()  # a follow-up, but no outcome yet
+    view.outcome_combo.setCurrentIndex(view.outcome_combo.findData("no_response"))
+    assert view.record_button.isEnabled()
+    with qtbot.waitSignal(view.outcome_recorded, timeout=WAIT_MS) as recorded:
+        qtbot.mouseClick(view.record_button, Qt.MouseButton.LeftButton)
+    assert recorded.args[0].outcome == "no_response"
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=WAIT_MS)
+    assert view.outcome_combo.currentData() is None  # back to "Choose…" for the next one
+    screenshot(window, "home-follow-ups-all-open.png")
+    close_store(window)
 
 
 def test_the_outbox_lists_what_waits_to_sync_in_plain_words(

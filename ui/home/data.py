@@ -27,7 +27,7 @@ from outreach.store.records import (
 from outreach.store.search_index import PersonHit
 from ui.tasks import blocking
 
-DUE_SOON_DAYS = 7  # follow-ups due within a week are listed with the overdue ones
+DUE_SOON_DAYS = 7  # "due this week": due within 7 days from today
 OUTBOX_WAITING = ("queued", "sending", "failed")
 MAX_LISTED = 500  # a home list longer than this is not read by anyone; the count says how many
 
@@ -47,6 +47,7 @@ class FollowUpRow:
     person_name: str
     overdue: bool
     due_today: bool
+    later: bool = False  # due after this week, or no due date: listed last, with the date
 
 
 @dataclass(frozen=True)
@@ -99,17 +100,22 @@ def load_drafts(store: LocalStore) -> list[DraftInfo]:
 
 
 def load_follow_ups(store: LocalStore, today: date | None = None) -> tuple[list[FollowUpRow], int]:
+    """Every open follow-up (an open one stays listed until its outcome is recorded): overdue
+    first, then those due this week, then later ones; by due date within each."""
     day = today or date.today()
-    records = services.open_follow_ups(store, overdue_on=day + timedelta(days=DUE_SOON_DAYS + 1))
-    rows = [
-        FollowUpRow(
-            r,
-            _name(store, r.person_id),
-            overdue=bool(r.due_on and r.due_on < day.isoformat()),
-            due_today=r.due_on == day.isoformat(),
+    today_iso = day.isoformat()
+    week_end = (day + timedelta(days=DUE_SOON_DAYS)).isoformat()
+    records = services.open_follow_ups(store)  # by due date, undated last
+    rows = []
+    for r in records[:MAX_LISTED]:
+        overdue = bool(r.due_on and r.due_on < today_iso)
+        later = not r.due_on or r.due_on > week_end
+        rows.append(
+            FollowUpRow(
+                r, _name(store, r.person_id), overdue=overdue, due_today=r.due_on == today_iso, later=later
+            )
         )
-        for r in records[:MAX_LISTED]
-    ]
+    rows.sort(key=lambda row: 0 if row.overdue else 2 if row.later else 1)  # stable: due dates stay in order
     return rows, len(records)
 
 

@@ -1,8 +1,10 @@
-"""Open follow-ups that are due or overdue, and recording what came of them.
+"""Every open follow-up, and recording what came of it.
 
 Every finding's follow-up stays here until its outcome is recorded. Overdue ones are
 listed first and marked with the word "Overdue" and a "!" as well as bold red text,
-so they stand out on a monochrome screen and to a screen reader.
+so they stand out on a monochrome screen and to a screen reader; then those due this
+week, then later ones, each with its due date. The outcome starts on "Choose…", so an
+outcome is never recorded by accident from a pre-selected one.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class FollowUpsView(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName(self.tr("Follow-ups due or overdue"))
+        self.table.setAccessibleName(self.tr("Open follow-ups"))
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemActivated.connect(lambda item: self._open_person(item.row()))
         layout.addWidget(self.table, 1)
@@ -64,6 +66,7 @@ class FollowUpsView(QWidget):
         self.outcome_caption = QLabel(self.tr("Outco&me:"), self)
         row.addWidget(self.outcome_caption)
         self.outcome_combo = QComboBox(self)
+        self.outcome_combo.addItem(self.tr("Choose\u2026"), None)
         for code, label in (
             ("attended", self.tr("Attended")),
             ("declined", self.tr("Declined")),
@@ -73,6 +76,7 @@ class FollowUpsView(QWidget):
             self.outcome_combo.addItem(label, code)
         self.outcome_combo.setAccessibleName(self.tr("Outcome"))
         self.outcome_caption.setBuddy(self.outcome_combo)
+        self.outcome_combo.currentIndexChanged.connect(self._selection_changed)
         row.addWidget(self.outcome_combo)
         self.note_caption = QLabel(self.tr("&Note:"), self)
         row.addWidget(self.note_caption)
@@ -110,13 +114,15 @@ class FollowUpsView(QWidget):
                 when = self.tr("! Overdue")
             elif row.due_today:
                 when = self.tr("Due today")
+            elif row.later:
+                when = self.tr("Later")
             else:
-                when = self.tr("Due soon")
+                when = self.tr("Due this week")
             cells = [
                 when,
                 row.person_name,
                 describe_decision(row.record, self.context.directory),
-                date_text(row.record.due_on),
+                date_text(row.record.due_on) if row.record.due_on else self.tr("No date"),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -126,11 +132,13 @@ class FollowUpsView(QWidget):
                 item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{when}: {text}" if column else text)
                 self.table.setItem(index, column, item)
         if total == 0:
-            self.summary.setText(self.tr("No follow-ups are due this week."))
+            self.summary.setText(self.tr("No open follow-ups."))
         else:
-            text = self.tr("Due this week or overdue: {0}").format(total)
+            week = sum(1 for r in rows if not r.overdue and not r.later)
+            text = self.tr("Open follow-ups: {0}.").format(total)
             if overdue:
-                text += self.tr(". Overdue: {0}, listed first.").format(overdue)
+                text += " " + self.tr("Overdue: {0}, listed first.").format(overdue)
+            text += " " + self.tr("Due this week: {0}.").format(week)
             if total > len(rows):
                 text += " " + self.tr("Showing the first {0}.").format(len(rows))
             self.summary.setText(text)
@@ -147,12 +155,18 @@ class FollowUpsView(QWidget):
             self.person_chosen.emit(self.rows[row].record.person_id)
 
     def _selection_changed(self) -> None:
-        self.record_button.setEnabled(self._current() is not None)
+        chosen = self.outcome_combo.currentData() is not None
+        self.record_button.setEnabled(self._current() is not None and chosen)
+        self.record_button.setToolTip("" if chosen else self.tr("Choose the outcome first."))
 
     def record(self) -> None:
         row = self._current()
         if row is None:
             self.message.setText(self.tr("Choose a follow-up in the list first."))
+            return
+        if self.outcome_combo.currentData() is None:
+            self.message.setText(self.tr("Choose the outcome first."))
+            self.outcome_combo.setFocus()
             return
         outcome = str(self.outcome_combo.currentData())
         note = self.note_edit.text().strip() or None
@@ -174,5 +188,6 @@ class FollowUpsView(QWidget):
             self.tr("Recorded: {0} for {1}.").format(self.outcome_combo.currentText(), row.person_name)
         )
         self.note_edit.clear()
+        self.outcome_combo.setCurrentIndex(0)  # back to "Choose…" for the next one
         self.outcome_recorded.emit(record)
         self.refresh()
