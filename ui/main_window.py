@@ -249,6 +249,9 @@ class MainWindow(QMainWindow):
         self.review_notice = Notice(self.container)  # a supervisor's comments above an opened check
         self.review_notice.setObjectName("review-notice")
         layout.addWidget(self.review_notice)
+        self.start_notice = Notice(self.container)  # said by home as a check opens (no venue today)
+        self.start_notice.setObjectName("start-notice")
+        layout.addWidget(self.start_notice)
         self.stack = QStackedWidget(self.container)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(self.container)
@@ -442,6 +445,7 @@ class MainWindow(QMainWindow):
         self.header.show()
         self.home = HomePage(self.context)
         self.home.open_check.connect(self.open_check)
+        self.home.start_notice.connect(lambda text: self.start_notice.show_notice(text, []))
         self.home.loaded.connect(lambda _data: self.home_ready.emit())
         self._show_page("home", self.home)
         self.home.refresh()
@@ -543,6 +547,8 @@ class MainWindow(QMainWindow):
         self.check_widget = widget
         self.review_notice.dismiss()
         if check_id is not None:
+            self.start_notice.dismiss()  # only ever about a new check
+        if check_id is not None:
             self._show_review_comments(check_id)
         self._show_page("check", widget)
 
@@ -564,6 +570,7 @@ class MainWindow(QMainWindow):
 
     def _check_closed(self) -> None:
         self.review_notice.dismiss()
+        self.start_notice.dismiss()
         if self.check_widget is not None:
             self.stack.removeWidget(self.check_widget)
             self.check_widget.deleteLater()

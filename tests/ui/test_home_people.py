@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from outreach.store.local_store import LocalStore
+from tests.ui.conftest import open_message_boxes
 from tests.ui.shell_support import (
     NHS_VALID,
     PASSPHRASE,
@@ -272,4 +273,41 @@ def test_save_shows_every_problem_at_once_and_a_future_birth_date_is_warned_as_t
     form.dob_edit.clear()
     qtbot.keyClicks(form.dob_edit, "25/03/1980")
     assert form.dob_field.message_text == "25 Mar 1980"
+    close_store(window)
+
+
+def test_a_new_check_without_a_venue_session_gets_a_plain_notice_not_a_dialog(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    window = home_window(qtbot, tmp_path, runner, people=1)
+    home = window.home
+    panel = home.person_panel
+    home.search.search_edit.setText("testperson")
+    home.search.run_query()
+    qtbot.waitUntil(lambda: home.search.results.count() == 1, timeout=WAIT_MS)
+    home.show_person(home.search.results.item(0).data(Qt.ItemDataRole.UserRole))
+    qtbot.waitUntil(lambda: panel.person is not None, timeout=WAIT_MS)
+    assert window.context.session is None
+    with qtbot.waitSignal(window.page_shown, timeout=WAIT_MS, check_params_cb=lambda name: name == "check"):
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    notice = window.start_notice
+    assert notice.isVisible() and not open_message_boxes()  # shown over the check; nothing to dismiss
+    assert notice.text.text() == (
+        "No venue chosen for today: this check will be recorded without a venue. "
+        "Choose the venue at the top of home first if you can."
+    )
+    screenshot(window, "check-no-venue-notice.png")
+    window.check_widget.closed.emit()  # back home: the notice goes with the check
+    qtbot.waitUntil(lambda: window.current_page == "home", timeout=WAIT_MS)
+    assert not notice.isVisible()
+
+    # With today's venue started, the same start says nothing.
+    bar = home.session_bar
+    bar.venue_combo.setEditText("Synthetic Community Cafe")
+    with qtbot.waitSignal(bar.session_started, timeout=WAIT_MS):
+        bar.start()
+    opened = qtbot.waitSignal(window.page_shown, timeout=WAIT_MS, check_params_cb=lambda n: n == "check")
+    with qtbot.assertNotEmitted(home.start_notice), opened:
+        home.start_check(panel.person.id, None)
+    assert not notice.isVisible()
     close_store(window)

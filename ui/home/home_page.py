@@ -35,6 +35,7 @@ def _when(iso: str) -> str:
 
 class HomePage(QWidget):
     open_check = Signal(str, object)  # person id, check id (None: a new check)
+    start_notice = Signal(str)  # a plain word to show over the check about to open (not a dialog)
     loaded = Signal(object)  # HomeData, once the first load has been shown
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -86,7 +87,7 @@ class HomePage(QWidget):
             context.sync.run_finished.connect(self._synced)
 
         self.search.person_chosen.connect(self.show_person)
-        self.person_panel.open_check.connect(self.open_check)
+        self.person_panel.open_check.connect(self.start_check)
         self.person_form.registered.connect(self._registered)
         self.follow_ups.person_chosen.connect(self.show_person)
         self.person_form.open_existing.connect(self.show_person)
@@ -149,6 +150,18 @@ class HomePage(QWidget):
                 (self.tr("Not now"), self.tr("Not now"), self.drafts_notice.dismiss),
             ],
         )
+
+    def start_check(self, person_id: str, check_id: str | None) -> None:
+        """Open a check; a new one started before any venue session gets a plain notice first
+        (never a dialog: the person is waiting, and a check without a venue is still a check)."""
+        if check_id is None and self.context.session is None:
+            self.start_notice.emit(
+                self.tr(
+                    "No venue chosen for today: this check will be recorded without a venue. "
+                    "Choose the venue at the top of home first if you can."
+                )
+            )
+        self.open_check.emit(person_id, check_id)
 
     def _continue(self, draft: DraftInfo) -> None:
         self.drafts_notice.dismiss()
