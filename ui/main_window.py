@@ -21,8 +21,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 # outreach.store.database.DB_FILENAME, repeated here so that showing the unlock screen does not
 # wait for the database layer to load (a test keeps the two equal).
 DB_FILENAME = "outreach.db"
+SCREEN_SHARE = 0.9  # the first window takes this share of the screen's available width and height
 
 
 def store_present(data_dir: Path) -> bool:
@@ -177,6 +178,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Outreach Health Checks"))
         self.setAccessibleName(self.tr("Outreach Health Checks"))
         self._build()
+        self._set_minimum()
         if org_problem:
             self.org_notice.show_notice(
                 self.tr(
@@ -617,11 +619,30 @@ class MainWindow(QMainWindow):
         unregister_error_handler(LockedError, self._locked_handler)
         super().closeEvent(event)
 
-    def sizeHint(self):  # type: ignore[no-untyped-def]
-        from PySide6.QtCore import QSize
-
+    def content_size(self) -> QSize:
+        """The size the screens are laid out for, in lines of text: it grows with the system font."""
         line = self.fontMetrics().height()
         return QSize(line * 60, line * 38)
+
+    def _available(self) -> QSize | None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry().size() if screen is not None else None
+
+    def sizeHint(self) -> QSize:
+        """The first window fills most of the screen it opens on (90% of the space left by task bars),
+        never more: on a 1366x768 laptop, or at 150% scaling, the status line stays on screen."""
+        available = self._available()
+        if available is None:
+            return self.content_size()
+        hint = QSize(int(available.width() * SCREEN_SHARE), int(available.height() * SCREEN_SHARE))
+        return hint.expandedTo(self.minimumSize()).boundedTo(available)
+
+    def _set_minimum(self) -> None:
+        """Small enough for any laptop screen, large enough for a form and its message to be read."""
+        line = self.fontMetrics().height()
+        minimum = QSize(line * 36, line * 24)
+        available = self._available()
+        self.setMinimumSize(minimum.boundedTo(available) if available is not None else minimum)
 
 
 class CheckPlaceholder(QWidget):

@@ -303,14 +303,14 @@ def test_text_follows_the_system_font_size(
     try:
         small = open_window(qtbot, runner, data, expect="unlock")
         small_heading = small.unlock_panel.heading.font().pointSizeF()
-        small_hint = small.sizeHint()
+        small_hint = small.content_size()
         large_font = QFont(original)
         large_font.setPointSizeF(original.pointSizeF() * 2)
         qapp.setFont(large_font)
         large = open_window(qtbot, runner, data, expect="unlock")
         assert large.unlock_panel.heading.font().pointSizeF() == pytest.approx(small_heading * 2)
         assert large.unlock_panel.pass_edit.font().pointSizeF() == pytest.approx(large_font.pointSizeF())
-        assert large.sizeHint().height() > small_hint.height() * 1.5
+        assert large.content_size().height() > small_hint.height() * 1.5
         screenshot(large, "shell-unlock-large-text.png")
     finally:
         qapp.setFont(original)

@@ -266,3 +266,26 @@ def test_a_bad_organisation_file_is_reported_in_the_window(
         "could not be read" in window.org_notice.text.text()
         and "idle_lock_minutes" in window.org_notice.text.text()
     )
+
+
+def test_the_first_window_fits_the_screen_with_the_status_line_on_it(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    data = tmp_path / "data"
+    make_store(data)
+    window = open_window(qtbot, runner, data, expect="unlock")  # sized as the app does: resize(sizeHint())
+    available = window.screen().availableGeometry()
+    assert window.frameGeometry().width() <= available.width()
+    assert window.frameGeometry().height() <= available.height()
+    # Most of the screen, not a small box in it (it opened at 840x532 on a 1366x768 laptop).
+    assert window.width() >= available.width() * 0.85 and window.height() >= available.height() * 0.85
+    minimum = window.minimumSize()
+    assert minimum.width() <= available.width() and minimum.height() <= available.height()
+    assert minimum.height() >= window.fontMetrics().height() * 20  # still room for a form and its message
+    unlock(qtbot, window)
+    status = window.statusBar()
+    assert status.isVisible()
+    window.move(available.topLeft())
+    bottom_right = status.mapToGlobal(status.rect().bottomRight())
+    assert available.contains(bottom_right), (bottom_right, available)
+    close_store(window)
