@@ -21,9 +21,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -173,6 +175,7 @@ class MainWindow(QMainWindow):
         self.is_locked = False
         self.current_page = ""
         self.sync: Any = None  # ui.sync_controller.SyncController, from the first unlock
+        self._focus_before_lock: QWidget | None = None
         self._sync_timings = sync_timings
 
         self.setWindowTitle(self.tr("Outreach Health Checks"))
@@ -464,6 +467,9 @@ class MainWindow(QMainWindow):
         if self.context is None or self.is_locked:
             return
         self.is_locked = True
+        # Where the keyboard was, taken before the page is disabled (disabling moves the focus away).
+        focused = QApplication.focusWidget()
+        self._focus_before_lock = focused if focused is not None and self.isAncestorOf(focused) else None
         self.idle.stop()
         name = self.context.user.name
         if self.sync is not None:
@@ -481,6 +487,46 @@ class MainWindow(QMainWindow):
         log_event(log, "ui.locked")
         self.page_shown.emit("locked")
         self.locked.emit()
+
+    def _restore_focus(self) -> None:
+        """Give the keyboard back to the control it was in before the lock, so the next key pressed
+        after an interruption goes where the worker expects; if that control has gone (closed,
+        hidden, disabled), to the first control of the page on screen."""
+        widget, self._focus_before_lock = self._focus_before_lock, None
+        page = self.stack.currentWidget()
+        if (
+            widget is not None
+            and shiboken6.isValid(widget)
+            and widget.isVisible()
+            and widget.isEnabled()
+            and page is not None
+            and (page.isAncestorOf(widget) or self.header.isAncestorOf(widget))
+        ):
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if page is self.home and self.home is not None:
+            self.home.focus_search()
+            return
+        first = self._first_control(page)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @staticmethod
+    def _first_control(page: QWidget | None) -> QWidget | None:
+        """The first control of `page` in Tab order that can take the keyboard."""
+        if page is None:
+            return None
+        widget = page.nextInFocusChain()
+        while widget is not None and widget is not page:
+            if (
+                page.isAncestorOf(widget)
+                and widget.isVisible()
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                return widget
+            widget = widget.nextInFocusChain()
+        return None
 
     def _idle_lock(self) -> None:
         self.lock()
@@ -501,6 +547,7 @@ class MainWindow(QMainWindow):
             self.sync.start()
         if self.home is not None and self.stack.currentWidget() is self.home:
             self.home.refresh()
+        self._restore_focus()
         resume = getattr(self.check_widget, "resume_after_unlock", None)
         if callable(resume):
             resume()  # the check may save answers typed just before the lock

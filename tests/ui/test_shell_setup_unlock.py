@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from outreach.store.crypto import TEST_KDF
@@ -288,4 +290,51 @@ def test_the_first_window_fits_the_screen_with_the_status_line_on_it(
     window.move(available.topLeft())
     bottom_right = status.mapToGlobal(status.rect().bottomRight())
     assert available.contains(bottom_right), (bottom_right, available)
+    close_store(window)
+
+
+def lock_and_unlock(qtbot: QtBot, window: MainWindow, during_lock: Callable[[], None] = lambda: None) -> None:
+    with qtbot.waitSignal(window.locked, timeout=WAIT_MS):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    panel = window.lock_panel
+    qtbot.waitUntil(panel.pass_edit.hasFocus, timeout=WAIT_MS)
+    during_lock()
+    qtbot.keyClicks(panel.pass_edit, PASSPHRASE)
+    with qtbot.waitSignal(window.resumed, timeout=WAIT_MS):
+        qtbot.keyClick(panel.pass_edit, Qt.Key.Key_Return)
+
+
+def test_unlocking_gives_the_keyboard_back_to_where_it_was_or_to_the_pages_first_control(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    data = tmp_path / "data"
+    make_store(data)
+    window = open_window(qtbot, runner, data, expect="unlock")
+    unlock(qtbot, window)
+    home = window.home
+    # Half-way through registering someone: the keyboard returns to the family name.
+    home.new_person()
+    form = home.person_form
+    qtbot.keyClicks(form.given_edit, "Testperson")
+    form.family_edit.setFocus()
+    qtbot.waitUntil(form.family_edit.hasFocus, timeout=WAIT_MS)
+    qtbot.keyClicks(form.family_edit, "Loc")
+    lock_and_unlock(qtbot, window)
+    assert form.family_edit.hasFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), "kfocus")
+    assert form.family_edit.text() == "Lockfocus"
+
+    # On the follow-ups tab, in the note box.
+    home.tabs.setCurrentWidget(home.follow_ups)
+    home.follow_ups.note_edit.setFocus()
+    qtbot.waitUntil(home.follow_ups.note_edit.hasFocus, timeout=WAIT_MS)
+    lock_and_unlock(qtbot, window)
+    assert home.follow_ups.note_edit.hasFocus()
+
+    # The control has gone while locked (the form was closed): the page's first control instead.
+    home.tabs.setCurrentIndex(0)
+    form.cancel_button.setFocus()
+    qtbot.waitUntil(form.cancel_button.hasFocus, timeout=WAIT_MS)
+    lock_and_unlock(qtbot, window, during_lock=lambda: home.right.setCurrentWidget(home.person_panel))
+    assert home.search.search_edit.hasFocus()
     close_store(window)
