@@ -17,6 +17,7 @@ import datetime as _dt
 import decimal
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -357,20 +358,39 @@ def _text(item: Item, value: Any) -> str:
     return text
 
 
+# Dates as nurses type them: UK day-first (31/03/2027, 1/3/2027) or ISO (2027-03-31). Never month-first.
+_UK_DATE = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
+_ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})")
+
+
 def _date(item: Item, value: Any) -> _dt.date:
+    """A date answer from a date, or from text typed day/month/year (UK order) or year-month-day.
+    A date that has the right shape but cannot exist (30/02/2027) is refused as not real."""
     if isinstance(value, _dt.datetime):
         value = value.date()
     if isinstance(value, _dt.date):
         day = value
-    elif isinstance(value, str) and len(value.strip()) == 10:
+    elif isinstance(value, str):
+        text = value.strip()
+        match = _UK_DATE.fullmatch(text) or _ISO_DATE.fullmatch(text)
+        if match is None:
+            raise AnswerError(
+                f"{item.label} '{text[:20]}' is not a date: type it as day/month/year, e.g. 31/01/2026.",
+                item.link_id,
+                BAD_DATE,
+            )
         try:
-            day = _dt.date.fromisoformat(value.strip())
+            day = _dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
-            raise AnswerError(f"{item.label} '{value.strip()}' is not a date: use the form 2026-01-31.",
-                              item.link_id, BAD_DATE) from None
+            raise AnswerError(
+                f"{item.label} '{text}' is not a real date: check the day and the month.", item.link_id, BAD_DATE
+            ) from None
     else:
-        shown = value.strip()[:20] if isinstance(value, str) else type(value).__name__
-        raise AnswerError(f"{item.label} '{shown}' is not a date: use the form 2026-01-31.", item.link_id, BAD_DATE)
+        raise AnswerError(
+            f"{item.label} '{type(value).__name__}' is not a date: type it as day/month/year, e.g. 31/01/2026.",
+            item.link_id,
+            BAD_DATE,
+        )
     if not _EARLIEST_DATE <= day <= _LATEST_DATE:
         raise AnswerError(f"{item.label} {day.isoformat()} is not a possible date: check it.", item.link_id, BAD_DATE)
     return day

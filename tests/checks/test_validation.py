@@ -165,7 +165,7 @@ def test_dates(defn: CheckDefinition) -> None:
     assert validate_answer(defn, "care_plan.review_date", dt.datetime(2027, 3, 1, 9, 30)) == dt.date(2027, 3, 1)
     error = refused(defn, "care_plan.review_date", "2026-02-30")
     assert error.kind == kinds.BAD_DATE
-    assert error.message == "Next review '2026-02-30' is not a date: use the form 2026-01-31."
+    assert error.message == "Next review '2026-02-30' is not a real date: check the day and the month."
     assert refused(defn, "care_plan.review_date", "1850-01-01").kind == kinds.BAD_DATE
     assert refused(defn, "care_plan.review_date", "next week").kind == kinds.BAD_DATE
 

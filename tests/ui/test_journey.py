@@ -36,7 +36,7 @@ BAD_VALUES = {
     "blood_pressure.systolic": ("1200", "Systolic 1200 mmHg is not possible: check the reading."),
     "blood_pressure.pulse": ("72.5", "must be a whole number"),
     "lipids.hdl": ("9", "outside what this check accepts (0.1-6 mmol/L)"),
-    "care_plan.review_date": ("31/03/2027", "is not a date: use the form 2026-01-31"),
+    "care_plan.review_date": ("30/02/2027", "is not a real date: check the day and the month"),
 }
 
 
@@ -140,7 +140,8 @@ def test_the_whole_journey(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> 
     f = answer(qtbot, wf, "care_plan.review_date", bad, wait=False)
     assert f.state == INVALID and words in f.message.text()
     refused_seen.append("care_plan.review_date")
-    answer(qtbot, wf, "care_plan.review_date", "2027-03-31")
+    f = answer(qtbot, wf, "care_plan.review_date", "31/03/2027")  # UK day-first, as nurses type it
+    assert f.state == OK and wf.answers["care_plan.review_date"] == "2027-03-31"
     assert refused_seen == list(BAD_VALUES)
     assert wf.evaluation.completeness.comprehensive and wf.evaluation.completeness.all_recorded
     assert wf.evaluation.qrisk3.result is not None and wf.form.results.disclaimer.isVisible()
@@ -191,10 +192,14 @@ def test_the_whole_journey(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> 
     view = home.follow_ups
     home.tabs.setCurrentWidget(view)
     qtbot.waitUntil(lambda: view.table.rowCount() >= 1, timeout=WAIT_MS)
-    # Listed: referrals to check this week (the same-day one for the very high blood pressure).
+    # Listed: every open follow-up, those due this week first (the same-day one for the very high
+    # blood pressure), then later ones.
     soon = (date.today() + timedelta(days=7)).isoformat()
-    referrals = sum(1 for r in findings.rows.values() if r.due_on and r.due_on <= soon)
+    referrals = sum(1 for r in findings.rows.values() if r.due_on)
     assert findings.rows["bp-severe"].due_on == date.today().isoformat()
+    assert [view.rows[i].record.due_on <= soon for i in range(len(view.rows))] == sorted(
+        (r.due_on <= soon for r in findings.rows.values() if r.due_on), reverse=True
+    )
     assert view.table.rowCount() == referrals
     shot(window, "16-follow-ups.png")
     view.table.setFocus()
