@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="629"/>
+        <location filename="../../ui/main_window.py" line="706"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="635"/>
+        <location filename="../../ui/main_window.py" line="712"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="636"/>
+        <location filename="../../ui/main_window.py" line="713"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -145,108 +145,108 @@
 <context>
     <name>CheckWorkflow</name>
     <message>
-        <location filename="../../ui/check/workflow.py" line="66"/>
+        <location filename="../../ui/check/workflow.py" line="67"/>
         <source>Health check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="89"/>
+        <location filename="../../ui/check/workflow.py" line="95"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="107"/>
+        <location filename="../../ui/check/workflow.py" line="113"/>
         <source>This check could not be opened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="128"/>
-        <location filename="../../ui/check/workflow.py" line="130"/>
+        <location filename="../../ui/check/workflow.py" line="134"/>
+        <location filename="../../ui/check/workflow.py" line="136"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="176"/>
+        <location filename="../../ui/check/workflow.py" line="182"/>
         <source>Recorded: {0} did not agree to the check today. Nothing else was recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="186"/>
+        <location filename="../../ui/check/workflow.py" line="192"/>
         <source>finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="186"/>
+        <location filename="../../ui/check/workflow.py" line="192"/>
         <source>draft</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="187"/>
+        <location filename="../../ui/check/workflow.py" line="193"/>
         <source>, version {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="188"/>
+        <location filename="../../ui/check/workflow.py" line="194"/>
         <source>Health check: {0} ({1}{2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="192"/>
+        <location filename="../../ui/check/workflow.py" line="198"/>
         <source> - started with check content {0}, shown with {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="349"/>
+        <location filename="../../ui/check/workflow.py" line="359"/>
         <source>Note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="370"/>
+        <location filename="../../ui/check/workflow.py" line="380"/>
         <source>Finalised {0} by {1}. It can no longer be changed; to correct it, amend it (a new version; this one is kept).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="375"/>
+        <location filename="../../ui/check/workflow.py" line="385"/>
         <source>This check is finalised. To correct something, give the reason and amend it: that makes a new version and keeps this one as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="379"/>
+        <location filename="../../ui/check/workflow.py" line="389"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="481"/>
+        <location filename="../../ui/check/workflow.py" line="509"/>
         <source>Problem: say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="483"/>
+        <location filename="../../ui/check/workflow.py" line="511"/>
         <source>Say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="549"/>
+        <location filename="../../ui/check/workflow.py" line="577"/>
         <source>Making the summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="555"/>
+        <location filename="../../ui/check/workflow.py" line="583"/>
         <source>Health check summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="570"/>
+        <location filename="../../ui/check/workflow.py" line="598"/>
         <source>Summary saved as {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="580"/>
+        <location filename="../../ui/check/workflow.py" line="608"/>
         <source>Save the summary as PDF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="580"/>
+        <location filename="../../ui/check/workflow.py" line="608"/>
         <source>PDF files (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -394,13 +394,18 @@
 <context>
     <name>ElementPage</name>
     <message>
-        <location filename="../../ui/check/element_page.py" line="49"/>
+        <location filename="../../ui/check/element_page.py" line="51"/>
         <source>One of the six core elements of the annual check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/element_page.py" line="80"/>
+        <location filename="../../ui/check/element_page.py" line="92"/>
         <source>Give at least one of: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/element_page.py" line="118"/>
+        <source>Still needed to finish this section: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -568,11 +573,16 @@
     </message>
     <message>
         <location filename="../../ui/check/findings_page.py" line="356"/>
-        <source>{0} finding(s). Each needs a follow-up before the check can be finalised.</source>
+        <source>1 finding. It needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="361"/>
+        <location filename="../../ui/check/findings_page.py" line="358"/>
+        <source>{0} findings. Each needs a follow-up before the check can be finalised.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="363"/>
         <source>No findings so far: nothing in this check crossed a threshold.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -580,127 +590,153 @@
 <context>
     <name>FollowUpsView</name>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="49"/>
+        <location filename="../../ui/home/follow_ups.py" line="51"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="49"/>
+        <location filename="../../ui/home/follow_ups.py" line="51"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="49"/>
+        <location filename="../../ui/home/follow_ups.py" line="51"/>
         <source>Follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="49"/>
+        <location filename="../../ui/home/follow_ups.py" line="51"/>
         <source>Due</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="58"/>
-        <source>Follow-ups due or overdue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/follow_ups.py" line="68"/>
+        <location filename="../../ui/home/follow_ups.py" line="71"/>
         <source>Attended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="69"/>
+        <location filename="../../ui/home/follow_ups.py" line="72"/>
         <source>Declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="70"/>
+        <location filename="../../ui/home/follow_ups.py" line="73"/>
         <source>No response</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="71"/>
+        <location filename="../../ui/home/follow_ups.py" line="74"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="74"/>
+        <location filename="../../ui/home/follow_ups.py" line="77"/>
         <source>Outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="64"/>
+        <location filename="../../ui/home/follow_ups.py" line="66"/>
         <source>Outco&amp;me:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="77"/>
-        <source>&amp;Note:</source>
+        <location filename="../../ui/home/follow_ups.py" line="60"/>
+        <source>Open follow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="80"/>
-        <source>Note about the outcome</source>
+        <location filename="../../ui/home/follow_ups.py" line="69"/>
+        <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/follow_ups.py" line="81"/>
-        <source>Optional</source>
+        <source>&amp;Note:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/follow_ups.py" line="84"/>
-        <source>&amp;Record outcome</source>
+        <source>Note about the outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/follow_ups.py" line="85"/>
+        <source>Optional</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="88"/>
+        <source>&amp;Record outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="89"/>
         <source>Record the outcome of the chosen follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="110"/>
+        <location filename="../../ui/home/follow_ups.py" line="114"/>
         <source>! Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="112"/>
+        <location filename="../../ui/home/follow_ups.py" line="116"/>
         <source>Due today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="114"/>
-        <source>Due soon</source>
+        <location filename="../../ui/home/follow_ups.py" line="118"/>
+        <source>Later</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="129"/>
-        <source>No follow-ups are due this week.</source>
+        <location filename="../../ui/home/follow_ups.py" line="120"/>
+        <source>Due this week</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="131"/>
-        <source>Due this week or overdue: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/follow_ups.py" line="133"/>
-        <source>. Overdue: {0}, listed first.</source>
+        <location filename="../../ui/home/follow_ups.py" line="125"/>
+        <source>No date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/follow_ups.py" line="135"/>
+        <source>No open follow-ups.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="138"/>
+        <source>Open follow-ups: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="140"/>
+        <source>Overdue: {0}, listed first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="141"/>
+        <source>Due this week: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="143"/>
         <source>Showing the first {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="155"/>
+        <location filename="../../ui/home/follow_ups.py" line="160"/>
+        <location filename="../../ui/home/follow_ups.py" line="168"/>
+        <source>Choose the outcome first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="165"/>
         <source>Choose a follow-up in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="174"/>
+        <location filename="../../ui/home/follow_ups.py" line="188"/>
         <source>Recorded: {0} for {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -708,89 +744,94 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../ui/home/home_page.py" line="52"/>
+        <location filename="../../ui/home/home_page.py" line="53"/>
         <source>Home sections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="53"/>
-        <location filename="../../ui/home/home_page.py" line="80"/>
-        <location filename="../../ui/home/home_page.py" line="83"/>
+        <location filename="../../ui/home/home_page.py" line="54"/>
+        <location filename="../../ui/home/home_page.py" line="81"/>
+        <location filename="../../ui/home/home_page.py" line="84"/>
         <source>Reviews</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="61"/>
+        <location filename="../../ui/home/home_page.py" line="62"/>
         <source>Register a &amp;new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="62"/>
+        <location filename="../../ui/home/home_page.py" line="63"/>
         <source>Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="63"/>
+        <location filename="../../ui/home/home_page.py" line="64"/>
         <source>Ctrl+N</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="73"/>
+        <location filename="../../ui/home/home_page.py" line="74"/>
         <source>&amp;People</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="76"/>
+        <location filename="../../ui/home/home_page.py" line="77"/>
         <source>F&amp;ollow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="78"/>
+        <location filename="../../ui/home/home_page.py" line="79"/>
         <source>Out&amp;box</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="83"/>
+        <location filename="../../ui/home/home_page.py" line="84"/>
         <source>Reviews ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="95"/>
+        <location filename="../../ui/home/home_page.py" line="96"/>
         <source>F&amp;ollow-ups ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="98"/>
+        <location filename="../../ui/home/home_page.py" line="99"/>
         <source>Out&amp;box ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="132"/>
+        <location filename="../../ui/home/home_page.py" line="133"/>
         <source>someone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="133"/>
+        <location filename="../../ui/home/home_page.py" line="134"/>
         <source>You have an unfinished check for {0}, started {1}. Continue it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="137"/>
+        <location filename="../../ui/home/home_page.py" line="138"/>
         <source>(Other unfinished checks: {0}. Each is listed with its person.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="144"/>
-        <source>&amp;Continue it</source>
+        <location filename="../../ui/home/home_page.py" line="146"/>
+        <source>Continue the chec&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="145"/>
+        <location filename="../../ui/home/home_page.py" line="160"/>
+        <source>No venue chosen for today: this check will be recorded without a venue. Choose the venue at the top of home first if you can.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/home_page.py" line="147"/>
         <source>Continue the unfinished check for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="148"/>
+        <location filename="../../ui/home/home_page.py" line="150"/>
         <source>Not now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -819,145 +860,145 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="177"/>
-        <location filename="../../ui/main_window.py" line="178"/>
+        <location filename="../../ui/main_window.py" line="181"/>
+        <location filename="../../ui/main_window.py" line="182"/>
         <source>Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183"/>
+        <location filename="../../ui/main_window.py" line="188"/>
         <source>The organisation file could not be read, so the app uses its defaults (offline only). Tell IT: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
-        <location filename="../../ui/main_window.py" line="279"/>
+        <location filename="../../ui/main_window.py" line="245"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>Lock the app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="240"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>Lock now (Ctrl+L). Your work stays as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>Choose your name and type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="268"/>
+        <location filename="../../ui/main_window.py" line="278"/>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="270"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>The app is locked. Everything you were doing is kept as it was. Type your passphrase to carry on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>&amp;Work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>&amp;Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>&amp;Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="298"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>Re&amp;views of my checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="307"/>
+        <location filename="../../ui/main_window.py" line="317"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>&amp;High contrast</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="315"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="316"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>&amp;Check this installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="319"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>&amp;About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="381"/>
         <source>The store in this folder cannot be opened. Tell IT.
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="413"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>Opening your work...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="434"/>
+        <location filename="../../ui/main_window.py" line="444"/>
         <source>Sync: starting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="435"/>
+        <location filename="../../ui/main_window.py" line="445"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="439"/>
+        <location filename="../../ui/main_window.py" line="449"/>
         <source>Signed in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="595"/>
+        <location filename="../../ui/main_window.py" line="653"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="597"/>
+        <location filename="../../ui/main_window.py" line="655"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -1195,194 +1236,234 @@ The NHS annual physical health check for people with severe mental illness, offl
 <context>
     <name>PersonForm</name>
     <message>
-        <location filename="../../ui/home/person_form.py" line="54"/>
+        <location filename="../../ui/home/person_form.py" line="57"/>
         <source>Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="68"/>
+        <location filename="../../ui/home/person_form.py" line="71"/>
         <source>&amp;Given name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="70"/>
+        <location filename="../../ui/home/person_form.py" line="73"/>
         <source>Famil&amp;y name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="72"/>
+        <location filename="../../ui/home/person_form.py" line="75"/>
         <source>e.g. 25/03/1980</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="74"/>
+        <location filename="../../ui/home/person_form.py" line="77"/>
         <source>&amp;Date of birth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="74"/>
+        <location filename="../../ui/home/person_form.py" line="77"/>
         <source>Day/month/year, or year-month-day</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="78"/>
+        <location filename="../../ui/home/person_form.py" line="81"/>
         <source>Not known</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="79"/>
+        <location filename="../../ui/home/person_form.py" line="82"/>
         <source>Female</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="80"/>
+        <location filename="../../ui/home/person_form.py" line="83"/>
         <source>Male</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="81"/>
+        <location filename="../../ui/home/person_form.py" line="84"/>
         <source>Other</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="84"/>
+        <location filename="../../ui/home/person_form.py" line="87"/>
         <source>Se&amp;x</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="86"/>
+        <location filename="../../ui/home/person_form.py" line="89"/>
         <source>e.g. 943 476 5919 (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="88"/>
+        <location filename="../../ui/home/person_form.py" line="91"/>
         <source>NHS n&amp;umber</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="102"/>
+        <location filename="../../ui/home/person_form.py" line="105"/>
         <source>GP practice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="105"/>
+        <location filename="../../ui/home/person_form.py" line="108"/>
         <source>Preferred language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="135"/>
+        <location filename="../../ui/home/person_form.py" line="138"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="138"/>
+        <location filename="../../ui/home/person_form.py" line="141"/>
         <source>Esc</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="143"/>
+        <location filename="../../ui/home/person_form.py" line="146"/>
         <source>Save pe&amp;rson</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="276"/>
-        <source>Open {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="90"/>
-        <source>Optional. If given, it is checked as you type.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="93"/>
-        <source>Not asked yet</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="97"/>
-        <source>&amp;Ethnic category</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="99"/>
-        <source>As the person describes it (NHS categories).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="104"/>
-        <source>e.g. English, Polish, Somali</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="109"/>
-        <source>e.g. large print, interpreter, hearing loop, step-free access</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="112"/>
-        <source>Communication and &amp;access needs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="136"/>
-        <source>Cancel registering</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="144"/>
-        <source>Save person</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="185"/>
-        <source>Valid NHS number: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/home/person_form.py" line="198"/>
-        <source>This is not a date. Type it as day/month/year, e.g. 25/03/1980.</source>
+        <source>Enter the date of birth, e.g. 25/03/1980.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="243"/>
-        <source>Checking whether this person is already registered...</source>
+        <location filename="../../ui/home/person_form.py" line="203"/>
+        <source>This date of birth is in the future: check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="263"/>
-        <source>{0}, born {1}</source>
+        <location filename="../../ui/home/person_form.py" line="205"/>
+        <source>This date of birth is before 1900: check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/person_form.py" line="264"/>
+        <source>Enter the person&apos;s given name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="265"/>
+        <source>A given name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="270"/>
+        <source>Enter the person&apos;s family name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="271"/>
+        <source>A family name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="278"/>
+        <source>{0} can have at most {1} characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="337"/>
+        <source>Open {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="93"/>
+        <source>Optional. If given, it is checked as you type.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="96"/>
+        <source>Not asked yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="100"/>
+        <source>&amp;Ethnic category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="102"/>
+        <source>As the person describes it (NHS categories).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="107"/>
+        <source>e.g. English, Polish, Somali</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="112"/>
+        <source>e.g. large print, interpreter, hearing loop, step-free access</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="115"/>
+        <source>Communication and &amp;access needs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="139"/>
+        <source>Cancel registering</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="147"/>
+        <source>Save person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="189"/>
+        <source>Valid NHS number: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="201"/>
+        <source>This is not a date. Type it as day/month/year, e.g. 25/03/1980.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="304"/>
+        <source>Checking whether this person is already registered...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="324"/>
+        <source>{0}, born {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="325"/>
         <source>, NHS {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="268"/>
+        <location filename="../../ui/home/person_form.py" line="329"/>
         <source>This may be someone already registered:
 {0}
 Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="277"/>
+        <location filename="../../ui/home/person_form.py" line="338"/>
         <source>Open the person already registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="280"/>
+        <location filename="../../ui/home/person_form.py" line="341"/>
         <source>Register as a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="280"/>
+        <location filename="../../ui/home/person_form.py" line="341"/>
         <source>Register anyway</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="291"/>
+        <location filename="../../ui/home/person_form.py" line="352"/>
         <source>Saving...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1390,103 +1471,103 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>PersonPanel</name>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="39"/>
+        <location filename="../../ui/home/person_panel.py" line="75"/>
         <source>No one chosen yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="41"/>
+        <location filename="../../ui/home/person_panel.py" line="79"/>
         <source>Find a person on the left, or register someone new.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="48"/>
+        <location filename="../../ui/home/person_panel.py" line="86"/>
         <source>Checks for this person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="45"/>
+        <location filename="../../ui/home/person_panel.py" line="83"/>
         <source>Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="53"/>
-        <location filename="../../ui/home/person_panel.py" line="130"/>
+        <location filename="../../ui/home/person_panel.py" line="91"/>
+        <location filename="../../ui/home/person_panel.py" line="168"/>
         <source>Op&amp;en check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="54"/>
+        <location filename="../../ui/home/person_panel.py" line="92"/>
         <source>Open the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="58"/>
-        <source>Start a new chec&amp;k</source>
+        <location filename="../../ui/home/person_panel.py" line="96"/>
+        <source>St&amp;art a new check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="59"/>
+        <location filename="../../ui/home/person_panel.py" line="97"/>
         <source>Start a new check for this person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="88"/>
+        <location filename="../../ui/home/person_panel.py" line="126"/>
         <source>Born {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="90"/>
+        <location filename="../../ui/home/person_panel.py" line="128"/>
         <source>NHS number {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="94"/>
+        <location filename="../../ui/home/person_panel.py" line="132"/>
         <source>GP: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="96"/>
+        <location filename="../../ui/home/person_panel.py" line="134"/>
         <source>Language: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="98"/>
+        <location filename="../../ui/home/person_panel.py" line="136"/>
         <source>Needs: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="100"/>
+        <location filename="../../ui/home/person_panel.py" line="138"/>
         <source>Open follow-ups: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="102"/>
+        <location filename="../../ui/home/person_panel.py" line="140"/>
         <source>Details of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="108"/>
+        <location filename="../../ui/home/person_panel.py" line="146"/>
         <source>Finalised {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="110"/>
+        <location filename="../../ui/home/person_panel.py" line="148"/>
         <source>Unfinished check, started {0}: continue it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="122"/>
+        <location filename="../../ui/home/person_panel.py" line="160"/>
         <source>No checks yet. Start one with the button below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="129"/>
+        <location filename="../../ui/home/person_panel.py" line="167"/>
         <source>Continue the unfinished check first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="130"/>
+        <location filename="../../ui/home/person_panel.py" line="168"/>
         <source>Contin&amp;ue check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1734,32 +1815,37 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="143"/>
-        <source>Findings: {0}, of which {1} still need a follow-up.</source>
+        <location filename="../../ui/check/review_page.py" line="163"/>
+        <source>Correct or confirm: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="147"/>
+        <location filename="../../ui/check/review_page.py" line="143"/>
         <source>No findings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="153"/>
+        <location filename="../../ui/check/review_page.py" line="145"/>
+        <source>Findings: {0}. Still needing a follow-up: {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="149"/>
+        <source>Findings: {0}, each with a follow-up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="155"/>
         <source>Say whether each element was done, declined or not possible: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="161"/>
-        <source>Correct or confirm {0} value(s) first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/check/review_page.py" line="169"/>
+        <location filename="../../ui/check/review_page.py" line="171"/>
         <source>Finalise is not possible yet:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="175"/>
+        <location filename="../../ui/check/review_page.py" line="177"/>
         <source>Ready to finalise. After finalising the check cannot be changed; an amendment makes a new version.</source>
         <translation type="unfinished"></translation>
     </message>
