@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         self.current_page = ""
         self.sync: Any = None  # ui.sync_controller.SyncController, from the first unlock
         self._focus_before_lock: QWidget | None = None
+        self._last_page_focus: QWidget | None = None  # the last control used on a page (not the header)
         self._sync_timings = sync_timings
 
         self.setWindowTitle(self.tr("Outreach Health Checks"))
@@ -191,6 +192,9 @@ class MainWindow(QMainWindow):
                 [],
             )
         self._build_actions()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
         self.idle = IdleWatcher(self._idle_ms(), self)
         self.idle.idle.connect(self._idle_lock)
         self._locked_handler = self._locked_error  # one bound method, so unregistering finds it again
@@ -468,8 +472,11 @@ class MainWindow(QMainWindow):
             return
         self.is_locked = True
         # Where the keyboard was, taken before the page is disabled (disabling moves the focus away).
+        # The Lock button (clicked) or a menu holds it now: then the last control used on the page.
         focused = QApplication.focusWidget()
-        self._focus_before_lock = focused if focused is not None and self.isAncestorOf(focused) else None
+        if focused is None or not self.stack.isAncestorOf(focused):
+            focused = self._last_page_focus
+        self._focus_before_lock = focused
         self.idle.stop()
         name = self.context.user.name
         if self.sync is not None:
@@ -488,6 +495,10 @@ class MainWindow(QMainWindow):
         self.page_shown.emit("locked")
         self.locked.emit()
 
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and shiboken6.isValid(self.stack) and self.stack.isAncestorOf(new):
+            self._last_page_focus = new
+
     def _restore_focus(self) -> None:
         """Give the keyboard back to the control it was in before the lock, so the next key pressed
         after an interruption goes where the worker expects; if that control has gone (closed,
@@ -500,7 +511,7 @@ class MainWindow(QMainWindow):
             and widget.isVisible()
             and widget.isEnabled()
             and page is not None
-            and (page.isAncestorOf(widget) or self.header.isAncestorOf(widget))
+            and page.isAncestorOf(widget)
         ):
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
             return

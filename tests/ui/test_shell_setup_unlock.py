@@ -331,6 +331,14 @@ def test_unlocking_gives_the_keyboard_back_to_where_it_was_or_to_the_pages_first
     lock_and_unlock(qtbot, window)
     assert home.follow_ups.note_edit.hasFocus()
 
+    # Locked with the Lock button (which takes the focus when clicked): back to the note box all the same.
+    qtbot.mouseClick(window.lock_button, Qt.MouseButton.LeftButton)
+    assert window.is_locked
+    qtbot.keyClicks(window.lock_panel.pass_edit, PASSPHRASE)
+    with qtbot.waitSignal(window.resumed, timeout=WAIT_MS):
+        qtbot.keyClick(window.lock_panel.pass_edit, Qt.Key.Key_Return)
+    assert home.follow_ups.note_edit.hasFocus()
+
     # The control has gone while locked (the form was closed): the page's first control instead.
     home.tabs.setCurrentIndex(0)
     form.cancel_button.setFocus()
