@@ -23,7 +23,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         self.current_page = ""
         self.sync: Any = None  # ui.sync_controller.SyncController, from the first unlock
         self._focus_before_lock: QWidget | None = None
+        self._placed = False  # centred on the screen when first shown
         self._last_page_focus: QWidget | None = None  # the last control used on a page (not the header)
         self._sync_timings = sync_timings
 
@@ -694,6 +695,21 @@ class MainWindow(QMainWindow):
             return self.content_size()
         hint = QSize(int(available.width() * SCREEN_SHARE), int(available.height() * SCREEN_SHARE))
         return hint.expandedTo(self.minimumSize()).boundedTo(available)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time it is shown, the window is centred in the screen's available area: a
+        window placed by the system's cascade could otherwise hang its status line off the bottom."""
+        super().showEvent(event)
+        if self._placed:
+            return
+        self._placed = True
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        frame = self.frameGeometry()
+        frame.moveCenter(available.center())
+        self.move(max(frame.left(), available.left()), max(frame.top(), available.top()))
 
     def _set_minimum(self) -> None:
         """Small enough for any laptop screen, large enough for a form and its message to be read."""

@@ -287,7 +287,9 @@ def test_the_first_window_fits_the_screen_with_the_status_line_on_it(
     unlock(qtbot, window)
     status = window.statusBar()
     assert status.isVisible()
-    window.move(available.topLeft())
+    assert available.contains(window.frameGeometry()), (window.frameGeometry(), available)
+    centre_offset = window.frameGeometry().center() - available.center()
+    assert centre_offset.manhattanLength() <= 4  # centred, not cascaded towards the bottom
     bottom_right = status.mapToGlobal(status.rect().bottomRight())
     assert available.contains(bottom_right), (bottom_right, available)
     close_store(window)
