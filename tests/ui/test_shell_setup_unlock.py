@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
+from tests.conftest import ROOT
 from tests.ui.conftest import open_message_boxes
 from tests.ui.shell_support import (
     PASSPHRASE,
@@ -348,3 +353,48 @@ def test_unlocking_gives_the_keyboard_back_to_where_it_was_or_to_the_pages_first
     lock_and_unlock(qtbot, window, during_lock=lambda: home.right.setCurrentWidget(home.person_panel))
     assert home.search.search_edit.hasFocus()
     close_store(window)
+
+
+SCALED_WINDOW = """
+import json, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from outreach.store.crypto import TEST_KDF
+from ui.main_window import MainWindow
+from ui.tasks import TaskRunner
+runner = TaskRunner()
+window = MainWindow(Path(sys.argv[1]), runner, kdf=TEST_KDF)
+window.resize(window.sizeHint())  # as the app does
+window.show()
+window.statusBar().showMessage("Sync: starting")
+for _ in range(5):
+    app.processEvents()
+bar = window.statusBar()
+corner = bar.mapToGlobal(bar.rect().bottomRight())
+frame, area = window.frameGeometry(), window.screen().availableGeometry()
+print(json.dumps({
+    "scale": window.devicePixelRatioF(),
+    "inside": area.contains(frame) and area.contains(corner),
+    "share": frame.height() / area.height(),
+}))
+runner.shutdown(wait=True)
+"""
+
+
+def test_at_150_percent_scaling_the_window_and_its_status_line_stay_on_screen(tmp_path: Path) -> None:
+    """A real process with the display scaled by 1.5 (the window once opened taller than the screen)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": "1.5"}
+    done = subprocess.run(
+        [sys.executable, "-c", SCALED_WINDOW, str(tmp_path / "fresh")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    assert measured["scale"] == 1.5
+    assert measured["inside"], measured
+    assert measured["share"] >= 0.85
