@@ -412,123 +412,123 @@
 <context>
     <name>FindingRow</name>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="34"/>
+        <location filename="../../ui/check/findings_page.py" line="35"/>
         <source>Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="35"/>
+        <location filename="../../ui/check/findings_page.py" line="36"/>
         <source>Needs action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="36"/>
+        <location filename="../../ui/check/findings_page.py" line="37"/>
         <source>Advice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="39"/>
+        <location filename="../../ui/check/findings_page.py" line="40"/>
         <source>Referral to a service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="40"/>
+        <location filename="../../ui/check/findings_page.py" line="41"/>
         <source>Advice given</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="41"/>
+        <location filename="../../ui/check/findings_page.py" line="42"/>
         <source>Already under care</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="42"/>
+        <location filename="../../ui/check/findings_page.py" line="43"/>
         <source>Declined by the person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="43"/>
+        <location filename="../../ui/check/findings_page.py" line="44"/>
         <source>Clinician override</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="73"/>
+        <location filename="../../ui/check/findings_page.py" line="74"/>
         <source>Source: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="85"/>
+        <location filename="../../ui/check/findings_page.py" line="86"/>
         <source>Suggested: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="91"/>
+        <location filename="../../ui/check/findings_page.py" line="92"/>
         <source>Choose the follow-up...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="94"/>
+        <location filename="../../ui/check/findings_page.py" line="95"/>
         <source>Follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="95"/>
+        <location filename="../../ui/check/findings_page.py" line="96"/>
         <source>Follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="98"/>
+        <location filename="../../ui/check/findings_page.py" line="99"/>
         <source>Service referred to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="101"/>
+        <location filename="../../ui/check/findings_page.py" line="102"/>
         <source>Service for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="102"/>
+        <location filename="../../ui/check/findings_page.py" line="103"/>
         <source>Choose the service...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="107"/>
+        <location filename="../../ui/check/findings_page.py" line="108"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="113"/>
+        <location filename="../../ui/check/findings_page.py" line="114"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="116"/>
+        <location filename="../../ui/check/findings_page.py" line="117"/>
         <source>Reason for the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="122"/>
-        <source>Check the referral happened by (e.g. 2027-03-31)</source>
+        <location filename="../../ui/check/findings_page.py" line="123"/>
+        <source>Check the referral happened by (e.g. 31/03/2027)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="126"/>
+        <location filename="../../ui/check/findings_page.py" line="203"/>
+        <source>{0}: give the date to check the referral as day/month/year, e.g. 31/01/2027</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="127"/>
         <source>Date to check the referral for {0} happened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="134"/>
+        <location filename="../../ui/check/findings_page.py" line="135"/>
         <source>Note (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="137"/>
+        <location filename="../../ui/check/findings_page.py" line="138"/>
         <source>Note on the follow-up of {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/check/findings_page.py" line="204"/>
-        <source>{0}: give the date to check the referral as 2026-01-31</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2527,7 +2527,7 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
     <name>TextField</name>
     <message>
         <location filename="../../ui/check/fields.py" line="481"/>
-        <source>e.g. 2027-03-31</source>
+        <source>e.g. 31/03/2027</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -209,6 +209,13 @@ def test_a_referral_has_a_date_to_check_it_happened(qtbot, check_env: CheckEnv) 
     saved = check_env.store.checks.get(wf.check_id).decisions["bp-high"]
     assert saved["due_on"] == (date.today() + timedelta(days=14)).isoformat()
     assert wf.form.saved_label.text().startswith("Saved")
+    # Nurses write dates day first; that is understood here as in the rest of the app.
+    three_weeks = date.today() + timedelta(days=21)
+    row.due_edit.clear()
+    qtbot.keyClicks(row.due_edit, three_weeks.strftime("%d/%m/%Y"))
+    row.flush()
+    wait_saved(qtbot, wf)
+    assert check_env.store.checks.get(wf.check_id).decisions["bp-high"]["due_on"] == three_weeks.isoformat()
 
 
 def test_print_preview_of_the_summary_opens(qtbot, check_env: CheckEnv) -> None:

@@ -471,14 +471,14 @@ class BooleanField(ChoiceField):
 
 
 class TextField(ItemField):
-    """Free text (and dates, typed as 2026-01-31)."""
+    """Free text (and dates, typed day/month/year as nurses write them, or YYYY-MM-DD)."""
 
     def build(self) -> None:
         self.edit = QLineEdit(self)
         self.edit.setObjectName(f"input:{self.item.link_id}")
         self.edit.setMaxLength(self.item.max_length)
         if self.item.type == "date":
-            self.edit.setPlaceholderText(self.tr("e.g. 2027-03-31"))
+            self.edit.setPlaceholderText(self.tr("e.g. 31/03/2027"))
             self.edit.setMaxLength(10)
         self.edit.textEdited.connect(self.schedule)
         self.edit.editingFinished.connect(self.flush)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from outreach.clinical.findings import Finding, FollowUpDecision, validate_decision
 from outreach.clinical.service_directory import ServiceDirectory
 from outreach.errors import ValidationError
+from outreach.store.search_index import parse_date
 from ui.check.model import decision_to_doc
 
 # Marked for translation here, translated where shown (self.tr in FindingRow).
@@ -119,7 +120,7 @@ class FindingRow(QGroupBox):
         layout.addWidget(self.reason_caption)
         layout.addWidget(self.reason_edit)
 
-        self.due_caption = QLabel(self.tr("Check the referral happened by (e.g. 2027-03-31)"), self)
+        self.due_caption = QLabel(self.tr("Check the referral happened by (e.g. 31/03/2027)"), self)
         self.due_edit = QLineEdit(self)
         self.due_edit.setObjectName(f"due:{rule}")
         self.due_edit.setAccessibleName(
@@ -197,13 +198,12 @@ class FindingRow(QGroupBox):
         """(YYYY-MM-DD or None, problem) for the referral's check-by date."""
         if self.kind_box.currentData() != "referral":
             return None, ""
-        text = self.due_edit.text().strip()
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            return None, self.tr("{0}: give the date to check the referral as 2026-01-31").format(
+        parsed = parse_date(self.due_edit.text())  # day/month/year or YYYY-MM-DD, as everywhere else
+        if parsed is None:
+            return None, self.tr("{0}: give the date to check the referral as day/month/year, e.g. 31/01/2027").format(
                 self.finding.title
             )
+        day = date.fromisoformat(parsed)
         if day < date.today():
             return None, self.tr("{0}: the date to check the referral is in the past").format(
                 self.finding.title
