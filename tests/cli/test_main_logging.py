@@ -7,14 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 
 def _run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli", "--data-dir", str(data_dir), *args],
-        cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120,
-    )
+    return run_cli(data_dir, *args, stdin=stdin)
 
 
 def test_a_command_without_a_store_creates_no_data_folder(tmp_path: Path) -> None:

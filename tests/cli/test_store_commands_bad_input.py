@@ -12,22 +12,12 @@ import pytest
 from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
 from tests.conftest import ROOT
+from tests.conftest import run_cli as outreach
 
 ADMIN = "Ada Admin"
 ADMIN_PASS = "synthetic admin passphrase"
 WORKER_PASS = "synthetic worker passphrase"
 
-
-def outreach(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli", "--data-dir", str(data_dir), *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def refused_plainly(result: subprocess.CompletedProcess[str], *words: str) -> None:

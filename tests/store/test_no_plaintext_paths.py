@@ -8,7 +8,6 @@ import os
 import sqlite3
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 from outreach import services
@@ -16,7 +15,7 @@ from outreach.store.crypto import TEST_KDF
 from outreach.store.database import backup_database
 from outreach.store.local_store import LocalStore
 from outreach.store.records import PersonDetails
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 from tests.store.conftest import synthetic_nhs_number
 
 ADMIN = "Admin Testuser"
@@ -54,16 +53,7 @@ def _leaks(*folders: Path) -> list[str]:
 
 def _cli(data_dir: Path, temp: Path, *args: str, stdin: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, TMPDIR=str(temp), TEMP=str(temp), TMP=str(temp))
-    return subprocess.run(
-        [sys.executable, "-m", "cli", "--data-dir", str(data_dir), *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_cli(data_dir, *args, stdin=stdin, env=env)
 
 
 def test_backups_logs_and_failed_commands_hold_no_personal_text(tmp_path: Path) -> None:

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from outreach.store.local_store import LocalStore
-from tests.conftest import ROOT
+from tests.conftest import run_cli as outreach
 from tests.store.conftest import synthetic_nhs_number
 
 ADMIN_PASS = "synthetic admin passphrase"
 WORKER_PASS = "synthetic worker passphrase"
 
-
-def outreach(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli", "--data-dir", str(data_dir), *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def _org(tmp_path: Path) -> Path:

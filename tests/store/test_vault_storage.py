@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from outreach.errors import StorageFullError, StoreError
-from outreach.store.vault import TEST_KDF, FileVaultStorage, KdfParams, Vault
+from outreach.store.vault import FileVaultStorage, KdfParams, Vault
 from tests.conftest import ROOT
 
 
