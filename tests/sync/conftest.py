@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from outreach import services
 from outreach.store import sync_state
@@ -22,6 +21,7 @@ from sync.engine import SyncConfig, SyncEngine
 from sync.server.faults import Faults
 from sync.server.serving import RunningServer, start_in_thread
 from tests.sync.bundles import check_bundle
+from tests.sync.server_calls import server_count
 
 ADMIN = "Sam"
 PASSPHRASE = "correct horse battery staple"
@@ -88,17 +88,6 @@ def engine_for(server: RunningServer, token: str) -> Callable[..., SyncEngine]:
         return make_engine(store, server, token, **kw)
 
     return make
-
-
-def server_count(server: RunningServer, token: str, res_type: str, **params: str) -> int:
-    r = requests.get(
-        f"{server.url}/{res_type}",
-        params={**params, "_count": "0"},
-        headers={"Authorization": f"Bearer {token}", "Accept": "application/fhir+json"},
-        timeout=10,
-    )
-    assert r.status_code == 200, r.text
-    return int(r.json()["total"])
 
 
 def assert_exactly_once(store: LocalStore, server: RunningServer, token: str) -> None:

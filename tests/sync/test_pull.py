@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from outreach.fhir.identifiers import CHECK_SYSTEM
 from outreach.store import sync_state
@@ -17,17 +16,7 @@ from sync.pull import PullCounts, Puller
 from sync.server.faults import Faults
 from sync.server.serving import RunningServer, start_in_thread
 from tests.sync.conftest import make_engine
-
-
-def post(server: RunningServer, token: str, resource: dict[str, Any]) -> dict[str, Any]:
-    r = requests.post(
-        f"{server.url}/{resource['resourceType']}",
-        json=resource,
-        timeout=10,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
-    )
-    assert r.status_code == 201, r.text
-    return dict(r.json())
+from tests.sync.server_calls import post
 
 
 def review_task(focus: dict[str, Any], words: str, status: str = "requested") -> dict[str, Any]:

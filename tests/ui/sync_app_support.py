@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import requests
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -21,6 +20,7 @@ from outreach.store.demo_data import fill_demo_data
 from outreach.store.local_store import LocalStore
 from sync.server.faults import Faults
 from sync.server.serving import RunningServer, start_in_thread
+from tests.sync.server_calls import server_count
 from tests.ui.shell_support import PASSPHRASE, WAIT_MS, WORKER, open_window, unlock
 from ui.main_window import MainWindow
 from ui.sync_controller import SyncTimings
@@ -69,34 +69,12 @@ def sync_window(
     return window
 
 
-def server_count(server: RunningServer, token: str, res_type: str, **params: str) -> int:
-    r = requests.get(
-        f"{server.url}/{res_type}",
-        params={**params, "_count": "0"},
-        headers={"Authorization": f"Bearer {token}", "Accept": "application/fhir+json"},
-        timeout=10,
-    )
-    assert r.status_code == 200, r.text
-    return int(r.json()["total"])
-
-
 def encounters_by_identifier(server: RunningServer, token: str, store: LocalStore) -> dict[str, int]:
     """check id -> how many Encounters the server holds with that check's identifier."""
     return {
         item.check_id: server_count(server, token, "Encounter", identifier=f"{CHECK_SYSTEM}|{item.check_id}")
         for item in store.outbox.list()
     }
-
-
-def post(server: RunningServer, token: str, resource: dict[str, Any]) -> dict[str, Any]:
-    r = requests.post(
-        f"{server.url}/{resource['resourceType']}",
-        json=resource,
-        timeout=10,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
-    )
-    assert r.status_code == 201, r.text
-    return dict(r.json())
 
 
 def server_encounter(store: LocalStore, check_id: str) -> str:

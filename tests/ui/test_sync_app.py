@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from outreach.store import sync_state
+from tests.sync.server_calls import post, server_count
 from tests.ui.check_helpers import focusable_without_name
 from tests.ui.conftest import open_message_boxes
 from tests.ui.shell_support import WAIT_MS, close_store, screenshot
@@ -23,8 +24,6 @@ from tests.ui.sync_app_support import (
     encounters_by_identifier,
     in_db,
     make_laptop,
-    post,
-    server_count,
     server_encounter,
     start_server,
     sync_window,
