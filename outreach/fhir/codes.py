@@ -11,9 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-SNOMED: Final = "http://snomed.info/sct"
-LOINC: Final = "http://loinc.org"
-UCUM: Final = "http://unitsofmeasure.org"
+# The code-system URLs are the check definition's own, so a code here and the same code
+# on a Questionnaire item can never name different systems.
+from outreach.checks import definition as _definition
+
+SNOMED: Final = _definition.SNOMED
+LOINC: Final = _definition.LOINC
+UCUM: Final = _definition.UCUM
+
 OBSERVATION_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
 DATA_ABSENT_REASON: Final = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 ACT_CODE: Final = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
