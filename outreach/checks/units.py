@@ -112,10 +112,6 @@ def unit_from_text(text: str) -> str | None:
     return UNIT_ALIASES.get(key)
 
 
-def is_known_unit(code: str) -> bool:
-    return code in CANONICAL_UNITS or code in ALTERNATIVE_UNITS
-
-
 def can_convert(from_unit: str, to_unit: str, analyte: str | None = None) -> bool:
     """Whether `to_canonical` knows this conversion (checked when a definition loads)."""
     if from_unit == to_unit:

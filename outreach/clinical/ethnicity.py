@@ -15,7 +15,6 @@ from outreach.clinical.inputs import describe
 from outreach.errors import CalculationError
 
 # UK Core CodeSystem UKCore-EthnicCategoryEngland (code -> display).
-ETHNIC_CATEGORY_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland"
 ETHNIC_CATEGORIES: MappingProxyType[str, str] = MappingProxyType(
     {
         "A": "White - British",
@@ -93,7 +92,3 @@ def uses_lower_bmi_thresholds(code: str | None) -> bool:
         return False
     return _check_code(code) in LOWER_BMI_THRESHOLD_CATEGORIES
 
-
-def ethnic_category_display(code: str) -> str:
-    """The display name of a UK Core ethnic category code."""
-    return ETHNIC_CATEGORIES[_check_code(code)]

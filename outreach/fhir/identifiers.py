@@ -53,11 +53,6 @@ def if_none_exist(system: str, value: str) -> str:
     return f"identifier={system}|{value}"
 
 
-def check_identifier(check_id: str) -> dict[str, str]:
-    """The Encounter identifier of one check version: search for it to learn whether it arrived."""
-    return identifier(CHECK_SYSTEM, check_id)
-
-
 def check_search_params(check_id: str) -> dict[str, str]:
     """Query parameters for `GET Encounter?...` that find this check's Encounter (0 or 1 match).
 

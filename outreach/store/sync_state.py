@@ -237,11 +237,6 @@ def record_server_refs(store: LocalStore, check_id: str, refs: list[str]) -> Non
             conn.execute(insert(sync_server_refs), {"ref": ref, "check_id": check_id})
 
 
-def check_for_server_ref(store: LocalStore, ref: str) -> str | None:
-    with store.db.read() as conn:
-        return conn.execute(select(sync_server_refs.c.check_id).where(sync_server_refs.c.ref == ref)).scalar()
-
-
 def _known_check(conn: Connection, check_id: str) -> bool:
     return conn.execute(select(outbox.c.id).where(outbox.c.check_id == check_id)).first() is not None
 

@@ -19,16 +19,6 @@ from outreach.store.records import PersonRecord
 STATE_SYMBOL = {"done": "\u2714", "declined": "\u2716", "not_possible": "\u2013", "incomplete": "\u25cb"}
 
 
-def age_on(date_of_birth: str | None, day: date) -> int | None:
-    """Whole years on `day`; None when the date of birth is missing or unreadable."""
-    try:
-        born = date.fromisoformat(date_of_birth or "")
-    except ValueError:
-        return None
-    years = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-    return years if 0 <= years <= 130 else None
-
-
 def person_facts(person: PersonRecord | None, day: date | None = None) -> PersonFacts:
     """Age on `day` (the check's date), sex and ethnic category as the calculators take them.
 

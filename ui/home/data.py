@@ -94,11 +94,6 @@ def _drafts(store: LocalStore) -> list[DraftInfo]:
     return out
 
 
-@blocking
-def load_drafts(store: LocalStore) -> list[DraftInfo]:
-    return _drafts(store)
-
-
 def load_follow_ups(store: LocalStore, today: date | None = None) -> tuple[list[FollowUpRow], int]:
     """Every open follow-up (an open one stays listed until its outcome is recorded): overdue
     first, then those due this week, then later ones; by due date within each."""
@@ -139,11 +134,6 @@ def load_outbox(store: LocalStore) -> tuple[list[OutboxRow], int]:
     return [
         OutboxRow(i, _name(store, owners[i.check_id]) if i.check_id in owners else "") for i in shown
     ], len(items)
-
-
-@blocking
-def load_outbox_task(store: LocalStore) -> tuple[list[OutboxRow], int]:
-    return load_outbox(store)
 
 
 @blocking
