@@ -39,7 +39,8 @@ def test_a_person_field_pasted_full_is_refused_by_name(store: LocalStore, field:
 
 
 def test_ordinary_person_details_still_fit(store: LocalStore) -> None:
-    services.register_person(
+    needs = "Large print. " * 30
+    saved = services.register_person(
         store,
         person(
             0,
@@ -48,9 +49,11 @@ def test_ordinary_person_details_still_fit(store: LocalStore) -> None:
             gp_practice="A81001",
             preferred_language="Polish",
             ethnic_category="A",
-            communication_needs="Large print. " * 30,
+            communication_needs=needs,
         ),
     )
+    kept = store.people.get(saved.id)
+    assert (kept.details.communication_needs, kept.details.phone) == (needs, "+44 (0)117 496 0000")
 
 
 def _draft(store: LocalStore) -> str:

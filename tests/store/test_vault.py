@@ -319,7 +319,9 @@ def test_change_passphrase_needs_the_old_one(vault: Vault) -> None:
 def test_admin_reset_passphrase(vault: Vault, storage: FileVaultStorage) -> None:
     vault.reset_passphrase(WORKER, "reset beta passphrase")
     v = reopen(storage)
-    v.unlock(WORKER, "reset beta passphrase")
+    with pytest.raises(AuthError):
+        v.unlock(WORKER, WORKER_PASS)
+    assert v.unlock(WORKER, "reset beta passphrase").name == WORKER
 
 
 # ---------------------------------------------------------------- the key file
@@ -472,7 +474,9 @@ def test_passphrase_unicode_forms_give_the_same_key() -> None:
     composed = "Café au lait pour deux"
     v = Vault.create(MemoryVaultStorage(), admin_name=ADMIN, admin_passphrase=composed, kdf=TEST_KDF)
     v.lock()
-    v.unlock(ADMIN, unicodedata.normalize("NFD", composed))
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed  # else the test proves nothing
+    assert v.unlock(ADMIN, decomposed).name == ADMIN
 
 
 def test_newer_formats_are_refused_as_too_new(vault: Vault, storage: FileVaultStorage) -> None:
