@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from outreach.store.records import FollowUpRecord
 from ui.context import AppContext
 from ui.home.data import FollowUpRow, describe_decision, load_follow_ups_task, record_outcome
+from ui.home.outbox import pick_one_row
 from ui.home.search import date_text
 
 OVERDUE_COLOUR = "#8B0000"  # dark red: 8.6:1 on white
@@ -50,11 +50,7 @@ class FollowUpsView(QWidget):
         self.table.setHorizontalHeaderLabels(
             [self.tr("When"), self.tr("Person"), self.tr("Follow-up"), self.tr("Due")]
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
+        pick_one_row(self.table)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName(self.tr("Open follow-ups"))

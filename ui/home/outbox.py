@@ -115,6 +115,16 @@ def submit(context: AppContext, func: Any, *args: Any, **kwargs: Any) -> None:
         pass
 
 
+def pick_one_row(table: QTableWidget) -> None:
+    """A home-page list: whole rows are picked one at a time, nothing is edited in place, and
+    Tab leaves the table (arrow keys move between rows) so keyboard users are never trapped."""
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+
+
 def fit_rows_to_columns(table: QTableWidget) -> None:
     """Row heights follow the wrapped text whenever the columns change width (window resized,
     a list filled while hidden), so no line is cut off and no row is left half empty."""
@@ -209,12 +219,8 @@ class OutboxView(QWidget):
                 self.tr("What happens next"),
             ]
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
+        pick_one_row(self.table)
         self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)

@@ -18,7 +18,6 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,7 +33,7 @@ from sqlalchemy import select
 from outreach.store.local_store import LocalStore
 from outreach.store.models import checks as checks_table
 from ui.context import AppContext
-from ui.home.outbox import fit_rows, fit_rows_to_columns, submit
+from ui.home.outbox import fit_rows, fit_rows_to_columns, pick_one_row, submit
 from ui.home.search import date_text
 from ui.tasks import blocking
 
@@ -216,12 +215,8 @@ class ReviewsView(QWidget):
         self.table.setHorizontalHeaderLabels(
             [self.tr("Person"), self.tr("Check of"), self.tr("Review"), self.tr("Supervisor's comments")]
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
+        pick_one_row(self.table)
         self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
