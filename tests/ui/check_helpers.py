@@ -218,6 +218,19 @@ def processed() -> None:
 
 # A whole check as a nurse would leave it: the six core elements done (blood pressure high, so there is
 # at least one finding), the wider elements done, declined or not possible with reasons.
+# The general-health yes/no questions QRISK3 needs answered before it can be calculated.
+QRISK3_YES_NO_ITEMS = (
+    "atrial_fibrillation",
+    "treated_hypertension",
+    "ckd",
+    "rheumatoid_arthritis",
+    "sle",
+    "migraine",
+    "steroids",
+    "erectile_dysfunction",
+    "family_history_chd",
+)
+
 FULL_ANSWERS: dict[str, Any] = {
     "weight.status": "done",
     "weight.height": 175,
@@ -255,20 +268,7 @@ FULL_ANSWERS: dict[str, Any] = {
     "sexual_health.reason": "Preferred not to say",
     "general_health.status": "done",
     "general_health.diabetes": "diabetes-none",
-    **{
-        f"general_health.{k}": False
-        for k in (
-            "atrial_fibrillation",
-            "treated_hypertension",
-            "ckd",
-            "rheumatoid_arthritis",
-            "sle",
-            "migraine",
-            "steroids",
-            "erectile_dysfunction",
-            "family_history_chd",
-        )
-    },
+    **{f"general_health.{k}": False for k in QRISK3_YES_NO_ITEMS},
     "care_plan.status": "done",
     "care_plan.agreed": True,
     "care_plan.goals": "Walk to the cafe twice a week",

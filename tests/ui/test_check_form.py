@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from outreach.clinical.qrisk3 import QRISK3_DISCLAIMER
 from tests.ui.check_helpers import (  # noqa: F401
+    QRISK3_YES_NO_ITEMS,
     CheckEnv,
     answer,
     check_env_fixture,
@@ -206,17 +207,7 @@ def test_live_qrisk3_says_what_is_missing_then_shows_score_with_disclaimer(qtbot
     status(qtbot, wf, "medication")
     answer(qtbot, wf, "medication.antipsychotic", True)
     status(qtbot, wf, "general_health")
-    for link in (
-        "atrial_fibrillation",
-        "treated_hypertension",
-        "ckd",
-        "rheumatoid_arthritis",
-        "sle",
-        "migraine",
-        "steroids",
-        "erectile_dysfunction",
-        "family_history_chd",
-    ):
+    for link in QRISK3_YES_NO_ITEMS:
         assert "QRISK3: not calculated" in results.qrisk3.text()
         answer(qtbot, wf, f"general_health.{link}", False)
     answer(qtbot, wf, "general_health.diabetes", "diabetes-none")
