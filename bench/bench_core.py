@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from outreach.checks.definition import load_definition  # noqa: E402
-from outreach.checks.evaluation import evaluate_check  # noqa: E402
-from outreach.checks.synthetic import synthetic_complete_check, synthetic_person  # noqa: E402
-from outreach.clinical.findings import load_rules  # noqa: E402
+from outreach.checks.definition import load_definition
+from outreach.checks.evaluation import evaluate_check
+from outreach.checks.synthetic import synthetic_complete_check, synthetic_person
+from outreach.clinical.findings import load_rules
 
 TARGET_PER_SECOND = 2000
 

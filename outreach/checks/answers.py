@@ -120,8 +120,8 @@ def entry_from_json(raw: Any, link_id: str | None = None) -> AnswerEntry:
 
 _NUMBER_RE: Final = re.compile(r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*(.*)", re.ASCII | re.DOTALL)
 _NUM: Final = r"([0-9]+(?:\.[0-9]+)?)"
-_STONES_RE: Final = re.compile(_NUM + r"\s*(?:st|stone|stones)\s*" + _NUM + r"\s*(?:lb|lbs|pounds?)?", re.ASCII | re.I)
-_FEET_RE: Final = re.compile(_NUM + r"\s*(?:ft|feet|foot|')\s*" + _NUM + r"\s*(?:in|inch|inches|\"|'')?", re.ASCII | re.I)
+_STONES_RE: Final = re.compile(_NUM + r"\s*(?:st|stone|stones)\s*" + _NUM + r"\s*(?:lb|lbs|pounds?)?", re.ASCII | re.IGNORECASE)
+_FEET_RE: Final = re.compile(_NUM + r"\s*(?:ft|feet|foot|')\s*" + _NUM + r"\s*(?:in|inch|inches|\"|'')?", re.ASCII | re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

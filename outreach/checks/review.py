@@ -15,7 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from outreach.checks.answers import NOT_A_QUESTION, UNKNOWN_ITEM, AnswerError, SoftLimitWarning, entry_from_json
+from outreach.checks.answers import (
+    NOT_A_QUESTION,
+    UNKNOWN_ITEM,
+    AnswerError,
+    SoftLimitWarning,
+    entry_from_json,
+)
 from outreach.checks.definition import CheckDefinition, EnableCondition
 from outreach.checks.person import PersonFacts
 from outreach.checks.validation import normalise

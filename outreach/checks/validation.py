@@ -24,9 +24,24 @@ from typing import Any
 
 from outreach.checks import units
 from outreach.checks.answers import (
-    BAD_DATE, BAD_PARTS, BAD_TEXT, IMPOSSIBLE, NOT_A_QUESTION, NOT_FINITE, NOT_WHOLE, OUT_OF_RANGE,
-    TOO_LONG, UNIT_CONFLICT, UNKNOWN_ITEM, UNKNOWN_OPTION, UNKNOWN_UNIT, WRONG_TYPE, AnswerError,
-    SoftLimitWarning, entry_from_json, parse_number_text,
+    BAD_DATE,
+    BAD_PARTS,
+    BAD_TEXT,
+    IMPOSSIBLE,
+    NOT_A_QUESTION,
+    NOT_FINITE,
+    NOT_WHOLE,
+    OUT_OF_RANGE,
+    TOO_LONG,
+    UNIT_CONFLICT,
+    UNKNOWN_ITEM,
+    UNKNOWN_OPTION,
+    UNKNOWN_UNIT,
+    WRONG_TYPE,
+    AnswerError,
+    SoftLimitWarning,
+    entry_from_json,
+    parse_number_text,
 )
 from outreach.checks.definition import CheckDefinition, Item
 
@@ -396,4 +411,4 @@ def _date(item: Item, value: Any) -> _dt.date:
     return day
 
 
-__all__ = ["validate_answer", "validate_entry", "check_answer", "normalise", "AnswerCheck"]
+__all__ = ["AnswerCheck", "check_answer", "normalise", "validate_answer", "validate_entry"]

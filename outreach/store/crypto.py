@@ -98,7 +98,7 @@ class Subkeys:
     header_mac: bytearray
 
     @classmethod
-    def derive(cls, data_key: bytes | bytearray) -> "Subkeys":
+    def derive(cls, data_key: bytes | bytearray) -> Subkeys:
         return cls(
             field=hkdf(data_key, _INFO_FIELD),
             index=hkdf(data_key, _INFO_INDEX),
@@ -227,7 +227,7 @@ class KdfParams:
         }
 
     @classmethod
-    def from_dict(cls, raw: dict[str, object]) -> "KdfParams":
+    def from_dict(cls, raw: dict[str, object]) -> KdfParams:
         if raw.get("alg") != "argon2id":
             raise ValidationError("The key file uses a key method this version does not know.", item="kdf")
         params = cls(

@@ -129,12 +129,12 @@ from outreach.store.vault_storage import FileVaultStorage, MemoryVaultStorage, V
 
 __all__ = [
     "DEFAULT_KDF",
-    "TEST_KDF",
+    "MIN_PASSPHRASE_LENGTH",
     "ROLES",
+    "TEST_KDF",
     "FileVaultStorage",
     "KdfParams",
     "MemoryVaultStorage",
-    "MIN_PASSPHRASE_LENGTH",
     "UnlockRefused",
     "UserInfo",
     "Vault",
@@ -313,7 +313,7 @@ class Vault:
         recovery_public_key: str | bytes | None = None,
         kdf: KdfParams = DEFAULT_KDF,
         clock: Callable[[], float] = time.time,
-    ) -> "Vault":
+    ) -> Vault:
         """Make a new data key and its first (admin) user; returns the vault unlocked as that user."""
         guard = storage.exclusive() if hasattr(storage, "exclusive") else contextlib.nullcontext()
         with guard:
@@ -342,7 +342,7 @@ class Vault:
         *,
         kdf: KdfParams = DEFAULT_KDF,
         clock: Callable[[], float] = time.time,
-    ) -> "Vault":
+    ) -> Vault:
         """Read the key file; the vault starts locked. `kdf` is used for passphrases set from now on."""
         data = storage.load()
         if data is None:

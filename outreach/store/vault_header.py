@@ -61,7 +61,7 @@ class UserEntry:
         }
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "UserEntry":
+    def from_dict(cls, raw: dict[str, Any]) -> UserEntry:
         role = str(raw["role"])
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}")
@@ -92,7 +92,7 @@ class RecoveryEntry:
         }
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "RecoveryEntry":
+    def from_dict(cls, raw: dict[str, Any]) -> RecoveryEntry:
         return cls(
             alg=str(raw["alg"]),
             fingerprint=str(raw["fingerprint"]),
@@ -113,7 +113,7 @@ class Attempts:
         return {"consecutive": self.consecutive, "total": self.total, "not_before": self.not_before}
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "Attempts":
+    def from_dict(cls, raw: dict[str, Any]) -> Attempts:
         return cls(
             consecutive=max(0, int(raw.get("consecutive", 0))),
             total=max(0, int(raw.get("total", 0))),
@@ -167,7 +167,7 @@ class VaultHeader:
         return (json.dumps(body, indent=1, sort_keys=True, ensure_ascii=True) + "\n").encode("ascii")
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "VaultHeader":
+    def from_bytes(cls, data: bytes) -> VaultHeader:
         try:
             raw = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):

@@ -74,7 +74,7 @@ class FileVaultStorage:
         self.path = Path(path)
 
     @classmethod
-    def in_data_dir(cls, data_dir: str | os.PathLike[str]) -> "FileVaultStorage":
+    def in_data_dir(cls, data_dir: str | os.PathLike[str]) -> FileVaultStorage:
         return cls(Path(data_dir) / VAULT_FILENAME)
 
     def exists(self) -> bool:

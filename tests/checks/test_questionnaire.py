@@ -7,7 +7,14 @@ from typing import Any
 from fhir.resources.R4B.questionnaire import Questionnaire
 
 from outreach.checks.definition import (
-    CORE_ELEMENTS, EXT_MAX, EXT_MIN, EXT_SOFT_LIMIT, EXT_UNIT, LOINC, SNOMED, CheckDefinition,
+    CORE_ELEMENTS,
+    EXT_MAX,
+    EXT_MIN,
+    EXT_SOFT_LIMIT,
+    EXT_UNIT,
+    LOINC,
+    SNOMED,
+    CheckDefinition,
 )
 from tests.checks.conftest import find, walk
 

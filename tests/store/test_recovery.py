@@ -30,7 +30,7 @@ def outreach_cli(*args: str, stdin: str = "", data_dir: Path | None = None) -> s
         argv += ["--data-dir", str(data_dir)]
     env = {k: v for k, v in os.environ.items() if k != "OUTREACH_DATA_DIR"}
     return subprocess.run(
-        argv + list(args), input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+        argv + list(args), input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False
     )
 
 

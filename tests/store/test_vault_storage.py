@@ -64,9 +64,8 @@ def test_exclusive_keeps_another_process_out(tmp_path: Path) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(StoreError, match="busy"):
-            with FileVaultStorage(path).exclusive(timeout_s=0.2):
-                pass
+        with pytest.raises(StoreError, match="busy"), FileVaultStorage(path).exclusive(timeout_s=0.2):
+            pass
         start = time.monotonic()
         with FileVaultStorage(path).exclusive(timeout_s=10):  # waits for the holder to let go
             waited = time.monotonic() - start
