@@ -168,14 +168,16 @@ class PersonForm(QWidget):
         self.nhs_edit.textChanged.connect(self._check_nhs)
         self.dob_edit.editingFinished.connect(self._check_dob)
         self.dob_edit.textChanged.connect(self._dob_typed)
-        for edit in (
+        # The one-line fields, listed once so "changed" and "clear" can never miss one.
+        self._line_edits = (
             self.given_edit,
             self.family_edit,
             self.dob_edit,
             self.nhs_edit,
             self.gp_edit,
             self.language_edit,
-        ):
+        )
+        for edit in self._line_edits:
             edit.textChanged.connect(self._details_changed)
 
     # -- live checks --------------------------------------------------------------------------------
@@ -386,14 +388,7 @@ class PersonForm(QWidget):
         self.cancelled.emit()
 
     def clear(self) -> None:
-        for edit in (
-            self.given_edit,
-            self.family_edit,
-            self.dob_edit,
-            self.nhs_edit,
-            self.gp_edit,
-            self.language_edit,
-        ):
+        for edit in self._line_edits:
             edit.clear()
         self.needs_edit.clear()
         self.sex_combo.setCurrentIndex(0)
