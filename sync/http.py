@@ -78,13 +78,6 @@ class Answer:
         text = "; ".join(t for t in texts if t)
         return text[:500] if text else f"the server answered {self.status}"
 
-    def outcome_detail(self) -> str | None:
-        issues = self.body.get("issue", []) if isinstance(self.body, dict) else []
-        for i in issues:
-            if isinstance(i, dict) and isinstance(i.get("details"), dict):
-                return str(i["details"].get("text") or "") or None
-        return None
-
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Retry-After as seconds: either a number of seconds or an HTTP date (RFC 9110 10.2.3)."""

@@ -72,11 +72,6 @@ class IdleWatcher(QObject):
             app.removeEventFilter(self)
             self._installed = False
 
-    def poke(self) -> None:
-        """Count as activity (e.g. a long background save finished while the worker watched)."""
-        if self._timer.isActive():
-            self._timer.start()
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and self._timer.isActive():
             self._timer.start()

@@ -248,10 +248,6 @@ class Database:
         except sa_exc.DBAPIError as exc:
             raise self._translate(exc) from None
 
-    @property
-    def in_transaction(self) -> bool:
-        return getattr(self._local, "conn", None) is not None
-
     # -- maintenance ----------------------------------------------------------------
     def integrity_check(self) -> list[str]:
         """SQLite's own full check; ``["ok"]`` when the file is sound."""
