@@ -13,6 +13,7 @@ mg/dL depends on the substance measured, so the conversion takes an *analyte*.
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
 # Exact definitions of the imperial units (international yard and pound, 1959).
@@ -180,7 +181,7 @@ def hba1c_percent_to_mmol_mol(percent: float) -> float:
 
 def format_number(value: float) -> str:
     """A number as a nurse would write it: 82.5, 1200, 0.45 (at most two decimals)."""
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):  # nan, inf and -inf are shown as Python writes them
         return str(value)
     if abs(value) >= 1e9:
         return f"{value:.3g}"
