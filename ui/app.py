@@ -20,6 +20,7 @@ import outreach
 from outreach.errors import StoreError, ValidationError
 from outreach.logging_setup import log_event, setup_logging
 from outreach.settings import OrgConfig, find_organisation_file, resolve_data_dir
+from outreach.store.files import store_present
 from outreach.store.folder_lock import DataFolderLock
 
 if TYPE_CHECKING:
@@ -71,8 +72,6 @@ def load_organisation(data_dir: Path) -> tuple[OrgConfig, Path | None, str | Non
 
 
 def gather_start_info(data_dir: Path, log_file: Path | None = None) -> StartInfo:
-    from outreach.store.database import database_path  # headless; loads the database layer, not a store
-
     organisation, org_file, problem = load_organisation(data_dir)
     from ui.start_window import StartInfo
 
@@ -81,7 +80,7 @@ def gather_start_info(data_dir: Path, log_file: Path | None = None) -> StartInfo
         organisation=organisation,
         organisation_file=org_file,
         organisation_problem=problem,
-        store_exists=database_path(data_dir).exists(),
+        store_exists=store_present(data_dir),
         log_file=log_file,
     )
 

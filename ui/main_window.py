@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from outreach.errors import LockedError
 from outreach.logging_setup import log_event
 from outreach.settings import OrgConfig
+from outreach.store.files import store_present
 from ui.context import AppContext, load_check_content
 from ui.errors import register_error_handler, show_error, unregister_error_handler
 from ui.idle_lock import IdleWatcher, minutes_to_ms
@@ -50,17 +51,7 @@ from ui.widgets import Notice
 
 log = logging.getLogger(__name__)
 
-# outreach.store.database.DB_FILENAME, repeated here so that showing the unlock screen does not
-# wait for the database layer to load (a test keeps the two equal).
-DB_FILENAME = "outreach.db"
 SCREEN_SHARE = 0.9  # the first window takes this share of the screen's available width and height
-
-
-def store_present(data_dir: Path) -> bool:
-    """Is there a store (or half of one) in `data_dir`? Two file-system lookups, fine on the GUI thread."""
-    from outreach.store.vault_storage import VAULT_FILENAME
-
-    return (data_dir / DB_FILENAME).exists() or (data_dir / VAULT_FILENAME).exists()
 
 
 @blocking

@@ -32,8 +32,8 @@ from sqlalchemy.pool import QueuePool
 
 from outreach.errors import SchemaTooNewError, StorageFullError, StoreError
 from outreach.settings import ensure_private_dir
+from outreach.store.files import DB_FILENAME
 
-DB_FILENAME = "outreach.db"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 

@@ -25,11 +25,10 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Final, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from outreach.errors import StorageFullError, StoreError
-
-VAULT_FILENAME: Final = "vault-keys.json"
+from outreach.store.files import VAULT_FILENAME
 
 
 @runtime_checkable

@@ -239,13 +239,6 @@ def test_activity_postpones_the_idle_lock(qtbot: QtBot, tmp_path: Path, runner: 
     close_store(window)
 
 
-def test_the_store_file_name_the_window_looks_for_is_the_stores() -> None:
-    from outreach.store.database import DB_FILENAME
-    from ui.main_window import DB_FILENAME as LOOKED_FOR
-
-    assert LOOKED_FOR == DB_FILENAME
-
-
 def test_a_damaged_key_file_is_reported_plainly_and_nothing_is_unlocked(
     qtbot: QtBot, tmp_path: Path, runner: TaskRunner
 ) -> None:

@@ -173,3 +173,14 @@ def test_the_organisation_file_is_found_in_order_and_a_bad_one_reported(
     assert info.organisation_file == chosen
     assert info.organisation_problem is not None and "idle_lock_minutes" in info.organisation_problem
     assert info.organisation.organisation_name == "Outreach service"  # defaults, app still opens
+
+
+def test_the_installation_check_agrees_with_the_unlock_screen(tmp_path: Path) -> None:
+    """The start window's "store found" and the main window's choice of set-up or unlock use one
+    answer: a key file alone is a half-made store to report, not a fresh laptop."""
+    from outreach.store.files import VAULT_FILENAME
+    from ui.app import gather_start_info
+
+    assert not gather_start_info(tmp_path).store_exists
+    (tmp_path / VAULT_FILENAME).write_text("{}")
+    assert gather_start_info(tmp_path).store_exists
