@@ -12,6 +12,7 @@ Nothing personal lives here: this module reads no database.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tomllib
@@ -157,6 +158,34 @@ class OrgConfig:
                     item="recovery_public_key",
                 ) from None
         return cls(**values, extra=extra)  # type: ignore[arg-type]
+
+
+    def to_toml(self) -> str:
+        """The settings as TOML, paths already resolved and the recovery key inline, so the copy
+        in the data folder works wherever the original file was. (JSON string escapes are valid
+        in TOML basic strings.)"""
+        lines = ["# Organisation settings for this laptop, saved when the store was set up.", ""]
+        for f in fields(self):
+            if f.name == "extra":
+                continue
+            value = getattr(self, f.name)
+            text = str(int(value)) if f.type == "int" else json.dumps(value, ensure_ascii=False)
+            lines.append(f"{f.name} = {text}")
+        return "\n".join(lines) + "\n"
+
+
+def save_organisation_file(data_dir: Path, config: OrgConfig) -> Path:
+    """Write `config` as the data folder's organisation file: owner-only from the first byte,
+    fsynced, then renamed into place, so a crash never leaves half a file the app would refuse."""
+    path = Path(data_dir) / ORG_CONFIG_FILENAME
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(config.to_toml())
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    return path
 
 
 def _is_loopback_http(url: str) -> bool:

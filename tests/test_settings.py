@@ -92,3 +92,17 @@ def test_sync_interval_is_checked() -> None:
     with pytest.raises(ValidationError) as caught:
         OrgConfig.from_mapping({"sync_interval_minutes": 0})
     assert caught.value.item == "sync_interval_minutes"
+
+
+def test_saved_settings_read_back_the_same(tmp_path: Path) -> None:
+    from outreach.settings import save_organisation_file
+
+    config = OrgConfig(
+        organisation_name='Synthetic "Quoted" Service — Ŵales',
+        server_url="https://record.example.invalid/fhir",
+        recovery_public_key="-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+        idle_lock_minutes=9,
+    )
+    path = save_organisation_file(tmp_path, config)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert OrgConfig.load(path) == config

@@ -12,8 +12,6 @@ store worker with a busy line showing, never on the GUI thread.
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach.errors import ValidationError
-from outreach.settings import ORG_CONFIG_FILENAME, OrgConfig, ensure_private_dir
+from outreach.settings import OrgConfig, ensure_private_dir, save_organisation_file
 from ui.errors import show_error
 from ui.style import make_heading
 from ui.tasks import TaskRunner, blocking
@@ -58,34 +56,6 @@ class SetupResult:
     org_file: Path | None
 
 
-def org_config_toml(config: OrgConfig) -> str:
-    """The organisation settings as TOML (strings escaped the JSON way, which TOML basic strings accept)."""
-    lines = ["# Organisation settings, saved by the app's first-run set-up.", ""]
-    for key in (
-        "organisation_name",
-        "organisation_ods_code",
-        "server_url",
-        "ca_bundle",
-        "recovery_public_key",
-        "default_language",
-    ):
-        lines.append(f"{key} = {json.dumps(getattr(config, key), ensure_ascii=False)}")
-    lines.append(f"idle_lock_minutes = {int(config.idle_lock_minutes)}")
-    lines.append(f"sync_interval_minutes = {int(config.sync_interval_minutes)}")
-    return "\n".join(lines) + "\n"
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write atomically with owner-only permissions set before any content."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
 @blocking
 def set_up_store(request: SetupRequest, kdf: object = None) -> SetupResult:
     """Create the store and its admin, then prove the passphrase by locking and unlocking. Store worker only."""
@@ -103,8 +73,7 @@ def set_up_store(request: SetupRequest, kdf: object = None) -> SetupResult:
     )  # type: ignore[arg-type]
     try:
         if request.write_org_file:
-            org_file = request.data_dir / ORG_CONFIG_FILENAME
-            _write_private(org_file, org_config_toml(request.org_config))
+            org_file = save_organisation_file(request.data_dir, request.org_config)
         store.lock()
         user = store.unlock(request.user_name, request.passphrase)
     except BaseException:

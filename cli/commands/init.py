@@ -9,10 +9,11 @@ once more with it, to prove the passphrase opens it.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from cli.prompt import read_new_secret
 from outreach.errors import ValidationError
-from outreach.settings import OrgConfig, resolve_data_dir
+from outreach.settings import OrgConfig, find_organisation_file, resolve_data_dir, save_organisation_file
 from outreach.store.local_store import LocalStore
 from outreach.store.vault import check_passphrase_policy
 
@@ -64,4 +65,23 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"Store created in {data_dir} {recovery}.")
     print(f"User '{user.name if user else args.user}' (admin) unlocked it successfully.")
+    print(_organisation_file_note(data_dir, Path(args.org_config), org))
     return 0
+
+
+def _organisation_file_note(data_dir: Path, given: Path, org: OrgConfig) -> str:
+    """Make sure the app will use the settings the store was set up with, and say which file it reads.
+
+    The app looks for the organisation file in a fixed order (OUTREACH_ORG_CONFIG, the data folder,
+    beside the program). When none of those holds a file, a copy goes into the data folder;
+    when another file is found there, IT is told, rather than a copy silently overriding it."""
+    found = find_organisation_file(data_dir)
+    if found is None:
+        saved = save_organisation_file(data_dir, org)
+        return f"Organisation settings saved in {saved} for the app to use."
+    if found.resolve() == given.resolve():
+        return f"The app will read the organisation settings from {found}."
+    return (
+        f"Note: the app will read its organisation settings from {found}, not from {given}. "
+        "Remove or update that file if these settings should apply."
+    )

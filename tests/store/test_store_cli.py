@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from outreach.store.local_store import LocalStore
@@ -10,7 +12,6 @@ from tests.store.conftest import synthetic_nhs_number
 
 ADMIN_PASS = "synthetic admin passphrase"
 WORKER_PASS = "synthetic worker passphrase"
-
 
 
 def _org(tmp_path: Path) -> Path:
@@ -112,3 +113,40 @@ def test_init_add_user_demo_data_and_import(tmp_path: Path) -> None:
         assert store.audit.verify().ok
     finally:
         store.close()
+
+
+def test_init_leaves_the_organisation_settings_where_the_app_reads_them(tmp_path: Path) -> None:
+    """IT sets up with `--org-config` from anywhere (a USB stick): the app must then use those settings,
+    not its built-in defaults, and the copy must work without the original folder."""
+    from outreach.settings import OrgConfig, find_organisation_file
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (stick / "ca.pem").write_text("synthetic CA bundle\n")
+    (stick / "organisation.toml").write_text(
+        'organisation_name = "Synthetic Outreach Charity"\n'
+        'server_url = "https://record.example.invalid/fhir"\n'
+        'ca_bundle = "ca.pem"\n'
+        "idle_lock_minutes = 7\n"
+    )
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k != "OUTREACH_ORG_CONFIG"}
+    result = outreach(
+        data,
+        "init",
+        "--org-config",
+        str(stick / "organisation.toml"),
+        "--user",
+        "Ada Admin",
+        stdin=f"{ADMIN_PASS}\n{ADMIN_PASS}\n",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Organisation settings saved in" in result.stdout
+    found = find_organisation_file(data)
+    assert found == data / "organisation.toml"
+    assert stat.S_IMODE(found.stat().st_mode) == 0o600
+    copied = OrgConfig.load(found)
+    assert copied.organisation_name == "Synthetic Outreach Charity"
+    assert copied.idle_lock_minutes == 7
+    assert copied.ca_bundle == str((stick / "ca.pem").resolve())  # resolved, not relative to the data folder
