@@ -35,6 +35,7 @@ from ui.errors import show_error
 from ui.style import make_heading
 from ui.tasks import TaskRunner, blocking
 from ui.widgets import BusyIndicator, LabelledField
+from ui.widgets.wheel_guard import guard_wheel
 
 MIN_PASSPHRASE_LENGTH = 10  # mirrors outreach.store.vault.MIN_PASSPHRASE_LENGTH, which has the final say
 
@@ -170,6 +171,7 @@ class SetupPage(QWidget):
         org_layout.addWidget(self.org_name_field)
         self.idle_spin = QSpinBox(org_box)
         self.idle_spin.setRange(1, 240)
+        guard_wheel(self.idle_spin)  # the wheel scrolls the page; it never changes the minutes
         self.idle_spin.setValue(org.idle_lock_minutes)
         self.idle_spin.setSuffix(self.tr(" minutes"))
         self.idle_field = LabelledField(

@@ -21,6 +21,7 @@ from ui.errors import show_error
 from ui.style import make_heading
 from ui.tasks import TaskRunner, blocking
 from ui.widgets import BusyIndicator, LabelledField
+from ui.widgets.wheel_guard import guard_wheel
 
 
 @blocking
@@ -60,6 +61,7 @@ class UnlockPanel(QWidget):
         layout.addWidget(self.intro)
 
         self.user_combo = QComboBox(self)
+        guard_wheel(self.user_combo)  # the wheel scrolls; it never picks another worker
         self.user_field = LabelledField(
             self.tr("Who are &you?"), self.user_combo, accessible_name=self.tr("User")
         )

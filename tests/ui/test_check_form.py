@@ -277,7 +277,7 @@ def test_tab_goes_from_the_section_list_through_the_page_in_order(qtbot, check_e
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget().objectName())
     assert seen[:5] == [
-        "input:weight.status",
+        "input:weight.status:1",  # the chosen answer ("Done") of the radio group: one Tab stop per group
         "input:weight.height",
         "unit:weight.height",
         "input:weight.weight",

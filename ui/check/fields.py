@@ -32,8 +32,11 @@ from outreach.checks.answers import entry_from_json
 from outreach.checks.definition import CheckDefinition, Item
 from outreach.checks.validation import AnswerCheck, check_answer
 from ui.check.model import number_text
+from ui.widgets.choice_buttons import ChoiceButtons
+from ui.widgets.wheel_guard import guard_inputs
 
 VALIDATE_AFTER_MS = 300  # pause in typing before a value is checked and saved
+MAX_BUTTON_CHOICES = 4  # up to this many options are radio buttons; more are a (wheel-guarded) drop-down
 
 EMPTY, OK, UNUSUAL, INVALID = "empty", "ok", "unusual", "invalid"
 
@@ -78,6 +81,8 @@ class ItemField(QWidget):
         self.build()
         self.label.setBuddy(self.focus_widget())
         self.focus_widget().setAccessibleName(self.accessible_label())
+        # The one place every input of the check is made: none of them may take the mouse wheel.
+        guard_inputs(self)
 
     # -- to be provided by each kind ---------------------------------------------------------
     def build(self) -> None:
@@ -419,17 +424,31 @@ class NumberField(ItemField):
 
 
 class ChoiceField(ItemField):
-    """A choice from the definition's options (a drop-down list, first entry "not answered")."""
+    """A choice from the definition's options.
+
+    Up to four options (yes/no, done/declined/not possible, the screening answers) are radio
+    buttons: every answer in view, one click, and nothing the wheel can turn. Longer lists
+    (AUDIT-C) stay a drop-down, guarded so the wheel scrolls the page instead (fields.py
+    guards every input it makes). Either way "not answered" is index 0.
+    """
 
     def build(self) -> None:
-        self.box = QComboBox(self)
-        self.box.setObjectName(f"input:{self.item.link_id}")
-        self.box.addItem(self.tr("Choose..."), None)
-        for option in self.options():
-            self.box.addItem(option[1], option[0])
+        options = self.options()
+        self.box: ChoiceButtons | QComboBox
+        if len(options) <= MAX_BUTTON_CHOICES:
+            self.box = ChoiceButtons(self.item.text, "", self)
+            self.box.setObjectName(f"input:{self.item.link_id}")
+            for code, display in options:
+                self.box.addItem(display, code)
+        else:
+            self.box = QComboBox(self)
+            self.box.setObjectName(f"input:{self.item.link_id}")
+            self.box.addItem(self.tr("Choose..."), None)
+            for code, display in options:
+                self.box.addItem(display, code)
+            self.box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            self.box.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 18)
         self.box.currentIndexChanged.connect(self._picked)
-        self.box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.box.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 18)
         self.row.addWidget(self.box)
         self.row.addStretch(1)
 
@@ -438,6 +457,11 @@ class ChoiceField(ItemField):
 
     def focus_widget(self) -> QWidget:
         return self.box
+
+    def inputs(self) -> list[QWidget]:
+        if isinstance(self.box, ChoiceButtons):
+            return [self.box, *self.box.buttons()]
+        return [self.box]
 
     def _picked(self) -> None:
         if not self._loading:

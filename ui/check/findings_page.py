@@ -29,6 +29,7 @@ from outreach.clinical.service_directory import ServiceDirectory
 from outreach.errors import ValidationError
 from outreach.store.search_index import parse_date
 from ui.check.model import decision_to_doc
+from ui.widgets.wheel_guard import guard_inputs
 
 # Marked for translation here, translated where shown (self.tr in FindingRow).
 SEVERITY_WORDS = {
@@ -161,6 +162,7 @@ class FindingRow(QGroupBox):
         self.note_edit.editingFinished.connect(self.flush)
         self._show_parts()
         self._show_problem()
+        guard_inputs(self)  # the wheel scrolls the findings; it never changes a follow-up
 
     def flush(self) -> None:
         if self._timer.isActive():

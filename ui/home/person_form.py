@@ -39,6 +39,7 @@ from ui.home.data import possible_duplicates, register_person
 from ui.home.search import date_text, nhs_text
 from ui.style import SUBHEADING_SCALE, make_heading
 from ui.widgets import BusyIndicator, LabelledField, Notice
+from ui.widgets.wheel_guard import guard_inputs
 
 MAX_NAME = 100  # as outreach.services: the longest given or family name the store takes
 
@@ -179,6 +180,8 @@ class PersonForm(QWidget):
         )
         for edit in self._line_edits:
             edit.textChanged.connect(self._details_changed)
+        # Scrolling the form over Sex or Ethnic category scrolls the form; it never changes the choice.
+        guard_inputs(self)
 
     # -- live checks --------------------------------------------------------------------------------
     def _check_nhs(self, text: str) -> bool:
