@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
 
 import cli.commands
 import outreach
+from cli import system_libraries
 from outreach.errors import OutreachError
 from outreach.logging_setup import log_event, setup_logging
 from outreach.settings import resolve_data_dir
@@ -45,6 +47,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _desktop_problem() -> str | None:
+    """Why the window cannot open here, in one sentence with the fix, or None.
+
+    Checked before Qt loads: without a display, or without the xcb plugin's libraries, Qt
+    aborts with text that blames the wrong thing (it asks for xcb-cursor0 even when that is
+    installed and the real problem is that there is no display).
+    """
+    problem = system_libraries.display_problem()
+    if problem is not None:
+        return problem
+    wants_xcb = os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb" and not os.environ.get("WAYLAND_DISPLAY")
+    if wants_xcb:
+        missing = system_libraries.unloadable(system_libraries.DISPLAY_LIBRARIES)
+        if missing:
+            return system_libraries.missing_libraries_message(missing, what="The app's window")
+    return None
+
+
+def _qt_import_message(error: ImportError) -> str | None:
+    """Qt failed to load for lack of a system library: name every missing one and its package."""
+    if system_libraries.qt_import_problem(error) is None:
+        return None
+    missing = system_libraries.unloadable(system_libraries.QT_LIBRARIES)
+    if not missing:
+        return system_libraries.qt_import_problem(error)
+    return system_libraries.missing_libraries_message(missing)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list == ["--version"]:
@@ -58,8 +88,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     opening.add_argument("--data-dir")
     known, rest = opening.parse_known_args(args_list)
     if not rest:
-        from ui.app import run_app  # imported late: headless commands never load Qt
-
+        problem = _desktop_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
+        try:
+            from ui.app import run_app  # imported late: headless commands never load Qt
+        except ImportError as exc:
+            message = _qt_import_message(exc)
+            if message is None:
+                raise
+            print(message, file=sys.stderr)
+            return 1
         return run_app(data_dir=known.data_dir)
     parser = build_parser()
     args = parser.parse_args(args_list)
