@@ -7,9 +7,12 @@ parallel: use tmp_path for files and ask the OS for free ports.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -35,3 +38,28 @@ def run_cli(
         timeout=120,
         check=False,
     )
+
+
+def on_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def tool_missing(what: str, *, debian: str) -> None:
+    """Skip the test, naming the Debian/Ubuntu package to install; under CI=true, fail instead.
+
+    CI installs every optional tool (.ci/run), so there a missing one is a broken set-up,
+    and a silent skip would hide the checks that need it.
+    """
+    message = f"{what} is not installed (Debian/Ubuntu: sudo apt-get install {debian})"
+    if on_ci():
+        pytest.fail(f"{message}; .ci/run installs it, so the CI set-up is broken", pytrace=False)
+    pytest.skip(message)
+
+
+def require_tool(name: str, *, debian: str) -> str:
+    """The path of the program ``name``, or a skip (a failure under CI) with the install hint."""
+    path = shutil.which(name)
+    if path is None:
+        tool_missing(name, debian=debian)
+    assert path is not None
+    return path

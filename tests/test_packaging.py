@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import outreach
-from tests.conftest import ROOT
+from tests.conftest import ROOT, require_tool, tool_missing
 
 pytestmark = pytest.mark.slow
 
@@ -29,6 +29,7 @@ BUILD_TIMEOUT_SECONDS = 900
 
 def test_built_bundle_works(tmp_path: Path) -> None:
     """One test, so that one build serves every check even when xdist spreads tests over workers."""
+    require_build_tools()
     bundle = build_bundle(tmp_path)
     check_version(bundle)
     check_self_test_passes(bundle)
@@ -36,6 +37,27 @@ def test_built_bundle_works(tmp_path: Path) -> None:
     check_resources_and_migrations_inside(bundle)
     check_unused_qt_modules_left_out(bundle)
     check_the_app_window_opens(bundle, tmp_path)
+
+
+def require_build_tools() -> None:
+    """On Linux PyInstaller reads each library with objdump and bundles the shared libpython.
+
+    Debian's python3 is linked statically, so its shared library is a separate package; without
+    it (or binutils) the build fails after minutes with a message about PyInstaller, not the fix.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    require_tool("objdump", debian="binutils")
+    from PyInstaller.depend.bindepend import get_python_library_path
+    from PyInstaller.exceptions import PythonLibraryNotFoundError
+
+    try:
+        found = get_python_library_path()
+    except PythonLibraryNotFoundError:
+        found = None
+    if not found:
+        version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        tool_missing(f"The shared Python library (libpython{version}.so)", debian=f"libpython{version}")
 
 
 def build_bundle(base: Path) -> Path:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
 from outreach import services
+from tests.conftest import require_tool
 from tests.ui.check_helpers import (  # noqa: F401
     FULL_ANSWERS,
     CheckEnv,
@@ -162,8 +161,8 @@ def test_closing_waits_until_everything_is_saved(qtbot, check_env: CheckEnv) -> 
     assert check_env.store.checks.get(wf.check_id).answers["weight.weight"] == 81.5
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 def test_summary_pdf_to_the_path_the_worker_chooses(qtbot, check_env: CheckEnv, tmp_path: Path) -> None:
+    require_tool("pdftotext", debian="poppler-utils")
     wf = open_draft(qtbot, check_env)
     decide_all(qtbot, wf)
     chosen = tmp_path / "chosen" / "summary.pdf"

@@ -8,19 +8,17 @@ Screenshots go to test-artifacts/journey/.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from outreach import services
 from outreach.store.local_store import LocalStore
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, require_tool
 from tests.ui.check_helpers import FULL_ANSWERS, answer, focusable_without_name, wait_saved
 from tests.ui.shell_support import PASSPHRASE, WAIT_MS, WORKER, close_store, open_window, unlock
 from ui.check.fields import INVALID, OK, UNUSUAL
@@ -46,8 +44,8 @@ def shot(widget: QWidget, name: str) -> None:
     assert widget.grab().save(str(SHOTS / name))
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 def test_the_whole_journey(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+    require_tool("pdftotext", debian="poppler-utils")
     data = tmp_path / "data"
     # -- first run ----------------------------------------------------------------------------
     window = open_window(qtbot, runner, data, expect="setup")

@@ -6,9 +6,7 @@ CI (CI=true) installs them, so there a missing tool is a failure, not a skip.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from outreach.errors import StoreError
 from outreach.store.records import PersonDetails
 from outreach.summary import render_html, summary_for_person
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, require_tool
 from tests.summary.checks import (
     ALL_GOOD,
     CHECK_DATE,
@@ -39,12 +37,7 @@ PICTURES = ARTIFACTS / "summary"
 
 
 def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{name} (poppler-utils) is missing on CI: it is needed to check the summary PDF")
-        pytest.skip(f"{name} not installed (apt-get install poppler-utils) - the summary PDF is not read back")
-    return path
+    return require_tool(name, debian="poppler-utils")
 
 
 def pdf_text(pdf: Path) -> str:
