@@ -56,16 +56,24 @@ def test_sigkill_at_random_moments_loses_nothing_committed(store: LocalStore, da
             stderr=subprocess.PIPE,
             text=True,
         )
-        assert proc.stdout is not None
+        assert proc.stdout is not None and proc.stderr is not None
+        ready = ""
         if run % 10 == 9:
             time.sleep(rng.uniform(0.0, 0.3))  # now and then, kill it while it is still opening the store
         else:
             ready = proc.stdout.readline()
-            assert ready.strip() == "READY", (ready, proc.stderr.read() if proc.stderr else "")
+            assert ready.strip() == "READY", (ready, proc.stderr.read())
             time.sleep(rng.uniform(0.01, 0.25))
             kills_while_writing += 1
         os.kill(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        # Everything is read through the same buffered readers as READY: readline() may already
+        # hold later SAVED/FINALISED lines in its buffer, which communicate() would never see, as
+        # it reads the pipe underneath. The child is dead, so both reads end at once.
+        out = ready + proc.stdout.read()
+        err = proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
         assert proc.returncode == -signal.SIGKILL, err
         for line in out.splitlines():
             parts = line.split()
