@@ -88,9 +88,9 @@ def paint_summary(html: str, device: QPagedPaintDevice, *, large_print: bool = F
             doc = together
     if doc.pageCount() > size.max_pages:
         # Try drawing slightly smaller before giving the page another sheet.
-        trial = scale
-        while trial - 0.03 >= size.min_scale:
-            trial -= 0.03
+        # Steps of 3%, and the smallest allowed size last, so a page that only fits there still does.
+        trials = [1 - 0.03 * i for i in range(1, 34) if 1 - 0.03 * i > size.min_scale] + [size.min_scale]
+        for trial in trials:
             candidate = _layout(html, device, size.body_pt, width / trial, height / trial)
             if candidate.pageCount() <= size.max_pages:
                 doc, scale = candidate, trial

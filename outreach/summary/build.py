@@ -1,19 +1,26 @@
 """Build the person's one-page summary from an evaluated check and the agreed follow-ups.
 
 What the page says, and in what order, follows the local health system's principles
-(messages that are positive and clear) and what service users asked for (essential
-information to keep, to be treated as people, not a list of risks):
+(messages that are positive and clear; every issue found is followed up) and what
+service users asked for (essential information to keep, to be treated as people, not a
+list of risks):
 
 1. **What is going well**, first: coming to the check, not smoking, a healthy blood
    pressure ... at most five lines, core elements first.
-2. **What happens next**: the agreed follow-ups only (a referral, advice given, care
-   already in place), grouped so that one service or one talk is one step, most urgent
-   first, never more than three; who will be in touch and when. A follow-up the person
-   declined is not listed (no blame), but the page says they can change their mind.
-3. **Your numbers** in plain words, each with what it means; elements not checked are
+2. **What happens next**: every agreed follow-up (a referral, advice given, care already
+   in place), grouped so that one service or one talk is one step, most urgent first,
+   with who will be in touch and when. Nothing agreed is left off: past three steps the
+   list is drawn tighter instead. A follow-up the person declined is not listed (no
+   blame), but the page says they can change their mind.
+3. **Your goals**: the care-plan goals agreed with the person, and when the plan will be
+   looked at again.
+4. **Your numbers** in plain words, each with what it means; elements not checked are
    named without judgement ("You can ask for this at any time").
-4. A positive close, who did the check, and - only when the heart health score is on
-   the page - the QRISK3 licence note, word for word, in small print.
+5. A positive close, who did the check and a number to call.
+
+Nothing on the page may contradict another line: what each topic's lines say comes from
+one verdict per topic (outreach.summary.consistency), worked out from all the facts, with
+cholesterol judged together with the heart health score.
 
 Only the given name identifies the person. Every phrase comes from the message
 catalogue (outreach.summary.messages), so the page can be translated without code.
@@ -29,30 +36,37 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from outreach.checks.evaluation import CheckEvaluation
-from outreach.clinical import audit_c as _audit_c
 from outreach.clinical import blood_pressure as _bp
 from outreach.clinical import bmi as _bmi
 from outreach.clinical import glycaemia as _glycaemia
 from outreach.clinical import pulse as _pulse
 from outreach.clinical.findings import SEVERITIES, FollowUpDecision
-from outreach.clinical.qrisk3 import QRISK3_DISCLAIMER
 from outreach.clinical.service_directory import ServiceDirectory
 from outreach.errors import ValidationError
 from outreach.store.records import PersonDetails
+from outreach.summary.consistency import (
+    HEART_SCORE_ACTION_PERCENT,
+    Verdict,
+    judge_topics,
+)
 from outreach.summary.messages import Catalogue, load_catalogue, resolve_language
 from outreach.summary.model import NextStep, NumberLine, PersonSummary
 
+__all__ = ["HEART_SCORE_ACTION_PERCENT", "RULE_TOPICS", "build_summary", "summary_for_person", "topic_of"]
+
 MAX_GOING_WELL: Final = 5
-MAX_STEPS: Final = 3
+# Up to this many steps each gets a box with who and when on lines of their own; more are
+# drawn as a tighter list, so every agreed step is on the page and it still fits one sheet.
+MAX_BOXED_STEPS: Final = 3
+MAX_STEPS: Final = MAX_BOXED_STEPS  # kept for callers that asked how many steps get a box
 MAX_NAME_CHARS: Final = 40
-# NICE NG238 1.6.2: a QRISK3 10-year risk of 10% or more is when a statin is offered.
-HEART_SCORE_ACTION_PERCENT: Final = 10.0
+MAX_GOALS: Final = 8  # goals are split from the care plan's text; more lines than this are joined into the last
 
 # Each findings rule (resources/rules/findings.json) speaks of one topic in the person's words.
 RULE_TOPICS: Final[Mapping[str, str]] = {
     "bp-severe": "blood_pressure", "bp-high": "blood_pressure", "bp-low": "blood_pressure",
     "pulse-very-abnormal": "pulse", "pulse-irregular": "pulse", "pulse-fast": "pulse", "pulse-slow": "pulse",
-    "bmi-raised": "weight", "bmi-underweight": "weight", "weight-gain": "weight", "waist-high": "weight",
+    "bmi-raised": "weight", "bmi-underweight": "weight", "weight-gain": "weight", "waist-high": "waist",
     "glucose-diabetes-range": "sugar", "glucose-high-risk": "sugar",
     "qrisk3-10-percent": "heart",
     "cholesterol-very-high": "cholesterol", "cholesterol-high": "cholesterol",
@@ -65,7 +79,7 @@ RULE_TOPICS: Final[Mapping[str, str]] = {
 }  # fmt: skip
 # A rule added locally still gets a sensible topic from the start of its id.
 _PREFIX_TOPICS: Final = {"bp": "blood_pressure", "pulse": "pulse", "bmi": "weight", "weight": "weight",
-                         "waist": "weight", "glucose": "sugar", "hba1c": "sugar", "qrisk3": "heart",
+                         "waist": "waist", "glucose": "sugar", "hba1c": "sugar", "qrisk3": "heart",
                          "cholesterol": "cholesterol", "triglycerides": "blood_fats", "smoking": "smoking",
                          "alcohol": "alcohol"}
 # Core elements that were not done, in the person's words.
@@ -74,6 +88,9 @@ _ELEMENT_TOPICS: Final = {"weight": "weight", "blood_pressure": "blood_pressure"
 _SEVERITY_RANK: Final = {s: i for i, s in enumerate(SEVERITIES)}
 _KIND_RANK: Final = {"referral": 0, "already_under_care": 1, "advice_given": 2}
 _PHONE_RE: Final = re.compile(r"\d")
+# Goals written as a list ("1. Walk daily", "- Fewer fizzy drinks") or on one line split by ";".
+_GOAL_SPLIT_RE: Final = re.compile(r"\s*(?:\r?\n|;)\s*")
+_GOAL_BULLET_RE: Final = re.compile(r"^(?:[-*\u2022]+|\d{1,2}[.)])\s*")
 
 
 def topic_of(rule_id: str) -> str:
@@ -129,31 +146,40 @@ class _Builder:
         self.facts = evaluation.facts
         self.services = services
         self.finding_topics = {topic_of(f.rule_id) for f in evaluation.findings}
+        self.finding_rules = {f.rule_id for f in evaluation.findings}
+        # One verdict per topic, from all the facts: every line about a topic is chosen from it.
+        self.verdicts = judge_topics(evaluation, self.finding_topics)
+        self.used: list[str] = []  # catalogue keys of every phrase put on the page, in order
 
     # -- words ----------------------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:
+        self.used.append(key)
         return self.words.text(key, **values)
 
+    def verdict(self, topic: str) -> Verdict | None:
+        return self.verdicts.get(topic)
+
     def date(self, day: _dt.date) -> str:
-        return self.t("date.format", day=day.day, month=self.t(f"month.{day.month}"), year=day.year)
+        return self.words.text("date.format", day=day.day, month=self.words.text(f"month.{day.month}"),
+                               year=day.year)
 
     def join(self, items: list[str]) -> str:
         if len(items) == 1:
             return items[0]
         if len(items) == 2:
-            return self.t("list.pair", first=items[0], second=items[1])
-        return self.t("list.join").join(items[:-1]) + self.t("list.last") + items[-1]
+            return self.words.text("list.pair", first=items[0], second=items[1])
+        return self.words.text("list.join").join(items[:-1]) + self.words.text("list.last") + items[-1]
 
     def topics(self, keys: Iterable[str]) -> str:
-        return self.join([self.t(f"topic.{k}") if self.words.has(f"topic.{k}") else self.t("topic.other")
-                          for k in keys])
+        return self.join([self.words.text(f"topic.{k}") if self.words.has(f"topic.{k}")
+                          else self.words.text("topic.other") for k in keys])
 
     def service_name(self, service_id: str | None) -> str:
         if service_id and self.words.has(f"service.{service_id}"):
-            return self.t(f"service.{service_id}")
+            return self.words.text(f"service.{service_id}")
         if service_id and self.services is not None and service_id in self.services:
             return self.services.services[service_id].name
-        return service_id or ""
+        return service_id or self.words.text("service.unnamed")
 
     def service_phone(self, service_id: str | None) -> str | None:
         if not service_id or self.services is None or service_id not in self.services:
@@ -163,36 +189,33 @@ class _Builder:
 
     # -- what is going well ---------------------------------------------------------------
     def going_well(self) -> tuple[str, ...]:
+        """Only topics whose verdict is WELL: never a topic any other line says needs action."""
         f = self.facts.get
-        clear = lambda topic: topic not in self.finding_topics
+        well = lambda topic: self.verdict(topic) == Verdict.WELL
         lines = ["going_well.came"]
-        status = f("smoking_status")
-        if status == "never":
-            lines.append("going_well.no_smoking")
-        elif status == "ex":
-            lines.append("going_well.stopped_smoking")
-        if f("bp_category") == _bp.NORMAL and clear("blood_pressure"):
+        if well("smoking"):
+            lines.append("going_well.no_smoking" if f("smoking_status") == "never" else "going_well.stopped_smoking")
+        if well("blood_pressure"):
             lines.append("going_well.blood_pressure")
-        if f("bmi_category") == _bmi.HEALTHY and clear("weight"):
+        if well("weight"):
             lines.append("going_well.weight")
-        if f("glycaemia_band") == _glycaemia.NORMAL and clear("sugar"):
+        if well("sugar"):
             lines.append("going_well.sugar")
-        if f("total_cholesterol_mmol_l") is not None and clear("cholesterol") and clear("blood_fats"):
-            lines.append("going_well.cholesterol")
-        heart = self.evaluation.qrisk3.risk_percent
-        if heart is not None and heart < HEART_SCORE_ACTION_PERCENT and clear("heart"):
+        if well("cholesterol"):
+            # With a low heart health score cholesterol needs no action (NICE NG238); without a
+            # score it can only be said to be in the healthy range.
+            lines.append("going_well.cholesterol" if well("heart") else "going_well.cholesterol_healthy")
+        if well("heart"):
             lines.append("going_well.heart")
-        if f("pulse_category") == _pulse.NORMAL and not f("pulse_irregular") and clear("pulse"):
+        if well("pulse"):
             lines.append("going_well.pulse")
-        if f("audit_c_score") == 0 and clear("alcohol"):
-            lines.append("going_well.no_alcohol")
-        elif f("audit_c_band") == _audit_c.LOWER_RISK and clear("alcohol"):
-            lines.append("going_well.alcohol_low")
-        if f("physically_inactive") is False and clear("food_activity"):
+        if well("alcohol"):
+            lines.append("going_well.no_alcohol" if f("audit_c_score") == 0 else "going_well.alcohol_low")
+        if well("food_activity"):
             lines.append("going_well.active")
-        if f("screening_overdue") is False and clear("screening"):
+        if well("screening"):
             lines.append("going_well.screening")
-        if f("vaccinations_due") is False and clear("vaccines"):
+        if well("vaccines"):
             lines.append("going_well.vaccines")
         if f("care_plan_agreed") is True:
             lines.append("going_well.plan")
@@ -227,42 +250,76 @@ class _Builder:
         ordered = sorted(groups.values(), key=lambda g: (not g.urgent, g.rank, _KIND_RANK[g.kind]))
         return ordered, declined
 
-    def step(self, group: _StepGroup) -> NextStep:
+    def step(self, group: _StepGroup, compact: bool) -> NextStep:
         topics = self.topics(group.topics)
+        common = {"kind": group.kind, "topics": tuple(group.topics)}
         if group.kind == "referral":
             service = self.service_name(group.service_id)
             phone = self.service_phone(group.service_id)
             if group.urgent:
                 who = self.t("step.phone", phone=phone) if phone else None
                 return NextStep(self.t("step.referral_urgent", service=service, topics=topics), who=who,
-                                urgent=True)
+                                urgent=True, **common)
+            when = (self.t("when.by_date", date=self.date(group.due_on)) if group.due_on
+                    else self.t("when.soon"))
+            if compact:  # under "We will ask these services to help you:", led by the service
+                text = self.t("step.compact_referral", service=_first_upper(service), topics=topics)
+            else:
+                text = self.t("step.referral", service=service, topics=topics)
+            if compact:  # the service is named in the text: who and when share one line
+                # "In the next few weeks" is said once below the list, not under every service.
+                line = (self.t("step.compact_when_phone", when=when, phone=phone) if phone
+                        else self.t("step.compact_when", when=when) if group.due_on else None)
+                return NextStep(text, when=line, **common)
             who = (self.t("step.who_phone", who=service, phone=phone) if phone
                    else self.t("step.who", who=service))
-            when = self.t("when.by_date", date=self.date(group.due_on)) if group.due_on else self.t("when.soon")
-            return NextStep(self.t("step.referral", service=service, topics=topics), who=who,
-                            when=self.t("step.when", when=when))
+            return NextStep(text, who=who, when=self.t("step.when", when=when), **common)
         if group.kind == "already_under_care":
-            return NextStep(self.t("step.under_care", topics=topics))
-        tip = next((self.t(f"tip.{k}") for k in group.topics if self.words.has(f"tip.{k}")), None)
-        return NextStep(self.t("step.advice", topics=topics), tip=tip)
+            return NextStep(self.t("step.under_care", topics=topics), **common)
+        tip_key = next((f"tip.{k}" for k in group.topics if self.words.has(f"tip.{k}")), None)
+        return NextStep(self.t("step.advice", topics=topics), tip=self.t(tip_key) if tip_key else None, **common)
 
-    def next_steps(self, decisions: Mapping[str, Any]) -> tuple[tuple[NextStep, ...], tuple[str, ...]]:
+    def next_steps(
+        self, decisions: Mapping[str, Any]
+    ) -> tuple[tuple[NextStep, ...], tuple[str, ...], bool, str | None]:
         groups, declined = self.step_groups(decisions)
-        shown, rest = groups[:MAX_STEPS], groups[MAX_STEPS:]
-        steps = tuple(self.step(g) for g in shown)
+        compact = len(groups) > MAX_BOXED_STEPS
+        referrals = [g for g in groups if g.kind == "referral" and not g.urgent]
+        undated = [g for g in referrals if g.due_on is None]
+        lead = self.t("steps.compact_lead") if compact and referrals else None
+        steps = tuple(self.step(g, compact) for g in groups)
         notes: list[str] = []
-        if any(s.urgent for s in steps):
+        if any(s.urgent for s in steps):  # first, so it is drawn in bold beside the urgent step
             notes.append(self.t("step.emergency"))
+        if compact and undated:
+            notes.append(self.t("steps.all_in_touch" if len(undated) == len(referrals) else "steps.others_in_touch"))
         if not steps:
-            notes.append(self.t("steps.none"))
-        more: list[str] = []
-        for group in rest:
-            more.extend(t for t in group.topics if t not in more)
-        if more:
-            notes.append(self.t("steps.more", topics=self.topics(more)))
+            # "Nothing new to do" only when nothing was found and every result is healthy;
+            # otherwise it would contradict a result the page says is not.
+            calm = not self.evaluation.findings and all(
+                v in (Verdict.WELL, Verdict.NEUTRAL) for v in self.verdicts.values())
+            notes.append(self.t("steps.none" if calm else "steps.none_agreed"))
         if declined:
             notes.append(self.t("steps.change_mind"))
-        return steps, tuple(notes)
+        return steps, tuple(notes), compact, lead
+
+    # -- the care plan --------------------------------------------------------------------
+    def goals(self, check_date: _dt.date) -> tuple[tuple[str, ...], str | None]:
+        """The care-plan goals agreed with the person, and when the plan will be looked at again."""
+        values = self.evaluation.values
+        if self.facts.get("care_plan_agreed") is not True and values.get("care_plan.agreed") is not True:
+            return (), None
+        goals = _split_goals(values.get("care_plan.goals"))
+        review = values.get("care_plan.review_date")
+        if isinstance(review, str):
+            try:
+                review = _dt.date.fromisoformat(review)
+            except ValueError:
+                review = None
+        note = None
+        if isinstance(review, _dt.date) and review >= check_date:
+            note = self.t("goals.review", date=self.date(review))
+        return goals, note
 
     # -- your numbers ---------------------------------------------------------------------
     def _sugar_reading(self) -> tuple[str, float] | None:
@@ -275,6 +332,38 @@ class _Builder:
             if m == measure:
                 return key, value
         return (readings[0][1], readings[0][2]) if readings else None
+
+    def _bp_meaning(self) -> str | None:
+        category = self.facts.get("bp_category")
+        if category is None:
+            return None
+        if "bp-severe" in self.finding_rules or category == _bp.SEVERE:
+            return "number.blood_pressure.very_high"
+        if "bp-low" in self.finding_rules or category == _bp.LOW:
+            return "number.blood_pressure.low"
+        if category == _bp.NORMAL and self.verdict("blood_pressure") == Verdict.WELL:
+            return "number.blood_pressure.normal"
+        return "number.blood_pressure.high"
+
+    def _pulse_meaning(self) -> str | None:
+        category = self.facts.get("pulse_category")
+        if self.facts.get("pulse_irregular") or "pulse-irregular" in self.finding_rules:
+            return "number.pulse.irregular"
+        if category == _pulse.SLOW:
+            return "number.pulse.slow"
+        if category == _pulse.FAST:
+            return "number.pulse.fast"
+        return "number.pulse.normal" if self.verdict("pulse") == Verdict.WELL else None
+
+    def _cholesterol_meaning(self, heart_shown: bool) -> str:
+        verdict = self.verdict("cholesterol")
+        if verdict == Verdict.ACTION:
+            return "number.cholesterol.high"
+        if verdict == Verdict.NEUTRAL:
+            return "number.cholesterol.part_of_heart"
+        if verdict == Verdict.CONCERN:
+            return "number.cholesterol.adds_to_heart" if heart_shown else "number.cholesterol.above"
+        return "number.cholesterol.ok" if self.verdict("heart") == Verdict.WELL else "number.cholesterol.healthy"
 
     def numbers(self) -> tuple[tuple[NumberLine, ...], str | None]:
         f = self.facts.get
@@ -296,7 +385,8 @@ class _Builder:
             value = self.t("number.weight_value", kg=_num(weight, 1))
             meaning = None
             if category == _bmi.HEALTHY:
-                meaning = "number.bmi.healthy"
+                meaning = ("number.bmi.healthy" if self.verdict("weight") == Verdict.WELL
+                           else "number.bmi.healthy_gain")
             elif category == _bmi.UNDERWEIGHT:
                 meaning = "number.bmi.low"
             elif category is not None:
@@ -305,39 +395,31 @@ class _Builder:
                 extra=None if bmi is None else self.t("number.bmi_is", bmi=_num(bmi, 1)), extra_first=True)
         waist = f("waist_cm")
         if waist is not None:
-            high = any(x.rule_id == "waist-high" for x in self.evaluation.findings)
             add("waist", "weight", self.t("number.waist_value", cm=_num(waist, 0)),
-                "number.waist.high" if high else "number.waist.ok")
+                "number.waist.ok" if self.verdict("waist") == Verdict.WELL else "number.waist.high")
         systolic, diastolic = f("systolic_mmhg"), f("diastolic_mmhg")
         if systolic is not None and diastolic is not None:
-            category = f("bp_category")
-            meaning = {_bp.NORMAL: "number.blood_pressure.normal", _bp.LOW: "number.blood_pressure.low",
-                       _bp.SEVERE: "number.blood_pressure.very_high"}.get(category, "number.blood_pressure.high")
             add("blood_pressure", "blood_pressure",
                 self.t("number.blood_pressure_value", systolic=_num(systolic, 0), diastolic=_num(diastolic, 0)),
-                meaning if category is not None else None)
+                self._bp_meaning())
         pulse = f("pulse_bpm")
         if pulse is not None:
-            if f("pulse_irregular"):
-                meaning = "number.pulse.irregular"
-            else:
-                meaning = {_pulse.SLOW: "number.pulse.slow", _pulse.FAST: "number.pulse.fast"}.get(
-                    f("pulse_category"), "number.pulse.normal")
-            add("pulse", "blood_pressure", self.t("number.pulse_value", bpm=_num(pulse, 0)), meaning)
+            add("pulse", "blood_pressure", self.t("number.pulse_value", bpm=_num(pulse, 0)), self._pulse_meaning())
         sugar = self._sugar_reading()
         if sugar is not None:
             band = f("glycaemia_band")
             meaning = {_glycaemia.NORMAL: "number.sugar.normal", _glycaemia.HIGH_RISK: "number.sugar.high_risk",
                        _glycaemia.DIABETES: "number.sugar.diabetes"}.get(band)
+            if meaning == "number.sugar.normal" and self.verdict("sugar") != Verdict.WELL:
+                meaning = None
             add("sugar", "glucose", self.t(sugar[0], value=_num(sugar[1], 1)), meaning)
+        heart = self.evaluation.qrisk3.risk_percent
         total = f("total_cholesterol_mmol_l")
         if total is not None:
-            high = "cholesterol" in self.finding_topics or "blood_fats" in self.finding_topics
             add("cholesterol", "lipids", self.t("number.cholesterol_value", value=_num(total, 1)),
-                "number.cholesterol.high" if high else "number.cholesterol.ok")
-        heart = self.evaluation.qrisk3.risk_percent
+                self._cholesterol_meaning(heart is not None))
         if heart is not None:
-            extra = self.t("number.heart.high") if heart >= HEART_SCORE_ACTION_PERCENT else None
+            extra = self.t("number.heart.high") if self.verdict("heart") == Verdict.ACTION else None
             if heart < 1:
                 value, meaning_text = self.t("number.heart_value_below_one"), self.t("number.heart.meaning_below_one")
             else:
@@ -347,9 +429,8 @@ class _Builder:
             rows.append(NumberLine("heart", self.t("number.heart"), value, f"{meaning_text} {extra or ''}".strip()))
         score = f("audit_c_score")
         if score is not None:
-            band = f("audit_c_band")
             meaning = ("number.alcohol.none" if score == 0 else
-                       "number.alcohol.low" if band == _audit_c.LOWER_RISK else "number.alcohol.raised")
+                       "number.alcohol.low" if self.verdict("alcohol") == Verdict.WELL else "number.alcohol.raised")
             add("alcohol", "alcohol", self.t("number.alcohol_value", score=score), meaning)
         if f("smoking_status") is not None:
             covered.add("smoking")
@@ -361,11 +442,27 @@ class _Builder:
         return tuple(rows), not_checked
 
 
+def _split_goals(text: Any) -> tuple[str, ...]:
+    """The goals as written, one per line (or per ";"), list marks removed; nothing is dropped."""
+    if not isinstance(text, str):
+        return ()
+    items = [_GOAL_BULLET_RE.sub("", part).strip() for part in _GOAL_SPLIT_RE.split(text)]
+    items = [" ".join(item.split()) for item in items if item.strip()]
+    if len(items) > MAX_GOALS:  # keep every word: the last line carries the rest
+        items = [*items[:MAX_GOALS - 1], "; ".join(items[MAX_GOALS - 1:])]
+    return tuple(items)
+
+
 _SUGAR_READINGS: Final = (
     ("HbA1c", "number.sugar_hba1c_value", "hba1c_mmol_mol"),
     ("fasting glucose", "number.sugar_glucose_value", "fasting_glucose_mmol_l"),
     ("random glucose", "number.sugar_glucose_value", "random_glucose_mmol_l"),
 )
+
+
+def _first_upper(text: str) -> str:
+    """'your GP practice' -> 'Your GP practice', to lead a line."""
+    return text[:1].upper() + text[1:]
 
 
 def _round_half_up(value: float) -> int:
@@ -418,38 +515,58 @@ def build_summary(
     words = load_catalogue(resolve_language(language, include_drafts=include_draft_languages))
     b = _Builder(words, evaluation, services)
     name = _clean_name(given_name)
-    steps, notes = b.next_steps(decisions or {})
+    when = b.date(check_date)
+    title = b.t("page.title")
+    greeting = b.t("page.greeting", name=name, date=when) if name else b.t("page.greeting_no_name", date=when)
+    going_well_heading, going_well = b.t("section.going_well"), b.going_well()
+    next_steps_heading = b.t("section.next_steps")
+    steps, notes, compact, steps_lead = b.next_steps(decisions or {})
+    goals, goals_note = b.goals(check_date)
+    goals_heading = b.t("section.goals") if goals or goals_note else ""
+    numbers_heading = b.t("section.numbers")
     numbers, not_checked = b.numbers()
     shows_heart = any(line.key == "heart" for line in numbers)
-    when = b.date(check_date)
+    closing = b.t("close.thanks", name=name) if name else b.t("close.thanks_no_name")
     footer: list[str] = []
     worker_name = _clean_name(worker)
     org = " ".join(organisation.split()) if isinstance(organisation, str) and organisation.strip() else None
     if worker_name:
         footer.append(b.t("footer.by", worker=worker_name, organisation=org) if org
                       else b.t("footer.by_no_org", worker=worker_name))
-    if org and organisation_phone and organisation_phone.strip():
-        footer.append(b.t("footer.contact", organisation=org, phone=organisation_phone.strip()))
+    phone = " ".join(organisation_phone.split()) if isinstance(organisation_phone, str) else ""
+    if phone and _PHONE_RE.search(phone):
+        footer.append(b.t("footer.contact", organisation=org, phone=phone) if org
+                      else b.t("footer.contact_no_org", phone=phone))
+    else:  # no number set for the service: still leave the person a number to call
+        footer.append(b.t("footer.contact_default"))
     footer.append(b.t("footer.keep_safe"))
+    # The score's licence note is shown in full in the app wherever the score is shown
+    # (docs/summary.md); the person's page names the model in one plain line.
+    score_note = b.t("score.note") if shows_heart else None
     return PersonSummary(
         language=words.language,
         given_name=name,
-        title=b.t("page.title"),
-        greeting=b.t("page.greeting", name=name, date=when) if name else b.t("page.greeting_no_name", date=when),
-        going_well_heading=b.t("section.going_well"),
-        going_well=b.going_well(),
-        next_steps_heading=b.t("section.next_steps"),
+        title=title,
+        greeting=greeting,
+        going_well_heading=going_well_heading,
+        going_well=going_well,
+        next_steps_heading=next_steps_heading,
         next_steps=steps,
         step_notes=notes,
-        numbers_heading=b.t("section.numbers"),
+        numbers_heading=numbers_heading,
         numbers=numbers,
         not_checked=not_checked,
-        closing=b.t("close.thanks", name=name) if name else b.t("close.thanks_no_name"),
+        closing=closing,
         footer=tuple(footer),
-        small_print=(b.t("small_print.heart"), QRISK3_DISCLAIMER) if shows_heart else (),
+        score_note=score_note,
         shows_heart_score=shows_heart,
+        goals_heading=goals_heading,
+        goals=goals,
+        goals_note=goals_note,
+        compact_steps=compact,
+        steps_lead=steps_lead,
+        phrase_keys=tuple(b.used),
     )
-
 
 
 def summary_for_person(evaluation: CheckEvaluation, person: PersonDetails, *, check_date: _dt.date,

@@ -20,6 +20,8 @@ class NextStep:
     when: str | None = None
     tip: str | None = None
     urgent: bool = False
+    kind: str = "referral"  # "referral", "already_under_care" or "advice_given"
+    topics: tuple[str, ...] = ()  # topic keys, so a test can check no other line says they need nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,26 +47,34 @@ class PersonSummary:
     going_well: tuple[str, ...]
     next_steps_heading: str
     next_steps: tuple[NextStep, ...]
-    step_notes: tuple[str, ...]  # "we also talked about ...", "nothing new to do", safety advice
+    step_notes: tuple[str, ...]  # "nothing new to do", safety advice, "if you change your mind"
     numbers_heading: str
     numbers: tuple[NumberLine, ...]
     not_checked: str | None
     closing: str
     footer: tuple[str, ...]
-    small_print: tuple[str, ...]
+    score_note: str | None = None  # one plain line under a heart health score (what worked it out)
     shows_heart_score: bool = False
+    goals_heading: str = ""
+    goals: tuple[str, ...] = ()  # the care-plan goals agreed with the person, in the words written down
+    goals_note: str | None = None  # when the plan will be looked at again
+    compact_steps: bool = False  # many steps: drawn as a tighter list so every one still fits
+    steps_lead: str | None = None  # "We will ask these services to help you:" above a long list
+    phrase_keys: tuple[str, ...] = ()  # catalogue keys of every phrase on the page (see consistency.CLAIMS)
 
     def reading_blocks(self) -> Iterator[str]:
         """The text the person reads, in page order, one block per heading, item or cell.
 
-        Small print (the licence note that must be quoted word for word) is left out:
-        it is not ours to simplify, and is not part of what we ask the person to read.
+        The note under the heart health score is left out: it names the model the score
+        comes from (QRISK3-2017), which the person need not read to understand the page.
         """
         yield self.title
         yield self.greeting
         yield self.going_well_heading
         yield from self.going_well
         yield self.next_steps_heading
+        if self.steps_lead:
+            yield self.steps_lead
         for step in self.next_steps:
             yield step.text
             if step.tip:
@@ -74,6 +84,11 @@ class PersonSummary:
             if step.when:
                 yield step.when
         yield from self.step_notes
+        if self.goals:
+            yield self.goals_heading
+            yield from self.goals
+        if self.goals_note:
+            yield self.goals_note
         yield self.numbers_heading
         for line in self.numbers:
             yield line.label
@@ -85,5 +100,5 @@ class PersonSummary:
         yield from self.footer
 
     def all_text(self) -> str:
-        """Everything on the page, small print included, as plain text (for tests and search)."""
-        return "\n".join([*self.reading_blocks(), *self.small_print])
+        """Everything on the page, the score note included, as plain text (for tests and search)."""
+        return "\n".join([*self.reading_blocks(), *([self.score_note] if self.score_note else [])])

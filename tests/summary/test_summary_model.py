@@ -16,7 +16,7 @@ from outreach.errors import ValidationError
 from outreach.resources import resource_path
 from outreach.store.records import PersonDetails
 from outreach.summary import build_summary, load_catalogue, measure, summary_for_person
-from outreach.summary.build import MAX_GOING_WELL, MAX_STEPS, RULE_TOPICS
+from outreach.summary.build import MAX_BOXED_STEPS, MAX_GOING_WELL, RULE_TOPICS
 from tests.summary.checks import (
     ALL_GOOD,
     CHECK_DATE,
@@ -65,27 +65,43 @@ def test_all_good_leads_with_what_is_going_well_and_asks_nothing_new() -> None:
     assert "Testperson" in summary.closing
 
 
-def test_several_findings_give_at_most_three_steps_with_who_and_when() -> None:
+def test_several_findings_list_every_agreed_service_once_in_a_tight_list() -> None:
     evaluation = evaluate(SEVERAL_FINDINGS)
     found = {f.rule_id for f in evaluation.findings}
     assert {"bp-high", "bmi-raised", "glucose-high-risk", "smoking-current", "alcohol-increasing-risk",
             "oral-health"} <= found
-    summary = summary_for(SEVERAL_FINDINGS)
+    decisions = referral_decisions(evaluation)
+    summary = summary_for(SEVERAL_FINDINGS, decisions)
     assert summary.going_well[0].startswith(CAME)
     assert not any("blood pressure" in line or "weight" in line for line in summary.going_well)
-    assert len(summary.next_steps) == MAX_STEPS
-    for step in summary.next_steps:
-        assert step.text.startswith("We will ask ")
-        assert step.who and step.who.startswith("Who will be in touch: ")
-        assert step.when == "When: in the next few weeks."
-    # The referrals that did not fit are still named, in one line.
-    more = next(note for note in summary.step_notes if note.startswith("We also talked about"))
-    assert "your teeth and gums" in more
+    services = {d["service_id"] for d in decisions.values() if d["kind"] == "referral"}
+    assert len(summary.next_steps) == len(services) > MAX_BOXED_STEPS  # nothing agreed is left off
+    assert summary.compact_steps and summary.steps_lead == "We will ask these services to help you:"
+    texts = [step.text for step in summary.next_steps]
+    assert "Your GP practice: your blood pressure." in texts
+    assert "The NHS dental service: your teeth and gums." in texts
+    assert all(step.who is None and step.when is None for step in summary.next_steps)  # no dates, no phones
+    assert "Each of these services will be in touch in the next few weeks." in summary.step_notes
+    assert not any("also talked" in note for note in summary.step_notes)
     # The plain meaning follows the finding.
     bp = next(line for line in summary.numbers if line.key == "blood_pressure")
     assert bp.meaning == "This is higher than it should be."
     sugar = next(line for line in summary.numbers if line.key == "sugar")
     assert sugar.value == "44 mmol/mol" and "could lead to diabetes" in sugar.meaning
+
+
+def test_three_steps_or_fewer_each_get_who_and_when() -> None:
+    evaluation = evaluate(SEVERAL_FINDINGS)
+    decisions = {f.rule_id: {"kind": "declined", "reason": "Not today"} for f in evaluation.findings}
+    decisions["bp-high"] = {"kind": "referral", "service_id": "gp-practice", "due_on": "2026-12-21"}
+    decisions["oral-health"] = {"kind": "referral", "service_id": "dental-access"}
+    summary = summary_for(SEVERAL_FINDINGS, decisions)
+    assert not summary.compact_steps and summary.steps_lead is None
+    first, second = summary.next_steps
+    assert first.text == "We will ask your GP practice to help you with your blood pressure."
+    assert first.who == "Who will be in touch: your GP practice."
+    assert first.when == "When: by 21 December 2026."
+    assert second.when == "When: in the next few weeks."
 
 
 def test_one_service_is_one_step_and_urgent_comes_first_with_safety_advice() -> None:
@@ -99,9 +115,11 @@ def test_one_service_is_one_step_and_urgent_comes_first_with_safety_advice() -> 
     first = summary.next_steps[0]
     assert first.urgent and first.text == "Please see your GP practice today about your blood pressure."
     assert summary.step_notes[0].endswith("call 999.")
-    gp = next(s for s in summary.next_steps if s.text.startswith("We will ask your GP practice"))
-    assert gp.text == "We will ask your GP practice to help you with your heart beat and your blood sugar."
-    assert gp.when == "When: by 7 December 2026."
+    assert summary.compact_steps  # six services: the tight list
+    gp = next(s for s in summary.next_steps if s.text.startswith("Your GP practice"))
+    assert gp.text == "Your GP practice: your heart beat and your blood sugar."
+    assert gp.when == "They will be in touch by 7 December 2026."
+    assert "Where there is no date, the service will be in touch in the next few weeks." in summary.step_notes
 
 
 def test_advice_care_in_place_and_declined() -> None:
@@ -135,17 +153,17 @@ def test_declined_elements_are_named_without_blame() -> None:
     assert [line.key for line in summary.numbers] == ["weight", "waist", "blood_pressure", "pulse", "alcohol"]
 
 
-def test_without_qrisk3_inputs_there_is_no_score_and_no_licence_note() -> None:
+def test_without_qrisk3_inputs_there_is_no_score_and_no_note() -> None:
     evaluation = evaluate(ALL_GOOD)
     assert evaluation.qrisk3.result is None and evaluation.qrisk3.missing
     summary = summary_for(ALL_GOOD)
     assert not summary.shows_heart_score
-    assert summary.small_print == ()
+    assert summary.score_note is None
     assert "heart health score" not in summary.all_text()
     assert "ClinRisk" not in summary.all_text()
 
 
-def test_with_qrisk3_the_score_is_in_plain_words_and_the_licence_note_is_verbatim() -> None:
+def test_with_qrisk3_the_score_is_in_plain_words_with_one_plain_note() -> None:
     answers = {**ALL_GOOD, **QRISK3_INPUTS}
     evaluation = evaluate(answers)
     percent = evaluation.qrisk3.risk_percent
@@ -156,8 +174,10 @@ def test_with_qrisk3_the_score_is_in_plain_words_and_the_licence_note_is_verbati
     expected = max(1, int(percent + 0.5))
     assert heart.value == (f"{expected} in 100 *" if percent >= 1 else "less than 1 in 100 *")
     assert "heart attack or stroke in the next 10 years" in heart.meaning
-    assert summary.small_print[-1] == QRISK3_DISCLAIMER
-    assert "QRISK3" not in reading(summary)  # the model's name is only in the small print
+    # The licence note is shown in full in the app; the person's page names the model in one line.
+    assert summary.score_note == "* Worked out with QRISK3-2017. Ask us if you want to read the note from its makers."
+    assert QRISK3_DISCLAIMER not in summary.all_text() and "ClinRisk" not in summary.all_text()
+    assert "QRISK3" not in reading(summary)  # the model's name is only in the note
 
 
 def test_high_heart_score_suggests_the_gp_can_help() -> None:
@@ -225,10 +245,10 @@ def test_synthetic_checks_follow_the_content_rules_and_read_at_age_eleven(seed: 
     summary = summary_for(answers, person=person)
     assert summary.going_well[0].startswith(CAME)
     assert 1 <= len(summary.going_well) <= MAX_GOING_WELL
-    assert len(summary.next_steps) <= MAX_STEPS
     urgent = [s.urgent for s in summary.next_steps]
     assert urgent == sorted(urgent, reverse=True)  # urgent steps first
-    assert summary.shows_heart_score == (QRISK3_DISCLAIMER in summary.small_print)
+    assert summary.shows_heart_score == (summary.score_note is not None)
+    assert QRISK3_DISCLAIMER not in summary.all_text()
     assert not FORBIDDEN.search(reading(summary))
     score = measure(summary.reading_blocks())
     # Reading age 11 = US grade 6; Flesch reading ease 70+ is "fairly easy" or easier.

@@ -28,6 +28,7 @@ from tests.summary.checks import (
     referral_decisions,
     summary_for,
 )
+from tests.summary.test_summary_consistency import reported_summary
 from tests.summary.test_summary_model import SEVERAL_FINDINGS
 from ui.summary_pdf import render_summary_pdf, write_summary_pdf
 
@@ -43,7 +44,10 @@ def _tool(name: str) -> str:
 def pdf_text(pdf: Path) -> str:
     out = subprocess.run([_tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True,
                          timeout=60)
-    return " ".join(out.stdout.decode("utf-8").split())
+    text = out.stdout.decode("utf-8")
+    for ligature, letters in (("\ufb00", "ff"), ("\ufb01", "fi"), ("\ufb02", "fl"), ("\ufb03", "ffi")):
+        text = text.replace(ligature, letters)  # the PDF draws "ff" in "effects" as one glyph
+    return " ".join(text.split())
 
 
 def pdf_pages(pdf: Path) -> int:
@@ -86,7 +90,8 @@ def test_pdf_reads_positive_first_and_keeps_identity_off_the_page(qapp: QApplica
     assert "Testperson" in text
     for secret in ("Alpha", "9990000018", "999 000 0018", "1974", "09/03", "BS1"):
         assert secret not in text
-    assert "ClinRisk Ltd. have released this code" in text  # the licence note, with the score
+    assert "ClinRisk" not in text  # the licence note is shown in the app, not in tiny type on the page
+    assert "* Worked out with QRISK3-2017." in text
     pictures(target, "summary-normal")
 
 
@@ -129,6 +134,25 @@ def test_an_unusually_long_page_still_fits_one_sheet(qapp: QApplication, tmp_pat
     assert pdf_pages(target) == result.pages == 1
     assert result.scale >= 11 / 12
     pictures(target, "summary-long")
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_many_referrals_and_goals_all_fit_within_the_page_limit(qapp: QApplication, tmp_path: Path,
+                                                                 large: bool) -> None:
+    """The reported check: eight services, three goals, a review date and a number to call."""
+    summary = reported_summary(organisation_phone="0117 496 0000")
+    target = tmp_path / f"many-{'large' if large else 'normal'}.pdf"
+    result = write_summary_pdf(render_html(summary, large_print=large), target, large_print=large)
+    assert pdf_pages(target) == result.pages <= (2 if large else 1)
+    assert result.scale >= (16 / 18 if large else 11 / 12)
+    text = pdf_text(target)
+    for step in summary.next_steps:
+        assert step.text in text
+    for goal in summary.goals:
+        assert goal in text
+    assert "Your local pharmacy: your jabs." in text and "0117 496 0000" in text
+    assert "does not need any action" not in text and "ClinRisk" not in text
+    pictures(target, f"summary-many-{'large' if large else 'normal'}")
 
 
 def test_rendering_runs_off_the_gui_thread(qapp: QApplication) -> None:
