@@ -79,6 +79,9 @@ class OrgConfig:
 
     organisation_name: str = "Outreach service"
     organisation_ods_code: str = ""
+    # The number printed on the person's summary for questions ("Questions? Call ... on ...").
+    # Empty: the summary points to the GP practice and NHS 111 instead.
+    summary_contact: str = ""
     server_url: str = ""  # empty: no shared record configured, the app works offline only
     ca_bundle: str = ""  # path to a PEM bundle; empty: the system's trust store
     recovery_public_key: str = ""  # PEM of the organisation recovery key (X25519 or RSA)
@@ -157,6 +160,12 @@ class OrgConfig:
                     f"The recovery key file {key_path.name} named in 'recovery_public_key' cannot be read.",
                     item="recovery_public_key",
                 ) from None
+        contact = str(values.get("summary_contact", "")).strip()
+        if contact and (len(contact) > 40 or not any(ch.isdigit() for ch in contact)):
+            raise ValidationError(
+                "Setting 'summary_contact' must be a phone number (at most 40 characters).", item="summary_contact"
+            )
+        values["summary_contact"] = contact
         return cls(**values, extra=extra)  # type: ignore[arg-type]
 
 
