@@ -11,9 +11,9 @@ is also acceptable; the preview dialog does, because QPrintPreviewWidget paints 
 Personal data: the PDF holds the person's given name and health results. Nothing here
 chooses where it goes: `render_summary_pdf` returns bytes in memory (for a printer, or
 for the caller to encrypt), and `write_summary_pdf` writes only to the path the caller
-gives (a place the worker chose). The file is written beside its final name and renamed
-into place, so a crash never leaves half a PDF under that name; nothing goes to a
-temporary folder.
+gives (a place the worker chose, see ui.summary_export). The file is owner-only, written
+beside its final name and renamed into place, so a crash never leaves half a PDF under
+that name; nothing goes to a temporary folder.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ PDF_RESOLUTION_DPI: Final = 300
 PAGE_MARGIN_MM: Final = 15.0
 FONT_FAMILIES: Final = ["DejaVu Sans", "Noto Sans", "Segoe UI", "Arial"]
 CREATOR: Final = "Outreach Health Checks"
+PRIVATE_FILE_MODE: Final = 0o600  # a saved summary is personal data: its owner only
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,17 +135,18 @@ def write_summary_pdf(html: str, path: str | os.PathLike[str], *, large_print: b
                       title: str = "") -> SummaryPdf:
     """Write the summary PDF to exactly `path` (which the worker chose); return what was written.
 
+    The file is readable by its owner only (0600 on Linux and macOS) from its first byte, not
+    after a chmod, and replaces any file of that name atomically. On Windows the file takes the
+    folder's permissions: the user's Documents folder is private to them by default.
     Raises StoreError with a message for the worker when the file cannot be written.
     """
     target = Path(path)
     pdf = render_summary_pdf(html, large_print=large_print, title=title)
     partial = target.with_name(f".{target.name}.part")
     try:
-        with open(partial, "wb") as out:
-            out.write(pdf.data)
-            out.flush()
-            os.fsync(out.fileno())
+        _write_private(partial, pdf.data)
         os.replace(partial, target)
+        _sync_folder(target.parent)
     except OSError as exc:
         try:
             partial.unlink(missing_ok=True)
@@ -153,3 +155,32 @@ def write_summary_pdf(html: str, path: str | os.PathLike[str], *, large_print: b
         raise StoreError(f"The summary could not be saved to {target.name}: {exc.strerror or 'the folder cannot be written'}. "
                          "Choose another folder or a USB stick with space.") from None
     return pdf
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Create `path` owner-only (a leftover part file is replaced, never reused) and fsync it."""
+    path.unlink(missing_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, PRIVATE_FILE_MODE)
+    with os.fdopen(fd, "wb") as out:
+        if hasattr(os, "fchmod"):  # the umask can only take bits away; make sure none were added
+            os.fchmod(out.fileno(), PRIVATE_FILE_MODE)
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename survive a power cut (POSIX; Windows has no folder handles to fsync)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -21,7 +21,6 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -544,6 +543,7 @@ class CheckWorkflow(QWidget):
             services=self.context.directory,
             worker=self.context.user.name if self.context.user else None,
             organisation=org.organisation_name if org else None,
+            organisation_phone=org.summary_contact if org else None,
             language=self.person.details.preferred_language,
         )
 
@@ -596,6 +596,9 @@ class CheckWorkflow(QWidget):
             from pathlib import Path
 
             page.summary_status.setText(self.tr("Summary saved as {0}.").format(Path(path).name))
+        from ui.summary_export import record_summary_saved  # the export goes in the audit trail
+
+        record_summary_saved(self.context, self.record.id if self.record else self.check_id)
         self.summary_saved.emit(path)
 
     def _suggested_pdf_name(self) -> str:
@@ -604,10 +607,10 @@ class CheckWorkflow(QWidget):
         return f"health-check-summary-{_check_date(self.record).isoformat()}.pdf"
 
     def _ask_pdf_path(self, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the summary as PDF"), suggested, self.tr("PDF files (*.pdf)")
-        )
-        return path or None
+        """Warns that the PDF is unprotected, then asks where to save it, starting in Documents."""
+        from ui.summary_export import ask_summary_path
+
+        return ask_summary_path(self, suggested)
 
 
 def _local_time(stamp: str | None) -> str:
