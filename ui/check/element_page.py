@@ -3,7 +3,9 @@
 The page holds a field for every question of the element in the definition's order;
 headings for groups; questions switched off (by enableWhen, or by the person's age and
 sex) are hidden, and shown again the moment an answer switches them on. Hidden answers
-are kept, so changing a smoking status back does not lose what was typed.
+are kept, so changing a smoking status back does not lose what was typed. A follow-up
+question keeps its place while it is hidden, so revealing it never moves the questions
+below it (the nurse's next click lands where they aimed).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from outreach.checks.completeness import ElementCompleteness
-from outreach.checks.definition import CheckDefinition, Element
+from outreach.checks.definition import CheckDefinition, Element, Item
 from ui.check.fields import ItemField, make_field
 
 
@@ -30,6 +32,7 @@ class ElementPage(QScrollArea):
         self.element = element
         self.fields: dict[str, ItemField] = {}
         self.rows: dict[str, QWidget] = {}  # link id -> what to hide when it is switched off
+        self.follow_ups: set[str] = set()  # rows that keep their place while switched off
         self._alternatives_shown: set[str] = set()
         self.setObjectName(f"page:{element.id}")
         self.setWidgetResizable(True)
@@ -98,6 +101,23 @@ class ElementPage(QScrollArea):
                 layout.addWidget(field)
                 self.fields[child_id] = field
                 self.rows[child_id] = field
+                if self._is_follow_up(item):
+                    # Its place is kept while it is switched off, so answering the question above it
+                    # never moves the next question from under the pointer.
+                    policy = field.sizePolicy()
+                    policy.setRetainSizeWhenHidden(True)
+                    field.setSizePolicy(policy)
+                    self.follow_ups.add(child_id)
+
+    def _is_follow_up(self, item: Item) -> bool:
+        """A question another answer on this page switches on ("Which antipsychotic?" after "Yes").
+
+        The section's status is not one of those: what it switches on (the reason, or the
+        questions) appears below it, where nothing was, so nothing the nurse sees moves."""
+        if not item.enable_when or item.applies_to is not None:
+            return False
+        status = self.element.status_id
+        return all(cond.question != status and cond.question in self.defn.items for cond in item.enable_when)
 
     # -- state ---------------------------------------------------------------------------
     def load(self, answers: Mapping[str, Any]) -> None:

@@ -14,6 +14,7 @@ nurse corrects the field.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -45,6 +46,9 @@ class ItemField(QWidget):
     """Label, input, message and (for numbers) unit and confirmation, for one item."""
 
     changed = Signal(str)  # link id; emitted when `entry()` changed
+    # Kinds whose value is typed keep a line for their message even when it is empty: the message
+    # appears a moment after typing stops, and must not push the next question from under the pointer.
+    RESERVE_MESSAGE_LINE = False
 
     def __init__(self, defn: CheckDefinition, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,7 +75,10 @@ class ItemField(QWidget):
         self.message.setObjectName("field-message")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.hide()
+        if self.RESERVE_MESSAGE_LINE:
+            self.message.setMinimumHeight(self.message.fontMetrics().height())
+        else:
+            self.message.hide()
         self._layout.addWidget(self.message)
 
         self._timer = QTimer(self)
@@ -192,7 +199,9 @@ class ItemField(QWidget):
         else:
             shown = ""
             self.message.clear()
-            self.message.hide()
+            self.message.setStyleSheet("")
+            if not self.RESERVE_MESSAGE_LINE:
+                self.message.hide()
         for w in self.inputs():
             w.setAccessibleDescription(shown)
             w.setProperty("invalid", state == INVALID)
@@ -243,6 +252,8 @@ class NumberField(ItemField):
     unit the check records is shown beside it.
     """
 
+    RESERVE_MESSAGE_LINE = True
+
     def build(self) -> None:
         item = self.item
         self.edit = QLineEdit(self)
@@ -285,7 +296,9 @@ class NumberField(ItemField):
         self.confirm_box.setAccessibleName(self.tr("Confirm the unusual value of {0}").format(item.label))
         self.confirm_box.toggled.connect(self._confirm_toggled)
         self.confirm_box.hide()
-        self._layout.addWidget(self.confirm_box)
+        # Beside the value, not under it: appearing there moves nothing below, so a click meant for
+        # the next question can never tick it by accident.
+        self.row.addWidget(self.confirm_box)
         self._confirmed = False
 
     def _label_text(self) -> str:
@@ -524,6 +537,29 @@ class TextField(ItemField):
         self.edit.setText("" if value is None else str(value))
 
 
+class DateField(TextField):
+    """A date, typed day/month/year (or YYYY-MM-DD) and always shown the UK way, 31/03/2027, as the hint says."""
+
+    RESERVE_MESSAGE_LINE = True
+
+    def show_entry(self, raw: Any) -> None:
+        value = entry_from_json(raw, self.link_id).value if raw is not None else None
+        self.edit.setText(uk_date(value))
+
+
+def uk_date(value: Any) -> str:
+    """A stored date (a date, or YYYY-MM-DD text) as dd/mm/yyyy; anything else as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    text = str(value)
+    try:
+        return date.fromisoformat(text[:10]).strftime("%d/%m/%Y") if len(text) == 10 else text
+    except ValueError:
+        return text
+
+
 def make_field(defn: CheckDefinition, item: Item, parent: QWidget | None = None) -> ItemField:
     kind = item.type
     if kind in ("decimal", "integer"):
@@ -532,6 +568,8 @@ def make_field(defn: CheckDefinition, item: Item, parent: QWidget | None = None)
         return ChoiceField(defn, item, parent)
     if kind == "boolean":
         return BooleanField(defn, item, parent)
+    if kind == "date":
+        return DateField(defn, item, parent)
     return TextField(defn, item, parent)
 
 

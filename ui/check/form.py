@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -159,6 +159,18 @@ class CheckForm(QWidget):
             shortcut.activated.connect(self._confirm)
 
         self.setTabOrder(self.sections, self.stack)
+        self._fit_side_panels()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_side_panels()
+        super().resizeEvent(event)
+
+    def _fit_side_panels(self) -> None:
+        """The section list and the results panel take widths set by the window's width alone, never by
+        what they show: a longer result must not narrow the page and re-wrap the questions under the pointer."""
+        width = self.width()
+        self.sections.setFixedWidth(max(200, min(260, width * 19 // 100)))
+        self.results.setFixedWidth(max(220, min(300, width * 22 // 100)))
 
     # -- sections --------------------------------------------------------------------------
     @staticmethod
@@ -231,7 +243,11 @@ class CheckForm(QWidget):
     @staticmethod
     def _focus_first(controls: list[QWidget]) -> None:
         for control in controls:
-            if control.isVisible() and control.isEnabled() and control.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            if (
+                control.isVisible()
+                and control.isEnabled()
+                and control.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
                 control.setFocus(Qt.FocusReason.TabFocusReason)
                 return
 

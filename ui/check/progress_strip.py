@@ -8,7 +8,7 @@ Each chip is a button that opens that element.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 
 from outreach.checks.completeness import CheckCompleteness
@@ -50,6 +50,7 @@ class CoreProgressStrip(QWidget):
             layout.addWidget(chip)
             self.chips[element.id] = chip
             self._show(element.id, "incomplete")
+        self._fix_sizes()
 
     def state_words(self, state: str) -> str:
         return {
@@ -60,15 +61,38 @@ class CoreProgressStrip(QWidget):
 
     def _show(self, element_id: str, state: str) -> None:
         self.states[element_id] = state
-        chip = self.chips[element_id]
+        self._paint(self.chips[element_id], self._titles[element_id], state)
+
+    def _paint(self, chip: QPushButton, title: str, state: str) -> None:
         words = self.state_words(state)
-        title = self._titles[element_id]
-        chip.setText(f"{STATE_SYMBOL.get(state, '?')} {title}: {words}")
+        # The title above, the state (symbol and word) below: six chips fit in one row at 1366 pixels.
+        chip.setText(f"{title}\n{STATE_SYMBOL.get(state, '?')} {words}")
         chip.setAccessibleName(self.tr("{0}: {1}").format(title, words))
+        chip.setToolTip(self.tr("{0}: {1}").format(title, words))
         chip.setStyleSheet(
             f"QPushButton {{ color: {_COLOURS.get(state, '#000')}; border: 1px solid {_COLOURS.get(state, '#000')};"
             f" border-radius: 4px; padding: 2px 6px; font-weight: {'bold' if state == 'done' else 'normal'}; }}"
         )
+
+    def _fix_sizes(self) -> None:
+        """Each chip as big as its longest state, so the strip never changes size (and never wraps
+        onto another row) as sections are done: the page below it must not move under the pointer."""
+        for element_id, chip in self.chips.items():
+            chip.setMinimumSize(0, 0)
+            chip.setMaximumSize(16777215, 16777215)
+            width = height = 0
+            for state in (*_COLOURS, self.states.get(element_id, "incomplete")):
+                self._paint(chip, self._titles[element_id], state)
+                chip.ensurePolished()
+                hint = chip.sizeHint()
+                width, height = max(width, hint.width()), max(height, hint.height())
+            self._paint(chip, self._titles[element_id], self.states.get(element_id, "incomplete"))
+            chip.setFixedSize(width, height)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fix_sizes()
+        super().changeEvent(event)
 
     def update_from(self, completeness: CheckCompleteness) -> None:
         for element in completeness.elements:
