@@ -8,6 +8,11 @@ the worker previews is what the person gets.
 
 The preview paints on the GUI thread (QPrintPreviewWidget requires it); drawing the
 page takes a few tens of milliseconds.
+
+When the page shows a heart health score, the QRISK3-2017 licence note is shown in full
+under the preview, word for word: the licence asks for it wherever a score is shown, and
+here the worker sees the score before handing it over. The person's page itself carries
+one plain line naming the model (docs/summary.md).
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
-from PySide6.QtWidgets import QComboBox, QLineEdit, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar, QWidget
 
+from outreach.clinical.qrisk3 import QRISK3_DISCLAIMER
 from outreach.summary.model import PersonSummary
 from outreach.summary.render import render_html
 from ui.summary_pdf import paint_summary
@@ -54,6 +60,20 @@ class SummaryPreviewDialog(QPrintPreviewDialog):
             self._name_toolbar_controls(toolbar)
         else:  # not expected; keep the shortcut working anyway
             self.addAction(self.large_print_action)
+        self.licence_note: QLabel | None = None
+        if summary.shows_heart_score:
+            self.licence_note = QLabel(
+                self.tr("Heart health score: worked out with QRISK3-2017. Licence note from its makers:")
+                + "\n" + QRISK3_DISCLAIMER, self)
+            self.licence_note.setObjectName("summary-preview:qrisk3-licence")
+            self.licence_note.setWordWrap(True)
+            self.licence_note.setContentsMargins(8, 4, 8, 4)
+            self.licence_note.setTextFormat(Qt.TextFormat.PlainText)
+            self.licence_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.licence_note.setAccessibleName(self.tr("QRISK3 licence note"))
+            layout = self.layout()
+            if layout is not None:
+                layout.addWidget(self.licence_note)
         self._name_other_controls()
 
     @staticmethod

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton, QWidget
 
+from outreach.clinical.qrisk3 import QRISK3_DISCLAIMER
 from tests.conftest import ARTIFACTS
 from tests.summary.checks import ALL_GOOD, QRISK3_INPUTS, summary_for
 from tests.summary.test_summary_model import SEVERAL_FINDINGS
@@ -32,6 +33,19 @@ def test_preview_pages_and_large_print_toggle(qtbot) -> None:
     dialog.set_large_print(False)
     qtbot.waitUntil(lambda: dialog.pages == 1)
     assert not dialog.large_print_action.isChecked()
+
+
+def test_the_licence_note_is_shown_in_full_beside_a_score_and_not_without_one(qtbot) -> None:
+    dialog = SummaryPreviewDialog(summary_for({**SEVERAL_FINDINGS, **QRISK3_INPUTS}))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.pages >= 1)
+    assert dialog.licence_note is not None and dialog.licence_note.isVisible()
+    assert dialog.licence_note.text().endswith(QRISK3_DISCLAIMER)
+    assert "ClinRisk" not in dialog.html()  # the page itself has one plain line instead
+    plain = SummaryPreviewDialog(summary_for(ALL_GOOD))
+    qtbot.addWidget(plain)
+    assert plain.licence_note is None
 
 
 def test_every_focusable_control_has_an_accessible_name(qtbot) -> None:
