@@ -64,7 +64,7 @@ class Prober:
 
 def _status_words(status: int) -> str:
     return {
-        429: "the server kept answering 429 (too many requests)",
+        429: "the server answered 429: too many requests",
         501: "the server answered 501: it does not implement this",
         503: "the server answered 503: unavailable for the moment",
     }.get(status, f"the server answered {status}")

@@ -8,7 +8,10 @@ What it learns, because the app's promise of "sent exactly once" depends on it:
 * whether a transaction is all or nothing: one valid entry and one that must fail
   (a reference to an organisation that does not exist). If the valid one is stored
   anyway, the server works entry by entry;
-* whether a PUT may create a resource under an id the client chose (how Provenance goes).
+* whether a PUT may create a resource under an id the client chose (how Provenance goes);
+* how many entries one transaction may hold: it sends the largest part the app sends
+  (100 entries), halving until the server accepts. Those use the same identifiers on every
+  run, so running the check again never adds more than the first run did.
 
 Only inactive Organizations are written, named "Outreach Health Checks connection test —
 safe to delete", tagged `connection-test` and identified in a system of the app's own:
@@ -19,11 +22,12 @@ what could not be deleted is listed with the search that finds it.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
 from outreach.errors import AuthError
 from outreach.fhir.identifiers import CODE_SYSTEM_BASE
+from outreach.settings import OrgConfig
 
 from .probes import TEST_SYSTEM, Prober, Refused, entries
 from .report import MISSING, OK, WARN, Finding, clause
@@ -31,6 +35,7 @@ from .report import MISSING, OK, WARN, Finding, clause
 TEST_NAME: Final = "Outreach Health Checks connection test — safe to delete"
 TAG_SYSTEM: Final = CODE_SYSTEM_BASE + "test-data"
 TAG_CODE: Final = "connection-test"
+PART_SIZE: Final = 100  # the most entries the app puts in one transaction
 TEST_TAG: Final = {"system": TAG_SYSTEM, "code": TAG_CODE, "display": "Connection test, safe to delete"}
 
 
@@ -136,6 +141,7 @@ class WriteTest:
             if self._first_and_resent(add):
                 self._atomicity(add)
                 self._client_id(add)
+                self._size(add)
         finally:
             add(self._clean_up())
         return self.result
@@ -282,6 +288,67 @@ class WriteTest:
             )
         )
 
+    def _size(self, add: Any) -> None:
+        feature = "Transaction size"
+        size, refused = PART_SIZE, ""
+        while size >= 2:
+            bundle = _transaction(
+                *(_post(connection_test_organisation(f"size-probe-{i}")) for i in range(size))
+            )
+            try:
+                answer = self.p.call("POST", "", body=bundle)
+            except Refused as exc:
+                if exc.status == 429:
+                    add(
+                        Finding(
+                            feature,
+                            WARN,
+                            f"Could not be tested: the server limits how much this device may write "
+                            f"({clause(exc.words)}).",
+                            "Raise the write limit for the laptops' accounts if they meet it in normal use.",
+                        )
+                    )
+                    return
+                answer, words = None, exc.words
+            else:
+                words = answer.outcome_words()
+            if answer is not None and answer.ok:
+                for e in entries(answer):
+                    self._remember(_reference(str((e.get("response") or {}).get("location") or "")))
+                if size == PART_SIZE:
+                    add(
+                        Finding(
+                            feature,
+                            OK,
+                            f"A transaction of {size} entries, the largest part the app sends, was accepted.",
+                        )
+                    )
+                    return
+                add(
+                    Finding(
+                        feature,
+                        WARN,
+                        f"The server refused a transaction of {size * 2} entries ({clause(refused)}) and "
+                        f"accepted {size}. The app copes: it halves a part the server refuses for its size.",
+                        f"Nothing is required. To skip the halving, set {_cap_setting(size)}.",
+                    )
+                )
+                return
+            if answer is not None and answer.status not in (400, 413, 422):
+                break
+            refused = words
+            size //= 2
+        add(
+            Finding(
+                feature,
+                WARN,
+                f"Transactions of several entries were refused ({clause(refused or words)}), although a "
+                "one-entry transaction was accepted.",
+                "Check the server's limits on transaction size (entries and bytes); the app sends up to "
+                f"{PART_SIZE} entries at once.",
+            )
+        )
+
     def _clean_up(self) -> Finding:
         left: list[tuple[str, str]] = []
         for ref in self.result.written:
@@ -310,12 +377,26 @@ class WriteTest:
             "Clean-up",
             WARN,
             f"{len(left)} of the {wrote} test organisation(s) could not be deleted ({'; '.join(reasons)}) and "
-            f'remain on the server: {", ".join(self.result.left)}. Each is inactive, is named "{TEST_NAME}", '
+            f'remain on the server: {_some(self.result.left)}. Each is inactive, is named "{TEST_NAME}", '
             f"carries the tag {TAG_SYSTEM}|{TAG_CODE} and holds no personal data.",
             f"Find them with GET Organization?identifier={TEST_SYSTEM}| (or ?_tag={TAG_SYSTEM}|{TAG_CODE} where "
             "the server supports _tag) and delete them with the server's own tools, or leave them: nothing "
             "reads them.",
         )
+
+
+def _some(refs: list[str], shown: int = 5) -> str:
+    """The first few references, and how many more (all of them are in the JSON report)."""
+    if len(refs) <= shown:
+        return ", ".join(refs)
+    return ", ".join(refs[:shown]) + f" and {len(refs) - shown} more (--json lists them all)"
+
+
+def _cap_setting(size: int) -> str:
+    """Where IT can write the cap down, when this version of the app has that setting."""
+    if "sync_max_entries" in {f.name for f in fields(OrgConfig)}:
+        return f"sync_max_entries = {size} in the organisation file"
+    return f"the server's limit to at least {PART_SIZE} entries"
 
 
 def _entry_by_entry(how: str) -> Finding:

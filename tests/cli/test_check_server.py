@@ -276,19 +276,24 @@ def test_write_test_reports_atomic_transactions_and_what_it_could_not_delete(
     # The reference server refuses DELETE: the check says exactly what is left and how to find it.
     cleanup = by_feature["Clean-up"]
     left = report["left_on_server"]
-    assert cleanup["status"] == "WARN" and len(left) == 2
-    assert all(ref in cleanup["finding"] for ref in left)
+    # two test organisations of its own, and the 100 of the size test (the same ones on every run)
+    assert cleanup["status"] == "WARN" and len(left) == 102
+    assert all(ref in cleanup["finding"] for ref in left[:5]) and "and 97 more" in cleanup["finding"]
     assert "501" in cleanup["finding"] and f"{TAG_SYSTEM}|{TAG_CODE}" in cleanup["finding"]
     assert "GET Organization?identifier=" in cleanup["configure"]
-    # Exactly those two stay: the resend created nothing, the broken transaction stored nothing.
-    assert server.store.count("Organization") == 2
+    assert by_feature["Transaction size"]["status"] == "OK"
+    # Exactly those stay: the resend created nothing, the broken transaction stored nothing.
+    assert server.store.count("Organization") == 102
     with FhirHttp(server.url, token) as http:
-        for ref in left:
+        for ref in left[:3] + left[-3:]:
             stored = http.request("GET", ref).body
             assert stored["name"] == TEST_NAME and stored["active"] is False
             assert {"system": TAG_SYSTEM, "code": TAG_CODE} in [
                 {k: t[k] for k in ("system", "code")} for t in stored["meta"]["tag"]
             ]
+    again = check(tmp_path / "d", "--url", server.url, "--token-stdin", "--write-test", stdin=f"{token}\n")
+    assert again.returncode == 0, again.stdout
+    assert server.store.count("Organization") == 104  # a second run adds only its own two
     assert token not in done.stdout + done.stderr
 
 
@@ -331,6 +336,13 @@ def test_write_test_finds_a_server_that_refuses_client_chosen_ids(tmp_path: Path
     found = write_test_against(tmp_path, refuse_client_ids=True)
     assert found["Client-chosen ids (live)"]["status"] == "MISSING"
     assert "enableUpdateCreate" in found["Client-chosen ids (live)"]["configure"]
+
+
+def test_write_test_finds_a_cap_on_transaction_size(tmp_path: Path) -> None:
+    found = write_test_against(tmp_path, max_transaction_entries=30)
+    size = found["Transaction size"]
+    assert size["status"] == "WARN" and "refused a transaction of 50 entries" in size["finding"]
+    assert "accepted 25" in size["finding"] and "halves" in size["finding"]
 
 
 def test_write_test_waits_as_a_rate_limited_server_asks(tmp_path: Path) -> None:
