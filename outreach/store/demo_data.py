@@ -7,6 +7,14 @@ against the real findings rules, given a follow-up for every finding, and finali
 through the same use cases the app uses, so every demo check has its findings,
 follow-ups and outbox entry exactly as a real one would.
 
+Consent to share. A trainer demonstrating sync needs a caseload that looks like a real one:
+most people agree to share their check with their GP (some also with the mental health
+trust or the charity), and a minority decline sharing with anyone, so their checks stay in
+the outbox as "waits for consent". `sharing="mix"` records exactly that, the same for the
+same seed; `"all"` has everyone share with their GP; `"none"` (the default, for callers
+that record sharing themselves) asks nobody, so nothing may leave the laptop until someone
+records consent.
+
 Writes are batched (one commit per `batch` people) so tens of thousands of checks take
 minutes, not hours; each check is still finalised atomically inside its batch.
 """
@@ -16,13 +24,14 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Final, Literal
 
 from outreach import services
 from outreach.clinical.nhs_number import check_digit
 from outreach.errors import ValidationError
+from outreach.store.consent_repo import SCOPES
 from outreach.store.local_store import LocalStore
 from outreach.store.records import CheckRecord, FinalisedCheck, PersonDetails, PersonRecord
 
@@ -56,6 +65,18 @@ NATO = (
 )
 DEMO_DEFINITION_VERSION_FALLBACK = "1.0.1"
 
+Sharing = Literal["none", "all", "mix"]
+SHARING_CHOICES: Final[tuple[Sharing, ...]] = ("mix", "all", "none")
+RECIPIENTS: Final = tuple(s for s in SCOPES if s != "check")  # gp, mental_health_trust, charity
+CONSENT_NOTE: Final = "Demo data: synthetic consent"
+# The realistic mix: about one person in seven declines sharing with anyone, one in twenty
+# shares with the mental health trust or the charity but not the GP, everyone else shares
+# with the GP, and of those some also with the trust and some with the charity.
+DECLINE_SHARE: Final = 0.15
+NOT_GP_SHARE: Final = 0.05
+ALSO_TRUST: Final = 0.4
+ALSO_CHARITY: Final = 0.3
+
 
 @dataclass(frozen=True)
 class DemoSummary:
@@ -63,6 +84,55 @@ class DemoSummary:
     checks: int
     findings: int
     seconds: float
+    sharing: int = 0  # people who agreed to share with at least one recipient
+    declined: int = 0  # people who declined sharing with anyone (their checks wait for consent)
+    shared_with: dict[str, int] = field(default_factory=dict)  # recipient -> people who agreed
+
+    @property
+    def not_asked(self) -> int:
+        """People with no sharing decision recorded (also held until consent is recorded)."""
+        return self.people - self.sharing - self.declined
+
+
+def sharing_plan(people: int, mode: Sharing, seed: int) -> list[dict[str, bool] | None]:
+    """Each person's sharing decision per recipient, in registration order (None: not asked).
+
+    Counts come from the proportions above rather than a coin per person, so even a small
+    training caseload has its few decliners; a random generator of its own, seeded from
+    `seed`, places them, so the people and checks made for a seed are the same in every mode.
+    """
+    if mode == "none":
+        return [None] * people
+    if mode == "all":
+        return [{"gp": True, "mental_health_trust": False, "charity": False} for _ in range(people)]
+    if mode != "mix":
+        raise ValidationError(f"Sharing is one of: {', '.join(SHARING_CHOICES)}.", item="sharing")
+    rng = random.Random(f"demo-sharing-{seed}")
+    declined = max(1, round(people * DECLINE_SHARE)) if people >= 3 else 0
+    not_gp = round(people * NOT_GP_SHARE)
+    plan: list[dict[str, bool] | None] = []
+    for i in range(people):
+        if i < declined:
+            plan.append(dict.fromkeys(RECIPIENTS, False))
+        elif i < declined + not_gp:
+            trust = rng.random() < 0.5
+            plan.append({"gp": False, "mental_health_trust": trust, "charity": not trust})
+        else:
+            plan.append(
+                {
+                    "gp": True,
+                    "mental_health_trust": rng.random() < ALSO_TRUST,
+                    "charity": rng.random() < ALSO_CHARITY,
+                }
+            )
+    rng.shuffle(plan)
+    return plan
+
+
+def record_sharing(store: LocalStore, person_id: str, decisions: dict[str, bool]) -> None:
+    """Record the person's answer for every recipient, as the consent screen does."""
+    for recipient in RECIPIENTS:
+        services.record_consent(store, person_id, recipient, decisions[recipient], note=CONSENT_NOTE)
 
 
 def synthetic_nhs_numbers(start: int = 0):  # type: ignore[no-untyped-def]
@@ -141,7 +211,7 @@ def finalise_demo_check(
     store: LocalStore, pool: _CheckPool, person: PersonRecord, today: date, *, session_id: str | None = None
 ) -> FinalisedCheck:
     """Record consent, then start, fill, decide and finalise one synthetic check for `person`, as a worker would."""
-    services.record_consent(store, person.id, "check", True, note="Demo data: synthetic consent")
+    services.record_consent(store, person.id, "check", True, note=CONSENT_NOTE)
     check = services.start_check(
         store, person.id, definition_version=pool.definition_version, session_id=session_id
     )
@@ -162,10 +232,16 @@ def fill_demo_data(
     seed: int = 1,
     batch: int = 200,
     progress: Callable[[int, int], None] | None = None,
+    sharing: Sharing = "none",
 ) -> DemoSummary:
-    """Add `people` synthetic people with `checks_per_person` finalised checks each."""
+    """Add `people` synthetic people with `checks_per_person` finalised checks each.
+
+    `sharing` says what they agreed to share (see the module docstring); the default asks
+    nobody, for callers that record sharing themselves.
+    """
     if people < 0 or checks_per_person < 0:
         raise ValidationError("The numbers of people and checks cannot be negative.")
+    plan = sharing_plan(people, sharing, seed)
     started = time.perf_counter()
     rng = random.Random(seed)
     pool = _CheckPool(rng) if checks_per_person else None
@@ -177,6 +253,9 @@ def fill_demo_data(
         with store.db.write():
             for _ in range(min(batch, people - made_people)):
                 person = _register(store, offset + made_people, rng, numbers)
+                decisions = plan[made_people]
+                if decisions is not None:
+                    record_sharing(store, person.id, decisions)
                 made_people += 1
                 for _ in range(checks_per_person):
                     assert pool is not None
@@ -185,7 +264,16 @@ def fill_demo_data(
                     made_findings += len(final.findings)
         if progress is not None:
             progress(made_people, made_checks)
-    return DemoSummary(made_people, made_checks, made_findings, time.perf_counter() - started)
+    decided = [d for d in plan if d is not None]
+    return DemoSummary(
+        made_people,
+        made_checks,
+        made_findings,
+        time.perf_counter() - started,
+        sharing=sum(1 for d in decided if any(d.values())),
+        declined=sum(1 for d in decided if not any(d.values())),
+        shared_with={r: sum(1 for d in decided if d[r]) for r in RECIPIENTS},
+    )
 
 
 def _register(store: LocalStore, i: int, rng: random.Random, numbers) -> Any:  # type: ignore[no-untyped-def]
