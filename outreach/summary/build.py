@@ -58,7 +58,6 @@ MAX_GOING_WELL: Final = 5
 # Up to this many steps each gets a box with who and when on lines of their own; more are
 # drawn as a tighter list, so every agreed step is on the page and it still fits one sheet.
 MAX_BOXED_STEPS: Final = 3
-MAX_STEPS: Final = MAX_BOXED_STEPS  # kept for callers that asked how many steps get a box
 MAX_NAME_CHARS: Final = 40
 MAX_GOALS: Final = 8  # goals are split from the care plan's text; more lines than this are joined into the last
 
