@@ -1,7 +1,9 @@
 """Print preview of the person's summary, with a large-print switch.
 
-Qt's own QPrintPreviewDialog gives zoom, page set-up and Print (including "Print to
-file", where the worker chooses the place). This adds a "Large print" toggle to its
+Qt's own QPrintPreviewDialog gives zoom, page set-up and Print. Its Print button is
+re-wired to a print dialog without "Print to file": a file made there would skip the
+warning, the owner-only mode and the audit entry that "Save the summary as PDF..."
+gives (ui.summary_export), so files are made only that way. This adds a "Large print" toggle to its
 toolbar, gives every toolbar control an accessible name (Qt leaves icon-only buttons
 unnamed for screen readers), and draws the page with the same code as the PDF, so what
 the worker previews is what the person gets.
@@ -19,7 +21,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
+from PySide6.QtPrintSupport import (
+    QAbstractPrintDialog,
+    QPrintDialog,
+    QPrinter,
+    QPrintPreviewDialog,
+    QPrintPreviewWidget,
+)
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar, QWidget
 
 from outreach.clinical.qrisk3 import QRISK3_DISCLAIMER
@@ -58,8 +66,10 @@ class SummaryPreviewDialog(QPrintPreviewDialog):
             toolbar.insertSeparator(first)
             toolbar.setAccessibleName(self.tr("Preview tools"))
             self._name_toolbar_controls(toolbar)
+            self.print_action = self._take_over_print(toolbar)
         else:  # not expected; keep the shortcut working anyway
             self.addAction(self.large_print_action)
+            self.print_action = None
         self.licence_note: QLabel | None = None
         if summary.shows_heart_score:
             self.licence_note = QLabel(
@@ -101,6 +111,33 @@ class SummaryPreviewDialog(QPrintPreviewDialog):
                 child.setAccessibleName(self.tr("Zoom"))
             else:
                 child.setAccessibleName(self.tr("Page preview"))
+
+    def _take_over_print(self, toolbar: QToolBar) -> QAction | None:
+        """Point Qt's Print button at `print_dialog` (Qt's own offers "Print to file")."""
+        action = next((a for a in toolbar.actions() if a.text().replace("&", "") == "Print"), None)
+        if action is None:
+            actions = [a for a in toolbar.actions() if not a.isSeparator()]
+            action = actions[-1] if actions else None  # Qt puts Print last
+        if action is None:
+            return None
+        action.triggered.disconnect()
+        action.triggered.connect(self.print_page)
+        return action
+
+    def print_dialog(self) -> QPrintDialog:
+        """The printer choice, with no "Print to file" (files are made with the warning and audit)."""
+        dialog = QPrintDialog(self._printer, self)
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
+        dialog.setWindowTitle(self.tr("Print the summary"))
+        return dialog
+
+    def print_page(self) -> None:
+        """Print on a printer the worker picks, then close the preview."""
+        dialog = self.print_dialog()
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted and self._printer.outputFormat() == \
+                QPrinter.OutputFormat.NativeFormat:
+            self.preview.print()
+            self.accept()
 
     @property
     def large_print(self) -> bool:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QToolButton, QWidget
+from PySide6.QtCore import SIGNAL, Qt, QTimer
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
+from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
 from outreach.clinical.qrisk3 import QRISK3_DISCLAIMER
 from tests.conftest import ARTIFACTS
@@ -46,6 +47,29 @@ def test_the_licence_note_is_shown_in_full_beside_a_score_and_not_without_one(qt
     plain = SummaryPreviewDialog(summary_for(ALL_GOOD))
     qtbot.addWidget(plain)
     assert plain.licence_note is None
+
+
+def test_print_offers_printers_only_never_an_unprotected_file(qtbot) -> None:
+    """A file is made only through "Save the summary as PDF" (warning, owner-only, audited)."""
+    dialog = SummaryPreviewDialog(summary_for(ALL_GOOD))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.print_action is not None
+    assert dialog.print_action.receivers(SIGNAL("triggered(bool)")) == 1  # ours only, not Qt's own
+    seen: list[object] = []
+
+    def answer() -> None:
+        shown = QApplication.activeModalWidget()
+        seen.append(shown)
+        if isinstance(shown, QPrintDialog):
+            seen.append(shown.testOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile))
+        if shown is not None:
+            shown.reject()
+
+    QTimer.singleShot(200, answer)
+    dialog.print_action.trigger()
+    assert isinstance(seen[0], QPrintDialog) and seen[1] is False
+    assert dialog.isVisible()  # cancelled: the preview stays open
 
 
 def test_every_focusable_control_has_an_accessible_name(qtbot) -> None:
