@@ -149,6 +149,7 @@ class _Builder:
         # One verdict per topic, from all the facts: every line about a topic is chosen from it.
         self.verdicts = judge_topics(evaluation, self.finding_topics)
         self.used: list[str] = []  # catalogue keys of every phrase put on the page, in order
+        self._said_below: tuple[_dt.date | None, ...] = ()  # the "when" said once below a long list
 
     # -- words ----------------------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:
@@ -266,9 +267,10 @@ class _Builder:
             else:
                 text = self.t("step.referral", service=service, topics=topics)
             if compact:  # the service is named in the text: who and when share one line
-                # "In the next few weeks" is said once below the list, not under every service.
+                # A "when" most services share is said once below the list, not under each one.
                 line = (self.t("step.compact_when_phone", when=when, phone=phone) if phone
-                        else self.t("step.compact_when", when=when) if group.due_on else None)
+                        else None if self._said_below == (group.due_on,)
+                        else self.t("step.compact_when", when=when))
                 return NextStep(text, when=line, **common)
             who = (self.t("step.who_phone", who=service, phone=phone) if phone
                    else self.t("step.who", who=service))
@@ -284,14 +286,22 @@ class _Builder:
         groups, declined = self.step_groups(decisions)
         compact = len(groups) > MAX_BOXED_STEPS
         referrals = [g for g in groups if g.kind == "referral" and not g.urgent]
-        undated = [g for g in referrals if g.due_on is None]
+        dates = {g.due_on for g in referrals}
+        # The one date every service shares, or "no date" for those without one: said once.
+        shared = (next(iter(dates)),) if compact and len(dates) == 1 else (None,) if compact and None in dates else ()
+        self._said_below = shared
         lead = self.t("steps.compact_lead") if compact and referrals else None
         steps = tuple(self.step(g, compact) for g in groups)
         notes: list[str] = []
         if any(s.urgent for s in steps):  # first, so it is drawn in bold beside the urgent step
             notes.append(self.t("step.emergency"))
-        if compact and undated:
-            notes.append(self.t("steps.all_in_touch" if len(undated) == len(referrals) else "steps.others_in_touch"))
+        if shared and len(dates) == 1:
+            due = shared[0]
+            when = self.t("when.by_date", date=self.date(due)) if due else self.t("when.soon")
+            urgent_too = any(g.urgent for g in groups)  # the urgent one is "today", not this date
+            notes.append(self.t("steps.other_in_touch" if urgent_too else "steps.all_in_touch", when=when))
+        elif shared:
+            notes.append(self.t("steps.others_in_touch"))
         if not steps:
             # "Nothing new to do" only when nothing was found and every result is healthy;
             # otherwise it would contradict a result the page says is not.

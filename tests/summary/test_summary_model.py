@@ -90,6 +90,16 @@ def test_several_findings_list_every_agreed_service_once_in_a_tight_list() -> No
     assert sugar.value == "44 mmol/mol" and "could lead to diabetes" in sugar.meaning
 
 
+def test_a_date_every_service_shares_is_said_once() -> None:
+    evaluation = evaluate(SEVERAL_FINDINGS)
+    decisions = referral_decisions(evaluation)
+    for decision in decisions.values():
+        decision["due_on"] = "2026-12-21"
+    summary = summary_for(SEVERAL_FINDINGS, decisions)
+    assert summary.compact_steps and all(step.when is None for step in summary.next_steps)
+    assert "Each of these services will be in touch by 21 December 2026." in summary.step_notes
+
+
 def test_three_steps_or_fewer_each_get_who_and_when() -> None:
     evaluation = evaluate(SEVERAL_FINDINGS)
     decisions = {f.rule_id: {"kind": "declined", "reason": "Not today"} for f in evaluation.findings}
