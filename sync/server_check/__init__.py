@@ -73,6 +73,11 @@ def check_server(
             f"The check stopped: {exc.message}",
             _CONNECTION_ADVICE,
         )
+    except (Refused, AuthError) as exc:  # a refusal no step expected: report it rather than crash
+        words = exc.words if isinstance(exc, Refused) else exc.message
+        report.add(
+            "Check stopped", MISSING, f"The server refused a request the check needed: {clause(words)}."
+        )
     finally:
         anonymous.close()
         if authed is not None:

@@ -22,6 +22,7 @@ what could not be deleted is listed with the search that finds it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
@@ -35,6 +36,7 @@ from .report import MISSING, OK, WARN, Finding, clause
 TEST_NAME: Final = "Outreach Health Checks connection test — safe to delete"
 TAG_SYSTEM: Final = CODE_SYSTEM_BASE + "test-data"
 TAG_CODE: Final = "connection-test"
+Add = Callable[[Finding], None]
 PART_SIZE: Final = 100  # the most entries the app puts in one transaction
 TEST_TAG: Final = {"system": TAG_SYSTEM, "code": TAG_CODE, "display": "Connection test, safe to delete"}
 
@@ -116,7 +118,10 @@ class WriteTest:
 
     def _found(self, value: str) -> list[str]:
         """References of stored test organisations with this identifier value."""
-        answer = self.p.call("GET", "Organization", params={"identifier": f"{TEST_SYSTEM}|{value}"})
+        try:
+            answer = self.p.call("GET", "Organization", params={"identifier": f"{TEST_SYSTEM}|{value}"})
+        except (Refused, AuthError):
+            return []
         refs = []
         for e in entries(answer) if answer.ok else []:
             res = e.get("resource") or {}
@@ -132,6 +137,8 @@ class WriteTest:
             answer = self.p.call("POST", "", body=bundle)
         except Refused as exc:
             return None, exc.words
+        except AuthError as exc:  # e.g. 403: this account may search but not write
+            return None, exc.message
         return answer, "" if answer.ok else answer.outcome_words()
 
     # ------------------------------------------------------------------------------------------
@@ -146,7 +153,7 @@ class WriteTest:
             add(self._clean_up())
         return self.result
 
-    def _first_and_resent(self, add: Any) -> bool:
+    def _first_and_resent(self, add: Add) -> bool:
         value = f"{self.run}-a"
         bundle = _transaction(_post(connection_test_organisation(value)))
         answer, words = self._send(bundle)
@@ -217,7 +224,7 @@ class WriteTest:
             )
         return True
 
-    def _atomicity(self, add: Any) -> None:
+    def _atomicity(self, add: Add) -> None:
         value = f"{self.run}-b"
         broken = connection_test_organisation(
             f"{self.run}-c", partOf={"reference": f"Organization/does-not-exist-{self.run}"}
@@ -256,7 +263,7 @@ class WriteTest:
             )
         )
 
-    def _client_id(self, add: Any) -> None:
+    def _client_id(self, add: Add) -> None:
         new_id = str(uuid.uuid4())
         resource = dict(connection_test_organisation(f"{self.run}-d"), id=new_id)
         entry = {
@@ -288,7 +295,7 @@ class WriteTest:
             )
         )
 
-    def _size(self, add: Any) -> None:
+    def _size(self, add: Add) -> None:
         feature = "Transaction size"
         size, refused = PART_SIZE, ""
         while size >= 2:

@@ -417,3 +417,16 @@ def test_locations_name_the_resource_written() -> None:
     assert _reference("https://fhir.example.org/fhir/Organization/abc/_history/2") == "Organization/abc"
     assert _reference("Organization/abc") == "Organization/abc"
     assert _reference("") is None
+
+
+def test_a_server_that_cannot_be_reached_is_one_plain_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a free loopback port with nobody listening once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    done = check(tmp_path / "d", "--url", f"http://127.0.0.1:{port}")
+    assert done.returncode == 1, done.stdout + done.stderr
+    missing = lines_with(done.stdout, "MISSING")
+    assert len(missing) == 1 and "Connection:" in missing[0] and "could not be reached" in missing[0]
+    assert "server_url" in done.stdout and "ca_bundle" in done.stdout
