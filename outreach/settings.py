@@ -87,6 +87,9 @@ class OrgConfig:
     recovery_public_key: str = ""  # PEM of the organisation recovery key (X25519 or RSA)
     idle_lock_minutes: int = 5
     sync_interval_minutes: int = 5
+    # Entries per transaction the shared record accepts; 0: find out (start at 100, halve when
+    # the server refuses a part for its size). Set it when `outreach check-server` shows a cap.
+    sync_max_entries: int = 0
     default_language: str = "en-GB"
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -140,6 +143,11 @@ class OrgConfig:
         if not 1 <= int(interval) <= 1440:  # type: ignore[arg-type]
             raise ValidationError(
                 "Setting 'sync_interval_minutes' must be between 1 and 1440.", item="sync_interval_minutes"
+            )
+        max_entries = values.get("sync_max_entries", cls.sync_max_entries)
+        if not 0 <= int(max_entries) <= 1000:  # type: ignore[arg-type]
+            raise ValidationError(
+                "Setting 'sync_max_entries' must be between 0 (find out) and 1000.", item="sync_max_entries"
             )
         url = str(values.get("server_url", ""))
         if url and not url.startswith("https://") and not _is_loopback_http(url):

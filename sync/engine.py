@@ -32,6 +32,7 @@ from sync.http import DEFAULT_TIMEOUT, DeviceRevokedError, FhirHttp
 from sync.pull import PullCounts, Puller
 from sync.push import (
     ALREADY_THERE,
+    DEFAULT_MAX_ENTRIES,
     NO_CONSENT,
     REFUSED,
     RETRY,
@@ -57,7 +58,9 @@ class SyncConfig:
     concurrency: int = 6  # requests in flight at once over the one Session
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
     max_wait_s: float = 30.0  # longest backoff a run waits for before leaving it to the next run
-    max_passes: int = 6
+    max_passes: int = 6  # passes in a row that confirm nothing new before the run gives up
+    max_run_s: float = 1800.0  # one run never goes on longer than this (slow servers, quotas)
+    max_entries: int = DEFAULT_MAX_ENTRIES  # entries per transaction (halved when a server refuses)
     page_size: int = 100
     device_name: str | None = (
         None  # this laptop's name for IT (Provenance; matched against Device.deviceName)
@@ -77,6 +80,7 @@ class SyncConfig:
             ca_bundle=org.ca_bundle or None,
             organisation_name=org.organisation_name,
             organisation_ods_code=org.organisation_ods_code,
+            **({"max_entries": org.sync_max_entries} if org.sync_max_entries else {}),
             **overrides,
         )
 
@@ -95,6 +99,11 @@ class SyncReport:
         return sum(1 for o in self.items.values() if o.result == result)
 
     @property
+    def found_on_server(self) -> int:
+        """Records that were already on the server when asked (a lost answer), so not sent again."""
+        return sum(o.found for o in self.items.values())
+
+    @property
     def sent(self) -> int:
         return self.count(SENT) + self.count(ALREADY_THERE)
 
@@ -104,6 +113,7 @@ class SyncReport:
             "finished_at": self.finished_at,
             "sent": self.count(SENT),
             "already_there": self.count(ALREADY_THERE),
+            "found_on_server": self.found_on_server,
             "retrying": self.count(RETRY),
             "refused": self.count(REFUSED),
             "no_consent": self.count(NO_CONSENT),
@@ -306,17 +316,29 @@ class SyncEngine:
             concurrency=self.config.concurrency,
             cancel=self._cancel,
             on_item=on_item,
+            max_entries=self.config.max_entries,
         )
-        for n in range(self.config.max_passes):
-            due = self._due(self.clock.now(), first_pass=n == 0)
+        started = self.clock.now()
+        stalled = 0
+        first = True
+        while True:
+            due = self._due(self.clock.now(), first_pass=first)
+            first = False
             if not due:
                 break
             total += len(due)
+            before = pusher.progress
             pusher.push(due)
             if pusher.stop_error is not None or self._cancel.is_set():
                 break
+            # Items that made progress (a quota lets a few records through each time) keep the
+            # run going; passes that confirm nothing new end it after `max_passes`.
+            stalled = 0 if pusher.progress > before else stalled + 1
+            if stalled >= self.config.max_passes:
+                break
             wait = self._next_wait()
-            if wait is None or wait > self.config.max_wait_s or n == self.config.max_passes - 1:
+            elapsed = (self.clock.now() - started).total_seconds()
+            if wait is None or wait > self.config.max_wait_s or elapsed + wait > self.config.max_run_s:
                 break
             self.clock.sleep(wait, self._cancel)
         return pusher.stop_error

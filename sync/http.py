@@ -29,6 +29,7 @@ from requests.adapters import HTTPAdapter
 
 import outreach
 from outreach.errors import AuthError, NetworkError
+from sync.parts import outcome_text
 
 log = logging.getLogger(__name__)
 
@@ -67,16 +68,14 @@ class Answer:
     def ok(self) -> bool:
         return 200 <= self.status < 300
 
+    @property
+    def retry_after(self) -> float | None:
+        """The server's Retry-After in seconds, when it sent one (on any status)."""
+        return parse_retry_after(self.headers.get("retry-after"))
+
     def outcome_words(self) -> str:
         """The OperationOutcome's diagnostics in one line, or the status in words."""
-        issues = self.body.get("issue", []) if isinstance(self.body, dict) else []
-        texts = [
-            str(i.get("diagnostics") or (i.get("details") or {}).get("text") or i.get("code") or "")
-            for i in issues
-            if isinstance(i, dict)
-        ]
-        text = "; ".join(t for t in texts if t)
-        return text[:500] if text else f"the server answered {self.status}"
+        return outcome_text(self.body) or f"the server answered {self.status}"
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

@@ -1,24 +1,30 @@
-"""Pushing the outbox: one finalised check = one outbox item = one FHIR transaction bundle.
+"""Pushing the outbox: one finalised check = one outbox item, sent in dependency-ordered parts.
 
-The order of events for each item is what makes "exactly once" hold whatever the network
-or the laptop does:
+"Sent" means stored: an item is marked sent only when the server has confirmed every one
+of its resources, entry by entry (`entry.response.status` and a location for each). A bare
+2xx, an empty body or a response with failed entries inside never counts.
+
+The order of events for each item is what makes "exactly once" hold whatever the network,
+the laptop or the server does:
 
 1. the bundle is built (identifiers derived from store ids, every entry a conditional
-   create, so sending it twice creates nothing new);
+   create, so sending any entry twice creates nothing new);
 2. the item is marked "sending" and that is COMMITTED before a byte goes out;
-3. the request goes out; the answer decides:
-   * 2xx transaction-response  -> "sent", with the server's resource locations;
-   * 401 / 403                 -> the run stops (token expired / laptop revoked);
-   * other 4xx (not 408/409/412/429) -> "failed" and held: the server refused this check
-     for a reason that will not change by itself; the worker sees it in plain words;
-   * anything else (no connection, dropped, timeout, 5xx, 429, unreadable answer)
-     -> "failed" with a retry time (backoff with full jitter, at least Retry-After).
-4. an item that has been tried before (a crash left it "sending", or an answer was lost)
-   is first looked up on the server by its Encounter identifier: if it is there, it is
-   marked sent without sending again; only if it is not there is it sent again.
+3. the item goes out in parts (`sync.parts`): each part holds only entries whose
+   references the server has already confirmed, rewritten to the server's own ids, so no
+   server, however it processes a transaction, can store a reference to something missing.
+   What the server confirms is remembered per entry at once, so a retry sends only the rest;
+4. an item whose earlier answer was lost, unclear, or cut short by a crash first asks the
+   server (search by each entry's identifier) which of its resources are there, records
+   those, and sends only what is missing; more than one copy of a resource is reported,
+   never hidden;
+5. per-entry 429 / 409 / 5xx are retried with backoff (and Retry-After); fewer requests go
+   out at once after a 429 or 409 and more again after successes; a part the server refuses
+   whole for its size is split; what a server will not take is held with a plain reason for
+   the worker and the server's exact reply for IT.
 
-Database writes all happen on the calling thread; only HTTP runs in the pool, so the
-store keeps its one writer while several checks travel at once.
+Database writes all happen on the calling thread; only HTTP runs in the pool, so the store
+keeps its one writer while several checks travel at once.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
 from outreach.store.models import checks
 from outreach.store.records import OutboxItem
+from sync import parts
 from sync.backoff import Backoff, Clock
 from sync.http import Answer, FhirHttp, TransientFailure
 
@@ -45,7 +52,12 @@ log = logging.getLogger(__name__)
 
 BundleBuilder = Callable[[LocalStore, OutboxItem], dict[str, Any]]
 # Statuses that are not a definite "no" (RFC 9110 / FHIR: retry may succeed).
-NOT_DEFINITE = (408, 409, 412, 429)
+NOT_DEFINITE = frozenset({408, 409, 423, 425, 429})
+# Statuses that say "too many at once": send fewer requests in parallel for a while.
+SLOW_DOWN = frozenset({409, 429, 503})
+DEFAULT_MAX_ENTRIES = 100  # entries per transaction until the server shows it takes fewer
+MAX_ROUNDS_WITHOUT_PROGRESS = 3  # unclear answers in a row before the item waits for the next try
+LOOKUP_CHUNK = 20  # identifiers OR'd in one search
 
 # Result names used in ItemOutcome.result
 SENT = "sent"
@@ -65,6 +77,7 @@ class ItemOutcome:
     attempts: int
     next_attempt_at: str | None = None
     server_refs: tuple[str, ...] = ()
+    found: int = 0  # records found already on the server by asking (an answer was lost), not resent
 
 
 def product_bundle_builder(
@@ -86,13 +99,6 @@ def product_bundle_builder(
         return bundle_for_outbox_item(store, item, sender=sender).bundle
 
     return build
-
-
-def check_lookup_params(check_id: str) -> dict[str, str]:
-    """Encounter search that finds this check (0 or 1 match) on the shared record."""
-    from outreach.fhir.identifiers import check_search_params
-
-    return check_search_params(check_id)
 
 
 def consent_refusal(store: LocalStore, check_id: str) -> str | None:
@@ -119,18 +125,62 @@ def consent_refusal(store: LocalStore, check_id: str) -> str | None:
     return sharing_consent(store.consents.history(person_id), chain).refusal()
 
 
+# -- one item on its way ---------------------------------------------------------------------------
+@dataclass
+class _Flight:
+    item: OutboxItem
+    entries: list[parts.Entry]
+    ask_first: bool  # look each part up on the server before sending it
+    attempts: int
+    max_entries: int
+    wrote: bool = False  # something was confirmed by a write in this attempt
+    found: int = 0  # records found on the server by asking in this attempt
+    progressed: bool = False  # something was confirmed (write or lookup) in this attempt
+    rounds_without_progress: int = 0
+
+
 @dataclass
 class _Job:
-    item: OutboxItem
-    bundle: dict[str, Any]
-    ask_first: bool
-    attempts: int
+    """One request (or a few lookups) for one part of one item; runs in the pool."""
+
+    flight: _Flight
+    kind: str  # "send" or "lookup"
+    part: list[parts.Entry]
+    payload: Any = None  # the part bundle (send) or the searches (lookup)
+
+    @property
+    def item(self) -> OutboxItem:  # kept for listeners and tests that look at the item
+        return self.flight.item
+
+
+@dataclass
+class _Lookup:
+    found: dict[str, str] = field(default_factory=dict)  # fullUrl -> Type/id
+    copies: dict[str, int] = field(default_factory=dict)  # fullUrl -> how many the server holds (>1)
 
 
 @dataclass
 class _Result:
     answer: Answer | None = None
-    found: list[str] = field(default_factory=list)  # locations when the lookup found the check
+    lookup: _Lookup | None = None
+
+
+class _Pace:
+    """How many requests may be in flight: halved after a 429/409/503, grown back by successes."""
+
+    def __init__(self, most: int) -> None:
+        self.most = max(1, most)
+        self.limit = float(self.most)
+
+    @property
+    def allowed(self) -> int:
+        return max(1, int(self.limit))
+
+    def slow_down(self) -> None:
+        self.limit = max(1.0, self.limit / 2)
+
+    def success(self) -> None:
+        self.limit = min(float(self.most), self.limit + 1.0 / max(1.0, self.limit))
 
 
 class Pusher:
@@ -147,62 +197,123 @@ class Pusher:
         concurrency: int = 6,
         cancel: threading.Event | None = None,
         on_item: Callable[[ItemOutcome], None] | None = None,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
     ) -> None:
         self.store = store
         self.http = http
         self.builder = builder
         self.backoff = backoff
         self.clock = clock
-        self.concurrency = max(1, concurrency)
+        self.pace = _Pace(concurrency)
         self.cancel = cancel or threading.Event()
         self.on_item = on_item
         self.stop_error: AuthError | None = None
+        self.max_entries = max(1, max_entries)
+        self.server = http.base_url
+        self.confirmed: dict[str, str] = {}  # fullUrl -> Type/id, as far as this run knows
+        self._busy: set[str] = set()  # fullUrls in a request right now (any item)
+        self.progress = 0  # records newly confirmed in this Pusher's life (the engine watches it)
+
+    @property
+    def concurrency(self) -> int:
+        return self.pace.allowed
 
     # -- thread-pool side: HTTP only ---------------------------------------------------------
     def _send(self, job: _Job) -> _Result:
-        if job.ask_first:
-            found = self._lookup(job.item.check_id)
-            if found:
-                return _Result(found=found)
-        answer = self.http.request("POST", "", body=job.bundle, headers={"Prefer": "return=minimal"})
+        if job.kind == "lookup":
+            return _Result(lookup=self._lookup(job.payload))
+        answer = self.http.request(
+            "POST", "", body=job.payload, headers={"Prefer": "return=OperationOutcome"}
+        )
         return _Result(answer=answer)
 
-    def _lookup(self, check_id: str) -> list[str]:
-        params = {**check_lookup_params(check_id), "_count": "1"}
-        answer = self.http.request("GET", "Encounter", params=params)
-        if not answer.ok or not isinstance(answer.body, dict):
-            raise TransientFailure(
-                "Could not ask the shared record whether this check arrived.", status=answer.status
-            )
-        refs = []
-        for entry in answer.body.get("entry", []) or []:
-            res = entry.get("resource") or {}
-            if res.get("resourceType") == "Encounter" and res.get("id"):
-                refs.append(f"Encounter/{res['id']}")
-        return refs
+    def _lookup(self, searches: list[tuple[str, list[tuple[str, str]], dict[tuple[str, str], str]]]) -> _Lookup:
+        """Run the searches; each maps what it finds back to the entries it stands for."""
+        out = _Lookup()
+        for res_type, params, wanted in searches:
+            answer = self.http.request("GET", res_type, params=dict(params))
+            if not answer.ok or not isinstance(answer.body, dict) or answer.body.get("type") != "searchset":
+                raise TransientFailure(
+                    "Could not ask the shared record which parts of this check arrived.", status=answer.status
+                )
+            hits: dict[str, list[str]] = {}
+            for e in answer.body.get("entry", []) or []:
+                res = (e or {}).get("resource") or {}
+                if res.get("resourceType") != res_type or not res.get("id"):
+                    continue
+                ref = f"{res_type}/{res['id']}"
+                if ("", "") in wanted:  # a non-identifier search: every match is the entry's
+                    hits.setdefault(wanted[("", "")], []).append(ref)
+                    continue
+                idents = res.get("identifier") or []
+                for ident in idents if isinstance(idents, list) else [idents]:  # 0..1 on some types
+                    if not isinstance(ident, dict):
+                        continue
+                    key = (str(ident.get("system") or ""), str(ident.get("value") or ""))
+                    if key in wanted:
+                        hits.setdefault(wanted[key], []).append(ref)
+            for full_url, refs in hits.items():
+                unique = sorted(set(refs))
+                if len(unique) == 1:
+                    out.found[full_url] = unique[0]
+                else:
+                    out.copies[full_url] = len(unique)
+        return out
 
     # -- calling-thread side: the store ------------------------------------------------------
     def push(self, items: Iterable[OutboxItem]) -> list[ItemOutcome]:
         outcomes: list[ItemOutcome] = []
         pending: dict[Future[_Result], _Job] = {}
         queue = list(items)
-        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="sync-push") as pool:
-            while queue or pending:
-                while queue and len(pending) < self.concurrency and not self._stopping():
-                    job = self._prepare(queue.pop(0), outcomes)
-                    if job is not None:
-                        pending[pool.submit(self._send, job)] = job
-                if not pending:
-                    if self._stopping():
+        parked: list[_Flight] = []  # waiting for another item's request on a shared resource
+        with ThreadPoolExecutor(max_workers=self.pace.most, thread_name_prefix="sync-push") as pool:
+            while queue or pending or parked:
+                if self._stopping():
+                    for flight in parked:
+                        outcomes.append(self._interrupted(flight))
+                    parked.clear()
+                    if not pending:
                         break
+                ready_flights: list[_Flight] = []
+                while parked and len(pending) + len(ready_flights) < self.pace.allowed:
+                    ready_flights.append(parked.pop(0))
+                while (
+                    queue
+                    and len(pending) + len(ready_flights) < self.pace.allowed
+                    and not self._stopping()
+                ):
+                    flight = self._prepare(queue.pop(0), outcomes)
+                    if flight is not None:
+                        ready_flights.append(flight)
+                for flight in ready_flights:
+                    job = self._next_job(flight, outcomes)
+                    if job is not None:
+                        self._submit(pool, pending, job)
+                    elif self._waiting(flight):
+                        parked.append(flight)
+                if not pending:
+                    # Parked items wait only for requests in flight; with none, the next
+                    # round gives each its own request (or ends it), so this cannot spin.
                     continue
                 done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
                 for fut in done:
                     job = pending.pop(fut)
-                    outcomes.append(self._settle(job, fut))
-                if self._stopping() and not pending:
-                    break
+                    self._busy.difference_update(e.full_url for e in job.part)
+                    follow = self._settle(job, fut, outcomes)
+                    if follow is not None:
+                        if self._stopping():
+                            outcomes.append(self._interrupted(follow))
+                            continue
+                        nxt = self._next_job(follow, outcomes)
+                        if nxt is not None:
+                            self._submit(pool, pending, nxt)
+                        elif self._waiting(follow):
+                            parked.append(follow)
         return outcomes
+
+    def _submit(self, pool: ThreadPoolExecutor, pending: dict[Future[_Result], _Job], job: _Job) -> None:
+        self._busy.update(e.full_url for e in job.part)
+        pending[pool.submit(self._send, job)] = job
 
     def _stopping(self) -> bool:
         return self.cancel.is_set() or self.stop_error is not None
@@ -215,7 +326,7 @@ class Pusher:
                 log.exception("sync progress listener failed")
         return outcome
 
-    def _prepare(self, item: OutboxItem, outcomes: list[ItemOutcome]) -> _Job | None:
+    def _prepare(self, item: OutboxItem, outcomes: list[ItemOutcome]) -> _Flight | None:
         """Consent, bundle, then the durable 'sending' mark. Returns None when nothing is to be sent."""
         refusal = consent_refusal(self.store, item.check_id)
         if refusal is not None:
@@ -225,20 +336,26 @@ class Pusher:
         except ValidationError as exc:
             if exc.item == "consent":
                 return self._hold_for_consent(item, outcomes, exc.message)
-            return self._refuse(
+            return self._refuse_unsent(
                 item, f"This check could not be prepared for sending: {exc.message}", outcomes
             )
         except OutreachError as exc:
-            return self._refuse(
+            return self._refuse_unsent(
                 item, f"This check could not be prepared for sending: {exc.message}", outcomes
             )
         except Exception:  # a mapping bug affects this item only
             log.exception("building the bundle for an outbox item failed")
-            return self._refuse(
+            return self._refuse_unsent(
                 item,
                 "This check could not be prepared for sending (a fault in the app: "
                 "tell IT the outbox item number).",
                 outcomes,
+            )
+        entries = parts.entries_of(bundle)
+        if not entries or any(not e.full_url for e in entries):
+            return self._refuse_unsent(
+                item, "This check could not be prepared for sending (a fault in the app: an entry has no "
+                "fullUrl; tell IT the outbox item number).", outcomes
             )
         ask_first = item.attempts > 0 or item.state == "sending"
         try:
@@ -248,7 +365,270 @@ class Pusher:
                 marked = self.store.outbox.mark_sending(item.id)
         except ValidationError:  # its state changed meanwhile (another sync of this store took it)
             return None
-        return _Job(marked, bundle, ask_first, marked.attempts)
+        wanted = sorted({e.full_url for e in entries} | {u for e in entries for u in e.needs})
+        unknown = [u for u in wanted if u not in self.confirmed]
+        if unknown:
+            self.confirmed.update(sync_state.confirmed_entries(self.store, self.server, unknown))
+        return _Flight(marked, entries, ask_first, marked.attempts, self.max_entries)
+
+    # -- choosing the next request of an item -------------------------------------------------------
+    def _waiting(self, flight: _Flight) -> bool:
+        """True when the item only waits for another item's request (a shared resource)."""
+        missing = [e for e in flight.entries if e.full_url not in self.confirmed]
+        return bool(missing) and any(
+            e.full_url in self._busy or e.needs & self._busy for e in missing
+        )
+
+    def _next_job(self, flight: _Flight, outcomes: list[ItemOutcome]) -> _Job | None:
+        """The item's next request, or None (finished, held, or waiting: see `_waiting`)."""
+        missing = [e for e in flight.entries if e.full_url not in self.confirmed]
+        if not missing:
+            outcomes.append(self._sent(flight))
+            return None
+        broken = parts.stuck(flight.entries, self.confirmed)
+        if broken:
+            outcomes.append(self._fault(flight, f"{broken[0].resource_type} refers to a record not in the check"))
+            return None
+        candidates = [e for e in parts.ready(flight.entries, self.confirmed) if e.full_url not in self._busy]
+        if not candidates:
+            if self._waiting(flight):
+                return None
+            outcomes.append(self._fault(flight, "no part of it can be sent first"))
+            return None
+        part = candidates[: flight.max_entries]
+        if flight.ask_first:
+            return _Job(flight, "lookup", part, self._searches(part))
+        return _Job(flight, "send", part, parts.part_bundle(part, self.confirmed))
+
+    def _searches(
+        self, part: list[parts.Entry]
+    ) -> list[tuple[str, list[tuple[str, str]], dict[tuple[str, str], str]]]:
+        """The searches that find the part's resources: identifiers OR'd per type, others alone."""
+        by_type: dict[str, dict[tuple[str, str], str]] = {}
+        searches: list[tuple[str, list[tuple[str, str]], dict[tuple[str, str], str]]] = []
+        for entry in part:
+            query = parts.lookup_query(entry, self.confirmed)
+            key = parts.identifier_key(query)
+            if key is not None:
+                by_type.setdefault(entry.resource_type, {})[key] = entry.full_url
+            elif query:
+                searches.append((entry.resource_type, [*query, ("_count", "10")], {("", ""): entry.full_url}))
+        for res_type, wanted in by_type.items():
+            keys = list(wanted)
+            for start in range(0, len(keys), LOOKUP_CHUNK):
+                chunk = keys[start : start + LOOKUP_CHUNK]
+                value = ",".join(f"{s}|{v}" for s, v in chunk)
+                searches.append(
+                    (
+                        res_type,
+                        [("identifier", value), ("_count", str(max(10, 3 * len(chunk))))],
+                        {k: wanted[k] for k in chunk},
+                    )
+                )
+        return searches
+
+    # -- answers ------------------------------------------------------------------------------------
+    def _settle(self, job: _Job, fut: Future[_Result], outcomes: list[ItemOutcome]) -> _Flight | None:
+        """Record what the answer confirmed; return the flight when it should go on at once."""
+        flight = job.flight
+        try:
+            result = fut.result()
+        except TransientFailure as exc:
+            if exc.status in SLOW_DOWN:
+                self.pace.slow_down()
+            outcomes.append(self._retry(flight, exc.words, exc.retry_after, detail=exc.words))
+            return None
+        except AuthError as exc:
+            self.stop_error = exc
+            outcomes.append(self._retry(flight, exc.message, None, result=STOPPED))
+            return None
+        except OutreachError as exc:  # e.g. a link to another site
+            outcomes.append(self._retry(flight, exc.message, None))
+            return None
+        except Exception:
+            log.exception("sending an outbox item failed unexpectedly")
+            outcomes.append(self._retry(flight, "Sending failed because of a fault in the app.", None))
+            return None
+        if result.lookup is not None:
+            return self._settle_lookup(job, result.lookup, outcomes)
+        assert result.answer is not None
+        return self._settle_send(job, result.answer, outcomes)
+
+    def _settle_lookup(self, job: _Job, found: _Lookup, outcomes: list[ItemOutcome]) -> _Flight | None:
+        flight = job.flight
+        if found.copies:
+            where = ", ".join(
+                f"{e.resource_type} ({found.copies[e.full_url]} copies)" for e in job.part if e.full_url in found.copies
+            )
+            outcomes.append(
+                self._hold(
+                    flight,
+                    "The shared record holds more than one copy of part of this check. Nothing more is sent "
+                    "for it until IT has looked (tell IT the outbox item number).",
+                    f"Duplicates found on the server by identifier: {where}.",
+                )
+            )
+            return None
+        flight.found += sum(1 for u in found.found if u not in self.confirmed)
+        self._confirm(flight, found.found)
+        if any(e.full_url not in self.confirmed for e in job.part):
+            # Not there: send exactly those now (still conditional creates, so still safe).
+            # Later parts depend on these, so they cannot have been stored either.
+            flight.ask_first = False
+        return flight
+
+    def _settle_send(self, job: _Job, answer: Answer, outcomes: list[ItemOutcome]) -> _Flight | None:
+        flight = job.flight
+        if not answer.ok:
+            return self._refused_whole(job, answer, outcomes)
+        read = parts.read_answer(job.part, answer.body)
+        before = len(self.confirmed)
+        self._confirm(flight, read.confirmed)
+        if read.confirmed:
+            flight.wrote = True
+        if read.complete:
+            self.pace.success()
+            flight.rounds_without_progress = 0
+            return flight
+        if any(f.status in SLOW_DOWN for f in read.failed):
+            self.pace.slow_down()
+        definite = [f for f in read.failed if not _worth_retrying(f.status)]
+        if definite:
+            first = definite[0]
+            outcomes.append(
+                self._hold(
+                    flight,
+                    f"The shared record would not store part of this check ({first.resource_type}: "
+                    f"{_plain(first.status)}). Tell IT; the check is safe on this laptop.",
+                    _describe(read.failed, answer.status),
+                )
+            )
+            return None
+        if read.failed:
+            stored = sum(1 for e in flight.entries if e.full_url in self.confirmed)
+            outcomes.append(
+                self._retry(
+                    flight,
+                    f"Partly sent: the shared record has {stored} of this check's {len(flight.entries)} "
+                    f"records and asked to wait ({_plain(read.failed[0].status)}). The rest goes "
+                    "automatically.",
+                    answer.retry_after,
+                    detail=_describe(read.failed, answer.status),
+                )
+            )
+            return None
+        # Unclear (no body, no locations): ask the server before sending any of it again.
+        flight.ask_first = True
+        flight.rounds_without_progress = 0 if len(self.confirmed) > before else flight.rounds_without_progress + 1
+        if flight.rounds_without_progress >= MAX_ROUNDS_WITHOUT_PROGRESS:
+            outcomes.append(
+                self._retry(
+                    flight,
+                    "The shared record's answers did not confirm what it stored; it will be asked again.",
+                    answer.retry_after,
+                    detail=f"HTTP {answer.status}; the answer did not list each entry's status and location.",
+                )
+            )
+            return None
+        return flight
+
+    def _refused_whole(self, job: _Job, answer: Answer, outcomes: list[ItemOutcome]) -> _Flight | None:
+        flight = job.flight
+        words = answer.outcome_words()
+        if answer.status in SLOW_DOWN:
+            self.pace.slow_down()
+        if answer.status in NOT_DEFINITE:
+            outcomes.append(
+                self._retry(
+                    flight,
+                    f"The shared record could not take it just now: {words}",
+                    answer.retry_after,
+                    detail=f"HTTP {answer.status}: {words}",
+                )
+            )
+            return None
+        if answer.status in (400, 413, 422) and len(job.part) > 1:
+            # Some servers cap the entries in one transaction: try smaller parts.
+            flight.max_entries = max(1, len(job.part) // 2)
+            return flight
+        outcomes.append(
+            self._hold(
+                flight,
+                f"The shared record refused this check ({answer.status}): {words}",
+                f"HTTP {answer.status} for a part of {len(job.part)} "
+                f"{'entry' if len(job.part) == 1 else 'entries'} ({job.part[0].resource_type} first): {words}",
+            )
+        )
+        return None
+
+    def _confirm(self, flight: _Flight, confirmed: dict[str, str]) -> None:
+        new = {u: ref for u, ref in confirmed.items() if self.confirmed.get(u) != ref}
+        if not new:
+            return
+        sync_state.record_confirmed(self.store, self.server, flight.item.id, flight.item.check_id, new)
+        self.confirmed.update(new)
+        self.progress += len(new)
+        flight.progressed = True
+
+    # -- how an item ends this attempt -------------------------------------------------------------
+    def _refs(self, flight: _Flight) -> list[str]:
+        return [self.confirmed[e.full_url] for e in flight.entries if e.full_url in self.confirmed]
+
+    def _sent(self, flight: _Flight) -> ItemOutcome:
+        item = flight.item
+        refs = self._refs(flight)
+        with self.store.db.write():
+            self.store.outbox.mark_sent(item.id, server_ref=json.dumps(refs))
+            sync_state.record_server_refs(
+                self.store, item.check_id, [r for r in refs if r.split("/")[0] not in sync_state.SHARED_TYPES]
+            )
+            sync_state.set_item_detail(self.store, item.id, None)
+        if flight.wrote:
+            result, words = SENT, "Sent to the shared record (every record confirmed)."
+        else:
+            result, words = ALREADY_THERE, "Already on the shared record (an earlier answer was lost); not sent again."
+        return self._emit(
+            ItemOutcome(item.id, item.check_id, result, words, flight.attempts, None, tuple(refs), flight.found)
+        )
+
+    def _hold(self, flight: _Flight, words: str, detail: str) -> ItemOutcome:
+        item = flight.item
+        log.warning("outbox item %s held: %s", item.id, detail)
+        with self.store.db.write():
+            self.store.outbox.mark_failed(item.id, words)
+            sync_state.hold(self.store, item.id, sync_state.HOLD_REFUSED)
+            sync_state.set_item_detail(self.store, item.id, detail)
+        return self._emit(ItemOutcome(item.id, item.check_id, REFUSED, words, flight.attempts))
+
+    def _fault(self, flight: _Flight, what: str) -> ItemOutcome:
+        return self._hold(
+            flight,
+            "This check could not be sent because of a fault in the app (tell IT the outbox item number).",
+            f"The check's bundle cannot be sent in parts: {what}.",
+        )
+
+    def _interrupted(self, flight: _Flight) -> ItemOutcome:
+        return self._retry(flight, "The sync stopped before this check was fully sent; it goes on next time.",
+                           None, result=STOPPED)
+
+    def _retry(
+        self,
+        flight: _Flight,
+        words: str,
+        retry_after: float | None,
+        *,
+        result: str = RETRY,
+        detail: str | None = None,
+    ) -> ItemOutcome:
+        item = flight.item
+        # Progress in this attempt resets the backoff: the server is taking it, only slowly.
+        attempt = 1 if flight.progressed else flight.attempts
+        when = None if result == STOPPED else self.backoff.next_attempt_at(self.clock.now(), attempt, retry_after)
+        with self.store.db.write():
+            self.store.outbox.mark_failed(item.id, words, next_attempt_at=when)
+            if detail is not None:
+                sync_state.set_item_detail(self.store, item.id, detail)
+        return self._emit(ItemOutcome(item.id, item.check_id, result, words, flight.attempts, when))
 
     def _hold_for_consent(self, item: OutboxItem, outcomes: list[ItemOutcome], words: str) -> None:
         with self.store.db.write():
@@ -258,7 +638,7 @@ class Pusher:
             sync_state.hold(self.store, item.id, sync_state.HOLD_NO_CONSENT)
         outcomes.append(self._emit(ItemOutcome(item.id, item.check_id, NO_CONSENT, words, item.attempts)))
 
-    def _refuse(self, item: OutboxItem, words: str, outcomes: list[ItemOutcome]) -> None:
+    def _refuse_unsent(self, item: OutboxItem, words: str, outcomes: list[ItemOutcome]) -> None:
         with self.store.db.write():
             if item.state == "sending":
                 self.store.outbox.requeue(item.id)
@@ -266,74 +646,34 @@ class Pusher:
             sync_state.hold(self.store, item.id, sync_state.HOLD_REFUSED)
         outcomes.append(self._emit(ItemOutcome(item.id, item.check_id, REFUSED, words, item.attempts)))
 
-    def _settle(self, job: _Job, fut: Future[_Result]) -> ItemOutcome:
-        item = job.item
-        try:
-            result = fut.result()
-        except TransientFailure as exc:
-            return self._retry(job, exc.words, exc.retry_after)
-        except AuthError as exc:
-            self.stop_error = exc
-            return self._retry(job, exc.message, None, result=STOPPED)
-        except OutreachError as exc:  # e.g. a link to another site
-            return self._retry(job, exc.message, None)
-        except Exception:
-            log.exception("sending an outbox item failed unexpectedly")
-            return self._retry(job, "Sending failed because of a fault in the app.", None)
-        if result.found:
-            return self._sent(
-                job,
-                result.found,
-                ALREADY_THERE,
-                "Already on the shared record (an earlier answer was lost); not sent again.",
-            )
-        answer = result.answer
-        assert answer is not None
-        if answer.ok:
-            refs = _locations(answer.body)
-            if answer.body is not None and refs is None:
-                return self._retry(job, "The shared record's answer was not a transaction response.", None)
-            return self._sent(job, refs or [], SENT, "Sent to the shared record.")
-        if answer.status in NOT_DEFINITE:
-            return self._retry(
-                job, f"The shared record could not take it just now: {answer.outcome_words()}", None
-            )
-        words = f"The shared record refused this check ({answer.status}): {answer.outcome_words()}"
-        with self.store.db.write():
-            self.store.outbox.mark_failed(item.id, words)
-            sync_state.hold(self.store, item.id, sync_state.HOLD_REFUSED)
-        return self._emit(ItemOutcome(item.id, item.check_id, REFUSED, words, job.attempts))
 
-    def _sent(self, job: _Job, refs: list[str], result: str, words: str) -> ItemOutcome:
-        item = job.item
-        plain = [r.split("/_history/")[0] for r in refs]
-        with self.store.db.write():
-            self.store.outbox.mark_sent(item.id, server_ref=json.dumps(refs))
-            sync_state.record_server_refs(self.store, item.check_id, plain)
-        return self._emit(ItemOutcome(item.id, item.check_id, result, words, job.attempts, None, tuple(refs)))
-
-    def _retry(self, job: _Job, words: str, retry_after: float | None, *, result: str = RETRY) -> ItemOutcome:
-        item = job.item
-        when = (
-            None
-            if result == STOPPED
-            else self.backoff.next_attempt_at(self.clock.now(), job.attempts, retry_after)
-        )
-        self.store.outbox.mark_failed(item.id, words, next_attempt_at=when)
-        return self._emit(ItemOutcome(item.id, item.check_id, result, words, job.attempts, when))
+def _worth_retrying(status: int | None) -> bool:
+    return status is None or status in NOT_DEFINITE or status >= 500
 
 
-def _locations(body: Any) -> list[str] | None:
-    """Resource locations from a transaction-response Bundle; None when it is not one."""
-    if (
-        not isinstance(body, dict)
-        or body.get("resourceType") != "Bundle"
-        or body.get("type") != "transaction-response"
-    ):
-        return None
-    refs: list[str] = []
-    for entry in body.get("entry", []) or []:
-        location = (entry.get("response") or {}).get("location")
-        if isinstance(location, str) and location:
-            refs.append(location)
-    return refs
+_STATUS_WORDS = {
+    400: "the server found something in it it could not accept",
+    404: "the server does not allow it to be created this way",
+    409: "another write was in progress",
+    412: "the server already holds more than one matching record",
+    422: "the server could not process it",
+    429: "too many requests",
+}
+
+
+def _plain(status: int | None) -> str:
+    if status is None:
+        return "no clear answer"
+    if status >= 500:
+        return "a problem on the server"
+    return _STATUS_WORDS.get(status, f"the server answered {status}")
+
+
+def _describe(failed: list[parts.EntryFailure], http_status: int) -> str:
+    """The server's exact reply, entry by entry, for IT (kept sealed with the item)."""
+    lines = [f"HTTP {http_status}; {len(failed)} entr{'y' if len(failed) == 1 else 'ies'} not stored:"]
+    for f in failed[:20]:
+        lines.append(f"{f.resource_type} ({f.full_url}): {f.status} {f.reply or '(no outcome given)'}")
+    if len(failed) > 20:
+        lines.append(f"... and {len(failed) - 20} more")
+    return "\n".join(lines)

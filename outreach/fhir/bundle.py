@@ -7,11 +7,13 @@ a run and building pydantic models costs far more than the mapping itself; the t
 validate every resource with the R4B models instead.
 
 Every entry is a conditional create (POST with ifNoneExist on the resource's own
-client-generated identifier), so a resent bundle changes nothing. The one exception is
-Provenance, which has no identifier element in R4: it is a PUT to a client-chosen id, and
-the server treats an identical PUT as no change. References inside the bundle use the
-entries' urn:uuid fullUrls, which are derived from the identifiers, so the same check
-always maps to the same bundle.
+client-generated identifier), so a resent bundle changes nothing. Provenance has no
+identifier element in R4, and many servers let only administrators create a resource with
+a client-chosen id, so its condition is its target Encounter and this laptop's Device
+(`target=...&agent=...`, both standard search parameters). References inside the bundle
+use the entries' urn:uuid fullUrls, which are derived from the identifiers, so the same
+check always maps to the same bundle; the sync engine sends it in dependency-ordered parts
+and rewrites those urns to the server's ids (`sync.parts`).
 
 The functions here take plain records, not the store, so they are tested without one;
 `outreach.fhir.outbox.bundle_for_outbox_item` loads the records for an outbox item.
@@ -690,10 +692,14 @@ class _Mapper:
             reason = self.check.document.get("amendment_reason")
             if reason:
                 resource["reason"] = [{"text": str(reason)}]
+        # R4 Provenance has no identifier, and many servers refuse a client-chosen id, so it is
+        # a conditional create on what makes it unique: this laptop's record of this check.
+        del resource["id"]
         self.entries.append({
             "fullUrl": "urn:uuid:" + resource_id,
             "resource": resource,
-            "request": {"method": "PUT", "url": f"Provenance/{resource_id}"},
+            "request": {"method": "POST", "url": "Provenance",
+                        "ifNoneExist": f"target={self.encounter}&agent={self.device}"},
         })
 
 

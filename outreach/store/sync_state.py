@@ -10,6 +10,10 @@
   them alone while the worker can still see why;
 * which server resource belongs to which local check (so a review that points at the
   server's Encounter finds its check);
+* which of a check's resources the server has confirmed, with the server's location for
+  each (per server address), so a retry sends only what is missing;
+* for an item the server could not take, the server's exact reply for IT (sealed: a
+  server may echo an identifier back);
 * reviews (FHIR Task, sealed: a supervisor's note may name the person) and the service
   directory (HealthcareService, public, in clear);
 * the device status the server last reported (e.g. revoked, with whom to contact).
@@ -79,6 +83,17 @@ sync_reviews = Table(
     Column("last_updated", Text, nullable=False),
     Column("received_at", Text, nullable=False),
     Column("data", LargeBinary, nullable=False),
+    Column("focus_ref", Text, nullable=True),  # the server's Encounter/<id> the review is about
+    Column("focus_check_id", Text, nullable=True),  # or our check id, when it names it
+)
+sync_entries = Table(
+    "sync_entries",
+    metadata,
+    Column("server", Text, primary_key=True),
+    Column("full_url", Text, primary_key=True),
+    Column("location", Text, nullable=False),
+    Column("outbox_id", Text, nullable=True),
+    Column("confirmed_at", Text, nullable=False),
 )
 sync_directory = Table(
     "sync_directory",
@@ -237,6 +252,99 @@ def record_server_refs(store: LocalStore, check_id: str, refs: list[str]) -> Non
             conn.execute(insert(sync_server_refs), {"ref": ref, "check_id": check_id})
 
 
+def confirmed_entries(store: LocalStore, server: str, full_urls: list[str] | None = None) -> dict[str, str]:
+    """fullUrl -> `Type/id` of every resource this server has confirmed (optionally only these)."""
+    e = sync_entries.c
+    query = select(e.full_url, e.location).where(e.server == server)
+    with store.db.read() as conn:
+        if full_urls is None:
+            rows = conn.execute(query).all()
+        else:
+            rows = []
+            for start in range(0, len(full_urls), 500):  # stay under SQLite's variable limit
+                chunk = full_urls[start : start + 500]
+                rows += conn.execute(query.where(e.full_url.in_(chunk))).all()
+    return {r.full_url: r.location for r in rows}
+
+
+def record_confirmed(
+    store: LocalStore, server: str, outbox_id: str, check_id: str, confirmed: dict[str, str]
+) -> None:
+    """Remember what the server confirmed (one transaction), and which check each location is of."""
+    if not confirmed:
+        return
+    now = utc_now()
+    with store.db.write() as conn:
+        for full_url, location in confirmed.items():
+            conn.execute(
+                delete(sync_entries).where(
+                    sync_entries.c.server == server, sync_entries.c.full_url == full_url
+                )
+            )
+            conn.execute(
+                insert(sync_entries),
+                {
+                    "server": server,
+                    "full_url": full_url,
+                    "location": location,
+                    "outbox_id": outbox_id,
+                    "confirmed_at": now,
+                },
+            )
+        own = sorted({ref for ref in confirmed.values() if ref.split("/")[0] not in SHARED_TYPES})
+        record_server_refs(store, check_id, own)
+        rematch_reviews(conn)
+
+
+# Resources many checks share: their locations say nothing about which check a review is of.
+SHARED_TYPES = frozenset({"Patient", "Organization", "Practitioner", "Device", "Location"})
+
+
+def rematch_reviews(conn: Connection) -> int:
+    """Give reviews that came down before their check could be matched their check now.
+
+    Returns how many were matched."""
+    r = sync_reviews.c
+    matched = 0
+    for row in conn.execute(select(r.id, r.focus_ref, r.focus_check_id).where(r.check_id.is_(None))).all():
+        check_id = _match_check(conn, row.focus_check_id, row.focus_ref)
+        if check_id is not None:
+            conn.execute(update(sync_reviews).where(r.id == row.id).values(check_id=check_id))
+            matched += 1
+    return matched
+
+
+def _match_check(conn: Connection, focus_check_id: str | None, focus_ref: str | None) -> str | None:
+    if focus_check_id and _known_check(conn, focus_check_id):
+        return focus_check_id
+    if focus_ref:
+        found = conn.execute(
+            select(sync_server_refs.c.check_id).where(sync_server_refs.c.ref == focus_ref)
+        ).scalar()
+        return str(found) if found is not None else None
+    return None
+
+
+def set_item_detail(store: LocalStore, outbox_id: str, detail: str | None) -> None:
+    """The server's exact reply about an item, for IT (sealed); None clears it."""
+    with store.db.write() as conn:
+        key = f"detail.{outbox_id}"
+        if detail is None:
+            conn.execute(delete(sync_settings).where(sync_settings.c.key == key))
+        else:
+            _put(conn, key, sealed={"detail": detail}, cipher=store.cipher)
+
+
+def item_detail(store: LocalStore, outbox_id: str) -> str | None:
+    key = f"detail.{outbox_id}"
+    with store.db.read() as conn:
+        row = _get_row(conn, key)
+    if row is None or row.data is None:
+        return None
+    doc = open_json(store.cipher, row.data, table="sync_settings", record_id=key, version=row.version)
+    return str(doc.get("detail") or "") or None
+
+
 def _known_check(conn: Connection, check_id: str) -> bool:
     return conn.execute(select(outbox.c.id).where(outbox.c.check_id == check_id)).first() is not None
 
@@ -271,19 +379,14 @@ def store_review(
     focus_ref: str | None,
     focus_check_id: str | None,
 ) -> str | None:
-    """Insert or replace one review of one of our checks, inside the page's write transaction.
+    """Insert or replace one review, inside the page's write transaction.
 
-    Returns the check id, or None (and stores nothing) when the review is not about a check
-    sent from this laptop."""
-    check_id = None
-    if focus_check_id and _known_check(conn, focus_check_id):
-        check_id = focus_check_id
-    elif focus_ref:
-        check_id = conn.execute(
-            select(sync_server_refs.c.check_id).where(sync_server_refs.c.ref == focus_ref)
-        ).scalar()
-    if check_id is None:
-        return None
+    Returns the check id it is about, or None when it cannot be matched to a check sent from
+    this laptop yet. An unmatched review is kept all the same (sealed, without a check): the
+    shared record may hold the review before this laptop knows the server's ids for its
+    check (an answer was lost, or the check was sent in parts), and the pull's cursor moves
+    past it, so dropping it would lose it for good. `rematch_reviews` matches it later."""
+    check_id = _match_check(conn, focus_check_id, focus_ref)
     row = conn.execute(select(sync_reviews.c.version).where(sync_reviews.c.id == server_id)).first()
     version = (row.version + 1) if row is not None else 1
     blob = seal_json(store.cipher, document, table="sync_reviews", record_id=server_id, version=version)
@@ -295,12 +398,14 @@ def store_review(
         "last_updated": last_updated,
         "received_at": utc_now(),
         "data": blob,
+        "focus_ref": focus_ref,
+        "focus_check_id": focus_check_id,
     }
     if row is None:
         conn.execute(insert(sync_reviews), {"id": server_id, **values})
     else:
         conn.execute(update(sync_reviews).where(sync_reviews.c.id == server_id).values(**values))
-    return str(check_id)
+    return None if check_id is None else str(check_id)
 
 
 def _review(store: LocalStore, row: Any) -> Review:
@@ -321,7 +426,11 @@ def reviews_for_check(store: LocalStore, check_id: str) -> list[Review]:
 
 
 def list_reviews(store: LocalStore, *, open_only: bool = False) -> list[Review]:
-    query = select(sync_reviews).order_by(sync_reviews.c.last_updated)
+    query = (
+        select(sync_reviews)
+        .where(sync_reviews.c.check_id.is_not(None))  # not yet matched to a check: not shown
+        .order_by(sync_reviews.c.last_updated)
+    )
     if open_only:
         query = query.where(
             sync_reviews.c.status.notin_(("completed", "cancelled", "rejected", "entered-in-error"))

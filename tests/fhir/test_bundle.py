@@ -97,8 +97,13 @@ def test_every_entry_is_a_conditional_create_on_its_own_identifier(seed: int) ->
     for entry in bundle["entry"]:
         resource, request = entry["resource"], entry["request"]
         if resource["resourceType"] == "Provenance":
-            # R4 Provenance has no identifier: a PUT to a client-chosen id, which an identical resend leaves alone.
-            assert request == {"method": "PUT", "url": f"Provenance/{resource['id']}"}
+            # R4 Provenance has no identifier, and servers refuse client-chosen ids: a conditional
+            # create on this laptop's record of this check's Encounter.
+            encounter = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Encounter")
+            device = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Device")
+            assert "id" not in resource
+            assert request == {"method": "POST", "url": "Provenance",
+                               "ifNoneExist": f"target={encounter}&agent={device}"}
             continue
         assert request["method"] == "POST" and request["url"] == resource["resourceType"]
         idents = resource["identifier"]
@@ -129,7 +134,7 @@ def test_the_same_check_maps_to_the_same_bundle_and_another_check_to_other_ident
             r = e["resource"]
             if r["resourceType"] in shared:
                 continue
-            idents = r.get("identifier", [{"value": r.get("id")}])
+            idents = r.get("identifier") or [{"value": e["fullUrl"]}]  # Provenance: no identifier
             for i in idents if isinstance(idents, list) else [idents]:
                 out.add(i["value"])
         return out

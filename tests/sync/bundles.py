@@ -1,6 +1,6 @@
 """A small, valid check bundle for the sync tests, shaped like the product's mapping:
 identifiers derived from store ids, every entry a conditional create on its identifier
-(Provenance as a PUT with a derived id), all joined by urn:uuid references.
+(Provenance on its target Encounter), all joined by urn:uuid references.
 
 Used when the product's mapping (outreach.fhir) is not what a test is about."""
 
@@ -97,12 +97,11 @@ def check_bundle(store: LocalStore, item: OutboxItem, *, broken: bool = False) -
             "fullUrl": f"urn:uuid:{prov_id}",
             "resource": {
                 "resourceType": "Provenance",
-                "id": prov_id,
                 "target": [{"reference": t} for t in targets],
                 "recorded": (check.finalised_at or check.updated_at).replace("Z", "+00:00"),
                 "agent": [{"who": {"display": "Test laptop"}}],
             },
-            "request": {"method": "PUT", "url": f"Provenance/{prov_id}"},
+            "request": {"method": "POST", "url": "Provenance", "ifNoneExist": f"target={e_url}"},
         }
     )
     return {"resourceType": "Bundle", "type": "transaction", "entry": entries}

@@ -28,7 +28,12 @@ def test_one_invalid_check_does_not_hold_back_the_others(
     assert "refused this check (400)" in (left.last_error or "")
     (row,) = sync_state.outbox_view(store)
     assert row.waits_for == "worker" and row.words.startswith("Refused by the shared record")
-    assert server.store.count("Encounter") == 5
+    # Sent in parts: what the server took of the bad check is stored (and remembered); its
+    # refused Observation was isolated by splitting the part, and it and what was still to go
+    # wait in the outbox with the reason.
+    assert server.store.count("Encounter") == 6 and server.store.count("Observation") == 10
+    assert server.store.count("Provenance") == 5  # the last part waits for the refused record
+    assert "Observation is not valid FHIR" in (sync_state.item_detail(store, left.id) or "")
     # Refused items are not retried automatically ...
     again = make_engine(store, server, token, builder=builder_breaking({bad})).run_once()
     assert again.items == {} and store.outbox.get(left.id).attempts == 1
@@ -36,6 +41,7 @@ def test_one_invalid_check_does_not_hold_back_the_others(
     sync_state.retry_item(store, left.id)
     make_engine(store, server, token, builder=check_bundle).run_once()
     assert pending(store) == [] and server.store.count("Encounter") == 6
+    assert server.store.count("Observation") == 12 and server.store.count("Provenance") == 6
 
 
 def test_nothing_leaves_for_a_person_who_has_not_agreed_to_share(
@@ -122,4 +128,6 @@ def test_an_amendment_of_a_refused_check_goes_on_its_own(
     rows = {r.check_id: r for r in sync_state.outbox_view(store)}
     assert list(rows) == [bad]
     assert rows[bad].waits_for == "nothing" and "amendment of this check replaces it" in rows[bad].words
-    assert server.store.count("Encounter") == 6
+    # The refused version's Encounter went before its bad record was refused; it never got its
+    # Provenance (always the last part), which is how the shared record shows a check incomplete.
+    assert server.store.count("Encounter") == 7 and server.store.count("Provenance") == 6

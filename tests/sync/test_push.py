@@ -82,4 +82,5 @@ def test_sending_is_committed_before_the_request_goes_out(
 
     monkeypatch.setattr(Pusher, "_send", send_and_look)
     engine_for(store).run_once()
-    assert seen == ["sending"] * 6
+    # Each check goes in several parts: before every one of them the item is already "sending".
+    assert len(seen) >= 6 and set(seen) == {"sending"}

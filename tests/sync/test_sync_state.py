@@ -17,7 +17,9 @@ def test_a_store_from_before_sync_gains_the_tables_after_a_backup(tmp_path: Path
     folder = tmp_path / "old"
     store = LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
     with store.db.write() as conn:  # as an earlier build left it: revision 0001, no sync tables
-        for table in ("sync_settings", "sync_holds", "sync_server_refs", "sync_reviews", "sync_directory"):
+        for table in (
+            "sync_settings", "sync_holds", "sync_server_refs", "sync_reviews", "sync_directory", "sync_entries"
+        ):
             conn.exec_driver_sql(f"DROP TABLE {table}")
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
     store.close()
