@@ -41,8 +41,9 @@ MAX_INDEXED = 500
 class SearchParam:
     """One search parameter of one resource type.
 
-    `path` names the top-level element it indexes; `targets` limits a reference parameter
-    to references of those types (the FHIR `patient` parameter only matches Patient/...).
+    `path` names the element it indexes (dotted for a nested one, e.g. 'agent.who');
+    `targets` limits a reference parameter to references of those types (the FHIR
+    `patient` parameter only matches Patient/...).
     """
 
     name: str
@@ -111,7 +112,8 @@ PARAMS: dict[str, dict[str, SearchParam]] = {
             ),
         ],
         "Provenance": [
-            _p("target", "reference", "target", "The resource(s) this provenance is about, as Type/id")
+            _p("target", "reference", "target", "The resource(s) this provenance is about, as Type/id"),
+            _p("agent", "reference", "agent.who", "Who or what took part (Provenance.agent.who), as Type/id"),
         ],
         "HealthcareService": [_IDENTIFIER],
         "Device": [
@@ -178,11 +180,16 @@ def split_reference(ref: str) -> tuple[str, str] | None:
 
 
 def _values(body: Any, path: str) -> Iterator[Any]:
-    value = body.get(path) if isinstance(body, dict) else None
-    if isinstance(value, list):
-        yield from value
-    elif value is not None:
-        yield value
+    """The values at a dotted path such as 'agent.who', flattening lists on the way down
+    (Provenance.agent is a list, each with one 'who')."""
+    head, _, rest = path.partition(".")
+    value = body.get(head) if isinstance(body, dict) else None
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    for item in items:
+        if rest:
+            yield from _values(item, rest)
+        else:
+            yield item
 
 
 def index_rows(resource_type: str, body: dict[str, Any]) -> set[tuple[str, str, str]]:

@@ -25,10 +25,19 @@ from sqlalchemy.exc import IntegrityError
 from . import db
 from .clock import Ticker, now_us, to_instant
 from .errors import FhirError, bad_request
-from .resource_types import SUPPORTED_TYPES, identifiers, index_rows, references, split_reference
+from .resource_types import (
+    PARAMS,
+    SUPPORTED_TYPES,
+    identifiers,
+    index_rows,
+    references,
+    split_reference,
+)
 from .search import Cursor, after_cursor, make_cursor, parse_search, read_cursor
 
 DEFAULT_PAGE_TTL_S = 3600.0
+# server_meta key holding a fingerprint of the search parameters the index was built for.
+INDEX_KEY = "search_index_params"
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,21 @@ class Store:
             )
         self.epoch: str = meta["epoch"]
         self._secret = bytes.fromhex(meta["page_secret"])
+        if meta.get(INDEX_KEY) != index_fingerprint():
+            self._rebuild_search_index()
+
+    def _rebuild_search_index(self) -> None:
+        """Index every current resource afresh, when the search parameters changed since the
+        index was built: otherwise a new parameter would miss older resources, and a
+        conditional create on it would make a second copy."""
+        si, r, m = db.search_index, db.resources.c, db.server_meta
+        with self._writing() as (conn, _ticker):
+            conn.execute(delete(si))
+            rows = conn.execute(select(r.res_type, r.res_id, r.body).where(r.deleted.is_(False)))
+            for row in rows.all():
+                _insert_index(conn, row.res_type, row.res_id, json.loads(row.body))
+            conn.execute(delete(m).where(m.c.key == INDEX_KEY))
+            conn.execute(insert(m).values(key=INDEX_KEY, value=index_fingerprint()))
 
     @contextmanager
     def _writing(self) -> Iterator[tuple[Connection, Ticker]]:
@@ -238,7 +262,13 @@ class Store:
 
     def _write(self, requests: list[WriteRequest], *, device: str | None, bundle: bool) -> list[WriteResult]:
         with self._writing() as (conn, ticker):
-            plans = [self._plan(conn, i, req, bundle) for i, req in enumerate(requests)]
+            plans: list[_Plan] = []
+            known: dict[str, str] = {}  # fullUrl -> Type/id of the entries planned so far
+            for i, req in enumerate(requests):
+                plan = self._plan(conn, i, req, bundle, known)
+                plans.append(plan)
+                if req.full_url:
+                    known.setdefault(req.full_url, f"{req.res_type}/{plan.res_id}")
             urn_map = self._identities(plans, bundle)
             self._rewrite_and_check_refs(conn, plans, urn_map, bundle)
             results = []
@@ -250,11 +280,15 @@ class Store:
                     raise err.with_entry(i) if bundle else err
             return results
 
-    def _plan(self, conn: Connection, i: int, req: WriteRequest, bundle: bool) -> _Plan:
+    def _plan(
+        self, conn: Connection, i: int, req: WriteRequest, bundle: bool, known: dict[str, str]
+    ) -> _Plan:
+        """Work out what one entry will do. `known` maps the fullUrls of earlier entries to
+        their Type/id, so ifNoneExist criteria may name them by urn:uuid (as HAPI allows)."""
         try:
             if req.method == "POST":
                 if req.if_none_exist is not None:
-                    matches = self._match(conn, req.res_type, req.if_none_exist)
+                    matches = self._match(conn, req.res_type, req.if_none_exist, known)
                     if len(matches) > 1:
                         raise FhirError(
                             412,
@@ -281,12 +315,13 @@ class Store:
         except FhirError as err:
             raise err.with_entry(i) if bundle else err
 
-    def _match(self, conn: Connection, res_type: str, query: str) -> list[Version]:
+    def _match(self, conn: Connection, res_type: str, query: str, known: dict[str, str]) -> list[Version]:
         query = query.split("?", 1)[1] if "?" in query else query
         try:
             pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=True)
         except ValueError:
             raise bad_request(f"The If-None-Exist criteria '{query}' are not a valid query string.") from None
+        pairs = [(name, _resolve_urns(res_type, name, value, known)) for name, value in pairs]
         parsed = parse_search(res_type, pairs, conditional=True)
         if len(pairs) == 1 and pairs[0][0] == "identifier" and "," not in pairs[0][1]:
             system, bar, value = pairs[0][1].partition("|")
@@ -421,12 +456,7 @@ class Store:
         si = db.search_index
         if existing is not None:
             conn.execute(delete(si).where(si.c.res_type == t, si.c.res_id == rid))
-        rows = index_rows(t, body)
-        if rows:
-            conn.execute(
-                insert(si),
-                [{"res_type": t, "res_id": rid, "param": p, "system": s, "value": v} for p, s, v in rows],
-            )
+        _insert_index(conn, t, rid, body)
         status = 201 if existing is None or existing.deleted else 200
         written_version = Version(t, rid, version_id, ts, False, body)
         for system, value in identifiers(body):
@@ -550,6 +580,32 @@ class Store:
                 .select_from(db.resources)
                 .where(r.res_type == res_type, r.deleted.is_(False))
             ).scalar_one()
+
+
+def _insert_index(conn: Connection, t: str, rid: str, body: dict[str, Any]) -> None:
+    rows = index_rows(t, body)
+    if rows:
+        conn.execute(
+            insert(db.search_index),
+            [{"res_type": t, "res_id": rid, "param": p, "system": s, "value": v} for p, s, v in rows],
+        )
+
+
+def _resolve_urns(res_type: str, name: str, value: str, known: dict[str, str]) -> str:
+    """A reference parameter's value with each urn of an earlier entry replaced by its Type/id
+    (tokens are left alone: an identifier value may itself be a urn:uuid)."""
+    param = PARAMS[res_type].get(name)
+    if param is None or param.kind != "reference":
+        return value
+    return ",".join(known.get(v, v) for v in value.split(","))
+
+
+def index_fingerprint() -> str:
+    """A short hash of every search parameter's definition, stored with the index it built."""
+    spec = sorted(
+        (t, p.name, p.kind, p.path, p.targets) for t, params in PARAMS.items() for p in params.values()
+    )
+    return hashlib.sha256(json.dumps(spec).encode()).hexdigest()[:16]
 
 
 def _current(conn: Connection, res_type: str, res_id: str) -> Version | None:

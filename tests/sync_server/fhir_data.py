@@ -95,6 +95,20 @@ def service(name: str, our_id: str | None = None) -> dict[str, Any]:
     return {"resourceType": "HealthcareService", "identifier": [ident(our_id)], "active": True, "name": name}
 
 
+def provenance(target: str, agent: str) -> dict[str, Any]:
+    """A Provenance of one target by one agent (both references), with no identifier."""
+    return {
+        "resourceType": "Provenance",
+        "target": [{"reference": target}],
+        "recorded": "2026-11-23T10:00:00Z",
+        "agent": [{"who": {"reference": agent}}],
+    }
+
+
+def device() -> dict[str, Any]:
+    return {"resourceType": "Device", "identifier": [ident()]}
+
+
 def entry_post(resource: dict[str, Any], full_url: str, if_none_exist: bool = True) -> dict[str, Any]:
     req: dict[str, Any] = {"method": "POST", "url": resource["resourceType"]}
     if if_none_exist:

@@ -7,11 +7,27 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
+from sqlalchemy import delete
 
+from sync.server import db
 from sync.server.serving import start_in_thread
+from sync.server.store import INDEX_KEY, Store
 
 from .conftest import Client
-from .fhir_data import NHS_SYSTEM, UUID_SYSTEM, nhs_number, patient, service, task
+from .fhir_data import (
+    NHS_SYSTEM,
+    UUID_SYSTEM,
+    device,
+    encounter,
+    entry_post,
+    nhs_number,
+    patient,
+    provenance,
+    service,
+    task,
+    uid,
+)
 
 
 def _ids(bundle: dict) -> list[str]:
@@ -236,3 +252,102 @@ def test_incremental_pulls_during_concurrent_writes_miss_nothing(server: Client)
         t.join()
     assert len(made) == 30
     assert sorted(seen) == sorted(made)  # every one, exactly once
+
+
+def _statuses(r: requests.Response) -> list[str]:
+    assert r.status_code == 200, r.text
+    return [e["response"]["status"] for e in r.json()["entry"]]
+
+
+def test_conditional_create_of_provenance_by_target_and_agent(server: Client) -> None:
+    """Provenance has no identifier; the client recognises its own by target and agent."""
+    pat_ref = f"Patient/{_create(server, patient(40))['id']}"
+    enc_ref = f"Encounter/{_create(server, encounter(pat_ref))['id']}"
+    dev_a, dev_b = (f"Device/{_create(server, device())['id']}" for _ in range(2))
+    criteria = {"If-None-Exist": f"target={enc_ref}&agent={dev_a}"}
+    first = server.post("/Provenance", provenance(enc_ref, dev_a), headers=criteria)
+    again = server.post("/Provenance", provenance(enc_ref, dev_a), headers=criteria)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.headers["Location"] == first.headers["Location"]
+    assert server.count("Provenance", agent=dev_a, target=enc_ref) == 1
+    assert server.count("Provenance", agent=dev_b) == 0
+    # In a transaction: the same Provenance matches; one by another agent is new.
+    entries = [
+        {
+            "fullUrl": uid(),
+            "resource": provenance(enc_ref, dev),
+            "request": {
+                "method": "POST",
+                "url": "Provenance",
+                "ifNoneExist": f"target={enc_ref}&agent={dev}",
+            },
+        }
+        for dev in (dev_a, dev_b)
+    ]
+    r = server.post("/", {"resourceType": "Bundle", "type": "transaction", "entry": entries})
+    assert _statuses(r) == ["200 OK", "201 Created"]
+    assert server.count("Provenance") == 2
+
+
+def test_if_none_exist_may_name_an_earlier_entry_by_urn(server: Client) -> None:
+    """A check's Provenance is matched on an Encounter created (or matched) in the same bundle."""
+    dev = f"Device/{_create(server, device())['id']}"
+    p_url, e_url = uid(), uid()
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            entry_post(patient(41, p_url), p_url),
+            entry_post(encounter(p_url, e_url), e_url),
+            {
+                "fullUrl": uid(),
+                "resource": provenance(e_url, dev),
+                "request": {
+                    "method": "POST",
+                    "url": "Provenance",
+                    "ifNoneExist": f"target={e_url}&agent={dev}",
+                },
+            },
+        ],
+    }
+    first = server.post("/", bundle)
+    assert _statuses(first) == ["201 Created"] * 3
+    enc_ref = first.json()["entry"][1]["response"]["location"].rsplit("/_history/", 1)[0]
+    assert server.count("Provenance", target=enc_ref, agent=dev) == 1
+    assert _statuses(server.post("/", bundle)) == ["200 OK"] * 3
+    assert server.count("Provenance") == 1
+
+
+def test_older_databases_are_reindexed_for_new_search_parameters(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    with start_in_thread(url) as running:
+        client = Client(running, running.add_device("Test laptop 1"))
+        dev = f"Device/{_create(client, device())['id']}"
+        _create(client, provenance(dev, dev))
+        client.http.close()
+    # Make it look like a database indexed before Provenance had an 'agent' parameter.
+    store = Store(url)
+    si, meta = db.search_index, db.server_meta
+    with store.engine.begin() as conn:
+        conn.execute(delete(si).where(si.c.param == "agent"))
+        conn.execute(delete(meta).where(meta.c.key == INDEX_KEY))
+    store.close()
+    with start_in_thread(url) as running:
+        client = Client(running, running.add_device("Test laptop 2"))
+        assert client.count("Provenance", agent=dev) == 1
+        client.http.close()
+
+
+def test_identifier_search_with_sixty_alternatives_and_count(server: Client) -> None:
+    """The client reconciles by asking for up to 50 identifiers at once, a page at a time."""
+    values = [uid() for _ in range(60)]
+    entries = [entry_post(patient(100 + i, v), v) for i, v in enumerate(values)]
+    r = server.post("/", {"resourceType": "Bundle", "type": "transaction", "entry": entries})
+    assert r.status_code == 200, r.text
+    _create(server, patient(200))  # one that must not match
+    query = ",".join(f"{UUID_SYSTEM}|{v}" for v in values)
+    first = server.get("/Patient", params={"identifier": query, "_count": "25"})
+    assert first.json()["total"] == 60 and len(first.json()["entry"]) == 25
+    ids, bundles = _page_all(server, first.url)
+    assert len(ids) == len(set(ids)) == 60
+    assert [len(b["entry"]) for b in bundles] == [25, 25, 10]
