@@ -192,10 +192,12 @@ def test_a_referral_has_a_date_to_check_it_happened(qtbot, check_env: CheckEnv) 
     row = findings.rows["bp-high"]  # "needs action": four weeks by default
     row.kind_box.setCurrentIndex(row.kind_box.findData("referral"))
     assert row.due_edit.isVisibleTo(findings)
-    assert row.due_edit.text() == (date.today() + timedelta(days=28)).isoformat()
+    # Shown the UK way, as its hint; stored as a date.
+    assert row.due_edit.text() == (date.today() + timedelta(days=28)).strftime("%d/%m/%Y")
     row.service_box.setCurrentIndex(row.service_box.findData("gp-practice"))
     wait_saved(qtbot, wf)
-    assert check_env.store.checks.get(wf.check_id).decisions["bp-high"]["due_on"] == row.due_edit.text()
+    stored_due = check_env.store.checks.get(wf.check_id).decisions["bp-high"]["due_on"]
+    assert stored_due == (date.today() + timedelta(days=28)).isoformat()
     row.due_edit.setFocus()
     row.due_edit.clear()
     qtbot.keyClicks(row.due_edit, "next week")

@@ -320,11 +320,17 @@ def test_every_text_colour_of_the_check_reads_at_7_to_1() -> None:
     colours = set()
     for path in Path(ROOT / "ui" / "check").glob("*.py"):
         colours |= set(re.findall(r"#[0-9A-Fa-f]{6}\b", path.read_text("utf-8")))
-    text_colours = colours - {"#E8EEF8"}  # the banner's background
+    from ui.check.findings_page import SEVERITY_LOOK
+
+    # Backgrounds: the banner's, and the urgency badges' (checked below with their own text colour).
+    badge_papers = {paper for _symbol, _ink, paper in SEVERITY_LOOK.values()}
+    text_colours = colours - {"#E8EEF8", "#FFFFFF"} - badge_papers
     assert len(text_colours) >= 5
     for colour in text_colours:
         for background in ("#FFFFFF", "#EFEFEF", "#E8EEF8"):
             assert contrast_ratio(QColor(colour), QColor(background)) >= 7.0, (colour, background)
+    for _symbol, ink, paper in SEVERITY_LOOK.values():
+        assert contrast_ratio(QColor(ink), QColor(paper)) >= 7.0, (ink, paper)
 
 
 def test_an_answer_given_as_the_laptop_locks_is_saved_after_unlocking(qtbot, check_env, wf) -> None:

@@ -201,6 +201,7 @@ class CheckForm(QWidget):
         if page is None:
             if section_id == FINDINGS:
                 page = FindingsPage(self.directory, self.stack)
+                page.rows_rebuilt.connect(lambda p=page: self._rechain_if_shown(p))
             elif section_id == REVIEW:
                 page = ReviewPage(self.stack)
             else:
@@ -251,12 +252,21 @@ class CheckForm(QWidget):
                 control.setFocus(Qt.FocusReason.TabFocusReason)
                 return
 
+    def _rechain_if_shown(self, page: QWidget) -> None:
+        if self.stack.currentWidget() is page:
+            self._chain_tab_order(page)
+
     def _chain_tab_order(self, page: QWidget) -> list[QWidget]:
         """Tab goes: section list, the page's controls top to bottom, Previous, Next, Back to home.
 
         Pages are built later than the frame around them, so Qt would put their controls at
         the end of the window's chain; they are put back in place each time a page is shown."""
-        controls = [w for w in page.findChildren(QWidget) if isinstance(w, _TAB_STOPS)]
+        ordered = getattr(page, "tab_controls", None)
+        if callable(ordered):
+            # Rows made later than others (findings change as answers do) are not in creation order.
+            controls = list(ordered())
+        else:
+            controls = [w for w in page.findChildren(QWidget) if isinstance(w, _TAB_STOPS)]
         chain = [self.sections, *controls, self.previous_button, self.next_button, self.close_button]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
