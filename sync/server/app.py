@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -21,12 +22,13 @@ from sqlalchemy.exc import OperationalError
 from outreach import __version__
 
 from . import faults as fk
+from .behaviours import Behaviours, retry_after
 from .capability import capability_statement
 from .clock import now_us, to_http_date, to_instant
 from .errors import FhirError, bad_request, not_supported, operation_outcome, status_line
 from .faults import Faults
 from .resource_types import SUPPORTED_TYPES
-from .store import Store, Version, WriteRequest, WriteResult
+from .store import Store, Version, WriteOptions, WriteRequest, WriteResult
 from .validation import check_id, check_supported_type, validate_resource
 
 log = logging.getLogger("outreach.server")
@@ -36,6 +38,8 @@ _JSON_TYPES = ("application/fhir+json", "application/json", "application/json+fh
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 DEFAULT_CONTACT = "your organisation's IT service desk"
 ABORT_KEY = "outreach.abort_connection"
+# The slow_write fault rule taken for this request (tests only).
+HOLD_KEY = "outreach.slow_write_rule"
 
 StartResponse = Callable[..., Any]
 
@@ -50,8 +54,9 @@ class Response:
 class FhirApp:
     """The server as a WSGI callable.
 
-    `faults` (tests only) injects network and server failures; `page_ttl_s` is how long a
-    next link stays usable; `contact` is who a revoked device is told to call.
+    `faults` (tests only) injects network and server failures; `behaviours` switches on limits
+    and habits of real FHIR servers (see behaviours.py; all off by default); `contact` is who a
+    revoked device is told to call.
     """
 
     def __init__(
@@ -59,12 +64,14 @@ class FhirApp:
         store: Store,
         *,
         faults: Faults | None = None,
+        behaviours: Behaviours | None = None,
         max_body: int = DEFAULT_MAX_BODY,
         contact: str = DEFAULT_CONTACT,
         base_url: str | None = None,
     ) -> None:
         self.store = store
         self.faults = faults
+        self.behaviours = behaviours if behaviours is not None else Behaviours()
         self.max_body = max_body
         self.contact = contact
         self.base_url = base_url.rstrip("/") if base_url else None
@@ -82,6 +89,8 @@ class FhirApp:
         device = "-"
         if rule is not None and rule.kind == fk.DELAY:
             time.sleep(rule.seconds)
+        if rule is not None and rule.kind == fk.SLOW_WRITE:
+            environ[HOLD_KEY] = rule
         if rule is not None and rule.kind in (fk.ERROR_500, fk.UNAVAILABLE_503, fk.REJECT_TOKEN):
             resp = self._fault_response(rule)
         else:
@@ -162,6 +171,8 @@ class FhirApp:
                 200, capability_statement(self._base(environ), __version__, self.started), {}
             ), "-"
         device = self._authenticate(environ)
+        if method == "GET":
+            self._check_read_quota(device)
         if method in ("DELETE", "PATCH"):
             raise not_supported(
                 f"{method} is not supported by this server: records are never deleted or patched."
@@ -260,7 +271,10 @@ class FhirApp:
         validate_resource(body, res_type)
         body = {k: v for k, v in body.items() if k != "id"}  # FHIR: the server ignores a client id on create
         req = WriteRequest("POST", res_type, body, if_none_exist=environ.get("HTTP_IF_NONE_EXIST"))
-        (result,) = self.store.write([req], device=device, bundle=False)
+        with self._write_allowance(device, 1):
+            (result,) = self.store.write(
+                [req], device=device, bundle=False, options=self._write_options(environ)
+            )
         return self._write_response(result, environ)
 
     def _update(self, environ: dict[str, Any], res_type: str, res_id: str, device: str) -> Response:
@@ -274,39 +288,108 @@ class FhirApp:
             )
         if_match = _parse_etag(environ.get("HTTP_IF_MATCH"))
         req = WriteRequest("PUT", res_type, body, res_id=res_id, if_match=if_match)
-        (result,) = self.store.write([req], device=device, bundle=False)
+        with self._write_allowance(device, 1):
+            (result,) = self.store.write(
+                [req], device=device, bundle=False, options=self._write_options(environ)
+            )
         return self._write_response(result, environ)
 
     def _transaction(self, environ: dict[str, Any], device: str) -> Response:
         self._no_query(environ)
-        bundle = self._read_json(environ)
-        requests = parse_transaction(bundle)
-        results = self.store.write(requests, device=device, bundle=True)
+        entries = bundle_entries(self._read_json(environ))
+        self._check_entry_cap(len(entries))
+        if self.behaviours.entry_by_entry:
+            return self._entry_by_entry(entries, environ, device)
+        requests = [parse_entry(i, e) for i, e in enumerate(entries)]
+        with self._write_allowance(device, len(requests)):
+            results = self.store.write(
+                requests, device=device, bundle=True, options=self._write_options(environ)
+            )
         prefer = _prefer(environ)
-        entries = []
-        for result in results:
-            v = result.version
-            entry: dict[str, Any] = {
-                "response": {
-                    "status": status_line(result.status),
-                    "location": v.location,
-                    "etag": v.etag,
-                    "lastModified": to_instant(v.last_updated),
-                }
-            }
-            if prefer == "representation":
-                entry["resource"] = v.body
-            elif prefer == "OperationOutcome":
-                entry["response"]["outcome"] = operation_outcome("information", "informational", "Done.")
-            entries.append(entry)
-        out = {
-            "resourceType": "Bundle",
-            "type": "transaction-response",
-            "meta": {"lastUpdated": to_instant(now_us())},
-        }
-        if entries:
-            out["entry"] = entries
-        return Response(200, out, {})
+        return Response(200, _transaction_response([_success_entry(r, prefer) for r in results]), {})
+
+    def _entry_by_entry(self, entries: list[Any], environ: dict[str, Any], device: str) -> Response:
+        """A transaction processed like a batch, as some servers do: each entry in its own
+        database transaction, a status per entry, and a failed entry's references left as sent."""
+        options = self._write_options(environ)
+        urn_map: dict[str, str] = {}  # fullUrl -> Type/id of the entries that succeeded
+        outcomes: list[WriteResult | FhirError] = []
+        for i, raw in enumerate(entries):
+            outcome = self._one_entry(i, raw, urn_map, device, options)
+            if isinstance(outcome, WriteResult) and isinstance(raw.get("fullUrl"), str):
+                urn_map[raw["fullUrl"]] = f"{outcome.version.res_type}/{outcome.version.res_id}"
+            outcomes.append(outcome)
+        prefer = _prefer(environ)
+        if prefer == "minimal":
+            return Response(200, None, {})  # as one real server answers: no body at all
+        return Response(
+            200,
+            _transaction_response(
+                [
+                    _success_entry(o, prefer) if isinstance(o, WriteResult) else _failure_entry(o)
+                    for o in outcomes
+                ]
+            ),
+            {},
+        )
+
+    def _one_entry(
+        self, i: int, raw: Any, urn_map: dict[str, str], device: str, options: WriteOptions
+    ) -> WriteResult | FhirError:
+        """Entry i's result, or the error that entry alone gets: one bad entry stops nothing else."""
+        try:
+            req = parse_entry(i, raw)
+        except FhirError as err:
+            return err
+        try:
+            with self._write_allowance(device, 1):
+                return self.store.write_entry(req, device=device, urn_map=urn_map, options=options)
+        except FhirError as err:
+            return err.with_entry(i)
+
+    # --- behaviours of real servers (off unless switched on) -------------------------------
+
+    def _write_options(self, environ: dict[str, Any]) -> WriteOptions:
+        """The store's options for this request, read afresh so tests can switch modes live."""
+        b = self.behaviours
+        slow: fk.Rule | None = environ.get(HOLD_KEY)
+        return WriteOptions(
+            refuse_client_ids=b.refuse_client_ids,
+            wait_for_writer=not b.conflict_on_concurrent_writes,
+            hold=None if slow is None else lambda: slow.release.wait(slow.seconds),
+        )
+
+    def _check_entry_cap(self, n: int) -> None:
+        cap = self.behaviours.max_transaction_entries
+        if cap is not None and n > cap:
+            raise bad_request(
+                f"This server accepts at most {cap} entries in one transaction; this one has {n}.",
+                "too-costly",
+            )
+
+    @contextmanager
+    def _write_allowance(self, device: str, n: int) -> Iterator[None]:
+        """Charge n writes to the device's write quota (429 if it is spent); writes that are
+        then refused for another reason are given back, so only work done counts."""
+        wait = self.behaviours.take_writes(device, n)
+        if wait:
+            quota = self.behaviours.write_quota
+            assert quota is not None
+            raise _throttled(f"This device may write {quota[0]} resources every {quota[1]:g} seconds", wait)
+        try:
+            yield
+        except BaseException:
+            self.behaviours.give_back_writes(device, n)
+            raise
+
+    def _check_read_quota(self, device: str) -> None:
+        wait = self.behaviours.take_read(device)
+        if wait:
+            quota = self.behaviours.read_quota
+            assert quota is not None
+            raise _throttled(
+                f"This device may make {quota[0]} read requests every {quota[1]:g} seconds", wait
+            )
 
     # --- responses ---------------------------------------------------------------------
 
@@ -440,6 +523,49 @@ class _CountingInput:
                 return
 
 
+def _transaction_response(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "type": "transaction-response",
+        "meta": {"lastUpdated": to_instant(now_us())},
+    }
+    if entries:
+        out["entry"] = entries
+    return out
+
+
+def _success_entry(result: WriteResult, prefer: str) -> dict[str, Any]:
+    v = result.version
+    entry: dict[str, Any] = {
+        "response": {
+            "status": status_line(result.status),
+            "location": v.location,
+            "etag": v.etag,
+            "lastModified": to_instant(v.last_updated),
+        }
+    }
+    if prefer == "representation":
+        entry["resource"] = v.body
+    elif prefer == "OperationOutcome":
+        entry["response"]["outcome"] = operation_outcome("information", "informational", "Done.")
+    return entry
+
+
+def _failure_entry(err: FhirError) -> dict[str, Any]:
+    """A response entry for an entry that failed on its own (entry-by-entry mode)."""
+    return {"response": {"status": status_line(err.status), "outcome": err.outcome()}}
+
+
+def _throttled(limit: str, wait_s: float) -> FhirError:
+    after = retry_after(wait_s)
+    return FhirError(
+        429,
+        "throttled",
+        f"{limit}; try again in {after} seconds.",
+        headers={"Retry-After": after},
+    )
+
+
 def _method_not_allowed(method: str, allowed: str) -> FhirError:
     return FhirError(
         405, "not-supported", f"{method} is not allowed here; allowed: {allowed}.", headers={"Allow": allowed}
@@ -469,6 +595,12 @@ def _parse_etag(value: str | None) -> int | None:
 
 def parse_transaction(bundle: Any) -> list[WriteRequest]:
     """Check a transaction Bundle and turn its entries into write requests (nothing stored yet)."""
+    return [parse_entry(i, e) for i, e in enumerate(bundle_entries(bundle))]
+
+
+def bundle_entries(bundle: Any) -> list[Any]:
+    """Check a transaction Bundle's own shape and return its entries, not yet checked one by one
+    (so that entry-by-entry processing can refuse a bad entry and go on with the others)."""
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         raise FhirError(400, "structure", "POST / takes a Bundle of type 'transaction'.")
     btype = bundle.get("type")
@@ -489,13 +621,15 @@ def parse_transaction(bundle: Any) -> list[WriteRequest]:
         raise FhirError(
             400, "structure", f"The Bundle is not valid FHIR: {str(exc).splitlines()[0:3]}"
         ) from None
-    out = []
-    for i, entry in enumerate(entries):
-        try:
-            out.append(_parse_entry(entry))
-        except FhirError as err:
-            raise err.with_entry(i) from None
-    return out
+    return entries
+
+
+def parse_entry(i: int, entry: Any) -> WriteRequest:
+    """Entry i of a transaction as a write request; errors name the entry."""
+    try:
+        return _parse_entry(entry)
+    except FhirError as err:
+        raise err.with_entry(i) from None
 
 
 def _parse_entry(entry: Any) -> WriteRequest:
@@ -552,6 +686,7 @@ def make_app(
     *,
     store: Store | None = None,
     faults: Faults | None = None,
+    behaviours: Behaviours | None = None,
     page_ttl_s: float | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     contact: str = DEFAULT_CONTACT,
@@ -564,7 +699,9 @@ def make_app(
         store = Store(db_url) if page_ttl_s is None else Store(db_url, page_ttl_s=page_ttl_s)
     elif page_ttl_s is not None:
         store.page_ttl_s = page_ttl_s
-    return FhirApp(store, faults=faults, max_body=max_body, contact=contact, base_url=base_url)
+    return FhirApp(
+        store, faults=faults, behaviours=behaviours, max_body=max_body, contact=contact, base_url=base_url
+    )
 
 
 __all__ = ["SUPPORTED_TYPES", "FhirApp", "make_app", "parse_transaction"]

@@ -15,7 +15,17 @@ from collections.abc import Sequence
 
 from outreach import __version__
 
+from .behaviours import SPEC_HELP, Behaviours, parse_behaviours
+
 DEFAULT_DB = "sqlite:///outreach-server.db"
+
+
+def _behaviours_arg(text: str) -> Behaviours:
+    """argparse type for --behave: a bad spec is a usage error naming what is wrong."""
+    try:
+        return parse_behaviours(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _db_arg(p: argparse.ArgumentParser, *, sub: bool = False) -> None:
@@ -54,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--page-ttl", type=float, default=None, help="seconds a search next link stays valid (3600)"
     )
     parser.add_argument("--base-url", default=None, help="public base URL, when behind a proxy")
+    parser.add_argument(
+        "--behave",
+        metavar="SPEC",
+        type=_behaviours_arg,
+        default=None,
+        help="rehearse against real FHIR servers' limits (all off by default); " + SPEC_HELP,
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     sub = parser.add_subparsers(dest="command")
     add = sub.add_parser("add-device", help="enrol a device and print its bearer token once")
@@ -132,7 +149,7 @@ def _serve(args: argparse.Namespace) -> int:
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    kwargs = {"page_ttl_s": args.page_ttl, "base_url": args.base_url}
+    kwargs = {"page_ttl_s": args.page_ttl, "base_url": args.base_url, "behaviours": args.behave}
     if args.contact:
         kwargs["contact"] = args.contact
     app = make_app(args.db, **kwargs)
@@ -160,6 +177,10 @@ def _serve(args: argparse.Namespace) -> int:
         f"outreach-server {__version__} serving FHIR R4 at {scheme}://{host}:{port} (Ctrl+C to stop)",
         flush=True,
     )
+    if args.behave is not None and args.behave.describe():
+        print(
+            f"outreach-server: rehearsal behaviours on: {args.behave.describe()}", file=sys.stderr, flush=True
+        )
 
     def _stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt

@@ -17,7 +17,7 @@ Rules are taken first-added-first; `fired` records (kind, method, path) of every
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DROP_BEFORE_REQUEST = "drop_before_request"
 DROP_AFTER_COMMIT = "drop_after_commit"
@@ -26,6 +26,7 @@ UNAVAILABLE_503 = "unavailable_503"
 DELAY = "delay"
 MALFORMED_JSON = "malformed_json"
 REJECT_TOKEN = "reject_token"
+SLOW_WRITE = "slow_write"
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Rule:
     path: str | None = None
     seconds: float = 0.0
     retry_after: int = 1
+    release: threading.Event = field(default_factory=threading.Event)  # ends a slow_write early
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and (self.path is None or self.path == path)
@@ -47,6 +49,7 @@ class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._rules: list[Rule] = []
+        self._slow: list[Rule] = []  # every slow_write rule, taken or not, for release_slow_writes
         self.fired: list[tuple[str, str, str]] = []
 
     def _add(self, rule: Rule) -> Faults:
@@ -100,6 +103,23 @@ class Faults:
     ) -> Faults:
         """Answer 401 as if the bearer token had expired, without doing anything."""
         return self._add(Rule(REJECT_TOKEN, times, method, path))
+
+    def slow_write(
+        self, seconds: float, times: int | None = 1, *, method: str | None = None, path: str | None = None
+    ) -> Faults:
+        """Process the request normally but keep its write transaction (and the writer lock)
+        open before committing, so another write can arrive meanwhile: for `seconds` at most,
+        or until release_slow_writes() (tests need not sleep longer than they must)."""
+        rule = Rule(SLOW_WRITE, times, method, path, seconds=seconds)
+        with self._lock:
+            self._slow.append(rule)
+        return self._add(rule)
+
+    def release_slow_writes(self) -> None:
+        """Let every slow write that is holding (or will hold) its transaction commit now."""
+        with self._lock:
+            for rule in self._slow:
+                rule.release.set()
 
     def clear(self) -> None:
         with self._lock:

@@ -17,6 +17,7 @@ from typing import Any, Self
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 from .app import ABORT_KEY, FhirApp, make_app
+from .behaviours import Behaviours
 from .faults import Faults
 
 LOOPBACK_NAMES = ("localhost",)
@@ -135,6 +136,7 @@ class RunningServer:
         self.app = app
         self.store = app.store
         self.faults = app.faults
+        self.behaviours = app.behaviours
         host, port = server.server_address[:2]
         self.port = int(port)
         scheme = "https" if isinstance(server.socket, ssl.SSLSocket) else "http"
@@ -167,14 +169,19 @@ def start_in_thread(
     host: str = "127.0.0.1",
     port: int = 0,
     faults: Faults | None = None,
+    behaviours: Behaviours | None = None,
     page_ttl_s: float | None = None,
     max_body: int | None = None,
     contact: str | None = None,
     tls_cert: str | None = None,
     tls_key: str | None = None,
 ) -> RunningServer:
-    """Start a server on a free loopback port (port=0) and return once it is accepting."""
-    kwargs: dict[str, Any] = {"faults": faults, "page_ttl_s": page_ttl_s}
+    """Start a server on a free loopback port (port=0) and return once it is accepting.
+
+    `behaviours` switches on real servers' limits (see behaviours.py); the object stays live,
+    so a test may change its fields while the server runs (also via `RunningServer.behaviours`).
+    """
+    kwargs: dict[str, Any] = {"faults": faults, "behaviours": behaviours, "page_ttl_s": page_ttl_s}
     if max_body is not None:
         kwargs["max_body"] = max_body
     if contact is not None:

@@ -13,7 +13,7 @@ import json
 import secrets
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +38,7 @@ from .search import Cursor, after_cursor, make_cursor, parse_search, read_cursor
 DEFAULT_PAGE_TTL_S = 3600.0
 # server_meta key holding a fingerprint of the search parameters the index was built for.
 INDEX_KEY = "search_index_params"
+LOCK_REFUSED = "The database refused a concurrent write; try again."
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,16 @@ class WriteRequest:
     if_none_exist: str | None = None  # POST only: a query string
     if_match: int | None = None  # PUT only: the version the client last saw
     full_url: str | None = None
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """How a write behaves beyond the FHIR rules (see behaviours.py); the defaults are the
+    server's own: update-as-create allowed, writers wait their turn."""
+
+    refuse_client_ids: bool = False  # a PUT may update an existing resource but not create one
+    wait_for_writer: bool = True  # False: refuse with 409 while another write is in progress
+    hold: Callable[[], object] | None = None  # tests only: called in the write transaction before commit
 
 
 @dataclass
@@ -168,15 +179,31 @@ class Store:
             conn.execute(insert(m).values(key=INDEX_KEY, value=index_fingerprint()))
 
     @contextmanager
-    def _writing(self) -> Iterator[tuple[Connection, Ticker]]:
-        """One atomic write transaction holding the clock lock."""
-        with self._write_lock, self.engine.begin() as conn:
-            clock = db.server_clock
-            # An UPDATE first takes the write lock (SQLite) / row lock (PostgreSQL) before any read.
-            conn.execute(update(clock).where(clock.c.id == 1).values(last_us=clock.c.last_us))
-            ticker = Ticker(conn.execute(select(clock.c.last_us).where(clock.c.id == 1)).scalar_one())
-            yield conn, ticker
-            conn.execute(update(clock).where(clock.c.id == 1).values(last_us=ticker.last))
+    def _writing(self, options: WriteOptions | None = None) -> Iterator[tuple[Connection, Ticker]]:
+        """One atomic write transaction holding the clock lock.
+
+        With `wait_for_writer` off, a write that finds another one in progress in this process
+        is refused with 409 (as some servers' databases do) instead of queueing behind it.
+        """
+        options = options or WriteOptions()
+        if not self._write_lock.acquire(blocking=options.wait_for_writer):
+            raise FhirError(409, "lock-error", LOCK_REFUSED)
+        try:
+            with self.engine.begin() as conn:
+                clock = db.server_clock
+                # An UPDATE first takes the write lock (SQLite) / row lock (PostgreSQL) before any read.
+                conn.execute(update(clock).where(clock.c.id == 1).values(last_us=clock.c.last_us))
+                ticker = Ticker(conn.execute(select(clock.c.last_us).where(clock.c.id == 1)).scalar_one())
+                yield conn, ticker
+                if options.hold is not None:
+                    options.hold()
+                conn.execute(update(clock).where(clock.c.id == 1).values(last_us=ticker.last))
+        finally:
+            self._write_lock.release()
+
+    def writing_now(self) -> bool:
+        """Whether a write transaction of this process holds the writer lock (tests wait on it)."""
+        return self._write_lock.locked()
 
     # --- reads -------------------------------------------------------------------------
 
@@ -245,7 +272,14 @@ class Store:
 
     # --- writes ------------------------------------------------------------------------
 
-    def write(self, requests: list[WriteRequest], *, device: str | None, bundle: bool) -> list[WriteResult]:
+    def write(
+        self,
+        requests: list[WriteRequest],
+        *,
+        device: str | None,
+        bundle: bool,
+        options: WriteOptions | None = None,
+    ) -> list[WriteResult]:
         """Apply creates/updates atomically: all of them or none.
 
         Errors name the failing entry when `bundle` is true. Processing follows the FHIR
@@ -253,19 +287,46 @@ class Store:
         urn:uuid references rewritten, then everything written with fresh versions.
         """
         try:
-            return self._write(requests, device=device, bundle=bundle)
+            return self._write(requests, device=device, bundle=bundle, options=options)
         except IntegrityError:
-            # Only reachable if a writer bypassed the clock lock; the constraint kept the data right.
-            raise FhirError(
-                409, "duplicate", "Another write took one of these identifiers at the same moment; retry."
-            ) from None
+            raise _raced() from None
 
-    def _write(self, requests: list[WriteRequest], *, device: str | None, bundle: bool) -> list[WriteResult]:
-        with self._writing() as (conn, ticker):
+    def write_entry(
+        self,
+        req: WriteRequest,
+        *,
+        device: str | None,
+        urn_map: dict[str, str],
+        options: WriteOptions | None = None,
+    ) -> WriteResult:
+        """Apply one transaction entry in its own database transaction, as a server that
+        processes transactions entry by entry does.
+
+        urn:uuid references found in `urn_map` (entries that already succeeded) are rewritten;
+        any other urn reference is stored as sent, dangling. Relative references must still
+        resolve. Errors do not name the entry; the caller knows which one it was.
+        """
+        try:
+            with self._writing(options) as (conn, ticker):
+                plan = self._plan(conn, 0, req, False, urn_map, options)
+                self._rewrite_and_check_refs(conn, [plan], urn_map, False, strict_urns=False)
+                return self._apply(conn, ticker, plan, device, {}, 0, False)
+        except IntegrityError:
+            raise _raced() from None
+
+    def _write(
+        self,
+        requests: list[WriteRequest],
+        *,
+        device: str | None,
+        bundle: bool,
+        options: WriteOptions | None,
+    ) -> list[WriteResult]:
+        with self._writing(options) as (conn, ticker):
             plans: list[_Plan] = []
             known: dict[str, str] = {}  # fullUrl -> Type/id of the entries planned so far
             for i, req in enumerate(requests):
-                plan = self._plan(conn, i, req, bundle, known)
+                plan = self._plan(conn, i, req, bundle, known, options)
                 plans.append(plan)
                 if req.full_url:
                     known.setdefault(req.full_url, f"{req.res_type}/{plan.res_id}")
@@ -281,7 +342,13 @@ class Store:
             return results
 
     def _plan(
-        self, conn: Connection, i: int, req: WriteRequest, bundle: bool, known: dict[str, str]
+        self,
+        conn: Connection,
+        i: int,
+        req: WriteRequest,
+        bundle: bool,
+        known: dict[str, str],
+        options: WriteOptions | None,
     ) -> _Plan:
         """Work out what one entry will do. `known` maps the fullUrls of earlier entries to
         their Type/id, so ifNoneExist criteria may name them by urn:uuid (as HAPI allows)."""
@@ -310,6 +377,13 @@ class Store:
                     "conflict",
                     f"{req.res_type}/{req.res_id} {have}, not version {req.if_match} as If-Match expects: "
                     "read it again and reapply the change.",
+                )
+            if options is not None and options.refuse_client_ids and (existing is None or existing.deleted):
+                raise FhirError(
+                    404,
+                    "not-found",
+                    f"{req.res_type}/{req.res_id} does not exist, and this server does not let clients "
+                    "choose the id of a new resource: create it with POST instead.",
                 )
             return _Plan(req, req.res_id, existing=existing)
         except FhirError as err:
@@ -363,8 +437,16 @@ class Store:
         return urn_map
 
     def _rewrite_and_check_refs(
-        self, conn: Connection, plans: list[_Plan], urn_map: dict[str, str], bundle: bool
+        self,
+        conn: Connection,
+        plans: list[_Plan],
+        urn_map: dict[str, str],
+        bundle: bool,
+        *,
+        strict_urns: bool = True,
     ) -> None:
+        """Rewrite urn references to the Type/id they stand for and check relative references
+        resolve. With `strict_urns` off an unknown urn is kept as sent (entry-by-entry mode)."""
         in_bundle = {f"{p.req.res_type}/{p.res_id}" for p in plans}
         needed: dict[tuple[str, str], tuple[int, str]] = {}
         for i, plan in enumerate(plans):
@@ -377,6 +459,8 @@ class Store:
                     ref["reference"] = urn_map[target]
                     continue
                 if target.startswith("urn:"):
+                    if not strict_urns:
+                        continue
                     err = FhirError(
                         422,
                         "processing",
@@ -558,6 +642,29 @@ class Store:
 
     # --- helpers for tests and tooling ---------------------------------------------------
 
+    def dangling_references(self) -> list[tuple[str, str, str]]:
+        """(resource, path, target) for every stored reference that names nothing here: a
+        `urn:` reference, or a relative Type/id of a type this server holds that does not exist.
+
+        Entry-by-entry transactions can leave these behind (an Encounter pointing at a Patient
+        that was never stored); sync tests assert there are none. Absolute URLs, contained
+        references and other types are not judged.
+        """
+        r = db.resources.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(r.res_type, r.res_id, r.body)
+                .where(r.deleted.is_(False))
+                .order_by(r.res_type, r.res_id)
+            ).all()
+        present = {(row.res_type, row.res_id) for row in rows}
+        found = []
+        for row in rows:
+            for path, ref in references(json.loads(row.body)):
+                if _dangles(ref["reference"], present):
+                    found.append((f"{row.res_type}/{row.res_id}", path, ref["reference"]))
+        return found
+
     def count(self, res_type: str, identifier: tuple[str, str] | None = None) -> int:
         """How many current resources of a type there are, optionally with one (system, value) identifier."""
         if identifier is not None:
@@ -591,6 +698,13 @@ def _insert_index(conn: Connection, t: str, rid: str, body: dict[str, Any]) -> N
         )
 
 
+def _raced() -> FhirError:
+    # Only reachable if a writer bypassed the clock lock; the constraint kept the data right.
+    return FhirError(
+        409, "duplicate", "Another write took one of these identifiers at the same moment; retry."
+    )
+
+
 def _resolve_urns(res_type: str, name: str, value: str, known: dict[str, str]) -> str:
     """A reference parameter's value with each urn of an earlier entry replaced by its Type/id
     (tokens are left alone: an identifier value may itself be a urn:uuid)."""
@@ -622,6 +736,15 @@ def _version(row: Any) -> Version:
     return Version(
         row.res_type, row.res_id, row.version_id, row.last_updated, bool(row.deleted), json.loads(row.body)
     )
+
+
+def _dangles(target: str, present: set[tuple[str, str]]) -> bool:
+    if target.startswith("urn:"):
+        return True
+    split = split_reference(target)
+    if split is None or "://" in target or split[0] not in SUPPORTED_TYPES:
+        return False
+    return split not in present
 
 
 def _same_content(old: dict[str, Any], new: dict[str, Any]) -> bool:
