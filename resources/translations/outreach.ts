@@ -32,12 +32,12 @@
 <context>
     <name>BooleanField</name>
     <message>
-        <location filename="../../ui/check/fields.py" line="460"/>
+        <location filename="../../ui/check/fields.py" line="497"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="460"/>
+        <location filename="../../ui/check/fields.py" line="497"/>
         <source>No</source>
         <translation type="unfinished"></translation>
     </message>
@@ -84,7 +84,7 @@
     </message>
     <message>
         <location filename="../../ui/check/form.py" line="116"/>
-        <location filename="../../ui/check/form.py" line="265"/>
+        <location filename="../../ui/check/form.py" line="291"/>
         <source>Findings and plan</source>
         <translation type="unfinished"></translation>
     </message>
@@ -114,12 +114,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="226"/>
+        <location filename="../../ui/check/form.py" line="239"/>
         <source>Section {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/form.py" line="263"/>
+        <location filename="../../ui/check/form.py" line="289"/>
         <source>Findings and plan ({0}, {1} open)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="733"/>
+        <location filename="../../ui/main_window.py" line="724"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="739"/>
+        <location filename="../../ui/main_window.py" line="730"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="740"/>
+        <location filename="../../ui/main_window.py" line="731"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -150,111 +150,150 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="95"/>
+        <location filename="../../ui/check/workflow.py" line="96"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="113"/>
+        <location filename="../../ui/check/workflow.py" line="114"/>
         <source>This check could not be opened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="134"/>
         <location filename="../../ui/check/workflow.py" line="136"/>
+        <location filename="../../ui/check/workflow.py" line="138"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="182"/>
+        <location filename="../../ui/check/workflow.py" line="185"/>
         <source>Recorded: {0} did not agree to the check today. Nothing else was recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="192"/>
+        <location filename="../../ui/check/workflow.py" line="195"/>
         <source>finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="192"/>
+        <location filename="../../ui/check/workflow.py" line="195"/>
         <source>draft</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="193"/>
+        <location filename="../../ui/check/workflow.py" line="196"/>
         <source>, version {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="194"/>
+        <location filename="../../ui/check/workflow.py" line="197"/>
         <source>Health check: {0} ({1}{2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="198"/>
+        <location filename="../../ui/check/workflow.py" line="201"/>
+        <source>{0} - born {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="205"/>
         <source> - started with check content {0}, shown with {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="359"/>
+        <location filename="../../ui/check/workflow.py" line="367"/>
         <source>Note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="380"/>
+        <location filename="../../ui/check/workflow.py" line="388"/>
         <source>Finalised {0} by {1}. It can no longer be changed; to correct it, amend it (a new version; this one is kept).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="385"/>
+        <location filename="../../ui/check/workflow.py" line="393"/>
         <source>This check is finalised. To correct something, give the reason and amend it: that makes a new version and keeps this one as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="389"/>
+        <location filename="../../ui/check/workflow.py" line="397"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="509"/>
+        <location filename="../../ui/check/workflow.py" line="506"/>
+        <source>Finalising saves this check for good: it cannot be changed afterwards (an amendment makes a new version).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="512"/>
+        <source>It will be sent to the shared health record at the next sync (when this laptop is online), to be seen by: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="518"/>
+        <source>Not shared with: {0} (the person said no or was not asked).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="525"/>
+        <source>The person did not agree to sharing it with anyone, so it stays on this laptop and is not sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="529"/>
+        <source>What is sent: {0}&apos;s name, date of birth and NHS number, every answer of the check, {1} finding(s) and the follow-up agreed for each</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="533"/>
+        <source> (referrals to: {0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/workflow.py" line="586"/>
         <source>Problem: say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="511"/>
+        <location filename="../../ui/check/workflow.py" line="588"/>
         <source>Say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="577"/>
+        <location filename="../../ui/check/workflow.py" line="655"/>
         <source>Making the summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="583"/>
+        <location filename="../../ui/check/workflow.py" line="661"/>
         <source>Health check summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="598"/>
+        <location filename="../../ui/check/workflow.py" line="676"/>
         <source>Summary saved as {0}.</source>
         <translation type="unfinished"></translation>
     </message>
+</context>
+<context>
+    <name>ChoiceButtons</name>
     <message>
-        <location filename="../../ui/check/workflow.py" line="608"/>
-        <source>Save the summary as PDF</source>
+        <location filename="../../ui/widgets/choice_buttons.py" line="67"/>
+        <location filename="../../ui/widgets/choice_buttons.py" line="81"/>
+        <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="608"/>
-        <source>PDF files (*.pdf)</source>
+        <location filename="../../ui/widgets/choice_buttons.py" line="159"/>
+        <source>Clear answer</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ChoiceField</name>
     <message>
-        <location filename="../../ui/check/fields.py" line="427"/>
+        <location filename="../../ui/check/fields.py" line="459"/>
         <source>Choose...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -356,37 +395,38 @@
 <context>
     <name>CoreProgressStrip</name>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="94"/>
+        <location filename="../../ui/check/progress_strip.py" line="33"/>
         <source>Core elements</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="99"/>
+        <location filename="../../ui/check/progress_strip.py" line="38"/>
         <source>Core:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="117"/>
+        <location filename="../../ui/check/progress_strip.py" line="57"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="118"/>
+        <location filename="../../ui/check/progress_strip.py" line="58"/>
         <source>declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="119"/>
+        <location filename="../../ui/check/progress_strip.py" line="59"/>
         <source>not possible</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="120"/>
+        <location filename="../../ui/check/progress_strip.py" line="60"/>
         <source>to do</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/progress_strip.py" line="128"/>
+        <location filename="../../ui/check/progress_strip.py" line="70"/>
+        <location filename="../../ui/check/progress_strip.py" line="71"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -394,17 +434,17 @@
 <context>
     <name>ElementPage</name>
     <message>
-        <location filename="../../ui/check/element_page.py" line="51"/>
+        <location filename="../../ui/check/element_page.py" line="54"/>
         <source>One of the six core elements of the annual check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/element_page.py" line="92"/>
+        <location filename="../../ui/check/element_page.py" line="95"/>
         <source>Give at least one of: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/element_page.py" line="118"/>
+        <location filename="../../ui/check/element_page.py" line="138"/>
         <source>Still needed to finish this section: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -412,177 +452,245 @@
 <context>
     <name>FindingRow</name>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="35"/>
+        <location filename="../../ui/check/findings_page.py" line="52"/>
         <source>Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="36"/>
+        <location filename="../../ui/check/findings_page.py" line="53"/>
         <source>Needs action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="37"/>
+        <location filename="../../ui/check/findings_page.py" line="54"/>
         <source>Advice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="40"/>
+        <location filename="../../ui/check/findings_page.py" line="65"/>
         <source>Referral to a service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="41"/>
+        <location filename="../../ui/check/findings_page.py" line="66"/>
         <source>Advice given</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="42"/>
+        <location filename="../../ui/check/findings_page.py" line="67"/>
         <source>Already under care</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="43"/>
+        <location filename="../../ui/check/findings_page.py" line="68"/>
         <source>Declined by the person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="44"/>
+        <location filename="../../ui/check/findings_page.py" line="69"/>
         <source>Clinician override</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="74"/>
+        <location filename="../../ui/check/findings_page.py" line="132"/>
+        <source>Urgency: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="142"/>
         <source>Source: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="86"/>
-        <source>Suggested: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/check/findings_page.py" line="92"/>
-        <source>Choose the follow-up...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/check/findings_page.py" line="95"/>
+        <location filename="../../ui/check/findings_page.py" line="212"/>
+        <location filename="../../ui/check/findings_page.py" line="216"/>
         <source>Follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="96"/>
-        <source>Follow-up</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/check/findings_page.py" line="99"/>
-        <source>Service referred to</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/check/findings_page.py" line="102"/>
+        <location filename="../../ui/check/findings_page.py" line="223"/>
         <source>Service for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="103"/>
+        <location filename="../../ui/check/findings_page.py" line="224"/>
         <source>Choose the service...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="108"/>
+        <location filename="../../ui/check/findings_page.py" line="229"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="114"/>
+        <location filename="../../ui/check/findings_page.py" line="246"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="117"/>
+        <location filename="../../ui/check/findings_page.py" line="249"/>
         <source>Reason for the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="123"/>
-        <source>Check the referral happened by (e.g. 31/03/2027)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/check/findings_page.py" line="203"/>
+        <location filename="../../ui/check/findings_page.py" line="406"/>
         <source>{0}: give the date to check the referral as day/month/year, e.g. 31/01/2027</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="127"/>
+        <location filename="../../ui/check/findings_page.py" line="238"/>
         <source>Date to check the referral for {0} happened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="135"/>
+        <location filename="../../ui/check/findings_page.py" line="173"/>
+        <source>&lt;b&gt;Suggested:&lt;/b&gt; {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="179"/>
+        <source>Accept suggested</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="182"/>
+        <source>Accept the suggested follow-up for {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="186"/>
+        <source>Records: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="191"/>
+        <location filename="../../ui/check/findings_page.py" line="379"/>
+        <source>Choose another...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="194"/>
+        <source>Choose another follow-up for {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="220"/>
+        <source>Service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="234"/>
+        <source>Check it happened by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="240"/>
+        <source>e.g. 31/03/2027</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="254"/>
         <source>Note (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="138"/>
+        <location filename="../../ui/check/findings_page.py" line="257"/>
         <source>Note on the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="208"/>
+        <location filename="../../ui/check/findings_page.py" line="298"/>
+        <source>referral to {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="302"/>
+        <source>{0}, check today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="304"/>
+        <location filename="../../ui/check/findings_page.py" line="457"/>
+        <source>{0}, check by {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="307"/>
+        <source>advice given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="379"/>
+        <source>Change...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="410"/>
         <source>{0}: the date to check the referral is in the past</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="230"/>
-        <location filename="../../ui/check/findings_page.py" line="279"/>
+        <location filename="../../ui/check/findings_page.py" line="432"/>
+        <location filename="../../ui/check/findings_page.py" line="501"/>
         <source>{0}: choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="250"/>
+        <location filename="../../ui/check/findings_page.py" line="455"/>
         <source>Referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="253"/>
+        <location filename="../../ui/check/findings_page.py" line="462"/>
         <source>Recorded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="256"/>
+        <location filename="../../ui/check/findings_page.py" line="465"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="256"/>
+        <location filename="../../ui/check/findings_page.py" line="465"/>
         <source>choose a follow-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="470"/>
+        <source>Needs a follow-up. Accept records: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="472"/>
+        <source>Needs a follow-up: choose one.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="300"/>
-        <location filename="../../ui/check/findings_page.py" line="306"/>
+        <location filename="../../ui/check/findings_page.py" line="538"/>
+        <location filename="../../ui/check/findings_page.py" line="545"/>
         <source>Findings and plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="356"/>
+        <location filename="../../ui/check/findings_page.py" line="610"/>
         <source>1 finding. It needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="358"/>
+        <location filename="../../ui/check/findings_page.py" line="612"/>
         <source>{0} findings. Each needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="363"/>
+        <location filename="../../ui/check/findings_page.py" line="621"/>
+        <source>{0}; {1} of {2} recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="607"/>
         <source>No findings so far: nothing in this check crossed a threshold.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -610,133 +718,133 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="71"/>
+        <location filename="../../ui/home/follow_ups.py" line="67"/>
         <source>Attended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="72"/>
+        <location filename="../../ui/home/follow_ups.py" line="68"/>
         <source>Declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="73"/>
+        <location filename="../../ui/home/follow_ups.py" line="69"/>
         <source>No response</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="74"/>
+        <location filename="../../ui/home/follow_ups.py" line="70"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="77"/>
+        <location filename="../../ui/home/follow_ups.py" line="73"/>
         <source>Outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="66"/>
+        <location filename="../../ui/home/follow_ups.py" line="62"/>
         <source>Outco&amp;me:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="60"/>
+        <location filename="../../ui/home/follow_ups.py" line="56"/>
         <source>Open follow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="69"/>
+        <location filename="../../ui/home/follow_ups.py" line="65"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="81"/>
+        <location filename="../../ui/home/follow_ups.py" line="77"/>
         <source>&amp;Note:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="84"/>
+        <location filename="../../ui/home/follow_ups.py" line="80"/>
         <source>Note about the outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="85"/>
+        <location filename="../../ui/home/follow_ups.py" line="81"/>
         <source>Optional</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="88"/>
+        <location filename="../../ui/home/follow_ups.py" line="84"/>
         <source>&amp;Record outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="89"/>
+        <location filename="../../ui/home/follow_ups.py" line="85"/>
         <source>Record the outcome of the chosen follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="114"/>
+        <location filename="../../ui/home/follow_ups.py" line="110"/>
         <source>! Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="116"/>
+        <location filename="../../ui/home/follow_ups.py" line="112"/>
         <source>Due today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="118"/>
+        <location filename="../../ui/home/follow_ups.py" line="114"/>
         <source>Later</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="120"/>
+        <location filename="../../ui/home/follow_ups.py" line="116"/>
         <source>Due this week</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="125"/>
+        <location filename="../../ui/home/follow_ups.py" line="121"/>
         <source>No date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="135"/>
+        <location filename="../../ui/home/follow_ups.py" line="131"/>
         <source>No open follow-ups.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="138"/>
+        <location filename="../../ui/home/follow_ups.py" line="134"/>
         <source>Open follow-ups: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="140"/>
+        <location filename="../../ui/home/follow_ups.py" line="136"/>
         <source>Overdue: {0}, listed first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="141"/>
+        <location filename="../../ui/home/follow_ups.py" line="137"/>
         <source>Due this week: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="143"/>
+        <location filename="../../ui/home/follow_ups.py" line="139"/>
         <source>Showing the first {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="160"/>
-        <location filename="../../ui/home/follow_ups.py" line="168"/>
+        <location filename="../../ui/home/follow_ups.py" line="156"/>
+        <location filename="../../ui/home/follow_ups.py" line="164"/>
         <source>Choose the outcome first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="165"/>
+        <location filename="../../ui/home/follow_ups.py" line="161"/>
         <source>Choose a follow-up in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="188"/>
+        <location filename="../../ui/home/follow_ups.py" line="184"/>
         <source>Recorded: {0} for {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -839,12 +947,12 @@
 <context>
     <name>ItemField</name>
     <message>
-        <location filename="../../ui/check/fields.py" line="173"/>
+        <location filename="../../ui/check/fields.py" line="185"/>
         <source>Problem:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="173"/>
+        <location filename="../../ui/check/fields.py" line="185"/>
         <source>Check:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -860,145 +968,145 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="183"/>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="181"/>
         <source>The organisation file could not be read, so the app uses its defaults (offline only). Tell IT: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250"/>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="241"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="242"/>
         <source>Lock the app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252"/>
+        <location filename="../../ui/main_window.py" line="243"/>
         <source>Lock now (Ctrl+L). Your work stays as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="260"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="266"/>
         <source>Choose your name and type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="276"/>
         <source>The app is locked. Everything you were doing is kept as it was. Type your passphrase to carry on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>&amp;Work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>&amp;Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>&amp;Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="317"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>Re&amp;views of my checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>&amp;High contrast</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="331"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>&amp;Check this installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>&amp;About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="386"/>
+        <location filename="../../ui/main_window.py" line="377"/>
         <source>The store in this folder cannot be opened. Tell IT.
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="428"/>
+        <location filename="../../ui/main_window.py" line="419"/>
         <source>Opening your work...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="449"/>
+        <location filename="../../ui/main_window.py" line="440"/>
         <source>Sync: starting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="450"/>
+        <location filename="../../ui/main_window.py" line="441"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="454"/>
+        <location filename="../../ui/main_window.py" line="445"/>
         <source>Signed in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="665"/>
+        <location filename="../../ui/main_window.py" line="656"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="667"/>
+        <location filename="../../ui/main_window.py" line="658"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -1008,43 +1116,43 @@ The NHS annual physical health check for people with severe mental illness, offl
 <context>
     <name>NumberField</name>
     <message>
-        <location filename="../../ui/check/fields.py" line="259"/>
+        <location filename="../../ui/check/fields.py" line="275"/>
         <source>Unit for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="278"/>
+        <location filename="../../ui/check/fields.py" line="294"/>
         <source>This is unusual: I have checked it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="280"/>
+        <location filename="../../ui/check/fields.py" line="296"/>
         <source>Confirm the unusual value of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="319"/>
+        <location filename="../../ui/check/fields.py" line="337"/>
         <source>pounds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="319"/>
+        <location filename="../../ui/check/fields.py" line="337"/>
         <source>inches</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="321"/>
-        <location filename="../../ui/check/fields.py" line="323"/>
+        <location filename="../../ui/check/fields.py" line="339"/>
+        <location filename="../../ui/check/fields.py" line="341"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="324"/>
+        <location filename="../../ui/check/fields.py" line="342"/>
         <source>stones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="324"/>
+        <location filename="../../ui/check/fields.py" line="342"/>
         <source>feet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1072,37 +1180,37 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="170"/>
+        <location filename="../../ui/home/outbox.py" line="180"/>
         <source>No shared record is set up for this organisation, so checks stay on this laptop. Ask IT to add the server to the organisation file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="178"/>
+        <location filename="../../ui/home/outbox.py" line="188"/>
         <source>Sending is not available in this version.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="204"/>
+        <location filename="../../ui/home/outbox.py" line="214"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="205"/>
+        <location filename="../../ui/home/outbox.py" line="215"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="206"/>
+        <location filename="../../ui/home/outbox.py" line="216"/>
         <source>Attempts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="208"/>
+        <location filename="../../ui/home/outbox.py" line="218"/>
         <source>Last error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="207"/>
+        <location filename="../../ui/home/outbox.py" line="217"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1122,113 +1230,113 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="148"/>
+        <location filename="../../ui/home/outbox.py" line="158"/>
         <source>Waits for you: amend the check, or press Try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="150"/>
+        <location filename="../../ui/home/outbox.py" line="160"/>
         <source>Goes once the person agrees to share.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="152"/>
+        <location filename="../../ui/home/outbox.py" line="162"/>
         <source>Nothing to do: its amendment is sent instead.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="154"/>
+        <location filename="../../ui/home/outbox.py" line="164"/>
         <source>Tried again by itself after {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="158"/>
+        <location filename="../../ui/home/outbox.py" line="168"/>
         <source>Checked with the shared record at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="159"/>
+        <location filename="../../ui/home/outbox.py" line="169"/>
         <source>Goes by itself when the shared record can be reached.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="209"/>
+        <location filename="../../ui/home/outbox.py" line="219"/>
         <source>What happens next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="223"/>
+        <location filename="../../ui/home/outbox.py" line="229"/>
         <source>Checks waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="228"/>
+        <location filename="../../ui/home/outbox.py" line="234"/>
         <source>About the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="236"/>
+        <location filename="../../ui/home/outbox.py" line="242"/>
         <source>Try a&amp;gain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="237"/>
+        <location filename="../../ui/home/outbox.py" line="243"/>
         <source>Try sending the chosen check again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="241"/>
+        <location filename="../../ui/home/outbox.py" line="247"/>
         <source>S&amp;ync now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="242"/>
+        <location filename="../../ui/home/outbox.py" line="248"/>
         <source>Send waiting checks now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="285"/>
-        <location filename="../../ui/home/outbox.py" line="334"/>
+        <location filename="../../ui/home/outbox.py" line="291"/>
+        <location filename="../../ui/home/outbox.py" line="340"/>
         <source>(person not found)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="289"/>
+        <location filename="../../ui/home/outbox.py" line="295"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="300"/>
+        <location filename="../../ui/home/outbox.py" line="306"/>
         <source>Nothing is waiting: every finalised check has been sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="303"/>
+        <location filename="../../ui/home/outbox.py" line="309"/>
         <source>Checks waiting to be sent: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="305"/>
+        <location filename="../../ui/home/outbox.py" line="311"/>
         <source>Not sent last time: {0} (the reason is in the list).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="307"/>
+        <location filename="../../ui/home/outbox.py" line="313"/>
         <source>Showing the first {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="334"/>
+        <location filename="../../ui/home/outbox.py" line="340"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="354"/>
+        <location filename="../../ui/home/outbox.py" line="360"/>
         <source>Put back in the queue: it will be sent at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="377"/>
+        <location filename="../../ui/home/outbox.py" line="383"/>
         <source>Sending...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1236,234 +1344,249 @@ The NHS annual physical health check for people with severe mental illness, offl
 <context>
     <name>PersonForm</name>
     <message>
-        <location filename="../../ui/home/person_form.py" line="57"/>
+        <location filename="../../ui/home/person_form.py" line="61"/>
         <source>Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="71"/>
+        <location filename="../../ui/home/person_form.py" line="75"/>
         <source>&amp;Given name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="73"/>
+        <location filename="../../ui/home/person_form.py" line="77"/>
         <source>Famil&amp;y name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="75"/>
+        <location filename="../../ui/home/person_form.py" line="79"/>
         <source>e.g. 25/03/1980</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="77"/>
+        <location filename="../../ui/home/person_form.py" line="81"/>
         <source>&amp;Date of birth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="77"/>
+        <location filename="../../ui/home/person_form.py" line="81"/>
         <source>Day/month/year, or year-month-day</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="81"/>
+        <location filename="../../ui/home/person_form.py" line="85"/>
         <source>Not known</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="82"/>
+        <location filename="../../ui/home/person_form.py" line="86"/>
         <source>Female</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="83"/>
+        <location filename="../../ui/home/person_form.py" line="87"/>
         <source>Male</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="84"/>
+        <location filename="../../ui/home/person_form.py" line="88"/>
         <source>Other</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="87"/>
+        <location filename="../../ui/home/person_form.py" line="91"/>
         <source>Se&amp;x</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="89"/>
+        <location filename="../../ui/home/person_form.py" line="93"/>
         <source>e.g. 943 476 5919 (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="91"/>
+        <location filename="../../ui/home/person_form.py" line="95"/>
         <source>NHS n&amp;umber</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="105"/>
-        <source>GP practice</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/person_form.py" line="108"/>
+        <location filename="../../ui/home/person_form.py" line="121"/>
         <source>Preferred language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="138"/>
+        <location filename="../../ui/home/person_form.py" line="151"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="141"/>
+        <location filename="../../ui/home/person_form.py" line="154"/>
         <source>Esc</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="146"/>
+        <location filename="../../ui/home/person_form.py" line="159"/>
         <source>Save pe&amp;rson</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="198"/>
+        <location filename="../../ui/home/person_form.py" line="216"/>
         <source>Enter the date of birth, e.g. 25/03/1980.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="203"/>
+        <location filename="../../ui/home/person_form.py" line="221"/>
         <source>This date of birth is in the future: check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="205"/>
+        <location filename="../../ui/home/person_form.py" line="223"/>
         <source>This date of birth is before 1900: check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="264"/>
+        <location filename="../../ui/home/person_form.py" line="300"/>
         <source>Enter the person&apos;s given name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="265"/>
+        <location filename="../../ui/home/person_form.py" line="301"/>
         <source>A given name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="270"/>
+        <location filename="../../ui/home/person_form.py" line="306"/>
         <source>Enter the person&apos;s family name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="271"/>
+        <location filename="../../ui/home/person_form.py" line="307"/>
         <source>A family name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="278"/>
+        <location filename="../../ui/home/person_form.py" line="314"/>
         <source>{0} can have at most {1} characters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="337"/>
+        <location filename="../../ui/home/person_form.py" line="376"/>
         <source>Open {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="93"/>
+        <location filename="../../ui/home/person_form.py" line="97"/>
         <source>Optional. If given, it is checked as you type.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="96"/>
+        <location filename="../../ui/home/person_form.py" line="100"/>
         <source>Not asked yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="100"/>
+        <location filename="../../ui/home/person_form.py" line="104"/>
         <source>&amp;Ethnic category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="102"/>
+        <location filename="../../ui/home/person_form.py" line="106"/>
         <source>As the person describes it (NHS categories).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="107"/>
-        <source>e.g. English, Polish, Somali</source>
+        <location filename="../../ui/home/person_form.py" line="110"/>
+        <source>e.g. L81051 (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/person_form.py" line="112"/>
-        <source>e.g. large print, interpreter, hearing loop, step-free access</source>
+        <source>GP practice code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/person_form.py" line="115"/>
+        <source>The practice&apos;s code, not its name: a letter and five digits (the ODS code, on NHS letters or from the surgery). Optional.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="120"/>
+        <source>e.g. English, Polish, Somali</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="125"/>
+        <source>e.g. large print, interpreter, hearing loop, step-free access</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="128"/>
         <source>Communication and &amp;access needs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="139"/>
+        <location filename="../../ui/home/person_form.py" line="152"/>
         <source>Cancel registering</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="147"/>
+        <location filename="../../ui/home/person_form.py" line="160"/>
         <source>Save person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="189"/>
+        <location filename="../../ui/home/person_form.py" line="207"/>
         <source>Valid NHS number: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="201"/>
+        <location filename="../../ui/home/person_form.py" line="219"/>
         <source>This is not a date. Type it as day/month/year, e.g. 25/03/1980.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="304"/>
+        <location filename="../../ui/home/person_form.py" line="251"/>
+        <source>A GP practice code is a letter and five digits, e.g. L81051. Leave it empty if you do not know it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="343"/>
         <source>Checking whether this person is already registered...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="324"/>
+        <location filename="../../ui/home/person_form.py" line="363"/>
         <source>{0}, born {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="325"/>
+        <location filename="../../ui/home/person_form.py" line="364"/>
         <source>, NHS {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="329"/>
+        <location filename="../../ui/home/person_form.py" line="368"/>
         <source>This may be someone already registered:
 {0}
 Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="338"/>
+        <location filename="../../ui/home/person_form.py" line="377"/>
         <source>Open the person already registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="341"/>
+        <location filename="../../ui/home/person_form.py" line="380"/>
         <source>Register as a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="341"/>
+        <location filename="../../ui/home/person_form.py" line="380"/>
         <source>Register anyway</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="352"/>
+        <location filename="../../ui/home/person_form.py" line="391"/>
         <source>Saving...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1718,134 +1841,178 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/check/review_page.py" line="37"/>
-        <location filename="../../ui/check/review_page.py" line="43"/>
+        <location filename="../../ui/check/review_page.py" line="50"/>
+        <location filename="../../ui/check/review_page.py" line="56"/>
         <source>Review and finalise</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="65"/>
+        <location filename="../../ui/check/review_page.py" line="80"/>
         <source>Print the person&apos;s summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="67"/>
+        <location filename="../../ui/check/review_page.py" line="82"/>
         <source>Print preview of the person&apos;s summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="69"/>
+        <location filename="../../ui/check/review_page.py" line="84"/>
         <source>Save the summary as PDF...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="71"/>
+        <location filename="../../ui/check/review_page.py" line="86"/>
         <source>Save the person&apos;s summary as a PDF file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="73"/>
+        <location filename="../../ui/check/review_page.py" line="88"/>
         <source>Large print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="75"/>
+        <location filename="../../ui/check/review_page.py" line="90"/>
         <source>Large print summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="79"/>
-        <location filename="../../ui/check/review_page.py" line="81"/>
-        <source>Finalise the check</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/check/review_page.py" line="104"/>
+        <location filename="../../ui/check/review_page.py" line="146"/>
         <source>Reason for the amendment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="105"/>
+        <location filename="../../ui/check/review_page.py" line="147"/>
         <source>Why it needs amending, e.g. wrong weight entered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="108"/>
+        <location filename="../../ui/check/review_page.py" line="150"/>
         <source>Amend (make a new version)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="110"/>
+        <location filename="../../ui/check/review_page.py" line="153"/>
         <source>Amend the check: start a new version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="122"/>
+        <location filename="../../ui/check/review_page.py" line="165"/>
         <source>All six core elements are done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="125"/>
+        <location filename="../../ui/check/review_page.py" line="168"/>
         <source>Core elements not done: {0} of 6.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="130"/>
+        <location filename="../../ui/check/review_page.py" line="173"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="131"/>
+        <location filename="../../ui/check/review_page.py" line="174"/>
         <source>declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="132"/>
+        <location filename="../../ui/check/review_page.py" line="175"/>
         <source>not possible</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="133"/>
+        <location filename="../../ui/check/review_page.py" line="176"/>
         <source>to do</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="138"/>
+        <location filename="../../ui/check/review_page.py" line="181"/>
         <source> - still needed: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="163"/>
+        <location filename="../../ui/check/review_page.py" line="210"/>
         <source>Correct or confirm: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="143"/>
+        <location filename="../../ui/check/review_page.py" line="245"/>
+        <source>{0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="252"/>
+        <source>Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="252"/>
+        <source>No</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="267"/>
+        <source>Confirm finalising</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="268"/>
+        <source>Finalise and send: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="190"/>
         <source>No findings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="145"/>
+        <location filename="../../ui/check/review_page.py" line="94"/>
+        <source>Finalise the check...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="96"/>
+        <source>Finalise the check: first shows what will be sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="124"/>
+        <source>Finalise and send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="128"/>
+        <source>Not yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="130"/>
+        <source>Not yet: go back without finalising</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="192"/>
         <source>Findings: {0}. Still needing a follow-up: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="149"/>
+        <location filename="../../ui/check/review_page.py" line="196"/>
         <source>Findings: {0}, each with a follow-up.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="155"/>
+        <location filename="../../ui/check/review_page.py" line="202"/>
         <source>Say whether each element was done, declined or not possible: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="171"/>
+        <location filename="../../ui/check/review_page.py" line="220"/>
         <source>Finalise is not possible yet:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="177"/>
+        <location filename="../../ui/check/review_page.py" line="226"/>
         <source>Ready to finalise. After finalising the check cannot be changed; an amendment makes a new version.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1853,117 +2020,117 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewsView</name>
     <message>
-        <location filename="../../ui/home/reviews.py" line="58"/>
+        <location filename="../../ui/home/reviews.py" line="57"/>
         <source>Returned with comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="59"/>
+        <location filename="../../ui/home/reviews.py" line="58"/>
         <source>Approved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="60"/>
+        <location filename="../../ui/home/reviews.py" line="59"/>
         <source>Review withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="188"/>
+        <location filename="../../ui/home/reviews.py" line="187"/>
         <source>Supervisor&apos;s review: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="195"/>
+        <location filename="../../ui/home/reviews.py" line="194"/>
         <source>Earlier reviews of this check: {0} (listed under Reviews).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="212"/>
+        <location filename="../../ui/home/reviews.py" line="211"/>
         <source>No reviews yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="217"/>
+        <location filename="../../ui/home/reviews.py" line="216"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="217"/>
+        <location filename="../../ui/home/reviews.py" line="216"/>
         <source>Check of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="217"/>
+        <location filename="../../ui/home/reviews.py" line="216"/>
         <source>Review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="217"/>
+        <location filename="../../ui/home/reviews.py" line="216"/>
         <source>Supervisor&apos;s comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="229"/>
+        <location filename="../../ui/home/reviews.py" line="224"/>
         <source>Reviews of your checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="233"/>
+        <location filename="../../ui/home/reviews.py" line="228"/>
         <source>Comme&amp;nts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="236"/>
+        <location filename="../../ui/home/reviews.py" line="231"/>
         <source>The supervisor&apos;s comments on the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="242"/>
+        <location filename="../../ui/home/reviews.py" line="237"/>
         <source>Open the chec&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="243"/>
+        <location filename="../../ui/home/reviews.py" line="238"/>
         <source>Open the reviewed check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="276"/>
+        <location filename="../../ui/home/reviews.py" line="271"/>
         <source>No reviews yet. When a supervisor reviews one of your checks, it shows here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="281"/>
+        <location filename="../../ui/home/reviews.py" line="276"/>
         <source>Checks returned to you with comments: {0}. Open one to see it with the comments.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="285"/>
+        <location filename="../../ui/home/reviews.py" line="280"/>
         <source>Reviews: {0}. None asks anything of you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="303"/>
+        <location filename="../../ui/home/reviews.py" line="298"/>
         <source>{0}, check of {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="305"/>
+        <location filename="../../ui/home/reviews.py" line="300"/>
         <source>unknown date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="308"/>
+        <location filename="../../ui/home/reviews.py" line="303"/>
         <source>(No comments were written.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="311"/>
+        <location filename="../../ui/home/reviews.py" line="306"/>
         <source>Status given: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="313"/>
+        <location filename="../../ui/home/reviews.py" line="308"/>
         <source>Asked of: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2025,164 +2192,164 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>SetupPage</name>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="163"/>
-        <location filename="../../ui/setup_wizard.py" line="247"/>
+        <location filename="../../ui/setup_wizard.py" line="133"/>
+        <location filename="../../ui/setup_wizard.py" line="218"/>
         <source>Set up this laptop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="167"/>
+        <location filename="../../ui/setup_wizard.py" line="137"/>
         <source>This laptop has no store yet. Set it up once; everything you record is kept encrypted here and unlocked with your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="175"/>
+        <location filename="../../ui/setup_wizard.py" line="145"/>
         <source>Organisation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="178"/>
+        <location filename="../../ui/setup_wizard.py" line="148"/>
         <source>No file: fill in the two settings below</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="180"/>
-        <location filename="../../ui/setup_wizard.py" line="275"/>
+        <location filename="../../ui/setup_wizard.py" line="150"/>
+        <location filename="../../ui/setup_wizard.py" line="246"/>
         <source>Choose the organisation file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="179"/>
+        <location filename="../../ui/setup_wizard.py" line="149"/>
         <source>&amp;Browse...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="184"/>
+        <location filename="../../ui/setup_wizard.py" line="154"/>
         <source>Organisation f&amp;ile from IT (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="186"/>
+        <location filename="../../ui/setup_wizard.py" line="156"/>
         <source>If IT gave you an organisation file, choose it here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="187"/>
+        <location filename="../../ui/setup_wizard.py" line="157"/>
         <source>Organisation file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="200"/>
+        <location filename="../../ui/setup_wizard.py" line="170"/>
         <source>Organisation &amp;name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="205"/>
+        <location filename="../../ui/setup_wizard.py" line="176"/>
         <source> minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="207"/>
+        <location filename="../../ui/setup_wizard.py" line="178"/>
         <source>&amp;Lock after this long without use</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="209"/>
+        <location filename="../../ui/setup_wizard.py" line="180"/>
         <source>Idle lock minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="214"/>
+        <location filename="../../ui/setup_wizard.py" line="185"/>
         <source>First user (administrator)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="218"/>
+        <location filename="../../ui/setup_wizard.py" line="189"/>
         <source>&amp;Your name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="220"/>
+        <location filename="../../ui/setup_wizard.py" line="191"/>
         <source>You will be the administrator: you can add other workers later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="221"/>
+        <location filename="../../ui/setup_wizard.py" line="192"/>
         <source>Your name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="227"/>
+        <location filename="../../ui/setup_wizard.py" line="198"/>
         <source>&amp;Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="229"/>
+        <location filename="../../ui/setup_wizard.py" line="200"/>
         <source>At least {0} characters. A few unrelated words make a good one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="232"/>
+        <location filename="../../ui/setup_wizard.py" line="203"/>
         <source>Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="238"/>
+        <location filename="../../ui/setup_wizard.py" line="209"/>
         <source>Passphrase &amp;again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="238"/>
+        <location filename="../../ui/setup_wizard.py" line="209"/>
         <source>Passphrase again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="246"/>
+        <location filename="../../ui/setup_wizard.py" line="217"/>
         <source>&amp;Set up this laptop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="277"/>
+        <location filename="../../ui/setup_wizard.py" line="248"/>
         <source>Organisation file (*.toml);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="303"/>
+        <location filename="../../ui/setup_wizard.py" line="274"/>
         <source>Read: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="309"/>
+        <location filename="../../ui/setup_wizard.py" line="280"/>
         <source>This file cannot be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="330"/>
+        <location filename="../../ui/setup_wizard.py" line="301"/>
         <source>Setting up the encrypted store. This takes a few seconds...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="346"/>
+        <location filename="../../ui/setup_wizard.py" line="317"/>
         <source>This file has not been read yet, or cannot be read. Fix it, or clear the box and fill in the settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="358"/>
+        <location filename="../../ui/setup_wizard.py" line="329"/>
         <source>Enter the organisation&apos;s name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="365"/>
+        <location filename="../../ui/setup_wizard.py" line="336"/>
         <source>Enter your name as you want to pick it when unlocking.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="372"/>
+        <location filename="../../ui/setup_wizard.py" line="343"/>
         <source>A passphrase needs at least {0} characters. A few unrelated words make a good one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="378"/>
+        <location filename="../../ui/setup_wizard.py" line="349"/>
         <source>The two passphrases are different. Type it again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2382,50 +2549,65 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>SummaryPreviewDialog</name>
     <message>
-        <location filename="../../ui/summary_preview.py" line="33"/>
+        <location filename="../../ui/summary_preview.py" line="47"/>
         <source>Summary for the person: print preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="34"/>
+        <location filename="../../ui/summary_preview.py" line="48"/>
         <source>Print preview of the summary for the person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="38"/>
-        <location filename="../../ui/summary_preview.py" line="83"/>
+        <location filename="../../ui/summary_preview.py" line="52"/>
+        <location filename="../../ui/summary_preview.py" line="113"/>
         <source>Page preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="41"/>
+        <location filename="../../ui/summary_preview.py" line="55"/>
         <source>&amp;Large print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="45"/>
+        <location filename="../../ui/summary_preview.py" line="59"/>
         <source>Ctrl+Shift+L</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="46"/>
+        <location filename="../../ui/summary_preview.py" line="60"/>
         <source>Large print: bigger text, on two pages (Ctrl+Shift+L)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="53"/>
+        <location filename="../../ui/summary_preview.py" line="67"/>
         <source>Preview tools</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="79"/>
-        <location filename="../../ui/summary_preview.py" line="81"/>
+        <location filename="../../ui/summary_preview.py" line="76"/>
+        <source>Heart health score: worked out with QRISK3-2017. Licence note from its makers:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_preview.py" line="83"/>
+        <source>QRISK3 licence note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_preview.py" line="109"/>
+        <location filename="../../ui/summary_preview.py" line="111"/>
         <source>Zoom</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="79"/>
+        <location filename="../../ui/summary_preview.py" line="109"/>
         <source>Page number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_preview.py" line="131"/>
+        <source>Print the summary</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2526,7 +2708,7 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>TextField</name>
     <message>
-        <location filename="../../ui/check/fields.py" line="481"/>
+        <location filename="../../ui/check/fields.py" line="518"/>
         <source>e.g. 31/03/2027</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2534,65 +2716,65 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>UnlockPanel</name>
     <message>
-        <location filename="../../ui/unlock.py" line="55"/>
-        <location filename="../../ui/unlock.py" line="80"/>
+        <location filename="../../ui/unlock.py" line="56"/>
+        <location filename="../../ui/unlock.py" line="82"/>
         <source>Unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="64"/>
+        <location filename="../../ui/unlock.py" line="66"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="64"/>
+        <location filename="../../ui/unlock.py" line="66"/>
         <source>Who are &amp;you?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="71"/>
+        <location filename="../../ui/unlock.py" line="73"/>
         <source>&amp;Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="71"/>
+        <location filename="../../ui/unlock.py" line="73"/>
         <source>Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="79"/>
-        <location filename="../../ui/unlock.py" line="180"/>
+        <location filename="../../ui/unlock.py" line="81"/>
+        <location filename="../../ui/unlock.py" line="182"/>
         <source>&amp;Unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="112"/>
-        <location filename="../../ui/unlock.py" line="113"/>
+        <location filename="../../ui/unlock.py" line="114"/>
+        <location filename="../../ui/unlock.py" line="115"/>
         <source>Opening the store...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="127"/>
+        <location filename="../../ui/unlock.py" line="129"/>
         <source>Choose your name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="130"/>
+        <location filename="../../ui/unlock.py" line="132"/>
         <source>Type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="135"/>
+        <location filename="../../ui/unlock.py" line="137"/>
         <source>Checking your passphrase...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="182"/>
+        <location filename="../../ui/unlock.py" line="184"/>
         <source>You can try again now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="187"/>
+        <location filename="../../ui/unlock.py" line="189"/>
         <source>Wait {0} s</source>
         <translation type="unfinished"></translation>
     </message>

@@ -107,9 +107,15 @@ def test_finalise_makes_it_read_only_and_amend_starts_a_new_version(qtbot, check
     decide_all(qtbot, wf)
     wf.form.show_section("review")
     assert review.finalise_button.isEnabled(), review.blocked.text()
+    # Ctrl+Enter first says what will be sent and to whom; nothing is finalised yet.
+    review.finalise_button.setFocus()
+    qtbot.keyClick(review.finalise_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert review.confirming and review.confirm_button.hasFocus()
+    assert not check_env.store.checks.get(wf.check_id).is_final
+    # ... and Ctrl+Enter again (or Enter on "Finalise and send") finalises.
     with qtbot.waitSignal(wf.finalised, timeout=5000) as signal:
-        review.finalise_button.setFocus()
-        qtbot.keyClick(review.finalise_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(review.confirm_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not review.confirming
     first_id = wf.check_id
     assert signal.args == [first_id]
     record = check_env.store.checks.get(first_id)

@@ -178,8 +178,11 @@ def test_the_whole_journey(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> 
     shot(window, "14-review.png")
 
     # -- finalise ---------------------------------------------------------------------------------------
+    qtbot.mouseClick(review.finalise_button, Qt.MouseButton.LeftButton)
+    assert review.confirming and "to be seen by" in review.confirm_text.text()
+    shot(window, "14b-confirm-finalise.png")
     with qtbot.waitSignal(wf.finalised, timeout=WAIT_MS) as finalised:
-        qtbot.mouseClick(review.finalise_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(review.confirm_button, Qt.MouseButton.LeftButton)
     check_id = finalised.args[0]
     assert wf.read_only and wf.form.banner.isVisible()
     shot(window, "15-finalised.png")

@@ -203,7 +203,7 @@ class CheckForm(QWidget):
                 page = FindingsPage(self.directory, self.stack)
                 page.rows_rebuilt.connect(lambda p=page: self._rechain_if_shown(p))
             elif section_id == REVIEW:
-                page = ReviewPage(self.stack)
+                page = ReviewPage(self.stack, self.defn)
             else:
                 page = ElementPage(self.defn, self.defn.element_by_id[section_id], self.stack)
             self.pages[section_id] = page

@@ -2,14 +2,20 @@
 
 Finalise stays disabled, with the reasons in words beside it, until every finding has a
 follow-up (`can_finalise`), every element is recorded (done, declined or not possible),
-and no value still needs correcting or confirming. Once finalised the check cannot be
-changed; "Amend" makes a new version and keeps this one.
+and no value still needs correcting or confirming. Each section done lists its values,
+so the nurse checks the numbers themselves, not only that a section was filled in.
+"Finalise the check..." first says what will be sent and to whom (as the person agreed to
+sharing); only "Finalise and send" finalises. Once finalised the check cannot be changed;
+"Amend" makes a new version and keeps this one.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFrame,
     QHBoxLayout,
@@ -17,22 +23,29 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from outreach.checks import units
 from outreach.checks.answers import NOT_A_QUESTION, UNKNOWN_ITEM
+from outreach.checks.definition import CheckDefinition
 from outreach.checks.evaluation import CheckEvaluation
-from ui.check.model import STATE_SYMBOL
+from ui.check.fields import uk_date
+from ui.check.model import STATE_SYMBOL, number_text
+from ui.widgets.flow_layout import FlowLayout
 
 
 class ReviewPage(QScrollArea):
-    finalise_requested = Signal()
+    confirm_requested = Signal()  # "Finalise the check...": show what will be sent first
+    finalise_requested = Signal()  # confirmed: finalise now
     summary_requested = Signal(str)  # "preview" or "pdf"
     amend_requested = Signal(str)  # reason
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, definition: CheckDefinition | None = None) -> None:
         super().__init__(parent)
+        self.definition = definition
         self.setObjectName("page:review")
         self.setAccessibleName(self.tr("Review and finalise"))
         self.setWidgetResizable(True)
@@ -61,7 +74,9 @@ class ReviewPage(QScrollArea):
         self.findings.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.findings)
 
-        buttons = QHBoxLayout()
+        # Wraps instead of widening the page: with high contrast's padding and a large font the row was
+        # wider than the page, and the buttons below were cut off at its edge.
+        buttons = FlowLayout(spacing=8)
         self.summary_button = QPushButton(self.tr("Print the person's summary..."), body)
         self.summary_button.setObjectName("review:summary")
         self.summary_button.setAccessibleName(self.tr("Print preview of the person's summary"))
@@ -76,22 +91,49 @@ class ReviewPage(QScrollArea):
         self.summary_status = QLabel("", body)
         self.summary_status.setObjectName("review:summary_status")
         self.summary_status.setWordWrap(True)
-        self.finalise_button = QPushButton(self.tr("Finalise the check"), body)
+        self.finalise_button = QPushButton(self.tr("Finalise the check..."), body)
         self.finalise_button.setObjectName("review:finalise")
-        self.finalise_button.setAccessibleName(self.tr("Finalise the check"))
-        self.finalise_button.clicked.connect(self.finalise_requested)
+        self.finalise_button.setAccessibleName(self.tr("Finalise the check: first shows what will be sent"))
+        self.finalise_button.clicked.connect(self.confirm_requested)
         buttons.addWidget(self.summary_button)
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.large_print)
-        buttons.addStretch(1)
-        buttons.addWidget(self.finalise_button)
         layout.addLayout(buttons)
         layout.addWidget(self.summary_status)
+        finalise_row = QHBoxLayout()
+        finalise_row.addStretch(1)
+        finalise_row.addWidget(self.finalise_button)
+        layout.addLayout(finalise_row)
         self.blocked = QLabel("", body)
         self.blocked.setObjectName("review:blocked")
         self.blocked.setWordWrap(True)
         self.blocked.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.blocked)
+
+        # The step before finalising: what will be sent, and to whom (as the person agreed).
+        self.confirm_box = QFrame(body)
+        self.confirm_box.setObjectName("review:confirm_box")
+        self.confirm_box.setFrameShape(QFrame.Shape.StyledPanel)
+        confirm = QVBoxLayout(self.confirm_box)
+        self.confirm_text = QLabel("", self.confirm_box)
+        self.confirm_text.setObjectName("review:confirm_text")
+        self.confirm_text.setWordWrap(True)
+        self.confirm_text.setTextFormat(Qt.TextFormat.PlainText)
+        confirm.addWidget(self.confirm_text)
+        confirm_buttons = FlowLayout(spacing=8)
+        self.confirm_button = QPushButton(self.tr("Finalise and send"), self.confirm_box)
+        self.confirm_button.setObjectName("review:confirm_finalise")
+        self.confirm_button.setAutoDefault(True)
+        self.confirm_button.clicked.connect(self.finalise_requested)
+        self.cancel_confirm_button = QPushButton(self.tr("Not yet"), self.confirm_box)
+        self.cancel_confirm_button.setObjectName("review:cancel_finalise")
+        self.cancel_confirm_button.setAccessibleName(self.tr("Not yet: go back without finalising"))
+        self.cancel_confirm_button.clicked.connect(self.hide_confirm)
+        confirm_buttons.addWidget(self.confirm_button)
+        confirm_buttons.addWidget(self.cancel_confirm_button)
+        confirm.addLayout(confirm_buttons)
+        self.confirm_box.hide()
+        layout.addWidget(self.confirm_box)
 
         self.final_box = QFrame(body)
         self.final_box.setObjectName("review:final")
@@ -106,10 +148,11 @@ class ReviewPage(QScrollArea):
         self.amend_reason.setMaxLength(500)
         final.addWidget(self.amend_reason)
         self.amend_button = QPushButton(self.tr("Amend (make a new version)"), self.final_box)
+        self.amend_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.amend_button.setObjectName("review:amend")
         self.amend_button.setAccessibleName(self.tr("Amend the check: start a new version"))
         self.amend_button.clicked.connect(lambda: self.amend_requested.emit(self.amend_reason.text().strip()))
-        final.addWidget(self.amend_button)
+        final.addWidget(self.amend_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.final_box.hide()
         layout.addWidget(self.final_box)
         layout.addStretch(1)
@@ -137,6 +180,10 @@ class ReviewPage(QScrollArea):
             elif element.missing and element.started:
                 line += self.tr(" - still needed: {0}").format(", ".join(element.missing))
             lines.append(line)
+            if element.state == "done":
+                values = self.values_of(element.element_id, evaluation)
+                if values:
+                    lines.append("      " + "; ".join(values))
         self.elements.setText("\n".join(lines))
         findings = evaluation.findings
         if not findings:
@@ -165,6 +212,8 @@ class ReviewPage(QScrollArea):
         self.reasons = reasons
         self.finalise_button.setEnabled(not reasons and not final)
         self.finalise_button.setVisible(not final)
+        if (reasons or final) and self.confirming:
+            self.hide_confirm()  # what it said is no longer true
         if final:
             self.blocked.clear()
         elif reasons:
@@ -179,6 +228,58 @@ class ReviewPage(QScrollArea):
                 )
             )
             self.finalise_button.setAccessibleDescription("")
+
+    def values_of(self, element_id: str, evaluation: CheckEvaluation) -> list[str]:
+        """ "Height 175 cm", "Diabetes: No diabetes"...: what was recorded in one element, so the nurse
+        checks the values themselves before finalising, not only that each section is done."""
+        defn = self.definition
+        if defn is None or element_id not in defn.element_by_id:
+            return []
+        out = []
+        for link_id in defn.element_by_id[element_id].item_ids:
+            if link_id not in evaluation.values:
+                continue
+            item = defn.items[link_id]
+            text = self._value_text(item, evaluation.values[link_id])
+            if text:
+                out.append(self.tr("{0}: {1}").format(item.label or item.text, text))
+        return out
+
+    def _value_text(self, item: Any, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, bool):
+            return self.tr("Yes") if value else self.tr("No")
+        if item.type == "choice":
+            option = item.option_by_code.get(value)
+            return option.display if option is not None else str(value)
+        if isinstance(value, (int, float)):
+            unit = units.unit_label(item.unit) if item.unit else ""
+            return f"{number_text(round(value, 2))} {unit}".strip()
+        if item.type == "date":
+            return uk_date(value)
+        text = str(value).strip()
+        return text if len(text) <= 80 else text[:77] + "..."
+
+    def show_confirm(self, text: str) -> None:
+        """Say what finalising will send and to whom, with the button that does it (keyboard on it)."""
+        self.confirm_text.setText(text)
+        self.confirm_box.setAccessibleName(self.tr("Confirm finalising"))
+        self.confirm_button.setAccessibleName(self.tr("Finalise and send: {0}").format(text))
+        self.confirm_box.show()
+        self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Scrolled into view once the page has laid it out (its size is not known before).
+        QTimer.singleShot(0, self, lambda: self.ensureWidgetVisible(self.confirm_box))
+
+    def hide_confirm(self) -> None:
+        had_focus = self.confirm_box.isAncestorOf(QApplication.focusWidget())
+        self.confirm_box.hide()
+        if had_focus and self.finalise_button.isVisible():
+            self.finalise_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def confirming(self) -> bool:
+        return not self.confirm_box.isHidden()
 
     def show_final(self, text: str | None) -> None:
         self.final_box.setVisible(text is not None)

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,8 +34,9 @@ from outreach.errors import ValidationError
 from outreach.store.records import CheckRecord, PersonRecord
 from ui.check import store_ops
 from ui.check.autosave import Autosaver
-from ui.check.consent_page import ConsentPage
+from ui.check.consent_page import RECIPIENTS, ConsentPage
 from ui.check.element_page import ElementPage
+from ui.check.fields import uk_date
 from ui.check.findings_page import FindingsPage
 from ui.check.form import REVIEW, CheckForm
 from ui.check.model import decision_to_doc, decisions_from_doc, person_facts
@@ -65,6 +66,7 @@ class CheckWorkflow(QWidget):
         self.setObjectName("check-workflow")
         self.setAccessibleName(self.tr("Health check"))
         self.person: PersonRecord | None = None
+        self.consent: dict[str, bool] = {}  # scope -> the person's newest answer (what finalising may send)
         self.record: CheckRecord | None = None
         self.answers: dict[str, Any] = {}  # as saved (or being saved)
         self.invalid: dict[str, Any] = {}  # refused values on screen: never saved, but they block finalising
@@ -114,6 +116,7 @@ class CheckWorkflow(QWidget):
 
     def _opened(self, opened: store_ops.OpenedCheck) -> None:
         self.person = opened.person
+        self.consent = dict(opened.consent)
         if opened.check is None:
             self._show_consent()
         else:
@@ -157,6 +160,7 @@ class CheckWorkflow(QWidget):
 
     def _consent_given(self, answers: dict[str, Any]) -> None:
         note = answers.pop("note", None)
+        self.consent.update({k: bool(v) for k, v in answers.items()})
         self.context.runner.run_db(
             store_ops.start_with_consent,
             self.context.store,
@@ -191,6 +195,10 @@ class CheckWorkflow(QWidget):
         state = self.tr("finalised") if self.record.is_final else self.tr("draft")
         version = self.tr(", version {0}").format(self.record.edition) if self.record.edition > 1 else ""
         title = self.tr("Health check: {0} ({1}{2})").format(self.person_name(), state, version)
+        born = self.person.details.date_of_birth if self.person is not None else ""
+        if born:
+            # The date of birth beside the name, so the nurse can confirm they have the right person.
+            title = self.tr("{0} - born {1}").format(title, uk_date(born))
         current = self.context.definition.version
         if self.record.definition_version != current:
             # Started with other check content: shown with today's questions, which may differ a little.
@@ -266,6 +274,7 @@ class CheckWorkflow(QWidget):
             page.decision_changed.connect(self._decision_changed)
         elif isinstance(page, ReviewPage):
             page.finalise_requested.connect(self.finalise)
+            page.confirm_requested.connect(self.ask_finalise)
             page.summary_requested.connect(self.make_summary)
             page.amend_requested.connect(self.amend)
             self._update_review(page)
@@ -453,8 +462,77 @@ class CheckWorkflow(QWidget):
             self._close_when_saved = True
 
     def _confirm_action(self) -> None:
+        """Ctrl+Enter on the review: the first press shows what will be sent, the second finalises."""
         if self.form is not None and self.form.current_section() == REVIEW and not self.read_only:
-            self.finalise()
+            page = self.form.pages.get(REVIEW)
+            if isinstance(page, ReviewPage) and page.confirming:
+                self.finalise()
+            else:
+                self.ask_finalise()
+
+    def ask_finalise(self) -> None:
+        """Before finalising, say what will be sent and to whom, as the person agreed; the review page
+        shows it with "Finalise and send" and "Not yet". Nothing is finalised by this step."""
+        if self.read_only or self._busy or self.form is None or self.evaluation is None:
+            return
+        self.flush()
+        page = self.form.page(REVIEW)
+        assert isinstance(page, ReviewPage)
+        self._update_review(page)
+        self.form.show_section(REVIEW)
+        if page.reasons:
+            page.blocked.setFocus()
+            return
+        page.show_confirm(self.finalise_summary_text())
+
+    def finalise_summary_text(self) -> str:
+        """What finalising does, what goes to the shared record and who may see it, in plain words."""
+        assert self.evaluation is not None
+        recipients = [
+            (scope, QCoreApplication.translate("ConsentPage", words)) for scope, words in RECIPIENTS
+        ]
+        yes = [words for scope, words in recipients if self.consent.get(scope) is True]
+        no = [words for scope, words in recipients if self.consent.get(scope) is not True]
+        findings = self.evaluation.findings
+        referrals = sorted(
+            {
+                self.context.directory.services[d.service_id].name
+                for d in self.decisions.values()
+                if d.kind == "referral" and d.service_id in self.context.directory.services
+            }
+        )
+        lines = [
+            self.tr(
+                "Finalising saves this check for good: it cannot be changed afterwards (an amendment makes a new version)."
+            )
+        ]
+        if yes:
+            lines.append(
+                self.tr(
+                    "It will be sent to the shared health record at the next sync (when this laptop is online), "
+                    "to be seen by: {0}."
+                ).format(", ".join(yes))
+            )
+            if no:
+                lines.append(
+                    self.tr("Not shared with: {0} (the person said no or was not asked).").format(
+                        ", ".join(no)
+                    )
+                )
+        else:
+            lines.append(
+                self.tr(
+                    "The person did not agree to sharing it with anyone, so it stays on this laptop and is not sent."
+                )
+            )
+        what = self.tr(
+            "What is sent: {0}'s name, date of birth and NHS number, every answer of the check, "
+            "{1} finding(s) and the follow-up agreed for each"
+        ).format(self.person_name(), len(findings))
+        if referrals:
+            what += self.tr(" (referrals to: {0})").format(", ".join(referrals))
+        lines.append(what + ".")
+        return "\n".join(lines)
 
     def finalise(self) -> None:
         if self.read_only or self._busy or self.record is None or self.evaluation is None:
@@ -614,14 +692,14 @@ class CheckWorkflow(QWidget):
 
 
 def _local_time(stamp: str | None) -> str:
-    """A stored UTC time as the laptop's local time, e.g. 2026-11-23 14:46."""
+    """A stored UTC time as the laptop's local time, the UK way, e.g. 23/11/2026 14:46."""
     try:
         moment = datetime.fromisoformat(stamp or "")
     except ValueError:
         return stamp or ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
 def _check_date(record: CheckRecord | None) -> date:

@@ -10,6 +10,7 @@ making a second one.
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date
 from typing import Any
 
@@ -42,6 +43,8 @@ from ui.widgets import BusyIndicator, LabelledField, Notice
 from ui.widgets.wheel_guard import guard_inputs
 
 MAX_NAME = 100  # as outreach.services: the longest given or family name the store takes
+# A GP practice's ODS code: one letter and five digits (as the caseload import checks it).
+GP_PRACTICE_CODE = re.compile(r"^[A-Z]\d{5}$")
 
 
 class PersonForm(QWidget):
@@ -103,7 +106,16 @@ class PersonForm(QWidget):
             hint=self.tr("As the person describes it (NHS categories)."),
         )
         self.gp_edit = QLineEdit(body)
-        self.gp_field = LabelledField(self.tr("GP practice"), self.gp_edit)
+        self.gp_edit.setMaxLength(16)
+        self.gp_edit.setPlaceholderText(self.tr("e.g. L81051 (optional)"))
+        self.gp_field = LabelledField(
+            self.tr("GP practice code"),
+            self.gp_edit,
+            hint=self.tr(
+                "The practice's code, not its name: a letter and five digits (the ODS code, "
+                "on NHS letters or from the surgery). Optional."
+            ),
+        )
         self.language_edit = QLineEdit(body)
         self.language_edit.setPlaceholderText(self.tr("e.g. English, Polish, Somali"))
         self.language_field = LabelledField(self.tr("Preferred language"), self.language_edit)
@@ -168,6 +180,7 @@ class PersonForm(QWidget):
             self.setTabOrder(first, second)
         self.nhs_edit.textChanged.connect(self._check_nhs)
         self.dob_edit.editingFinished.connect(self._check_dob)
+        self.gp_edit.editingFinished.connect(self._check_gp)
         self.dob_edit.textChanged.connect(self._dob_typed)
         # The one-line fields, listed once so "changed" and "clear" can never miss one.
         self._line_edits = (
@@ -229,6 +242,23 @@ class PersonForm(QWidget):
         else:
             self.dob_field.clear_message()
 
+    def _gp_problem(self, text: str) -> str | None:
+        """What is wrong with a typed GP practice code, in plain words, or None (empty is fine)."""
+        code = text.strip().upper().replace(" ", "")
+        if not code or GP_PRACTICE_CODE.match(code):
+            return None
+        return self.tr(
+            "A GP practice code is a letter and five digits, e.g. L81051. Leave it empty if you do not know it."
+        )
+
+    def _check_gp(self) -> bool:
+        problem = self._gp_problem(self.gp_edit.text())
+        if problem is None:
+            self.gp_field.clear_message()
+            return True
+        self.gp_field.show_message(problem)
+        return False
+
     def _details_changed(self) -> None:
         self._confirmed_duplicates = False
         self.duplicates.dismiss()
@@ -244,7 +274,7 @@ class PersonForm(QWidget):
             sex=str(self.sex_combo.currentData()),
             nhs_number=self.nhs_edit.text().strip() or None,
             ethnic_category=self.ethnic_combo.currentData(),
-            gp_practice=self.gp_edit.text().strip() or None,
+            gp_practice=self.gp_edit.text().strip().upper().replace(" ", "") or None,
             preferred_language=self.language_edit.text().strip() or None,
             communication_needs=needs or None,
         )
@@ -256,6 +286,7 @@ class PersonForm(QWidget):
             "date_of_birth": self.dob_field,
             "sex": self.sex_field,
             "nhs_number": self.nhs_field,
+            "gp_practice": self.gp_field,
         }
 
     def problems(self) -> dict[str, str]:
@@ -289,6 +320,9 @@ class PersonForm(QWidget):
             result = check_nhs_number(nhs)
             if not result.valid:
                 found["nhs_number"] = str(result.reason)
+        gp = self._gp_problem(self.gp_edit.text())
+        if gp is not None:
+            found["gp_practice"] = gp
         return found
 
     def submit(self) -> None:
