@@ -214,3 +214,19 @@ def test_the_wheel_does_not_take_the_keyboard_focus(qtbot, check_env: CheckEnv) 
         assert combo.focusPolicy() == Qt.FocusPolicy.StrongFocus
         wheel_over(combo, -1)
         assert not combo.hasFocus()
+
+
+def test_every_screen_that_makes_a_wheel_input_guards_it() -> None:
+    """Wherever the app makes a drop-down, spin box, date edit or slider, that file guards it (or builds it
+    through a helper that does), so a new screen cannot bring the problem back unnoticed."""
+    import re
+
+    from tests.conftest import ROOT
+
+    made = re.compile(r"\bQ(?:ComboBox|SpinBox|DoubleSpinBox|DateEdit|DateTimeEdit|TimeEdit|Slider|Dial)\(")
+    unguarded = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        text = path.read_text("utf-8")
+        if made.search(text) and "guard_wheel(" not in text and "guard_inputs(" not in text:
+            unguarded.append(str(path.relative_to(ROOT)))
+    assert unguarded == []

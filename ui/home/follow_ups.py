@@ -29,6 +29,7 @@ from ui.context import AppContext
 from ui.home.data import FollowUpRow, describe_decision, load_follow_ups_task, record_outcome
 from ui.home.outbox import pick_one_row
 from ui.home.search import date_text
+from ui.widgets.wheel_guard import guard_wheel
 
 OVERDUE_COLOUR = "#8B0000"  # dark red: 8.6:1 on white
 
@@ -62,6 +63,7 @@ class FollowUpsView(QWidget):
         self.outcome_caption = QLabel(self.tr("Outco&me:"), self)
         row.addWidget(self.outcome_caption)
         self.outcome_combo = QComboBox(self)
+        guard_wheel(self.outcome_combo)  # the wheel scrolls; it never changes the choice
         self.outcome_combo.addItem(self.tr("Choose\u2026"), None)
         for code, label in (
             ("attended", self.tr("Attended")),

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidg
 
 from ui.context import AppContext, SessionInfo
 from ui.home.data import start_session
+from ui.widgets.wheel_guard import guard_wheel
 
 
 class SessionBar(QWidget):
@@ -27,6 +28,7 @@ class SessionBar(QWidget):
         self.caption = QLabel(self.tr("Venue &today:"), self)
         layout.addWidget(self.caption)
         self.venue_combo = QComboBox(self)
+        guard_wheel(self.venue_combo)  # the wheel scrolls; it never changes the choice
         self.venue_combo.setEditable(True)
         self.venue_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.venue_combo.setMinimumContentsLength(24)
