@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 # What the wheel would change. A QScrollBar is a slider too, but turning the wheel over it *is* scrolling.
 GUARDED_TYPES: tuple[type[QWidget], ...] = (QComboBox, QAbstractSpinBox, QAbstractSlider)
-_GUARDED_PROPERTY = "wheelGuarded"
 
 
 def is_guardable(widget: QWidget) -> bool:
@@ -86,10 +85,9 @@ def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
 
 
 def guard_wheel(widget: QWidget) -> None:
-    """Make the wheel scroll the page over `widget` instead of changing its value (idempotent)."""
-    if widget.property(_GUARDED_PROPERTY):
-        return
-    widget.setProperty(_GUARDED_PROPERTY, True)
+    """Make the wheel scroll the page over `widget` instead of changing its value.
+
+    Safe to call twice: Qt keeps one copy of a filter that is installed again, so no marker is kept."""
     widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     widget.installEventFilter(_the_guard())
 
@@ -99,7 +97,3 @@ def guard_inputs(root: QWidget) -> None:
     for widget in (root, *root.findChildren(QWidget)):
         if is_guardable(widget):
             guard_wheel(widget)
-
-
-def is_guarded(widget: QWidget) -> bool:
-    return bool(widget.property(_GUARDED_PROPERTY))
