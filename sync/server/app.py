@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,11 +24,12 @@ from outreach import __version__
 
 from . import faults as fk
 from .behaviours import Behaviours, retry_after
-from .capability import capability_statement
+from .capability import Limits, capability_statement
 from .clock import now_us, to_http_date, to_instant
 from .errors import FhirError, bad_request, not_supported, operation_outcome, status_line
 from .faults import Faults
 from .resource_types import SUPPORTED_TYPES
+from .search import MAX_COUNT, MAX_OR_VALUES, MAX_SEARCH_VALUES
 from .store import Store, Version, WriteOptions, WriteRequest, WriteResult
 from .validation import check_id, check_supported_type, validate_resource
 
@@ -36,7 +38,18 @@ log = logging.getLogger("outreach.server")
 FHIR_JSON = "application/fhir+json"
 _JSON_TYPES = ("application/fhir+json", "application/json", "application/json+fhir")
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
+# The deepest JSON nesting accepted. FHIR resources the app sends nest a dozen levels; a
+# body nested thousands deep would exhaust the parser's and the validator's recursion.
+MAX_JSON_DEPTH = 64
+# The longest path accepted (ids are at most 64 characters, so real paths are far shorter).
+MAX_PATH = 2048
+# An ETag version number longer than this is not one this server ever handed out.
+MAX_ETAG_DIGITS = 18
 DEFAULT_CONTACT = "your organisation's IT service desk"
+# The most entries one transaction may hold. The app sends at most 100; 500 entries are
+# stored in about a second, which bounds how long one device's transaction keeps the others'
+# writes waiting. Declared in the CapabilityStatement.
+DEFAULT_MAX_ENTRIES = 500
 ABORT_KEY = "outreach.abort_connection"
 # The slow_write fault rule taken for this request (tests only).
 HOLD_KEY = "outreach.slow_write_rule"
@@ -68,8 +81,10 @@ class FhirApp:
         max_body: int = DEFAULT_MAX_BODY,
         contact: str = DEFAULT_CONTACT,
         base_url: str | None = None,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
     ) -> None:
         self.store = store
+        self.max_entries = max_entries
         self.faults = faults
         self.behaviours = behaviours if behaviours is not None else Behaviours()
         self.max_body = max_body
@@ -98,8 +113,10 @@ class FhirApp:
                 resp, device = self._handle(environ, method, path)
             except FhirError as err:
                 resp = self._error(err)
-            except OperationalError:
-                log.exception("database unavailable")
+            except RecursionError:
+                resp = self._error(_too_deep())
+            except OperationalError as exc:
+                log_failure("database unavailable", method, path, exc)
                 resp = self._error(
                     FhirError(
                         503,
@@ -108,16 +125,24 @@ class FhirApp:
                         headers={"Retry-After": "5"},
                     )
                 )
-            except Exception:
-                log.exception("unexpected error handling %s %s", method, path)
+            except Exception as exc:  # noqa: BLE001 - any failure becomes a logged 500 OperationOutcome
+                log_failure("unexpected error", method, path, exc)
                 resp = self._error(
                     FhirError(500, "exception", "The server failed unexpectedly; the error is logged.")
                 )
         payload = b"" if resp.body is None else json.dumps(resp.body, ensure_ascii=False).encode("utf-8")
         if rule is not None and rule.kind == fk.MALFORMED_JSON and payload:
             payload = payload[: max(1, len(payload) // 2)] + b"\x00}{"
-        # Never log query strings: identifier searches carry NHS numbers.
-        log.info("%s %s %d %s %.1fms", method, path, resp.status, device, (time.perf_counter() - t0) * 1000)
+        # Never log query strings: identifier searches carry NHS numbers. The path and device
+        # name are escaped, so a request cannot write a line of its own into the log.
+        log.info(
+            "%s %s %d %s %.1fms",
+            printable(method, 16),
+            printable(path, 200),
+            resp.status,
+            printable(device, 200),
+            (time.perf_counter() - t0) * 1000,
+        )
         if rule is not None and rule.kind == fk.DROP_AFTER_COMMIT:
             abort = environ.get(ABORT_KEY)
             if abort is not None:
@@ -133,7 +158,8 @@ class FhirApp:
         )
         headers["Content-Length"] = str(len(payload))
         start_response(status_line(resp.status), list(headers.items()))
-        return [payload]
+        # HEAD is answered as GET would be, with the same headers and no body (RFC 9110).
+        return [b""] if method == "HEAD" else [payload]
 
     def _fault_response(self, rule: fk.Rule) -> Response:
         if rule.kind == fk.ERROR_500:
@@ -162,13 +188,17 @@ class FhirApp:
     # --- routing ---------------------------------------------------------------------------
 
     def _handle(self, environ: dict[str, Any], method: str, path: str) -> tuple[Response, str]:
+        if len(path) > MAX_PATH:
+            raise FhirError(414, "too-long", f"The path is {len(path)} characters; the limit is {MAX_PATH}.")
+        if method == "HEAD":
+            method = "GET"  # the body is dropped in __call__
         parts = [p for p in path.split("/") if p]
         self._check_accept(environ)
         if parts == ["metadata"]:
             if method != "GET":
                 raise _method_not_allowed(method, "GET")
             return Response(
-                200, capability_statement(self._base(environ), __version__, self.started), {}
+                200, capability_statement(self._base(environ), __version__, self.started, self.limits()), {}
             ), "-"
         device = self._authenticate(environ)
         if method == "GET":
@@ -366,6 +396,24 @@ class FhirApp:
                 f"This server accepts at most {cap} entries in one transaction; this one has {n}.",
                 "too-costly",
             )
+        if n > self.max_entries:
+            raise FhirError(
+                413,
+                "too-costly",
+                f"This server accepts at most {self.max_entries} entries in one transaction; this one has {n}. "
+                "Send it in smaller parts.",
+            )
+
+    def limits(self) -> Limits:
+        """The limits a client must keep to, as declared in the CapabilityStatement."""
+        return Limits(
+            max_entries=self.max_entries,
+            max_write_s=self.store.max_write_s,
+            max_body=self.max_body,
+            max_or_values=MAX_OR_VALUES,
+            max_search_values=MAX_SEARCH_VALUES,
+            max_count=MAX_COUNT,
+        )
 
     @contextmanager
     def _write_allowance(self, device: str, n: int) -> Iterator[None]:
@@ -492,9 +540,14 @@ class FhirApp:
             )
         raw = stream.read(length) if length else b""
         try:
-            return json.loads(raw.decode("utf-8"))
+            body = json.loads(raw.decode("utf-8"))
+        except RecursionError:
+            raise _too_deep() from None
         except (UnicodeDecodeError, ValueError) as exc:
             raise FhirError(400, "structure", f"The body is not valid JSON: {exc}") from None
+        if json_depth(body) > MAX_JSON_DEPTH:
+            raise _too_deep()
+        return body
 
 
 class _CountingInput:
@@ -588,9 +641,62 @@ def _parse_etag(value: str | None) -> int | None:
     text = value.strip()
     text = text.removeprefix("W/")
     text = text.strip('"')
-    if not text.isdigit():
-        raise bad_request(f'If-Match must be a version ETag such as W/"3", not {value!r}.', "value")
+    if not text.isascii() or not text.isdigit() or len(text) > MAX_ETAG_DIGITS:
+        raise bad_request(
+            f'If-Match must be a version ETag such as W/"3", not {printable(value, 40)!r}.', "value"
+        )
     return int(text)
+
+
+def json_depth(value: Any) -> int:
+    """How deeply a parsed JSON value nests (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_JSON_DEPTH:
+                return deepest
+        stack.extend((c, depth) for c in children)
+    return deepest
+
+
+def _too_deep() -> FhirError:
+    return FhirError(
+        400,
+        "structure",
+        f"The JSON body nests more than {MAX_JSON_DEPTH} levels deep; FHIR resources do not.",
+    )
+
+
+def printable(text: str, limit: int) -> str:
+    """`text` safe for one log line: control and other non-printing characters escaped
+    (a newline becomes \\x0a), and cut to `limit` characters."""
+    out = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text[:limit])
+    return out + "..." if len(text) > limit else out
+
+
+def log_failure(what: str, method: str, path: str, exc: BaseException) -> None:
+    """Log a failure with where it happened in the code, but not the exception's message:
+    database errors quote the SQL parameters and validation errors the values, which can be
+    NHS numbers. The exception's type and the stack are enough to find the fault."""
+    frames = "".join(traceback.format_tb(exc.__traceback__)[-8:])
+    log.error(
+        "%s handling %s %s: %s\n%s",
+        what,
+        printable(method, 16),
+        printable(path, 200),
+        type(exc).__name__,
+        frames.rstrip(),
+    )
 
 
 def parse_transaction(bundle: Any) -> list[WriteRequest]:
@@ -691,6 +797,8 @@ def make_app(
     max_body: int = DEFAULT_MAX_BODY,
     contact: str = DEFAULT_CONTACT,
     base_url: str | None = None,
+    max_entries: int = DEFAULT_MAX_ENTRIES,
+    max_write_s: float | None = None,
 ) -> FhirApp:
     """Build the app on a database URL (or an existing Store)."""
     if store is None:
@@ -699,8 +807,16 @@ def make_app(
         store = Store(db_url) if page_ttl_s is None else Store(db_url, page_ttl_s=page_ttl_s)
     elif page_ttl_s is not None:
         store.page_ttl_s = page_ttl_s
+    if max_write_s is not None:
+        store.max_write_s = max_write_s
     return FhirApp(
-        store, faults=faults, behaviours=behaviours, max_body=max_body, contact=contact, base_url=base_url
+        store,
+        faults=faults,
+        behaviours=behaviours,
+        max_body=max_body,
+        contact=contact,
+        base_url=base_url,
+        max_entries=max_entries,
     )
 
 

@@ -6,6 +6,7 @@ on SQLite and PostgreSQL, which keeps `_lastUpdated` paging stable on both.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import (
@@ -120,13 +121,39 @@ def normalise_url(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser().resolve()}"
 
 
+def owner_only_sqlite(path: Path) -> None:
+    """Make the SQLite file (and its WAL and shared-memory files, if there) readable by the
+    server's own user only, creating the database file that way if it is new.
+
+    The database holds every patient's record in clear JSON and the device token hashes.
+    SQLite gives the -wal and -shm files it creates the database file's permissions, so
+    creating the database owner-only keeps them owner-only too.
+    """
+    if not path.parent.is_dir():
+        return  # SQLite will say the folder is missing, as before
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    for f in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if f.stat().st_mode & 0o077:
+                os.chmod(f, 0o600)
+        except FileNotFoundError:
+            pass
+
+
 def make_engine(db: str) -> Engine:
-    """An engine for `db`; SQLite gets WAL, a busy timeout and full fsync on commit."""
+    """An engine for `db`; SQLite gets WAL, a busy timeout, full fsync on commit and
+    owner-only files."""
     url = make_url(normalise_url(db))
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
             raise ValueError("Use a SQLite file (sqlite:///path/to/file.db), not an in-memory database.")
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        if os.name == "posix":
+            owner_only_sqlite(Path(url.database))
+        # hide_parameters: a database error's message must never quote the values (NHS numbers).
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -138,7 +165,7 @@ def make_engine(db: str) -> Engine:
 
         return engine
     if url.get_backend_name() == "postgresql":
-        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True)
     raise ValueError(
         f"Unsupported database '{url.get_backend_name()}': use sqlite:/// or postgresql+psycopg://"
     )

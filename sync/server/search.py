@@ -36,6 +36,12 @@ from .resource_types import (
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 1000
+# The most comma-separated alternatives one parameter may hold, and the most values a whole
+# search may hold. Beyond these a database refuses the query (SQLite: "Expression tree is too
+# large"), which is the client's error, not a reason to retry: 400, and stated in the
+# CapabilityStatement.
+MAX_OR_VALUES = 100
+MAX_SEARCH_VALUES = 200
 RESTART = "restart-search"
 
 
@@ -69,6 +75,13 @@ def parse_search(
     count = DEFAULT_COUNT
     cursor_text: str | None = None
     echo: list[tuple[str, str]] = []
+    values = sum(value.count(",") + 1 for _name, value in pairs)
+    if values > MAX_SEARCH_VALUES:
+        raise bad_request(
+            f"This search holds {values} values; this server takes at most {MAX_SEARCH_VALUES} in one search "
+            f"(and {MAX_OR_VALUES} alternatives in one parameter). Split it into several searches.",
+            "too-costly",
+        )
     for name, value in pairs:
         base, _, modifier = name.partition(":")
         if base in KNOWN_UNSUPPORTED:
@@ -130,6 +143,12 @@ def _parse_count(value: str) -> int:
 def _clause(res_type: str, name: str, param: SearchParam | None, value: str) -> ColumnElement[bool]:
     r = resources.c
     alternatives = value.split(",")
+    if len(alternatives) > MAX_OR_VALUES:
+        raise bad_request(
+            f"The search parameter '{name}' holds {len(alternatives)} alternatives; this server takes at most "
+            f"{MAX_OR_VALUES} in one parameter. Split it into several searches.",
+            "too-costly",
+        )
     if any(a == "" for a in alternatives):
         raise bad_request(f"The search parameter '{name}' has an empty value in '{value}'.", "value")
     if name == "_id":

@@ -8,6 +8,7 @@ request, or after a commit without answering). Each request gets its own thread.
 from __future__ import annotations
 
 import ipaddress
+import json
 import socket
 import socketserver
 import ssl
@@ -18,6 +19,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 from .app import ABORT_KEY, FhirApp, make_app
 from .behaviours import Behaviours
+from .errors import REASONS, operation_outcome
 from .faults import Faults
 
 LOOPBACK_NAMES = ("localhost",)
@@ -74,8 +76,36 @@ class _Handler(WSGIRequestHandler):
         except OSError:
             pass
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors the HTTP layer answers before the app sees the request (a request line over
+        64 KB is 414, a malformed one 400) as an OperationOutcome, like every other error,
+        instead of the standard library's HTML page."""
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # answer with a status line and headers: no one speaks 0.9
+        body = error_body(code, message or "The request could not be read.")
+        try:
+            self.send_response(code, message)
+            self.send_header("Content-Type", "application/fhir+json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+                self.wfile.write(body)
+        except OSError:
+            pass
+
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: the app logs each request itself, without query strings."""
+
+
+def error_body(code: int, message: str) -> bytes:
+    """An OperationOutcome for an error found while reading the HTTP request itself."""
+    issue_code = {414: "too-long", 431: "too-long", 413: "too-long"}.get(code, "structure")
+    outcome = operation_outcome(
+        "error" if code < 500 else "fatal", issue_code, f"{message} ({code} {REASONS.get(code, '')})".strip()
+    )
+    return json.dumps(outcome).encode("utf-8")
 
 
 class _Server(socketserver.ThreadingMixIn, WSGIServer):
@@ -175,6 +205,8 @@ def start_in_thread(
     contact: str | None = None,
     tls_cert: str | None = None,
     tls_key: str | None = None,
+    max_entries: int | None = None,
+    max_write_s: float | None = None,
 ) -> RunningServer:
     """Start a server on a free loopback port (port=0) and return once it is accepting.
 
@@ -186,6 +218,9 @@ def start_in_thread(
         kwargs["max_body"] = max_body
     if contact is not None:
         kwargs["contact"] = contact
+    if max_entries is not None:
+        kwargs["max_entries"] = max_entries
+    kwargs["max_write_s"] = max_write_s
     app = make_app(db_url, **kwargs)
     try:
         server = make_server(app, host, port, tls_cert=tls_cert, tls_key=tls_key)

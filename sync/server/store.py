@@ -12,7 +12,9 @@ import hashlib
 import json
 import secrets
 import threading
+import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +38,13 @@ from .resource_types import (
 from .search import Cursor, after_cursor, make_cursor, parse_search, read_cursor
 
 DEFAULT_PAGE_TTL_S = 3600.0
+# How long one write transaction may work while holding the writer before it is rolled back
+# and refused (413: send it in smaller parts). With at most DEFAULT_MAX_ENTRIES entries a
+# transaction takes about a second, so this only trips on a struggling database.
+DEFAULT_MAX_WRITE_S = 10.0
+# How long a write may wait for its turn at the writer before it is answered 503 with
+# Retry-After: well inside the app's 30-second read timeout.
+DEFAULT_WRITER_WAIT_S = 20.0
 # server_meta key holding a fingerprint of the search parameters the index was built for.
 INDEX_KEY = "search_index_params"
 LOCK_REFUSED = "The database refused a concurrent write; try again."
@@ -116,6 +125,87 @@ class _Plan:
     body: dict[str, Any] = field(default_factory=dict)
 
 
+class WriterQueue:
+    """The process's writer lock, handed out to devices in turn.
+
+    A plain lock lets whichever thread the scheduler wakes first win, so a device sending
+    transactions back to back (the app keeps several requests in flight) can keep another
+    device's small write waiting behind all of them. Here each device with writes waiting has
+    its own first-come-first-served line and the writer goes round the devices in turn, so a
+    device's write waits for at most one write of each other device. A write that cannot start
+    within `max_wait_s` is answered 503 with Retry-After rather than left hanging past the
+    client's timeout. Between server processes the database's lock on the clock row queues them.
+    """
+
+    def __init__(self, *, max_wait_s: float = DEFAULT_WRITER_WAIT_S) -> None:
+        self.max_wait_s = max_wait_s
+        self._cond = threading.Condition()
+        self._lines: dict[str | None, deque[object]] = {}  # device -> its waiting writes, in order
+        self._rota: deque[str | None] = deque()  # devices with waiting writes, next turn first
+        self._busy = False
+        self._granted: object | None = None
+
+    def locked(self) -> bool:
+        with self._cond:
+            return self._busy
+
+    @contextmanager
+    def turn(self, device: str | None, *, blocking: bool = True) -> Iterator[None]:
+        """Hold the writer for the duration of the block."""
+        ticket = object()
+        with self._cond:
+            if not blocking and (self._busy or self._rota):
+                raise FhirError(409, "lock-error", LOCK_REFUSED)
+            line = self._lines.get(device)
+            if line is None:
+                line = self._lines[device] = deque()
+                self._rota.append(device)
+            line.append(ticket)
+            self._grant_next()
+            deadline = time.monotonic() + self.max_wait_s
+            while self._granted is not ticket:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self._withdraw(device, ticket)
+                    raise FhirError(
+                        503,
+                        "transient",
+                        "The server is busy with other devices' writes and could not start this one within "
+                        f"{self.max_wait_s:g} seconds; try again shortly.",
+                        headers={"Retry-After": "2"},
+                    )
+                self._cond.wait(left)
+            self._granted = None
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._busy = False
+                self._grant_next()
+
+    def _grant_next(self) -> None:
+        """If the writer is free, give it to the first write of the device whose turn it is."""
+        if self._busy or not self._rota:
+            return
+        device = self._rota.popleft()
+        line = self._lines[device]
+        self._granted = line.popleft()
+        self._busy = True
+        if line:
+            self._rota.append(device)  # its next write waits for one of every other device's
+        else:
+            del self._lines[device]
+        self._cond.notify_all()
+
+    def _withdraw(self, device: str | None, ticket: object) -> None:
+        line = self._lines.get(device)
+        if line is not None and ticket in line:
+            line.remove(ticket)
+            if not line:
+                del self._lines[device]
+                self._rota.remove(device)
+
+
 def hash_token(token: str) -> str:
     """Tokens are 256-bit random values, so a plain SHA-256 is enough to keep them unrecoverable."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -124,10 +214,17 @@ def hash_token(token: str) -> str:
 class Store:
     """All database work of the server. Thread-safe; one per process and database."""
 
-    def __init__(self, db_url: str, *, page_ttl_s: float = DEFAULT_PAGE_TTL_S) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        *,
+        page_ttl_s: float = DEFAULT_PAGE_TTL_S,
+        max_write_s: float = DEFAULT_MAX_WRITE_S,
+    ) -> None:
         self.engine = db.make_engine(db_url)
         self.page_ttl_s = page_ttl_s
-        self._write_lock = threading.Lock()
+        self.max_write_s = max_write_s
+        self.writer = WriterQueue()
         self._init_schema()
 
     def close(self) -> None:
@@ -179,31 +276,28 @@ class Store:
             conn.execute(insert(m).values(key=INDEX_KEY, value=index_fingerprint()))
 
     @contextmanager
-    def _writing(self, options: WriteOptions | None = None) -> Iterator[tuple[Connection, Ticker]]:
-        """One atomic write transaction holding the clock lock.
+    def _writing(
+        self, options: WriteOptions | None = None, device: str | None = None
+    ) -> Iterator[tuple[Connection, Ticker]]:
+        """One atomic write transaction holding the clock lock, taken in turn (see WriterQueue).
 
         With `wait_for_writer` off, a write that finds another one in progress in this process
         is refused with 409 (as some servers' databases do) instead of queueing behind it.
         """
         options = options or WriteOptions()
-        if not self._write_lock.acquire(blocking=options.wait_for_writer):
-            raise FhirError(409, "lock-error", LOCK_REFUSED)
-        try:
-            with self.engine.begin() as conn:
-                clock = db.server_clock
-                # An UPDATE first takes the write lock (SQLite) / row lock (PostgreSQL) before any read.
-                conn.execute(update(clock).where(clock.c.id == 1).values(last_us=clock.c.last_us))
-                ticker = Ticker(conn.execute(select(clock.c.last_us).where(clock.c.id == 1)).scalar_one())
-                yield conn, ticker
-                if options.hold is not None:
-                    options.hold()
-                conn.execute(update(clock).where(clock.c.id == 1).values(last_us=ticker.last))
-        finally:
-            self._write_lock.release()
+        with self.writer.turn(device, blocking=options.wait_for_writer), self.engine.begin() as conn:
+            clock = db.server_clock
+            # An UPDATE first takes the write lock (SQLite) / row lock (PostgreSQL) before any read.
+            conn.execute(update(clock).where(clock.c.id == 1).values(last_us=clock.c.last_us))
+            ticker = Ticker(conn.execute(select(clock.c.last_us).where(clock.c.id == 1)).scalar_one())
+            yield conn, ticker
+            if options.hold is not None:
+                options.hold()
+            conn.execute(update(clock).where(clock.c.id == 1).values(last_us=ticker.last))
 
     def writing_now(self) -> bool:
         """Whether a write transaction of this process holds the writer lock (tests wait on it)."""
-        return self._write_lock.locked()
+        return self.writer.locked()
 
     # --- reads -------------------------------------------------------------------------
 
@@ -307,7 +401,7 @@ class Store:
         resolve. Errors do not name the entry; the caller knows which one it was.
         """
         try:
-            with self._writing(options) as (conn, ticker):
+            with self._writing(options, device) as (conn, ticker):
                 plan = self._plan(conn, 0, req, False, urn_map, options)
                 self._rewrite_and_check_refs(conn, [plan], urn_map, False, strict_urns=False)
                 return self._apply(conn, ticker, plan, device, {}, 0, False)
@@ -322,7 +416,10 @@ class Store:
         bundle: bool,
         options: WriteOptions | None,
     ) -> list[WriteResult]:
-        with self._writing(options) as (conn, ticker):
+        with self._writing(options, device) as (conn, ticker):
+            # The writer is held from here: past the deadline the whole transaction is rolled
+            # back and refused, so no one request can keep every other device waiting.
+            deadline = time.monotonic() + self.max_write_s
             plans: list[_Plan] = []
             known: dict[str, str] = {}  # fullUrl -> Type/id of the entries planned so far
             for i, req in enumerate(requests):
@@ -330,6 +427,7 @@ class Store:
                 plans.append(plan)
                 if req.full_url:
                     known.setdefault(req.full_url, f"{req.res_type}/{plan.res_id}")
+                self._check_deadline(deadline, len(requests))
             urn_map = self._identities(plans, bundle)
             self._rewrite_and_check_refs(conn, plans, urn_map, bundle)
             results = []
@@ -339,7 +437,17 @@ class Store:
                     results.append(self._apply(conn, ticker, plan, device, written, i, bundle))
                 except FhirError as err:
                     raise err.with_entry(i) if bundle else err
+                self._check_deadline(deadline, len(requests))
             return results
+
+    def _check_deadline(self, deadline: float, n: int) -> None:
+        if time.monotonic() > deadline:
+            raise FhirError(
+                413,
+                "too-costly",
+                f"Storing these {n} entries took longer than the {self.max_write_s:g} seconds one write may "
+                "hold the database, so nothing was stored. Send them in smaller parts.",
+            )
 
     def _plan(
         self,
