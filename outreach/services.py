@@ -30,7 +30,7 @@ from outreach.clinical.nhs_number import normalise_nhs_number
 from outreach.errors import ValidationError
 from outreach.store.checks_repo import DECISION_KINDS
 from outreach.store.consent_repo import SCOPES
-from outreach.store.follow_ups_repo import OUTCOMES
+from outreach.store.follow_ups_repo import OUTCOMES, OpenCounts, OpenFilter
 from outreach.store.local_store import LocalStore
 from outreach.store.records import (
     PERSON_FIELDS,
@@ -178,17 +178,34 @@ def find_people(store: LocalStore, query: str, *, limit: int = 50) -> list[Perso
     Names and dates come from the in-memory index built at unlock; an NHS number is
     matched exactly through its blind index.
     """
+    return find_people_page(store, query, 0, limit)[0]
+
+
+def find_people_page(store: LocalStore, query: str, offset: int, limit: int) -> tuple[list[PersonHit], int]:
+    """One page of `find_people`'s results and how many match in all: a list says the true number
+    ("Found: 212") and loads more as the worker scrolls, instead of stopping at a fixed few."""
     text = (query or "").strip()
     if not text:
-        return []
+        return [], 0
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) == 10 and all(ch.isdigit() or ch in " -" for ch in text):
         hits = []
         for person in store.people.find_by_nhs_number(digits):
             d = person.details
             hits.append(PersonHit(person.id, d.given_name, d.family_name, d.date_of_birth, d.nhs_number))
-        return hits[:limit]
-    return store.people_index.search(text, limit=limit)
+        return hits[offset : offset + limit], len(hits)
+    return store.people_index.search_page(text, offset, limit)
+
+
+def people_matching(store: LocalStore, query: str) -> tuple[str, ...]:
+    """Ids of everyone a search would find (for "follow-ups of people called ..."), any number of them."""
+    text = (query or "").strip()
+    if not text:
+        return ()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) == 10 and all(ch.isdigit() or ch in " -" for ch in text):
+        return tuple(p.id for p in store.people.find_by_nhs_number(digits))
+    return tuple(sorted(store.people_index.match_ids(text)))
 
 
 @dataclass(frozen=True)
@@ -506,6 +523,16 @@ def open_follow_ups(
     )
 
 
+def open_follow_up_counts(store: LocalStore, flt: OpenFilter) -> OpenCounts:
+    """How many open follow-ups there are for the filter's person and venue, by when due."""
+    return store.follow_ups.open_counts(flt)
+
+
+def open_follow_up_page(store: LocalStore, flt: OpenFilter, offset: int, limit: int) -> list[FollowUpRecord]:
+    """One page of the open follow-ups list, soonest due first (see `FollowUpsRepository.open_page`)."""
+    return store.follow_ups.open_page(flt, offset, limit)
+
+
 # -- consent ----------------------------------------------------------------------------------
 
 
@@ -535,6 +562,14 @@ def consent_status(store: LocalStore, person_id: str) -> dict[str, bool]:
 
 def list_outbox(store: LocalStore, states: Iterable[str] | None = None) -> list[OutboxItem]:
     return store.outbox.list(states)
+
+
+def outbox_page(store: LocalStore, states: Iterable[str], offset: int, limit: int) -> list[OutboxItem]:
+    return store.outbox.page(states, offset, limit)
+
+
+def outbox_counts(store: LocalStore, states: Iterable[str] | None = None) -> dict[str, int]:
+    return store.outbox.counts(states)
 
 
 # -- internals ----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ GENESIS = "0" * 64
 _LAST = select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)
 _INSERT = insert(audit)
 Hasher = Callable[[str], str]
+OnAppend = Callable[[Connection, str, "str | None", "str | None"], None]  # conn, action, table, record id
 
 
 def _canonical(
@@ -32,9 +33,11 @@ def _canonical(
 
 
 class AuditLog:
-    def __init__(self, db: Database, hasher: Hasher) -> None:
+    def __init__(self, db: Database, hasher: Hasher, *, on_append: OnAppend | None = None) -> None:
+        """`on_append`: told of each entry inside its transaction (the store's change feed)."""
         self._db = db
         self._hash = hasher
+        self._on_append = on_append
 
     def append(
         self,
@@ -63,6 +66,8 @@ class AuditLog:
                 "hash": digest,
             },
         )
+        if self._on_append is not None:
+            self._on_append(conn, action, table, record_id)
         return seq
 
     def entries(self, *, record_id: str | None = None, limit: int = 200) -> list[AuditEntry]:

@@ -22,6 +22,7 @@ from sqlalchemy import insert, select
 from outreach.errors import StoreError
 from outreach.settings import OrgConfig
 from outreach.store.audit_log import AuditLog
+from outreach.store.changes import ChangeFeed
 from outreach.store.checks_repo import ChecksRepository
 from outreach.store.consent_repo import ConsentRepository
 from outreach.store.core_dumps import forbid_core_dumps
@@ -58,7 +59,8 @@ class LocalStore:
         self.vault = vault
         self.cipher: FieldCipher = cipher if cipher is not None else vault
         self.people_index = PeopleIndex()
-        self.audit = AuditLog(db, self._audit_hash)
+        self.changes = ChangeFeed(db)  # committed changes, for screens that show them
+        self.audit = AuditLog(db, self._audit_hash, on_append=self.changes.noted)
         ctx = RepoContext(db=db, cipher=self.cipher, audit=self.audit, actor=self._actor)
         self.people = PeopleRepository(ctx, self.people_index)
         self.checks = ChecksRepository(ctx)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from outreach.errors import StoreError, ValidationError
 from outreach.store.database import utc_now
@@ -59,6 +59,28 @@ class OutboxRepository:
             query = query.where(outbox.c.state.in_(list(states)))
         with self._ctx.db.read() as conn:
             return [self._decode(r) for r in conn.execute(query).all()]
+
+    def page(self, states: Iterable[str], offset: int, limit: int) -> list[OutboxItem]:
+        """Rows `offset` to `offset + limit` of `list(states)`, in the same order, decrypting only those."""
+        if offset < 0 or limit <= 0:
+            return []
+        query = (
+            select(outbox)
+            .where(outbox.c.state.in_(list(states)))
+            .order_by(outbox.c.created_at, outbox.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._ctx.db.read() as conn:
+            return [self._decode(r) for r in conn.execute(query).all()]
+
+    def counts(self, states: Iterable[str] | None = None) -> dict[str, int]:
+        """How many items are in each state (only states that have any), from the index alone."""
+        query = select(outbox.c.state, func.count()).group_by(outbox.c.state)
+        if states is not None:
+            query = query.where(outbox.c.state.in_(list(states)))
+        with self._ctx.db.read() as conn:
+            return {state: int(n) for state, n in conn.execute(query).all()}
 
     def get(self, item_id: str) -> OutboxItem:
         with self._ctx.db.read() as conn:

@@ -146,6 +146,25 @@ class PeopleIndex:
 
     def search(self, query: str, *, limit: int = 50) -> list[PersonHit]:
         """People matching every word of `query` (name prefixes and/or a date of birth)."""
+        return self.search_page(query, 0, limit)[0]
+
+    def search_page(self, query: str, offset: int, limit: int) -> tuple[list[PersonHit], int]:
+        """Results `offset` to `offset + limit` in list order, and how many people match in all, so a
+        list can say the true number and load the rest as the worker scrolls."""
+        with self._lock:
+            candidates = self._matching(query)
+            if offset < 0 or limit <= 0 or offset >= len(candidates):
+                return [], len(candidates)
+            order = self._order
+            best = heapq.nsmallest(offset + limit, candidates, key=order.__getitem__)[offset:]
+            return [self._people[i] for i in best], len(candidates)
+
+    def match_ids(self, query: str) -> set[str]:
+        """Ids of everyone `query` matches (for filtering another list by person)."""
+        with self._lock:
+            return set(self._matching(query))
+
+    def _matching(self, query: str) -> set[str]:
         words = [w for w in query.split() if w]
         name_words: list[str] = []
         dob: str | None = None
@@ -156,20 +175,17 @@ class PeopleIndex:
             else:
                 name_words.extend(t for t in _SPLIT.split(fold(word)) if t)
         if not name_words and dob is None:
-            return []
-        with self._lock:
-            candidates: set[str] | None = None
-            if dob is not None:
-                candidates = set(self._by_dob.get(dob, set()))
-            # the rarest (longest) words first, so the intersection shrinks quickly
-            for word in sorted(name_words, key=len, reverse=True):
-                ids = self._prefix_ids(word)
-                candidates = ids if candidates is None else candidates & ids
-                if not candidates:
-                    return []
-            order = self._order
-            best = heapq.nsmallest(limit, candidates or (), key=order.__getitem__)
-            return [self._people[i] for i in best]
+            return set()
+        candidates: set[str] | None = None
+        if dob is not None:
+            candidates = set(self._by_dob.get(dob, set()))
+        # the rarest (longest) words first, so the intersection shrinks quickly
+        for word in sorted(name_words, key=len, reverse=True):
+            ids = self._prefix_ids(word)
+            candidates = ids if candidates is None else candidates & ids
+            if not candidates:
+                return set()
+        return candidates or set()
 
 
 def _order_key(hit: PersonHit) -> tuple[str, str, str, str]:

@@ -52,11 +52,42 @@ class VenuesRepository:
             out.append(VenueRecord(r.id, doc.get("name", ""), doc.get("details", {})))
         return sorted(out, key=lambda v: v.name.casefold())
 
-    def start_session(self, venue_id: str) -> str:
+    def get(self, venue_id: str) -> VenueRecord:
+        with self._ctx.db.read() as conn:
+            r = conn.execute(select(venues).where(venues.c.id == venue_id)).first()
+        if r is None:
+            raise StoreError("This venue is not in the store.")
+        doc = open_json(self._ctx.cipher, r.data, table=TABLE, record_id=r.id, version=r.version)
+        return VenueRecord(r.id, doc.get("name", ""), doc.get("details", {}))
+
+    def current_session(self, since: str) -> tuple[str, VenueRecord] | None:
+        """The newest session this user started at or after `since` (UTC ISO time) and has not
+        ended, with its venue: today's session, read back when the app is opened again."""
+        query = (
+            select(sessions.c.id, sessions.c.venue_id)
+            .where(
+                sessions.c.user_id == self._ctx.actor(),
+                sessions.c.started_at >= since,
+                sessions.c.ended_at.is_(None),
+            )
+            .order_by(sessions.c.started_at.desc())
+            .limit(1)
+        )
+        with self._ctx.db.read() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return row.id, self.get(row.venue_id)
+
+    def start_session(self, venue_id: str, *, ends: str | None = None) -> str:
+        """Start a session at `venue_id`; `ends`: the session it replaces (switching venue), ended
+        in the same transaction so only one session is ever current."""
         session_id = new_id()
         with self._ctx.db.write() as conn:
             if conn.execute(select(venues.c.id).where(venues.c.id == venue_id)).first() is None:
                 raise StoreError("This venue is not in the store.")
+            if ends is not None:
+                self.end_session(ends)
             conn.execute(
                 insert(sessions),
                 {
