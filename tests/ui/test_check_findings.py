@@ -202,3 +202,11 @@ def test_another_follow_up_opens_below_and_moves_nothing_above(qtbot: Any, page_
         row.accept_button.mapTo(page.widget(), QPoint(0, 0)),
         row.others_button.mapTo(page.widget(), QPoint(0, 0)),
     ) == buttons
+
+
+def test_asking_to_finalise_with_findings_open_names_what_each_is_missing(page_of: Any) -> None:
+    wf, page = page_of
+    wf.ask_finalise()
+    assert not wf.form.page("review").confirming
+    for row in page.rows.values():
+        assert row.message.text().startswith("Problem:"), row.message.text()

@@ -97,6 +97,7 @@ def test_finalising_first_says_what_will_be_sent_and_to_whom(qtbot: Any, check_e
     assert "cannot be changed" in text and "3 finding(s)" in text
     assert "referrals to: The person's GP practice" in text
     assert not check_env.store.checks.get(wf.check_id).is_final  # nothing finalised by asking
+    QApplication.processEvents()  # laid out and scrolled into view, as the nurse sees it
     wf.grab().save(str(ARTIFACTS / "check-confirm-finalise.png"))
     qtbot.mouseClick(page.cancel_confirm_button, Qt.MouseButton.LeftButton)
     assert not page.confirming and not check_env.store.checks.get(wf.check_id).is_final

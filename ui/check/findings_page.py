@@ -110,6 +110,7 @@ class FindingRow(QFrame):
         self._loading = False
         self._read_only = False
         self._others_open = False
+        self._insist = False  # the nurse asked to finalise: say what is missing even if untouched
         rule = finding.rule_id
         self.setObjectName(f"finding:{rule}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -461,7 +462,7 @@ class FindingRow(QFrame):
         if self.decision is not None:
             text = "\u2714 " + self.tr("Recorded: {0}").format(self.decision_words())
             self.message.setStyleSheet(_DONE_STYLE)
-        elif self.touched and self.kind_box.currentData() is not None:
+        elif (self.touched and self.kind_box.currentData() is not None) or self._insist:
             text = self.tr("Problem: {0}").format(self.problem or self.tr("choose a follow-up"))
             self.message.setStyleSheet(_PROBLEM_STYLE)
         else:
@@ -480,6 +481,7 @@ class FindingRow(QFrame):
     def show_problem_now(self) -> None:
         """Say what is missing even if untouched (the nurse asked to finalise)."""
         self.touched = True
+        self._insist = True
         self._show_problem()
 
     def load(self, decision: FollowUpDecision | None, due_on: str | None = None) -> None:

@@ -481,6 +481,10 @@ class CheckWorkflow(QWidget):
         self._update_review(page)
         self.form.show_section(REVIEW)
         if page.reasons:
+            # The nurse asked to finalise: now each finding still open says what it is missing.
+            findings = self.form.pages.get("findings")
+            if isinstance(findings, FindingsPage):
+                findings.show_problems_now()
             page.blocked.setFocus()
             return
         page.show_confirm(self.finalise_summary_text())
