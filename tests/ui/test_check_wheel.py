@@ -230,3 +230,36 @@ def test_every_screen_that_makes_a_wheel_input_guards_it() -> None:
         if made.search(text) and "guard_wheel(" not in text and "guard_inputs(" not in text:
             unguarded.append(str(path.relative_to(ROOT)))
     assert unguarded == []
+
+
+def test_answer_buttons_work_by_keyboard_and_are_named(qtbot, check_env: CheckEnv) -> None:
+    """The yes/no and small-choice buttons that replaced drop-downs: Tab reaches the group, the arrow keys
+    choose, Delete clears, and a screen reader hears the question with each answer."""
+    from ui.widgets.choice_buttons import ChoiceButtons
+
+    check_id = draft_with(check_env, {"general_health.status": "done"})
+    wf = open_workflow(qtbot, check_env, check_id)
+    wf.window().activateWindow()
+    form = wf.form
+    assert form is not None
+    form.show_section("general_health")
+    page = form.stack.currentWidget()
+    box = page.fields["general_health.diabetes"].box
+    assert isinstance(box, ChoiceButtons)
+    assert [b.accessibleName() for b in box.buttons()] == [
+        "Diabetes: No diabetes",
+        "Diabetes: Type 1 diabetes",
+        "Diabetes: Type 2 diabetes",
+    ]
+    box.setFocus()
+    qtbot.waitUntil(lambda: box.buttons()[0].hasFocus(), timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: wf.answers.get("general_health.diabetes") == "diabetes-none", timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: wf.answers.get("general_health.diabetes") == "diabetes-type1", timeout=2000)
+    assert box.buttons()[1].hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: "general_health.diabetes" not in wf.answers, timeout=2000)
+    assert box.currentIndex() == 0 and not any(b.isChecked() for b in box.buttons())
+    qtbot.waitUntil(lambda: wf.saved, timeout=5000)
+    assert "general_health.diabetes" not in check_env.store.checks.get(check_id).answers
