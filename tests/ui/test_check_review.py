@@ -173,6 +173,9 @@ def test_gp_practice_asks_for_the_code_and_says_plainly_when_it_is_not_one(
     form.submit()
     assert form.gp_field.message.text().startswith("Problem: A GP practice code is a letter and five digits")
     assert form.gp_edit.hasFocus() or not form.isActiveWindow()
+    form.resize(683, 700)
+    QApplication.processEvents()
+    form.grab().save(str(ARTIFACTS / "register-gp-practice-code.png"))
     form.gp_edit.setText("l81051")
     assert form.problems() == {}
     assert form.details().gp_practice == "L81051"

@@ -107,6 +107,8 @@ class PersonForm(QWidget):
         )
         self.gp_edit = QLineEdit(body)
         self.gp_edit.setMaxLength(16)
+        # A short box: it holds a six-character code, not a practice's name.
+        self.gp_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 18)
         self.gp_edit.setPlaceholderText(self.tr("e.g. L81051 (optional)"))
         self.gp_field = LabelledField(
             self.tr("GP practice code"),
