@@ -12,6 +12,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from outreach import __version__
 
@@ -26,6 +27,16 @@ def _behaviours_arg(text: str) -> Behaviours:
         return parse_behaviours(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
 
 
 def _db_arg(p: argparse.ArgumentParser, *, sub: bool = False) -> None:
@@ -72,6 +83,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="rehearse against real FHIR servers' limits (all off by default); " + SPEC_HELP,
     )
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
+    parser.add_argument(
+        "--server",
+        choices=("gunicorn", "stdlib"),
+        default=None,
+        help="gunicorn (the default where installed: the 'server' extra, Linux) runs --workers processes; "
+        "stdlib is the single-process standard library server, for development",
+    )
+    parser.add_argument(
+        "--workers", type=_positive_int, default=2, help="gunicorn worker processes (default %(default)s)"
+    )
+    parser.add_argument(
+        "--threads", type=_positive_int, default=8, help="request threads per worker (default %(default)s)"
+    )
+    parser.add_argument(
+        "--max-entries",
+        type=_positive_int,
+        default=None,
+        help="most entries one transaction may hold (default 500; declared in the CapabilityStatement)",
+    )
+    parser.add_argument(
+        "--max-write-seconds",
+        type=float,
+        default=None,
+        help="longest one write may hold the database before it is rolled back with 413 (default 10)",
+    )
     sub = parser.add_subparsers(dest="command")
     add = sub.add_parser("add-device", help="enrol a device and print its bearer token once")
     add.add_argument("name")
@@ -149,9 +185,28 @@ def _serve(args: argparse.Namespace) -> int:
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    kwargs = {"page_ttl_s": args.page_ttl, "base_url": args.base_url, "behaviours": args.behave}
+    kwargs: dict[str, Any] = {
+        "page_ttl_s": args.page_ttl,
+        "base_url": args.base_url,
+        "behaviours": args.behave,
+        "max_write_s": args.max_write_seconds,
+    }
     if args.contact:
         kwargs["contact"] = args.contact
+    if args.max_entries:
+        kwargs["max_entries"] = args.max_entries
+    from . import production
+
+    which = args.server or ("gunicorn" if production.available() else "stdlib")
+    if which == "gunicorn":
+        if not production.available():
+            print(
+                "outreach-server: gunicorn is not installed; install the server extra "
+                "(pip install 'outreach-health-checks[server]') or use --server stdlib.",
+                file=sys.stderr,
+            )
+            return 2
+        return _serve_gunicorn(args, kwargs)
     app = make_app(args.db, **kwargs)
     try:
         server = make_server(
@@ -193,6 +248,50 @@ def _serve(args: argparse.Namespace) -> int:
     finally:
         server.server_close()
         app.store.close()
+    return 0
+
+
+def _serve_gunicorn(args: argparse.Namespace, kwargs: dict[str, Any]) -> int:
+    """Bind the socket here (so --port 0 and the loopback rule work as for the standard
+    server), prepare the database once, then let gunicorn fork the workers."""
+    import socket
+
+    from . import production
+    from .app import make_app
+    from .store import Store
+
+    Store(args.db).close()  # create the tables and the search index once, before the workers start
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    try:
+        sock = socket.create_server((args.host, args.port), family=family, backlog=2048)
+    except OSError as exc:
+        print(
+            f"outreach-server: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return 2
+    sock.set_inheritable(True)
+    host, port = sock.getsockname()[:2]
+    scheme = "https" if args.tls_cert else "http"
+    shown = f"[{host}]" if ":" in str(host) else host
+    print(
+        f"outreach-server {__version__} serving FHIR R4 at {scheme}://{shown}:{port} "
+        f"(gunicorn, {args.workers} workers x {args.threads} threads; Ctrl+C to stop)",
+        flush=True,
+    )
+    if args.behave is not None and args.behave.describe():
+        print(
+            f"outreach-server: rehearsal behaviours on: {args.behave.describe()}", file=sys.stderr, flush=True
+        )
+    production.serve(
+        lambda: make_app(args.db, **kwargs),
+        sock,
+        workers=args.workers,
+        threads=args.threads,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        quiet=args.quiet,
+    )
     return 0
 
 
