@@ -125,6 +125,8 @@ class SyncReport:
                 p.kind: {
                     "received": p.received,
                     "stored": p.stored,
+                    "kept": p.kept,
+                    "waits": p.waits,
                     "pages": p.pages,
                     "restarts": p.restarts,
                     "error": p.error,
@@ -146,6 +148,8 @@ class SyncReport:
         for p in self.pulled:
             out.append(
                 f"Downloaded {p.kind}: {p.received} received, {p.stored} stored"
+                + (f", {p.kept} kept until their check is known here" if p.kept else "")
+                + (f", waited {p.waits}x for a busy server" if p.waits else "")
                 + (f", restarted {p.restarts}x" if p.restarts else "")
                 + (f" ({p.error})" if p.error else ".")
             )
@@ -372,5 +376,6 @@ class SyncEngine:
             device_name=self.config.device_name,
             device_id=store_device_id(self.store),
             on_page=on_page,
+            clock=self.clock,
         )
         report.pulled = puller.pull_all()

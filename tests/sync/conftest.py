@@ -49,12 +49,15 @@ def make_store(folder: Path, *, checks: int, consent: bool = True, seed: int = 1
     return store
 
 
-def share_all(store: LocalStore) -> None:
+def share_all(store: LocalStore, *, except_people: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    """Consent to the check and to sharing with the GP for everyone with a check in the outbox
+    (but `except_people`, who already gave it); returns everyone with a check."""
     people = {item.check_id: store.checks.get(item.check_id).person_id for item in store.outbox.list()}
     with store.db.write():
-        for person_id in set(people.values()):
+        for person_id in set(people.values()) - set(except_people):
             services.record_consent(store, person_id, "check", True)
             services.record_consent(store, person_id, "gp", True)
+    return set(people.values())
 
 
 @pytest.fixture

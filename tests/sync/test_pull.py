@@ -46,7 +46,8 @@ def test_a_review_created_on_the_server_comes_down_to_its_check(
             {"identifier": {"system": CHECK_SYSTEM, "value": items[1].check_id}}, "Reviewed: no action"
         ),
     )
-    # A task about something this laptop never sent is not kept.
+    # A task about something this laptop never sent (or not yet known here) is kept, sealed,
+    # but not shown: it may be about a check whose server ids this laptop has not learnt yet.
     elsewhere = post(
         server,
         token,
@@ -59,7 +60,8 @@ def test_a_review_created_on_the_server_comes_down_to_its_check(
     post(server, token, review_task({"reference": f"Encounter/{elsewhere['id']}"}, "Not ours"))
     report = make_engine(store, server, token).run_once()
     reviews = {p.kind: p for p in report.pulled}["reviews"]
-    assert reviews.received == 3 and reviews.stored == 2
+    assert reviews.received == 3 and reviews.stored == 2 and reviews.kept == 1
+    assert len(sync_state.list_reviews(store)) == 2
     (first,) = sync_state.reviews_for_check(store, items[0].check_id)
     assert first.summary == "Please repeat the blood pressure" and first.status == "requested"
     assert first.document["notes"] == ["Synthetic supervisor note"]
@@ -69,9 +71,11 @@ def test_a_review_created_on_the_server_comes_down_to_its_check(
     with store.db.read() as conn:
         blobs = b"".join(bytes(r[0]) for r in conn.exec_driver_sql("SELECT data FROM sync_reviews"))
     assert b"blood pressure" not in blobs
-    # Nothing new: the next run downloads nothing (the cursor moved on).
+    # Nothing new: the next run downloads at most what sits at the cursor's own instant again
+    # (it asks for 'ge' the cursor, so a server storing coarser instants loses nothing).
     again = {p.kind: p for p in make_engine(store, server, token).run_once().pulled}
-    assert again["reviews"].received == 0
+    assert again["reviews"].received <= 1
+    assert len(sync_state.list_reviews(store)) == 2
 
 
 def test_directory_pages_are_followed_and_an_expired_page_link_starts_again(
@@ -89,7 +93,9 @@ def test_directory_pages_are_followed_and_an_expired_page_link_starts_again(
         report = make_engine(store, server, token, page_size=2).run_once()
         directory = {p.kind: p for p in report.pulled}["directory"]
         assert directory.error is None
-        assert directory.received == 7 and directory.restarts == 3 and directory.pages == 4
+        # Each restart asks for 'ge' the cursor, so it sees the cursor's resource again: more
+        # pages and restarts than with 'gt', and nothing skipped.
+        assert directory.received >= 7 and directory.restarts >= 3
         names = [e.name for e in sync_state.list_directory(store)]
         assert names == sorted(f"Test service {n}" for n in range(7) if n != 3)
         assert len(sync_state.list_directory(store, active_only=False)) == 7
@@ -117,7 +123,7 @@ def test_a_crash_between_pages_repeats_nothing_and_skips_nothing(
     assert len(sync_state.list_directory(store)) == 4  # both pages were applied with their cursor
     report = make_engine(store, server, token, page_size=2).run_once()
     directory = {p.kind: p for p in report.pulled}["directory"]
-    assert directory.received == 1  # only what came after the cursor
+    assert directory.received <= 2  # only what came after the cursor (and the one at it)
     assert sorted(e.name for e in sync_state.list_directory(store)) == [f"Test service {n}" for n in range(5)]
 
 

@@ -15,6 +15,8 @@ of rows that are not shown:
 * the outbox in list order, so a page of waiting checks needs no sort.
 
 Additive only: nothing is rewritten and no personal data is involved (ids, states, dates).
+`IF NOT EXISTS`, so a store whose schema number was set back (a restored or repaired file)
+still migrates.
 """
 
 from alembic import op
@@ -25,11 +27,11 @@ branch_labels = None
 depends_on = None
 
 STATEMENTS = [
-    "CREATE INDEX ix_follow_ups_list ON follow_ups (state, due_on, created_at, id, person_id, check_id)",
-    "CREATE INDEX ix_follow_ups_check ON follow_ups (check_id)",
-    "CREATE INDEX ix_checks_session ON checks (session_id)",
-    "CREATE INDEX ix_sessions_venue ON sessions (venue_id, started_at)",
-    "CREATE INDEX ix_outbox_list ON outbox (state, created_at, id)",
+    "CREATE INDEX IF NOT EXISTS ix_follow_ups_list ON follow_ups (state, due_on, created_at, id, person_id, check_id)",
+    "CREATE INDEX IF NOT EXISTS ix_follow_ups_check ON follow_ups (check_id)",
+    "CREATE INDEX IF NOT EXISTS ix_checks_session ON checks (session_id)",
+    "CREATE INDEX IF NOT EXISTS ix_sessions_venue ON sessions (venue_id, started_at)",
+    "CREATE INDEX IF NOT EXISTS ix_outbox_list ON outbox (state, created_at, id)",
 ]
 
 
