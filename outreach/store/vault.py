@@ -82,9 +82,12 @@ What is protected, and what is not
   KDF parameters, generation) -> HMAC checked after every unlock; a changed role,
   an added, removed or swapped user entry makes unlock fail with StoreError.
   A user entry copied under another name cannot unwrap (the wrap names the user).
-* Wrong-passphrase counters cannot be MAC'd (they change while locked). A counter
-  rolled back below its last authenticated value is reported in
-  `integrity_warnings`; a rollback to a value between two unlocks is not detectable.
+* Wrong-passphrase counters cannot be MAC'd (they change while locked), but they are
+  bound to the sealed `failures_seen` (see `_counter_tampered`). A counter removed,
+  rolled back below its last authenticated value, or out of step with it is noticed
+  before the passphrase is checked: the unlock screen's message says so, there are no
+  free tries left (the next wrong passphrase pauses), and `integrity_warnings` repeats
+  it after unlock. An edit that keeps the counters in step is not detectable.
 * A whole key file replaced by an older genuine copy is not detectable from the
   file alone (compare `generation` with a value kept elsewhere to detect it).
 * Someone holding an old copy of the key file and a passphrase that was valid
@@ -145,6 +148,10 @@ __all__ = [
 
 MIN_PASSPHRASE_LENGTH: Final = 10
 FREE_ATTEMPTS: Final = 5  # wrong passphrases allowed before a pause
+COUNTER_TAMPERED: Final = (
+    "The count of wrong passphrases in the key file was changed outside the app, so there are no free "
+    "tries left. Tell IT: someone may have tried to guess a passphrase."
+)
 FIRST_PAUSE_S: Final = 30.0  # then 30 s, 60 s, 120 s ... doubling per further failure
 MAX_PAUSE_S: Final = 15 * 60.0
 _SALT_BYTES: Final = 16
@@ -186,7 +193,9 @@ def _check_name(name: str) -> str:
     if not clean:
         raise ValidationError("Enter a user name.", item="user_name")
     if len(clean) > _MAX_NAME_LENGTH:
-        raise ValidationError(f"A user name can have at most {_MAX_NAME_LENGTH} characters.", item="user_name")
+        raise ValidationError(
+            f"A user name can have at most {_MAX_NAME_LENGTH} characters.", item="user_name"
+        )
     if any(unicodedata.category(ch).startswith("C") for ch in clean):
         raise ValidationError("A user name cannot contain control characters.", item="user_name")
     return clean
@@ -407,11 +416,17 @@ class Vault:
             user = self._header.find_user(name)
             if user is None:
                 raise AuthError(f"There is no user called '{name.strip()}' on this laptop.")
+            tampered = self._counter_tampered(user)
             attempts = self._header.attempts_for(user.name)
+            if tampered:
+                # No free tries after an edit: the next wrong passphrase pauses as the sixth would.
+                attempts.consecutive = max(attempts.consecutive, FREE_ATTEMPTS)
             wait = self._wait_for(attempts)
             if wait > 0:
                 raise UnlockRefused(
-                    f"Too many wrong passphrases. Try again in {_pause_words(wait)}.", retry_after=wait
+                    f"{COUNTER_TAMPERED + ' ' if tampered else ''}Too many wrong passphrases. "
+                    f"Try again in {_pause_words(wait)}.",
+                    retry_after=wait,
                 )
             kek = crypto.derive_kek(passphrase, user.salt, user.kdf)
             try:
@@ -421,8 +436,12 @@ class Vault:
             finally:
                 crypto.wipe(kek)
             if data_key is None:
-                self._record_failure(attempts)
+                self._record_failure(attempts, tampered=tampered)
             self._adopt_key(data_key)
+            if tampered and not any(f"'{user.name}'" in w for w in self.integrity_warnings):
+                self.integrity_warnings.append(
+                    f"The count of wrong passphrases for '{user.name}' was changed outside the app."
+                )
             # Success: reset this user's streak and vouch for every counter. A full or
             # read-only disk must not keep a worker from their data: carry on, and say so.
             attempts.consecutive = 0
@@ -442,7 +461,25 @@ class Vault:
             self._keys = None
             self._user = None
 
-    def _record_failure(self, attempts: Attempts) -> NoReturn:
+    def _counter_tampered(self, user: UserEntry) -> bool:
+        """Whether the user's wrong-passphrase counter was edited outside the app.
+
+        The counter cannot be sealed (it changes while no key is held), but it is bound to
+        the sealed part: every save writes a counter for every user, and `failures_seen`, the
+        total at the last authenticated save, is sealed. Since then each failure added one to
+        both `total` and `consecutive`, so `consecutive == total - failures_seen` in a file
+        only the app wrote. A missing counter (`"attempts": {}`) or one that breaks that rule
+        was edited. A careful edit that keeps the rule is not detectable: Argon2id is what
+        slows guessing by someone who can edit the file.
+        """
+        attempts = self._header.attempts.get(user.name)
+        if attempts is None:
+            return True
+        return (
+            attempts.total < user.failures_seen or attempts.consecutive != attempts.total - user.failures_seen
+        )
+
+    def _record_failure(self, attempts: Attempts, *, tampered: bool = False) -> NoReturn:
         attempts.consecutive += 1
         attempts.total += 1
         now = self._clock()
@@ -451,7 +488,9 @@ class Vault:
             attempts.not_before = now + pause
             unsaved = self._save_attempts()
             raise UnlockRefused(
-                f"Wrong passphrase. Try again in {_pause_words(pause)}.{unsaved}", retry_after=pause
+                f"{COUNTER_TAMPERED + ' ' if tampered else ''}Wrong passphrase. "
+                f"Try again in {_pause_words(pause)}.{unsaved}",
+                retry_after=pause,
             )
         unsaved = self._save_attempts()
         left = FREE_ATTEMPTS - attempts.consecutive
@@ -516,9 +555,7 @@ class Vault:
             keys = self._require_keys()
             return crypto.seal_blob(keys.field_aead(), keys.key_id, plaintext, context)
 
-    def decrypt_field(
-        self, blob: bytes, *, table: str, record_id: str, version: int, column: str
-    ) -> bytes:
+    def decrypt_field(self, blob: bytes, *, table: str, record_id: str, version: int, column: str) -> bytes:
         """Decrypt a blob written by `encrypt_field` for exactly this place.
 
         Raises CorruptRecordError(table=, record_id=) if the blob was changed,
@@ -598,7 +635,9 @@ class Vault:
             self._reload_verified()
             entry = self._existing(name)
             if entry.role == "admin" and sum(u.role == "admin" for u in self._header.users) == 1:
-                raise ValidationError("The last admin cannot be removed. Add another admin first.", item="user_name")
+                raise ValidationError(
+                    "The last admin cannot be removed. Add another admin first.", item="user_name"
+                )
             self._header.users.remove(entry)
             self._header.attempts.pop(entry.name, None)
             self._save_authenticated()
@@ -613,7 +652,9 @@ class Vault:
             _check_role(role)
             admins = sum(u.role == "admin" for u in self._header.users)
             if entry.role == "admin" and role != "admin" and admins == 1:
-                raise ValidationError("The last admin must stay an admin. Add another admin first.", item="role")
+                raise ValidationError(
+                    "The last admin must stay an admin. Add another admin first.", item="role"
+                )
             entry.role = role
             self._save_authenticated()
             if self._user is not None and self._user.name == entry.name:
@@ -707,7 +748,9 @@ class Vault:
     def _existing(self, name: str) -> UserEntry:
         entry = self._header.find_user(name)
         if entry is None:
-            raise ValidationError(f"There is no user called '{name.strip()}' on this laptop.", item="user_name")
+            raise ValidationError(
+                f"There is no user called '{name.strip()}' on this laptop.", item="user_name"
+            )
         return entry
 
     def _require_admin(self) -> None:
@@ -780,9 +823,7 @@ class Vault:
         keys = self._require_keys()
         for entry in self._header.users:
             entry.failures_seen = self._header.attempts_for(entry.name).total
-        self._header.attempts = {
-            u.name: self._header.attempts_for(u.name) for u in self._header.users
-        }
+        self._header.attempts = {u.name: self._header.attempts_for(u.name) for u in self._header.users}
         self._header.generation += 1
         self._header.mac = crypto.header_mac(keys.sub.header_mac, self._header.authenticated_bytes())
         try:

@@ -32,7 +32,12 @@ ADMIN = "Testadmin Alpha"
 ADMIN_PASS = "alpha admin passphrase"
 WORKER = "Testworker Beta"
 WORKER_PASS = "beta worker passphrase"
-PLACE = {"table": "people", "record_id": "6f1c2a44-0000-4000-8000-000000000001", "version": 1, "column": "given_name"}
+PLACE = {
+    "table": "people",
+    "record_id": "6f1c2a44-0000-4000-8000-000000000001",
+    "version": 1,
+    "column": "given_name",
+}
 
 
 class Clock:
@@ -140,7 +145,9 @@ def test_round_trip_any_unicode_or_bytes(
         assert vault.decrypt_text(blob, **place) == value  # type: ignore[arg-type]
 
 
-_SHARED_VAULT = Vault.create(MemoryVaultStorage(), admin_name=ADMIN, admin_passphrase=ADMIN_PASS, kdf=TEST_KDF)
+_SHARED_VAULT = Vault.create(
+    MemoryVaultStorage(), admin_name=ADMIN, admin_passphrase=ADMIN_PASS, kdf=TEST_KDF
+)
 
 
 # ---------------------------------------------------------------- blind index
@@ -347,8 +354,12 @@ def _edit_key_file(storage: FileVaultStorage, change) -> None:  # type: ignore[n
     [
         pytest.param(lambda raw: raw["users"][1].__setitem__("role", "admin"), id="role-raised"),
         pytest.param(lambda raw: raw["users"].pop(0), id="user-removed"),
-        pytest.param(lambda raw: raw.__setitem__("generation", raw["generation"] - 1), id="generation-rolled-back"),
-        pytest.param(lambda raw: raw.__setitem__("created_at", "2020-01-01T00:00:00+00:00"), id="field-changed"),
+        pytest.param(
+            lambda raw: raw.__setitem__("generation", raw["generation"] - 1), id="generation-rolled-back"
+        ),
+        pytest.param(
+            lambda raw: raw.__setitem__("created_at", "2020-01-01T00:00:00+00:00"), id="field-changed"
+        ),
     ],
 )
 def test_header_tampering_is_detected_after_unlock(vault: Vault, storage: FileVaultStorage, change) -> None:  # type: ignore[no-untyped-def]
@@ -404,6 +415,63 @@ def test_rolled_back_failure_counter_is_reported(vault: Vault, storage: FileVaul
     v = reopen(storage)
     v.unlock(WORKER, WORKER_PASS)
     assert any(WORKER in w and "reset outside the app" in w for w in v.integrity_warnings)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda raw: raw.update(attempts={}),  # "attempts": {} once gave five more tries
+        lambda raw: raw["attempts"][WORKER].update(consecutive=0, not_before=0.0),
+    ],
+    ids=["counters-removed", "streak-reset"],
+)
+def test_an_edited_failure_counter_leaves_no_free_tries_and_says_so(
+    vault: Vault,
+    storage: FileVaultStorage,
+    edit,  # type: ignore[no-untyped-def]
+) -> None:
+    vault.lock()
+    clock = Clock()
+    v = reopen(storage, clock)
+    for _ in range(4):
+        with pytest.raises(UnlockRefused):
+            v.unlock(WORKER, "wrong passphrase")
+    _edit_key_file(storage, edit)
+    edited = reopen(storage, clock)
+    with pytest.raises(UnlockRefused) as refused:
+        edited.unlock(WORKER, "wrong passphrase")
+    assert "changed outside the app" in refused.value.message and refused.value.retry_after > 0
+    with pytest.raises(UnlockRefused, match="changed outside the app"):
+        reopen(storage, clock).unlock(WORKER, WORKER_PASS)  # still paused
+    clock.now += 3600
+    ok = reopen(storage, clock)
+    ok.unlock(WORKER, WORKER_PASS)
+    assert ok.integrity_warnings  # said again once unlocked
+    ok.lock()
+    # Once the app has written the file again, nothing is reported.
+    clean = reopen(storage, clock)
+    clean.unlock(WORKER, WORKER_PASS)
+    assert clean.integrity_warnings == []
+
+
+def test_counters_written_by_the_app_are_never_taken_for_edits(
+    vault: Vault, storage: FileVaultStorage
+) -> None:
+    vault.lock()
+    clock = Clock()
+    v = reopen(storage, clock)
+    for _ in range(2):
+        with pytest.raises(UnlockRefused, match="more tr"):
+            v.unlock(WORKER, "wrong passphrase")
+    v.unlock(ADMIN, ADMIN_PASS)
+    v.reset_passphrase(WORKER, "gamma worker passphrase")
+    v.lock()
+    with pytest.raises(UnlockRefused) as refused:
+        reopen(storage, clock).unlock(WORKER, "wrong passphrase")
+    assert "outside the app" not in refused.value.message and "4 more tries" in refused.value.message
+    w = reopen(storage, clock)
+    w.unlock(WORKER, "gamma worker passphrase")
+    assert w.integrity_warnings == []
 
 
 def test_damaged_key_file_gives_a_plain_store_error(storage: FileVaultStorage, vault: Vault) -> None:
