@@ -12,12 +12,15 @@ Nothing personal lives here: this module reads no database.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import re
 import sys
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -150,11 +153,9 @@ class OrgConfig:
                 "Setting 'sync_max_entries' must be between 0 (find out) and 1000.", item="sync_max_entries"
             )
         url = str(values.get("server_url", ""))
-        if url and not url.startswith("https://") and not _is_loopback_http(url):
-            raise ValidationError(
-                "Setting 'server_url' must start with https:// (plain http is allowed only on this computer).",
-                item="server_url",
-            )
+        problem = server_url_problem(url) if url else None
+        if problem:
+            raise ValidationError(f"Setting 'server_url' {problem}", item="server_url")
         ca = str(values.get("ca_bundle", ""))
         if ca and base_dir is not None and not Path(ca).is_absolute():
             values["ca_bundle"] = str((base_dir / ca).resolve())
@@ -171,11 +172,11 @@ class OrgConfig:
         contact = str(values.get("summary_contact", "")).strip()
         if contact and (len(contact) > 40 or not any(ch.isdigit() for ch in contact)):
             raise ValidationError(
-                "Setting 'summary_contact' must be a phone number (at most 40 characters).", item="summary_contact"
+                "Setting 'summary_contact' must be a phone number (at most 40 characters).",
+                item="summary_contact",
             )
         values["summary_contact"] = contact
         return cls(**values, extra=extra)  # type: ignore[arg-type]
-
 
     def to_toml(self) -> str:
         """The settings as TOML, paths already resolved and the recovery key inline, so the copy
@@ -205,5 +206,61 @@ def save_organisation_file(data_dir: Path, config: OrgConfig) -> Path:
     return path
 
 
-def _is_loopback_http(url: str) -> bool:
-    return url.startswith(("http://127.", "http://localhost", "http://[::1]"))
+_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+def server_url_problem(url: str) -> str | None:
+    """Why `url` is not a usable shared-record address, in words that finish a sentence
+    starting "Setting 'server_url' ", or None when it is fine.
+
+    The URL is parsed, not matched by its first characters: "https:// x y" (spaces) and
+    "http://localhost@evil.example" (which names evil.example, with 'localhost' as a user
+    name) both start well and are both refused.
+    """
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "must not contain spaces or control characters."
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "is not a valid web address (check the host name and port)."
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http"):
+        return "must start with https:// (plain http is allowed only on this computer)."
+    if "@" in parts.netloc:
+        return "must not contain a user name or password (the part before '@')."
+    host = parts.hostname or ""
+    if not host:
+        return "must name a server after https://."
+    if not _valid_host(host):
+        return f"names a host that is not a valid server name: {host!r}."
+    if port == 0:
+        return "must not use port 0."
+    if parts.query or parts.fragment or url.rstrip().endswith(("?", "#")):
+        return "must be the server's base address, without '?' or '#' parts."
+    if scheme == "http" and not _is_loopback_host(host):
+        return "must start with https:// (plain http is allowed only on this computer)."
+    return None
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.rstrip(".").split(".")
+    return all(_HOST_LABEL.match(label) for label in labels)
+
+
+def _is_loopback_host(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

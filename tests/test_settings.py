@@ -106,3 +106,42 @@ def test_saved_settings_read_back_the_same(tmp_path: Path) -> None:
     path = save_organisation_file(tmp_path, config)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert OrgConfig.load(path) == config
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("https:// x y", "spaces"),
+        ("http://localhost@evil.example", "user name"),
+        ("https://user:pw@record.example.invalid/fhir", "user name"),
+        ("http://127.0.0.1.evil.example/fhir", "https://"),
+        ("http://localhost.evil.example", "https://"),
+        ("https://", "must name a server"),
+        ("https://record.example.invalid:99999/fhir", "not a valid web address"),
+        ("https://rec ord.example.invalid", "spaces"),
+        ("https://record.example.invalid/fhir?x=1", "without '?'"),
+        ("https://bad_host!.example/fhir", "not a valid server name"),
+        ("ftp://record.example.invalid", "https://"),
+        ("https://record.example.invalid/fhir\n", "control characters"),
+    ],
+)
+def test_server_url_is_parsed_not_prefix_matched(url: str, words: str) -> None:
+    with pytest.raises(ValidationError, match="server_url") as refused:
+        OrgConfig.from_mapping({"server_url": url})
+    assert words in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://record.example.invalid/fhir",
+        "https://record.example.invalid:8443/fhir/R4/",
+        "https://10.1.2.3/fhir",
+        "https://[2001:db8::1]:8443/fhir",
+        "http://localhost:8080",
+        "http://[::1]:8080/fhir",
+        "http://127.0.0.1:8080/fhir",
+    ],
+)
+def test_good_server_urls_are_accepted(url: str) -> None:
+    assert OrgConfig.from_mapping({"server_url": url}).server_url == url
