@@ -245,7 +245,8 @@ def qt_problem(command: str, before_install: bool) -> str | None:
         missing = libs.missing_sonames(files)
     fonts = libs.missing_fonts()
     if missing or fonts:
-        return libs.missing_libraries_message(missing, fonts=fonts)
+        what = "The app's window" if window else "Qt"
+        return libs.missing_libraries_message(missing, fonts=fonts, what=what)
     return None
 
 
