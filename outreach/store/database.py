@@ -413,6 +413,11 @@ def _read_schema_number(db: Database, path: Path) -> int:
         if db.damaged:
             raise StoreError(_damaged_message(path, "is damaged")) from None
         raise
+    except UnicodeDecodeError:
+        # A damaged schema table (sqlite_master) makes SQLite report an error whose text is not
+        # valid UTF-8, so the driver fails to decode it instead of raising its own error.
+        db.damaged = True
+        raise StoreError(_damaged_message(path, "is damaged (its table of tables cannot be read)")) from None
     if revision is not None and not _known_revision(revision):
         raise SchemaTooNewError(
             "This store was written by a newer version of Outreach Health Checks. "

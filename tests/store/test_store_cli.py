@@ -150,3 +150,31 @@ def test_init_leaves_the_organisation_settings_where_the_app_reads_them(tmp_path
     assert copied.organisation_name == "Synthetic Outreach Charity"
     assert copied.idle_lock_minutes == 7
     assert copied.ca_bundle == str((stick / "ca.pem").resolve())  # resolved, not relative to the data folder
+
+
+def test_a_damaged_schema_table_gets_the_damaged_store_message(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    made = outreach(
+        data,
+        "init",
+        "--org-config",
+        str(_org(tmp_path)),
+        "--user",
+        "Ada Admin",
+        stdin=f"{ADMIN_PASS}\n{ADMIN_PASS}\n",
+    )
+    assert made.returncode == 0, made.stderr
+    db = data / "outreach.db"
+    raw = bytearray(db.read_bytes())
+    at = raw.find(b"CREATE TABLE people")
+    assert at > 12
+    for i in range(at - 12, at):  # the record header of the table's row in sqlite_master
+        raw[i] ^= 0xFF
+    db.write_bytes(bytes(raw))
+    for name in ("outreach.db-wal", "outreach.db-shm"):
+        (data / name).unlink(missing_ok=True)
+    before = db.read_bytes()
+    r = outreach(data, "demo-data", "--user", "Ada Admin", "--people", "1", stdin=f"{ADMIN_PASS}\n")
+    assert r.returncode == 1, r.stderr
+    assert "outreach.db is damaged" in r.stderr and "Something went wrong" not in r.stderr
+    assert db.read_bytes() == before  # left exactly as it was
