@@ -296,11 +296,15 @@ class Pusher:
                     # round gives each its own request (or ends it), so this cannot spin.
                     continue
                 done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-                for fut in done:
-                    job = pending.pop(fut)
-                    self._busy.difference_update(e.full_url for e in job.part)
-                    follow = self._settle(job, fut, outcomes)
-                    if follow is not None:
+                # Everything these answers confirmed, in one commit: a commit (and its fsync)
+                # per answer would keep the requests waiting on the disk.
+                with self.store.db.write():
+                    for fut in done:
+                        job = pending.pop(fut)
+                        self._busy.difference_update(e.full_url for e in job.part)
+                        follow = self._settle(job, fut, outcomes)
+                        if follow is None:
+                            continue
                         if self._stopping():
                             outcomes.append(self._interrupted(follow))
                             continue

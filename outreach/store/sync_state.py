@@ -246,10 +246,13 @@ def retry_item(store: LocalStore, outbox_id: str) -> OutboxItem:
 
 # -- server references --------------------------------------------------------------------------------
 def record_server_refs(store: LocalStore, check_id: str, refs: list[str]) -> None:
+    if not refs:
+        return
     with store.db.write() as conn:
-        for ref in refs:
-            conn.execute(delete(sync_server_refs).where(sync_server_refs.c.ref == ref))
-            conn.execute(insert(sync_server_refs), {"ref": ref, "check_id": check_id})
+        conn.execute(
+            insert(sync_server_refs).prefix_with("OR REPLACE"),
+            [{"ref": ref, "check_id": check_id} for ref in refs],
+        )
 
 
 def confirmed_entries(store: LocalStore, server: str, full_urls: list[str] | None = None) -> dict[str, str]:
@@ -275,25 +278,17 @@ def record_confirmed(
         return
     now = utc_now()
     with store.db.write() as conn:
-        for full_url, location in confirmed.items():
-            conn.execute(
-                delete(sync_entries).where(
-                    sync_entries.c.server == server, sync_entries.c.full_url == full_url
-                )
-            )
-            conn.execute(
-                insert(sync_entries),
-                {
-                    "server": server,
-                    "full_url": full_url,
-                    "location": location,
-                    "outbox_id": outbox_id,
-                    "confirmed_at": now,
-                },
-            )
+        conn.execute(
+            insert(sync_entries).prefix_with("OR REPLACE"),  # one statement for the whole part
+            [
+                {"server": server, "full_url": u, "location": loc, "outbox_id": outbox_id, "confirmed_at": now}
+                for u, loc in confirmed.items()
+            ],
+        )
         own = sorted({ref for ref in confirmed.values() if ref.split("/")[0] not in SHARED_TYPES})
-        record_server_refs(store, check_id, own)
-        rematch_reviews(conn)
+        if own:
+            record_server_refs(store, check_id, own)
+            rematch_reviews(conn)
 
 
 # Resources many checks share: their locations say nothing about which check a review is of.
