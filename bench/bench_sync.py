@@ -16,6 +16,8 @@ mapping), then, in the same run and each against a fresh server:
    c. the sync engine: consent check, bundle built from the encrypted store, durable
       "sending" mark, parts in a pool of concurrent requests, every entry's status read and
       its location stored, "sent" only when all are confirmed;
+   d. the sync engine with `sync_transactions = "whole"` (one transaction per check, for a
+      server IT has confirmed is atomic), against A;
 2. a per-entry write quota (transactions processed entry by entry, `--quota` writes per
    second per device, 429 per entry beyond it): baseline B (retrying refused entries after
    a short pause) against the engine.
@@ -115,7 +117,9 @@ def plain_parts(server: RunningServer, token: str, bundles: list[dict[str, Any]]
     return elapsed, requests_made
 
 
-def engine_push(store: LocalStore, server: RunningServer, token: str, concurrency: int) -> tuple[float, int]:
+def engine_push(
+    store: LocalStore, server: RunningServer, token: str, concurrency: int, *, whole: bool = False
+) -> tuple[float, int]:
     # Back to the queue (a fresh server): the engine sends everything again from scratch.
     with store.db.write() as conn:
         conn.exec_driver_sql(
@@ -124,7 +128,12 @@ def engine_push(store: LocalStore, server: RunningServer, token: str, concurrenc
         conn.exec_driver_sql("DELETE FROM sync_server_refs")
         conn.exec_driver_sql("DELETE FROM sync_entries")
     config = SyncConfig(
-        server_url=server.url, concurrency=concurrency, organisation_name=ORG, max_passes=50, max_wait_s=30.0
+        server_url=server.url,
+        concurrency=concurrency,
+        organisation_name=ORG,
+        max_passes=50,
+        max_wait_s=30.0,
+        whole_transactions=whole,
     )
     engine = SyncEngine(store, config, token)
     started = time.perf_counter()
@@ -167,6 +176,9 @@ def main() -> int:
         s, tok = server("engine")
         engine_s, sent = engine_push(store, s, tok, args.concurrency)
         s.stop()
+        s, tok = server("engine-whole")
+        whole_engine_s, whole_sent = engine_push(store, s, tok, args.concurrency, whole=True)
+        s.stop()
         print(f"\nstrict server (atomic, no limits), {n} checks")
         print(f"  A: whole bundles, plain loop : {whole_s:7.2f} s  {n / whole_s:6.1f} checks/s  ({n} requests)")
         print(
@@ -177,6 +189,11 @@ def main() -> int:
               f"(concurrency {args.concurrency})")
         print(f"  ratio engine / A             : {engine_s / whole_s:7.2f}")
         print(f"  ratio engine / B             : {engine_s / parts_s:7.2f}")
+        print(
+            f"  sync engine, whole checks    : {whole_engine_s:7.2f} s  {whole_sent / whole_engine_s:6.1f} checks/s  "
+            "(sync_transactions = \"whole\", for servers known to be atomic)"
+        )
+        print(f"  ratio engine (whole) / A     : {whole_engine_s / whole_s:7.2f}")
 
         def quota() -> Behaviours:
             return Behaviours(transactions="entry-by-entry", write_quota=(args.quota, 1.0))

@@ -93,6 +93,10 @@ class OrgConfig:
     # Entries per transaction the shared record accepts; 0: find out (start at 100, halve when
     # the server refuses a part for its size). Set it when `outreach check-server` shows a cap.
     sync_max_entries: int = 0
+    # "parts": each check in dependency-ordered parts, safe with any FHIR server. "whole": one
+    # transaction per check, only for a server whose transactions are all or nothing (as
+    # `outreach check-server --write-test` reports): fewer requests, no safety net if it is not.
+    sync_transactions: str = "parts"
     default_language: str = "en-GB"
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -151,6 +155,12 @@ class OrgConfig:
         if not 0 <= int(max_entries) <= 1000:  # type: ignore[arg-type]
             raise ValidationError(
                 "Setting 'sync_max_entries' must be between 0 (find out) and 1000.", item="sync_max_entries"
+            )
+        if values.get("sync_transactions", cls.sync_transactions) not in ("parts", "whole"):
+            raise ValidationError(
+                "Setting 'sync_transactions' must be \"parts\" (safe with any server) or \"whole\" "
+                "(only for a server whose transactions are all or nothing).",
+                item="sync_transactions",
             )
         url = str(values.get("server_url", ""))
         problem = server_url_problem(url) if url else None

@@ -61,6 +61,7 @@ class SyncConfig:
     max_passes: int = 6  # passes in a row that confirm nothing new before the run gives up
     max_run_s: float = 1800.0  # one run never goes on longer than this (slow servers, quotas)
     max_entries: int = DEFAULT_MAX_ENTRIES  # entries per transaction (halved when a server refuses)
+    whole_transactions: bool = False  # one transaction per check: only for servers known to be atomic
     page_size: int = 100
     device_name: str | None = (
         None  # this laptop's name for IT (Provenance; matched against Device.deviceName)
@@ -81,6 +82,7 @@ class SyncConfig:
             organisation_name=org.organisation_name,
             organisation_ods_code=org.organisation_ods_code,
             **({"max_entries": org.sync_max_entries} if org.sync_max_entries else {}),
+            whole_transactions=org.sync_transactions == "whole",
             **overrides,
         )
 
@@ -321,6 +323,7 @@ class SyncEngine:
             cancel=self._cancel,
             on_item=on_item,
             max_entries=self.config.max_entries,
+            whole=self.config.whole_transactions,
         )
         started = self.clock.now()
         stalled = 0

@@ -77,6 +77,7 @@ def make_engine(store: LocalStore, server: RunningServer, token: str, **kw: Any)
         max_wait_s=kw.pop("max_wait_s", 3600.0),
         max_passes=kw.pop("max_passes", 20),
         page_size=kw.pop("page_size", 100),
+        whole_transactions=kw.pop("whole_transactions", False),
         device_name=kw.pop("device_name", None),
     )
     kw.setdefault("builder", check_bundle)

@@ -137,3 +137,23 @@ def test_a_record_the_server_will_not_take_holds_its_check_with_the_reason(
         assert row.waits_for == "worker"
         assert server.store.dangling_references() == []
         assert server.store.count("Provenance") == 5  # the held check's last part never went
+
+
+@pytest.mark.parametrize("fault", ["response lost after the server committed", "all at once"])
+def test_one_transaction_per_check_where_the_server_is_known_to_be_atomic(
+    fault: str, tmp_path: Path, laptop: LocalStore
+) -> None:
+    """`sync_transactions = "whole"`: a check's records go in one transaction (references in it
+    left as urn:uuid for the server to resolve), with the same per-entry reading and lookups."""
+    with serve(tmp_path, Behaviours()) as server:
+        token = server.add_device("Test laptop 1")
+        FAULTS[fault](server.faults)
+        reports = sync_until_empty(
+            laptop, server, token, builder=PRODUCT, clock=FakeClock(), timeout=(2.0, 1.0),
+            whole_transactions=True,
+        )
+        assert pending(laptop) == [], [i.last_error for i in pending(laptop)]
+        assert_every_record_once(laptop, server, server.add_device("Checker"), PRODUCT)
+        assert sum(r.found_on_server for r in reports) >= 1
+        posts = [f for f in server.faults.fired if f[1] == "POST"]
+        assert posts  # the faults hit transactions
