@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # imported lazily: the unlock screen must show before the sto
     from outreach.clinical.service_directory import ServiceDirectory
     from outreach.store.local_store import LocalStore
     from outreach.store.vault import UserInfo
+    from ui.changes import ChangeHub
     from ui.sync_controller import SyncController
     from ui.tasks import TaskRunner
 
@@ -55,6 +56,11 @@ class AppContext:
     session: SessionInfo | None = None
     sync: SyncController | None = None  # the app's sync (None: no automatic sync, e.g. a screen on its own)
     extras: dict[str, Any] = field(default_factory=dict)  # room for later additions without breaking callers
+
+    @property
+    def changes(self) -> ChangeHub:
+        """Where screens hear that the store changed (`changed(ChangeSet)`), from the task runner."""
+        return self.runner.changes
 
     @property
     def venue(self) -> str | None:

@@ -426,6 +426,7 @@ class MainWindow(QMainWindow):
         from ui.sync_controller import SyncController
 
         definition, rules, directory = self._content
+        self.runner.changes.attach(self.store)  # every committed change reaches the screens showing it
         self.context = AppContext(
             runner=self.runner,
             store=self.store,
@@ -660,10 +661,14 @@ class MainWindow(QMainWindow):
             ).format(outreach.__version__),
         )
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def stop_background(self) -> None:
+        """Stop what runs on its own (the idle lock's timer, automatic sync): the first step of quitting."""
         self.idle.stop()
         if self.sync is not None:
             self.sync.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_background()
         if self.store is not None:
             self.store.lock()  # keys dropped at once; the process exit closes the database
         unregister_error_handler(LockedError, self._locked_handler)

@@ -33,6 +33,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from outreach.errors import Cancelled, OutreachError
 from outreach.logging_setup import log_event
+from ui.changes import ChangeHub, mark_task_thread
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +181,8 @@ class TaskRunner(QObject):
         self._on_error = on_error
         self._active: set[Task] = set()
         self._closed = False
+        # What the store committed, said to every screen right after the store task that wrote it.
+        self.changes = ChangeHub(self)
 
     # -- submitting ------------------------------------------------------------------------------
     def run_db(self, func: Callable[..., R], *args: Any, **kwargs: Any) -> Task:
@@ -231,14 +234,17 @@ class TaskRunner(QObject):
         started_at = time.perf_counter()
 
         def work() -> None:
+            mark_task_thread(True)  # changes committed now are said once the task has delivered
             try:
                 if task.cancel_requested:
                     raise Cancelled("Stopped before it started.")
                 value = func(*call_args, **kwargs)
             except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI thread
+                mark_task_thread(False)
                 _log_failure(task, exc)
                 task._outcome_from_worker.emit(False, exc)
             else:
+                mark_task_thread(False)
                 log_event(
                     log,
                     "task.done",
@@ -275,6 +281,8 @@ class TaskRunner(QObject):
 
     def _forget(self, task: Task) -> None:
         self._active.discard(task)
+        if task.lane == DB_LANE:
+            self.changes.flush()  # after the task's own result: its screen has drawn it already
         self.task_finished.emit(task)
         task.deleteLater()
 

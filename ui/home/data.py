@@ -8,12 +8,13 @@ dataclasses the widgets can show without touching the store again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from outreach import services
+from outreach.store.follow_ups_repo import OpenCounts, OpenFilter
 from outreach.store.local_store import LocalStore
 from outreach.store.models import checks as checks_table
 from outreach.store.records import (
@@ -29,7 +30,7 @@ from ui.tasks import blocking
 
 DUE_SOON_DAYS = 7  # "due this week": due within 7 days from today
 OUTBOX_WAITING = ("queued", "sending", "failed")
-MAX_LISTED = 500  # a home list longer than this is not read by anyone; the count says how many
+PAGE_SIZE = 100  # rows read per page as a list scrolls; the counts always say how many there are in all
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,32 @@ class FollowUpRow:
     due_today: bool
     later: bool = False  # due after this week, or no due date: listed last, with the date
 
+    @property
+    def group(self) -> str:
+        """Which due-date group the row counts in: "overdue", "week" or "later"."""
+        return "overdue" if self.overdue else "later" if self.later else "week"
+
+
+@dataclass(frozen=True)
+class FollowUpQuery:
+    """What the worker asked the follow-ups list to show: a due-date group (None: all), people
+    whose name, date of birth or NHS number matches `person_text`, and a venue."""
+
+    due: str | None = None
+    person_text: str = ""
+    venue_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowUpsPage:
+    """One page of the follow-ups list; the filter as the store read it (people resolved, today's
+    dates), so later pages read the same list; the counts when they were asked for."""
+
+    rows: list[FollowUpRow]
+    offset: int
+    filter: OpenFilter
+    counts: OpenCounts | None
+
 
 @dataclass(frozen=True)
 class OutboxRow:
@@ -57,13 +84,37 @@ class OutboxRow:
 
 
 @dataclass(frozen=True)
+class OutboxPage:
+    rows: list[OutboxRow]
+    offset: int
+    total: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class TodaySession:
+    """Today's venue session, read back from the store when the app opens again."""
+
+    venue_id: str
+    venue_name: str
+    session_id: str
+
+
+@dataclass(frozen=True)
 class HomeData:
     venues: list[VenueRecord]
     drafts: list[DraftInfo]
-    follow_ups: list[FollowUpRow]
-    follow_ups_total: int
-    outbox: list[OutboxRow]
-    outbox_total: int
+    follow_ups: FollowUpsPage
+    outbox: OutboxPage
+    session: TodaySession | None = None
+
+    @property
+    def follow_ups_total(self) -> int:
+        return self.follow_ups.counts.total if self.follow_ups.counts else len(self.follow_ups.rows)
+
+    @property
+    def outbox_total(self) -> int:
+        return self.outbox.total
 
 
 def _name(store: LocalStore, person_id: str) -> str:
@@ -75,9 +126,24 @@ def _name(store: LocalStore, person_id: str) -> str:
 
 @blocking
 def load_home(store: LocalStore, today: date | None = None) -> HomeData:
-    follow_ups, follow_ups_total = load_follow_ups(store, today)
-    outbox, outbox_total = load_outbox(store)
-    return HomeData(store.venues.list(), _drafts(store), follow_ups, follow_ups_total, outbox, outbox_total)
+    """What home shows first: one page of each list with its counts, never every row."""
+    return HomeData(
+        store.venues.list(),
+        _drafts(store),
+        load_follow_ups(store, FollowUpQuery(), 0, PAGE_SIZE, today=today),
+        load_outbox(store),
+        _today_session(store),
+    )
+
+
+@blocking
+def load_drafts(store: LocalStore) -> list[DraftInfo]:
+    return _drafts(store)
+
+
+@blocking
+def load_venues(store: LocalStore) -> list[VenueRecord]:
+    return store.venues.list()
 
 
 def _drafts(store: LocalStore) -> list[DraftInfo]:
@@ -94,35 +160,70 @@ def _drafts(store: LocalStore) -> list[DraftInfo]:
     return out
 
 
-def load_follow_ups(store: LocalStore, today: date | None = None) -> tuple[list[FollowUpRow], int]:
-    """Every open follow-up (an open one stays listed until its outcome is recorded): overdue
-    first, then those due this week, then later ones; by due date within each."""
+def open_filter(store: LocalStore, query: FollowUpQuery, today: date | None = None) -> OpenFilter:
+    """The store's filter for `query` on the worker's calendar: a typed name becomes the ids of the
+    people it finds (from the in-memory index), however many."""
     day = today or date.today()
-    today_iso = day.isoformat()
-    week_end = (day + timedelta(days=DUE_SOON_DAYS)).isoformat()
-    records = services.open_follow_ups(store)  # by due date, undated last
-    rows = []
-    for r in records[:MAX_LISTED]:
-        overdue = bool(r.due_on and r.due_on < today_iso)
-        later = not r.due_on or r.due_on > week_end
-        rows.append(
-            FollowUpRow(
-                r, _name(store, r.person_id), overdue=overdue, due_today=r.due_on == today_iso, later=later
-            )
+    text = query.person_text.strip()
+    return OpenFilter(
+        today=day.isoformat(),
+        week_end=(day + timedelta(days=DUE_SOON_DAYS)).isoformat(),
+        due=query.due,
+        person_ids=services.people_matching(store, text) if text else None,
+        venue_id=query.venue_id,
+    )
+
+
+def load_follow_ups(
+    store: LocalStore,
+    query: FollowUpQuery | OpenFilter,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    *,
+    with_counts: bool = True,
+    today: date | None = None,
+) -> FollowUpsPage:
+    """A page of open follow-ups (an open one stays listed until its outcome is recorded): overdue
+    first, then those due this week, then later ones; by due date within each. Only the page's
+    rows are decrypted; the counts come from the index."""
+    flt = query if isinstance(query, OpenFilter) else open_filter(store, query, today)
+    records = services.open_follow_up_page(store, flt, offset, limit)
+    week_end = flt.week_end
+    rows = [
+        FollowUpRow(
+            r,
+            _name(store, r.person_id),
+            overdue=bool(r.due_on and r.due_on < flt.today),
+            due_today=r.due_on == flt.today,
+            later=not r.due_on or r.due_on > week_end,
         )
-    rows.sort(key=lambda row: 0 if row.overdue else 2 if row.later else 1)  # stable: due dates stay in order
-    return rows, len(records)
+        for r in records
+    ]
+    counts = services.open_follow_up_counts(store, flt) if with_counts else None
+    return FollowUpsPage(rows, offset, flt, counts)
 
 
 @blocking
-def load_follow_ups_task(store: LocalStore, today: date | None = None) -> tuple[list[FollowUpRow], int]:
-    return load_follow_ups(store, today)
+def load_follow_ups_task(
+    store: LocalStore,
+    query: FollowUpQuery | OpenFilter,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    with_counts: bool = True,
+) -> FollowUpsPage:
+    return load_follow_ups(store, query, offset, limit, with_counts=with_counts)
 
 
-def load_outbox(store: LocalStore) -> tuple[list[OutboxRow], int]:
-    items = services.list_outbox(store, OUTBOX_WAITING)
-    shown = items[:MAX_LISTED]
-    ids = [i.check_id for i in shown]
+@blocking
+def follow_up_counts(store: LocalStore, flt: OpenFilter) -> OpenCounts:
+    return services.open_follow_up_counts(store, flt)
+
+
+def load_outbox(store: LocalStore, offset: int = 0, limit: int = PAGE_SIZE) -> OutboxPage:
+    """A page of the checks waiting to be sent, with how many wait in all and how many failed."""
+    items = services.outbox_page(store, OUTBOX_WAITING, offset, limit)
+    counts = services.outbox_counts(store, OUTBOX_WAITING)
+    ids = [i.check_id for i in items]
     owners: dict[str, str] = {}
     if ids:
         with store.db.read() as conn:
@@ -131,25 +232,50 @@ def load_outbox(store: LocalStore) -> tuple[list[OutboxRow], int]:
                     select(checks_table.c.id, checks_table.c.person_id).where(checks_table.c.id.in_(ids))
                 ).all()
             )
-    return [
-        OutboxRow(i, _name(store, owners[i.check_id]) if i.check_id in owners else "") for i in shown
-    ], len(items)
+    rows = [OutboxRow(i, _name(store, owners[i.check_id]) if i.check_id in owners else "") for i in items]
+    return OutboxPage(rows, offset, sum(counts.values()), counts.get("failed", 0))
 
 
 @blocking
-def search_people(store: LocalStore, query: str, limit: int = 50) -> list[PersonHit]:
-    return services.find_people(store, query, limit=limit)
+def load_outbox_task(store: LocalStore, offset: int = 0, limit: int = PAGE_SIZE) -> OutboxPage:
+    return load_outbox(store, offset, limit)
 
 
 @blocking
-def start_session(store: LocalStore, venue_name: str, venue_id: str | None) -> tuple[str, str, str]:
-    """(venue id, venue name, session id); a typed venue the store does not know is added first."""
+def search_people(
+    store: LocalStore, query: str, offset: int = 0, limit: int = PAGE_SIZE
+) -> tuple[list[PersonHit], int]:
+    """One page of the people `query` finds, and how many it finds in all."""
+    return services.find_people_page(store, query, offset, limit)
+
+
+def _local_midnight_utc(day: date | None = None) -> str:
+    """The start of the worker's local day, as the store's UTC timestamps are written."""
+    midnight = datetime.combine(day or date.today(), time.min).astimezone()
+    return midnight.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _today_session(store: LocalStore) -> TodaySession | None:
+    found = store.venues.current_session(_local_midnight_utc())
+    if found is None:
+        return None
+    session_id, venue = found
+    return TodaySession(venue.id, venue.name, session_id)
+
+
+@blocking
+def start_session(
+    store: LocalStore, venue_name: str, venue_id: str | None, ends: str | None = None
+) -> tuple[str, str, str]:
+    """(venue id, venue name, session id); a typed venue the store does not know is added first.
+    `ends`: the session this one replaces (switching venue), ended in the same transaction."""
     name = venue_name.strip()
-    if venue_id is None:
-        known = {v.name.casefold(): v for v in store.venues.list()}
-        venue = known.get(name.casefold()) or store.venues.add(name)
-        venue_id, name = venue.id, venue.name
-    return venue_id, name, store.venues.start_session(venue_id)
+    with store.db.write():
+        if venue_id is None:
+            known = {v.name.casefold(): v for v in store.venues.list()}
+            venue = known.get(name.casefold()) or store.venues.add(name)
+            venue_id, name = venue.id, venue.name
+        return venue_id, name, store.venues.start_session(venue_id, ends=ends)
 
 
 @blocking

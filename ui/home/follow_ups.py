@@ -5,65 +5,283 @@ listed first and marked with the word "Overdue" and a "!" as well as bold red te
 so they stand out on a monochrome screen and to a screen reader; then those due this
 week, then later ones, each with its due date. The outcome starts on "Choose…", so an
 outcome is never recorded by accident from a pre-selected one.
+
+A full caseload has thousands of open follow-ups, so the list is a Qt model read a page
+at a time on the store worker as the worker scrolls (`canFetchMore`/`fetchMore`), never
+all at once; the counts above it come from the store's index and say how many there are
+in all ("312 open follow-ups, 40 overdue"), and the list can be narrowed to overdue, this
+week or later ones, to a person (name, date of birth or NHS number) and to a venue.
+Recording an outcome takes that one row out of the list and the counts; nothing is read
+again. Changes made elsewhere (a check finalised, a name corrected) reach the list through
+the app's change hub.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from outreach.store.follow_ups_repo import OpenCounts, OpenFilter
 from outreach.store.records import FollowUpRecord
+from ui.changes import ChangeSet
 from ui.context import AppContext
-from ui.home.data import FollowUpRow, describe_decision, load_follow_ups_task, record_outcome
-from ui.home.outbox import pick_one_row
+from ui.home.data import (
+    PAGE_SIZE,
+    FollowUpQuery,
+    FollowUpRow,
+    FollowUpsPage,
+    describe_decision,
+    load_follow_ups_task,
+    record_outcome,
+)
+from ui.home.outbox import pick_one_row, submit
 from ui.home.search import date_text
 from ui.widgets.wheel_guard import guard_wheel
 
 OVERDUE_COLOUR = "#8B0000"  # dark red: 8.6:1 on white
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class ListTable(QTableView):
+    """A table over a model, with the one QTableWidget convenience the tests and screens use."""
+
+    def rowCount(self) -> int:
+        model = self.model()
+        return model.rowCount() if model is not None else 0
+
+
+class FollowUpsModel(QAbstractTableModel):
+    """The open follow-ups a filter shows, read a page at a time on the store worker."""
+
+    page_loaded = Signal()  # a further page arrived (tests, benchmark)
+
+    def __init__(self, view: FollowUpsView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.rows: list[FollowUpRow] = []
+        self.total = 0  # rows the current filter lists in all
+        self.filter: OpenFilter | None = None
+        self._generation = 0
+        self._loading = False
+        self.headers = [self.tr("When"), self.tr("Person"), self.tr("Follow-up"), self.tr("Due")]
+        bold = QFont(view.font())
+        bold.setBold(True)
+        self._bold = bold
+
+    # -- filling -----------------------------------------------------------------------------------
+    def reset_to(self, page: FollowUpsPage, total: int) -> None:
+        """Show the first page of a (new) filter; pages still on their way for an older one are dropped."""
+        self.beginResetModel()
+        self._generation += 1
+        self._loading = False
+        self.rows = list(page.rows)
+        self.total = total
+        self.filter = page.filter
+        self.endResetModel()
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return (
+            not parent.isValid()
+            and self.filter is not None
+            and not self._loading
+            and (len(self.rows) < self.total)
+        )
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        self._loading = True
+        generation = self._generation
+        submit(
+            self.view.context,
+            load_follow_ups_task,
+            self.view.context.store,
+            self.filter,
+            len(self.rows),
+            PAGE_SIZE,
+            False,
+            name="ui.home.follow_ups_page",
+            on_success=lambda page: self._page_arrived(generation, page),
+            on_finished=lambda: self._fetch_done(generation),
+        )
+
+    def _fetch_done(self, generation: int) -> None:
+        if generation == self._generation:
+            self._loading = False
+
+    def _page_arrived(self, generation: int, page: FollowUpsPage) -> None:
+        if generation != self._generation or page.offset != len(self.rows):
+            return  # the filter changed, or rows came or went meanwhile: the next scroll asks again
+        known = {r.record.id for r in self.rows}
+        fresh = [r for r in page.rows if r.record.id not in known]
+        if fresh:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(fresh) - 1)
+            self.rows.extend(fresh)
+            self.endInsertRows()
+        if not page.rows:
+            self.total = len(self.rows)  # fewer than counted (closed meanwhile): stop asking
+        self.page_loaded.emit()
+
+    def remove(self, follow_up_id: str) -> FollowUpRow | None:
+        """Take one row out (its outcome was recorded); the rest stay as they are."""
+        for index, row in enumerate(self.rows):
+            if row.record.id == follow_up_id:
+                self.beginRemoveRows(QModelIndex(), index, index)
+                del self.rows[index]
+                self.total = max(0, self.total - 1)
+                self.endRemoveRows()
+                return row
+        return None
+
+    # -- showing -----------------------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def when(self, row: FollowUpRow) -> str:
+        if row.overdue:
+            return self.tr("! Overdue")
+        if row.due_today:
+            return self.tr("Due today")
+        if row.later:
+            return self.tr("Later")
+        return self.tr("Due this week")
+
+    def cell(self, row: FollowUpRow, column: int) -> str:
+        if column == 0:
+            return self.when(row)
+        if column == 1:
+            return row.person_name
+        if column == 2:
+            return describe_decision(row.record, self.view.context.directory)
+        return date_text(row.record.due_on) if row.record.due_on else self.tr("No date")
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.cell(row, index.column())
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            text = self.cell(row, index.column())
+            return f"{self.when(row)}: {text}" if index.column() else text
+        if role == Qt.ItemDataRole.FontRole and row.overdue:
+            return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole and row.overdue:
+            return QColor(OVERDUE_COLOUR)
+        return None
 
 
 class FollowUpsView(QWidget):
     outcome_recorded = Signal(object)  # FollowUpRecord
     person_chosen = Signal(str)  # Enter or double-click on a row: open that person
     count_changed = Signal(int)
+    filtered = Signal()  # the list shows what the filter asked for (tests, benchmark)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.rows: list[FollowUpRow] = []
+        self.counts: OpenCounts | None = None
+        self.query = FollowUpQuery()
+        self._query_generation = 0
+        self._in_flight = False
+        self._pending = False
+        self._closed_here: set[str] = set()  # outcomes recorded on this screen (already out of the list)
         layout = QVBoxLayout(self)
         self.summary = QLabel("", self)
         self.summary.setWordWrap(True)
+        self.summary.setAccessibleName(self.tr("How many follow-ups are open"))
         layout.addWidget(self.summary)
-        self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("When"), self.tr("Person"), self.tr("Follow-up"), self.tr("Due")]
-        )
+
+        filters = QHBoxLayout()
+        self.due_caption = QLabel(self.tr("Show:"), self)
+        filters.addWidget(self.due_caption)
+        self.due_group = QButtonGroup(self)
+        self.due_group.setExclusive(True)
+        self.due_buttons: dict[str | None, QPushButton] = {}
+        for key in (None, "overdue", "week", "later"):
+            button = QPushButton(self)
+            button.setCheckable(True)
+            button.setProperty("due", key)
+            self.due_group.addButton(button)
+            self.due_buttons[key] = button
+            filters.addWidget(button)
+            button.clicked.connect(lambda _checked=False, k=key: self.set_due(k))
+        self.due_buttons[None].setChecked(True)
+        self._label_due_buttons()
+        self.person_caption = QLabel(self.tr("Fin&d person:"), self)
+        filters.addWidget(self.person_caption)
+        self.person_edit = QLineEdit(self)
+        self.person_edit.setPlaceholderText(self.tr("Name, date of birth or NHS number"))
+        self.person_edit.setAccessibleName(self.tr("Only follow-ups of people matching"))
+        self.person_edit.setClearButtonEnabled(True)
+        self.person_caption.setBuddy(self.person_edit)
+        self.person_edit.textChanged.connect(self._person_typed)
+        filters.addWidget(self.person_edit, 1)
+        self.venue_caption = QLabel(self.tr("B&y venue:"), self)
+        filters.addWidget(self.venue_caption)
+        self.venue_combo = QComboBox(self)
+        self.venue_combo.setAccessibleName(self.tr("Only follow-ups from checks at this venue"))
+        self.venue_combo.addItem(self.tr("Any venue"), None)
+        guard_wheel(self.venue_combo)  # the wheel scrolls; it never changes the choice
+        self.venue_caption.setBuddy(self.venue_combo)
+        self.venue_combo.currentIndexChanged.connect(self._venue_chosen)
+        filters.addWidget(self.venue_combo)
+        layout.addLayout(filters)
+
+        self.table = ListTable(self)
+        self.model = FollowUpsModel(self)
+        self.table.setModel(self.model)
         pick_one_row(self.table)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # Widths measured once in the bold (overdue) font, rather than fitted to every row as they
+        # load: a column fitted to its contents re-measures thousands of rows on each page.
+        metrics = self.fontMetrics()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        wide = QFontMetrics(bold)
+        for column, sample in (
+            (0, self.tr("Due this week")),
+            (1, "Testperson Whiskey 12345"),
+            (3, "30 Sept 2027"),
+        ):
+            self.table.setColumnWidth(column, wide.horizontalAdvance(sample) + 4 * metrics.averageCharWidth())
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(metrics.height() + max(6, metrics.height() // 2))
         self.table.setAccessibleName(self.tr("Open follow-ups"))
-        self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.table.itemActivated.connect(lambda item: self._open_person(item.row()))
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.activated.connect(lambda index: self._open_person(index.row()))
         layout.addWidget(self.table, 1)
 
         row = QHBoxLayout()
         self.outcome_caption = QLabel(self.tr("Outco&me:"), self)
         row.addWidget(self.outcome_caption)
         self.outcome_combo = QComboBox(self)
-        guard_wheel(self.outcome_combo)  # the wheel scrolls; it never changes the choice
         self.outcome_combo.addItem(self.tr("Choose\u2026"), None)
         for code, label in (
             ("attended", self.tr("Attended")),
@@ -73,6 +291,7 @@ class FollowUpsView(QWidget):
         ):
             self.outcome_combo.addItem(label, code)
         self.outcome_combo.setAccessibleName(self.tr("Outcome"))
+        guard_wheel(self.outcome_combo)  # the wheel scrolls; it never changes the choice
         self.outcome_caption.setBuddy(self.outcome_combo)
         self.outcome_combo.currentIndexChanged.connect(self._selection_changed)
         row.addWidget(self.outcome_combo)
@@ -91,68 +310,164 @@ class FollowUpsView(QWidget):
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self.setTabOrder(self.person_edit, self.venue_combo)
+        self.setTabOrder(self.venue_combo, self.table)
+        self.setTabOrder(self.table, self.outcome_combo)
+        context.changes.changed.connect(self._store_changed)
         self._selection_changed()
 
+    @property
+    def rows(self) -> list[FollowUpRow]:
+        """The rows read so far, in list order."""
+        return self.model.rows
+
+    # -- loading -----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.context.runner.run_db(
+        """Read the list again from its first page, with the counts (after a change elsewhere)."""
+        self._run_query()
+
+    def show_page(self, page: FollowUpsPage) -> None:
+        """Show a first page read with home (its counts included)."""
+        if page.counts is not None:
+            self.counts = page.counts
+        total = self.counts.of(page.filter.due) if self.counts is not None else len(page.rows)
+        self.model.reset_to(page, total)
+        self._show_counts()
+        self._selection_changed()
+        self.filtered.emit()
+
+    def set_venues(self, venues: list[Any]) -> None:
+        chosen = self.venue_combo.currentData()
+        self.venue_combo.blockSignals(True)
+        self.venue_combo.clear()
+        self.venue_combo.addItem(self.tr("Any venue"), None)
+        for venue in venues:
+            self.venue_combo.addItem(venue.name, venue.id)
+        index = self.venue_combo.findData(chosen) if chosen is not None else 0
+        self.venue_combo.setCurrentIndex(max(index, 0))
+        self.venue_combo.blockSignals(False)
+
+    def set_due(self, due: str | None) -> None:
+        self.due_buttons[due].setChecked(True)
+        if due != self.query.due:
+            self.query = FollowUpQuery(due, self.query.person_text, self.query.venue_id)
+            self._run_query(with_counts=False)
+
+    def set_person_text(self, text: str) -> None:
+        self.person_edit.setText(text)
+
+    def _person_typed(self, text: str) -> None:
+        self.query = FollowUpQuery(self.query.due, text.strip(), self.query.venue_id)
+        self._run_query()
+
+    def _venue_chosen(self, _index: int) -> None:
+        venue_id = self.venue_combo.currentData()
+        if venue_id != self.query.venue_id:
+            self.query = FollowUpQuery(self.query.due, self.query.person_text, venue_id)
+            self._run_query()
+
+    def _run_query(self, *, with_counts: bool = True) -> None:
+        """Read the first page for the current filter. Typed filters are coalesced: while one
+        query is out, later keys are gathered and read as one when it returns."""
+        self._with_counts = getattr(self, "_with_counts", False) or with_counts or self.counts is None
+        if self._in_flight:
+            self._pending = True
+            return
+        self._in_flight = True
+        self._pending = False
+        with_counts, self._with_counts = self._with_counts, False
+        self._query_generation += 1
+        generation = self._query_generation
+        submit(
+            self.context,
             load_follow_ups_task,
             self.context.store,
+            self.query,
+            0,
+            PAGE_SIZE,
+            with_counts,
             name="ui.home.follow_ups",
-            on_success=lambda result: self.show_rows(*result),
+            on_success=lambda page: self._query_arrived(generation, page),
+            on_finished=self._query_done,
         )
 
-    def show_rows(self, rows: list[FollowUpRow], total: int) -> None:
-        self.rows = rows
-        self.table.setRowCount(len(rows))
-        bold = QFont(self.table.font())
-        bold.setBold(True)
-        overdue = sum(1 for r in rows if r.overdue)
-        for index, row in enumerate(rows):
-            if row.overdue:
-                when = self.tr("! Overdue")
-            elif row.due_today:
-                when = self.tr("Due today")
-            elif row.later:
-                when = self.tr("Later")
-            else:
-                when = self.tr("Due this week")
-            cells = [
-                when,
-                row.person_name,
-                describe_decision(row.record, self.context.directory),
-                date_text(row.record.due_on) if row.record.due_on else self.tr("No date"),
-            ]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if row.overdue:
-                    item.setFont(bold)
-                    item.setForeground(QColor(OVERDUE_COLOUR))
-                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{when}: {text}" if column else text)
-                self.table.setItem(index, column, item)
-        if total == 0:
-            self.summary.setText(self.tr("No open follow-ups."))
-        else:
-            week = sum(1 for r in rows if not r.overdue and not r.later)
-            text = self.tr("Open follow-ups: {0}.").format(total)
-            if overdue:
-                text += " " + self.tr("Overdue: {0}, listed first.").format(overdue)
-            text += " " + self.tr("Due this week: {0}.").format(week)
-            if total > len(rows):
-                text += " " + self.tr("Showing the first {0}.").format(len(rows))
-            self.summary.setText(text)
-        self.count_changed.emit(total)
-        self._selection_changed()
+    def _query_done(self) -> None:
+        self._in_flight = False
+        if self._pending:
+            self._run_query(with_counts=False)
 
+    def _query_arrived(self, generation: int, page: FollowUpsPage) -> None:
+        if generation != self._query_generation or self._pending:
+            return  # a newer filter is on its way
+        self.show_page(page)
+
+    # -- counts ------------------------------------------------------------------------------------
+    def _label_due_buttons(self) -> None:
+        counts = self.counts
+        labels = {
+            None: (self.tr("&All ({0})"), self.tr("All open follow-ups: {0}")),
+            "overdue": (self.tr("! Overd&ue ({0})"), self.tr("Overdue: {0}")),
+            "week": (self.tr("Th&is week ({0})"), self.tr("Due this week: {0}")),
+            "later": (self.tr("Lat&er ({0})"), self.tr("Due later or undated: {0}")),
+        }
+        for key, (text, name) in labels.items():
+            n = counts.of(key) if counts is not None else 0
+            self.due_buttons[key].setText(text.format(n))
+            self.due_buttons[key].setAccessibleName(name.format(n))
+
+    def _show_counts(self) -> None:
+        counts = self.counts
+        self._label_due_buttons()
+        if counts is None:
+            return
+        narrowed = bool(self.query.person_text or self.query.venue_id)
+        if counts.total == 0:
+            text = (
+                self.tr("No open follow-ups for this person or venue.")
+                if narrowed
+                else self.tr("No open follow-ups.")
+            )
+        else:
+            many = (
+                self.tr("1 open follow-up, {1} overdue, {2} due this week.")
+                if counts.total == 1
+                else self.tr("{0} open follow-ups, {1} overdue, {2} due this week.")
+            )
+            text = many.format(counts.total, counts.overdue, counts.this_week)
+            if counts.overdue and self.query.due in (None, "overdue"):
+                text += " " + self.tr("Overdue ones are listed first.")
+            if narrowed:
+                text += " " + self.tr("(Only those matching the person or venue chosen.)")
+        self.summary.setText(text)
+        if not narrowed:
+            self.count_changed.emit(counts.total)
+
+    def _count_out(self, row: FollowUpRow) -> None:
+        """One follow-up closed: the counts lose it without asking the store again."""
+        if self.counts is None:
+            return
+        c = self.counts
+        self.counts = OpenCounts(
+            max(0, c.total - 1),
+            max(0, c.overdue - (row.group == "overdue")),
+            max(0, c.this_week - (row.group == "week")),
+        )
+        self._show_counts()
+
+    # -- choosing and recording --------------------------------------------------------------------
     def _current(self) -> FollowUpRow | None:
-        index = self.table.currentRow()
-        selected = self.table.selectionModel().hasSelection() if self.table.selectionModel() else False
-        return self.rows[index] if selected and 0 <= index < len(self.rows) else None
+        selection = self.table.selectionModel()
+        rows = selection.selectedRows() if selection is not None else []
+        if not rows:
+            return None
+        index = rows[0].row()
+        return self.model.rows[index] if 0 <= index < len(self.model.rows) else None
 
     def _open_person(self, row: int) -> None:
-        if 0 <= row < len(self.rows):
-            self.person_chosen.emit(self.rows[row].record.person_id)
+        if 0 <= row < len(self.model.rows):
+            self.person_chosen.emit(self.model.rows[row].record.person_id)
 
-    def _selection_changed(self) -> None:
+    def _selection_changed(self, *_args: object) -> None:
         chosen = self.outcome_combo.currentData() is not None
         self.record_button.setEnabled(self._current() is not None and chosen)
         self.record_button.setToolTip("" if chosen else self.tr("Choose the outcome first."))
@@ -182,10 +497,27 @@ class FollowUpsView(QWidget):
         )
 
     def _recorded(self, row: FollowUpRow, record: FollowUpRecord) -> None:
+        """Only this row changes: it leaves the list and the counts; the next row is chosen."""
         self.message.setText(
             self.tr("Recorded: {0} for {1}.").format(self.outcome_combo.currentText(), row.person_name)
         )
         self.note_edit.clear()
         self.outcome_combo.setCurrentIndex(0)  # back to "Choose…" for the next one
+        self._closed_here.add(record.id)
+        position = next((i for i, r in enumerate(self.model.rows) if r.record.id == record.id), -1)
+        if self.model.remove(record.id) is not None:
+            self._count_out(row)
+            if self.model.rows:
+                self.table.selectRow(min(position, len(self.model.rows) - 1))
         self.outcome_recorded.emit(record)
-        self.refresh()
+
+    # -- changes made elsewhere --------------------------------------------------------------------
+    def _store_changed(self, changes: ChangeSet) -> None:
+        """A check finalised or amended brings new follow-ups; an outcome recorded elsewhere or a
+        name corrected changes rows: read the list again. Outcomes recorded here are already shown."""
+        closed = changes.records("follow_ups") - self._closed_here
+        self._closed_here -= changes.records("follow_ups")
+        shown_people = {r.record.person_id for r in self.model.rows}
+        renamed = bool(changes.records("people") & shown_people) and changes.has_action("person.update")
+        if changes.has_action("check.finalise", "check.amend") or closed or renamed:
+            self.refresh()

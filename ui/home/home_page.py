@@ -9,14 +9,16 @@ task after unlock, so the screen appears at once and fills in a moment later.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
+from ui.changes import ChangeSet
 from ui.context import AppContext
-from ui.home.data import DraftInfo, HomeData
+from ui.home.data import DraftInfo, FollowUpQuery, HomeData, load_drafts, load_venues
 from ui.home.follow_ups import FollowUpsView
-from ui.home.outbox import HomeWithSync, OutboxView, load_home_with_sync
+from ui.home.outbox import HomeWithSync, OutboxView, load_home_with_sync, submit
 from ui.home.person_form import PersonForm
 from ui.home.person_panel import PersonPanel
 from ui.home.reviews import ReviewsView
@@ -85,6 +87,7 @@ class HomePage(QWidget):
         )
         if context.sync is not None:
             context.sync.run_finished.connect(self._synced)
+        context.changes.changed.connect(self._store_changed)
 
         self.search.person_chosen.connect(self.show_person)
         self.person_panel.open_check.connect(self.start_check)
@@ -118,11 +121,42 @@ class HomePage(QWidget):
 
     def _loaded(self, data: HomeData) -> None:
         self.data = data
+        if data.session is not None and self.context.session is None:
+            self.session_bar.resume(data.session)  # today's venue, chosen before the app was closed
         self.session_bar.set_venues(data.venues)
-        self.follow_ups.show_rows(data.follow_ups, data.follow_ups_total)
-        self.outbox.show_rows(data.outbox, data.outbox_total)
+        self.follow_ups.set_venues(data.venues)
+        if self.follow_ups.query == FollowUpQuery():
+            self.follow_ups.show_page(data.follow_ups)
+        else:
+            self.follow_ups.refresh()  # the worker's own filter stays as chosen
+        self.outbox.show_page(data.outbox)
         self.offer_drafts(data.drafts)
         self.loaded.emit(data)
+
+    def _store_changed(self, changes: ChangeSet) -> None:
+        """One change event refreshes every part of home that shows what changed: the person on
+        the right, the drafts offered back, the search results (the lists listen themselves)."""
+        panel = self.person_panel
+        if panel.person is not None and panel.person.id in changes.people:
+            panel.show_person(panel.person.id)
+        if changes.has_action("check.start", "check.finalise", "check.amend"):
+            self._reload_drafts()
+        if changes.has_action("person.register", "person.update"):
+            self.search.refresh()
+        if changes.touches("venues"):
+            self._reload_venues()
+
+    def _reload_drafts(self) -> None:
+        submit(
+            self.context, load_drafts, self.context.store, name="ui.home.drafts", on_success=self.offer_drafts
+        )
+
+    def _reload_venues(self) -> None:
+        def show(venues: list[Any]) -> None:
+            self.session_bar.set_venues(venues)
+            self.follow_ups.set_venues(venues)
+
+        submit(self.context, load_venues, self.context.store, name="ui.home.venues", on_success=show)
 
     def offer_drafts(self, drafts: list[DraftInfo]) -> None:
         """After a crash or forced quit the unfinished check is offered back in plain words."""
@@ -204,5 +238,6 @@ class HomePage(QWidget):
         self.person_panel.refresh_reviews()
 
     def reload_lists(self) -> None:
-        """After a check is finalised or closed: follow-ups, outbox and drafts may have changed."""
+        """After a check is closed: drafts, follow-ups and the outbox may have changed (a finalised
+        check reaches them through the change hub as well; reading again is cheap, a page each)."""
         self.refresh()

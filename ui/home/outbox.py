@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 from outreach.store.local_store import LocalStore
 from ui.context import AppContext
 from ui.errors import show_error
-from ui.home.data import HomeData, OutboxRow, load_home, load_outbox
+from ui.home.data import PAGE_SIZE, HomeData, OutboxPage, OutboxRow, load_home, load_outbox, load_outbox_task
 from ui.home.search import date_text
 from ui.tasks import blocking
 from ui.widgets import BusyIndicator
@@ -42,10 +43,9 @@ NEXT_COLUMN = 5  # "What happens next"
 
 @dataclass(frozen=True)
 class OutboxDetails:
-    """The home list's rows plus, per outbox id, what sync knows about each (holds, words)."""
+    """The home list's first page plus, per outbox id, what sync knows about each (holds, words)."""
 
-    rows: list[OutboxRow]
-    total: int
+    page: OutboxPage
     views: dict[str, Any]  # outbox id -> outreach.store.sync_state.OutboxRow
 
 
@@ -53,9 +53,8 @@ class OutboxDetails:
 def load_outbox_details(store: LocalStore) -> OutboxDetails:
     from outreach.store import sync_state
 
-    rows, total = load_outbox(store)
     views = {v.outbox_id: v for v in sync_state.outbox_view(store)}
-    return OutboxDetails(rows, total, views)
+    return OutboxDetails(load_outbox(store), views)
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ def submit(context: AppContext, func: Any, *args: Any, **kwargs: Any) -> None:
         pass
 
 
-def pick_one_row(table: QTableWidget) -> None:
+def pick_one_row(table: QTableView) -> None:
     """A home-page list: whole rows are picked one at a time, nothing is edited in place, and
     Tab leaves the table (arrow keys move between rows) so keyboard users are never trapped."""
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -169,6 +168,16 @@ def _next_words(state: str, waits_for: str, next_attempt_at: str | None) -> str:
     return QCoreApplication.translate("OutboxView", "Goes by itself when the shared record can be reached.")
 
 
+def _error_words(error: str | None, attempts: int) -> str:
+    """The last error in the worker's words; nothing went wrong yet says so plainly (never "None")."""
+    text = (error or "").strip()
+    if text and text != "None":
+        return text
+    if attempts:
+        return QCoreApplication.translate("OutboxView", "No error")
+    return QCoreApplication.translate("OutboxView", "Not tried yet")
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if not text or text[-1] in ".!?" else text + "."
@@ -204,6 +213,10 @@ class OutboxView(QWidget):
         self.context = context
         self._rows: list[OutboxRow] = []
         self._views: dict[str, Any] = {}
+        self._total = 0
+        self._failed = 0
+        self._generation = 0
+        self._loading = False
         layout = QVBoxLayout(self)
         self.summary = QLabel("", self)
         self.summary.setWordWrap(True)
@@ -228,6 +241,8 @@ class OutboxView(QWidget):
         fit_rows_to_columns(self.table)
         self.table.setAccessibleName(self.tr("Checks waiting to be sent"))
         self.table.itemSelectionChanged.connect(self._selection_changed)
+        # More waiting checks are read as the list is scrolled to its end (a page at a time).
+        self.table.verticalScrollBar().valueChanged.connect(self._scrolled)
         layout.addWidget(self.table, 1)
         self.detail = QLabel("", self)
         self.detail.setWordWrap(True)
@@ -254,6 +269,7 @@ class OutboxView(QWidget):
         self.sync_button.setToolTip(why)
         self.sync_button.setAccessibleDescription(why)
         self.report.setText(why)  # said on screen too: a tooltip never reaches keyboard or touch users
+        context.changes.changed.connect(self._store_changed)
         self.controller = getattr(context, "sync", None)
         if self.controller is not None:
             self.controller.running_changed.connect(self._running_changed)
@@ -271,19 +287,37 @@ class OutboxView(QWidget):
             on_success=self._details_loaded,
         )
 
+    def _store_changed(self, changes: Any) -> None:
+        """A check finalised or amended adds to the outbox (sync's own moves are shown after each run)."""
+        if changes.has_action("check.finalise", "check.amend"):
+            self.refresh()
+
     def set_views(self, views: dict[str, Any]) -> None:
         """What sync knows about each item, read with the home lists (before `show_rows`)."""
         self._views = dict(views)
 
     def _details_loaded(self, details: OutboxDetails) -> None:
         self._views = details.views
-        self.show_rows(details.rows, details.total)
+        self.show_page(details.page)
 
-    def show_rows(self, rows: list[OutboxRow], total: int) -> None:
+    def show_page(self, page: OutboxPage) -> None:
+        """Show the first page of waiting checks (the rest is read as the list scrolls)."""
         chosen = self.selected_outbox_id()
-        self._rows = list(rows)
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
+        self._generation += 1
+        self._loading = False
+        self._total, self._failed = page.total, page.failed
+        self._rows = []
+        self.table.setRowCount(0)
+        self._append(page.rows, chosen)
+        self._show_summary()
+        self._selection_changed()
+        self.count_changed.emit(self._total)
+
+    def _append(self, rows: list[OutboxRow], chosen: str | None = None) -> None:
+        start = len(self._rows)
+        self._rows.extend(rows)
+        self.table.setRowCount(len(self._rows))
+        for index, row in enumerate(rows, start):
             item = row.item
             view = self._views.get(item.id)
             waits = view.waits_for if view is not None else None
@@ -292,7 +326,7 @@ class OutboxView(QWidget):
                 _state_words(item.state, waits),
                 str(item.attempts),
                 date_text(item.created_at[:10]),
-                item.last_error or self.tr("None"),
+                _error_words(item.last_error, item.attempts),
                 _next_words(item.state, view.waits_for, item.next_attempt_at) if view is not None else "",
             ]
             for column, text in enumerate(cells):
@@ -302,18 +336,49 @@ class OutboxView(QWidget):
             if item.id == chosen:
                 self.table.selectRow(index)
         fit_rows(self.table)
-        if total == 0:
+
+    def _show_summary(self) -> None:
+        if self._total == 0:
             self.summary.setText(self.tr("Nothing is waiting: every finalised check has been sent."))
-        else:
-            failed = sum(1 for r in rows if r.item.state == "failed")
-            text = self.tr("Checks waiting to be sent: {0}.").format(total)
-            if failed:
-                text += " " + self.tr("Not sent last time: {0} (the reason is in the list).").format(failed)
-            if total > len(rows):
-                text += " " + self.tr("Showing the first {0}.").format(len(rows))
-            self.summary.setText(text)
-        self._selection_changed()
-        self.count_changed.emit(total)
+            return
+        text = self.tr("Checks waiting to be sent: {0}.").format(self._total)
+        if self._failed:
+            text += " " + self.tr("Not sent last time: {0} (the reason is in the list).").format(self._failed)
+        self.summary.setText(text)
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.table.verticalScrollBar()
+        if value >= bar.maximum() - bar.pageStep() // 2:
+            self.fetch_more()
+
+    def fetch_more(self) -> None:
+        """Read the next page of waiting checks (when the list is scrolled to its end)."""
+        if self._loading or len(self._rows) >= self._total:
+            return
+        self._loading = True
+        generation = self._generation
+        offset = len(self._rows)
+
+        def arrived(page: OutboxPage) -> None:
+            if generation == self._generation and page.offset == len(self._rows):
+                self._append(page.rows)
+                if not page.rows:
+                    self._total = len(self._rows)
+
+        def done() -> None:
+            if generation == self._generation:
+                self._loading = False
+
+        submit(
+            self.context,
+            load_outbox_task,
+            self.context.store,
+            offset,
+            PAGE_SIZE,
+            name="ui.home.outbox_page",
+            on_success=arrived,
+            on_finished=done,
+        )
 
     def selected_outbox_id(self) -> str | None:
         index = self.table.currentRow()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 
 from outreach.store.search_index import PersonHit
 from ui.context import AppContext
-from ui.home.data import search_people
+from ui.home.data import PAGE_SIZE, search_people
 
 DEBOUNCE_MS = 0  # extra wait before a query; 0: coalescing behind the query in flight is enough
 
@@ -50,6 +50,9 @@ class PersonSearch(QWidget):
         self._generation = 0
         self._in_flight = False
         self._pending = False
+        self.total = 0  # how many people the text in the box finds, whatever is listed yet
+        self._shown_text = ""
+        self._loading_more = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.caption = QLabel(self.tr("F&ind a person"), self)
@@ -77,6 +80,9 @@ class PersonSearch(QWidget):
         self.search_edit.returnPressed.connect(self._enter_in_box)
         self.search_edit.installEventFilter(self)
         self.results.itemActivated.connect(self._activated)
+        # The rest of a long result is read a page at a time as the list is scrolled to its end.
+        self.results.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.results.currentRowChanged.connect(self._row_changed)
 
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -124,11 +130,27 @@ class PersonSearch(QWidget):
         if self._pending:
             self.run_query()
 
-    def _show(self, generation: int, text: str, hits: list[PersonHit]) -> None:
+    def _show(self, generation: int, text: str, found: tuple[list[PersonHit], int]) -> None:
         if generation != self._generation:
             return  # an older query; a newer one is on its way
+        hits, total = found
         current = self.search_edit.text().strip()
         self.results.clear()
+        self.total = total
+        self._shown_text = text
+        self._loading_more = False
+        self._add(hits)
+        if hits:
+            self.status.setText(self.tr("Found: {0}. Press Down to choose, Enter to open.").format(total))
+            self.results.setCurrentRow(0)
+        else:
+            self.status.setText(
+                self.tr("No one found for \u201c{0}\u201d. Register a new person with Ctrl+N.").format(text)
+            )
+        if text == current:
+            self.results_shown.emit(len(hits))
+
+    def _add(self, hits: list[PersonHit]) -> None:
         for hit in hits:
             parts = [
                 f"{hit.given_name} {hit.family_name}",
@@ -140,15 +162,48 @@ class PersonSearch(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, hit.id)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, ", ".join(parts))
             self.results.addItem(item)
-        if hits:
-            self.status.setText(self.tr("Found: {0}. Press Down to choose, Enter to open.").format(len(hits)))
-            self.results.setCurrentRow(0)
-        else:
-            self.status.setText(
-                self.tr("No one found for \u201c{0}\u201d. Register a new person with Ctrl+N.").format(text)
-            )
-        if text == current:
-            self.results_shown.emit(len(hits))
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.results.verticalScrollBar()
+        if value >= bar.maximum() - bar.pageStep() // 2:
+            self.fetch_more()
+
+    def _row_changed(self, row: int) -> None:
+        if row >= self.results.count() - 1:
+            self.fetch_more()  # arrowing down past the last one read: read the next page
+
+    def fetch_more(self) -> None:
+        """Read the next page of the current result (scrolled or arrowed to its end)."""
+        if self._loading_more or self._in_flight or self.results.count() >= self.total:
+            return
+        self._loading_more = True
+        generation = self._generation
+        offset = self.results.count()
+
+        def arrived(found: tuple[list[PersonHit], int]) -> None:
+            if generation == self._generation and offset == self.results.count():
+                self._add(found[0])
+                self.total = found[1] if found[0] else self.results.count()
+
+        def done() -> None:
+            if generation == self._generation:
+                self._loading_more = False
+
+        self.context.runner.run_db(
+            search_people,
+            self.context.store,
+            self._shown_text,
+            offset,
+            PAGE_SIZE,
+            name="ui.home.search_more",
+            on_success=arrived,
+            on_finished=done,
+        )
+
+    def refresh(self) -> None:
+        """Search again for the text in the box (someone registered or renamed meanwhile)."""
+        if self.search_edit.text().strip():
+            self._text_changed(self.search_edit.text())
 
     def _enter_in_box(self) -> None:
         if self._timer.isActive():

@@ -57,6 +57,17 @@ class SessionBar(QWidget):
             current if self.context.session is None else self.context.session.venue_name
         )
 
+    def resume(self, today: Any) -> None:
+        """Carry on with today's session read back from the store (a `ui.home.data.TodaySession`):
+        the app was closed or restarted, the worker is still at the same venue."""
+        session = SessionInfo(
+            venue_name=today.venue_name, venue_id=today.venue_id, session_id=today.session_id
+        )
+        self.context.session = session
+        self.venue_combo.setEditText(session.venue_name)
+        self._show_session(session, resumed=True)
+        self.session_started.emit(session)
+
     def start(self) -> None:
         if not self.start_button.isEnabled():
             return  # one session start at a time (Return in the box and the button both come here)
@@ -68,11 +79,13 @@ class SessionBar(QWidget):
         index = self.venue_combo.findText(name)
         venue_id = self.venue_combo.itemData(index) if index >= 0 else None
         self.start_button.setEnabled(False)
+        previous = self.context.session.session_id if self.context.session is not None else None
         self.context.runner.run_db(
             start_session,
             self.context.store,
             name,
             venue_id,
+            previous,
             name="ui.home.start_session",
             on_success=self._started,
             on_finished=lambda: self.start_button.setEnabled(True),
@@ -87,10 +100,13 @@ class SessionBar(QWidget):
         self._show_session(session)
         self.session_started.emit(session)
 
-    def _show_session(self, session: SessionInfo | None) -> None:
+    def _show_session(self, session: SessionInfo | None, *, resumed: bool = False) -> None:
         if session is None:
             self.status.setText(self.tr("No session started yet."))
         else:
-            self.status.setText(self.tr("Session started at {0}.").format(session.venue_name))
+            if resumed:
+                self.status.setText(self.tr("Today's session at {0} carries on.").format(session.venue_name))
+            else:
+                self.status.setText(self.tr("Session started at {0}.").format(session.venue_name))
             self.start_button.setText(self.tr("&Switch venue"))
             self.start_button.setAccessibleName(self.tr("Start a session at another venue"))
