@@ -11,10 +11,11 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import qVersion
-from PySide6.QtWidgets import QApplication
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer, qVersion
+from PySide6.QtWidgets import QApplication, QWidget
 
 import outreach
 from outreach.errors import StoreError, ValidationError
@@ -136,11 +137,92 @@ def run_app(data_dir: str | None = None, argv: Sequence[str] | None = None) -> i
     window.show()
     # "start": the first window of the app (it opens on set-up or unlock; pages are logged as ui.screen_shown).
     log_event(log, "ui.window_shown", screen="start", platform=QApplication.platformName())
+    drive_unlock = os.environ.get(DRIVE_UNLOCK_ENV)
+    if drive_unlock:
+        _drive_unlock(window, drive_unlock)
+    quit_when = os.environ.get(QUIT_WHEN_SHOWN_ENV)
+    if quit_when:
+        _quit_when_shown(window, quit_when)
     code = app.exec()
     log_event(log, "app.stopped", exit_code=code)
+    shut_down(app, window, runner)
     crash_reporter.uninstall()
     folder_lock.release()
     return code
+
+
+def shut_down(app: QApplication, window: QWidget, runner: TaskRunner) -> None:
+    """Take the app apart in order once its event loop has ended.
+
+    Left to the interpreter's exit, Qt objects are freed in whatever order Python's collector
+    reaches them: a window could outlive the application object, and its timers and queued
+    signals then reach an event dispatcher that is already gone ("QBasicTimer::start: current
+    thread's event dispatcher has already been destroyed") and the process aborts. So, in order:
+    stop every timer, stop and join the worker threads (store writes handed over still finish),
+    deliver what they sent back while the screens still exist, delete the windows, and only then
+    the application object."""
+    for top in app.topLevelWidgets():
+        stop = getattr(top, "stop_background", None)
+        if callable(stop):
+            stop()  # the main window: idle lock and sync, with their timers
+    for timer in app.findChildren(QTimer) + [
+        t for w in app.topLevelWidgets() for t in w.findChildren(QTimer)
+    ]:
+        timer.stop()
+    runner.shutdown(wait=True)
+    QCoreApplication.sendPostedEvents()  # the workers' last results, while their screens still exist
+    QCoreApplication.processEvents()
+    store = getattr(window, "store", None)
+    if store is not None:
+        store.close()  # keys dropped, database closed: nothing can reach it any more
+    window.hide()
+    for top in app.topLevelWidgets():
+        if shiboken6.isValid(top) and top.parent() is None:
+            shiboken6.delete(top)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    if shiboken6.isValid(runner):
+        shiboken6.delete(runner)
+    app.shutdown()  # the application object last, with nothing left that could still use it
+
+
+# For tests of the real program: when set to a user name, one line read from standard input is that
+# user's passphrase, typed into the unlock screen and submitted once it can be (the same path as a
+# person: nothing is skipped). Passphrases never come from the command line or the environment.
+DRIVE_UNLOCK_ENV = "OUTREACH_DRIVE_UNLOCK"
+# For tests of the real program: "<page>[:<ms>]" quits through File > Quit that long after <page>
+# ("unlock", "unlock-ready", "home") is first on screen.
+QUIT_WHEN_SHOWN_ENV = "OUTREACH_QUIT_WHEN_SHOWN"
+
+
+def _drive_unlock(window: Any, user: str) -> None:
+    passphrase = sys.stdin.readline().rstrip("\n")
+
+    def ready() -> None:
+        panel = window.unlock_panel
+        index = panel.user_combo.findData(user)
+        if index >= 0:
+            panel.user_combo.setCurrentIndex(index)
+        panel.pass_edit.setText(passphrase)
+        QTimer.singleShot(0, panel.unlock_button.click)
+
+    window.store_opened.connect(ready)
+
+
+def _quit_when_shown(window: Any, spec: str) -> None:
+    page, _, delay = spec.partition(":")
+    delay_ms = int(delay) if delay.isdigit() else 0
+    fired: list[bool] = []
+
+    def shown(name: str) -> None:
+        if name == page and not fired:
+            fired.append(True)
+            QTimer.singleShot(delay_ms, window.quit_action.trigger)
+
+    window.page_shown.connect(shown)
+    window.store_opened.connect(lambda: shown("unlock-ready"))
+    window.home_ready.connect(lambda: shown("home-ready"))
+    if getattr(window, "current_page", "") == page:
+        shown(page)
 
 
 def _report_when_shown(app: QApplication, window: object, page: str) -> None:
