@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="724"/>
+        <location filename="../../ui/main_window.py" line="729"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="730"/>
+        <location filename="../../ui/main_window.py" line="735"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="731"/>
+        <location filename="../../ui/main_window.py" line="736"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -221,57 +221,57 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="506"/>
+        <location filename="../../ui/check/workflow.py" line="510"/>
         <source>Finalising saves this check for good: it cannot be changed afterwards (an amendment makes a new version).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="512"/>
+        <location filename="../../ui/check/workflow.py" line="516"/>
         <source>It will be sent to the shared health record at the next sync (when this laptop is online), to be seen by: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="518"/>
+        <location filename="../../ui/check/workflow.py" line="522"/>
         <source>Not shared with: {0} (the person said no or was not asked).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="525"/>
+        <location filename="../../ui/check/workflow.py" line="529"/>
         <source>The person did not agree to sharing it with anyone, so it stays on this laptop and is not sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="529"/>
+        <location filename="../../ui/check/workflow.py" line="533"/>
         <source>What is sent: {0}&apos;s name, date of birth and NHS number, every answer of the check, {1} finding(s) and the follow-up agreed for each</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="533"/>
+        <location filename="../../ui/check/workflow.py" line="537"/>
         <source> (referrals to: {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="586"/>
+        <location filename="../../ui/check/workflow.py" line="590"/>
         <source>Problem: say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="588"/>
+        <location filename="../../ui/check/workflow.py" line="592"/>
         <source>Say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="655"/>
+        <location filename="../../ui/check/workflow.py" line="659"/>
         <source>Making the summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="661"/>
+        <location filename="../../ui/check/workflow.py" line="665"/>
         <source>Health check summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="676"/>
+        <location filename="../../ui/check/workflow.py" line="680"/>
         <source>Summary saved as {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -492,176 +492,176 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="132"/>
+        <location filename="../../ui/check/findings_page.py" line="133"/>
         <source>Urgency: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="142"/>
+        <location filename="../../ui/check/findings_page.py" line="143"/>
         <source>Source: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="212"/>
-        <location filename="../../ui/check/findings_page.py" line="216"/>
+        <location filename="../../ui/check/findings_page.py" line="213"/>
+        <location filename="../../ui/check/findings_page.py" line="217"/>
         <source>Follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="223"/>
+        <location filename="../../ui/check/findings_page.py" line="224"/>
         <source>Service for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="224"/>
+        <location filename="../../ui/check/findings_page.py" line="225"/>
         <source>Choose the service...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="229"/>
+        <location filename="../../ui/check/findings_page.py" line="230"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="246"/>
+        <location filename="../../ui/check/findings_page.py" line="247"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="249"/>
+        <location filename="../../ui/check/findings_page.py" line="250"/>
         <source>Reason for the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="406"/>
+        <location filename="../../ui/check/findings_page.py" line="407"/>
         <source>{0}: give the date to check the referral as day/month/year, e.g. 31/01/2027</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="238"/>
+        <location filename="../../ui/check/findings_page.py" line="239"/>
         <source>Date to check the referral for {0} happened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="173"/>
+        <location filename="../../ui/check/findings_page.py" line="174"/>
         <source>&lt;b&gt;Suggested:&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="179"/>
+        <location filename="../../ui/check/findings_page.py" line="180"/>
         <source>Accept suggested</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="182"/>
+        <location filename="../../ui/check/findings_page.py" line="183"/>
         <source>Accept the suggested follow-up for {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="186"/>
+        <location filename="../../ui/check/findings_page.py" line="187"/>
         <source>Records: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="191"/>
-        <location filename="../../ui/check/findings_page.py" line="379"/>
+        <location filename="../../ui/check/findings_page.py" line="192"/>
+        <location filename="../../ui/check/findings_page.py" line="380"/>
         <source>Choose another...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="194"/>
+        <location filename="../../ui/check/findings_page.py" line="195"/>
         <source>Choose another follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="220"/>
+        <location filename="../../ui/check/findings_page.py" line="221"/>
         <source>Service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="234"/>
+        <location filename="../../ui/check/findings_page.py" line="235"/>
         <source>Check it happened by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="240"/>
+        <location filename="../../ui/check/findings_page.py" line="241"/>
         <source>e.g. 31/03/2027</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="254"/>
+        <location filename="../../ui/check/findings_page.py" line="255"/>
         <source>Note (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="257"/>
+        <location filename="../../ui/check/findings_page.py" line="258"/>
         <source>Note on the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="298"/>
+        <location filename="../../ui/check/findings_page.py" line="299"/>
         <source>referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="302"/>
+        <location filename="../../ui/check/findings_page.py" line="303"/>
         <source>{0}, check today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="304"/>
-        <location filename="../../ui/check/findings_page.py" line="457"/>
+        <location filename="../../ui/check/findings_page.py" line="305"/>
+        <location filename="../../ui/check/findings_page.py" line="458"/>
         <source>{0}, check by {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="307"/>
+        <location filename="../../ui/check/findings_page.py" line="308"/>
         <source>advice given</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="379"/>
+        <location filename="../../ui/check/findings_page.py" line="380"/>
         <source>Change...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="410"/>
+        <location filename="../../ui/check/findings_page.py" line="411"/>
         <source>{0}: the date to check the referral is in the past</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="432"/>
-        <location filename="../../ui/check/findings_page.py" line="501"/>
+        <location filename="../../ui/check/findings_page.py" line="433"/>
+        <location filename="../../ui/check/findings_page.py" line="503"/>
         <source>{0}: choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="455"/>
+        <location filename="../../ui/check/findings_page.py" line="456"/>
         <source>Referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="462"/>
+        <location filename="../../ui/check/findings_page.py" line="463"/>
         <source>Recorded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="465"/>
+        <location filename="../../ui/check/findings_page.py" line="466"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="465"/>
+        <location filename="../../ui/check/findings_page.py" line="466"/>
         <source>choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="470"/>
+        <location filename="../../ui/check/findings_page.py" line="471"/>
         <source>Needs a follow-up. Accept records: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="472"/>
+        <location filename="../../ui/check/findings_page.py" line="473"/>
         <source>Needs a follow-up: choose one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -669,182 +669,276 @@
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="538"/>
-        <location filename="../../ui/check/findings_page.py" line="545"/>
+        <location filename="../../ui/check/findings_page.py" line="540"/>
+        <location filename="../../ui/check/findings_page.py" line="547"/>
         <source>Findings and plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="610"/>
+        <location filename="../../ui/check/findings_page.py" line="612"/>
         <source>1 finding. It needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="612"/>
+        <location filename="../../ui/check/findings_page.py" line="614"/>
         <source>{0} findings. Each needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="621"/>
+        <location filename="../../ui/check/findings_page.py" line="623"/>
         <source>{0}; {1} of {2} recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="607"/>
+        <location filename="../../ui/check/findings_page.py" line="609"/>
         <source>No findings so far: nothing in this check crossed a threshold.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpsModel</name>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="80"/>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="80"/>
+        <source>Person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="80"/>
+        <source>Follow-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="80"/>
+        <source>Due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="166"/>
+        <source>! Overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="168"/>
+        <source>Due today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="170"/>
+        <source>Later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="171"/>
+        <source>Due this week</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="180"/>
+        <source>No date</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>FollowUpsView</name>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="51"/>
-        <source>When</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/follow_ups.py" line="51"/>
-        <source>Person</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/follow_ups.py" line="51"/>
-        <source>Follow-up</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/follow_ups.py" line="51"/>
-        <source>Due</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/follow_ups.py" line="67"/>
+        <location filename="../../ui/home/follow_ups.py" line="287"/>
         <source>Attended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="68"/>
+        <location filename="../../ui/home/follow_ups.py" line="288"/>
         <source>Declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="69"/>
+        <location filename="../../ui/home/follow_ups.py" line="289"/>
         <source>No response</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="70"/>
+        <location filename="../../ui/home/follow_ups.py" line="290"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="73"/>
+        <location filename="../../ui/home/follow_ups.py" line="293"/>
         <source>Outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="62"/>
+        <location filename="../../ui/home/follow_ups.py" line="282"/>
         <source>Outco&amp;me:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="56"/>
+        <location filename="../../ui/home/follow_ups.py" line="216"/>
+        <source>How many follow-ups are open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="220"/>
+        <source>Show:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="235"/>
+        <source>Fin&amp;d person:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="238"/>
+        <source>Name, date of birth or NHS number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="239"/>
+        <source>Only follow-ups of people matching</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="244"/>
+        <source>B&amp;y venue:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="247"/>
+        <source>Only follow-ups from checks at this venue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="248"/>
+        <location filename="../../ui/home/follow_ups.py" line="343"/>
+        <source>Any venue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="276"/>
         <source>Open follow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="65"/>
+        <location filename="../../ui/home/follow_ups.py" line="285"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="77"/>
+        <location filename="../../ui/home/follow_ups.py" line="298"/>
         <source>&amp;Note:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="80"/>
+        <location filename="../../ui/home/follow_ups.py" line="301"/>
         <source>Note about the outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="81"/>
+        <location filename="../../ui/home/follow_ups.py" line="302"/>
         <source>Optional</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="84"/>
+        <location filename="../../ui/home/follow_ups.py" line="305"/>
         <source>&amp;Record outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="85"/>
+        <location filename="../../ui/home/follow_ups.py" line="306"/>
         <source>Record the outcome of the chosen follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="110"/>
-        <source>! Overdue</source>
+        <location filename="../../ui/home/follow_ups.py" line="408"/>
+        <source>&amp;All ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="112"/>
-        <source>Due today</source>
+        <location filename="../../ui/home/follow_ups.py" line="408"/>
+        <source>All open follow-ups: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="114"/>
-        <source>Later</source>
+        <location filename="../../ui/home/follow_ups.py" line="409"/>
+        <source>! Overd&amp;ue ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="116"/>
+        <location filename="../../ui/home/follow_ups.py" line="409"/>
+        <source>Overdue: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="410"/>
+        <source>Th&amp;is week ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="410"/>
+        <source>Due this week: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="411"/>
+        <source>Lat&amp;er ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="411"/>
+        <source>Due later or undated: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="426"/>
+        <source>No open follow-ups for this person or venue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="432"/>
+        <source>1 open follow-up, {1} overdue, {2} due this week.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="434"/>
+        <source>{0} open follow-ups, {1} overdue, {2} due this week.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="438"/>
+        <source>Overdue ones are listed first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="440"/>
+        <source>(Only those matching the person or venue chosen.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/follow_ups.py" line="269"/>
         <source>Due this week</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="121"/>
-        <source>No date</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/follow_ups.py" line="131"/>
+        <location filename="../../ui/home/follow_ups.py" line="428"/>
         <source>No open follow-ups.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="134"/>
-        <source>Open follow-ups: {0}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/follow_ups.py" line="136"/>
-        <source>Overdue: {0}, listed first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/follow_ups.py" line="137"/>
-        <source>Due this week: {0}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/follow_ups.py" line="139"/>
-        <source>Showing the first {0}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/follow_ups.py" line="156"/>
-        <location filename="../../ui/home/follow_ups.py" line="164"/>
+        <location filename="../../ui/home/follow_ups.py" line="473"/>
+        <location filename="../../ui/home/follow_ups.py" line="481"/>
         <source>Choose the outcome first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="161"/>
+        <location filename="../../ui/home/follow_ups.py" line="478"/>
         <source>Choose a follow-up in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="184"/>
+        <location filename="../../ui/home/follow_ups.py" line="502"/>
         <source>Recorded: {0} for {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -852,94 +946,94 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../ui/home/home_page.py" line="53"/>
+        <location filename="../../ui/home/home_page.py" line="55"/>
         <source>Home sections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="54"/>
-        <location filename="../../ui/home/home_page.py" line="81"/>
-        <location filename="../../ui/home/home_page.py" line="84"/>
+        <location filename="../../ui/home/home_page.py" line="56"/>
+        <location filename="../../ui/home/home_page.py" line="83"/>
+        <location filename="../../ui/home/home_page.py" line="86"/>
         <source>Reviews</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="62"/>
+        <location filename="../../ui/home/home_page.py" line="64"/>
         <source>Register a &amp;new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="63"/>
+        <location filename="../../ui/home/home_page.py" line="65"/>
         <source>Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="64"/>
+        <location filename="../../ui/home/home_page.py" line="66"/>
         <source>Ctrl+N</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="74"/>
+        <location filename="../../ui/home/home_page.py" line="76"/>
         <source>&amp;People</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="77"/>
+        <location filename="../../ui/home/home_page.py" line="79"/>
         <source>F&amp;ollow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="79"/>
+        <location filename="../../ui/home/home_page.py" line="81"/>
         <source>Out&amp;box</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="84"/>
+        <location filename="../../ui/home/home_page.py" line="86"/>
         <source>Reviews ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="96"/>
+        <location filename="../../ui/home/home_page.py" line="99"/>
         <source>F&amp;ollow-ups ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="99"/>
+        <location filename="../../ui/home/home_page.py" line="102"/>
         <source>Out&amp;box ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="133"/>
+        <location filename="../../ui/home/home_page.py" line="167"/>
         <source>someone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="134"/>
+        <location filename="../../ui/home/home_page.py" line="168"/>
         <source>You have an unfinished check for {0}, started {1}. Continue it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="138"/>
+        <location filename="../../ui/home/home_page.py" line="172"/>
         <source>(Other unfinished checks: {0}. Each is listed with its person.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="146"/>
+        <location filename="../../ui/home/home_page.py" line="180"/>
         <source>Continue the chec&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="160"/>
+        <location filename="../../ui/home/home_page.py" line="194"/>
         <source>No venue chosen for today: this check will be recorded without a venue. Choose the venue at the top of home first if you can.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="147"/>
+        <location filename="../../ui/home/home_page.py" line="181"/>
         <source>Continue the unfinished check for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="150"/>
+        <location filename="../../ui/home/home_page.py" line="184"/>
         <source>Not now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1086,27 +1180,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="440"/>
+        <location filename="../../ui/main_window.py" line="441"/>
         <source>Sync: starting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="441"/>
+        <location filename="../../ui/main_window.py" line="442"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="445"/>
+        <location filename="../../ui/main_window.py" line="446"/>
         <source>Signed in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="656"/>
+        <location filename="../../ui/main_window.py" line="657"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="658"/>
+        <location filename="../../ui/main_window.py" line="659"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -1160,183 +1254,183 @@ The NHS annual physical health check for people with severe mental illness, offl
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../ui/home/outbox.py" line="102"/>
+        <location filename="../../ui/home/outbox.py" line="101"/>
         <source>Waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="103"/>
+        <location filename="../../ui/home/outbox.py" line="102"/>
         <source>Being sent (checked with the server next time)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="104"/>
+        <location filename="../../ui/home/outbox.py" line="103"/>
         <source>Not sent yet: will try again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="105"/>
+        <location filename="../../ui/home/outbox.py" line="104"/>
         <source>Sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="180"/>
+        <location filename="../../ui/home/outbox.py" line="189"/>
         <source>No shared record is set up for this organisation, so checks stay on this laptop. Ask IT to add the server to the organisation file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="188"/>
+        <location filename="../../ui/home/outbox.py" line="197"/>
         <source>Sending is not available in this version.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="214"/>
+        <location filename="../../ui/home/outbox.py" line="227"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="215"/>
+        <location filename="../../ui/home/outbox.py" line="228"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="216"/>
+        <location filename="../../ui/home/outbox.py" line="229"/>
         <source>Attempts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="218"/>
+        <location filename="../../ui/home/outbox.py" line="231"/>
         <source>Last error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="217"/>
+        <location filename="../../ui/home/outbox.py" line="230"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="96"/>
+        <location filename="../../ui/home/outbox.py" line="95"/>
         <source>Refused: needs you</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="98"/>
+        <location filename="../../ui/home/outbox.py" line="97"/>
         <source>Held: no consent to share</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="100"/>
+        <location filename="../../ui/home/outbox.py" line="99"/>
         <source>Replaced by an amendment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="158"/>
+        <location filename="../../ui/home/outbox.py" line="157"/>
         <source>Waits for you: amend the check, or press Try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="160"/>
+        <location filename="../../ui/home/outbox.py" line="159"/>
         <source>Goes once the person agrees to share.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="162"/>
+        <location filename="../../ui/home/outbox.py" line="161"/>
         <source>Nothing to do: its amendment is sent instead.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="164"/>
+        <location filename="../../ui/home/outbox.py" line="163"/>
         <source>Tried again by itself after {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="168"/>
+        <location filename="../../ui/home/outbox.py" line="167"/>
         <source>Checked with the shared record at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="169"/>
+        <location filename="../../ui/home/outbox.py" line="168"/>
         <source>Goes by itself when the shared record can be reached.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="219"/>
+        <location filename="../../ui/home/outbox.py" line="177"/>
+        <source>No error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="178"/>
+        <source>Not tried yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="232"/>
         <source>What happens next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="229"/>
+        <location filename="../../ui/home/outbox.py" line="242"/>
         <source>Checks waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="234"/>
+        <location filename="../../ui/home/outbox.py" line="249"/>
         <source>About the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="242"/>
+        <location filename="../../ui/home/outbox.py" line="257"/>
         <source>Try a&amp;gain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="243"/>
+        <location filename="../../ui/home/outbox.py" line="258"/>
         <source>Try sending the chosen check again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="247"/>
+        <location filename="../../ui/home/outbox.py" line="262"/>
         <source>S&amp;ync now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="248"/>
+        <location filename="../../ui/home/outbox.py" line="263"/>
         <source>Send waiting checks now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="291"/>
-        <location filename="../../ui/home/outbox.py" line="340"/>
+        <location filename="../../ui/home/outbox.py" line="325"/>
+        <location filename="../../ui/home/outbox.py" line="405"/>
         <source>(person not found)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="295"/>
-        <source>None</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/outbox.py" line="306"/>
+        <location filename="../../ui/home/outbox.py" line="342"/>
         <source>Nothing is waiting: every finalised check has been sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="309"/>
+        <location filename="../../ui/home/outbox.py" line="344"/>
         <source>Checks waiting to be sent: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="311"/>
+        <location filename="../../ui/home/outbox.py" line="346"/>
         <source>Not sent last time: {0} (the reason is in the list).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="313"/>
-        <source>Showing the first {0}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/outbox.py" line="340"/>
+        <location filename="../../ui/home/outbox.py" line="405"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="360"/>
+        <location filename="../../ui/home/outbox.py" line="425"/>
         <source>Put back in the queue: it will be sent at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="383"/>
+        <location filename="../../ui/home/outbox.py" line="448"/>
         <source>Sending...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1409,67 +1503,67 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="121"/>
+        <location filename="../../ui/home/person_form.py" line="123"/>
         <source>Preferred language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="151"/>
+        <location filename="../../ui/home/person_form.py" line="153"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="154"/>
+        <location filename="../../ui/home/person_form.py" line="156"/>
         <source>Esc</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="159"/>
+        <location filename="../../ui/home/person_form.py" line="161"/>
         <source>Save pe&amp;rson</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="216"/>
+        <location filename="../../ui/home/person_form.py" line="218"/>
         <source>Enter the date of birth, e.g. 25/03/1980.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="221"/>
+        <location filename="../../ui/home/person_form.py" line="223"/>
         <source>This date of birth is in the future: check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="223"/>
+        <location filename="../../ui/home/person_form.py" line="225"/>
         <source>This date of birth is before 1900: check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="300"/>
+        <location filename="../../ui/home/person_form.py" line="302"/>
         <source>Enter the person&apos;s given name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="301"/>
+        <location filename="../../ui/home/person_form.py" line="303"/>
         <source>A given name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="306"/>
+        <location filename="../../ui/home/person_form.py" line="308"/>
         <source>Enter the person&apos;s family name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="307"/>
+        <location filename="../../ui/home/person_form.py" line="309"/>
         <source>A family name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="314"/>
+        <location filename="../../ui/home/person_form.py" line="316"/>
         <source>{0} can have at most {1} characters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="376"/>
+        <location filename="../../ui/home/person_form.py" line="378"/>
         <source>Open {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1494,99 +1588,99 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="110"/>
+        <location filename="../../ui/home/person_form.py" line="112"/>
         <source>e.g. L81051 (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="112"/>
+        <location filename="../../ui/home/person_form.py" line="114"/>
         <source>GP practice code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="115"/>
+        <location filename="../../ui/home/person_form.py" line="117"/>
         <source>The practice&apos;s code, not its name: a letter and five digits (the ODS code, on NHS letters or from the surgery). Optional.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="120"/>
+        <location filename="../../ui/home/person_form.py" line="122"/>
         <source>e.g. English, Polish, Somali</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="125"/>
+        <location filename="../../ui/home/person_form.py" line="127"/>
         <source>e.g. large print, interpreter, hearing loop, step-free access</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="128"/>
+        <location filename="../../ui/home/person_form.py" line="130"/>
         <source>Communication and &amp;access needs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="152"/>
+        <location filename="../../ui/home/person_form.py" line="154"/>
         <source>Cancel registering</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="160"/>
+        <location filename="../../ui/home/person_form.py" line="162"/>
         <source>Save person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="207"/>
+        <location filename="../../ui/home/person_form.py" line="209"/>
         <source>Valid NHS number: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="219"/>
+        <location filename="../../ui/home/person_form.py" line="221"/>
         <source>This is not a date. Type it as day/month/year, e.g. 25/03/1980.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="251"/>
+        <location filename="../../ui/home/person_form.py" line="253"/>
         <source>A GP practice code is a letter and five digits, e.g. L81051. Leave it empty if you do not know it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="343"/>
+        <location filename="../../ui/home/person_form.py" line="345"/>
         <source>Checking whether this person is already registered...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="363"/>
+        <location filename="../../ui/home/person_form.py" line="365"/>
         <source>{0}, born {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="364"/>
+        <location filename="../../ui/home/person_form.py" line="366"/>
         <source>, NHS {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="368"/>
+        <location filename="../../ui/home/person_form.py" line="370"/>
         <source>This may be someone already registered:
 {0}
 Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="377"/>
+        <location filename="../../ui/home/person_form.py" line="379"/>
         <source>Open the person already registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="380"/>
+        <location filename="../../ui/home/person_form.py" line="382"/>
         <source>Register as a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="380"/>
+        <location filename="../../ui/home/person_form.py" line="382"/>
         <source>Register anyway</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="391"/>
+        <location filename="../../ui/home/person_form.py" line="393"/>
         <source>Saving...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1698,43 +1792,43 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>PersonSearch</name>
     <message>
-        <location filename="../../ui/home/search.py" line="55"/>
+        <location filename="../../ui/home/search.py" line="58"/>
         <source>F&amp;ind a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="58"/>
+        <location filename="../../ui/home/search.py" line="61"/>
         <source>Name, date of birth (25/03/1980) or NHS number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="59"/>
+        <location filename="../../ui/home/search.py" line="62"/>
         <source>Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="60"/>
+        <location filename="../../ui/home/search.py" line="63"/>
         <source>Type a name, a date of birth or an NHS number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="64"/>
-        <location filename="../../ui/home/search.py" line="109"/>
+        <location filename="../../ui/home/search.py" line="67"/>
+        <location filename="../../ui/home/search.py" line="115"/>
         <source>Type to search.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="68"/>
+        <location filename="../../ui/home/search.py" line="71"/>
         <source>People found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="135"/>
+        <location filename="../../ui/home/search.py" line="157"/>
         <source>born {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="138"/>
+        <location filename="../../ui/home/search.py" line="160"/>
         <source>NHS {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2138,53 +2232,58 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>SessionBar</name>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="33"/>
+        <location filename="../../ui/home/session_bar.py" line="35"/>
         <source>Choose or type the venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="34"/>
-        <location filename="../../ui/home/session_bar.py" line="35"/>
+        <location filename="../../ui/home/session_bar.py" line="36"/>
+        <location filename="../../ui/home/session_bar.py" line="37"/>
         <source>Venue today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="27"/>
+        <location filename="../../ui/home/session_bar.py" line="28"/>
         <source>Venue &amp;today:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="39"/>
+        <location filename="../../ui/home/session_bar.py" line="41"/>
         <source>&amp;Start session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="40"/>
+        <location filename="../../ui/home/session_bar.py" line="42"/>
         <source>Start session at this venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="63"/>
+        <location filename="../../ui/home/session_bar.py" line="76"/>
         <source>Choose or type the venue first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="90"/>
+        <location filename="../../ui/home/session_bar.py" line="105"/>
         <source>No session started yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="92"/>
+        <location filename="../../ui/home/session_bar.py" line="108"/>
+        <source>Today&apos;s session at {0} carries on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/session_bar.py" line="110"/>
         <source>Session started at {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="93"/>
+        <location filename="../../ui/home/session_bar.py" line="111"/>
         <source>&amp;Switch venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="94"/>
+        <location filename="../../ui/home/session_bar.py" line="112"/>
         <source>Start a session at another venue</source>
         <translation type="unfinished"></translation>
     </message>
