@@ -84,6 +84,10 @@ def _status(store: object) -> int:
     print(f"{len(rows)} item(s) waiting in the outbox.")
     for row in rows:
         print(f"  {row.outbox_id}: {row.state}, {row.attempts} attempt(s) - {row.words}")
+        # The server's exact reply, for IT: which records, which status, its own words.
+        detail = sync_state.item_detail(store, row.outbox_id)  # type: ignore[arg-type]
+        for line in (detail or "").splitlines():
+            print(f"      server said: {line}")
     status = sync_state.device_status(store)  # type: ignore[arg-type]
     if status.get("state") == "revoked":
         print(f"This laptop was refused by the shared record: {status.get('message')}")

@@ -96,6 +96,25 @@ def test_it_sets_the_token_and_runs_a_sync(tmp_path: Path, server: RunningServer
         store.close()
 
 
+def test_status_shows_it_the_servers_exact_reply_for_a_held_check(
+    tmp_path: Path, server: RunningServer, token: str
+) -> None:
+    from tests.sync.bundles import builder_breaking
+    from tests.sync.conftest import make_engine
+
+    folder, store = laptop(tmp_path, server, checks=2)
+    try:
+        bad = store.outbox.list()[0].check_id
+        make_engine(store, server, token, builder=builder_breaking({bad})).run_once()
+        status = cli(folder, "--status", stdin=f"{PASSPHRASE}\n")
+        assert status.returncode == 0, status.stderr
+        assert "1 item(s) waiting" in status.stdout
+        assert "Refused by the shared record" in status.stdout  # the worker's words
+        assert "server said: HTTP 400" in status.stdout and "not valid FHIR" in status.stdout  # IT's
+    finally:
+        store.close()
+
+
 # (mode, rounds): the reference server's strict default gets the most kills; each behaviour of
 # real servers gets its own share, so a kill lands mid-part, between parts and mid-lookup there.
 KILL_MODES = {
