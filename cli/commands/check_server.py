@@ -4,6 +4,7 @@
     outreach check-server --url https://fhir.example.org/fhir
     outreach check-server --user Sam               # passphrase on stdin; uses the token stored on this laptop
     printf '%s\\n' "$TOKEN" | outreach check-server --token-stdin --write-test
+    outreach check-server --user Sam --find-size   # also find how many entries one transaction may hold
     outreach check-server --user Sam --json        # the same findings as JSON
 
 One line per feature the app needs (OK / MISSING / WARN), what was found, and what to
@@ -52,7 +53,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--write-test",
         action="store_true",
-        help="also write, then delete, a few inactive test Organizations to learn how transactions behave",
+        help="also write, then delete, a few test records (inactive Organizations and one Provenance) to learn "
+        "how transactions and conditional creates behave",
+    )
+    parser.add_argument(
+        "--find-size",
+        action="store_true",
+        help="also run the write test with the transaction-size probe, to find sync_max_entries: it writes up "
+        "to 100 inactive test Organizations, which stay on a server that refuses DELETE (the same ones on "
+        "every run)",
     )
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
     parser.set_defaults(func=run)
@@ -68,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
         return _usage(
             "No server to check: give --url, or set server_url in the organisation file (--org-config FILE)."
         )
-    if args.write_test and not (args.user or args.token_stdin):
-        return _usage("--write-test needs the device token: add --user NAME or --token-stdin.")
+    for flag, given in (("--write-test", args.write_test), ("--find-size", args.find_size)):
+        if given and not (args.user or args.token_stdin):
+            return _usage(f"{flag} needs the device token: add --user NAME or --token-stdin.")
     try:
         token = _token(args)
     except ValidationError as exc:
@@ -77,7 +87,14 @@ def run(args: argparse.Namespace) -> int:
     from sync.server_check import check_server  # loads requests only when checking
 
     try:
-        report = check_server(url, token=token, ca_bundle=org.ca_bundle or None, write_test=args.write_test)
+        report = check_server(
+            url,
+            token=token,
+            ca_bundle=org.ca_bundle or None,
+            write_test=args.write_test,
+            find_size=args.find_size,
+            sync_transactions=org.sync_transactions,
+        )
     except ValidationError as exc:
         return _usage(exc.message)
     if args.json:

@@ -5,7 +5,9 @@ Healthcare API, or the reference server). This package reads what the server say
 can do (its CapabilityStatement, which needs no token), then tries the parts the app
 relies on with the device token, and reports feature by feature what is there, what is
 missing and what to configure. It never writes anything unless asked (`write_test`), and
-then only inactive test Organizations that it deletes again where the server allows.
+then only inactive test Organizations and one Provenance about them, which it deletes again
+where the server allows; the transaction-size probe (`find_size`) is asked for separately
+because it writes up to 100 test Organizations.
 
 It needs no store and imports no Qt: the command line gives it a URL and, optionally,
 a token.
@@ -43,14 +45,20 @@ def check_server(
     token: str | None = None,
     ca_bundle: str | None = None,
     write_test: bool = False,
+    find_size: bool = False,
+    sync_transactions: str = "parts",
     timeout: tuple[float, float] = DEFAULT_TIMEOUT,
     sleep: Callable[[float], None] | None = None,
 ) -> ServerReport:
     """Check the server at `url` and say, feature by feature, whether the app can sync with it.
 
+    `find_size` runs the write test with the transaction-size probe. `sync_transactions` is
+    the organisation file's setting, so the write test can say whether it suits this server.
+
     Raises ValidationError (item "url") for an address the app would refuse, before any
     request; every answer of the server, good or bad, becomes a finding.
     """
+    write_test = write_test or find_size
     if write_test and not token:
         raise ValidationError(
             "The write test needs the device token (--user NAME or --token-stdin).", item="token"
@@ -65,7 +73,7 @@ def check_server(
     anon = Prober(anonymous, **extra)
     signed = Prober(authed, **extra) if authed is not None else None
     try:
-        _run(report, anon, signed, write_test)
+        _run(report, anon, signed, write_test, find_size=find_size, transactions=sync_transactions)
     except NetworkError as exc:
         report.add(
             "Connection",
@@ -91,7 +99,15 @@ _CONNECTION_ADVICE = (
 )
 
 
-def _run(report: ServerReport, anon: Prober, signed: Prober | None, write_test: bool) -> None:
+def _run(
+    report: ServerReport,
+    anon: Prober,
+    signed: Prober | None,
+    write_test: bool,
+    *,
+    find_size: bool = False,
+    transactions: str = "parts",
+) -> None:
     statement = _capability_statement(report, anon, signed)
     if statement is None:
         return
@@ -114,7 +130,7 @@ def _run(report: ServerReport, anon: Prober, signed: Prober | None, write_test: 
         if signed_in.status == OK:
             page_query = None
             if write_test:
-                result = run_write_test(signed)
+                result = run_write_test(signed, find_size=find_size, transactions=transactions)
                 report.extend(result.findings)
                 page_query = result.page_query
                 report.left_on_server = list(result.left)

@@ -32,10 +32,11 @@ WRITTEN_TYPES: Final = (
     "Location",
     "Device",
 )
-# Provenance carries no business identifier: it is sent as a PUT with an id the app chose,
-# and found again by its target. Every other written type is found by identifier.
+# Provenance carries no business identifier in R4: it is created only if no Provenance with the
+# same target (the check's Encounter) and agent (this laptop's Device) is there yet, so it needs
+# conditional create on those two search parameters. Every other written type is found by identifier.
 IDENTIFIED_TYPES: Final = tuple(t for t in WRITTEN_TYPES if t != "Provenance")
-PUT_TYPES: Final = ("Provenance",)
+PROVENANCE_PARAMS: Final = ("target", "agent")
 # What the app pulls down, incrementally by _lastUpdated with paging.
 PULLED_TYPES: Final = ("Task", "HealthcareService", "Device")
 
@@ -97,9 +98,8 @@ def analyse(cs: dict[str, Any]) -> list[Finding]:
         _types(resources),
         _flag(resources, WRITTEN_TYPES, "Create", lambda r: "create" in _codes(r.get("interaction"))),
         _conditional_create(resources),
-        _update_create(resources),
         _identifier_search(resources),
-        _provenance_target(resources),
+        _provenance(resources),
         _last_updated(resources, system_params),
     ]
 
@@ -141,7 +141,7 @@ def _transactions(rest: dict[str, Any]) -> Finding:
     return Finding(
         "Transactions",
         MISSING,
-        "The server does not declare transaction bundles; the app sends each check as one transaction."
+        "The server does not declare transaction bundles; the app sends every check in transaction bundles."
         + batch,
         "Switch on transaction bundles (POST of a Bundle of type 'transaction' to the base address). On Azure, "
         "use the FHIR service in Azure Health Data Services: the older Azure API for FHIR on Cosmos DB takes "
@@ -179,8 +179,10 @@ def _flag(resources: dict[str, Any], types: Iterable[str], feature: str, has: An
 
 
 def _conditional_create(resources: dict[str, Any]) -> Finding:
-    refused = [t for t in WRITTEN_TYPES if t in resources and resources[t].get("conditionalCreate") is False]
-    silent = [t for t in WRITTEN_TYPES if t in resources and "conditionalCreate" not in resources[t]]
+    refused = [
+        t for t in IDENTIFIED_TYPES if t in resources and resources[t].get("conditionalCreate") is False
+    ]
+    silent = [t for t in IDENTIFIED_TYPES if t in resources and "conditionalCreate" not in resources[t]]
     feature = "Conditional create"
     if refused:
         return Finding(
@@ -199,45 +201,10 @@ def _conditional_create(resources: dict[str, Any]) -> Finding:
             "Run the check again with --write-test to try it for real.",
         )
     return Finding(
-        feature, OK, "Declared for every resource type the app writes, so resending never duplicates."
+        feature,
+        OK,
+        "Declared for every resource type the app finds by identifier, so resending never duplicates.",
     )
-
-
-def _update_create(resources: dict[str, Any]) -> Finding:
-    feature = "Client-chosen ids (PUT)"
-    refused = [
-        t
-        for t in PUT_TYPES
-        if t in resources
-        and (
-            "update" not in _codes(resources[t].get("interaction"))
-            or resources[t].get("updateCreate") is False
-        )
-    ]
-    silent = [
-        t for t in PUT_TYPES if t in resources and t not in refused and "updateCreate" not in resources[t]
-    ]
-    advice = (
-        "Allow a PUT to create a resource under the id the client chose (update as create). Google Cloud: set "
-        "enableUpdateCreate on the FHIR store. HAPI FHIR: hapi.fhir.client_id_strategy must not be NOT_ALLOWED "
-        "(the default ALPHANUMERIC accepts the app's ids)."
-    )
-    if refused:
-        return Finding(
-            feature,
-            MISSING,
-            f"The server does not let a client create {_listing(refused)} with a PUT under its own id; the app "
-            "sends Provenance that way.",
-            advice,
-        )
-    if silent:
-        return Finding(
-            feature,
-            WARN,
-            f"The server does not say whether a PUT may create {_listing(silent)} under a new id.",
-            "Run the check again with --write-test to try it. " + advice,
-        )
-    return Finding(feature, OK, "A PUT may create a resource under the id the app chose.")
 
 
 def _search_params(resource: dict[str, Any]) -> set[str]:
@@ -258,7 +225,8 @@ def _identifier_search(resources: dict[str, Any]) -> Finding:
         return Finding(
             "Search by identifier",
             OK,
-            "Declared for every type the app writes, so it can ask whether a check arrived after a lost answer.",
+            "Declared for every type the app finds by identifier, so it can ask whether a check arrived after a lost "
+            "answer.",
         )
     return Finding(
         "Search by identifier",
@@ -269,15 +237,66 @@ def _identifier_search(resources: dict[str, Any]) -> Finding:
     )
 
 
-def _provenance_target(resources: dict[str, Any]) -> Finding:
+def _provenance(resources: dict[str, Any]) -> Finding:
+    """Provenance: conditional create on target and agent, and search by both.
+
+    The app sends a check's Provenance last, as a conditional create on
+    `target=Encounter/<id>&agent=Device/<id>`: that is how a resent check gets one Provenance,
+    not two, and how the app asks whether a check is complete. A server that says "no" to any
+    part of it is MISSING; one that does not say is WARN, for the write test to settle.
+    """
+    feature = "Provenance by target and agent"
+    advice = (
+        "Switch on conditional create (ifNoneExist) for Provenance and its 'target' and 'agent' search "
+        "parameters. Some servers allow conditional create on identifier searches only (Google Cloud documents "
+        "this): check with --write-test."
+    )
     res = resources.get("Provenance")
-    if res is not None and _searchable(res) and "target" in _search_params(res):
-        return Finding("Provenance search by target", OK, "Declared.")
+    if res is None:
+        return Finding(
+            feature,
+            MISSING,
+            "The server does not hold Provenance; the app sends one with every check to record who sent it.",
+            "Enable the Provenance resource type. " + advice,
+        )
+    said_no: list[str] = []
+    silent: list[str] = []
+    if res.get("conditionalCreate") is False:
+        said_no.append("conditional create is switched off")
+    elif "conditionalCreate" not in res:
+        silent.append("conditional create")
+    interactions = _codes(res.get("interaction"))
+    if interactions and "search-type" not in interactions:
+        said_no.append("it cannot be searched")
+    elif not interactions:
+        silent.append("search")
+    if res.get("searchParam"):
+        lacking = [p for p in PROVENANCE_PARAMS if p not in _search_params(res)]
+        if lacking:
+            said_no.append(f"no search by {' or '.join(repr(p) for p in lacking)}")
+    else:
+        silent.append("search by 'target' and 'agent'")
+    why = (
+        "The app creates a check's Provenance only if none with the same target (the check's Encounter) and "
+        "agent (this laptop) is there yet, so a resent check gets one Provenance, and searches by them to learn "
+        "whether a check is complete."
+    )
+    if said_no:
+        return Finding(
+            feature, MISSING, f"For Provenance the server declares {'; '.join(said_no)}. {why}", advice
+        )
+    if silent:
+        return Finding(
+            feature,
+            WARN,
+            f"The server does not say whether Provenance supports: {', '.join(silent)}. {why}",
+            "Run the check again with --write-test to try it for real.",
+        )
     return Finding(
-        "Provenance search by target",
-        MISSING,
-        "The server does not declare searching Provenance by 'target'; the app uses it to find who sent a record.",
-        "Switch on the Provenance 'target' search parameter.",
+        feature,
+        OK,
+        "Conditional create and search by 'target' and 'agent' are declared, so a resent check gets one "
+        "Provenance.",
     )
 
 

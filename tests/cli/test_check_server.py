@@ -104,7 +104,7 @@ def test_reference_server_has_everything_the_app_needs(
         "Transactions",
         "Conditional create",
         "Search by identifier",
-        "Provenance search by target",
+        "Provenance by target and agent",
         "Search by _lastUpdated",
         "Security (sign-in)",
         "Sign-in with the device token",
@@ -209,8 +209,8 @@ def thin_server(tmp_path: Path) -> Iterator[str]:
     for resource in rest["resource"]:
         if resource["type"] == "Consent":
             resource["conditionalCreate"] = False
-        if resource["type"] == "Provenance":
-            resource["updateCreate"] = False
+        if resource["type"] == "Provenance":  # no search by agent: its conditional create cannot work
+            resource["searchParam"] = [p for p in resource["searchParam"] if p["name"] != "agent"]
     handler = type(
         "Handler", (_ThinServer,), {"statement": statement, "searches": 0, "lock": threading.Lock()}
     )
@@ -235,13 +235,14 @@ def test_a_server_lacking_features_gets_missing_lines_with_what_to_configure(
     missing = {
         line.split(None, 1)[1].split(":", 1)[0]: i for i, line in enumerate(out) if line.startswith("MISSING")
     }
-    assert set(missing) == {"Transactions", "Conditional create", "Client-chosen ids (PUT)"}
+    assert set(missing) == {"Transactions", "Conditional create", "Provenance by target and agent"}
     assert "batch bundles" in out[missing["Transactions"]]
     assert "Consent" in out[missing["Conditional create"]]
+    assert "no search by 'agent'" in out[missing["Provenance by target and agent"]]
     for feature, hint in (
         ("Transactions", "Switch on transaction bundles"),
         ("Conditional create", "Switch on conditional create"),
-        ("Client-chosen ids (PUT)", "enableUpdateCreate"),
+        ("Provenance by target and agent", "'target' and 'agent' search parameters"),
     ):
         advice = out[missing[feature] + 1]
         assert advice.strip().startswith("What to configure:") and hint in advice, advice
@@ -254,7 +255,7 @@ def test_a_server_lacking_features_gets_missing_lines_with_what_to_configure(
 
 
 # -- the write test ------------------------------------------------------------------------------
-def test_write_test_reports_atomic_transactions_and_what_it_could_not_delete(
+def test_write_test_writes_a_handful_and_says_what_it_could_not_delete(
     tmp_path: Path, server: RunningServer, token: str
 ) -> None:
     done = check(
@@ -268,53 +269,87 @@ def test_write_test_reports_atomic_transactions_and_what_it_could_not_delete(
         "Per-entry results",
         "Resending (conditional create)",
         "All-or-nothing transactions",
-        "Client-chosen ids (live)",
+        "Provenance by target and agent (live)",
         "Paging (next links)",
+        "Transaction size",
     ):
         assert by_feature[feature]["status"] == "OK", by_feature[feature]
-    assert "all or nothing" in by_feature["All-or-nothing transactions"]["finding"]
+    atomic = by_feature["All-or-nothing transactions"]
+    assert "all or nothing" in atomic["finding"] and 'sync_transactions = "whole"' in atomic["configure"]
+    # The app creates nothing under an id of its own any more, so the check does not test that.
+    assert not [f for f in by_feature if "Client-chosen" in f]
+    # Without --find-size nothing is sent to find the size: the app finds it by itself.
+    size = by_feature["Transaction size"]
+    assert "Not tried" in size["finding"] and "--find-size" in size["finding"]
     # The reference server refuses DELETE: the check says exactly what is left and how to find it.
     cleanup = by_feature["Clean-up"]
     left = report["left_on_server"]
-    # two test organisations of its own, and the 100 of the size test (the same ones on every run)
-    assert cleanup["status"] == "WARN" and len(left) == 102
-    assert all(ref in cleanup["finding"] for ref in left[:5]) and "and 97 more" in cleanup["finding"]
+    assert cleanup["status"] == "WARN" and len(left) == 3  # two test organisations and one Provenance
+    assert [ref.split("/")[0] for ref in left] == ["Organization", "Organization", "Provenance"]
+    assert all(ref in cleanup["finding"] for ref in left)
     assert "501" in cleanup["finding"] and f"{TAG_SYSTEM}|{TAG_CODE}" in cleanup["finding"]
     assert "GET Organization?identifier=" in cleanup["configure"]
-    assert by_feature["Transaction size"]["status"] == "OK"
-    # Exactly those stay: the resend created nothing, the broken transaction stored nothing.
-    assert server.store.count("Organization") == 102
+    assert "GET Provenance?target=Organization/" in cleanup["configure"]
+    # Exactly those stay: the resends created nothing, the broken transaction stored nothing.
+    assert server.store.count("Organization") == 2 and server.store.count("Provenance") == 1
     with FhirHttp(server.url, token) as http:
-        for ref in left[:3] + left[-3:]:
+        for ref in left:
             stored = http.request("GET", ref).body
-            assert stored["name"] == TEST_NAME and stored["active"] is False
+            if ref.startswith("Organization/"):
+                assert stored["name"] == TEST_NAME and stored["active"] is False
+            else:
+                assert [t["reference"] for t in stored["target"]] == [left[0]]
             assert {"system": TAG_SYSTEM, "code": TAG_CODE} in [
                 {k: t[k] for k in ("system", "code")} for t in stored["meta"]["tag"]
             ]
     again = check(tmp_path / "d", "--url", server.url, "--token-stdin", "--write-test", stdin=f"{token}\n")
     assert again.returncode == 0, again.stdout
+    assert server.store.count("Organization") == 4 and server.store.count("Provenance") == 2
+    assert token not in done.stdout + done.stderr
+
+
+def test_find_size_writes_the_size_probe_once_and_says_so(
+    tmp_path: Path, server: RunningServer, token: str
+) -> None:
+    args = ("--url", server.url, "--token-stdin", "--find-size", "--json")
+    done = check(tmp_path / "d", *args, stdin=f"{token}\n")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    by_feature = {f["feature"]: f for f in report["features"]}
+    size = by_feature["Transaction size"]
+    assert size["status"] == "OK" and "100 entries" in size["finding"]
+    left = report["left_on_server"]
+    # the write test's three records, and the 100 of the size probe (the same ones on every run)
+    assert len(left) == 103 and "and 98 more" in by_feature["Clean-up"]["finding"]
+    assert server.store.count("Organization") == 102
+    again = check(tmp_path / "d", *args, stdin=f"{token}\n")
+    assert again.returncode == 0, again.stdout
     assert server.store.count("Organization") == 104  # a second run adds only its own two
     assert token not in done.stdout + done.stderr
 
 
-def write_test_against(tmp_path: Path, **behaviours: Any) -> dict[str, Any]:
+def write_test_against(tmp_path: Path, *flags: str, org_lines: str = "", **behaviours: Any) -> dict[str, Any]:
     """`--write-test --json` against a reference server that behaves like some real servers do."""
-    module = pytest.importorskip(
-        "sync.server.behaviours", reason="the reference server has no behaviour modes"
-    )
-    running = start_in_thread(
-        f"sqlite:///{tmp_path / 'shared.db'}",
-        behaviours=module.Behaviours(**behaviours),  # type: ignore[call-arg]
+    from sync.server.behaviours import Behaviours
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    running = start_in_thread(f"sqlite:///{tmp_path / 'shared.db'}", behaviours=Behaviours(**behaviours))
+    org_file = tmp_path / "organisation.toml"
+    org_file.write_text(
+        f'organisation_name = "Synthetic outreach service"\nserver_url = "{running.url}"\n{org_lines}',
+        encoding="utf-8",
     )
     try:
         token = running.add_device("Test laptop 1")
         done = check(
             tmp_path / "d",
-            "--url",
-            running.url,
+            "--org-config",
+            str(org_file),
             "--token-stdin",
             "--write-test",
             "--json",
+            *flags,
             stdin=f"{token}\n",
         )
     finally:
@@ -330,19 +365,35 @@ def test_write_test_detects_a_server_that_works_entry_by_entry(tmp_path: Path) -
     atomic = found["All-or-nothing transactions"]
     assert atomic["status"] == "WARN" and "entry by entry" in atomic["finding"]
     assert "in parts" in atomic["finding"] and "confirmed every entry" in atomic["finding"]
+    assert 'keep sync_transactions = "parts"' in atomic["configure"]
+    assert all(f["status"] != "MISSING" for f in found.values()), found  # the app copes
+    assert found["Provenance by target and agent (live)"]["status"] == "OK"
 
 
-def test_write_test_finds_a_server_that_refuses_client_chosen_ids(tmp_path: Path) -> None:
+def test_whole_transactions_on_a_server_that_works_entry_by_entry_are_missing(tmp_path: Path) -> None:
+    found = write_test_against(
+        tmp_path, org_lines='sync_transactions = "whole"\n', transactions="entry-by-entry"
+    )
+    atomic = found["All-or-nothing transactions"]
+    assert atomic["status"] == "MISSING" and 'sets sync_transactions = "whole"' in atomic["finding"]
+    assert 'Set sync_transactions = "parts"' in atomic["configure"]
+
+
+def test_a_server_that_refuses_client_chosen_ids_is_fine(tmp_path: Path) -> None:
     found = write_test_against(tmp_path, refuse_client_ids=True)
-    assert found["Client-chosen ids (live)"]["status"] == "MISSING"
-    assert "enableUpdateCreate" in found["Client-chosen ids (live)"]["configure"]
+    assert all(f["status"] != "MISSING" for f in found.values()), found
+    assert found["Provenance by target and agent (live)"]["status"] == "OK"
 
 
-def test_write_test_finds_a_cap_on_transaction_size(tmp_path: Path) -> None:
-    found = write_test_against(tmp_path, max_transaction_entries=30)
+def test_find_size_finds_a_cap_on_transaction_size_exactly(tmp_path: Path) -> None:
+    plain = write_test_against(tmp_path / "plain", max_transaction_entries=30)
+    assert plain["Transaction size"]["status"] == "OK" and "Not tried" in plain["Transaction size"]["finding"]
+
+    found = write_test_against(tmp_path / "probed", "--find-size", max_transaction_entries=30)
     size = found["Transaction size"]
-    assert size["status"] == "WARN" and "refused a transaction of 50 entries" in size["finding"]
-    assert "accepted 25" in size["finding"] and "halves" in size["finding"]
+    assert size["status"] == "WARN" and "refused a transaction of 31 entries" in size["finding"]
+    assert "accepted 30" in size["finding"] and "halves" in size["finding"]
+    assert "sync_max_entries = 30" in size["configure"]
 
 
 def test_write_test_waits_as_a_rate_limited_server_asks(tmp_path: Path) -> None:
@@ -360,6 +411,7 @@ def test_write_test_waits_as_a_rate_limited_server_asks(tmp_path: Path) -> None:
         (("--url", "ftp://example.org/fhir"), "not a web address"),
         (("--url", "http://example.org/fhir"), "https://"),
         (("--url", "https://example.org/fhir", "--write-test"), "--write-test needs the device token"),
+        (("--url", "https://example.org/fhir", "--find-size"), "--find-size needs the device token"),
     ],
 )
 def test_usage_errors_exit_2_with_a_plain_message(tmp_path: Path, args: tuple[str, ...], words: str) -> None:
@@ -379,13 +431,33 @@ def test_a_flag_the_server_does_not_mention_is_a_warning_not_a_gap(tmp_path: Pat
     statement = reference_statement(tmp_path)
     for resource in statement["rest"][0]["resource"]:
         resource.pop("conditionalCreate", None)
-        resource.pop("updateCreate", None)
     found = {f.feature: f for f in capability.analyse(statement)}
     assert (
         found["Conditional create"].status == "WARN"
         and "--write-test" in found["Conditional create"].configure
     )
-    assert found["Client-chosen ids (PUT)"].status == "WARN"
+    provenance = found["Provenance by target and agent"]
+    assert provenance.status == "WARN" and "conditional create" in provenance.finding
+    assert "Client-chosen ids (PUT)" not in found  # the app no longer needs a PUT to create
+
+
+def test_provenance_needs_conditional_create_and_search_by_target_and_agent(tmp_path: Path) -> None:
+    from sync.server_check import capability
+
+    statement = reference_statement(tmp_path)
+    provenance = next(r for r in statement["rest"][0]["resource"] if r["type"] == "Provenance")
+
+    def finding() -> Any:
+        return {f.feature: f for f in capability.analyse(statement)}["Provenance by target and agent"]
+
+    assert finding().status == "OK"
+
+    provenance["searchParam"] = [p for p in provenance["searchParam"] if p["name"] != "target"]
+    assert finding().status == "MISSING" and "'target'" in finding().finding
+    del provenance["searchParam"]  # says nothing about its search parameters
+    assert finding().status == "WARN" and "--write-test" in finding().configure
+    provenance["conditionalCreate"] = False
+    assert finding().status == "MISSING" and "conditional create is switched off" in finding().finding
 
 
 def test_sign_in_declarations_are_recognised() -> None:
