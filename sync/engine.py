@@ -94,6 +94,7 @@ class SyncReport:
     items: dict[str, ItemOutcome] = field(default_factory=dict)  # latest outcome per outbox id
     pulled: list[PullCounts] = field(default_factory=list)
     pending: int = 0  # outbox items still waiting after the run
+    confirmed: int = 0  # records the server newly confirmed in this run (parts of checks included)
     stopped: str | None = None  # why the run stopped early (token, revoked device)
     cancelled: bool = False
 
@@ -116,6 +117,7 @@ class SyncReport:
             "sent": self.count(SENT),
             "already_there": self.count(ALREADY_THERE),
             "found_on_server": self.found_on_server,
+            "confirmed_records": self.confirmed,
             "retrying": self.count(RETRY),
             "refused": self.count(REFUSED),
             "no_consent": self.count(NO_CONSENT),
@@ -199,6 +201,7 @@ class SyncEngine:
         self.on_item = on_item
         self._cancel = threading.Event()
         self._running = _store_lock(store)
+        self._now = False
 
     def __repr__(self) -> str:  # never shows the token
         return f"SyncEngine({self.config.server_url!r})"
@@ -211,11 +214,14 @@ class SyncEngine:
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
-    def run_once(self) -> SyncReport:
+    def run_once(self, *, now: bool = False) -> SyncReport:
+        """One sync. `now`: the worker asked for it ("Sync now"): items waiting for a retry time
+        go at once instead of at their time (held ones still wait for the worker)."""
         if not self._running.acquire(blocking=False):
             raise NetworkError("A sync is already running.")
         try:
             self._cancel.clear()
+            self._now = now
             return self._run()
         finally:
             self._running.release()
@@ -287,7 +293,10 @@ class SyncEngine:
     def _due(self, now: datetime, first_pass: bool) -> list[OutboxItem]:
         held = sync_state.holds(self.store)
         items = self.store.outbox.list(("sending",)) if first_pass else []
-        items += self.store.outbox.due(iso(now))
+        if first_pass and self._now:
+            items += self.store.outbox.list(("queued", "failed"))
+        else:
+            items += self.store.outbox.due(iso(now))
         due: list[OutboxItem] = []
         for item in items:
             reason = held.get(item.id)
@@ -336,6 +345,7 @@ class SyncEngine:
             total += len(due)
             before = pusher.progress
             pusher.push(due)
+            report.confirmed = pusher.progress
             if pusher.stop_error is not None or self._cancel.is_set():
                 break
             # Items that made progress (a quota lets a few records through each time) keep the

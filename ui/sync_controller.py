@@ -28,6 +28,7 @@ unlock or "Sync now" instead of asking the server again every few minutes.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -310,8 +311,9 @@ class SyncController(QObject):
             self._failed(exc, manual)
             return
         try:
+            run = functools.partial(engine.run_once, now=True) if manual else engine.run_once
             self._task = self.context.runner.run_network(
-                engine.run_once,
+                run,
                 name="ui.home.sync",
                 on_success=self._succeeded,
                 on_error=lambda exc: self._failed(exc, manual),
@@ -344,7 +346,7 @@ class SyncController(QObject):
         self._failure_words = ""
         self.revoked = False
         retrying = report.count("retry") if hasattr(report, "count") else 0
-        if retrying and not report.sent and self.active:
+        if retrying and not report.sent and not _server_answered(report) and self.active:
             # Nothing got through: most likely the network went; look again before the next interval.
             self._went_offline()
         else:
@@ -457,6 +459,14 @@ class SyncController(QObject):
         if text != self.status_text:
             self.status_text = text
             self.status_changed.emit(text)
+
+
+def _server_answered(report: Any) -> bool:
+    """True when the shared record took part of a check or answered a download: it is there,
+    only busy (a write quota, a part refused), so "offline" would be the wrong thing to say."""
+    if getattr(report, "confirmed", 0):
+        return True
+    return any(getattr(p, "error", "x") is None for p in getattr(report, "pulled", []) or [])
 
 
 def _sentence(text: str) -> str:

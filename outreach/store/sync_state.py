@@ -518,10 +518,8 @@ def outbox_view(store: LocalStore, *, include_sent: bool = False) -> list[Outbox
                 if item.next_attempt_at
                 else ""
             )
-            waits, words = (
-                "network",
-                f"Waiting to retry: {item.last_error or 'the last attempt failed'}.{when}",
-            )
+            reason = (item.last_error or "the last attempt failed").rstrip(". ")
+            waits, words = "network", f"Waiting to retry: {reason}.{when}"
         elif item.state == "sending":
             waits, words = "network", "Being sent (or the laptop stopped while sending: it will be checked)."
         else:
