@@ -593,10 +593,10 @@ class MainWindow(QMainWindow):
         widget = make_check_widget(self.context, person_id, check_id)
         if hasattr(widget, "closed"):
             widget.closed.connect(self._check_closed)
-        if hasattr(widget, "finalised"):
-            widget.finalised.connect(lambda _check_id: self.home.reload_lists() if self.home else None)
-            if self.sync is not None:
-                widget.finalised.connect(self.sync.check_finalised)
+        # Home hears of a finalised check through the change hub (the task runner says what each store
+        # task changed), so nothing here reloads it.
+        if hasattr(widget, "finalised") and self.sync is not None:
+            widget.finalised.connect(self.sync.check_finalised)
         self.check_widget = widget
         self.review_notice.dismiss()
         if check_id is not None:

@@ -30,7 +30,7 @@ from ui.tasks import blocking
 
 DUE_SOON_DAYS = 7  # "due this week": due within 7 days from today
 OUTBOX_WAITING = ("queued", "sending", "failed")
-PAGE_SIZE = 100  # rows read per page as a list scrolls; the counts always say how many there are in all
+PAGE_SIZE = 50  # rows read per page as a list scrolls (two screens); the counts say how many in all
 
 
 @dataclass(frozen=True)

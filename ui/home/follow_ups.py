@@ -13,7 +13,7 @@ in all ("312 open follow-ups, 40 overdue"), and the list can be narrowed to over
 week or later ones, to a person (name, date of birth or NHS number) and to a venue.
 Recording an outcome takes that one row out of the list and the counts; nothing is read
 again. Changes made elsewhere (a check finalised, a name corrected) reach the list through
-the app's change hub.
+the app's change hub (home passes them on: `store_changed`).
 """
 
 from __future__ import annotations
@@ -313,7 +313,6 @@ class FollowUpsView(QWidget):
         self.setTabOrder(self.person_edit, self.venue_combo)
         self.setTabOrder(self.venue_combo, self.table)
         self.setTabOrder(self.table, self.outcome_combo)
-        context.changes.changed.connect(self._store_changed)
         self._selection_changed()
 
     @property
@@ -512,8 +511,8 @@ class FollowUpsView(QWidget):
         self.outcome_recorded.emit(record)
 
     # -- changes made elsewhere --------------------------------------------------------------------
-    def _store_changed(self, changes: ChangeSet) -> None:
-        """A check finalised or amended brings new follow-ups; an outcome recorded elsewhere or a
+    def store_changed(self, changes: ChangeSet) -> None:
+        """Told by home of every change set. A check finalised or amended brings new follow-ups; an outcome recorded elsewhere or a
         name corrected changes rows: read the list again. Outcomes recorded here are already shown."""
         closed = changes.records("follow_ups") - self._closed_here
         self._closed_here -= changes.records("follow_ups")

@@ -88,6 +88,8 @@ class HomePage(QWidget):
         if context.sync is not None:
             context.sync.run_finished.connect(self._synced)
         context.changes.changed.connect(self._store_changed)
+        # What sync knows of each waiting check is read again whenever the outbox is looked at.
+        self.tabs.currentChanged.connect(lambda index: self.outbox.refresh() if index == 2 else None)
 
         self.search.person_chosen.connect(self.show_person)
         self.person_panel.open_check.connect(self.start_check)
@@ -138,7 +140,9 @@ class HomePage(QWidget):
         the right, the drafts offered back, the search results (the lists listen themselves)."""
         panel = self.person_panel
         if panel.person is not None and panel.person.id in changes.people:
-            panel.show_person(panel.person.id)
+            panel.show_person(panel.person.id)  # first: the worker is looking at this person
+        self.follow_ups.store_changed(changes)
+        self.outbox.store_changed(changes)
         if changes.has_action("check.start", "check.finalise", "check.amend"):
             self._reload_drafts()
         if changes.has_action("person.register", "person.update"):

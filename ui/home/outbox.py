@@ -269,7 +269,6 @@ class OutboxView(QWidget):
         self.sync_button.setToolTip(why)
         self.sync_button.setAccessibleDescription(why)
         self.report.setText(why)  # said on screen too: a tooltip never reaches keyboard or touch users
-        context.changes.changed.connect(self._store_changed)
         self.controller = getattr(context, "sync", None)
         if self.controller is not None:
             self.controller.running_changed.connect(self._running_changed)
@@ -287,10 +286,19 @@ class OutboxView(QWidget):
             on_success=self._details_loaded,
         )
 
-    def _store_changed(self, changes: Any) -> None:
-        """A check finalised or amended adds to the outbox (sync's own moves are shown after each run)."""
+    def store_changed(self, changes: Any) -> None:
+        """Told by home of every change set: a check finalised or amended adds to the outbox (sync's
+        own moves are shown after each run). Only the first page and the counts are read now, which
+        is quick at any size; what sync knows of each item is read again the next time the list is
+        shown or synced."""
         if changes.has_action("check.finalise", "check.amend"):
-            self.refresh()
+            submit(
+                self.context,
+                load_outbox_task,
+                self.context.store,
+                name="ui.home.outbox_page",
+                on_success=self.show_page,
+            )
 
     def set_views(self, views: dict[str, Any]) -> None:
         """What sync knows about each item, read with the home lists (before `show_rows`)."""
