@@ -17,15 +17,24 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from outreach.checks.context import (
+    VISIT_DATE_KEY,
+    Blocker,
+    CheckContext,
+    build_context,
+    decisions_from_document,
+    facts_on,
+    visit_date_of,
+)
 from outreach.checks.definition import CheckDefinition
-from outreach.checks.evaluation import CheckEvaluation, evaluate_check
+from outreach.checks.evaluation import CheckEvaluation
 from outreach.checks.person import PersonFacts
-from outreach.clinical.findings import FollowUpDecision, RuleSet, can_finalise
+from outreach.clinical.findings import FollowUpDecision, RuleSet
 from outreach.clinical.nhs_number import normalise_nhs_number
 from outreach.errors import ValidationError
 from outreach.store.checks_repo import DECISION_KINDS
@@ -50,6 +59,7 @@ __all__ = [
     "SEXES",
     "ImportReport",
     "amend_check",
+    "check_context",
     "check_date",
     "check_history",
     "consent_status",
@@ -357,76 +367,41 @@ def _checked_decision(rule_id: str, decision: Any) -> dict[str, Any]:
     return doc_decision
 
 
-def check_date(check: CheckRecord) -> date:
-    """The day the check was started: ages are worked out on this day, not on the day it is finalised."""
-    try:
-        return date.fromisoformat(check.created_at[:10])
-    except ValueError:
-        return date.today()
+def check_date(check: CheckRecord, history: Sequence[CheckRecord] = ()) -> date:
+    """The visit's date: ages are worked out on this day, not on the day it is finalised.
+
+    An amendment keeps the original visit's date (it corrects the same visit); see
+    `outreach.checks.context.visit_date_of`.
+    """
+    return visit_date_of(check, history)
 
 
 def person_facts(person: PersonRecord, on: date) -> PersonFacts:
-    """Age on `on`, sex and ethnic category as the calculators take them.
-
-    Anything the calculators cannot use (sex "other" or "unknown", an unreadable date of
-    birth or an unknown ethnic code) is left unknown rather than stopping the check; the
-    check screen and finalising use this same function so they always agree.
-    """
-    d = person.details
-    age: int | None = None
-    born = parse_date(d.date_of_birth or "")
-    if born is not None:
-        b = date.fromisoformat(born)
-        years = on.year - b.year - ((on.month, on.day) < (b.month, b.day))
-        age = years if 0 <= years <= 130 else None
-    sex = d.sex if d.sex in ("female", "male") else None
-    ethnic = d.ethnic_category or None
-    try:
-        return PersonFacts.checked(age, sex, ethnic)
-    except ValidationError:
-        return PersonFacts(age, sex, None)
+    """Age on `on`, sex and ethnic category as the calculators take them (`context.facts_on`)."""
+    return facts_on(person, on)
 
 
 def decisions_of(check: CheckRecord) -> dict[str, FollowUpDecision]:
     """The draft's stored follow-up decisions as FollowUpDecision, by rule id (unreadable ones left out)."""
-    out: dict[str, FollowUpDecision] = {}
-    for rule_id, raw in check.decisions.items():
-        if isinstance(raw, Mapping) and raw.get("kind"):
-            out[str(rule_id)] = FollowUpDecision(
-                kind=str(raw.get("kind")),
-                service_id=raw.get("service_id") or None,
-                reason=raw.get("reason") or None,
-                note=raw.get("note") or None,
-            )
-    return out
+    return decisions_from_document(check.decisions)
 
 
-def _answers_with_statuses(check: CheckRecord, definition: CheckDefinition) -> dict[str, Any]:
-    """The answers, with any element status saved only through set_element_status filled in."""
-    answers = check.answers
-    statuses = check.element_status
-    for element in definition.elements:
-        saved = statuses.get(element.id)
-        if element.status_id in answers or not isinstance(saved, Mapping) or not saved.get("status"):
-            continue
-        answers[element.status_id] = saved["status"]
-        if saved.get("reason") and element.reason_id not in answers:
-            answers[element.reason_id] = saved["reason"]
-    return answers
+def check_context(
+    store: LocalStore, check_id: str, *, definition: CheckDefinition, rules: RuleSet | None
+) -> CheckContext:
+    """The check as stored, on its visit day, for its person: what the screen shows, the summary
+    says, finalising freezes and the shared record receives."""
+    check = store.checks.get(check_id)
+    person = store.people.get(check.person_id)
+    history = store.checks.history(check_id) if check.amends_id else [check]
+    return build_context(check, person, definition=definition, rules=rules, history=history)
 
 
 def evaluate_draft(
     store: LocalStore, check_id: str, *, definition: CheckDefinition, rules: RuleSet
 ) -> CheckEvaluation:
-    """The check as stored, evaluated with the person's facts on the day it was started."""
-    check = store.checks.get(check_id)
-    person = store.people.get(check.person_id)
-    return evaluate_check(
-        definition,
-        _answers_with_statuses(check, definition),
-        person_facts(person, check_date(check)),
-        rules,
-    )
+    """The check as stored, evaluated with the person's facts on the visit day."""
+    return check_context(store, check_id, definition=definition, rules=rules).evaluation
 
 
 def finalise_check(
@@ -449,33 +424,28 @@ def finalise_check(
         check = store.checks.get(check_id)
         if check.is_final:
             raise ValidationError("This check is already finalised: amend it to change it.", item="check")
-        evaluation = evaluate_draft(store, check_id, definition=definition, rules=rules)
-        open_elements = [
-            f"{e.title}: {_first_lower('; '.join(e.missing))}" if e.missing else e.title
-            for e in evaluation.completeness.elements
-            if not e.recorded
-        ]
-        if open_elements:
-            raise ValidationError(
-                "Each part of the check must be done, declined or not possible before it can be "
-                "finalised. Still open: " + "; ".join(open_elements) + ".",
-                item="elements",
-            )
-        ok, reasons = can_finalise(evaluation.findings, decisions_of(check), directory_ids)
-        if not ok:
-            raise ValidationError(
-                "Every finding needs a follow-up before the check can be finalised. Still open: "
-                + "; ".join(reasons)
-                + ".",
-                item="follow_up",
-            )
+        context = check_context(store, check_id, definition=definition, rules=rules)
+        _refuse_blockers(context.blockers(directory_ids))
+        evaluation = context.evaluation
         return store.checks.finalise(check_id, [_document(f) for f in evaluation.findings])
 
 
 def amend_check(store: LocalStore, check_id: str, *, reason: str | None = None) -> CheckRecord:
-    """A new draft version of a finalised check (the original is kept unchanged)."""
+    """A new draft version of a finalised check (the original is kept unchanged).
+
+    The amendment corrects the same visit, so it carries that visit's date in its document:
+    ages (QRISK3, screening by age) are worked out on the visit day wherever the amendment
+    is read, even without its history at hand.
+    """
     _check_text(reason, "amendment_reason", "The reason for the amendment")
-    return store.checks.amend(check_id, reason=reason)
+    with store.db.write():
+        draft = store.checks.amend(check_id, reason=reason)
+        day = visit_date_of(draft, store.checks.history(check_id)).isoformat()
+
+        def keep_visit_date(doc: dict[str, Any]) -> None:
+            doc[VISIT_DATE_KEY] = day
+
+        return store.checks.update_draft(draft.id, keep_visit_date)
 
 
 def load_check(store: LocalStore, check_id: str) -> CheckRecord:
@@ -585,8 +555,30 @@ def _document(value: Any) -> dict[str, Any]:
     return plain
 
 
-def _first_lower(text: str) -> str:
-    return text[:1].lower() + text[1:]
+def _refuse_blockers(blockers: Sequence[Blocker]) -> None:
+    """The finalise gate's refusal in words (the same list the screen shows beside Finalise)."""
+    elements = [b.message for b in blockers if b.kind == "element"]
+    if elements:
+        raise ValidationError(
+            "Each part of the check must be done, declined or not possible before it can be "
+            "finalised. Still open: " + "; ".join(elements) + ".",
+            item="elements",
+        )
+    answers = [b.message for b in blockers if b.kind == "answer"]
+    if answers:
+        raise ValidationError(
+            "Some answers still need correcting or confirming before the check can be finalised: "
+            + "; ".join(answers),
+            item="answers",
+        )
+    follow_ups = [b.message for b in blockers if b.kind == "follow_up"]
+    if follow_ups:
+        raise ValidationError(
+            "Every finding needs a follow-up before the check can be finalised. Still open: "
+            + "; ".join(follow_ups)
+            + ".",
+            item="follow_up",
+        )
 
 
 def _plain(value: Any) -> Any:

@@ -591,6 +591,14 @@ def _unresolved_with_reasons(
     return open_items
 
 
+def follow_up_problems(
+    findings: Iterable[Finding], decisions: Mapping[str, FollowUpDecision],
+    services: Collection[str] | None = None,
+) -> list[tuple[Finding, str]]:
+    """Each finding still lacking a valid follow-up, with the plain reason (for `finalise_blockers`)."""
+    return _unresolved_with_reasons(findings, decisions, services)
+
+
 def unresolved_findings(
     findings: Iterable[Finding], decisions: Mapping[str, FollowUpDecision],
     services: Collection[str] | None = None,

@@ -27,9 +27,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from outreach.checks.context import build_context, facts_on
 from outreach.checks.definition import ANSWER_SYSTEM, STATUS_SYSTEM, CheckDefinition, Item, default_definition
-from outreach.checks.evaluation import CheckEvaluation, evaluate_check
-from outreach.checks.person import ETHNIC_CATEGORY_CODES, PersonFacts
+from outreach.checks.evaluation import CheckEvaluation
+from outreach.checks.person import PersonFacts
 from outreach.clinical.ethnicity import ETHNIC_CATEGORIES
 from outreach.clinical.service_directory import ServiceDirectory
 from outreach.errors import ValidationError
@@ -147,19 +148,9 @@ def check_bundle(
 
 
 def person_facts(person: PersonRecord, on: str) -> PersonFacts:
-    """Age on the day of the check, sex and ethnic category, as the calculators take them."""
-    facts_sex = person.details.sex if person.details.sex in ("female", "male") else None
-    ethnic = person.details.ethnic_category if person.details.ethnic_category in ETHNIC_CATEGORY_CODES else None
-    age = None
-    try:
-        born = _dt.date.fromisoformat(person.details.date_of_birth)
-        day = _dt.date.fromisoformat(on[:10])
-        age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-        if not 0 <= age <= 130:
-            age = None
-    except (TypeError, ValueError):
-        age = None
-    return PersonFacts(age, facts_sex, ethnic)
+    """Age on the day `on` (ISO date or time), sex and ethnic category: `context.facts_on`."""
+    day = _dt.date.fromisoformat(on[:10]) if on else _dt.date.today()
+    return facts_on(person, day)
 
 
 class _Mapper:
@@ -177,6 +168,7 @@ class _Mapper:
         self.sender = sender
         self.venue = venue
         self.first = chain[0]
+        self.chain = list(chain)
         self.defn = defn
         self.directory = directory
         self.entries: list[dict[str, Any]] = []
@@ -211,8 +203,11 @@ class _Mapper:
 
     # -- the bundle -----------------------------------------------------------------------------
     def build(self) -> CheckBundle:
-        evaluation = evaluate_check(self.defn, self.check.answers, person_facts(self.person, self.visit_start))
-        values = self._values(evaluation)
+        # The one check context: the same visit day, facts, statuses and evaluation as the screen,
+        # the summary and finalising (an amendment keeps its first version's visit day).
+        context = build_context(self.check, self.person, definition=self.defn, history=self.chain)
+        evaluation = context.evaluation
+        values = dict(evaluation.values)
         self.org = self._organisation()
         self.patient = self._patient()
         self.practitioner = self._practitioner()
@@ -232,20 +227,6 @@ class _Mapper:
             "entry": self.entries,
         }
         return CheckBundle(self.check.id, bundle, identifier(CHECK_SYSTEM, self.check.id), len(self.entries))
-
-    def _values(self, evaluation: CheckEvaluation) -> dict[str, Any]:
-        """Answers that count, in canonical units; element statuses recorded outside the answers added."""
-        values = dict(evaluation.values)
-        statuses = self.check.element_status
-        for element in self.defn.elements:
-            if element.status_id in values:
-                continue
-            recorded = statuses.get(element.id)
-            if isinstance(recorded, Mapping) and recorded.get("status") in ("done", "declined", "not_possible"):
-                values[element.status_id] = recorded["status"]
-                if recorded.get("reason"):
-                    values[element.reason_id] = str(recorded["reason"])
-        return values
 
     # -- who and where --------------------------------------------------------------------------
     def _organisation(self) -> str:

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from outreach.checks.context import CheckContext
 from outreach.checks.evaluation import CheckEvaluation
 from outreach.clinical import blood_pressure as _bp
 from outreach.clinical import bmi as _bmi
@@ -52,7 +53,10 @@ from outreach.summary.consistency import (
 from outreach.summary.messages import Catalogue, load_catalogue, resolve_language
 from outreach.summary.model import NextStep, NumberLine, PersonSummary
 
-__all__ = ["HEART_SCORE_ACTION_PERCENT", "RULE_TOPICS", "build_summary", "summary_for_person", "topic_of"]
+__all__ = [
+    "HEART_SCORE_ACTION_PERCENT", "RULE_TOPICS", "build_summary", "summary_for_context", "summary_for_person",
+    "topic_of",
+]
 
 MAX_GOING_WELL: Final = 5
 # Up to this many steps each gets a box with who and when on lines of their own; more are
@@ -586,3 +590,11 @@ def summary_for_person(evaluation: CheckEvaluation, person: PersonDetails, *, ch
         raise ValidationError("The summary needs the person's details.")
     options.setdefault("language", person.preferred_language)
     return build_summary(evaluation, given_name=person.given_name, check_date=check_date, **options)
+
+
+def summary_for_context(context: CheckContext, person: PersonDetails, **options: Any) -> PersonSummary:
+    """The summary of a check from the one check context: its evaluation, its visit date (an
+    amendment's is its visit's) and its follow-up decisions, so the page says what the screen
+    showed and the shared record received."""
+    options.setdefault("decisions", dict(context.decisions))
+    return summary_for_person(context.evaluation, person, check_date=context.visit_date, **options)

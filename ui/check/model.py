@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from outreach import services
+from outreach.checks.context import decisions_from_document, facts_on
 from outreach.checks.person import PersonFacts
 from outreach.clinical.findings import FollowUpDecision
 from outreach.store.records import PersonRecord
@@ -20,14 +20,9 @@ STATE_SYMBOL = {"done": "\u2714", "declined": "\u2716", "not_possible": "\u2013"
 
 
 def person_facts(person: PersonRecord | None, day: date | None = None) -> PersonFacts:
-    """Age on `day` (the check's date), sex and ethnic category as the calculators take them.
-
-    The same function finalising uses (services.person_facts), so the findings on screen are
-    the findings that will be saved.
-    """
-    if person is None:
-        return PersonFacts()
-    return services.person_facts(person, day or date.today())
+    """Age on `day` (the visit's date), sex and ethnic category: the core's `facts_on`, the one
+    function the check context, finalising and the shared record use."""
+    return facts_on(person, day or date.today())
 
 
 def decision_from_doc(raw: Any) -> FollowUpDecision | None:
@@ -45,12 +40,8 @@ def decision_from_doc(raw: Any) -> FollowUpDecision | None:
 
 
 def decisions_from_doc(raw: Mapping[str, Any]) -> dict[str, FollowUpDecision]:
-    out: dict[str, FollowUpDecision] = {}
-    for rule_id, value in raw.items():
-        decision = decision_from_doc(value)
-        if decision is not None:
-            out[rule_id] = decision
-    return out
+    """Stored decisions by rule id, read as the core reads them (`decisions_from_document`)."""
+    return decisions_from_document(raw)
 
 
 def decision_to_doc(decision: FollowUpDecision) -> dict[str, Any]:

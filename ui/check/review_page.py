@@ -1,8 +1,9 @@
 """The last look before finalising: what was recorded, what is missing, and why Finalise waits.
 
-Finalise stays disabled, with the reasons in words beside it, until every finding has a
-follow-up (`can_finalise`), every element is recorded (done, declined or not possible),
-and no value still needs correcting or confirming. Each section done lists its values,
+Finalise stays disabled, with the reasons in words beside it, while the core's
+`finalise_blockers` lists anything (an element not recorded, a value still needing
+correcting or confirming, a finding without a follow-up): the same list that makes the
+core refuse to finalise, so the screen and the core never disagree. Each section done lists its values,
 so the nurse checks the numbers themselves, not only that a section was filled in.
 "Finalise the check..." first says what will be sent and to whom (as the person agreed to
 sharing); only "Finalise and send" finalises. Once finalised the check cannot be changed;
@@ -11,6 +12,7 @@ sharing); only "Finalise and send" finalises. Once finalised the check cannot be
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach.checks import units
-from outreach.checks.answers import NOT_A_QUESTION, UNKNOWN_ITEM
+from outreach.checks.context import Blocker
 from outreach.checks.definition import CheckDefinition
 from outreach.checks.evaluation import CheckEvaluation
 from ui.check.fields import uk_date
@@ -159,7 +161,10 @@ class ReviewPage(QScrollArea):
         self.setWidget(body)
         self.reasons: list[str] = []
 
-    def update_from(self, evaluation: CheckEvaluation, finding_reasons: list[str], *, final: bool) -> None:
+    def update_from(self, evaluation: CheckEvaluation, blockers: Sequence[Blocker], *, final: bool) -> None:
+        """Show the check and why Finalise waits: `blockers` is the core's `finalise_blockers` list,
+        the same one that refuses finalising, worded here so it can be translated."""
+        finding_reasons = [b.message for b in blockers if b.kind == "follow_up"]
         completeness = evaluation.completeness
         if completeness.comprehensive:
             self.comprehensive.setText(self.tr("All six core elements are done."))
@@ -196,18 +201,16 @@ class ReviewPage(QScrollArea):
             findings_text = self.tr("Findings: {0}, each with a follow-up.").format(len(findings))
         self.findings.setText(findings_text)
         reasons: list[str] = []
-        missing = [e.title for e in completeness.elements if not e.recorded]
+        titles = {e.element_id: e.title for e in completeness.elements}
+        missing = [titles.get(b.subject, b.subject) for b in blockers if b.kind == "element"]
         if missing:
             reasons.append(
                 self.tr("Say whether each element was done, declined or not possible: {0}.").format(
                     ", ".join(missing)
                 )
             )
-        # Answers to questions this definition does not have (an older version's) cannot be corrected here;
-        # they are kept with the check but ignored, so they do not hold it up.
-        problems = [p for p in evaluation.problems.values() if p.kind not in (UNKNOWN_ITEM, NOT_A_QUESTION)]
         # Each refused or unconfirmed value by its own message, so the nurse knows which one to go back to.
-        reasons.extend(self.tr("Correct or confirm: {0}").format(p.message) for p in problems)
+        reasons.extend(self.tr("Correct or confirm: {0}").format(b.message) for b in blockers if b.kind == "answer")
         reasons.extend(finding_reasons)
         self.reasons = reasons
         self.finalise_button.setEnabled(not reasons and not final)

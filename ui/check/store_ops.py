@@ -29,13 +29,15 @@ class OpenedCheck:
     person: PersonRecord
     check: CheckRecord | None
     consent: dict[str, bool]
+    history: tuple[CheckRecord, ...] = ()  # the amendment chain, oldest first (fixes its visit date)
 
 
 @blocking
 def open_check(store: LocalStore, person_id: str, check_id: str | None) -> OpenedCheck:
     person = services.get_person(store, person_id)
     check = services.load_check(store, check_id) if check_id else None
-    return OpenedCheck(person, check, services.consent_status(store, person_id))
+    history = tuple(services.check_history(store, check_id)) if check is not None and check.amends_id else ()
+    return OpenedCheck(person, check, services.consent_status(store, person_id), history)
 
 
 @blocking

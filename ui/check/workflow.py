@@ -12,7 +12,7 @@ given has been saved; `finalised(check_id)` once the check is frozen and queued 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from outreach.checks.evaluation import CheckEvaluation, evaluate_check
-from outreach.clinical.findings import FollowUpDecision, can_finalise
+from outreach.checks.context import Blocker, CheckContext, build_context
+from outreach.checks.evaluation import CheckEvaluation
+from outreach.clinical.findings import FollowUpDecision
 from outreach.errors import ValidationError
 from outreach.store.records import CheckRecord, PersonRecord
 from ui.check import store_ops
@@ -39,7 +40,7 @@ from ui.check.element_page import ElementPage
 from ui.check.fields import uk_date
 from ui.check.findings_page import FindingsPage
 from ui.check.form import REVIEW, CheckForm
-from ui.check.model import decision_to_doc, decisions_from_doc, person_facts
+from ui.check.model import decision_to_doc
 from ui.check.review_page import ReviewPage
 from ui.context import AppContext
 from ui.errors import show_error
@@ -73,6 +74,10 @@ class CheckWorkflow(QWidget):
         self.decisions: dict[str, FollowUpDecision] = {}
         self.due_dates: dict[str, str | None] = {}  # rule id -> date to check a referral happened
         self.evaluation: CheckEvaluation | None = None
+        # The core's one check context (visit date, the person's facts on it, statuses read once,
+        # evaluation): what the summary, finalising and the shared record also use.
+        self.check_context: CheckContext | None = None
+        self.blockers: list[Blocker] = []
         self.finding_reasons: list[str] = []
         self.form: CheckForm | None = None
         self.consent_page: ConsentPage | None = None
@@ -120,7 +125,7 @@ class CheckWorkflow(QWidget):
         if opened.check is None:
             self._show_consent()
         else:
-            self._show_check(opened.check)
+            self._show_check(opened.check, opened.history)
 
     def person_name(self) -> str:
         return self.person.display_name if self.person else ""
@@ -207,15 +212,18 @@ class CheckWorkflow(QWidget):
             )
         return title
 
-    def _show_check(self, record: CheckRecord) -> None:
+    def _show_check(self, record: CheckRecord, history: Sequence[CheckRecord] = ()) -> None:
         self.record = record
         self.check_id = record.id
         self.read_only = record.is_final
-        self.answers = dict(record.answers)
+        self.check_context = build_context(
+            record, self.person, definition=self.context.definition, rules=self.context.rules, history=history
+        )
+        self.answers = dict(self.check_context.answers)  # element statuses merged once, by the core
         self.invalid = {}
-        self.decisions = decisions_from_doc(record.decisions)
+        self.decisions = dict(self.check_context.decisions)
         self.due_dates = {k: v.get("due_on") for k, v in record.decisions.items() if isinstance(v, dict)}
-        self._facts = person_facts(self.person, _check_date(record))  # as finalising will see them
+        self._facts = self.check_context.person  # on the visit day, as finalising will see them
         if self.autosaver is not None:
             self.autosaver.stop()
         self.autosaver = Autosaver(self.context.runner, self.context.store, record.id, self)
@@ -334,12 +342,12 @@ class CheckWorkflow(QWidget):
             self.autosaver.add_decision(rule_id, None)
 
     def _evaluate(self) -> None:
-        defn = self.context.definition
         answers = {**self.answers, **self.invalid} if self.invalid else self.answers
-        self.evaluation = evaluate_check(defn, answers, self._facts, self.context.rules)
-        _, self.finding_reasons = can_finalise(
-            self.evaluation.findings, self.decisions, self.context.directory.services.keys()
-        )
+        assert self.check_context is not None
+        self.check_context = self.check_context.revised(answers=answers, decisions=self.decisions)
+        self.evaluation = self.check_context.evaluation
+        self.blockers = self.check_context.blockers(self.context.directory.services.keys())
+        self.finding_reasons = [b.message for b in self.blockers if b.kind == "follow_up"]
         form = self.form
         if form is None:
             return
@@ -373,7 +381,7 @@ class CheckWorkflow(QWidget):
 
     def _update_review(self, page: ReviewPage) -> None:
         if self.evaluation is not None:
-            page.update_from(self.evaluation, self.finding_reasons, final=self.read_only)
+            page.update_from(self.evaluation, self.blockers, final=self.read_only)
 
     def _show_final_state(self) -> None:
         form = self.form
@@ -613,20 +621,18 @@ class CheckWorkflow(QWidget):
 
     # -- the person's summary -----------------------------------------------------------------
     def build_summary(self) -> Any:
-        from outreach.summary import build_summary
+        from outreach.summary import summary_for_context
 
-        assert self.evaluation is not None and self.person is not None
+        assert self.check_context is not None and self.person is not None
         org = self.context.org_config
-        return build_summary(
-            self.evaluation,
-            given_name=self.person.details.given_name,
-            check_date=_check_date(self.record),
+        return summary_for_context(
+            self.check_context,
+            self.person.details,
             decisions={k: decision_to_doc(v) for k, v in self.decisions.items()},
             services=self.context.directory,
             worker=self.context.user.name if self.context.user else None,
             organisation=org.organisation_name if org else None,
             organisation_phone=org.summary_contact if org else None,
-            language=self.person.details.preferred_language,
         )
 
     def make_summary(self, action: str) -> None:
@@ -686,7 +692,11 @@ class CheckWorkflow(QWidget):
     def _suggested_pdf_name(self) -> str:
         """No name or other detail of the person: file names end up in recent-file lists,
         backups and sync folders, which are not encrypted."""
-        return f"health-check-summary-{_check_date(self.record).isoformat()}.pdf"
+        return f"health-check-summary-{self._visit_date().isoformat()}.pdf"
+
+    def _visit_date(self) -> date:
+        """The visit's date from the check context (an amendment keeps its visit's date)."""
+        return self.check_context.visit_date if self.check_context is not None else date.today()
 
     def _ask_pdf_path(self, suggested: str) -> str | None:
         """Warns that the PDF is unprotected, then asks where to save it, starting in Documents."""
@@ -704,12 +714,3 @@ def _local_time(stamp: str | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone().strftime("%d/%m/%Y %H:%M")
-
-
-def _check_date(record: CheckRecord | None) -> date:
-    if record is not None:
-        try:
-            return date.fromisoformat(record.created_at[:10])
-        except ValueError:
-            pass
-    return date.today()
