@@ -147,6 +147,12 @@ def test_the_follow_ups_list_says_how_many_loads_as_it_scrolls_and_filters(
     assert {r.record.person_id for r in view.rows} == {person_id}
     assert view.summary.text().endswith("(Only those matching the person or venue chosen.)")
     assert home.tabs.tabText(1) == f"F&ollow-ups ({total})"  # the tab still counts everyone's
+    theirs = view.model.total
+    view.table.selectRow(0)
+    view.outcome_combo.setCurrentIndex(view.outcome_combo.findData("declined"))
+    with qtbot.waitSignal(view.outcome_recorded, timeout=WAIT_MS):
+        qtbot.mouseClick(view.record_button, Qt.MouseButton.LeftButton)
+    assert view.model.total == theirs - 1 and home.tabs.tabText(1) == f"F&ollow-ups ({total - 1})"
 
     # One venue: follow-ups from checks done there.
     with qtbot.waitSignal(view.filtered, timeout=WAIT_MS):

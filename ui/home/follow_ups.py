@@ -205,6 +205,7 @@ class FollowUpsView(QWidget):
         super().__init__(parent)
         self.context = context
         self.counts: OpenCounts | None = None
+        self.everyone = 0  # open follow-ups of everyone, whatever the filter (the tab's number)
         self.query = FollowUpQuery()
         self._query_generation = 0
         self._in_flight = False
@@ -439,6 +440,7 @@ class FollowUpsView(QWidget):
                 text += " " + self.tr("(Only those matching the person or venue chosen.)")
         self.summary.setText(text)
         if not narrowed:
+            self.everyone = counts.total
             self.count_changed.emit(counts.total)
 
     def _count_out(self, row: FollowUpRow) -> None:
@@ -446,6 +448,9 @@ class FollowUpsView(QWidget):
         if self.counts is None:
             return
         c = self.counts
+        if self.query.person_text or self.query.venue_id:
+            self.everyone = max(0, self.everyone - 1)  # the tab counts everyone's, narrowed or not
+            self.count_changed.emit(self.everyone)
         self.counts = OpenCounts(
             max(0, c.total - 1),
             max(0, c.overdue - (row.group == "overdue")),
