@@ -30,6 +30,26 @@ PY = [sys.executable, "-m", "sync.server.cli"]
 FHIR = {"Content-Type": "application/fhir+json"}
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _threads(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    return 0
+
+
 def _token(db: str) -> str:
     out = subprocess.run(
         [*PY, "add-device", "Test laptop 1", "--db", db],
@@ -92,10 +112,7 @@ def test_several_workers_store_each_check_once(db_url: str) -> None:
             "total"
         ]
         assert total == len(bundles)
-        workers = subprocess.run(
-            ["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True, check=False
-        )
-        assert len(workers.stdout.split()) == 3
+        assert len(_children(proc.pid)) == 3
 
 
 def test_gunicorn_errors_are_operation_outcomes_and_idle_connections_are_cheap(tmp_path: Path) -> None:
@@ -123,10 +140,8 @@ def test_gunicorn_errors_are_operation_outcomes_and_idle_connections_are_cheap(t
         finally:
             for s in idle:
                 s.close()
-        threads = subprocess.run(
-            ["ps", "-o", "nlwp=", "--ppid", str(proc.pid)], capture_output=True, text=True, check=False
-        )
-        assert all(int(n) < 40 for n in threads.stdout.split()), threads.stdout
+        threads = [_threads(pid) for pid in _children(proc.pid)]
+        assert threads and all(n < 40 for n in threads), threads
 
 
 def test_gunicorn_serves_https(tmp_path: Path) -> None:
