@@ -47,8 +47,8 @@ MAX_PATH = 2048
 MAX_ETAG_DIGITS = 18
 DEFAULT_CONTACT = "your organisation's IT service desk"
 # The most entries one transaction may hold. The app sends at most 100; 500 entries are
-# stored in about a second, which bounds how long one device's transaction keeps the others'
-# writes waiting. Declared in the CapabilityStatement.
+# validated and stored in well under a second (bench/bench_server.py), which bounds how long
+# one device's transaction keeps the others' writes waiting. Declared in the CapabilityStatement.
 DEFAULT_MAX_ENTRIES = 500
 ABORT_KEY = "outreach.abort_connection"
 # The slow_write fault rule taken for this request (tests only).
