@@ -17,11 +17,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from outreach.store.changes import Change
+if TYPE_CHECKING:  # not imported at start-up: the unlock screen shows before any store code is loaded
+    from outreach.store.changes import Change
 
 _in_task = threading.local()  # set while a task of the runner runs on this thread
 
