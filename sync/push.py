@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -57,6 +59,8 @@ NOT_DEFINITE = frozenset({408, 409, 423, 425, 429})
 SLOW_DOWN = frozenset({409, 429, 503})
 DEFAULT_MAX_ENTRIES = 100  # entries per transaction until the server shows it takes fewer
 MAX_ROUNDS_WITHOUT_PROGRESS = 3  # unclear answers in a row before the item waits for the next try
+MAX_BUSY_ROUNDS = 3  # per-entry 429/409 answers in a row confirming nothing before the item waits its turn
+MAX_PAUSE_S = 5.0  # longest pause an item sits out within one attempt (longer: backoff, next pass)
 LOOKUP_CHUNK = 20  # identifiers OR'd in one search
 
 # Result names used in ItemOutcome.result
@@ -137,6 +141,8 @@ class _Flight:
     found: int = 0  # records found on the server by asking in this attempt
     progressed: bool = False  # something was confirmed (write or lookup) in this attempt
     rounds_without_progress: int = 0
+    busy_rounds: int = 0  # per-entry "busy" answers in a row that confirmed nothing
+    not_before: float = 0.0  # time.monotonic() before which its next request may not go
 
 
 @dataclass
@@ -217,6 +223,7 @@ class Pusher:
         self.confirmed: dict[str, str] = {}  # fullUrl -> Type/id, as far as this run knows
         self._busy: set[str] = set()  # fullUrls in a request right now (any item)
         self.progress = 0  # records newly confirmed in this Pusher's life (the engine watches it)
+        self._jitter = random.Random()
 
     @property
     def concurrency(self) -> int:
@@ -270,14 +277,20 @@ class Pusher:
         pending: dict[Future[_Result], _Job] = {}
         queue = list(items)
         parked: list[_Flight] = []  # waiting for another item's request on a shared resource
+        paused: list[_Flight] = []  # the server asked this item to slow down: its next request waits
         with ThreadPoolExecutor(max_workers=self.pace.most, thread_name_prefix="sync-push") as pool:
-            while queue or pending or parked:
+            while queue or pending or parked or paused:
                 if self._stopping():
-                    for flight in parked:
+                    for flight in parked + paused:
                         outcomes.append(self._interrupted(flight))
                     parked.clear()
+                    paused.clear()
                     if not pending:
                         break
+                now = time.monotonic()
+                for flight in [f for f in paused if f.not_before <= now]:
+                    paused.remove(flight)
+                    parked.insert(0, flight)
                 ready_flights: list[_Flight] = []
                 while parked and len(pending) + len(ready_flights) < self.pace.allowed:
                     ready_flights.append(parked.pop(0))
@@ -298,8 +311,13 @@ class Pusher:
                 if not pending:
                     # Parked items wait only for requests in flight; with none, the next
                     # round gives each its own request (or ends it), so this cannot spin.
+                    if paused and not parked and not queue:
+                        self.cancel.wait(max(0.0, min(f.not_before for f in paused) - time.monotonic()))
                     continue
-                done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                timeout = None
+                if paused:
+                    timeout = max(0.0, min(f.not_before for f in paused) - time.monotonic())
+                done, _ = wait(list(pending), timeout=timeout, return_when=FIRST_COMPLETED)
                 # Everything these answers confirmed, in one commit: a commit (and its fsync)
                 # per answer would keep the requests waiting on the disk.
                 with self.store.db.write():
@@ -311,6 +329,9 @@ class Pusher:
                             continue
                         if self._stopping():
                             outcomes.append(self._interrupted(follow))
+                            continue
+                        if follow.not_before > time.monotonic():
+                            paused.append(follow)
                             continue
                         nxt = self._next_job(follow, outcomes)
                         if nxt is not None:
@@ -530,6 +551,14 @@ class Pusher:
             )
             return None
         if read.failed:
+            # The server is taking this check, only slowly (a write quota, overlapping writes):
+            # pause briefly and go on within this attempt while answers keep confirming records.
+            flight.busy_rounds = 0 if read.confirmed else flight.busy_rounds + 1
+            if flight.busy_rounds < MAX_BUSY_ROUNDS and not self._stopping():
+                pause = answer.retry_after or self._jitter.uniform(0.1, 0.4) * 2**flight.busy_rounds
+                if pause <= MAX_PAUSE_S:
+                    flight.not_before = time.monotonic() + pause
+                    return flight
             stored = sum(1 for e in flight.entries if e.full_url in self.confirmed)
             outcomes.append(
                 self._retry(
