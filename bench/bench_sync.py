@@ -100,7 +100,7 @@ def plain_parts(server: RunningServer, token: str, bundles: list[dict[str, Any]]
     for bundle in bundles:
         entries = parts.entries_of(bundle)
         while any(e.full_url not in confirmed for e in entries):
-            part = parts.ready(entries, confirmed)[: 100]
+            part = parts.ready(entries, confirmed)[:100]
             r = session.post(server.url + "/", json=parts.part_bundle(part, confirmed), timeout=60)
             requests_made += 1
             if r.status_code == 429:
@@ -148,7 +148,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checks", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=6)
-    parser.add_argument("--quota", type=int, default=300, help="writes per second per device in the quota mode")
+    parser.add_argument(
+        "--quota", type=int, default=300, help="writes per second per device in the quota mode"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         base = Path(tmp)
@@ -161,7 +163,9 @@ def main() -> int:
         build_s = time.perf_counter() - t0
         n = len(bundles)
         per_check = sum(len(b["entry"]) for b in bundles) / n
-        print(f"bundles: {n} built in {build_s:.1f} s ({per_check:.1f} resources each; the baselines get them free)")
+        print(
+            f"bundles: {n} built in {build_s:.1f} s ({per_check:.1f} resources each; the baselines get them free)"
+        )
 
         def server(name: str, behaviours: Behaviours | None = None) -> tuple[RunningServer, str]:
             running = start_in_thread(f"sqlite:///{base / name}.db", faults=Faults(), behaviours=behaviours)
@@ -180,18 +184,22 @@ def main() -> int:
         whole_engine_s, whole_sent = engine_push(store, s, tok, args.concurrency, whole=True)
         s.stop()
         print(f"\nstrict server (atomic, no limits), {n} checks")
-        print(f"  A: whole bundles, plain loop : {whole_s:7.2f} s  {n / whole_s:6.1f} checks/s  ({n} requests)")
+        print(
+            f"  A: whole bundles, plain loop : {whole_s:7.2f} s  {n / whole_s:6.1f} checks/s  ({n} requests)"
+        )
         print(
             f"  B: same parts, plain loop    : {parts_s:7.2f} s  {n / parts_s:6.1f} checks/s  "
             f"({parts_requests} requests)"
         )
-        print(f"  sync engine                  : {engine_s:7.2f} s  {sent / engine_s:6.1f} checks/s  "
-              f"(concurrency {args.concurrency})")
+        print(
+            f"  sync engine                  : {engine_s:7.2f} s  {sent / engine_s:6.1f} checks/s  "
+            f"(concurrency {args.concurrency})"
+        )
         print(f"  ratio engine / A             : {engine_s / whole_s:7.2f}")
         print(f"  ratio engine / B             : {engine_s / parts_s:7.2f}")
         print(
             f"  sync engine, whole checks    : {whole_engine_s:7.2f} s  {whole_sent / whole_engine_s:6.1f} checks/s  "
-            "(sync_transactions = \"whole\", for servers known to be atomic)"
+            '(sync_transactions = "whole", for servers known to be atomic)'
         )
         print(f"  ratio engine (whole) / A     : {whole_engine_s / whole_s:7.2f}")
 
@@ -206,7 +214,9 @@ def main() -> int:
         s.stop()
         floor = n * per_check / args.quota
         print(f"\nper-entry write quota ({args.quota} writes/s, entry by entry, 429 per entry), {n} checks")
-        print(f"  the quota alone allows       : {floor:7.2f} s at best (records / quota, less the first burst)")
+        print(
+            f"  the quota alone allows       : {floor:7.2f} s at best (records / quota, less the first burst)"
+        )
         print(
             f"  B: same parts, plain loop    : {q_parts_s:7.2f} s  {n / q_parts_s:6.1f} checks/s  "
             f"({q_requests} requests)"

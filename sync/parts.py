@@ -58,7 +58,9 @@ def entries_of(bundle: Mapping[str, Any]) -> list[Entry]:
     for raw in bundle.get("entry", []) or []:
         full_url = str(raw.get("fullUrl") or "")
         resource = raw.get("resource") or {}
-        needs = set(_urns_in(resource)) | set(_URN.findall((raw.get("request") or {}).get("ifNoneExist") or ""))
+        needs = set(_urns_in(resource)) | set(
+            _URN.findall((raw.get("request") or {}).get("ifNoneExist") or "")
+        )
         needs.discard(full_url)
         out.append(Entry(full_url, str(resource.get("resourceType") or ""), raw, frozenset(needs)))
     return out
@@ -127,7 +129,11 @@ def stuck(entries: Iterable[Entry], confirmed: Mapping[str, str]) -> list[Entry]
 
 def part_bundle(entries: Iterable[Entry], confirmed: Mapping[str, str]) -> dict[str, Any]:
     """A transaction Bundle of these (ready) entries, references rewritten."""
-    return {"resourceType": "Bundle", "type": "transaction", "entry": [rewrite(e, confirmed) for e in entries]}
+    return {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [rewrite(e, confirmed) for e in entries],
+    }
 
 
 def lookup_query(entry: Entry, confirmed: Mapping[str, str]) -> list[tuple[str, str]] | None:

@@ -57,7 +57,7 @@ def instant(value: Any) -> datetime | None:
     if not isinstance(value, str) or "T" not in value:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value)  # Python 3.11 reads "Z" and any precision
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
@@ -226,16 +226,16 @@ class Puller:
             "focus": review.encounter_reference,
         }
         matched = sync_state.store_review(
-                conn,
-                self.store,
-                server_id=review.task_id,
-                status=review.status,
-                server_version=review.version_id,
-                last_updated=review.last_updated or "",
-                document=document,
-                focus_ref=review.encounter_reference,
-                focus_check_id=review.check_id,
-            )
+            conn,
+            self.store,
+            server_id=review.task_id,
+            status=review.status,
+            server_version=review.version_id,
+            last_updated=review.last_updated or "",
+            document=document,
+            focus_ref=review.encounter_reference,
+            focus_check_id=review.check_id,
+        )
         return True if matched is not None else KEPT
 
     def _apply_service(self, conn: Any, service: dict[str, Any]) -> bool:

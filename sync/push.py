@@ -238,7 +238,9 @@ class Pusher:
         )
         return _Result(answer=answer)
 
-    def _lookup(self, searches: list[tuple[str, list[tuple[str, str]], dict[tuple[str, str], str]]]) -> _Lookup:
+    def _lookup(
+        self, searches: list[tuple[str, list[tuple[str, str]], dict[tuple[str, str], str]]]
+    ) -> _Lookup:
         """Run the searches; each maps what it finds back to the entries it stands for."""
         out = _Lookup()
         for res_type, params, wanted in searches:
@@ -295,9 +297,7 @@ class Pusher:
                 while parked and len(pending) + len(ready_flights) < self.pace.allowed:
                     ready_flights.append(parked.pop(0))
                 while (
-                    queue
-                    and len(pending) + len(ready_flights) < self.pace.allowed
-                    and not self._stopping()
+                    queue and len(pending) + len(ready_flights) < self.pace.allowed and not self._stopping()
                 ):
                     flight = self._prepare(queue.pop(0), outcomes)
                     if flight is not None:
@@ -383,8 +383,10 @@ class Pusher:
         entries = parts.entries_of(bundle)
         if not entries or any(not e.full_url for e in entries):
             return self._refuse_unsent(
-                item, "This check could not be prepared for sending (a fault in the app: an entry has no "
-                "fullUrl; tell IT the outbox item number).", outcomes
+                item,
+                "This check could not be prepared for sending (a fault in the app: an entry has no "
+                "fullUrl; tell IT the outbox item number).",
+                outcomes,
             )
         ask_first = item.attempts > 0 or item.state == "sending"
         try:
@@ -404,9 +406,7 @@ class Pusher:
     def _waiting(self, flight: _Flight) -> bool:
         """True when the item only waits for another item's request (a shared resource)."""
         missing = [e for e in flight.entries if e.full_url not in self.confirmed]
-        return bool(missing) and any(
-            e.full_url in self._busy or e.needs & self._busy for e in missing
-        )
+        return bool(missing) and any(e.full_url in self._busy or e.needs & self._busy for e in missing)
 
     def _next_job(self, flight: _Flight, outcomes: list[ItemOutcome]) -> _Job | None:
         """The item's next request, or None (finished, held, or waiting: see `_waiting`)."""
@@ -416,12 +416,16 @@ class Pusher:
             return None
         broken = parts.stuck(flight.entries, self.confirmed)
         if broken:
-            outcomes.append(self._fault(flight, f"{broken[0].resource_type} refers to a record not in the check"))
+            outcomes.append(
+                self._fault(flight, f"{broken[0].resource_type} refers to a record not in the check")
+            )
             return None
         if self.whole:
             candidates = self._whole_part(flight)
         else:
-            candidates = [e for e in parts.ready(flight.entries, self.confirmed) if e.full_url not in self._busy]
+            candidates = [
+                e for e in parts.ready(flight.entries, self.confirmed) if e.full_url not in self._busy
+            ]
         if not candidates:
             if self._waiting(flight):
                 return None
@@ -504,7 +508,9 @@ class Pusher:
         flight = job.flight
         if found.copies:
             where = ", ".join(
-                f"{e.resource_type} ({found.copies[e.full_url]} copies)" for e in job.part if e.full_url in found.copies
+                f"{e.resource_type} ({found.copies[e.full_url]} copies)"
+                for e in job.part
+                if e.full_url in found.copies
             )
             outcomes.append(
                 self._hold(
@@ -573,7 +579,9 @@ class Pusher:
             return None
         # Unclear (no body, no locations): ask the server before sending any of it again.
         flight.ask_first = True
-        flight.rounds_without_progress = 0 if len(self.confirmed) > before else flight.rounds_without_progress + 1
+        flight.rounds_without_progress = (
+            0 if len(self.confirmed) > before else flight.rounds_without_progress + 1
+        )
         if flight.rounds_without_progress >= MAX_ROUNDS_WITHOUT_PROGRESS:
             outcomes.append(
                 self._retry(
@@ -640,9 +648,14 @@ class Pusher:
         if flight.wrote:
             result, words = SENT, "Sent to the shared record (every record confirmed)."
         else:
-            result, words = ALREADY_THERE, "Already on the shared record (an earlier answer was lost); not sent again."
+            result, words = (
+                ALREADY_THERE,
+                "Already on the shared record (an earlier answer was lost); not sent again.",
+            )
         return self._emit(
-            ItemOutcome(item.id, item.check_id, result, words, flight.attempts, None, tuple(refs), flight.found)
+            ItemOutcome(
+                item.id, item.check_id, result, words, flight.attempts, None, tuple(refs), flight.found
+            )
         )
 
     def _hold(self, flight: _Flight, words: str, detail: str) -> ItemOutcome:
@@ -662,8 +675,12 @@ class Pusher:
         )
 
     def _interrupted(self, flight: _Flight) -> ItemOutcome:
-        return self._retry(flight, "The sync stopped before this check was fully sent; it goes on next time.",
-                           None, result=STOPPED)
+        return self._retry(
+            flight,
+            "The sync stopped before this check was fully sent; it goes on next time.",
+            None,
+            result=STOPPED,
+        )
 
     def _retry(
         self,
@@ -677,7 +694,11 @@ class Pusher:
         item = flight.item
         # Progress in this attempt resets the backoff: the server is taking it, only slowly.
         attempt = 1 if flight.progressed else flight.attempts
-        when = None if result == STOPPED else self.backoff.next_attempt_at(self.clock.now(), attempt, retry_after)
+        when = (
+            None
+            if result == STOPPED
+            else self.backoff.next_attempt_at(self.clock.now(), attempt, retry_after)
+        )
         with self.store.db.write():
             self.store.outbox.mark_failed(item.id, words, next_attempt_at=when)
             if detail is not None:

@@ -281,7 +281,13 @@ def record_confirmed(
         conn.execute(
             insert(sync_entries).prefix_with("OR REPLACE"),  # one statement for the whole part
             [
-                {"server": server, "full_url": u, "location": loc, "outbox_id": outbox_id, "confirmed_at": now}
+                {
+                    "server": server,
+                    "full_url": u,
+                    "location": loc,
+                    "outbox_id": outbox_id,
+                    "confirmed_at": now,
+                }
                 for u, loc in confirmed.items()
             ],
         )

@@ -89,7 +89,9 @@ def _dependency_order(records: dict[str, parts.Entry]) -> list[tuple[str, parts.
     return order
 
 
-def _count_and_ref(server: RunningServer, token: str, res_type: str, params: dict[str, str]) -> tuple[int, str]:
+def _count_and_ref(
+    server: RunningServer, token: str, res_type: str, params: dict[str, str]
+) -> tuple[int, str]:
     import requests
 
     r = requests.get(

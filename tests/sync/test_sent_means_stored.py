@@ -1,4 +1,4 @@
-""""Sent" means stored: answers that look like success but are not are never taken as sent.
+""" "Sent" means stored: answers that look like success but are not are never taken as sent.
 
 A small loopback HTTP server stands in for servers that answer a transaction with 200 and
 failed entries inside, or 200 with no body at all; the real reference server is used for
@@ -37,13 +37,13 @@ class _Stub:
         self.posts: list[dict[str, Any]] = []
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 stub.posts.append(body)
                 status, payload = answer(body)
                 self._reply(status, payload)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 empty = {"resourceType": "Bundle", "type": "searchset", "total": 0}
                 self._reply(200, json.dumps(empty).encode())
 
@@ -72,8 +72,10 @@ def one_failed_entry(bundle: dict[str, Any]) -> tuple[int, bytes]:
     entries = []
     for n, entry in enumerate(bundle["entry"]):
         if n == len(bundle["entry"]) - 1:
-            outcome = {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "throttled",
-                                                                      "diagnostics": "Quota exceeded"}]}
+            outcome = {
+                "resourceType": "OperationOutcome",
+                "issue": [{"severity": "error", "code": "throttled", "diagnostics": "Quota exceeded"}],
+            }
             entries.append({"response": {"status": "429 Too Many Requests", "outcome": outcome}})
         else:
             rtype = entry["request"]["url"]
@@ -153,12 +155,18 @@ def test_a_review_that_arrives_before_its_check_can_be_matched_is_kept_and_match
     assert store.outbox.get(item.id).state != "sent"
     (encounter,) = found.versions
     # The supervisor reviews the check on the shared record, naming the server's Encounter.
-    post(server, token, {
-        "resourceType": "Task", "status": "requested", "intent": "order",
-        "description": "Please repeat the blood pressure",
-        "focus": {"reference": f"Encounter/{encounter.res_id}"},
-        "authoredOn": "2026-12-01T10:00:00Z",
-    })
+    post(
+        server,
+        token,
+        {
+            "resourceType": "Task",
+            "status": "requested",
+            "intent": "order",
+            "description": "Please repeat the blood pressure",
+            "focus": {"reference": f"Encounter/{encounter.res_id}"},
+            "authoredOn": "2026-12-01T10:00:00Z",
+        },
+    )
     # The next run cannot ask about the Encounter either (the search fails), but the review
     # comes down: it is kept, sealed, not shown, and the cursor moves past it.
     server.faults.error_500(times=None, method="GET", path="/Encounter")
@@ -186,14 +194,25 @@ def test_instants_are_compared_as_instants_not_as_text() -> None:
 def test_the_same_part_never_refers_to_itself() -> None:
     """Parts hold only entries whose references are confirmed: nothing in a part can dangle,
     however a server processes it."""
-    entries = parts.entries_of({"entry": [
-        {"fullUrl": "urn:uuid:00000000-0000-4000-8000-000000000001",
-         "resource": {"resourceType": "Patient"}, "request": {"method": "POST", "url": "Patient"}},
-        {"fullUrl": "urn:uuid:00000000-0000-4000-8000-000000000002",
-         "resource": {"resourceType": "Encounter",
-                      "subject": {"reference": "urn:uuid:00000000-0000-4000-8000-000000000001"}},
-         "request": {"method": "POST", "url": "Encounter"}},
-    ]})
+    entries = parts.entries_of(
+        {
+            "entry": [
+                {
+                    "fullUrl": "urn:uuid:00000000-0000-4000-8000-000000000001",
+                    "resource": {"resourceType": "Patient"},
+                    "request": {"method": "POST", "url": "Patient"},
+                },
+                {
+                    "fullUrl": "urn:uuid:00000000-0000-4000-8000-000000000002",
+                    "resource": {
+                        "resourceType": "Encounter",
+                        "subject": {"reference": "urn:uuid:00000000-0000-4000-8000-000000000001"},
+                    },
+                    "request": {"method": "POST", "url": "Encounter"},
+                },
+            ]
+        }
+    )
     assert [e.resource_type for e in parts.ready(entries, {})] == ["Patient"]
     confirmed = {"urn:uuid:00000000-0000-4000-8000-000000000001": "Patient/7"}
     (enc,) = parts.ready(entries, confirmed)

@@ -95,18 +95,27 @@ def test_quotas_slow_the_sync_down_but_lose_and_duplicate_nothing(
         assert all(p.error is None for p in pulled.values()), pulled  # the pull waited out its 429s
 
 
-FAULTED_MODES = ["entry by entry", "entry by entry, at most 5", "409 on concurrent writes", "client ids refused"]
+FAULTED_MODES = [
+    "entry by entry",
+    "entry by entry, at most 5",
+    "409 on concurrent writes",
+    "client ids refused",
+]
 
 
 @pytest.mark.parametrize("mode", FAULTED_MODES)
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_network_faults_on_top_of_each_mode(fault: str, mode: str, tmp_path: Path, laptop: LocalStore) -> None:
+def test_network_faults_on_top_of_each_mode(
+    fault: str, mode: str, tmp_path: Path, laptop: LocalStore
+) -> None:
     with serve(tmp_path, MODES[mode]()) as server:
         token = server.add_device("Test laptop 1")
         checker = server.add_device("Checker")
         FAULTS[fault](server.faults)
         clock = FakeClock()
-        reports = sync_until_empty(laptop, server, token, builder=check_bundle, clock=clock, timeout=(2.0, 0.5))
+        reports = sync_until_empty(
+            laptop, server, token, builder=check_bundle, clock=clock, timeout=(2.0, 0.5)
+        )
         assert server.faults.fired, "the fault never happened"
         assert pending(laptop) == [], [i.last_error for i in pending(laptop)]
         assert_every_record_once(laptop, server, checker, check_bundle)
@@ -149,7 +158,12 @@ def test_one_transaction_per_check_where_the_server_is_known_to_be_atomic(
         token = server.add_device("Test laptop 1")
         FAULTS[fault](server.faults)
         reports = sync_until_empty(
-            laptop, server, token, builder=PRODUCT, clock=FakeClock(), timeout=(2.0, 1.0),
+            laptop,
+            server,
+            token,
+            builder=PRODUCT,
+            clock=FakeClock(),
+            timeout=(2.0, 1.0),
             whole_transactions=True,
         )
         assert pending(laptop) == [], [i.last_error for i in pending(laptop)]

@@ -60,7 +60,9 @@ def test_a_partly_stored_check_is_never_shown_as_sent_and_goes_whole_later(
         ]
 
     outbox.refresh()
-    qtbot.waitUntil(lambda: row_texts() and not any("Not tried yet" in t for t in row_texts()), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: row_texts() and not any("Not tried yet" in t for t in row_texts()), timeout=WAIT_MS
+    )
     texts = row_texts()
     screenshot(window, "sync-partly-stored-outbox.png")
     sent = [i for i in store.outbox.list() if i.state == "sent"]
