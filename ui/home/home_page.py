@@ -139,7 +139,9 @@ class HomePage(QWidget):
         """One change event refreshes every part of home that shows what changed: the person on
         the right, the drafts offered back, the search results (the lists listen themselves)."""
         panel = self.person_panel
-        if panel.person is not None and panel.person.id in changes.people:
+        # An autosave of a draft changes nothing the panel shows ("unfinished check, started ...").
+        shown = {c.person_id for c in changes.changes if c.action != "check.autosave"}
+        if panel.person is not None and panel.person.id in shown:
             panel.show_person(panel.person.id)  # first: the worker is looking at this person
         self.follow_ups.store_changed(changes)
         self.outbox.store_changed(changes)
