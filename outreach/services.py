@@ -571,6 +571,12 @@ def _refuse_blockers(blockers: Sequence[Blocker]) -> None:
             + "; ".join(answers),
             item="answers",
         )
+    measurements = [b.message for b in blockers if b.kind == "measurement"]
+    if measurements:
+        raise ValidationError(
+            "A measurement is still needed before the check can be finalised: " + "; ".join(measurements) + ".",
+            item="measurement",
+        )
     follow_ups = [b.message for b in blockers if b.kind == "follow_up"]
     if follow_ups:
         raise ValidationError(

@@ -34,6 +34,7 @@ from outreach.checks.answers import NOT_A_QUESTION, UNKNOWN_ITEM
 from outreach.checks.definition import CheckDefinition
 from outreach.checks.evaluation import CheckEvaluation, evaluate_check
 from outreach.checks.person import ETHNIC_CATEGORY_CODES, PersonFacts
+from outreach.clinical.blood_pressure import SUBSTANTIAL_DIFFERENCE_MMHG
 from outreach.clinical.findings import FollowUpDecision, RuleSet, follow_up_problems
 from outreach.store.records import CheckRecord, PersonDetails, PersonRecord
 
@@ -52,7 +53,7 @@ __all__ = [
 # The document key an amendment carries its visit's date under (see `visit_date_of`).
 VISIT_DATE_KEY: Final = "visit_date"
 # What can hold up finalising, in the order a worker deals with them.
-BLOCKER_KINDS: Final = ("element", "answer", "follow_up")
+BLOCKER_KINDS: Final = ("element", "answer", "measurement", "follow_up")
 
 
 def _day(stamp: Any) -> date | None:
@@ -163,7 +164,8 @@ def finalise_blockers(
     1. every element must be done, declined or not possible (with what it still needs);
     2. no answer may still be refused or awaiting confirmation (answers to questions an older
        definition had are kept but cannot be corrected here, so they do not hold it up);
-    3. every finding needs a follow-up its rule allows (a referral to a service in
+    3. a third blood pressure reading is taken when the first two differ by more than 10 mmHg;
+    4. every finding needs a follow-up its rule allows (a referral to a service in
        `directory_ids`, when given).
     """
     out: list[Blocker] = []
@@ -177,6 +179,12 @@ def finalise_blockers(
         if problem.kind in (UNKNOWN_ITEM, NOT_A_QUESTION):
             continue
         out.append(Blocker("answer", link_id, problem.message))
+    clinic = evaluation.calculators.get("clinic_blood_pressure")
+    if clinic is not None and clinic.third_needed:
+        # NICE NG136 1.2: a third reading when the first two differ substantially.
+        out.append(Blocker("measurement", "blood_pressure.systolic_3",
+                           "Blood pressure: take a third reading (the first two differ by more than "
+                           f"{SUBSTANTIAL_DIFFERENCE_MMHG} mmHg)"))
     for finding, reason in follow_up_problems(evaluation.findings, decisions, directory_ids):
         out.append(Blocker("follow_up", finding.rule_id, reason))
     return out

@@ -23,7 +23,7 @@ from outreach.checks.person import PersonFacts, coerce_person
 from outreach.checks.review import AnswerReview, review_answers
 from outreach.clinical import qrisk3 as _qrisk3
 from outreach.clinical.audit_c import score_audit_c
-from outreach.clinical.blood_pressure import classify_blood_pressure
+from outreach.clinical.blood_pressure import classify_blood_pressure, clinic_blood_pressure
 from outreach.clinical.bmi import calculate_bmi
 from outreach.clinical.ethnicity import to_qrisk3_ethnicity
 from outreach.clinical.findings import Finding, RuleSet, evaluate_findings
@@ -165,16 +165,7 @@ def _run_calculators(facts: dict[str, Any], out: dict[str, Any], errors: dict[st
             facts["bmi_kg_m2"] = bmi.bmi_kg_m2
             facts["bmi_category"] = bmi.category
             facts["bmi_lower_thresholds"] = bmi.lower_thresholds
-    systolic, diastolic = get("systolic_mmhg"), get("diastolic_mmhg")
-    if systolic is not None and diastolic is not None:
-        try:
-            bp = classify_blood_pressure(systolic, diastolic)
-        except CalculationError as exc:
-            errors["blood_pressure"] = exc.message
-        else:
-            out["blood_pressure"] = bp
-            facts["bp_category"] = bp.category
-            facts["bp_urgent"] = bp.urgent
+    _clinic_blood_pressure(facts, out, errors)
     pulse = get("pulse_bpm")
     if pulse is not None:
         try:
@@ -231,6 +222,44 @@ def _run_calculators(facts: dict[str, Any], out: dict[str, Any], errors: dict[st
         else:
             out["smoking"] = category
             facts["smoking_category"] = category
+
+
+# The readings of one visit, in the order taken (NICE NG136: second at 140/90 or more, third if they differ).
+_BP_READINGS: Final = (
+    ("systolic_mmhg", "diastolic_mmhg"),
+    ("systolic_2_mmhg", "diastolic_2_mmhg"),
+    ("systolic_3_mmhg", "diastolic_3_mmhg"),
+)
+
+
+def _clinic_blood_pressure(facts: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    """Classify the clinic blood pressure: the lower of the last two readings (NICE NG136).
+
+    `systolic_mmhg` / `diastolic_mmhg` become the reading used, so the findings, QRISK3 and the
+    summary all read the clinic blood pressure; the first reading stays in `systolic_first_mmhg`.
+    """
+    readings: list[tuple[float, float]] = []
+    for sys_fact, dia_fact in _BP_READINGS:
+        systolic, diastolic = facts.get(sys_fact), facts.get(dia_fact)
+        if systolic is None or diastolic is None:
+            break
+        readings.append((systolic, diastolic))
+    if not readings:
+        return
+    try:
+        clinic = clinic_blood_pressure(readings)
+        bp = classify_blood_pressure(clinic.systolic, clinic.diastolic)
+    except CalculationError as exc:
+        errors["blood_pressure"] = exc.message
+        return
+    out["blood_pressure"] = bp
+    out["clinic_blood_pressure"] = clinic
+    facts["systolic_first_mmhg"], facts["diastolic_first_mmhg"] = readings[0]
+    facts["systolic_mmhg"], facts["diastolic_mmhg"] = clinic.systolic, clinic.diastolic
+    facts["bp_readings_used"] = clinic.used + 1
+    facts["bp_third_reading_needed"] = clinic.third_needed
+    facts["bp_category"] = bp.category
+    facts["bp_urgent"] = bp.urgent
 
 
 # Everyone checked is on the SMI register (QRISK3 b_semi; NICE NG238 notes it may under-estimate their risk).

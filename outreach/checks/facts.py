@@ -23,7 +23,10 @@ AGREED_FACTS: Final = frozenset({
 })
 
 EXTRA_FACTS: Final = frozenset({
-    "weight_3m_ago_kg", "pulse_category", "pulse_needs_review", "lipids_fasting", "ecigarette_use",
+    "weight_3m_ago_kg", "pulse_category",
+    # repeated clinic blood pressure readings (NICE NG136: a second at 140/90 or more, a third if they differ)
+    "systolic_2_mmhg", "diastolic_2_mmhg", "systolic_3_mmhg", "diastolic_3_mmhg", "bp_readings_used",
+    "bp_third_reading_needed", "systolic_first_mmhg", "diastolic_first_mmhg", "pulse_needs_review", "lipids_fasting", "ecigarette_use",
     "audit_c_q1", "audit_c_q2", "audit_c_q3",
     # QRISK3 conditions from the general physical health enquiry
     "diabetes", "atrial_fibrillation", "treated_hypertension", "ckd_stage_3_to_5", "rheumatoid_arthritis",

@@ -70,6 +70,10 @@ class _Generator:
                 0.4, lambda: round(_clamp(self.weight_kg - rng.gauss(2, 3), 36, 199), 1)),
             "blood_pressure.systolic": self.systolic,
             "blood_pressure.diastolic": self.diastolic,
+            "blood_pressure.systolic_2": lambda: self.repeat(2, 0),
+            "blood_pressure.diastolic_2": lambda: self.repeat(2, 1),
+            "blood_pressure.systolic_3": lambda: self.repeat(3, 0),
+            "blood_pressure.diastolic_3": lambda: self.repeat(3, 1),
             "blood_pressure.pulse": lambda: int(_clamp(rng.gauss(80, 14), 48, 128)),
             "lipids.total_cholesterol": self.total_cholesterol,
             "lipids.hdl": lambda: round(_clamp(rng.gauss(1.3, 0.35), 0.6, min(3.0, self.total_chol - 0.5)), 2),
@@ -134,7 +138,30 @@ class _Generator:
 
     def diastolic(self) -> int:
         top = min(118, getattr(self, "_systolic", 130) - 15)
-        return int(_clamp(self.rng.gauss(82, 11), 50, top))
+        self._diastolic = int(_clamp(self.rng.gauss(82, 11), 50, top))
+        return self._diastolic
+
+    def repeat(self, n: int, part: int) -> int | None:
+        """A repeated reading near the first (NICE NG136); a third only when the first two differ
+        by more than 10 mmHg, or now and then anyway. Disabled ones are dropped afterwards."""
+        if part == 0:
+            first = (getattr(self, "_systolic", 130), getattr(self, "_diastolic", 80))
+            # Its own generator, seeded by the first reading, so adding repeated readings to the
+            # check left every other generated answer as it was.
+            rng = random.Random(first[0] * 1000 + first[1] + n)
+            if n == 3:
+                before = self._readings[-1] if getattr(self, "_readings", None) else first
+                differ = abs(before[0] - first[0]) > 10 or abs(before[1] - first[1]) > 10
+                if not differ and rng.random() < 0.7:
+                    self._pending = None
+                    return None
+            systolic = int(_clamp(first[0] + rng.gauss(-4, 7), 95, 199))
+            diastolic = int(_clamp(first[1] + rng.gauss(-2, 5), 55, min(118, systolic - 15)))
+            self._pending = (systolic, diastolic)
+            self._readings = [*getattr(self, "_readings", [])[: n - 2], self._pending]
+            return systolic
+        pending = getattr(self, "_pending", None)
+        return pending[1] if pending is not None else None
 
     def total_cholesterol(self) -> Any:
         rng = self.rng

@@ -169,6 +169,7 @@ class _Mapper:
         self.venue = venue
         self.first = chain[0]
         self.chain = list(chain)
+        self.clinic: Any = None  # the visit's blood pressure readings (set by build)
         self.defn = defn
         self.directory = directory
         self.entries: list[dict[str, Any]] = []
@@ -207,6 +208,7 @@ class _Mapper:
         # the summary and finalising (an amendment keeps its first version's visit day).
         context = build_context(self.check, self.person, definition=self.defn, history=self.chain)
         evaluation = context.evaluation
+        self.clinic = evaluation.calculators.get("clinic_blood_pressure")
         values = dict(evaluation.values)
         self.org = self._organisation()
         self.patient = self._patient()
@@ -481,11 +483,9 @@ class _Mapper:
                 body["note"] = [{"text": "Fasting sample" if values["lipids.fasting"] else "Non-fasting sample"}]
             made[link] = self._observation(spec, spec.key, body)
             return
-        if link == "blood_pressure.systolic" and "blood_pressure.diastolic" in values:
-            made["blood_pressure"] = self._observation(codes.BP_PANEL, codes.BP_PANEL.key, {"component": [
-                _bp_component(codes.SYSTOLIC, value),
-                _bp_component(codes.DIASTOLIC, values["blood_pressure.diastolic"]),
-            ]})
+        reading = _BP_READING_LINKS.get(link)
+        if reading is not None and reading[1] in values:
+            self._bp_reading(reading[0], value, values[reading[1]], made)
             return
         if link == "smoking.tobacco_status":
             made["smoking_status"] = self._observation(codes.SMOKING_STATUS, codes.SMOKING_STATUS.key, {
@@ -504,6 +504,32 @@ class _Mapper:
         made[link] = self._observation(spec, link, {"valueCodeableConcept": {
             "coding": [{"system": codes.SNOMED, "code": option.code, "display": option.display}],
             "text": option.display}})
+
+    def _bp_reading(self, n: int, systolic: Any, diastolic: Any, made: dict[str, str]) -> None:
+        """One blood pressure reading as a panel Observation.
+
+        The first keeps the identifier it always had; a second and third (NICE NG136: repeated at
+        140/90 or more) get their own. With more than one reading each says which it was, and the
+        one used to classify the blood pressure (the lower of the last two) says so; that one is
+        what QRISK3 is derived from.
+        """
+        key = codes.BP_PANEL.key if n == 1 else f"{codes.BP_PANEL.key}-{n}"
+        body: dict[str, Any] = {"component": [
+            _bp_component(codes.SYSTOLIC, systolic),
+            _bp_component(codes.DIASTOLIC, diastolic),
+        ]}
+        clinic = self.clinic
+        count = len(clinic.readings) if clinic is not None else 1
+        used = clinic is not None and clinic.used == n - 1
+        if count > 1:
+            words = f"Reading {n} of {count}"
+            if used:
+                words += "; used as the clinic blood pressure (NICE NG136: the lower of the last two readings)"
+            body["note"] = [{"text": words}]
+        reference = self._observation(codes.BP_PANEL, key, body)
+        made[f"blood_pressure_{n}"] = reference
+        if used or "blood_pressure" not in made:
+            made["blood_pressure"] = reference
 
     def _smoking_value(self, code: str, per_day: Any) -> dict[str, Any]:
         item = self.defn.items["smoking.tobacco_status"]
@@ -682,6 +708,14 @@ class _Mapper:
             "request": {"method": "POST", "url": "Provenance",
                         "ifNoneExist": f"target={self.encounter}&agent={self.device}"},
         })
+
+
+# Each reading's systolic answer -> (reading number, its diastolic answer).
+_BP_READING_LINKS: Final = {
+    "blood_pressure.systolic": (1, "blood_pressure.diastolic"),
+    "blood_pressure.systolic_2": (2, "blood_pressure.diastolic_2"),
+    "blood_pressure.systolic_3": (3, "blood_pressure.diastolic_3"),
+}
 
 
 def _bp_component(concepts: tuple[codes.Code, ...], value: Any) -> dict[str, Any]:

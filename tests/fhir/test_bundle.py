@@ -255,7 +255,10 @@ def test_each_measurement_has_the_reference_codes_units_and_category(seed: int) 
         if loinc:
             assert (LOINC, loinc) in codes_of(obs["code"])
         assert obs["derivedFrom"]
-    (bp,) = observation_by_code(bundle, LOINC, "85354-9")
+    readings = [k for k in ("", "_2", "_3") if f"blood_pressure.systolic{k}" in values]
+    panels = observation_by_code(bundle, LOINC, "85354-9")
+    assert len(panels) == len(readings)  # every reading taken is sent (NICE NG136 repeats)
+    bp = panels[0]
     assert (SNOMED, "75367002") in codes_of(bp["code"])
     systolic, diastolic = bp["component"]
     assert (LOINC, "8480-6") in codes_of(systolic["code"]) and (SNOMED, "271649006") in codes_of(systolic["code"])
@@ -530,8 +533,12 @@ def test_the_code_table_agrees_with_the_check_definition() -> None:
     assert smoking == {"266919005", "8517006", "77176002"}  # clinical.md 4.2
     # Every measurement the definition codes is either mapped or deliberately left to the response.
     measured = {link for link, item in defn.items.items() if item.type in ("decimal", "integer") and item.codes}
-    assert measured <= set(codes.MEASURED) | codes.NOT_OBSERVATIONS | {"blood_pressure.systolic",
-                                                                       "blood_pressure.diastolic"}
+    readings = {f"blood_pressure.{part}{n}" for part in ("systolic", "diastolic") for n in ("", "_2", "_3")}
+    assert measured <= set(codes.MEASURED) | codes.NOT_OBSERVATIONS | readings
+    for n in ("_2", "_3"):  # repeated readings are coded as the first
+        for part, concepts in (("systolic", codes.SYSTOLIC), ("diastolic", codes.DIASTOLIC)):
+            item = defn.items[f"blood_pressure.{part}{n}"]
+            assert {(c.system, c.code) for c in concepts} == {(c.system, c.code) for c in item.codes}
 
 
 def test_mapping_does_not_change_the_records() -> None:
@@ -578,3 +585,32 @@ def test_random_mixes_of_declined_and_not_possible_elements_still_validate(seed:
         assert not observation_by_code(bundle, SNOMED, "60621009")  # no BMI without the measurement
     for obs in resources(bundle, "Observation"):
         assert ("dataAbsentReason" in obs) != any(k.startswith("value") or k == "component" for k in obs)
+
+
+def test_every_blood_pressure_reading_is_sent_and_the_first_keeps_its_identifier() -> None:
+    """NICE NG136: at 140/90 or more a second reading, a third when they differ by more than 10 mmHg;
+    each is its own panel, the first with the identifier it always had, the one used says so."""
+    answers = full_answers(3)
+    answers.update({"blood_pressure.systolic": 170, "blood_pressure.diastolic": 96,
+                    "blood_pressure.systolic_2": 150, "blood_pressure.diastolic_2": 92,
+                    "blood_pressure.systolic_3": 148, "blood_pressure.diastolic_3": 94})
+    bundle = build(answers=answers)[0].bundle
+    single = dict(answers)
+    single.update({"blood_pressure.systolic": 130, "blood_pressure.diastolic": 80})
+    one = build(answers=single)[0].bundle
+    panels = observation_by_code(bundle, LOINC, "85354-9")
+    (alone,) = observation_by_code(one, LOINC, "85354-9")
+    assert [[c["valueQuantity"]["value"] for c in p["component"]] for p in panels] == [[170, 96], [150, 92], [148, 94]]
+    assert panels[0]["identifier"] == alone["identifier"]  # the first reading's identifier never changes
+    assert len({p["identifier"][0]["value"] for p in panels}) == 3
+    assert "note" not in alone  # a single reading is sent exactly as before
+    notes = [p["note"][0]["text"] for p in panels]
+    assert notes[0] == "Reading 1 of 3" and notes[1] == "Reading 2 of 3"
+    assert notes[2].startswith("Reading 3 of 3; used as the clinic blood pressure")
+    qrisk = observation_by_code(bundle, SNOMED, "1085871000000105")
+    if qrisk:
+        assert {"reference": by_url_of(bundle, panels[2])} in qrisk[0]["derivedFrom"]
+
+
+def by_url_of(bundle: dict[str, Any], resource: dict[str, Any]) -> str:
+    return next(e["fullUrl"] for e in bundle["entry"] if e["resource"] is resource)

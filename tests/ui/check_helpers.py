@@ -239,6 +239,8 @@ FULL_ANSWERS: dict[str, Any] = {
     "blood_pressure.irregular": False,
     "blood_pressure.systolic": 150,
     "blood_pressure.diastolic": 95,
+    "blood_pressure.systolic_2": 146,  # NICE NG136: a second reading at 140/90 or more
+    "blood_pressure.diastolic_2": 92,
     "blood_pressure.pulse": 72,
     "lipids.status": "done",
     "lipids.fasting": False,

@@ -70,7 +70,7 @@ def test_findings_need_a_decision_before_finalise(qtbot, check_env: CheckEnv) ->
     wf.form.show_section("findings")
     findings: FindingsPage = wf.form.stack.currentWidget()
     row = findings.rows["bp-high"]
-    assert "150/95 mmHg is 140/90 or higher" in row.reason_label.text()
+    assert "146/92 mmHg is 140/90 or higher" in row.reason_label.text()  # the clinic reading (NICE NG136)
     assert "NICE NG136" in row.source_label.text()
     # A referral without a service is not a decision yet.
     row.kind_box.setCurrentIndex(row.kind_box.findData("referral"))
@@ -257,7 +257,7 @@ def test_a_draft_started_with_other_check_content_says_so(qtbot, check_env: Chec
     check = services.start_check(store, check_env.person_id, definition_version="0.9.0")
     wf = open_workflow(qtbot, check_env, check.id)
     current = check_env.context.definition.version
-    assert current == "1.0.1"
+    assert current == "1.1.0"
     assert f"started with check content 0.9.0, shown with {current}" in wf.form.title.text()
 
 
@@ -270,7 +270,7 @@ def test_a_draft_started_with_content_1_0_0_opens_and_finalises_with_the_current
         check = services.start_check(store, check_env.person_id, definition_version="1.0.0")
         services.save_answers(store, check.id, dict(FULL_ANSWERS))
     wf = open_workflow(qtbot, check_env, check.id)
-    assert "started with check content 1.0.0, shown with 1.0.1" in wf.form.title.text()
+    assert "started with check content 1.0.0, shown with 1.1.0" in wf.form.title.text()
     assert wf.form.page("blood_pressure").fields["blood_pressure.systolic"].edit.text() == "150"
     decide_all(qtbot, wf)
     with qtbot.waitSignal(wf.finalised, timeout=5000):

@@ -112,8 +112,13 @@ def test_a_section_marked_done_says_what_it_still_needs(qtbot, check_env: CheckE
     assert wf.form.strip.states["blood_pressure"] == "incomplete"
     assert page.missing_label.isVisible()
     assert "Pulse rhythm" in page.missing_label.text()
+    assert "Systolic (2nd reading)" in page.missing_label.text()  # 150/95: NICE NG136 asks for a second
     answer(qtbot, wf, "blood_pressure.irregular", False)
+    assert wf.form.strip.states["blood_pressure"] == "incomplete"
+    answer(qtbot, wf, "blood_pressure.systolic_2", 146)
+    answer(qtbot, wf, "blood_pressure.diastolic_2", 92)
     assert wf.form.strip.states["blood_pressure"] == "done"
+    assert "146/92" in wf.form.results.blood_pressure.text()
     assert not page.missing_label.isVisible()
     # A section not started yet says nothing: the section list already shows it is to do.
     assert not wf.form.page("lipids").missing_label.isVisible()

@@ -78,6 +78,7 @@ class ElementPage(QScrollArea):
                 inner.setContentsMargins(12 if depth else 0, 0, 0, 0)
                 if item.text != self.element.title:
                     heading = QLabel(item.text, box)
+                    heading.setWordWrap(True)  # long headings wrap in large text, never scroll sideways
                     heading.setStyleSheet("font-weight: bold;")
                     inner.addWidget(heading)
                 self._add_children(child_id, inner, box, depth + 1)

@@ -94,7 +94,23 @@ class ResultsPanel(QFrame):
             else:
                 self.bmi.setText(self.tr("BMI: needs height and weight"))
         bp = calc.get("blood_pressure")
-        if bp is not None:
+        clinic = calc.get("clinic_blood_pressure")
+        if bp is not None and clinic is not None:
+            text = self.tr("Blood pressure: {0}/{1} mmHg, {2}").format(
+                units.format_number(clinic.systolic), units.format_number(clinic.diastolic),
+                bp.category.replace("_", " "),
+            )
+            if len(clinic.readings) > 1:
+                # NICE NG136: the lower of the last two readings is the clinic blood pressure.
+                text += self.tr(" (reading {0} of {1}: the lower of the last two)").format(
+                    clinic.used + 1, len(clinic.readings)
+                )
+            if clinic.second_needed:
+                text += "\n" + self.tr("140/90 or more: take a second reading (NICE NG136).")
+            elif clinic.third_needed:
+                text += "\n" + self.tr("The first two readings differ by more than 10 mmHg: take a third.")
+            self.blood_pressure.setText(text)
+        elif bp is not None:
             self.blood_pressure.setText(self.tr("Blood pressure: {0}").format(bp.category.replace("_", " ")))
         else:
             self.blood_pressure.setText(self.tr("Blood pressure: needs systolic and diastolic"))

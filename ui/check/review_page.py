@@ -34,6 +34,7 @@ from outreach.checks import units
 from outreach.checks.context import Blocker
 from outreach.checks.definition import CheckDefinition
 from outreach.checks.evaluation import CheckEvaluation
+from outreach.clinical.blood_pressure import SUBSTANTIAL_DIFFERENCE_MMHG
 from ui.check.fields import uk_date
 from ui.check.model import STATE_SYMBOL, number_text
 from ui.widgets.flow_layout import FlowLayout
@@ -211,6 +212,13 @@ class ReviewPage(QScrollArea):
             )
         # Each refused or unconfirmed value by its own message, so the nurse knows which one to go back to.
         reasons.extend(self.tr("Correct or confirm: {0}").format(b.message) for b in blockers if b.kind == "answer")
+        if any(b.kind == "measurement" for b in blockers):
+            # NICE NG136: a third reading when the first two differ substantially (the core's words, translated).
+            reasons.append(
+                self.tr("Blood pressure: take a third reading (the first two differ by more than {0} mmHg).").format(
+                    SUBSTANTIAL_DIFFERENCE_MMHG
+                )
+            )
         reasons.extend(finding_reasons)
         self.reasons = reasons
         self.finalise_button.setEnabled(not reasons and not final)
