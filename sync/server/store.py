@@ -370,9 +370,15 @@ class Store:
         options = options or WriteOptions()
         with self.writer.turn(device, blocking=options.wait_for_writer), self.engine.begin() as conn:
             clock = db.server_clock
-            # An UPDATE first takes the write lock (SQLite) / row lock (PostgreSQL) before any read.
-            conn.execute(update(clock).where(clock.c.id == 1).values(last_us=clock.c.last_us))
-            ticker = Ticker(conn.execute(select(clock.c.last_us).where(clock.c.id == 1)).scalar_one())
+            # An UPDATE first takes the write lock (SQLite) / row lock (PostgreSQL) before any read;
+            # with RETURNING it also reads the clock, one round trip fewer while holding the writer.
+            take = update(clock).where(clock.c.id == 1).values(last_us=clock.c.last_us)
+            if conn.dialect.update_returning:
+                last = conn.execute(take.returning(clock.c.last_us)).scalar_one()
+            else:  # SQLite before 3.35
+                conn.execute(take)
+                last = conn.execute(select(clock.c.last_us).where(clock.c.id == 1)).scalar_one()
+            ticker = Ticker(last)
             yield conn, ticker
             if options.hold is not None:
                 options.hold()
