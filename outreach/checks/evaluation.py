@@ -58,6 +58,12 @@ class QRisk3Outcome:
     note: str | None = None
     disclaimer: str = QRISK3_DISCLAIMER
     caveats: tuple[str, ...] = ()  # shown beside a score: what it may miss and what was estimated
+    not_applicable: str | None = None  # why QRISK3 does not apply (qrisk3.NOT_APPLICABLE key); `note` says it
+
+    @property
+    def applies(self) -> bool:
+        """False when the score must not be used for this person (a finding says what to do instead)."""
+        return self.not_applicable is None
 
     @property
     def risk_percent(self) -> float | None:
@@ -281,6 +287,13 @@ _QRISK3_FROM_FACTS: Final = (
 )
 
 
+# The answers that decide whether QRISK3 applies (NICE NG238), named as the worker sees them.
+_APPLIES_QUESTIONS: Final = (
+    ("existing_cvd", "heart attack, angina, stroke or TIA (yes or no)"),
+    ("on_statin", "whether they take a statin"),
+)
+
+
 def qrisk3_inputs(facts: Mapping[str, Any], who: PersonFacts) -> dict[str, Any]:
     """QRISK3 inputs gathered from the facts. Unknown Townsend score and SBP variation are 0,
     as the ClinRisk batch engine does; the ratio is only the measured one."""
@@ -301,17 +314,24 @@ def qrisk3_inputs(facts: Mapping[str, Any], who: PersonFacts) -> dict[str, Any]:
     return partial
 
 
-def _qrisk3_outcome(facts: Mapping[str, Any], who: PersonFacts) -> QRisk3Outcome:
+def _qrisk3_outcome(facts: dict[str, Any], who: PersonFacts) -> QRisk3Outcome:
     age = who.age_years
-    if age is not None and not _qrisk3.MIN_AGE <= age <= _qrisk3.MAX_AGE:
-        # NICE NG238 1.1.7: QRISK3 for people aged 25 to 84.
-        return QRisk3Outcome(note=f"QRISK3 applies to people aged {_qrisk3.MIN_AGE} to {_qrisk3.MAX_AGE}; "
-                                  f"this person is {age}.")
+    excluded = _qrisk3.qrisk3_exclusion(age, existing_cvd=facts.get("existing_cvd"),
+                                        diabetes=facts.get("diabetes"), on_statin=facts.get("on_statin"))
+    if excluded is not None:
+        # Said plainly instead of a score; a findings rule (qrisk3_exclusion) says what to do instead.
+        facts["qrisk3_exclusion"] = excluded
+        note = _qrisk3.NOT_APPLICABLE[excluded]
+        if excluded in (_qrisk3.AGE_UNDER_25, _qrisk3.AGE_85_PLUS):
+            note = f"{note[:-1]}; this person is {age}."
+        return QRisk3Outcome(note=note, not_applicable=excluded)
     partial = qrisk3_inputs(facts, who)
     try:
         missing = _qrisk3.missing_qrisk3_inputs(partial)
     except CalculationError as exc:
         return QRisk3Outcome(note=exc.message)
+    # Whether QRISK3 applies at all is asked before any score is shown.
+    missing = [*(words for fact, words in _APPLIES_QUESTIONS if facts.get(fact) is None), *missing]
     if partial["cholesterol_hdl_ratio"] is None:
         missing = [NO_MEASURED_LIPIDS if m == _qrisk3.INPUT_NAMES["cholesterol_hdl_ratio"] else m for m in missing]
     if partial["smoking_category"] is None and facts.get("smoking_status") == "current":

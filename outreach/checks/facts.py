@@ -32,6 +32,8 @@ EXTRA_FACTS: Final = frozenset({
     "diabetes", "atrial_fibrillation", "treated_hypertension", "ckd_stage_3_to_5", "rheumatoid_arthritis",
     "systemic_lupus_erythematosus", "migraine", "regular_oral_corticosteroids", "erectile_dysfunction",
     "family_history_chd", "care_plan_agreed",
+    # who QRISK3 does not apply to (NICE NG238), and why (outreach.clinical.qrisk3.NOT_APPLICABLE)
+    "existing_cvd", "on_statin", "qrisk3_exclusion",
 })
 
 FACT_NAMES: Final = AGREED_FACTS | EXTRA_FACTS

@@ -62,6 +62,9 @@ class _Generator:
         self.height_cm = 170.0
         self.weight_kg = 80.0
         self.total_chol = 5.0
+        # For questions added later: their own generator, derived without drawing from `rng`, so
+        # every answer generated before they existed stays the same for the same seed.
+        self.side = random.Random(hash(rng.getstate()))
         self.specific: dict[str, Callable[[], Any]] = {
             "weight.height": self.height,
             "weight.weight": self.weight,
@@ -82,6 +85,8 @@ class _Generator:
             "glucose.fasting_glucose": lambda: self.maybe(0.2, lambda: round(_clamp(rng.gauss(5.6, 1.2), 3.5, 20), 1)),
             "glucose.random_glucose": lambda: self.maybe(0.15, lambda: round(_clamp(rng.gauss(7, 2.5), 3.5, 24), 1)),
             "smoking.cigarettes_per_day": lambda: rng.choice((3, 5, 8, 10, 12, 15, 20, 25, 30, 40)),
+            "general_health.existing_cvd": lambda: self.side.random() < 0.05,
+            "general_health.statin": lambda: self.side.random() < 0.12,
         }
         self.weights: dict[str, tuple[float, ...]] = {
             "smoking.tobacco_status": (0.35, 0.2, 0.45),

@@ -32,7 +32,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from outreach.clinical import audit_c, blood_pressure, bmi, glycaemia, smoking
+from outreach.clinical import audit_c, blood_pressure, bmi, glycaemia, qrisk3, smoking
 from outreach.clinical.ethnicity import ETHNIC_CATEGORIES
 from outreach.clinical.inputs import describe
 from outreach.errors import DefinitionError, ValidationError
@@ -73,6 +73,7 @@ TEXT_FACT_WORDS: Mapping[str, frozenset[str]] = MappingProxyType({
     "glycaemia_band": frozenset(glycaemia.BANDS),
     "audit_c_band": frozenset(audit_c.BANDS),
     "smoking_status": frozenset(smoking.STATUSES),
+    "qrisk3_exclusion": frozenset(qrisk3.NOT_APPLICABLE),
 })  # fmt: skip
 FACT_KINDS: Mapping[str, str] = MappingProxyType(
     {**{f: "number" for f in _NUMBER_FACTS}, **{f: "flag" for f in _FLAG_FACTS},

@@ -49,6 +49,44 @@ MAX_AGE = 84
 Sex = Literal["female", "male"]
 Diabetes = Literal["none", "type1", "type2"]
 
+# Why QRISK3 does not apply to someone, in the order they are checked, with plain words for the
+# worker. A score is only for deciding whether to start primary prevention in people without CVD.
+EXISTING_CVD = "existing_cvd"  # NICE NG238 1.1.7: QRISK3 is for people without established CVD
+TYPE1_DIABETES = "type1_diabetes"  # NICE NG238 (from CG181 1.1.x): do not use a risk tool in type 1 diabetes
+ON_STATIN = "on_statin"  # ClinRisk (qrisk.org): QRISK3 is for people not already on a statin
+AGE_UNDER_25 = "age_under_25"  # NICE NG238 1.1.7: QRISK3 for ages 25 to 84
+AGE_85_PLUS = "age_85_plus"  # NICE NG238 1.1.7: QRISK3 for ages 25 to 84
+NOT_APPLICABLE: dict[str, str] = {
+    EXISTING_CVD: "QRISK3 does not apply: the person already has heart disease, a stroke or a TIA "
+                  "(it is for people without cardiovascular disease).",
+    TYPE1_DIABETES: "QRISK3 is not used for people with type 1 diabetes (NICE NG238): a statin is decided "
+                    "by age, years with diabetes and kidney disease instead.",
+    ON_STATIN: "QRISK3 is not used: the person already takes a statin (the score is for deciding whether "
+               "to start one).",
+    AGE_UNDER_25: f"QRISK3 applies from age {MIN_AGE} (NICE NG238).",
+    AGE_85_PLUS: f"QRISK3 applies up to age {MAX_AGE} (NICE NG238).",
+}
+
+
+def qrisk3_exclusion(age_years: int | None, *, existing_cvd: bool | None = None, diabetes: str | None = None,
+                     on_statin: bool | None = None) -> str | None:
+    """Why QRISK3 does not apply (a key of NOT_APPLICABLE), or None when it may be used.
+
+    Unknown answers (None) exclude nobody: the check asks each question, and the score waits for
+    the answers it needs anyway.
+    """
+    if existing_cvd is True:
+        return EXISTING_CVD
+    if diabetes == "type1":
+        return TYPE1_DIABETES
+    if on_statin is True:
+        return ON_STATIN
+    if age_years is not None and age_years < MIN_AGE:
+        return AGE_UNDER_25
+    if age_years is not None and age_years > MAX_AGE:
+        return AGE_85_PLUS
+    return None
+
 _BOOLEAN_FIELDS: tuple[tuple[str, str], ...] = (
     ("atrial_fibrillation", "atrial fibrillation"),
     ("atypical_antipsychotic", "on an atypical antipsychotic"),

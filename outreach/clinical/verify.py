@@ -23,7 +23,7 @@ from outreach.clinical.inputs import describe
 from outreach.clinical.lipids import calculate_lipids
 from outreach.clinical.nhs_number import check_nhs_number
 from outreach.clinical.pulse import classify_pulse
-from outreach.clinical.qrisk3 import QRisk3Inputs, calculate_qrisk3
+from outreach.clinical.qrisk3 import NOT_APPLICABLE, QRisk3Inputs, calculate_qrisk3, qrisk3_exclusion
 from outreach.clinical.smoking import smoking_category, smoking_snomed
 from outreach.errors import ValidationError
 
@@ -38,7 +38,24 @@ def _fields(inputs: Mapping[str, Any], required: tuple[str, ...], optional: tupl
 
 
 def _qrisk3(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    result = calculate_qrisk3(QRisk3Inputs.from_mapping(inputs))
+    """The model's score, or "does not apply" as a result (not an error) for someone outside it.
+
+    Besides the model's inputs a case may say `existing_cvd` and `on_statin` (true/false), as the
+    check asks. Age outside 25-84, existing CVD or a statin give {"applies": false, "reason": ...}.
+    Type 1 diabetes is one of the model's own inputs, so the model's score is given (the check
+    itself follows NICE NG238 and does not use it for people with type 1 diabetes).
+    """
+    model = dict(inputs)
+    flags = {name: model.pop(name, None) for name in ("existing_cvd", "on_statin")}
+    for name, value in flags.items():
+        if value is not None and not isinstance(value, bool):
+            raise ValidationError(f"{name} must be true or false")
+    age = model.get("age_years")
+    known_age = age if isinstance(age, int) and not isinstance(age, bool) else None
+    excluded = qrisk3_exclusion(known_age, existing_cvd=flags["existing_cvd"], on_statin=flags["on_statin"])
+    if excluded is not None:
+        return {"applies": False, "reason": NOT_APPLICABLE[excluded]}
+    result = calculate_qrisk3(QRisk3Inputs.from_mapping(model))
     return {"risk_percent": result.risk_percent}
 
 

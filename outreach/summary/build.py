@@ -72,6 +72,8 @@ RULE_TOPICS: Final[Mapping[str, str]] = {
     "bmi-raised": "weight", "bmi-underweight": "weight", "weight-gain": "weight", "waist-high": "waist",
     "glucose-diabetes-range": "sugar", "glucose-high-risk": "sugar",
     "qrisk3-10-percent": "heart",
+    # Where QRISK3 does not apply, the finding raised instead is about the same heart health.
+    "cvd-existing": "heart", "cvd-type1-diabetes": "heart", "cvd-on-statin": "heart", "cvd-age-85-plus": "heart",
     "cholesterol-very-high": "cholesterol", "cholesterol-high": "cholesterol",
     "triglycerides-very-high": "blood_fats", "triglycerides-high": "blood_fats",
     "smoking-current": "smoking", "smoking-antipsychotic": "smoking_medicine",
@@ -82,7 +84,7 @@ RULE_TOPICS: Final[Mapping[str, str]] = {
 }  # fmt: skip
 # A rule added locally still gets a sensible topic from the start of its id.
 _PREFIX_TOPICS: Final = {"bp": "blood_pressure", "pulse": "pulse", "bmi": "weight", "weight": "weight",
-                         "waist": "waist", "glucose": "sugar", "hba1c": "sugar", "qrisk3": "heart",
+                         "waist": "waist", "glucose": "sugar", "hba1c": "sugar", "qrisk3": "heart", "cvd": "heart",
                          "cholesterol": "cholesterol", "triglycerides": "blood_fats", "smoking": "smoking",
                          "alcohol": "alcohol"}
 # Core elements that were not done, in the person's words.

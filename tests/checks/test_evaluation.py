@@ -42,6 +42,7 @@ def full_check(**changes: Any) -> dict[str, Any]:
         "general_health.ckd": False, "general_health.rheumatoid_arthritis": False, "general_health.sle": False,
         "general_health.migraine": False, "general_health.steroids": False,
         "general_health.erectile_dysfunction": False, "general_health.family_history_chd": True,
+        "general_health.existing_cvd": False, "general_health.statin": False,
     }
     answers.update(changes)
     return {k: v for k, v in answers.items() if v is not None}
@@ -138,7 +139,8 @@ def test_qrisk3_only_from_25_to_84(defn: CheckDefinition, age: int, runs: bool) 
     ev = evaluate_check(defn, full_check(), PersonFacts(age, "male", "A"), None)
     assert (ev.qrisk3.result is not None) is runs
     if not runs:
-        assert ev.qrisk3.note == f"QRISK3 applies to people aged 25 to 84; this person is {age}."
+        assert ev.qrisk3.note.endswith(f"(NICE NG238); this person is {age}.")
+        assert ev.qrisk3.not_applicable == ("age_under_25" if age < 25 else "age_85_plus")
         assert ev.qrisk3.missing == ()
 
 

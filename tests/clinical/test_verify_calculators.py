@@ -91,7 +91,7 @@ def test_cli_reproduces_every_reference_value_in_order(tmp_path: Path) -> None:
                 else result["result"][key] == value, case["id"]
     bad = results[offset + len(OTHER_CASES):]
     assert bad[0]["result"] == {"valid": False, "reason": "The last digit does not match: check for a typing error"}
-    assert "25 to 84" in bad[1]["error"]
+    assert bad[1]["result"]["applies"] is False and "from age 25" in bad[1]["result"]["reason"]
     assert "not a number" in bad[2]["error"]
     assert "Unknown input" in bad[3]["error"] and "weight" in bad[3]["error"]
     assert "Unknown calculator" in bad[4]["error"]
@@ -134,3 +134,23 @@ def test_in_process_api() -> None:
         run_cases({"id": 1})
     assert run_case({"id": float("nan"), "calculator": "bmi", "inputs": {}})["id"] == "not a number"
     assert "Unknown key" in run_case({"id": 1, "calculator": "bmi", "inputs": {}, "extra": 1})["error"]
+
+
+@pytest.mark.parametrize(("changes", "applies"), [
+    ({"age_years": 24}, False), ({"age_years": 25}, True), ({"age_years": 84}, True), ({"age_years": 85}, False),
+    ({"existing_cvd": True}, False), ({"existing_cvd": False}, True),
+    ({"on_statin": True}, False), ({"on_statin": False}, True),
+])
+def test_qrisk3_does_not_apply_is_a_result_not_an_error(changes: dict, applies: bool) -> None:
+    case = {"id": "x", "calculator": "qrisk3", "inputs": {**QRISK3_REFERENCE[0]["inputs"], **changes}}
+    out = run_case(case)
+    assert "error" not in out, out
+    if applies:
+        assert isinstance(out["result"]["risk_percent"], float)
+    else:
+        assert out["result"]["applies"] is False and out["result"]["reason"]
+
+
+def test_type_1_diabetes_is_the_model_s_own_input_in_verification() -> None:
+    case = {"id": "t1", "calculator": "qrisk3", "inputs": {**QRISK3_REFERENCE[0]["inputs"], "diabetes": "type1"}}
+    assert isinstance(run_case(case)["result"]["risk_percent"], float)

@@ -220,6 +220,8 @@ def processed() -> None:
 # at least one finding), the wider elements done, declined or not possible with reasons.
 # The general-health yes/no questions QRISK3 needs answered before it can be calculated.
 QRISK3_YES_NO_ITEMS = (
+    "existing_cvd",
+    "statin",
     "atrial_fibrillation",
     "treated_hypertension",
     "ckd",

@@ -142,7 +142,11 @@ class ResultsPanel(QFrame):
             self.qrisk3_caveats.clear()
             self.disclaimer.hide()
             self.disclaimer.clear()
-            if outcome.missing:
+            if outcome.not_applicable is not None:
+                # Said plainly instead of a score (NICE NG238); the finding says what to do instead.
+                self.qrisk3.setText(outcome.note or self.tr("QRISK3 does not apply."))
+                self.qrisk3_missing.hide()
+            elif outcome.missing:
                 self.qrisk3.setText(self.tr("QRISK3: not calculated yet"))
                 self.qrisk3_missing.setText(self.tr("Still needed: {0}.").format(", ".join(outcome.missing)))
                 self.qrisk3_missing.show()
