@@ -210,6 +210,7 @@ class FollowUpsView(QWidget):
         self._query_generation = 0
         self._in_flight = False
         self._pending = False
+        self._with_counts = False  # the query waiting to go out must read the counts too
         self._closed_here: set[str] = set()  # outcomes recorded on this screen (already out of the list)
         layout = QVBoxLayout(self)
         self.summary = QLabel("", self)
@@ -369,7 +370,7 @@ class FollowUpsView(QWidget):
     def _run_query(self, *, with_counts: bool = True) -> None:
         """Read the first page for the current filter. Typed filters are coalesced: while one
         query is out, later keys are gathered and read as one when it returns."""
-        self._with_counts = getattr(self, "_with_counts", False) or with_counts or self.counts is None
+        self._with_counts = self._with_counts or with_counts or self.counts is None
         if self._in_flight:
             self._pending = True
             return
