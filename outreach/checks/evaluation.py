@@ -22,7 +22,8 @@ from outreach.checks.definition import CheckDefinition
 from outreach.checks.person import PersonFacts, coerce_person
 from outreach.checks.review import AnswerReview, review_answers
 from outreach.clinical import qrisk3 as _qrisk3
-from outreach.clinical.audit_c import score_audit_c
+from outreach.clinical.audit import score_audit
+from outreach.clinical.audit_c import POSITIVE_SCORE, score_audit_c
 from outreach.clinical.blood_pressure import classify_blood_pressure, clinic_blood_pressure
 from outreach.clinical.bmi import calculate_bmi
 from outreach.clinical.ethnicity import to_qrisk3_ethnicity
@@ -219,6 +220,7 @@ def _run_calculators(facts: dict[str, Any], out: dict[str, Any], errors: dict[st
                 out["audit_c"] = audit
                 facts["audit_c_score"] = audit.score
                 facts["audit_c_band"] = audit.band
+                _full_audit(facts, out, errors, (q1, q2, q3))
     status = get("smoking_status")
     if status is not None and (status != "current" or get("cigarettes_per_day") is not None):
         try:
@@ -228,6 +230,30 @@ def _run_calculators(facts: dict[str, Any], out: dict[str, Any], errors: dict[st
         else:
             out["smoking"] = category
             facts["smoking_category"] = category
+
+
+_FULL_AUDIT_FACTS: Final = tuple(f"audit_q{n}" for n in range(4, 11))
+
+
+def _full_audit(facts: dict[str, Any], out: dict[str, Any], errors: dict[str, str], first_three: tuple[Any, ...]) -> None:
+    """The full AUDIT when its seven further answers are given; otherwise whether to offer it.
+
+    Offered, not forced: a positive AUDIT-C (5 or more, OHID) sets `full_audit_offer` so the screen
+    suggests it; the check can be finalised without it (the AUDIT-C finding needs a follow-up anyway).
+    """
+    rest = [facts.get(name) for name in _FULL_AUDIT_FACTS]
+    if any(value is None for value in rest):
+        facts["full_audit_offer"] = facts.get("audit_c_score", 0) >= POSITIVE_SCORE
+        return
+    try:
+        result = score_audit([*first_three, *rest])
+    except CalculationError as exc:
+        errors["audit"] = exc.message
+        return
+    out["audit"] = result
+    facts["audit_score"] = result.score
+    facts["audit_band"] = result.band
+    facts["full_audit_offer"] = False
 
 
 # The readings of one visit, in the order taken (NICE NG136: second at 140/90 or more, third if they differ).

@@ -28,6 +28,9 @@ EXTRA_FACTS: Final = frozenset({
     "systolic_2_mmhg", "diastolic_2_mmhg", "systolic_3_mmhg", "diastolic_3_mmhg", "bp_readings_used",
     "bp_third_reading_needed", "systolic_first_mmhg", "diastolic_first_mmhg", "pulse_needs_review", "lipids_fasting", "ecigarette_use",
     "audit_c_q1", "audit_c_q2", "audit_c_q3",
+    # the full AUDIT, offered when AUDIT-C is 5 or more (questions 4-10), its score and band
+    "audit_q4", "audit_q5", "audit_q6", "audit_q7", "audit_q8", "audit_q9", "audit_q10", "audit_score", "audit_band",
+    "full_audit_offer",
     # QRISK3 conditions from the general physical health enquiry
     "diabetes", "atrial_fibrillation", "treated_hypertension", "ckd_stage_3_to_5", "rheumatoid_arthritis",
     "systemic_lupus_erythematosus", "migraine", "regular_oral_corticosteroids", "erectile_dysfunction",

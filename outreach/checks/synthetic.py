@@ -87,6 +87,8 @@ class _Generator:
             "smoking.cigarettes_per_day": lambda: rng.choice((3, 5, 8, 10, 12, 15, 20, 25, 30, 40)),
             "general_health.existing_cvd": lambda: self.side.random() < 0.05,
             "general_health.statin": lambda: self.side.random() < 0.12,
+            "alcohol.full_audit": lambda: self.side.random() < 0.3,
+            **{f"alcohol.audit_q{n}": (lambda n=n: self.side_choice(f"alcohol.audit_q{n}")) for n in range(4, 11)},
         }
         self.weights: dict[str, tuple[float, ...]] = {
             "smoking.tobacco_status": (0.35, 0.2, 0.45),
@@ -97,6 +99,13 @@ class _Generator:
             "diet_activity.activity": (0.15, 0.2, 0.25, 0.4),
             "general_health.diabetes": (0.85, 0.02, 0.13),
         }
+
+    def side_choice(self, link_id: str) -> Any:
+        """An option of a question added later, drawn from the side generator (skewed to the lowest)."""
+        codes = [o.code for o in self.defn.items[link_id].options] if link_id in self.defn.items else []
+        if not codes:
+            return None
+        return codes[0] if self.side.random() < 0.5 else self.side.choice(codes)
 
     def maybe(self, chance: float, make: Callable[[], Any]) -> Any:
         return make() if self.rng.random() < chance else None

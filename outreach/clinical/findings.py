@@ -58,6 +58,7 @@ _NUMBER_FACTS = (
     "systolic_mmhg", "diastolic_mmhg", "pulse_bpm", "hba1c_mmol_mol", "fasting_glucose_mmol_l",
     "random_glucose_mmol_l", "total_cholesterol_mmol_l", "hdl_mmol_l", "tc_hdl_ratio", "non_hdl_mmol_l",
     "triglycerides_mmol_l", "audit_c_score", "cigarettes_per_day", "smoking_category", "qrisk3_percent",
+    "audit_score",
 )  # fmt: skip
 _FLAG_FACTS = (
     "bmi_lower_thresholds", "bp_urgent", "pulse_irregular", "on_antipsychotic", "diet_poor",
@@ -72,6 +73,7 @@ TEXT_FACT_WORDS: Mapping[str, frozenset[str]] = MappingProxyType({
     "bp_category": frozenset(blood_pressure.CATEGORIES),
     "glycaemia_band": frozenset(glycaemia.BANDS),
     "audit_c_band": frozenset(audit_c.BANDS),
+    "audit_band": frozenset(audit_c.BANDS),
     "smoking_status": frozenset(smoking.STATUSES),
     "qrisk3_exclusion": frozenset(qrisk3.NOT_APPLICABLE),
 })  # fmt: skip

@@ -464,6 +464,12 @@ class _Mapper:
                 "valueQuantity": self._quantity(codes.AUDIT_C, audit.score),
                 "interpretation": [{"text": audit.band}],
                 "derivedFrom": [{"reference": self.qr}]})
+        full_audit = calculators.get("audit")
+        if full_audit is not None and states.get("alcohol") == "done":
+            made["audit"] = self._observation(AUDIT, "audit", {
+                "valueQuantity": self._quantity(AUDIT, full_audit.score),
+                "interpretation": [{"text": full_audit.band}],
+                "derivedFrom": [{"reference": self.qr}]})
         qrisk = calculators.get("qrisk3")
         if qrisk is not None:
             sources = [made[k] for k in ("bmi", "blood_pressure", "ratio", "smoking_status") if k in made]
@@ -709,6 +715,12 @@ class _Mapper:
                         "ifNoneExist": f"target={self.encounter}&agent={self.device}"},
         })
 
+
+# The full AUDIT score (offered when AUDIT-C is 5 or more). SNOMED CT 443280005 is from public NHS
+# analytics code (clinical.md 4.1, partly verified); no LOINC is sent until one is verified.
+AUDIT: Final = codes.ObservationSpec(
+    "audit", (codes.sct("443280005", "Alcohol use disorders identification test score"),),
+    "{score}", "score", codes.SURVEY, codes.PROFILE_OBSERVATION, decimals=0)
 
 # Each reading's systolic answer -> (reading number, its diastolic answer).
 _BP_READING_LINKS: Final = {

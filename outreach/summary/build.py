@@ -77,7 +77,7 @@ RULE_TOPICS: Final[Mapping[str, str]] = {
     "cholesterol-very-high": "cholesterol", "cholesterol-high": "cholesterol",
     "triglycerides-very-high": "blood_fats", "triglycerides-high": "blood_fats",
     "smoking-current": "smoking", "smoking-antipsychotic": "smoking_medicine",
-    "alcohol-increasing-risk": "alcohol", "alcohol-higher-risk": "alcohol",
+    "alcohol-increasing-risk": "alcohol", "alcohol-higher-risk": "alcohol", "alcohol-possible-dependence": "alcohol",
     "substance-use": "drugs", "medication-side-effects": "side_effects", "lifestyle": "food_activity",
     "screening-overdue": "screening", "vaccinations-due": "vaccines", "oral-health": "teeth",
     "sexual-health": "sexual_health",

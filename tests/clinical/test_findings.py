@@ -38,6 +38,7 @@ CONTRACT_FACTS = {
     "cigarettes_per_day", "smoking_category", "qrisk3_percent", "on_antipsychotic", "diet_poor",
     "physically_inactive", "substance_use", "medication_side_effects", "screening_overdue", "vaccinations_due",
     "oral_health_concern", "sexual_health_concern",
+    "audit_score", "audit_band",  # the full AUDIT, offered when AUDIT-C is 5 or more
     "qrisk3_exclusion",  # why QRISK3 does not apply (NICE NG238), so the right finding is raised instead
 }  # fmt: skip
 
@@ -50,7 +51,7 @@ def ids(facts: dict[str, object]) -> set[str]:
 
 
 def test_rule_set_is_versioned_and_every_rule_cites_a_source() -> None:
-    assert (RULES.id, RULES.version) == ("smi-findings", "1.2.0")
+    assert (RULES.id, RULES.version) == ("smi-findings", "1.3.0")
     for rule in RULES.rules:
         assert rule.severity in SEVERITIES
         assert len(rule.source) > 15, rule.id

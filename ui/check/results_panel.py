@@ -119,6 +119,18 @@ class ResultsPanel(QFrame):
             self.audit_c.setText(
                 self.tr("AUDIT-C: {0} of 12 ({1})").format(audit.score, audit.band.replace("_", " "))
             )
+            full = calc.get("audit")
+            if full is not None:
+                self.audit_c.setText(
+                    self.audit_c.text()
+                    + "\n"
+                    + self.tr("Full AUDIT: {0} of 40 ({1})").format(full.score, full.band.replace("_", " "))
+                )
+            elif evaluation.facts.get("full_audit_offer"):
+                # OHID: a positive AUDIT-C (5 or more) is followed by the full AUDIT, offered not forced.
+                self.audit_c.setText(
+                    self.audit_c.text() + "\n" + self.tr("5 or more: offer the full AUDIT (seven more questions).")
+                )
         else:
             self.audit_c.setText(self.tr("AUDIT-C: needs the three alcohol questions"))
         outcome = evaluation.qrisk3
