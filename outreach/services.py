@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from outreach.checks.context import (
+    TOWNSEND_KEY,
     VISIT_DATE_KEY,
     Blocker,
     CheckContext,
@@ -36,6 +37,7 @@ from outreach.checks.evaluation import CheckEvaluation
 from outreach.checks.person import PersonFacts
 from outreach.clinical.findings import FollowUpDecision, RuleSet
 from outreach.clinical.nhs_number import normalise_nhs_number
+from outreach.clinical.townsend import TownsendLookup
 from outreach.errors import ValidationError
 from outreach.store.checks_repo import DECISION_KINDS
 from outreach.store.consent_repo import SCOPES
@@ -80,6 +82,7 @@ __all__ = [
     "record_follow_up_decision",
     "record_follow_up_decisions",
     "record_follow_up_outcome",
+    "record_townsend",
     "register_person",
     "save_answer",
     "save_answers",
@@ -428,6 +431,27 @@ def finalise_check(
         _refuse_blockers(context.blockers(directory_ids))
         evaluation = context.evaluation
         return store.checks.finalise(check_id, [_document(f) for f in evaluation.findings])
+
+
+def record_townsend(store: LocalStore, check_id: str, lookup: TownsendLookup) -> CheckRecord | None:
+    """Store with a draft the Townsend score of the person's postcode from the organisation's file.
+
+    Done once, when the check starts, so the screen, the summary, finalising and the shared record
+    all use the same score (and a later file does not change a check already taken). Returns None,
+    storing nothing, when the person has no postcode or it is not in the file: QRISK3 then uses 0
+    and the screen says so.
+    """
+    check = store.checks.get(check_id)
+    person = store.people.get(check.person_id)
+    score = lookup.score_for(person.details.postcode)
+    if score is None:
+        return None
+    found = {"score": score, "source": lookup.source}
+
+    def keep(doc: dict[str, Any]) -> None:
+        doc[TOWNSEND_KEY] = found
+
+    return store.checks.update_draft(check_id, keep)
 
 
 def amend_check(store: LocalStore, check_id: str, *, reason: str | None = None) -> CheckRecord:

@@ -14,7 +14,8 @@ Everything that shows, summarises, sends or freezes a check reads it through
 - **the element statuses, read once.** A status may be saved as the element's status answer,
   in the document's ``element_status`` map, or both (older checks and imports use the map
   only). `answers_with_statuses` merges them here and nowhere else.
-- **the evaluation** (calculators, QRISK3, findings, completeness) from those answers.
+- **the evaluation** (calculators, QRISK3, findings, completeness) from those answers, with the
+  Townsend score stored with the check when the organisation provides a postcode file.
 - **one gate**, `finalise_blockers`: the screen disables Finalise, and the core refuses to
   finalise, for exactly the same list of reasons.
 
@@ -52,6 +53,9 @@ __all__ = [
 
 # The document key an amendment carries its visit's date under (see `visit_date_of`).
 VISIT_DATE_KEY: Final = "visit_date"
+# The document key of the Townsend score found for the person's postcode ({"score", "source"}),
+# stored once with the check (an amendment copies it) so every part uses the same one.
+TOWNSEND_KEY: Final = "townsend"
 # What can hold up finalising, in the order a worker deals with them.
 BLOCKER_KINDS: Final = ("element", "answer", "measurement", "follow_up")
 
@@ -228,7 +232,8 @@ class CheckContext:
         new_answers = dict(answers) if answers is not None else dict(self.answers)
         new_decisions = dict(decisions) if decisions is not None else dict(self.decisions)
         evaluation = (
-            evaluate_check(self.definition, new_answers, self.person, self.rules)
+            evaluate_check(self.definition, new_answers, self.person, self.rules,
+                           townsend=self.check.document.get(TOWNSEND_KEY))
             if answers is not None
             else self.evaluation
         )
@@ -252,6 +257,6 @@ def build_context(
     day = visit_date_of(check, history)
     who = facts_on(person, day)
     answers = answers_with_statuses(definition, check.document)
-    evaluation = evaluate_check(definition, answers, who, rules)
+    evaluation = evaluate_check(definition, answers, who, rules, townsend=check.document.get(TOWNSEND_KEY))
     return CheckContext(check, definition, rules, day, who, answers,
                         decisions_from_document(check.decisions), evaluation)

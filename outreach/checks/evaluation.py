@@ -12,6 +12,7 @@ their inputs from the answers and the person's record.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -46,6 +47,12 @@ NO_MEASURED_LIPIDS: Final = "cholesterol/HDL ratio (needs measured total and HDL
 QRISK3_CAVEATS: Final = (
     "QRISK3 may under-estimate the risk of people with severe mental illness (NICE NG238): use clinical judgement.",
     "Townsend deprivation score and blood pressure variation were not known: 0 was used for both.",
+)
+# With a Townsend score from the organisation's postcode file (outreach.clinical.townsend).
+QRISK3_CAVEATS_WITH_TOWNSEND: Final = (
+    QRISK3_CAVEATS[0],
+    ("Blood pressure variation was not known: 0 was used. Townsend deprivation score {score:g} for the "
+     "person's postcode ({source})."),
 )
 NO_CIGARETTES_A_DAY: Final = "cigarettes a day (QRISK3 needs how much a current smoker smokes)"
 
@@ -132,10 +139,12 @@ def answer_facts(defn: CheckDefinition, values: Mapping[str, Any]) -> dict[str, 
 
 
 def evaluate_check(defn: CheckDefinition, answers: Any, person: PersonFacts | Mapping[str, Any] | None,
-                   rules: RuleSet | None = None) -> CheckEvaluation:
+                   rules: RuleSet | None = None, *, townsend: Mapping[str, Any] | None = None) -> CheckEvaluation:
     """Everything the check screen and the summary need, from the stored answers.
 
     `rules` is a findings RuleSet (outreach.clinical.findings.load_rules); None skips findings.
+    `townsend` is the score stored with the check ({"score", "source"}) when the organisation
+    provides a postcode file; without it QRISK3 uses 0 and says so.
     """
     who = coerce_person(person)
     review = review_answers(defn, answers, who)
@@ -149,7 +158,7 @@ def evaluate_check(defn: CheckDefinition, answers: Any, person: PersonFacts | Ma
     calculators: dict[str, Any] = {}
     errors: dict[str, str] = {}
     _run_calculators(facts, calculators, errors, who)
-    outcome = _qrisk3_outcome(facts, who)
+    outcome = _qrisk3_outcome(facts, who, _townsend(townsend))
     if outcome.result is not None:
         calculators["qrisk3"] = outcome.result
         facts["qrisk3_percent"] = qrisk3_fact(outcome.result.risk_percent)
@@ -340,7 +349,18 @@ def qrisk3_inputs(facts: Mapping[str, Any], who: PersonFacts) -> dict[str, Any]:
     return partial
 
 
-def _qrisk3_outcome(facts: dict[str, Any], who: PersonFacts) -> QRisk3Outcome:
+def _townsend(stored: Mapping[str, Any] | None) -> tuple[float, str] | None:
+    """(score, source) from what the check stored, or None when unknown or unreadable."""
+    if not isinstance(stored, Mapping):
+        return None
+    score, source = stored.get("score"), stored.get("source")
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
+        return None
+    return float(score), str(source or "organisation file")
+
+
+def _qrisk3_outcome(facts: dict[str, Any], who: PersonFacts,
+                    townsend: tuple[float, str] | None = None) -> QRisk3Outcome:
     age = who.age_years
     excluded = _qrisk3.qrisk3_exclusion(age, existing_cvd=facts.get("existing_cvd"),
                                         diabetes=facts.get("diabetes"), on_statin=facts.get("on_statin"))
@@ -352,6 +372,8 @@ def _qrisk3_outcome(facts: dict[str, Any], who: PersonFacts) -> QRisk3Outcome:
             note = f"{note[:-1]}; this person is {age}."
         return QRisk3Outcome(note=note, not_applicable=excluded)
     partial = qrisk3_inputs(facts, who)
+    if townsend is not None:
+        partial["townsend_score"] = townsend[0]
     try:
         missing = _qrisk3.missing_qrisk3_inputs(partial)
     except CalculationError as exc:
@@ -371,4 +393,8 @@ def _qrisk3_outcome(facts: dict[str, Any], who: PersonFacts) -> QRisk3Outcome:
         result = _qrisk3.calculate_qrisk3(_qrisk3.QRisk3Inputs(**partial))
     except CalculationError as exc:
         return QRisk3Outcome(note=exc.message)
-    return QRisk3Outcome(result=result, caveats=QRISK3_CAVEATS)
+    if townsend is None:
+        return QRisk3Outcome(result=result, caveats=QRISK3_CAVEATS)
+    caveats = (QRISK3_CAVEATS_WITH_TOWNSEND[0],
+               QRISK3_CAVEATS_WITH_TOWNSEND[1].format(score=townsend[0], source=townsend[1]))
+    return QRisk3Outcome(result=result, caveats=caveats)

@@ -476,6 +476,9 @@ class _Mapper:
             self._observation(codes.QRISK3, "qrisk3", {
                 "valueQuantity": self._quantity(codes.QRISK3, qrisk.risk_percent),
                 "method": {"text": "QRISK3-2017"},
+                # For the clinician reading it: what the score may miss and what was estimated
+                # (e.g. "Townsend ... 0 was used"), as the worker saw beside it.
+                "note": [{"text": caveat} for caveat in evaluation.qrisk3.caveats],
                 "derivedFrom": [{"reference": r} for r in [self.qr, *sources]]})
 
     def _answered(self, link: str, values: Mapping[str, Any], made: dict[str, str]) -> None:

@@ -31,6 +31,7 @@ from outreach.checks.evaluation import qrisk3_fact
 from outreach.checks.synthetic import synthetic_complete_check
 from outreach.clinical.findings import load_rules
 from outreach.clinical.service_directory import load_service_directory
+from outreach.clinical.townsend import TownsendLookup
 from outreach.fhir import codes
 from outreach.fhir.outbox import bundle_for_outbox_item
 from outreach.store import checks_repo
@@ -116,10 +117,11 @@ def _half_up(value: float) -> int:
     amend_after=st.integers(1, 500),  # days from the visit to the amendment
     sex=st.sampled_from(["female", "male"]),
     ethnic=st.sampled_from(["A", "H", "J", "M", "N", "R", "S", "Z"]),
+    townsend=st.one_of(st.none(), st.floats(-7, 12).map(lambda x: round(x, 2))),
 )
 def test_screen_summary_findings_and_shared_record_agree(
     store: LocalStore, monkeypatch: pytest.MonkeyPatch, seed: int, age_at_visit: int, birthday_in: int,
-    amend_after: int, sex: str, ethnic: str,
+    amend_after: int, sex: str, ethnic: str, townsend: float | None,
 ) -> None:
     clock = _Clock()
     monkeypatch.setattr(checks_repo, "utc_now", clock)
@@ -133,7 +135,7 @@ def test_screen_summary_findings_and_shared_record_agree(
     n = next(_counter)
     person = services.register_person(store, PersonDetails(
         given_name="Testperson", family_name=f"Truth {n}", date_of_birth=born.isoformat(), sex=sex,
-        nhs_number=_nhs(n), ethnic_category=ethnic, gp_practice="A81001"))
+        nhs_number=_nhs(n), ethnic_category=ethnic, gp_practice="A81001", postcode="BS1 4DJ"))
     expected_age = _age(born, visit)
 
     # The visit: a complete check, a follow-up for each finding, finalised.
@@ -141,6 +143,8 @@ def test_screen_summary_findings_and_shared_record_agree(
     for scope in ("gp", "mental_health_trust", "charity"):
         services.record_consent(store, person.id, scope, True)
     first = services.start_check(store, person.id, definition_version=DEFN.version)
+    if townsend is not None:  # the organisation's postcode file, looked up once when the check starts
+        services.record_townsend(store, first.id, TownsendLookup("org-townsend.csv", {"BS14DJ": townsend}))
     who = build_context(first, person, definition=DEFN).person
     services.save_answers(store, first.id, synthetic_complete_check(random.Random(seed), DEFN, who))
     _decide(store, first.id)
@@ -164,6 +168,8 @@ def test_screen_summary_findings_and_shared_record_agree(
     screen = services.check_context(store, draft.id, definition=DEFN, rules=RULES)
     evaluation = screen.evaluation
     assert evaluation.facts.get("age_years") == expected_age
+    if evaluation.qrisk3.result is not None:  # the Townsend score used is said beside the score
+        assert ("org-townsend.csv" in evaluation.qrisk3.caveats[1]) is (townsend is not None)
     assert just_amended.evaluation.facts == evaluation.facts
     # Findings frozen at finalising are the findings on screen.
     assert [f.document["rule_id"] for f in final.findings] == [f.rule_id for f in evaluation.findings]
