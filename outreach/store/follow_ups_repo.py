@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Integer, and_, func, literal_column, or_, select, update
 
 from outreach.errors import ConflictError, StoreError, ValidationError
 from outreach.store.database import utc_now
@@ -22,6 +22,7 @@ from outreach.store.sealing import open_json, seal_json
 
 TABLE = "follow_ups"
 OUTCOMES = ("attended", "declined", "no_response", "closed")
+FEW_PEOPLE = 1000  # a person filter matching at most this many people is read through the person index
 DUE_GROUPS = ("overdue", "week", "later")  # before today; today to the end of the week; after it, or undated
 
 
@@ -108,7 +109,12 @@ class FollowUpsRepository:
     # -- the home list: pages and counts from the index, decrypting only the rows shown -------------
     def _where(self, flt: OpenFilter, *, due: bool = True) -> list[ColumnElement[bool]]:
         """The WHERE terms of `flt`; `due=False` leaves out the due-date choice (for the counts)."""
-        terms: list[ColumnElement[bool]] = [follow_ups.c.state == "open"]
+        if flt.person_ids is not None and len(flt.person_ids) <= FEW_PEOPLE:
+            # A few people: start from the person index (their rows are few) rather than walk the list
+            # index past every open follow-up; SQLite's unary + keeps it from choosing the latter.
+            terms: list[ColumnElement[bool]] = [literal_column("+follow_ups.state") == "open"]
+        else:
+            terms = [follow_ups.c.state == "open"]
         if flt.person_ids is not None:
             # One bound JSON array instead of one parameter per person: a name typed in the filter
             # may match thousands of people, more than SQLite allows as separate parameters.

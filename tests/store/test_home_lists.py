@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from outreach import services
 from outreach.checks.definition import default_definition
@@ -100,6 +100,12 @@ def test_list_queries_walk_indexes_instead_of_sorting_every_open_follow_up(store
         sql = str(page.compile(conn, compile_kwargs={"literal_binds": True}))
         plan = " ".join(str(r) for r in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
     assert "ix_follow_ups_list" in plan and "TEMP B-TREE" not in plan
+    # A person or two: read through the person index, never by walking every open follow-up.
+    few = select(func.count()).where(*store.follow_ups._where(flt(person_ids=("someone",)), due=False))
+    with store.db.read() as conn:
+        sql = str(few.compile(conn, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(str(r) for r in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
+    assert "ix_follow_ups_person" in plan and "ix_follow_ups_list" not in plan
 
 
 def test_outbox_pages_and_counts(store: LocalStore) -> None:
