@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, func, literal_column, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Integer, and_, func, literal_column, or_, select, update
 
 from outreach.errors import ConflictError, StoreError, ValidationError
 from outreach.store.database import utc_now
@@ -22,6 +22,7 @@ from outreach.store.sealing import open_json, seal_json
 
 TABLE = "follow_ups"
 OUTCOMES = ("attended", "declined", "no_response", "closed")
+FEW_CHECKS = 1000  # a venue with at most this many checks is read through its checks
 FEW_PEOPLE = 1000  # a person filter matching at most this many people is read through the person index
 DUE_GROUPS = ("overdue", "week", "later")  # before today; today to the end of the week; after it, or undated
 
@@ -107,11 +108,26 @@ class FollowUpsRepository:
         return [self._decode(r) for r in rows]
 
     # -- the home list: pages and counts from the index, decrypting only the rows shown -------------
-    def _where(self, flt: OpenFilter, *, due: bool = True) -> list[ColumnElement[bool]]:
-        """The WHERE terms of `flt`; `due=False` leaves out the due-date choice (for the counts)."""
-        if flt.person_ids is not None and len(flt.person_ids) <= FEW_PEOPLE:
-            # A few people: start from the person index (their rows are few) rather than walk the list
-            # index past every open follow-up; SQLite's unary + keeps it from choosing the latter.
+    def _small_venue(self, conn: Connection, flt: OpenFilter) -> bool:
+        """True when the filter's venue had few checks, so its follow-ups are best found from them."""
+        if flt.venue_id is None:
+            return False
+        n = conn.execute(
+            select(func.count())
+            .select_from(checks.join(sessions, sessions.c.id == checks.c.session_id))
+            .where(sessions.c.venue_id == flt.venue_id)
+        ).scalar_one()
+        return int(n) <= FEW_CHECKS
+
+    def _where(
+        self, flt: OpenFilter, *, due: bool = True, small_venue: bool = False
+    ) -> list[ColumnElement[bool]]:
+        """The WHERE terms of `flt`; `due=False` leaves out the due-date choice (for the counts).
+        `small_venue`: the venue's checks are few (see `_small_venue`)."""
+        if (flt.person_ids is not None and len(flt.person_ids) <= FEW_PEOPLE) or small_venue:
+            # A few people, or a venue with few checks: start from the person (or check) index, as
+            # their rows are few, rather than walk the list index past every open follow-up; SQLite's
+            # unary + keeps it from choosing the latter.
             terms: list[ColumnElement[bool]] = [literal_column("+follow_ups.state") == "open"]
         else:
             terms = [follow_ups.c.state == "open"]
@@ -142,12 +158,12 @@ class FollowUpsRepository:
         each choice can show its own number). Read from the list index alone."""
         overdue = and_(follow_ups.c.due_on.is_not(None), follow_ups.c.due_on < flt.today)
         week = and_(follow_ups.c.due_on >= flt.today, follow_ups.c.due_on <= flt.week_end)
-        query = select(
-            func.count(),
-            func.coalesce(func.sum(overdue.cast(Integer)), 0),
-            func.coalesce(func.sum(week.cast(Integer)), 0),
-        ).where(*self._where(flt, due=False))
         with self._ctx.db.read() as conn:
+            query = select(
+                func.count(),
+                func.coalesce(func.sum(overdue.cast(Integer)), 0),
+                func.coalesce(func.sum(week.cast(Integer)), 0),
+            ).where(*self._where(flt, due=False, small_venue=self._small_venue(conn, flt)))
             total, late, soon = conn.execute(query).one()
         return OpenCounts(int(total), int(late), int(soon))
 
@@ -160,15 +176,15 @@ class FollowUpsRepository:
         rows of the page are decrypted."""
         if offset < 0 or limit <= 0:
             return []
-        base = self._where(flt)
-        order = (follow_ups.c.due_on, follow_ups.c.created_at, follow_ups.c.id)
-        dated = select(follow_ups.c.id).where(*base, follow_ups.c.due_on.is_not(None)).order_by(*order)
-        undated = (
-            select(follow_ups.c.id)
-            .where(*base, follow_ups.c.due_on.is_(None))
-            .order_by(follow_ups.c.created_at, follow_ups.c.id)
-        )
         with self._ctx.db.read() as conn:
+            base = self._where(flt, small_venue=self._small_venue(conn, flt))
+            order = (follow_ups.c.due_on, follow_ups.c.created_at, follow_ups.c.id)
+            dated = select(follow_ups.c.id).where(*base, follow_ups.c.due_on.is_not(None)).order_by(*order)
+            undated = (
+                select(follow_ups.c.id)
+                .where(*base, follow_ups.c.due_on.is_(None))
+                .order_by(follow_ups.c.created_at, follow_ups.c.id)
+            )
             ids = list(conn.execute(dated.limit(limit).offset(offset)).scalars())
             if len(ids) < limit and flt.due in (None, "later"):
                 if ids:

@@ -106,6 +106,14 @@ def test_list_queries_walk_indexes_instead_of_sorting_every_open_follow_up(store
         sql = str(few.compile(conn, compile_kwargs={"literal_binds": True}))
         plan = " ".join(str(r) for r in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
     assert "ix_follow_ups_person" in plan and "ix_follow_ups_list" not in plan
+    # A venue with few checks: from its sessions to their checks to their follow-ups.
+    venue = select(func.count()).where(
+        *store.follow_ups._where(flt(venue_id="v"), due=False, small_venue=True)
+    )
+    with store.db.read() as conn:
+        sql = str(venue.compile(conn, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(str(r) for r in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
+    assert "ix_follow_ups_check" in plan and "ix_follow_ups_list" not in plan
 
 
 def test_outbox_pages_and_counts(store: LocalStore) -> None:
