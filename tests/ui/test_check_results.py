@@ -69,3 +69,18 @@ def test_the_check_screen_shows_the_caveats_beside_the_score_and_its_finding(
     assert qrisk_row.notes_label.isVisibleTo(wf)
     assert wf.evaluation is not None and wf.evaluation.qrisk3.disclaimer in qrisk_row.notes_label.text()
     assert page.rows["bp-high"].notes_label.isHidden()  # only the score's finding carries them
+
+
+def test_blood_sugar_and_cholesterol_are_read_in_words_and_qrisk3_says_when_it_does_not_apply(qtbot) -> None:
+    panel = ResultsPanel()
+    qtbot.addWidget(panel)
+    panel.update_from(_evaluate(FULL_ANSWERS, PersonFacts(56, "male", "A")))
+    assert panel.glycaemia.text().startswith("Blood sugar (")
+    assert "total/HDL ratio" in panel.lipids.text() and "non-HDL" in panel.lipids.text()
+    assert "146/92" in panel.blood_pressure.text() and "lower of the last two" in panel.blood_pressure.text()
+    panel.update_from(_evaluate({}, PersonFacts(56, "male", "A")))
+    assert "needs HbA1c" in panel.glycaemia.text() and "needs total and HDL" in panel.lipids.text()
+    # Existing heart disease: no score, the reason in plain words, and no disclaimer without a score.
+    cvd = {**FULL_ANSWERS, "general_health.existing_cvd": True}
+    panel.update_from(_evaluate(cvd, PersonFacts(56, "male", "A")))
+    assert panel.qrisk3.text().startswith("QRISK3 does not apply") and panel.disclaimer.isHidden()

@@ -1,4 +1,4 @@
-"""Live results beside the form: BMI, blood pressure, AUDIT-C and QRISK3.
+"""Live results beside the form: BMI, blood pressure, blood sugar, cholesterol, AUDIT-C and QRISK3.
 
 They are recalculated on every saved answer. QRISK3 says, in plain words, what it still
 needs; when a score is shown, the licence disclaimer is shown with it (the QRISK3
@@ -44,6 +44,8 @@ class ResultsPanel(QFrame):
         self.bmi = _label(self, "result:bmi")
         self.bmi_thresholds = _label(self, "result:bmi_thresholds", small=True)
         self.blood_pressure = _label(self, "result:blood_pressure")
+        self.glycaemia = _label(self, "result:glycaemia")
+        self.lipids = _label(self, "result:lipids")
         self.audit_c = _label(self, "result:audit_c")
         self.qrisk3 = _label(self, "result:qrisk3")
         self.qrisk3_missing = _label(self, "result:qrisk3_missing")
@@ -54,6 +56,8 @@ class ResultsPanel(QFrame):
             self.bmi,
             self.bmi_thresholds,
             self.blood_pressure,
+            self.glycaemia,
+            self.lipids,
             self.audit_c,
             self.qrisk3,
             self.qrisk3_missing,
@@ -114,6 +118,25 @@ class ResultsPanel(QFrame):
             self.blood_pressure.setText(self.tr("Blood pressure: {0}").format(bp.category.replace("_", " ")))
         else:
             self.blood_pressure.setText(self.tr("Blood pressure: needs systolic and diastolic"))
+        # HbA1c / glucose and cholesterol read in words, not only as numbers (Lester; NICE PH38, NG238).
+        glycaemia = calc.get("glycaemia")
+        if glycaemia is not None:
+            self.glycaemia.setText(self.tr("Blood sugar ({0}): {1}").format(glycaemia.measure, glycaemia.band))
+        elif "glycaemia" in evaluation.calculator_errors:
+            self.glycaemia.setText(self.tr("Blood sugar: {0}").format(evaluation.calculator_errors["glycaemia"]))
+        else:
+            self.glycaemia.setText(self.tr("Blood sugar: needs HbA1c or a glucose result"))
+        lipids = calc.get("lipids")
+        if lipids is not None:
+            self.lipids.setText(
+                self.tr("Cholesterol: total/HDL ratio {0}, non-HDL {1} mmol/L").format(
+                    units.format_number(round(lipids.tc_hdl_ratio, 1)), units.format_number(lipids.non_hdl_mmol_l)
+                )
+            )
+        elif "lipids" in evaluation.calculator_errors:
+            self.lipids.setText(self.tr("Cholesterol: {0}").format(evaluation.calculator_errors["lipids"]))
+        else:
+            self.lipids.setText(self.tr("Cholesterol: needs total and HDL cholesterol"))
         audit = calc.get("audit_c")
         if audit is not None:
             self.audit_c.setText(
