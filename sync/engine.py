@@ -33,6 +33,7 @@ from sync.pull import PullCounts, Puller
 from sync.push import (
     ALREADY_THERE,
     DEFAULT_MAX_ENTRIES,
+    MAX_PAUSE_S,
     NO_CONSENT,
     REFUSED,
     RETRY,
@@ -333,6 +334,7 @@ class SyncEngine:
             on_item=on_item,
             max_entries=self.config.max_entries,
             whole=self.config.whole_transactions,
+            max_pause_s=min(MAX_PAUSE_S, self.config.max_wait_s),
         )
         started = self.clock.now()
         stalled = 0

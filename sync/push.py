@@ -205,6 +205,7 @@ class Pusher:
         on_item: Callable[[ItemOutcome], None] | None = None,
         max_entries: int = DEFAULT_MAX_ENTRIES,
         whole: bool = False,
+        max_pause_s: float = MAX_PAUSE_S,
     ) -> None:
         self.store = store
         self.http = http
@@ -219,6 +220,7 @@ class Pusher:
         # True only when IT has confirmed the server's transactions are all or nothing: then a
         # part may refer to records in itself (one request per check instead of about five).
         self.whole = whole
+        self.max_pause_s = max_pause_s  # longest in-attempt pause (the run's own patience caps it)
         self.server = http.base_url
         self.confirmed: dict[str, str] = {}  # fullUrl -> Type/id, as far as this run knows
         self._busy: set[str] = set()  # fullUrls in a request right now (any item)
@@ -562,7 +564,7 @@ class Pusher:
             flight.busy_rounds = 0 if read.confirmed else flight.busy_rounds + 1
             if flight.busy_rounds < MAX_BUSY_ROUNDS and not self._stopping():
                 pause = answer.retry_after or self._jitter.uniform(0.1, 0.4) * 2**flight.busy_rounds
-                if pause <= MAX_PAUSE_S:
+                if pause <= self.max_pause_s:
                     flight.not_before = time.monotonic() + pause
                     return flight
             stored = sum(1 for e in flight.entries if e.full_url in self.confirmed)
