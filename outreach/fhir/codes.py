@@ -122,10 +122,13 @@ RANDOM_GLUCOSE: Final = ObservationSpec(
     "mmol/L", "mmol/L", LABORATORY, PROFILE_BLOOD_GLUCOSE)  # clinical.md 4.1 [UKC]
 TOTAL_CHOLESTEROL: Final = ObservationSpec(
     "total-cholesterol", (sct("1005671000000105", "Serum cholesterol level"),
-                          loinc("2093-3", "Cholesterol [Moles/volume] in Serum or Plasma")),
+                          loinc("14647-2", "Cholesterol [Moles/volume] in Serum or Plasma")),
+    # LOINC 14647-2 is the mmol/L code (clinical.md's 2093-3 [U] is the mg/dL one: values are mmol/L)
     "mmol/L", "mmol/L", LABORATORY, PROFILE_LAB)  # clinical.md 4.1 [OS][NHC]
 HDL: Final = ObservationSpec(
-    "hdl-cholesterol", (sct("1005681000000107", "Serum HDL cholesterol level"), loinc("2085-9", "HDL cholesterol")),
+    "hdl-cholesterol", (sct("1005681000000107", "Serum HDL cholesterol level"),
+                        loinc("14646-4", "Cholesterol in HDL [Moles/volume] in Serum or Plasma")),
+    # LOINC 14646-4 is the mmol/L code (clinical.md's 2085-9 [U] is the mg/dL one: values are mmol/L)
     "mmol/L", "mmol/L", LABORATORY, PROFILE_LAB)  # clinical.md 4.1 [NHC]
 TRIGLYCERIDES: Final = ObservationSpec(
     "triglycerides", (sct("1005691000000109", "Serum triglycerides level"),

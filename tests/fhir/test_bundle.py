@@ -41,8 +41,8 @@ EXPECTED_MEASUREMENTS = {
     "glucose.hba1c": ("999791000000106", "59261-8", "mmol/mol", "laboratory"),
     "glucose.fasting_glucose": ("1003141000000105", "14771-0", "mmol/L", "laboratory"),
     "glucose.random_glucose": ("1031331000000106", "15074-8", "mmol/L", "laboratory"),
-    "lipids.total_cholesterol": ("1005671000000105", "2093-3", "mmol/L", "laboratory"),
-    "lipids.hdl": ("1005681000000107", "2085-9", "mmol/L", "laboratory"),
+    "lipids.total_cholesterol": ("1005671000000105", "14647-2", "mmol/L", "laboratory"),
+    "lipids.hdl": ("1005681000000107", "14646-4", "mmol/L", "laboratory"),
     "smoking.cigarettes_per_day": ("230056004", None, "/d", "social-history"),
 }
 EXPECTED_CALCULATED = {
