@@ -97,6 +97,9 @@ class OrgConfig:
     # transaction per check, only for a server whose transactions are all or nothing (as
     # `outreach check-server --write-test` reports): fewer requests, no safety net if it is not.
     sync_transactions: str = "parts"
+    # CSV of postcode -> Townsend deprivation score the organisation is licensed to use (QRISK3);
+    # empty: QRISK3 uses 0 and says so to the clinician. A relative path is read beside this file.
+    townsend_file: str = ""
     default_language: str = "en-GB"
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -166,9 +169,10 @@ class OrgConfig:
         problem = server_url_problem(url) if url else None
         if problem:
             raise ValidationError(f"Setting 'server_url' {problem}", item="server_url")
-        ca = str(values.get("ca_bundle", ""))
-        if ca and base_dir is not None and not Path(ca).is_absolute():
-            values["ca_bundle"] = str((base_dir / ca).resolve())
+        for path_setting in ("ca_bundle", "townsend_file"):
+            path_value = str(values.get(path_setting, ""))
+            if path_value and base_dir is not None and not Path(path_value).is_absolute():
+                values[path_setting] = str((base_dir / path_value).resolve())
         key_value = str(values.get("recovery_public_key", ""))
         if key_value and base_dir is not None and not key_value.lstrip().startswith("-----BEGIN"):
             key_path = Path(key_value) if Path(key_value).is_absolute() else base_dir / key_value

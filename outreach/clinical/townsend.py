@@ -52,13 +52,16 @@ class TownsendLookup:
         reader = csv.DictReader(io.StringIO(text))
         fields = {(name or "").strip().lower(): name for name in (reader.fieldnames or [])}
         if "postcode" not in fields or "townsend" not in fields:
-            raise ValidationError("The Townsend file needs a header row with postcode and townsend columns.",
-                                  item="townsend_file")
+            raise ValidationError(
+                "The Townsend file needs a header row with postcode and townsend columns.",
+                item="townsend_file",
+            )
         scores: dict[str, float] = {}
         for line, row in enumerate(reader, start=2):
             if line > _MAX_ROWS:
-                raise ValidationError("The Townsend file has more rows than there are postcodes.",
-                                      item="townsend_file")
+                raise ValidationError(
+                    "The Townsend file has more rows than there are postcodes.", item="townsend_file"
+                )
             postcode = normalise_postcode(row.get(fields["postcode"]))
             raw = (row.get(fields["townsend"]) or "").strip()
             if not postcode and not raw:
@@ -66,16 +69,37 @@ class TownsendLookup:
             try:
                 score = float(raw)
             except ValueError:
-                raise ValidationError(f"Line {line} of the Townsend file: {raw!r} is not a number.",
-                                      item="townsend_file") from None
+                raise ValidationError(
+                    f"Line {line} of the Townsend file: {raw!r} is not a number.", item="townsend_file"
+                ) from None
             if not math.isfinite(score) or not PLAUSIBLE[0] <= score <= PLAUSIBLE[1]:
-                raise ValidationError(f"Line {line} of the Townsend file: {score:g} is not a Townsend score.",
-                                      item="townsend_file")
+                raise ValidationError(
+                    f"Line {line} of the Townsend file: {score:g} is not a Townsend score.",
+                    item="townsend_file",
+                )
             if not postcode:
-                raise ValidationError(f"Line {line} of the Townsend file has no postcode.", item="townsend_file")
+                raise ValidationError(
+                    f"Line {line} of the Townsend file has no postcode.", item="townsend_file"
+                )
             scores[postcode] = score
         return cls(source, scores)
 
     @classmethod
     def from_file(cls, path: Path) -> TownsendLookup:
         return cls.from_text(path.read_text(encoding="utf-8-sig"), source=path.name)
+
+
+_CACHE: dict[tuple[str, int, int], TownsendLookup] = {}
+
+
+def lookup_for(path: str | Path) -> TownsendLookup:
+    """The organisation's file, read once per process (and again only when the file changes):
+    a whole country's postcodes take seconds to read, and every check start needs them."""
+    file = Path(path)
+    stat = file.stat()
+    key = (str(file.resolve()), stat.st_mtime_ns, stat.st_size)
+    found = _CACHE.get(key)
+    if found is None:
+        _CACHE.clear()  # one file in use at a time
+        found = _CACHE[key] = TownsendLookup.from_file(file)
+    return found

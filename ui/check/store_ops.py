@@ -8,6 +8,7 @@ transaction, so a crash never leaves half of them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +17,11 @@ from outreach import services
 from outreach.checks.definition import CheckDefinition
 from outreach.clinical.findings import RuleSet
 from outreach.store.local_store import LocalStore
+from outreach.logging_setup import log_event
 from outreach.store.records import CheckRecord, FinalisedCheck, PersonRecord
 from ui.tasks import blocking
+
+log = logging.getLogger(__name__)
 
 SHARING_SCOPES = ("gp", "mental_health_trust", "charity")
 
@@ -49,21 +53,43 @@ def start_with_consent(
     definition_version: str,
     session_id: str | None,
     note: str | None = None,
+    townsend_file: str = "",
 ) -> CheckRecord | None:
     """Record consent (to the check and to sharing with each recipient) and, if the person
     agreed to the check, start it: one transaction, so no check ever exists without its consent.
+    With the organisation's Townsend file, the person's deprivation score is stored with the
+    check as it starts (so every later view of the check uses the same one).
 
     Returns None when the person did not agree to the check (their answer is still recorded).
     """
+    lookup = _townsend_lookup(townsend_file)
     with store.db.write():
         services.record_consent(store, person_id, "check", bool(consent.get("check")), note=note)
         if not consent.get("check"):
             return None
         for scope in SHARING_SCOPES:
             services.record_consent(store, person_id, scope, bool(consent.get(scope)))
-        return services.start_check(
+        check = services.start_check(
             store, person_id, definition_version=definition_version, session_id=session_id
         )
+        if lookup is not None:
+            check = services.record_townsend(store, check.id, lookup) or check
+        return check
+
+
+def _townsend_lookup(path: str) -> Any:
+    """The organisation's Townsend file, or None (no file, or it cannot be read: the check still
+    starts, QRISK3 uses 0 and says so beside the score; IT sees why in the log)."""
+    if not path:
+        return None
+    from outreach.clinical.townsend import lookup_for
+    from outreach.errors import OutreachError
+
+    try:
+        return lookup_for(path)
+    except (OSError, OutreachError) as exc:
+        log_event(log, "check.townsend_file_unreadable", error=type(exc).__name__)
+        return None
 
 
 @blocking

@@ -174,6 +174,7 @@ class CheckWorkflow(QWidget):
             definition_version=self.context.definition.version,
             session_id=self.context.session_id,
             note=note,
+            townsend_file=self.context.org_config.townsend_file,
             name="check.start",
             on_success=self._started,
             on_error=self._start_failed,
