@@ -16,8 +16,8 @@ from typing import Any
 from outreach import services
 from outreach.checks.definition import CheckDefinition
 from outreach.clinical.findings import RuleSet
-from outreach.store.local_store import LocalStore
 from outreach.logging_setup import log_event
+from outreach.store.local_store import LocalStore
 from outreach.store.records import CheckRecord, FinalisedCheck, PersonRecord
 from ui.tasks import blocking
 
