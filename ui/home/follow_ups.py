@@ -234,6 +234,11 @@ class FollowUpsView(QWidget):
             button.clicked.connect(lambda _checked=False, k=key: self.set_due(k))
         self.due_buttons[None].setChecked(True)
         self._label_due_buttons()
+        filters.addStretch(1)
+        layout.addLayout(filters)
+        # The person and venue filters on a line of their own, so the name box keeps a usable width
+        # on a narrow window or at large text.
+        filters = QHBoxLayout()
         self.person_caption = QLabel(self.tr("Fin&d person:"), self)
         filters.addWidget(self.person_caption)
         self.person_edit = QLineEdit(self)
