@@ -39,6 +39,7 @@ from outreach.clinical.findings import FollowUpDecision, RuleSet
 from outreach.clinical.nhs_number import normalise_nhs_number
 from outreach.clinical.townsend import TownsendLookup
 from outreach.errors import ValidationError
+from outreach.store import sync_state
 from outreach.store.checks_repo import DECISION_KINDS
 from outreach.store.consent_repo import SCOPES
 from outreach.store.follow_ups_repo import OUTCOMES, OpenCounts, OpenFilter
@@ -503,9 +504,14 @@ def record_follow_up_outcome(
     if outcome not in OUTCOMES:
         raise ValidationError(f"Choose an outcome: {', '.join(OUTCOMES)}.", item="outcome")
     _check_text(note, "outcome_note", "The note")
-    return store.follow_ups.record_outcome(
-        follow_up_id, outcome, note=note, expected_version=expected_version
-    )
+    with store.db.write() as conn:
+        record = store.follow_ups.record_outcome(
+            follow_up_id, outcome, note=note, expected_version=expected_version
+        )
+        # The shared record holds (or will hold) this follow-up as a Task: it must learn the
+        # outcome too, or the finding looks open to everyone else. Queued in the same transaction.
+        sync_state.queue_follow_up_outcome(conn, record.id, record.check_id)
+    return record
 
 
 def open_follow_ups(

@@ -45,6 +45,7 @@ from sync.push import (
     consent_refusal,
     product_bundle_builder,
 )
+from sync.updates import UpdateCounts, push_updates
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ class SyncReport:
     pulled: list[PullCounts] = field(default_factory=list)
     pending: int = 0  # outbox items still waiting after the run
     confirmed: int = 0  # records the server newly confirmed in this run (parts of checks included)
+    updates: UpdateCounts = field(default_factory=UpdateCounts)  # follow-up outcomes sent after their check
     stopped: str | None = None  # why the run stopped early (token, revoked device)
     cancelled: bool = False
 
@@ -119,6 +121,12 @@ class SyncReport:
             "already_there": self.count(ALREADY_THERE),
             "found_on_server": self.found_on_server,
             "confirmed_records": self.confirmed,
+            "follow_up_outcomes": {
+                "sent": self.updates.sent,
+                "waiting_for_check": self.updates.waiting_for_check,
+                "retrying": self.updates.retrying,
+                "refused": self.updates.refused,
+            },
             "retrying": self.count(RETRY),
             "refused": self.count(REFUSED),
             "no_consent": self.count(NO_CONSENT),
@@ -157,6 +165,14 @@ class SyncReport:
                 + (f", waited {p.waits}x for a busy server" if p.waits else "")
                 + (f", restarted {p.restarts}x" if p.restarts else "")
                 + (f" ({p.error})" if p.error else ".")
+            )
+        u = self.updates
+        if u.sent or u.retrying or u.refused:
+            out.append(
+                f"Follow-up outcomes: {u.sent} sent"
+                + (f", {u.retrying} to try again" if u.retrying else "")
+                + (f", {u.refused} refused (see --status)" if u.refused else "")
+                + "."
             )
         out.append(f"{self.pending} item(s) still in the outbox.")
         if self.cancelled:
@@ -250,6 +266,13 @@ class SyncEngine:
         stop: AuthError | None = None
         try:
             stop = self._push(http, builder, report)
+            if stop is None and not self._cancel.is_set():
+                try:
+                    report.updates = push_updates(
+                        self.store, http, clock=self.clock, backoff=self.backoff, cancel=self._cancel
+                    )
+                except AuthError as exc:
+                    stop = exc
             if stop is None and not self._cancel.is_set():
                 try:
                     self._pull(http, report)

@@ -88,6 +88,12 @@ def _status(store: object) -> int:
         detail = sync_state.item_detail(store, row.outbox_id)  # type: ignore[arg-type]
         for line in (detail or "").splitlines():
             print(f"      server said: {line}")
+    updates = sync_state.pending_updates(store)  # type: ignore[arg-type]
+    if updates:
+        print(f"{len(updates)} follow-up outcome(s) not yet on the shared record.")
+        for u in updates:
+            why = f" - {u.last_error}" if u.last_error else " - waits for its check to be sent, or the next sync"
+            print(f"  follow-up {u.record_id}: {u.state}, {u.attempts} attempt(s){why}")
     status = sync_state.device_status(store)  # type: ignore[arg-type]
     if status.get("state") == "revoked":
         print(f"This laptop was refused by the shared record: {status.get('message')}")

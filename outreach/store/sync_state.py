@@ -24,6 +24,7 @@ This module is plain core code: sync (which does the HTTP) calls it, and so may 
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,21 @@ sync_entries = Table(
     Column("location", Text, nullable=False),
     Column("outbox_id", Text, nullable=True),
     Column("confirmed_at", Text, nullable=False),
+)
+sync_updates = Table(
+    "sync_updates",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),  # "follow-up-outcome"
+    Column("record_id", Text, nullable=False),  # the follow-up's id
+    Column("check_id", Text, nullable=False),
+    Column("state", Text, nullable=False),  # queued | sent | failed
+    Column("attempts", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+    Column("next_attempt_at", Text, nullable=True),
+    Column("last_error", LargeBinary, nullable=True),
 )
 sync_directory = Table(
     "sync_directory",
@@ -348,6 +364,129 @@ def item_detail(store: LocalStore, outbox_id: str) -> str | None:
 
 def _known_check(conn: Connection, check_id: str) -> bool:
     return conn.execute(select(outbox.c.id).where(outbox.c.check_id == check_id)).first() is not None
+
+
+# -- changes to records already sent ---------------------------------------------------------------
+FOLLOW_UP_OUTCOME = "follow-up-outcome"
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    """A change the shared record has to learn (e.g. a follow-up closed after its check was sent)."""
+
+    id: str
+    kind: str
+    record_id: str
+    check_id: str
+    state: str
+    attempts: int
+    next_attempt_at: str | None
+    last_error: str | None
+
+
+def queue_follow_up_outcome(conn: Connection, follow_up_id: str, check_id: str) -> None:
+    """Inside the transaction that records the outcome: the shared record's Task must follow.
+
+    One row per follow-up: a later change queues it again (sync always sends the follow-up as
+    it is when sent, so the newest outcome wins and nothing is sent twice)."""
+    now = utc_now()
+    u = sync_updates.c
+    row = conn.execute(
+        select(u.id, u.version).where(u.kind == FOLLOW_UP_OUTCOME, u.record_id == follow_up_id)
+    ).first()
+    if row is None:
+        conn.execute(
+            insert(sync_updates),
+            {
+                "id": str(uuid.uuid4()),
+                "kind": FOLLOW_UP_OUTCOME,
+                "record_id": follow_up_id,
+                "check_id": check_id,
+                "state": "queued",
+                "attempts": 0,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+                "next_attempt_at": None,
+                "last_error": None,
+            },
+        )
+    else:
+        conn.execute(
+            update(sync_updates)
+            .where(u.id == row.id)
+            .values(
+                state="queued", version=row.version + 1, updated_at=now, next_attempt_at=None, last_error=None
+            )
+        )
+
+
+def pending_updates(store: LocalStore, now: str | None = None) -> list[PendingUpdate]:
+    """Updates not yet on the shared record (with `now`: only those whose retry time has come)."""
+    u = sync_updates.c
+    query = select(sync_updates).where(u.state != "sent").order_by(u.created_at, u.id)
+    if now is not None:
+        query = query.where((u.next_attempt_at.is_(None)) | (u.next_attempt_at <= now))
+    with store.db.read() as conn:
+        rows = conn.execute(query).all()
+    return [_pending(store, r) for r in rows]
+
+
+def _pending(store: LocalStore, row: Any) -> PendingUpdate:
+    error = None
+    if row.last_error is not None:
+        error = open_json(
+            store.cipher,
+            row.last_error,
+            table="sync_updates",
+            record_id=row.id,
+            version=row.version,
+            column="last_error",
+        )
+    return PendingUpdate(
+        row.id, row.kind, row.record_id, row.check_id, row.state, row.attempts, row.next_attempt_at, error
+    )
+
+
+def settle_update(
+    store: LocalStore,
+    update_id: str,
+    *,
+    sent: bool,
+    error: str | None = None,
+    next_attempt_at: str | None = None,
+) -> None:
+    """Record how one attempt ended: sent, or failed with the words and when to try again."""
+    u = sync_updates.c
+    with store.db.write() as conn:
+        row = conn.execute(select(u.version, u.attempts).where(u.id == update_id)).first()
+        if row is None:
+            return
+        version = row.version + 1
+        sealed = (
+            seal_json(
+                store.cipher,
+                error,
+                table="sync_updates",
+                record_id=update_id,
+                version=version,
+                column="last_error",
+            )
+            if error is not None
+            else None
+        )
+        conn.execute(
+            update(sync_updates)
+            .where(u.id == update_id)
+            .values(
+                state="sent" if sent else "failed",
+                attempts=row.attempts + 1,
+                version=version,
+                updated_at=utc_now(),
+                next_attempt_at=None if sent else next_attempt_at,
+                last_error=sealed,
+            )
+        )
 
 
 # -- reviews ----------------------------------------------------------------------------------------
