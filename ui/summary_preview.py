@@ -19,8 +19,8 @@ one plain line naming the model (docs/summary.md).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtPrintSupport import (
     QAbstractPrintDialog,
     QPrintDialog,
@@ -36,6 +36,16 @@ from outreach.summary.render import render_html
 from ui.summary_pdf import paint_summary
 
 
+def _fitting_size(parent: QWidget | None) -> QSize:
+    """900 x 900 where there is room; on a 1366x768 laptop, most of the screen's free area, so
+    the dialog's own buttons are never off the bottom of the screen."""
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(900, 900)
+    free = screen.availableGeometry()
+    return QSize(min(900, int(free.width() * 0.9)), min(900, int(free.height() * 0.9)))
+
+
 class SummaryPreviewDialog(QPrintPreviewDialog):
     """Shows the summary as it will print. `pages` is the page count of the current preview."""
 
@@ -47,7 +57,7 @@ class SummaryPreviewDialog(QPrintPreviewDialog):
         self.setWindowTitle(self.tr("Summary for the person: print preview"))
         self.setAccessibleName(self.tr("Print preview of the summary for the person"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.resize(900, 900)
+        self.resize(_fitting_size(parent))
         self.preview: QPrintPreviewWidget = self.findChild(QPrintPreviewWidget)
         self.preview.setAccessibleName(self.tr("Page preview"))
         self.paintRequested.connect(self._paint)

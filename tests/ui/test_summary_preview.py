@@ -92,3 +92,14 @@ def test_keyboard_toggle_leaves_ctrl_l_to_the_lock(qtbot) -> None:
     assert dialog.large_print_action.shortcut().toString() == "Ctrl+Shift+L"
     dialog.large_print_action.trigger()
     assert dialog.large_print
+
+
+def test_the_preview_fits_a_laptop_screen(qtbot) -> None:
+    """On a 768-pixel-high screen the preview (and its buttons) stay on the screen."""
+    from PySide6.QtGui import QGuiApplication
+
+    dialog = SummaryPreviewDialog(summary_for(ALL_GOOD))
+    qtbot.addWidget(dialog)
+    free = QGuiApplication.primaryScreen().availableGeometry()
+    assert dialog.width() <= max(900, free.width()) and dialog.height() <= free.height()
+    assert dialog.height() <= min(900, int(free.height() * 0.9))
