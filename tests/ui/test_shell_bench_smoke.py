@@ -1,4 +1,5 @@
-"""The UI benchmark runs end to end (tiny sizes): start-up, unlock to home and search figures appear."""
+"""The UI benchmark runs end to end (tiny sizes): start-up, unlock to home, search, and the follow-ups
+list (record an outcome, filter, home refresh after finalise) figures appear."""
 
 from __future__ import annotations
 
@@ -42,3 +43,9 @@ def test_bench_ui_runs_and_reports_its_three_figures() -> None:
     assert re.search(
         r"^\(c\) keystroke to search results, 12 people: median \d+\.\d ms", out.stdout, re.MULTILINE
     ), out.stdout
+    for figure in (
+        "(d) record an outcome to the list updated",
+        "(e) follow-ups filter",
+        "(f) home refresh after",
+    ):
+        assert re.search(rf"^{re.escape(figure)}.* ms", out.stdout, re.MULTILINE), out.stdout
