@@ -111,6 +111,15 @@ class ChecksRepository:
         with self._ctx.db.read() as conn:
             return [r.id for r in conn.execute(query)]
 
+    def owners(self, check_ids: list[str]) -> dict[str, str]:
+        """check id -> the id of the person it is about, for the given checks (a page of a list)."""
+        if not check_ids:
+            return {}
+        with self._ctx.db.read() as conn:
+            return dict(
+                conn.execute(select(checks.c.id, checks.c.person_id).where(checks.c.id.in_(check_ids))).all()
+            )
+
     def count(self, *, status: str | None = None) -> int:
         query = select(func.count()).select_from(checks)
         if status is not None:

@@ -11,12 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from outreach import services
 from outreach.store.follow_ups_repo import OpenCounts, OpenFilter
 from outreach.store.local_store import LocalStore
-from outreach.store.models import checks as checks_table
 from outreach.store.records import (
     CheckRecord,
     FollowUpRecord,
@@ -223,15 +220,7 @@ def load_outbox(store: LocalStore, offset: int = 0, limit: int = PAGE_SIZE) -> O
     """A page of the checks waiting to be sent, with how many wait in all and how many failed."""
     items = services.outbox_page(store, OUTBOX_WAITING, offset, limit)
     counts = services.outbox_counts(store, OUTBOX_WAITING)
-    ids = [i.check_id for i in items]
-    owners: dict[str, str] = {}
-    if ids:
-        with store.db.read() as conn:
-            owners = dict(
-                conn.execute(
-                    select(checks_table.c.id, checks_table.c.person_id).where(checks_table.c.id.in_(ids))
-                ).all()
-            )
+    owners = store.checks.owners([i.check_id for i in items])
     rows = [OutboxRow(i, _name(store, owners[i.check_id]) if i.check_id in owners else "") for i in items]
     return OutboxPage(rows, offset, sum(counts.values()), counts.get("failed", 0))
 
