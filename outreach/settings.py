@@ -12,6 +12,7 @@ Nothing personal lives here: this module reads no database.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
 import os
@@ -135,6 +136,14 @@ class OrgConfig:
         extra: dict[str, object] = {}
         for key, value in raw.items():
             if key not in known:
+                # A near miss of a known name is a typo ("server_ulr" would silently leave the
+                # laptop offline): refused, naming the setting meant. Anything else is kept, so
+                # a file written for a newer version of the app still opens in this one.
+                near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.8)
+                if near:
+                    raise ValidationError(
+                        f"Setting '{key}' is not known: did you mean '{near[0]}'?", item=key
+                    )
                 extra[key] = value
                 continue
             expected = known[key].type

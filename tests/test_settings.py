@@ -76,7 +76,9 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_loopback_http_is_allowed_for_a_local_server() -> None:
-    assert OrgConfig.from_mapping({"server_url": "http://127.0.0.1:8080/fhir"}).server_url.startswith("http://127")
+    assert OrgConfig.from_mapping({"server_url": "http://127.0.0.1:8080/fhir"}).server_url.startswith(
+        "http://127"
+    )
 
 
 def test_a_folder_or_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -145,3 +147,16 @@ def test_server_url_is_parsed_not_prefix_matched(url: str, words: str) -> None:
 )
 def test_good_server_urls_are_accepted(url: str) -> None:
     assert OrgConfig.from_mapping({"server_url": url}).server_url == url
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("server_ulr", "server_url"),
+        ("idle_lock_minute", "idle_lock_minutes"),
+        ("sync_max_entires", "sync_max_entries"),
+    ],
+)
+def test_a_misspelt_setting_is_refused_naming_the_one_meant(typo: str, meant: str) -> None:
+    with pytest.raises(ValidationError, match=f"did you mean '{meant}'"):
+        OrgConfig.from_mapping({typo: "https://shared-record.example"})
