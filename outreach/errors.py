@@ -57,7 +57,12 @@ class LockedError(UserFacingError):
 
 
 class AuthError(UserFacingError):
-    """Wrong passphrase, unknown user, or a device the server has revoked."""
+    """Wrong passphrase, unknown user, or a device the server has revoked.
+
+    When it stops a sync run, `report` carries what that run did before it stopped (the sync
+    report), so the screen can still say what was sent."""
+
+    report: object | None = None
 
 
 class NetworkError(UserFacingError):

@@ -310,7 +310,7 @@ class SyncEngine:
             )
         if stop is not None:
             report.stopped = stop.message
-            stop.report = report  # type: ignore[attr-defined]
+            stop.report = report
             raise stop
         return report
 
