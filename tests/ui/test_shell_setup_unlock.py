@@ -213,12 +213,14 @@ def test_the_lock_button_and_the_idle_time_lock_too(qtbot: QtBot, tmp_path: Path
         pass  # nobody touches anything: the idle time runs out
     assert not window.store.is_unlocked and window.overlay.isVisible()
     assert not window.idle.active  # the lock screen itself never times out
+    # Long enough that the idle lock cannot strike again between unlocking and looking (on a
+    # busy machine 400 ms can pass before the test sees the unlocked window).
+    window.idle.set_timeout_ms(60_000)
     panel = window.lock_panel
     qtbot.keyClicks(panel.pass_edit, PASSPHRASE)
     qtbot.keyClick(panel.pass_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not window.is_locked, timeout=WAIT_MS)
 
-    window.idle.set_timeout_ms(60_000)
     with qtbot.waitSignal(window.locked, timeout=WAIT_MS):
         qtbot.mouseClick(window.lock_button, Qt.MouseButton.LeftButton)
     assert not window.store.is_unlocked
