@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from outreach import services
+from outreach.store.crypto import TEST_KDF
+from outreach.store.demo_data import fill_demo_data
 from outreach.store.local_store import LocalStore
 from tests.conftest import ARTIFACTS, require_tool
 from tests.ui.check_helpers import FULL_ANSWERS, answer, focusable_without_name, wait_saved
@@ -49,7 +51,7 @@ def test_the_whole_journey(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> 
     data = tmp_path / "data"
     # -- first run ----------------------------------------------------------------------------
     window = open_window(qtbot, runner, data, expect="setup")
-    window.resize(1280, 860)
+    window.resize(1366, 768)  # the laptops the nurses carry
     setup = window.setup_page
     qtbot.keyClicks(setup.org_name_edit, "Synthetic Outreach Charity")
     qtbot.keyClicks(setup.user_edit, WORKER)
@@ -60,11 +62,16 @@ def test_the_whole_journey(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> 
         qtbot.mouseClick(setup.submit_button, Qt.MouseButton.LeftButton)
     close_store(window)
     window.close()
+    # A team's real caseload is already on this laptop: 1,200 people with a check each.
+    store = LocalStore.open(data, kdf=TEST_KDF)
+    store.unlock(WORKER, PASSPHRASE)
+    fill_demo_data(store, people=1200, checks_per_person=1, seed=11)
+    store.close()
 
     # -- unlock -------------------------------------------------------------------------------
     runner2 = TaskRunner()
     window = open_window(qtbot, runner2, data, expect="unlock")
-    window.resize(1280, 860)
+    window.resize(1366, 768)
     shot(window, "02-unlock.png")
     unlock(qtbot, window)
     home = window.home
@@ -193,6 +200,11 @@ def test_the_whole_journey(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> 
     view = home.follow_ups
     home.tabs.setCurrentWidget(view)
     qtbot.waitUntil(lambda: view.table.rowCount() >= 1, timeout=WAIT_MS)
+    shot(window, "16a-follow-ups-whole-caseload.png")
+    # The whole team's follow-ups are listed; the nurse narrows them to this person.
+    view.person_edit.setFocus()
+    qtbot.keyClicks(view.person_edit, "Journey")
+    qtbot.waitUntil(lambda: 0 < view.table.rowCount() < 20, timeout=WAIT_MS)
     # Listed: every open follow-up, those due this week first (the same-day one for the very high
     # blood pressure), then later ones.
     soon = (date.today() + timedelta(days=7)).isoformat()
@@ -237,6 +249,8 @@ def test_the_whole_journey(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> 
         "mental_health_trust": True,
         "charity": False,
     }
-    assert [item.check_id for item in services.list_outbox(store)] == [check_id]
+    # The check waits in the outbox with the caseload's 1,200 (no shared record is set up here).
+    outbox = [item.check_id for item in services.list_outbox(store)]
+    assert outbox.count(check_id) == 1 and len(outbox) == 1201
     close_store(window)
     runner2.deleteLater()
