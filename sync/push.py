@@ -708,20 +708,21 @@ class Pusher:
         return self._emit(ItemOutcome(item.id, item.check_id, result, words, flight.attempts, when))
 
     def _hold_for_consent(self, item: OutboxItem, outcomes: list[ItemOutcome], words: str) -> None:
-        with self.store.db.write():
-            if item.state == "sending":
-                self.store.outbox.requeue(item.id)
-            self.store.outbox.mark_failed(item.id, words)
-            sync_state.hold(self.store, item.id, sync_state.HOLD_NO_CONSENT)
-        outcomes.append(self._emit(ItemOutcome(item.id, item.check_id, NO_CONSENT, words, item.attempts)))
+        self._hold_unsent(item, outcomes, words, sync_state.HOLD_NO_CONSENT, NO_CONSENT)
 
     def _refuse_unsent(self, item: OutboxItem, words: str, outcomes: list[ItemOutcome]) -> None:
+        self._hold_unsent(item, outcomes, words, sync_state.HOLD_REFUSED, REFUSED)
+
+    def _hold_unsent(
+        self, item: OutboxItem, outcomes: list[ItemOutcome], words: str, hold: str, result: str
+    ) -> None:
+        """Held before any request went out (no consent, or it could not be built)."""
         with self.store.db.write():
             if item.state == "sending":
                 self.store.outbox.requeue(item.id)
             self.store.outbox.mark_failed(item.id, words)
-            sync_state.hold(self.store, item.id, sync_state.HOLD_REFUSED)
-        outcomes.append(self._emit(ItemOutcome(item.id, item.check_id, REFUSED, words, item.attempts)))
+            sync_state.hold(self.store, item.id, hold)
+        outcomes.append(self._emit(ItemOutcome(item.id, item.check_id, result, words, item.attempts)))
 
 
 def _worth_retrying(status: int | None) -> bool:
