@@ -39,6 +39,8 @@ from outreach.settings import ensure_private_dir
 
 LOG_DIR_NAME = "logs"
 LOG_FILE_NAME = "outreach.log"
+# The size cap, declared here once: the log is renamed outreach.log.1 at MAX_BYTES, and at most
+# BACKUP_COUNT old files are kept, so the logs never take more than MAX_BYTES * (BACKUP_COUNT + 1).
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5
 WITHHELD = "[withheld]"
@@ -250,6 +252,28 @@ class _PlainStreamHandler(_PlainErrors, logging.StreamHandler):  # type: ignore[
 
 def log_dir(data_dir: Path) -> Path:
     return Path(data_dir) / LOG_DIR_NAME
+
+
+def log_size_cap() -> int:
+    """The most bytes the log files can take together (the current file and the rotated ones)."""
+    return MAX_BYTES * (BACKUP_COUNT + 1)
+
+
+def last_log_lines(log_file: Path, count: int) -> list[str]:
+    """The last `count` lines written to `log_file`, reaching back into the rotated files
+    (``outreach.log.1``, ``.2`` ...) when the current one is shorter. Oldest first."""
+    lines: list[str] = []
+    path = Path(log_file)
+    candidates = [path, *(path.with_name(f"{path.name}.{n}") for n in range(1, BACKUP_COUNT + 1))]
+    for candidate in candidates:
+        if len(lines) >= count:
+            break
+        try:
+            text = candidate.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        lines = text.splitlines() + lines
+    return lines[-count:] if count > 0 else []
 
 
 def setup_logging(data_dir: Path, level: int = logging.INFO, *, console: bool = False) -> Path:

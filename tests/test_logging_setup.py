@@ -136,6 +136,41 @@ def test_the_log_rotates_with_private_files(
         assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in rotated)
 
 
+def test_writing_far_past_the_cap_keeps_the_logs_within_it(
+    tmp_path: Path, root_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cap is the declared size times the files kept: the oldest lines go, the newest stay."""
+    monkeypatch.setattr(logging_setup, "MAX_BYTES", 1_000)
+    cap = logging_setup.log_size_cap()
+    assert cap == 1_000 * (logging_setup.BACKUP_COUNT + 1)
+    path = setup_logging(tmp_path)
+    log = logging.getLogger("outreach.test")
+    written = 0
+    count = 0
+    while written < 10 * cap:
+        log_event(log, "test.filler", count=count, total=written)
+        written += 60  # a line is longer than this, so more than 10x the cap is written
+        count += 1
+    flush(root_logger)
+    files = [path, *sorted(path.parent.glob("outreach.log.*"))]
+    assert len(files) == logging_setup.BACKUP_COUNT + 1
+    assert all(p.stat().st_size <= 1_000 for p in files)
+    assert sum(p.stat().st_size for p in files) <= cap
+    assert f"count={count - 1} " in path.read_text("utf-8")
+    assert all("count=0 " not in p.read_text("utf-8") for p in files)
+    # The last lines read back across the rotated files, newest last.
+    tail = logging_setup.last_log_lines(path, 40)
+    assert len(tail) == 40
+    assert tail[-1].split("count=")[1].startswith(f"{count - 1} ")
+    numbers = [int(line.split("count=")[1].split()[0]) for line in tail]
+    assert numbers == list(range(count - 40, count))
+
+
+def test_the_product_cap_is_a_few_megabytes() -> None:
+    assert logging_setup.MAX_BYTES == 1_000_000 and logging_setup.BACKUP_COUNT == 5
+    assert logging_setup.log_size_cap() == 6_000_000
+
+
 def test_setting_up_twice_does_not_duplicate_lines(tmp_path: Path, root_logger: logging.Logger) -> None:
     setup_logging(tmp_path)
     path = setup_logging(tmp_path)
