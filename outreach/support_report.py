@@ -260,6 +260,8 @@ def _plain_word(value: object) -> str:
 def _log(inputs: ReportInputs) -> list[str]:
     if inputs.log_file is None:
         return ["No log file is in use."]
+    if inputs.log_lines <= 0:
+        return ["(no lines asked for)"]
     lines = last_log_lines(inputs.log_file, inputs.log_lines)
     if not lines:
         return ["The log is empty or cannot be read."]
