@@ -9,7 +9,14 @@ referral, declined it, did not answer). The shared record must learn that, or th
 sees every finding as still open. Each such change is queued here in the same transaction as
 the change itself, and sync applies it to the server's Task (a conditional update on the
 version it read). The error text is sealed like the outbox's. Additive only.
+
+Outcomes recorded before this version, after their check was sent, never reached the shared
+record (earlier versions sent a follow-up only inside its check). They are queued here once,
+so upgrading does not leave them open there for good; applying one the server already holds
+changes nothing.
 """
+
+import uuid
 
 from alembic import op
 
@@ -37,6 +44,24 @@ STATEMENTS = [
 ]
 
 
+# Closed follow-ups whose check was marked sent before the outcome was recorded.
+OUTCOMES_AFTER_SENDING = """
+    SELECT f.id, f.check_id, f.updated_at FROM follow_ups f
+    WHERE f.state = 'closed' AND EXISTS (
+        SELECT 1 FROM outbox o WHERE o.check_id = f.check_id AND o.state = 'sent' AND o.updated_at < f.updated_at
+    )
+    ORDER BY f.updated_at, f.id
+"""
+
+
 def upgrade() -> None:
     for statement in STATEMENTS:
         op.execute(statement)
+    conn = op.get_bind()
+    for follow_up_id, check_id, closed_at in conn.exec_driver_sql(OUTCOMES_AFTER_SENDING).fetchall():
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO sync_updates (id, kind, record_id, check_id, state, attempts, version, "
+            "created_at, updated_at, next_attempt_at, last_error) "
+            "VALUES (?, 'follow-up-outcome', ?, ?, 'queued', 0, 1, ?, ?, NULL, NULL)",
+            (str(uuid.uuid4()), follow_up_id, check_id, closed_at, closed_at),
+        )
