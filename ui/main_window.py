@@ -70,6 +70,14 @@ def open_store(data_dir: Path, kdf: Any = None) -> Any:
 
 
 @blocking
+def build_report_for_it(inputs: Any) -> str:
+    """The report for IT (`outreach.support_report`): runs the self-test and reads the store."""
+    from outreach.support_report import build_report
+
+    return build_report(inputs)
+
+
+@blocking
 def load_content() -> Any:
     """Check definition, rules and services, read while the worker types the passphrase. The home
     screen's modules are imported here too (defining classes only), so home appears sooner."""
@@ -151,6 +159,7 @@ class MainWindow(QMainWindow):
         self.runner = runner
         self.org_config = org_config or OrgConfig()
         self.org_file = org_file
+        self.org_problem = org_problem
         self.kdf = kdf
         self.log_file = log_file
         self.appearance = appearance
@@ -322,6 +331,12 @@ class MainWindow(QMainWindow):
         self.self_test_action = QAction(self.tr("&Check this installation"), self)
         self.self_test_action.triggered.connect(self.show_installation_check)
         help_menu.addAction(self.self_test_action)
+        self.report_action = QAction(self.tr("Copy a &report for IT"), self)
+        self.report_action.setToolTip(
+            self.tr("Copy versions, settings, the self-test and the log for IT (nothing personal)")
+        )
+        self.report_action.triggered.connect(self.copy_report_for_it)
+        help_menu.addAction(self.report_action)
         self.about_action = QAction(self.tr("&About Outreach Health Checks"), self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
@@ -648,6 +663,57 @@ class MainWindow(QMainWindow):
         window.resize(window.sizeHint())
         window.show()
         self._start_window = window
+
+    def copy_report_for_it(self) -> None:
+        """Make the report for IT on the store worker, then put it on the clipboard and say so."""
+        import PySide6
+        from PySide6.QtCore import qVersion
+
+        from outreach.selftest import SelfCheck
+        from outreach.support_report import ReportInputs
+
+        unlocked = self.context is not None and not self.is_locked
+        if unlocked:
+            note = ""
+        elif self.context is not None:
+            note = "the app is locked"
+        else:
+            note = "nobody has unlocked the app yet"
+        qt_line = f"this window is open (Qt {qVersion()})"
+        inputs = ReportInputs(
+            data_dir=self.data_dir,
+            org_config=self.org_config,
+            org_file=self.org_file,
+            org_problem=self.org_problem,
+            log_file=self.log_file,
+            qt_version=f"{qVersion()} (PySide6 {PySide6.__version__})",
+            store=self.store if unlocked else None,
+            store_note=note,
+            extra_checks=[SelfCheck("qt", lambda: qt_line)],
+        )
+        self.report_action.setEnabled(False)
+        self.statusBar().showMessage(self.tr("Making the report for IT..."))
+        self.runner.run_db(
+            build_report_for_it,
+            inputs,
+            name="ui.support_report",
+            on_success=self._report_ready,
+            on_error=self._report_failed,
+            on_finished=lambda: self.report_action.setEnabled(True),
+        )
+
+    def _report_failed(self, exc: BaseException) -> None:
+        self.statusBar().clearMessage()
+        show_error(exc, self)
+
+    def _report_ready(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        message = self.tr(
+            "The report for IT is on the clipboard: paste it into an email or a ticket. It holds nothing personal."
+        )
+        self.statusBar().showMessage(message, 20_000)
+        self.statusBar().setAccessibleDescription(message)
+        log_event(log, "ui.support_report_copied", bytes=len(text.encode("utf-8")))
 
     def show_about(self) -> None:
         import outreach

@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="729"/>
+        <location filename="../../ui/main_window.py" line="795"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="735"/>
+        <location filename="../../ui/main_window.py" line="801"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="736"/>
+        <location filename="../../ui/main_window.py" line="802"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -145,133 +145,133 @@
 <context>
     <name>CheckWorkflow</name>
     <message>
-        <location filename="../../ui/check/workflow.py" line="67"/>
+        <location filename="../../ui/check/workflow.py" line="68"/>
         <source>Health check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="96"/>
+        <location filename="../../ui/check/workflow.py" line="101"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="114"/>
+        <location filename="../../ui/check/workflow.py" line="119"/>
         <source>This check could not be opened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="136"/>
-        <location filename="../../ui/check/workflow.py" line="138"/>
+        <location filename="../../ui/check/workflow.py" line="141"/>
+        <location filename="../../ui/check/workflow.py" line="143"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="185"/>
+        <location filename="../../ui/check/workflow.py" line="191"/>
         <source>Recorded: {0} did not agree to the check today. Nothing else was recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="195"/>
+        <location filename="../../ui/check/workflow.py" line="201"/>
         <source>finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="195"/>
+        <location filename="../../ui/check/workflow.py" line="201"/>
         <source>draft</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="196"/>
+        <location filename="../../ui/check/workflow.py" line="202"/>
         <source>, version {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="197"/>
+        <location filename="../../ui/check/workflow.py" line="203"/>
         <source>Health check: {0} ({1}{2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="201"/>
+        <location filename="../../ui/check/workflow.py" line="207"/>
         <source>{0} - born {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="205"/>
+        <location filename="../../ui/check/workflow.py" line="211"/>
         <source> - started with check content {0}, shown with {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="367"/>
+        <location filename="../../ui/check/workflow.py" line="376"/>
         <source>Note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="388"/>
+        <location filename="../../ui/check/workflow.py" line="397"/>
         <source>Finalised {0} by {1}. It can no longer be changed; to correct it, amend it (a new version; this one is kept).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="393"/>
+        <location filename="../../ui/check/workflow.py" line="402"/>
         <source>This check is finalised. To correct something, give the reason and amend it: that makes a new version and keeps this one as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="397"/>
+        <location filename="../../ui/check/workflow.py" line="406"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="510"/>
+        <location filename="../../ui/check/workflow.py" line="519"/>
         <source>Finalising saves this check for good: it cannot be changed afterwards (an amendment makes a new version).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="516"/>
+        <location filename="../../ui/check/workflow.py" line="525"/>
         <source>It will be sent to the shared health record at the next sync (when this laptop is online), to be seen by: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="522"/>
+        <location filename="../../ui/check/workflow.py" line="531"/>
         <source>Not shared with: {0} (the person said no or was not asked).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="529"/>
+        <location filename="../../ui/check/workflow.py" line="538"/>
         <source>The person did not agree to sharing it with anyone, so it stays on this laptop and is not sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="533"/>
+        <location filename="../../ui/check/workflow.py" line="542"/>
         <source>What is sent: {0}&apos;s name, date of birth and NHS number, every answer of the check, {1} finding(s) and the follow-up agreed for each</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="537"/>
+        <location filename="../../ui/check/workflow.py" line="546"/>
         <source> (referrals to: {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="590"/>
+        <location filename="../../ui/check/workflow.py" line="599"/>
         <source>Problem: say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="592"/>
+        <location filename="../../ui/check/workflow.py" line="601"/>
         <source>Say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="659"/>
+        <location filename="../../ui/check/workflow.py" line="666"/>
         <source>Making the summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="665"/>
+        <location filename="../../ui/check/workflow.py" line="672"/>
         <source>Health check summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="680"/>
+        <location filename="../../ui/check/workflow.py" line="687"/>
         <source>Summary saved as {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -439,12 +439,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/element_page.py" line="95"/>
+        <location filename="../../ui/check/element_page.py" line="96"/>
         <source>Give at least one of: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/element_page.py" line="138"/>
+        <location filename="../../ui/check/element_page.py" line="139"/>
         <source>Still needed to finish this section: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -746,199 +746,199 @@
 <context>
     <name>FollowUpsView</name>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="287"/>
+        <location filename="../../ui/home/follow_ups.py" line="294"/>
         <source>Attended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="288"/>
+        <location filename="../../ui/home/follow_ups.py" line="295"/>
         <source>Declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="289"/>
+        <location filename="../../ui/home/follow_ups.py" line="296"/>
         <source>No response</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="290"/>
+        <location filename="../../ui/home/follow_ups.py" line="297"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="293"/>
+        <location filename="../../ui/home/follow_ups.py" line="300"/>
         <source>Outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="282"/>
+        <location filename="../../ui/home/follow_ups.py" line="289"/>
         <source>Outco&amp;me:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="216"/>
+        <location filename="../../ui/home/follow_ups.py" line="218"/>
         <source>How many follow-ups are open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="220"/>
+        <location filename="../../ui/home/follow_ups.py" line="222"/>
         <source>Show:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="235"/>
+        <location filename="../../ui/home/follow_ups.py" line="242"/>
         <source>Fin&amp;d person:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="238"/>
+        <location filename="../../ui/home/follow_ups.py" line="245"/>
         <source>Name, date of birth or NHS number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="239"/>
+        <location filename="../../ui/home/follow_ups.py" line="246"/>
         <source>Only follow-ups of people matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="244"/>
+        <location filename="../../ui/home/follow_ups.py" line="251"/>
         <source>B&amp;y venue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="247"/>
+        <location filename="../../ui/home/follow_ups.py" line="254"/>
         <source>Only follow-ups from checks at this venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="248"/>
-        <location filename="../../ui/home/follow_ups.py" line="343"/>
+        <location filename="../../ui/home/follow_ups.py" line="255"/>
+        <location filename="../../ui/home/follow_ups.py" line="349"/>
         <source>Any venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="276"/>
+        <location filename="../../ui/home/follow_ups.py" line="283"/>
         <source>Open follow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="285"/>
+        <location filename="../../ui/home/follow_ups.py" line="292"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="298"/>
+        <location filename="../../ui/home/follow_ups.py" line="305"/>
         <source>&amp;Note:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="301"/>
+        <location filename="../../ui/home/follow_ups.py" line="308"/>
         <source>Note about the outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="302"/>
+        <location filename="../../ui/home/follow_ups.py" line="309"/>
         <source>Optional</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="305"/>
+        <location filename="../../ui/home/follow_ups.py" line="312"/>
         <source>&amp;Record outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="306"/>
+        <location filename="../../ui/home/follow_ups.py" line="313"/>
         <source>Record the outcome of the chosen follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="408"/>
+        <location filename="../../ui/home/follow_ups.py" line="414"/>
         <source>&amp;All ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="408"/>
+        <location filename="../../ui/home/follow_ups.py" line="414"/>
         <source>All open follow-ups: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="409"/>
+        <location filename="../../ui/home/follow_ups.py" line="415"/>
         <source>! Overd&amp;ue ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="409"/>
+        <location filename="../../ui/home/follow_ups.py" line="415"/>
         <source>Overdue: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="410"/>
+        <location filename="../../ui/home/follow_ups.py" line="416"/>
         <source>Th&amp;is week ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="410"/>
+        <location filename="../../ui/home/follow_ups.py" line="416"/>
         <source>Due this week: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="411"/>
+        <location filename="../../ui/home/follow_ups.py" line="417"/>
         <source>Lat&amp;er ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="411"/>
+        <location filename="../../ui/home/follow_ups.py" line="417"/>
         <source>Due later or undated: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="426"/>
+        <location filename="../../ui/home/follow_ups.py" line="432"/>
         <source>No open follow-ups for this person or venue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="432"/>
+        <location filename="../../ui/home/follow_ups.py" line="438"/>
         <source>1 open follow-up, {1} overdue, {2} due this week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="434"/>
+        <location filename="../../ui/home/follow_ups.py" line="440"/>
         <source>{0} open follow-ups, {1} overdue, {2} due this week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="438"/>
+        <location filename="../../ui/home/follow_ups.py" line="444"/>
         <source>Overdue ones are listed first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="440"/>
+        <location filename="../../ui/home/follow_ups.py" line="446"/>
         <source>(Only those matching the person or venue chosen.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="269"/>
+        <location filename="../../ui/home/follow_ups.py" line="276"/>
         <source>Due this week</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="428"/>
+        <location filename="../../ui/home/follow_ups.py" line="434"/>
         <source>No open follow-ups.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="473"/>
-        <location filename="../../ui/home/follow_ups.py" line="481"/>
+        <location filename="../../ui/home/follow_ups.py" line="483"/>
+        <location filename="../../ui/home/follow_ups.py" line="491"/>
         <source>Choose the outcome first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="478"/>
+        <location filename="../../ui/home/follow_ups.py" line="488"/>
         <source>Choose a follow-up in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="502"/>
+        <location filename="../../ui/home/follow_ups.py" line="512"/>
         <source>Recorded: {0} for {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -993,47 +993,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="99"/>
+        <location filename="../../ui/home/home_page.py" line="101"/>
         <source>F&amp;ollow-ups ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="102"/>
+        <location filename="../../ui/home/home_page.py" line="104"/>
         <source>Out&amp;box ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="167"/>
+        <location filename="../../ui/home/home_page.py" line="173"/>
         <source>someone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="168"/>
+        <location filename="../../ui/home/home_page.py" line="174"/>
         <source>You have an unfinished check for {0}, started {1}. Continue it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="172"/>
+        <location filename="../../ui/home/home_page.py" line="178"/>
         <source>(Other unfinished checks: {0}. Each is listed with its person.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="180"/>
+        <location filename="../../ui/home/home_page.py" line="186"/>
         <source>Continue the chec&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="194"/>
+        <location filename="../../ui/home/home_page.py" line="200"/>
         <source>No venue chosen for today: this check will be recorded without a venue. Choose the venue at the top of home first if you can.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="181"/>
+        <location filename="../../ui/home/home_page.py" line="187"/>
         <source>Continue the unfinished check for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="184"/>
+        <location filename="../../ui/home/home_page.py" line="190"/>
         <source>Not now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1062,145 +1062,165 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="174"/>
-        <location filename="../../ui/main_window.py" line="175"/>
+        <location filename="../../ui/main_window.py" line="183"/>
+        <location filename="../../ui/main_window.py" line="184"/>
         <source>Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181"/>
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>The organisation file could not be read, so the app uses its defaults (offline only). Tell IT: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241"/>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="250"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>Lock the app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>Lock now (Ctrl+L). Your work stays as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266"/>
+        <location filename="../../ui/main_window.py" line="275"/>
         <source>Choose your name and type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>The app is locked. Everything you were doing is kept as it was. Type your passphrase to carry on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>&amp;Work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>&amp;Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>&amp;Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="317"/>
         <source>Re&amp;views of my checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>&amp;High contrast</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="331"/>
         <source>&amp;Check this installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="334"/>
+        <source>Copy a &amp;report for IT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="336"/>
+        <source>Copy versions, settings, the self-test and the log for IT (nothing personal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="340"/>
         <source>&amp;About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="377"/>
+        <location filename="../../ui/main_window.py" line="392"/>
         <source>The store in this folder cannot be opened. Tell IT.
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="419"/>
+        <location filename="../../ui/main_window.py" line="434"/>
         <source>Opening your work...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="441"/>
+        <location filename="../../ui/main_window.py" line="456"/>
         <source>Sync: starting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="442"/>
+        <location filename="../../ui/main_window.py" line="457"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="446"/>
+        <location filename="../../ui/main_window.py" line="461"/>
         <source>Signed in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="657"/>
+        <location filename="../../ui/main_window.py" line="695"/>
+        <source>Making the report for IT...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="712"/>
+        <source>The report for IT is on the clipboard: paste it into an email or a ticket. It holds nothing personal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="723"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="659"/>
+        <location filename="../../ui/main_window.py" line="725"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -1399,38 +1419,38 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="325"/>
-        <location filename="../../ui/home/outbox.py" line="405"/>
+        <location filename="../../ui/home/outbox.py" line="333"/>
+        <location filename="../../ui/home/outbox.py" line="413"/>
         <source>(person not found)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="342"/>
+        <location filename="../../ui/home/outbox.py" line="350"/>
         <source>Nothing is waiting: every finalised check has been sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="344"/>
+        <location filename="../../ui/home/outbox.py" line="352"/>
         <source>Checks waiting to be sent: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="346"/>
+        <location filename="../../ui/home/outbox.py" line="354"/>
         <source>Not sent last time: {0} (the reason is in the list).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="405"/>
+        <location filename="../../ui/home/outbox.py" line="413"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="425"/>
+        <location filename="../../ui/home/outbox.py" line="433"/>
         <source>Put back in the queue: it will be sent at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="448"/>
+        <location filename="../../ui/home/outbox.py" line="456"/>
         <source>Sending...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1852,82 +1872,147 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="51"/>
+        <location filename="../../ui/check/results_panel.py" line="53"/>
         <source>What the QRISK3 score may miss</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="74"/>
+        <location filename="../../ui/check/results_panel.py" line="78"/>
         <source>BMI classed with the lower thresholds NICE uses for this person&apos;s family background (overweight from 23, obesity from 27.5).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="77"/>
+        <location filename="../../ui/check/results_panel.py" line="81"/>
         <source>BMI classed with the standard thresholds (overweight from 25, obesity from 30).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="84"/>
+        <location filename="../../ui/check/results_panel.py" line="88"/>
         <source>BMI: {0} kg/m² ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="93"/>
+        <location filename="../../ui/check/results_panel.py" line="97"/>
         <source>BMI: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="95"/>
+        <location filename="../../ui/check/results_panel.py" line="99"/>
         <source>BMI: needs height and weight</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="98"/>
+        <location filename="../../ui/check/results_panel.py" line="103"/>
+        <source>Blood pressure: {0}/{1} mmHg, {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="109"/>
+        <source> (reading {0} of {1}: the lower of the last two)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="113"/>
+        <source>140/90 or more: take a second reading (NICE NG136).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="115"/>
+        <source>The first two readings differ by more than 10 mmHg: take a third.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="118"/>
         <source>Blood pressure: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="100"/>
+        <location filename="../../ui/check/results_panel.py" line="120"/>
         <source>Blood pressure: needs systolic and diastolic</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="104"/>
+        <location filename="../../ui/check/results_panel.py" line="124"/>
+        <source>Blood sugar ({0}): {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="126"/>
+        <source>Blood sugar: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="128"/>
+        <source>Blood sugar: needs HbA1c or a glucose result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="132"/>
+        <source>Cholesterol: total/HDL ratio {0}, non-HDL {1} mmol/L</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="137"/>
+        <source>Cholesterol: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="139"/>
+        <source>Cholesterol: needs total and HDL cholesterol</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="143"/>
         <source>AUDIT-C: {0} of 12 ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="107"/>
+        <location filename="../../ui/check/results_panel.py" line="150"/>
+        <source>Full AUDIT: {0} of 40 ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="155"/>
+        <source>5 or more: offer the full AUDIT (seven more questions).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="158"/>
         <source>AUDIT-C: needs the three alcohol questions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="111"/>
+        <location filename="../../ui/check/results_panel.py" line="162"/>
         <source>QRISK3: {0}% risk of a heart attack or stroke in the next 10 years</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="116"/>
+        <location filename="../../ui/check/results_panel.py" line="167"/>
         <source>Note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="130"/>
+        <location filename="../../ui/check/results_panel.py" line="182"/>
+        <source>QRISK3 does not apply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/results_panel.py" line="185"/>
         <source>QRISK3: not calculated yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="131"/>
+        <location filename="../../ui/check/results_panel.py" line="186"/>
         <source>Still needed: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="134"/>
+        <location filename="../../ui/check/results_panel.py" line="189"/>
         <source>QRISK3: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="134"/>
+        <location filename="../../ui/check/results_panel.py" line="189"/>
         <source>not calculated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1935,178 +2020,183 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/check/review_page.py" line="50"/>
-        <location filename="../../ui/check/review_page.py" line="56"/>
+        <location filename="../../ui/check/review_page.py" line="53"/>
+        <location filename="../../ui/check/review_page.py" line="59"/>
         <source>Review and finalise</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="80"/>
+        <location filename="../../ui/check/review_page.py" line="83"/>
         <source>Print the person&apos;s summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="82"/>
+        <location filename="../../ui/check/review_page.py" line="85"/>
         <source>Print preview of the person&apos;s summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="84"/>
+        <location filename="../../ui/check/review_page.py" line="87"/>
         <source>Save the summary as PDF...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="86"/>
+        <location filename="../../ui/check/review_page.py" line="89"/>
         <source>Save the person&apos;s summary as a PDF file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="88"/>
+        <location filename="../../ui/check/review_page.py" line="91"/>
         <source>Large print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="90"/>
+        <location filename="../../ui/check/review_page.py" line="93"/>
         <source>Large print summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="146"/>
+        <location filename="../../ui/check/review_page.py" line="149"/>
         <source>Reason for the amendment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="147"/>
+        <location filename="../../ui/check/review_page.py" line="150"/>
         <source>Why it needs amending, e.g. wrong weight entered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="150"/>
+        <location filename="../../ui/check/review_page.py" line="153"/>
         <source>Amend (make a new version)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="153"/>
+        <location filename="../../ui/check/review_page.py" line="156"/>
         <source>Amend the check: start a new version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="165"/>
+        <location filename="../../ui/check/review_page.py" line="171"/>
         <source>All six core elements are done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="168"/>
+        <location filename="../../ui/check/review_page.py" line="174"/>
         <source>Core elements not done: {0} of 6.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="173"/>
+        <location filename="../../ui/check/review_page.py" line="179"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="174"/>
+        <location filename="../../ui/check/review_page.py" line="180"/>
         <source>declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="175"/>
+        <location filename="../../ui/check/review_page.py" line="181"/>
         <source>not possible</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="176"/>
+        <location filename="../../ui/check/review_page.py" line="182"/>
         <source>to do</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="181"/>
+        <location filename="../../ui/check/review_page.py" line="187"/>
         <source> - still needed: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="210"/>
+        <location filename="../../ui/check/review_page.py" line="214"/>
         <source>Correct or confirm: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="245"/>
+        <location filename="../../ui/check/review_page.py" line="218"/>
+        <source>Blood pressure: take a third reading (the first two differ by more than {0} mmHg).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="256"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="252"/>
+        <location filename="../../ui/check/review_page.py" line="263"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="252"/>
+        <location filename="../../ui/check/review_page.py" line="263"/>
         <source>No</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="267"/>
+        <location filename="../../ui/check/review_page.py" line="278"/>
         <source>Confirm finalising</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="268"/>
+        <location filename="../../ui/check/review_page.py" line="279"/>
         <source>Finalise and send: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="190"/>
+        <location filename="../../ui/check/review_page.py" line="196"/>
         <source>No findings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="94"/>
+        <location filename="../../ui/check/review_page.py" line="97"/>
         <source>Finalise the check...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="96"/>
+        <location filename="../../ui/check/review_page.py" line="99"/>
         <source>Finalise the check: first shows what will be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="124"/>
+        <location filename="../../ui/check/review_page.py" line="127"/>
         <source>Finalise and send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="128"/>
+        <location filename="../../ui/check/review_page.py" line="131"/>
         <source>Not yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="130"/>
+        <location filename="../../ui/check/review_page.py" line="133"/>
         <source>Not yet: go back without finalising</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="192"/>
+        <location filename="../../ui/check/review_page.py" line="198"/>
         <source>Findings: {0}. Still needing a follow-up: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="196"/>
+        <location filename="../../ui/check/review_page.py" line="202"/>
         <source>Findings: {0}, each with a follow-up.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="202"/>
+        <location filename="../../ui/check/review_page.py" line="209"/>
         <source>Say whether each element was done, declined or not possible: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="220"/>
+        <location filename="../../ui/check/review_page.py" line="231"/>
         <source>Finalise is not possible yet:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="226"/>
+        <location filename="../../ui/check/review_page.py" line="237"/>
         <source>Ready to finalise. After finalising the check cannot be changed; an amendment makes a new version.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2648,64 +2738,64 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>SummaryPreviewDialog</name>
     <message>
-        <location filename="../../ui/summary_preview.py" line="47"/>
+        <location filename="../../ui/summary_preview.py" line="57"/>
         <source>Summary for the person: print preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="48"/>
+        <location filename="../../ui/summary_preview.py" line="58"/>
         <source>Print preview of the summary for the person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="52"/>
-        <location filename="../../ui/summary_preview.py" line="113"/>
+        <location filename="../../ui/summary_preview.py" line="62"/>
+        <location filename="../../ui/summary_preview.py" line="123"/>
         <source>Page preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="55"/>
+        <location filename="../../ui/summary_preview.py" line="65"/>
         <source>&amp;Large print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="59"/>
+        <location filename="../../ui/summary_preview.py" line="69"/>
         <source>Ctrl+Shift+L</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="60"/>
+        <location filename="../../ui/summary_preview.py" line="70"/>
         <source>Large print: bigger text, on two pages (Ctrl+Shift+L)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="67"/>
+        <location filename="../../ui/summary_preview.py" line="77"/>
         <source>Preview tools</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="76"/>
+        <location filename="../../ui/summary_preview.py" line="86"/>
         <source>Heart health score: worked out with QRISK3-2017. Licence note from its makers:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="83"/>
+        <location filename="../../ui/summary_preview.py" line="93"/>
         <source>QRISK3 licence note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="109"/>
-        <location filename="../../ui/summary_preview.py" line="111"/>
+        <location filename="../../ui/summary_preview.py" line="119"/>
+        <location filename="../../ui/summary_preview.py" line="121"/>
         <source>Zoom</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="109"/>
+        <location filename="../../ui/summary_preview.py" line="119"/>
         <source>Page number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="131"/>
+        <location filename="../../ui/summary_preview.py" line="141"/>
         <source>Print the summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2713,93 +2803,93 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../ui/sync_controller.py" line="110"/>
+        <location filename="../../ui/sync_controller.py" line="111"/>
         <source>{0} at {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="206"/>
+        <location filename="../../ui/sync_controller.py" line="207"/>
         <source>Sync is not set up: checks stay on this laptop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="231"/>
+        <location filename="../../ui/sync_controller.py" line="232"/>
         <source>Locked: sync waits until you unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="329"/>
-        <location filename="../../ui/sync_controller.py" line="427"/>
+        <location filename="../../ui/sync_controller.py" line="331"/>
+        <location filename="../../ui/sync_controller.py" line="429"/>
         <source>Sending and receiving...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="335"/>
+        <location filename="../../ui/sync_controller.py" line="337"/>
         <source>Sending: {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="337"/>
+        <location filename="../../ui/sync_controller.py" line="339"/>
         <source>Receiving reviews and updates...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="373"/>
+        <location filename="../../ui/sync_controller.py" line="375"/>
         <source>an unexpected problem (logged)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="430"/>
+        <location filename="../../ui/sync_controller.py" line="432"/>
         <source>Sync stopped: this laptop&apos;s access was withdrawn — contact IT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="432"/>
+        <location filename="../../ui/sync_controller.py" line="434"/>
         <source>Sync stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="435"/>
+        <location filename="../../ui/sync_controller.py" line="437"/>
         <source>Offline: nothing is waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="437"/>
+        <location filename="../../ui/sync_controller.py" line="439"/>
         <source>Offline: 1 check waiting, it will go when you are back online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="438"/>
+        <location filename="../../ui/sync_controller.py" line="440"/>
         <source>Offline: {0} checks waiting, they will go when you are back online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="442"/>
+        <location filename="../../ui/sync_controller.py" line="444"/>
         <source>The last sync did not finish: {0} It will try again by itself.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="446"/>
+        <location filename="../../ui/sync_controller.py" line="448"/>
         <source>Last synced {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="448"/>
+        <location filename="../../ui/sync_controller.py" line="450"/>
         <source>Not synced yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="450"/>
+        <location filename="../../ui/sync_controller.py" line="452"/>
         <source>nothing waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="450"/>
+        <location filename="../../ui/sync_controller.py" line="452"/>
         <source>{0} waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="453"/>
+        <location filename="../../ui/sync_controller.py" line="455"/>
         <source>{0} need you (see the Outbox)</source>
         <translation type="unfinished"></translation>
     </message>
