@@ -334,18 +334,17 @@ class SyncEngine:
         return due
 
     def _push(self, http: FhirHttp, builder: BundleBuilder, report: SyncReport) -> AuthError | None:
-        done = 0
+        # Progress counts checks, not attempts: a check retried in a later pass of the same run
+        # (a quota let part of it through) is still one of "7 of 8".
+        seen: set[str] = set()
 
         def on_item(outcome: ItemOutcome) -> None:
-            nonlocal done
-            done += 1
             report.items[outcome.outbox_id] = outcome
             if self.on_item is not None:
                 self.on_item(outcome)
             if self.on_progress is not None:
-                self.on_progress("push", done, total)
-
-        total = 0
+                finished = sum(1 for o in report.items.values() if o.result != RETRY)
+                self.on_progress("push", min(finished, len(seen)), len(seen))
         pusher = Pusher(
             self.store,
             http,
@@ -367,7 +366,7 @@ class SyncEngine:
             first = False
             if not due:
                 break
-            total += len(due)
+            seen.update(item.id for item in due)
             before = pusher.progress
             pusher.push(due)
             report.confirmed = pusher.progress
