@@ -64,6 +64,19 @@ def test_search_as_you_type_then_choose_with_the_keyboard(
     close_store(window)
 
 
+def test_one_click_on_a_result_opens_the_person(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+    window = home_window(qtbot, tmp_path, runner)
+    search = window.home.search
+    with qtbot.waitSignal(search.results_shown, timeout=WAIT_MS):
+        qtbot.keyClicks(search.search_edit, "testp number12")
+    first = search.results.item(0)
+    rect = search.results.visualItemRect(first)
+    panel = window.home.person_panel
+    qtbot.mouseClick(search.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: panel.name_label.text() == first.text().split("   ")[0], timeout=WAIT_MS)
+    close_store(window)
+
+
 def test_search_by_date_of_birth_and_by_nhs_number(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
     data = tmp_path / "data"
     make_store(data, people=3)

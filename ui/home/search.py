@@ -80,6 +80,9 @@ class PersonSearch(QWidget):
         self.search_edit.returnPressed.connect(self._enter_in_box)
         self.search_edit.installEventFilter(self)
         self.results.itemActivated.connect(self._activated)
+        # One click opens the person too: with a mouse, a nurse clicks the name once (the first
+        # result is already highlighted, so a click on it changes nothing else and did nothing).
+        self.results.itemClicked.connect(self._activated)
         # The rest of a long result is read a page at a time as the list is scrolled to its end.
         self.results.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.results.currentRowChanged.connect(self._row_changed)
