@@ -227,10 +227,6 @@ class Pusher:
         self.progress = 0  # records newly confirmed in this Pusher's life (the engine watches it)
         self._jitter = random.Random()
 
-    @property
-    def concurrency(self) -> int:
-        return self.pace.allowed
-
     # -- thread-pool side: HTTP only ---------------------------------------------------------
     def _send(self, job: _Job) -> _Result:
         if job.kind == "lookup":
@@ -642,10 +638,8 @@ class Pusher:
         item = flight.item
         refs = self._refs(flight)
         with self.store.db.write():
+            # (which server record belongs to this check was kept as each was confirmed)
             self.store.outbox.mark_sent(item.id, server_ref=json.dumps(refs))
-            sync_state.record_server_refs(
-                self.store, item.check_id, [r for r in refs if r.split("/")[0] not in sync_state.SHARED_TYPES]
-            )
             sync_state.set_item_detail(self.store, item.id, None)
         if flight.wrote:
             result, words = SENT, "Sent to the shared record (every record confirmed)."

@@ -56,6 +56,7 @@ def if_none_exist(system: str, value: str) -> str:
 def check_search_params(check_id: str) -> dict[str, str]:
     """Query parameters for `GET Encounter?...` that find this check's Encounter (0 or 1 match).
 
-    A transaction is atomic, so when the Encounter is there, everything in its bundle is.
+    The Encounter alone does not say the whole check arrived (sync sends a check in parts and
+    confirms every record; see `sync.parts`): use it to find the visit, not to prove delivery.
     """
     return {"identifier": f"{CHECK_SYSTEM}|{check_id}"}
