@@ -6,10 +6,12 @@ parallel: use tmp_path for files and ask the OS for free ports.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,3 +65,16 @@ def require_tool(name: str, *, debian: str) -> str:
         tool_missing(name, debian=debian)
     assert path is not None
     return path
+
+
+@pytest.fixture
+def root_logger() -> Iterator[logging.Logger]:
+    """Give each test the root logger back as it found it (the app's logging set-up adds handlers)."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    yield root
+    for handler in list(root.handlers):
+        if handler not in saved_handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(saved_level)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,6 @@ from outreach.logging_setup import WITHHELD, allow_fields, log_event, setup_logg
 
 SYNTHETIC_NAME = "Testperson Alpha"
 SYNTHETIC_NHS = "999 123 4560"
-
-
-@pytest.fixture
-def root_logger() -> Iterator[logging.Logger]:
-    """Give each test the root logger back as it found it."""
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    yield root
-    for handler in list(root.handlers):
-        if handler not in saved_handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(saved_level)
 
 
 def flush(root: logging.Logger) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,18 +51,6 @@ MARKER_NHS = [marker_nhs_number(seed) for seed in (427183, 615920, 803311)]
 
 def spaced(nhs: str) -> str:
     return f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"
-
-
-@pytest.fixture
-def root_logger() -> Iterator[logging.Logger]:
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    yield root
-    for handler in list(root.handlers):
-        if handler not in saved_handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(saved_level)
 
 
 def make_marker_store(data_dir: Path) -> LocalStore:

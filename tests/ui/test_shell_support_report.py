@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,18 +29,6 @@ from ui.main_window import MainWindow, build_report_for_it
 from ui.tasks import GuiThreadBlockedError, TaskRunner
 
 HEADER = "Outreach Health Checks: report for IT"
-
-
-@pytest.fixture
-def root_logger() -> Iterator[logging.Logger]:
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    yield root
-    for handler in list(root.handlers):
-        if handler not in saved_handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(saved_level)
 
 
 def copied_report(qtbot: QtBot, window: MainWindow) -> str:
