@@ -10,10 +10,11 @@ sees every finding as still open. Each such change is queued here in the same tr
 the change itself, and sync applies it to the server's Task (a conditional update on the
 version it read). The error text is sealed like the outbox's. Additive only.
 
-Outcomes recorded before this version, after their check was sent, never reached the shared
-record (earlier versions sent a follow-up only inside its check). They are queued here once,
-so upgrading does not leave them open there for good; applying one the server already holds
-changes nothing.
+Outcomes recorded before this version never reached the shared record: earlier versions sent
+a follow-up only inside its check, with its status as decided at the visit, whether the outcome
+was recorded before or after sending. Every closed follow-up is queued here once, so upgrading
+does not leave them open there for good; applying one the server already holds changes nothing,
+and one whose check is not sent yet waits for it.
 """
 
 import uuid
@@ -44,12 +45,12 @@ STATEMENTS = [
 ]
 
 
-# Closed follow-ups whose check was marked sent before the outcome was recorded.
-OUTCOMES_AFTER_SENDING = """
+# Every closed follow-up: earlier versions never sent an outcome at all (a check's bundle carries
+# its Tasks as decided at the visit, whether it went before or after the outcome was recorded).
+# Sync reads each Task first and writes nothing where it already says the outcome.
+CLOSED_FOLLOW_UPS = """
     SELECT f.id, f.check_id, f.updated_at FROM follow_ups f
-    WHERE f.state = 'closed' AND EXISTS (
-        SELECT 1 FROM outbox o WHERE o.check_id = f.check_id AND o.state = 'sent' AND o.updated_at < f.updated_at
-    )
+    WHERE f.state = 'closed'
     ORDER BY f.updated_at, f.id
 """
 
@@ -58,7 +59,7 @@ def upgrade() -> None:
     for statement in STATEMENTS:
         op.execute(statement)
     conn = op.get_bind()
-    for follow_up_id, check_id, closed_at in conn.exec_driver_sql(OUTCOMES_AFTER_SENDING).fetchall():
+    for follow_up_id, check_id, closed_at in conn.exec_driver_sql(CLOSED_FOLLOW_UPS).fetchall():
         conn.exec_driver_sql(
             "INSERT OR IGNORE INTO sync_updates (id, kind, record_id, check_id, state, attempts, version, "
             "created_at, updated_at, next_attempt_at, last_error) "
