@@ -46,14 +46,30 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
 
 def organisation_file_candidates(data_dir: Path) -> list[Path]:
     """Where IT may put the organisation file, first match wins (docs/install.md): the
-    OUTREACH_ORG_CONFIG variable, the data folder, then the folder of the installed program."""
+    OUTREACH_ORG_CONFIG variable, the data folder, the folder of the installed program, then the
+    system-wide file (system_organisation_file)."""
     candidates = []
     if os.environ.get(ORG_CONFIG_ENV):
         candidates.append(Path(os.environ[ORG_CONFIG_ENV]).expanduser())
     candidates.append(Path(data_dir) / ORG_CONFIG_FILENAME)
     if getattr(sys, "frozen", False):
         candidates.append(Path(sys.executable).resolve().parent / ORG_CONFIG_FILENAME)
+    system = system_organisation_file()
+    if system is not None:
+        candidates.append(system)
     return candidates
+
+
+def system_organisation_file() -> Path | None:
+    """The machine-wide organisation file that installers manage, last in the search: the Debian
+    package's conffile /etc/outreach-health-checks/organisation.toml (kept over upgrades), or the
+    Windows installer's %ProgramData%\\Outreach Health Checks\\organisation.toml (its /ORGFILE=)."""
+    if os.name == "nt":
+        program_data = os.environ.get("PROGRAMDATA")
+        return Path(program_data) / "Outreach Health Checks" / ORG_CONFIG_FILENAME if program_data else None
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support/Outreach Health Checks") / ORG_CONFIG_FILENAME
+    return Path("/etc/outreach-health-checks") / ORG_CONFIG_FILENAME
 
 
 def find_organisation_file(data_dir: Path) -> Path | None:
