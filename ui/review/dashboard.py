@@ -1,0 +1,932 @@
+"""The supervisor's dashboards: is the team completing the six core elements, and is every finding followed up?
+
+What a supervisor must read at a glance comes first and largest: the national measure (share
+of people with all six core elements done in the last 12 months), then checks with all six
+done, overdue follow-ups and days to closure. Below them, simple horizontal bar charts (drawn
+with QPainter: the bundle carries no chart library) and, on the second tab, the same figures
+as sortable tables, by worker, venue or visit month as the supervisor chooses.
+
+Charts never rely on colour alone: every bar carries its number, the stacked element bars
+carry their counts and a hatched pattern for "incomplete", and each chart's accessible
+description reads out every bar, so a screen reader user gets the same figures.
+
+Two exports, placed apart on purpose:
+
+* "Export figures (CSV)" (top right) saves the aggregates: counts only, no one's details;
+* "Export with personal data" (bottom left, with a warning beside it and a warning box
+  before the save dialog) saves a line per check with names and NHS numbers; the
+  file leaves the app's encryption, so the store's audit trail records it.
+
+The view only asks where to save and emits `figures_export_requested(path)` or
+`personal_export_requested(path)`; the workspace that hosts it does the writing on a worker
+thread with `start_figures_export` / `start_personal_export` (or `wire_exports` for both).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outreach.checks.definition import CORE_ELEMENTS
+from outreach.team.dashboard import (
+    BREAKDOWNS,
+    DECLINED,
+    DONE,
+    ELEMENT_OUTCOMES,
+    INCOMPLETE,
+    MONTH,
+    NOT_POSSIBLE,
+    VENUE,
+    WORKER,
+    Dashboard,
+    DashboardCheck,
+    Figures,
+    PersonLabel,
+    export_personal_csv,
+    write_aggregate_csv,
+)
+from ui.style import make_heading, scaled_font
+from ui.tasks import blocking
+
+if TYPE_CHECKING:
+    from outreach.store.local_store import LocalStore
+    from ui.context import AppContext
+    from ui.tasks import Task, TaskRunner
+
+MAX_BARS: Final = 8           # bars per chart: more would not be read at a glance (the table has them all)
+MONTHS_SHOWN: Final = 12      # the month charts show the last year
+HEADLINE_SCALE: Final = 2.2   # the national measure's figure, relative to the application font
+FIGURE_SCALE: Final = 1.6
+BAR_COLOUR: Final = "#00307A"       # dark blue, 12:1 on white; white figures on it read as well
+OVERDUE_COLOUR: Final = "#8B0000"   # dark red, 8.6:1 on white (as ui.home.follow_ups)
+DECLINED_COLOUR: Final = "#8A4B00"  # dark amber, 7.1:1 on white: never mistaken for "done"
+NOT_POSSIBLE_COLOUR: Final = "#595959"  # dark grey, 7:1 on white
+CSV_SUFFIX: Final = ".csv"
+PERSONAL_WARNING_OBJECT_NAME: Final = "dashboard-personal-export-warning"
+SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 1
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("DashboardView", text)
+
+
+def element_words() -> dict[str, str]:
+    """The six core elements in the words the check uses."""
+    return {
+        "weight": _tr("Weight (BMI)"),
+        "blood_pressure": _tr("Blood pressure"),
+        "lipids": _tr("Cholesterol (lipids)"),
+        "glucose": _tr("Blood sugar (glucose)"),
+        "alcohol": _tr("Alcohol"),
+        "smoking": _tr("Smoking"),
+    }
+
+
+def outcome_words() -> dict[str, str]:
+    return {DONE: _tr("Done"), DECLINED: _tr("Declined"), NOT_POSSIBLE: _tr("Not possible"),
+            INCOMPLETE: _tr("Incomplete")}
+
+
+def breakdown_words() -> dict[str, str]:
+    return {WORKER: _tr("Worker"), VENUE: _tr("Venue"), MONTH: _tr("Month of visit")}
+
+
+@functools.cache
+def _rule_titles() -> dict[str, str]:
+    """Finding rule id -> its title, from the bundled rule set (read once)."""
+    from outreach.clinical.findings import load_rules
+
+    try:
+        return {rule.id: rule.title for rule in load_rules().rules}
+    except Exception:  # noqa: BLE001 - a broken rules file must not hide the figures: ids are shown instead
+        return {}
+
+
+def group_words(breakdown: str, key: str) -> str:
+    """A group as the supervisor reads it: "Nov 2026" for a month, the name otherwise."""
+    if breakdown == MONTH and len(key) == 7:
+        year, month = int(key[:4]), int(key[5:])
+        return QLocale().toString(QDate(year, month, 1), "MMM yyyy")
+    return key or _tr("Not recorded")
+
+
+def percent_text(share: float | None) -> str:
+    return "-" if share is None else f"{100.0 * share:.0f}%"
+
+
+def days_text(days: float | None) -> str:
+    if days is None:
+        return "-"
+    return f"{days:.0f}" if float(days).is_integer() else f"{days:.1f}"
+
+
+# -- charts ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Segment:
+    value: float
+    colour: str          # a colour name, or "" for BAR_COLOUR
+    hatched: bool = False
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    segments: tuple[Segment, ...]
+    text: str            # drawn after the bar: the figure itself, so colour is never needed to read it
+
+
+class BarChart(QWidget):
+    """A horizontal bar chart: a title, one labelled bar per row with its figure, an optional note.
+
+    Plain QPainter so the bundle stays small; the palette's colours, so high contrast applies.
+    """
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a screen reader can reach it and read the figures
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.title = ""
+        self.bars: tuple[Bar, ...] = ()
+        self.maximum = 1.0
+        self.note = ""
+        self.legend: tuple[tuple[str, Segment], ...] = ()
+        self.full_scale = False
+
+    def set_bars(self, title: str, bars: Sequence[Bar], *, maximum: float | None = None, note: str = "",
+                 legend: Sequence[tuple[str, Segment]] = ()) -> None:
+        """Show `bars`; `maximum` is the full bar (100 for percentages: its outline is drawn, so a
+        share reads against the whole), else the largest total."""
+        self.title = title
+        self.bars = tuple(bars)
+        largest = max((sum(s.value for s in b.segments) for b in self.bars), default=0.0)
+        self.maximum = float(maximum if maximum is not None else largest) or 1.0
+        self.full_scale = maximum is not None
+        self.note = note
+        self.legend = tuple(legend)
+        self.setAccessibleName(title)
+        lines = [f"{b.label}: {b.text}" for b in self.bars] or [_tr("Nothing to show yet.")]
+        self.setAccessibleDescription("; ".join(lines + ([note] if note else [])))
+        self.updateGeometry()
+        self.update()
+
+    # -- geometry --------------------------------------------------------------------------------------
+    def _row_height(self) -> int:
+        return self.fontMetrics().height() + 6
+
+    def sizeHint(self) -> QSize:
+        line = self.fontMetrics().height()
+        rows = max(1, len(self.bars))
+        extra = (line + 6 if self.legend else 0) + (line + 6 if self.note else 0)
+        return QSize(420, line + 10 + rows * self._row_height() + extra + 6)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(260, self.sizeHint().height())
+
+    # -- drawing ---------------------------------------------------------------------------------------
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()
+
+    def _brush(self, segment: Segment) -> QBrush:
+        if segment.hatched:
+            return QBrush(self.palette().color(QPalette.ColorRole.Text), Qt.BrushStyle.BDiagPattern)
+        return QBrush(QColor(segment.colour or BAR_COLOUR))
+
+    def _paint(self, painter: QPainter) -> None:
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        metrics = self.fontMetrics()
+        line = metrics.height()
+        width = self.width()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(text)
+        painter.drawText(QRect(0, 0, width, line + 4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         self.title)
+        painter.setFont(self.font())
+        y = line + 10
+        if self.legend:
+            x = 0
+            box = max(8, line - 6)
+            for words, segment in self.legend:
+                painter.setPen(QPen(text))
+                painter.setBrush(self._brush(segment))
+                painter.drawRect(x, y + (line - box) // 2, box, box)
+                x += box + 4
+                painter.drawText(QRect(x, y, width - x, line), Qt.AlignmentFlag.AlignVCenter, words)
+                x += metrics.horizontalAdvance(words) + 14
+            y += line + 6
+        if not self.bars:
+            painter.setPen(text)
+            painter.drawText(QRect(0, y, width, line), Qt.AlignmentFlag.AlignVCenter, _tr("Nothing to show yet."))
+            y += self._row_height()
+        label_width = min(max((metrics.horizontalAdvance(b.label) for b in self.bars), default=0) + 8,
+                          int(width * 0.45))
+        figure_width = max((metrics.horizontalAdvance(b.text) for b in self.bars), default=0) + 10
+        left = label_width
+        span = max(20, width - left - figure_width - 4)
+        track = palette.color(QPalette.ColorRole.Mid)
+        row = self._row_height()
+        for bar in self.bars:
+            painter.setPen(text)
+            painter.drawText(QRect(0, y, label_width - 6, row), Qt.AlignmentFlag.AlignVCenter
+                             | Qt.AlignmentFlag.AlignLeft,
+                             metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, label_width - 6))
+            top, height = y + 3, row - 6
+            painter.setPen(QPen(track, 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            if self.full_scale:  # the whole, so a share is read against it
+                painter.drawRect(left, top, span, height - 1)
+            else:
+                painter.drawLine(left, top, left, top + height)  # the bars' common start
+            pos = float(left)
+            end = left
+            for segment in bar.segments:
+                if segment.value <= 0:
+                    continue
+                seg_width = span * segment.value / self.maximum
+                rect = QRect(round(pos), top, max(1, round(pos + seg_width) - round(pos)), height)
+                painter.setPen(QPen(text, 1) if segment.hatched else Qt.PenStyle.NoPen)
+                painter.setBrush(self._brush(segment))
+                painter.drawRect(rect.adjusted(0, 0, -1, -1) if segment.hatched else rect)
+                if len(bar.segments) > 1:
+                    count = f"{segment.value:.0f}"
+                    if metrics.horizontalAdvance(count) + 4 <= rect.width() and not segment.hatched:
+                        painter.setPen(QColor("#FFFFFF"))
+                        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, count)
+                pos += seg_width
+                end = rect.right()
+            painter.setPen(text)
+            text_left = left + span + 6 if self.full_scale else end + 6
+            painter.drawText(QRect(text_left, y, figure_width + 4, row), Qt.AlignmentFlag.AlignVCenter, bar.text)
+            y += row
+        if self.note:
+            painter.setPen(text)
+            painter.drawText(QRect(0, y + 2, width, line + 4), Qt.AlignmentFlag.AlignVCenter
+                             | Qt.TextFlag.TextSingleLine,
+                             metrics.elidedText(self.note, Qt.TextElideMode.ElideRight, width))
+
+
+# -- tables ----------------------------------------------------------------------------------------------
+
+class FiguresModel(QAbstractTableModel):
+    """Rows of figures for a QTableView: shown text, plus the raw value to sort by."""
+
+    def __init__(self, headers: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.rows: list[list[tuple[str, object]]] = []  # (text, sort value) per cell
+        self.keys: list[str] = []                        # a key per row (the group), for selection
+
+    def set_rows(self, rows: Sequence[Sequence[tuple[str, object]]], keys: Sequence[str] | None = None) -> None:
+        self.beginResetModel()
+        self.rows = [list(r) for r in rows]
+        self.keys = list(keys) if keys is not None else [""] * len(self.rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        text, value = self.rows[index.row()][index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return text
+        if role == SORT_ROLE:
+            return value
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role in (Qt.ItemDataRole.DisplayRole,
+                                                                  Qt.ItemDataRole.AccessibleTextRole):
+            header = self.headers[section]
+            return header if role == Qt.ItemDataRole.DisplayRole else header.replace("\n", " ")
+        return None
+
+
+class _SortValues(QSortFilterProxyModel):
+    """Sorts by the raw figure (a missing figure last), not by its text ("10" after "9")."""
+
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a is None or b is None:
+            return a is not None and b is None
+        if isinstance(a, str) or isinstance(b, str):
+            return str(a).casefold() < str(b).casefold()
+        return bool(a < b)
+
+
+def _table(name: str, accessible: str, model: FiguresModel, *, stretch_first: bool = True) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    proxy = _SortValues(table)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    table.setModel(proxy)
+    table.setSortingEnabled(True)
+    table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the model's own order until a header is clicked
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized by fit_columns
+    if stretch_first:  # the names take the room left
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    return table
+
+
+def fit_columns(table: QTableView) -> None:
+    """Each column as wide as its widest cell or header line, plus room for the sort arrow.
+
+    QHeaderView's own "resize to contents" reserves a square as tall as the (two-line) header
+    for the arrow in every column, which pushes a 17-column table off a 1366-pixel screen.
+    """
+    model = table.model()
+    header = table.horizontalHeader()
+    metrics = header.fontMetrics()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    bold_metrics = QFontMetrics(bold)
+    for column in range(model.columnCount()):
+        if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
+            continue
+        words = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        title = max((max(metrics.horizontalAdvance(w), bold_metrics.horizontalAdvance(w))
+                     for w in words.split("\n")), default=0)
+        arrow = metrics.height() // 2 + 6
+        header.resizeSection(column, max(table.sizeHintForColumn(column), title + arrow + 8))
+
+
+def _n(value: int) -> tuple[str, object]:
+    return f"{value:,}", value
+
+
+def _pct(share: float | None) -> tuple[str, object]:
+    return percent_text(share), share
+
+
+def _days(days: float | None) -> tuple[str, object]:
+    return days_text(days), days
+
+
+# -- the view --------------------------------------------------------------------------------------------
+
+def _ask_save_path(parent: QWidget | None, title: str, suggested: str) -> str:
+    """The platform's save dialog (tests replace this)."""
+    from ui.summary_export import default_export_dir
+
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(default_export_dir() / suggested),
+                                          _tr("CSV files (*.csv)"))
+    return path
+
+
+def _confirm(box: QMessageBox) -> bool:
+    """Show the warning and wait (tests replace this)."""
+    box.exec()
+    return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole
+
+
+ask_save_path: Callable[[QWidget | None, str, str], str] = _ask_save_path
+confirm: Callable[[QMessageBox], bool] = _confirm
+
+
+def personal_warning_box(parent: QWidget | None) -> QMessageBox:
+    """The plain warning shown before every export with personal data."""
+    box = QMessageBox(QMessageBox.Icon.Warning, _tr("The file will hold names and NHS numbers"),
+                      _tr("This export lists every check with the person's name and NHS number. The file is "
+                          "not protected by this app's encryption: anyone who can open it can read them."),
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName(PERSONAL_WARNING_OBJECT_NAME)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setInformativeText(_tr(
+        "Export it only for a clear purpose, save it on this laptop or an encrypted USB stick, never on a "
+        "shared drive, and delete it when done. The export is recorded in the audit trail with your name."))
+    save = box.addButton(_tr("I understand, choose where to save..."), QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(_tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)  # Enter on a warning must not export people's details
+    box.setEscapeButton(cancel)
+    save.setAccessibleName(save.text())
+    box.setAccessibleName(box.text())
+    box.setAccessibleDescription(box.informativeText())
+    return box
+
+
+class DashboardView(QWidget):
+    """The team's figures: headline numbers, charts, tables by worker/venue/month, and the two exports."""
+
+    figures_export_requested = Signal(str)    # a path: save the aggregate CSV there
+    personal_export_requested = Signal(str)   # a path: save the personal CSV there (warning accepted)
+    breakdown_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, finding_titles: Mapping[str, str] | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dashboard")
+        self.setAccessibleName(self.tr("Team dashboard"))
+        self.dashboard: Dashboard | None = None
+        self._finding_titles = dict(finding_titles) if finding_titles is not None else None
+        self._selected_group: str | None = None   # a group chosen in the table: detail tables follow it
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+
+        # Header: title, date, breakdown selector, the figures export.
+        top = QHBoxLayout()
+        self.heading = QLabel(self.tr("Team dashboard"))
+        make_heading(self.heading)
+        self.heading.setAccessibleName(self.heading.text())
+        top.addWidget(self.heading)
+        self.as_of = QLabel("")
+        self.as_of.setObjectName("dashboard:as-of")
+        top.addWidget(self.as_of)
+        top.addStretch(1)
+        by_label = QLabel(self.tr("&Show by:"))
+        self.breakdown_box = QComboBox()
+        self.breakdown_box.setObjectName("dashboard:breakdown")
+        self.breakdown_box.setAccessibleName(self.tr("Show the figures by worker, venue or month"))
+        for name in BREAKDOWNS:
+            self.breakdown_box.addItem(breakdown_words()[name], name)
+        by_label.setBuddy(self.breakdown_box)
+        top.addWidget(by_label)
+        top.addWidget(self.breakdown_box)
+        self.export_figures_button = QPushButton(self.tr("Export &figures (CSV)..."))
+        self.export_figures_button.setObjectName("dashboard:export-figures")
+        self.export_figures_button.setAccessibleName(self.tr("Export figures as CSV, without personal data"))
+        self.export_figures_button.setToolTip(self.tr("Counts only: no names, NHS numbers or other details."))
+        top.addSpacing(12)
+        top.addWidget(self.export_figures_button)
+        layout.addLayout(top)
+
+        # Headline figures: the national measure largest and first.
+        strip = QHBoxLayout()
+        strip.setSpacing(10)
+        self.national_figure, self.national_words, national = self._headline(
+            "dashboard:national", self.tr("People with all six elements in 12 months"), HEADLINE_SCALE)
+        strip.addWidget(national, 3)
+        self.all_six_figure, self.all_six_words, all_six = self._headline(
+            "dashboard:all-six", self.tr("Checks with all six done"), FIGURE_SCALE)
+        strip.addWidget(all_six, 2)
+        self.overdue_figure, self.overdue_words, overdue = self._headline(
+            "dashboard:overdue", self.tr("Follow-ups overdue"), FIGURE_SCALE)
+        strip.addWidget(overdue, 2)
+        self.closure_figure, self.closure_words, closure = self._headline(
+            "dashboard:closure", self.tr("Days to close a follow-up"), FIGURE_SCALE)
+        strip.addWidget(closure, 2)
+        layout.addLayout(strip)
+
+        # Charts and tables.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("dashboard:tabs")
+        self.tabs.setAccessibleName(self.tr("Dashboard charts and tables"))
+        charts_page = QWidget()
+        grid = QGridLayout(charts_page)
+        grid.setContentsMargins(6, 6, 6, 6)
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(12)
+        self.chart_all_six = BarChart("dashboard:chart-all-six")
+        self.chart_elements = BarChart("dashboard:chart-elements")
+        self.chart_follow_ups = BarChart("dashboard:chart-follow-ups")
+        self.chart_overdue = BarChart("dashboard:chart-overdue")
+        self.chart_findings = BarChart("dashboard:chart-findings")
+        self.chart_referrals = BarChart("dashboard:chart-referrals")
+        self.charts = (self.chart_all_six, self.chart_elements, self.chart_follow_ups,
+                       self.chart_overdue, self.chart_findings, self.chart_referrals)
+        for i, chart in enumerate(self.charts):
+            grid.addWidget(chart, i // 3, i % 3, Qt.AlignmentFlag.AlignTop)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
+        grid.setRowStretch(2, 1)
+        charts_scroll = QScrollArea()
+        charts_scroll.setObjectName("dashboard:charts")
+        charts_scroll.setAccessibleName(self.tr("Charts"))
+        charts_scroll.setWidgetResizable(True)
+        charts_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        charts_scroll.setWidget(charts_page)
+        self.tabs.addTab(charts_scroll, self.tr("&Charts"))
+
+        tables_page = QWidget()
+        tables = QVBoxLayout(tables_page)
+        tables.setContentsMargins(6, 6, 6, 6)
+        self.groups_model = FiguresModel(self._group_headers(WORKER), self)
+        self.groups_table = _table("dashboard:groups-table", self.tr("Figures by worker"), self.groups_model,
+                                   stretch_first=False)
+        self.groups_table.selectionModel().currentRowChanged.connect(self._group_chosen)
+        tables.addWidget(self.groups_table, 1)
+        self.detail_label = QLabel("")
+        self.detail_label.setObjectName("dashboard:detail-label")
+        self.detail_label.setWordWrap(True)
+        tables.addWidget(self.detail_label)
+        details = QHBoxLayout()
+        self.elements_model = FiguresModel(
+            [self.tr("Core element"), *(outcome_words()[o] for o in ELEMENT_OUTCOMES)], self)
+        self.elements_table = _table("dashboard:elements-table", self.tr("Core elements"), self.elements_model)
+        self.findings_model = FiguresModel([self.tr("Finding"), self.tr("Checks")], self)
+        self.findings_table = _table("dashboard:findings-table", self.tr("Findings by kind"), self.findings_model)
+        self.referrals_model = FiguresModel([self.tr("Service"), self.tr("Referrals")], self)
+        self.referrals_table = _table("dashboard:referrals-table", self.tr("Referrals by service"),
+                                      self.referrals_model)
+        for table, stretch in ((self.elements_table, 3), (self.findings_table, 3), (self.referrals_table, 2)):
+            details.addWidget(table, stretch)
+        tables.addLayout(details, 1)
+        self.tabs.addTab(tables_page, self.tr("&Tables"))
+        layout.addWidget(self.tabs, 1)
+
+        # The personal-data export: apart from the figures export, with its warning beside it.
+        bottom = QHBoxLayout()
+        self.export_personal_button = QPushButton(self.tr("Export with &personal data..."))
+        self.export_personal_button.setObjectName("dashboard:export-personal")
+        self.export_personal_button.setAccessibleName(
+            self.tr("Export with personal data: names and NHS numbers, recorded in the audit trail"))
+        self.personal_note = QLabel(self.tr("Names and NHS numbers, in a file this app does not protect. "
+                                            "You will be warned first; the export is recorded."))
+        self.personal_note.setObjectName("dashboard:personal-note")
+        self.personal_note.setWordWrap(True)
+        self.personal_note.setBuddy(self.export_personal_button)
+        bottom.addWidget(self.export_personal_button)
+        bottom.addWidget(self.personal_note, 1)
+        self.export_status = QLabel("")
+        self.export_status.setObjectName("dashboard:export-status")
+        self.export_status.setAccessibleName(self.tr("Export status"))
+        self.export_status.setWordWrap(True)
+        bottom.addWidget(self.export_status, 1)
+        layout.addLayout(bottom)
+
+        self.breakdown_box.currentIndexChanged.connect(self._breakdown_chosen)
+        self.export_figures_button.clicked.connect(self.ask_figures_export)
+        self.export_personal_button.clicked.connect(self.ask_personal_export)
+        self._set_enabled(False)
+
+    # -- building blocks ----------------------------------------------------------------------------------
+    def _headline(self, name: str, caption: str, scale: float) -> tuple[QLabel, QLabel, QFrame]:
+        frame = QFrame()
+        frame.setObjectName(name)
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        box = QVBoxLayout(frame)
+        box.setContentsMargins(10, 6, 10, 6)
+        box.setSpacing(2)
+        title = QLabel(caption)
+        title.setFont(scaled_font(title, 1.0, bold=True))
+        title.setWordWrap(True)
+        figure = QLabel("-")
+        figure.setObjectName(name + "-figure")
+        figure.setFont(scaled_font(figure, scale, bold=True))
+        words = QLabel("")
+        words.setObjectName(name + "-words")
+        words.setWordWrap(True)
+        words.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        box.addWidget(title)
+        box.addWidget(figure)
+        box.addWidget(words, 1)
+        frame.setAccessibleName(caption)
+        return figure, words, frame
+
+    def _group_headers(self, breakdown: str) -> list[str]:
+        short = {"weight": self.tr("Weight"), "blood_pressure": self.tr("BP"), "lipids": self.tr("Lipids"),
+                 "glucose": self.tr("Glucose"), "alcohol": self.tr("Alcohol"), "smoking": self.tr("Smoking")}
+        return [breakdown_words()[breakdown], self.tr("Checks"), self.tr("People"), self.tr("All six\ndone"),
+                *(short[e] + "\n" + self.tr("done") for e in CORE_ELEMENTS),
+                self.tr("Findings"), self.tr("Follow-ups\nopen"), self.tr("Closed"),
+                self.tr("Overdue"), self.tr("Days to\nclose"), self.tr("9 in 10\nwithin"),
+                self.tr("Referrals")]
+
+    def _set_enabled(self, on: bool) -> None:
+        self.export_figures_button.setEnabled(on)
+        self.export_personal_button.setEnabled(on)
+
+    def _finding_title(self, rule_id: str) -> str:
+        titles = self._finding_titles if self._finding_titles is not None else _rule_titles()
+        return titles.get(rule_id, rule_id)
+
+    @property
+    def breakdown(self) -> str:
+        return str(self.breakdown_box.currentData())
+
+    # -- showing ------------------------------------------------------------------------------------------
+    def show_dashboard(self, dashboard: Dashboard) -> None:
+        """Show these figures (cheap: everything was counted on the store worker)."""
+        self.dashboard = dashboard
+        self._selected_group = None
+        self.as_of.setText(self.tr("as of %1").replace("%1", _date(dashboard.today)))
+        self._show_headlines(dashboard)
+        self._show_team_charts(dashboard.team)
+        self._show_breakdown()
+        self._set_enabled(True)
+
+    def _show_headlines(self, dashboard: Dashboard) -> None:
+        national, team = dashboard.national, dashboard.team
+        self.national_figure.setText(percent_text(national.share))
+        self.national_words.setText(
+            self.tr("%1 of %2 people checked, %3 to %4. Nationally the base is the whole SMI register.")
+            .replace("%1", f"{national.people_all_six:,}").replace("%2", f"{national.people:,}")
+            .replace("%3", _date(national.period_start)).replace("%4", _date(national.period_end)))
+        self.all_six_figure.setText(percent_text(team.all_six_share))
+        self.all_six_words.setText(self.tr("%1 of %2 checks").replace("%1", f"{team.all_six_done:,}")
+                                   .replace("%2", f"{team.checks:,}"))
+        self.overdue_figure.setText(f"{team.follow_ups_overdue:,}")
+        self.overdue_words.setText(self.tr("of %1 open (%2 closed)").replace("%1", f"{team.follow_ups_open:,}")
+                                   .replace("%2", f"{team.follow_ups_closed:,}"))
+        palette = self.overdue_figure.palette()
+        if team.follow_ups_overdue:
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(OVERDUE_COLOUR))
+            self.overdue_figure.setText(f"! {team.follow_ups_overdue:,}")  # not colour alone
+        else:
+            palette = self.palette()
+        self.overdue_figure.setPalette(palette)
+        self.closure_figure.setText(days_text(team.days_to_closure_median))
+        self.closure_words.setText(
+            self.tr("median; 9 in 10 closed within %1 days").replace("%1", days_text(team.days_to_closure_p90))
+            if team.days_to_closure_p90 is not None else self.tr("No follow-up closed yet."))
+        for label, frame_caption in ((self.national_figure, self.national_words),
+                                     (self.all_six_figure, self.all_six_words),
+                                     (self.overdue_figure, self.overdue_words),
+                                     (self.closure_figure, self.closure_words)):
+            frame = label.parentWidget()
+            if frame is not None:
+                frame.setAccessibleDescription(f"{label.text()}: {frame_caption.text()}")
+
+    def _show_team_charts(self, team: Figures) -> None:
+        words, outcomes = element_words(), outcome_words()
+        styles = {DONE: Segment(0, ""), DECLINED: Segment(0, DECLINED_COLOUR),
+                  NOT_POSSIBLE: Segment(0, NOT_POSSIBLE_COLOUR), INCOMPLETE: Segment(0, "", hatched=True)}
+        bars = []
+        for element in CORE_ELEMENTS:
+            counts = team.elements[element]
+            segments = tuple(Segment(counts.count(o), styles[o].colour, styles[o].hatched) for o in ELEMENT_OUTCOMES)
+            share = counts.done / counts.total if counts.total else None
+            bars.append(Bar(words[element], segments, self.tr("%1 done").replace("%1", percent_text(share))))
+        self.chart_elements.set_bars(self.tr("Each core element (all checks)"), bars,
+                                     legend=[(outcomes[o], styles[o]) for o in ELEMENT_OUTCOMES])
+
+        self.chart_follow_ups.set_bars(
+            self.tr("Follow-ups"),
+            [Bar(self.tr("Open"), (Segment(team.follow_ups_open, ""),), f"{team.follow_ups_open:,}"),
+             Bar(self.tr("Overdue"), (Segment(team.follow_ups_overdue, OVERDUE_COLOUR),),
+                 (f"! {team.follow_ups_overdue:,}" if team.follow_ups_overdue else "0")),
+             Bar(self.tr("Closed"), (Segment(team.follow_ups_closed, ""),), f"{team.follow_ups_closed:,}")],
+            note=(self.tr("Closed in %1 days (median), 9 in 10 within %2.")
+                  .replace("%1", days_text(team.days_to_closure_median))
+                  .replace("%2", days_text(team.days_to_closure_p90))
+                  if team.days_to_closure_p90 is not None else self.tr("No follow-up closed yet.")))
+
+        findings = list(team.findings_by_kind.items())
+        self.chart_findings.set_bars(
+            self.tr("Findings by kind"),
+            [Bar(self._finding_title(k), (Segment(n, ""),), f"{n:,}") for k, n in findings[:MAX_BARS]],
+            note=self._more_note(len(findings)))
+        referrals = list(team.referrals_by_service.items())
+        self.chart_referrals.set_bars(
+            self.tr("Referrals by service"),
+            [Bar(s or self.tr("Service not named"), (Segment(n, ""),), f"{n:,}") for s, n in referrals[:MAX_BARS]],
+            note=self._more_note(len(referrals)))
+
+    def _more_note(self, total: int, shown: int = MAX_BARS) -> str:
+        if total <= shown:
+            return ""
+        return self.tr("%1 more in the Tables tab.").replace("%1", f"{total - shown:,}")
+
+    def _show_breakdown(self) -> None:
+        dashboard = self.dashboard
+        if dashboard is None:
+            return
+        breakdown = self.breakdown
+        groups = dashboard.breakdown(breakdown)
+        by = breakdown_words()[breakdown].lower()
+
+        if breakdown == MONTH:
+            shown = list(groups[-MONTHS_SHOWN:])
+            note = self.tr("Earlier months in the Tables tab.") if len(groups) > MONTHS_SHOWN else ""
+        elif len(groups) > MAX_BARS:  # the groups most in need of attention
+            shown = sorted(groups, key=lambda f: (f.all_six_share or 0.0, f.key.casefold()))[:MAX_BARS]
+            note = self.tr("The %1 with the lowest share; all %2 in the Tables tab.") \
+                .replace("%1", f"{MAX_BARS}").replace("%2", f"{len(groups):,}")
+        else:
+            shown = list(groups)
+            note = ""
+        self.chart_all_six.set_bars(
+            self.tr("Checks with all six done, by %1").replace("%1", by),
+            [Bar(group_words(breakdown, f.key), (Segment(100.0 * (f.all_six_share or 0.0), ""),),
+                 self.tr("%1 (%2 of %3)").replace("%1", percent_text(f.all_six_share))
+                 .replace("%2", f"{f.all_six_done:,}").replace("%3", f"{f.checks:,}")) for f in shown],
+            maximum=100.0, note=note)
+
+        if breakdown == MONTH:
+            overdue = [f for f in groups[-MONTHS_SHOWN:] if f.follow_ups_overdue]
+        else:
+            overdue = sorted((f for f in groups if f.follow_ups_overdue),
+                             key=lambda f: (-f.follow_ups_overdue, f.key.casefold()))
+        self.chart_overdue.set_bars(
+            self.tr("Overdue follow-ups, by %1").replace("%1", by),
+            [Bar(group_words(breakdown, f.key), (Segment(f.follow_ups_overdue, OVERDUE_COLOUR),),
+                 self.tr("! %1 of %2 open").replace("%1", f"{f.follow_ups_overdue:,}")
+                 .replace("%2", f"{f.follow_ups_open:,}")) for f in overdue[:MAX_BARS]],
+            note=(self._more_note(len(overdue)) if overdue else self.tr("No follow-up is overdue.")))
+
+        self.groups_model.headers = self._group_headers(breakdown)
+        rows = []
+        for f in groups:
+            elements = [f.elements[e] for e in CORE_ELEMENTS]
+            rows.append([
+                (group_words(breakdown, f.key), f.key), _n(f.checks), _n(f.people),
+                (f"{percent_text(f.all_six_share)} ({f.all_six_done:,})", f.all_six_share),
+                *(_pct(c.done / c.total if c.total else None) for c in elements),
+                _n(f.findings), _n(f.follow_ups_open), _n(f.follow_ups_closed), _n(f.follow_ups_overdue),
+                _days(f.days_to_closure_median), _days(f.days_to_closure_p90), _n(f.referrals)])
+        self.groups_model.set_rows(rows, [f.key for f in groups])
+        fit_columns(self.groups_table)
+        self.groups_table.setAccessibleName(self.tr("Figures by %1").replace("%1", by))
+        self._selected_group = None
+        self._show_details()
+
+    def _show_details(self) -> None:
+        dashboard = self.dashboard
+        if dashboard is None:
+            return
+        figures = dashboard.team
+        if self._selected_group is not None:
+            match = [f for f in dashboard.breakdown(self.breakdown) if f.key == self._selected_group]
+            figures = match[0] if match else figures
+        if figures is dashboard.team:
+            self.detail_label.setText(self.tr("Below: the whole team. Choose a row above to see it alone."))
+        else:
+            self.detail_label.setText(self.tr("Below: %1 only.").replace(
+                "%1", group_words(self.breakdown, figures.key)))
+        words = element_words()
+        self.elements_model.set_rows(
+            [[(words[e], words[e]), *(_n(figures.elements[e].count(o)) for o in ELEMENT_OUTCOMES)]
+             for e in CORE_ELEMENTS])
+        self.findings_model.set_rows(
+            [[(self._finding_title(k), self._finding_title(k)), _n(n)] for k, n in figures.findings_by_kind.items()])
+        self.referrals_model.set_rows(
+            [[(s or self.tr("Service not named"), s), _n(n)] for s, n in figures.referrals_by_service.items()])
+        for table in (self.elements_table, self.findings_table, self.referrals_table):
+            fit_columns(table)
+
+    def _breakdown_chosen(self, _index: int) -> None:
+        self._show_breakdown()
+        self.breakdown_changed.emit(self.breakdown)
+
+    def _group_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        proxy = self.groups_table.model()
+        assert isinstance(proxy, QSortFilterProxyModel)
+        row = proxy.mapToSource(current).row()
+        self._selected_group = self.groups_model.keys[row] if 0 <= row < len(self.groups_model.keys) else None
+        self._show_details()
+
+    # -- exports ------------------------------------------------------------------------------------------
+    def ask_figures_export(self) -> str | None:
+        """Ask where to save the figures, then emit `figures_export_requested(path)`."""
+        if self.dashboard is None:
+            return None
+        path = ask_save_path(self, self.tr("Save the dashboard figures"),
+                             f"dashboard-figures-{self.dashboard.today.isoformat()}{CSV_SUFFIX}")
+        if not path:
+            return None
+        path = _with_suffix(path)
+        self.figures_export_requested.emit(path)
+        return path
+
+    def ask_personal_export(self) -> str | None:
+        """Warn, then ask where to save, then emit `personal_export_requested(path)`; None when cancelled."""
+        if self.dashboard is None or not confirm(personal_warning_box(self)):
+            return None
+        path = ask_save_path(self, self.tr("Save the checks with personal data"),
+                             f"checks-with-personal-data-{self.dashboard.today.isoformat()}{CSV_SUFFIX}")
+        if not path:
+            return None
+        path = _with_suffix(path)
+        self.personal_export_requested.emit(path)
+        return path
+
+    def show_export_result(self, message: str) -> None:
+        """Say what an export did (the workspace calls this when the file is written)."""
+        self.export_status.setText(message)
+        self.export_status.setAccessibleDescription(message)
+
+
+def _date(day: date) -> str:
+    return QLocale().toString(QDate(day.year, day.month, day.day), "d MMM yyyy")
+
+
+def _with_suffix(path: str) -> str:
+    chosen = Path(path)
+    return str(chosen if chosen.suffix.lower() == CSV_SUFFIX else chosen.with_name(chosen.name + CSV_SUFFIX))
+
+
+# -- the writing, for the workspace: always on a worker thread -------------------------------------------
+
+@blocking
+def save_figures(dashboard: Dashboard, path: str) -> Path:
+    """Write the aggregate CSV (no store access: any worker)."""
+    return write_aggregate_csv(dashboard, path)
+
+
+@blocking
+def save_personal(store: LocalStore, path: str, *, today: date,
+                  checks: Sequence[DashboardCheck] | None = None,
+                  people: Iterable[PersonLabel] | None = None) -> int:
+    """Write the personal CSV and its audit entry, on the store worker. Reads the team's checks and who
+    each is about from the store unless given; the warning has been accepted by the time this runs."""
+    if checks is None or people is None:
+        from outreach.team.queue import dashboard_checks, queue_count, queue_page
+        from outreach.team.records import QueueFilter
+
+        if checks is None:
+            checks = dashboard_checks(store)
+        if people is None:
+            everything = QueueFilter(today=today)
+            people = queue_page(store, everything, 0, max(1, queue_count(store, everything)))
+    return export_personal_csv(store, path, checks, people, today=today, personal_data_confirmed=True)
+
+
+def start_figures_export(runner: TaskRunner, view: DashboardView, path: str, *,
+                         on_error: Callable[[BaseException], None] | None = None) -> Task | None:
+    """Save the figures on show to `path` off the GUI thread, and say so in the view."""
+    if view.dashboard is None:
+        return None
+    name = Path(path).name
+    return runner.run_background(
+        save_figures, view.dashboard, path, name="dashboard.export_figures",
+        on_success=lambda _p: view.show_export_result(_tr("Figures saved to %1.").replace("%1", name)),
+        on_error=on_error)
+
+
+def start_personal_export(runner: TaskRunner, store: LocalStore, view: DashboardView, path: str, *,
+                          on_error: Callable[[BaseException], None] | None = None) -> Task | None:
+    """Save the checks with personal data to `path` on the store worker (audited), and say so in the view."""
+    if view.dashboard is None:
+        return None
+    name = Path(path).name
+    return runner.run_db(
+        save_personal, store, path, today=view.dashboard.today, name="dashboard.export_personal",
+        on_success=lambda _seq: view.show_export_result(
+            _tr("Checks with personal data saved to %1. Delete the file when you are done with it.")
+            .replace("%1", name)),
+        on_error=on_error)
+
+
+def wire_exports(view: DashboardView, context: AppContext) -> None:
+    """Connect the view's two export requests to the writing above (what the Review workspace needs)."""
+    view.figures_export_requested.connect(lambda path: start_figures_export(context.runner, view, path))
+    view.personal_export_requested.connect(
+        lambda path: start_personal_export(context.runner, context.store, view, path))
