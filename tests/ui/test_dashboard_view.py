@@ -104,6 +104,7 @@ def texts(table: QTableView, column: int = 0) -> list[str]:
 
 def test_headline_figures_say_the_national_measure_first(view: DashboardView, figures: Dashboard) -> None:
     national = figures.national
+    assert national.share is not None
     assert view.national_figure.text() == f"{100 * national.share:.0f}%"
     assert f"{national.people_all_six} of {national.people} people checked" in view.national_words.text()
     assert "2 Dec 2026" in view.national_words.text()
