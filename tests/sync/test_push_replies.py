@@ -1,0 +1,473 @@
+"""How the push reads each kind of reply, against a scripted FHIR server (no network).
+
+Written from FHIR R4 (http.html#transaction-response: a transaction's answer is a Bundle of type
+transaction-response with one entry per request entry, each with its own response.status and location;
+search.html: a searchset may carry an OperationOutcome entry with search.mode "outcome", which is not a
+match) and RFC 9110 / RFC 6585 (408 Request Timeout and 429 Too Many Requests may succeed if repeated;
+409 Conflict is what FHIR servers answer to overlapping writes; 412 Precondition Failed is FHIR's answer
+to a conditional create that matches more than one record, so repeating it cannot help).
+
+"Sent" must mean the server confirmed every record; anything else leaves the check for another try, or
+held with words for the worker, never silently queued and never marked sent.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from outreach.errors import OutreachError, ValidationError
+from outreach.store import sync_state
+from outreach.store.local_store import LocalStore
+from outreach.store.records import OutboxItem
+from sync import push
+from sync.backoff import Backoff, FakeClock
+from sync.http import Answer, TransientFailure
+from tests.sync.bundles import check_bundle
+from tests.sync.conftest import make_store
+
+BASE = "https://shared-record.example.test/fhir"
+
+
+class ScriptedServer:
+    """Answers like a FHIR server; each test replaces the parts it is about."""
+
+    def __init__(self) -> None:
+        self.base_url = BASE
+        self.calls: list[tuple[str, str, Any]] = []
+        self.posts: list[dict[str, Any]] = []
+        self.next_id = 0
+        self.post_reply: Callable[[dict[str, Any]], Answer] = self.store_all
+        self.get_reply: Callable[[str, dict[str, str]], Answer] = self.nothing_found
+
+    def request(self, method: str, path: str, *, body: Any = None, headers: dict[str, str] | None = None,
+                params: dict[str, str] | None = None) -> Answer:
+        self.calls.append((method, path, body if method == "POST" else params))
+        if method == "POST":
+            self.posts.append(body)
+            return self.post_reply(body)
+        return self.get_reply(path, params or {})
+
+    # -- stock answers --------------------------------------------------------------------------------
+    def store_all(self, bundle: dict[str, Any]) -> Answer:
+        entries = []
+        for entry in bundle["entry"]:
+            self.next_id += 1
+            entries.append({"response": {"status": "201 Created",
+                                         "location": f"{entry['resource']['resourceType']}/{self.next_id}/_history/1"}})
+        return Answer(200, {}, {"resourceType": "Bundle", "type": "transaction-response", "entry": entries})
+
+    def nothing_found(self, res_type: str, params: dict[str, str]) -> Answer:
+        return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset", "total": 0, "entry": []})
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalStore:
+    s = make_store(tmp_path / "laptop", checks=1)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def server() -> ScriptedServer:
+    return ScriptedServer()
+
+
+def _pusher(store: LocalStore, server: ScriptedServer, builder: Any = check_bundle, **kw: Any) -> push.Pusher:
+    return push.Pusher(store, server, builder=builder,  # type: ignore[arg-type]
+                       backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
+                       concurrency=1, max_pause_s=0.0, **kw)
+
+
+def _item(store: LocalStore) -> OutboxItem:
+    (item,) = store.outbox.list()
+    return item
+
+
+def _push_one(store: LocalStore, server: ScriptedServer, **kw: Any) -> push.ItemOutcome:
+    outcomes = _pusher(store, server, **kw).push([_item(store)])
+    assert len(outcomes) == 1
+    return outcomes[0]
+
+
+# --- a 2xx is not "sent" unless it is a transaction-response confirming every entry --------------------
+
+
+@pytest.mark.parametrize("body", [
+    None,
+    {"resourceType": "OperationOutcome", "issue": [{"severity": "information", "code": "informational"}]},
+    {"resourceType": "Bundle", "type": "searchset", "entry": [{"response": {"status": "201 Created",
+                                                                            "location": "Patient/1"}}]},
+    {"resourceType": "Bundle", "type": "transaction", "entry": [{"response": {"status": "201 Created",
+                                                                              "location": "Patient/1"}}]},
+    {"resourceType": "Patient", "id": "1"},
+    [],
+])
+def test_a_2xx_that_is_not_a_transaction_response_is_not_sent(store: LocalStore, server: ScriptedServer,
+                                                              body: Any) -> None:
+    server.post_reply = lambda bundle: Answer(200, {}, body)
+    outcome = _push_one(store, server)
+    assert outcome.result == push.RETRY and outcome.server_refs == ()
+    item = store.outbox.get(outcome.outbox_id)
+    assert item.state == "failed" and item.server_ref is None and item.next_attempt_at is not None
+    assert sync_state.confirmed_entries(store, BASE) == {}
+    # unclear: the server is asked before the same records go again, and it gives up after three rounds
+    methods = [c[0] for c in server.calls]
+    assert methods == ["POST", "GET", "POST", "GET", "POST"]
+    assert push.MAX_ROUNDS_WITHOUT_PROGRESS == 3
+
+
+def test_a_transaction_response_with_one_entry_too_few_confirms_nothing(store: LocalStore,
+                                                                       server: ScriptedServer) -> None:
+    def short(bundle: dict[str, Any]) -> Answer:
+        answer = server.store_all(bundle)
+        answer.body["entry"] = answer.body["entry"][:-1]
+        return answer
+
+    server.post_reply = short
+    outcome = _push_one(store, server)
+    assert outcome.result == push.RETRY
+    assert store.outbox.get(outcome.outbox_id).state == "failed"
+
+
+def test_every_record_confirmed_is_sent_with_its_server_references(store: LocalStore,
+                                                                   server: ScriptedServer) -> None:
+    outcome = _push_one(store, server)
+    assert outcome.result == push.SENT and outcome.attempts == 1
+    assert [c[0] for c in server.calls] == ["POST"] * 4  # Patient, Encounter, 2 Observations, Provenance
+    assert [len(p["entry"]) for p in server.posts] == [1, 1, 2, 1]
+    item = store.outbox.get(outcome.outbox_id)
+    assert item.state == "sent"
+    assert json.loads(item.server_ref) == list(outcome.server_refs)
+    assert outcome.server_refs == ("Patient/1", "Encounter/2", "Observation/3", "Observation/4", "Provenance/5")
+    # the Encounter went with the server's own id for the Patient, never a urn
+    encounter = server.posts[1]["entry"][0]["resource"]
+    assert encounter["subject"]["reference"] == "Patient/1"
+
+
+# --- reconciliation: only a matching record of the right type counts as "already there" ----------------
+
+
+def _left_sending(store: LocalStore) -> OutboxItem:
+    """As a crash leaves it: marked sending (committed), no answer recorded."""
+    with store.db.write():
+        return store.outbox.mark_sending(_item(store).id)
+
+
+def test_an_operation_outcome_in_the_search_answer_is_not_the_check(store: LocalStore,
+                                                                    server: ScriptedServer) -> None:
+    def outcome_only(res_type: str, params: dict[str, str]) -> Answer:
+        return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset", "entry": [
+            {"resource": {"resourceType": "OperationOutcome", "id": "oo-1",
+                          "issue": [{"severity": "warning", "code": "processing"}]},
+             "search": {"mode": "outcome"}}]})
+
+    server.get_reply = outcome_only
+    _left_sending(store)
+    outcome = _push_one(store, server)
+    assert outcome.result == push.SENT and outcome.found == 0
+    assert outcome.server_refs == ("Patient/1", "Encounter/2", "Observation/3", "Observation/4", "Provenance/5")
+    assert not any("OperationOutcome" in ref for ref in outcome.server_refs)
+
+
+def test_a_record_with_another_identifier_is_not_the_check(store: LocalStore, server: ScriptedServer) -> None:
+    def stranger(res_type: str, params: dict[str, str]) -> Answer:
+        return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset", "entry": [
+            {"resource": {"resourceType": res_type, "id": "x-1",
+                          "identifier": [{"system": "https://other.example/id", "value": "someone-else"}]}}]})
+
+    server.get_reply = stranger
+    _left_sending(store)
+    outcome = _push_one(store, server)
+    assert outcome.found == 0 and "Patient/x-1" not in outcome.server_refs
+
+
+def test_records_found_by_identifier_are_not_sent_again(store: LocalStore, server: ScriptedServer) -> None:
+    """The lookup's own positive case: what the server holds under the entry's identifier is taken."""
+    bundle = check_bundle(store, _item(store))
+    by_url = {e["fullUrl"]: e for e in bundle["entry"]}
+    patient_url = bundle["entry"][0]["fullUrl"]
+    system, _, value = by_url[patient_url]["request"]["ifNoneExist"].split("=", 1)[1].partition("|")
+
+    def has_patient(res_type: str, params: dict[str, str]) -> Answer:
+        entries = []
+        if res_type == "Patient":
+            entries = [{"resource": {"resourceType": "Patient", "id": "p-9",
+                                     "identifier": [{"system": system, "value": value}]}}]
+        return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset", "entry": entries})
+
+    server.get_reply = has_patient
+    _left_sending(store)
+    outcome = _push_one(store, server)
+    assert outcome.result == push.SENT and outcome.found == 1
+    assert outcome.server_refs[0] == "Patient/p-9"
+    assert all(e["resource"]["resourceType"] != "Patient" for p in server.posts for e in p["entry"])
+
+
+def test_two_records_under_one_identifier_hold_the_check(store: LocalStore, server: ScriptedServer) -> None:
+    bundle = check_bundle(store, _item(store))
+    system, _, value = bundle["entry"][0]["request"]["ifNoneExist"].split("=", 1)[1].partition("|")
+
+    def two_copies(res_type: str, params: dict[str, str]) -> Answer:
+        copies = [{"resource": {"resourceType": "Patient", "id": pid,
+                                "identifier": [{"system": system, "value": value}]}} for pid in ("a", "b")]
+        return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset",
+                                "entry": copies if res_type == "Patient" else []})
+
+    server.get_reply = two_copies
+    _left_sending(store)
+    outcome = _push_one(store, server)
+    assert outcome.result == push.REFUSED and "more than one copy" in outcome.words
+    assert sync_state.holds(store)[outcome.outbox_id] == sync_state.HOLD_REFUSED
+    assert "Patient (2 copies)" in (sync_state.item_detail(store, outcome.outbox_id) or "")
+    assert server.posts == []
+
+
+def test_a_search_that_fails_leaves_the_check_for_later(store: LocalStore, server: ScriptedServer) -> None:
+    server.get_reply = lambda res_type, params: Answer(200, {}, {"resourceType": "OperationOutcome"})
+    _left_sending(store)
+    outcome = _push_one(store, server)
+    assert outcome.result == push.RETRY and server.posts == []
+    assert store.outbox.get(outcome.outbox_id).state == "failed"
+
+
+# --- an item left "sending" by a crash --------------------------------------------------------------------
+
+
+def test_an_item_left_sending_by_a_crash_is_requeued_counted_and_looked_up_first(
+    store: LocalStore, server: ScriptedServer
+) -> None:
+    left = _left_sending(store)
+    assert left.state == "sending" and left.attempts == 1
+    outcome = _push_one(store, server)
+    assert outcome.result == push.SENT
+    assert outcome.attempts == 2  # the crashed attempt counts
+    assert server.calls[0][0] == "GET"  # asks the server before sending anything again
+    assert store.outbox.get(left.id).state == "sent"
+
+
+def test_a_failed_item_is_looked_up_before_it_is_sent_again(store: LocalStore, server: ScriptedServer) -> None:
+    def unavailable(bundle: dict[str, Any]) -> Answer:
+        raise TransientFailure("unavailable", status=503, may_have_arrived=False)
+
+    server.post_reply = unavailable
+    first = _push_one(store, server)
+    assert first.result == push.RETRY
+    server.calls.clear()
+    server.post_reply = server.store_all
+    again = _push_one(store, server)
+    assert again.result == push.SENT and server.calls[0][0] == "GET"
+
+
+# --- 408 / 409 / 412 / 429 ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("status", "how"), [(408, "answer"), (408, "raised"), (409, "answer"), (429, "answer"),
+                                           (429, "raised"), (503, "raised")])
+def test_a_whole_reply_that_may_succeed_later_is_retried_not_held(store: LocalStore, server: ScriptedServer,
+                                                                 status: int, how: str) -> None:
+    """409 arrives as an answer; the HTTP layer raises 408, 429 and 5xx as TransientFailure. Both ways retry."""
+    def reply(bundle: dict[str, Any]) -> Answer:
+        if how == "raised":
+            raise TransientFailure("The shared record is busy.", retry_after=30.0, status=status)
+        return Answer(status, {"retry-after": "30"}, {
+            "resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "transient",
+                                                           "diagnostics": "busy, come back"}]})
+
+    server.post_reply = reply
+    pusher = _pusher(store, server)
+    (outcome,) = pusher.push([_item(store)])
+    assert outcome.result == push.RETRY
+    if how == "answer":
+        assert "could not take it just now: busy, come back" in outcome.words
+        assert f"HTTP {status}: busy, come back" == sync_state.item_detail(store, outcome.outbox_id)
+    else:
+        assert outcome.words == "The shared record is busy."
+    item = store.outbox.get(outcome.outbox_id)
+    assert item.state == "failed" and outcome.outbox_id not in sync_state.holds(store)
+    # Retry-After: 30 seconds is respected (the next try is at least 30 s away)
+    assert item.next_attempt_at is not None and outcome.next_attempt_at == item.next_attempt_at
+    earliest = (pusher.clock.now() + timedelta(seconds=30)).isoformat()
+    assert item.next_attempt_at[:19] >= earliest[:19]
+    assert len(server.posts) == 1
+
+
+def test_many_requests_slow_down_after_429_and_409_but_not_after_408(store: LocalStore,
+                                                                      server: ScriptedServer) -> None:
+    def raised(status: int) -> Callable[[dict[str, Any]], Answer]:
+        def reply(bundle: dict[str, Any]) -> Answer:
+            raise TransientFailure("busy", status=status)
+        return reply
+
+    cases: list[tuple[int, Callable[[dict[str, Any]], Answer], bool]] = [
+        (429, raised(429), True), (503, raised(503), True), (408, raised(408), False),
+        (409, lambda bundle: Answer(409, {}, None), True), (412, lambda bundle: Answer(412, {}, None), False),
+    ]
+    for status, reply, slowed in cases:
+        server.post_reply = reply
+        pusher = push.Pusher(store, server, builder=check_bundle,  # type: ignore[arg-type]
+                             backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
+                             concurrency=4)
+        sync_state.release(store, _item(store).id)
+        pusher.push([_item(store)])
+        assert (pusher.pace.allowed < 4) is slowed, status
+
+
+def test_412_is_a_definite_no_and_holds_the_check(store: LocalStore, server: ScriptedServer) -> None:
+    server.post_reply = lambda bundle: Answer(412, {}, {
+        "resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "duplicate",
+                                                       "diagnostics": "multiple matches"}]})
+    outcome = _push_one(store, server)
+    assert outcome.result == push.REFUSED and "refused this check (412)" in outcome.words
+    assert sync_state.holds(store)[outcome.outbox_id] == sync_state.HOLD_REFUSED
+    assert store.outbox.get(outcome.outbox_id).next_attempt_at is None
+    assert len(server.posts) == 1  # not repeated
+
+
+def _entry_reply(status: str, outcome: str = "") -> Callable[[dict[str, Any]], Answer]:
+    def reply(bundle: dict[str, Any]) -> Answer:
+        entries = [{"response": {"status": status,
+                                 "outcome": {"resourceType": "OperationOutcome",
+                                             "issue": [{"severity": "error", "code": "x", "diagnostics": outcome}]}}}
+                   for _ in bundle["entry"]]
+        return Answer(200, {}, {"resourceType": "Bundle", "type": "batch-response", "entry": entries})
+    return reply
+
+
+def test_an_entry_answered_412_holds_the_check_with_plain_words(store: LocalStore, server: ScriptedServer) -> None:
+    server.post_reply = _entry_reply("412 Precondition Failed", "two matches")
+    outcome = _push_one(store, server)
+    assert outcome.result == push.REFUSED
+    assert "already holds more than one matching record" in outcome.words
+    detail = sync_state.item_detail(store, outcome.outbox_id) or ""
+    assert "412 two matches" in detail and "1 entry not stored" in detail
+
+
+@pytest.mark.parametrize(("status", "words"), [("429 Too Many Requests", "too many requests"),
+                                               ("409 Conflict", "another write was in progress"),
+                                               ("408 Request Timeout", "the server answered 408"),
+                                               ("503 Service Unavailable", "a problem on the server")])
+def test_an_entry_that_may_succeed_later_leaves_the_check_partly_sent(store: LocalStore, server: ScriptedServer,
+                                                                     status: str, words: str) -> None:
+    answers = iter([server.store_all, _entry_reply(status), _entry_reply(status), _entry_reply(status)])
+    server.post_reply = lambda bundle: next(answers)(bundle)
+    outcome = _push_one(store, server)
+    assert outcome.result == push.RETRY
+    assert f"has 1 of this check's 5 records and asked to wait ({words})" in outcome.words
+    assert outcome.outbox_id not in sync_state.holds(store)
+    assert sync_state.confirmed_entries(store, BASE) != {}  # the Patient is remembered for next time
+
+
+# --- a bundle that cannot be built: held with words, never left queued ---------------------------------
+
+
+@pytest.mark.parametrize(("error", "words"), [
+    (ValidationError("the weight is missing", item="weight"), "could not be prepared for sending: the weight"),
+    (OutreachError("the check is damaged"), "could not be prepared for sending: the check is damaged"),
+    (KeyError("code"), "a fault in the app"),
+])
+def test_a_bundle_that_cannot_be_built_holds_the_check(store: LocalStore, server: ScriptedServer,
+                                                      error: Exception, words: str) -> None:
+    def broken(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
+        raise error
+
+    outcome = _push_one(store, server, builder=broken)
+    assert outcome.result == push.REFUSED and words in outcome.words
+    item = store.outbox.get(outcome.outbox_id)
+    assert item.state == "failed" and item.last_error == outcome.words
+    assert sync_state.holds(store)[item.id] == sync_state.HOLD_REFUSED
+    assert server.calls == []
+
+
+@pytest.mark.parametrize("bundle", [
+    {"resourceType": "Bundle", "type": "transaction", "entry": []},
+    {"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": {"resourceType": "Patient"}}]},
+])
+def test_an_empty_bundle_or_an_entry_without_full_url_holds_the_check(store: LocalStore, server: ScriptedServer,
+                                                                      bundle: dict[str, Any]) -> None:
+    outcome = _push_one(store, server, builder=lambda s, i: bundle)
+    assert outcome.result == push.REFUSED and "could not be prepared for sending" in outcome.words
+    assert store.outbox.get(outcome.outbox_id).state == "failed"
+    assert server.calls == []
+
+
+def test_an_item_left_sending_whose_bundle_cannot_be_built_is_not_left_sending(
+    store: LocalStore, server: ScriptedServer
+) -> None:
+    left = _left_sending(store)
+
+    def broken(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
+        raise OutreachError("damaged")
+
+    outcome = _push_one(store, server, builder=broken)
+    assert outcome.result == push.REFUSED
+    assert store.outbox.get(left.id).state == "failed"
+
+
+def test_a_reference_to_a_record_not_in_the_check_holds_it(store: LocalStore, server: ScriptedServer) -> None:
+    def dangling(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
+        bundle = check_bundle(store, item)
+        bundle["entry"][1]["resource"]["subject"]["reference"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
+        return bundle
+
+    outcome = _push_one(store, server, builder=dangling)
+    assert outcome.result == push.REFUSED and "fault in the app" in outcome.words
+    assert "refers to a record not in the check" in (sync_state.item_detail(store, outcome.outbox_id) or "")
+
+
+# --- consent ---------------------------------------------------------------------------------------------
+
+
+def test_no_consent_holds_the_check_with_the_reason_and_sends_nothing(tmp_path: Path,
+                                                                       server: ScriptedServer) -> None:
+    store = make_store(tmp_path / "no-consent", checks=1, consent=False)
+    try:
+        outcome = _push_one(store, server)
+        assert outcome.result == push.NO_CONSENT
+        assert sync_state.holds(store)[outcome.outbox_id] == sync_state.HOLD_NO_CONSENT
+        item = store.outbox.get(outcome.outbox_id)
+        assert item.state == "failed" and item.last_error == outcome.words and outcome.words
+        assert outcome.words == push.consent_refusal(store, item.check_id)
+        assert server.calls == []
+    finally:
+        store.close()
+
+
+def test_a_consent_refusal_from_the_mapping_is_a_consent_hold(store: LocalStore, server: ScriptedServer) -> None:
+    def refuses(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
+        raise ValidationError("The person withdrew consent to share.", item="consent")
+
+    outcome = _push_one(store, server, builder=refuses)
+    assert outcome.result == push.NO_CONSENT and outcome.words == "The person withdrew consent to share."
+    assert sync_state.holds(store)[outcome.outbox_id] == sync_state.HOLD_NO_CONSENT
+
+
+def test_a_check_no_longer_in_the_store_is_not_sent(store: LocalStore) -> None:
+    assert push.consent_refusal(store, "no-such-check") == "This check is no longer in the store."
+
+
+def test_a_network_failure_is_a_retry_and_an_auth_failure_stops_the_run(store: LocalStore,
+                                                                        server: ScriptedServer) -> None:
+    from outreach.errors import AuthError
+
+    def lost(bundle: dict[str, Any]) -> Answer:
+        raise TransientFailure("The connection dropped.", status=None)
+
+    server.post_reply = lost
+    outcome = _push_one(store, server)
+    assert outcome.result == push.RETRY and outcome.words == "The connection dropped."
+
+    def expired(bundle: dict[str, Any]) -> Answer:
+        raise AuthError("The device token has expired.")
+
+    server.post_reply = expired
+    pusher = _pusher(store, server)
+    (outcome,) = pusher.push([_item(store)])
+    assert outcome.result == push.STOPPED and pusher.stop_error is not None
+    assert store.outbox.get(outcome.outbox_id).next_attempt_at is None
