@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self._waiting_user: Any = None
         self._users: list[Any] = []
         self.home: Any = None
+        self.review: Any = None  # ui.review.workspace.ReviewWorkspace, made when a supervisor first opens it
         self.check_widget: QWidget | None = None
         self.setup_page: Any = None
         self.is_locked = False
@@ -245,6 +246,21 @@ class MainWindow(QMainWindow):
         self.title_label = make_heading(QLabel(self.org_config.organisation_name, self.header), 1.2)
         header.addWidget(self.title_label)
         header.addStretch(1)
+        # The supervisor's two places: their own work (home) and the team's checks (Review). Workers never
+        # see these buttons; Ctrl+H and Ctrl+Shift+R reach the same places from the keyboard.
+        self.home_button = QPushButton(self.tr("My work"), self.header)
+        self.home_button.setObjectName("header:home")
+        self.home_button.setAccessibleName(self.tr("My work: home (Ctrl+H)"))
+        self.review_button = QPushButton(self.tr("Review the team's checks"), self.header)
+        self.review_button.setObjectName("header:review")
+        self.review_button.setAccessibleName(self.tr("Review the team's checks (Ctrl+Shift+R)"))
+        for button in (self.home_button, self.review_button):
+            button.setCheckable(True)
+            button.hide()
+            header.addWidget(button)
+        self.home_button.clicked.connect(self.go_home)
+        self.review_button.clicked.connect(self.show_review_workspace)
+        header.addSpacing(12)
         self.user_label = QLabel("", self.header)
         header.addWidget(self.user_label)
         self.lock_button = QPushButton(self.tr("&Lock"), self.header)
@@ -318,6 +334,11 @@ class MainWindow(QMainWindow):
         self.reviews_action.setShortcut(QKeySequence("Ctrl+R"))
         self.reviews_action.triggered.connect(self.show_reviews)
         people_menu.addAction(self.reviews_action)
+        self.review_action = QAction(self.tr("Review the &team's checks"), self)
+        self.review_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.review_action.triggered.connect(self.show_review_workspace)
+        self.review_action.setVisible(False)  # supervisors and admins only, once unlocked
+        people_menu.addAction(self.review_action)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.contrast_action = QAction(self.tr("&High contrast"), self)
@@ -346,6 +367,7 @@ class MainWindow(QMainWindow):
             self.new_person_action,
             self.home_action,
             self.reviews_action,
+            self.review_action,
         ):
             self.addAction(action)
         self._update_actions()
@@ -361,6 +383,11 @@ class MainWindow(QMainWindow):
         ):
             action.setEnabled(working)
         self.lock_button.setEnabled(working)
+        supervising = self.context is not None and self._can_review(self.context.user)
+        self.review_action.setVisible(supervising)
+        self.review_action.setEnabled(working and supervising)
+        for button in (self.home_button, self.review_button):
+            button.setVisible(supervising)
 
     def _idle_ms(self) -> int:
         return (
@@ -377,6 +404,8 @@ class MainWindow(QMainWindow):
                 self.stack.addWidget(target)
             self.stack.setCurrentWidget(target)
         self.current_page = name
+        self.home_button.setChecked(name == "home")
+        self.review_button.setChecked(name == "review")
         log_event(log, "ui.screen_shown", screen=name)
         self.page_shown.emit(name)
 
@@ -588,7 +617,33 @@ class MainWindow(QMainWindow):
         if self.check_widget is not None and isinstance(self.check_widget, CheckPlaceholder):
             self._check_closed()
         elif self.check_widget is None:
+            leaving_review = self.current_page == "review"
             self._show_page("home", self.home)
+            if leaving_review:
+                self.home.focus_search()
+        self.home_button.setChecked(self.current_page == "home")
+
+    @staticmethod
+    def _can_review(user: Any) -> bool:
+        """Supervisors and admins get the Review workspace; workers never see it."""
+        return getattr(user, "role", None) in ("supervisor", "admin")
+
+    def show_review_workspace(self) -> None:
+        """Ctrl+Shift+R or the header's button: the team's checks to review, and the dashboards.
+
+        Like Home, it does not leave a check the supervisor has open as a worker (that has its own Back)."""
+        if self.context is None or self.is_locked or not self._can_review(self.context.user):
+            return
+        if self.check_widget is not None:
+            self.review_button.setChecked(False)
+            self.statusBar().showMessage(self.tr("Leave the check first (Back to home), then open Review."), 10_000)
+            return
+        if self.review is None:
+            from ui.review.workspace import ReviewWorkspace
+
+            self.review = ReviewWorkspace(self.context)
+        self._show_page("review", self.review)
+        self.review.activate()
 
     def show_reviews(self) -> None:
         """Ctrl+R: home's Reviews tab (like Home, it does not leave an open check: that has its own Back)."""

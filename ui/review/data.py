@@ -1,0 +1,88 @@
+"""The store work behind the Review workspace, as plain functions for the store worker.
+
+Each is wrapped with `blocking`, so calling one on the GUI thread fails at once in a test
+instead of freezing the supervisor's screen. The team's checks live in the supervisor's own
+sealed store (pulled from the shared record by sync); everything here reads or writes that
+store through the headless core (`outreach.team`), never the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from outreach.store.local_store import LocalStore
+from outreach.team.records import Decision, QueueFilter, QueueRow, TeamCheckView
+from ui.tasks import blocking
+
+PAGE_SIZE = 200  # rows read per page: a screenful several times over, a few milliseconds from the index
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the review queue for a filter; `total` is counted with the first page only."""
+
+    filter: QueueFilter
+    offset: int
+    rows: tuple[QueueRow, ...]
+    total: int | None
+
+
+@dataclass(frozen=True)
+class DecisionMade:
+    """A decision as recorded, and the check as it now stands (its state and the decisions list)."""
+
+    decision: Decision
+    view: TeamCheckView
+
+
+@blocking
+def load_queue(store: LocalStore, flt: QueueFilter, offset: int, limit: int, with_count: bool) -> QueuePage:
+    """A page of the queue (urgent first, then oldest); with the count of all rows the filter lists
+    when `with_count`, so the first page and the summary above it come in one trip to the worker."""
+    from outreach.team.queue import queue_count, queue_page
+
+    total = queue_count(store, flt) if with_count else None
+    rows = tuple(queue_page(store, flt, offset, limit))
+    return QueuePage(flt, offset, rows, total)
+
+
+@blocking
+def load_choices(store: LocalStore) -> tuple[list[str], list[str]]:
+    """The workers and venues the team's checks name, for the filter boxes."""
+    from outreach.team.queue import queue_choices
+
+    return queue_choices(store)
+
+
+@blocking
+def load_review(store: LocalStore, chain_id: str) -> TeamCheckView:
+    """Everything the review screen shows about one check and its versions."""
+    from outreach.team.queue import load_team_check
+
+    return load_team_check(store, chain_id)
+
+
+@blocking
+def make_decision(
+    store: LocalStore, chain_id: str, *, approve: bool, comment: str, user: str, check_id: str
+) -> DecisionMade:
+    """Record the supervisor's decision (queued for the shared record through the outbox, audited)
+    and read the check again, so the screen shows its new state from the store, not a guess.
+    `check_id` is the version on screen: if a newer one came down meanwhile the core refuses, so
+    nobody approves what they have not read."""
+    from outreach.team.decisions import decide
+    from outreach.team.queue import load_team_check
+
+    decision = decide(store, chain_id, approve=approve, comment=comment, user=user, check_id=check_id)
+    return DecisionMade(decision, load_team_check(store, chain_id))
+
+
+@blocking
+def load_dashboard(store: LocalStore, today: date) -> Any:
+    """The dashboards' figures, counted from the newest version of every team check."""
+    from outreach.team.dashboard import build_dashboard
+    from outreach.team.queue import dashboard_checks
+
+    return build_dashboard(dashboard_checks(store), today=today)

@@ -1,0 +1,54 @@
+"""Words the Review workspace shows for states, dates and decisions, in one place so every
+screen says the same thing (and translators see each once)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from PySide6.QtCore import QCoreApplication
+
+from outreach.team.records import APPROVED, RECEIVED, RESUBMITTED, RETURNED
+
+_STATE_WORDS = {
+    RECEIVED: "Received",
+    RETURNED: "Returned",
+    RESUBMITTED: "Resubmitted",
+    APPROVED: "Approved",
+}
+
+
+def state_words(state: str) -> str:
+    """A review state as the queue and the review screen say it."""
+    words = _STATE_WORDS.get(state)
+    return QCoreApplication.translate("ReviewWords", words) if words else state
+
+
+def uk_day(value: date | str | None) -> str:
+    """A date (or the date of a stored time) the UK way, e.g. 3 Nov 2026; empty when unknown."""
+    if value is None or value == "":
+        return ""
+    day: date
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return str(value)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone()
+        day = moment.date()
+    return f"{day.day} {day.strftime('%b')} {day.year}"
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored UTC time as the laptop's local time, e.g. 23/11/2026 14:46."""
+    try:
+        moment = datetime.fromisoformat(stamp or "")
+    except ValueError:
+        return stamp or ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
