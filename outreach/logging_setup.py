@@ -25,6 +25,7 @@ Log files rotate in the data folder's ``logs/`` (owner-only permissions).
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import logging.handlers
 import os
@@ -236,8 +237,8 @@ class _PlainErrors:
 class PrivateRotatingFileHandler(_PlainErrors, logging.handlers.RotatingFileHandler):
     """A rotating log whose files are created readable by the owner only."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
-        return open(
+    def _open(self) -> io.TextIOWrapper:
+        return open(  # type: ignore[return-value]  # text mode: a TextIOWrapper
             self.baseFilename,
             self.mode,
             encoding=self.encoding,
@@ -246,7 +247,7 @@ class PrivateRotatingFileHandler(_PlainErrors, logging.handlers.RotatingFileHand
         )
 
 
-class _PlainStreamHandler(_PlainErrors, logging.StreamHandler):  # type: ignore[type-arg]
+class _PlainStreamHandler(_PlainErrors, logging.StreamHandler):
     """The console copy of the log, with the same plain handling of write errors."""
 
 

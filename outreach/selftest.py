@@ -23,6 +23,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from outreach.resources import resources_dir
 
@@ -204,7 +205,7 @@ def check_resources() -> str:
     return f"{counts['json']} JSON and {counts['toml']} TOML files parse"
 
 
-def _optional_loader(module_name: str, function_name: str) -> Callable[[], object]:
+def _optional_loader(module_name: str, function_name: str) -> Callable[..., Any]:
     """Find a loader that another part of the product provides, or skip when it is not built yet."""
     if importlib.util.find_spec(module_name) is None:
         raise CheckSkipped(f"{module_name} is not part of this build")
@@ -212,7 +213,7 @@ def _optional_loader(module_name: str, function_name: str) -> Callable[[], objec
     loader = getattr(module, function_name, None)
     if loader is None:
         raise CheckSkipped(f"{module_name}.{function_name} is not part of this build")
-    return loader  # type: ignore[no-any-return]
+    return cast(Callable[..., Any], loader)
 
 
 def _describe_loaded(thing: object) -> str:

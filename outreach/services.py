@@ -114,7 +114,8 @@ _PERSON_LIMITS = {
 
 
 def validate_person(details: PersonDetails) -> PersonDetails:
-    """The details cleaned up (trimmed names, normalised NHS number), or a ValidationError naming the field."""
+    """The details cleaned up (trimmed names, normalised NHS number), or a ValidationError naming the
+    field."""
     given = (details.given_name or "").strip()
     family = (details.family_name or "").strip()
     if not given:
@@ -604,7 +605,9 @@ def _refuse_blockers(blockers: Sequence[Blocker]) -> None:
     measurements = [b.message for b in blockers if b.kind == "measurement"]
     if measurements:
         raise ValidationError(
-            "A measurement is still needed before the check can be finalised: " + "; ".join(measurements) + ".",
+            "A measurement is still needed before the check can be finalised: "
+            + "; ".join(measurements)
+            + ".",
             item="measurement",
         )
     follow_ups = [b.message for b in blockers if b.kind == "follow_up"]

@@ -21,6 +21,7 @@ import sys
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -170,17 +171,17 @@ class OrgConfig:
                 raise ValidationError(f"Setting '{key}' must be text.", item=key)
             values[key] = value
         idle = values.get("idle_lock_minutes", cls.idle_lock_minutes)
-        if not 1 <= int(idle) <= 240:  # type: ignore[arg-type]
+        if not 1 <= cast(int, idle) <= 240:
             raise ValidationError(
                 "Setting 'idle_lock_minutes' must be between 1 and 240.", item="idle_lock_minutes"
             )
         interval = values.get("sync_interval_minutes", cls.sync_interval_minutes)
-        if not 1 <= int(interval) <= 1440:  # type: ignore[arg-type]
+        if not 1 <= cast(int, interval) <= 1440:
             raise ValidationError(
                 "Setting 'sync_interval_minutes' must be between 1 and 1440.", item="sync_interval_minutes"
             )
         max_entries = values.get("sync_max_entries", cls.sync_max_entries)
-        if not 0 <= int(max_entries) <= 1000:  # type: ignore[arg-type]
+        if not 0 <= cast(int, max_entries) <= 1000:
             raise ValidationError(
                 "Setting 'sync_max_entries' must be between 0 (find out) and 1000.", item="sync_max_entries"
             )
@@ -215,7 +216,7 @@ class OrgConfig:
                 item="summary_contact",
             )
         values["summary_contact"] = contact
-        return cls(**values, extra=extra)  # type: ignore[arg-type]
+        return cls(**cast(dict[str, Any], values), extra=extra)
 
     def to_toml(self) -> str:
         """The settings as TOML, paths already resolved and the recovery key inline, so the copy

@@ -107,7 +107,11 @@ def _versions(inputs: ReportInputs) -> list[str]:
     return [
         f"App: {outreach.__version__}",
         f"Python: {platform.python_version()} ({platform.python_implementation()})",
-        f"Qt: {inputs.qt_version or _package_version('PySide6', 'PySide6_Essentials') + ' (PySide6; Qt not loaded)'}",
+        "Qt: "
+        + (
+            inputs.qt_version
+            or _package_version("PySide6", "PySide6_Essentials") + " (PySide6; Qt not loaded)"
+        ),
         f"OS: {platform.platform()} ({platform.machine() or 'unknown machine'})",
         f"SQLite: {sqlite3.sqlite_version}",
         f"cryptography: {_package_version('cryptography')}",

@@ -74,7 +74,9 @@ class SoftLimitWarning(AnswerError):
     `value` holds the normalised value that would be recorded.
     """
 
-    def __init__(self, message: str, item: str | None, value: float, low: float | None, high: float | None) -> None:
+    def __init__(
+        self, message: str, item: str | None, value: float, low: float | None, high: float | None
+    ) -> None:
         super().__init__(message, item, UNUSUAL)
         self.value = value
         self.low = low
@@ -107,21 +109,31 @@ def entry_from_json(raw: Any, link_id: str | None = None) -> AnswerEntry:
         return raw
     if isinstance(raw, Mapping):
         if "value" not in raw or any(k not in ("value", "unit", "confirmed") for k in raw):
-            raise AnswerError("This answer is not in a form the check can read: re-enter it.", link_id, BAD_ENTRY)
+            raise AnswerError(
+                "This answer is not in a form the check can read: re-enter it.", link_id, BAD_ENTRY
+            )
         unit = raw.get("unit")
         confirmed = raw.get("confirmed", False)
         if unit is not None and not isinstance(unit, str):
-            raise AnswerError("The unit of this answer is not readable: choose the unit again.", link_id, BAD_ENTRY)
+            raise AnswerError(
+                "The unit of this answer is not readable: choose the unit again.", link_id, BAD_ENTRY
+            )
         if not isinstance(confirmed, bool):
-            raise AnswerError("Whether this answer was confirmed is not readable: confirm it again.", link_id, BAD_ENTRY)
+            raise AnswerError(
+                "Whether this answer was confirmed is not readable: confirm it again.", link_id, BAD_ENTRY
+            )
         return AnswerEntry(raw["value"], unit, confirmed)
     return AnswerEntry(raw)
 
 
 _NUMBER_RE: Final = re.compile(r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*(.*)", re.ASCII | re.DOTALL)
 _NUM: Final = r"([0-9]+(?:\.[0-9]+)?)"
-_STONES_RE: Final = re.compile(_NUM + r"\s*(?:st|stone|stones)\s*" + _NUM + r"\s*(?:lb|lbs|pounds?)?", re.ASCII | re.IGNORECASE)
-_FEET_RE: Final = re.compile(_NUM + r"\s*(?:ft|feet|foot|')\s*" + _NUM + r"\s*(?:in|inch|inches|\"|'')?", re.ASCII | re.IGNORECASE)
+_STONES_RE: Final = re.compile(
+    _NUM + r"\s*(?:st|stone|stones)\s*" + _NUM + r"\s*(?:lb|lbs|pounds?)?", re.ASCII | re.IGNORECASE
+)
+_FEET_RE: Final = re.compile(
+    _NUM + r"\s*(?:ft|feet|foot|')\s*" + _NUM + r"\s*(?:in|inch|inches|\"|'')?", re.ASCII | re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +149,14 @@ def parse_number_text(text: str, label: str, link_id: str | None = None) -> Pars
     s = text.strip()
     shown = s if len(s) <= MAX_NUMBER_TEXT else s[:MAX_NUMBER_TEXT] + "..."
     if len(s) > MAX_NUMBER_TEXT:
-        raise AnswerError(f"{label} '{shown}' is not a number: type digits, like 82.5.", link_id, NOT_A_NUMBER)
+        raise AnswerError(
+            f"{label} '{shown}' is not a number: type digits, like 82.5.", link_id, NOT_A_NUMBER
+        )
     if "," in s:
         raise AnswerError(
             f"{label} '{shown}' has a comma: use a point for decimals (82.5) and no thousands separator.",
-            link_id, DECIMAL_COMMA,
+            link_id,
+            DECIMAL_COMMA,
         )
     m = _STONES_RE.fullmatch(s)
     if m:
@@ -151,7 +166,9 @@ def parse_number_text(text: str, label: str, link_id: str | None = None) -> Pars
         return ParsedNumber((float(m.group(1)), float(m.group(2))), "[ft_i]")
     m = _NUMBER_RE.fullmatch(s)
     if not m:
-        raise AnswerError(f"{label} '{shown}' is not a number: type digits, like 82.5.", link_id, NOT_A_NUMBER)
+        raise AnswerError(
+            f"{label} '{shown}' is not a number: type digits, like 82.5.", link_id, NOT_A_NUMBER
+        )
     number = float(m.group(1))
     rest = m.group(2).strip()
     if not rest:

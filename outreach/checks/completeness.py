@@ -63,7 +63,9 @@ class CheckCompleteness:
         return next((e for e in self.elements if e.element_id == element_id), None)
 
 
-def element_completeness(defn: CheckDefinition, element: Element, review: AnswerReview) -> ElementCompleteness:
+def element_completeness(
+    defn: CheckDefinition, element: Element, review: AnswerReview
+) -> ElementCompleteness:
     values, problems, enabled = review.values, review.problems, review.enabled
     all_ids = element.all_ids
     started = not all_ids.isdisjoint(values) or (bool(problems) and not all_ids.isdisjoint(problems))
@@ -85,8 +87,11 @@ def element_completeness(defn: CheckDefinition, element: Element, review: Answer
         if problems:
             problem = problems.get(link)
             if problem is not None:
-                missing.append(f"{label} (confirm the unusual value)" if isinstance(problem, SoftLimitWarning)
-                               else f"{label} (check the value)")
+                missing.append(
+                    f"{label} (confirm the unusual value)"
+                    if isinstance(problem, SoftLimitWarning)
+                    else f"{label} (check the value)"
+                )
                 continue
         if one_of:
             alternatives.setdefault(one_of, []).append(label)

@@ -67,7 +67,9 @@ def _day(stamp: Any) -> date | None:
         return None
 
 
-def visit_date_of(check: CheckRecord, history: Sequence[CheckRecord] = (), *, today: date | None = None) -> date:
+def visit_date_of(
+    check: CheckRecord, history: Sequence[CheckRecord] = (), *, today: date | None = None
+) -> date:
     """The day of the visit this check records.
 
     An amendment corrects the same visit, so it keeps the first version's date: the oldest
@@ -186,9 +188,14 @@ def finalise_blockers(
     clinic = evaluation.calculators.get("clinic_blood_pressure")
     if clinic is not None and clinic.third_needed:
         # NICE NG136 1.2: a third reading when the first two differ substantially.
-        out.append(Blocker("measurement", "blood_pressure.systolic_3",
-                           "Blood pressure: take a third reading (the first two differ by more than "
-                           f"{SUBSTANTIAL_DIFFERENCE_MMHG} mmHg)"))
+        out.append(
+            Blocker(
+                "measurement",
+                "blood_pressure.systolic_3",
+                "Blood pressure: take a third reading (the first two differ by more than "
+                f"{SUBSTANTIAL_DIFFERENCE_MMHG} mmHg)",
+            )
+        )
     for finding, reason in follow_up_problems(evaluation.findings, decisions, directory_ids):
         out.append(Blocker("follow_up", finding.rule_id, reason))
     return out
@@ -232,8 +239,13 @@ class CheckContext:
         new_answers = dict(answers) if answers is not None else dict(self.answers)
         new_decisions = dict(decisions) if decisions is not None else dict(self.decisions)
         evaluation = (
-            evaluate_check(self.definition, new_answers, self.person, self.rules,
-                           townsend=self.check.document.get(TOWNSEND_KEY))
+            evaluate_check(
+                self.definition,
+                new_answers,
+                self.person,
+                self.rules,
+                townsend=self.check.document.get(TOWNSEND_KEY),
+            )
             if answers is not None
             else self.evaluation
         )
@@ -258,5 +270,6 @@ def build_context(
     who = facts_on(person, day)
     answers = answers_with_statuses(definition, check.document)
     evaluation = evaluate_check(definition, answers, who, rules, townsend=check.document.get(TOWNSEND_KEY))
-    return CheckContext(check, definition, rules, day, who, answers,
-                        decisions_from_document(check.decisions), evaluation)
+    return CheckContext(
+        check, definition, rules, day, who, answers, decisions_from_document(check.decisions), evaluation
+    )

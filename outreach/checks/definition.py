@@ -250,7 +250,9 @@ class _Parser:
     @staticmethod
     def _extensions(node: Mapping[str, Any], link_id: str | None) -> list[Mapping[str, Any]]:
         exts = node.get("extension", [])
-        if not isinstance(exts, list) or not all(isinstance(e, Mapping) and isinstance(e.get("url"), str) for e in exts):
+        if not isinstance(exts, list) or not all(
+            isinstance(e, Mapping) and isinstance(e.get("url"), str) for e in exts
+        ):
             raise _fail(link_id, "extensions must be a list of objects with a url.")
         return exts
 
@@ -278,7 +280,9 @@ class _Parser:
         if not isinstance(version, str) or not version:
             raise _fail(None, "it has no version.")
         if data.get("status") not in ("active", "draft"):
-            raise _fail(None, f"its status is {data.get('status')!r}; only active or draft definitions can be used.")
+            raise _fail(
+                None, f"its status is {data.get('status')!r}; only active or draft definitions can be used."
+            )
         top = data.get("item")
         if not isinstance(top, list) or not top:
             raise _fail(None, "it has no items.")
@@ -291,16 +295,24 @@ class _Parser:
         fact_sources, boolean_facts = self._check_facts()
         self._check_one_of()
         order = self._order()
-        title = data.get("title") if isinstance(data.get("title"), str) else "Health check"
+        title = data["title"] if isinstance(data.get("title"), str) else "Health check"
         steps = tuple((i, i.parent, i.applies_to, i.enable_when, i.enable_any) for i in order)
         fact_plan = tuple(
             (fact, fact in boolean_facts, tuple((link, _option_facts(self.items[link])) for link in links))
             for fact, links in fact_sources.items()
         )
         return CheckDefinition(
-            url=url, version=version, title=title, items=self.items, order=order,
-            elements=tuple(self.elements), element_by_id={e.id: e for e in self.elements},
-            fact_sources=fact_sources, boolean_facts=boolean_facts, source=data, steps=steps,
+            url=url,
+            version=version,
+            title=title,
+            items=self.items,
+            order=order,
+            elements=tuple(self.elements),
+            element_by_id={e.id: e for e in self.elements},
+            fact_sources=fact_sources,
+            boolean_facts=boolean_facts,
+            source=data,
+            steps=steps,
             fact_plan=fact_plan,
         )
 
@@ -338,8 +350,15 @@ class _Parser:
         child_ids = tuple(c["linkId"] for c in children)
         self.items[link_id] = self._item(node, link_id, kind, parent, element, child_ids)
 
-    def _item(self, node: Mapping[str, Any], link_id: str, kind: str, parent: str | None,
-              element: str | None, children: tuple[str, ...]) -> Item:
+    def _item(
+        self,
+        node: Mapping[str, Any],
+        link_id: str,
+        kind: str,
+        parent: str | None,
+        element: str | None,
+        children: tuple[str, ...],
+    ) -> Item:
         text = node.get("text")
         if not isinstance(text, str) or not text.strip():
             raise _fail(link_id, "has no text.")
@@ -370,12 +389,31 @@ class _Parser:
         if one_of is not None and kind not in ANSWER_TYPES:
             raise _fail(link_id, "only questions can be alternatives (check-one-of).")
         return Item(
-            link_id=link_id, text=text.strip(), type=kind, required=required, parent=parent, element=element,
-            children=children, codes=codes, unit=unit, unit_options=unit_options,
-            hard_min=limits[0], hard_max=limits[1], soft_min=limits[2], soft_max=limits[3],
-            options=options, option_by_code=by_code, enable_when=enable_when, enable_any=enable_any,
-            applies_to=applies, fact=fact, analyte=analyte, one_of=one_of, max_length=max_length,
-            label=(short or text).strip(), answerable=kind in ANSWER_TYPES,
+            link_id=link_id,
+            text=text.strip(),
+            type=kind,
+            required=required,
+            parent=parent,
+            element=element,
+            children=children,
+            codes=codes,
+            unit=unit,
+            unit_options=unit_options,
+            hard_min=limits[0],
+            hard_max=limits[1],
+            soft_min=limits[2],
+            soft_max=limits[3],
+            options=options,
+            option_by_code=by_code,
+            enable_when=enable_when,
+            enable_any=enable_any,
+            applies_to=applies,
+            fact=fact,
+            analyte=analyte,
+            one_of=one_of,
+            max_length=max_length,
+            label=(short or text).strip(),
+            answerable=kind in ANSWER_TYPES,
         )
 
     def _simple_ext(self, node: Mapping[str, Any], url: str, link_id: str) -> str | None:
@@ -396,12 +434,16 @@ class _Parser:
             if not isinstance(c, Mapping) or not isinstance(c.get("code"), str) or not c.get("code"):
                 raise _fail(link_id, "has a coding without a code.")
             if c.get("system") not in (SNOMED, LOINC):
-                raise _fail(link_id, f"code {c.get('code')} has system {c.get('system')!r}; use SNOMED CT or LOINC.")
+                raise _fail(
+                    link_id, f"code {c.get('code')} has system {c.get('system')!r}; use SNOMED CT or LOINC."
+                )
             display = c.get("display") if isinstance(c.get("display"), str) else None
             codes.append(Coding(c["system"], c["code"], display))
         return tuple(codes)
 
-    def _units(self, node: Mapping[str, Any], link_id: str, kind: str) -> tuple[str | None, tuple[str, ...], str | None]:
+    def _units(
+        self, node: Mapping[str, Any], link_id: str, kind: str
+    ) -> tuple[str | None, tuple[str, ...], str | None]:
         analyte = self._simple_ext(node, EXT_ANALYTE, link_id)
         unit_ext = self._ext(node, EXT_UNIT, link_id)
         options = [e for e in self._extensions(node, link_id) if e["url"] == EXT_UNIT_OPTION]
@@ -427,7 +469,11 @@ class _Parser:
     @staticmethod
     def _ucum(ext: Mapping[str, Any], link_id: str) -> str:
         coding = ext.get("valueCoding")
-        if not isinstance(coding, Mapping) or coding.get("system") != UCUM or not isinstance(coding.get("code"), str):
+        if (
+            not isinstance(coding, Mapping)
+            or coding.get("system") != UCUM
+            or not isinstance(coding.get("code"), str)
+        ):
             raise _fail(link_id, "a unit must be a UCUM coding.")
         return coding["code"]
 
@@ -466,10 +512,16 @@ class _Parser:
                     raise _fail(link_id, f"soft limit {name} {value} is outside the hard limits {lo}-{hi}.")
             if soft_lo is not None and soft_hi is not None and soft_lo > soft_hi:
                 raise _fail(link_id, f"soft limit low {soft_lo} is greater than high {soft_hi}.")
-        return float(lo), float(hi), (None if soft_lo is None else float(soft_lo)), (
-            None if soft_hi is None else float(soft_hi))
+        return (
+            float(lo),
+            float(hi),
+            (None if soft_lo is None else float(soft_lo)),
+            (None if soft_hi is None else float(soft_hi)),
+        )
 
-    def _options(self, node: Mapping[str, Any], link_id: str, kind: str) -> tuple[tuple[AnswerOption, ...], dict[str, AnswerOption]]:
+    def _options(
+        self, node: Mapping[str, Any], link_id: str, kind: str
+    ) -> tuple[tuple[AnswerOption, ...], dict[str, AnswerOption]]:
         raw = node.get("answerOption")
         if kind != "choice":
             if raw:
@@ -481,7 +533,11 @@ class _Parser:
         by_code: dict[str, AnswerOption] = {}
         for opt in raw:
             coding = opt.get("valueCoding") if isinstance(opt, Mapping) else None
-            if not isinstance(coding, Mapping) or not isinstance(coding.get("code"), str) or not coding["code"]:
+            if (
+                not isinstance(coding, Mapping)
+                or not isinstance(coding.get("code"), str)
+                or not coding["code"]
+            ):
                 raise _fail(link_id, "every answer option needs a valueCoding with a code.")
             code = coding["code"]
             if code in by_code:
@@ -495,14 +551,18 @@ class _Parser:
             fv_ext = self._ext(coding, EXT_FACT_VALUE, link_id)
             fact_value = self._ext_value(fv_ext) if fv_ext else None
             if fact_value is not None and not isinstance(fact_value, (bool, str)):
-                raise _fail(link_id, f"answer option {code!r} has a fact value that is neither true/false nor text.")
-            display = coding.get("display") if isinstance(coding.get("display"), str) else code
+                raise _fail(
+                    link_id, f"answer option {code!r} has a fact value that is neither true/false nor text."
+                )
+            display = coding["display"] if isinstance(coding.get("display"), str) else code
             option = AnswerOption(code, coding.get("system"), display, score, fact_value)
             options.append(option)
             by_code[code] = option
         return tuple(options), by_code
 
-    def _enable_when_raw(self, node: Mapping[str, Any], link_id: str) -> tuple[tuple[EnableCondition, ...], bool]:
+    def _enable_when_raw(
+        self, node: Mapping[str, Any], link_id: str
+    ) -> tuple[tuple[EnableCondition, ...], bool]:
         raw = node.get("enableWhen", [])
         if not isinstance(raw, list):
             raise _fail(link_id, "enableWhen must be a list.")
@@ -551,23 +611,39 @@ class _Parser:
         status_id, reason_id = f"{link_id}.status", f"{link_id}.reason"
         status = self.items.get(status_id)
         if status is None or status.parent != link_id or status.type != "choice":
-            raise _fail(link_id, f"the element has no status question '{status_id}' (done, declined or not possible).")
-        if set(status.option_by_code) != set(STATUS_CODES) or any(o.system != STATUS_SYSTEM for o in status.options):
+            raise _fail(
+                link_id, f"the element has no status question '{status_id}' (done, declined or not possible)."
+            )
+        if set(status.option_by_code) != set(STATUS_CODES) or any(
+            o.system != STATUS_SYSTEM for o in status.options
+        ):
             raise _fail(status_id, "the status options must be exactly done, declined and not_possible.")
         reason = self.items.get(reason_id)
         if reason is None or reason.parent != link_id or reason.type not in ("string", "text"):
-            raise _fail(link_id, f"the element has no reason question '{reason_id}' for declined or not possible.")
+            raise _fail(
+                link_id, f"the element has no reason question '{reason_id}' for declined or not possible."
+            )
         core_ext = self._ext(node, EXT_CORE_ELEMENT, link_id)
         core = bool(core_ext and self._ext_value(core_ext) is True)
         if element_id in {e.id for e in self.elements}:
             raise _fail(link_id, f"element {element_id!r} appears twice.")
-        descendants = [i for i in self._descendants(link_id) if i.answerable and i.link_id not in (status_id, reason_id)]
+        descendants = [
+            i for i in self._descendants(link_id) if i.answerable and i.link_id not in (status_id, reason_id)
+        ]
         item_ids = tuple(i.link_id for i in descendants)
-        self.elements.append(Element(
-            id=element_id, title=group.text, core=core, link_id=link_id, status_id=status_id,
-            reason_id=reason_id, item_ids=item_ids, all_ids=frozenset((status_id, reason_id, *item_ids)),
-            requirements=tuple((i.link_id, i.label, i.required, i.one_of) for i in descendants),
-        ))
+        self.elements.append(
+            Element(
+                id=element_id,
+                title=group.text,
+                core=core,
+                link_id=link_id,
+                status_id=status_id,
+                reason_id=reason_id,
+                item_ids=item_ids,
+                all_ids=frozenset((status_id, reason_id, *item_ids)),
+                requirements=tuple((i.link_id, i.label, i.required, i.one_of) for i in descendants),
+            )
+        )
 
     def _descendants(self, link_id: str) -> list[Item]:
         out: list[Item] = []
@@ -598,8 +674,13 @@ class _Parser:
                 if not target.answerable:
                     raise _fail(link_id, f"enableWhen refers to '{cond.question}', which is not a question.")
                 key, value = cond.answer
-                checked.append(EnableCondition(cond.question, cond.operator,
-                                               self._condition_answer(link_id, target, cond.operator, key, value)))
+                checked.append(
+                    EnableCondition(
+                        cond.question,
+                        cond.operator,
+                        self._condition_answer(link_id, target, cond.operator, key, value),
+                    )
+                )
             self.items[link_id] = _replace_enable_when(item, tuple(checked))
 
     @staticmethod
@@ -670,7 +751,9 @@ class _Parser:
             if is_bool:
                 boolean_facts.add(fact)
             elif len(link_ids) > 1:
-                raise _fail(link_ids[1], f"fact {fact!r} is fed by several items, which only works for yes/no facts.")
+                raise _fail(
+                    link_ids[1], f"fact {fact!r} is fed by several items, which only works for yes/no facts."
+                )
         return {k: tuple(v) for k, v in sources.items()}, frozenset(boolean_facts)
 
     @staticmethod

@@ -45,14 +45,19 @@ NO_MEASURED_LIPIDS: Final = "cholesterol/HDL ratio (needs measured total and HDL
 # The check has no postcode lookup or repeated readings, so Townsend and SBP variation are 0 (as the
 # ClinRisk batch engine substitutes, marking the score as using estimated data).
 QRISK3_CAVEATS: Final = (
-    "QRISK3 may under-estimate the risk of people with severe mental illness (NICE NG238): use clinical judgement.",
+    (
+        "QRISK3 may under-estimate the risk of people with severe mental illness (NICE NG238): "
+        "use clinical judgement."
+    ),
     "Townsend deprivation score and blood pressure variation were not known: 0 was used for both.",
 )
 # With a Townsend score from the organisation's postcode file (outreach.clinical.townsend).
 QRISK3_CAVEATS_WITH_TOWNSEND: Final = (
     QRISK3_CAVEATS[0],
-    ("Blood pressure variation was not known: 0 was used. Townsend deprivation score {score:g} for the "
-     "person's postcode ({source})."),
+    (
+        "Blood pressure variation was not known: 0 was used. Townsend deprivation score {score:g} for the "
+        "person's postcode ({source})."
+    ),
 )
 NO_CIGARETTES_A_DAY: Final = "cigarettes a day (QRISK3 needs how much a current smoker smokes)"
 
@@ -81,7 +86,9 @@ class QRisk3Outcome:
 @dataclass(frozen=True, slots=True)
 class CheckEvaluation:
     facts: dict[str, Any]
-    calculators: dict[str, Any]  # "bmi", "blood_pressure", "pulse", "glycaemia", "lipids", "audit_c", "smoking", "qrisk3"
+    calculators: dict[
+        str, Any
+    ]  # "bmi", "blood_pressure", "pulse", "glycaemia", "lipids", "audit_c", "smoking", "qrisk3"
     calculator_errors: dict[str, str]  # calculator -> message, when its inputs were there but refused
     findings: list[Finding]
     completeness: CheckCompleteness
@@ -125,7 +132,7 @@ def answer_facts(defn: CheckDefinition, values: Mapping[str, Any]) -> dict[str, 
                 if value is None:
                     continue
                 seen = True
-                if (option_facts[value] if option_facts is not None else value):
+                if option_facts[value] if option_facts is not None else value:
                     result = True
                     break
             if seen:
@@ -138,8 +145,14 @@ def answer_facts(defn: CheckDefinition, values: Mapping[str, Any]) -> dict[str, 
     return facts
 
 
-def evaluate_check(defn: CheckDefinition, answers: Any, person: PersonFacts | Mapping[str, Any] | None,
-                   rules: RuleSet | None = None, *, townsend: Mapping[str, Any] | None = None) -> CheckEvaluation:
+def evaluate_check(
+    defn: CheckDefinition,
+    answers: Any,
+    person: PersonFacts | Mapping[str, Any] | None,
+    rules: RuleSet | None = None,
+    *,
+    townsend: Mapping[str, Any] | None = None,
+) -> CheckEvaluation:
     """Everything the check screen and the summary need, from the stored answers.
 
     `rules` is a findings RuleSet (outreach.clinical.findings.load_rules); None skips findings.
@@ -163,10 +176,14 @@ def evaluate_check(defn: CheckDefinition, answers: Any, person: PersonFacts | Ma
         calculators["qrisk3"] = outcome.result
         facts["qrisk3_percent"] = qrisk3_fact(outcome.result.risk_percent)
     findings: list[Finding] = evaluate_findings(facts, rules) if rules is not None else []
-    return CheckEvaluation(facts, calculators, errors, findings, check_completeness(defn, review), outcome, review)
+    return CheckEvaluation(
+        facts, calculators, errors, findings, check_completeness(defn, review), outcome, review
+    )
 
 
-def _run_calculators(facts: dict[str, Any], out: dict[str, Any], errors: dict[str, str], who: PersonFacts) -> None:
+def _run_calculators(
+    facts: dict[str, Any], out: dict[str, Any], errors: dict[str, str], who: PersonFacts
+) -> None:
     get = facts.get
     weight, height = get("weight_kg"), get("height_cm")
     if weight is not None and get("weight_3m_ago_kg") is not None:
@@ -244,13 +261,15 @@ def _run_calculators(facts: dict[str, Any], out: dict[str, Any], errors: dict[st
 _FULL_AUDIT_FACTS: Final = tuple(f"audit_q{n}" for n in range(4, 11))
 
 
-def _full_audit(facts: dict[str, Any], out: dict[str, Any], errors: dict[str, str], first_three: tuple[Any, ...]) -> None:
+def _full_audit(
+    facts: dict[str, Any], out: dict[str, Any], errors: dict[str, str], first_three: tuple[Any, ...]
+) -> None:
     """The full AUDIT when its seven further answers are given; otherwise whether to offer it.
 
     Offered, not forced: a positive AUDIT-C (5 or more, OHID) sets `full_audit_offer` so the screen
     suggests it; the check can be finalised without it (the AUDIT-C finding needs a follow-up anyway).
     """
-    rest = [facts.get(name) for name in _FULL_AUDIT_FACTS]
+    rest: list[Any] = [facts.get(name) for name in _FULL_AUDIT_FACTS]
     if any(value is None for value in rest):
         facts["full_audit_offer"] = facts.get("audit_c_score", 0) >= POSITIVE_SCORE
         return
@@ -359,18 +378,23 @@ def _townsend(stored: Mapping[str, Any] | None) -> tuple[float, str] | None:
     return float(score), str(source or "organisation file")
 
 
-def _qrisk3_outcome(facts: dict[str, Any], who: PersonFacts,
-                    townsend: tuple[float, str] | None = None) -> QRisk3Outcome:
+def _qrisk3_outcome(
+    facts: dict[str, Any], who: PersonFacts, townsend: tuple[float, str] | None = None
+) -> QRisk3Outcome:
     age = who.age_years
-    excluded = _qrisk3.qrisk3_exclusion(age, existing_cvd=facts.get("existing_cvd"),
-                                        diabetes=facts.get("diabetes"), on_statin=facts.get("on_statin"))
+    excluded = _qrisk3.qrisk3_exclusion(
+        age,
+        existing_cvd=facts.get("existing_cvd"),
+        diabetes=facts.get("diabetes"),
+        on_statin=facts.get("on_statin"),
+    )
     if excluded is not None:
         # Said plainly instead of a score; a findings rule (qrisk3_exclusion) says what to do instead.
         facts["qrisk3_exclusion"] = excluded
-        note = _qrisk3.NOT_APPLICABLE[excluded]
+        reason = _qrisk3.NOT_APPLICABLE[excluded]
         if excluded in (_qrisk3.AGE_UNDER_25, _qrisk3.AGE_85_PLUS):
-            note = f"{note[:-1]}; this person is {age}."
-        return QRisk3Outcome(note=note, not_applicable=excluded)
+            reason = f"{reason[:-1]}; this person is {age}."
+        return QRisk3Outcome(note=reason, not_applicable=excluded)
     partial = qrisk3_inputs(facts, who)
     if townsend is not None:
         partial["townsend_score"] = townsend[0]
@@ -381,9 +405,13 @@ def _qrisk3_outcome(facts: dict[str, Any], who: PersonFacts,
     # Whether QRISK3 applies at all is asked before any score is shown.
     missing = [*(words for fact, words in _APPLIES_QUESTIONS if facts.get(fact) is None), *missing]
     if partial["cholesterol_hdl_ratio"] is None:
-        missing = [NO_MEASURED_LIPIDS if m == _qrisk3.INPUT_NAMES["cholesterol_hdl_ratio"] else m for m in missing]
+        missing = [
+            NO_MEASURED_LIPIDS if m == _qrisk3.INPUT_NAMES["cholesterol_hdl_ratio"] else m for m in missing
+        ]
     if partial["smoking_category"] is None and facts.get("smoking_status") == "current":
-        missing = [NO_CIGARETTES_A_DAY if m == _qrisk3.INPUT_NAMES["smoking_category"] else m for m in missing]
+        missing = [
+            NO_CIGARETTES_A_DAY if m == _qrisk3.INPUT_NAMES["smoking_category"] else m for m in missing
+        ]
     if missing:
         note = None
         if partial["cholesterol_hdl_ratio"] is None:
@@ -395,6 +423,8 @@ def _qrisk3_outcome(facts: dict[str, Any], who: PersonFacts,
         return QRisk3Outcome(note=exc.message)
     if townsend is None:
         return QRisk3Outcome(result=result, caveats=QRISK3_CAVEATS)
-    caveats = (QRISK3_CAVEATS_WITH_TOWNSEND[0],
-               QRISK3_CAVEATS_WITH_TOWNSEND[1].format(score=townsend[0], source=townsend[1]))
+    caveats = (
+        QRISK3_CAVEATS_WITH_TOWNSEND[0],
+        QRISK3_CAVEATS_WITH_TOWNSEND[1].format(score=townsend[0], source=townsend[1]),
+    )
     return QRisk3Outcome(result=result, caveats=caveats)

@@ -26,15 +26,18 @@ class PersonFacts:
     @classmethod
     def checked(cls, age_years: Any = None, sex: Any = None, ethnic_category: Any = None) -> PersonFacts:
         """Build from raw values, refusing impossible ones with a ValidationError naming the field."""
-        if age_years is not None:
-            if isinstance(age_years, bool) or not isinstance(age_years, int) or not 0 <= age_years <= MAX_AGE:
-                raise ValidationError("Age must be a whole number of years from 0 to 130.", item="age_years")
+        if age_years is not None and (
+            isinstance(age_years, bool) or not isinstance(age_years, int) or not 0 <= age_years <= MAX_AGE
+        ):
+            raise ValidationError("Age must be a whole number of years from 0 to 130.", item="age_years")
         if sex is not None and (not isinstance(sex, str) or sex not in SEXES):
             raise ValidationError("Sex must be female or male for the calculators.", item="sex")
         if ethnic_category is not None and (
             not isinstance(ethnic_category, str) or ethnic_category not in ETHNIC_CATEGORY_CODES
         ):
-            raise ValidationError("Ethnic category must be a UK Core code (A to S, Z or 99).", item="ethnic_category")
+            raise ValidationError(
+                "Ethnic category must be a UK Core code (A to S, Z or 99).", item="ethnic_category"
+            )
         return cls(age_years, sex, ethnic_category)
 
 
@@ -47,6 +50,8 @@ def coerce_person(person: Any) -> PersonFacts:
     if isinstance(person, dict):
         unknown = [k for k in person if k not in ("age_years", "sex", "ethnic_category")]
         if unknown:
-            raise ValidationError("Person facts may only hold age_years, sex and ethnic_category.", item="person")
+            raise ValidationError(
+                "Person facts may only hold age_years, sex and ethnic_category.", item="person"
+            )
         return PersonFacts.checked(person.get("age_years"), person.get("sex"), person.get("ethnic_category"))
     raise ValidationError("Person facts are not readable.", item="person")

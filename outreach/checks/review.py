@@ -32,7 +32,9 @@ from outreach.errors import ValidationError
 class AnswerReview:
     values: dict[str, Any]  # linkId -> normalised value, for enabled, valid (and confirmed) answers only
     enabled: frozenset[str]  # linkIds of every item switched on (groups included)
-    problems: dict[str, AnswerError]  # linkId -> why the answer was refused (SoftLimitWarning: needs confirming)
+    problems: dict[
+        str, AnswerError
+    ]  # linkId -> why the answer was refused (SoftLimitWarning: needs confirming)
     ignored: tuple[str, ...]  # answered but switched off
 
     @property
@@ -120,7 +122,9 @@ def review_answers(defn: CheckDefinition, answers: Any, person: PersonFacts | No
         elif answers[key] is None:
             continue
         elif not items[key].answerable:
-            problems[key] = AnswerError(f"'{items[key].label}' is a heading, not a question.", key, NOT_A_QUESTION)
+            problems[key] = AnswerError(
+                f"'{items[key].label}' is a heading, not a question.", key, NOT_A_QUESTION
+            )
         elif key not in enabled:
             ignored.append(key)
     return AnswerReview(values, frozenset(enabled), problems, tuple(ignored))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import random
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from outreach.checks.completeness import DONE
@@ -24,20 +25,53 @@ from outreach.checks.definition import CheckDefinition, Item
 from outreach.checks.person import PersonFacts
 from outreach.checks.review import review_answers
 
-_ETHNIC = ["A"] * 12 + ["B", "C", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "Z", "99"]
+_ETHNIC = ["A"] * 12 + [
+    "B",
+    "C",
+    "C",
+    "D",
+    "E",
+    "F",
+    "G",
+    "H",
+    "J",
+    "K",
+    "L",
+    "M",
+    "N",
+    "P",
+    "R",
+    "S",
+    "Z",
+    "99",
+]
 _REASONS_DECLINED = ["Did not want this today", "Prefers to discuss with their GP", "Felt too anxious today"]
 _REASONS_NOT_POSSIBLE = ["No equipment at this venue", "Ran out of time", "Person had to leave early"]
 _NOTES = ["Discussed and agreed", "Leaflet given", "Will talk again at the next visit", "No concerns raised"]
 _BASE_DATE = _dt.date(2026, 1, 1)
 _CORE_BOOL_RATES = {
-    "blood_pressure.irregular": 0.05, "lipids.fasting": 0.4, "smoking.ecigarette": 0.2,
-    "substance_use.any": 0.3, "substance_use.wants_support": 0.5, "medication.reviewed": 0.9,
-    "medication.antipsychotic": 0.7, "medication.side_effects": 0.35, "oral_health.dentist": 0.45,
-    "oral_health.concern": 0.3, "sexual_health.concern": 0.1, "general_health.atrial_fibrillation": 0.03,
-    "general_health.treated_hypertension": 0.15, "general_health.ckd": 0.04,
-    "general_health.rheumatoid_arthritis": 0.02, "general_health.sle": 0.01, "general_health.migraine": 0.1,
-    "general_health.steroids": 0.03, "general_health.erectile_dysfunction": 0.15,
-    "general_health.family_history_chd": 0.15, "care_plan.agreed": 0.9, "care_plan.shared_with_gp": 0.85,
+    "blood_pressure.irregular": 0.05,
+    "lipids.fasting": 0.4,
+    "smoking.ecigarette": 0.2,
+    "substance_use.any": 0.3,
+    "substance_use.wants_support": 0.5,
+    "medication.reviewed": 0.9,
+    "medication.antipsychotic": 0.7,
+    "medication.side_effects": 0.35,
+    "oral_health.dentist": 0.45,
+    "oral_health.concern": 0.3,
+    "sexual_health.concern": 0.1,
+    "general_health.atrial_fibrillation": 0.03,
+    "general_health.treated_hypertension": 0.15,
+    "general_health.ckd": 0.04,
+    "general_health.rheumatoid_arthritis": 0.02,
+    "general_health.sle": 0.01,
+    "general_health.migraine": 0.1,
+    "general_health.steroids": 0.03,
+    "general_health.erectile_dysfunction": 0.15,
+    "general_health.family_history_chd": 0.15,
+    "care_plan.agreed": 0.9,
+    "care_plan.shared_with_gp": 0.85,
 }
 
 
@@ -55,6 +89,8 @@ def _clamp(value: float, low: float, high: float) -> float:
 
 
 class _Generator:
+    _readings: list[tuple[int, int]]  # the repeated blood pressure readings so far (set as they are made)
+
     def __init__(self, rng: random.Random, defn: CheckDefinition) -> None:
         self.rng = rng
         self.defn = defn
@@ -70,7 +106,8 @@ class _Generator:
             "weight.weight": self.weight,
             "weight.waist": lambda: self.maybe(0.7, lambda: round(_clamp(rng.gauss(100, 14), 62, 155), 1)),
             "weight.previous_weight": lambda: self.maybe(
-                0.4, lambda: round(_clamp(self.weight_kg - rng.gauss(2, 3), 36, 199), 1)),
+                0.4, lambda: round(_clamp(self.weight_kg - rng.gauss(2, 3), 36, 199), 1)
+            ),
             "blood_pressure.systolic": self.systolic,
             "blood_pressure.diastolic": self.diastolic,
             "blood_pressure.systolic_2": lambda: self.repeat(2, 0),
@@ -79,16 +116,24 @@ class _Generator:
             "blood_pressure.diastolic_3": lambda: self.repeat(3, 1),
             "blood_pressure.pulse": lambda: int(_clamp(rng.gauss(80, 14), 48, 128)),
             "lipids.total_cholesterol": self.total_cholesterol,
-            "lipids.hdl": lambda: round(_clamp(rng.gauss(1.3, 0.35), 0.6, min(3.0, self.total_chol - 0.5)), 2),
-            "lipids.triglycerides": lambda: self.maybe(0.6, lambda: round(_clamp(rng.gauss(1.8, 0.9), 0.4, 9), 1)),
+            "lipids.hdl": lambda: round(
+                _clamp(rng.gauss(1.3, 0.35), 0.6, min(3.0, self.total_chol - 0.5)), 2
+            ),
+            "lipids.triglycerides": lambda: self.maybe(
+                0.6, lambda: round(_clamp(rng.gauss(1.8, 0.9), 0.4, 9), 1)
+            ),
             "glucose.hba1c": self.hba1c,
-            "glucose.fasting_glucose": lambda: self.maybe(0.2, lambda: round(_clamp(rng.gauss(5.6, 1.2), 3.5, 20), 1)),
-            "glucose.random_glucose": lambda: self.maybe(0.15, lambda: round(_clamp(rng.gauss(7, 2.5), 3.5, 24), 1)),
+            "glucose.fasting_glucose": lambda: self.maybe(
+                0.2, lambda: round(_clamp(rng.gauss(5.6, 1.2), 3.5, 20), 1)
+            ),
+            "glucose.random_glucose": lambda: self.maybe(
+                0.15, lambda: round(_clamp(rng.gauss(7, 2.5), 3.5, 24), 1)
+            ),
             "smoking.cigarettes_per_day": lambda: rng.choice((3, 5, 8, 10, 12, 15, 20, 25, 30, 40)),
             "general_health.existing_cvd": lambda: self.side.random() < 0.05,
             "general_health.statin": lambda: self.side.random() < 0.12,
             "alcohol.full_audit": lambda: self.side.random() < 0.3,
-            **{f"alcohol.audit_q{n}": (lambda n=n: self.side_choice(f"alcohol.audit_q{n}")) for n in range(4, 11)},
+            **{f"alcohol.audit_q{n}": partial(self.side_choice, f"alcohol.audit_q{n}") for n in range(4, 11)},
         }
         self.weights: dict[str, tuple[float, ...]] = {
             "smoking.tobacco_status": (0.35, 0.2, 0.45),
@@ -223,8 +268,9 @@ class _Generator:
         return make() if make else self.generic(item)
 
 
-def synthetic_complete_check(rng: random.Random, defn: CheckDefinition,
-                             person: PersonFacts | None = None) -> dict[str, Any]:
+def synthetic_complete_check(
+    rng: random.Random, defn: CheckDefinition, person: PersonFacts | None = None
+) -> dict[str, Any]:
     """A complete, valid answer set in the stored shape (see outreach.checks.answers)."""
     gen = _Generator(rng, defn)
     answers = gen.answers
@@ -236,7 +282,8 @@ def synthetic_complete_check(rng: random.Random, defn: CheckDefinition,
         answers[element.status_id] = status
         if status != DONE:
             answers[element.reason_id] = rng.choice(
-                _REASONS_DECLINED if status == "declined" else _REASONS_NOT_POSSIBLE)
+                _REASONS_DECLINED if status == "declined" else _REASONS_NOT_POSSIBLE
+            )
             continue
         for link in element.item_ids:
             value = gen.value_for(defn.items[link])

@@ -51,7 +51,9 @@ _EARLIEST_DATE = _dt.date(1900, 1, 1)
 _LATEST_DATE = _dt.date(2100, 12, 31)
 
 
-def validate_answer(defn: CheckDefinition, link_id: Any, value: Any, unit: Any = None, confirmed: Any = False) -> Any:
+def validate_answer(
+    defn: CheckDefinition, link_id: Any, value: Any, unit: Any = None, confirmed: Any = False
+) -> Any:
     """The answer normalised (canonical unit, option code, bool, text, date), or None when blank.
 
     Raises AnswerError (a ValidationError, `item` = link_id, `kind` says why) or
@@ -62,10 +64,15 @@ def validate_answer(defn: CheckDefinition, link_id: Any, value: Any, unit: Any =
         shown = link_id if isinstance(link_id, str) else repr(link_id)[:40]
         raise AnswerError(f"This check has no question '{shown[:60]}'.", shown[:60], UNKNOWN_ITEM)
     if unit is not None and not isinstance(unit, str):
-        raise AnswerError(f"{item.label}: the unit is not readable; choose it again.", item.link_id, UNKNOWN_UNIT)
+        raise AnswerError(
+            f"{item.label}: the unit is not readable; choose it again.", item.link_id, UNKNOWN_UNIT
+        )
     if not isinstance(confirmed, bool):
-        raise AnswerError(f"{item.label}: whether the value was confirmed is not readable; confirm it again.",
-                          item.link_id, WRONG_TYPE)
+        raise AnswerError(
+            f"{item.label}: whether the value was confirmed is not readable; confirm it again.",
+            item.link_id,
+            WRONG_TYPE,
+        )
     return normalise(item, value, unit, confirmed)
 
 
@@ -86,7 +93,9 @@ class AnswerCheck:
     needs_confirmation: bool = False
 
 
-def check_answer(defn: CheckDefinition, link_id: Any, value: Any, unit: Any = None, confirmed: Any = False) -> AnswerCheck:
+def check_answer(
+    defn: CheckDefinition, link_id: Any, value: Any, unit: Any = None, confirmed: Any = False
+) -> AnswerCheck:
     try:
         return AnswerCheck(True, validate_answer(defn, link_id, value, unit, confirmed))
     except SoftLimitWarning as warning:
@@ -110,7 +119,9 @@ def normalise(item: Item, value: Any, unit: str | None, confirmed: bool) -> Any:
             return value
         if (vtype is float or vtype is int) and (kind == "decimal" or kind == "integer"):
             number = float(value) if vtype is float else value
-            if (vtype is float and number - number == 0.0) or (vtype is int and -_FAST_INT < number < _FAST_INT):
+            if (vtype is float and number - number == 0.0) or (
+                vtype is int and -_FAST_INT < number < _FAST_INT
+            ):
                 if kind == "integer":
                     if vtype is float:
                         if not number.is_integer():
@@ -119,7 +130,7 @@ def normalise(item: Item, value: Any, unit: str | None, confirmed: bool) -> Any:
                 elif vtype is int:
                     number = float(number)
                 lo, hi = item.hard_min, item.hard_max
-                if lo <= number <= hi:
+                if lo is not None and hi is not None and lo <= number <= hi:
                     s_lo, s_hi = item.soft_min, item.soft_max
                     if confirmed or ((s_lo is None or number >= s_lo) and (s_hi is None or number <= s_hi)):
                         return number
@@ -152,8 +163,11 @@ def _resolve_unit(item: Item, unit: str) -> str:
     if code is not None and (code == item.unit or code in item.unit_options):
         return code
     accepted = ", ".join(units.unit_label(u) for u in (item.unit, *item.unit_options))
-    raise AnswerError(f"{item.label}: the unit '{unit[:20]}' is not one this check accepts ({accepted}).",
-                      item.link_id, UNKNOWN_UNIT)
+    raise AnswerError(
+        f"{item.label}: the unit '{unit[:20]}' is not one this check accepts ({accepted}).",
+        item.link_id,
+        UNKNOWN_UNIT,
+    )
 
 
 def _real(item: Item, value: Any) -> float:
@@ -163,9 +177,13 @@ def _real(item: Item, value: Any) -> float:
     try:
         number = float(value)
     except OverflowError:
-        raise AnswerError(f"{item.label} is far too large: check the reading.", item.link_id, IMPOSSIBLE) from None
+        raise AnswerError(
+            f"{item.label} is far too large: check the reading.", item.link_id, IMPOSSIBLE
+        ) from None
     except (TypeError, ValueError, ArithmeticError):
-        raise AnswerError(f"{item.label} must be a real number: check the reading.", item.link_id, NOT_FINITE) from None
+        raise AnswerError(
+            f"{item.label} must be a real number: check the reading.", item.link_id, NOT_FINITE
+        ) from None
     if not math.isfinite(number):
         raise AnswerError(f"{item.label} must be a real number: check the reading.", item.link_id, NOT_FINITE)
     return number
@@ -184,12 +202,14 @@ def _number(item: Item, value: Any, unit: str | None, confirmed: bool) -> float 
             if unit_code is not None and unit_code != typed_unit:
                 raise AnswerError(
                     f"{item.label}: the text says {units.unit_label(typed_unit)} but the unit chosen is "
-                    f"{units.unit_label(unit_code)}.", link, UNIT_CONFLICT,
+                    f"{units.unit_label(unit_code)}.",
+                    link,
+                    UNIT_CONFLICT,
                 )
             unit_code = typed_unit
+    assert item.unit is not None
     if unit_code is None:
         unit_code = item.unit
-    assert item.unit is not None
     number = 0.0
     if isinstance(value, (list, tuple)):
         canonical, typed = _compound(item, value, unit_code)
@@ -199,19 +219,28 @@ def _number(item: Item, value: Any, unit: str | None, confirmed: bool) -> float 
         try:
             canonical = units.to_canonical(number, unit_code, item.unit, item.analyte)
         except (ValueError, OverflowError):
-            raise AnswerError(f"{item.label}: {units.unit_label(unit_code)} cannot be used here.",
-                              link, UNKNOWN_UNIT) from None
+            raise AnswerError(
+                f"{item.label}: {units.unit_label(unit_code)} cannot be used here.", link, UNKNOWN_UNIT
+            ) from None
     if not math.isfinite(canonical):
         raise AnswerError(f"{item.label} is far too large: check the reading.", link, IMPOSSIBLE)
     if item.type == "integer":
         if not float(canonical).is_integer():
-            raise AnswerError(f"{item.label} {_shown(item, typed, number, unit_code, canonical)} must be a whole number.",
-                              link, NOT_WHOLE)
+            raise AnswerError(
+                f"{item.label} {_shown(item, typed, number, unit_code, canonical)} must be a whole number.",
+                link,
+                NOT_WHOLE,
+            )
         canonical = int(canonical)
     if not _within(item, canonical, confirmed):
         try:
-            _check_limits(item, canonical, _shown(item, typed, number, unit_code, canonical),
-                          confirmed, entered_in=unit_code)
+            _check_limits(
+                item,
+                canonical,
+                _shown(item, typed, number, unit_code, canonical),
+                confirmed,
+                entered_in=unit_code,
+            )
         except SoftLimitWarning:
             raise
         except AnswerError as error:
@@ -224,8 +253,9 @@ def _number(item: Item, value: Any, unit: str | None, confirmed: bool) -> float 
 
 def _other_unit_hint(item: Item, number: float, entered_in: str) -> str | None:
     """When the number is impossible in the unit chosen but fits in another unit the item
-    offers (and is a usual value there), say which: HbA1c 6.5 in the mmol/mol box is 6.5 %, glucose 110 in the mmol/L box
-    is 110 mg/dL. The nurse then switches the unit rather than retyping or guessing."""
+    offers (and is a usual value there), say which: HbA1c 6.5 in the mmol/mol box is 6.5 %,
+    glucose 110 in the mmol/L box is 110 mg/dL. The nurse then switches the unit rather than
+    retyping or guessing."""
     assert item.unit is not None
     for other in (item.unit, *item.unit_options):
         if other == entered_in:
@@ -272,8 +302,11 @@ def _part(item: Item, part: Any) -> float:
         except AnswerError as error:  # its words, but a box of two parts keeps the kind WRONG_TYPE
             raise AnswerError(error.message, item.link_id, WRONG_TYPE) from None
         if parsed.unit is not None:
-            raise AnswerError(f"{item.label}: type only the number in each box; the units are beside them.",
-                              item.link_id, WRONG_TYPE)
+            raise AnswerError(
+                f"{item.label}: type only the number in each box; the units are beside them.",
+                item.link_id,
+                WRONG_TYPE,
+            )
         part = parsed.value
     return _real(item, part)
 
@@ -286,16 +319,22 @@ def _compound(item: Item, value: list[Any] | tuple[Any, ...], unit_code: str) ->
     big_label = units.unit_label(unit_code)
     small_label = "lb" if unit_code == "[stone_av]" else "in"
     if len(value) != 2:
-        raise AnswerError(f"{item.label} in {big_label} needs two numbers: {big_label} and {small_name}.", link, BAD_PARTS)
+        raise AnswerError(
+            f"{item.label} in {big_label} needs two numbers: {big_label} and {small_name}.", link, BAD_PARTS
+        )
     big, small = _part(item, value[0]), _part(item, value[1])
     limit = units.COMPOUND_PART_LIMIT[unit_code]
     typed = f"{units.format_number(big)} {big_label} {units.format_number(small)} {small_label}"
     if big < 0 or small < 0 or small >= limit:
-        raise AnswerError(f"{item.label} {typed}: {small_name} must be from 0 to under {limit}.", link, BAD_PARTS)
+        raise AnswerError(
+            f"{item.label} {typed}: {small_name} must be from 0 to under {limit}.", link, BAD_PARTS
+        )
     return units.compound_to_canonical(big, small, unit_code), typed
 
 
-def _check_limits(item: Item, value: float, shown: str, confirmed: bool, entered_in: str | None = None) -> None:
+def _check_limits(
+    item: Item, value: float, shown: str, confirmed: bool, entered_in: str | None = None
+) -> None:
     lo, hi = item.hard_min, item.hard_max
     unit = units.unit_label(item.unit)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
@@ -305,11 +344,14 @@ def _check_limits(item: Item, value: float, shown: str, confirmed: bool, entered
             or (lo is not None and lo >= 0 and value < 0)
         )
         if slip:
-            raise AnswerError(f"{item.label} {shown} is not possible: check the reading.", item.link_id, IMPOSSIBLE)
+            raise AnswerError(
+                f"{item.label} {shown} is not possible: check the reading.", item.link_id, IMPOSSIBLE
+            )
         raise AnswerError(
             f"{item.label} {shown} is outside what this check accepts "
             f"({units.format_number(lo or 0)}-{units.format_number(hi or 0)} {unit}).",
-            item.link_id, OUT_OF_RANGE,
+            item.link_id,
+            OUT_OF_RANGE,
         )
     if confirmed:
         return
@@ -328,7 +370,10 @@ def _check_limits(item: Item, value: float, shown: str, confirmed: bool, entered
             check = "check the reading and its unit (mg/dL?)"
         raise SoftLimitWarning(
             f"{item.label} {shown} is unusual ({usual}): {check}, then confirm it.",
-            item.link_id, value, s_lo, s_hi,
+            item.link_id,
+            value,
+            s_lo,
+            s_hi,
         )
 
 
@@ -341,7 +386,9 @@ def _choice(item: Item, value: Any) -> str:
             return code
     shown = code[:40] if isinstance(code, str) else type(value).__name__
     choices = "; ".join(o.display for o in item.options)
-    raise AnswerError(f"{item.label}: '{shown}' is not one of the choices ({choices}).", item.link_id, UNKNOWN_OPTION)
+    raise AnswerError(
+        f"{item.label}: '{shown}' is not one of the choices ({choices}).", item.link_id, UNKNOWN_OPTION
+    )
 
 
 def _boolean(item: Item, value: Any) -> bool:
@@ -361,15 +408,21 @@ def _text(item: Item, value: Any) -> str:
         raise AnswerError(f"{item.label} must be text.", item.link_id, WRONG_TYPE)
     text = value.strip()
     if len(text) > item.max_length:
-        raise AnswerError(f"{item.label} is too long ({len(text):,} characters; at most {item.max_length:,}).",
-                          item.link_id, TOO_LONG)
+        raise AnswerError(
+            f"{item.label} is too long ({len(text):,} characters; at most {item.max_length:,}).",
+            item.link_id,
+            TOO_LONG,
+        )
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise AnswerError(f"{item.label} contains characters that cannot be saved: retype it.",
-                          item.link_id, BAD_TEXT) from None
+        raise AnswerError(
+            f"{item.label} contains characters that cannot be saved: retype it.", item.link_id, BAD_TEXT
+        ) from None
     if "\x00" in text:
-        raise AnswerError(f"{item.label} contains characters that cannot be saved: retype it.", item.link_id, BAD_TEXT)
+        raise AnswerError(
+            f"{item.label} contains characters that cannot be saved: retype it.", item.link_id, BAD_TEXT
+        )
     return text
 
 
@@ -398,16 +451,21 @@ def _date(item: Item, value: Any) -> _dt.date:
             day = _dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
             raise AnswerError(
-                f"{item.label} '{text}' is not a real date: check the day and the month.", item.link_id, BAD_DATE
+                f"{item.label} '{text}' is not a real date: check the day and the month.",
+                item.link_id,
+                BAD_DATE,
             ) from None
     else:
         raise AnswerError(
-            f"{item.label} '{type(value).__name__}' is not a date: type it as day/month/year, e.g. 31/01/2026.",
+            f"{item.label} '{type(value).__name__}' is not a date: "
+            "type it as day/month/year, e.g. 31/01/2026.",
             item.link_id,
             BAD_DATE,
         )
     if not _EARLIEST_DATE <= day <= _LATEST_DATE:
-        raise AnswerError(f"{item.label} {day.isoformat()} is not a possible date: check it.", item.link_id, BAD_DATE)
+        raise AnswerError(
+            f"{item.label} {day.isoformat()} is not a possible date: check it.", item.link_id, BAD_DATE
+        )
     return day
 
 

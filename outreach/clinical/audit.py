@@ -21,7 +21,9 @@ BANDS: Final = (LOWER_RISK, INCREASING_RISK, HIGHER_RISK, POSSIBLE_DEPENDENCE)
 INCREASING_FROM: Final = 8  # AUDIT (WHO manual zone II; OHID): 8 or more
 HIGHER_FROM: Final = 16  # AUDIT zone III: 16 or more
 DEPENDENCE_FROM: Final = 20  # AUDIT zone IV: 20 or more, possible dependence -> specialist assessment
-_TWO_FOUR: Final = frozenset({0, 2, 4})  # questions 9 and 10: no / yes, not in the last year / yes, in the last year
+_TWO_FOUR: Final = frozenset(
+    {0, 2, 4}
+)  # questions 9 and 10: no / yes, not in the last year / yes, in the last year
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +49,10 @@ def score_audit(answers: Sequence[int]) -> AuditResult:
     """The ten answers' scores in order (1-3 are AUDIT-C's). Refuses an impossible score by name."""
     if len(answers) != 10:
         raise CalculationError("The full AUDIT needs all ten answers", item="audit")
-    scores = [whole_number(value, item=f"audit_q{n}", label=f"AUDIT question {n}", low=0, high=4)
-              for n, value in enumerate(answers, start=1)]
+    scores = [
+        whole_number(value, item=f"audit_q{n}", label=f"AUDIT question {n}", low=0, high=4)
+        for n, value in enumerate(answers, start=1)
+    ]
     for n in (9, 10):
         if scores[n - 1] not in _TWO_FOUR:
             raise CalculationError(f"AUDIT question {n} scores 0, 2 or 4", item=f"audit_q{n}")

@@ -153,7 +153,9 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError(f"The findings rules file {file.name} cannot be read ({exc.__class__.__name__})") from None
+        raise DefinitionError(
+            f"The findings rules file {file.name} cannot be read ({exc.__class__.__name__})"
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -176,7 +178,9 @@ def compile_rules(data: object) -> RuleSet:
 def _compile_rule_set(data: object) -> RuleSet:
     if not isinstance(data, dict):
         raise DefinitionError("A findings rule set must be a JSON object with id, version and rules")
-    _only_keys(data, {"id", "version", "rules", "description"}, {"id", "version", "rules"}, "the rule set", None)
+    _only_keys(
+        data, {"id", "version", "rules", "description"}, {"id", "version", "rules"}, "the rule set", None
+    )
     set_id = _text(data["id"], "id", None)
     version = _text(data["version"], "version", None)
     if not re.fullmatch(r"\d+\.\d+\.\d+", version):
@@ -193,11 +197,17 @@ def _compile_rule_set(data: object) -> RuleSet:
         seen.add(rule.id)
         rules.append(rule)
     read = sorted(set().union(*(rule.facts_read for rule in rules)))
-    return RuleSet(id=set_id, version=version, rules=tuple(rules),
-                   fact_kinds=tuple((name, FACT_KINDS[name]) for name in read))
+    return RuleSet(
+        id=set_id,
+        version=version,
+        rules=tuple(rules),
+        fact_kinds=tuple((name, FACT_KINDS[name]) for name in read),
+    )
 
 
-def _only_keys(obj: dict[str, Any], allowed: set[str], required: set[str], where: str, rule_id: str | None) -> None:
+def _only_keys(
+    obj: dict[str, Any], allowed: set[str], required: set[str], where: str, rule_id: str | None
+) -> None:
     unknown = sorted(str(k) for k in obj if k not in allowed)
     if unknown:
         raise DefinitionError(f"Unknown key {', '.join(unknown)} in {where}", item=rule_id)
@@ -218,14 +228,23 @@ def _compile_rule(raw: object, index: int) -> Rule:
         raise DefinitionError(f"Rule number {index + 1} is not a JSON object")
     rule_id = raw.get("id")
     if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rule_id):
-        raise DefinitionError(f"Rule number {index + 1} needs an id of lower-case letters, digits and hyphens")
+        raise DefinitionError(
+            f"Rule number {index + 1} needs an id of lower-case letters, digits and hyphens"
+        )
     where = f"rule {rule_id}"
-    _only_keys(raw, {"id", "title", "severity", "source", "when", "reason", "follow_up", "element"},
-               {"id", "title", "severity", "source", "when", "reason", "follow_up"}, where, rule_id)
+    _only_keys(
+        raw,
+        {"id", "title", "severity", "source", "when", "reason", "follow_up", "element"},
+        {"id", "title", "severity", "source", "when", "reason", "follow_up"},
+        where,
+        rule_id,
+    )
     severity = raw["severity"]
     if severity not in SEVERITIES:
-        raise DefinitionError(f"Rule {rule_id}: unknown severity {describe(severity)} "
-                              f"(use {', '.join(SEVERITIES)})", item=rule_id)
+        raise DefinitionError(
+            f"Rule {rule_id}: unknown severity {describe(severity)} (use {', '.join(SEVERITIES)})",
+            item=rule_id,
+        )
     facts_read: set[str] = set()
     test = _compile_condition(raw["when"], rule_id, facts_read)
     reason_template = _text(raw["reason"], "reason", rule_id)
@@ -235,25 +254,39 @@ def _compile_rule(raw: object, index: int) -> Rule:
     follow = raw["follow_up"]
     if not isinstance(follow, dict):
         raise DefinitionError(f"Rule {rule_id}: follow_up must be an object", item=rule_id)
-    _only_keys(follow, {"allowed", "suggested_services", "suggested_text"}, {"allowed"},
-               f"the follow_up of rule {rule_id}", rule_id)
+    _only_keys(
+        follow,
+        {"allowed", "suggested_services", "suggested_text"},
+        {"allowed"},
+        f"the follow_up of rule {rule_id}",
+        rule_id,
+    )
     allowed = follow["allowed"]
     if not isinstance(allowed, list) or not allowed:
         raise DefinitionError(f"Rule {rule_id}: follow_up.allowed must list at least one kind", item=rule_id)
     for kind in allowed:
         if kind not in FOLLOW_UP_KINDS:
-            raise DefinitionError(f"Rule {rule_id}: unknown follow-up kind {describe(kind)} "
-                                  f"(use {', '.join(FOLLOW_UP_KINDS)})", item=rule_id)
+            raise DefinitionError(
+                f"Rule {rule_id}: unknown follow-up kind {describe(kind)} (use {', '.join(FOLLOW_UP_KINDS)})",
+                item=rule_id,
+            )
     if len(set(allowed)) != len(allowed):
         raise DefinitionError(f"Rule {rule_id}: a follow-up kind is listed twice", item=rule_id)
     services = follow.get("suggested_services", [])
     if not isinstance(services, list) or not all(isinstance(s, str) and s for s in services):
-        raise DefinitionError(f"Rule {rule_id}: suggested_services must be a list of service ids", item=rule_id)
+        raise DefinitionError(
+            f"Rule {rule_id}: suggested_services must be a list of service ids", item=rule_id
+        )
     if services and "referral" not in allowed:
-        raise DefinitionError(f"Rule {rule_id}: suggests services but does not allow a referral", item=rule_id)
+        raise DefinitionError(
+            f"Rule {rule_id}: suggests services but does not allow a referral", item=rule_id
+        )
     if severity == "urgent" and ("referral" not in allowed or not set(allowed) <= URGENT_FOLLOW_UPS):
-        raise DefinitionError(f"Rule {rule_id}: an urgent finding must allow a referral and only "
-                              f"{', '.join(sorted(URGENT_FOLLOW_UPS))} as follow-ups", item=rule_id)
+        raise DefinitionError(
+            f"Rule {rule_id}: an urgent finding must allow a referral and only "
+            f"{', '.join(sorted(URGENT_FOLLOW_UPS))} as follow-ups",
+            item=rule_id,
+        )
     return Rule(
         id=rule_id,
         title=_text(raw["title"], "title", rule_id),
@@ -288,21 +321,21 @@ def _checked_facts(facts: Facts, kinds: tuple[tuple[str, str], ...]) -> dict[str
         value = get(name)
         if value is None:
             continue
-        t = type(value)
         if kind == "number":
-            if t is float:
+            if type(value) is float:
                 if value - value != 0:  # NaN or infinity
                     raise _fact_error(name, value, "a usable number")
-            elif t is int:
+            elif type(value) is int:
                 if not -_HUGE < value < _HUGE:
                     raise _fact_error(name, value, "a usable number")
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise _fact_error(name, value, "a number")
             elif (isinstance(value, float) and not math.isfinite(value)) or (
-                    isinstance(value, int) and abs(value) >= _HUGE):
+                isinstance(value, int) and abs(value) >= _HUGE
+            ):
                 raise _fact_error(name, value, "a usable number")
         elif kind == "flag":
-            if t is not bool:
+            if type(value) is not bool:
                 raise _fact_error(name, value, "yes or no")
         elif not isinstance(value, str):
             raise _fact_error(name, value, "text")
@@ -313,16 +346,19 @@ def _checked_facts(facts: Facts, kinds: tuple[tuple[str, str], ...]) -> dict[str
 def _check_value(value: object, kind: str, fact: str, rule_id: str) -> object:
     if kind == "number":
         ok = (isinstance(value, int) and not isinstance(value, bool) and abs(value) < _HUGE) or (
-            isinstance(value, float) and math.isfinite(value))
+            isinstance(value, float) and math.isfinite(value)
+        )
     elif kind == "flag":
         ok = isinstance(value, bool)
     else:
         ok = isinstance(value, str) and value in TEXT_FACT_WORDS[fact]
     if not ok:
         wanted = {"number": "a finite number", "flag": "true or false"}.get(
-            kind, "one of " + ", ".join(sorted(TEXT_FACT_WORDS.get(fact, ()))))
+            kind, "one of " + ", ".join(sorted(TEXT_FACT_WORDS.get(fact, ())))
+        )
         raise DefinitionError(
-            f"Rule {rule_id}: {fact} cannot be compared with {describe(value)}; it must be {wanted}", item=rule_id
+            f"Rule {rule_id}: {fact} cannot be compared with {describe(value)}; it must be {wanted}",
+            item=rule_id,
         )
     return value
 
@@ -333,22 +369,28 @@ def _compile_condition(cond: object, rule_id: str, facts_read: set[str]) -> _Tes
     if "fact" in cond:
         return _compile_fact(cond, rule_id, facts_read)
     if len(cond) != 1:
-        raise DefinitionError(f"Rule {rule_id}: a condition has one of fact, all, any or not "
-                              f"(found {', '.join(sorted(map(str, cond)))})", item=rule_id)
-    (key, inner), = cond.items()
+        raise DefinitionError(
+            f"Rule {rule_id}: a condition has one of fact, all, any or not "
+            f"(found {', '.join(sorted(map(str, cond)))})",
+            item=rule_id,
+        )
+    ((key, inner),) = cond.items()
     if key == "not":
         test = _compile_condition(inner, rule_id, facts_read)
         return lambda facts: not test(facts)
     if key in ("all", "any"):
         if not isinstance(inner, list) or not inner:
-            raise DefinitionError(f"Rule {rule_id}: '{key}' needs a non-empty list of conditions", item=rule_id)
+            raise DefinitionError(
+                f"Rule {rule_id}: '{key}' needs a non-empty list of conditions", item=rule_id
+            )
         tests = [_compile_condition(c, rule_id, facts_read) for c in inner]
         combined = tests[0]
         for nxt in tests[1:]:
             combined = _both(combined, nxt) if key == "all" else _either(combined, nxt)
         return combined
-    raise DefinitionError(f"Rule {rule_id}: unknown condition {describe(key)} (use fact, all, any or not)",
-                          item=rule_id)
+    raise DefinitionError(
+        f"Rule {rule_id}: unknown condition {describe(key)} (use fact, all, any or not)", item=rule_id
+    )
 
 
 def _both(first: _Test, second: _Test) -> _Test:
@@ -364,8 +406,9 @@ def _compile_fact(cond: dict[str, Any], rule_id: str, facts_read: set[str]) -> _
     if not isinstance(fact, str) or fact not in FACT_KINDS:
         raise DefinitionError(f"Rule {rule_id}: unknown fact {describe(fact)}", item=rule_id)
     if op not in OPS:
-        raise DefinitionError(f"Rule {rule_id}: unknown operator {describe(op)} for {fact} "
-                              f"(use {' '.join(OPS)})", item=rule_id)
+        raise DefinitionError(
+            f"Rule {rule_id}: unknown operator {describe(op)} for {fact} (use {' '.join(OPS)})", item=rule_id
+        )
     facts_read.add(fact)
     kind = FACT_KINDS[fact]
     if op in ("present", "absent"):
@@ -373,7 +416,9 @@ def _compile_fact(cond: dict[str, Any], rule_id: str, facts_read: set[str]) -> _
         if op == "present":
             return lambda facts: facts.get(fact) is not None
         return lambda facts: facts.get(fact) is None
-    _only_keys(cond, {"fact", "op", "value"}, {"fact", "op", "value"}, f"a condition of rule {rule_id}", rule_id)
+    _only_keys(
+        cond, {"fact", "op", "value"}, {"fact", "op", "value"}, f"a condition of rule {rule_id}", rule_id
+    )
     value = cond["value"]
     if op == "in":
         if not isinstance(value, list) or not value:
@@ -381,7 +426,9 @@ def _compile_fact(cond: dict[str, Any], rule_id: str, facts_read: set[str]) -> _
         options = frozenset(_check_value(v, kind, fact, rule_id) for v in value)
         return lambda facts: (v := facts.get(fact)) is not None and v in options
     if op in _ORDER_OPS and kind != "number":
-        raise DefinitionError(f"Rule {rule_id}: {op} only works on numbers, and {fact} is not one", item=rule_id)
+        raise DefinitionError(
+            f"Rule {rule_id}: {op} only works on numbers, and {fact} is not one", item=rule_id
+        )
     target = _check_value(value, kind, fact, rule_id)
     return _comparison(fact, op, target)
 
@@ -436,13 +483,17 @@ def _parse_parts(body: str, rule_id: str) -> tuple[_Part, ...]:
     try:
         parsed = list(string.Formatter().parse(body))
     except ValueError as exc:
-        raise DefinitionError(f"Rule {rule_id}: the reason has a broken placeholder ({exc})", item=rule_id) from None
+        raise DefinitionError(
+            f"Rule {rule_id}: the reason has a broken placeholder ({exc})", item=rule_id
+        ) from None
     for literal, field, spec, conversion in parsed:
         if field is None:
             parts.append((literal, None, ""))
             continue
         if field not in FACT_KINDS or conversion:
-            raise DefinitionError(f"Rule {rule_id}: the reason names unknown fact {describe(field)}", item=rule_id)
+            raise DefinitionError(
+                f"Rule {rule_id}: the reason names unknown fact {describe(field)}", item=rule_id
+            )
         spec = spec or ""
         if spec:
             if FACT_KINDS[field] != "number":
@@ -450,8 +501,9 @@ def _parse_parts(body: str, rule_id: str) -> tuple[_Part, ...]:
             try:
                 format(1.5, spec)
             except ValueError:
-                raise DefinitionError(f"Rule {rule_id}: bad number format {describe(spec)} for {field}",
-                                      item=rule_id) from None
+                raise DefinitionError(
+                    f"Rule {rule_id}: bad number format {describe(spec)} for {field}", item=rule_id
+                ) from None
         parts.append((literal, field, spec))
     return tuple(parts)
 
@@ -509,16 +561,18 @@ def evaluate_findings(facts: Mapping[str, object], rules: RuleSet) -> list[Findi
     found: list[Finding] = []
     for rule in rules.rules:
         if rule.test(clean):
-            found.append(Finding(
-                rule_id=rule.id,
-                title=rule.title,
-                severity=rule.severity,
-                reason=_render(rule.reason_parts, clean),
-                source=rule.source,
-                allowed_follow_ups=rule.allowed_follow_ups,
-                suggested_services=rule.suggested_services,
-                suggested_text=rule.suggested_text,
-            ))
+            found.append(
+                Finding(
+                    rule_id=rule.id,
+                    title=rule.title,
+                    severity=rule.severity,
+                    reason=_render(rule.reason_parts, clean),
+                    source=rule.source,
+                    allowed_follow_ups=rule.allowed_follow_ups,
+                    suggested_services=rule.suggested_services,
+                    suggested_text=rule.suggested_text,
+                )
+            )
     found.sort(key=lambda f: _SEVERITY_RANK[f.severity])
     return found
 
@@ -540,7 +594,8 @@ def _optional_text(value: object, name: str, item: str) -> str | None:
 def validate_decision(
     finding: Finding, decision: FollowUpDecision, services: Collection[str] | None = None
 ) -> FollowUpDecision:
-    """Return the decision tidied (text stripped), or raise ValidationError(item=rule id) saying what is missing.
+    """Return the decision tidied (text stripped), or raise ValidationError(item=rule id) saying what is
+    missing.
 
     When `services` (the directory's ids) is given, a referral must name one of them.
     """
@@ -552,8 +607,10 @@ def validate_decision(
     kind = decision.kind
     if not isinstance(kind, str) or kind not in finding.allowed_follow_ups:
         allowed = ", ".join(k.replace("_", " ") for k in finding.allowed_follow_ups)
-        raise ValidationError(f"{finding.title}: {describe(kind)} is not a follow-up for this finding "
-                              f"(choose {allowed})", item=item)
+        raise ValidationError(
+            f"{finding.title}: {describe(kind)} is not a follow-up for this finding (choose {allowed})",
+            item=item,
+        )
     service_id = _optional_text(decision.service_id, "service", item)
     reason = _optional_text(decision.reason, "reason", item)
     note = _optional_text(decision.note, "note", item)
@@ -561,13 +618,15 @@ def validate_decision(
         if service_id is None:
             raise ValidationError(f"{finding.title}: choose the service the referral goes to", item=item)
         if services is not None and service_id not in services:
-            raise ValidationError(f"{finding.title}: the service {describe(service_id)} is not in the directory",
-                                  item=item)
+            raise ValidationError(
+                f"{finding.title}: the service {describe(service_id)} is not in the directory", item=item
+            )
     if kind in NEEDS_REASON and reason is None:
         what = "declined" if kind == "declined" else "overridden"
         raise ValidationError(f"{finding.title}: say why the follow-up was {what}", item=item)
-    return FollowUpDecision(kind=kind, service_id=service_id if kind == "referral" else None,
-                            reason=reason, note=note)
+    return FollowUpDecision(
+        kind=kind, service_id=service_id if kind == "referral" else None, reason=reason, note=note
+    )
 
 
 def _unresolved_with_reasons(
@@ -595,7 +654,8 @@ def _unresolved_with_reasons(
 
 
 def follow_up_problems(
-    findings: Iterable[Finding], decisions: Mapping[str, FollowUpDecision],
+    findings: Iterable[Finding],
+    decisions: Mapping[str, FollowUpDecision],
     services: Collection[str] | None = None,
 ) -> list[tuple[Finding, str]]:
     """Each finding still lacking a valid follow-up, with the plain reason (for `finalise_blockers`)."""
@@ -603,7 +663,8 @@ def follow_up_problems(
 
 
 def unresolved_findings(
-    findings: Iterable[Finding], decisions: Mapping[str, FollowUpDecision],
+    findings: Iterable[Finding],
+    decisions: Mapping[str, FollowUpDecision],
     services: Collection[str] | None = None,
 ) -> list[Finding]:
     """Findings that still lack a valid follow-up decision."""
@@ -611,9 +672,11 @@ def unresolved_findings(
 
 
 def can_finalise(
-    findings: Iterable[Finding], decisions: Mapping[str, FollowUpDecision],
+    findings: Iterable[Finding],
+    decisions: Mapping[str, FollowUpDecision],
     services: Collection[str] | None = None,
 ) -> tuple[bool, list[str]]:
-    """(True, []) when every finding has a valid follow-up; else False and one plain reason per open finding."""
+    """(True, []) when every finding has a valid follow-up; else False and one plain reason per open
+    finding."""
     reasons = [reason for _, reason in _unresolved_with_reasons(findings, decisions, services)]
     return (not reasons, reasons)

@@ -49,11 +49,10 @@ def number(value: object, *, item: str, label: str, unit: str, low: float, high:
     `label` is the nurse's name for the reading ("Systolic blood pressure") and
     `unit` its unit as shown on screen ("mmHg"; "" for none).
     """
-    kind = type(value)
-    if kind is float and value - value == 0 and low <= value <= high:  # fast path: finite, in range
-        return value  # type: ignore[return-value]
-    if kind is int and low <= value <= high:  # type: ignore[operator]
-        return float(value)  # type: ignore[arg-type]
+    if type(value) is float and value - value == 0 and low <= value <= high:  # fast path: finite, in range
+        return value
+    if type(value) is int and low <= value <= high:
+        return float(value)
     if value is None:
         raise CalculationError(f"{label} is missing: enter it to continue", item=item)
     if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):

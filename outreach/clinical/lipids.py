@@ -36,6 +36,7 @@ def calculate_lipids(total_cholesterol_mmol_l: float, hdl_mmol_l: float) -> Lipi
             "check the two values (they may be swapped)",
             item="hdl_mmol_l",
         )
-    # Non-HDL to 0.01 mmol/L, the precision of its two lab values: unrounded, 8.03 - 0.53 gives 7.499999999999999,
-    # and a difference a hair either side of the 7.5 referral limit would be classed unlike the "7.5" shown.
+    # Non-HDL to 0.01 mmol/L, the precision of its two lab values: unrounded, 8.03 - 0.53 gives
+    # 7.499999999999999, and a difference a hair either side of the 7.5 referral limit would be
+    # classed unlike the "7.5" shown.
     return LipidResult(tc_hdl_ratio=total / hdl, non_hdl_mmol_l=round(total - hdl, 2))

@@ -62,10 +62,14 @@ def check_nhs_number(text: str) -> NhsNumberCheck:
     if len(set(digits)) == 1:
         # Every repeated-digit number passes Modulus 11; "0000000000" is typed to get past a field, and
         # accepting it would file different people's checks under one identity in the shared record.
-        return _invalid("This looks like a placeholder, not a real NHS number: leave it blank if it is not known")
+        return _invalid(
+            "This looks like a placeholder, not a real NHS number: leave it blank if it is not known"
+        )
     expected = check_digit(digits[:9])
     if expected is None:
-        return _invalid("This is not a valid NHS number (no check digit is possible): check it with the person")
+        return _invalid(
+            "This is not a valid NHS number (no check digit is possible): check it with the person"
+        )
     if expected != int(digits[9]):
         return _invalid("The last digit does not match: check for a typing error")
     return NhsNumberCheck(valid=True, normalised=digits, reason=None)

@@ -98,7 +98,10 @@ _BOOLEAN_FIELDS: tuple[tuple[str, str], ...] = (
     ("severe_mental_illness", "severe mental illness"),
     ("systemic_lupus_erythematosus", "systemic lupus erythematosus (SLE)"),
     ("treated_hypertension", "on blood pressure treatment"),
-    ("family_history_chd_first_degree_under_60", "angina or heart attack in a parent, brother or sister under 60"),
+    (
+        "family_history_chd_first_degree_under_60",
+        "angina or heart attack in a parent, brother or sister under 60",
+    ),
 )
 
 # Plain names for the live "still needed for QRISK3" display, in the order a worker meets them.
@@ -206,15 +209,16 @@ def missing_qrisk3_inputs(partial: Mapping[str, object]) -> list[str]:
 
 # --- the model ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class _Model:
     survivor_10y: float
-    ethnicity: tuple[float, ...]          # index 0..9
-    smoking: tuple[float, ...]            # index 0..4
-    centre: Mapping[str, float]           # age_1, age_2, bmi_1, bmi_2, rati, sbp, sbps5, town
-    linear: Mapping[str, float]           # centred continuous terms and 0/1 flags
-    age_1: Mapping[str, float]            # interactions with centred age_1
-    age_2: Mapping[str, float]            # interactions with centred age_2
+    ethnicity: tuple[float, ...]  # index 0..9
+    smoking: tuple[float, ...]  # index 0..4
+    centre: Mapping[str, float]  # age_1, age_2, bmi_1, bmi_2, rati, sbp, sbps5, town
+    linear: Mapping[str, float]  # centred continuous terms and 0/1 flags
+    age_1: Mapping[str, float]  # interactions with centred age_1
+    age_2: Mapping[str, float]  # interactions with centred age_2
 
 
 # QRISK3-2017 female model (ClinRisk cvd_female_raw).
@@ -296,15 +300,39 @@ _HEIGHT_RANGE = (50.0, 275.0)
 
 def _bmi(inputs: QRisk3Inputs) -> float:
     if inputs.bmi_kg_m2 is not None:
-        return number(inputs.bmi_kg_m2, item="bmi_kg_m2", label="BMI", unit="kg/m2",
-                      low=_BMI_RANGE[0], high=_BMI_RANGE[1])
-    weight = number(inputs.weight_kg, item="weight_kg", label="Weight", unit="kg",
-                    low=_WEIGHT_RANGE[0], high=_WEIGHT_RANGE[1])
-    height = number(inputs.height_cm, item="height_cm", label="Height", unit="cm",
-                    low=_HEIGHT_RANGE[0], high=_HEIGHT_RANGE[1])
+        return number(
+            inputs.bmi_kg_m2,
+            item="bmi_kg_m2",
+            label="BMI",
+            unit="kg/m2",
+            low=_BMI_RANGE[0],
+            high=_BMI_RANGE[1],
+        )
+    weight = number(
+        inputs.weight_kg,
+        item="weight_kg",
+        label="Weight",
+        unit="kg",
+        low=_WEIGHT_RANGE[0],
+        high=_WEIGHT_RANGE[1],
+    )
+    height = number(
+        inputs.height_cm,
+        item="height_cm",
+        label="Height",
+        unit="cm",
+        low=_HEIGHT_RANGE[0],
+        high=_HEIGHT_RANGE[1],
+    )
     bmi = weight / (height / 100.0) ** 2
-    return number(bmi, item="bmi_kg_m2", label="BMI from this height and weight", unit="kg/m2",
-                  low=_BMI_RANGE[0], high=_BMI_RANGE[1])
+    return number(
+        bmi,
+        item="bmi_kg_m2",
+        label="BMI from this height and weight",
+        unit="kg/m2",
+        low=_BMI_RANGE[0],
+        high=_BMI_RANGE[1],
+    )
 
 
 def calculate_qrisk3(inputs: QRisk3Inputs) -> QRisk3Result:
@@ -313,7 +341,9 @@ def calculate_qrisk3(inputs: QRisk3Inputs) -> QRisk3Result:
         raise CalculationError("QRISK3 needs its full set of inputs", item="qrisk3")
     missing = missing_qrisk3_inputs({name: getattr(inputs, name) for name in _FIELD_NAMES})
     if missing:
-        raise CalculationError(f"QRISK3 cannot be calculated yet: missing {', '.join(missing)}", item="qrisk3")
+        raise CalculationError(
+            f"QRISK3 cannot be calculated yet: missing {', '.join(missing)}", item="qrisk3"
+        )
 
     sex = choice(inputs.sex, ("female", "male"), item="sex", label="Sex")
     age = whole_number(inputs.age_years, item="age_years", label="Age", low=0, high=150)
@@ -322,23 +352,51 @@ def calculate_qrisk3(inputs: QRisk3Inputs) -> QRisk3Result:
         raise CalculationError(
             f"QRISK3 is only valid for ages {MIN_AGE} to {MAX_AGE}; this person is {age}", item="age_years"
         )
-    eth = whole_number(inputs.ethnicity_code, item="ethnicity_code", label="QRISK3 ethnicity code", low=0, high=9)
-    smoke = whole_number(inputs.smoking_category, item="smoking_category", label="QRISK3 smoking category",
-                         low=0, high=4)
-    town = number(inputs.townsend_score, item="townsend_score", label="Townsend score", unit="",
-                  low=_TOWNSEND_RANGE[0], high=_TOWNSEND_RANGE[1])
+    eth = whole_number(
+        inputs.ethnicity_code, item="ethnicity_code", label="QRISK3 ethnicity code", low=0, high=9
+    )
+    smoke = whole_number(
+        inputs.smoking_category, item="smoking_category", label="QRISK3 smoking category", low=0, high=4
+    )
+    town = number(
+        inputs.townsend_score,
+        item="townsend_score",
+        label="Townsend score",
+        unit="",
+        low=_TOWNSEND_RANGE[0],
+        high=_TOWNSEND_RANGE[1],
+    )
     bmi = _bmi(inputs)
-    rati = number(inputs.cholesterol_hdl_ratio, item="cholesterol_hdl_ratio", label="Cholesterol/HDL ratio",
-                  unit="", low=_RATIO_RANGE[0], high=_RATIO_RANGE[1])
-    sbp = number(inputs.systolic_bp_mmhg, item="systolic_bp_mmhg", label="Systolic blood pressure",
-                 unit="mmHg", low=_SBP_RANGE[0], high=_SBP_RANGE[1])
-    sbps5 = number(inputs.systolic_bp_sd_mmhg, item="systolic_bp_sd_mmhg",
-                   label="Variation (SD) of systolic blood pressure", unit="mmHg",
-                   low=_SBP_SD_RANGE[0], high=_SBP_SD_RANGE[1])
+    rati = number(
+        inputs.cholesterol_hdl_ratio,
+        item="cholesterol_hdl_ratio",
+        label="Cholesterol/HDL ratio",
+        unit="",
+        low=_RATIO_RANGE[0],
+        high=_RATIO_RANGE[1],
+    )
+    sbp = number(
+        inputs.systolic_bp_mmhg,
+        item="systolic_bp_mmhg",
+        label="Systolic blood pressure",
+        unit="mmHg",
+        low=_SBP_RANGE[0],
+        high=_SBP_RANGE[1],
+    )
+    sbps5 = number(
+        inputs.systolic_bp_sd_mmhg,
+        item="systolic_bp_sd_mmhg",
+        label="Variation (SD) of systolic blood pressure",
+        unit="mmHg",
+        low=_SBP_SD_RANGE[0],
+        high=_SBP_SD_RANGE[1],
+    )
     diabetes = choice(inputs.diabetes, ("none", "type1", "type2"), item="diabetes", label="Diabetes status")
-    flags = {name: flag(getattr(inputs, name), item=name, label=label[0].upper() + label[1:])
-             for name, label in _BOOLEAN_FIELDS
-             if not (name == "erectile_dysfunction" and sex == "female")}
+    flags = {
+        name: flag(getattr(inputs, name), item=name, label=label[0].upper() + label[1:])
+        for name, label in _BOOLEAN_FIELDS
+        if not (name == "erectile_dysfunction" and sex == "female")
+    }
 
     binary = {
         "af": flags["atrial_fibrillation"],
@@ -360,20 +418,33 @@ def calculate_qrisk3(inputs: QRisk3Inputs) -> QRisk3Result:
     }
     if sex == "male":
         binary["impotence"] = flags["erectile_dysfunction"]  # the female model has no such term
-    risk = _risk(_FEMALE if sex == "female" else _MALE, sex, age, eth, smoke, town, bmi, rati, sbp, sbps5, binary)
+    risk = _risk(
+        _FEMALE if sex == "female" else _MALE, sex, age, eth, smoke, town, bmi, rati, sbp, sbps5, binary
+    )
     return QRisk3Result(risk_percent=risk, disclaimer=QRISK3_DISCLAIMER, bmi_kg_m2=bmi)
 
 
-def _risk(model: _Model, sex: str, age: int, eth: int, smoke: int, town: float, bmi: float, rati: float,
-          sbp: float, sbps5: float, binary: Mapping[str, bool]) -> float:
+def _risk(
+    model: _Model,
+    sex: str,
+    age: int,
+    eth: int,
+    smoke: int,
+    town: float,
+    bmi: float,
+    rati: float,
+    sbp: float,
+    sbps5: float,
+    binary: Mapping[str, bool],
+) -> float:
     dage = age / 10.0
     dbmi = bmi / 10.0
     if sex == "female":
-        age_1, age_2 = dage ** -2, dage
+        age_1, age_2 = dage**-2, dage
     else:
-        age_1, age_2 = dage ** -1, dage ** 3
-    bmi_1 = dbmi ** -2
-    bmi_2 = dbmi ** -2 * math.log(dbmi)
+        age_1, age_2 = dage**-1, dage**3
+    bmi_1 = dbmi**-2
+    bmi_2 = dbmi**-2 * math.log(dbmi)
     c = model.centre
     centred = {
         "age_1": age_1 - c["age_1"],

@@ -52,7 +52,9 @@ def load_service_directory(path: str | Path | None = None) -> ServiceDirectory:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise DefinitionError(f"The service directory {file.name} cannot be read ({exc.__class__.__name__})") from None
+        raise DefinitionError(
+            f"The service directory {file.name} cannot be read ({exc.__class__.__name__})"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("services"), list):
         raise DefinitionError("The service directory must be an object with a list of services")
     services: dict[str, Service] = {}
@@ -61,23 +63,29 @@ def load_service_directory(path: str | Path | None = None) -> ServiceDirectory:
             raise DefinitionError(f"Service number {index + 1} is not an object")
         service_id = raw.get("id")
         if not isinstance(service_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", service_id):
-            raise DefinitionError(f"Service number {index + 1} needs an id of lower-case letters, digits and hyphens")
+            raise DefinitionError(
+                f"Service number {index + 1} needs an id of lower-case letters, digits and hyphens"
+            )
         unknown = sorted(set(raw) - _ALLOWED)
         missing = sorted(_REQUIRED - set(raw))
         if unknown or missing:
             raise DefinitionError(
-                f"Service {service_id}: " + "; ".join(
+                f"Service {service_id}: "
+                + "; ".join(
                     ([f"unknown {', '.join(unknown)}"] if unknown else [])
-                    + ([f"missing {', '.join(missing)}"] if missing else [])),
+                    + ([f"missing {', '.join(missing)}"] if missing else [])
+                ),
                 item=service_id,
             )
         values = {k: raw[k] for k in _ALLOWED if k in raw}
         for key, value in values.items():
             if not isinstance(value, str) or not value.strip():
-                raise DefinitionError(f"Service {service_id}: {key} must be text, not {describe(value)}",
-                                      item=service_id)
+                raise DefinitionError(
+                    f"Service {service_id}: {key} must be text, not {describe(value)}", item=service_id
+                )
         if service_id in services:
             raise DefinitionError(f"Service id {service_id} is listed twice", item=service_id)
         services[service_id] = Service(**values)
-    return ServiceDirectory(id=str(data.get("id", "")), version=str(data.get("version", "")),
-                            services=MappingProxyType(services))
+    return ServiceDirectory(
+        id=str(data.get("id", "")), version=str(data.get("version", "")), services=MappingProxyType(services)
+    )

@@ -70,7 +70,11 @@ def _nhs_number(inputs: Mapping[str, Any]) -> dict[str, Any]:
 def _bmi(inputs: Mapping[str, Any]) -> dict[str, Any]:
     _fields(inputs, ("weight_kg", "height_cm"), ("ethnicity",))
     result = calculate_bmi(inputs.get("weight_kg"), inputs.get("height_cm"), inputs.get("ethnicity"))  # type: ignore[arg-type]
-    return {"bmi_kg_m2": result.bmi_kg_m2, "category": result.category, "lower_thresholds": result.lower_thresholds}
+    return {
+        "bmi_kg_m2": result.bmi_kg_m2,
+        "category": result.category,
+        "lower_thresholds": result.lower_thresholds,
+    }
 
 
 def _audit_c(inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -111,8 +115,11 @@ def _smoking(inputs: Mapping[str, Any]) -> dict[str, Any]:
     _fields(inputs, ("status",), ("cigarettes_per_day",))
     status, per_day = inputs.get("status"), inputs.get("cigarettes_per_day")
     code = smoking_snomed(status, per_day)  # type: ignore[arg-type]
-    return {"qrisk3_category": smoking_category(status, per_day), "snomed_code": code.code,  # type: ignore[arg-type]
-            "snomed_display": code.display}
+    return {
+        "qrisk3_category": smoking_category(status, per_day),  # type: ignore[arg-type]
+        "snomed_code": code.code,
+        "snomed_display": code.display,
+    }
 
 
 # The five calculators of the verification file format, then the other calculators the check uses.
@@ -142,7 +149,11 @@ def _json_safe(value: object) -> object:
 def run_case(case: object) -> dict[str, Any]:
     """Result (or error) for one case, echoing its id and calculator."""
     if not isinstance(case, dict):
-        return {"id": None, "calculator": None, "error": "Each case must be an object with id, calculator and inputs"}
+        return {
+            "id": None,
+            "calculator": None,
+            "error": "Each case must be an object with id, calculator and inputs",
+        }
     out: dict[str, Any] = {"id": _json_safe(case.get("id")), "calculator": _json_safe(case.get("calculator"))}
     calculator = case.get("calculator")
     inputs = case.get("inputs")

@@ -54,6 +54,7 @@ from outreach.fhir.identifiers import (
     derived_uuid,
     identifier,
     if_none_exist,
+    team_location_value,
 )
 from outreach.store.records import (
     CheckRecord,
@@ -135,16 +136,30 @@ def check_bundle(
     if not check.is_final or not check.finalised_at:
         raise ValidationError("Only a finalised check can be sent to the shared record.", item=check.id)
     if check.person_id != person.id:
-        raise ValidationError("This check belongs to someone else: it cannot be sent with this person.", item=check.id)
+        raise ValidationError(
+            "This check belongs to someone else: it cannot be sent with this person.", item=check.id
+        )
     if not sender.device_id:
         raise ValidationError("This laptop has no device id, so its checks cannot be sent.", item="device")
     chain = list(history) or [check]
     if check.amends_id and (len(chain) < 2 or chain[-1].id != check.id):
-        raise ValidationError("Give the amendment's history (oldest version first) to send it.", item="history")
+        raise ValidationError(
+            "Give the amendment's history (oldest version first) to send it.", item="history"
+        )
     consent = sharing_consent([c for c in consents if c.person_id == person.id], [c.id for c in chain])
     require_consent(consent)
-    return _Mapper(check, person, findings, follow_ups, consent, sender, venue, chain,
-                   definition or default_definition(), directory).build()
+    return _Mapper(
+        check,
+        person,
+        findings,
+        follow_ups,
+        consent,
+        sender,
+        venue,
+        chain,
+        definition or default_definition(),
+        directory,
+    ).build()
 
 
 def person_facts(person: PersonRecord, on: str) -> PersonFacts:
@@ -156,10 +171,19 @@ def person_facts(person: PersonRecord, on: str) -> PersonFacts:
 class _Mapper:
     """Builds the bundle for one check; one instance per call, so nothing is shared between checks."""
 
-    def __init__(self, check: CheckRecord, person: PersonRecord, findings: Sequence[FindingRecord],
-                 follow_ups: Sequence[FollowUpRecord], consent: SharingConsent, sender: Sender,
-                 venue: VenueRecord | None, chain: Sequence[CheckRecord], defn: CheckDefinition,
-                 directory: ServiceDirectory | None) -> None:
+    def __init__(
+        self,
+        check: CheckRecord,
+        person: PersonRecord,
+        findings: Sequence[FindingRecord],
+        follow_ups: Sequence[FollowUpRecord],
+        consent: SharingConsent,
+        sender: Sender,
+        venue: VenueRecord | None,
+        chain: Sequence[CheckRecord],
+        defn: CheckDefinition,
+        directory: ServiceDirectory | None,
+    ) -> None:
         self.check = check
         self.person = person
         self.findings = {f.id: f for f in findings}
@@ -186,16 +210,20 @@ class _Mapper:
         return finding.position if finding is not None else 1_000_000
 
     # -- bundle plumbing ------------------------------------------------------------------------
-    def _add(self, resource: dict[str, Any], system: str, value: str, *,
-             search: str | None = None) -> str:
+    def _add(self, resource: dict[str, Any], system: str, value: str, *, search: str | None = None) -> str:
         """Add a conditional create; returns the urn:uuid other resources use to refer to it."""
         full_url = "urn:uuid:" + derived_uuid("entry", resource["resourceType"], system, value)
-        self.entries.append({
-            "fullUrl": full_url,
-            "resource": resource,
-            "request": {"method": "POST", "url": resource["resourceType"],
-                        "ifNoneExist": search or if_none_exist(system, value)},
-        })
+        self.entries.append(
+            {
+                "fullUrl": full_url,
+                "resource": resource,
+                "request": {
+                    "method": "POST",
+                    "url": resource["resourceType"],
+                    "ifNoneExist": search or if_none_exist(system, value),
+                },
+            }
+        )
         self.refs.append(full_url)
         return full_url
 
@@ -233,8 +261,11 @@ class _Mapper:
     # -- who and where --------------------------------------------------------------------------
     def _organisation(self) -> str:
         ods = self.sender.organisation_ods_code
-        ident = (identifier(ODS_ORGANISATION_SYSTEM, ods) if ods
-                 else identifier(ORGANISATION_SYSTEM, derived_uuid("organisation", self.sender.organisation_name)))
+        ident = (
+            identifier(ODS_ORGANISATION_SYSTEM, ods)
+            if ods
+            else identifier(ORGANISATION_SYSTEM, derived_uuid("organisation", self.sender.organisation_name))
+        )
         resource = {
             "resourceType": "Organization",
             "meta": {"profile": [codes.PROFILE_ORGANIZATION]},
@@ -259,25 +290,39 @@ class _Mapper:
             "gender": d.sex if d.sex in ("female", "male", "other", "unknown") else "unknown",
             "birthDate": d.date_of_birth,
         }
-        if d.ethnic_category in ETHNIC_CATEGORIES:
-            resource["extension"] = [{
-                "url": codes.UK_ETHNIC_CATEGORY_EXT,
-                "valueCodeableConcept": {"coding": [{
-                    "system": codes.UK_ETHNIC_CATEGORY_SYSTEM, "code": d.ethnic_category,
-                    "display": ETHNIC_CATEGORIES[d.ethnic_category]}]},
-            }]
+        if d.ethnic_category is not None and d.ethnic_category in ETHNIC_CATEGORIES:
+            resource["extension"] = [
+                {
+                    "url": codes.UK_ETHNIC_CATEGORY_EXT,
+                    "valueCodeableConcept": {
+                        "coding": [
+                            {
+                                "system": codes.UK_ETHNIC_CATEGORY_SYSTEM,
+                                "code": d.ethnic_category,
+                                "display": ETHNIC_CATEGORIES[d.ethnic_category],
+                            }
+                        ]
+                    },
+                }
+            ]
         if d.gp_practice:
             practice = d.gp_practice.strip()
             if _ODS_PRACTICE.match(practice.upper()):
-                resource["generalPractitioner"] = [{
-                    "type": "Organization",
-                    "identifier": identifier(ODS_ORGANISATION_SYSTEM, practice.upper())}]
+                resource["generalPractitioner"] = [
+                    {
+                        "type": "Organization",
+                        "identifier": identifier(ODS_ORGANISATION_SYSTEM, practice.upper()),
+                    }
+                ]
             else:
                 resource["generalPractitioner"] = [{"type": "Organization", "display": practice}]
         if d.preferred_language:
             language = d.preferred_language.strip()
-            concept: dict[str, Any] = ({"coding": [{"system": codes.LANGUAGE_SYSTEM, "code": language}]}
-                                       if _LANGUAGE_TAG.match(language) else {"text": language})
+            concept: dict[str, Any] = (
+                {"coding": [{"system": codes.LANGUAGE_SYSTEM, "code": language}]}
+                if _LANGUAGE_TAG.match(language)
+                else {"text": language}
+            )
             resource["communication"] = [{"language": concept, "preferred": True}]
         # Either identifier finds the person already on the shared record (FHIR token search:
         # a comma means "or"), so a person registered on two laptops stays one Patient.
@@ -302,7 +347,9 @@ class _Mapper:
             "resourceType": "Device",
             "identifier": [ident],
             "status": "active",
-            "deviceName": [{"name": self.sender.device_name or "Outreach laptop", "type": "user-friendly-name"}],
+            "deviceName": [
+                {"name": self.sender.device_name or "Outreach laptop", "type": "user-friendly-name"}
+            ],
             "owner": {"reference": self.org},
         }
         if self.sender.software_version:
@@ -310,8 +357,14 @@ class _Mapper:
         return self._add(resource, ident["system"], ident["value"])
 
     def _location(self) -> str:
+        """One Location per venue for the whole team: its identifier comes from the organisation
+        and the venue's normalised name, not from this laptop's venue record, so every laptop's
+        conditional create finds the same one. Its fullUrl follows the identifier; a check half
+        sent before this change simply sends the team's Location next (sync_entries knew the old
+        one by its old fullUrl), and nothing else of the check is sent again."""
         assert self.venue is not None
-        ident = identifier(VENUE_SYSTEM, self.venue.id)
+        org_key = self.sender.organisation_ods_code or self.sender.organisation_name
+        ident = identifier(VENUE_SYSTEM, team_location_value(org_key, self.venue.name, self.venue.id))
         resource = {
             "resourceType": "Location",
             "identifier": [ident],
@@ -326,8 +379,13 @@ class _Mapper:
     def _replaces(self) -> dict[str, Any] | None:
         if not self.check.amends_id:
             return None
-        return {"url": EXT_REPLACES, "valueReference": {
-            "type": "Encounter", "identifier": identifier(CHECK_SYSTEM, self.check.amends_id)}}
+        return {
+            "url": EXT_REPLACES,
+            "valueReference": {
+                "type": "Encounter",
+                "identifier": identifier(CHECK_SYSTEM, self.check.amends_id),
+            },
+        }
 
     def _encounter(self) -> str:
         ident = identifier(CHECK_SYSTEM, self.check.id)
@@ -344,11 +402,22 @@ class _Mapper:
             "class": codes.ENCOUNTER_CLASS.coding(),
             "type": [{"text": CHECK_TYPE_TEXT}],
             "subject": {"reference": self.patient},
-            "participant": [{
-                "type": [{"coding": [{"system": codes.PARTICIPATION_TYPE, "code": "PPRF",
-                                      "display": "primary performer"}]}],
-                "individual": {"reference": self.practitioner},
-            }],
+            "participant": [
+                {
+                    "type": [
+                        {
+                            "coding": [
+                                {
+                                    "system": codes.PARTICIPATION_TYPE,
+                                    "code": "PPRF",
+                                    "display": "primary performer",
+                                }
+                            ]
+                        }
+                    ],
+                    "individual": {"reference": self.practitioner},
+                }
+            ],
             "period": {"start": self.visit_start, "end": self.visit_end},
             "reasonCode": [{"coding": [codes.SMI_REGISTER.coding()]}],
             "serviceProvider": {"reference": self.org},
@@ -375,10 +444,17 @@ class _Mapper:
         }
         replaces = self._replaces()
         if replaces:
-            resource["extension"] = [{"url": EXT_REPLACES, "valueReference": {
-                "type": "QuestionnaireResponse",
-                "identifier": identifier(RECORD_SYSTEM, derived_uuid(self.check.amends_id or "",
-                                                                     "questionnaire-response"))}}]
+            resource["extension"] = [
+                {
+                    "url": EXT_REPLACES,
+                    "valueReference": {
+                        "type": "QuestionnaireResponse",
+                        "identifier": identifier(
+                            RECORD_SYSTEM, derived_uuid(self.check.amends_id or "", "questionnaire-response")
+                        ),
+                    },
+                }
+            ]
         return self._add(resource, ident["system"], ident["value"])
 
     def _qr_item(self, link_id: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -409,8 +485,17 @@ class _Mapper:
             "meta": {"profile": [spec.profile]},
             "identifier": [ident],
             "status": "amended" if self.amended else "final",
-            "category": [{"coding": [{"system": codes.OBSERVATION_CATEGORY, "code": spec.category,
-                                      "display": codes.CATEGORY_DISPLAY[spec.category]}]}],
+            "category": [
+                {
+                    "coding": [
+                        {
+                            "system": codes.OBSERVATION_CATEGORY,
+                            "code": spec.category,
+                            "display": codes.CATEGORY_DISPLAY[spec.category],
+                        }
+                    ]
+                }
+            ],
             "code": {"coding": [c.coding() for c in spec.codes], "text": spec.text},
             "subject": {"reference": self.patient},
             "encounter": {"reference": self.encounter},
@@ -449,37 +534,62 @@ class _Mapper:
         bmi = calculators.get("bmi")
         if bmi is not None and states.get("weight") == "done":
             sources = [made[k] for k in ("weight.weight", "weight.height") if k in made]
-            made["bmi"] = self._observation(codes.BMI, "bmi", {
-                "valueQuantity": self._quantity(codes.BMI, bmi.bmi_kg_m2),
-                "derivedFrom": [{"reference": r} for r in sources]})
+            made["bmi"] = self._observation(
+                codes.BMI,
+                "bmi",
+                {
+                    "valueQuantity": self._quantity(codes.BMI, bmi.bmi_kg_m2),
+                    "derivedFrom": [{"reference": r} for r in sources],
+                },
+            )
         lipids = calculators.get("lipids")
         if lipids is not None and states.get("lipids") == "done":
             sources = [made[k] for k in ("lipids.total_cholesterol", "lipids.hdl") if k in made]
-            made["ratio"] = self._observation(codes.TC_HDL_RATIO, "tc-hdl-ratio", {
-                "valueQuantity": self._quantity(codes.TC_HDL_RATIO, lipids.tc_hdl_ratio),
-                "derivedFrom": [{"reference": r} for r in sources]})
+            made["ratio"] = self._observation(
+                codes.TC_HDL_RATIO,
+                "tc-hdl-ratio",
+                {
+                    "valueQuantity": self._quantity(codes.TC_HDL_RATIO, lipids.tc_hdl_ratio),
+                    "derivedFrom": [{"reference": r} for r in sources],
+                },
+            )
         audit = calculators.get("audit_c")
         if audit is not None and states.get("alcohol") == "done":
-            made["audit_c"] = self._observation(codes.AUDIT_C, "audit-c", {
-                "valueQuantity": self._quantity(codes.AUDIT_C, audit.score),
-                "interpretation": [{"text": audit.band}],
-                "derivedFrom": [{"reference": self.qr}]})
+            made["audit_c"] = self._observation(
+                codes.AUDIT_C,
+                "audit-c",
+                {
+                    "valueQuantity": self._quantity(codes.AUDIT_C, audit.score),
+                    "interpretation": [{"text": audit.band}],
+                    "derivedFrom": [{"reference": self.qr}],
+                },
+            )
         full_audit = calculators.get("audit")
         if full_audit is not None and states.get("alcohol") == "done":
-            made["audit"] = self._observation(AUDIT, "audit", {
-                "valueQuantity": self._quantity(AUDIT, full_audit.score),
-                "interpretation": [{"text": full_audit.band}],
-                "derivedFrom": [{"reference": self.qr}]})
+            made["audit"] = self._observation(
+                AUDIT,
+                "audit",
+                {
+                    "valueQuantity": self._quantity(AUDIT, full_audit.score),
+                    "interpretation": [{"text": full_audit.band}],
+                    "derivedFrom": [{"reference": self.qr}],
+                },
+            )
         qrisk = calculators.get("qrisk3")
         if qrisk is not None:
             sources = [made[k] for k in ("bmi", "blood_pressure", "ratio", "smoking_status") if k in made]
-            self._observation(codes.QRISK3, "qrisk3", {
-                "valueQuantity": self._quantity(codes.QRISK3, qrisk.risk_percent),
-                "method": {"text": "QRISK3-2017"},
-                # For the clinician reading it: what the score may miss and what was estimated
-                # (e.g. "Townsend ... 0 was used"), as the worker saw beside it.
-                "note": [{"text": caveat} for caveat in evaluation.qrisk3.caveats],
-                "derivedFrom": [{"reference": r} for r in [self.qr, *sources]]})
+            self._observation(
+                codes.QRISK3,
+                "qrisk3",
+                {
+                    "valueQuantity": self._quantity(codes.QRISK3, qrisk.risk_percent),
+                    "method": {"text": "QRISK3-2017"},
+                    # For the clinician reading it: what the score may miss and what was estimated
+                    # (e.g. "Townsend ... 0 was used"), as the worker saw beside it.
+                    "note": [{"text": caveat} for caveat in evaluation.qrisk3.caveats],
+                    "derivedFrom": [{"reference": r} for r in [self.qr, *sources]],
+                },
+            )
 
     def _answered(self, link: str, values: Mapping[str, Any], made: dict[str, str]) -> None:
         value = values[link]
@@ -489,7 +599,9 @@ class _Mapper:
             if link == "blood_pressure.pulse" and values.get("blood_pressure.irregular") is True:
                 body["note"] = [{"text": "Pulse irregular"}]
             if link.startswith("lipids.") and values.get("lipids.fasting") is not None:
-                body["note"] = [{"text": "Fasting sample" if values["lipids.fasting"] else "Non-fasting sample"}]
+                body["note"] = [
+                    {"text": "Fasting sample" if values["lipids.fasting"] else "Non-fasting sample"}
+                ]
             made[link] = self._observation(spec, spec.key, body)
             return
         reading = _BP_READING_LINKS.get(link)
@@ -497,8 +609,15 @@ class _Mapper:
             self._bp_reading(reading[0], value, values[reading[1]], made)
             return
         if link == "smoking.tobacco_status":
-            made["smoking_status"] = self._observation(codes.SMOKING_STATUS, codes.SMOKING_STATUS.key, {
-                "valueCodeableConcept": self._smoking_value(value, values.get("smoking.cigarettes_per_day"))})
+            made["smoking_status"] = self._observation(
+                codes.SMOKING_STATUS,
+                codes.SMOKING_STATUS.key,
+                {
+                    "valueCodeableConcept": self._smoking_value(
+                        value, values.get("smoking.cigarettes_per_day")
+                    )
+                },
+            )
             return
         item = self.defn.items[link]
         if link in codes.NOT_OBSERVATIONS or item.type != "choice" or not item.codes:
@@ -508,11 +627,23 @@ class _Mapper:
         if not snomed or option is None or option.system != codes.SNOMED:
             return  # only coded assessments with a SNOMED question and answer become Observations
         spec = codes.ObservationSpec(
-            link, tuple(codes.Code(c.system, c.code, c.display or item.label) for c in item.codes),
-            None, None, codes.CODED_ASSESSMENT_CATEGORY, codes.PROFILE_OBSERVATION)
-        made[link] = self._observation(spec, link, {"valueCodeableConcept": {
-            "coding": [{"system": codes.SNOMED, "code": option.code, "display": option.display}],
-            "text": option.display}})
+            link,
+            tuple(codes.Code(c.system, c.code, c.display or item.label) for c in item.codes),
+            None,
+            None,
+            codes.CODED_ASSESSMENT_CATEGORY,
+            codes.PROFILE_OBSERVATION,
+        )
+        made[link] = self._observation(
+            spec,
+            link,
+            {
+                "valueCodeableConcept": {
+                    "coding": [{"system": codes.SNOMED, "code": option.code, "display": option.display}],
+                    "text": option.display,
+                }
+            },
+        )
 
     def _bp_reading(self, n: int, systolic: Any, diastolic: Any, made: dict[str, str]) -> None:
         """One blood pressure reading as a panel Observation.
@@ -523,17 +654,21 @@ class _Mapper:
         what QRISK3 is derived from.
         """
         key = codes.BP_PANEL.key if n == 1 else f"{codes.BP_PANEL.key}-{n}"
-        body: dict[str, Any] = {"component": [
-            _bp_component(codes.SYSTOLIC, systolic),
-            _bp_component(codes.DIASTOLIC, diastolic),
-        ]}
+        body: dict[str, Any] = {
+            "component": [
+                _bp_component(codes.SYSTOLIC, systolic),
+                _bp_component(codes.DIASTOLIC, diastolic),
+            ]
+        }
         clinic = self.clinic
         count = len(clinic.readings) if clinic is not None else 1
         used = clinic is not None and clinic.used == n - 1
         if count > 1:
             words = f"Reading {n} of {count}"
             if used:
-                words += "; used as the clinic blood pressure (NICE NG136: the lower of the last two readings)"
+                words += (
+                    "; used as the clinic blood pressure (NICE NG136: the lower of the last two readings)"
+                )
             body["note"] = [{"text": words}]
         reference = self._observation(codes.BP_PANEL, key, body)
         made[f"blood_pressure_{n}"] = reference
@@ -594,7 +729,8 @@ class _Mapper:
             service_id = str(decision["service_id"])
             name, category = self._service(service_id)
             code = codes.REFERRAL_BY_SERVICE.get(service_id) or codes.REFERRAL_BY_CATEGORY.get(
-                category, codes.GENERAL_REFERRAL)
+                category, codes.GENERAL_REFERRAL
+            )
             finding = self.findings.get(follow_up.finding_id)
             severity = str(finding.document.get("severity", "")) if finding is not None else ""
             ident = identifier(RECORD_SYSTEM, derived_uuid("service-request", follow_up.id))
@@ -611,8 +747,13 @@ class _Mapper:
                 "encounter": {"reference": self.encounter},
                 "authoredOn": self.recorded,
                 "requester": {"reference": self.practitioner},
-                "performer": [{"type": "HealthcareService",
-                               "identifier": identifier(SERVICE_SYSTEM, service_id), "display": name}],
+                "performer": [
+                    {
+                        "type": "HealthcareService",
+                        "identifier": identifier(SERVICE_SYSTEM, service_id),
+                        "display": name,
+                    }
+                ],
             }
             reason = self._finding_concept(follow_up)
             if reason:
@@ -642,8 +783,15 @@ class _Mapper:
                 "resourceType": "Task",
                 "identifier": [ident],
                 "status": "requested" if request is not None else "completed",
-                "businessStatus": {"coding": [{"system": FOLLOW_UP_KIND_SYSTEM, "code": kind or "unknown",
-                                               "display": FOLLOW_UP_WORDS.get(kind, "Follow-up")}]},
+                "businessStatus": {
+                    "coding": [
+                        {
+                            "system": FOLLOW_UP_KIND_SYSTEM,
+                            "code": kind or "unknown",
+                            "display": FOLLOW_UP_WORDS.get(kind, "Follow-up"),
+                        }
+                    ]
+                },
                 "intent": "order",
                 "description": description,
                 "focus": {"reference": request or self.encounter},
@@ -655,8 +803,11 @@ class _Mapper:
                 "owner": {"reference": self.org},
             }
             if request is not None:
-                resource["code"] = {"coding": [{"system": codes.TASK_CODE, "code": "fulfill",
-                                                "display": "Fulfill the focal request"}]}
+                resource["code"] = {
+                    "coding": [
+                        {"system": codes.TASK_CODE, "code": "fulfill", "display": "Fulfill the focal request"}
+                    ]
+                }
             if reason:
                 resource["reasonCode"] = reason
             if due:
@@ -671,9 +822,14 @@ class _Mapper:
         ident = self._record_id("consent", *self.consent.record_ids)
         gp = (self.person.details.gp_practice or "").strip().upper()
         resource = consent_resource(
-            self.consent, identifier=ident, patient_ref=self.patient, organisation_ref=self.org,
-            encounter_ref=self.encounter, gp_ods_code=gp if _ODS_PRACTICE.match(gp) else None,
-            recorded_fallback=self.recorded)
+            self.consent,
+            identifier=ident,
+            patient_ref=self.patient,
+            organisation_ref=self.org,
+            encounter_ref=self.encounter,
+            gp_ods_code=gp if _ODS_PRACTICE.match(gp) else None,
+            recorded_fallback=self.recorded,
+        )
         self._add(resource, ident["system"], ident["value"])
 
     def _provenance(self) -> None:
@@ -684,26 +840,60 @@ class _Mapper:
             "target": [{"reference": r} for r in self.refs],
             "occurredPeriod": {"start": self.visit_start, "end": self.visit_end},
             "recorded": self.recorded,
-            "activity": {"coding": [{"system": codes.DATA_OPERATION,
-                                     "code": "UPDATE" if self.amended else "CREATE",
-                                     "display": "revise" if self.amended else "create"}]},
+            "activity": {
+                "coding": [
+                    {
+                        "system": codes.DATA_OPERATION,
+                        "code": "UPDATE" if self.amended else "CREATE",
+                        "display": "revise" if self.amended else "create",
+                    }
+                ]
+            },
             "agent": [
-                {"type": {"coding": [{"system": codes.PROVENANCE_AGENT_TYPE, "code": "author",
-                                      "display": "Author"}]},
-                 "who": {"reference": self.practitioner}, "onBehalfOf": {"reference": self.org}},
-                {"type": {"coding": [{"system": codes.PROVENANCE_AGENT_TYPE, "code": "assembler",
-                                      "display": "Assembler"}]},
-                 "who": {"reference": self.device}, "onBehalfOf": {"reference": self.org}},
+                {
+                    "type": {
+                        "coding": [
+                            {"system": codes.PROVENANCE_AGENT_TYPE, "code": "author", "display": "Author"}
+                        ]
+                    },
+                    "who": {"reference": self.practitioner},
+                    "onBehalfOf": {"reference": self.org},
+                },
+                {
+                    "type": {
+                        "coding": [
+                            {
+                                "system": codes.PROVENANCE_AGENT_TYPE,
+                                "code": "assembler",
+                                "display": "Assembler",
+                            }
+                        ]
+                    },
+                    "who": {"reference": self.device},
+                    "onBehalfOf": {"reference": self.org},
+                },
             ],
         }
         if self.location:
             resource["location"] = {"reference": self.location}
         if self.check.amends_id:
             resource["entity"] = [
-                {"role": "revision", "what": {"type": "Encounter",
-                                              "identifier": identifier(CHECK_SYSTEM, self.check.amends_id)}},
-                {"role": "revision", "what": {"type": "QuestionnaireResponse", "identifier": identifier(
-                    RECORD_SYSTEM, derived_uuid(self.check.amends_id, "questionnaire-response"))}},
+                {
+                    "role": "revision",
+                    "what": {
+                        "type": "Encounter",
+                        "identifier": identifier(CHECK_SYSTEM, self.check.amends_id),
+                    },
+                },
+                {
+                    "role": "revision",
+                    "what": {
+                        "type": "QuestionnaireResponse",
+                        "identifier": identifier(
+                            RECORD_SYSTEM, derived_uuid(self.check.amends_id, "questionnaire-response")
+                        ),
+                    },
+                },
             ]
             reason = self.check.document.get("amendment_reason")
             if reason:
@@ -711,19 +901,30 @@ class _Mapper:
         # R4 Provenance has no identifier, and many servers refuse a client-chosen id, so it is
         # a conditional create on what makes it unique: this laptop's record of this check.
         del resource["id"]
-        self.entries.append({
-            "fullUrl": "urn:uuid:" + resource_id,
-            "resource": resource,
-            "request": {"method": "POST", "url": "Provenance",
-                        "ifNoneExist": f"target={self.encounter}&agent={self.device}"},
-        })
+        self.entries.append(
+            {
+                "fullUrl": "urn:uuid:" + resource_id,
+                "resource": resource,
+                "request": {
+                    "method": "POST",
+                    "url": "Provenance",
+                    "ifNoneExist": f"target={self.encounter}&agent={self.device}",
+                },
+            }
+        )
 
 
 # The full AUDIT score (offered when AUDIT-C is 5 or more). SNOMED CT 443280005 is from public NHS
 # analytics code (clinical.md 4.1, partly verified); no LOINC is sent until one is verified.
 AUDIT: Final = codes.ObservationSpec(
-    "audit", (codes.sct("443280005", "Alcohol use disorders identification test score"),),
-    "{score}", "score", codes.SURVEY, codes.PROFILE_OBSERVATION, decimals=0)
+    "audit",
+    (codes.sct("443280005", "Alcohol use disorders identification test score"),),
+    "{score}",
+    "score",
+    codes.SURVEY,
+    codes.PROFILE_OBSERVATION,
+    decimals=0,
+)
 
 # Each reading's systolic answer -> (reading number, its diastolic answer).
 _BP_READING_LINKS: Final = {
@@ -753,8 +954,11 @@ def _answer(item: Item, value: Any) -> dict[str, Any]:
     if kind == "choice":
         option = item.option_by_code.get(value)
         coding: dict[str, Any] = {"code": str(value)}
-        system = option.system if option is not None and option.system else (
-            STATUS_SYSTEM if item.link_id.endswith(".status") else ANSWER_SYSTEM)
+        system = (
+            option.system
+            if option is not None and option.system
+            else (STATUS_SYSTEM if item.link_id.endswith(".status") else ANSWER_SYSTEM)
+        )
         coding["system"] = system
         if option is not None:
             coding["display"] = option.display

@@ -87,7 +87,8 @@ class ObservationSpec:
     unit_display: str | None
     category: str
     profile: str
-    decimals: int | None = 2  # rounding: drops unit-conversion noise (12 st 5 lb = 78.47 kg, not 78.471480...)
+    # Rounding: drops unit-conversion noise (12 st 5 lb = 78.47 kg, not 78.471480...).
+    decimals: int | None = 2
 
     @property
     def text(self) -> str:
@@ -96,47 +97,112 @@ class ObservationSpec:
 
 # -- measurements answered in the check (key = linkId) --------------------------------------
 BODY_WEIGHT: Final = ObservationSpec(
-    "body-weight", (sct("27113001", "Body weight"), loinc("29463-7", "Body weight")),
-    "kg", "kg", VITAL_SIGNS, PROFILE_BODY_WEIGHT)  # clinical.md 4.1 [UKC]
+    "body-weight",
+    (sct("27113001", "Body weight"), loinc("29463-7", "Body weight")),
+    "kg",
+    "kg",
+    VITAL_SIGNS,
+    PROFILE_BODY_WEIGHT,
+)  # clinical.md 4.1 [UKC]
 BODY_HEIGHT: Final = ObservationSpec(
-    "body-height", (sct("50373000", "Body height measure"), loinc("8302-2", "Body height")),
-    "cm", "cm", VITAL_SIGNS, PROFILE_BODY_HEIGHT)  # clinical.md 4.1 [UKC] (UK Core example code)
+    "body-height",
+    (sct("50373000", "Body height measure"), loinc("8302-2", "Body height")),
+    "cm",
+    "cm",
+    VITAL_SIGNS,
+    PROFILE_BODY_HEIGHT,
+)  # clinical.md 4.1 [UKC] (UK Core example code)
 WAIST: Final = ObservationSpec(
-    "waist", (sct("276361009", "Waist circumference"),),
-    "cm", "cm", VITAL_SIGNS, PROFILE_OBSERVATION)  # clinical.md 4.1 [NHC]; LOINC unverified, so none sent
+    "waist", (sct("276361009", "Waist circumference"),), "cm", "cm", VITAL_SIGNS, PROFILE_OBSERVATION
+)  # clinical.md 4.1 [NHC]; LOINC unverified, so none sent
 PULSE: Final = ObservationSpec(
-    "pulse", (sct("78564009", "Pulse rate"), loinc("8867-4", "Heart rate")),
-    "/min", "beats/minute", VITAL_SIGNS, PROFILE_HEART_RATE)  # clinical.md 4.1 (8867-4 fixed by UK Core)
+    "pulse",
+    (sct("78564009", "Pulse rate"), loinc("8867-4", "Heart rate")),
+    "/min",
+    "beats/minute",
+    VITAL_SIGNS,
+    PROFILE_HEART_RATE,
+)  # clinical.md 4.1 (8867-4 fixed by UK Core)
 HBA1C: Final = ObservationSpec(
-    "hba1c", (sct("999791000000106", "Haemoglobin A1c level - International Federation of Clinical Chemistry "
-                                     "and Laboratory Medicine standardised"),
-              loinc("59261-8", "Hemoglobin A1c/Hemoglobin.total in Blood by IFCC protocol")),
-    "mmol/mol", "mmol/mol", LABORATORY, PROFILE_LAB)  # clinical.md 4.1 [RS][OS]
+    "hba1c",
+    (
+        sct(
+            "999791000000106",
+            "Haemoglobin A1c level - International Federation of Clinical Chemistry "
+            "and Laboratory Medicine standardised",
+        ),
+        loinc("59261-8", "Hemoglobin A1c/Hemoglobin.total in Blood by IFCC protocol"),
+    ),
+    "mmol/mol",
+    "mmol/mol",
+    LABORATORY,
+    PROFILE_LAB,
+)  # clinical.md 4.1 [RS][OS]
 FASTING_GLUCOSE: Final = ObservationSpec(
-    "fasting-glucose", (sct("1003141000000105", "Plasma fasting glucose level"),
-                        loinc("14771-0", "Fasting glucose [Moles/volume] in Serum or Plasma")),
-    "mmol/L", "mmol/L", LABORATORY, PROFILE_BLOOD_GLUCOSE)  # clinical.md 4.1 [UKC] BloodGlucose VS
+    "fasting-glucose",
+    (
+        sct("1003141000000105", "Plasma fasting glucose level"),
+        loinc("14771-0", "Fasting glucose [Moles/volume] in Serum or Plasma"),
+    ),
+    "mmol/L",
+    "mmol/L",
+    LABORATORY,
+    PROFILE_BLOOD_GLUCOSE,
+)  # clinical.md 4.1 [UKC] BloodGlucose VS
 RANDOM_GLUCOSE: Final = ObservationSpec(
-    "random-glucose", (sct("1031331000000106", "Plasma random glucose level"),
-                       loinc("15074-8", "Glucose [Moles/volume] in Blood")),
-    "mmol/L", "mmol/L", LABORATORY, PROFILE_BLOOD_GLUCOSE)  # clinical.md 4.1 [UKC]
+    "random-glucose",
+    (
+        sct("1031331000000106", "Plasma random glucose level"),
+        loinc("15074-8", "Glucose [Moles/volume] in Blood"),
+    ),
+    "mmol/L",
+    "mmol/L",
+    LABORATORY,
+    PROFILE_BLOOD_GLUCOSE,
+)  # clinical.md 4.1 [UKC]
 TOTAL_CHOLESTEROL: Final = ObservationSpec(
-    "total-cholesterol", (sct("1005671000000105", "Serum cholesterol level"),
-                          loinc("14647-2", "Cholesterol [Moles/volume] in Serum or Plasma")),
+    "total-cholesterol",
+    (
+        sct("1005671000000105", "Serum cholesterol level"),
+        loinc("14647-2", "Cholesterol [Moles/volume] in Serum or Plasma"),
+    ),
     # LOINC 14647-2 is the mmol/L code (clinical.md's 2093-3 [U] is the mg/dL one: values are mmol/L)
-    "mmol/L", "mmol/L", LABORATORY, PROFILE_LAB)  # clinical.md 4.1 [OS][NHC]
+    "mmol/L",
+    "mmol/L",
+    LABORATORY,
+    PROFILE_LAB,
+)  # clinical.md 4.1 [OS][NHC]
 HDL: Final = ObservationSpec(
-    "hdl-cholesterol", (sct("1005681000000107", "Serum HDL cholesterol level"),
-                        loinc("14646-4", "Cholesterol in HDL [Moles/volume] in Serum or Plasma")),
+    "hdl-cholesterol",
+    (
+        sct("1005681000000107", "Serum HDL cholesterol level"),
+        loinc("14646-4", "Cholesterol in HDL [Moles/volume] in Serum or Plasma"),
+    ),
     # LOINC 14646-4 is the mmol/L code (clinical.md's 2085-9 [U] is the mg/dL one: values are mmol/L)
-    "mmol/L", "mmol/L", LABORATORY, PROFILE_LAB)  # clinical.md 4.1 [NHC]
+    "mmol/L",
+    "mmol/L",
+    LABORATORY,
+    PROFILE_LAB,
+)  # clinical.md 4.1 [NHC]
 TRIGLYCERIDES: Final = ObservationSpec(
-    "triglycerides", (sct("1005691000000109", "Serum triglycerides level"),
-                      loinc("14927-8", "Triglyceride [Moles/volume] in Serum or Plasma")),
-    "mmol/L", "mmol/L", LABORATORY, PROFILE_LAB)  # as coded in the check definition (resources/checks)
+    "triglycerides",
+    (
+        sct("1005691000000109", "Serum triglycerides level"),
+        loinc("14927-8", "Triglyceride [Moles/volume] in Serum or Plasma"),
+    ),
+    "mmol/L",
+    "mmol/L",
+    LABORATORY,
+    PROFILE_LAB,
+)  # as coded in the check definition (resources/checks)
 CIGARETTES_PER_DAY: Final = ObservationSpec(
-    "cigarettes-per-day", (sct("230056004", "Cigarette consumption"),),
-    "/d", "per day", SOCIAL_HISTORY, PROFILE_TOBACCO)  # clinical.md 4.1 [UKC] TobaccoConsumption VS
+    "cigarettes-per-day",
+    (sct("230056004", "Cigarette consumption"),),
+    "/d",
+    "per day",
+    SOCIAL_HISTORY,
+    PROFILE_TOBACCO,
+)  # clinical.md 4.1 [UKC] TobaccoConsumption VS
 
 MEASURED: Final[dict[str, ObservationSpec]] = {
     "weight.weight": BODY_WEIGHT,
@@ -157,33 +223,69 @@ NOT_OBSERVATIONS: Final = frozenset({"weight.previous_weight"})
 
 # -- blood pressure panel ---------------------------------------------------------------------
 BP_PANEL: Final = ObservationSpec(
-    "blood-pressure", (sct("75367002", "Blood pressure"), loinc("85354-9", "Blood pressure panel")),
-    None, None, VITAL_SIGNS, PROFILE_BLOOD_PRESSURE)  # clinical.md 4.1 [UKC]
+    "blood-pressure",
+    (sct("75367002", "Blood pressure"), loinc("85354-9", "Blood pressure panel")),
+    None,
+    None,
+    VITAL_SIGNS,
+    PROFILE_BLOOD_PRESSURE,
+)  # clinical.md 4.1 [UKC]
 SYSTOLIC: Final = (sct("271649006", "Systolic blood pressure"), loinc("8480-6", "Systolic blood pressure"))
 DIASTOLIC: Final = (sct("271650006", "Diastolic blood pressure"), loinc("8462-4", "Diastolic blood pressure"))
 MM_HG: Final = "mm[Hg]"
 
 # -- calculated -------------------------------------------------------------------------------
 BMI: Final = ObservationSpec(
-    "bmi", (sct("60621009", "Body mass index"), loinc("39156-5", "Body mass index (BMI) [Ratio]")),
-    "kg/m2", "kg/m2", VITAL_SIGNS, PROFILE_BMI, decimals=1)  # clinical.md 4.1 (39156-5 fixed by UK Core)
+    "bmi",
+    (sct("60621009", "Body mass index"), loinc("39156-5", "Body mass index (BMI) [Ratio]")),
+    "kg/m2",
+    "kg/m2",
+    VITAL_SIGNS,
+    PROFILE_BMI,
+    decimals=1,
+)  # clinical.md 4.1 (39156-5 fixed by UK Core)
 TC_HDL_RATIO: Final = ObservationSpec(
-    "tc-hdl-ratio", (sct("1015681000000109", "Serum cholesterol/HDL ratio"),
-                     loinc("9830-1", "Cholesterol.total/Cholesterol in HDL [Mass Ratio] in Serum or Plasma")),
-    "{ratio}", "ratio", LABORATORY, PROFILE_LAB, decimals=1)  # clinical.md 4.1: SNOMED code UNVERIFIED (see docs)
+    "tc-hdl-ratio",
+    (
+        sct("1015681000000109", "Serum cholesterol/HDL ratio"),
+        loinc("9830-1", "Cholesterol.total/Cholesterol in HDL [Mass Ratio] in Serum or Plasma"),
+    ),
+    "{ratio}",
+    "ratio",
+    LABORATORY,
+    PROFILE_LAB,
+    decimals=1,
+)  # clinical.md 4.1: SNOMED code UNVERIFIED (see docs)
 AUDIT_C: Final = ObservationSpec(
-    "audit-c", (sct("763256006", "AUDIT-C score"), loinc("75626-2", "Total score [AUDIT-C]")),
-    "{score}", "score", SURVEY, PROFILE_OBSERVATION, decimals=0)  # clinical.md 4.1
+    "audit-c",
+    (sct("763256006", "AUDIT-C score"), loinc("75626-2", "Total score [AUDIT-C]")),
+    "{score}",
+    "score",
+    SURVEY,
+    PROFILE_OBSERVATION,
+    decimals=0,
+)  # clinical.md 4.1
 QRISK3: Final = ObservationSpec(
-    "qrisk3", (sct("1085871000000105", "QRISK3 cardiovascular disease 10 year risk calculator score"),),
-    "%", "%", SURVEY, PROFILE_OBSERVATION, decimals=1)  # clinical.md 4.1 [OS][NHC]
+    "qrisk3",
+    (sct("1085871000000105", "QRISK3 cardiovascular disease 10 year risk calculator score"),),
+    "%",
+    "%",
+    SURVEY,
+    PROFILE_OBSERVATION,
+    decimals=1,
+)  # clinical.md 4.1 [OS][NHC]
 
 # -- coded ------------------------------------------------------------------------------------
 # Smoking status: the value is the SNOMED CT finding (clinical.md 4.2); the observable is the
 # LOINC tobacco smoking status code used internationally (not fixed by UK Core: see docs).
 SMOKING_STATUS: Final = ObservationSpec(
-    "smoking-status", (loinc("72166-2", "Tobacco smoking status"),),
-    None, None, SOCIAL_HISTORY, PROFILE_OBSERVATION)
+    "smoking-status",
+    (loinc("72166-2", "Tobacco smoking status"),),
+    None,
+    None,
+    SOCIAL_HISTORY,
+    PROFILE_OBSERVATION,
+)
 # clinical.md 4.2: current smokers by cigarettes a day.
 SMOKER_BY_AMOUNT: Final = (
     (40, sct("160606002", "Very heavy cigarette smoker (40+/day)")),

@@ -114,7 +114,11 @@ def consent_resource(consent: SharingConsent, *, identifier: dict[str, str], pat
         "resourceType": "Consent",
         "identifier": [identifier],
         "status": "active",
-        "scope": {"coding": [{"system": codes.CONSENT_SCOPE, "code": "patient-privacy", "display": "Privacy Consent"}]},
+        "scope": {
+            "coding": [
+                {"system": codes.CONSENT_SCOPE, "code": "patient-privacy", "display": "Privacy Consent"}
+            ]
+        },
         "category": [{"coding": [_CONSENT_CATEGORY.coding()]}],
         "patient": {"reference": patient_ref},
         "dateTime": consent.recorded_at or recorded_fallback,

@@ -76,11 +76,16 @@ class DeviceStatus:
 
 def _resource(resource: Any, resource_type: str) -> Mapping[str, Any]:
     if not isinstance(resource, Mapping):
-        raise ValidationError(f"The shared record sent something that is not a {resource_type}.", item=resource_type)
+        raise ValidationError(
+            f"The shared record sent something that is not a {resource_type}.", item=resource_type
+        )
     if resource.get("resourceType") != resource_type:
         got = resource.get("resourceType")
-        raise ValidationError(f"Expected a {resource_type} from the shared record but got "
-                              f"{got if isinstance(got, str) else 'something else'}.", item=resource_type)
+        raise ValidationError(
+            f"Expected a {resource_type} from the shared record but got "
+            f"{got if isinstance(got, str) else 'something else'}.",
+            item=resource_type,
+        )
     return resource
 
 
@@ -159,9 +164,12 @@ def parse_review_task(resource: Any) -> ReviewUpdate:
         if len(parts) >= 2 and parts[-2] == "Encounter" and parts[-1]:
             encounter_reference = f"Encounter/{parts[-1]}"
     if check_id is None and encounter_reference is None:
-        raise ValidationError(f"Review {task_id} is not about a check (its focus is not an Encounter).",
-                              item="Task.focus")
-    comments = tuple(t for t in (_text(n.get("text")) for n in task.get("note") or [] if isinstance(n, Mapping)) if t)
+        raise ValidationError(
+            f"Review {task_id} is not about a check (its focus is not an Encounter).", item="Task.focus"
+        )
+    comments = tuple(
+        t for t in (_text(n.get("text")) for n in task.get("note") or [] if isinstance(n, Mapping)) if t
+    )
     owner = task.get("owner")
     owner_words = None
     if isinstance(owner, Mapping):
@@ -193,7 +201,8 @@ def parse_healthcare_service(resource: Any) -> DirectoryEntry:
     if not service_id or not _SERVICE_ID.match(service_id):
         raise ValidationError(
             "A service from the shared record has no usable id (lower-case letters, digits and hyphens).",
-            item="HealthcareService.identifier")
+            item="HealthcareService.identifier",
+        )
     name = _text(service.get("name"))
     if not name:
         raise ValidationError(f"Service {service_id} from the shared record has no name.", item=service_id)
@@ -215,8 +224,13 @@ def parse_healthcare_service(resource: Any) -> DirectoryEntry:
         raise ValidationError(f"Service {service_id}: 'active' must be true or false.", item=service_id)
     description = _text(service.get("comment")) or _text(service.get("extraDetails")) or ""
     return DirectoryEntry(
-        id=service_id, name=name, category=(category or "other").lower(), description=description,
-        phone=phone, active=active is not False, telecom=tuple(telecom),
+        id=service_id,
+        name=name,
+        category=(category or "other").lower(),
+        description=description,
+        phone=phone,
+        active=active is not False,
+        telecom=tuple(telecom),
     )
 
 
@@ -228,7 +242,9 @@ def parse_device_status(resource: Any) -> DeviceStatus:
     device = _resource(resource, "Device")
     status = device.get("status")
     if status not in DEVICE_STATUSES:
-        raise ValidationError("The device status from the shared record is missing or unknown.", item="Device.status")
+        raise ValidationError(
+            "The device status from the shared record is missing or unknown.", item="Device.status"
+        )
     return DeviceStatus(
         device_id=_identifier_value(device, DEVICE_SYSTEM),
         server_id=_text(device.get("id")),

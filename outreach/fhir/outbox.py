@@ -31,7 +31,9 @@ def store_device_id(store: LocalStore) -> str:
     with store.db.read() as conn:
         value = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "store_id")).scalar()
     if not value:
-        raise StoreError("This store has no id, so its checks cannot be sent. Ask IT to check the installation.")
+        raise StoreError(
+            "This store has no id, so its checks cannot be sent. Ask IT to check the installation."
+        )
     return str(value)
 
 
@@ -73,7 +75,9 @@ def bundle_for_outbox_item(
     Raises ValidationError (item="consent" when nothing may be shared), StoreError, LockedError.
     """
     if item.kind != "check":
-        raise ValidationError(f"An outbox item of kind '{item.kind}' cannot be sent as a check.", item=item.id)
+        raise ValidationError(
+            f"An outbox item of kind '{item.kind}' cannot be sent as a check.", item=item.id
+        )
     check = services.load_check(store, item.check_id)
     person = services.get_person(store, check.person_id)
     history = [check]

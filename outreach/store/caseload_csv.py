@@ -172,7 +172,11 @@ def _decode(data: bytes, result: CaseloadParseResult) -> str:
     except UnicodeDecodeError:
         pass
     result.warnings.append(
-        RowProblem(1, None, "The file is not UTF-8; it was read as Windows-1252. Check that accented names look right.")
+        RowProblem(
+            1,
+            None,
+            "The file is not UTF-8; it was read as Windows-1252. Check that accented names look right.",
+        )
     )
     try:
         return data.decode("cp1252")
@@ -207,7 +211,9 @@ def _parse_text(text: str, result: CaseloadParseResult, today: date) -> Caseload
         except StopIteration:
             break
         except csv.Error as exc:
-            result.errors.append(RowProblem(reader.line_num, None, f"The line cannot be read as CSV ({exc})."))
+            result.errors.append(
+                RowProblem(reader.line_num, None, f"The line cannot be read as CSV ({exc}).")
+            )
             row_start = reader.line_num + 1
             continue
         line = row_start
@@ -223,7 +229,8 @@ def _parse_text(text: str, result: CaseloadParseResult, today: date) -> Caseload
             more = "more" if len(values) > len(header) else "fewer"
             result.errors.append(
                 RowProblem(
-                    line, None,
+                    line,
+                    None,
                     f"This row has {len(values)} values but the header has {len(header)} columns "
                     f"({more} than expected: check for a stray or missing {_delimiter(first_line)!r}).",
                 )
@@ -257,7 +264,9 @@ def _check_header(header: list[str], line: int, result: CaseloadParseResult) -> 
         )
     doubled = sorted({c for c in header if header.count(c) > 1 and c})
     if doubled:
-        raise ValidationError(f"The column {', '.join(doubled)} appears twice in the header row.", item="caseload")
+        raise ValidationError(
+            f"The column {', '.join(doubled)} appears twice in the header row.", item="caseload"
+        )
     unknown = [c for c in header if c not in REQUIRED_COLUMNS and c not in OPTIONAL_COLUMNS]
     if unknown:
         result.warnings.append(
@@ -265,7 +274,9 @@ def _check_header(header: list[str], line: int, result: CaseloadParseResult) -> 
         )
 
 
-def _check_row(line: int, rec: dict[str, str], today: date, result: CaseloadParseResult) -> CaseloadRow | None:
+def _check_row(
+    line: int, rec: dict[str, str], today: date, result: CaseloadParseResult
+) -> CaseloadRow | None:
     problems: list[RowProblem] = []
 
     def bad(column: str, message: str) -> None:
@@ -303,7 +314,10 @@ def _check_row(line: int, rec: dict[str, str], today: date, result: CaseloadPars
 
     gp = rec.get("gp_practice_ods", "").upper().replace(" ", "") or None
     if gp is not None and not _GP_ODS.match(gp):
-        bad("gp_practice_ods", f"The GP practice code '{gp}' is not an ODS practice code (a letter and 5 digits).")
+        bad(
+            "gp_practice_ods",
+            f"The GP practice code '{gp}' is not an ODS practice code (a letter and 5 digits).",
+        )
 
     postcode = None
     raw_postcode = rec.get("postcode", "")

@@ -17,6 +17,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
@@ -40,7 +41,7 @@ class Change:
 Listener = Callable[[Change], None]
 
 
-def _person_query(table: str, record_id: str) -> Select[tuple[str]] | None:
+def _person_query(table: str, record_id: str) -> Select[Any] | None:
     """How to find the person a row of `table` is about (None: the table is not about one person)."""
     if table == "checks":
         return select(checks.c.person_id).where(checks.c.id == record_id)

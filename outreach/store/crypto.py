@@ -241,8 +241,8 @@ class KdfParams:
 
 # Calibrated on the development machine (2 cores): one derivation took 0.26-0.45 s
 # of wall time when the machine was quiet (about 0.39 s of CPU across the lanes'
-# threads), and up to ~0.9 s while other heavy work shared the cores. This is RFC 9106's second recommended option
-# (t=3, p=4) with the memory doubled to 128 MiB, which doubles an attacker's cost
+# threads), and up to ~0.9 s while other heavy work shared the cores. This is RFC 9106's
+# second recommended option (t=3, p=4) with the memory doubled to 128 MiB, which doubles an attacker's cost
 # per guess while staying inside the 0.2-0.5 s unlock budget.
 DEFAULT_KDF: Final = KdfParams(memory_kib=128 * 1024, iterations=3, lanes=4)
 # Cheap profile for tests only: never used unless passed explicitly.
@@ -294,7 +294,9 @@ def user_wrap_context(vault_id: str, user_name: str) -> bytes:
 def blind_index_digest(index_key: bytes | bytearray, kind: str, normalised: str) -> bytes:
     """HMAC-SHA256 over (kind, value): equal inputs give equal digests, and a
     digest of one kind never matches another kind's."""
-    return _std_hmac.new(bytes(index_key), _encode_context(("index", kind, normalised)), hashlib.sha256).digest()
+    return _std_hmac.new(
+        bytes(index_key), _encode_context(("index", kind, normalised)), hashlib.sha256
+    ).digest()
 
 
 def header_mac(mac_key: bytes | bytearray, canonical: bytes) -> bytes:
@@ -355,7 +357,9 @@ def open_sealed(
     private_key: x25519.X25519PrivateKey, ephemeral_pub: bytes, wrapped: bytes, context: bytes
 ) -> bytearray | None:
     """Open a sealed box with the organisation's private key; None if it does not fit."""
-    rec_pub = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    rec_pub = private_key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
     try:
         shared = private_key.exchange(x25519.X25519PublicKey.from_public_bytes(ephemeral_pub))
     except ValueError:

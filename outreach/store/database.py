@@ -146,7 +146,8 @@ def translate_error(exc: BaseException) -> BaseException:
         )
     if code == _SQLITE_READONLY or "readonly" in message:
         return StoreError(
-            "The store cannot be written: its folder or file is read-only. Ask IT to check the data folder's permissions."
+            "The store cannot be written: its folder or file is read-only. "
+            "Ask IT to check the data folder's permissions."
         )
     if "FOREIGN KEY constraint failed" in message:
         return StoreError(
@@ -466,11 +467,13 @@ def backup_database(db: Database, *, tag: str) -> Path:
         if full:
             raise StorageFullError(
                 "The store needs updating, and a copy of it is made first, but there is no room on the "
-                "disk for the copy. Nothing was changed. Free some disk space (or ask IT), then open it again."
+                "disk for the copy. Nothing was changed. "
+                "Free some disk space (or ask IT), then open it again."
             ) from None
         raise StoreError(
             "The store needs updating, and a copy of it is made first, but the copy could not be written "
-            f"({getattr(exc, 'strerror', None) or exc}). Nothing was changed. Ask IT to check the data folder."
+            f"({getattr(exc, 'strerror', None) or exc}). "
+            "Nothing was changed. Ask IT to check the data folder."
         ) from None
     return target
 

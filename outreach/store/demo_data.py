@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Final, Literal
@@ -135,7 +135,7 @@ def record_sharing(store: LocalStore, person_id: str, decisions: dict[str, bool]
         services.record_consent(store, person_id, recipient, decisions[recipient], note=CONSENT_NOTE)
 
 
-def synthetic_nhs_numbers(start: int = 0):  # type: ignore[no-untyped-def]
+def synthetic_nhs_numbers(start: int = 0) -> Iterator[str]:
     """Valid NHS numbers 999xxxxxxx in order from `start` (numbers without a check digit are skipped)."""
     n = start
     while n < 1_000_000:
@@ -210,7 +210,8 @@ def _decision(finding: Any, today: date) -> dict[str, Any]:
 def finalise_demo_check(
     store: LocalStore, pool: _CheckPool, person: PersonRecord, today: date, *, session_id: str | None = None
 ) -> FinalisedCheck:
-    """Record consent, then start, fill, decide and finalise one synthetic check for `person`, as a worker would."""
+    """Record consent, then start, fill, decide and finalise one synthetic check for `person`, as a
+    worker would."""
     services.record_consent(store, person.id, "check", True, note=CONSENT_NOTE)
     check = services.start_check(
         store, person.id, definition_version=pool.definition_version, session_id=session_id
@@ -276,7 +277,7 @@ def fill_demo_data(
     )
 
 
-def _register(store: LocalStore, i: int, rng: random.Random, numbers) -> Any:  # type: ignore[no-untyped-def]
+def _register(store: LocalStore, i: int, rng: random.Random, numbers: Iterator[str]) -> Any:
     for _ in range(1000):
         nhs = next(numbers, None)
         try:

@@ -20,6 +20,7 @@ they may run beside the app (IT recovering a passphrase while the app waits at t
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Final, Self
 
@@ -75,7 +76,7 @@ class DataFolderLock:
 
 def _try_lock(fd: int) -> bool:
     try:
-        if os.name == "nt":  # pragma: no cover - exercised on Windows only
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
             import msvcrt
 
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
@@ -89,7 +90,7 @@ def _try_lock(fd: int) -> bool:
 
 
 def _unlock(fd: int) -> None:
-    if os.name == "nt":  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover
         import msvcrt
 
         os.lseek(fd, 0, os.SEEK_SET)

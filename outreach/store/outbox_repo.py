@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+_Items = list["OutboxItem"]  # the method named `list` hides the builtin inside the class
+
 from sqlalchemy import func, select, update
 
 from outreach.errors import StoreError, ValidationError
@@ -60,7 +62,7 @@ class OutboxRepository:
         with self._ctx.db.read() as conn:
             return [self._decode(r) for r in conn.execute(query).all()]
 
-    def page(self, states: Iterable[str], offset: int, limit: int) -> list[OutboxItem]:
+    def page(self, states: Iterable[str], offset: int, limit: int) -> _Items:
         """Rows `offset` to `offset + limit` of `list(states)`, in the same order, decrypting only those."""
         if offset < 0 or limit <= 0:
             return []
@@ -89,7 +91,7 @@ class OutboxRepository:
             raise StoreError("This outbox item is not in the store.")
         return self._decode(row)
 
-    def due(self, now: str | None = None) -> list[OutboxItem]:
+    def due(self, now: str | None = None) -> _Items:
         """Items to send now: queued ones, and failed ones whose retry time has come."""
         now = now or utc_now()
         query = (

@@ -8,6 +8,7 @@ also how re-importing a caseload avoids adding anyone twice.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 
@@ -110,7 +111,7 @@ class PeopleRepository:
             raise StoreError("This person is not in the store.")
         return self._decode(row)
 
-    def _decode(self, row) -> PersonRecord:  # type: ignore[no-untyped-def]
+    def _decode(self, row: Any) -> PersonRecord:
         doc = open_json(self._ctx.cipher, row.data, table=TABLE, record_id=row.id, version=row.version)
         return PersonRecord(
             row.id, row.version, PersonDetails.from_document(doc), row.created_at, row.updated_at
@@ -161,7 +162,7 @@ class PeopleRepository:
         self._index.bulk_load(hits)
         self._index.unreadable.extend(unreadable)
 
-    def _rows(self) -> Iterator:  # type: ignore[type-arg]
+    def _rows(self) -> Iterator[Any]:
         with self._ctx.db.read() as conn:
             yield from conn.execute(select(people.c.id, people.c.version, people.c.data)).all()
 

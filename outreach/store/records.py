@@ -46,7 +46,8 @@ class PersonDetails:
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> PersonDetails:
-        return cls(**{name: doc.get(name) for name in PERSON_FIELDS if name in doc})
+        values: dict[str, Any] = {name: doc.get(name) for name in PERSON_FIELDS if name in doc}
+        return cls(**values)
 
 
 @dataclass(frozen=True)

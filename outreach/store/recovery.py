@@ -115,9 +115,11 @@ def encrypt_pkcs8_scrypt(private: x25519.X25519PrivateKey, passphrase: str) -> b
     der = _seq(algorithm, _octets(ciphertext))
     text = base64.b64encode(der).decode("ascii")
     lines = [text[i : i + 64] for i in range(0, len(text), 64)]
-    return ("-----BEGIN ENCRYPTED PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END ENCRYPTED PRIVATE KEY-----\n").encode(
-        "ascii"
-    )
+    return (
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+        + "\n".join(lines)
+        + "\n-----END ENCRYPTED PRIVATE KEY-----\n"
+    ).encode("ascii")
 
 
 def _tlv(tag: int, body: bytes) -> bytes:

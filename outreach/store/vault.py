@@ -525,7 +525,8 @@ class Vault:
             if not hmac.compare_digest(expected, self._header.mac):
                 raise StoreError(
                     "The key file has been changed outside the app (its users or settings do not match "
-                    "its seal), so it cannot be trusted. Restore it from a backup, or ask IT to recover access."
+                    "its seal), so it cannot be trusted. "
+                    "Restore it from a backup, or ask IT to recover access."
                 )
         except BaseException:
             keys.wipe()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -146,7 +147,7 @@ class FileVaultStorage:
 
 def _fsync_dir(folder: Path) -> None:
     """Make the rename itself durable (POSIX); Windows cannot open folders, and does not need it."""
-    if os.name == "nt":  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover
         return
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
@@ -162,7 +163,7 @@ def _lock_fd(fd: int, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            if os.name == "nt":  # pragma: no cover - exercised on Windows only
+            if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
                 import msvcrt
 
                 msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
@@ -180,7 +181,7 @@ def _lock_fd(fd: int, timeout_s: float) -> None:
 
 
 def _unlock_fd(fd: int) -> None:
-    if os.name == "nt":  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover
         import msvcrt
 
         os.lseek(fd, 0, os.SEEK_SET)

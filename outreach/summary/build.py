@@ -63,7 +63,8 @@ MAX_GOING_WELL: Final = 5
 # drawn as a tighter list, so every agreed step is on the page and it still fits one sheet.
 MAX_BOXED_STEPS: Final = 3
 MAX_NAME_CHARS: Final = 40
-MAX_GOALS: Final = 8  # goals are split from the care plan's text; more lines than this are joined into the last
+# Goals are split from the care plan's text; more lines than this are joined into the last.
+MAX_GOALS: Final = 8
 
 # Each findings rule (resources/rules/findings.json) speaks of one topic in the person's words.
 RULE_TOPICS: Final[Mapping[str, str]] = {
@@ -73,23 +74,42 @@ RULE_TOPICS: Final[Mapping[str, str]] = {
     "glucose-diabetes-range": "sugar", "glucose-high-risk": "sugar",
     "qrisk3-10-percent": "heart",
     # Where QRISK3 does not apply, the finding raised instead is about the same heart health.
-    "cvd-existing": "heart", "cvd-type1-diabetes": "heart", "cvd-on-statin": "heart", "cvd-age-85-plus": "heart",
+    "cvd-existing": "heart", "cvd-type1-diabetes": "heart",
+    "cvd-on-statin": "heart", "cvd-age-85-plus": "heart",
     "cholesterol-very-high": "cholesterol", "cholesterol-high": "cholesterol",
     "triglycerides-very-high": "blood_fats", "triglycerides-high": "blood_fats",
     "smoking-current": "smoking", "smoking-antipsychotic": "smoking_medicine",
-    "alcohol-increasing-risk": "alcohol", "alcohol-higher-risk": "alcohol", "alcohol-possible-dependence": "alcohol",
+    "alcohol-increasing-risk": "alcohol", "alcohol-higher-risk": "alcohol",
+    "alcohol-possible-dependence": "alcohol",
     "substance-use": "drugs", "medication-side-effects": "side_effects", "lifestyle": "food_activity",
     "screening-overdue": "screening", "vaccinations-due": "vaccines", "oral-health": "teeth",
     "sexual-health": "sexual_health",
 }  # fmt: skip
 # A rule added locally still gets a sensible topic from the start of its id.
-_PREFIX_TOPICS: Final = {"bp": "blood_pressure", "pulse": "pulse", "bmi": "weight", "weight": "weight",
-                         "waist": "waist", "glucose": "sugar", "hba1c": "sugar", "qrisk3": "heart", "cvd": "heart",
-                         "cholesterol": "cholesterol", "triglycerides": "blood_fats", "smoking": "smoking",
-                         "alcohol": "alcohol"}
+_PREFIX_TOPICS: Final = {
+    "bp": "blood_pressure",
+    "pulse": "pulse",
+    "bmi": "weight",
+    "weight": "weight",
+    "waist": "waist",
+    "glucose": "sugar",
+    "hba1c": "sugar",
+    "qrisk3": "heart",
+    "cvd": "heart",
+    "cholesterol": "cholesterol",
+    "triglycerides": "blood_fats",
+    "smoking": "smoking",
+    "alcohol": "alcohol",
+}
 # Core elements that were not done, in the person's words.
-_ELEMENT_TOPICS: Final = {"weight": "weight", "blood_pressure": "blood_pressure", "lipids": "cholesterol",
-                          "glucose": "sugar", "alcohol": "alcohol", "smoking": "smoking"}
+_ELEMENT_TOPICS: Final = {
+    "weight": "weight",
+    "blood_pressure": "blood_pressure",
+    "lipids": "cholesterol",
+    "glucose": "sugar",
+    "alcohol": "alcohol",
+    "smoking": "smoking",
+}
 _SEVERITY_RANK: Final = {s: i for i, s in enumerate(SEVERITIES)}
 _KIND_RANK: Final = {"referral": 0, "already_under_care": 1, "advice_given": 2}
 _PHONE_RE: Final = re.compile(r"\d")
@@ -145,7 +165,9 @@ class _StepGroup:
 
 
 class _Builder:
-    def __init__(self, words: Catalogue, evaluation: CheckEvaluation, services: ServiceDirectory | None) -> None:
+    def __init__(
+        self, words: Catalogue, evaluation: CheckEvaluation, services: ServiceDirectory | None
+    ) -> None:
         self.words = words
         self.evaluation = evaluation
         self.facts = evaluation.facts
@@ -166,8 +188,9 @@ class _Builder:
         return self.verdicts.get(topic)
 
     def date(self, day: _dt.date) -> str:
-        return self.words.text("date.format", day=day.day, month=self.words.text(f"month.{day.month}"),
-                               year=day.year)
+        return self.words.text(
+            "date.format", day=day.day, month=self.words.text(f"month.{day.month}"), year=day.year
+        )
 
     def join(self, items: list[str]) -> str:
         if len(items) == 1:
@@ -177,8 +200,14 @@ class _Builder:
         return self.words.text("list.join").join(items[:-1]) + self.words.text("list.last") + items[-1]
 
     def topics(self, keys: Iterable[str]) -> str:
-        return self.join([self.words.text(f"topic.{k}") if self.words.has(f"topic.{k}")
-                          else self.words.text("topic.other") for k in keys])
+        return self.join(
+            [
+                self.words.text(f"topic.{k}")
+                if self.words.has(f"topic.{k}")
+                else self.words.text("topic.other")
+                for k in keys
+            ]
+        )
 
     def service_name(self, service_id: str | None) -> str:
         if service_id and self.words.has(f"service.{service_id}"):
@@ -200,7 +229,9 @@ class _Builder:
         well = lambda topic: self.verdict(topic) == Verdict.WELL
         lines = ["going_well.came"]
         if well("smoking"):
-            lines.append("going_well.no_smoking" if f("smoking_status") == "never" else "going_well.stopped_smoking")
+            lines.append(
+                "going_well.no_smoking" if f("smoking_status") == "never" else "going_well.stopped_smoking"
+            )
         if well("blood_pressure"):
             lines.append("going_well.blood_pressure")
         if well("weight"):
@@ -258,33 +289,47 @@ class _Builder:
 
     def step(self, group: _StepGroup, compact: bool) -> NextStep:
         topics = self.topics(group.topics)
-        common = {"kind": group.kind, "topics": tuple(group.topics)}
+        common: dict[str, Any] = {"kind": group.kind, "topics": tuple(group.topics)}
         if group.kind == "referral":
             service = self.service_name(group.service_id)
             phone = self.service_phone(group.service_id)
             if group.urgent:
                 who = self.t("step.phone", phone=phone) if phone else None
-                return NextStep(self.t("step.referral_urgent", service=service, topics=topics), who=who,
-                                urgent=True, **common)
-            when = (self.t("when.by_date", date=self.date(group.due_on)) if group.due_on
-                    else self.t("when.soon"))
+                return NextStep(
+                    self.t("step.referral_urgent", service=service, topics=topics),
+                    who=who,
+                    urgent=True,
+                    **common,
+                )
+            when = (
+                self.t("when.by_date", date=self.date(group.due_on)) if group.due_on else self.t("when.soon")
+            )
             if compact:  # under "We will ask these services to help you:", led by the service
                 text = self.t("step.compact_referral", service=_first_upper(service), topics=topics)
             else:
                 text = self.t("step.referral", service=service, topics=topics)
             if compact:  # the service is named in the text: who and when share one line
                 # A "when" most services share is said once below the list, not under each one.
-                line = (self.t("step.compact_when_phone", when=when, phone=phone) if phone
-                        else None if self._said_below == (group.due_on,)
-                        else self.t("step.compact_when", when=when))
+                line = (
+                    self.t("step.compact_when_phone", when=when, phone=phone)
+                    if phone
+                    else None
+                    if self._said_below == (group.due_on,)
+                    else self.t("step.compact_when", when=when)
+                )
                 return NextStep(text, when=line, **common)
-            who = (self.t("step.who_phone", who=service, phone=phone) if phone
-                   else self.t("step.who", who=service))
+            who = (
+                self.t("step.who_phone", who=service, phone=phone)
+                if phone
+                else self.t("step.who", who=service)
+            )
             return NextStep(text, who=who, when=self.t("step.when", when=when), **common)
         if group.kind == "already_under_care":
             return NextStep(self.t("step.under_care", topics=topics), **common)
         tip_key = next((f"tip.{k}" for k in group.topics if self.words.has(f"tip.{k}")), None)
-        return NextStep(self.t("step.advice", topics=topics), tip=self.t(tip_key) if tip_key else None, **common)
+        return NextStep(
+            self.t("step.advice", topics=topics), tip=self.t(tip_key) if tip_key else None, **common
+        )
 
     def next_steps(
         self, decisions: Mapping[str, Any]
@@ -294,7 +339,13 @@ class _Builder:
         referrals = [g for g in groups if g.kind == "referral" and not g.urgent]
         dates = {g.due_on for g in referrals}
         # The one date every service shares, or "no date" for those without one: said once.
-        shared = (next(iter(dates)),) if compact and len(dates) == 1 else (None,) if compact and None in dates else ()
+        shared = (
+            (next(iter(dates)),)
+            if compact and len(dates) == 1
+            else (None,)
+            if compact and None in dates
+            else ()
+        )
         self._said_below = shared
         lead = self.t("steps.compact_lead") if compact and referrals else None
         steps = tuple(self.step(g, compact) for g in groups)
@@ -312,7 +363,8 @@ class _Builder:
             # "Nothing new to do" only when nothing was found and every result is healthy;
             # otherwise it would contradict a result the page says is not.
             calm = not self.evaluation.findings and all(
-                v in (Verdict.WELL, Verdict.NEUTRAL) for v in self.verdicts.values())
+                v in (Verdict.WELL, Verdict.NEUTRAL) for v in self.verdicts.values()
+            )
             notes.append(self.t("steps.none" if calm else "steps.none_agreed"))
         if declined:
             notes.append(self.t("steps.change_mind"))
@@ -341,8 +393,9 @@ class _Builder:
         """The blood sugar reading whose band the check used (so value and meaning agree)."""
         worst = self.evaluation.calculators.get("glycaemia")
         measure = getattr(worst, "measure", None)
-        readings = [(m, key, self.facts.get(fact)) for m, key, fact in _SUGAR_READINGS
-                    if self.facts.get(fact) is not None]
+        readings: list[tuple[str, str, float]] = [
+            (m, key, self.facts[fact]) for m, key, fact in _SUGAR_READINGS if self.facts.get(fact) is not None
+        ]
         for m, key, value in readings:
             if m == measure:
                 return key, value
@@ -378,15 +431,23 @@ class _Builder:
             return "number.cholesterol.part_of_heart"
         if verdict == Verdict.CONCERN:
             return "number.cholesterol.adds_to_heart" if heart_shown else "number.cholesterol.above"
-        return "number.cholesterol.ok" if self.verdict("heart") == Verdict.WELL else "number.cholesterol.healthy"
+        return (
+            "number.cholesterol.ok" if self.verdict("heart") == Verdict.WELL else "number.cholesterol.healthy"
+        )
 
     def numbers(self) -> tuple[tuple[NumberLine, ...], str | None]:
         f = self.facts.get
         rows: list[NumberLine] = []
         covered: set[str] = set()
 
-        def add(key: str, element: str, value: str, meaning_key: str | None, extra: str | None = None,
-                extra_first: bool = False) -> None:
+        def add(
+            key: str,
+            element: str,
+            value: str,
+            meaning_key: str | None,
+            extra: str | None = None,
+            extra_first: bool = False,
+        ) -> None:
             meaning = self.t(meaning_key) if meaning_key else ""
             if extra:
                 meaning = (f"{extra} {meaning}" if extra_first else f"{meaning} {extra}").strip()
@@ -400,57 +461,102 @@ class _Builder:
             value = self.t("number.weight_value", kg=_num(weight, 1))
             meaning = None
             if category == _bmi.HEALTHY:
-                meaning = ("number.bmi.healthy" if self.verdict("weight") == Verdict.WELL
-                           else "number.bmi.healthy_gain")
+                meaning = (
+                    "number.bmi.healthy"
+                    if self.verdict("weight") == Verdict.WELL
+                    else "number.bmi.healthy_gain"
+                )
             elif category == _bmi.UNDERWEIGHT:
                 meaning = "number.bmi.low"
             elif category is not None:
                 meaning = "number.bmi.high"
-            add("weight", "weight", value, meaning,
-                extra=None if bmi is None else self.t("number.bmi_is", bmi=_num(bmi, 1)), extra_first=True)
+            add(
+                "weight",
+                "weight",
+                value,
+                meaning,
+                extra=None if bmi is None else self.t("number.bmi_is", bmi=_num(bmi, 1)),
+                extra_first=True,
+            )
         waist = f("waist_cm")
         if waist is not None:
-            add("waist", "weight", self.t("number.waist_value", cm=_num(waist, 0)),
-                "number.waist.ok" if self.verdict("waist") == Verdict.WELL else "number.waist.high")
+            add(
+                "waist",
+                "weight",
+                self.t("number.waist_value", cm=_num(waist, 0)),
+                "number.waist.ok" if self.verdict("waist") == Verdict.WELL else "number.waist.high",
+            )
         systolic, diastolic = f("systolic_mmhg"), f("diastolic_mmhg")
         if systolic is not None and diastolic is not None:
-            add("blood_pressure", "blood_pressure",
-                self.t("number.blood_pressure_value", systolic=_num(systolic, 0), diastolic=_num(diastolic, 0)),
-                self._bp_meaning())
+            add(
+                "blood_pressure",
+                "blood_pressure",
+                self.t(
+                    "number.blood_pressure_value", systolic=_num(systolic, 0), diastolic=_num(diastolic, 0)
+                ),
+                self._bp_meaning(),
+            )
         pulse = f("pulse_bpm")
         if pulse is not None:
-            add("pulse", "blood_pressure", self.t("number.pulse_value", bpm=_num(pulse, 0)), self._pulse_meaning())
+            add(
+                "pulse",
+                "blood_pressure",
+                self.t("number.pulse_value", bpm=_num(pulse, 0)),
+                self._pulse_meaning(),
+            )
         sugar = self._sugar_reading()
         if sugar is not None:
             band = f("glycaemia_band")
-            meaning = {_glycaemia.NORMAL: "number.sugar.normal", _glycaemia.HIGH_RISK: "number.sugar.high_risk",
-                       _glycaemia.DIABETES: "number.sugar.diabetes"}.get(band)
+            meaning = {
+                _glycaemia.NORMAL: "number.sugar.normal",
+                _glycaemia.HIGH_RISK: "number.sugar.high_risk",
+                _glycaemia.DIABETES: "number.sugar.diabetes",
+            }.get(band or "")
             if meaning == "number.sugar.normal" and self.verdict("sugar") != Verdict.WELL:
                 meaning = None
             add("sugar", "glucose", self.t(sugar[0], value=_num(sugar[1], 1)), meaning)
         heart = self.evaluation.qrisk3.risk_percent
         total = f("total_cholesterol_mmol_l")
         if total is not None:
-            add("cholesterol", "lipids", self.t("number.cholesterol_value", value=_num(total, 1)),
-                self._cholesterol_meaning(heart is not None))
+            add(
+                "cholesterol",
+                "lipids",
+                self.t("number.cholesterol_value", value=_num(total, 1)),
+                self._cholesterol_meaning(heart is not None),
+            )
         if heart is not None:
             extra = self.t("number.heart.high") if self.verdict("heart") == Verdict.ACTION else None
             if heart < 1:
-                value, meaning_text = self.t("number.heart_value_below_one"), self.t("number.heart.meaning_below_one")
+                value, meaning_text = (
+                    self.t("number.heart_value_below_one"),
+                    self.t("number.heart.meaning_below_one"),
+                )
             else:
                 whole = _round_half_up(heart)
-                value, meaning_text = (self.t("number.heart_value", value=whole),
-                                       self.t("number.heart.meaning", value=whole))
-            rows.append(NumberLine("heart", self.t("number.heart"), value, f"{meaning_text} {extra or ''}".strip()))
+                value, meaning_text = (
+                    self.t("number.heart_value", value=whole),
+                    self.t("number.heart.meaning", value=whole),
+                )
+            rows.append(
+                NumberLine("heart", self.t("number.heart"), value, f"{meaning_text} {extra or ''}".strip())
+            )
         score = f("audit_c_score")
         if score is not None:
-            meaning = ("number.alcohol.none" if score == 0 else
-                       "number.alcohol.low" if self.verdict("alcohol") == Verdict.WELL else "number.alcohol.raised")
+            meaning = (
+                "number.alcohol.none"
+                if score == 0
+                else "number.alcohol.low"
+                if self.verdict("alcohol") == Verdict.WELL
+                else "number.alcohol.raised"
+            )
             add("alcohol", "alcohol", self.t("number.alcohol_value", score=score), meaning)
         if f("smoking_status") is not None:
             covered.add("smoking")
-        missing = [_ELEMENT_TOPICS[e] for e in self.evaluation.completeness.core_not_done
-                   if e in _ELEMENT_TOPICS and e not in covered]
+        missing = [
+            _ELEMENT_TOPICS[e]
+            for e in self.evaluation.completeness.core_not_done
+            if e in _ELEMENT_TOPICS and e not in covered
+        ]
         not_checked = self.t("numbers.not_checked", topics=self.topics(missing)) if missing else None
         if not rows and not missing:
             not_checked = self.t("numbers.none")
@@ -464,7 +570,7 @@ def _split_goals(text: Any) -> tuple[str, ...]:
     items = [_GOAL_BULLET_RE.sub("", part).strip() for part in _GOAL_SPLIT_RE.split(text)]
     items = [" ".join(item.split()) for item in items if item.strip()]
     if len(items) > MAX_GOALS:  # keep every word: the last line carries the rest
-        items = [*items[:MAX_GOALS - 1], "; ".join(items[MAX_GOALS - 1:])]
+        items = [*items[: MAX_GOALS - 1], "; ".join(items[MAX_GOALS - 1 :])]
     return tuple(items)
 
 
@@ -498,8 +604,8 @@ def _clean_name(name: str | None) -> str | None:
         return None
     cleaned = " ".join(name.split())
     if len(cleaned) > MAX_NAME_CHARS:  # keep whole words: a long name is cut where a space falls
-        cut = cleaned[:MAX_NAME_CHARS + 1].rsplit(" ", 1)[0]
-        cleaned = cut if " " in cleaned[:MAX_NAME_CHARS + 1] else cleaned[:MAX_NAME_CHARS]
+        cut = cleaned[: MAX_NAME_CHARS + 1].rsplit(" ", 1)[0]
+        cleaned = cut if " " in cleaned[: MAX_NAME_CHARS + 1] else cleaned[:MAX_NAME_CHARS]
     return cleaned or None
 
 
@@ -546,12 +652,18 @@ def build_summary(
     worker_name = _clean_name(worker)
     org = " ".join(organisation.split()) if isinstance(organisation, str) and organisation.strip() else None
     if worker_name:
-        footer.append(b.t("footer.by", worker=worker_name, organisation=org) if org
-                      else b.t("footer.by_no_org", worker=worker_name))
+        footer.append(
+            b.t("footer.by", worker=worker_name, organisation=org)
+            if org
+            else b.t("footer.by_no_org", worker=worker_name)
+        )
     phone = " ".join(organisation_phone.split()) if isinstance(organisation_phone, str) else ""
     if phone and _PHONE_RE.search(phone):
-        footer.append(b.t("footer.contact", organisation=org, phone=phone) if org
-                      else b.t("footer.contact_no_org", phone=phone))
+        footer.append(
+            b.t("footer.contact", organisation=org, phone=phone)
+            if org
+            else b.t("footer.contact_no_org", phone=phone)
+        )
     else:  # no number set for the service: still leave the person a number to call
         footer.append(b.t("footer.contact_default"))
     footer.append(b.t("footer.keep_safe"))
@@ -584,8 +696,9 @@ def build_summary(
     )
 
 
-def summary_for_person(evaluation: CheckEvaluation, person: PersonDetails, *, check_date: _dt.date,
-                       **options: Any) -> PersonSummary:
+def summary_for_person(
+    evaluation: CheckEvaluation, person: PersonDetails, *, check_date: _dt.date, **options: Any
+) -> PersonSummary:
     """`build_summary` from the person's record: only the given name and preferred language are read,
     so the NHS number, date of birth, family name and address can never reach the page."""
     if not isinstance(person, PersonDetails):

@@ -106,8 +106,8 @@ CLAIMS: Final[Mapping[str, tuple[str, Claim]]] = {
 RULES: Final = (
     "A topic is never said to need no action while another line says it needs action or is not healthy.",
     (
-        "Cholesterol, blood fats and the heart health score are judged together: none of them is said to need "
-        "no action while another of them needs action."
+        "Cholesterol, blood fats and the heart health score are judged together: "
+        "none of them is said to need no action while another of them needs action."
     ),
     "'You do not need to do anything new' never stands beside a next step or a result that is not healthy.",
 )
@@ -131,8 +131,11 @@ def judge_topics(evaluation: CheckEvaluation, finding_topics: Iterable[str]) -> 
     judge("weight", f.get("bmi_category") is not None, f.get("bmi_category") == _bmi.HEALTHY)
     judge("waist", f.get("waist_cm") is not None, True)  # the waist rule is the only judge of a waist
     judge("sugar", f.get("glycaemia_band") is not None, f.get("glycaemia_band") == _glycaemia.NORMAL)
-    judge("pulse", f.get("pulse_category") is not None or f.get("pulse_irregular") is not None,
-          f.get("pulse_category") == _pulse.NORMAL and not f.get("pulse_irregular"))
+    judge(
+        "pulse",
+        f.get("pulse_category") is not None or f.get("pulse_irregular") is not None,
+        f.get("pulse_category") == _pulse.NORMAL and not f.get("pulse_irregular"),
+    )
     judge("smoking", f.get("smoking_status") is not None, f.get("smoking_status") in ("never", "ex"))
     score = f.get("audit_c_score")
     judge("alcohol", score is not None, score == 0 or f.get("audit_c_band") == _audit_c.LOWER_RISK)
@@ -143,7 +146,9 @@ def judge_topics(evaluation: CheckEvaluation, finding_topics: Iterable[str]) -> 
     return verdicts
 
 
-def _judge_heart_family(f: Mapping[str, Any], evaluation: CheckEvaluation, verdicts: dict[str, Verdict]) -> None:
+def _judge_heart_family(
+    f: Mapping[str, Any], evaluation: CheckEvaluation, verdicts: dict[str, Verdict]
+) -> None:
     score = f.get("qrisk3_percent")  # the score as shown to the worker, which the findings rules read
     if score is None and evaluation.qrisk3.risk_percent is not None:
         score = round(evaluation.qrisk3.risk_percent, 1)
@@ -176,7 +181,9 @@ def lipids_in_healthy_range(f: Mapping[str, Any]) -> bool:
     return hdl is None or hdl >= minimum
 
 
-def page_claims(phrase_keys: Iterable[str], steps: Iterable[tuple[str, Iterable[str]]]) -> list[tuple[str, Claim]]:
+def page_claims(
+    phrase_keys: Iterable[str], steps: Iterable[tuple[str, Iterable[str]]]
+) -> list[tuple[str, Claim]]:
     """Every (topic, claim) a page makes: from its phrases, and an action for each topic of each step."""
     claims = [CLAIMS[key] for key in phrase_keys if key in CLAIMS]
     for _kind, topics in steps:
@@ -198,8 +205,9 @@ def contradictions(claims: Iterable[tuple[str, Claim]]) -> list[str]:
     if fine and acted:
         problems.append(f"heart health: {fine} said to need no action while {acted} needs action")
     if Claim.NO_ACTION in by_topic.get(EVERYTHING, ()):
-        other = sorted(t for t, said in by_topic.items()
-                       if t != EVERYTHING and said & {Claim.ACTION, Claim.CONCERN})
+        other = sorted(
+            t for t, said in by_topic.items() if t != EVERYTHING and said & {Claim.ACTION, Claim.CONCERN}
+        )
         if other:
             problems.append(f"'nothing new to do' beside action or concern about {other}")
     return problems

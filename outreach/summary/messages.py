@@ -68,7 +68,9 @@ def templates_dir() -> Path:
 def available_languages(folder: Path | None = None) -> tuple[str, ...]:
     """Language tags that have a catalogue file, English first."""
     where = folder or templates_dir()
-    tags = sorted(p.name[len(CATALOGUE_PREFIX):-len(".json")] for p in where.glob(CATALOGUE_PREFIX + "*.json"))
+    tags = sorted(
+        p.name[len(CATALOGUE_PREFIX) : -len(".json")] for p in where.glob(CATALOGUE_PREFIX + "*.json")
+    )
     return tuple(sorted(tags, key=lambda t: (t != DEFAULT_LANGUAGE, t)))
 
 
@@ -76,8 +78,9 @@ def _read(file: Path) -> tuple[str, Mapping[str, str], tuple[str, ...], bool]:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise DefinitionError(f"The summary phrases file {file.name} cannot be read ({exc.__class__.__name__})") \
-            from None
+        raise DefinitionError(
+            f"The summary phrases file {file.name} cannot be read ({exc.__class__.__name__})"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("messages"), dict):
         raise DefinitionError(f"The summary phrases file {file.name} needs a 'messages' object")
     meta = data.get("language", {})
@@ -108,12 +111,16 @@ def _load(language: str, folder: str) -> Catalogue:
     name, messages, _, _ = _read(where / f"{CATALOGUE_PREFIX}{language}.json")
     for key, text in messages.items():
         if key not in english:
-            raise DefinitionError(f"The {name or language} summary phrase {key} has no English original", item=key)
+            raise DefinitionError(
+                f"The {name or language} summary phrase {key} has no English original", item=key
+            )
         extra = set(PLACEHOLDER_RE.findall(text)) - set(PLACEHOLDER_RE.findall(english[key]))
         if extra:
-            raise DefinitionError(f"The {name or language} summary phrase {key} uses "
-                                  f"{', '.join('{' + e + '}' for e in sorted(extra))}, which English does not",
-                                  item=key)
+            raise DefinitionError(
+                f"The {name or language} summary phrase {key} uses "
+                f"{', '.join('{' + e + '}' for e in sorted(extra))}, which English does not",
+                item=key,
+            )
     return Catalogue(language, name, messages, base)
 
 
@@ -123,7 +130,9 @@ def load_catalogue(language: str | None = None, folder: Path | None = None) -> C
     return _load(language or DEFAULT_LANGUAGE, str(where))
 
 
-def resolve_language(preferred: str | None, folder: Path | None = None, *, include_drafts: bool = False) -> str:
+def resolve_language(
+    preferred: str | None, folder: Path | None = None, *, include_drafts: bool = False
+) -> str:
     """The catalogue to use for a person's preferred language, as recorded ("pl", "pl-PL",
     "Polish", "polski"). Anything without a catalogue gives British English.
 

@@ -33,10 +33,44 @@ NUMBER_SYLLABLES: Final = 2
 # Endings where a vowel group is silent or where two vowel letters make two sounds.
 _SILENT_E_RE: Final = re.compile(r"[^aeiouyl]e$|[^aeiouy]es$|[^aeiouytd]ed$")
 _EXTRA_SYLLABLE_RE: Final = re.compile(r"[aeiouy]ing$|ia|io(?!u)|ua|eo|iet|ium|uo|ea(?=t)|[^aeiouy]ism$")
-_ONE_SYLLABLE_EXCEPTIONS: Final = frozenset({"the", "he", "she", "we", "me", "be", "yes", "are", "were", "there",
-                                             "where", "here", "one", "done", "gone", "some", "come", "home", "time",
-                                             "give", "have", "live", "more", "sure", "use", "used", "tried",
-                                             "great", "read", "real", "your", "our", "their", "people"})
+_ONE_SYLLABLE_EXCEPTIONS: Final = frozenset(
+    {
+        "the",
+        "he",
+        "she",
+        "we",
+        "me",
+        "be",
+        "yes",
+        "are",
+        "were",
+        "there",
+        "where",
+        "here",
+        "one",
+        "done",
+        "gone",
+        "some",
+        "come",
+        "home",
+        "time",
+        "give",
+        "have",
+        "live",
+        "more",
+        "sure",
+        "use",
+        "used",
+        "tried",
+        "great",
+        "read",
+        "real",
+        "your",
+        "our",
+        "their",
+        "people",
+    }
+)
 
 
 def count_syllables(word: str) -> int:

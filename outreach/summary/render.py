@@ -80,7 +80,9 @@ def _templates(folder: str) -> tuple[Template, Mapping[str, Template]]:
         page = (where / PAGE_TEMPLATE).read_text(encoding="utf-8")
         parts_text = (where / PARTS_TEMPLATE).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError(f"The summary page template cannot be read ({exc.__class__.__name__})") from None
+        raise DefinitionError(
+            f"The summary page template cannot be read ({exc.__class__.__name__})"
+        ) from None
     pieces = _PART_RE.split(parts_text)
     parts = {pieces[i]: Template(pieces[i + 1].strip()) for i in range(1, len(pieces) - 1, 2)}
     return Template(page), parts
@@ -90,8 +92,9 @@ def _fill(template: Template, name: str, **values: object) -> str:
     try:
         return template.substitute(**{k: str(v) for k, v in values.items()})
     except (KeyError, ValueError) as exc:
-        raise DefinitionError(f"The summary template {name} has an unknown or broken placeholder ({exc})",
-                              item=name) from None
+        raise DefinitionError(
+            f"The summary template {name} has an unknown or broken placeholder ({exc})", item=name
+        ) from None
 
 
 def render_html(summary: PersonSummary, *, large_print: bool = False, folder: Path | None = None) -> str:
@@ -107,57 +110,106 @@ def render_html(summary: PersonSummary, *, large_print: bool = False, folder: Pa
         return _fill(template, name, small_gap=size.small_gap, cell_pad=size.cell_pad, **values)
 
     mark_width = "5%" if large_print else "3%"
-    going_well = part("going_well_table", rows="\n".join(
-        part("going_well_item", text=esc(line), mark_width=mark_width) for line in summary.going_well))
+    going_well = part(
+        "going_well_table",
+        rows="\n".join(
+            part("going_well_item", text=esc(line), mark_width=mark_width) for line in summary.going_well
+        ),
+    )
     step_rows = []
     for number, step in enumerate(summary.next_steps, start=1):
         extras = [esc(extra) for extra in (step.tip, step.who, step.when) if extra]
         # A long list keeps who and when in the step's own paragraph, after the bold text.
-        lines = (" " + part("step_inline", text=" ".join(extras)) if extras else "") if summary.compact_steps \
+        lines = (
+            (" " + part("step_inline", text=" ".join(extras)) if extras else "")
+            if summary.compact_steps
             else "".join(part("step_line", text=extra) for extra in extras)
-        step_rows.append(part(
-            "step_compact" if summary.compact_steps else "step", number=number, step_gap=size.gap // 2,
-            text=esc(step.text), lines=lines, number_width="9%" if large_print else "5%",
-            number_colour="#8a1538" if step.urgent else "#005eb8",
-            box_colour="#fbeaee" if step.urgent else "#e8f1fa",
-        ))
+        )
+        step_rows.append(
+            part(
+                "step_compact" if summary.compact_steps else "step",
+                number=number,
+                step_gap=size.gap // 2,
+                text=esc(step.text),
+                lines=lines,
+                number_width="9%" if large_print else "5%",
+                number_colour="#8a1538" if step.urgent else "#005eb8",
+                box_colour="#fbeaee" if step.urgent else "#e8f1fa",
+            )
+        )
     # Many steps: one table with a thin line between rows, so every agreed step fits.
-    next_steps = (part("steps_compact_table", rows="\n".join(step_rows)) if summary.compact_steps
-                  else "\n".join(step_rows))
+    next_steps = (
+        part("steps_compact_table", rows="\n".join(step_rows))
+        if summary.compact_steps
+        else "\n".join(step_rows)
+    )
     if summary.steps_lead:
         next_steps = part("steps_lead", text=esc(summary.steps_lead)) + "\n" + next_steps
     urgent_note = summary.step_notes[0] if summary.next_steps and summary.next_steps[0].urgent else None
-    step_notes = "\n".join(part("urgent_note" if note == urgent_note else "note", text=esc(note))
-                           for note in summary.step_notes)
+    step_notes = "\n".join(
+        part("urgent_note" if note == urgent_note else "note", text=esc(note)) for note in summary.step_notes
+    )
     goals = ""
     if summary.goals or summary.goals_note:
-        goal_rows = "\n".join(part("goal_item", text=esc(goal), mark_width=mark_width) for goal in summary.goals)
-        goals = part("goals", heading=esc(summary.goals_heading),
-                     rows=part("going_well_table", rows=goal_rows) if goal_rows else "",
-                     note=part("note", text=esc(summary.goals_note)) if summary.goals_note else "")
+        goal_rows = "\n".join(
+            part("goal_item", text=esc(goal), mark_width=mark_width) for goal in summary.goals
+        )
+        goals = part(
+            "goals",
+            heading=esc(summary.goals_heading),
+            rows=part("going_well_table", rows=goal_rows) if goal_rows else "",
+            note=part("note", text=esc(summary.goals_note)) if summary.goals_note else "",
+        )
     number_rows = []
     for index, line in enumerate(summary.numbers):
         colour = "#f0f4f5" if index % 2 == 0 else "#ffffff"
         if large_print:
-            number_rows.append(part("number_row_stacked", row_colour=colour, label=esc(line.label),
-                                    value=esc(line.value), meaning=esc(line.meaning)))
+            number_rows.append(
+                part(
+                    "number_row_stacked",
+                    row_colour=colour,
+                    label=esc(line.label),
+                    value=esc(line.value),
+                    meaning=esc(line.meaning),
+                )
+            )
         else:
-            number_rows.append(part("number_row", row_colour=colour, label=esc(line.label), value=esc(line.value),
-                                    meaning=esc(line.meaning), label_width="22%", value_width="20%"))
+            number_rows.append(
+                part(
+                    "number_row",
+                    row_colour=colour,
+                    label=esc(line.label),
+                    value=esc(line.value),
+                    meaning=esc(line.meaning),
+                    label_width="22%",
+                    value_width="20%",
+                )
+            )
     numbers = part("numbers_table", rows="\n".join(number_rows)) if number_rows else ""
     return _fill(
-        page, PAGE_TEMPLATE,
-        lang=esc(summary.language), title=esc(summary.title), greeting=esc(summary.greeting),
-        going_well_heading=esc(summary.going_well_heading), going_well=going_well,
-        next_steps_heading=esc(summary.next_steps_heading), next_steps=next_steps, step_notes=step_notes,
+        page,
+        PAGE_TEMPLATE,
+        lang=esc(summary.language),
+        title=esc(summary.title),
+        greeting=esc(summary.greeting),
+        going_well_heading=esc(summary.going_well_heading),
+        going_well=going_well,
+        next_steps_heading=esc(summary.next_steps_heading),
+        next_steps=next_steps,
+        step_notes=step_notes,
         goals=goals,
-        numbers_heading=esc(summary.numbers_heading), numbers=numbers,
+        numbers_heading=esc(summary.numbers_heading),
+        numbers=numbers,
         # Large print: the numbers start on page two, so no row is split between pages.
         numbers_break=NUMBERS_PAGE_BREAK if large_print else "",
         not_checked=part("not_checked", text=esc(summary.not_checked)) if summary.not_checked else "",
         closing=esc(summary.closing),
         footer="\n".join(part("footer_line", text=esc(line)) for line in summary.footer),
         score_note=part("footer_line", text=esc(summary.score_note)) if summary.score_note else "",
-        body_pt=size.body_pt, title_pt=size.title_pt, heading_pt=size.heading_pt, footer_pt=size.footer_pt,
-        gap=size.gap, small_gap=size.small_gap,
+        body_pt=size.body_pt,
+        title_pt=size.title_pt,
+        heading_pt=size.heading_pt,
+        footer_pt=size.footer_pt,
+        gap=size.gap,
+        small_gap=size.small_gap,
     )

@@ -41,7 +41,7 @@ def test_good_file_with_all_columns(tmp_path: Path) -> None:
 
 
 def test_each_bad_row_is_reported_by_line_with_a_reason() -> None:
-    text = "\n".join(
+    text = "\n".join(  # noqa: FLY002 - one row a line, each with its comment
         [
             HEADER,
             "9990000018,Alpha,Testperson,1970-01-02,female",  # 2 good

@@ -23,6 +23,7 @@ def _run(config: Any) -> None:
         context.run_migrations()
 
 
+_config: Any
 try:
     _config = context.config
 except AttributeError:  # imported outside a migration run (e.g. a check that imports every module)

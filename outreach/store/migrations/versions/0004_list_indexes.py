@@ -27,7 +27,10 @@ branch_labels = None
 depends_on = None
 
 STATEMENTS = [
-    "CREATE INDEX IF NOT EXISTS ix_follow_ups_list ON follow_ups (state, due_on, created_at, id, person_id, check_id)",
+    (
+        "CREATE INDEX IF NOT EXISTS ix_follow_ups_list"
+        " ON follow_ups (state, due_on, created_at, id, person_id, check_id)"
+    ),
     "CREATE INDEX IF NOT EXISTS ix_follow_ups_check ON follow_ups (check_id)",
     "CREATE INDEX IF NOT EXISTS ix_checks_session ON checks (session_id)",
     "CREATE INDEX IF NOT EXISTS ix_sessions_venue ON sessions (venue_id, started_at)",
