@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,13 +25,14 @@ import pytest
 
 from outreach.errors import OutreachError, ValidationError
 from outreach.store import sync_state
+from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
 from outreach.store.records import OutboxItem
 from sync import push
 from sync.backoff import Backoff, FakeClock
 from sync.http import Answer, TransientFailure
 from tests.sync.bundles import check_bundle
-from tests.sync.conftest import make_store
+from tests.sync.conftest import ADMIN, PASSPHRASE, make_store
 
 BASE = "https://shared-record.example.test/fhir"
 
@@ -67,9 +69,33 @@ class ScriptedServer:
         return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset", "total": 0, "entry": []})
 
 
+def _template(factory: pytest.TempPathFactory, name: str, *, consent: bool) -> Path:
+    folder = factory.mktemp(name) / "laptop"
+    make_store(folder, checks=1, consent=consent).close()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def shared_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One finalised check with consent to share, made once: each test gets its own copy (fast)."""
+    return _template(tmp_path_factory, "shared", consent=True)
+
+
+@pytest.fixture(scope="module")
+def unshared_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _template(tmp_path_factory, "unshared", consent=False)
+
+
+def _copy(template: Path, folder: Path) -> LocalStore:
+    shutil.copytree(template, folder)
+    opened = LocalStore.open(folder, kdf=TEST_KDF)
+    opened.unlock(ADMIN, PASSPHRASE)
+    return opened
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> LocalStore:
-    s = make_store(tmp_path / "laptop", checks=1)
+def store(shared_template: Path, tmp_path: Path) -> Iterator[LocalStore]:
+    s = _copy(shared_template, tmp_path / "laptop")
     yield s
     s.close()
 
@@ -424,9 +450,9 @@ def test_a_reference_to_a_record_not_in_the_check_holds_it(store: LocalStore, se
 # --- consent ---------------------------------------------------------------------------------------------
 
 
-def test_no_consent_holds_the_check_with_the_reason_and_sends_nothing(tmp_path: Path,
+def test_no_consent_holds_the_check_with_the_reason_and_sends_nothing(unshared_template: Path, tmp_path: Path,
                                                                        server: ScriptedServer) -> None:
-    store = make_store(tmp_path / "no-consent", checks=1, consent=False)
+    store = _copy(unshared_template, tmp_path / "no-consent")
     try:
         outcome = _push_one(store, server)
         assert outcome.result == push.NO_CONSENT
