@@ -20,7 +20,10 @@ from __future__ import annotations
 import csv
 import io
 import os
+import random
 import stat
+import statistics
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -224,6 +227,16 @@ def test_nearest_rank_percentile() -> None:
     assert percentile_nearest_rank([7], 0.9) == 7
     assert percentile_nearest_rank(list(range(1, 11)), 0.9) == 9    # rank 9 of 10
     assert percentile_nearest_rank(list(range(1, 12)), 0.9) == 10   # rank ceil(9.9) = 10 of 11
+
+
+def test_days_counted_as_a_histogram_match_the_plain_median_and_percentile() -> None:
+    rnd = random.Random(15)
+    for size in (1, 2, 3, 10, 11, 57):
+        days = [rnd.randrange(0, 60) for _ in range(size)]
+        histogram = Counter(days)
+        assert dash.median_and_p90(histogram) == (size, float(statistics.median(days)),
+                                                  percentile_nearest_rank(sorted(days), 0.9))
+    assert dash.median_and_p90({}) == (0, None, None)
 
 
 # -- exports -----------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -394,26 +395,28 @@ def _table(name: str, accessible: str, model: FiguresModel, *, stretch_first: bo
     return table
 
 
-def fit_columns(table: QTableView) -> None:
+def fit_columns(table: QTableView, model: FiguresModel) -> None:
     """Each column as wide as its widest cell or header line, plus room for the sort arrow.
 
     QHeaderView's own "resize to contents" reserves a square as tall as the (two-line) header
-    for the arrow in every column, which pushes a 17-column table off a 1366-pixel screen.
+    for the arrow in every column, which pushes a 17-column table off a 1366-pixel screen; and
+    asking the view for each cell's size hint goes through the model cell by cell, where the
+    texts are already at hand here.
     """
-    model = table.model()
     header = table.horizontalHeader()
-    metrics = header.fontMetrics()
+    metrics = table.fontMetrics()
     bold = QFont(header.font())
     bold.setBold(True)
-    bold_metrics = QFontMetrics(bold)
-    for column in range(model.columnCount()):
+    heading = QFontMetrics(bold)
+    arrow = heading.height() // 2 + 6
+    cell_padding = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 10
+    for column, words in enumerate(model.headers):
         if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
             continue
-        words = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-        title = max((max(metrics.horizontalAdvance(w), bold_metrics.horizontalAdvance(w))
-                     for w in words.split("\n")), default=0)
-        arrow = metrics.height() // 2 + 6
-        header.resizeSection(column, max(table.sizeHintForColumn(column), title + arrow + 8))
+        title = max((heading.horizontalAdvance(w) for w in words.split("\n")), default=0)
+        cells = max((metrics.horizontalAdvance(text) for text in {row[column][0] for row in model.rows}),
+                    default=0)
+        header.resizeSection(column, max(cells + cell_padding, title + arrow + 8))
 
 
 def _n(value: int) -> tuple[str, object]:
@@ -791,7 +794,7 @@ class DashboardView(QWidget):
                 _n(f.findings), _n(f.follow_ups_open), _n(f.follow_ups_closed), _n(f.follow_ups_overdue),
                 _days(f.days_to_closure_median), _days(f.days_to_closure_p90), _n(f.referrals)])
         self.groups_model.set_rows(rows, [f.key for f in groups])
-        fit_columns(self.groups_table)
+        fit_columns(self.groups_table, self.groups_model)
         self.groups_table.setAccessibleName(self.tr("Figures by %1").replace("%1", by))
         self._selected_group = None
         self._show_details()
@@ -817,8 +820,10 @@ class DashboardView(QWidget):
             [[(self._finding_title(k), self._finding_title(k)), _n(n)] for k, n in figures.findings_by_kind.items()])
         self.referrals_model.set_rows(
             [[(s or self.tr("Service not named"), s), _n(n)] for s, n in figures.referrals_by_service.items()])
-        for table in (self.elements_table, self.findings_table, self.referrals_table):
-            fit_columns(table)
+        for table, model in ((self.elements_table, self.elements_model),
+                             (self.findings_table, self.findings_model),
+                             (self.referrals_table, self.referrals_model)):
+            fit_columns(table, model)
 
     def _breakdown_chosen(self, _index: int) -> None:
         self._show_breakdown()
