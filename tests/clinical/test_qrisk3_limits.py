@@ -110,3 +110,26 @@ def test_sex_chooses_the_model() -> None:
     female = _score(sex="female", erectile_dysfunction=None)
     male = _score()
     assert round(female, 1) == 17.2 and round(male, 1) == 27.1  # CRAN rows 1 and 26
+
+
+@pytest.mark.parametrize("age", [0, 24, 85, 150])
+def test_a_possible_age_outside_25_to_84_names_the_qrisk3_range(age: int) -> None:
+    """NICE NG238 1.1.7: QRISK3 is for ages 25 to 84; any real age outside that says so."""
+    with pytest.raises(CalculationError, match="only valid for ages 25 to 84") as info:
+        _score(age_years=age)
+    assert info.value.item == "age_years"
+
+
+@pytest.mark.parametrize("age", [-1, 151, 1000])
+def test_an_impossible_age_is_called_impossible(age: int) -> None:
+    with pytest.raises(CalculationError, match="not possible") as info:
+        _score(age_years=age)
+    assert info.value.item == "age_years"
+
+
+def test_the_live_display_copes_with_no_answers_at_all() -> None:
+    from outreach.clinical.qrisk3 import INPUT_NAMES, missing_qrisk3_inputs
+
+    everything = [name for key, name in INPUT_NAMES.items() if key != "erectile_dysfunction"]
+    assert missing_qrisk3_inputs(None) == everything  # type: ignore[arg-type]
+    assert missing_qrisk3_inputs({}) == everything
