@@ -222,6 +222,7 @@ def test_empty_team_shows_dashes_not_zero_percent(qtbot: QtBot) -> None:
     assert widget.national_figure.text() == "-"
     assert widget.closure_words.text() == "No follow-up closed yet."
     assert widget.chart_overdue.note == "No follow-up is overdue."
+    assert widget.export_figures_button.isEnabled() and not widget.export_personal_button.isEnabled()
     shot(widget, "dashboard-empty.png")
 
 

@@ -205,8 +205,8 @@ class BarChart(QWidget):
         self.note = note
         self.legend = tuple(legend)
         self.setAccessibleName(title)
-        lines = [f"{b.label}: {b.text}" for b in self.bars] or [_tr("Nothing to show yet.")]
-        self.setAccessibleDescription("; ".join(lines + ([note] if note else [])))
+        lines = [f"{b.label}: {b.text}" for b in self.bars] + ([note] if note else [])
+        self.setAccessibleDescription("; ".join(lines or [_tr("Nothing to show yet.")]))
         self.updateGeometry()
         self.update()
 
@@ -262,10 +262,11 @@ class BarChart(QWidget):
                 painter.drawText(QRect(x, y, width - x, line), Qt.AlignmentFlag.AlignVCenter, words)
                 x += metrics.horizontalAdvance(words) + 14
             y += line + 6
-        if not self.bars:
+        if not self.bars:  # the note says why, when there is one
             painter.setPen(text)
-            painter.drawText(QRect(0, y, width, line), Qt.AlignmentFlag.AlignVCenter, _tr("Nothing to show yet."))
-            y += self._row_height()
+            painter.drawText(QRect(0, y, width, line), Qt.AlignmentFlag.AlignVCenter,
+                             self.note or _tr("Nothing to show yet."))
+            return
         label_width = min(max((metrics.horizontalAdvance(b.label) for b in self.bars), default=0) + 8,
                           int(width * 0.45))
         figure_width = max((metrics.horizontalAdvance(b.text) for b in self.bars), default=0) + 10
@@ -673,14 +674,19 @@ class DashboardView(QWidget):
         self._show_team_charts(dashboard.team)
         self._show_breakdown()
         self._set_enabled(True)
+        self.export_personal_button.setEnabled(bool(dashboard.team.checks))  # no one's details to export
 
     def _show_headlines(self, dashboard: Dashboard) -> None:
         national, team = dashboard.national, dashboard.team
         self.national_figure.setText(percent_text(national.share))
-        self.national_words.setText(
-            self.tr("%1 of %2 people checked, %3 to %4. Nationally the base is the whole SMI register.")
-            .replace("%1", f"{national.people_all_six:,}").replace("%2", f"{national.people:,}")
-            .replace("%3", _date(national.period_start)).replace("%4", _date(national.period_end)))
+        if national.people:
+            self.national_words.setText(
+                self.tr("%1 of %2 people checked, %3 to %4. Nationally the base is the whole SMI register.")
+                .replace("%1", f"{national.people_all_six:,}").replace("%2", f"{national.people:,}")
+                .replace("%3", _date(national.period_start)).replace("%4", _date(national.period_end)))
+        else:
+            self.national_words.setText(self.tr("No team checks yet: the figures appear once the team's checks "
+                                                "come down from the shared record."))
         self.all_six_figure.setText(percent_text(team.all_six_share))
         self.all_six_words.setText(self.tr("%1 of %2 checks").replace("%1", f"{team.all_six_done:,}")
                                    .replace("%2", f"{team.checks:,}"))
@@ -711,24 +717,28 @@ class DashboardView(QWidget):
         styles = {DONE: Segment(0, ""), DECLINED: Segment(0, DECLINED_COLOUR),
                   NOT_POSSIBLE: Segment(0, NOT_POSSIBLE_COLOUR), INCOMPLETE: Segment(0, "", hatched=True)}
         bars = []
-        for element in CORE_ELEMENTS:
+        for element in CORE_ELEMENTS if team.checks else ():
             counts = team.elements[element]
             segments = tuple(Segment(counts.count(o), styles[o].colour, styles[o].hatched) for o in ELEMENT_OUTCOMES)
             share = counts.done / counts.total if counts.total else None
             bars.append(Bar(words[element], segments, self.tr("%1 done").replace("%1", percent_text(share))))
         self.chart_elements.set_bars(self.tr("Each core element (all checks)"), bars,
-                                     legend=[(outcomes[o], styles[o]) for o in ELEMENT_OUTCOMES])
+                                     legend=[(outcomes[o], styles[o]) for o in ELEMENT_OUTCOMES] if bars else ())
 
-        self.chart_follow_ups.set_bars(
-            self.tr("Follow-ups"),
-            [Bar(self.tr("Open"), (Segment(team.follow_ups_open, ""),), f"{team.follow_ups_open:,}"),
-             Bar(self.tr("Overdue"), (Segment(team.follow_ups_overdue, OVERDUE_COLOUR),),
-                 (f"! {team.follow_ups_overdue:,}" if team.follow_ups_overdue else "0")),
-             Bar(self.tr("Closed"), (Segment(team.follow_ups_closed, ""),), f"{team.follow_ups_closed:,}")],
-            note=(self.tr("Closed in %1 days (median), 9 in 10 within %2.")
-                  .replace("%1", days_text(team.days_to_closure_median))
-                  .replace("%2", days_text(team.days_to_closure_p90))
-                  if team.days_to_closure_p90 is not None else self.tr("No follow-up closed yet.")))
+        follow_up_bars = [
+            Bar(self.tr("Open"), (Segment(team.follow_ups_open, ""),), f"{team.follow_ups_open:,}"),
+            Bar(self.tr("Overdue"), (Segment(team.follow_ups_overdue, OVERDUE_COLOUR),),
+                (f"! {team.follow_ups_overdue:,}" if team.follow_ups_overdue else "0")),
+            Bar(self.tr("Closed"), (Segment(team.follow_ups_closed, ""),), f"{team.follow_ups_closed:,}")]
+        if not team.follow_ups:
+            note = self.tr("No follow-ups yet.")
+        elif team.days_to_closure_p90 is None:
+            note = self.tr("No follow-up closed yet.")
+        else:
+            note = (self.tr("Closed in %1 days (median), 9 in 10 within %2.")
+                    .replace("%1", days_text(team.days_to_closure_median))
+                    .replace("%2", days_text(team.days_to_closure_p90)))
+        self.chart_follow_ups.set_bars(self.tr("Follow-ups"), follow_up_bars if team.follow_ups else [], note=note)
 
         findings = list(team.findings_by_kind.items())
         self.chart_findings.set_bars(
