@@ -13,7 +13,17 @@ import math
 
 import pytest
 
-from outreach.clinical.findings import SEVERITIES, compile_rules, evaluate_findings
+from outreach.clinical.findings import (
+    SEVERITIES,
+    Finding,
+    FollowUpDecision,
+    can_finalise,
+    compile_rules,
+    evaluate_findings,
+    follow_up_problems,
+    unresolved_findings,
+    validate_decision,
+)
 from outreach.errors import DefinitionError, ValidationError
 
 
@@ -292,3 +302,60 @@ def test_a_misbehaving_facts_mapping_is_reported_not_raised() -> None:
     rules = compile_rules(_set(_rule("r")))
     with pytest.raises(ValidationError, match="could not be read"):
         evaluate_findings(Broken(), rules)
+
+
+# --- follow-up decisions -----------------------------------------------------------------------------------
+
+
+def _finding(allowed: list[str]) -> Finding:
+    rules = compile_rules(_set(_rule("decide-me", allowed=allowed)))
+    return evaluate_findings({"age_years": 40}, rules)[0]
+
+
+def test_free_text_in_a_decision_is_limited_to_4000_characters() -> None:
+    finding = _finding(["declined"])
+    assert validate_decision(finding, FollowUpDecision("declined", reason="x" * 4000)).reason == "x" * 4000
+    for field in ("reason", "note"):
+        with pytest.raises(ValidationError, match="too long") as info:
+            validate_decision(finding, FollowUpDecision("declined", **{"reason": "why", field: "x" * 4001}))
+        assert info.value.item == "decide-me"
+
+
+def test_decision_text_is_tidied_and_blank_text_is_none() -> None:
+    finding = _finding(["referral", "advice_given"])
+    tidy = validate_decision(finding, FollowUpDecision("referral", service_id=" gp-practice ", note="  "))
+    assert (tidy.service_id, tidy.note, tidy.reason) == ("gp-practice", None, None)
+    advice = validate_decision(finding, FollowUpDecision("advice_given", service_id="gp-practice", note=" ok "))
+    assert advice.service_id is None and advice.note == "ok"  # a service belongs to a referral only
+    with pytest.raises(ValidationError, match="must be text"):
+        validate_decision(finding, FollowUpDecision("advice_given", note=3))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", ["declined", "clinician_override"])
+def test_declining_or_overriding_needs_a_reason_that_is_not_blank(kind: str) -> None:
+    finding = _finding(["referral", kind])
+    with pytest.raises(ValidationError, match="say why the follow-up was"):
+        validate_decision(finding, FollowUpDecision(kind, reason="   "))
+    assert validate_decision(finding, FollowUpDecision(kind, reason=" prefers own GP ")).reason == "prefers own GP"
+
+
+def test_can_finalise_lists_one_plain_reason_per_open_finding() -> None:
+    rules = compile_rules(_set(_rule("first-one", allowed=["referral", "advice_given"]),
+                               _rule("second-one", allowed=["referral", "declined"])))
+    found = evaluate_findings({"age_years": 40}, rules)
+    ok, reasons = can_finalise(found, {"first-one": FollowUpDecision("advice_given")})
+    assert ok is False and reasons == ["Second one: choose a follow-up"]
+    decided = {"first-one": FollowUpDecision("referral", service_id="elsewhere"),
+               "second-one": FollowUpDecision("declined", reason="not today")}
+    assert can_finalise(found, decided) == (True, [])
+    ok, reasons = can_finalise(found, decided, services={"gp-practice"})
+    assert ok is False and reasons == ['First one: the service "elsewhere" is not in the directory']
+    assert [f.rule_id for f in unresolved_findings(found, decided, {"gp-practice"})] == ["first-one"]
+    assert [(f.rule_id, why) for f, why in follow_up_problems(found, {})] == [
+        ("first-one", "First one: choose a follow-up"), ("second-one", "Second one: choose a follow-up")]
+    with pytest.raises(ValidationError):
+        can_finalise(found, [])  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        can_finalise(7, {})  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        can_finalise(["not a finding"], {})  # type: ignore[list-item]
