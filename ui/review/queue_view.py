@@ -415,9 +415,10 @@ class ReviewQueueView(QWidget):
 
     # -- loading ---------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Read the filter boxes' choices and the first page again (after a sync or on opening)."""
-        submit(self.context, load_choices, self.context.store, name="ui.review.choices", on_success=self.set_choices)
+        """Read the first page and then the filter boxes' choices again (after a sync or on opening): the
+        list first, as it is what the supervisor waits for."""
         self._run_query()
+        submit(self.context, load_choices, self.context.store, name="ui.review.choices", on_success=self.set_choices)
 
     def _run_query(self) -> None:
         """Read the first page and the count for the current filter. Changes made while one read is

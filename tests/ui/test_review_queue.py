@@ -1,0 +1,170 @@
+"""The review queue and review screen over a real supervisor's store, filled by the real team pull.
+
+Two worker laptops (different workers) sync synthetic checks to the reference server; the
+supervisor's laptop pulls them. The queue is then driven as a supervisor would: urgent first
+(said in words), then the oldest; narrowed by state, worker, visit dates and venue; read a page
+at a time; a check opened with Enter; returning without comments refused in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from pytestqt.qtbot import QtBot
+
+from outreach.store.demo_data import fill_demo_data
+from outreach.store.local_store import LocalStore
+from outreach.team.queue import queue_count
+from outreach.team.records import QueueFilter
+from sync.server.serving import RunningServer
+from tests.team import support
+from tests.ui.check_helpers import focusable_without_name, make_context
+from tests.ui.shell_support import WAIT_MS
+from tests.ui.sync_app_support import start_server
+from ui.review import queue_view
+from ui.review.review_screen import ReviewScreen
+from ui.review.workspace import ReviewWorkspace, can_review
+from ui.tasks import TaskRunner
+
+CHECKS_EACH = 12
+WORKERS = ("Testworker Ann", "Testworker Bob")
+
+
+@dataclass
+class Team:
+    supervisor: LocalStore
+    folder: Path
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Iterator[Team]:
+    server: RunningServer = start_server(tmp_path)
+    stores: list[LocalStore] = []
+    try:
+        for number, name in enumerate(WORKERS, start=1):
+            store = support.laptop(tmp_path / f"worker{number}", name, "worker")
+            stores.append(store)
+            fill_demo_data(store, people=CHECKS_EACH, checks_per_person=1, seed=10 + number)
+            support.share_all(store)
+            support.sync(store, server, support.add_device(server, f"Test laptop {number}", "worker"))
+        supervisor = support.laptop(tmp_path / "supervisor", support.SUPERVISOR, "supervisor")
+        stores.append(supervisor)
+        support.sync(supervisor, server, support.add_device(server, "Test supervisor laptop", "supervisor"))
+        assert queue_count(supervisor, QueueFilter()) == CHECKS_EACH * len(WORKERS)
+        yield Team(supervisor, tmp_path)
+    finally:
+        for store in stores:
+            store.close()
+        server.stop()
+
+
+def workspace_for(qtbot: QtBot, team: Team, runner: TaskRunner) -> ReviewWorkspace:
+    context = make_context(team.supervisor, runner)
+    assert can_review(context.user)
+    workspace = ReviewWorkspace(context)
+    qtbot.addWidget(workspace)
+    workspace.resize(1366, 700)
+    workspace.show()
+    with qtbot.waitSignal(workspace.queue.filtered, timeout=WAIT_MS):
+        workspace.activate()
+    return workspace
+
+
+def filter_to(qtbot: QtBot, workspace: ReviewWorkspace, change: object) -> None:
+    """Apply a filter change (a callable) and wait until the table shows it."""
+    with qtbot.waitSignal(workspace.queue.filtered, timeout=WAIT_MS):
+        change()  # type: ignore[operator]
+
+
+def test_queue_orders_marks_filters_and_pages(
+    qtbot: QtBot, team: Team, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queue_view, "PAGE_SIZE", 5)  # several pages even for a small team
+    workspace = workspace_for(qtbot, team, runner)
+    queue = workspace.queue
+    total = CHECKS_EACH * len(WORKERS)
+    assert queue.model.total == total and len(queue.rows) == 5
+    assert queue.summary.text().startswith(f"{total} checks: to review")
+    # Scrolling reads the rest a page at a time, never all at once.
+    def read_on() -> bool:
+        queue.model.fetchMore()  # what scrolling to the end does (a no-op while a page is on its way)
+        return len(queue.rows) == total
+
+    qtbot.waitUntil(read_on, timeout=WAIT_MS)
+    rows = queue.rows
+    assert len(rows) == total and len({r.chain_id for r in rows}) == total
+    # Urgent first, then the oldest; urgent said in words, not only in colour.
+    urgent = [r.urgent for r in rows]
+    assert urgent == sorted(urgent, reverse=True)
+    for row in rows:
+        assert queue.model.cell(row, 0) == ("! Urgent" if row.urgent else "")
+        assert queue.model.cell(row, 1) == "Received"
+    if any(urgent):
+        first = queue.model.index(0, 0)
+        assert "Urgent" in queue.model.data(first, Qt.ItemDataRole.AccessibleTextRole)
+    # By worker: the boxes list the workers the checks name.
+    assert [queue.worker_combo.itemText(i) for i in range(1, queue.worker_combo.count())] == sorted(WORKERS)
+    filter_to(qtbot, workspace, lambda: queue.worker_combo.setCurrentIndex(queue.worker_combo.findData(WORKERS[1])))
+    assert queue.model.total == CHECKS_EACH and {r.worker for r in queue.rows} == {WORKERS[1]}
+    assert "(Only those matching" in queue.summary.text()
+    # By visit dates: a range holding none, then one holding all.
+    future = date.today() + timedelta(days=30)
+    filter_to(qtbot, workspace, lambda: queue.from_edit.setDate(QDate(future.year, future.month, future.day)))
+    assert queue.model.total == 0 and queue.rows == []
+    assert queue.summary.text() == "No checks match these filters."
+    filter_to(qtbot, workspace, lambda: queue.from_edit.setDate(queue.from_edit.minimumDate()))
+    today = date.today()
+    filter_to(qtbot, workspace, lambda: queue.to_edit.setDate(QDate(today.year, today.month, today.day)))
+    assert queue.model.total == CHECKS_EACH
+    # By state: nothing is approved yet; "Any state" lists every check again.
+    filter_to(qtbot, workspace, queue.clear_filters)
+    assert queue.model.total == total
+    filter_to(qtbot, workspace, lambda: queue.set_state_filter("approved"))
+    assert queue.model.total == 0
+    filter_to(qtbot, workspace, lambda: queue.set_state_filter("any"))
+    assert queue.model.total == total
+    # By venue: every venue the checks name narrows to its own.
+    venues = [queue.venue_combo.itemData(i) for i in range(1, queue.venue_combo.count())]
+    assert venues
+    filter_to(qtbot, workspace, lambda: queue.venue_combo.setCurrentIndex(1))
+    assert queue.rows and {r.venue for r in queue.rows} == {venues[0]}
+    assert focusable_without_name(workspace) == []
+
+
+def test_a_check_opens_with_enter_and_returning_needs_comments(
+    qtbot: QtBot, team: Team, runner: TaskRunner
+) -> None:
+    workspace = workspace_for(qtbot, team, runner)
+    queue = workspace.queue
+    assert queue.table.hasFocus() and queue.current_chain() == queue.rows[0].chain_id
+    first = queue.rows[0]
+    with qtbot.waitSignal(workspace.review_opened, timeout=WAIT_MS) as opened:
+        qtbot.keyClick(queue.table, Qt.Key.Key_Return)
+    screen = opened.args[0]
+    assert isinstance(screen, ReviewScreen)
+    qtbot.waitUntil(lambda: screen.view is not None, timeout=WAIT_MS)
+    assert screen.view is not None and screen.view.chain_id == first.chain_id
+    assert screen.check is not None and screen.check.read_only
+    # The findings on the panel are the check's own, each with its follow-up.
+    details = screen.details.toPlainText()
+    for finding in screen.view.findings:
+        assert str(finding.document.get("title")) in details
+    assert details.count("Follow-up:") == len(screen.view.findings)
+    # Returning without comments: a plain message at the comments box, nothing recorded.
+    qtbot.mouseClick(screen.return_button, Qt.MouseButton.LeftButton)
+    assert not screen.confirming and "Write your comments" in screen.message.text()
+    assert screen.comment_edit.hasFocus()
+    # "Not yet" takes back an approval before it is recorded.
+    qtbot.mouseClick(screen.approve_button, Qt.MouseButton.LeftButton)
+    assert screen.confirming and "Approve version 1" in screen.confirm_text.text()
+    qtbot.mouseClick(screen.cancel_button, Qt.MouseButton.LeftButton)
+    assert not screen.confirming and screen.approve_button.hasFocus()
+    assert screen.view.decisions == ()
+    # Back to the queue: the same row is still chosen.
+    qtbot.mouseClick(screen.check.form.close_button, Qt.MouseButton.LeftButton)
+    assert workspace.review_screen is None and queue.current_chain() == first.chain_id
