@@ -37,9 +37,22 @@ from outreach.team.dashboard import DashboardCheck, DashboardFollowUp, build_das
 TODAY = date(2026, 12, 2)
 TARGET_MS = 500.0
 SIZE = (1366, 640)
-FINDINGS = ("bp-high", "bp-severe", "bmi-raised", "smoking-current", "glucose-high-risk", "glucose-diabetes-range",
-            "alcohol-increasing-risk", "cholesterol-high", "qrisk3-10-percent", "screening-overdue",
-            "vaccinations-due", "lifestyle", "oral-health", "pulse-fast")
+FINDINGS = (
+    "bp-high",
+    "bp-severe",
+    "bmi-raised",
+    "smoking-current",
+    "glucose-high-risk",
+    "glucose-diabetes-range",
+    "alcohol-increasing-risk",
+    "cholesterol-high",
+    "qrisk3-10-percent",
+    "screening-overdue",
+    "vaccinations-due",
+    "lifestyle",
+    "oral-health",
+    "pulse-fast",
+)
 SERVICES = tuple(f"Test service {i}" for i in range(12))
 
 
@@ -58,11 +71,28 @@ def synthetic_checks(n: int, seed: int = 9) -> list[DashboardCheck]:
         for finding in findings:
             kind = rnd.choice(("referral", "referral", "advice_given", "already_under_care", "declined"))
             closed = visit + timedelta(days=rnd.randrange(0, 60)) if rnd.random() < 0.7 else None
-            follow_ups.append(DashboardFollowUp(
-                finding, kind, rnd.choice(SERVICES) if kind == "referral" else None, visit,
-                visit + timedelta(days=14), closed if closed is not None and closed <= TODAY else None))
-        rows.append(DashboardCheck(f"chain-{i}", f"person-{rnd.randrange(n * 2 // 3)}", rnd.choice(workers),
-                                   rnd.choice(venues), visit, elements, findings, tuple(follow_ups)))
+            follow_ups.append(
+                DashboardFollowUp(
+                    finding,
+                    kind,
+                    rnd.choice(SERVICES) if kind == "referral" else None,
+                    visit,
+                    visit + timedelta(days=14),
+                    closed if closed is not None and closed <= TODAY else None,
+                )
+            )
+        rows.append(
+            DashboardCheck(
+                f"chain-{i}",
+                f"person-{rnd.randrange(n * 2 // 3)}",
+                rnd.choice(workers),
+                rnd.choice(venues),
+                visit,
+                elements,
+                findings,
+                tuple(follow_ups),
+            )
+        )
     return rows
 
 
@@ -90,8 +120,10 @@ def timed(func: Callable[[], object], runs: int) -> tuple[list[float], list[floa
 
 def describe(name: str, times: tuple[list[float], list[float]]) -> str:
     wall, cpu = times
-    return (f"{name:<42} wall median {statistics.median(wall):7.1f} ms, worst {max(wall):7.1f} ms"
-            f"   cpu median {statistics.median(cpu):7.1f} ms")
+    return (
+        f"{name:<42} wall median {statistics.median(wall):7.1f} ms, worst {max(wall):7.1f} ms"
+        f"   cpu median {statistics.median(cpu):7.1f} ms"
+    )
 
 
 def main() -> int:
@@ -128,7 +160,9 @@ def main() -> int:
     show_and_render(0)  # first paint: fonts and styles loaded once, as when the tab first opens
     charts = timed(lambda: show_and_render(0), args.runs)
     tables = timed(lambda: show_and_render(1), args.runs)
-    wall, cpu = ([c + max(a, b) for c, a, b in zip(count[k], charts[k], tables[k], strict=True)] for k in (0, 1))
+    wall, cpu = (
+        [c + max(a, b) for c, a, b in zip(count[k], charts[k], tables[k], strict=True)] for k in (0, 1)
+    )
     whole = (wall, cpu)
 
     print(describe("(baseline) plain loop over the rows", base))
@@ -142,14 +176,18 @@ def main() -> int:
     worst = max(whole[0])
     median = statistics.median(whole[0])
     verdict = "OK" if median < TARGET_MS else "TOO SLOW"
-    print(f"Target: count + show + render < {TARGET_MS:.0f} ms; median {median:.1f} ms, worst {worst:.1f} ms: "
-          f"{verdict}")
+    print(
+        f"Target: count + show + render < {TARGET_MS:.0f} ms; median {median:.1f} ms, worst {worst:.1f} ms: "
+        f"{verdict}"
+    )
     if hasattr(os, "getloadavg"):
         load = os.getloadavg()[0]
         print(f"(load average {load:.1f} on {os.cpu_count()} processors during the run)")
     groups = (len(figures.by_worker), len(figures.by_venue), len(figures.by_month))
-    print(f"(figures: {figures.team.checks:,} checks, {figures.national.people:,} people; "
-          f"{groups[0]} workers, {groups[1]} venues, {groups[2]} months)")
+    print(
+        f"(figures: {figures.team.checks:,} checks, {figures.national.people:,} people; "
+        f"{groups[0]} workers, {groups[1]} venues, {groups[2]} months)"
+    )
     view.close()
     return 0 if median < TARGET_MS else 1
 

@@ -44,12 +44,12 @@ ELEMENT_OUTCOMES = (DONE, DECLINED, NOT_POSSIBLE, INCOMPLETE)
 class DashboardFollowUp:
     """The follow-up decided for one finding, and whether it has been closed."""
 
-    finding: str              # finding rule id
-    kind: str                 # referral | advice_given | already_under_care | declined | clinician_override
-    service: str | None       # service name for referrals
+    finding: str  # finding rule id
+    kind: str  # referral | advice_given | already_under_care | declined | clinician_override
+    service: str | None  # service name for referrals
     opened_on: date
     due_on: date | None
-    closed_on: date | None    # None = still open
+    closed_on: date | None  # None = still open
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,14 @@ class DashboardCheck:
     """One check (the newest version of its chain) as the dashboards count it."""
 
     chain_id: str
-    person_key: str           # pseudonymous key for "people" counts (never a name or NHS number)
+    person_key: str  # pseudonymous key for "people" counts (never a name or NHS number)
     worker: str
     venue: str
     visit_date: date
-    elements: Mapping[str, str]   # each of CORE_ELEMENTS -> "done" | "declined" | "not_possible" | "incomplete"
-    findings: tuple[str, ...]     # finding rule ids
+    elements: Mapping[
+        str, str
+    ]  # each of CORE_ELEMENTS -> "done" | "declined" | "not_possible" | "incomplete"
+    findings: tuple[str, ...]  # finding rule ids
     follow_ups: tuple[DashboardFollowUp, ...]
 
 
@@ -100,19 +102,19 @@ class Figures:
     Follow-ups belong to the group of the check whose finding they answer.
     """
 
-    key: str                                  # worker name, venue name, "YYYY-MM", or "" for the whole team
+    key: str  # worker name, venue name, "YYYY-MM", or "" for the whole team
     checks: int
-    people: int                               # distinct people among these checks
-    all_six_done: int                         # checks with every core element done
-    elements: Mapping[str, ElementCounts]     # CORE_ELEMENTS order
+    people: int  # distinct people among these checks
+    all_six_done: int  # checks with every core element done
+    elements: Mapping[str, ElementCounts]  # CORE_ELEMENTS order
     findings: int
-    findings_by_kind: Mapping[str, int]       # finding rule id -> number, most frequent first
+    findings_by_kind: Mapping[str, int]  # finding rule id -> number, most frequent first
     follow_ups_open: int
     follow_ups_closed: int
-    follow_ups_overdue: int                   # due before today and not closed
-    days_to_closure_median: float | None      # over closed follow-ups; None when none is closed
-    days_to_closure_p90: int | None           # nearest-rank 90th percentile
-    referrals_by_service: Mapping[str, int]   # service name -> referrals, most frequent first
+    follow_ups_overdue: int  # due before today and not closed
+    days_to_closure_median: float | None  # over closed follow-ups; None when none is closed
+    days_to_closure_p90: int | None  # nearest-rank 90th percentile
+    referrals_by_service: Mapping[str, int]  # service name -> referrals, most frequent first
 
     @property
     def all_six_share(self) -> float | None:
@@ -140,11 +142,11 @@ class NationalMeasure:
     counts against the figure rather than silently dropping out of it.
     """
 
-    period_start: date                        # first day in the period (inclusive)
-    period_end: date                          # last day in the period (inclusive): "today"
-    people: int                               # everyone the team has checked, up to period_end
-    people_in_period: int                     # of whom checked at least once in the period
-    people_all_six: int                       # of whom with all six elements done in the period
+    period_start: date  # first day in the period (inclusive)
+    period_end: date  # last day in the period (inclusive): "today"
+    people: int  # everyone the team has checked, up to period_end
+    people_in_period: int  # of whom checked at least once in the period
+    people_all_six: int  # of whom with all six elements done in the period
 
     @property
     def share(self) -> float | None:
@@ -158,9 +160,9 @@ class Dashboard:
     today: date
     team: Figures
     national: NationalMeasure
-    by_worker: tuple[Figures, ...]            # by name
-    by_venue: tuple[Figures, ...]             # by name
-    by_month: tuple[Figures, ...]             # oldest month first
+    by_worker: tuple[Figures, ...]  # by name
+    by_venue: tuple[Figures, ...]  # by name
+    by_month: tuple[Figures, ...]  # oldest month first
 
     def breakdown(self, name: str) -> tuple[Figures, ...]:
         """The groups for one of BREAKDOWNS."""
@@ -231,16 +233,16 @@ class _Rows:
     """The checks read once into plain columns; each breakdown is then counted from these with Counter."""
 
     outcomes: list[tuple[int, ...]] = field(default_factory=list)  # per check: ELEMENT_OUTCOMES indexes
-    all_six: list[bool] = field(default_factory=list)              # per check: every core element done
-    columns: list[tuple[int, ...]] = field(default_factory=list)   # per core element: `outcomes` transposed
+    all_six: list[bool] = field(default_factory=list)  # per check: every core element done
+    columns: list[tuple[int, ...]] = field(default_factory=list)  # per core element: `outcomes` transposed
     persons: list[str] = field(default_factory=list)
     # Parallel columns: the check number (its index in `outcomes`) and one value per item.
     finding_checks: list[int] = field(default_factory=list)
-    findings: list[str] = field(default_factory=list)             # finding rule id
+    findings: list[str] = field(default_factory=list)  # finding rule id
     open_checks: list[int] = field(default_factory=list)
     open_overdue: list[bool] = field(default_factory=list)
     closed_checks: list[int] = field(default_factory=list)
-    closed_days: list[int] = field(default_factory=list)           # days from opening to closure
+    closed_days: list[int] = field(default_factory=list)  # days from opening to closure
     referral_checks: list[int] = field(default_factory=list)
     referral_services: list[str] = field(default_factory=list)
 
@@ -280,8 +282,9 @@ def _figures_by(keys: list[str], rows: _Rows) -> dict[str, Figures]:
     group_of = keys.__getitem__
     checks = Counter(keys)
     people = Counter(map(_first, set(zip(keys, rows.persons, strict=True))))
-    elements: dict[str, list[list[int]]] = {k: [[0] * len(ELEMENT_OUTCOMES) for _ in CORE_ELEMENTS]
-                                            for k in checks}
+    elements: dict[str, list[list[int]]] = {
+        k: [[0] * len(ELEMENT_OUTCOMES) for _ in CORE_ELEMENTS] for k in checks
+    }
     for element, column in enumerate(rows.columns):
         for (key, outcome), number in Counter(zip(keys, column, strict=True)).items():
             elements[key][element][outcome] += number
@@ -290,7 +293,7 @@ def _figures_by(keys: list[str], rows: _Rows) -> dict[str, Figures]:
     for (key, finding), number in Counter(zip(map(group_of, rows.finding_checks), rows.findings)).items():
         findings[key][finding] = number
     open_: Counter[tuple[str, bool]] = Counter(zip(map(group_of, rows.open_checks), rows.open_overdue))
-    days: dict[str, dict[int, int]] = {}   # group -> days to closure -> follow-ups
+    days: dict[str, dict[int, int]] = {}  # group -> days to closure -> follow-ups
     for (key, d), number in Counter(zip(map(group_of, rows.closed_checks), rows.closed_days)).items():
         days.setdefault(key, {})[d] = number
     referrals: dict[str, dict[str, int]] = {k: {} for k in checks}
@@ -336,15 +339,17 @@ def build_dashboard(checks: Sequence[DashboardCheck], *, today: date) -> Dashboa
     months: list[str] = []
     month_of: dict[date, str] = {}
     masks: dict[tuple[int, ...], int] = {}
-    done_in_period: dict[str, int] = {}   # person_key -> bit mask of core elements done in the period
+    done_in_period: dict[str, int] = {}  # person_key -> bit mask of core elements done in the period
     everyone: set[str] = set()
     seen_in_period: set[str] = set()
     for i, check in enumerate(checks):
         try:
             outcomes = tuple(map(outcome_of, map(check.elements.get, CORE_ELEMENTS, _MISSING), _UNKNOWN))
         except TypeError:  # an unhashable status: nothing this code knows
-            outcomes = tuple(_OUTCOME_INDEX.get(v, _INCOMPLETE_INDEX) if isinstance(v, str) else _INCOMPLETE_INDEX
-                             for v in (check.elements.get(e) for e in CORE_ELEMENTS))
+            outcomes = tuple(
+                _OUTCOME_INDEX.get(v, _INCOMPLETE_INDEX) if isinstance(v, str) else _INCOMPLETE_INDEX
+                for v in (check.elements.get(e) for e in CORE_ELEMENTS)
+            )
         rows.outcomes.append(outcomes)
         rows.all_six.append(outcomes == _ALL_DONE)
         person = check.person_key
@@ -394,10 +399,21 @@ def build_dashboard(checks: Sequence[DashboardCheck], *, today: date) -> Dashboa
 
 def _figures_by_nothing() -> Figures:
     """The team's figures when there are no checks: zeros, and no shares or days to show."""
-    return Figures(key="", checks=0, people=0, all_six_done=0,
-                   elements={e: ElementCounts() for e in CORE_ELEMENTS}, findings=0, findings_by_kind={},
-                   follow_ups_open=0, follow_ups_closed=0, follow_ups_overdue=0, days_to_closure_median=None,
-                   days_to_closure_p90=None, referrals_by_service={})
+    return Figures(
+        key="",
+        checks=0,
+        people=0,
+        all_six_done=0,
+        elements={e: ElementCounts() for e in CORE_ELEMENTS},
+        findings=0,
+        findings_by_kind={},
+        follow_ups_open=0,
+        follow_ups_closed=0,
+        follow_ups_overdue=0,
+        days_to_closure_median=None,
+        days_to_closure_p90=None,
+        referrals_by_service={},
+    )
 
 
 # -- exports ----------------------------------------------------------------------------------------
@@ -510,10 +526,16 @@ def personal_csv(checks: Sequence[DashboardCheck], people: Iterable[PersonLabel]
         open_ = [f for f in check.follow_ups if f.closed_on is None]
         overdue = [f for f in open_ if f.due_on is not None and f.due_on < today]
         row: list[object] = [
-            label.person_name if label else "", (label.nhs_number or "") if label else "",
-            check.worker, check.venue, check.visit_date.isoformat(),
+            label.person_name if label else "",
+            (label.nhs_number or "") if label else "",
+            check.worker,
+            check.venue,
+            check.visit_date.isoformat(),
             *(check.elements.get(e, INCOMPLETE) for e in CORE_ELEMENTS),
-            "; ".join(check.findings), len(open_), len(overdue), check.chain_id,
+            "; ".join(check.findings),
+            len(open_),
+            len(overdue),
+            check.chain_id,
         ]
         writer.writerow([_cell(v) for v in row])
     return out.getvalue()
@@ -545,8 +567,9 @@ def export_personal_csv(
     tmp = _write_aside(target, data)
     try:
         with store.db.write() as conn:
-            seq = store.audit.append(conn, PERSONAL_EXPORT_ACTION, user_id=user.name if user else None,
-                                     table="checks")
+            seq = store.audit.append(
+                conn, PERSONAL_EXPORT_ACTION, user_id=user.name if user else None, table="checks"
+            )
             _rename(tmp, target)
     except BaseException:
         _unlink_quietly(tmp)
@@ -593,9 +616,13 @@ def _rename(tmp: str, target: Path) -> None:
 
 def _write_error(target: Path, exc: OSError) -> StoreError:
     if exc.errno == errno.ENOSPC:
-        return StorageFullError(f"The disk is full: {target.name} was not saved. Free some space and try again.")
-    return StoreError(f"{target.name} cannot be saved there ({exc.strerror or exc.__class__.__name__}). "
-                      "Choose another folder.")
+        return StorageFullError(
+            f"The disk is full: {target.name} was not saved. Free some space and try again."
+        )
+    return StoreError(
+        f"{target.name} cannot be saved there ({exc.strerror or exc.__class__.__name__}). "
+        "Choose another folder."
+    )
 
 
 def _unlink_quietly(tmp: str) -> None:

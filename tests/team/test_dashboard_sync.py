@@ -44,26 +44,27 @@ def test_the_dashboard_counts_the_pulled_checks_and_shows_overdue_follow_ups_by_
         rows = dashboard_checks(boss)
         assert len(rows) == CHECKS
         assert all(set(r.elements.values()) <= set(ELEMENT_OUTCOMES) for r in rows)
-        (name,) = {r.worker for r in rows}                          # one worker sent them all
+        (name,) = {r.worker for r in rows}  # one worker sent them all
 
-        later = date.today() + timedelta(days=120)                  # every open follow-up is past due
+        later = date.today() + timedelta(days=120)  # every open follow-up is past due
         still_open = worker.follow_ups.open_items()
         overdue = worker.follow_ups.open_items(due_before=later.isoformat())
         assert overdue, "the synthetic checks should leave some follow-up open"
         board = build_dashboard(rows, today=later)
         assert board.team.checks == CHECKS
-        assert board.national.people == CHECKS                       # one check per person, each its own key
+        assert board.national.people == CHECKS  # one check per person, each its own key
         assert board.team.follow_ups_open == len(still_open)
         assert board.team.follow_ups_overdue == len(overdue)
         assert board.overdue_by_worker == {name: len(overdue)}
         assert board.team.findings == sum(len(r.findings) for r in rows) > 0
 
         today = build_dashboard(rows, today=date.today())
-        assert today.team.follow_ups_overdue == len(worker.follow_ups.open_items(
-            due_before=date.today().isoformat()))
+        assert today.team.follow_ups_overdue == len(
+            worker.follow_ups.open_items(due_before=date.today().isoformat())
+        )
 
         text = to_csv(board)
-        for row in rows:                                             # no person key or check id leaves
+        for row in rows:  # no person key or check id leaves
             assert row.person_key not in text and row.chain_id not in text
     finally:
         worker.close()

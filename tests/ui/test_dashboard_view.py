@@ -42,14 +42,26 @@ from ui.tasks import TaskRunner
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SCREEN = (1366, 768)
-WORKSPACE = (1366, 640)   # what the Review workspace's dashboard tab gets of a 1366x768 screen
+WORKSPACE = (1366, 640)  # what the Review workspace's dashboard tab gets of a 1366x768 screen
 TODAY = date(2026, 12, 2)
 WORKERS = ("Sam Testworker", "Alex Testnurse", "Jo Testsupport", "Priya Testnurse")
 VENUES = ("Riverside food bank", "St Testing hostel", "Harbour day centre", "Community café (test)")
-FINDINGS = ("bp-high", "bmi-raised", "smoking-current", "glucose-high-risk", "alcohol-increasing-risk",
-            "cholesterol-high", "qrisk3-10-percent", "screening-overdue")
-SERVICES = ("GP practice (test)", "Stop smoking service (test)", "Drug and alcohol service (test)",
-            "Diabetes prevention (test)")
+FINDINGS = (
+    "bp-high",
+    "bmi-raised",
+    "smoking-current",
+    "glucose-high-risk",
+    "alcohol-increasing-risk",
+    "cholesterol-high",
+    "qrisk3-10-percent",
+    "screening-overdue",
+)
+SERVICES = (
+    "GP practice (test)",
+    "Stop smoking service (test)",
+    "Drug and alcohol service (test)",
+    "Diabetes prevention (test)",
+)
 
 
 def synthetic_team(n: int, seed: int = 9) -> list[DashboardCheck]:
@@ -58,18 +70,38 @@ def synthetic_team(n: int, seed: int = 9) -> list[DashboardCheck]:
     rows = []
     for i in range(n):
         visit = TODAY - timedelta(days=rnd.randrange(0, 420))
-        elements = {e: rnd.choices(("done", "declined", "not_possible", "incomplete"), (90, 5, 3, 2))[0]
-                    for e in CORE_ELEMENTS}
+        elements = {
+            e: rnd.choices(("done", "declined", "not_possible", "incomplete"), (90, 5, 3, 2))[0]
+            for e in CORE_ELEMENTS
+        }
         findings = tuple(rnd.sample(FINDINGS, rnd.choice((0, 0, 1, 1, 2, 3))))
         follow_ups = []
         for finding in findings:
             due = visit + timedelta(days=14)
             closed = visit + timedelta(days=rnd.randrange(0, 40)) if rnd.random() < 0.6 else None
             kind = rnd.choice(("referral", "referral", "advice_given", "already_under_care"))
-            follow_ups.append(DashboardFollowUp(finding, kind, rnd.choice(SERVICES) if kind == "referral" else None,
-                                                visit, due, closed if closed and closed <= TODAY else None))
-        rows.append(DashboardCheck(f"chain-{i}", f"person-{rnd.randrange(n * 3 // 4 or 1)}", rnd.choice(WORKERS),
-                                   rnd.choice(VENUES), visit, elements, findings, tuple(follow_ups)))
+            follow_ups.append(
+                DashboardFollowUp(
+                    finding,
+                    kind,
+                    rnd.choice(SERVICES) if kind == "referral" else None,
+                    visit,
+                    due,
+                    closed if closed and closed <= TODAY else None,
+                )
+            )
+        rows.append(
+            DashboardCheck(
+                f"chain-{i}",
+                f"person-{rnd.randrange(n * 3 // 4 or 1)}",
+                rnd.choice(WORKERS),
+                rnd.choice(VENUES),
+                visit,
+                elements,
+                findings,
+                tuple(follow_ups),
+            )
+        )
     return rows
 
 
@@ -110,7 +142,7 @@ def test_headline_figures_say_the_national_measure_first(view: DashboardView, fi
     assert "2 Dec 2026" in view.national_words.text()
     assert view.all_six_words.text() == f"{figures.team.all_six_done} of {figures.team.checks} checks"
     assert figures.team.follow_ups_overdue > 0
-    assert view.overdue_figure.text() == f"! {figures.team.follow_ups_overdue}"   # not colour alone
+    assert view.overdue_figure.text() == f"! {figures.team.follow_ups_overdue}"  # not colour alone
     assert view.export_figures_button.isEnabled() and view.export_personal_button.isEnabled()
     shot(view, "dashboard-charts-1366x640.png")
 
@@ -124,7 +156,7 @@ def test_charts_carry_their_figures_for_a_screen_reader(view: DashboardView, fig
     assert [b.label for b in view.chart_overdue.bars] == list(overdue)[:10]
     assert all(b.text.startswith("! ") for b in view.chart_overdue.bars)
     labels = [b.label for b in view.chart_findings.bars]
-    assert "High blood pressure" in labels and "bp-high" not in labels   # rule titles, not ids
+    assert "High blood pressure" in labels and "bp-high" not in labels  # rule titles, not ids
     assert view.chart_findings.bars[0].text == str(max(figures.team.findings_by_kind.values()))
 
 
@@ -135,7 +167,7 @@ def test_breakdown_switches_charts_and_table(qtbot: QtBot, view: DashboardView, 
     months = figures.by_month
     assert len(texts(view.groups_table)) == len(months)
     assert texts(view.groups_table)[-1] == "Dec 2026"
-    assert len(view.chart_all_six.bars) == 12                           # the last year at a glance
+    assert len(view.chart_all_six.bars) == 12  # the last year at a glance
     assert view.chart_all_six.note == "Earlier months in the Tables tab."
     assert view.groups_model.headers[0] == "Month of visit"
     view.breakdown_box.setCurrentIndex(view.breakdown_box.findData("venue"))
@@ -143,7 +175,9 @@ def test_breakdown_switches_charts_and_table(qtbot: QtBot, view: DashboardView, 
     assert view.groups_table.accessibleName() == "Figures by venue"
 
 
-def test_choosing_a_row_shows_that_group_in_the_detail_tables(view: DashboardView, figures: Dashboard) -> None:
+def test_choosing_a_row_shows_that_group_in_the_detail_tables(
+    view: DashboardView, figures: Dashboard
+) -> None:
     view.tabs.setCurrentIndex(1)
     first = figures.by_worker[0]
     assert "whole team" in view.detail_label.text()
@@ -158,11 +192,17 @@ def test_choosing_a_row_shows_that_group_in_the_detail_tables(view: DashboardVie
 
 
 def test_every_control_has_a_name_and_the_keyboard_reaches_them(qtbot: QtBot, view: DashboardView) -> None:
-    controls: list[QWidget] = [*view.findChildren(QPushButton), *view.findChildren(QComboBox),
-                               *view.findChildren(QTableView), *view.findChildren(QTabWidget),
-                               *view.findChildren(BarChart)]
+    controls: list[QWidget] = [
+        *view.findChildren(QPushButton),
+        *view.findChildren(QComboBox),
+        *view.findChildren(QTableView),
+        *view.findChildren(QTabWidget),
+        *view.findChildren(BarChart),
+    ]
     assert controls
-    assert all(c.accessibleName() for c in controls), [c.objectName() for c in controls if not c.accessibleName()]
+    assert all(c.accessibleName() for c in controls), [
+        c.objectName() for c in controls if not c.accessibleName()
+    ]
     view.activateWindow()
     view.breakdown_box.setFocus()
     reached: list[QWidget] = []
@@ -171,8 +211,14 @@ def test_every_control_has_a_name_and_the_keyboard_reaches_them(qtbot: QtBot, vi
         if widget is not None and widget not in reached:
             reached.append(widget)
         view.focusNextChild()
-    for widget in (view.breakdown_box, view.export_figures_button, view.export_personal_button,
-                   view.tabs.tabBar(), view.chart_all_six, view.chart_referrals):
+    for widget in (
+        view.breakdown_box,
+        view.export_figures_button,
+        view.export_personal_button,
+        view.tabs.tabBar(),
+        view.chart_all_six,
+        view.chart_referrals,
+    ):
         assert widget in reached, widget.objectName()
     view.tabs.setCurrentIndex(1)
     view.groups_table.setFocus()
@@ -182,8 +228,10 @@ def test_every_control_has_a_name_and_the_keyboard_reaches_them(qtbot: QtBot, vi
 def test_fits_the_small_laptop_screen(view: DashboardView) -> None:
     hint = view.minimumSizeHint()
     assert hint.width() <= WORKSPACE[0] and hint.height() <= WORKSPACE[1], hint
-    for chart in view.charts:   # the charts are shown whole, not cut off, on the first tab
-        assert chart.visibleRegion().boundingRect().height() >= chart.sizeHint().height() - 2, chart.objectName()
+    for chart in view.charts:  # the charts are shown whole, not cut off, on the first tab
+        assert chart.visibleRegion().boundingRect().height() >= chart.sizeHint().height() - 2, (
+            chart.objectName()
+        )
     assert view.export_personal_button.visibleRegion().boundingRect().width() > 0
 
 
@@ -200,8 +248,9 @@ def high_contrast_large_text(qapp: QApplication, tmp_path: Path) -> Iterator[Non
     qapp.setFont(old_font)
 
 
-def test_high_contrast_large_text_screenshot(qtbot: QtBot, high_contrast_large_text: None,
-                                             figures: Dashboard) -> None:
+def test_high_contrast_large_text_screenshot(
+    qtbot: QtBot, high_contrast_large_text: None, figures: Dashboard
+) -> None:
     widget = DashboardView()
     qtbot.addWidget(widget)
     widget.resize(*SCREEN)
@@ -215,7 +264,7 @@ def test_empty_team_shows_dashes_not_zero_percent(qtbot: QtBot) -> None:
     widget = DashboardView()
     qtbot.addWidget(widget)
     widget.resize(*WORKSPACE)
-    assert not widget.export_figures_button.isEnabled()     # nothing to export before figures arrive
+    assert not widget.export_figures_button.isEnabled()  # nothing to export before figures arrive
     widget.show_dashboard(build_dashboard([], today=TODAY))
     widget.show()
     qtbot.waitExposed(widget)
@@ -228,8 +277,10 @@ def test_empty_team_shows_dashes_not_zero_percent(qtbot: QtBot) -> None:
 
 # -- exports -----------------------------------------------------------------------------------------------
 
-def test_personal_export_warns_first_and_cancel_emits_nothing(qtbot: QtBot, view: DashboardView,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_personal_export_warns_first_and_cancel_emits_nothing(
+    qtbot: QtBot, view: DashboardView, monkeypatch: pytest.MonkeyPatch
+) -> None:
     boxes: list[QMessageBox] = []
 
     def refuse(box: QMessageBox) -> bool:
@@ -243,12 +294,12 @@ def test_personal_export_warns_first_and_cancel_emits_nothing(qtbot: QtBot, view
     (box,) = boxes
     assert box.objectName() == view_module.PERSONAL_WARNING_OBJECT_NAME
     assert "not protected" in box.text() and "audit trail" in box.informativeText()
-    assert box.defaultButton() is box.escapeButton()             # Enter cancels: exporting needs a choice
+    assert box.defaultButton() is box.escapeButton()  # Enter cancels: exporting needs a choice
 
 
-def test_personal_export_after_the_warning_asks_where_and_emits(qtbot: QtBot, view: DashboardView,
-                                                                 monkeypatch: pytest.MonkeyPatch,
-                                                                 tmp_path: Path) -> None:
+def test_personal_export_after_the_warning_asks_where_and_emits(
+    qtbot: QtBot, view: DashboardView, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(view_module, "confirm", lambda _box: True)
     monkeypatch.setattr(view_module, "ask_save_path", lambda *_a: str(tmp_path / "people"))
     with qtbot.waitSignal(view.personal_export_requested) as signal:
@@ -272,10 +323,15 @@ def test_figures_export_needs_no_warning_and_is_written_off_the_gui_thread(
     assert view.export_status.text() == "Figures saved to figures.csv."
 
 
-def test_personal_export_is_written_on_the_store_worker_and_audited(qtbot: QtBot, runner: TaskRunner,
-                                                                     tmp_path: Path) -> None:
-    store = LocalStore.create(tmp_path / "data", admin_name="Admin Testuser",
-                              admin_passphrase="synthetic passphrase one", kdf=TEST_KDF)
+def test_personal_export_is_written_on_the_store_worker_and_audited(
+    qtbot: QtBot, runner: TaskRunner, tmp_path: Path
+) -> None:
+    store = LocalStore.create(
+        tmp_path / "data",
+        admin_name="Admin Testuser",
+        admin_passphrase="synthetic passphrase one",
+        kdf=TEST_KDF,
+    )
     try:
         checks = synthetic_team(5)
 
@@ -285,8 +341,14 @@ def test_personal_export_is_written_on_the_store_worker_and_audited(qtbot: QtBot
 
         with pytest.raises(Exception, match="GUI thread"):
             save_personal(store, str(tmp_path / "x.csv"), today=TODAY, checks=checks, people=[])
-        task = runner.run_db(save_personal, store, str(tmp_path / "people.csv"), today=TODAY, checks=checks,
-                             people=[Label(c.chain_id) for c in checks])
+        task = runner.run_db(
+            save_personal,
+            store,
+            str(tmp_path / "people.csv"),
+            today=TODAY,
+            checks=checks,
+            people=[Label(c.chain_id) for c in checks],
+        )
         qtbot.waitUntil(lambda: task.done, timeout=5000)
         assert task.error is None, task.error
         text = (tmp_path / "people.csv").read_text(encoding="utf-8-sig")
@@ -295,5 +357,3 @@ def test_personal_export_is_written_on_the_store_worker_and_audited(qtbot: QtBot
     finally:
         runner.shutdown(wait=True)
         store.close()
-
-

@@ -1,4 +1,4 @@
-"""The supervisor's dashboards: is the team completing the six core elements, and is every finding followed up?
+"""The supervisor's dashboards: are the six core elements being done, and is every finding followed up?
 
 What a supervisor must read at a glance comes first and largest: the national measure (share
 of people with all six core elements done in the last 12 months), then checks with all six
@@ -91,12 +91,12 @@ if TYPE_CHECKING:
     from ui.context import AppContext
     from ui.tasks import Task, TaskRunner
 
-MAX_BARS: Final = 8           # bars per chart: more would not be read at a glance (the table has them all)
-MONTHS_SHOWN: Final = 12      # the month charts show the last year
-HEADLINE_SCALE: Final = 2.2   # the national measure's figure, relative to the application font
+MAX_BARS: Final = 8  # bars per chart: more would not be read at a glance (the table has them all)
+MONTHS_SHOWN: Final = 12  # the month charts show the last year
+HEADLINE_SCALE: Final = 2.2  # the national measure's figure, relative to the application font
 FIGURE_SCALE: Final = 1.6
-BAR_COLOUR: Final = "#00307A"       # dark blue, 12:1 on white; white figures on it read as well
-OVERDUE_COLOUR: Final = "#8B0000"   # dark red, 8.6:1 on white (as ui.home.follow_ups)
+BAR_COLOUR: Final = "#00307A"  # dark blue, 12:1 on white; white figures on it read as well
+OVERDUE_COLOUR: Final = "#8B0000"  # dark red, 8.6:1 on white (as ui.home.follow_ups)
 DECLINED_COLOUR: Final = "#8A4B00"  # dark amber, 7.1:1 on white: never mistaken for "done"
 NOT_POSSIBLE_COLOUR: Final = "#595959"  # dark grey, 7:1 on white
 CSV_SUFFIX: Final = ".csv"
@@ -122,8 +122,12 @@ def element_words() -> dict[str, str]:
 
 
 def outcome_words() -> dict[str, str]:
-    return {DONE: _tr("Done"), DECLINED: _tr("Declined"), NOT_POSSIBLE: _tr("Not possible"),
-            INCOMPLETE: _tr("Incomplete")}
+    return {
+        DONE: _tr("Done"),
+        DECLINED: _tr("Declined"),
+        NOT_POSSIBLE: _tr("Not possible"),
+        INCOMPLETE: _tr("Incomplete"),
+    }
 
 
 def breakdown_words() -> dict[str, str]:
@@ -161,10 +165,11 @@ def days_text(days: float | None) -> str:
 
 # -- charts ----------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Segment:
     value: float
-    colour: str          # a colour name, or "" for BAR_COLOUR
+    colour: str  # a colour name, or "" for BAR_COLOUR
     hatched: bool = False
 
 
@@ -172,7 +177,7 @@ class Segment:
 class Bar:
     label: str
     segments: tuple[Segment, ...]
-    text: str            # drawn after the bar: the figure itself, so colour is never needed to read it
+    text: str  # drawn after the bar: the figure itself, so colour is never needed to read it
 
 
 class BarChart(QWidget):
@@ -193,8 +198,15 @@ class BarChart(QWidget):
         self.legend: tuple[tuple[str, Segment], ...] = ()
         self.full_scale = False
 
-    def set_bars(self, title: str, bars: Sequence[Bar], *, maximum: float | None = None, note: str = "",
-                 legend: Sequence[tuple[str, Segment]] = ()) -> None:
+    def set_bars(
+        self,
+        title: str,
+        bars: Sequence[Bar],
+        *,
+        maximum: float | None = None,
+        note: str = "",
+        legend: Sequence[tuple[str, Segment]] = (),
+    ) -> None:
         """Show `bars`; `maximum` is the full bar (100 for percentages: its outline is drawn, so a
         share reads against the whole), else the largest total."""
         self.title = title
@@ -247,8 +259,11 @@ class BarChart(QWidget):
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(text)
-        painter.drawText(QRect(0, 0, width, line + 4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         self.title)
+        painter.drawText(
+            QRect(0, 0, width, line + 4),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            self.title,
+        )
         painter.setFont(self.font())
         y = line + 10
         if self.legend:
@@ -264,11 +279,15 @@ class BarChart(QWidget):
             y += line + 6
         if not self.bars:  # the note says why, when there is one
             painter.setPen(text)
-            painter.drawText(QRect(0, y, width, line), Qt.AlignmentFlag.AlignVCenter,
-                             self.note or _tr("Nothing to show yet."))
+            painter.drawText(
+                QRect(0, y, width, line),
+                Qt.AlignmentFlag.AlignVCenter,
+                self.note or _tr("Nothing to show yet."),
+            )
             return
-        label_width = min(max((metrics.horizontalAdvance(b.label) for b in self.bars), default=0) + 8,
-                          int(width * 0.45))
+        label_width = min(
+            max((metrics.horizontalAdvance(b.label) for b in self.bars), default=0) + 8, int(width * 0.45)
+        )
         figure_width = max((metrics.horizontalAdvance(b.text) for b in self.bars), default=0) + 10
         left = label_width
         span = max(20, width - left - figure_width - 4)
@@ -276,9 +295,11 @@ class BarChart(QWidget):
         row = self._row_height()
         for bar in self.bars:
             painter.setPen(text)
-            painter.drawText(QRect(0, y, label_width - 6, row), Qt.AlignmentFlag.AlignVCenter
-                             | Qt.AlignmentFlag.AlignLeft,
-                             metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, label_width - 6))
+            painter.drawText(
+                QRect(0, y, label_width - 6, row),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, label_width - 6),
+            )
             top, height = y + 3, row - 6
             painter.setPen(QPen(track, 1))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -305,16 +326,21 @@ class BarChart(QWidget):
                 end = rect.right()
             painter.setPen(text)
             text_left = left + span + 6 if self.full_scale else end + 6
-            painter.drawText(QRect(text_left, y, figure_width + 4, row), Qt.AlignmentFlag.AlignVCenter, bar.text)
+            painter.drawText(
+                QRect(text_left, y, figure_width + 4, row), Qt.AlignmentFlag.AlignVCenter, bar.text
+            )
             y += row
         if self.note:
             painter.setPen(text)
-            painter.drawText(QRect(0, y + 2, width, line + 4), Qt.AlignmentFlag.AlignVCenter
-                             | Qt.TextFlag.TextSingleLine,
-                             metrics.elidedText(self.note, Qt.TextElideMode.ElideRight, width))
+            painter.drawText(
+                QRect(0, y + 2, width, line + 4),
+                Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
+                metrics.elidedText(self.note, Qt.TextElideMode.ElideRight, width),
+            )
 
 
 # -- tables ----------------------------------------------------------------------------------------------
+
 
 class FiguresModel(QAbstractTableModel):
     """Rows of figures for a QTableView: shown text, plus the raw value to sort by."""
@@ -323,9 +349,11 @@ class FiguresModel(QAbstractTableModel):
         super().__init__(parent)
         self.headers = list(headers)
         self.rows: list[list[tuple[str, object]]] = []  # (text, sort value) per cell
-        self.keys: list[str] = []                        # a key per row (the group), for selection
+        self.keys: list[str] = []  # a key per row (the group), for selection
 
-    def set_rows(self, rows: Sequence[Sequence[tuple[str, object]]], keys: Sequence[str] | None = None) -> None:
+    def set_rows(
+        self, rows: Sequence[Sequence[tuple[str, object]]], keys: Sequence[str] | None = None
+    ) -> None:
         self.beginResetModel()
         self.rows = [list(r) for r in rows]
         self.keys = list(keys) if keys is not None else [""] * len(self.rows)
@@ -349,10 +377,13 @@ class FiguresModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role in (Qt.ItemDataRole.DisplayRole,
-                                                                  Qt.ItemDataRole.AccessibleTextRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
             header = self.headers[section]
             return header if role == Qt.ItemDataRole.DisplayRole else header.replace("\n", " ")
         return None
@@ -415,8 +446,9 @@ def fit_columns(table: QTableView, model: FiguresModel) -> None:
         if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
             continue
         title = max((heading.horizontalAdvance(w) for w in words.split("\n")), default=0)
-        cells = max((metrics.horizontalAdvance(text) for text in {row[column][0] for row in model.rows}),
-                    default=0)
+        cells = max(
+            (metrics.horizontalAdvance(text) for text in {row[column][0] for row in model.rows}), default=0
+        )
         header.resizeSection(column, max(cells + cell_padding, title + arrow + 8))
 
 
@@ -434,12 +466,14 @@ def _days(days: float | None) -> tuple[str, object]:
 
 # -- the view --------------------------------------------------------------------------------------------
 
+
 def _ask_save_path(parent: QWidget | None, title: str, suggested: str) -> str:
     """The platform's save dialog (tests replace this)."""
     from ui.summary_export import default_export_dir
 
-    path, _ = QFileDialog.getSaveFileName(parent, title, str(default_export_dir() / suggested),
-                                          _tr("CSV files (*.csv)"))
+    path, _ = QFileDialog.getSaveFileName(
+        parent, title, str(default_export_dir() / suggested), _tr("CSV files (*.csv)")
+    )
     return path
 
 
@@ -455,15 +489,25 @@ confirm: Callable[[QMessageBox], bool] = _confirm
 
 def personal_warning_box(parent: QWidget | None) -> QMessageBox:
     """The plain warning shown before every export with personal data."""
-    box = QMessageBox(QMessageBox.Icon.Warning, _tr("The file will hold names and NHS numbers"),
-                      _tr("This export lists every check with the person's name and NHS number. The file is "
-                          "not protected by this app's encryption: anyone who can open it can read them."),
-                      QMessageBox.StandardButton.NoButton, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _tr("The file will hold names and NHS numbers"),
+        _tr(
+            "This export lists every check with the person's name and NHS number. The file is "
+            "not protected by this app's encryption: anyone who can open it can read them."
+        ),
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
     box.setObjectName(PERSONAL_WARNING_OBJECT_NAME)
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setInformativeText(_tr(
-        "Export it only for a clear purpose, save it on this laptop or an encrypted USB stick, never on a "
-        "shared drive, and delete it when done. The export is recorded in the audit trail with your name."))
+    box.setInformativeText(
+        _tr(
+            "Export it only for a clear purpose, save it on this laptop or an encrypted USB stick, never "
+            "on a shared drive, and delete it when done. The export is recorded in the audit trail with "
+            "your name."
+        )
+    )
     save = box.addButton(_tr("I understand, choose where to save..."), QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(_tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)  # Enter on a warning must not export people's details
@@ -477,17 +521,19 @@ def personal_warning_box(parent: QWidget | None) -> QMessageBox:
 class DashboardView(QWidget):
     """The team's figures: headline numbers, charts, tables by worker/venue/month, and the two exports."""
 
-    figures_export_requested = Signal(str)    # a path: save the aggregate CSV there
-    personal_export_requested = Signal(str)   # a path: save the personal CSV there (warning accepted)
+    figures_export_requested = Signal(str)  # a path: save the aggregate CSV there
+    personal_export_requested = Signal(str)  # a path: save the personal CSV there (warning accepted)
     breakdown_changed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, finding_titles: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, finding_titles: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("dashboard")
         self.setAccessibleName(self.tr("Team dashboard"))
         self.dashboard: Dashboard | None = None
         self._finding_titles = dict(finding_titles) if finding_titles is not None else None
-        self._selected_group: str | None = None   # a group chosen in the table: detail tables follow it
+        self._selected_group: str | None = None  # a group chosen in the table: detail tables follow it
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -524,16 +570,20 @@ class DashboardView(QWidget):
         strip = QHBoxLayout()
         strip.setSpacing(10)
         self.national_figure, self.national_words, national = self._headline(
-            "dashboard:national", self.tr("People with all six elements in 12 months"), HEADLINE_SCALE)
+            "dashboard:national", self.tr("People with all six elements in 12 months"), HEADLINE_SCALE
+        )
         strip.addWidget(national, 3)
         self.all_six_figure, self.all_six_words, all_six = self._headline(
-            "dashboard:all-six", self.tr("Checks with all six done"), FIGURE_SCALE)
+            "dashboard:all-six", self.tr("Checks with all six done"), FIGURE_SCALE
+        )
         strip.addWidget(all_six, 2)
         self.overdue_figure, self.overdue_words, overdue = self._headline(
-            "dashboard:overdue", self.tr("Follow-ups overdue"), FIGURE_SCALE)
+            "dashboard:overdue", self.tr("Follow-ups overdue"), FIGURE_SCALE
+        )
         strip.addWidget(overdue, 2)
         self.closure_figure, self.closure_words, closure = self._headline(
-            "dashboard:closure", self.tr("Days to close a follow-up"), FIGURE_SCALE)
+            "dashboard:closure", self.tr("Days to close a follow-up"), FIGURE_SCALE
+        )
         strip.addWidget(closure, 2)
         layout.addLayout(strip)
 
@@ -552,8 +602,14 @@ class DashboardView(QWidget):
         self.chart_overdue = BarChart("dashboard:chart-overdue")
         self.chart_findings = BarChart("dashboard:chart-findings")
         self.chart_referrals = BarChart("dashboard:chart-referrals")
-        self.charts = (self.chart_all_six, self.chart_elements, self.chart_follow_ups,
-                       self.chart_overdue, self.chart_findings, self.chart_referrals)
+        self.charts = (
+            self.chart_all_six,
+            self.chart_elements,
+            self.chart_follow_ups,
+            self.chart_overdue,
+            self.chart_findings,
+            self.chart_referrals,
+        )
         for i, chart in enumerate(self.charts):
             grid.addWidget(chart, i // 3, i % 3, Qt.AlignmentFlag.AlignTop)
         for column in range(3):
@@ -571,8 +627,9 @@ class DashboardView(QWidget):
         tables = QVBoxLayout(tables_page)
         tables.setContentsMargins(6, 6, 6, 6)
         self.groups_model = FiguresModel(self._group_headers(WORKER), self)
-        self.groups_table = _table("dashboard:groups-table", self.tr("Figures by worker"), self.groups_model,
-                                   stretch_first=False)
+        self.groups_table = _table(
+            "dashboard:groups-table", self.tr("Figures by worker"), self.groups_model, stretch_first=False
+        )
         self.groups_table.selectionModel().currentRowChanged.connect(self._group_chosen)
         tables.addWidget(self.groups_table, 1)
         self.detail_label = QLabel("")
@@ -581,13 +638,19 @@ class DashboardView(QWidget):
         tables.addWidget(self.detail_label)
         details = QHBoxLayout()
         self.elements_model = FiguresModel(
-            [self.tr("Core element"), *(outcome_words()[o] for o in ELEMENT_OUTCOMES)], self)
-        self.elements_table = _table("dashboard:elements-table", self.tr("Core elements"), self.elements_model)
+            [self.tr("Core element"), *(outcome_words()[o] for o in ELEMENT_OUTCOMES)], self
+        )
+        self.elements_table = _table(
+            "dashboard:elements-table", self.tr("Core elements"), self.elements_model
+        )
         self.findings_model = FiguresModel([self.tr("Finding"), self.tr("Checks")], self)
-        self.findings_table = _table("dashboard:findings-table", self.tr("Findings by kind"), self.findings_model)
+        self.findings_table = _table(
+            "dashboard:findings-table", self.tr("Findings by kind"), self.findings_model
+        )
         self.referrals_model = FiguresModel([self.tr("Service"), self.tr("Referrals")], self)
-        self.referrals_table = _table("dashboard:referrals-table", self.tr("Referrals by service"),
-                                      self.referrals_model)
+        self.referrals_table = _table(
+            "dashboard:referrals-table", self.tr("Referrals by service"), self.referrals_model
+        )
         for table, stretch in ((self.elements_table, 3), (self.findings_table, 3), (self.referrals_table, 2)):
             details.addWidget(table, stretch)
         tables.addLayout(details, 1)
@@ -599,9 +662,14 @@ class DashboardView(QWidget):
         self.export_personal_button = QPushButton(self.tr("Export with &personal data..."))
         self.export_personal_button.setObjectName("dashboard:export-personal")
         self.export_personal_button.setAccessibleName(
-            self.tr("Export with personal data: names and NHS numbers, recorded in the audit trail"))
-        self.personal_note = QLabel(self.tr("Names and NHS numbers, in a file this app does not protect. "
-                                            "You will be warned first; the export is recorded."))
+            self.tr("Export with personal data: names and NHS numbers, recorded in the audit trail")
+        )
+        self.personal_note = QLabel(
+            self.tr(
+                "Names and NHS numbers, in a file this app does not protect. "
+                "You will be warned first; the export is recorded."
+            )
+        )
         self.personal_note.setObjectName("dashboard:personal-note")
         self.personal_note.setWordWrap(True)
         self.personal_note.setBuddy(self.export_personal_button)
@@ -644,13 +712,28 @@ class DashboardView(QWidget):
         return figure, words, frame
 
     def _group_headers(self, breakdown: str) -> list[str]:
-        short = {"weight": self.tr("Weight"), "blood_pressure": self.tr("BP"), "lipids": self.tr("Lipids"),
-                 "glucose": self.tr("Glucose"), "alcohol": self.tr("Alcohol"), "smoking": self.tr("Smoking")}
-        return [breakdown_words()[breakdown], self.tr("Checks"), self.tr("People"), self.tr("All six\ndone"),
-                *(short[e] + "\n" + self.tr("done") for e in CORE_ELEMENTS),
-                self.tr("Findings"), self.tr("Follow-ups\nopen"), self.tr("Closed"),
-                self.tr("Overdue"), self.tr("Days to\nclose"), self.tr("9 in 10\nwithin"),
-                self.tr("Referrals")]
+        short = {
+            "weight": self.tr("Weight"),
+            "blood_pressure": self.tr("BP"),
+            "lipids": self.tr("Lipids"),
+            "glucose": self.tr("Glucose"),
+            "alcohol": self.tr("Alcohol"),
+            "smoking": self.tr("Smoking"),
+        }
+        return [
+            breakdown_words()[breakdown],
+            self.tr("Checks"),
+            self.tr("People"),
+            self.tr("All six\ndone"),
+            *(short[e] + "\n" + self.tr("done") for e in CORE_ELEMENTS),
+            self.tr("Findings"),
+            self.tr("Follow-ups\nopen"),
+            self.tr("Closed"),
+            self.tr("Overdue"),
+            self.tr("Days to\nclose"),
+            self.tr("9 in 10\nwithin"),
+            self.tr("Referrals"),
+        ]
 
     def _set_enabled(self, on: bool) -> None:
         self.export_figures_button.setEnabled(on)
@@ -669,7 +752,7 @@ class DashboardView(QWidget):
         """Show these figures (cheap: everything was counted on the store worker)."""
         self.dashboard = dashboard
         self._selected_group = None
-        self.as_of.setText(self.tr("as of %1").replace("%1", _date(dashboard.today)))
+        self.as_of.setText(self.tr("as of {0}").format(_date(dashboard.today)))
         self._show_headlines(dashboard)
         self._show_team_charts(dashboard.team)
         self._show_breakdown()
@@ -681,18 +764,32 @@ class DashboardView(QWidget):
         self.national_figure.setText(percent_text(national.share))
         if national.people:
             self.national_words.setText(
-                self.tr("%1 of %2 people checked, %3 to %4. Nationally the base is the whole SMI register.")
-                .replace("%1", f"{national.people_all_six:,}").replace("%2", f"{national.people:,}")
-                .replace("%3", _date(national.period_start)).replace("%4", _date(national.period_end)))
+                self.tr(
+                    "{0} of {1} people checked, {2} to {3}. Nationally the base is the whole SMI register."
+                ).format(
+                    f"{national.people_all_six:,}",
+                    f"{national.people:,}",
+                    _date(national.period_start),
+                    _date(national.period_end),
+                )
+            )
         else:
-            self.national_words.setText(self.tr("No team checks yet: the figures appear once the team's checks "
-                                                "come down from the shared record."))
+            self.national_words.setText(
+                self.tr(
+                    "No team checks yet: the figures appear once the team's checks "
+                    "come down from the shared record."
+                )
+            )
         self.all_six_figure.setText(percent_text(team.all_six_share))
-        self.all_six_words.setText(self.tr("%1 of %2 checks").replace("%1", f"{team.all_six_done:,}")
-                                   .replace("%2", f"{team.checks:,}"))
+        self.all_six_words.setText(
+            self.tr("{0} of {1} checks").format(f"{team.all_six_done:,}", f"{team.checks:,}")
+        )
         self.overdue_figure.setText(f"{team.follow_ups_overdue:,}")
-        self.overdue_words.setText(self.tr("of %1 open (%2 closed)").replace("%1", f"{team.follow_ups_open:,}")
-                                   .replace("%2", f"{team.follow_ups_closed:,}"))
+        self.overdue_words.setText(
+            self.tr("of {0} open ({1} closed)").format(
+                f"{team.follow_ups_open:,}", f"{team.follow_ups_closed:,}"
+            )
+        )
         palette = self.overdue_figure.palette()
         if team.follow_ups_overdue:
             palette.setColor(QPalette.ColorRole.WindowText, QColor(OVERDUE_COLOUR))
@@ -702,59 +799,83 @@ class DashboardView(QWidget):
         self.overdue_figure.setPalette(palette)
         self.closure_figure.setText(days_text(team.days_to_closure_median))
         self.closure_words.setText(
-            self.tr("median; 9 in 10 closed within %1 days").replace("%1", days_text(team.days_to_closure_p90))
-            if team.days_to_closure_p90 is not None else self.tr("No follow-up closed yet."))
-        for label, frame_caption in ((self.national_figure, self.national_words),
-                                     (self.all_six_figure, self.all_six_words),
-                                     (self.overdue_figure, self.overdue_words),
-                                     (self.closure_figure, self.closure_words)):
+            self.tr("median; 9 in 10 closed within {0} days").format(days_text(team.days_to_closure_p90))
+            if team.days_to_closure_p90 is not None
+            else self.tr("No follow-up closed yet.")
+        )
+        for label, frame_caption in (
+            (self.national_figure, self.national_words),
+            (self.all_six_figure, self.all_six_words),
+            (self.overdue_figure, self.overdue_words),
+            (self.closure_figure, self.closure_words),
+        ):
             frame = label.parentWidget()
             if frame is not None:
                 frame.setAccessibleDescription(f"{label.text()}: {frame_caption.text()}")
 
     def _show_team_charts(self, team: Figures) -> None:
         words, outcomes = element_words(), outcome_words()
-        styles = {DONE: Segment(0, ""), DECLINED: Segment(0, DECLINED_COLOUR),
-                  NOT_POSSIBLE: Segment(0, NOT_POSSIBLE_COLOUR), INCOMPLETE: Segment(0, "", hatched=True)}
+        styles = {
+            DONE: Segment(0, ""),
+            DECLINED: Segment(0, DECLINED_COLOUR),
+            NOT_POSSIBLE: Segment(0, NOT_POSSIBLE_COLOUR),
+            INCOMPLETE: Segment(0, "", hatched=True),
+        }
         bars = []
         for element in CORE_ELEMENTS if team.checks else ():
             counts = team.elements[element]
-            segments = tuple(Segment(counts.count(o), styles[o].colour, styles[o].hatched) for o in ELEMENT_OUTCOMES)
+            segments = tuple(
+                Segment(counts.count(o), styles[o].colour, styles[o].hatched) for o in ELEMENT_OUTCOMES
+            )
             share = counts.done / counts.total if counts.total else None
-            bars.append(Bar(words[element], segments, self.tr("%1 done").replace("%1", percent_text(share))))
-        self.chart_elements.set_bars(self.tr("Each core element (all checks)"), bars,
-                                     legend=[(outcomes[o], styles[o]) for o in ELEMENT_OUTCOMES] if bars else ())
+            bars.append(Bar(words[element], segments, self.tr("{0} done").format(percent_text(share))))
+        self.chart_elements.set_bars(
+            self.tr("Each core element (all checks)"),
+            bars,
+            legend=[(outcomes[o], styles[o]) for o in ELEMENT_OUTCOMES] if bars else (),
+        )
 
         follow_up_bars = [
             Bar(self.tr("Open"), (Segment(team.follow_ups_open, ""),), f"{team.follow_ups_open:,}"),
-            Bar(self.tr("Overdue"), (Segment(team.follow_ups_overdue, OVERDUE_COLOUR),),
-                (f"! {team.follow_ups_overdue:,}" if team.follow_ups_overdue else "0")),
-            Bar(self.tr("Closed"), (Segment(team.follow_ups_closed, ""),), f"{team.follow_ups_closed:,}")]
+            Bar(
+                self.tr("Overdue"),
+                (Segment(team.follow_ups_overdue, OVERDUE_COLOUR),),
+                (f"! {team.follow_ups_overdue:,}" if team.follow_ups_overdue else "0"),
+            ),
+            Bar(self.tr("Closed"), (Segment(team.follow_ups_closed, ""),), f"{team.follow_ups_closed:,}"),
+        ]
         if not team.follow_ups:
             note = self.tr("No follow-ups yet.")
         elif team.days_to_closure_p90 is None:
             note = self.tr("No follow-up closed yet.")
         else:
-            note = (self.tr("Closed in %1 days (median), 9 in 10 within %2.")
-                    .replace("%1", days_text(team.days_to_closure_median))
-                    .replace("%2", days_text(team.days_to_closure_p90)))
-        self.chart_follow_ups.set_bars(self.tr("Follow-ups"), follow_up_bars if team.follow_ups else [], note=note)
+            note = self.tr("Closed in {0} days (median), 9 in 10 within {1}.").format(
+                days_text(team.days_to_closure_median), days_text(team.days_to_closure_p90)
+            )
+        self.chart_follow_ups.set_bars(
+            self.tr("Follow-ups"), follow_up_bars if team.follow_ups else [], note=note
+        )
 
         findings = list(team.findings_by_kind.items())
         self.chart_findings.set_bars(
             self.tr("Findings by kind"),
             [Bar(self._finding_title(k), (Segment(n, ""),), f"{n:,}") for k, n in findings[:MAX_BARS]],
-            note=self._more_note(len(findings)))
+            note=self._more_note(len(findings)),
+        )
         referrals = list(team.referrals_by_service.items())
         self.chart_referrals.set_bars(
             self.tr("Referrals by service"),
-            [Bar(s or self.tr("Service not named"), (Segment(n, ""),), f"{n:,}") for s, n in referrals[:MAX_BARS]],
-            note=self._more_note(len(referrals)))
+            [
+                Bar(s or self.tr("Service not named"), (Segment(n, ""),), f"{n:,}")
+                for s, n in referrals[:MAX_BARS]
+            ],
+            note=self._more_note(len(referrals)),
+        )
 
     def _more_note(self, total: int, shown: int = MAX_BARS) -> str:
         if total <= shown:
             return ""
-        return self.tr("%1 more in the Tables tab.").replace("%1", f"{total - shown:,}")
+        return self.tr("{0} more in the Tables tab.").format(f"{total - shown:,}")
 
     def _show_breakdown(self) -> None:
         dashboard = self.dashboard
@@ -769,43 +890,73 @@ class DashboardView(QWidget):
             note = self.tr("Earlier months in the Tables tab.") if len(groups) > MONTHS_SHOWN else ""
         elif len(groups) > MAX_BARS:  # the groups most in need of attention
             shown = sorted(groups, key=lambda f: (f.all_six_share or 0.0, f.key.casefold()))[:MAX_BARS]
-            note = self.tr("The %1 with the lowest share; all %2 in the Tables tab.") \
-                .replace("%1", f"{MAX_BARS}").replace("%2", f"{len(groups):,}")
+            note = self.tr("The {0} with the lowest share; all {1} in the Tables tab.").format(
+                f"{MAX_BARS}", f"{len(groups):,}"
+            )
         else:
             shown = list(groups)
             note = ""
         self.chart_all_six.set_bars(
-            self.tr("Checks with all six done, by %1").replace("%1", by),
-            [Bar(group_words(breakdown, f.key), (Segment(100.0 * (f.all_six_share or 0.0), ""),),
-                 self.tr("%1 (%2 of %3)").replace("%1", percent_text(f.all_six_share))
-                 .replace("%2", f"{f.all_six_done:,}").replace("%3", f"{f.checks:,}")) for f in shown],
-            maximum=100.0, note=note)
+            self.tr("Checks with all six done, by {0}").format(by),
+            [
+                Bar(
+                    group_words(breakdown, f.key),
+                    (Segment(100.0 * (f.all_six_share or 0.0), ""),),
+                    self.tr("{0} ({1} of {2})").format(
+                        percent_text(f.all_six_share), f"{f.all_six_done:,}", f"{f.checks:,}"
+                    ),
+                )
+                for f in shown
+            ],
+            maximum=100.0,
+            note=note,
+        )
 
         if breakdown == MONTH:
             overdue = [f for f in groups[-MONTHS_SHOWN:] if f.follow_ups_overdue]
         else:
-            overdue = sorted((f for f in groups if f.follow_ups_overdue),
-                             key=lambda f: (-f.follow_ups_overdue, f.key.casefold()))
+            overdue = sorted(
+                (f for f in groups if f.follow_ups_overdue),
+                key=lambda f: (-f.follow_ups_overdue, f.key.casefold()),
+            )
         self.chart_overdue.set_bars(
-            self.tr("Overdue follow-ups, by %1").replace("%1", by),
-            [Bar(group_words(breakdown, f.key), (Segment(f.follow_ups_overdue, OVERDUE_COLOUR),),
-                 self.tr("! %1 of %2 open").replace("%1", f"{f.follow_ups_overdue:,}")
-                 .replace("%2", f"{f.follow_ups_open:,}")) for f in overdue[:MAX_BARS]],
-            note=(self._more_note(len(overdue)) if overdue else self.tr("No follow-up is overdue.")))
+            self.tr("Overdue follow-ups, by {0}").format(by),
+            [
+                Bar(
+                    group_words(breakdown, f.key),
+                    (Segment(f.follow_ups_overdue, OVERDUE_COLOUR),),
+                    self.tr("! {0} of {1} open").format(
+                        f"{f.follow_ups_overdue:,}", f"{f.follow_ups_open:,}"
+                    ),
+                )
+                for f in overdue[:MAX_BARS]
+            ],
+            note=(self._more_note(len(overdue)) if overdue else self.tr("No follow-up is overdue.")),
+        )
 
         self.groups_model.headers = self._group_headers(breakdown)
         rows = []
         for f in groups:
             elements = [f.elements[e] for e in CORE_ELEMENTS]
-            rows.append([
-                (group_words(breakdown, f.key), f.key), _n(f.checks), _n(f.people),
-                (f"{percent_text(f.all_six_share)} ({f.all_six_done:,})", f.all_six_share),
-                *(_pct(c.done / c.total if c.total else None) for c in elements),
-                _n(f.findings), _n(f.follow_ups_open), _n(f.follow_ups_closed), _n(f.follow_ups_overdue),
-                _days(f.days_to_closure_median), _days(f.days_to_closure_p90), _n(f.referrals)])
+            rows.append(
+                [
+                    (group_words(breakdown, f.key), f.key),
+                    _n(f.checks),
+                    _n(f.people),
+                    (f"{percent_text(f.all_six_share)} ({f.all_six_done:,})", f.all_six_share),
+                    *(_pct(c.done / c.total if c.total else None) for c in elements),
+                    _n(f.findings),
+                    _n(f.follow_ups_open),
+                    _n(f.follow_ups_closed),
+                    _n(f.follow_ups_overdue),
+                    _days(f.days_to_closure_median),
+                    _days(f.days_to_closure_p90),
+                    _n(f.referrals),
+                ]
+            )
         self.groups_model.set_rows(rows, [f.key for f in groups])
         fit_columns(self.groups_table, self.groups_model)
-        self.groups_table.setAccessibleName(self.tr("Figures by %1").replace("%1", by))
+        self.groups_table.setAccessibleName(self.tr("Figures by {0}").format(by))
         self._selected_group = None
         self._show_details()
 
@@ -820,19 +971,30 @@ class DashboardView(QWidget):
         if figures is dashboard.team:
             self.detail_label.setText(self.tr("Below: the whole team. Choose a row above to see it alone."))
         else:
-            self.detail_label.setText(self.tr("Below: %1 only.").replace(
-                "%1", group_words(self.breakdown, figures.key)))
+            self.detail_label.setText(
+                self.tr("Below: {0} only.").format(group_words(self.breakdown, figures.key))
+            )
         words = element_words()
         self.elements_model.set_rows(
-            [[(words[e], words[e]), *(_n(figures.elements[e].count(o)) for o in ELEMENT_OUTCOMES)]
-             for e in CORE_ELEMENTS])
+            [
+                [(words[e], words[e]), *(_n(figures.elements[e].count(o)) for o in ELEMENT_OUTCOMES)]
+                for e in CORE_ELEMENTS
+            ]
+        )
         self.findings_model.set_rows(
-            [[(self._finding_title(k), self._finding_title(k)), _n(n)] for k, n in figures.findings_by_kind.items()])
+            [
+                [(self._finding_title(k), self._finding_title(k)), _n(n)]
+                for k, n in figures.findings_by_kind.items()
+            ]
+        )
         self.referrals_model.set_rows(
-            [[(s or self.tr("Service not named"), s), _n(n)] for s, n in figures.referrals_by_service.items()])
-        for table, model in ((self.elements_table, self.elements_model),
-                             (self.findings_table, self.findings_model),
-                             (self.referrals_table, self.referrals_model)):
+            [[(s or self.tr("Service not named"), s), _n(n)] for s, n in figures.referrals_by_service.items()]
+        )
+        for table, model in (
+            (self.elements_table, self.elements_model),
+            (self.findings_table, self.findings_model),
+            (self.referrals_table, self.referrals_model),
+        ):
             fit_columns(table, model)
 
     def _breakdown_chosen(self, _index: int) -> None:
@@ -853,8 +1015,11 @@ class DashboardView(QWidget):
         """Ask where to save the figures, then emit `figures_export_requested(path)`."""
         if self.dashboard is None:
             return None
-        path = ask_save_path(self, self.tr("Save the dashboard figures"),
-                             f"dashboard-figures-{self.dashboard.today.isoformat()}{CSV_SUFFIX}")
+        path = ask_save_path(
+            self,
+            self.tr("Save the dashboard figures"),
+            f"dashboard-figures-{self.dashboard.today.isoformat()}{CSV_SUFFIX}",
+        )
         if not path:
             return None
         path = _with_suffix(path)
@@ -865,8 +1030,11 @@ class DashboardView(QWidget):
         """Warn, then ask where to save, then emit `personal_export_requested(path)`; None when cancelled."""
         if self.dashboard is None or not confirm(personal_warning_box(self)):
             return None
-        path = ask_save_path(self, self.tr("Save the checks with personal data"),
-                             f"checks-with-personal-data-{self.dashboard.today.isoformat()}{CSV_SUFFIX}")
+        path = ask_save_path(
+            self,
+            self.tr("Save the checks with personal data"),
+            f"checks-with-personal-data-{self.dashboard.today.isoformat()}{CSV_SUFFIX}",
+        )
         if not path:
             return None
         path = _with_suffix(path)
@@ -890,6 +1058,7 @@ def _with_suffix(path: str) -> str:
 
 # -- the writing, for the workspace: always on a worker thread -------------------------------------------
 
+
 @blocking
 def save_figures(dashboard: Dashboard, path: str) -> Path:
     """Write the aggregate CSV (no store access: any worker)."""
@@ -897,9 +1066,14 @@ def save_figures(dashboard: Dashboard, path: str) -> Path:
 
 
 @blocking
-def save_personal(store: LocalStore, path: str, *, today: date,
-                  checks: Sequence[DashboardCheck] | None = None,
-                  people: Iterable[PersonLabel] | None = None) -> int:
+def save_personal(
+    store: LocalStore,
+    path: str,
+    *,
+    today: date,
+    checks: Sequence[DashboardCheck] | None = None,
+    people: Iterable[PersonLabel] | None = None,
+) -> int:
     """Write the personal CSV and its audit entry, on the store worker. Reads the team's checks and who
     each is about from the store unless given; the warning has been accepted by the time this runs."""
     if checks is None or people is None:
@@ -914,34 +1088,57 @@ def save_personal(store: LocalStore, path: str, *, today: date,
     return export_personal_csv(store, path, checks, people, today=today, personal_data_confirmed=True)
 
 
-def start_figures_export(runner: TaskRunner, view: DashboardView, path: str, *,
-                         on_error: Callable[[BaseException], None] | None = None) -> Task | None:
+def start_figures_export(
+    runner: TaskRunner,
+    view: DashboardView,
+    path: str,
+    *,
+    on_error: Callable[[BaseException], None] | None = None,
+) -> Task | None:
     """Save the figures on show to `path` off the GUI thread, and say so in the view."""
     if view.dashboard is None:
         return None
     name = Path(path).name
     return runner.run_background(
-        save_figures, view.dashboard, path, name="dashboard.export_figures",
-        on_success=lambda _p: view.show_export_result(_tr("Figures saved to %1.").replace("%1", name)),
-        on_error=on_error)
+        save_figures,
+        view.dashboard,
+        path,
+        name="dashboard.export_figures",
+        on_success=lambda _p: view.show_export_result(_tr("Figures saved to {0}.").format(name)),
+        on_error=on_error,
+    )
 
 
-def start_personal_export(runner: TaskRunner, store: LocalStore, view: DashboardView, path: str, *,
-                          on_error: Callable[[BaseException], None] | None = None) -> Task | None:
+def start_personal_export(
+    runner: TaskRunner,
+    store: LocalStore,
+    view: DashboardView,
+    path: str,
+    *,
+    on_error: Callable[[BaseException], None] | None = None,
+) -> Task | None:
     """Save the checks with personal data to `path` on the store worker (audited), and say so in the view."""
     if view.dashboard is None:
         return None
     name = Path(path).name
     return runner.run_db(
-        save_personal, store, path, today=view.dashboard.today, name="dashboard.export_personal",
+        save_personal,
+        store,
+        path,
+        today=view.dashboard.today,
+        name="dashboard.export_personal",
         on_success=lambda _seq: view.show_export_result(
-            _tr("Checks with personal data saved to %1. Delete the file when you are done with it.")
-            .replace("%1", name)),
-        on_error=on_error)
+            _tr("Checks with personal data saved to {0}. Delete the file when you are done with it.").format(
+                name
+            )
+        ),
+        on_error=on_error,
+    )
 
 
 def wire_exports(view: DashboardView, context: AppContext) -> None:
     """Connect the view's two export requests to the writing above (what the Review workspace needs)."""
     view.figures_export_requested.connect(lambda path: start_figures_export(context.runner, view, path))
     view.personal_export_requested.connect(
-        lambda path: start_personal_export(context.runner, context.store, view, path))
+        lambda path: start_personal_export(context.runner, context.store, view, path)
+    )
