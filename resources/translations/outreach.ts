@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="795"/>
+        <location filename="../../ui/main_window.py" line="850"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="801"/>
+        <location filename="../../ui/main_window.py" line="856"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="802"/>
+        <location filename="../../ui/main_window.py" line="857"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -428,6 +428,367 @@
         <location filename="../../ui/check/progress_strip.py" line="70"/>
         <location filename="../../ui/check/progress_strip.py" line="71"/>
         <source>{0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DashboardView</name>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="533"/>
+        <location filename="../../ui/review/dashboard.py" line="544"/>
+        <source>Team dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="552"/>
+        <source>&amp;Show by:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="555"/>
+        <source>Show the figures by worker, venue or month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="561"/>
+        <source>Export &amp;figures (CSV)...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="563"/>
+        <source>Export figures as CSV, without personal data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="564"/>
+        <source>Counts only: no names, NHS numbers or other details.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="573"/>
+        <source>People with all six elements in 12 months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="577"/>
+        <source>Checks with all six done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="581"/>
+        <source>Follow-ups overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="585"/>
+        <source>Days to close a follow-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="593"/>
+        <source>Dashboard charts and tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="620"/>
+        <source>Charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="624"/>
+        <source>&amp;Charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="631"/>
+        <source>Figures by worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="641"/>
+        <source>Core element</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="644"/>
+        <source>Core elements</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="646"/>
+        <source>Finding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="646"/>
+        <location filename="../../ui/review/dashboard.py" line="725"/>
+        <source>Checks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="648"/>
+        <location filename="../../ui/review/dashboard.py" line="861"/>
+        <source>Findings by kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="650"/>
+        <source>Service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="650"/>
+        <location filename="../../ui/review/dashboard.py" line="735"/>
+        <source>Referrals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="652"/>
+        <location filename="../../ui/review/dashboard.py" line="867"/>
+        <source>Referrals by service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="657"/>
+        <source>&amp;Tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="662"/>
+        <source>Export with &amp;personal data...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="665"/>
+        <source>Export with personal data: names and NHS numbers, recorded in the audit trail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="669"/>
+        <source>Names and NHS numbers, in a file this app does not protect. You will be warned first; the export is recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="680"/>
+        <source>Export status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="716"/>
+        <source>Weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="717"/>
+        <source>BP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="718"/>
+        <source>Lipids</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="719"/>
+        <source>Glucose</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="720"/>
+        <source>Alcohol</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="721"/>
+        <source>Smoking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="726"/>
+        <source>People</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="727"/>
+        <source>All six
+done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="728"/>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="729"/>
+        <source>Findings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="730"/>
+        <source>Follow-ups
+open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="731"/>
+        <location filename="../../ui/review/dashboard.py" line="845"/>
+        <source>Closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="732"/>
+        <location filename="../../ui/review/dashboard.py" line="841"/>
+        <source>Overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="733"/>
+        <source>Days to
+close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="734"/>
+        <source>9 in 10
+within</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="755"/>
+        <source>as of {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="768"/>
+        <source>{0} of {1} people checked, {2} to {3}. Nationally the base is the whole SMI register.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="779"/>
+        <source>No team checks yet: the figures appear once the team&apos;s checks come down from the shared record.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="785"/>
+        <source>{0} of {1} checks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="789"/>
+        <source>of {0} open ({1} closed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="802"/>
+        <source>median; 9 in 10 closed within {0} days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="804"/>
+        <location filename="../../ui/review/dashboard.py" line="850"/>
+        <source>No follow-up closed yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="831"/>
+        <source>{0} done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="833"/>
+        <source>Each core element (all checks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="839"/>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="848"/>
+        <source>No follow-ups yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="852"/>
+        <source>Closed in {0} days (median), 9 in 10 within {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="856"/>
+        <source>Follow-ups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="869"/>
+        <location filename="../../ui/review/dashboard.py" line="991"/>
+        <source>Service not named</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="878"/>
+        <source>{0} more in the Tables tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="890"/>
+        <source>Earlier months in the Tables tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="893"/>
+        <source>The {0} with the lowest share; all {1} in the Tables tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="900"/>
+        <source>Checks with all six done, by {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="905"/>
+        <source>{0} ({1} of {2})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="923"/>
+        <source>Overdue follow-ups, by {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="928"/>
+        <source>! {0} of {1} open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="934"/>
+        <source>No follow-up is overdue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="959"/>
+        <source>Figures by {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="972"/>
+        <source>Below: the whole team. Choose a row above to see it alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="975"/>
+        <source>Below: {0} only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="1020"/>
+        <source>Save the dashboard figures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="1035"/>
+        <source>Save the checks with personal data</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1062,165 +1423,195 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="183"/>
         <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="185"/>
         <source>Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="191"/>
         <source>The organisation file could not be read, so the app uses its defaults (offline only). Tell IT: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250"/>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="251"/>
+        <source>My work</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="253"/>
+        <source>My work: home (Ctrl+H)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="254"/>
+        <source>Review the team&apos;s checks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="256"/>
+        <source>Review the team&apos;s checks (Ctrl+Shift+R)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="266"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="267"/>
         <source>Lock the app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252"/>
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>Lock now (Ctrl+L). Your work stays as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>Choose your name and type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>The app is locked. Everything you were doing is kept as it was. Type your passphrase to carry on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="315"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="320"/>
         <source>&amp;Work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>&amp;Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>&amp;Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="317"/>
+        <location filename="../../ui/main_window.py" line="333"/>
         <source>Re&amp;views of my checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="337"/>
+        <source>Review the &amp;team&apos;s checks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>&amp;High contrast</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="351"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="331"/>
+        <location filename="../../ui/main_window.py" line="352"/>
         <source>&amp;Check this installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="355"/>
         <source>Copy a &amp;report for IT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="336"/>
+        <location filename="../../ui/main_window.py" line="357"/>
         <source>Copy versions, settings, the self-test and the log for IT (nothing personal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="361"/>
         <source>&amp;About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392"/>
+        <location filename="../../ui/main_window.py" line="421"/>
         <source>The store in this folder cannot be opened. Tell IT.
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="434"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>Opening your work...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="456"/>
+        <location filename="../../ui/main_window.py" line="485"/>
         <source>Sync: starting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="486"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="461"/>
+        <location filename="../../ui/main_window.py" line="490"/>
         <source>Signed in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="695"/>
+        <location filename="../../ui/main_window.py" line="639"/>
+        <source>Leave the check first (Back to home), then open Review.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="750"/>
         <source>Making the report for IT...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="712"/>
+        <location filename="../../ui/main_window.py" line="767"/>
         <source>The report for IT is on the clipboard: paste it into an email or a ticket. It holds nothing personal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="723"/>
+        <location filename="../../ui/main_window.py" line="778"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="725"/>
+        <location filename="../../ui/main_window.py" line="780"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -1833,7 +2224,7 @@ Open them instead, or register a new person if this is someone else.</source>
     </message>
     <message>
         <location filename="../../ui/home/search.py" line="67"/>
-        <location filename="../../ui/home/search.py" line="115"/>
+        <location filename="../../ui/home/search.py" line="118"/>
         <source>Type to search.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1843,23 +2234,46 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="157"/>
+        <location filename="../../ui/home/search.py" line="160"/>
         <source>born {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="160"/>
+        <location filename="../../ui/home/search.py" line="163"/>
         <source>NHS {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="144"/>
+        <location filename="../../ui/home/search.py" line="147"/>
         <source>Found: {0}. Press Down to choose, Enter to open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="148"/>
+        <location filename="../../ui/home/search.py" line="151"/>
         <source>No one found for “{0}”. Register a new person with Ctrl+N.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReadOnlyCheck</name>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="64"/>
+        <source>The check as the worker recorded it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="76"/>
+        <source>Back to the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="77"/>
+        <source>Leave this check and go back to the review queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="80"/>
+        <source>Version {0}, finalised {1} by {2}. Shown read-only, exactly as the worker recorded it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2202,119 +2616,656 @@ Open them instead, or register a new person if this is someone else.</source>
     </message>
 </context>
 <context>
-    <name>ReviewsView</name>
+    <name>ReviewQueueModel</name>
     <message>
-        <location filename="../../ui/home/reviews.py" line="57"/>
-        <source>Returned with comments</source>
+        <location filename="../../ui/review/queue_view.py" line="78"/>
+        <source>Priority</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="58"/>
-        <source>Approved</source>
+        <location filename="../../ui/review/queue_view.py" line="79"/>
+        <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="59"/>
-        <source>Review withdrawn</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/reviews.py" line="187"/>
-        <source>Supervisor&apos;s review: {0}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/reviews.py" line="194"/>
-        <source>Earlier reviews of this check: {0} (listed under Reviews).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/reviews.py" line="211"/>
-        <source>No reviews yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/home/reviews.py" line="216"/>
+        <location filename="../../ui/review/queue_view.py" line="80"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="216"/>
+        <location filename="../../ui/review/queue_view.py" line="81"/>
+        <source>Visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="82"/>
+        <source>Worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="83"/>
+        <source>Venue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="84"/>
+        <source>Findings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="85"/>
+        <source>Version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="86"/>
+        <source>Received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="168"/>
+        <source>! Urgent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="184"/>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="186"/>
+        <source>{0} (amended)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="191"/>
+        <source>Urgent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="193"/>
+        <source>NHS number {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="194"/>
+        <source>visit {0} by {1} at {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="195"/>
+        <source>{0} finding(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="197"/>
+        <source>version {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewQueueView</name>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="241"/>
+        <source>How many checks the queue lists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="245"/>
+        <source>&amp;State:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="249"/>
+        <source>Only checks in this state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="254"/>
+        <source>&amp;Worker:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="258"/>
+        <source>Only checks done by this worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="259"/>
+        <source>Any worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="262"/>
+        <source>Ven&amp;ue:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="266"/>
+        <source>Only checks done at this venue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="267"/>
+        <source>Any venue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="270"/>
+        <source>Visit &amp;from:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="272"/>
+        <source>Visits on or after this date (Any: no limit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="275"/>
+        <source>&amp;to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="277"/>
+        <source>Visits on or before this date (Any: no limit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="280"/>
+        <source>Clea&amp;r filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="282"/>
+        <source>Clear the filters: every check waiting for review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="298"/>
+        <source>Checks to review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="311"/>
+        <source>! Urgent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="312"/>
+        <source>Resubmitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="316"/>
+        <source>Findings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="317"/>
+        <source>2 (amended)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="328"/>
+        <source>Enter or double-click opens the chosen check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="331"/>
+        <source>&amp;Open the check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="333"/>
+        <source>Open the chosen check to review it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="354"/>
+        <source>Any</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="468"/>
+        <source>No checks match these filters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="470"/>
+        <source>No checks waiting for review.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="473"/>
+        <source>any state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="475"/>
+        <source>1 check: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="477"/>
+        <source>{0} checks: {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="479"/>
+        <source>Urgent findings first, then the oldest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="481"/>
+        <source>(Only those matching the worker, venue or dates chosen.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewScreen</name>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="115"/>
+        <source>Review of a check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="127"/>
+        <source>Opening the check...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="163"/>
+        <source>About this check: findings and follow-ups, consent, versions and decisions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="173"/>
+        <source>Co&amp;mments for the worker (needed to return the check):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="178"/>
+        <source>Comments for the worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="179"/>
+        <source>What should be checked or changed, e.g. the weight looks wrong</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="187"/>
+        <source>&amp;Approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="189"/>
+        <source>Approve this version of the check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="191"/>
+        <source>Re&amp;turn with comments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="193"/>
+        <source>Return the check to the worker with your comments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="219"/>
+        <source>Not yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="221"/>
+        <source>Not yet: go back without deciding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="251"/>
+        <source>This check could not be opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="283"/>
+        <source>version {0} (amended)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="283"/>
+        <source>version 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="286"/>
+        <source>{0}: {1}, {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="288"/>
+        <source>! Urgent finding. {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="301"/>
+        <source>Returned to {0} with comments{1}. It comes back here when they resubmit it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="303"/>
+        <source>Approved{1}. Nothing more to do unless {0} amends it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="304"/>
+        <source> on {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="313"/>
+        <source>Checked by {0} at {1} on {2}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="315"/>
+        <source>Checked by {0} on {1} (no venue recorded).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="331"/>
+        <source>! Urgent: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="345"/>
+        <source>Version {0}, finalised {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="348"/>
+        <source>Why it was amended: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="354"/>
+        <source>{0}: {1} → {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="355"/>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="361"/>
+        <source>What changed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="363"/>
+        <source>No answer changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="372"/>
+        <source>Approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="372"/>
+        <source>Returned with comments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="373"/>
+        <source>{0} by {1}, {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="376"/>
+        <source> (version {0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="381"/>
+        <source>Waiting to reach the shared record (next sync).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="388"/>
+        <source>Follow-up: none recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="389"/>
+        <source>Follow-up: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="391"/>
+        <source>, to check by {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="394"/>
+        <source>. Closed: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="396"/>
+        <source>. Still open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="419"/>
+        <source>Write your comments for the worker first: they say what to check or change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="424"/>
+        <source>Comments can be at most {0} characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="430"/>
+        <source>Approve version {0} of this check? {1} will see “Approved”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="434"/>
+        <source>Your comments go with it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="435"/>
+        <source>Yes, approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="438"/>
+        <source>Return version {0} to {1} with your comments? They will see “Returned with comments” and can amend the check; it comes back here as resubmitted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="441"/>
+        <source>Yes, return it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="474"/>
+        <source>Recording your decision...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="508"/>
+        <source>Approved. {0} will see it after the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="510"/>
+        <source>Returned with your comments. {0} will see them after the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewWorkspace</name>
+    <message>
+        <location filename="../../ui/review/workspace.py" line="45"/>
+        <source>Review workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/workspace.py" line="56"/>
+        <source>Review sections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/workspace.py" line="57"/>
+        <source>Review sections: the queue or the dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/workspace.py" line="60"/>
+        <source>Review &amp;queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/workspace.py" line="63"/>
+        <source>Counting the team&apos;s checks...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/workspace.py" line="67"/>
+        <source>&amp;Dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/workspace.py" line="128"/>
+        <source>The dashboards are not available in this version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/workspace.py" line="145"/>
+        <source>The dashboards could not be counted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewsView</name>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="55"/>
+        <source>Returned with comments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="56"/>
+        <source>Approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="57"/>
+        <source>Review withdrawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="175"/>
+        <source>Supervisor&apos;s review: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="182"/>
+        <source>Earlier reviews of this check: {0} (listed under Reviews).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="199"/>
+        <source>No reviews yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="204"/>
+        <source>Person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="204"/>
         <source>Check of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="216"/>
+        <location filename="../../ui/home/reviews.py" line="204"/>
         <source>Review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="216"/>
+        <location filename="../../ui/home/reviews.py" line="204"/>
         <source>Supervisor&apos;s comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="224"/>
+        <location filename="../../ui/home/reviews.py" line="212"/>
         <source>Reviews of your checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="228"/>
+        <location filename="../../ui/home/reviews.py" line="216"/>
         <source>Comme&amp;nts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="231"/>
+        <location filename="../../ui/home/reviews.py" line="219"/>
         <source>The supervisor&apos;s comments on the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="237"/>
+        <location filename="../../ui/home/reviews.py" line="225"/>
         <source>Open the chec&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="238"/>
+        <location filename="../../ui/home/reviews.py" line="226"/>
         <source>Open the reviewed check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="271"/>
+        <location filename="../../ui/home/reviews.py" line="259"/>
         <source>No reviews yet. When a supervisor reviews one of your checks, it shows here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="276"/>
+        <location filename="../../ui/home/reviews.py" line="264"/>
         <source>Checks returned to you with comments: {0}. Open one to see it with the comments.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="280"/>
+        <location filename="../../ui/home/reviews.py" line="268"/>
         <source>Reviews: {0}. None asks anything of you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="298"/>
+        <location filename="../../ui/home/reviews.py" line="286"/>
         <source>{0}, check of {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="300"/>
+        <location filename="../../ui/home/reviews.py" line="288"/>
         <source>unknown date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="303"/>
+        <location filename="../../ui/home/reviews.py" line="291"/>
         <source>(No comments were written.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="306"/>
+        <location filename="../../ui/home/reviews.py" line="294"/>
         <source>Status given: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="308"/>
+        <location filename="../../ui/home/reviews.py" line="296"/>
         <source>Asked of: {0}</source>
         <translation type="unfinished"></translation>
     </message>
