@@ -167,7 +167,8 @@ def test_breakdown_switches_charts_and_table(qtbot: QtBot, view: DashboardView, 
     months = figures.by_month
     assert len(texts(view.groups_table)) == len(months)
     assert texts(view.groups_table)[-1] == "Dec 2026"
-    assert len(view.chart_all_six.bars) == 12  # the last year at a glance
+    assert [b.label for b in view.chart_all_six.bars][-2:] == ["Nov 2026", "Dec 2026"]  # the last year
+    assert len(view.chart_all_six.bars) == 12
     assert view.chart_all_six.note == "Earlier months in the Tables tab."
     assert view.groups_model.headers[0] == "Month of visit"
     view.breakdown_box.setCurrentIndex(view.breakdown_box.findData("venue"))
@@ -260,6 +261,17 @@ def test_high_contrast_large_text_screenshot(
     shot(widget, "dashboard-high-contrast-1366x768.png")
 
 
+def test_a_month_without_checks_shows_as_a_gap(qtbot: QtBot) -> None:
+    widget = DashboardView()
+    qtbot.addWidget(widget)
+    rows = [r for r in synthetic_team(60) if r.visit_date.month != 9]  # nothing in September
+    widget.show_dashboard(build_dashboard(rows, today=TODAY))
+    widget.breakdown_box.setCurrentIndex(widget.breakdown_box.findData("month"))
+    bars = {b.label: b for b in widget.chart_all_six.bars}
+    assert len(bars) == 12 and bars["Sep 2026"].text == "no checks" and not bars["Sep 2026"].segments[0].value
+    assert view_module.last_months(date(2026, 2, 10), 3) == ["2025-12", "2026-01", "2026-02"]
+
+
 def test_empty_team_shows_dashes_not_zero_percent(qtbot: QtBot) -> None:
     widget = DashboardView()
     qtbot.addWidget(widget)
@@ -305,6 +317,29 @@ def test_personal_export_after_the_warning_asks_where_and_emits(
     with qtbot.waitSignal(view.personal_export_requested) as signal:
         view.export_personal_button.click()
     assert signal.args == [str(tmp_path / "people.csv")]
+
+
+def test_the_programs_own_folder_is_refused(
+    qtbot: QtBot, view: DashboardView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+
+    def answer(box: QMessageBox) -> bool:
+        shown.append(box.objectName())
+        return True
+
+    monkeypatch.setattr(view_module, "confirm", answer)
+    inside = Path(view_module.__file__).resolve().parents[2] / "people.csv"
+    monkeypatch.setattr(view_module, "ask_save_path", lambda *_a: str(inside))
+    with qtbot.assertNotEmitted(view.personal_export_requested):
+        assert view.ask_personal_export() is None
+    with qtbot.assertNotEmitted(view.figures_export_requested):
+        assert view.ask_figures_export() is None
+    assert shown == [
+        view_module.PERSONAL_WARNING_OBJECT_NAME,
+        "dashboard-export-program-folder",
+        "dashboard-export-program-folder",
+    ]
 
 
 def test_figures_export_needs_no_warning_and_is_written_off_the_gui_thread(

@@ -885,9 +885,13 @@ class DashboardView(QWidget):
         groups = dashboard.breakdown(breakdown)
         by = breakdown_words()[breakdown].lower()
 
-        if breakdown == MONTH:
-            shown = list(groups[-MONTHS_SHOWN:])
-            note = self.tr("Earlier months in the Tables tab.") if len(groups) > MONTHS_SHOWN else ""
+        if breakdown == MONTH:  # the last 12 calendar months, a month without checks shown as such
+            months = last_months(dashboard.today, MONTHS_SHOWN)
+            by_key = {f.key: f for f in groups}
+            shown = [by_key.get(m) or _no_checks(m) for m in months]
+            note = (
+                self.tr("Earlier months in the Tables tab.") if any(f.key < months[0] for f in groups) else ""
+            )
         elif len(groups) > MAX_BARS:  # the groups most in need of attention
             shown = sorted(groups, key=lambda f: (f.all_six_share or 0.0, f.key.casefold()))[:MAX_BARS]
             note = self.tr("The {0} with the lowest share; all {1} in the Tables tab.").format(
@@ -904,7 +908,9 @@ class DashboardView(QWidget):
                     (Segment(100.0 * (f.all_six_share or 0.0), ""),),
                     self.tr("{0} ({1} of {2})").format(
                         percent_text(f.all_six_share), f"{f.all_six_done:,}", f"{f.checks:,}"
-                    ),
+                    )
+                    if f.checks
+                    else self.tr("no checks"),
                 )
                 for f in shown
             ],
@@ -912,8 +918,8 @@ class DashboardView(QWidget):
             note=note,
         )
 
-        if breakdown == MONTH:
-            overdue = [f for f in groups[-MONTHS_SHOWN:] if f.follow_ups_overdue]
+        if breakdown == MONTH:  # oldest first: the longest overdue matter most
+            overdue = [f for f in groups if f.follow_ups_overdue]
         else:
             overdue = sorted(
                 (f for f in groups if f.follow_ups_overdue),
@@ -1023,6 +1029,8 @@ class DashboardView(QWidget):
         if not path:
             return None
         path = _with_suffix(path)
+        if self._refused_program_folder(path):
+            return None
         self.figures_export_requested.emit(path)
         return path
 
@@ -1038,13 +1046,62 @@ class DashboardView(QWidget):
         if not path:
             return None
         path = _with_suffix(path)
+        if self._refused_program_folder(path):
+            return None
         self.personal_export_requested.emit(path)
         return path
+
+    def _refused_program_folder(self, path: str) -> bool:
+        """The program's own folder is refused: other users of the laptop can often read it, and an
+        update replaces it (as for the summary PDF, ui.summary_export)."""
+        from ui.summary_export import in_program_folder
+
+        if not in_program_folder(path):
+            return False
+        refused = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Choose another folder"),
+            self.tr(
+                "That is the program's own folder, which other people using this laptop may be able to "
+                "read. Choose your Documents folder or an encrypted USB stick."
+            ),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        refused.setObjectName("dashboard-export-program-folder")
+        refused.setTextFormat(Qt.TextFormat.PlainText)
+        confirm(refused)
+        return True
 
     def show_export_result(self, message: str) -> None:
         """Say what an export did (the workspace calls this when the file is written)."""
         self.export_status.setText(message)
         self.export_status.setAccessibleDescription(message)
+
+
+def last_months(today: date, count: int) -> list[str]:
+    """The `count` calendar months ending with today's, oldest first, as "YYYY-MM"."""
+    index = today.year * 12 + today.month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
+
+
+def _no_checks(key: str) -> Figures:
+    """A month without checks, so the month chart shows the gap rather than closing it up."""
+    return Figures(
+        key=key,
+        checks=0,
+        people=0,
+        all_six_done=0,
+        elements={},
+        findings=0,
+        findings_by_kind={},
+        follow_ups_open=0,
+        follow_ups_closed=0,
+        follow_ups_overdue=0,
+        days_to_closure_median=None,
+        days_to_closure_p90=None,
+        referrals_by_service={},
+    )
 
 
 def _date(day: date) -> str:
