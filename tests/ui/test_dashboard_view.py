@@ -171,6 +171,12 @@ def test_breakdown_switches_charts_and_table(qtbot: QtBot, view: DashboardView, 
     assert len(view.chart_all_six.bars) == 12
     assert view.chart_all_six.note == "Earlier months in the Tables tab."
     assert view.groups_model.headers[0] == "Month of visit"
+    tips = [
+        view.groups_model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        for c in range(view.groups_model.columnCount())
+    ]
+    assert tips[15] == "Nine in ten follow-ups were closed within this many days"
+    assert tips[5] == "Share of checks with Blood pressure done"
     view.breakdown_box.setCurrentIndex(view.breakdown_box.findData("venue"))
     assert sorted(texts(view.groups_table)) == sorted(VENUES)
     assert view.groups_table.accessibleName() == "Figures by venue"

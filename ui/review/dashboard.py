@@ -348,6 +348,7 @@ class FiguresModel(QAbstractTableModel):
     def __init__(self, headers: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.headers = list(headers)
+        self.tips: dict[int, str] = {}  # column -> what its header means, in full
         self.rows: list[list[tuple[str, object]]] = []  # (text, sort value) per cell
         self.keys: list[str] = []  # a key per row (the group), for selection
 
@@ -380,12 +381,15 @@ class FiguresModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
-            header = self.headers[section]
-            return header if role == Qt.ItemDataRole.DisplayRole else header.replace("\n", " ")
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.headers):
+            return None
+        header = self.headers[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return header
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.tips.get(section) or header.replace("\n", " ")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tips.get(section)
         return None
 
 
@@ -735,6 +739,24 @@ class DashboardView(QWidget):
             self.tr("Referrals"),
         ]
 
+    def _group_tips(self) -> dict[int, str]:
+        """What the shortened headers of the breakdown table mean (tooltips and screen readers)."""
+        first_element = 4
+        tips = {
+            2: self.tr("Different people checked (a person with two checks counts once)"),
+            3: self.tr("Checks with all six core elements done: share, and number of checks"),
+        }
+        for i, element in enumerate(CORE_ELEMENTS):
+            tips[first_element + i] = self.tr("Share of checks with {0} done").format(
+                element_words()[element]
+            )
+        after = first_element + len(CORE_ELEMENTS)
+        tips[after + 2] = self.tr("Follow-ups closed")
+        tips[after + 3] = self.tr("Open follow-ups past their due date")
+        tips[after + 4] = self.tr("Days from the check to closing a follow-up: the median")
+        tips[after + 5] = self.tr("Nine in ten follow-ups were closed within this many days")
+        return tips
+
     def _set_enabled(self, on: bool) -> None:
         self.export_figures_button.setEnabled(on)
         self.export_personal_button.setEnabled(on)
@@ -941,6 +963,7 @@ class DashboardView(QWidget):
         )
 
         self.groups_model.headers = self._group_headers(breakdown)
+        self.groups_model.tips = self._group_tips()
         rows = []
         for f in groups:
             elements = [f.elements[e] for e in CORE_ELEMENTS]
