@@ -753,7 +753,7 @@ class DashboardView(QWidget):
         after = first_element + len(CORE_ELEMENTS)
         tips[after + 2] = self.tr("Follow-ups closed")
         tips[after + 3] = self.tr("Open follow-ups past their due date")
-        tips[after + 4] = self.tr("Days from the check to closing a follow-up: the median")
+        tips[after + 4] = self.tr("Days from a follow-up being opened to its closure: the median")
         tips[after + 5] = self.tr("Nine in ten follow-ups were closed within this many days")
         return tips
 
