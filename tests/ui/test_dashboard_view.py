@@ -17,6 +17,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QLabel,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -230,6 +231,21 @@ def test_every_control_has_a_name_and_the_keyboard_reaches_them(qtbot: QtBot, vi
     view.tabs.setCurrentIndex(1)
     view.groups_table.setFocus()
     assert QApplication.focusWidget() is view.groups_table
+
+
+# Alt+letters the main window and the Review workspace already use while the dashboard is on show:
+# the File, Work, View and Help menus, Lock, and the workspace's Review queue and Dashboard tabs.
+TAKEN = set("fwvhlqd")
+
+
+def test_alt_letters_are_unique_and_clash_with_nothing_around_the_view(view: DashboardView) -> None:
+    texts = [b.text() for b in view.findChildren(QPushButton)] + [
+        label.text() for label in view.findChildren(QLabel)
+    ]
+    texts += [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    letters = [t[t.index("&") + 1].lower() for t in texts if "&" in t and not t.endswith("&")]
+    assert len(letters) == len(set(letters)) == 5, letters
+    assert not set(letters) & TAKEN
 
 
 def test_fits_the_small_laptop_screen(view: DashboardView) -> None:

@@ -562,7 +562,7 @@ class DashboardView(QWidget):
         by_label.setBuddy(self.breakdown_box)
         top.addWidget(by_label)
         top.addWidget(self.breakdown_box)
-        self.export_figures_button = QPushButton(self.tr("Export &figures (CSV)..."))
+        self.export_figures_button = QPushButton(self.tr("E&xport figures (CSV)..."))
         self.export_figures_button.setObjectName("dashboard:export-figures")
         self.export_figures_button.setAccessibleName(self.tr("Export figures as CSV, without personal data"))
         self.export_figures_button.setToolTip(self.tr("Counts only: no names, NHS numbers or other details."))
