@@ -8,6 +8,7 @@ at a time; a check opened with Enter; returning without comments refused in plai
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from outreach.store.demo_data import fill_demo_data
@@ -33,6 +35,7 @@ from ui.tasks import TaskRunner
 
 CHECKS_EACH = 12
 WORKERS = ("Testworker Ann", "Testworker Bob")
+MENU_LETTERS = ("f", "w", "v", "h")  # File, Work, View, Help
 
 
 @dataclass
@@ -168,3 +171,44 @@ def test_a_check_opens_with_enter_and_returning_needs_comments(
     # Back to the queue: the same row is still chosen.
     qtbot.mouseClick(screen.check.form.close_button, Qt.MouseButton.LeftButton)
     assert workspace.review_screen is None and queue.current_chain() == first.chain_id
+
+
+def alt_letters(root: QWidget) -> list[str]:
+    """The Alt+letter keys live on screen under `root`: buttons, tabs and labels that name a field."""
+    texts = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisibleTo(root) or not widget.isEnabled():
+            continue
+        if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
+            texts.append(widget.text())
+        if isinstance(widget, QTabBar):
+            texts.extend(widget.tabText(i) for i in range(widget.count()))
+    return [m.group(1).lower() for t in texts if (m := re.search(r"(?<!&)&(\w)", t))]
+
+
+def test_keyboard_reaches_every_filter_and_the_table_in_order_with_distinct_alt_letters(
+    qtbot: QtBot, team: Team, runner: TaskRunner
+) -> None:
+    workspace = workspace_for(qtbot, team, runner)
+    queue = workspace.queue
+    letters = alt_letters(workspace)
+    assert len(letters) == len(set(letters)), letters
+    assert not set(letters) & set(MENU_LETTERS), letters  # never one of the window's menus
+    queue.state_combo.setFocus()
+    order = [QApplication.focusWidget()]
+    while QApplication.focusWidget() is not queue.open_button and len(order) < 20:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    date_box = {queue.from_edit, queue.to_edit}
+    expected = [queue.state_combo, queue.worker_combo, queue.venue_combo, queue.from_edit, queue.to_edit,
+                queue.clear_button, queue.table, queue.open_button]
+    # A date box's own text field takes the keyboard inside it: counted as the box. Tab leaves each box at
+    # once (Qt's date box would keep it, for good while it shows "Any").
+    seen = [w.parentWidget() if w.parentWidget() in date_box else w for w in order]
+    assert seen == expected
+    # Alt+Q and Alt+D move between the queue and the dashboard.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert workspace.tabs.currentWidget() is workspace.dashboard_holder
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    assert workspace.tabs.currentWidget() is queue
+    qtbot.waitUntil(lambda: runner.active_tasks == 0, timeout=WAIT_MS)

@@ -53,6 +53,15 @@ STATE_CHOICES: tuple[tuple[str, str, frozenset[str]], ...] = (
 )
 
 
+class DateBox(QDateEdit):
+    """A visit-date filter box. Tab always leaves it: Qt's date box otherwise keeps Tab to step through
+    day, month and year, and while it shows "Any" it never lets the keyboard out at all. Within the box
+    the arrow keys and typing move through the date, and Alt+Down opens the calendar."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next)
+
+
 class QueueTable(QTableView):
     """The queue's table, with the row count the tests and screens ask of it."""
 
@@ -251,7 +260,7 @@ class ReviewQueueView(QWidget):
             self.state_combo.addItem(self.tr(words), key)
         self.state_caption.setBuddy(self.state_combo)
         filters.addWidget(self.state_combo)
-        self.worker_caption = QLabel(self.tr("&Worker:"), self)
+        self.worker_caption = QLabel(self.tr("Wor&ker:"), self)
         filters.addWidget(self.worker_caption)
         self.worker_combo = QComboBox(self)
         self.worker_combo.setObjectName("review-queue:worker")
@@ -267,7 +276,7 @@ class ReviewQueueView(QWidget):
         self.venue_combo.addItem(self.tr("Any venue"), None)
         self.venue_caption.setBuddy(self.venue_combo)
         filters.addWidget(self.venue_combo, 1)
-        self.from_caption = QLabel(self.tr("Visit &from:"), self)
+        self.from_caption = QLabel(self.tr("Visit fro&m:"), self)
         filters.addWidget(self.from_caption)
         self.from_edit = self._date_box("review-queue:from", self.tr("Visits on or after this date (Any: no limit)"))
         self.from_caption.setBuddy(self.from_edit)
@@ -345,13 +354,14 @@ class ReviewQueueView(QWidget):
         self._selection_changed()
 
     def _date_box(self, name: str, accessible: str) -> QDateEdit:
-        box = QDateEdit(self)
+        box = DateBox(self)
         box.setObjectName(name)
         box.setAccessibleName(accessible)
         box.setDisplayFormat("dd/MM/yyyy")
         box.setCalendarPopup(True)
         box.setMinimumDate(ANY_DATE)
         box.setSpecialValueText(self.tr("Any"))
+        box.setToolTip(self.tr("Type the date as dd/mm/yyyy, or press Alt+Down for a calendar."))
         box.setDate(ANY_DATE)
         inner = box.findChild(QLineEdit)
         if inner is not None:
@@ -467,7 +477,9 @@ class ReviewQueueView(QWidget):
             text = (
                 self.tr("No checks match these filters.")
                 if narrowed or key != "to_review"
-                else self.tr("No checks waiting for review.")
+                else self.tr(
+                    "No checks waiting for review. The team's checks come down from the shared record at each sync."
+                )
             )
         else:
             state = self.state_combo.currentText().lower() if key != "any" else self.tr("any state")
