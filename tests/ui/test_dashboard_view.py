@@ -10,6 +10,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -378,6 +379,17 @@ def test_figures_export_needs_no_warning_and_is_written_off_the_gui_thread(
     rows = list(csv.reader((tmp_path / "figures.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0] == ["breakdown", "group", "measure", "item", "value"]
     assert view.export_status.text() == "Figures saved to figures.csv."
+
+
+def test_wire_exports_connects_the_views_requests_to_the_writing(
+    qtbot: QtBot, view: DashboardView, runner: TaskRunner, tmp_path: Path
+) -> None:
+    context = SimpleNamespace(runner=runner, store=None)
+    view_module.wire_exports(view, context)  # type: ignore[arg-type]
+    with qtbot.waitSignal(runner.task_finished, timeout=5000):
+        view.figures_export_requested.emit(str(tmp_path / "wired.csv"))
+    qtbot.waitUntil(lambda: view.export_status.text() == "Figures saved to wired.csv.", timeout=5000)
+    assert (tmp_path / "wired.csv").exists()
 
 
 def test_personal_export_is_written_on_the_store_worker_and_audited(
