@@ -34,8 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from outreach import services
-from outreach.store.crypto import DEFAULT_KDF, TEST_KDF, derive_kek
-from outreach.store.demo_data import (
+from outreach.demo_data import (
     NATO,
     _CheckPool,
     _decision,
@@ -43,6 +42,7 @@ from outreach.store.demo_data import (
     finalise_demo_check,
     synthetic_person,
 )
+from outreach.store.crypto import DEFAULT_KDF, TEST_KDF, derive_kek
 from outreach.store.local_store import LocalStore
 
 USER = "Bench Admin"

@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests
 
 from outreach import services
+from outreach.demo_data import fill_demo_data
 from outreach.store.crypto import TEST_KDF
-from outreach.store.demo_data import fill_demo_data
 from outreach.store.local_store import LocalStore
 from sync import parts
 from sync.engine import SyncConfig, SyncEngine

@@ -39,12 +39,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from outreach.errors import AuthError, OutreachError, ValidationError
 from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
-from outreach.store.models import checks
 from outreach.store.records import OutboxItem
 from sync import parts
 from sync.backoff import Backoff, Clock
@@ -111,19 +108,7 @@ def consent_refusal(store: LocalStore, check_id: str) -> str | None:
     first from the consent rows alone so a refused item costs no decryption of the check."""
     from outreach.fhir.consent import sharing_consent
 
-    chain: list[str] = []
-    person_id = None
-    current: str | None = check_id
-    with store.db.read() as conn:
-        while current is not None and current not in chain:
-            row = conn.execute(
-                select(checks.c.person_id, checks.c.amends_id).where(checks.c.id == current)
-            ).first()
-            if row is None:
-                break
-            chain.append(current)
-            person_id = person_id or row.person_id
-            current = row.amends_id
+    person_id, chain = store.checks.lineage(check_id)
     if person_id is None:
         return "This check is no longer in the store."
     return sharing_consent(store.consents.history(person_id), chain).refusal()

@@ -14,7 +14,7 @@ import argparse
 import sys
 
 from cli.commands._store_access import open_unlocked
-from outreach.store.demo_data import SHARING_CHOICES, DemoSummary, fill_demo_data
+from outreach.demo_data import SHARING_CHOICES, DemoSummary, fill_demo_data
 
 RECIPIENT_WORDS = {"gp": "GP", "mental_health_trust": "mental health trust", "charity": "charity"}
 

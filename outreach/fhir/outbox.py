@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import select
-
 from outreach import services
 from outreach.checks.definition import CheckDefinition
 from outreach.clinical.service_directory import ServiceDirectory, load_service_directory
@@ -17,7 +15,6 @@ from outreach.errors import StoreError, ValidationError
 from outreach.fhir.bundle import CheckBundle, Sender, check_bundle
 from outreach.fhir.consent import SharingConsent, sharing_consent
 from outreach.store.local_store import LocalStore
-from outreach.store.models import sessions, store_meta
 from outreach.store.records import OutboxItem, VenueRecord
 
 
@@ -28,24 +25,17 @@ def _bundled_directory() -> ServiceDirectory:
 
 def store_device_id(store: LocalStore) -> str:
     """This laptop's stable id (the store's own id, made when the store was set up)."""
-    with store.db.read() as conn:
-        value = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "store_id")).scalar()
+    value = store.meta("store_id")
     if not value:
         raise StoreError(
             "This store has no id, so its checks cannot be sent. Ask IT to check the installation."
         )
-    return str(value)
+    return value
 
 
 def venue_for_session(store: LocalStore, session_id: str | None) -> VenueRecord | None:
     """The venue a check's outreach session was held at (None when the check had no session)."""
-    if not session_id:
-        return None
-    with store.db.read() as conn:
-        venue_id = conn.execute(select(sessions.c.venue_id).where(sessions.c.id == session_id)).scalar()
-    if venue_id is None:
-        return None
-    return next((v for v in store.venues.list() if v.id == venue_id), None)
+    return store.venues.for_session(session_id)
 
 
 def consent_for_outbox_item(store: LocalStore, item: OutboxItem) -> SharingConsent:

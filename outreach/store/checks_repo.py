@@ -120,6 +120,37 @@ class ChecksRepository:
                 conn.execute(select(checks.c.id, checks.c.person_id).where(checks.c.id.in_(check_ids))).all()
             )
 
+    def owners_and_finalised(self, check_ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+        """check id -> (the person it is about, when it was finalised) for the given checks; checks no
+        longer in the store are left out. Read without decrypting, for lists that name whose check it is."""
+        if not check_ids:
+            return {}
+        query = select(checks.c.id, checks.c.person_id, checks.c.finalised_at).where(
+            checks.c.id.in_(list(check_ids))
+        )
+        with self._ctx.db.read() as conn:
+            return {row.id: (row.person_id, row.finalised_at) for row in conn.execute(query)}
+
+    def lineage(self, check_id: str) -> tuple[str | None, list[str]]:
+        """(the person, the ids from this check back to the version it amends, and so on to the
+        first) read without decrypting anything; (None, []) when the check is not in the store.
+
+        Sync asks this before building a check, to refuse one without consent cheaply."""
+        chain: list[str] = []
+        person_id: str | None = None
+        current: str | None = check_id
+        with self._ctx.db.read() as conn:
+            while current is not None and current not in chain:
+                row = conn.execute(
+                    select(checks.c.person_id, checks.c.amends_id).where(checks.c.id == current)
+                ).first()
+                if row is None:
+                    break
+                chain.append(current)
+                person_id = person_id or row.person_id
+                current = row.amends_id
+        return person_id, chain
+
     def count(self, *, status: str | None = None) -> int:
         query = select(func.count()).select_from(checks)
         if status is not None:

@@ -361,7 +361,7 @@ def _create_database(data_dir: Path) -> Path:
         os.close(fd)
         db = Database(building)
         try:
-            _run_migrations(db)
+            run_migrations(db)
         finally:
             db.close()  # closing the last connection checkpoints and removes the WAL
         os.replace(building, final)
@@ -391,7 +391,7 @@ def open_database(data_dir: Path, *, max_page_count: int | None = None, migrate:
                 if not migrate:
                     raise StoreError("This store needs updating before it can be used.")
                 backup_database(db, tag=f"v{number}")
-                _run_migrations(db)
+                run_migrations(db)
         except BaseException:
             db.close()
             raise
@@ -478,7 +478,7 @@ def backup_database(db: Database, *, tag: str) -> Path:
     return target
 
 
-def _run_migrations(db: Database) -> None:
+def run_migrations(db: Database) -> None:
     """Run the Alembic steps up to head on this file (one transaction each), then record the
     schema number. The number is written only once the last step has committed, so a store
     interrupted half-way is simply migrated again from where Alembic stopped."""

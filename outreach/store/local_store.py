@@ -152,14 +152,17 @@ class LocalStore:
             raise
         return cls(folder, db, vault)
 
+    def meta(self, key: str) -> str | None:
+        """A value the store keeps about itself ("store_id", "vault_key_id", "created_at"), or None."""
+        with self.db.read() as conn:
+            value = conn.execute(select(store_meta.c.value).where(store_meta.c.key == key)).scalar()
+        return None if value is None else str(value)
+
     def unlock(self, user_name: str, passphrase: str) -> UserInfo:
         """Check the passphrase, check the key file belongs to this database, build the search index."""
         info = self.vault.unlock(user_name, passphrase)
         try:
-            with self.db.read() as conn:
-                key_id = conn.execute(
-                    select(store_meta.c.value).where(store_meta.c.key == "vault_key_id")
-                ).scalar()
+            key_id = self.meta("vault_key_id")
             if key_id is not None and key_id != self.vault.key_id:
                 raise StoreError(
                     "The key file in this folder does not belong to this store (it was copied from another "

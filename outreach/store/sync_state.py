@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from outreach.errors import StoreError
-from outreach.store.database import backup_database, utc_now
+from outreach.store.database import backup_database, run_migrations, utc_now
 from outreach.store.local_store import LocalStore
 from outreach.store.models import checks, outbox
 from outreach.store.records import OutboxItem
@@ -138,10 +138,8 @@ def ensure_tables(store: LocalStore) -> None:
         present = set(inspect(conn).get_table_names())
     if {t.name for t in metadata.sorted_tables} <= present:
         return
-    from outreach.store.database import _run_migrations  # the store's own migration runner
-
     backup_database(store.db, tag="before-sync-tables")
-    _run_migrations(store.db)
+    run_migrations(store.db)
 
 
 # -- settings ---------------------------------------------------------------------------------------

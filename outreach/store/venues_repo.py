@@ -60,6 +60,20 @@ class VenuesRepository:
         doc = open_json(self._ctx.cipher, r.data, table=TABLE, record_id=r.id, version=r.version)
         return VenueRecord(r.id, doc.get("name", ""), doc.get("details", {}))
 
+    def for_session(self, session_id: str | None) -> VenueRecord | None:
+        """The venue an outreach session was held at; None for no session, or one (or a venue) no
+        longer in the store."""
+        if not session_id:
+            return None
+        with self._ctx.db.read() as conn:
+            venue_id = conn.execute(select(sessions.c.venue_id).where(sessions.c.id == session_id)).scalar()
+        if venue_id is None:
+            return None
+        try:
+            return self.get(venue_id)
+        except StoreError:
+            return None
+
     def current_session(self, since: str) -> tuple[str, VenueRecord] | None:
         """The newest session this user started at or after `since` (UTC ISO time) and has not
         ended, with its venue: today's session, read back when the app is opened again."""

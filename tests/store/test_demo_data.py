@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from outreach import services
+from outreach.demo_data import RECIPIENTS, DemoSummary, Sharing, fill_demo_data, sharing_plan
 from outreach.errors import ValidationError
 from outreach.store.crypto import TEST_KDF
-from outreach.store.demo_data import RECIPIENTS, DemoSummary, Sharing, fill_demo_data, sharing_plan
 from outreach.store.local_store import LocalStore
 from tests.store.conftest import ADMIN, PASSPHRASE
 

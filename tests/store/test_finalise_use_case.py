@@ -196,7 +196,7 @@ def test_a_finalised_check_is_not_finalised_again(
 def test_demo_checks_finalise_through_the_use_case_with_a_follow_up_for_every_finding(
     store: LocalStore,
 ) -> None:
-    from outreach.store.demo_data import fill_demo_data
+    from outreach.demo_data import fill_demo_data
 
     summary = fill_demo_data(store, people=6, checks_per_person=2, seed=4)
     assert summary.checks == 12 and summary.findings > 0

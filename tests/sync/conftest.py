@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from outreach import services
+from outreach.demo_data import fill_demo_data
 from outreach.store import sync_state
 from outreach.store.crypto import TEST_KDF
-from outreach.store.demo_data import fill_demo_data
 from outreach.store.local_store import LocalStore
 from sync.backoff import Backoff, FakeClock
 from sync.engine import SyncConfig, SyncEngine

@@ -12,11 +12,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from outreach import services
+from outreach.demo_data import fill_demo_data
 from outreach.fhir.identifiers import CHECK_SYSTEM
 from outreach.settings import OrgConfig
 from outreach.store import sync_state
 from outreach.store.crypto import TEST_KDF
-from outreach.store.demo_data import fill_demo_data
 from outreach.store.local_store import LocalStore
 from sync.server.faults import Faults
 from sync.server.serving import RunningServer, start_in_thread

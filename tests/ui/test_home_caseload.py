@@ -21,8 +21,8 @@ from sqlalchemy import text
 
 from outreach import services
 from outreach.checks.definition import default_definition
+from outreach.demo_data import _CheckPool, fill_demo_data, finalise_demo_check, synthetic_person
 from outreach.store.crypto import TEST_KDF
-from outreach.store.demo_data import _CheckPool, fill_demo_data, finalise_demo_check, synthetic_person
 from outreach.store.local_store import LocalStore
 from outreach.store.records import PersonDetails
 from tests.ui.shell_support import (

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from outreach import services
+from outreach.demo_data import fill_demo_data
 from outreach.store.crypto import TEST_KDF
-from outreach.store.demo_data import fill_demo_data
 from outreach.store.local_store import LocalStore
 from tests.conftest import ARTIFACTS, require_tool
 from tests.ui.check_helpers import FULL_ANSWERS, answer, focusable_without_name, wait_saved

@@ -28,10 +28,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from outreach.store.local_store import LocalStore
-from outreach.store.models import checks as checks_table
 from ui.context import AppContext
 from ui.home.outbox import fit_rows, fit_rows_to_columns, pick_one_row, submit
 from ui.home.search import date_text
@@ -84,17 +82,7 @@ class ReviewLine:
 
 def _lines(store: LocalStore, reviews: list[Any]) -> list[ReviewLine]:
     ids = sorted({r.check_id for r in reviews if r.check_id})
-    owners: dict[str, tuple[str, str | None]] = {}
-    if ids:
-        with store.db.read() as conn:
-            owners = {
-                row.id: (row.person_id, row.finalised_at)
-                for row in conn.execute(
-                    select(checks_table.c.id, checks_table.c.person_id, checks_table.c.finalised_at).where(
-                        checks_table.c.id.in_(ids)
-                    )
-                )
-            }
+    owners = store.checks.owners_and_finalised(ids)
     names: dict[str, str] = {}
     lines = []
     for review in reviews:
