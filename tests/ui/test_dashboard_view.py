@@ -284,6 +284,18 @@ def test_high_contrast_large_text_screenshot(
     shot(widget, "dashboard-high-contrast-1366x768.png")
 
 
+def test_percentages_never_round_to_all_or_none() -> None:
+    assert [view_module.percent_text(x) for x in (None, 0.0, 0.002, 0.5, 0.995, 0.999, 1.0)] == [
+        "-",
+        "0%",
+        "<1%",
+        "50%",
+        ">99%",
+        ">99%",
+        "100%",
+    ]
+
+
 def test_a_month_without_checks_shows_as_a_gap(qtbot: QtBot) -> None:
     widget = DashboardView()
     qtbot.addWidget(widget)

@@ -154,7 +154,16 @@ def group_words(breakdown: str, key: str) -> str:
 
 
 def percent_text(share: float | None) -> str:
-    return "-" if share is None else f"{100.0 * share:.0f}%"
+    """A share as a whole percentage that never claims all or none when it is not: 199 of 200 is
+    ">99%", not "100%", and 1 of 500 is "<1%", not "0%"."""
+    if share is None:
+        return "-"
+    percent = 100.0 * share
+    if 0.0 < percent < 0.5:
+        return "<1%"
+    if 99.5 <= percent < 100.0:
+        return ">99%"
+    return f"{percent:.0f}%"
 
 
 def days_text(days: float | None) -> str:
