@@ -28,7 +28,7 @@ from outreach.store import sync_state
 from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
 from outreach.store.records import OutboxItem
-from sync import push
+from sync import parts, push
 from sync.backoff import Backoff, FakeClock
 from sync.http import Answer, TransientFailure
 from tests.sync.bundles import check_bundle
@@ -497,3 +497,41 @@ def test_a_network_failure_is_a_retry_and_an_auth_failure_stops_the_run(store: L
     (outcome,) = pusher.push([_item(store)])
     assert outcome.result == push.STOPPED and pusher.stop_error is not None
     assert store.outbox.get(outcome.outbox_id).next_attempt_at is None
+
+
+# --- the words kept for IT and shown to the worker -------------------------------------------------------
+
+
+def _failures(n: int) -> list[parts.EntryFailure]:
+    return [parts.EntryFailure(f"urn:uuid:{i}", "Observation", 422, f"bad value {i}") for i in range(n)]
+
+
+def test_the_reply_kept_for_it_lists_at_most_20_entries_then_counts_the_rest() -> None:
+    one = push._describe(_failures(1), 200)
+    assert one == "HTTP 200; 1 entry not stored:\nObservation (urn:uuid:0): 422 bad value 0"
+    twenty = push._describe(_failures(20), 200).splitlines()
+    assert twenty[0] == "HTTP 200; 20 entries not stored:" and len(twenty) == 21 and "more" not in twenty[-1]
+    many = push._describe(_failures(23), 207).splitlines()
+    assert many[0] == "HTTP 207; 23 entries not stored:" and len(many) == 22
+    assert many[20] == "Observation (urn:uuid:19): 422 bad value 19" and many[-1] == "... and 3 more"
+    silent = push._describe([parts.EntryFailure("urn:uuid:x", "Patient", 400, "")], 200)
+    assert silent.endswith("Patient (urn:uuid:x): 400 (no outcome given)")
+
+
+@pytest.mark.parametrize(("status", "words"), [
+    (None, "no clear answer"), (500, "a problem on the server"), (599, "a problem on the server"),
+    (400, "the server found something in it it could not accept"),
+    (404, "the server does not allow it to be created this way"), (409, "another write was in progress"),
+    (412, "the server already holds more than one matching record"), (422, "the server could not process it"),
+    (429, "too many requests"), (499, "the server answered 499"),
+])
+def test_each_status_has_plain_words_for_the_worker(status: int | None, words: str) -> None:
+    assert push._plain(status) == words
+
+
+@pytest.mark.parametrize(("status", "retry"), [(None, True), (408, True), (409, True), (423, True), (425, True),
+                                               (429, True), (500, True), (503, True), (400, False), (404, False),
+                                               (412, False), (422, False), (499, False)])
+def test_which_entry_statuses_are_worth_trying_again(status: int | None, retry: bool) -> None:
+    """RFC 9110 / RFC 6585: timeouts, conflicts, locks, too-early, too-many and server errors may pass later."""
+    assert push._worth_retrying(status) is retry
