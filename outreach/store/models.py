@@ -7,7 +7,9 @@ follow-up decisions, free text) lives in `data` blobs encrypted by the vault, wi
 the table, row id, row `version` and column name as associated data.
 
 The schema itself is created by the Alembic migrations in `migrations/versions`;
-these definitions mirror it for queries (a test checks that they agree).
+these definitions mirror it for queries. Every table of the store is declared on the one
+`metadata` here (sync's tables below, the team tables in `team_tables.py`), and a test
+checks each against a migrated store, column by column (type, nullability, key).
 """
 
 from __future__ import annotations
@@ -150,4 +152,80 @@ audit = Table(
     Column("record_id", Text, nullable=True),
     Column("prev_hash", Text, nullable=False),
     Column("hash", Text, nullable=False),
+)
+
+# -- sync: what it keeps between runs and what it brings down (outreach.store.sync_state) ----------
+sync_settings = Table(
+    "sync_settings",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("value", Text, nullable=True),
+    Column("data", LargeBinary, nullable=True),
+)
+
+sync_holds = Table(
+    "sync_holds",
+    metadata,
+    Column("outbox_id", Text, primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("since", Text, nullable=False),
+)
+
+sync_server_refs = Table(
+    "sync_server_refs",
+    metadata,
+    Column("ref", Text, primary_key=True),
+    Column("check_id", Text, nullable=False),
+)
+
+sync_reviews = Table(
+    "sync_reviews",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("check_id", Text, nullable=True),
+    Column("status", Text, nullable=False),
+    Column("server_version", Text, nullable=True),
+    Column("last_updated", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("focus_ref", Text, nullable=True),  # the server's Encounter/<id> the review is about
+    Column("focus_check_id", Text, nullable=True),  # or our check id, when it names it
+)
+
+sync_entries = Table(
+    "sync_entries",
+    metadata,
+    Column("server", Text, primary_key=True),
+    Column("full_url", Text, primary_key=True),
+    Column("location", Text, nullable=False),
+    Column("outbox_id", Text, nullable=True),
+    Column("confirmed_at", Text, nullable=False),
+)
+
+sync_updates = Table(
+    "sync_updates",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),  # "follow-up-outcome"
+    Column("record_id", Text, nullable=False),  # the follow-up's id
+    Column("check_id", Text, nullable=False),
+    Column("state", Text, nullable=False),  # queued | sent | failed
+    Column("attempts", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+    Column("next_attempt_at", Text, nullable=True),
+    Column("last_error", LargeBinary, nullable=True),
+)
+
+sync_directory = Table(
+    "sync_directory",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("active", Integer, nullable=False),
+    Column("last_updated", Text, nullable=False),
+    Column("resource", Text, nullable=False),
 )

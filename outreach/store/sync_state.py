@@ -29,12 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    Column,
-    Integer,
-    LargeBinary,
-    MetaData,
-    Table,
-    Text,
     delete,
     insert,
     inspect,
@@ -46,81 +40,31 @@ from sqlalchemy.engine import Connection
 from outreach.errors import StoreError
 from outreach.store.database import backup_database, run_migrations, utc_now
 from outreach.store.local_store import LocalStore
-from outreach.store.models import checks, outbox
+from outreach.store.models import (
+    checks,
+    outbox,
+    sync_directory,
+    sync_entries,
+    sync_holds,
+    sync_reviews,
+    sync_server_refs,
+    sync_settings,
+    sync_updates,
+)
 from outreach.store.records import OutboxItem
 from outreach.store.sealing import open_json, seal_json
 
-metadata = MetaData()
-
-sync_settings = Table(
-    "sync_settings",
-    metadata,
-    Column("key", Text, primary_key=True),
-    Column("version", Integer, nullable=False),
-    Column("value", Text, nullable=True),
-    Column("data", LargeBinary, nullable=True),
+# Sync's own tables (declared with every other table in outreach.store.models): a store made before
+# sync existed lacks them until ensure_tables migrates it.
+SYNC_TABLES = (
+    sync_settings,
+    sync_holds,
+    sync_server_refs,
+    sync_reviews,
+    sync_entries,
+    sync_updates,
+    sync_directory,
 )
-sync_holds = Table(
-    "sync_holds",
-    metadata,
-    Column("outbox_id", Text, primary_key=True),
-    Column("reason", Text, nullable=False),
-    Column("since", Text, nullable=False),
-)
-sync_server_refs = Table(
-    "sync_server_refs",
-    metadata,
-    Column("ref", Text, primary_key=True),
-    Column("check_id", Text, nullable=False),
-)
-sync_reviews = Table(
-    "sync_reviews",
-    metadata,
-    Column("id", Text, primary_key=True),
-    Column("version", Integer, nullable=False),
-    Column("check_id", Text, nullable=True),
-    Column("status", Text, nullable=False),
-    Column("server_version", Text, nullable=True),
-    Column("last_updated", Text, nullable=False),
-    Column("received_at", Text, nullable=False),
-    Column("data", LargeBinary, nullable=False),
-    Column("focus_ref", Text, nullable=True),  # the server's Encounter/<id> the review is about
-    Column("focus_check_id", Text, nullable=True),  # or our check id, when it names it
-)
-sync_entries = Table(
-    "sync_entries",
-    metadata,
-    Column("server", Text, primary_key=True),
-    Column("full_url", Text, primary_key=True),
-    Column("location", Text, nullable=False),
-    Column("outbox_id", Text, nullable=True),
-    Column("confirmed_at", Text, nullable=False),
-)
-sync_updates = Table(
-    "sync_updates",
-    metadata,
-    Column("id", Text, primary_key=True),
-    Column("kind", Text, nullable=False),  # "follow-up-outcome"
-    Column("record_id", Text, nullable=False),  # the follow-up's id
-    Column("check_id", Text, nullable=False),
-    Column("state", Text, nullable=False),  # queued | sent | failed
-    Column("attempts", Integer, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("created_at", Text, nullable=False),
-    Column("updated_at", Text, nullable=False),
-    Column("next_attempt_at", Text, nullable=True),
-    Column("last_error", LargeBinary, nullable=True),
-)
-sync_directory = Table(
-    "sync_directory",
-    metadata,
-    Column("id", Text, primary_key=True),
-    Column("name", Text, nullable=False),
-    Column("active", Integer, nullable=False),
-    Column("last_updated", Text, nullable=False),
-    Column("resource", Text, nullable=False),
-)
-
 TOKEN_KEY = "device_token"
 DEVICE_STATUS_KEY = "device_status"
 LAST_SYNC_KEY = "last_sync"
@@ -136,7 +80,7 @@ def ensure_tables(store: LocalStore) -> None:
     store was set up by an earlier build."""
     with store.db.read() as conn:
         present = set(inspect(conn).get_table_names())
-    if {t.name for t in metadata.sorted_tables} <= present:
+    if {t.name for t in SYNC_TABLES} <= present:
         return
     backup_database(store.db, tag="before-sync-tables")
     run_migrations(store.db)
