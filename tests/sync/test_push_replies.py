@@ -535,3 +535,187 @@ def test_each_status_has_plain_words_for_the_worker(status: int | None, words: s
 def test_which_entry_statuses_are_worth_trying_again(status: int | None, retry: bool) -> None:
     """RFC 9110 / RFC 6585: timeouts, conflicts, locks, too-early, too-many and server errors may pass later."""
     assert push._worth_retrying(status) is retry
+
+
+# --- a server that remembers what it stored (for lost answers) --------------------------------------------
+
+
+class RememberingServer(ScriptedServer):
+    """Stores what it is sent and finds it again by identifier (or by the Provenance's target)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[dict[str, Any]] = []
+        self.lose_answers_for: set[str] = set()  # resource types whose POST answer is lost after storing
+        self.get_reply = self.search
+
+    def store_all(self, bundle: dict[str, Any]) -> Answer:
+        answer = super().store_all(bundle)
+        for entry, reply in zip(bundle["entry"], answer.body["entry"], strict=True):
+            resource = dict(entry["resource"], id=reply["response"]["location"].split("/")[1])
+            self.held.append(resource)
+        if {e["resource"]["resourceType"] for e in bundle["entry"]} & self.lose_answers_for:
+            raise TransientFailure("The answer was cut off.", may_have_arrived=True)
+        return answer
+
+    def search(self, res_type: str, params: dict[str, str]) -> Answer:
+        matches = []
+        for resource in self.held:
+            if resource["resourceType"] != res_type:
+                continue
+            if "identifier" in params:
+                wanted = set(params["identifier"].split(","))
+                if any(f"{i['system']}|{i['value']}" in wanted for i in resource.get("identifier", [])):
+                    matches.append(resource)
+            elif "target" in params and any(t["reference"] == params["target"] for t in resource.get("target", [])):
+                matches.append(resource)
+        return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset",
+                                "entry": [{"resource": r, "search": {"mode": "match"}} for r in matches]})
+
+
+def test_a_lost_answer_is_resolved_by_asking_and_nothing_is_stored_twice(store: LocalStore) -> None:
+    server = RememberingServer()
+    server.lose_answers_for = {"Patient"}
+    first = _push_one(store, server)
+    assert first.result == push.RETRY and len(server.held) == 1  # stored, but the answer was lost
+    server.lose_answers_for = set()
+    again = _push_one(store, server)
+    assert again.result == push.SENT and again.found == 1
+    assert [r["resourceType"] for r in server.held] == ["Patient", "Encounter", "Observation", "Observation",
+                                                        "Provenance"]
+    assert again.server_refs[0] == f"Patient/{server.held[0]['id']}"
+
+
+def test_a_check_stored_whole_before_its_last_answer_was_lost_is_already_there(store: LocalStore) -> None:
+    server = RememberingServer()
+    server.lose_answers_for = {"Provenance"}
+    first = _push_one(store, server)
+    assert first.result == push.RETRY and len(server.held) == 5
+    server.lose_answers_for = set()
+    server.posts.clear()
+    again = _push_one(store, server)
+    assert again.result == push.ALREADY_THERE and again.found == 1 and server.posts == []
+    assert "not sent again" in again.words
+    assert store.outbox.get(again.outbox_id).state == "sent"
+    assert len(server.held) == 5
+
+
+# --- parts: whole transactions, size caps, cycles -------------------------------------------------------------
+
+
+def test_a_server_confirmed_all_or_nothing_gets_the_whole_check_in_one_transaction(store: LocalStore,
+                                                                                   server: ScriptedServer) -> None:
+    outcome = _push_one(store, server, whole=True)
+    assert outcome.result == push.SENT and len(server.posts) == 1
+    (bundle,) = server.posts
+    assert [e["resource"]["resourceType"] for e in bundle["entry"]] == ["Patient", "Encounter", "Observation",
+                                                                       "Observation", "Provenance"]
+    assert bundle["entry"][1]["resource"]["subject"]["reference"] == bundle["entry"][0]["fullUrl"]
+
+
+def test_parts_never_hold_more_entries_than_the_server_takes(store: LocalStore, server: ScriptedServer) -> None:
+    outcome = _push_one(store, server, max_entries=1)
+    assert outcome.result == push.SENT
+    assert [len(p["entry"]) for p in server.posts] == [1, 1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("status", [400, 413, 422])
+def test_a_part_refused_for_its_size_is_split(store: LocalStore, server: ScriptedServer, status: int) -> None:
+    def capped(bundle: dict[str, Any]) -> Answer:
+        if len(bundle["entry"]) > 1:
+            return Answer(status, {}, {"resourceType": "OperationOutcome", "issue": [{"severity": "error",
+                                                                                       "code": "too-costly"}]})
+        return server.store_all(bundle)
+
+    server.post_reply = capped
+    outcome = _push_one(store, server)
+    assert outcome.result == push.SENT
+    assert [len(p["entry"]) for p in server.posts] == [1, 1, 2, 1, 1, 1]
+
+
+def test_a_single_entry_refused_whole_is_held(store: LocalStore, server: ScriptedServer) -> None:
+    server.post_reply = lambda bundle: Answer(422, {}, {"resourceType": "OperationOutcome", "issue": [
+        {"severity": "error", "code": "invalid", "diagnostics": "Patient.birthDate invalid"}]})
+    outcome = _push_one(store, server)
+    assert outcome.result == push.REFUSED and "refused this check (422): Patient.birthDate invalid" in outcome.words
+    assert sync_state.item_detail(store, outcome.outbox_id) == (
+        "HTTP 422 for a part of 1 entry (Patient first): Patient.birthDate invalid")
+
+
+def test_records_that_refer_to_each_other_in_a_circle_are_held_not_sent(store: LocalStore,
+                                                                        server: ScriptedServer) -> None:
+    def circular(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
+        bundle = check_bundle(store, item)
+        bundle["entry"][0]["resource"]["link"] = [{"other": {"reference": bundle["entry"][1]["fullUrl"]}}]
+        return bundle
+
+    outcome = _push_one(store, server, builder=circular)
+    assert outcome.result == push.REFUSED and server.posts == []
+    assert "no part of it can be sent first" in (sync_state.item_detail(store, outcome.outbox_id) or "")
+
+
+# --- stopping, listeners, pauses --------------------------------------------------------------------------
+
+
+def test_a_run_cancelled_before_it_starts_sends_nothing_and_leaves_the_check_queued(
+    store: LocalStore, server: ScriptedServer
+) -> None:
+    import threading
+
+    cancel = threading.Event()
+    cancel.set()
+    assert _pusher(store, server, cancel=cancel).push([_item(store)]) == []
+    assert server.calls == [] and _item(store).state == "queued"
+
+
+def test_a_broken_progress_listener_does_not_stop_the_sync(store: LocalStore, server: ScriptedServer) -> None:
+    seen: list[str] = []
+
+    def listener(outcome: push.ItemOutcome) -> None:
+        seen.append(outcome.result)
+        raise RuntimeError("listener bug")
+
+    outcome = _push_one(store, server, on_item=listener)
+    assert outcome.result == push.SENT and seen == [push.SENT]
+
+
+def test_a_busy_entry_is_paused_briefly_and_sent_within_the_same_attempt(store: LocalStore,
+                                                                         server: ScriptedServer) -> None:
+    replies = iter([_entry_reply("429 Too Many Requests")])
+    server.post_reply = lambda bundle: next(replies, server.store_all)(bundle)
+    pusher = push.Pusher(store, server, builder=check_bundle,  # type: ignore[arg-type]
+                         backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
+                         concurrency=1)
+    (outcome,) = pusher.push([_item(store)])
+    assert outcome.result == push.SENT and outcome.attempts == 1
+    assert [len(p["entry"]) for p in server.posts] == [1, 1, 1, 2, 1]
+
+
+def test_an_entry_busy_three_rounds_in_a_row_waits_for_the_next_attempt(store: LocalStore,
+                                                                        server: ScriptedServer) -> None:
+    server.post_reply = _entry_reply("429 Too Many Requests")
+    pusher = push.Pusher(store, server, builder=check_bundle,  # type: ignore[arg-type]
+                         backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
+                         concurrency=1)
+    (outcome,) = pusher.push([_item(store)])
+    assert outcome.result == push.RETRY and len(server.posts) == push.MAX_BUSY_ROUNDS == 3
+    assert "has 0 of this check's 5 records" in outcome.words
+
+
+def test_the_pace_halves_on_slow_down_and_grows_back_with_successes() -> None:
+    pace = push._Pace(6)
+    assert (pace.most, pace.allowed) == (6, 6)
+    pace.slow_down()
+    assert pace.limit == 3.0 and pace.allowed == 3
+    pace.slow_down()
+    pace.slow_down()
+    pace.slow_down()
+    assert pace.limit == 1.0 and pace.allowed == 1  # never below one request
+    pace.success()
+    assert pace.limit == 2.0
+    pace.success()
+    assert pace.limit == 2.5 and pace.allowed == 2
+    for _ in range(100):
+        pace.success()
+    assert pace.limit == 6.0  # never above the most allowed
+    assert push._Pace(0).most == 1 and push._Pace(0).allowed == 1
