@@ -45,11 +45,14 @@ from sync.push import (
     consent_refusal,
     product_bundle_builder,
 )
+from sync.team_pull import TeamPuller, TeamPullReport
+from sync.team_push import DecisionCounts, push_decisions
 from sync.updates import UpdateCounts, push_updates
 
 log = logging.getLogger(__name__)
 
-ProgressCallback = Callable[[str, int, int], None]  # (phase, done, total): phase is "push" or "pull"
+ProgressCallback = Callable[[str, int, int], None]  # (phase, done, total): phase is "push", "pull" or "team"
+TEAM_ROLES = ("supervisor", "admin")  # users who review the team's checks (PRODUCT.md: supervisors)
 ItemCallback = Callable[[ItemOutcome], None]
 
 
@@ -65,6 +68,8 @@ class SyncConfig:
     max_entries: int = DEFAULT_MAX_ENTRIES  # entries per transaction (halved when a server refuses)
     whole_transactions: bool = False  # one transaction per check: only for servers known to be atomic
     page_size: int = 100
+    team_page_size: int = 500  # the team pull reads many more records than the worker's own pull
+    team_pull: bool | None = None  # None: by the signed-in user (see _team_pull_wanted); True/False: always / never
     device_name: str | None = (
         None  # this laptop's name for IT (Provenance; matched against Device.deviceName)
     )
@@ -98,6 +103,8 @@ class SyncReport:
     pending: int = 0  # outbox items still waiting after the run
     confirmed: int = 0  # records the server newly confirmed in this run (parts of checks included)
     updates: UpdateCounts = field(default_factory=UpdateCounts)  # follow-up outcomes sent after their check
+    decisions: DecisionCounts = field(default_factory=DecisionCounts)  # a supervisor's review decisions sent
+    team: TeamPullReport | None = None  # the team's checks pulled (supervisors only)
     stopped: str | None = None  # why the run stopped early (token, revoked device)
     cancelled: bool = False
 
@@ -132,6 +139,12 @@ class SyncReport:
             "no_consent": self.count(NO_CONSENT),
             "stopped_items": self.count(STOPPED),
             "pending": self.pending,
+            "review_decisions": {
+                "sent": self.decisions.sent,
+                "retrying": self.decisions.retrying,
+                "refused": self.decisions.refused,
+            },
+            "team": self.team.as_dict() if self.team is not None else None,
             "stopped": self.stopped,
             "cancelled": self.cancelled,
             "pulled": {
@@ -174,6 +187,16 @@ class SyncReport:
                 + (f", {u.refused} refused (see --status)" if u.refused else "")
                 + "."
             )
+        d_ = self.decisions
+        if d_.sent or d_.retrying or d_.refused:
+            out.append(
+                f"Review decisions: {d_.sent} sent"
+                + (f", {d_.retrying} to try again" if d_.retrying else "")
+                + (f", {d_.refused} refused" if d_.refused else "")
+                + "."
+            )
+        if self.team is not None:
+            out.extend(self.team.lines())
         out.append(f"{self.pending} item(s) still in the outbox.")
         if self.cancelled:
             out.append("The sync was stopped before it finished.")
@@ -275,7 +298,19 @@ class SyncEngine:
                     stop = exc
             if stop is None and not self._cancel.is_set():
                 try:
+                    report.decisions = push_decisions(
+                        self.store, http, clock=self.clock, backoff=self.backoff, cancel=self._cancel, now=self._now
+                    )
+                except AuthError as exc:
+                    stop = exc
+            if stop is None and not self._cancel.is_set():
+                try:
                     self._pull(http, report)
+                except AuthError as exc:
+                    stop = exc
+            if stop is None and not self._cancel.is_set() and self._team_pull_wanted():
+                try:
+                    self._team_pull(http, report)
                 except AuthError as exc:
                     stop = exc
             if isinstance(stop, DeviceRevokedError):
@@ -416,3 +451,29 @@ class SyncEngine:
             clock=self.clock,
         )
         report.pulled = puller.pull_all()
+
+    def _team_pull_wanted(self) -> bool:
+        """The team's checks come down only for those who review them: a supervisor, or an admin on
+        a supervisor's laptop (one with a supervisor among its users). An admin who set up a worker's
+        laptop does not pull the whole team onto it."""
+        if self.config.team_pull is not None:
+            return self.config.team_pull
+        user = self.store.current_user
+        if user is None or user.role not in TEAM_ROLES:
+            return False
+        return user.role == "supervisor" or any(u.role == "supervisor" for u in self.store.vault.list_users())
+
+    def _team_pull(self, http: FhirHttp, report: SyncReport) -> None:
+        def on_page(counts: PullCounts) -> None:
+            if self.on_progress is not None:
+                self.on_progress("team", counts.received, counts.received)
+
+        puller = TeamPuller(
+            self.store,
+            http,
+            page_size=self.config.team_page_size,
+            cancel=self._cancel,
+            on_page=on_page,
+            clock=self.clock,
+        )
+        report.team = puller.pull()

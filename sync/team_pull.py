@@ -139,6 +139,11 @@ class TeamPuller:
         self.definition = definition or default_definition()
         self.rules = rules if rules is not None else load_rules()
         self.report = TeamPullReport()
+        # What is assembled here already, read once per run: a part that comes down again (a page
+        # re-read at the cursor) is recognised without a query per resource.
+        with store.db.read() as conn:
+            self._assembled = team_repo.assembled_encounters(conn)
+            self._follow_ups = team_repo.known_follow_ups(conn)
 
     def pull(self) -> TeamPullReport:
         report = self.report
@@ -157,6 +162,8 @@ class TeamPuller:
         if report.refused is None:
             report.assembled += self.assemble_ready()
             report.decisions += self._apply_kept_decisions()
+            if report.assembled or report.follow_ups_updated:
+                team_repo.dashboard_rows(self.store)  # the dashboards' cell brought up to date now, not on opening
         report.waiting = team_repo.pending_count(self.store)
         return report
 
@@ -169,7 +176,7 @@ class TeamPuller:
             return self._apply_task(conn, resource)
         if rtype == "Provenance":
             encounter = encounter_of(resource)
-            if encounter is None or team_repo.encounter_assembled(conn, encounter):
+            if encounter is None or encounter in self._assembled:
                 return False
             targets = provenance_targets(resource)
             team_repo.put_resource(conn, self.store, resource)
@@ -181,7 +188,7 @@ class TeamPuller:
             return False  # not written by this app: not part of a check
         if rtype in CHECK_PARTS:
             encounter = encounter_of(resource)
-            if encounter is None or team_repo.encounter_assembled(conn, encounter):
+            if encounter is None or encounter in self._assembled:
                 return False  # already assembled (a page read again at the cursor)
         team_repo.put_resource(conn, self.store, resource)
         return KEPT if rtype in CHECK_PARTS else True
@@ -200,13 +207,13 @@ class TeamPuller:
         if identifier_value(task, FOLLOW_UP_SYSTEM) is None:
             return False
         ref = ref_of(task)
-        if team_repo.follow_up_known(conn, ref):
+        if ref in self._follow_ups:
             if team_repo.update_follow_up(conn, self.store, ref, task_status_change(task)):
                 self.report.follow_ups_updated += 1
                 return True
             return False
         encounter = encounter_of(task)
-        if encounter is None or team_repo.encounter_assembled(conn, encounter):
+        if encounter is None or encounter in self._assembled:
             return False
         team_repo.put_resource(conn, self.store, task)
         return KEPT
@@ -220,50 +227,61 @@ class TeamPuller:
 
     # -- assembling ----------------------------------------------------------------------------------
     def assemble_ready(self) -> int:
-        """Assemble every pending check whose parts are all here; returns how many."""
+        """Assemble every pending check whose parts are all here; returns how many.
+
+        A batch of checks is read with one query per type and kept in one transaction."""
         done = 0
         pending = team_repo.pending_checks(self.store)
         for start in range(0, len(pending), ASSEMBLE_BATCH):
             if self.cancel.is_set():
                 break
+            batch = pending[start:start + ASSEMBLE_BATCH]
             with self.store.db.write() as conn:
-                for item in pending[start:start + ASSEMBLE_BATCH]:
-                    needed = [*item.targets, item.provenance_ref]
-                    if len(team_repo.present(conn, needed)) < len(set(needed)):
-                        continue
+                found = team_repo.load_resources(
+                    conn, self.store, {ref for item in batch for ref in (*item.targets, item.provenance_ref)})
+                ready = []
+                for item in batch:
+                    if any(ref not in found for ref in (*item.targets, item.provenance_ref)):
+                        continue  # a part has not come down yet: it waits
                     try:
-                        if self._assemble_one(conn, item):
-                            done += 1
+                        made = self._assemble_one(item, found)
                     except (OutreachError, KeyError, TypeError, ValueError) as exc:
                         # One check that cannot be read never stops the others; it stays pending.
                         log.warning("a team check could not be assembled: %s", type(exc).__name__)
+                        continue
+                    if made is not None:
+                        ready.append(made)
+                team_repo.save_checks(conn, self.store, ready)
+            for made in ready:
+                self._assembled.add(made.encounter_ref)
+                self._follow_ups.update(str(f["task_ref"]) for f in made.doc.get("follow_ups") or [])
+            done += len(ready)
         return done
 
-    def _assemble_one(self, conn: Any, item: team_repo.PendingCheck) -> bool:
+    def _assemble_one(self, item: team_repo.PendingCheck,
+                      found: dict[str, dict[str, Any]]) -> team_repo.Assembled | None:
         refs = [*item.targets, item.provenance_ref]
-        found = team_repo.load_resources(conn, self.store, refs)
-        encounter = found.get(item.encounter_ref)
+        mine = {ref: found[ref] for ref in refs}
+        encounter = mine.get(item.encounter_ref)
         if encounter is None:
-            return False
+            return None
 
         def first(rtype: str) -> dict[str, Any] | None:
-            return next((r for ref, r in found.items() if ref.startswith(rtype + "/")), None)
+            return next((r for ref, r in mine.items() if ref.startswith(rtype + "/")), None)
 
         def every(rtype: str) -> list[dict[str, Any]]:
-            return [r for ref, r in found.items() if ref.startswith(rtype + "/")]
+            return [r for ref, r in mine.items() if ref.startswith(rtype + "/")]
 
         parts = Parts(
-            provenance=found[item.provenance_ref], encounter=encounter, response=first("QuestionnaireResponse"),
+            provenance=mine[item.provenance_ref], encounter=encounter, response=first("QuestionnaireResponse"),
             tasks=every("Task"), requests=every("ServiceRequest"), consent=first("Consent"),
             patient=first("Patient"), practitioner=first("Practitioner"), location=first("Location"),
         )
         doc = assemble(parts, definition=self.definition, rules=self.rules)
-        consumed = [ref for ref in refs if ref.split("/", 1)[0] in (*CHECK_PARTS, "Provenance")]
+        consumed = tuple(ref for ref in refs if ref.split("/", 1)[0] in (*CHECK_PARTS, "Provenance"))
         person = doc.get("patient_ref") or (doc.get("person") or {}).get("id") or doc["check_id"]
         person_key = self.store.cipher.blind_index("team-person", str(person))
-        team_repo.save_check(conn, self.store, doc, encounter_ref=item.encounter_ref,
-                             provenance_ref=item.provenance_ref, consumed=consumed, person_key=person_key)
-        return True
+        return team_repo.Assembled(doc, item.encounter_ref, item.provenance_ref, consumed, person_key)
 
     def _apply_kept_decisions(self) -> int:
         """Decisions that came down before the version they are about: record those now here."""

@@ -11,11 +11,11 @@ personal is sealed with the row's table, id and version bound in (`sealing.seal_
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from outreach.errors import StoreError
@@ -46,51 +46,57 @@ def _open(store: LocalStore, blob: bytes, table: str, record_id: str, version: i
 # -- pulled resources ---------------------------------------------------------------------------------
 
 
+# Staging rows are sealed at version 1 always: a newer version of a resource replaces the row
+# whole (the server's own version is inside), and the pull writes thousands of them a minute,
+# so each is one plain statement, not a read and a write.
+_PUT_RESOURCE = (
+    "INSERT INTO team_resources (res_type, res_id, version, last_updated, data) VALUES (?, ?, 1, ?, ?) "
+    "ON CONFLICT (res_type, res_id) DO UPDATE SET version = 1, last_updated = excluded.last_updated, "
+    "data = excluded.data"
+)
+_FORGET_RESOURCE = "DELETE FROM team_resources WHERE res_type = ? AND res_id = ?"
+
+
 def put_resource(conn: Connection, store: LocalStore, resource: dict[str, Any]) -> None:
     """Keep (or replace with its newer version) one pulled resource, sealed."""
-    r = team_resources.c
     rtype, rid = str(resource["resourceType"]), str(resource["id"])
     stamp = str((resource.get("meta") or {}).get("lastUpdated") or "")
-    row = conn.execute(select(r.version).where(r.res_type == rtype, r.res_id == rid)).first()
-    version = 1 if row is None else row.version + 1
-    blob = _seal(store, resource, "team_resources", f"{rtype}/{rid}", version)
-    if row is None:
-        conn.execute(insert(team_resources), {"res_type": rtype, "res_id": rid, "version": version,
-                                              "last_updated": stamp, "data": blob})
-    else:
-        conn.execute(update(team_resources).where(r.res_type == rtype, r.res_id == rid)
-                     .values(version=version, last_updated=stamp, data=blob))
+    blob = _seal(store, resource, "team_resources", f"{rtype}/{rid}", 1)
+    conn.exec_driver_sql(_PUT_RESOURCE, (rtype, rid, stamp, blob))
 
 
-def present(conn: Connection, refs: Iterable[str]) -> set[str]:
-    """Which of these "Type/id" refs are kept here."""
+def _by_type(refs: Iterable[str]) -> dict[str, list[str]]:
     wanted: dict[str, set[str]] = {}
     for ref in refs:
         rtype, _, rid = ref.partition("/")
         wanted.setdefault(rtype, set()).add(rid)
-    r = team_resources.c
+    return {t: sorted(ids) for t, ids in wanted.items()}
+
+
+def present(conn: Connection, refs: Iterable[str]) -> set[str]:
+    """Which of these "Type/id" refs are kept here."""
     found: set[str] = set()
-    for rtype, ids in wanted.items():
-        for chunk in _chunks(sorted(ids), 500):
-            for (rid,) in conn.execute(select(r.res_id).where(r.res_type == rtype, r.res_id.in_(chunk))):
-                found.add(f"{rtype}/{rid}")
+    for rtype, ids in _by_type(refs).items():
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = conn.exec_driver_sql(
+                f"SELECT res_id FROM team_resources WHERE res_type = ? AND res_id IN ({marks})", (rtype, *chunk))
+            found.update(f"{rtype}/{rid}" for (rid,) in rows)
     return found
 
 
 def load_resources(conn: Connection, store: LocalStore, refs: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The kept resources among `refs`, unsealed, by ref."""
-    wanted: dict[str, set[str]] = {}
-    for ref in refs:
-        rtype, _, rid = ref.partition("/")
-        wanted.setdefault(rtype, set()).add(rid)
-    r = team_resources.c
     out: dict[str, dict[str, Any]] = {}
-    for rtype, ids in wanted.items():
-        for chunk in _chunks(sorted(ids), 500):
-            rows = conn.execute(select(team_resources).where(r.res_type == rtype, r.res_id.in_(chunk))).all()
-            for row in rows:
-                ref = f"{row.res_type}/{row.res_id}"
-                out[ref] = _open(store, row.data, "team_resources", ref, row.version)
+    for rtype, ids in _by_type(refs).items():
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = conn.exec_driver_sql(
+                f"SELECT res_id, version, data FROM team_resources WHERE res_type = ? AND res_id IN ({marks})",
+                (rtype, *chunk))
+            for rid, version, data in rows:
+                ref = f"{rtype}/{rid}"
+                out[ref] = _open(store, data, "team_resources", ref, version)
     return out
 
 
@@ -103,10 +109,19 @@ def kept_of_type(conn: Connection, store: LocalStore, res_type: str) -> dict[str
 
 
 def forget_resources(conn: Connection, refs: Iterable[str]) -> None:
-    r = team_resources.c
-    for ref in refs:
-        rtype, _, rid = ref.partition("/")
-        conn.execute(delete(team_resources).where(r.res_type == rtype, r.res_id == rid))
+    rows = [tuple(ref.split("/", 1)) for ref in refs]
+    if rows:
+        conn.exec_driver_sql(_FORGET_RESOURCE, rows)
+
+
+def assembled_encounters(conn: Connection) -> set[str]:
+    """The server's Encounter refs of every check version assembled here (the pull's skip list)."""
+    return {ref for (ref,) in conn.exec_driver_sql("SELECT encounter_ref FROM team_checks")}
+
+
+def known_follow_ups(conn: Connection) -> set[str]:
+    """The Task refs of every follow-up of an assembled check."""
+    return {ref for (ref,) in conn.exec_driver_sql("SELECT task_ref FROM team_follow_ups")}
 
 
 def encounter_assembled(conn: Connection, encounter_ref: str) -> bool:
@@ -118,10 +133,9 @@ def encounter_assembled(conn: Connection, encounter_ref: str) -> bool:
 def put_pending(conn: Connection, provenance_ref: str, encounter_ref: str, targets: Sequence[str],
                 last_updated: str) -> None:
     """A check whose Provenance is here (complete on the server), waiting for its parts to come down."""
-    p = team_pending.c
-    conn.execute(delete(team_pending).where(p.provenance_ref == provenance_ref))
-    conn.execute(insert(team_pending), {"provenance_ref": provenance_ref, "encounter_ref": encounter_ref,
-                                        "targets": json.dumps(list(targets)), "last_updated": last_updated})
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO team_pending (provenance_ref, encounter_ref, targets, last_updated) "
+        "VALUES (?, ?, ?, ?)", (provenance_ref, encounter_ref, json.dumps(list(targets)), last_updated))
 
 
 @dataclass(frozen=True)
@@ -146,43 +160,65 @@ def pending_count(store: LocalStore) -> int:
 # -- assembled checks ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Assembled:
+    """One assembled check version, ready to keep."""
+
+    doc: dict[str, Any]
+    encounter_ref: str
+    provenance_ref: str
+    consumed: tuple[str, ...]  # its parts' refs, dropped from the staging table
+    person_key: str
+
+
+_SAVE_CHECK = (
+    "INSERT OR REPLACE INTO team_checks (id, chain_id, edition, encounter_ref, received_at, version, data) "
+    "VALUES (?, ?, ?, ?, ?, 1, ?)"
+)
+_SAVE_FOLLOW_UP = (
+    "INSERT OR REPLACE INTO team_follow_ups (task_ref, follow_up_id, check_id, chain_id, state, opened_on, "
+    "due_on, closed_on, last_updated, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
+)
+
+
+def save_checks(conn: Connection, store: LocalStore, items: Sequence[Assembled]) -> None:
+    """Keep assembled check versions, their follow-ups and their chains' queue rows; drop their parts.
+
+    Inside the caller's write transaction, so each check is either wholly assembled or still pending.
+    """
+    if not items:
+        return
+    checks_rows, follow_rows, forget, pending = [], [], [], []
+    for item in items:
+        doc = item.doc
+        check_id = str(doc["check_id"])
+        checks_rows.append((check_id, doc["chain_id"], int(doc["edition"]), item.encounter_ref, doc["received_at"],
+                            _seal(store, doc, "team_checks", check_id, 1)))
+        for f in doc.get("follow_ups") or []:
+            ref = str(f["task_ref"])
+            follow_rows.append((
+                ref, str(f.get("follow_up_id") or ref), check_id, doc["chain_id"], f["state"],
+                f.get("opened_on") or str(doc["visit_date"]), (f.get("decision") or {}).get("due_on"),
+                f.get("closed_on"), f.get("last_updated") or "",
+                _seal(store, _follow_up_data(f), "team_follow_ups", ref, 1)))
+        forget.extend(tuple(ref.split("/", 1)) for ref in item.consumed)
+        pending.append((item.provenance_ref,))
+    conn.exec_driver_sql(_SAVE_CHECK, checks_rows)
+    if follow_rows:
+        conn.exec_driver_sql(_SAVE_FOLLOW_UP, follow_rows)
+    if forget:
+        conn.exec_driver_sql(_FORGET_RESOURCE, forget)
+    conn.exec_driver_sql("DELETE FROM team_pending WHERE provenance_ref = ?", pending)
+    docs = {str(i.doc["check_id"]): i.doc for i in items}
+    keys = {str(i.doc["chain_id"]): i.person_key for i in items}
+    for chain_id in sorted(keys):
+        refresh_chain(conn, store, chain_id, person_key=keys[chain_id], docs=docs)
+
+
 def save_check(conn: Connection, store: LocalStore, doc: dict[str, Any], *, encounter_ref: str,
                provenance_ref: str, consumed: Iterable[str], person_key: str) -> None:
-    """Keep one assembled check version, its follow-ups and its chain's queue row; drop its parts.
-
-    Inside the caller's write transaction, so a check is either wholly assembled or still pending.
-    """
-    c = team_checks.c
-    check_id = str(doc["check_id"])
-    row = conn.execute(select(c.version).where(c.id == check_id)).first()
-    version = 1 if row is None else row.version + 1
-    values = {"chain_id": doc["chain_id"], "edition": int(doc["edition"]), "encounter_ref": encounter_ref,
-              "received_at": doc["received_at"], "version": version,
-              "data": _seal(store, doc, "team_checks", check_id, version)}
-    if row is None:
-        conn.execute(insert(team_checks), {"id": check_id, **values})
-    else:
-        conn.execute(update(team_checks).where(c.id == check_id).values(**values))
-    f = team_follow_ups.c
-    for follow_up in doc.get("follow_ups") or []:
-        ref = str(follow_up["task_ref"])
-        conn.execute(delete(team_follow_ups).where(f.task_ref == ref))
-        conn.execute(insert(team_follow_ups), {
-            "task_ref": ref,
-            "follow_up_id": str(follow_up.get("follow_up_id") or ref),
-            "check_id": check_id,
-            "chain_id": doc["chain_id"],
-            "state": follow_up["state"],
-            "opened_on": follow_up.get("opened_on") or str(doc["visit_date"]),
-            "due_on": (follow_up.get("decision") or {}).get("due_on"),
-            "closed_on": follow_up.get("closed_on"),
-            "last_updated": follow_up.get("last_updated") or "",
-            "version": 1,
-            "data": _seal(store, _follow_up_data(follow_up), "team_follow_ups", ref, 1),
-        })
-    forget_resources(conn, consumed)
-    conn.execute(delete(team_pending).where(team_pending.c.provenance_ref == provenance_ref))
-    refresh_chain(conn, store, str(doc["chain_id"]), person_key=person_key)
+    """One assembled check version (see `save_checks`)."""
+    save_checks(conn, store, [Assembled(doc, encounter_ref, provenance_ref, tuple(consumed), person_key)])
 
 
 def _follow_up_data(follow_up: dict[str, Any]) -> dict[str, Any]:
@@ -210,6 +246,7 @@ def update_follow_up(conn: Connection, store: LocalStore, task_ref: str, change:
     conn.execute(update(team_follow_ups).where(f.task_ref == task_ref).values(
         state=change["state"], closed_on=change.get("closed_on"), last_updated=change.get("last_updated") or "",
         version=version, data=_seal(store, data, "team_follow_ups", task_ref, version)))
+    refresh_chain(conn, store, row.chain_id)  # the dashboards read the follow-up's state from the chain row
     return True
 
 
@@ -282,15 +319,16 @@ def check_count(store: LocalStore) -> int:
 # -- the queue (one row per chain) ----------------------------------------------------------------------
 
 
-def refresh_chain(conn: Connection, store: LocalStore, chain_id: str, *, person_key: str | None = None) -> None:
-    """Recompute a chain's queue row from its newest version and its decisions."""
-    c = team_checks.c
-    newest = conn.execute(
-        select(team_checks).where(c.chain_id == chain_id).order_by(c.edition.desc(), c.received_at.desc()).limit(1)
-    ).first()
+def refresh_chain(conn: Connection, store: LocalStore, chain_id: str, *, person_key: str | None = None,
+                  docs: Mapping[str, dict[str, Any]] | None = None) -> None:
+    """Recompute a chain's queue row from its newest version and its decisions (`docs`: versions the
+    caller holds unsealed already, by check id)."""
+    newest = conn.exec_driver_sql(
+        "SELECT id, edition, received_at, version, data FROM team_checks WHERE chain_id = ? "
+        "ORDER BY edition DESC, received_at DESC LIMIT 1", (chain_id,)).first()
     if newest is None:
         return
-    doc = _open(store, newest.data, "team_checks", newest.id, newest.version)
+    doc = (docs or {}).get(newest.id) or _open(store, newest.data, "team_checks", newest.id, newest.version)
     state = chain_state(conn, chain_id, newest.id)
     k = team_chains.c
     existing = conn.execute(select(k.version, k.data).where(k.chain_id == chain_id)).first()
@@ -298,10 +336,13 @@ def refresh_chain(conn: Connection, store: LocalStore, chain_id: str, *, person_
     details = (doc.get("person") or {}).get("details") or {}
     if person_key is None and existing is not None:
         person_key = _open(store, existing.data, "team_chains", chain_id, existing.version).get("person_key")
+    current = {ref: (state, closed) for ref, state, closed in conn.exec_driver_sql(
+        "SELECT task_ref, state, closed_on FROM team_follow_ups WHERE check_id = ?", (newest.id,))}
     row_data = {
         "person_name": f"{details.get('given_name') or ''} {details.get('family_name') or ''}".strip(),
         "nhs_number": details.get("nhs_number"),
         "person_key": person_key or "",
+        "dashboard": _dashboard_row(doc, current),
     }
     findings = doc.get("findings") or []
     values = {
@@ -321,6 +362,69 @@ def refresh_chain(conn: Connection, store: LocalStore, chain_id: str, *, person_
         conn.execute(insert(team_chains), {"chain_id": chain_id, **values})
     else:
         conn.execute(update(team_chains).where(k.chain_id == chain_id).values(**values))
+
+
+def _dashboard_row(doc: Mapping[str, Any], current: Mapping[str, tuple[str, str | None]]) -> dict[str, Any]:
+    """What the dashboards count of a chain's newest version (no name, no NHS number)."""
+    follow_ups = []
+    for f in doc.get("follow_ups") or []:
+        decision = f.get("decision") or {}
+        kind = str(decision.get("kind") or "")
+        state, closed = current.get(str(f.get("task_ref")), (f.get("state"), f.get("closed_on")))
+        service = (f.get("service_name") or decision.get("service_id")) if kind == "referral" else None
+        follow_ups.append([f.get("rule_id") or "", kind, service, f.get("opened_on") or doc.get("visit_date"),
+                           decision.get("due_on"), closed if state == "closed" else None])
+    return {
+        "worker": doc.get("worker") or "",
+        "venue": doc.get("venue") or "",
+        "visit_date": doc.get("visit_date"),
+        "elements": dict(doc.get("elements") or {}),
+        "findings": [str(f.get("rule_id")) for f in doc.get("findings") or []],
+        "follow_ups": follow_ups,
+    }
+
+
+DASHBOARD_CACHE = "dashboard"
+
+
+def dashboard_rows(store: LocalStore) -> dict[str, dict[str, Any]]:
+    """chain id -> the dashboards' row of its newest version (with "person_key").
+
+    Kept as one sealed cell of every chain's row, each stamped with its chain row's version, so
+    opening the dashboards decrypts one cell, not one per chain; only chains changed since (a new
+    version, a follow-up closed) are unsealed again, and the cell is written back."""
+    with store.db.read() as conn:
+        versions = dict(conn.exec_driver_sql("SELECT chain_id, version FROM team_chains").all())
+        cached = conn.exec_driver_sql("SELECT version, data FROM team_cache WHERE key = ?",
+                                      (DASHBOARD_CACHE,)).first()
+    rows: dict[str, Any] = {}
+    cache_version = 0
+    if cached is not None:
+        cache_version = int(cached.version)
+        try:
+            rows = dict(_open(store, cached.data, "team_cache", DASHBOARD_CACHE, cache_version).get("rows") or {})
+        except StoreError:
+            rows = {}  # a damaged cache is only a cache: built again below
+    stale = [c for c, v in versions.items() if (rows.get(c) or [None])[0] != v]
+    gone = [c for c in rows if c not in versions]
+    if stale:
+        with store.db.read() as conn:
+            for chunk in _chunks(stale, 500):
+                marks = ",".join("?" * len(chunk))
+                for chain_id, version, data in conn.exec_driver_sql(
+                        f"SELECT chain_id, version, data FROM team_chains WHERE chain_id IN ({marks})", tuple(chunk)):
+                    opened = _open(store, data, "team_chains", chain_id, version)
+                    rows[chain_id] = [version, dict(opened.get("dashboard") or {}, person_key=opened.get("person_key"))]
+    for chain_id in gone:
+        rows.pop(chain_id, None)
+    if stale or gone:
+        new_version = cache_version + 1
+        blob = _seal(store, {"rows": rows}, "team_cache", DASHBOARD_CACHE, new_version)
+        with store.db.write() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO team_cache (key, version, data) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "version = excluded.version, data = excluded.data", (DASHBOARD_CACHE, new_version, blob))
+    return {chain_id: row[1] for chain_id, row in rows.items()}
 
 
 def chain_state(conn: Connection, chain_id: str, newest_check_id: str) -> str:

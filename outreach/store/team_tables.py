@@ -16,6 +16,8 @@ row's table, id and version bound in, like every other personal field of the sto
 * `team_checks`: one row per assembled check version;
 * `team_chains`: one row per chain of versions (what a supervisor reviews), the queue's row;
 * `team_follow_ups`: the follow-up of each finding, kept current from the Task's updates;
+* `team_cache`: what is cheaper to keep than to work out again on every opening (the
+  dashboards' rows of every chain, in one sealed cell, each row stamped with its chain's version);
 * `team_decisions`: the supervisor's decisions, and their own outbox state (queued, sending,
   sent, failed), since a decision is not a check of this laptop and the check outbox's rows
   must each name one.
@@ -108,6 +110,14 @@ team_decisions = Table(
     Column("version", Integer, nullable=False),
     Column("data", LargeBinary, nullable=False),  # comment, by, at, the Task as sent
     Column("last_error", LargeBinary, nullable=True),
+)
+
+team_cache = Table(
+    "team_cache",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),  # e.g. every chain's dashboard row, in one sealed cell
 )
 
 # The same indexes as migration 0006 (the queue's order and filters).

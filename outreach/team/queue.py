@@ -199,37 +199,29 @@ def _plain_words(value: Any) -> str:
 
 def dashboard_checks(store: LocalStore) -> list[DashboardCheck]:
     """The newest version of each chain, as the dashboards count it (no names, no NHS numbers)."""
-    newest = team_repo.newest_versions(store)
-    keys = team_repo.person_keys(store)
-    follow_ups: dict[str, list[team_repo.TeamFollowUp]] = {}
-    for f in team_repo.follow_ups_for(store, None):
-        follow_ups.setdefault(f.check_id, []).append(f)
     out = []
-    for version in newest:
-        doc = version.doc
-        elements = doc.get("elements") or {}
+    for chain_id, row in sorted(team_repo.dashboard_rows(store).items(), key=lambda kv: (kv[1]["visit_date"], kv[0])):
+        elements = row.get("elements") or {}
         out.append(DashboardCheck(
-            chain_id=version.chain_id,
-            person_key=keys.get(version.chain_id, ""),
-            worker=str(doc.get("worker") or ""),
-            venue=str(doc.get("venue") or ""),
-            visit_date=_dt.date.fromisoformat(str(doc["visit_date"])),
+            chain_id=chain_id,
+            person_key=str(row.get("person_key") or ""),
+            worker=str(row.get("worker") or ""),
+            venue=str(row.get("venue") or ""),
+            visit_date=_dt.date.fromisoformat(str(row["visit_date"])),
             elements={e: str(elements.get(e) or "incomplete") for e in CORE_ELEMENTS},
-            findings=tuple(str(f.get("rule_id")) for f in doc.get("findings") or []),
-            follow_ups=tuple(_dashboard_follow_up(f) for f in follow_ups.get(version.check_id, [])),
+            findings=tuple(row.get("findings") or ()),
+            follow_ups=tuple(_dashboard_follow_up(f) for f in row.get("follow_ups") or ()),
         ))
     return out
 
 
-def _dashboard_follow_up(f: team_repo.TeamFollowUp) -> DashboardFollowUp:
-    decision = f.data.get("decision") or {}
-    kind = str(decision.get("kind") or "")
+def _dashboard_follow_up(f: list[Any]) -> DashboardFollowUp:
+    finding, kind, service, opened, due, closed = f
     return DashboardFollowUp(
-        finding=str(f.data.get("rule_id") or ""),
-        kind=kind,
-        service=(str(f.data.get("service_name") or decision.get("service_id") or "") or None)
-        if kind == "referral" else None,
-        opened_on=_dt.date.fromisoformat(f.opened_on),
-        due_on=_dt.date.fromisoformat(f.due_on) if f.due_on else None,
-        closed_on=_dt.date.fromisoformat(f.closed_on) if f.closed_on else None,
+        finding=str(finding),
+        kind=str(kind),
+        service=str(service) if service else None,
+        opened_on=_dt.date.fromisoformat(str(opened)),
+        due_on=_dt.date.fromisoformat(due) if due else None,
+        closed_on=_dt.date.fromisoformat(closed) if closed else None,
     )

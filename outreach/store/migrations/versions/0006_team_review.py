@@ -93,6 +93,11 @@ STATEMENTS = [
         data BLOB NOT NULL,
         last_error BLOB
     )""",
+    """CREATE TABLE IF NOT EXISTS team_cache (
+        key TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        data BLOB NOT NULL
+    )""",
     "CREATE INDEX IF NOT EXISTS ix_team_decisions_chain ON team_decisions (chain_id, created_at)",
     "CREATE INDEX IF NOT EXISTS ix_team_decisions_state ON team_decisions (state, created_at)",
 ]
