@@ -5,6 +5,9 @@
     python3 dev.py test       the same set-up, then run the whole test suite
     python3 dev.py setup      only the set-up (e.g. before building the bundle)
     python3 dev.py packages   the Debian/Ubuntu packages the app, the tests and the build use
+    python3 dev.py bundle     the same set-up, then build the one-folder bundle into dist/outreach
+    python3 dev.py deb        the bundle, then the Debian package into dist/ (packaging/deb/build_deb.py;
+                              --version 0.1.0-2 sets the package version, --bundle DIR reuses a bundle)
 
 Only the standard library is used here, so this works on a fresh machine: one without
 python3-venv (pip is then fetched from the Python Package Index), one where an earlier
@@ -41,6 +44,7 @@ PIP_WHEEL = re.compile(r"^pip-(\d+(?:\.\d+)*)-py3-none-any\.whl$")
 TEST_PACKAGES = (
     "binutils",  # objdump: PyInstaller reads the libraries it bundles with it
     "poppler-utils",  # pdftotext, pdftoppm, pdfinfo: reading back the person's summary PDF
+    "icu-devtools",  # icupkg: the bundle build leaves out ICU data Qt never reads (packaging/icu_data.py)
     "postgresql",  # a throwaway cluster for the shared-record server tests
 )
 # The distribution's python3 is linked statically; PyInstaller bundles the shared libpython,
@@ -267,8 +271,40 @@ def debian_packages() -> list[str]:
     return list(dict.fromkeys([*qt, libs.FONT_PACKAGE, *TEST_PACKAGES]))
 
 
+def build_bundle(python: str) -> Path:
+    """dist/outreach, built by PyInstaller from build.spec (what IT installs, and what the .deb holds)."""
+    say("Building the bundle into dist/outreach (a few minutes) ...")
+    subprocess.check_call(
+        [
+            python,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(ROOT / "dist"),
+            "--workpath",
+            str(ROOT / "build"),
+            str(ROOT / "build.spec"),
+        ],
+        cwd=ROOT,
+    )
+    return ROOT / "dist" / "outreach"
+
+
+def build_deb(python: str, rest: list[str]) -> int:
+    """The Debian package; builds the bundle first unless --bundle names one already built."""
+    sys.path.insert(0, str(ROOT / "packaging" / "deb"))
+    import build_deb as deb
+
+    if "--bundle" not in rest and not any(arg.startswith("--bundle=") for arg in rest):
+        rest = [*rest, "--bundle", str(build_bundle(python))]
+    return int(deb.main(rest))
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "setup", "packages"}:
+    if not argv or argv[0] not in {"run", "test", "setup", "packages", "bundle", "deb"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -286,6 +322,11 @@ def main(argv: list[str]) -> int:
         return 1
     if command == "run":
         return subprocess.call([python, "-m", "cli", *rest], cwd=ROOT)
+    if command == "bundle":
+        print(f"Built {build_bundle(python)}")
+        return 0
+    if command == "deb":
+        return build_deb(python, rest)
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     return subprocess.call([python, "-m", "pytest", *rest], cwd=ROOT, env=env)
