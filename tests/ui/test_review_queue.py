@@ -91,7 +91,8 @@ def test_queue_orders_marks_filters_and_pages(
     workspace = workspace_for(qtbot, team, runner)
     queue = workspace.queue
     total = CHECKS_EACH * len(WORKERS)
-    assert queue.model.total == total and len(queue.rows) == 5
+    # One page first (the table may already have asked for the next as it drew).
+    assert queue.model.total == total and 5 <= len(queue.rows) < total
     assert queue.summary.text().startswith(f"{total} checks: to review")
     # Scrolling reads the rest a page at a time, never all at once.
     def read_on() -> bool:
