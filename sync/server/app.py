@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError
 from outreach import __version__
 
 from . import faults as fk
+from .access import Principal
 from .behaviours import Behaviours, retry_after
 from .capability import Limits, capability_statement
 from .clock import now_us, to_http_date, to_instant
@@ -200,7 +201,8 @@ class FhirApp:
             return Response(
                 200, capability_statement(self._base(environ), __version__, self.started, self.limits()), {}
             ), "-"
-        device = self._authenticate(environ)
+        who = self._authenticate(environ)
+        device = who.name
         if method == "GET":
             self._check_read_quota(device)
         if method in ("DELETE", "PATCH"):
@@ -211,7 +213,7 @@ class FhirApp:
             raise not_supported("FHIR operations ($...) are not supported by this server.")
         if not parts:
             if method == "POST":
-                return self._transaction(environ, device), device
+                return self._transaction(environ, who), device
             if method == "GET":
                 raise not_supported("Whole-system search is not supported; search one resource type.")
             raise _method_not_allowed(method, "POST")
@@ -221,9 +223,9 @@ class FhirApp:
         res_type = parts[0]
         if len(parts) == 1:
             if method == "GET":
-                return self._search(environ, res_type), device
+                return self._search(environ, res_type, who), device
             if method == "POST":
-                return self._create(environ, res_type, device), device
+                return self._create(environ, res_type, who), device
             if method == "PUT":
                 raise not_supported("Conditional update (PUT with search criteria) is not supported.")
             raise _method_not_allowed(method, "GET, POST")
@@ -237,10 +239,10 @@ class FhirApp:
             if method == "GET":
                 self._no_query(environ)
                 return self._version_response(
-                    self.store.read(res_type, res_id), 200, environ, with_location=False
+                    self.store.read(res_type, res_id, who=who), 200, environ, with_location=False
                 ), device
             if method == "PUT":
-                return self._update(environ, res_type, res_id, device), device
+                return self._update(environ, res_type, res_id, who), device
             raise _method_not_allowed(method, "GET, PUT")
         if parts[2] != "_history":
             raise FhirError(404, "not-found", f"There is nothing at {path}.")
@@ -257,15 +259,15 @@ class FhirApp:
                     404, "not-found", f"'{parts[3]}' is not a version of {res_type}/{res_id}."
                 ) from None
             return self._version_response(
-                self.store.vread(res_type, res_id, vid), 200, environ, with_location=False
+                self.store.vread(res_type, res_id, vid, who=who), 200, environ, with_location=False
             ), device
         raise FhirError(404, "not-found", f"There is nothing at {path}.")
 
     # --- interactions ------------------------------------------------------------------------
 
-    def _search(self, environ: dict[str, Any], res_type: str) -> Response:
+    def _search(self, environ: dict[str, Any], res_type: str, who: Principal) -> Response:
         pairs = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        page, echo, count = self.store.search(res_type, pairs)
+        page, echo, count = self.store.search(res_type, pairs, who=who)
         base = self._base(environ)
         link_params = [*echo, ("_count", str(count))]
         links = [{"relation": "self", "url": f"{base}/{res_type}?{urlencode(pairs)}"}]
@@ -295,7 +297,8 @@ class FhirApp:
             del bundle["entry"]
         return Response(200, bundle, {})
 
-    def _create(self, environ: dict[str, Any], res_type: str, device: str) -> Response:
+    def _create(self, environ: dict[str, Any], res_type: str, who: Principal) -> Response:
+        device = who.name
         self._no_query(environ)
         body = self._read_json(environ)
         validate_resource(body, res_type)
@@ -303,11 +306,12 @@ class FhirApp:
         req = WriteRequest("POST", res_type, body, if_none_exist=environ.get("HTTP_IF_NONE_EXIST"))
         with self._write_allowance(device, 1):
             (result,) = self.store.write(
-                [req], device=device, bundle=False, options=self._write_options(environ)
+                [req], device=device, bundle=False, options=self._write_options(environ), who=who
             )
         return self._write_response(result, environ)
 
-    def _update(self, environ: dict[str, Any], res_type: str, res_id: str, device: str) -> Response:
+    def _update(self, environ: dict[str, Any], res_type: str, res_id: str, who: Principal) -> Response:
+        device = who.name
         self._no_query(environ)
         body = self._read_json(environ)
         validate_resource(body, res_type)
@@ -320,32 +324,33 @@ class FhirApp:
         req = WriteRequest("PUT", res_type, body, res_id=res_id, if_match=if_match)
         with self._write_allowance(device, 1):
             (result,) = self.store.write(
-                [req], device=device, bundle=False, options=self._write_options(environ)
+                [req], device=device, bundle=False, options=self._write_options(environ), who=who
             )
         return self._write_response(result, environ)
 
-    def _transaction(self, environ: dict[str, Any], device: str) -> Response:
+    def _transaction(self, environ: dict[str, Any], who: Principal) -> Response:
+        device = who.name
         self._no_query(environ)
         entries = bundle_entries(self._read_json(environ))
         self._check_entry_cap(len(entries))
         if self.behaviours.entry_by_entry:
-            return self._entry_by_entry(entries, environ, device)
+            return self._entry_by_entry(entries, environ, who)
         requests = [parse_entry(i, e) for i, e in enumerate(entries)]
         with self._write_allowance(device, len(requests)):
             results = self.store.write(
-                requests, device=device, bundle=True, options=self._write_options(environ)
+                requests, device=device, bundle=True, options=self._write_options(environ), who=who
             )
         prefer = _prefer(environ)
         return Response(200, _transaction_response([_success_entry(r, prefer) for r in results]), {})
 
-    def _entry_by_entry(self, entries: list[Any], environ: dict[str, Any], device: str) -> Response:
+    def _entry_by_entry(self, entries: list[Any], environ: dict[str, Any], who: Principal) -> Response:
         """A transaction processed like a batch, as some servers do: each entry in its own
         database transaction, a status per entry, and a failed entry's references left as sent."""
         options = self._write_options(environ)
         urn_map: dict[str, str] = {}  # fullUrl -> Type/id of the entries that succeeded
         outcomes: list[WriteResult | FhirError] = []
         for i, raw in enumerate(entries):
-            outcome = self._one_entry(i, raw, urn_map, device, options)
+            outcome = self._one_entry(i, raw, urn_map, who, options)
             if isinstance(outcome, WriteResult) and isinstance(raw.get("fullUrl"), str):
                 urn_map[raw["fullUrl"]] = f"{outcome.version.res_type}/{outcome.version.res_id}"
             outcomes.append(outcome)
@@ -364,7 +369,7 @@ class FhirApp:
         )
 
     def _one_entry(
-        self, i: int, raw: Any, urn_map: dict[str, str], device: str, options: WriteOptions
+        self, i: int, raw: Any, urn_map: dict[str, str], who: Principal, options: WriteOptions
     ) -> WriteResult | FhirError:
         """Entry i's result, or the error that entry alone gets: one bad entry stops nothing else."""
         try:
@@ -372,8 +377,8 @@ class FhirApp:
         except FhirError as err:
             return err
         try:
-            with self._write_allowance(device, 1):
-                return self.store.write_entry(req, device=device, urn_map=urn_map, options=options)
+            with self._write_allowance(who.name, 1):
+                return self.store.write_entry(req, device=who.name, urn_map=urn_map, options=options, who=who)
         except FhirError as err:
             return err.with_entry(i)
 
@@ -472,7 +477,8 @@ class FhirApp:
         )
         return f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
 
-    def _authenticate(self, environ: dict[str, Any]) -> str:
+    def _authenticate(self, environ: dict[str, Any]) -> Principal:
+        """The device the bearer token names, with its role; 401 unknown, 403 revoked (either role)."""
         auth = environ.get("HTTP_AUTHORIZATION", "")
         scheme, _, token = auth.partition(" ")
         challenge = {"WWW-Authenticate": 'Bearer realm="outreach"'}
@@ -497,7 +503,7 @@ class FhirApp:
                 f"Contact {self.contact} to have it re-enrolled.",
                 details="device-revoked",
             )
-        return device.name
+        return device.principal
 
     def _check_accept(self, environ: dict[str, Any]) -> None:
         accept = environ.get("HTTP_ACCEPT", "")

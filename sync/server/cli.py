@@ -1,7 +1,8 @@
 """`outreach-server`: run the shared-record server and enrol or revoke devices.
 
 outreach-server --db sqlite:///shared.db --port 8080
-outreach-server add-device "Laptop 7" --db sqlite:///shared.db
+outreach-server add-device "Laptop 7" --db sqlite:///shared.db                  # a worker's laptop
+outreach-server add-device "Team lead" --role supervisor --db sqlite:///shared.db
 outreach-server revoke-device "Laptop 7" --db sqlite:///shared.db
 """
 
@@ -111,6 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     add = sub.add_parser("add-device", help="enrol a device and print its bearer token once")
     add.add_argument("name")
+    add.add_argument(
+        "--role",
+        choices=("worker", "supervisor"),
+        default="worker",
+        help="worker (the default): sends its checks and reads only what concerns them; "
+        "supervisor: reads the team's checks and writes reviews (docs/server.md)",
+    )
     _db_arg(add, sub=True)
     rev = sub.add_parser("revoke-device", help="revoke a device: it is refused from its next request")
     rev.add_argument("name")
@@ -131,10 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "add-device":
             store = Store(args.db)
             try:
-                token = store.add_device(args.name)
+                token = store.add_device(args.name, role=args.role)
             finally:
                 store.close()
-            print(f"Device '{args.name}' enrolled. Its bearer token (shown only this once):")
+            print(f"Device '{args.name}' enrolled as a {args.role}. Its bearer token (shown only this once):")
             print(token)
             return 0
         if args.command == "revoke-device":
@@ -155,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 for d in store.list_devices():
                     state = f"revoked {to_instant(d.revoked_at)}" if d.revoked and d.revoked_at else "active"
-                    print(f"{d.name}\tenrolled {to_instant(d.created)}\t{state}")
+                    print(f"{d.name}\t{d.role}\tenrolled {to_instant(d.created)}\t{state}")
             finally:
                 store.close()
             return 0

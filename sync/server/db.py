@@ -27,7 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-SCHEMA_VERSION = 1
+# 2: devices have a role, and the access table says which records each device may read.
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -86,7 +87,8 @@ search_index = Table(
     Index("ix_search_owner", "res_type", "res_id"),
 )
 
-# Enrolled devices. Only a SHA-256 of the bearer token is kept.
+# Enrolled devices. Only a SHA-256 of the bearer token is kept. `role` is "worker" (a laptop
+# that records checks) or "supervisor" (reads the team's checks, writes reviews): access.py.
 devices = Table(
     "devices",
     metadata,
@@ -95,6 +97,22 @@ devices = Table(
     Column("revoked", Boolean, nullable=False, default=False),
     Column("created", BigInteger, nullable=False),
     Column("revoked_at", BigInteger, nullable=True),
+    Column("role", String(20), nullable=False, server_default="worker"),
+)
+
+# Which records each worker device may read: one row per (device, resource), written in the
+# same transaction as the write that earns it (what the device wrote, what its conditional
+# creates matched, reviews of its checks). Searches join it on the primary key, so filtering a
+# worker's search costs one index probe per candidate row whatever the size of the record.
+access = Table(
+    "access",
+    metadata,
+    Column("device", String(200), nullable=False),
+    Column("res_type", String(64), nullable=False),
+    Column("res_id", String(64), nullable=False),
+    PrimaryKeyConstraint("device", "res_type", "res_id"),
+    # Who may read one resource (reviews reach the devices that hold the reviewed Encounter).
+    Index("ix_access_resource", "res_type", "res_id"),
 )
 
 # One row. Every write transaction locks it first, which serialises writers (so commit

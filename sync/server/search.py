@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from .clock import parse_range
 from .db import resources, search_index
@@ -163,13 +163,12 @@ def _clause(res_type: str, name: str, param: SearchParam | None, value: str) -> 
         _reference_cond(si, param, a) if param.kind == "reference" else _token_cond(si, a)
         for a in alternatives
     ]
-    return exists(
-        select(si.c.res_id).where(
-            si.c.res_type == r.res_type,
-            si.c.res_id == r.res_id,
-            si.c.param == name,
-            or_(*conds),
-        )
+    # An IN over the index rows that match, not a correlated EXISTS: the database then finds the
+    # few matching ids through ix_search_lookup and fetches those resources by primary key,
+    # instead of probing the index once for every resource of the type (an identifier lookup
+    # among 270,000 Observations went from seconds to milliseconds: bench/bench_server_search.py).
+    return r.res_id.in_(
+        select(si.c.res_id).where(si.c.res_type == res_type, si.c.param == name, or_(*conds))
     )
 
 

@@ -177,8 +177,9 @@ class RunningServer:
         )
         self._thread.start()
 
-    def add_device(self, name: str) -> str:
-        return self.store.add_device(name)
+    def add_device(self, name: str, role: str = "worker") -> str:
+        """Enrol a device ("worker" or "supervisor", see access.py) and return its token."""
+        return self.store.add_device(name, role)
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -24,7 +24,8 @@ from urllib.parse import parse_qsl
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import db
+from . import access, db
+from .access import DEFAULT_ROLE, Principal
 from .clock import Ticker, now_us, to_instant
 from .errors import FhirError, bad_request
 from .resource_types import (
@@ -112,6 +113,11 @@ class Device:
     revoked: bool
     created: int
     revoked_at: int | None
+    role: str = DEFAULT_ROLE
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(self.name, self.role)
 
 
 @dataclass
@@ -222,6 +228,7 @@ class _Pending:
     history: list[dict[str, Any]] = field(default_factory=list)
     identifiers: list[dict[str, Any]] = field(default_factory=list)
     index: list[dict[str, Any]] = field(default_factory=list)
+    grants: set[tuple[str, str, str]] = field(default_factory=set)  # (device, type, id): access.py
 
     def flush(self, conn: Connection) -> None:
         for table, rows in (
@@ -232,6 +239,7 @@ class _Pending:
         ):
             if rows:
                 conn.execute(insert(table), rows)
+        access.grant(conn, self.grants)
 
 
 # Identifier pairs looked up per statement: SQLite refuses an expression deeper than 1000 terms.
@@ -342,8 +350,20 @@ class Store:
             )
         self.epoch: str = meta["epoch"]
         self._secret = bytes.fromhex(meta["page_secret"])
+        if int(meta["schema_version"]) < db.SCHEMA_VERSION:
+            self._upgrade()
         if meta.get(INDEX_KEY) != index_fingerprint():
             self._rebuild_search_index()
+
+    def _upgrade(self) -> None:
+        """Bring a database from an older server up to this schema (roles and the access table)."""
+        m = db.server_meta
+        with self._writing() as (conn, _ticker):
+            version = conn.execute(select(m.c.value).where(m.c.key == "schema_version")).scalar_one()
+            if int(version) >= db.SCHEMA_VERSION:
+                return  # another process upgraded it first
+            access.upgrade(conn)
+            conn.execute(update(m).where(m.c.key == "schema_version").values(value=str(db.SCHEMA_VERSION)))
 
     def _rebuild_search_index(self) -> None:
         """Index every current resource afresh, when the search parameters changed since the
@@ -390,16 +410,19 @@ class Store:
 
     # --- reads -------------------------------------------------------------------------
 
-    def read(self, res_type: str, res_id: str) -> Version:
+    def read(self, res_type: str, res_id: str, *, who: Principal | None = None) -> Version:
+        """The current version; `who` (None: tooling) must be allowed to read it (access.py)."""
         with self.engine.connect() as conn:
             v = _current(conn, res_type, res_id)
-        if v is None:
-            raise FhirError(404, "not-found", f"{res_type}/{res_id} does not exist.")
+            if v is None:
+                raise FhirError(404, "not-found", f"{res_type}/{res_id} does not exist.")
+            if not access.may_read(conn, who, res_type, res_id):
+                raise access.refuse_read(res_type, res_id)
         if v.deleted:
             raise FhirError(410, "deleted", f"{res_type}/{res_id} was deleted.")
         return v
 
-    def vread(self, res_type: str, res_id: str, version_id: int) -> Version:
+    def vread(self, res_type: str, res_id: str, version_id: int, *, who: Principal | None = None) -> Version:
         h = db.history.c
         with self.engine.connect() as conn:
             row = conn.execute(
@@ -407,20 +430,27 @@ class Store:
                     h.res_type == res_type, h.res_id == res_id, h.version_id == version_id
                 )
             ).first()
-        if row is None:
-            raise FhirError(404, "not-found", f"{res_type}/{res_id} has no version {version_id}.")
+            if row is None:
+                raise FhirError(404, "not-found", f"{res_type}/{res_id} has no version {version_id}.")
+            if not access.may_read(conn, who, res_type, res_id):
+                raise access.refuse_read(res_type, res_id)
         v = _version(row)
         if v.deleted:
             raise FhirError(410, "deleted", f"Version {version_id} of {res_type}/{res_id} is a deletion.")
         return v
 
     def search(
-        self, res_type: str, pairs: list[tuple[str, str]]
+        self, res_type: str, pairs: list[tuple[str, str]], *, who: Principal | None = None
     ) -> tuple[SearchPage, list[tuple[str, str]], int]:
-        """One page of matches; also returns the parameters to echo in links and the page size."""
+        """One page of matches; also returns the parameters to echo in links and the page size.
+
+        A worker's search silently keeps to what it may read (access.py), as real servers do."""
         parsed = parse_search(res_type, pairs)
         r = db.resources.c
         where = [r.res_type == res_type, r.deleted.is_(False), *parsed.clauses]
+        only_granted = access.search_filter(who, res_type)
+        if only_granted is not None:
+            where.append(only_granted)
         page_where = list(where)
         if parsed.cursor_text is not None:
             cursor = read_cursor(
@@ -462,15 +492,19 @@ class Store:
         device: str | None,
         bundle: bool,
         options: WriteOptions | None = None,
+        who: Principal | None = None,
     ) -> list[WriteResult]:
         """Apply creates/updates atomically: all of them or none.
 
         Errors name the failing entry when `bundle` is true. Processing follows the FHIR
         transaction rules: identities are resolved first (conditional creates matched), then
-        urn:uuid references rewritten, then everything written with fresh versions.
+        urn:uuid references rewritten, then the writer's role checked (`who`, None for tooling:
+        access.py), then everything written with fresh versions.
         """
+        if who is not None:
+            device = who.name
         try:
-            return self._write(requests, device=device, bundle=bundle, options=options)
+            return self._write(requests, device=device, bundle=bundle, options=options, who=who)
         except IntegrityError:
             raise _raced() from None
 
@@ -481,6 +515,7 @@ class Store:
         device: str | None,
         urn_map: dict[str, str],
         options: WriteOptions | None = None,
+        who: Principal | None = None,
     ) -> WriteResult:
         """Apply one transaction entry in its own database transaction, as a server that
         processes transactions entry by entry does.
@@ -489,11 +524,14 @@ class Store:
         any other urn reference is stored as sent, dangling. Relative references must still
         resolve. Errors do not name the entry; the caller knows which one it was.
         """
+        if who is not None:
+            device = who.name
         try:
             with self._writing(options, device) as (conn, ticker):
                 pending = _Pending(owners=_load_owners(conn, _mentioned_identifiers([req])))
                 plan = self._plan(conn, 0, req, False, urn_map, options, pending.owners)
                 self._rewrite_and_check_refs(conn, [plan], urn_map, False, strict_urns=False)
+                self._authorise(conn, [plan], urn_map, device, who, False, pending)
                 result = self._apply(conn, ticker, plan, device, {}, 0, False, pending)
                 pending.flush(conn)
                 return result
@@ -507,6 +545,7 @@ class Store:
         device: str | None,
         bundle: bool,
         options: WriteOptions | None,
+        who: Principal | None = None,
     ) -> list[WriteResult]:
         with self._writing(options, device) as (conn, ticker):
             # The writer is held from here: past the deadline the whole transaction is rolled
@@ -523,6 +562,7 @@ class Store:
                 self._check_deadline(deadline, len(requests))
             urn_map = self._identities(plans, bundle)
             self._rewrite_and_check_refs(conn, plans, urn_map, bundle)
+            self._authorise(conn, plans, urn_map, device, who, bundle, pending)
             results = []
             written: dict[tuple[str, str, str], int] = {}
             for i, plan in enumerate(plans):
@@ -708,6 +748,118 @@ class Store:
                 )
                 raise err.with_entry(i) if bundle else err
 
+    def _authorise(
+        self,
+        conn: Connection,
+        plans: list[_Plan],
+        urn_map: dict[str, str],
+        device: str | None,
+        who: Principal | None,
+        bundle: bool,
+        pending: _Pending,
+    ) -> None:
+        """Check the writer's role allows every entry (access.py), then note the access rows the
+        write earns: the writer's own, and for a Task about an Encounter (a review, or a
+        follow-up) rows for every device holding that Encounter. Nothing is written yet."""
+        if who is not None and who.sees_everything:
+            for i, plan in enumerate(plans):
+                if plan.req.res_type not in access.SUPERVISOR_WRITES:
+                    err = access.forbidden(
+                        f"A supervisor's token writes review Tasks and the service directory, not "
+                        f"{plan.req.res_type} records: checks are sent from the worker's laptop."
+                    )
+                    raise err.with_entry(i) if bundle else err
+        elif who is not None:
+            self._authorise_worker(conn, plans, urn_map, who, bundle, pending)
+        tasks: dict[str, set[str]] = {}
+        for plan in plans:
+            if plan.matched:
+                continue
+            if device is not None:
+                pending.grants.add((device, plan.req.res_type, plan.res_id))
+            if plan.req.res_type == "Task":
+                ids, logical = access.task_targets(plan.body)
+                tasks[plan.res_id] = ids | access.encounters_by_identifier(conn, logical)
+        if not tasks:
+            return
+        held = access.holders(conn, [("Encounter", e) for ids in tasks.values() for e in ids])
+        for d, t, rid in list(pending.grants):
+            if t == "Encounter":
+                held.setdefault((t, rid), set()).add(d)
+        for task_id, ids in tasks.items():
+            for enc in ids:
+                pending.grants.update((d, "Task", task_id) for d in held.get(("Encounter", enc), ()))
+
+    def _authorise_worker(
+        self,
+        conn: Connection,
+        plans: list[_Plan],
+        urn_map: dict[str, str],
+        who: Principal,
+        bundle: bool,
+        pending: _Pending,
+    ) -> None:
+        """A worker writes its checks: not the directory, not what another device wrote, and
+        nothing that refers to a record it may not read; a conditional create may match another
+        laptop's record only when the criteria prove the record concerns it (access.py)."""
+
+        def refuse(i: int, words: str) -> FhirError:
+            err = access.forbidden(words)
+            return err.with_entry(i) if bundle else err
+
+        in_bundle = {(p.req.res_type, p.res_id) for p in plans}
+        wanted: set[tuple[str, str]] = set()
+        targets: dict[int, list[tuple[str, tuple[str, str]]]] = {}
+        criteria: dict[int, list[tuple[str, str]] | None] = {}
+        for i, plan in enumerate(plans):
+            t = plan.req.res_type
+            if t == access.DIRECTORY:
+                raise refuse(
+                    i,
+                    "A worker laptop's token may not change the service directory (HealthcareService); "
+                    "a supervisor's token may.",
+                )
+            if plan.matched:
+                wanted.add((t, plan.res_id))
+                refs = access.criteria_references(t, plan.req.if_none_exist or "", urn_map)
+                criteria[i] = refs
+                wanted.update(refs or ())
+                continue
+            existing = plan.existing
+            updating = plan.req.method == "PUT" and existing is not None and not existing.deleted
+            if updating and not access.wrote(conn, who.name, t, plan.res_id):
+                raise refuse(
+                    i,
+                    f"{t}/{plan.res_id} was written by another device: a worker laptop updates only "
+                    "the records it sent.",
+                )
+            found = [(path, key) for path, key in access.relative_targets(plan.body)
+                     if key[0] != access.DIRECTORY and key not in in_bundle]
+            targets[i] = found
+            wanted.update(key for _path, key in found)
+        seen = access.visible(conn, who.name, wanted)
+        for i, refs in criteria.items():
+            key = (plans[i].req.res_type, plans[i].res_id)
+            if key in seen:
+                continue
+            if refs is None or not all(r in seen or r in in_bundle for r in refs):
+                raise refuse(
+                    i,
+                    f"The conditional create's criteria match {key[0]}/{key[1]}, which another device wrote "
+                    "and this device may not read.",
+                )
+            pending.grants.add((who.name, *key))  # found by its identifier: it concerns this laptop
+            seen.add(key)
+        for i, found in targets.items():
+            for path, key in found:
+                if key not in seen:
+                    raise refuse(
+                        i,
+                        f"{plans[i].req.res_type}.{path} refers to {key[0]}/{key[1]}, which this device may "
+                        "not read: a worker laptop refers only to its own records and the shared ones its "
+                        "checks found.",
+                    )
+
     def _apply(
         self,
         conn: Connection,
@@ -794,8 +946,10 @@ class Store:
 
     # --- devices -----------------------------------------------------------------------
 
-    def add_device(self, name: str) -> str:
-        """Enrol a device and return its bearer token (shown once, never stored)."""
+    def add_device(self, name: str, role: str = DEFAULT_ROLE) -> str:
+        """Enrol a device with its role (access.py) and return its bearer token (shown once,
+        never stored)."""
+        access.check_role(role)
         name = name.strip()
         if not name or len(name) > 200:
             raise ValueError("A device needs a name of 1 to 200 characters.")
@@ -810,6 +964,7 @@ class Store:
                         revoked=False,
                         created=now_us(),
                         revoked_at=None,
+                        role=role,
                     )
                 )
         except IntegrityError:
@@ -832,15 +987,19 @@ class Store:
         d = db.devices.c
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(d.name, d.revoked, d.created, d.revoked_at).where(d.token_hash == hash_token(token))
+                select(d.name, d.revoked, d.created, d.revoked_at, d.role).where(
+                    d.token_hash == hash_token(token)
+                )
             ).first()
-        return None if row is None else Device(row.name, bool(row.revoked), row.created, row.revoked_at)
+        return None if row is None else Device(row.name, bool(row.revoked), row.created, row.revoked_at, row.role)
 
     def list_devices(self) -> list[Device]:
         d = db.devices.c
         with self.engine.connect() as conn:
-            rows = conn.execute(select(d.name, d.revoked, d.created, d.revoked_at).order_by(d.name)).all()
-        return [Device(r.name, bool(r.revoked), r.created, r.revoked_at) for r in rows]
+            rows = conn.execute(
+                select(d.name, d.revoked, d.created, d.revoked_at, d.role).order_by(d.name)
+            ).all()
+        return [Device(r.name, bool(r.revoked), r.created, r.revoked_at, r.role) for r in rows]
 
     # --- helpers for tests and tooling ---------------------------------------------------
 

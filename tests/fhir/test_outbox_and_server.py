@@ -301,7 +301,9 @@ def test_a_directory_service_stored_on_the_server_reads_back(server: Server) -> 
             "identifier": [{"system": SERVICE_SYSTEM, "value": "weight-management"}],
             "category": [{"text": "Weight management"}], "comment": "Twelve weeks of group support.",
             "telecom": [{"system": "phone", "value": "0100 000 0001"}]}
-    assert server.http.post(f"{server.running.url}/HealthcareService", json=body, timeout=30).status_code == 201
+    lead = {"Authorization": f"Bearer {server.running.add_device('Team lead', role='supervisor')}"}
+    assert server.http.post(f"{server.running.url}/HealthcareService", json=body, timeout=30,
+                            headers=lead).status_code == 201
     (entry,) = [parse_healthcare_service(e["resource"]) for e in server.search("HealthcareService")["entry"]]
     assert entry.as_seed_entry() == {"id": "weight-management", "name": "Synthetic Weight Service",
                                      "category": "weight management", "description": "Twelve weeks of group support.",

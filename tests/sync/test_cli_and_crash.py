@@ -178,7 +178,8 @@ def _kill_and_restart(tmp_path: Path, server: RunningServer, token: str, rounds:
         assert final.returncode == 0, final.stderr
         assert pending(store) == [], final.stdout
         assert len(store.outbox.list()) == 24 + 2 * (rounds // 4)
-        assert_every_record_once(store, server, server.add_device("Checker"), product_bundle_builder(ORG))
+        checker = server.add_device("Checker", role="supervisor")  # reads what every laptop sent
+        assert_every_record_once(store, server, checker, product_bundle_builder(ORG))
         assert store.db.integrity_check() == ["ok"]
     finally:
         store.close()

@@ -84,10 +84,11 @@ def test_directory_pages_are_followed_and_an_expired_page_link_starts_again(
     # Paging links that expire at once: every `next` is answered 410 restart-search.
     with start_in_thread(f"sqlite:///{tmp_path / 'ttl.db'}", faults=Faults(), page_ttl_s=0.0) as server:
         token = server.add_device("Test laptop 1")
+        lead = server.add_device("Test team lead", role="supervisor")  # the directory is theirs to write
         for n in range(7):
             post(
                 server,
-                token,
+                lead,
                 {"resourceType": "HealthcareService", "active": n != 3, "name": f"Test service {n}"},
             )
         report = make_engine(store, server, token, page_size=2).run_once()
@@ -104,10 +105,9 @@ def test_directory_pages_are_followed_and_an_expired_page_link_starts_again(
 def test_a_crash_between_pages_repeats_nothing_and_skips_nothing(
     store: LocalStore, server: RunningServer, token: str
 ) -> None:
+    lead = server.add_device("Test team lead", role="supervisor")  # the directory is theirs to write
     for n in range(5):
-        post(
-            server, token, {"resourceType": "HealthcareService", "active": True, "name": f"Test service {n}"}
-        )
+        post(server, lead, {"resourceType": "HealthcareService", "active": True, "name": f"Test service {n}"})
 
     class Crash(Exception):
         pass

@@ -61,7 +61,7 @@ def test_the_products_checks_arrive_whole_and_once_in_every_mode(
 ) -> None:
     with serve(tmp_path, MODES[mode]()) as server:
         token = server.add_device("Test laptop 1")
-        checker = server.add_device("Checker")
+        checker = server.add_device("Checker", role="supervisor")
         reports = sync_until_empty(laptop, server, token, builder=PRODUCT, concurrency=6)
         assert pending(laptop) == [], [(i.last_error) for i in pending(laptop)]
         assert sum(r.sent for r in reports) == 6
@@ -84,7 +84,7 @@ def test_quotas_slow_the_sync_down_but_lose_and_duplicate_nothing(
 ) -> None:
     with serve(tmp_path, QUOTA_MODES[mode]()) as server:
         token = server.add_device("Test laptop 1")
-        checker = server.add_device("Checker")
+        checker = server.add_device("Checker", role="supervisor")
         reports = sync_until_empty(
             laptop,
             server,
@@ -116,7 +116,7 @@ def test_network_faults_on_top_of_each_mode(
 ) -> None:
     with serve(tmp_path, MODES[mode]()) as server:
         token = server.add_device("Test laptop 1")
-        checker = server.add_device("Checker")
+        checker = server.add_device("Checker", role="supervisor")
         FAULTS[fault](server.faults)
         clock = FakeClock()
         reports = sync_until_empty(
@@ -173,7 +173,7 @@ def test_one_transaction_per_check_where_the_server_is_known_to_be_atomic(
             whole_transactions=True,
         )
         assert pending(laptop) == [], [i.last_error for i in pending(laptop)]
-        assert_every_record_once(laptop, server, server.add_device("Checker"), PRODUCT)
+        assert_every_record_once(laptop, server, server.add_device("Checker", role="supervisor"), PRODUCT)
         assert sum(r.found_on_server for r in reports) >= 1
         posts = [f for f in server.faults.fired if f[1] == "POST"]
         assert posts  # the faults hit transactions

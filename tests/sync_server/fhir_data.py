@@ -95,6 +95,12 @@ def service(name: str, our_id: str | None = None) -> dict[str, Any]:
     return {"resourceType": "HealthcareService", "identifier": [ident(our_id)], "active": True, "name": name}
 
 
+def organization(name: str, our_id: str | None = None) -> dict[str, Any]:
+    """A plain resource a worker laptop may create, for the search and paging tests (the service
+    directory is the supervisor's to write)."""
+    return {"resourceType": "Organization", "identifier": [ident(our_id)], "active": True, "name": name}
+
+
 def provenance(target: str, agent: str) -> dict[str, Any]:
     """A Provenance of one target by one agent (both references), with no identifier."""
     return {

@@ -22,9 +22,9 @@ from .fhir_data import (
     encounter,
     entry_post,
     nhs_number,
+    organization,
     patient,
     provenance,
-    service,
     task,
     uid,
 )
@@ -140,16 +140,16 @@ def test_unknown_and_unsupported_parameters_are_refused(server: Client) -> None:
 
 
 def test_paging_is_stable_across_inserts(server: Client) -> None:
-    made = [_create(server, service(f"Service {i}"))["id"] for i in range(7)]
-    first = server.get("/HealthcareService", params={"_count": "3"}).json()
+    made = [_create(server, organization(f"Service {i}"))["id"] for i in range(7)]
+    first = server.get("/Organization", params={"_count": "3"}).json()
     assert first["total"] == 7 and _ids(first) == made[:3]
     next_url = next(link["url"] for link in first["link"] if link["relation"] == "next")
     # Writes while the client pages: two new services and an update to one already seen.
-    made.append(_create(server, service("Service 7"))["id"])
-    seen = server.get(f"/HealthcareService/{made[0]}").json()
+    made.append(_create(server, organization("Service 7"))["id"])
+    seen = server.get(f"/Organization/{made[0]}").json()
     seen["name"] = "Service 0 renamed"
-    assert server.put(f"/HealthcareService/{made[0]}", seen).status_code == 200
-    made.append(_create(server, service("Service 8"))["id"])
+    assert server.put(f"/Organization/{made[0]}", seen).status_code == 200
+    made.append(_create(server, organization("Service 8"))["id"])
     rest, bundles = _page_all(server, next_url)
     got = _ids(first) + rest
     # Every resource exactly once in lastUpdated order, then the updated one at the end again.
@@ -160,18 +160,18 @@ def test_paging_is_stable_across_inserts(server: Client) -> None:
 
 def test_incremental_pull_by_last_updated(server: Client) -> None:
     for i in range(4):
-        _create(server, service(f"Directory {i}"))
-    ids, bundles = _page_all(server, "/HealthcareService?_count=2")
+        _create(server, organization(f"Directory {i}"))
+    ids, bundles = _page_all(server, "/Organization?_count=2")
     last = max(e["resource"]["meta"]["lastUpdated"] for b in bundles for e in b.get("entry", []))
     assert len(ids) == 4
-    assert server.get("/HealthcareService", params={"_lastUpdated": f"gt{last}"}).json()["total"] == 0
-    new = _create(server, service("Directory 4"))
-    assert _ids(server.get("/HealthcareService", params={"_lastUpdated": f"gt{last}"}).json()) == [new["id"]]
+    assert server.get("/Organization", params={"_lastUpdated": f"gt{last}"}).json()["total"] == 0
+    new = _create(server, organization("Directory 4"))
+    assert _ids(server.get("/Organization", params={"_lastUpdated": f"gt{last}"}).json()) == [new["id"]]
 
 
 def test_count_zero_gives_total_only(server: Client) -> None:
-    _create(server, service("A"))
-    b = server.get("/HealthcareService", params={"_count": "0"}).json()
+    _create(server, organization("A"))
+    b = server.get("/Organization", params={"_count": "0"}).json()
     assert b["total"] == 1 and "entry" not in b
 
 
@@ -179,13 +179,13 @@ def test_bad_and_expired_cursors(tmp_path: Path) -> None:
     with start_in_thread(f"sqlite:///{tmp_path / 's.db'}", page_ttl_s=0.3) as running:
         client = Client(running, running.add_device("Test laptop"))
         for i in range(3):
-            _create(client, service(f"S{i}"))
-        first = client.get("/HealthcareService", params={"_count": "1"}).json()
+            _create(client, organization(f"S{i}"))
+        first = client.get("/Organization", params={"_count": "1"}).json()
         next_url = next(link["url"] for link in first["link"] if link["relation"] == "next")
         assert client.get(next_url).status_code == 200
         tampered = next_url[:-3] + ("AAA" if not next_url.endswith("AAA") else "BBB")
         assert client.get(tampered).status_code == 400
-        assert client.get("/HealthcareService", params={"_cursor": "garbage"}).status_code == 400
+        assert client.get("/Organization", params={"_cursor": "garbage"}).status_code == 400
         other_query = next_url.replace("_cursor=", "identifier=x&_cursor=")
         assert client.get(other_query).status_code == 400
         time.sleep(0.5)
@@ -203,8 +203,8 @@ def test_searchset_validates_as_fhir(server: Client, n: int) -> None:
     from fhir.resources.R4B import get_fhir_model_class
 
     for i in range(n):
-        _create(server, service(f"Svc {i}"))
-    b = server.get("/HealthcareService", params={"_count": "10"}).json()
+        _create(server, organization(f"Svc {i}"))
+    b = server.get("/Organization", params={"_count": "10"}).json()
     get_fhir_model_class("Bundle").model_validate(b)
     assert len(b["entry"]) == 10 and b["total"] == n
 
@@ -223,8 +223,8 @@ def test_incremental_pulls_during_concurrent_writes_miss_nothing(server: Client)
         with requests.Session() as s:
             for i in range(15):
                 r = s.post(
-                    f"{server.url}/HealthcareService",
-                    json=service(f"W{k}-{i}"),
+                    f"{server.url}/Organization",
+                    json=organization(f"W{k}-{i}"),
                     headers=server.headers(),
                     timeout=30,
                 )
@@ -239,7 +239,7 @@ def test_incremental_pulls_during_concurrent_writes_miss_nothing(server: Client)
     newest = "1970-01-01T00:00:00.000000Z"
     while True:
         done = not any(t.is_alive() for t in writers)
-        url: str | None = f"/HealthcareService?_count=4&_sort=_lastUpdated&_lastUpdated=gt{newest}"
+        url: str | None = f"/Organization?_count=4&_sort=_lastUpdated&_lastUpdated=gt{newest}"
         while url:
             b = server.get(url).json()
             for e in b.get("entry", []):
@@ -333,7 +333,7 @@ def test_older_databases_are_reindexed_for_new_search_parameters(tmp_path: Path)
         conn.execute(delete(meta).where(meta.c.key == INDEX_KEY))
     store.close()
     with start_in_thread(url) as running:
-        client = Client(running, running.add_device("Test laptop 2"))
+        client = Client(running, running.add_device("Team lead", role="supervisor"))
         assert client.count("Provenance", agent=dev) == 1
         client.http.close()
 
