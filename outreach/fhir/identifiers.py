@@ -10,6 +10,7 @@ identifiers, with nothing extra to store.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from typing import Final
 
@@ -22,7 +23,11 @@ CODE_SYSTEM_BASE: Final = BASE + "/CodeSystem/"
 PERSON_SYSTEM: Final = ID_BASE + "person"  # Patient: the store's person id
 CHECK_SYSTEM: Final = ID_BASE + "check"  # Encounter: the store's check id (each version has its own)
 FOLLOW_UP_SYSTEM: Final = ID_BASE + "follow-up"  # Task: the store's follow-up id
-VENUE_SYSTEM: Final = ID_BASE + "venue"  # Location: the store's venue id
+# Location: one per venue for the whole team, its value derived from the organisation and the
+# venue's normalised name (team_location_value), so two laptops that hold checks in the same hall
+# send one Location. Locations sent by earlier versions carry one laptop's venue record id here
+# (a random UUID, never equal to a derived one), and stay as they are.
+VENUE_SYSTEM: Final = ID_BASE + "venue"
 DEVICE_SYSTEM: Final = ID_BASE + "device"  # Device: the laptop's store id
 SERVICE_SYSTEM: Final = ID_BASE + "service"  # HealthcareService: the directory's service id
 # Everything else produced for one check (observations, the response, referrals ...):
@@ -42,6 +47,35 @@ NAMESPACE: Final = uuid.UUID("e394773f-248e-4727-8529-118d3bd6e2b4")
 def derived_uuid(*parts: str) -> str:
     """The same UUID for the same parts, on every laptop and every run."""
     return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+
+# Apostrophes vanish ("St Mark's" is "St Marks"); any other punctuation or symbol separates words.
+_APOSTROPHES: Final = frozenset("'\u2019\u2018\u02bc`\u00b4")
+
+
+def normalised_venue_name(name: str) -> str:
+    """A venue's name as the team compares it: compatibility forms unified, accents and case
+    dropped, apostrophes removed, other punctuation a space, spaces collapsed.
+
+    "St Mark's Church Hall", "st marks church  hall " and "St. Mark’s Church-Hall" are one venue;
+    two laptops rarely type a hall's name exactly alike, and a team means one place by them.
+    """
+    text = unicodedata.normalize("NFKD", name)
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Mn" or ch in _APOSTROPHES:  # combining accents, apostrophes
+            continue
+        out.append(" " if category[0] in "PSZC" else ch)
+    return " ".join("".join(out).casefold().split())
+
+
+def team_location_value(organisation_key: str, venue_name: str, venue_id: str) -> str:
+    """The VENUE_SYSTEM identifier value of a venue: the same on every laptop of the
+    organisation for the same normalised name. A venue with no name at all falls back to the
+    laptop's own venue id, so unnamed venues are never merged."""
+    key = normalised_venue_name(venue_name)
+    return derived_uuid("location", organisation_key, key) if key else derived_uuid("venue", venue_id)
 
 
 def identifier(system: str, value: str) -> dict[str, str]:
