@@ -21,7 +21,7 @@ import sys
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Final, TypeVar, cast
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -33,6 +33,7 @@ APP_AUTHOR = "OutreachHealthChecks"
 DATA_DIR_ENV = "OUTREACH_DATA_DIR"
 ORG_CONFIG_ENV = "OUTREACH_ORG_CONFIG"
 ORG_CONFIG_FILENAME = "organisation.toml"
+_T = TypeVar("_T")
 
 
 def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -92,33 +93,130 @@ def ensure_private_dir(path: Path) -> Path:
 
 
 @dataclass(frozen=True)
+class SettingInfo:
+    """What a setting of the organisation file is, beyond its name, type and default (which the
+    field of OrgConfig declares): what it means, its range, and how its value is checked."""
+
+    meaning: str
+    default_words: str = ""  # said after the default in the table, e.g. "offline only"
+    low: int | None = None
+    high: int | None = None
+    range_words: str = ""  # the range as the refusal says it; default "between {low} and {high}"
+    choices: tuple[str, ...] = ()
+    choice_words: str = ""  # the refusal when the value is not one of `choices`
+    kind: str = "text"  # text | url | path | key | phone: the checks beyond the type
+
+
+def _setting(default: _T, meaning: str, **info: Any) -> _T:
+    """An OrgConfig field that is a setting: its default, and its SettingInfo as field metadata."""
+    return field(default=default, metadata={"setting": SettingInfo(meaning, **info)})
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of the organisation file, as parsing, to_toml and the install guide's table see it."""
+
+    name: str
+    type: type
+    default: int | str
+    info: SettingInfo
+
+    def problem(self, value: object) -> str | None:
+        """Why `value` is refused for this setting (words finishing "Setting 'name' "), or None."""
+        if self.type is int:
+            if not isinstance(value, int) or isinstance(value, bool):
+                return "must be a whole number."
+            low, high = self.info.low, self.info.high
+            if low is not None and high is not None and not low <= value <= high:
+                return f"must be {self.info.range_words or f'between {low} and {high}'}."
+        elif not isinstance(value, str):
+            return "must be text."
+        elif self.info.choices and value not in self.info.choices:
+            return self.info.choice_words or "must be one of " + ", ".join(map(json.dumps, self.info.choices))
+        return None
+
+    def table_row(self) -> str:
+        """This setting's row in the table of docs/install.md."""
+        default = json.dumps(self.default, ensure_ascii=False)
+        words = f" ({self.info.default_words})" if self.info.default_words else ""
+        info = self.info
+        span = f" ({info.low} to {info.high})" if info.low is not None and info.high is not None else ""
+        return f"| `{self.name}` | `{default}`{words} | {info.meaning}{span} |"
+
+
+@dataclass(frozen=True)
 class OrgConfig:
     """The per-organisation configuration file IT deploys (``organisation.toml``).
 
-    Every field has a safe default so the app runs stand-alone (no server) out of the box.
+    Each setting is declared once, here: its type and default as the field's, its meaning, range
+    and checks as its SettingInfo. Parsing, `to_toml` and the table in docs/install.md (checked by a
+    test) all read them from SETTINGS. Every setting has a safe default so the app runs stand-alone
+    (no server) out of the box.
     """
 
-    organisation_name: str = "Outreach service"
-    organisation_ods_code: str = ""
-    # The number printed on the person's summary for questions ("Questions? Call ... on ...").
-    # Empty: the summary points to the GP practice and NHS 111 instead.
-    summary_contact: str = ""
-    server_url: str = ""  # empty: no shared record configured, the app works offline only
-    ca_bundle: str = ""  # path to a PEM bundle; empty: the system's trust store
-    recovery_public_key: str = ""  # PEM of the organisation recovery key (X25519 or RSA)
-    idle_lock_minutes: int = 5
-    sync_interval_minutes: int = 5
-    # Entries per transaction the shared record accepts; 0: find out (start at 100, halve when
-    # the server refuses a part for its size). Set it when `outreach check-server` shows a cap.
-    sync_max_entries: int = 0
-    # "parts": each check in dependency-ordered parts, safe with any FHIR server. "whole": one
-    # transaction per check, only for a server whose transactions are all or nothing (as
-    # `outreach check-server --write-test` reports): fewer requests, no safety net if it is not.
-    sync_transactions: str = "parts"
-    # CSV of postcode -> Townsend deprivation score the organisation is licensed to use (QRISK3);
-    # empty: QRISK3 uses 0 and says so to the clinician. A relative path is read beside this file.
-    townsend_file: str = ""
-    default_language: str = "en-GB"
+    organisation_name: str = _setting("Outreach service", "shown in the app and on the person's summary")
+    organisation_ods_code: str = _setting("", "the organisation's ODS code")
+    summary_contact: str = _setting(
+        "",
+        "the phone number printed on the person's summary for questions; empty: the summary points to "
+        "the GP practice and NHS 111",
+        kind="phone",
+    )
+    server_url: str = _setting(
+        "",
+        "the shared record (FHIR R4 server); must start with `https://`, plain `http://` only for a server "
+        "on the same computer",
+        default_words="offline only",
+        kind="url",
+    )
+    ca_bundle: str = _setting(
+        "",
+        "PEM file of certificate authorities for a server with a private CA; a relative path is read from "
+        "the folder of the organisation file",
+        default_words="system trust store",
+        kind="path",
+    )
+    recovery_public_key: str = _setting(
+        "",
+        "the organisation recovery public key, pasted or as the name of a `.pem` file beside the "
+        "organisation file; see [recovery.md](recovery.md)",
+        default_words="no recovery",
+        kind="key",
+    )
+    idle_lock_minutes: int = _setting(5, "lock the app after this many idle minutes", low=1, high=240)
+    sync_interval_minutes: int = _setting(
+        5, "how often to try sending waiting checks when online, in minutes", low=1, high=1440
+    )
+    sync_max_entries: int = _setting(
+        0,
+        "most records the shared record takes in one transaction; 0: start at 100 and halve when the "
+        "server refuses a part for its size. Set it when `outreach check-server` shows a cap",
+        default_words="find out",
+        low=0,
+        high=1000,
+        range_words="between 0 (find out) and 1000",
+    )
+    sync_transactions: str = _setting(
+        "parts",
+        '`"parts"`: each check goes in dependency-ordered parts, safe with any FHIR server. `"whole"`: one '
+        "transaction per check, about five times fewer requests, only for a server whose transactions are "
+        "all or nothing (`outreach check-server --write-test` says)",
+        choices=("parts", "whole"),
+        choice_words='must be "parts" (safe with any server) or "whole" '
+        "(only for a server whose transactions are all or nothing).",
+    )
+    townsend_file: str = _setting(
+        "",
+        "CSV (`postcode`, `townsend` columns) of the Townsend deprivation scores the organisation is "
+        "licensed to use; the person's score is stored with each check when it starts and QRISK3 uses it. "
+        "Empty: QRISK3 uses 0 and says so to the clinician. A relative path is read from the folder of "
+        "the organisation file",
+        default_words="none",
+        kind="path",
+    )
+    default_language: str = _setting("en-GB", "language of the app and of the person's summary")
+    # Names in the file that match no setting (nor nearly one): kept, so a file written for a newer
+    # version of the app still opens in this one.
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -148,11 +246,12 @@ class OrgConfig:
 
     @classmethod
     def from_mapping(cls, raw: dict[str, object], base_dir: Path | None = None) -> OrgConfig:
-        known = {f.name: f for f in fields(cls) if f.name != "extra"}
-        values: dict[str, object] = {}
+        known = {s.name: s for s in SETTINGS}
+        values: dict[str, Any] = {}
         extra: dict[str, object] = {}
         for key, value in raw.items():
-            if key not in known:
+            setting = known.get(key)
+            if setting is None:
                 # A near miss of a known name is a typo ("server_ulr" would silently leave the
                 # laptop offline): refused, naming the setting meant. Anything else is kept, so
                 # a file written for a newer version of the app still opens in this one.
@@ -163,73 +262,66 @@ class OrgConfig:
                     )
                 extra[key] = value
                 continue
-            expected = known[key].type
-            if expected == "int":
-                if not isinstance(value, int) or isinstance(value, bool):
-                    raise ValidationError(f"Setting '{key}' must be a whole number.", item=key)
-            elif not isinstance(value, str):
-                raise ValidationError(f"Setting '{key}' must be text.", item=key)
+            problem = setting.problem(value)
+            if problem is None and setting.info.kind != "text":
+                value = _checked_kind(setting, cast(str, value), base_dir)
+            if problem:
+                raise ValidationError(f"Setting '{key}' {problem}", item=key)
             values[key] = value
-        idle = values.get("idle_lock_minutes", cls.idle_lock_minutes)
-        if not 1 <= cast(int, idle) <= 240:
-            raise ValidationError(
-                "Setting 'idle_lock_minutes' must be between 1 and 240.", item="idle_lock_minutes"
-            )
-        interval = values.get("sync_interval_minutes", cls.sync_interval_minutes)
-        if not 1 <= cast(int, interval) <= 1440:
-            raise ValidationError(
-                "Setting 'sync_interval_minutes' must be between 1 and 1440.", item="sync_interval_minutes"
-            )
-        max_entries = values.get("sync_max_entries", cls.sync_max_entries)
-        if not 0 <= cast(int, max_entries) <= 1000:
-            raise ValidationError(
-                "Setting 'sync_max_entries' must be between 0 (find out) and 1000.", item="sync_max_entries"
-            )
-        if values.get("sync_transactions", cls.sync_transactions) not in ("parts", "whole"):
-            raise ValidationError(
-                "Setting 'sync_transactions' must be \"parts\" (safe with any server) or \"whole\" "
-                "(only for a server whose transactions are all or nothing).",
-                item="sync_transactions",
-            )
-        url = str(values.get("server_url", ""))
-        problem = server_url_problem(url) if url else None
-        if problem:
-            raise ValidationError(f"Setting 'server_url' {problem}", item="server_url")
-        for path_setting in ("ca_bundle", "townsend_file"):
-            path_value = str(values.get(path_setting, ""))
-            if path_value and base_dir is not None and not Path(path_value).is_absolute():
-                values[path_setting] = str((base_dir / path_value).resolve())
-        key_value = str(values.get("recovery_public_key", ""))
-        if key_value and base_dir is not None and not key_value.lstrip().startswith("-----BEGIN"):
-            key_path = Path(key_value) if Path(key_value).is_absolute() else base_dir / key_value
-            try:
-                values["recovery_public_key"] = key_path.read_text(encoding="ascii")
-            except OSError:
-                raise ValidationError(
-                    f"The recovery key file {key_path.name} named in 'recovery_public_key' cannot be read.",
-                    item="recovery_public_key",
-                ) from None
-        contact = str(values.get("summary_contact", "")).strip()
-        if contact and (len(contact) > 40 or not any(ch.isdigit() for ch in contact)):
-            raise ValidationError(
-                "Setting 'summary_contact' must be a phone number (at most 40 characters).",
-                item="summary_contact",
-            )
-        values["summary_contact"] = contact
-        return cls(**cast(dict[str, Any], values), extra=extra)
+        return cls(**values, extra=extra)
 
     def to_toml(self) -> str:
         """The settings as TOML, paths already resolved and the recovery key inline, so the copy
         in the data folder works wherever the original file was. (JSON string escapes are valid
         in TOML basic strings.)"""
         lines = ["# Organisation settings for this laptop, saved when the store was set up.", ""]
-        for f in fields(self):
-            if f.name == "extra":
-                continue
-            value = getattr(self, f.name)
-            text = str(int(value)) if f.type == "int" else json.dumps(value, ensure_ascii=False)
-            lines.append(f"{f.name} = {text}")
+        for setting in SETTINGS:
+            value = getattr(self, setting.name)
+            text = str(int(value)) if setting.type is int else json.dumps(value, ensure_ascii=False)
+            lines.append(f"{setting.name} = {text}")
         return "\n".join(lines) + "\n"
+
+
+SETTINGS: Final[tuple[Setting, ...]] = tuple(
+    Setting(f.name, type(f.default), cast(int | str, f.default), f.metadata["setting"])
+    for f in fields(OrgConfig)
+    if "setting" in f.metadata
+)
+
+
+def settings_table() -> str:
+    """The table of settings in docs/install.md, made from SETTINGS (a test keeps the two equal)."""
+    rows = ["| Setting | Default | Meaning |", "|---|---|---|", *(s.table_row() for s in SETTINGS)]
+    return "\n".join(rows) + "\n"
+
+
+def _checked_kind(setting: Setting, value: str, base_dir: Path | None) -> str:
+    """A text setting's value after the checks of its kind (a URL parsed, a path resolved beside the
+    organisation file, a key file read, a phone number tidied); ValidationError naming it if refused."""
+    kind, name = setting.info.kind, setting.name
+    if kind == "url":
+        problem = server_url_problem(value) if value else None
+        if problem:
+            raise ValidationError(f"Setting '{name}' {problem}", item=name)
+    elif kind == "path":
+        if value and base_dir is not None and not Path(value).is_absolute():
+            return str((base_dir / value).resolve())
+    elif kind == "key":
+        if value and base_dir is not None and not value.lstrip().startswith("-----BEGIN"):
+            key_path = Path(value) if Path(value).is_absolute() else base_dir / value
+            try:
+                return key_path.read_text(encoding="ascii")
+            except OSError:
+                raise ValidationError(
+                    f"The recovery key file {key_path.name} named in '{name}' cannot be read.", item=name
+                ) from None
+    elif kind == "phone":
+        value = value.strip()
+        if value and (len(value) > 40 or not any(ch.isdigit() for ch in value)):
+            raise ValidationError(
+                f"Setting '{name}' must be a phone number (at most 40 characters).", item=name
+            )
+    return value
 
 
 def save_organisation_file(data_dir: Path, config: OrgConfig) -> Path:

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import stat
+import tomllib
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from outreach.errors import ValidationError
-from outreach.settings import DATA_DIR_ENV, OrgConfig, ensure_private_dir, resolve_data_dir
+from outreach.settings import (
+    DATA_DIR_ENV,
+    SETTINGS,
+    OrgConfig,
+    Setting,
+    ensure_private_dir,
+    resolve_data_dir,
+    settings_table,
+)
+from tests.conftest import ROOT
 
 
 def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -160,3 +171,47 @@ def test_good_server_urls_are_accepted(url: str) -> None:
 def test_a_misspelt_setting_is_refused_naming_the_one_meant(typo: str, meant: str) -> None:
     with pytest.raises(ValidationError, match=f"did you mean '{meant}'"):
         OrgConfig.from_mapping({typo: "https://shared-record.example"})
+
+
+def _install_guide_table() -> str:
+    text = (ROOT / "docs" / "install.md").read_text(encoding="utf-8")
+    start = text.index("| Setting | Default | Meaning |")
+    return text[start : text.index("\n\n", start) + 1]
+
+
+def test_the_install_guide_table_is_the_declared_settings() -> None:
+    """The table IT reads is made from the declarations (settings_table()): paste its output there."""
+    assert _install_guide_table() == settings_table()
+
+
+def test_the_example_file_has_every_setting_and_loads() -> None:
+    example = ROOT / "resources" / "organisation.example.toml"
+    assert set(tomllib.loads(example.read_text(encoding="utf-8"))) == {s.name for s in SETTINGS}
+    assert OrgConfig.load(example).extra == {}
+
+
+def test_every_setting_is_declared_once_with_a_default_of_its_type() -> None:
+    assert [s.name for s in SETTINGS] == [f.name for f in fields(OrgConfig) if f.name != "extra"]
+    config = OrgConfig()
+    for setting in SETTINGS:
+        assert isinstance(setting.default, setting.type) and setting.info.meaning, setting.name
+        assert getattr(config, setting.name) == setting.default
+        assert setting.problem(setting.default) is None, setting.name
+
+
+@pytest.mark.parametrize("setting", [s for s in SETTINGS if s.info.low is not None], ids=lambda s: s.name)
+def test_each_range_is_kept_at_both_ends(setting: Setting) -> None:
+    low, high = setting.info.low, setting.info.high
+    assert low is not None and high is not None
+    for good in (low, high):
+        assert getattr(OrgConfig.from_mapping({setting.name: good}), setting.name) == good
+    for bad in (low - 1, high + 1):
+        with pytest.raises(ValidationError, match=f"Setting '{setting.name}' must be between {low}") as caught:
+            OrgConfig.from_mapping({setting.name: bad})
+        assert caught.value.item == setting.name
+
+
+def test_a_choice_outside_the_list_is_refused() -> None:
+    with pytest.raises(ValidationError, match='must be "parts"') as caught:
+        OrgConfig.from_mapping({"sync_transactions": "all"})
+    assert caught.value.item == "sync_transactions"
