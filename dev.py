@@ -41,7 +41,7 @@ PIP_WHEEL = re.compile(r"^pip-(\d+(?:\.\d+)*)-py3-none-any\.whl$")
 
 # Tools some tests and the bundle build use, beyond what Qt needs. Without them those tests
 # skip with this hint (and fail under CI=true, where .ci/run installs them).
-TEST_PACKAGES = (
+TEST_PACKAGES: tuple[str, ...] = (
     "binutils",  # objdump: PyInstaller reads the libraries it bundles with it
     "poppler-utils",  # pdftotext, pdftoppm, pdfinfo: reading back the person's summary PDF
     "icu-devtools",  # icupkg: the bundle build leaves out ICU data Qt never reads (packaging/icu_data.py)
