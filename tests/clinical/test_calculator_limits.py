@@ -15,6 +15,7 @@ from __future__ import annotations
 import pytest
 
 from outreach.clinical import audit_c, bmi, glycaemia, lipids, pulse, smoking
+from outreach.clinical import blood_pressure as bp
 from outreach.errors import CalculationError
 
 
@@ -148,3 +149,65 @@ def test_lipids_ratio_and_non_hdl() -> None:
         with pytest.raises(CalculationError, match="not lower than total cholesterol") as info:
             lipids.calculate_lipids(total, hdl)
         assert info.value.item == "hdl_mmol_l"
+
+
+# --- blood pressure: NICE NG136 bands, the repeat-reading procedure ---------------------------------------
+
+
+@pytest.mark.parametrize(("systolic", "diastolic", "category", "urgent", "red"), [
+    (89, 70, bp.LOW, False, False), (100, 59, bp.LOW, False, False), (90, 60, bp.NORMAL, False, False),
+    (139, 89, bp.NORMAL, False, False), (140, 70, bp.STAGE_1, False, False), (141, 70, bp.STAGE_1, False, True),
+    (120, 90, bp.STAGE_1, False, False), (120, 91, bp.STAGE_1, False, True), (159, 99, bp.STAGE_1, False, True),
+    (160, 80, bp.STAGE_2, False, True), (130, 100, bp.STAGE_2, False, True), (179, 119, bp.STAGE_2, False, True),
+    (180, 80, bp.SEVERE, True, True), (150, 120, bp.SEVERE, True, True),
+])
+def test_blood_pressure_bands_at_each_threshold(systolic: float, diastolic: float, category: str, urgent: bool,
+                                                red: bool) -> None:
+    result = bp.classify_blood_pressure(systolic, diastolic)
+    assert (result.category, result.urgent, result.lester_red_zone) == (category, urgent, red)
+
+
+def test_blood_pressure_limits_and_a_swapped_reading() -> None:
+    bp.classify_blood_pressure(50, 20)
+    bp.classify_blood_pressure(300, 200)
+    for systolic, diastolic, item in ((49.5, 20, "systolic_mmhg"), (300.5, 100, "systolic_mmhg"),
+                                      (120, 19.5, "diastolic_mmhg"), (299, 200.5, "diastolic_mmhg")):
+        with pytest.raises(CalculationError, match="not possible") as info:
+            bp.classify_blood_pressure(systolic, diastolic)
+        assert info.value.item == item
+    for systolic, diastolic in ((80, 80), (80, 90)):
+        with pytest.raises(CalculationError, match="not lower than systolic") as info:
+            bp.classify_blood_pressure(systolic, diastolic)
+        assert info.value.item == "diastolic_mmhg"
+
+
+def test_the_repeat_procedure_at_its_thresholds() -> None:
+    assert bp.needs_repeat(140, 70) and bp.needs_repeat(120, 90)
+    assert not bp.needs_repeat(139, 89)
+    assert bp.is_severe(180, 70) and bp.is_severe(150, 120) and not bp.is_severe(179, 119)
+    assert not bp.differ_substantially((150, 90), (140, 80))  # exactly 10 apart is not "more than 10"
+    assert bp.differ_substantially((151, 90), (140, 90)) and bp.differ_substantially((150, 91), (150, 80))
+    assert bp.differ_substantially((140, 80), (151, 80))
+
+
+def test_which_reading_is_the_clinic_blood_pressure() -> None:
+    one = bp.clinic_blood_pressure([(150, 85)])
+    assert (one.used, one.second_needed, one.third_needed, one.systolic, one.diastolic) == (0, True, False, 150, 85)
+    assert bp.clinic_blood_pressure([(130, 85)]).second_needed is False
+    close = bp.clinic_blood_pressure([(150, 85), (145, 88)])
+    assert (close.used, close.second_needed, close.third_needed) == (1, False, False)
+    apart = bp.clinic_blood_pressure([(160, 85), (145, 80)])
+    assert (apart.used, apart.third_needed) == (1, True)
+    lower_first = bp.clinic_blood_pressure([(150, 85), (140, 80), (145, 82)])
+    assert (lower_first.used, lower_first.third_needed) == (1, False)  # the lower of the last two
+    same_systolic = bp.clinic_blood_pressure([(150, 85), (150, 80)])
+    assert same_systolic.used == 1  # then the lower diastolic
+    severe = bp.clinic_blood_pressure([(185, 100), (150, 85), (190, 95)])
+    assert (severe.used, severe.second_needed, severe.third_needed) == (2, False, False)  # never outweighed
+    with pytest.raises(CalculationError, match="No blood pressure reading"):
+        bp.clinic_blood_pressure([])
+    with pytest.raises(CalculationError, match="^Reading 2: Diastolic") as info:
+        bp.clinic_blood_pressure([(150, 85), (80, 90)])
+    assert info.value.item == "diastolic_mmhg"
+    with pytest.raises(CalculationError, match="^Diastolic"):
+        bp.clinic_blood_pressure([(80, 90)])
