@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import pytest
 
-from outreach.clinical import audit_c, bmi, glycaemia, lipids, pulse, smoking
+from outreach.clinical import audit, audit_c, bmi, glycaemia, lipids, pulse, smoking
 from outreach.clinical import blood_pressure as bp
+from outreach.clinical import nhs_number as nhs
 from outreach.errors import CalculationError
 
 
@@ -211,3 +212,73 @@ def test_which_reading_is_the_clinic_blood_pressure() -> None:
     assert info.value.item == "diastolic_mmhg"
     with pytest.raises(CalculationError, match="^Diastolic"):
         bp.clinic_blood_pressure([(80, 90)])
+
+
+# --- the full AUDIT (WHO; OHID bands) and NHS numbers (Modulus 11) -----------------------------------------
+
+
+@pytest.mark.parametrize(("score", "band"), [
+    (0, audit_c.LOWER_RISK), (7, audit_c.LOWER_RISK), (8, audit_c.INCREASING_RISK), (15, audit_c.INCREASING_RISK),
+    (16, audit_c.HIGHER_RISK), (19, audit_c.HIGHER_RISK), (20, audit_c.POSSIBLE_DEPENDENCE),
+    (40, audit_c.POSSIBLE_DEPENDENCE),
+])
+def test_audit_bands(score: int, band: str) -> None:
+    assert audit.audit_band(score) == band
+
+
+def test_audit_scores_ten_answers_with_9_and_10_scored_0_2_or_4() -> None:
+    assert audit.score_audit([4, 4, 4, 4, 4, 4, 4, 4, 4, 4]) == audit.AuditResult(40, audit_c.POSSIBLE_DEPENDENCE)
+    assert audit.score_audit([1, 1, 1, 1, 1, 1, 1, 1, 0, 0]) == audit.AuditResult(8, audit_c.INCREASING_RISK)
+    assert audit.score_audit([0] * 8 + [2, 2]).score == 4
+    for answers in ([0] * 9, [0] * 11, []):
+        with pytest.raises(CalculationError, match="all ten answers"):
+            audit.score_audit(answers)
+    for n in (9, 10):
+        for bad in (1, 3):
+            answers = [0] * 10
+            answers[n - 1] = bad
+            with pytest.raises(CalculationError, match=f"question {n} scores 0, 2 or 4") as info:
+                audit.score_audit(answers)
+            assert info.value.item == f"audit_q{n}"
+    with pytest.raises(CalculationError) as info:
+        audit.score_audit([0, 0, 0, 5, 0, 0, 0, 0, 0, 0])
+    assert info.value.item == "audit_q4"
+
+
+def test_nhs_number_check_digit_modulus_11() -> None:
+    assert nhs.check_digit("943476591") == 9  # NHS Digital's published example 943 476 5919
+    assert nhs.check_digit("999000000") is None  # 90 + 81 + 72 = 243; 243 % 11 = 1; 11 - 1 = 10 -> none
+    assert nhs.check_digit("999000001") == 8  # 243 + 2 = 245; 245 % 11 = 3; 11 - 3 = 8
+    assert nhs.check_digit("000000000") == 0  # 11 - 0 = 11 -> 0
+    assert nhs.check_digit("100000001") is None  # 10 + 2 = 12; 11 - 1 = 10 -> no valid number
+
+
+@pytest.mark.parametrize(("text", "result"), [
+    ("9434765919", "9434765919"), ("943 476 5919", "9434765919"), ("943-476-5919", "9434765919"),
+    ("  9434765919  ", "9434765919"),
+])
+def test_a_valid_nhs_number_in_the_ways_people_type_it(text: str, result: str) -> None:
+    check = nhs.check_nhs_number(text)
+    assert (check.valid, check.normalised, check.reason) == (True, result, None)
+    assert nhs.normalise_nhs_number(text) == result
+    assert nhs.format_nhs_number(text) == "943 476 5919"
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    (9434765919, "typed as 10 digits"), ("", "is empty"), ("   ", "is empty"),
+    ("9" * 41, "too long"), ("943 476 591x", "only digits"), ("943.476.5919", "only digits"),
+    ("943476591", "has 10 digits; this has 9"), ("94347659199", "this has 11"),
+    ("1111111111", "placeholder"), ("1000000010", "no check digit is possible"),
+    ("9434765918", "last digit does not match"),
+])
+def test_each_wrong_nhs_number_says_why(text: object, words: str) -> None:
+    check = nhs.check_nhs_number(text)  # type: ignore[arg-type]
+    assert check.valid is False and check.normalised is None and words in (check.reason or "")
+    with pytest.raises(Exception, match=words):
+        nhs.normalise_nhs_number(text)  # type: ignore[arg-type]
+
+
+def test_forty_characters_with_separators_is_still_read() -> None:
+    text = "943" + " " * 29 + "476-5919"
+    assert len(text) == 40 and nhs.check_nhs_number(text).valid
+    assert "too long" in (nhs.check_nhs_number(text + " ").reason or "")
