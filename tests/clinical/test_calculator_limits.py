@@ -281,4 +281,4 @@ def test_each_wrong_nhs_number_says_why(text: object, words: str) -> None:
 def test_forty_characters_with_separators_is_still_read() -> None:
     text = "943" + " " * 29 + "476-5919"
     assert len(text) == 40 and nhs.check_nhs_number(text).valid
-    assert "too long" in (nhs.check_nhs_number(text + " ").reason or "")
+    assert "too long" in (nhs.check_nhs_number(text.replace(" ", "  ", 1)).reason or "")
