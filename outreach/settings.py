@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from outreach.durable_files import write_atomic
 from outreach.errors import ValidationError
 
 APP_NAME = "OutreachHealthChecks"
@@ -325,16 +326,10 @@ def _checked_kind(setting: Setting, value: str, base_dir: Path | None) -> str:
 
 
 def save_organisation_file(data_dir: Path, config: OrgConfig) -> Path:
-    """Write `config` as the data folder's organisation file: owner-only from the first byte,
-    fsynced, then renamed into place, so a crash never leaves half a file the app would refuse."""
+    """Write `config` as the data folder's organisation file durably (outreach.durable_files):
+    owner-only from the first byte, never half a file the app would refuse after a crash."""
     path = Path(data_dir) / ORG_CONFIG_FILENAME
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(config.to_toml())
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, config.to_toml().encode("utf-8"))
     return path
 
 

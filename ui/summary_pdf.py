@@ -34,6 +34,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from outreach.durable_files import PRIVATE_FILE_MODE, write_atomic
 from outreach.errors import StoreError, UserFacingError
 from outreach.summary.render import NUMBERS_PAGE_BREAK, print_size
 
@@ -41,7 +42,6 @@ PDF_RESOLUTION_DPI: Final = 300
 PAGE_MARGIN_MM: Final = 15.0
 FONT_FAMILIES: Final = ["DejaVu Sans", "Noto Sans", "Segoe UI", "Arial"]
 CREATOR: Final = "Outreach Health Checks"
-PRIVATE_FILE_MODE: Final = 0o600  # a saved summary is personal data: its owner only
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,45 +142,9 @@ def write_summary_pdf(html: str, path: str | os.PathLike[str], *, large_print: b
     """
     target = Path(path)
     pdf = render_summary_pdf(html, large_print=large_print, title=title)
-    partial = target.with_name(f".{target.name}.part")
     try:
-        _write_private(partial, pdf.data)
-        os.replace(partial, target)
-        _sync_folder(target.parent)
+        write_atomic(target, pdf.data, mode=PRIVATE_FILE_MODE)
     except OSError as exc:
-        try:
-            partial.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise StoreError(f"The summary could not be saved to {target.name}: {exc.strerror or 'the folder cannot be written'}. "
                          "Choose another folder or a USB stick with space.") from None
     return pdf
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Create `path` owner-only (a leftover part file is replaced, never reused) and fsync it."""
-    path.unlink(missing_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags, PRIVATE_FILE_MODE)
-    with os.fdopen(fd, "wb") as out:
-        if hasattr(os, "fchmod"):  # the umask can only take bits away; make sure none were added
-            os.fchmod(out.fileno(), PRIVATE_FILE_MODE)
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename survive a power cut (POSIX; Windows has no folder handles to fsync)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from cli.prompt import read_new_secret
+from outreach.durable_files import fsync_folder
 from outreach.errors import StorageFullError, StoreError, ValidationError
 from outreach.store.core_dumps import forbid_core_dumps
 from outreach.store.recovery import MIN_RECOVERY_PASSPHRASE_LENGTH, generate_recovery_key_pair
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     except StoreError:
         (out / PRIVATE_NAME).unlink(missing_ok=True)  # never deployed: a lone half of a pair helps no one
         raise
-    _fsync_dir(out)
+    fsync_folder(out)  # the two new names, durable
     print(f"Private key (keep offline, with its passphrase apart): {out / PRIVATE_NAME}")
     print(f"Public key: {out / PUBLIC_NAME}")
     print(f"Fingerprint: {pair.fingerprint}")
@@ -84,14 +85,3 @@ def run(args: argparse.Namespace) -> int:
     print(pair.public_pem.rstrip("\n"))
     print('"""')
     return 0
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the two new names durable (POSIX; Windows cannot open folders, and does not need it)."""
-    if os.name != "posix":  # pragma: no cover
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import QueuePool
 
+from outreach.durable_files import fsync_folder
 from outreach.errors import SchemaTooNewError, StorageFullError, StoreError
 from outreach.settings import ensure_private_dir
 from outreach.store.files import DB_FILENAME
@@ -365,7 +366,7 @@ def _create_database(data_dir: Path) -> Path:
         finally:
             db.close()  # closing the last connection checkpoints and removes the WAL
         os.replace(building, final)
-        _fsync_dir(data_dir)
+        fsync_folder(data_dir)
     return final
 
 
@@ -457,7 +458,7 @@ def backup_database(db: Database, *, tag: str) -> Path:
             finally:
                 dest.close()
                 source.close()
-        _fsync_dir(target.parent)
+        fsync_folder(target.parent)
     except (OSError, sqlite3.Error) as exc:
         if created:
             target.unlink(missing_ok=True)
@@ -501,11 +502,3 @@ def run_migrations(db: Database) -> None:
         raise translate_error(exc) from None
 
 
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":  # pragma: no cover
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -20,10 +20,10 @@ they may run beside the app (IT recovering a passphrase while the app waits at t
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Final, Self
 
+from outreach.durable_files import try_lock, unlock
 from outreach.errors import StoreError
 
 LOCK_FILENAME: Final = "app.lock"
@@ -49,7 +49,7 @@ class DataFolderLock:
                 f"The data folder {self.path.parent} cannot be used ({exc.strerror or 'refused'}). "
                 "Ask IT to check it."
             ) from None
-        if not _try_lock(fd):
+        if not try_lock(fd):
             os.close(fd)
             raise StoreError(
                 "Outreach Health Checks is already open on this laptop with this data folder. "
@@ -62,7 +62,7 @@ class DataFolderLock:
             return
         fd, self._fd = self._fd, None
         try:
-            _unlock(fd)
+            unlock(fd)
         finally:
             os.close(fd)
 
@@ -72,30 +72,3 @@ class DataFolderLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
-
-
-def _try_lock(fd: int) -> bool:
-    try:
-        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-            import msvcrt
-
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
-def _unlock(fd: int) -> None:
-    if sys.platform == "win32":  # pragma: no cover
-        import msvcrt
-
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_UN)

@@ -20,14 +20,14 @@ memory) needs only `load` and `save`.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from outreach.durable_files import try_lock, unlock, write_atomic
 from outreach.errors import StorageFullError, StoreError
 from outreach.store.files import VAULT_FILENAME
 
@@ -97,7 +97,7 @@ class FileVaultStorage:
             try:
                 yield
             finally:
-                _unlock_fd(fd)
+                unlock(fd)
         finally:
             os.close(fd)
 
@@ -110,83 +110,24 @@ class FileVaultStorage:
             raise StoreError(f"The key file {self.path.name} cannot be read ({exc.strerror}).") from None
 
     def save(self, data: bytes) -> None:
-        """Temp file created 0600 before any byte is written, fsync, os.replace, fsync the folder."""
-        folder = self.path.parent
+        """Replace the key file durably (outreach.durable_files): owner-only from the first byte, never
+        seen half-written; a full disk or a read-only folder leaves the old file as it was."""
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-        except OSError as exc:  # a read-only folder, or no room for even an empty file
-            if exc.errno == 28:  # ENOSPC
-                raise StorageFullError(
-                    "The disk is full: the key file was not changed. Free some space and try again."
-                ) from None
-            raise StoreError(f"The key file {self.path.name} cannot be written ({exc.strerror}).") from None
-        # mkstemp already creates the file 0600; chmod again in case of an unusual umask/platform.
-        try:
-            try:
-                os.chmod(tmp_name, 0o600)
-            except OSError:  # pragma: no cover - e.g. some Windows file systems
-                pass
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp_name, self.path)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            write_atomic(self.path, data)
         except OSError as exc:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
-            if exc.errno == 28:  # ENOSPC
+            if exc.errno == errno.ENOSPC:
                 raise StorageFullError(
                     "The disk is full: the key file was not changed. Free some space and try again."
                 ) from None
             raise StoreError(f"The key file {self.path.name} cannot be written ({exc.strerror}).") from None
-        _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows cannot open folders, and does not need it."""
-    if sys.platform == "win32":  # pragma: no cover
-        return
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def _lock_fd(fd: int, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-                import msvcrt
-
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise StoreError(
-                    "The key file is busy (another copy of the app is using it). Close it and try again."
-                ) from None
-            time.sleep(0.05)
-
-
-def _unlock_fd(fd: int) -> None:
-    if sys.platform == "win32":  # pragma: no cover
-        import msvcrt
-
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_UN)
+    while not try_lock(fd):
+        if time.monotonic() > deadline:
+            raise StoreError(
+                "The key file is busy (another copy of the app is using it). Close it and try again."
+            )
+        time.sleep(0.05)
