@@ -47,6 +47,8 @@ RECOMMENDS = ("libcups2",)
 
 LAUNCHER = f"""#!/bin/sh
 # Starts Outreach Health Checks from /{INSTALL_DIR} (the bundle needs its _internal folder).
+# Qt needs a UTF-8 locale and warns on stderr without one (a bare SSH session or a service).
+if [ -z "$LC_ALL$LC_CTYPE$LANG" ]; then export LANG=C.UTF-8; fi
 exec /{INSTALL_DIR}/outreach "$@"
 """
 
