@@ -623,10 +623,12 @@ class MainWindow(QMainWindow):
                 self.home.focus_search()
         self.home_button.setChecked(self.current_page == "home")
 
-    @staticmethod
-    def _can_review(user: Any) -> bool:
-        """Supervisors and admins get the Review workspace; workers never see it."""
-        return getattr(user, "role", None) in ("supervisor", "admin")
+    def _can_review(self, user: Any) -> bool:
+        """Supervisors get the Review workspace, and admins on a supervisor's laptop; workers never see it
+        (`ui.review.can_review`, over the users listed at unlock: nothing read from disk here)."""
+        from ui.review import can_review
+
+        return can_review(user, self._users)
 
     def show_review_workspace(self) -> None:
         """Ctrl+Shift+R or the header's button: the team's checks to review, and the dashboards.

@@ -213,3 +213,19 @@ def test_keyboard_reaches_every_filter_and_the_table_in_order_with_distinct_alt_
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
     assert workspace.tabs.currentWidget() is queue
     qtbot.waitUntil(lambda: runner.active_tasks == 0, timeout=WAIT_MS)
+
+
+def test_who_gets_the_review_workspace() -> None:
+    """Supervisors; admins only on a supervisor's laptop (the only laptops the team's checks come down to);
+    never workers."""
+
+    @dataclass(frozen=True)
+    class User:
+        name: str
+        role: str
+
+    worker, supervisor, admin = User("W", "worker"), User("S", "supervisor"), User("A", "admin")
+    assert can_review(supervisor)
+    assert not can_review(worker, [worker, supervisor, admin])
+    assert not can_review(admin, [admin, worker])
+    assert can_review(admin, [admin, supervisor])

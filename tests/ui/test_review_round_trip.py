@@ -85,9 +85,11 @@ def open_laptop(qtbot: QtBot, runner: TaskRunner, data_dir: Path, server_url: st
 
 
 def make_supervisor_laptop(data_dir: Path, token: str) -> None:
-    """A store for the supervisor (their own laptop, no checks of its own), enrolled with `token`."""
-    store = LocalStore.create(data_dir, admin_name=SUPERVISOR, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    """The supervisor's own laptop (no checks of its own), set up by IT for a user with the supervisor role
+    and enrolled with a supervisor's `token`."""
+    store = LocalStore.create(data_dir, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
     try:
+        store.vault.add_user(SUPERVISOR, PASSPHRASE, "supervisor")
         sync_state.set_device_token(store, token)
     finally:
         store.close()
@@ -163,6 +165,8 @@ def test_return_amend_resubmit_approve_between_two_laptops(
         # -- the worker's finalised check reaches the shared record ---------------------------------------
         worker = open_laptop(qtbot, runner, tmp_path / "worker", server.url, WORKER)
         assert not worker.review_button.isVisible() and not worker.review_action.isVisible()  # workers never see it
+        qtbot.keyClick(worker, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        assert worker.current_page == "home" and worker.review is None
         sync_and_wait(qtbot, worker)
         assert all(item.state == "sent" for item in worker.store.outbox.list())
         first_check = worker.store.outbox.list()[0].check_id
@@ -205,7 +209,9 @@ def test_return_amend_resubmit_approve_between_two_laptops(
         assert "Returned" in screen.state_label.text()
         assert not screen.approve_button.isEnabled() and not screen.return_button.isEnabled()
         assert queue_states(workspace) == ["Returned"]  # the row changed in place
+        assert "Waiting to reach the shared record" in screen.details.toPlainText()
         sync_and_wait(qtbot, supervisor)  # the decision goes to the shared record
+        qtbot.waitUntil(lambda: "Waiting to reach" not in screen.details.toPlainText(), timeout=WAIT_MS)
 
         # -- the worker sees it returned with the comment, amends the weight, finalises and syncs ------------
         sync_and_wait(qtbot, worker)

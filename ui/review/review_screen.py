@@ -257,6 +257,33 @@ class ReviewScreen(QWidget):
         self.show_view(view)
         self.ready.emit()
 
+    def refresh(self) -> None:
+        """Read the check again (after a sync): a newer version replaces the one on screen, with a word
+        saying so; otherwise only the panel changes (a decision now confirmed, a follow-up closed)."""
+        if self._busy:
+            return
+        self.context.runner.run_db(
+            load_review,
+            self.context.store,
+            self.chain_id,
+            name="ui.review.refresh",
+            on_success=self._refreshed,
+            on_error=lambda _exc: None,  # what is on screen stays; the next sync tries again
+        )
+
+    def _refreshed(self, view: TeamCheckView) -> None:
+        if not shiboken6.isValid(self) or self._busy:
+            return
+        newer = self.view is not None and view.check_id != self.view.check_id
+        self.show_view(view)
+        if newer:
+            self.hide_confirm()
+            self.message.setText(
+                self.tr("Version {0} has just come in from {1}: it is the one shown now.").format(
+                    view.edition, view.worker
+                )
+            )
+
     def show_view(self, view: TeamCheckView) -> None:
         """Show `view`; the worker's check screen is rebuilt only when the version changed."""
         self.view = view
@@ -494,6 +521,8 @@ class ReviewScreen(QWidget):
             self._show_state(self.view)
         if isinstance(exc, UserFacingError):
             self._problem(str(exc))  # e.g. a newer version arrived meanwhile: said in plain words here
+            if getattr(exc, "item", None) == "version":
+                self.refresh()  # and the newer version is put on screen to be read
             return
         self.message.clear()
         show_error(exc, self)

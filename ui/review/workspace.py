@@ -20,16 +20,12 @@ from outreach.team.records import TeamCheckView
 from ui.changes import ChangeSet
 from ui.context import AppContext
 from ui.home.outbox import submit
+from ui.review import can_review
 from ui.review.data import load_dashboard
 from ui.review.queue_view import ReviewQueueView
 from ui.review.review_screen import ReviewScreen
 
-SUPERVISING_ROLES = ("supervisor", "admin")
-
-
-def can_review(user: Any) -> bool:
-    """Whether this user gets the Review workspace (workers never see it)."""
-    return getattr(user, "role", None) in SUPERVISING_ROLES
+__all__ = ["ReviewWorkspace", "can_review"]
 
 
 class ReviewWorkspace(QWidget):
@@ -92,6 +88,8 @@ class ReviewWorkspace(QWidget):
     def _synced(self, _report: object) -> None:
         if shiboken6.isValid(self) and self._loaded_once:
             self.refresh()
+            if self.review_screen is not None:
+                self.review_screen.refresh()
 
     def _store_changed(self, changes: ChangeSet) -> None:
         """Team checks pulled, or a decision recorded elsewhere: the dashboards are counted again when next
