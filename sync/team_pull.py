@@ -167,6 +167,17 @@ class TeamPuller:
         report.waiting = team_repo.pending_count(self.store)
         return report
 
+    def apply_resources(self, resources: list[dict[str, Any]]) -> int:
+        """Apply resources that came some other way than a search page (an export, a test), in one
+        transaction, exactly as a page's; returns how many were kept or applied. `assemble_ready`
+        then assembles what became complete."""
+        applied = 0
+        with self.store.db.write() as conn:
+            for resource in resources:
+                if self._apply(conn, resource) is not False:
+                    applied += 1
+        return applied
+
     # -- applying one resource, inside the page's transaction ----------------------------------------
     def _apply(self, conn: Any, resource: dict[str, Any]) -> bool | str:
         rtype = str(resource.get("resourceType"))

@@ -188,7 +188,10 @@ def save_checks(conn: Connection, store: LocalStore, items: Sequence[Assembled])
     """
     if not items:
         return
-    checks_rows, follow_rows, forget, pending = [], [], [], []
+    checks_rows: list[tuple[Any, ...]] = []
+    follow_rows: list[tuple[Any, ...]] = []
+    forget: list[tuple[str, ...]] = []
+    pending: list[tuple[str]] = []
     for item in items:
         doc = item.doc
         check_id = str(doc["check_id"])
@@ -385,28 +388,40 @@ def _dashboard_row(doc: Mapping[str, Any], current: Mapping[str, tuple[str, str 
 
 
 DASHBOARD_CACHE = "dashboard"
+DASHBOARD_SHARDS = 64  # cells of the dashboards' cache: at ~700 bytes a chain, 64 cells hold ~90,000 chains
+
+
+def _shard(chain_id: str) -> str:
+    try:
+        n = int(chain_id[:4], 16) % DASHBOARD_SHARDS
+    except ValueError:
+        n = sum(chain_id.encode()) % DASHBOARD_SHARDS
+    return f"{DASHBOARD_CACHE}/{n:02d}"
 
 
 def dashboard_rows(store: LocalStore) -> dict[str, dict[str, Any]]:
     """chain id -> the dashboards' row of its newest version (with "person_key").
 
-    Kept as one sealed cell of every chain's row, each stamped with its chain row's version, so
-    opening the dashboards decrypts one cell, not one per chain; only chains changed since (a new
-    version, a follow-up closed) are unsealed again, and the cell is written back."""
+    Kept in a few sealed cells of many chains' rows each, every row stamped with its chain row's
+    version, so opening the dashboards decrypts a few dozen cells, not one per chain; only chains
+    changed since (a new version, a follow-up closed) are unsealed again, and their cells rewritten."""
     with store.db.read() as conn:
-        versions = dict(conn.exec_driver_sql("SELECT chain_id, version FROM team_chains").all())
-        cached = conn.exec_driver_sql("SELECT version, data FROM team_cache WHERE key = ?",
-                                      (DASHBOARD_CACHE,)).first()
-    rows: dict[str, Any] = {}
-    cache_version = 0
-    if cached is not None:
-        cache_version = int(cached.version)
+        versions: dict[str, int] = {
+            str(c): int(v) for c, v in conn.exec_driver_sql("SELECT chain_id, version FROM team_chains").all()}
+        cells = conn.exec_driver_sql("SELECT key, version, data FROM team_cache WHERE key LIKE ?",
+                                     (DASHBOARD_CACHE + "/%",)).all()
+    shards: dict[str, dict[str, Any]] = {}
+    cell_versions: dict[str, int] = {}
+    for key, version, data in cells:
+        cell_versions[key] = int(version)
         try:
-            rows = dict(_open(store, cached.data, "team_cache", DASHBOARD_CACHE, cache_version).get("rows") or {})
+            shards[key] = dict(_open(store, data, "team_cache", key, int(version)).get("rows") or {})
         except StoreError:
-            rows = {}  # a damaged cache is only a cache: built again below
+            shards[key] = {}  # a damaged cell is only a cache: built again below
+    rows: dict[str, Any] = {c: r for shard in shards.values() for c, r in shard.items()}
     stale = [c for c, v in versions.items() if (rows.get(c) or [None])[0] != v]
     gone = [c for c in rows if c not in versions]
+    changed: set[str] = set()
     if stale:
         with store.db.read() as conn:
             for chunk in _chunks(stale, 500):
@@ -414,16 +429,23 @@ def dashboard_rows(store: LocalStore) -> dict[str, dict[str, Any]]:
                 for chain_id, version, data in conn.exec_driver_sql(
                         f"SELECT chain_id, version, data FROM team_chains WHERE chain_id IN ({marks})", tuple(chunk)):
                     opened = _open(store, data, "team_chains", chain_id, version)
-                    rows[chain_id] = [version, dict(opened.get("dashboard") or {}, person_key=opened.get("person_key"))]
+                    row = [version, dict(opened.get("dashboard") or {}, person_key=opened.get("person_key"))]
+                    rows[chain_id] = row
+                    shards.setdefault(_shard(chain_id), {})[chain_id] = row
+                    changed.add(_shard(chain_id))
     for chain_id in gone:
         rows.pop(chain_id, None)
-    if stale or gone:
-        new_version = cache_version + 1
-        blob = _seal(store, {"rows": rows}, "team_cache", DASHBOARD_CACHE, new_version)
+        for key, shard in shards.items():
+            if shard.pop(chain_id, None) is not None:
+                changed.add(key)
+    if changed:
         with store.db.write() as conn:
-            conn.exec_driver_sql(
-                "INSERT INTO team_cache (key, version, data) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
-                "version = excluded.version, data = excluded.data", (DASHBOARD_CACHE, new_version, blob))
+            for key in sorted(changed):
+                version = cell_versions.get(key, 0) + 1
+                blob = _seal(store, {"rows": shards[key]}, "team_cache", key, version)
+                conn.exec_driver_sql(
+                    "INSERT INTO team_cache (key, version, data) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                    "version = excluded.version, data = excluded.data", (key, version, blob))
     return {chain_id: row[1] for chain_id, row in rows.items()}
 
 
