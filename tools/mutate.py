@@ -2,6 +2,7 @@
 
     python tools/mutate.py outreach/clinical/qrisk3.py --sample 100 --budget 600
     python tools/mutate.py                      # every module configured in pyproject.toml
+    python tools/mutate.py --recheck run.json   # only the survivors of an earlier --json run, again
 
 A mutant is one small change to a module: a comparison flipped (``<`` to ``>=``) or moved by one
 (``<`` to ``<=``), a number moved by one, ``True``/``False`` or ``and``/``or`` swapped, a ``not``
@@ -512,6 +513,74 @@ def _environment(hook_dir: str) -> dict[str, str]:
     return env
 
 
+def _try(
+    mutant: Mutant,
+    source: str,
+    module: str,
+    tests: list[str],
+    env: dict[str, str],
+    hook_dir: str,
+    timeout: float,
+    equivalents: set[str],
+) -> Outcome:
+    """Run the module's tests against one mutant (handed over through the import hook)."""
+    try:
+        mutated = apply_mutant(source, mutant)
+        compile(mutated, module, "exec")
+    except (LookupError, SyntaxError, ValueError):
+        return Outcome(mutant, "invalid", 0.0)
+    source_file = Path(hook_dir, "mutant.py")
+    source_file.write_text(mutated, encoding="utf-8")
+    mutant_env = {
+        **env,
+        "MUTATE_MODULE": module.removesuffix(".py").replace("/", "."),
+        "MUTATE_ORIGIN": str(ROOT / module),
+        "MUTATE_SOURCE": str(source_file),
+    }
+    result, seconds, _ = _run_tests(tests, mutant_env, timeout=timeout)
+    status = {"failed": "killed", "timeout": "timeout", "passed": "survived"}[result]
+    if status == "survived" and mutant.ident in equivalents:
+        status = "equivalent"
+    return Outcome(mutant, status, seconds)
+
+
+def recheck_module(
+    module: str,
+    tests: list[str],
+    previous: dict[str, object],
+    *,
+    equivalents: set[str],
+    progress: Callable[[str], None],
+) -> ModuleReport:
+    """Run again only the mutants that survived an earlier run (its --json), against today's tests and
+    equivalents list; every other outcome of that run is kept as it was."""
+    report = ModuleReport(path=module, tests=tests)
+    source = (ROOT / module).read_text(encoding="utf-8")
+    current = {m.ident: m for m in find_mutants(source)}
+    report.candidates = int(previous.get("candidates", len(current)))  # type: ignore[call-overload]
+    report.stopped_by_budget = bool(previous.get("stopped_by_budget"))
+    earlier: list[dict[str, object]] = list(previous.get("outcomes", []))  # type: ignore[call-overload]
+    with tempfile.TemporaryDirectory(prefix="mutate-") as hook_dir:
+        Path(hook_dir, "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
+        env = _environment(hook_dir)
+        status, seconds, tail = _run_tests(tests, env, timeout=None)
+        report.baseline_seconds = seconds
+        if status != "passed":
+            report.error = f"the tests fail without any mutant:\n{tail}"
+            return report
+        for number, row in enumerate(earlier, start=1):
+            ident, line, was = str(row["mutant"]), int(row["line"]), str(row["status"])  # type: ignore[call-overload]
+            mutant = current.get(ident)
+            if was not in ("survived", "equivalent") or mutant is None:
+                # kept as it was (a survivor whose code has changed since stays a survivor)
+                report.outcomes.append(Outcome(Mutant(-1, "", 0, line, ident), was, float(row["seconds"])))  # type: ignore[arg-type]
+                continue
+            outcome = _try(mutant, source, module, tests, env, hook_dir, max(20.0, 4 * seconds), equivalents)
+            report.outcomes.append(outcome)
+            progress(f"  [{number}/{len(earlier)}] {was} -> {outcome.status}: {ident}")
+    return report
+
+
 def mutate_module(
     module: str,
     tests: list[str],
@@ -527,7 +596,6 @@ def mutate_module(
     mutants = find_mutants(source)
     report.candidates = len(mutants)
     chosen = random.Random(f"{seed}:{module}").sample(mutants, min(sample, len(mutants)))
-    dotted = module.removesuffix(".py").replace("/", ".")
     with tempfile.TemporaryDirectory(prefix="mutate-") as hook_dir:
         Path(hook_dir, "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
         env = _environment(hook_dir)
@@ -538,32 +606,15 @@ def mutate_module(
             return report
         per_mutant_timeout = max(20.0, 4 * seconds)
         deadline = time.monotonic() + budget
-        source_file = Path(hook_dir, "mutant.py")
         for number, mutant in enumerate(chosen, start=1):
             if time.monotonic() > deadline:
                 report.stopped_by_budget = True
                 break
-            try:
-                mutated = apply_mutant(source, mutant)
-                compile(mutated, module, "exec")
-            except (LookupError, SyntaxError, ValueError) as exc:
-                report.outcomes.append(Outcome(mutant, "invalid", 0.0))
-                progress(f"  [{number}/{len(chosen)}] invalid ({exc.__class__.__name__}): {mutant.ident}")
-                continue
-            source_file.write_text(mutated, encoding="utf-8")
-            mutant_env = {
-                **env,
-                "MUTATE_MODULE": dotted,
-                "MUTATE_ORIGIN": str(ROOT / module),
-                "MUTATE_SOURCE": str(source_file),
-            }
-            result, seconds, _ = _run_tests(tests, mutant_env, timeout=per_mutant_timeout)
-            status = {"failed": "killed", "timeout": "timeout", "passed": "survived"}[result]
-            if status == "survived" and mutant.ident in equivalents:
-                status = "equivalent"
-            report.outcomes.append(Outcome(mutant, status, seconds))
+            outcome = _try(mutant, source, module, tests, env, hook_dir, per_mutant_timeout, equivalents)
+            report.outcomes.append(outcome)
             progress(
-                f"  [{number}/{len(chosen)}] {status:10} {seconds:5.1f}s  line {mutant.line}: {mutant.ident}"
+                f"  [{number}/{len(chosen)}] {outcome.status:10} {outcome.seconds:5.1f}s  "
+                f"line {mutant.line}: {mutant.ident}"
             )
     return report
 
@@ -599,6 +650,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="print every mutant's name and exit")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--min-score", type=float, help="exit 1 when a module scores below this")
+    parser.add_argument(
+        "--recheck",
+        type=Path,
+        help="a --json file of an earlier run: run only its survivors again (after new tests or equivalents)",
+    )
     args = parser.parse_args(argv)
 
     config = load_config()
@@ -614,19 +670,33 @@ def main(argv: list[str] | None = None) -> int:
     equivalents = load_equivalents(config.equivalents_file)
     sample = args.sample if args.sample is not None else config.sample
     budget = args.budget if args.budget is not None else config.budget
+    earlier: dict[str, dict[str, object]] = {}
+    if args.recheck is not None:
+        earlier = {str(r["module"]): r for r in json.loads(args.recheck.read_text(encoding="utf-8"))}
+        modules = [m for m in (modules if args.modules else list(earlier)) if m in earlier]
     reports: list[ModuleReport] = []
     for module in modules:
         tests = args.tests or tests_for(config, module)
-        print(f"{module}: sample {sample}, budget {budget:.0f}s, tests {' '.join(tests)}", flush=True)
-        report = mutate_module(
-            module,
-            tests,
-            sample=sample,
-            budget=budget,
-            seed=args.seed,
-            equivalents=equivalents.get(module, set()),
-            progress=lambda line: print(line, flush=True),
-        )
+        if args.recheck is not None:
+            print(f"{module}: survivors of {args.recheck.name} again, tests {' '.join(tests)}", flush=True)
+            report = recheck_module(
+                module,
+                tests,
+                earlier[module],
+                equivalents=equivalents.get(module, set()),
+                progress=lambda line: print(line, flush=True),
+            )
+        else:
+            print(f"{module}: sample {sample}, budget {budget:.0f}s, tests {' '.join(tests)}", flush=True)
+            report = mutate_module(
+                module,
+                tests,
+                sample=sample,
+                budget=budget,
+                seed=args.seed,
+                equivalents=equivalents.get(module, set()),
+                progress=lambda line: print(line, flush=True),
+            )
         if report.error:
             print(report.error, flush=True)
         reports.append(report)
