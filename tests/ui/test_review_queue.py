@@ -19,14 +19,18 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
+from outreach import services
+from outreach.checks.definition import default_definition
+from outreach.clinical.findings import load_rules
 from outreach.store.demo_data import fill_demo_data
 from outreach.store.local_store import LocalStore
+from outreach.store.records import PersonDetails
 from outreach.team.queue import queue_count
 from outreach.team.records import QueueFilter
 from sync.server.serving import RunningServer
 from tests.team import support
-from tests.ui.check_helpers import focusable_without_name, make_context
-from tests.ui.shell_support import WAIT_MS
+from tests.ui.check_helpers import FULL_ANSWERS, focusable_without_name, make_context
+from tests.ui.shell_support import WAIT_MS, screenshot
 from tests.ui.sync_app_support import start_server
 from ui.review import queue_view
 from ui.review.review_screen import ReviewScreen
@@ -52,7 +56,9 @@ def team(tmp_path: Path) -> Iterator[Team]:
         for number, name in enumerate(WORKERS, start=1):
             store = support.laptop(tmp_path / f"worker{number}", name, "worker")
             stores.append(store)
-            fill_demo_data(store, people=CHECKS_EACH, checks_per_person=1, seed=10 + number)
+            fill_demo_data(store, people=CHECKS_EACH - (number == 2), checks_per_person=1, seed=10 + number)
+            if number == 2:
+                add_urgent_check(store)
             support.share_all(store)
             support.sync(store, server, support.add_device(server, f"Test laptop {number}", "worker"))
         supervisor = support.laptop(tmp_path / "supervisor", support.SUPERVISOR, "supervisor")
@@ -64,6 +70,28 @@ def team(tmp_path: Path) -> Iterator[Team]:
         for store in stores:
             store.close()
         server.stop()
+
+
+def add_urgent_check(store: LocalStore) -> None:
+    """One check, finalised after the others, with blood pressure at the urgent level (NICE NG136: 180/120
+    or more is same-day; the product's rule "bp-severe"), each finding referred as the rules allow."""
+    definition, rules = default_definition(), load_rules()
+    person = services.register_person(store, PersonDetails(
+        given_name="Testperson", family_name="Urgent", date_of_birth="1970-01-02", sex="male",
+        nhs_number="9990000018"))
+    services.record_consent(store, person.id, "check", True)
+    check = services.start_check(store, person.id, definition_version=definition.version)
+    services.save_answers(store, check.id, {
+        **FULL_ANSWERS,
+        "blood_pressure.systolic": 186, "blood_pressure.diastolic": 110,
+        "blood_pressure.systolic_2": 184, "blood_pressure.diastolic_2": 108,
+    })
+    found = services.check_context(store, check.id, definition=definition, rules=rules).evaluation.findings
+    assert "urgent" in {f.severity for f in found}
+    services.record_follow_up_decisions(store, check.id, {
+        f.rule_id: {"kind": "referral", "service_id": "gp-same-day", "reason": None, "note": None} for f in found
+    })
+    services.finalise_check(store, check.id, definition=definition, rules=rules)
 
 
 def workspace_for(qtbot: QtBot, team: Team, runner: TaskRunner) -> ReviewWorkspace:
@@ -104,13 +132,15 @@ def test_queue_orders_marks_filters_and_pages(
     assert len(rows) == total and len({r.chain_id for r in rows}) == total
     # Urgent first, then the oldest; urgent said in words, not only in colour.
     urgent = [r.urgent for r in rows]
-    assert urgent == sorted(urgent, reverse=True)
+    assert urgent == sorted(urgent, reverse=True) and urgent.count(True) == 1
+    assert rows[0].person_name == "Testperson Urgent"  # finalised last, listed first
     for row in rows:
         assert queue.model.cell(row, 0) == ("! Urgent" if row.urgent else "")
         assert queue.model.cell(row, 1) == "Received"
-    if any(urgent):
-        first = queue.model.index(0, 0)
-        assert "Urgent" in queue.model.data(first, Qt.ItemDataRole.AccessibleTextRole)
+    queue.table.selectRow(1)
+    screenshot(workspace, "review-queue-team.png")
+    first = queue.model.index(0, 0)
+    assert queue.model.data(first, Qt.ItemDataRole.AccessibleTextRole).startswith("Urgent, Received, Testperson Urgent")
     # By worker: the boxes list the workers the checks name.
     assert [queue.worker_combo.itemText(i) for i in range(1, queue.worker_combo.count())] == sorted(WORKERS)
     filter_to(qtbot, workspace, lambda: queue.worker_combo.setCurrentIndex(queue.worker_combo.findData(WORKERS[1])))
