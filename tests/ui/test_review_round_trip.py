@@ -84,6 +84,14 @@ def open_laptop(qtbot: QtBot, runner: TaskRunner, data_dir: Path, server_url: st
     return window
 
 
+def unlock_overlay(qtbot: QtBot, window: MainWindow, user: str) -> None:
+    panel = window.lock_panel
+    assert panel.user_combo.currentData() == user
+    qtbot.keyClicks(panel.pass_edit, PASSPHRASE)
+    with qtbot.waitSignal(window.resumed, timeout=WAIT_MS):
+        qtbot.keyClick(panel.pass_edit, Qt.Key.Key_Return)
+
+
 def make_supervisor_laptop(data_dir: Path, token: str) -> None:
     """The supervisor's own laptop (no checks of its own), set up by IT for a user with the supervisor role
     and enrolled with a supervisor's `token`."""
@@ -204,7 +212,15 @@ def test_return_amend_resubmit_approve_between_two_laptops(
         assert not screen.confirming
         assert "Write your comments" in screen.message.text()
         assert screen.comment_edit.hasFocus()
-        decide(qtbot, screen, approve=False, comment="The weight looks wrong: please check it and amend.")
+        # A lock in the middle of writing comments keeps them, and the keyboard goes back to them.
+        comment = "The weight looks wrong: please check it and amend."
+        qtbot.keyClicks(screen.comment_edit, comment)
+        supervisor.lock()
+        assert supervisor.overlay.isVisible()
+        unlock_overlay(qtbot, supervisor, SUPERVISOR)
+        assert screen.comment_edit.toPlainText() == comment and screen.comment_edit.hasFocus()
+        screen.comment_edit.clear()
+        decide(qtbot, screen, approve=False, comment=comment)
         assert screen.view is not None and screen.view.state == "returned"
         assert "Returned" in screen.state_label.text()
         assert not screen.approve_button.isEnabled() and not screen.return_button.isEnabled()
