@@ -65,6 +65,18 @@ class AuthError(UserFacingError):
     report: object | None = None
 
 
+class UnlockRefused(AuthError):
+    """A wrong passphrase (or an attempt during a pause). `retry_after` is the number
+    of seconds the caller must wait before the next attempt (0: may retry at once).
+
+    Declared here, not beside the vault, so the unlock screen can tell it apart without loading
+    the vault's cryptography."""
+
+    def __init__(self, message: str, retry_after: float = 0.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class NetworkError(UserFacingError):
     """The shared record could not be reached or answered badly."""
 

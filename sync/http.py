@@ -47,13 +47,18 @@ class TransientFailure(Exception):
     """Worth trying again later. `may_have_arrived` is True when the request may have been
     processed (the answer was lost), so the next attempt should ask the server first."""
 
-    words: str
+    message: str  # in plain words, as every error of the app says what happened
     retry_after: float | None = None
     may_have_arrived: bool = True
     status: int | None = None
 
     def __str__(self) -> str:
-        return self.words
+        return self.message
+
+    @property
+    def words(self) -> str:
+        """The old name of `message`, kept only until the team review's sender uses `message`."""
+        return self.message
 
 
 @dataclass

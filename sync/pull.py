@@ -136,7 +136,7 @@ class Puller:
                     counts.waits += 1
                     self.clock.sleep(max(wait, 0.1), self.cancel)
                     continue  # the same page again
-                counts.error = exc.words
+                counts.error = exc.message
                 return counts
             except NetworkError as exc:
                 counts.error = exc.message

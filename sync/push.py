@@ -39,7 +39,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from outreach.errors import AuthError, OutreachError, ValidationError
+from outreach.errors import AuthError, LockedError, OutreachError, ValidationError
 from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
 from outreach.store.records import OutboxItem
@@ -351,6 +351,8 @@ class Pusher:
             return self._refuse_unsent(
                 item, f"This check could not be prepared for sending: {exc.message}", outcomes
             )
+        except LockedError:
+            raise  # the app locked while the check was read: the run stops, the check stays queued
         except OutreachError as exc:
             return self._refuse_unsent(
                 item, f"This check could not be prepared for sending: {exc.message}", outcomes
@@ -469,7 +471,7 @@ class Pusher:
         except TransientFailure as exc:
             if exc.status in SLOW_DOWN:
                 self.pace.slow_down()
-            outcomes.append(self._retry(flight, exc.words, exc.retry_after, detail=exc.words))
+            outcomes.append(self._retry(flight, exc.message, exc.retry_after, detail=exc.message))
             return None
         except AuthError as exc:
             self.stop_error = exc

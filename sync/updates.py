@@ -65,7 +65,7 @@ def push_updates(
             _apply(store, http, update.record_id)
         except TransientFailure as exc:
             when = backoff.next_attempt_at(clock.now(), update.attempts + 1, exc.retry_after)
-            sync_state.settle_update(store, update.id, sent=False, error=exc.words, next_attempt_at=when)
+            sync_state.settle_update(store, update.id, sent=False, error=exc.message, next_attempt_at=when)
             counts.retrying += 1
             continue
         except _Refused as exc:

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from outreach.errors import AuthError
+from outreach.errors import AuthError, UnlockRefused
 from ui.errors import show_error
 from ui.style import make_heading
 from ui.tasks import TaskRunner, blocking
@@ -158,7 +158,7 @@ class UnlockPanel(QWidget):
         self.pass_edit.clear()
         if isinstance(exc, AuthError):
             self.pass_field.show_message(exc.message)
-            wait = float(getattr(exc, "retry_after", 0.0) or 0.0)
+            wait = exc.retry_after if isinstance(exc, UnlockRefused) else 0.0
             if wait > 0:
                 self._start_pause(wait)
             else:

@@ -123,6 +123,7 @@ from outreach.errors import (
     LockedError,
     SchemaTooNewError,
     StoreError,
+    UnlockRefused,
     ValidationError,
 )
 from outreach.store import crypto
@@ -156,15 +157,6 @@ FIRST_PAUSE_S: Final = 30.0  # then 30 s, 60 s, 120 s ... doubling per further f
 MAX_PAUSE_S: Final = 15 * 60.0
 _SALT_BYTES: Final = 16
 _MAX_NAME_LENGTH: Final = 64
-
-
-class UnlockRefused(AuthError):
-    """A wrong passphrase (or an attempt during a pause). `retry_after` is the number
-    of seconds the caller must wait before the next attempt (0: may retry at once)."""
-
-    def __init__(self, message: str, retry_after: float = 0.0) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def check_server(
             _CONNECTION_ADVICE,
         )
     except (Refused, AuthError) as exc:  # a refusal no step expected: report it rather than crash
-        words = exc.words if isinstance(exc, Refused) else exc.message
+        words = exc.message
         report.add(
             "Check stopped", MISSING, f"The server refused a request the check needed: {clause(words)}."
         )
@@ -160,7 +160,7 @@ def _capability_statement(report: ServerReport, anon: Prober, signed: Prober | N
             words = "the server asks for sign-in even to say what it supports"
             answer = None
         except Refused as exc:
-            words = exc.words
+            words = exc.message
             answer = None
             break
     body = answer.body if answer is not None else None

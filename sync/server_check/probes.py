@@ -27,9 +27,9 @@ MAX_RETRY_WAIT_S: Final = 10.0  # the longest Retry-After the check waits for be
 class Refused(Exception):
     """A request the server would not carry out, in plain words (5xx other than busy, 501)."""
 
-    def __init__(self, words: str, status: int | None) -> None:
-        super().__init__(words)
-        self.words = words
+    def __init__(self, message: str, status: int | None) -> None:
+        super().__init__(message)
+        self.message = message
         self.status = status
 
 
@@ -57,7 +57,7 @@ class Prober:
                         self._sleep(wait)
                         continue
                 if exc.status is None:
-                    raise NetworkError(exc.words) from None
+                    raise NetworkError(exc.message) from None
                 raise Refused(_status_words(exc.status), exc.status) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -154,7 +154,7 @@ def sign_in(prober: Prober) -> Finding:
         )
     except Refused as exc:
         return Finding(
-            SIGN_IN, MISSING, f"A search by identifier failed: {clause(exc.words)}.", _IDENTIFIER_ADVICE
+            SIGN_IN, MISSING, f"A search by identifier failed: {clause(exc.message)}.", _IDENTIFIER_ADVICE
         )
     if not (answer.ok and is_searchset(answer)):
         return Finding(
@@ -201,7 +201,7 @@ def pull_and_paging(
         try:
             answer = prober.call("GET", rtype, params=params)
         except Refused as exc:
-            failed.append(f"{rtype} ({clause(exc.words)})")
+            failed.append(f"{rtype} ({clause(exc.message)})")
             continue
         if not (answer.ok and is_searchset(answer)):
             failed.append(f"{rtype} ({clause(answer.outcome_words())})")
@@ -275,7 +275,7 @@ def _follow(prober: Prober, link: tuple[str, str] | None) -> Finding:
         raise
     except Refused as exc:
         answer = None
-        words = exc.words
+        words = exc.message
     else:
         words = answer.outcome_words()
     if answer is not None and answer.ok and is_searchset(answer):

@@ -179,7 +179,7 @@ class WriteTest:
         try:
             answer = self.p.call("POST", "", body=bundle, headers=dict(PREFER))
         except Refused as exc:
-            return None, exc.words
+            return None, exc.message
         except AuthError as exc:  # e.g. 403: this account may search but not write
             return None, exc.message
         return answer, "" if answer.ok else answer.outcome_words()
@@ -424,7 +424,7 @@ class WriteTest:
         try:
             answer = self.p.call("POST", "", body=bundle, headers=dict(PREFER))
         except Refused as exc:
-            return ("busy" if exc.status == 429 else "other"), exc.words
+            return ("busy" if exc.status == 429 else "other"), exc.message
         if answer.ok:
             self._remember_locations(answer)
             return "ok", ""
@@ -507,7 +507,7 @@ class WriteTest:
                 left.append((ref, "not allowed"))
                 continue
             except Refused as exc:
-                left.append((ref, exc.words))
+                left.append((ref, exc.message))
                 continue
             if not (answer.ok or answer.status in (404, 410)):
                 left.append((ref, answer.outcome_words()))
