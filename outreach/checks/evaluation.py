@@ -13,7 +13,7 @@ their inputs from the answers and the person's record.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -184,104 +184,154 @@ def evaluate_check(
 def _run_calculators(
     facts: dict[str, Any], out: dict[str, Any], errors: dict[str, str], who: PersonFacts
 ) -> None:
-    get = facts.get
-    weight, height = get("weight_kg"), get("height_cm")
-    if weight is not None and get("weight_3m_ago_kg") is not None:
+    """Run each calculator of _CALCULATORS in order: its result goes in `out` under its name (it
+    adds its own facts), a CalculationError's words in `errors` under the same name."""
+    weight = facts.get("weight_kg")
+    if weight is not None and facts.get("weight_3m_ago_kg") is not None:
         facts["weight_gain_3m_kg"] = weight - facts["weight_3m_ago_kg"]
-    if weight is not None and height is not None:
-        try:
-            bmi = calculate_bmi(weight, height, who.ethnic_category)
-        except CalculationError as exc:
-            errors["bmi"] = exc.message
-        else:
-            out["bmi"] = bmi
-            facts["bmi_kg_m2"] = bmi.bmi_kg_m2
-            facts["bmi_category"] = bmi.category
-            facts["bmi_lower_thresholds"] = bmi.lower_thresholds
     _clinic_blood_pressure(facts, out, errors)
-    pulse = get("pulse_bpm")
-    if pulse is not None:
+    for name, calculate in _CALCULATORS:
         try:
-            result = classify_pulse(pulse, bool(get("pulse_irregular", False)))
+            result = calculate(facts, who)
+        except _PartialResult as exc:
+            errors[name] = exc.message
+            result = exc.result
         except CalculationError as exc:
-            errors["pulse"] = exc.message
-        else:
-            out["pulse"] = result
-            facts["pulse_category"] = result.category
-            facts["pulse_needs_review"] = result.needs_review
-    glycaemia = []
+            errors[name] = exc.message
+            continue
+        if result is not None:
+            out[name] = result
+
+
+class _PartialResult(CalculationError):
+    """A calculator that could still give a result from the inputs it could use (the blood sugar
+    band from the readings that are usable), with the words for the one it could not."""
+
+    def __init__(self, error: CalculationError, result: Any) -> None:
+        super().__init__(error.message, item=error.item)
+        self.result = result
+
+
+def _bmi(facts: dict[str, Any], who: PersonFacts) -> Any:
+    weight, height = facts.get("weight_kg"), facts.get("height_cm")
+    if weight is None or height is None:
+        return None
+    bmi = calculate_bmi(weight, height, who.ethnic_category)
+    facts["bmi_kg_m2"] = bmi.bmi_kg_m2
+    facts["bmi_category"] = bmi.category
+    facts["bmi_lower_thresholds"] = bmi.lower_thresholds
+    return bmi
+
+
+def _pulse(facts: dict[str, Any], who: PersonFacts) -> Any:
+    pulse = facts.get("pulse_bpm")
+    if pulse is None:
+        return None
+    result = classify_pulse(pulse, bool(facts.get("pulse_irregular", False)))
+    facts["pulse_category"] = result.category
+    facts["pulse_needs_review"] = result.needs_review
+    return result
+
+
+# Each blood sugar reading and how it is classified; the band is the worst of those given.
+_GLYCAEMIA_READINGS: Final = (
+    ("hba1c_mmol_mol", classify_hba1c),
+    ("fasting_glucose_mmol_l", lambda value: classify_glucose(value, True)),
+    ("random_glucose_mmol_l", lambda value: classify_glucose(value, False)),
+)
+
+
+def _glycaemia(facts: dict[str, Any], who: PersonFacts) -> Any:
+    bands = []
+    problem: CalculationError | None = None
     try:
-        if get("hba1c_mmol_mol") is not None:
-            glycaemia.append(classify_hba1c(facts["hba1c_mmol_mol"]))
-        if get("fasting_glucose_mmol_l") is not None:
-            glycaemia.append(classify_glucose(facts["fasting_glucose_mmol_l"], True))
-        if get("random_glucose_mmol_l") is not None:
-            glycaemia.append(classify_glucose(facts["random_glucose_mmol_l"], False))
+        for fact, classify in _GLYCAEMIA_READINGS:
+            if facts.get(fact) is not None:
+                bands.append(classify(facts[fact]))
     except CalculationError as exc:
-        errors["glycaemia"] = exc.message
-    worst = combine_bands(glycaemia)
+        problem = exc
+    worst = combine_bands(bands)
     if worst is not None:
-        out["glycaemia"] = worst
         facts["glycaemia_band"] = worst.band
-    total, hdl = get("total_cholesterol_mmol_l"), get("hdl_mmol_l")
-    if total is not None and hdl is not None:
-        try:
-            lipids = calculate_lipids(total, hdl)
-        except CalculationError as exc:
-            errors["lipids"] = exc.message
-        else:
-            out["lipids"] = lipids
-            facts["tc_hdl_ratio"] = lipids.tc_hdl_ratio
-            facts["non_hdl_mmol_l"] = lipids.non_hdl_mmol_l
-    q1 = get("audit_c_q1")
-    if q1 is not None:
-        # AUDIT-C: someone who never drinks scores 0 on the other two questions (they are not asked).
-        q2, q3 = (0, 0) if q1 == 0 else (get("audit_c_q2"), get("audit_c_q3"))
-        if q2 is not None and q3 is not None:
-            try:
-                audit = score_audit_c(q1, q2, q3)
-            except CalculationError as exc:
-                errors["audit_c"] = exc.message
-            else:
-                out["audit_c"] = audit
-                facts["audit_c_score"] = audit.score
-                facts["audit_c_band"] = audit.band
-                _full_audit(facts, out, errors, (q1, q2, q3))
-    status = get("smoking_status")
-    if status is not None and (status != "current" or get("cigarettes_per_day") is not None):
-        try:
-            category = smoking_category(status, get("cigarettes_per_day"))
-        except CalculationError as exc:
-            errors["smoking"] = exc.message
-        else:
-            out["smoking"] = category
-            facts["smoking_category"] = category
+    if problem is not None:
+        raise _PartialResult(problem, worst) from None
+    return worst
+
+
+def _lipids(facts: dict[str, Any], who: PersonFacts) -> Any:
+    total, hdl = facts.get("total_cholesterol_mmol_l"), facts.get("hdl_mmol_l")
+    if total is None or hdl is None:
+        return None
+    lipids = calculate_lipids(total, hdl)
+    facts["tc_hdl_ratio"] = lipids.tc_hdl_ratio
+    facts["non_hdl_mmol_l"] = lipids.non_hdl_mmol_l
+    return lipids
+
+
+def _audit_c_answers(facts: dict[str, Any]) -> tuple[Any, Any, Any] | None:
+    """AUDIT-C's three answers, or None until they are given. Someone who never drinks scores 0 on
+    the other two questions (they are not asked)."""
+    q1 = facts.get("audit_c_q1")
+    if q1 is None:
+        return None
+    q2, q3 = (0, 0) if q1 == 0 else (facts.get("audit_c_q2"), facts.get("audit_c_q3"))
+    return None if q2 is None or q3 is None else (q1, q2, q3)
+
+
+def _audit_c(facts: dict[str, Any], who: PersonFacts) -> Any:
+    answers = _audit_c_answers(facts)
+    if answers is None:
+        return None
+    audit = score_audit_c(*answers)
+    facts["audit_c_score"] = audit.score
+    facts["audit_c_band"] = audit.band
+    return audit
 
 
 _FULL_AUDIT_FACTS: Final = tuple(f"audit_q{n}" for n in range(4, 11))
 
 
-def _full_audit(
-    facts: dict[str, Any], out: dict[str, Any], errors: dict[str, str], first_three: tuple[Any, ...]
-) -> None:
+def _full_audit(facts: dict[str, Any], who: PersonFacts) -> Any:
     """The full AUDIT when its seven further answers are given; otherwise whether to offer it.
 
     Offered, not forced: a positive AUDIT-C (5 or more, OHID) sets `full_audit_offer` so the screen
     suggests it; the check can be finalised without it (the AUDIT-C finding needs a follow-up anyway).
+    Only after AUDIT-C itself gave a score.
     """
+    first_three = _audit_c_answers(facts)
+    if "audit_c_score" not in facts or first_three is None:
+        return None
     rest: list[Any] = [facts.get(name) for name in _FULL_AUDIT_FACTS]
     if any(value is None for value in rest):
-        facts["full_audit_offer"] = facts.get("audit_c_score", 0) >= POSITIVE_SCORE
-        return
-    try:
-        result = score_audit([*first_three, *rest])
-    except CalculationError as exc:
-        errors["audit"] = exc.message
-        return
-    out["audit"] = result
+        facts["full_audit_offer"] = facts["audit_c_score"] >= POSITIVE_SCORE
+        return None
+    result = score_audit([*first_three, *rest])
     facts["audit_score"] = result.score
     facts["audit_band"] = result.band
     facts["full_audit_offer"] = False
+    return result
+
+
+def _smoking(facts: dict[str, Any], who: PersonFacts) -> Any:
+    status = facts.get("smoking_status")
+    if status is None or (status == "current" and facts.get("cigarettes_per_day") is None):
+        return None
+    category = smoking_category(status, facts.get("cigarettes_per_day"))
+    facts["smoking_category"] = category
+    return category
+
+
+# The calculators, in the order they run (the full AUDIT reads AUDIT-C's score); each name is
+# where its result goes in CheckEvaluation.calculators and its words in calculator_errors.
+_CALCULATORS: Final[tuple[tuple[str, Callable[[dict[str, Any], PersonFacts], Any]], ...]] = (
+    ("bmi", _bmi),
+    ("pulse", _pulse),
+    ("glycaemia", _glycaemia),
+    ("lipids", _lipids),
+    ("audit_c", _audit_c),
+    ("audit", _full_audit),
+    ("smoking", _smoking),
+)
 
 
 # The readings of one visit, in the order taken (NICE NG136: second at 140/90 or more, third if they differ).
