@@ -15,6 +15,7 @@ import dataclasses
 from datetime import date
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
@@ -92,7 +93,6 @@ class ReviewQueueModel(QAbstractTableModel):
             self.tr("Venue"),
             self.tr("Findings"),
             self.tr("Version"),
-            self.tr("Received"),
         ]
         bold = QFont(view.font())
         bold.setBold(True)
@@ -131,10 +131,12 @@ class ReviewQueueModel(QAbstractTableModel):
         )
 
     def _fetch_done(self, generation: int) -> None:
-        if generation == self._generation:
+        if shiboken6.isValid(self) and generation == self._generation:
             self._loading = False
 
     def _page_arrived(self, generation: int, page: QueuePage) -> None:
+        if not shiboken6.isValid(self):
+            return  # the screen closed while the page was read (pages are never waited for)
         if generation != self._generation or page.offset != len(self.rows):
             return  # the filter changed meanwhile: the next scroll asks again
         known = {r.chain_id for r in self.rows}
@@ -191,9 +193,7 @@ class ReviewQueueModel(QAbstractTableModel):
             return row.venue
         if column == 6:
             return str(row.findings) if row.findings else self.tr("None")
-        if column == 7:
-            return str(row.edition) if row.edition == 1 else self.tr("{0} (amended)").format(row.edition)
-        return uk_day(row.received_at)
+        return str(row.edition) if row.edition == 1 else self.tr("{0} (amended)").format(row.edition)
 
     def describe(self, row: QueueRow) -> str:
         """The whole row in words, for a screen reader and the tooltip."""
@@ -204,6 +204,9 @@ class ReviewQueueModel(QAbstractTableModel):
         parts.append(self.tr("{0} finding(s)").format(row.findings))
         if row.edition > 1:
             parts.append(self.tr("version {0}").format(row.edition))
+        if row.received_at:
+            # In words here, not a column: the order is by visit date, and the row stays readable with large text.
+            parts.append(self.tr("received {0}").format(uk_day(row.received_at)))
         return ", ".join(p for p in parts if p)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -308,9 +311,11 @@ class ReviewQueueView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        # Widths measured once from samples, never fitted to rows as they load (that re-measures
-        # thousands of rows on every page).
+        # Person, worker and venue share what the short columns leave, so none of them is squeezed to
+        # nothing with large text on a 1366-wide screen. The short columns' widths are measured once
+        # from samples, never fitted to rows as they load (that re-measures thousands of rows per page).
+        for column in (2, 4, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         metrics = self.fontMetrics()
         bold = QFont(self.font())
         bold.setBold(True)
@@ -320,11 +325,8 @@ class ReviewQueueView(QWidget):
             (0, self.tr("! Urgent")),
             (1, self.tr("Resubmitted")),
             (3, "30 Sept 2026"),
-            (4, "Testworker Alpha Long"),
-            (5, "Synthetic Community Cafe"),
             (6, self.tr("Findings")),
             (7, self.tr("2 (amended)")),
-            (8, "30 Sept 2026"),
         ):
             self.table.setColumnWidth(column, wide.horizontalAdvance(sample) + pad)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -410,6 +412,8 @@ class ReviewQueueView(QWidget):
 
     def set_choices(self, choices: tuple[list[str], list[str]]) -> None:
         """Fill the worker and venue boxes, keeping what is chosen."""
+        if not shiboken6.isValid(self):
+            return
         self._choices_loaded = True
         workers, venues = choices
         for combo, names in ((self.worker_combo, workers), (self.venue_combo, venues)):
@@ -454,12 +458,14 @@ class ReviewQueueView(QWidget):
         )
 
     def _query_done(self) -> None:
+        if not shiboken6.isValid(self):
+            return
         self._in_flight = False
         if self._pending:
             self._run_query()
 
     def _arrived(self, generation: int, page: QueuePage) -> None:
-        if generation != self._generation or self._pending:
+        if not shiboken6.isValid(self) or generation != self._generation or self._pending:
             return
         chosen = self.current_chain()
         self.model.reset_to(page)
@@ -488,7 +494,7 @@ class ReviewQueueView(QWidget):
                 if total == 1
                 else self.tr("{0} checks: {1}.").format(total, state)
             )
-            text += " " + self.tr("Urgent findings first, then the oldest.")
+            text += " " + self.tr("Urgent findings first, then the oldest visits.")
             if narrowed:
                 text += " " + self.tr("(Only those matching the worker, venue or dates chosen.)")
         self.summary.setText(text)
