@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="850"/>
+        <location filename="../../ui/main_window.py" line="852"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="856"/>
+        <location filename="../../ui/main_window.py" line="858"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="857"/>
+        <location filename="../../ui/main_window.py" line="859"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -434,361 +434,411 @@
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="533"/>
-        <location filename="../../ui/review/dashboard.py" line="544"/>
+        <location filename="../../ui/review/dashboard.py" line="546"/>
+        <location filename="../../ui/review/dashboard.py" line="557"/>
         <source>Team dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="552"/>
+        <location filename="../../ui/review/dashboard.py" line="565"/>
         <source>&amp;Show by:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="555"/>
+        <location filename="../../ui/review/dashboard.py" line="568"/>
         <source>Show the figures by worker, venue or month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="561"/>
-        <source>Export &amp;figures (CSV)...</source>
+        <location filename="../../ui/review/dashboard.py" line="574"/>
+        <source>E&amp;xport figures (CSV)...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="563"/>
+        <location filename="../../ui/review/dashboard.py" line="576"/>
         <source>Export figures as CSV, without personal data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="564"/>
+        <location filename="../../ui/review/dashboard.py" line="577"/>
         <source>Counts only: no names, NHS numbers or other details.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="573"/>
+        <location filename="../../ui/review/dashboard.py" line="586"/>
         <source>People with all six elements in 12 months</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="577"/>
+        <location filename="../../ui/review/dashboard.py" line="590"/>
         <source>Checks with all six done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="581"/>
+        <location filename="../../ui/review/dashboard.py" line="594"/>
         <source>Follow-ups overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="585"/>
+        <location filename="../../ui/review/dashboard.py" line="598"/>
         <source>Days to close a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="593"/>
+        <location filename="../../ui/review/dashboard.py" line="606"/>
         <source>Dashboard charts and tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="620"/>
+        <location filename="../../ui/review/dashboard.py" line="633"/>
         <source>Charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="624"/>
+        <location filename="../../ui/review/dashboard.py" line="637"/>
         <source>&amp;Charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="631"/>
+        <location filename="../../ui/review/dashboard.py" line="644"/>
         <source>Figures by worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="641"/>
+        <location filename="../../ui/review/dashboard.py" line="654"/>
         <source>Core element</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="644"/>
+        <location filename="../../ui/review/dashboard.py" line="657"/>
         <source>Core elements</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="646"/>
+        <location filename="../../ui/review/dashboard.py" line="659"/>
         <source>Finding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="646"/>
-        <location filename="../../ui/review/dashboard.py" line="725"/>
+        <location filename="../../ui/review/dashboard.py" line="659"/>
+        <location filename="../../ui/review/dashboard.py" line="738"/>
         <source>Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="648"/>
-        <location filename="../../ui/review/dashboard.py" line="861"/>
+        <location filename="../../ui/review/dashboard.py" line="661"/>
+        <location filename="../../ui/review/dashboard.py" line="892"/>
         <source>Findings by kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="650"/>
+        <location filename="../../ui/review/dashboard.py" line="663"/>
         <source>Service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="650"/>
-        <location filename="../../ui/review/dashboard.py" line="735"/>
+        <location filename="../../ui/review/dashboard.py" line="663"/>
+        <location filename="../../ui/review/dashboard.py" line="748"/>
         <source>Referrals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="652"/>
-        <location filename="../../ui/review/dashboard.py" line="867"/>
+        <location filename="../../ui/review/dashboard.py" line="665"/>
+        <location filename="../../ui/review/dashboard.py" line="898"/>
         <source>Referrals by service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="657"/>
+        <location filename="../../ui/review/dashboard.py" line="670"/>
         <source>&amp;Tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="662"/>
+        <location filename="../../ui/review/dashboard.py" line="675"/>
         <source>Export with &amp;personal data...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="665"/>
+        <location filename="../../ui/review/dashboard.py" line="678"/>
         <source>Export with personal data: names and NHS numbers, recorded in the audit trail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="669"/>
+        <location filename="../../ui/review/dashboard.py" line="682"/>
         <source>Names and NHS numbers, in a file this app does not protect. You will be warned first; the export is recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="680"/>
+        <location filename="../../ui/review/dashboard.py" line="693"/>
         <source>Export status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="716"/>
+        <location filename="../../ui/review/dashboard.py" line="729"/>
         <source>Weight</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="717"/>
+        <location filename="../../ui/review/dashboard.py" line="730"/>
         <source>BP</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="718"/>
+        <location filename="../../ui/review/dashboard.py" line="731"/>
         <source>Lipids</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="719"/>
+        <location filename="../../ui/review/dashboard.py" line="732"/>
         <source>Glucose</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="720"/>
+        <location filename="../../ui/review/dashboard.py" line="733"/>
         <source>Alcohol</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="721"/>
+        <location filename="../../ui/review/dashboard.py" line="734"/>
         <source>Smoking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="726"/>
+        <location filename="../../ui/review/dashboard.py" line="739"/>
         <source>People</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="727"/>
+        <location filename="../../ui/review/dashboard.py" line="740"/>
         <source>All six
 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="728"/>
+        <location filename="../../ui/review/dashboard.py" line="741"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="729"/>
+        <location filename="../../ui/review/dashboard.py" line="742"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="730"/>
+        <location filename="../../ui/review/dashboard.py" line="743"/>
         <source>Follow-ups
 open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="731"/>
-        <location filename="../../ui/review/dashboard.py" line="845"/>
+        <location filename="../../ui/review/dashboard.py" line="744"/>
+        <location filename="../../ui/review/dashboard.py" line="876"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="732"/>
-        <location filename="../../ui/review/dashboard.py" line="841"/>
+        <location filename="../../ui/review/dashboard.py" line="745"/>
+        <location filename="../../ui/review/dashboard.py" line="872"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="733"/>
+        <location filename="../../ui/review/dashboard.py" line="746"/>
         <source>Days to
 close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="734"/>
+        <location filename="../../ui/review/dashboard.py" line="747"/>
         <source>9 in 10
 within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/review/dashboard.py" line="755"/>
+        <source>Different people checked (a person with two checks counts once)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="756"/>
+        <source>Checks with all six core elements done: share, and number of checks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="759"/>
+        <source>Share of checks with {0} done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="763"/>
+        <source>Follow-ups closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="764"/>
+        <source>Open follow-ups past their due date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="765"/>
+        <source>Days from a follow-up being opened to its closure: the median</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="766"/>
+        <source>Nine in ten follow-ups were closed within this many days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="786"/>
         <source>as of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="768"/>
+        <location filename="../../ui/review/dashboard.py" line="799"/>
         <source>{0} of {1} people checked, {2} to {3}. Nationally the base is the whole SMI register.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="779"/>
+        <location filename="../../ui/review/dashboard.py" line="810"/>
         <source>No team checks yet: the figures appear once the team&apos;s checks come down from the shared record.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="785"/>
+        <location filename="../../ui/review/dashboard.py" line="816"/>
         <source>{0} of {1} checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="789"/>
+        <location filename="../../ui/review/dashboard.py" line="820"/>
         <source>of {0} open ({1} closed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="802"/>
+        <location filename="../../ui/review/dashboard.py" line="833"/>
         <source>median; 9 in 10 closed within {0} days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="804"/>
-        <location filename="../../ui/review/dashboard.py" line="850"/>
+        <location filename="../../ui/review/dashboard.py" line="835"/>
+        <location filename="../../ui/review/dashboard.py" line="881"/>
         <source>No follow-up closed yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="831"/>
+        <location filename="../../ui/review/dashboard.py" line="862"/>
         <source>{0} done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="833"/>
+        <location filename="../../ui/review/dashboard.py" line="864"/>
         <source>Each core element (all checks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="839"/>
+        <location filename="../../ui/review/dashboard.py" line="870"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="848"/>
+        <location filename="../../ui/review/dashboard.py" line="879"/>
         <source>No follow-ups yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="852"/>
+        <location filename="../../ui/review/dashboard.py" line="883"/>
         <source>Closed in {0} days (median), 9 in 10 within {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="856"/>
+        <location filename="../../ui/review/dashboard.py" line="887"/>
         <source>Follow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="869"/>
-        <location filename="../../ui/review/dashboard.py" line="991"/>
+        <location filename="../../ui/review/dashboard.py" line="900"/>
+        <location filename="../../ui/review/dashboard.py" line="1029"/>
         <source>Service not named</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="878"/>
+        <location filename="../../ui/review/dashboard.py" line="909"/>
         <source>{0} more in the Tables tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="890"/>
+        <location filename="../../ui/review/dashboard.py" line="924"/>
         <source>Earlier months in the Tables tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="893"/>
+        <location filename="../../ui/review/dashboard.py" line="928"/>
         <source>The {0} with the lowest share; all {1} in the Tables tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="900"/>
+        <location filename="../../ui/review/dashboard.py" line="935"/>
         <source>Checks with all six done, by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="905"/>
+        <location filename="../../ui/review/dashboard.py" line="940"/>
         <source>{0} ({1} of {2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="923"/>
+        <location filename="../../ui/review/dashboard.py" line="944"/>
+        <source>no checks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="960"/>
         <source>Overdue follow-ups, by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="928"/>
+        <location filename="../../ui/review/dashboard.py" line="965"/>
         <source>! {0} of {1} open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="934"/>
+        <location filename="../../ui/review/dashboard.py" line="971"/>
         <source>No follow-up is overdue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="959"/>
+        <location filename="../../ui/review/dashboard.py" line="997"/>
         <source>Figures by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="972"/>
+        <location filename="../../ui/review/dashboard.py" line="1010"/>
         <source>Below: the whole team. Choose a row above to see it alone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="975"/>
+        <location filename="../../ui/review/dashboard.py" line="1013"/>
         <source>Below: {0} only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1020"/>
+        <location filename="../../ui/review/dashboard.py" line="1058"/>
         <source>Save the dashboard figures</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1035"/>
+        <location filename="../../ui/review/dashboard.py" line="1075"/>
         <source>Save the checks with personal data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="1095"/>
+        <source>Choose another folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/dashboard.py" line="1097"/>
+        <source>That is the program&apos;s own folder, which other people using this laptop may be able to read. Choose your Documents folder or an encrypted USB stick.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1591,27 +1641,27 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="639"/>
+        <location filename="../../ui/main_window.py" line="641"/>
         <source>Leave the check first (Back to home), then open Review.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="750"/>
+        <location filename="../../ui/main_window.py" line="752"/>
         <source>Making the report for IT...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="767"/>
+        <location filename="../../ui/main_window.py" line="769"/>
         <source>The report for IT is on the clipboard: paste it into an email or a ticket. It holds nothing personal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="778"/>
+        <location filename="../../ui/main_window.py" line="780"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="780"/>
+        <location filename="../../ui/main_window.py" line="782"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -2618,87 +2668,87 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewQueueModel</name>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="78"/>
+        <location filename="../../ui/review/queue_view.py" line="88"/>
         <source>Priority</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="79"/>
+        <location filename="../../ui/review/queue_view.py" line="89"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="80"/>
+        <location filename="../../ui/review/queue_view.py" line="90"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="81"/>
+        <location filename="../../ui/review/queue_view.py" line="91"/>
         <source>Visit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="82"/>
+        <location filename="../../ui/review/queue_view.py" line="92"/>
         <source>Worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="83"/>
+        <location filename="../../ui/review/queue_view.py" line="93"/>
         <source>Venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="84"/>
+        <location filename="../../ui/review/queue_view.py" line="94"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="85"/>
+        <location filename="../../ui/review/queue_view.py" line="95"/>
         <source>Version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="86"/>
-        <source>Received</source>
+        <location filename="../../ui/review/queue_view.py" line="209"/>
+        <source>received {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="168"/>
+        <location filename="../../ui/review/queue_view.py" line="179"/>
         <source>! Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="184"/>
+        <location filename="../../ui/review/queue_view.py" line="195"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="186"/>
+        <location filename="../../ui/review/queue_view.py" line="196"/>
         <source>{0} (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="191"/>
+        <location filename="../../ui/review/queue_view.py" line="200"/>
         <source>Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="193"/>
+        <location filename="../../ui/review/queue_view.py" line="202"/>
         <source>NHS number {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="194"/>
+        <location filename="../../ui/review/queue_view.py" line="203"/>
         <source>visit {0} by {1} at {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="195"/>
+        <location filename="../../ui/review/queue_view.py" line="204"/>
         <source>{0} finding(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="197"/>
+        <location filename="../../ui/review/queue_view.py" line="206"/>
         <source>version {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2706,157 +2756,162 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewQueueView</name>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="241"/>
+        <location filename="../../ui/review/queue_view.py" line="253"/>
         <source>How many checks the queue lists</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="245"/>
+        <location filename="../../ui/review/queue_view.py" line="257"/>
         <source>&amp;State:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="249"/>
+        <location filename="../../ui/review/queue_view.py" line="261"/>
         <source>Only checks in this state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="254"/>
-        <source>&amp;Worker:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/queue_view.py" line="258"/>
+        <location filename="../../ui/review/queue_view.py" line="270"/>
         <source>Only checks done by this worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="259"/>
+        <location filename="../../ui/review/queue_view.py" line="271"/>
         <source>Any worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="262"/>
+        <location filename="../../ui/review/queue_view.py" line="274"/>
         <source>Ven&amp;ue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="266"/>
+        <location filename="../../ui/review/queue_view.py" line="278"/>
         <source>Only checks done at this venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="267"/>
+        <location filename="../../ui/review/queue_view.py" line="279"/>
         <source>Any venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="270"/>
-        <source>Visit &amp;from:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/queue_view.py" line="272"/>
-        <source>Visits on or after this date (Any: no limit)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/queue_view.py" line="275"/>
-        <source>&amp;to:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/queue_view.py" line="277"/>
-        <source>Visits on or before this date (Any: no limit)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/queue_view.py" line="280"/>
-        <source>Clea&amp;r filters</source>
+        <location filename="../../ui/review/queue_view.py" line="266"/>
+        <source>Wor&amp;ker:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/review/queue_view.py" line="282"/>
+        <source>Visit fro&amp;m:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="284"/>
+        <source>Visits on or after this date (Any: no limit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="287"/>
+        <source>&amp;to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="289"/>
+        <source>Visits on or before this date (Any: no limit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="292"/>
+        <source>Clea&amp;r filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="294"/>
         <source>Clear the filters: every check waiting for review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="298"/>
+        <location filename="../../ui/review/queue_view.py" line="310"/>
         <source>Checks to review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="311"/>
+        <location filename="../../ui/review/queue_view.py" line="325"/>
         <source>! Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="312"/>
+        <location filename="../../ui/review/queue_view.py" line="326"/>
         <source>Resubmitted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="316"/>
+        <location filename="../../ui/review/queue_view.py" line="328"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="317"/>
+        <location filename="../../ui/review/queue_view.py" line="329"/>
         <source>2 (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="328"/>
+        <location filename="../../ui/review/queue_view.py" line="339"/>
         <source>Enter or double-click opens the chosen check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="331"/>
+        <location filename="../../ui/review/queue_view.py" line="342"/>
         <source>&amp;Open the check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="333"/>
+        <location filename="../../ui/review/queue_view.py" line="344"/>
         <source>Open the chosen check to review it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="354"/>
+        <location filename="../../ui/review/queue_view.py" line="365"/>
         <source>Any</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="468"/>
+        <location filename="../../ui/review/queue_view.py" line="366"/>
+        <source>Type the date as dd/mm/yyyy, or press Alt+Down for a calendar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="484"/>
         <source>No checks match these filters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="470"/>
-        <source>No checks waiting for review.</source>
+        <location filename="../../ui/review/queue_view.py" line="487"/>
+        <source>No checks waiting for review. The team&apos;s checks come down from the shared record at each sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="473"/>
+        <location filename="../../ui/review/queue_view.py" line="497"/>
+        <source>Urgent findings first, then the oldest visits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queue_view.py" line="491"/>
         <source>any state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="475"/>
+        <location filename="../../ui/review/queue_view.py" line="493"/>
         <source>1 check: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="477"/>
+        <location filename="../../ui/review/queue_view.py" line="495"/>
         <source>{0} checks: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="479"/>
-        <source>Urgent findings first, then the oldest.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/queue_view.py" line="481"/>
+        <location filename="../../ui/review/queue_view.py" line="499"/>
         <source>(Only those matching the worker, venue or dates chosen.)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2929,182 +2984,187 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="283"/>
+        <location filename="../../ui/review/review_screen.py" line="282"/>
+        <source>Version {0} has just come in from {1}: it is the one shown now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/review_screen.py" line="310"/>
         <source>version {0} (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="283"/>
+        <location filename="../../ui/review/review_screen.py" line="310"/>
         <source>version 1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="286"/>
+        <location filename="../../ui/review/review_screen.py" line="313"/>
         <source>{0}: {1}, {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="288"/>
+        <location filename="../../ui/review/review_screen.py" line="315"/>
         <source>! Urgent finding. {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="301"/>
+        <location filename="../../ui/review/review_screen.py" line="328"/>
         <source>Returned to {0} with comments{1}. It comes back here when they resubmit it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="303"/>
+        <location filename="../../ui/review/review_screen.py" line="330"/>
         <source>Approved{1}. Nothing more to do unless {0} amends it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="304"/>
+        <location filename="../../ui/review/review_screen.py" line="331"/>
         <source> on {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="313"/>
+        <location filename="../../ui/review/review_screen.py" line="340"/>
         <source>Checked by {0} at {1} on {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="315"/>
+        <location filename="../../ui/review/review_screen.py" line="342"/>
         <source>Checked by {0} on {1} (no venue recorded).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="331"/>
+        <location filename="../../ui/review/review_screen.py" line="358"/>
         <source>! Urgent: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="345"/>
+        <location filename="../../ui/review/review_screen.py" line="372"/>
         <source>Version {0}, finalised {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="348"/>
+        <location filename="../../ui/review/review_screen.py" line="375"/>
         <source>Why it was amended: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="354"/>
+        <location filename="../../ui/review/review_screen.py" line="381"/>
         <source>{0}: {1} → {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="355"/>
+        <location filename="../../ui/review/review_screen.py" line="382"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="361"/>
+        <location filename="../../ui/review/review_screen.py" line="388"/>
         <source>What changed:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="363"/>
+        <location filename="../../ui/review/review_screen.py" line="390"/>
         <source>No answer changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="372"/>
+        <location filename="../../ui/review/review_screen.py" line="399"/>
         <source>Approved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="372"/>
+        <location filename="../../ui/review/review_screen.py" line="399"/>
         <source>Returned with comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="373"/>
+        <location filename="../../ui/review/review_screen.py" line="400"/>
         <source>{0} by {1}, {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="376"/>
+        <location filename="../../ui/review/review_screen.py" line="403"/>
         <source> (version {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="381"/>
+        <location filename="../../ui/review/review_screen.py" line="408"/>
         <source>Waiting to reach the shared record (next sync).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="388"/>
+        <location filename="../../ui/review/review_screen.py" line="415"/>
         <source>Follow-up: none recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="389"/>
+        <location filename="../../ui/review/review_screen.py" line="416"/>
         <source>Follow-up: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="391"/>
+        <location filename="../../ui/review/review_screen.py" line="418"/>
         <source>, to check by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="394"/>
+        <location filename="../../ui/review/review_screen.py" line="421"/>
         <source>. Closed: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="396"/>
+        <location filename="../../ui/review/review_screen.py" line="423"/>
         <source>. Still open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="419"/>
+        <location filename="../../ui/review/review_screen.py" line="446"/>
         <source>Write your comments for the worker first: they say what to check or change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="424"/>
+        <location filename="../../ui/review/review_screen.py" line="451"/>
         <source>Comments can be at most {0} characters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="430"/>
+        <location filename="../../ui/review/review_screen.py" line="457"/>
         <source>Approve version {0} of this check? {1} will see “Approved”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="434"/>
+        <location filename="../../ui/review/review_screen.py" line="461"/>
         <source>Your comments go with it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="435"/>
+        <location filename="../../ui/review/review_screen.py" line="462"/>
         <source>Yes, approve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="438"/>
+        <location filename="../../ui/review/review_screen.py" line="465"/>
         <source>Return version {0} to {1} with your comments? They will see “Returned with comments” and can amend the check; it comes back here as resubmitted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="441"/>
+        <location filename="../../ui/review/review_screen.py" line="468"/>
         <source>Yes, return it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="474"/>
+        <location filename="../../ui/review/review_screen.py" line="501"/>
         <source>Recording your decision...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="508"/>
+        <location filename="../../ui/review/review_screen.py" line="537"/>
         <source>Approved. {0} will see it after the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="510"/>
+        <location filename="../../ui/review/review_screen.py" line="539"/>
         <source>Returned with your comments. {0} will see them after the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3112,42 +3172,42 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewWorkspace</name>
     <message>
-        <location filename="../../ui/review/workspace.py" line="45"/>
+        <location filename="../../ui/review/workspace.py" line="41"/>
         <source>Review workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="56"/>
+        <location filename="../../ui/review/workspace.py" line="52"/>
         <source>Review sections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="57"/>
+        <location filename="../../ui/review/workspace.py" line="53"/>
         <source>Review sections: the queue or the dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="60"/>
+        <location filename="../../ui/review/workspace.py" line="56"/>
         <source>Review &amp;queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="63"/>
+        <location filename="../../ui/review/workspace.py" line="59"/>
         <source>Counting the team&apos;s checks...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="67"/>
+        <location filename="../../ui/review/workspace.py" line="63"/>
         <source>&amp;Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="128"/>
+        <location filename="../../ui/review/workspace.py" line="126"/>
         <source>The dashboards are not available in this version.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="145"/>
+        <location filename="../../ui/review/workspace.py" line="143"/>
         <source>The dashboards could not be counted.</source>
         <translation type="unfinished"></translation>
     </message>
