@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import ROOT, on_ci
 
-INSTALL_HINT = "install the development tools: .venv/bin/pip install -e '.[dev]' (or run python3 dev.py setup)"
+INSTALL_HINT = "install the development tools: pip install -e '.[dev]' in .venv (or run python3 dev.py setup)"
 
 
 def _run_tool(module: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -26,6 +26,7 @@ from outreach.support_report import (
     build_report,
     safe_log_line,
 )
+from tests.factories import new_store
 
 WORKER = "Testworker Alpha"
 PASSPHRASE = "correct horse battery staple"
@@ -56,7 +57,7 @@ def spaced(nhs: str) -> str:
 def make_marker_store(data_dir: Path) -> LocalStore:
     """An unlocked store whose people carry the marker names, with checks in every outbox state
     that could carry words: waiting, failed (a server's reply quoting a name), held."""
-    store = LocalStore.create(data_dir, admin_name=WORKER, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    store = new_store(data_dir, admin=WORKER, passphrase=PASSPHRASE)
     sync_state.ensure_tables(store)
     items = []
     for given, family, dob, nhs in zip(MARKER_GIVEN, MARKER_FAMILY, MARKER_DOB, MARKER_NHS, strict=True):

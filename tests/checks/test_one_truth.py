@@ -35,10 +35,10 @@ from outreach.clinical.townsend import TownsendLookup
 from outreach.fhir import codes
 from outreach.fhir.outbox import bundle_for_outbox_item
 from outreach.store import checks_repo
-from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
 from outreach.store.records import PersonDetails
 from outreach.summary import summary_for_context
+from tests.factories import new_store
 
 DEFN = default_definition()
 RULES = load_rules()
@@ -62,8 +62,7 @@ def _nhs(n: int) -> str:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStore]:
     path: Path = tmp_path_factory.mktemp("one-truth") / "data"
-    s = LocalStore.create(path, admin_name="Sam Testworker", admin_passphrase="synthetic passphrase one",
-                          kdf=TEST_KDF)
+    s = new_store(path, admin="Sam Testworker")
     try:
         yield s
     finally:

@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from outreach.store.crypto import TEST_KDF
-from outreach.store.local_store import LocalStore
 from sync.server.serving import RunningServer, start_in_thread
 from tests.conftest import run_cli
+from tests.factories import new_store_closed
 
 USER = "Trainer Testuser"
 PASSPHRASE = "synthetic trainer passphrase"
@@ -35,8 +34,7 @@ def server(tmp_path: Path) -> Iterator[RunningServer]:
 
 
 def new_laptop(folder: Path) -> Path:
-    LocalStore.create(folder, admin_name=USER, admin_passphrase=PASSPHRASE, kdf=TEST_KDF).close()
-    return folder
+    return new_store_closed(folder, admin=USER, passphrase=PASSPHRASE)
 
 
 def test_demo_data_says_who_shares_and_sync_holds_the_others_for_consent(

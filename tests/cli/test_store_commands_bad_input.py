@@ -13,6 +13,7 @@ from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
 from tests.conftest import ROOT
 from tests.conftest import run_cli as outreach
+from tests.factories import new_store_closed
 
 ADMIN = "Ada Admin"
 ADMIN_PASS = "synthetic admin passphrase"
@@ -32,8 +33,7 @@ def refused_plainly(result: subprocess.CompletedProcess[str], *words: str) -> No
 def store_dir(tmp_path: Path) -> Path:
     """A store whose passphrases use the cheap test KDF, so each command unlocks in milliseconds."""
     folder = tmp_path / "data"
-    LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=ADMIN_PASS, kdf=TEST_KDF).close()
-    return folder
+    return new_store_closed(folder, admin=ADMIN, passphrase=ADMIN_PASS)
 
 
 def test_init_with_a_folder_for_its_organisation_file(tmp_path: Path) -> None:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
 from outreach.store.records import PersonDetails
+from tests import factories
 
-ADMIN = "Admin Testuser"
-PASSPHRASE = "synthetic passphrase one"
+ADMIN = factories.ADMIN
+PASSPHRASE = factories.PASSPHRASE
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(data_dir: Path) -> Iterator[LocalStore]:
-    s = LocalStore.create(data_dir, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    s = factories.new_store(data_dir)
     try:
         yield s
     finally:
@@ -34,9 +34,7 @@ def store(data_dir: Path) -> Iterator[LocalStore]:
 
 
 def reopen(data_dir: Path, **kwargs: object) -> LocalStore:
-    s = LocalStore.open(data_dir, kdf=TEST_KDF, **kwargs)  # type: ignore[arg-type]
-    s.unlock(ADMIN, PASSPHRASE)
-    return s
+    return factories.reopen(data_dir, **kwargs)
 
 
 def person(n: int = 0, **overrides: object) -> PersonDetails:

@@ -10,13 +10,12 @@ import pytest
 from outreach import services
 from outreach.demo_data import RECIPIENTS, DemoSummary, Sharing, fill_demo_data, sharing_plan
 from outreach.errors import ValidationError
-from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
-from tests.store.conftest import ADMIN, PASSPHRASE
+from tests.factories import new_store
 
 
 def demo_store(folder: Path, people: int, sharing: Sharing, seed: int = 5) -> tuple[LocalStore, DemoSummary]:
-    store = LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    store = new_store(folder)
     summary = fill_demo_data(store, people=people, checks_per_person=1, seed=seed, sharing=sharing)
     return store, summary
 

@@ -11,11 +11,10 @@ import subprocess
 from pathlib import Path
 
 from outreach import services
-from outreach.store.crypto import TEST_KDF
 from outreach.store.database import backup_database
-from outreach.store.local_store import LocalStore
 from outreach.store.records import PersonDetails
 from tests.conftest import run_cli
+from tests.factories import new_store
 from tests.store.conftest import synthetic_nhs_number
 
 ADMIN = "Admin Testuser"
@@ -60,7 +59,7 @@ def test_backups_logs_and_failed_commands_hold_no_personal_text(tmp_path: Path) 
     data = tmp_path / "data"
     temp = tmp_path / "tmp"
     temp.mkdir()
-    store = LocalStore.create(data, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    store = new_store(data)
     services.register_person(
         store,
         PersonDetails(

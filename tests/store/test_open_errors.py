@@ -13,7 +13,8 @@ from outreach.errors import StorageFullError, StoreError
 from outreach.store.database import DB_FILENAME, translate_error
 from outreach.store.local_store import LocalStore
 from outreach.store.vault_storage import VAULT_FILENAME
-from tests.store.conftest import ADMIN, PASSPHRASE, person, reopen
+from tests.factories import new_store_closed
+from tests.store.conftest import person, reopen
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -108,10 +109,9 @@ def test_a_missing_key_file_beside_a_store_is_not_called_a_new_laptop(
 
 
 def test_the_key_file_alone_is_not_a_store(tmp_path: Path) -> None:
-    from outreach.store.crypto import TEST_KDF
 
     folder = tmp_path / "d"
-    LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF).close()
+    new_store_closed(folder)
     (folder / DB_FILENAME).unlink()
     with pytest.raises(StoreError, match="no store"):
         LocalStore.open(folder)

@@ -14,12 +14,12 @@ import pytest
 from outreach import services
 from outreach.demo_data import fill_demo_data
 from outreach.store import sync_state
-from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
 from sync.backoff import Backoff, FakeClock
 from sync.engine import SyncConfig, SyncEngine
 from sync.server.faults import Faults
 from sync.server.serving import RunningServer, start_in_thread
+from tests.factories import new_store
 from tests.sync.bundles import check_bundle
 from tests.sync.server_calls import server_count
 
@@ -42,7 +42,7 @@ def token(server: RunningServer) -> str:
 
 
 def make_store(folder: Path, *, checks: int, consent: bool = True, seed: int = 1) -> LocalStore:
-    store = LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    store = new_store(folder, admin=ADMIN, passphrase=PASSPHRASE)
     fill_demo_data(store, people=checks, checks_per_person=1, seed=seed)
     if consent:
         share_all(store)

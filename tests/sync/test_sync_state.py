@@ -10,12 +10,13 @@ from outreach.errors import StoreError
 from outreach.store import sync_state
 from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
+from tests.factories import new_store
 from tests.sync.conftest import ADMIN, PASSPHRASE
 
 
 def test_a_store_from_before_sync_gains_the_tables_after_a_backup(tmp_path: Path) -> None:
     folder = tmp_path / "old"
-    store = LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    store = new_store(folder, admin=ADMIN, passphrase=PASSPHRASE)
     with store.db.write() as conn:  # as an earlier build left it: revision 0001, no sync tables
         for table in (
             "sync_settings", "sync_holds", "sync_server_refs", "sync_reviews", "sync_directory", "sync_entries"

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from outreach import services
 from outreach.settings import OrgConfig
-from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
-from outreach.store.records import PersonDetails
+from tests import factories
 from ui.check.fields import ChoiceField, ItemField, NumberField, TextField
 from ui.check.workflow import CheckWorkflow
 from ui.context import AppContext, SessionInfo, load_check_content
@@ -60,15 +59,7 @@ def add_person(
     sex: str = "male",
     ethnic: str | None = "A",
 ) -> str:
-    details = PersonDetails(
-        given_name=given,
-        family_name=family,
-        date_of_birth=dob,
-        sex=sex,
-        nhs_number="9990000018",
-        ethnic_category=ethnic,
-    )
-    return services.register_person(store, details).id
+    return factories.add_person(store, given=given, family=family, dob=dob, sex=sex, ethnic=ethnic).id
 
 
 @dataclass
@@ -84,7 +75,7 @@ def check_env_fixture(tmp_path: Path, runner: TaskRunner) -> Iterator[CheckEnv]:
     """A real store (cheap test KDF) with one person, and the context the check screens take.
     Test modules import this function (under this name) to use the `check_env` fixture."""
     folder = tmp_path / "laptop"
-    store = LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    store = factories.new_store(folder, admin=ADMIN, passphrase=PASSPHRASE)
     person_id = add_person(store)
     yield CheckEnv(store, make_context(store, runner), person_id, folder)
     runner.shutdown(wait=True)

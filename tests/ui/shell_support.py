@@ -21,6 +21,7 @@ from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
 from outreach.store.records import PersonDetails
 from tests.conftest import ARTIFACTS
+from tests.factories import new_store
 from tests.ui.conftest import open_message_boxes
 from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
@@ -33,23 +34,7 @@ NHS_VALID = "9990000018"  # 999 range, valid Modulus 11 check digit
 
 def make_store(data_dir: Path, *, people: int = 0, users: tuple[str, ...] = ()) -> None:
     """A store with the admin WORKER, `people` synthetic people and optionally more users; closed again."""
-    store = LocalStore.create(data_dir, admin_name=WORKER, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
-    try:
-        for name in users:
-            store.vault.add_user(name, PASSPHRASE, "worker")
-        with store.db.write():
-            for i in range(people):
-                services.register_person(
-                    store,
-                    PersonDetails(
-                        given_name="Testperson",
-                        family_name=f"Number{i}",
-                        date_of_birth=(date(1960, 1, 1) + timedelta(days=37 * i)).isoformat(),
-                        sex="female",
-                    ),
-                )
-    finally:
-        store.close()
+    new_store(data_dir, admin=WORKER, passphrase=PASSPHRASE, users=users, people=people).close()
 
 
 def open_window(

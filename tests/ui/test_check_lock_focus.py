@@ -10,9 +10,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from outreach import services
-from outreach.store.crypto import TEST_KDF
-from outreach.store.local_store import LocalStore
 from outreach.store.records import PersonDetails
+from tests.factories import new_store
 from tests.ui.check_helpers import answer, field, give_consent, wait_saved
 from tests.ui.shell_support import PASSPHRASE, WAIT_MS, WORKER, open_window, unlock
 from ui.check.workflow import CheckWorkflow
@@ -23,7 +22,7 @@ def test_unlock_returns_the_keyboard_to_the_field_being_typed_in(
     qtbot: QtBot, tmp_path: Path, runner: TaskRunner
 ) -> None:
     data = tmp_path / "data"
-    store = LocalStore.create(data, admin_name=WORKER, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    store = new_store(data, admin=WORKER, passphrase=PASSPHRASE)
     person = services.register_person(
         store,
         PersonDetails(given_name="Testperson", family_name="Lockfocus", date_of_birth="1970-01-02", sex="male"),

@@ -11,9 +11,8 @@ from typing import Any
 from outreach import services
 from outreach.checks.context import TOWNSEND_KEY
 from outreach.settings import OrgConfig
-from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
-from outreach.store.records import PersonDetails
+from tests.factories import add_person, new_store
 from ui.check.store_ops import start_with_consent
 
 CONSENT = {"check": True, "gp": True, "mental_health_trust": False, "charity": False}
@@ -26,12 +25,9 @@ def off_gui_thread(func: Any, *args: Any, **kw: Any) -> Any:
 
 
 def _store(folder: Path) -> tuple[LocalStore, str]:
-    store = LocalStore.create(folder, admin_name="Sam", admin_passphrase="synthetic passphrase", kdf=TEST_KDF)
-    person = services.register_person(
-        store,
-        PersonDetails(
-            given_name="Testperson", family_name="Alpha", date_of_birth="1970-01-01", postcode="BS1 4DJ"
-        ),
+    store = new_store(folder, admin="Sam", passphrase="synthetic passphrase")
+    person = add_person(
+        store, dob="1970-01-01", sex="unknown", nhs_number=None, ethnic=None, postcode="BS1 4DJ"
     )
     return store, person.id
 

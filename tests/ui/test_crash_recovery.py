@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt
 
 from outreach.settings import OrgConfig
 from outreach.store.crypto import TEST_KDF
-from outreach.store.local_store import LocalStore
 from tests.conftest import ROOT
+from tests.factories import new_store
 from tests.ui.check_crash_driver import ANSWERS
 from tests.ui.check_helpers import ADMIN, PASSPHRASE, add_person
 from ui.check.workflow import CheckWorkflow
@@ -52,7 +52,7 @@ def run_until_ready(data_dir: Path, person_id: str) -> tuple[subprocess.Popen[st
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_killed_mid_check_the_draft_comes_back_with_every_answer(qtbot, tmp_path: Path, runner) -> None:
     data_dir = tmp_path / "laptop"
-    store = LocalStore.create(data_dir, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    store = new_store(data_dir, admin=ADMIN, passphrase=PASSPHRASE)
     person_id = add_person(store)
     store.close()
 
