@@ -154,7 +154,7 @@ class Server:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def shared_record(tmp_path: Path) -> Iterator[Server]:
     s = Server(f"sqlite:///{tmp_path / 'shared.db'}")
     try:
         yield s
@@ -167,7 +167,7 @@ def identifiers_of(resource: dict[str, Any]) -> list[dict[str, str]]:
     return idents if isinstance(idents, list) else [idents]
 
 
-def assert_one_copy_each(server: Server, bundle: dict[str, Any]) -> None:
+def assert_one_copy_each(shared_record: Server, bundle: dict[str, Any]) -> None:
     for entry in bundle["entry"]:
         resource = entry["resource"]
         kind = resource["resourceType"]
@@ -175,38 +175,38 @@ def assert_one_copy_each(server: Server, bundle: dict[str, Any]) -> None:
             continue  # counted below, by the Encounter it is about
 
         ident = identifiers_of(resource)[-1] if kind == "Patient" else identifiers_of(resource)[0]
-        assert server.count(kind, identifier=f"{ident['system']}|{ident['value']}") == 1, (kind, ident)
+        assert shared_record.count(kind, identifier=f"{ident['system']}|{ident['value']}") == 1, (kind, ident)
     # Provenance has no identifier: one per Encounter (the server resolves the urn:uuid in its
     # conditional-create criteria to the Encounter it matched, as FHIR transactions require).
     (encounter,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Encounter"]
     ident = identifiers_of(encounter)[0]
-    found = server.search("Encounter", identifier=f"{ident['system']}|{ident['value']}")
-    assert server.count("Provenance", target=f"Encounter/{found['entry'][0]['resource']['id']}") == 1
+    found = shared_record.search("Encounter", identifier=f"{ident['system']}|{ident['value']}")
+    assert shared_record.count("Provenance", target=f"Encounter/{found['entry'][0]['resource']['id']}") == 1
 
 
-def test_a_bundle_sent_twice_is_stored_once(server: Server) -> None:
+def test_a_bundle_sent_twice_is_stored_once(shared_record: Server) -> None:
     p = person(3)
     check, findings, follow_ups = finalised_check(12, p)
     bundle = check_bundle(check, p, findings=findings, follow_ups=follow_ups, consents=consents(p),
                           sender=SENDER).bundle
-    first = server.post(bundle)
+    first = shared_record.post(bundle)
     assert first.status_code == 200, first.text
     statuses = [e["response"]["status"] for e in first.json()["entry"]]
     assert all(s.startswith("201") for s in statuses), statuses
-    again = server.post(bundle)  # e.g. the response was lost and the item is resent
+    again = shared_record.post(bundle)  # e.g. the response was lost and the item is resent
     assert again.status_code == 200, again.text
     assert all(e["response"]["status"].startswith("200") for e in again.json()["entry"])
-    assert_one_copy_each(server, bundle)
-    assert server.count("Observation") == len(resources(bundle, "Observation"))
+    assert_one_copy_each(shared_record, bundle)
+    assert shared_record.count("Observation") == len(resources(bundle, "Observation"))
     # "Did it arrive?" has one answer: the Encounter by the check's identifier.
-    found = server.search("Encounter", **check_search_params(check.id))
+    found = shared_record.search("Encounter", **check_search_params(check.id))
     assert found["total"] == 1
     encounter_id = found["entry"][0]["resource"]["id"]
     # References were rewritten to the server's ids: the observations belong to that Encounter.
-    assert server.count("Observation", encounter=f"Encounter/{encounter_id}") == len(resources(bundle, "Observation"))
+    assert shared_record.count("Observation", encounter=f"Encounter/{encounter_id}") == len(resources(bundle, "Observation"))
 
 
-def test_checks_of_one_person_from_two_laptops_share_one_patient(server: Server) -> None:
+def test_checks_of_one_person_from_two_laptops_share_one_patient(shared_record: Server) -> None:
     p = person(4)
     same_person_elsewhere = person(4, given_name="Testperson")
     same_person_elsewhere = type(p)("11111111-0000-4000-8000-000000000004", 1, same_person_elsewhere.details,
@@ -217,18 +217,18 @@ def test_checks_of_one_person_from_two_laptops_share_one_patient(server: Server)
         check, findings, follow_ups = finalised_check(seed, who)
         bundle = check_bundle(check, who, findings=findings, follow_ups=follow_ups, consents=consents(who),
                               sender=sender).bundle
-        r = server.post(bundle)
+        r = shared_record.post(bundle)
         assert r.status_code == 200, r.text
         sent.append(bundle)
-    assert server.count("Patient") == 1
-    assert server.count("Encounter") == 2
-    assert server.count("Practitioner") == 1 and server.count("Organization") == 1 and server.count("Device") == 2
-    patient = server.search("Patient")["entry"][0]["resource"]
+    assert shared_record.count("Patient") == 1
+    assert shared_record.count("Encounter") == 2
+    assert shared_record.count("Practitioner") == 1 and shared_record.count("Organization") == 1 and shared_record.count("Device") == 2
+    patient = shared_record.search("Patient")["entry"][0]["resource"]
     assert {"system": PERSON_SYSTEM, "value": p.id} in patient["identifier"]
-    assert_one_copy_each(server, sent[0])
+    assert_one_copy_each(shared_record, sent[0])
 
 
-def test_original_and_amendment_both_arrive_and_link(server: Server) -> None:
+def test_original_and_amendment_both_arrive_and_link(shared_record: Server) -> None:
     p = person(5)
     original, f1, fu1 = finalised_check(15, p)
     answers = dict(original.answers)
@@ -240,40 +240,40 @@ def test_original_and_amendment_both_arrive_and_link(server: Server) -> None:
     b2 = check_bundle(amended, p, findings=f2, follow_ups=fu2, consents=records, sender=SENDER,
                       history=[original, amended]).bundle
     for bundle in (b1, b2, b2, b1):
-        r = server.post(bundle)
+        r = shared_record.post(bundle)
         assert r.status_code == 200, r.text
-    assert server.count("Encounter") == 2 and server.count("QuestionnaireResponse") == 2
-    assert server.count("QuestionnaireResponse", status="amended") == 1
-    assert server.count("Provenance") == 2
-    assert_one_copy_each(server, b2)
+    assert shared_record.count("Encounter") == 2 and shared_record.count("QuestionnaireResponse") == 2
+    assert shared_record.count("QuestionnaireResponse", status="amended") == 1
+    assert shared_record.count("Provenance") == 2
+    assert_one_copy_each(shared_record, b2)
 
 
-def test_every_reference_in_a_stored_resource_points_at_a_stored_resource(server: Server) -> None:
+def test_every_reference_in_a_stored_resource_points_at_a_stored_resource(shared_record: Server) -> None:
     p = person(6)
     check, findings, follow_ups = finalised_check(16, p)
     bundle = check_bundle(check, p, findings=findings, follow_ups=follow_ups, consents=consents(p),
                           sender=SENDER).bundle
-    r = server.post(bundle)
+    r = shared_record.post(bundle)
     assert r.status_code == 200, r.text
     for entry in r.json()["entry"]:
         location = entry["response"]["location"]
-        stored = server.http.get(location if location.startswith("http") else f"{server.running.url}/{location}",
+        stored = shared_record.http.get(location if location.startswith("http") else f"{shared_record.running.url}/{location}",
                                  timeout=30).json()
         for ref in references(stored):
             assert not ref.startswith("urn:uuid:"), ref
-            got = server.http.get(f"{server.running.url}/{ref}", timeout=30)
+            got = shared_record.http.get(f"{shared_record.running.url}/{ref}", timeout=30)
             assert got.status_code == 200, ref
 
 
-def test_a_review_created_on_the_server_reads_back_as_a_review_update(server: Server) -> None:
+def test_a_review_created_on_the_server_reads_back_as_a_review_update(shared_record: Server) -> None:
     from outreach.fhir.inbound import is_own_follow_up_task, parse_review_task
 
     p = person(7)
     check, findings, follow_ups = finalised_check(17, p)
     bundle = check_bundle(check, p, findings=findings, follow_ups=follow_ups, consents=consents(p),
                           sender=SENDER).bundle
-    assert server.post(bundle).status_code == 200
-    encounter_id = server.search("Encounter", **check_search_params(check.id))["entry"][0]["resource"]["id"]
+    assert shared_record.post(bundle).status_code == 200
+    encounter_id = shared_record.search("Encounter", **check_search_params(check.id))["entry"][0]["resource"]["id"]
     task = {
         "resourceType": "Task", "status": "requested", "intent": "order",
         "businessStatus": {"text": "Needs amendment"},
@@ -281,9 +281,9 @@ def test_a_review_created_on_the_server_reads_back_as_a_review_update(server: Se
         "note": [{"text": "Please confirm the blood pressure with a second reading."}],
         "owner": {"display": "Sam Testworker"},
     }
-    created = server.http.post(f"{server.running.url}/Task", json=task, timeout=30)
+    created = shared_record.http.post(f"{shared_record.running.url}/Task", json=task, timeout=30)
     assert created.status_code == 201, created.text
-    pulled = server.search("Task", _lastUpdated="gt2000-01-01")
+    pulled = shared_record.search("Task", _lastUpdated="gt2000-01-01")
     reviews = [parse_review_task(e["resource"]) for e in pulled["entry"] if not is_own_follow_up_task(e["resource"])]
     assert len(reviews) == 1
     (review,) = reviews
@@ -293,7 +293,7 @@ def test_a_review_created_on_the_server_reads_back_as_a_review_update(server: Se
     assert len(pulled["entry"]) == 1 + len(follow_ups)  # our own follow-up tasks come down too, and are told apart
 
 
-def test_a_directory_service_stored_on_the_server_reads_back(server: Server) -> None:
+def test_a_directory_service_stored_on_the_server_reads_back(shared_record: Server) -> None:
     from outreach.fhir.identifiers import SERVICE_SYSTEM
     from outreach.fhir.inbound import parse_healthcare_service
 
@@ -301,10 +301,10 @@ def test_a_directory_service_stored_on_the_server_reads_back(server: Server) -> 
             "identifier": [{"system": SERVICE_SYSTEM, "value": "weight-management"}],
             "category": [{"text": "Weight management"}], "comment": "Twelve weeks of group support.",
             "telecom": [{"system": "phone", "value": "0100 000 0001"}]}
-    lead = {"Authorization": f"Bearer {server.running.add_device('Team lead', role='supervisor')}"}
-    assert server.http.post(f"{server.running.url}/HealthcareService", json=body, timeout=30,
+    lead = {"Authorization": f"Bearer {shared_record.running.add_device('Team lead', role='supervisor')}"}
+    assert shared_record.http.post(f"{shared_record.running.url}/HealthcareService", json=body, timeout=30,
                             headers=lead).status_code == 201
-    (entry,) = [parse_healthcare_service(e["resource"]) for e in server.search("HealthcareService")["entry"]]
+    (entry,) = [parse_healthcare_service(e["resource"]) for e in shared_record.search("HealthcareService")["entry"]]
     assert entry.as_seed_entry() == {"id": "weight-management", "name": "Synthetic Weight Service",
                                      "category": "weight management", "description": "Twelve weeks of group support.",
                                      "phone": "0100 000 0001"}
