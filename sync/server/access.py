@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from sqlalchemy import ColumnElement, Connection, bindparam, inspect, select, text, tuple_
+from sqlalchemy import ColumnElement, Connection, bindparam, exists, inspect, select, text, tuple_
 
 from . import db
 from .errors import FhirError
@@ -78,14 +78,21 @@ def reads_all_of(who: Principal | None, res_type: str) -> bool:
     return who is None or who.sees_everything or res_type == DIRECTORY
 
 
-def search_filter(who: Principal | None, res_type: str) -> ColumnElement[bool] | None:
-    """The clause a worker's search adds: only rows the access table grants it."""
+def search_filter(who: Principal | None, res_type: str, *, selective: bool) -> ColumnElement[bool] | None:
+    """The clause a worker's search adds: only rows the access table grants it.
+
+    Both forms read the access table's primary key (device, type, id). When the search names ids
+    (`selective`: an identifier, a reference) the few candidates are each checked with one probe;
+    otherwise (the pulls: everything changed since) the worker's own rows of the type drive the
+    search, so the cost follows what that laptop holds, not the size of the team's record."""
     if reads_all_of(who, res_type):
         return None
     assert who is not None
     a, r = db.access.c, db.resources.c
-    # The device's own rows of this type, read from the primary key (device, type, id): the cost
-    # follows what the worker holds, not the size of the team's record.
+    if selective:
+        return exists(
+            select(a.res_id).where(a.device == who.name, a.res_type == r.res_type, a.res_id == r.res_id)
+        )
     return r.res_id.in_(select(a.res_id).where(a.device == who.name, a.res_type == res_type))
 
 

@@ -61,6 +61,9 @@ class ParsedSearch:
     cursor_text: str | None
     query_hash: str
     echo: list[tuple[str, str]]  # the parameters to repeat in self/next links
+    # True when a filter names ids (identifier, a reference, _id...): the matches are then found
+    # through those ids, not by walking every resource of the type in lastUpdated order.
+    selective: bool = False
 
 
 def parse_search(
@@ -75,6 +78,7 @@ def parse_search(
     count = DEFAULT_COUNT
     cursor_text: str | None = None
     echo: list[tuple[str, str]] = []
+    selective = False
     values = sum(value.count(",") + 1 for _name, value in pairs)
     if values > MAX_SEARCH_VALUES:
         raise bad_request(
@@ -123,11 +127,12 @@ def parse_search(
         if value == "":
             raise bad_request(f"The search parameter '{base}' has no value.", "value")
         clauses.append(_clause(res_type, base, params.get(base), value))
+        selective = selective or base != "_lastUpdated"
         echo.append((name, value))
     if conditional and not clauses:
         raise bad_request("A conditional create needs at least one search parameter.", "invalid")
     qh = hashlib.sha256(json.dumps([res_type, sorted(echo)]).encode()).hexdigest()[:16]
-    return ParsedSearch(res_type, clauses, count, cursor_text, qh, echo)
+    return ParsedSearch(res_type, clauses, count, cursor_text, qh, echo, selective)
 
 
 def _parse_count(value: str) -> int:
@@ -167,9 +172,26 @@ def _clause(res_type: str, name: str, param: SearchParam | None, value: str) -> 
     # few matching ids through ix_search_lookup and fetches those resources by primary key,
     # instead of probing the index once for every resource of the type (an identifier lookup
     # among 270,000 Observations went from seconds to milliseconds: bench/bench_server_search.py).
-    return r.res_id.in_(
-        select(si.c.res_id).where(si.c.res_type == res_type, si.c.param == name, or_(*conds))
-    )
+    where = [si.c.res_type == res_type, si.c.param == name, or_(*conds)]
+    values = [_value_of(param, a) for a in alternatives]
+    if all(v is not None for v in values):
+        # The same filter, also said as `value IN (...)`: an OR of (system AND value) pairs cannot
+        # use the (type, param, value) index, the IN can, so 20 OR'd identifiers are 20 lookups.
+        where.append(si.c.value.in_(sorted({v for v in values if v is not None})))
+    return r.res_id.in_(select(si.c.res_id).where(*where))
+
+
+def _value_of(param: SearchParam, text: str) -> str | None:
+    """The index value one alternative requires, or None when it constrains only the system."""
+    if param.kind == "reference":
+        if "/" in text:
+            split = split_reference(text)
+            return split[1] if split is not None else None
+        return text
+    if "|" not in text:
+        return text
+    _system, _, code = text.partition("|")
+    return code or None
 
 
 def _token_cond(si, text: str) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
