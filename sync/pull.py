@@ -122,6 +122,7 @@ class Puller:
         self, kind: str, rtype: str, apply: Callable[[Any, dict[str, Any]], bool | str]
     ) -> PullCounts:
         counts = PullCounts(kind)
+        params: dict[str, str] | None  # None on a `next` link, which carries its own
         url, params = self._first_page(kind, rtype)
         following = False
         stalled = 0  # restarts since the cursor last moved: the server cannot get us anywhere
@@ -156,8 +157,8 @@ class Puller:
             if not answer.ok or not isinstance(answer.body, dict) or answer.body.get("type") != "searchset":
                 counts.error = f"Could not download {kind}: {answer.outcome_words()}"
                 return counts
-            resources = [
-                e.get("resource")
+            resources: list[dict[str, Any]] = [
+                e["resource"]
                 for e in answer.body.get("entry", []) or []
                 if isinstance(e, dict)
                 and isinstance(e.get("resource"), dict)
@@ -179,7 +180,7 @@ class Puller:
                     if moment is not None and (newest is None or moment > newest[0]):
                         newest = (moment, str(stamp))
                 moved = newest is not None and _later(newest[0], sync_state.cursor(self.store, kind))
-                if moved:
+                if moved and newest is not None:
                     sync_state.set_cursor(conn, kind, newest[1])
             counts.pages += 1
             if moved:
