@@ -68,7 +68,7 @@ app.exec()
 
 
 def build_store(folder: Path, people: int, checks_per_person: int) -> None:
-    from outreach.store.demo_data import fill_demo_data
+    from outreach.demo_data import fill_demo_data
     from outreach.store.local_store import LocalStore
 
     started = time.perf_counter()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from outreach.demo_data import fill_demo_data
 from outreach.fhir.identifiers import CHECK_SYSTEM
-from outreach.store.demo_data import fill_demo_data
 from outreach.store.local_store import LocalStore
 from sync.push import product_bundle_builder
 from sync.server.faults import Faults
