@@ -146,6 +146,7 @@ def test_lipids_ratio_and_non_hdl() -> None:
     result = lipids.calculate_lipids(5.2, 1.3)
     assert result.tc_hdl_ratio == pytest.approx(4.0) and result.non_hdl_mmol_l == 3.9
     assert lipids.calculate_lipids(8.03, 0.53).non_hdl_mmol_l == 7.5  # not 7.499999999999999
+    assert lipids.calculate_lipids(5.126, 1.0).non_hdl_mmol_l == 4.13  # to 0.01 mmol/L, as labs report it
     for total, hdl in ((1.3, 1.3), (1.2, 1.3)):
         with pytest.raises(CalculationError, match="not lower than total cholesterol") as info:
             lipids.calculate_lipids(total, hdl)
