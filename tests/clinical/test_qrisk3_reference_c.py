@@ -63,3 +63,13 @@ def test_ethnicity_codes_0_and_1_share_the_white_or_not_stated_baseline(sex: str
     for case in (zero, one):
         score = calculate_qrisk3(QRisk3Inputs.from_mapping(case["inputs"])).risk_percent
         assert score == pytest.approx(case["expected_percent"], abs=1e-9)
+
+
+def test_the_qrisk3_ethnicity_code_names_are_the_published_ones() -> None:
+    """reference/qrisk3.md (ethrisk table; pitfall 3: one port swaps the names of codes 2 and 3)."""
+    from outreach.clinical.ethnicity import QRISK3_ETHNICITY_LABELS
+
+    assert dict(QRISK3_ETHNICITY_LABELS) == {
+        0: "Not recorded", 1: "White or not stated", 2: "Indian", 3: "Pakistani", 4: "Bangladeshi",
+        5: "Other Asian", 6: "Black Caribbean", 7: "Black African", 8: "Chinese", 9: "Other ethnic group",
+    }
