@@ -719,3 +719,46 @@ def test_the_pace_halves_on_slow_down_and_grows_back_with_successes() -> None:
         pace.success()
     assert pace.limit == 6.0  # never above the most allowed
     assert push._Pace(0).most == 1 and push._Pace(0).allowed == 1
+
+
+# --- several checks at once ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_checks_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One person with two finalised checks (consent given): both checks carry the same Patient."""
+    from tests.sync import conftest as sync_fixtures
+
+    folder = tmp_path_factory.mktemp("two") / "laptop"
+    made = LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    sync_fixtures.fill_demo_data(made, people=1, checks_per_person=2, seed=3)
+    sync_fixtures.share_all(made)
+    made.close()
+    return folder
+
+
+def test_two_checks_of_one_person_share_one_patient_sent_once(two_checks_template: Path, tmp_path: Path) -> None:
+    store = _copy(two_checks_template, tmp_path / "laptop")
+    try:
+        items = store.outbox.list()
+        assert len(items) == 2
+        server = ScriptedServer()
+        pusher = push.Pusher(store, server, builder=check_bundle,  # type: ignore[arg-type]
+                             backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
+                             concurrency=4)
+        outcomes = pusher.push(items)
+        assert sorted(o.result for o in outcomes) == [push.SENT, push.SENT]
+        patients = [e for p in server.posts for e in p["entry"] if e["resource"]["resourceType"] == "Patient"]
+        assert len(patients) == 1  # the second check waited for the first one's Patient
+        assert outcomes[0].server_refs[0] == outcomes[1].server_refs[0]
+        assert {o.check_id for o in outcomes} == {i.check_id for i in items}
+    finally:
+        store.close()
+
+
+def test_an_item_another_sync_has_already_sent_is_left_alone(store: LocalStore, server: ScriptedServer) -> None:
+    item = _item(store)
+    with store.db.write():
+        store.outbox.mark_sent(item.id, server_ref="[]")
+    assert _pusher(store, server).push([item]) == []
+    assert server.calls == [] and store.outbox.get(item.id).state == "sent"
