@@ -239,7 +239,12 @@ def _date_clause(value: str) -> ColumnElement[bool]:
 
 def after_cursor(cursor: Cursor) -> ColumnElement[bool]:
     lu = resources.c.last_updated
-    return or_(lu > cursor.last_updated, and_(lu == cursor.last_updated, resources.c.res_id > cursor.res_id))
+    # The leading `lu >= ...` lets the (type, lastUpdated, id) index start at the cursor; the OR
+    # alone would make the database read every earlier resource again on each page.
+    return and_(
+        lu >= cursor.last_updated,
+        or_(lu > cursor.last_updated, and_(lu == cursor.last_updated, resources.c.res_id > cursor.res_id)),
+    )
 
 
 # --- the paging cursor -------------------------------------------------------------------
