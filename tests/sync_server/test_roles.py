@@ -228,3 +228,52 @@ def test_a_database_from_before_roles_keeps_every_laptop_reading_its_own(tmp_pat
         assert a.get(f"/Patient/{pid}").status_code == 200  # B made it; A's Encounter refers to it
         assert [d.role for d in running.store.list_devices()] == ["worker", "worker"]
         a.http.close()
+
+
+def test_two_worker_laptops_sync_end_to_end_and_only_their_own_reviews_come_down(tmp_path: Path) -> None:
+    """The app's real push, pull and follow-up update with worker tokens: each laptop's checks go,
+    the supervisor's review of one laptop's check reaches that laptop only, and the outcome of a
+    follow-up goes up as an If-Match update."""
+    from outreach import services
+    from outreach.fhir.identifiers import CHECK_SYSTEM, FOLLOW_UP_SYSTEM
+    from outreach.store import sync_state
+    from sync.push import product_bundle_builder
+    from tests.sync.conftest import make_engine, make_store
+
+    build = product_bundle_builder("Synthetic Outreach Service")
+    with start_in_thread(f"sqlite:///{tmp_path / 'shared.db'}") as running:
+        tokens = [running.add_device(f"Test laptop {n}") for n in (1, 2)]
+        lead = Client(running, running.add_device("Test team lead", role="supervisor"))
+        stores = [make_store(tmp_path / f"laptop{n}", checks=2, seed=n) for n in (1, 2)]
+        try:
+            for store, token in zip(stores, tokens, strict=True):
+                make_engine(store, running, token, builder=build).run_once()
+                assert {i.state for i in store.outbox.list()} == {"sent"}
+            first = stores[0].outbox.list()[0].check_id
+            (enc,) = lead.get("/Encounter", params={"identifier": f"{CHECK_SYSTEM}|{first}"}).json()["entry"]
+            assert lead.post("/Task", _review(enc["resource"]["id"])).status_code == 201
+            pulled = [
+                {p.kind: p for p in make_engine(s, running, t, builder=build).run_once().pulled}["reviews"]
+                for s, t in zip(stores, tokens, strict=True)
+            ]
+            assert pulled[0].error is None and len(sync_state.reviews_for_check(stores[0], first)) == 1
+            assert pulled[1].error is None and sync_state.list_reviews(stores[1]) == []
+            # Laptop 2 cannot see laptop 1's people, by search or by id.
+            other = Client(running, tokens[1])
+            assert other.count("Encounter") == 2 and lead.count("Encounter") == 4
+            assert other.get(f"/Encounter/{enc['resource']['id']}").status_code == 403
+            other.http.close()
+            # A follow-up outcome recorded after sending goes up as an If-Match update.
+            follow_up = next(
+                f for i in stores[0].outbox.list() for f in stores[0].follow_ups.for_check(i.check_id)
+                if f.state == "open"
+            )
+            services.record_follow_up_outcome(stores[0], follow_up.id, "attended")
+            report = make_engine(stores[0], running, tokens[0], builder=build).run_once()
+            assert report.updates.sent == 1
+            task = lead.get("/Task", params={"identifier": f"{FOLLOW_UP_SYSTEM}|{follow_up.id}"}).json()
+            assert task["entry"][0]["resource"]["meta"]["versionId"] == "2"
+        finally:
+            lead.http.close()
+            for store in stores:
+                store.close()
