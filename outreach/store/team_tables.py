@@ -121,8 +121,9 @@ team_cache = Table(
 )
 
 # The same indexes as migration 0006 (the queue's order and filters).
-Index("ix_team_chains_queue", team_chains.c.urgent, team_chains.c.visit_date, team_chains.c.received_at)
-Index("ix_team_chains_state", team_chains.c.state)
+_ORDER = (team_chains.c.urgent.desc(), team_chains.c.visit_date, team_chains.c.received_at, team_chains.c.chain_id)
+Index("ix_team_chains_order", *_ORDER)
+Index("ix_team_chains_state_order", team_chains.c.state, *_ORDER)
 Index("ix_team_chains_worker", team_chains.c.worker)
 Index("ix_team_chains_venue", team_chains.c.venue)
 Index("ix_team_checks_chain", team_checks.c.chain_id, team_checks.c.edition)

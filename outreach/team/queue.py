@@ -198,30 +198,34 @@ def _plain_words(value: Any) -> str:
 
 
 def dashboard_checks(store: LocalStore) -> list[DashboardCheck]:
-    """The newest version of each chain, as the dashboards count it (no names, no NHS numbers)."""
+    """The newest version of each chain, as the dashboards count it (no names, no NHS numbers).
+
+    Tens of thousands of follow-ups share a few hundred days, so each day is read once."""
+    days = _Days()
     out = []
     for chain_id, row in sorted(team_repo.dashboard_rows(store).items(), key=lambda kv: (kv[1]["visit_date"], kv[0])):
         elements = row.get("elements") or {}
+        visit = days[row["visit_date"]]
         out.append(DashboardCheck(
             chain_id=chain_id,
             person_key=str(row.get("person_key") or ""),
             worker=str(row.get("worker") or ""),
             venue=str(row.get("venue") or ""),
-            visit_date=_dt.date.fromisoformat(str(row["visit_date"])),
+            visit_date=visit,
             elements={e: str(elements.get(e) or "incomplete") for e in CORE_ELEMENTS},
             findings=tuple(row.get("findings") or ()),
-            follow_ups=tuple(_dashboard_follow_up(f) for f in row.get("follow_ups") or ()),
+            follow_ups=tuple(
+                DashboardFollowUp(finding, kind, service or None, days[opened] if opened else visit,
+                                  days[due] if due else None, days[closed] if closed else None)
+                for finding, kind, service, opened, due, closed in row.get("follow_ups") or ()
+            ),
         ))
     return out
 
 
-def _dashboard_follow_up(f: list[Any]) -> DashboardFollowUp:
-    finding, kind, service, opened, due, closed = f
-    return DashboardFollowUp(
-        finding=str(finding),
-        kind=str(kind),
-        service=str(service) if service else None,
-        opened_on=_dt.date.fromisoformat(str(opened)),
-        due_on=_dt.date.fromisoformat(due) if due else None,
-        closed_on=_dt.date.fromisoformat(closed) if closed else None,
-    )
+class _Days(dict[str, _dt.date]):
+    """ISO day -> date, each read once (looked up at C speed, read on first use)."""
+
+    def __missing__(self, text: str) -> _dt.date:
+        day = self[text] = _dt.date.fromisoformat(text)
+        return day
