@@ -359,3 +359,23 @@ def test_can_finalise_lists_one_plain_reason_per_open_finding() -> None:
         can_finalise(7, {})  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         can_finalise(["not a finding"], {})  # type: ignore[list-item]
+
+
+def test_a_long_text_fact_is_shown_up_to_200_characters() -> None:
+    rules = compile_rules(_set(_rule("r", reason="Status: {smoking_status}.",
+                                     when={"fact": "smoking_status", "op": "present"})))
+
+    def reason(text: str) -> str:
+        return evaluate_findings({"smoking_status": text}, rules)[0].reason
+
+    assert reason("x" * 200) == "Status: " + "x" * 200 + "."
+    assert reason("x" * 201) == "Status: " + "x" * 200 + "...."
+
+
+@pytest.mark.parametrize("when", [{}, [], "systolic_mmhg >= 140", 140, None])
+def test_a_condition_that_is_not_an_object_says_so(when: object) -> None:
+    data = _set(_rule("bad"))
+    data["rules"][0]["when"] = when
+    with pytest.raises(DefinitionError, match="a condition must be a JSON object") as info:
+        compile_rules(data)
+    assert info.value.item == "bad"
