@@ -34,6 +34,7 @@ from typing import Any, Final
 from outreach.checks.definition import CheckDefinition, default_definition
 from outreach.clinical.findings import RuleSet, load_rules
 from outreach.errors import OutreachError
+from outreach.fhir import codes
 from outreach.fhir.identifiers import (
     CHECK_SYSTEM,
     FOLLOW_UP_SYSTEM,
@@ -53,6 +54,7 @@ from outreach.team.assemble import (
     identifier_value,
     provenance_targets,
     ref_of,
+    required_part,
     task_status_change,
 )
 from sync.backoff import Clock
@@ -64,7 +66,11 @@ log = logging.getLogger(__name__)
 # Provenance first: every part of a check is on the server before its Provenance, so the parts
 # searched after it in the same run include every part of every Provenance seen.
 TEAM_TYPES: Final = ("Provenance", "Patient", "Practitioner", "Location", "Encounter",
-                     "QuestionnaireResponse", "ServiceRequest", "Consent", "Task")
+                     "QuestionnaireResponse", "ServiceRequest", "Consent", "Task", "Observation")
+# Of the Observations only the QRISK3 score is needed (its note names the Townsend score used).
+SEARCH_FILTERS: Final = {
+    "Observation": {"code": f"{codes.QRISK3.codes[0].system}|{codes.QRISK3.codes[0].code}"},
+}
 CURSOR_PREFIX: Final = "team-"
 DECISION_TYPE: Final = "ReviewTask"  # decision Tasks kept until the version they are about is here
 NOT_SUPERVISOR: Final = (
@@ -80,7 +86,17 @@ _OURS: Final = {  # the identifier a resource written by this app carries, per t
     "QuestionnaireResponse": RECORD_SYSTEM,
     "ServiceRequest": RECORD_SYSTEM,
     "Consent": RECORD_SYSTEM,
+    "Observation": RECORD_SYSTEM,
 }
+
+
+class _TeamSearches(Puller):
+    """The worker pull's paging and cursors, with a type's search narrowed where only some are needed."""
+
+    def _first_page(self, kind: str, rtype: str) -> tuple[str, dict[str, str]]:
+        url, params = super()._first_page(kind, rtype)
+        params.update(SEARCH_FILTERS.get(rtype, {}))
+        return url, params
 
 
 @dataclass
@@ -135,7 +151,8 @@ class TeamPuller:
     ) -> None:
         self.store = store
         self.cancel = cancel or threading.Event()
-        self._puller = Puller(store, http, page_size=page_size, cancel=self.cancel, on_page=on_page, clock=clock)
+        self._puller = _TeamSearches(store, http, page_size=page_size, cancel=self.cancel, on_page=on_page,
+                                     clock=clock)
         self.definition = definition or default_definition()
         self.rules = rules if rules is not None else load_rules()
         self.report = TeamPullReport()
@@ -197,12 +214,12 @@ class TeamPuller:
         system = _OURS.get(rtype)
         if system is None or identifier_value(resource, system) is None:
             return False  # not written by this app: not part of a check
-        if rtype in CHECK_PARTS:
+        if rtype in CHECK_PARTS or rtype == "Observation":
             encounter = encounter_of(resource)
             if encounter is None or encounter in self._assembled:
                 return False  # already assembled (a page read again at the cursor)
         team_repo.put_resource(conn, self.store, resource)
-        return KEPT if rtype in CHECK_PARTS else True
+        return KEPT if rtype in CHECK_PARTS or rtype == "Observation" else True
 
     def _apply_task(self, conn: Any, task: dict[str, Any]) -> bool | str:
         if is_review_task(task):
@@ -252,7 +269,7 @@ class TeamPuller:
                     conn, self.store, {ref for item in batch for ref in (*item.targets, item.provenance_ref)})
                 ready = []
                 for item in batch:
-                    if any(ref not in found for ref in (*item.targets, item.provenance_ref)):
+                    if any(ref not in found for ref in (*item.targets, item.provenance_ref) if required_part(ref)):
                         continue  # a part has not come down yet: it waits
                     try:
                         made = self._assemble_one(item, found)
@@ -271,7 +288,7 @@ class TeamPuller:
 
     def _assemble_one(self, item: team_repo.PendingCheck,
                       found: dict[str, dict[str, Any]]) -> team_repo.Assembled | None:
-        refs = [*item.targets, item.provenance_ref]
+        refs = [ref for ref in (*item.targets, item.provenance_ref) if ref in found]
         mine = {ref: found[ref] for ref in refs}
         encounter = mine.get(item.encounter_ref)
         if encounter is None:
@@ -287,9 +304,10 @@ class TeamPuller:
             provenance=mine[item.provenance_ref], encounter=encounter, response=first("QuestionnaireResponse"),
             tasks=every("Task"), requests=every("ServiceRequest"), consent=first("Consent"),
             patient=first("Patient"), practitioner=first("Practitioner"), location=first("Location"),
+            observations=every("Observation"),
         )
         doc = assemble(parts, definition=self.definition, rules=self.rules)
-        consumed = tuple(ref for ref in refs if ref.split("/", 1)[0] in (*CHECK_PARTS, "Provenance"))
+        consumed = tuple(ref for ref in refs if ref.split("/", 1)[0] in (*CHECK_PARTS, "Provenance", "Observation"))
         person = doc.get("patient_ref") or (doc.get("person") or {}).get("id") or doc["check_id"]
         person_key = self.store.cipher.blind_index("team-person", str(person))
         return team_repo.Assembled(doc, item.encounter_ref, item.provenance_ref, consumed, person_key)

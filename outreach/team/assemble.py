@@ -20,11 +20,12 @@ Everything here is pure: plain dicts in, a JSON-able document out; no store, no 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from outreach.checks.context import build_context
+from outreach.checks.context import TOWNSEND_KEY, build_context
 from outreach.checks.definition import CheckDefinition
 from outreach.clinical.findings import RuleSet
 from outreach.fhir.bundle import (
@@ -97,13 +98,38 @@ def encounter_of(resource: Mapping[str, Any]) -> str | None:
 
 
 def provenance_targets(provenance: Mapping[str, Any]) -> list[str]:
-    """The parts of the check the Provenance names, of the types assembled here."""
+    """The parts of the check the Provenance names, of the types assembled here (Observations
+    included: the QRISK3 one is read when it is here, see `required_part`)."""
     out = []
     for target in provenance.get("target") or []:
         ref = _reference(target)
-        if ref and ref.split("/", 1)[0] in PULLED_TYPES:
+        if ref and ref.split("/", 1)[0] in (*PULLED_TYPES, "Observation"):
             out.append(ref)
     return out
+
+
+def required_part(ref: str) -> bool:
+    """Whether a check waits for this part. Observations only repeat the answers, except the QRISK3
+    score's note, which names the Townsend score the worker's laptop used; only that one is pulled,
+    so the others never come and are not waited for."""
+    return ref.split("/", 1)[0] in PULLED_TYPES
+
+
+# The QRISK3 note that names the Townsend score used (outreach.checks.evaluation.QRISK3_CAVEATS_WITH_TOWNSEND).
+_TOWNSEND_NOTE = re.compile(r"Townsend deprivation score (-?[0-9.]+(?:e-?[0-9]+)?) for the person's postcode \((.*)\)\.")
+
+
+def townsend_of(observations: Iterable[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """{"score", "source"} the worker's laptop used for QRISK3, from the score's note; None if none."""
+    for observation in observations:
+        for note in observation.get("note") or []:
+            found = _TOWNSEND_NOTE.search(str((note or {}).get("text") or ""))
+            if found:
+                try:
+                    return {"score": float(found.group(1)), "source": found.group(2)}
+                except ValueError:
+                    return None
+    return None
 
 
 def identifier_value(resource: Mapping[str, Any], system: str) -> str | None:
@@ -173,6 +199,7 @@ class Parts:
     patient: Mapping[str, Any] | None
     practitioner: Mapping[str, Any] | None
     location: Mapping[str, Any] | None
+    observations: Sequence[Mapping[str, Any]] = ()  # those pulled (the QRISK3 score), when here
 
 
 def assemble(parts: Parts, *, definition: CheckDefinition, rules: RuleSet | None) -> dict[str, Any]:
@@ -234,6 +261,9 @@ def assemble(parts: Parts, *, definition: CheckDefinition, rules: RuleSet | None
         "answers": answers,
         "consent": _consent(parts.consent),
     }
+    townsend = townsend_of(parts.observations)
+    if townsend is not None:
+        doc["townsend"] = townsend  # QRISK3 worked out with the same score as on the worker's screen
     doc["findings"] = _findings(doc, follow_ups, definition, rules)
     for follow_up in follow_ups:
         follow_up.pop("position", None)
@@ -464,6 +494,8 @@ def record_of(doc: Mapping[str, Any]) -> CheckRecord:
                                 "visit_date": doc.get("visit_date")}
     if doc.get("reason"):
         document["amendment_reason"] = doc["reason"]
+    if doc.get("townsend"):
+        document[TOWNSEND_KEY] = dict(doc["townsend"])
     return CheckRecord(
         id=str(doc["check_id"]),
         person_id=str((doc.get("person") or {}).get("id") or ""),

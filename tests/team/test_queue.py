@@ -3,6 +3,7 @@ product's own mapping (tests/team/shared_record.py), without a network."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -215,3 +216,26 @@ def test_a_follow_up_closed_later_reaches_the_dashboard(laptops) -> None:
     assert all(f.closed_on is None for f in before[open_one.check_id].follow_ups if f.kind == "referral")
     shown = next(f for f in load_team_check(boss, open_one.check_id).follow_ups if f.id == open_one.id)
     assert shown.state == "closed" and shown.outcome == "attended"
+
+
+def test_qrisk3_is_worked_out_with_the_townsend_score_the_worker_used(laptops) -> None:
+    worker, boss, record = laptops
+    definition, rules = default_definition(), load_rules()
+    chain = next(i.check_id for i in worker.outbox.list() if services.check_context(
+        worker, i.check_id, definition=definition, rules=rules).evaluation.qrisk3.result is not None)
+    draft = services.amend_check(worker, chain, reason="Postcode found")
+    worker.checks.update_draft(draft.id, lambda doc: doc.update(townsend={"score": 4.5, "source": "Test file"}))
+    done = services.finalise_check(worker, draft.id, definition=definition, rules=rules).check.id
+    own = services.check_context(worker, done, definition=definition, rules=rules).evaluation.qrisk3.result
+    assert own is not None
+    pull_into(boss, record.receive(worker, chain) + record.receive(worker, done))
+    view = load_team_check(boss, chain)
+    assert view.check.document["townsend"] == {"score": 4.5, "source": "Test file"}
+    from outreach.checks.context import build_context
+
+    theirs = build_context(view.check, view.person, definition=definition, rules=rules).evaluation.qrisk3.result
+    assert theirs is not None and theirs.risk_percent == pytest.approx(own.risk_percent)
+    without = dataclasses.replace(view.check, document={k: v for k, v in view.check.document.items()
+                                                        if k != "townsend"})
+    unknown = build_context(without, view.person, definition=definition, rules=rules).evaluation.qrisk3.result
+    assert unknown is not None and unknown.risk_percent != pytest.approx(own.risk_percent)  # it mattered
