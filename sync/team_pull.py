@@ -226,9 +226,11 @@ class TeamPuller:
             decision = parse_decision_task(task)
             if decision is None or decision.check_id is None:
                 return False
-            if self._record_decision(conn, decision):
+            outcome = self._record_decision(conn, decision)
+            if outcome == "recorded":
                 self.report.decisions += 1
-                return True
+            if outcome != "waiting":
+                return outcome == "recorded"
             kept = dict(task, resourceType=DECISION_TYPE)
             team_repo.put_resource(conn, self.store, kept)  # its check version is not here yet
             return KEPT
@@ -246,7 +248,7 @@ class TeamPuller:
         team_repo.put_resource(conn, self.store, task)
         return KEPT
 
-    def _record_decision(self, conn: Any, decision: Any) -> bool:
+    def _record_decision(self, conn: Any, decision: Any) -> str:
         return team_repo.decision_from_server(
             conn, self.store, decision_id=decision.decision_id, check_id=decision.check_id,
             approved=decision.approved, server_ref=f"Task/{decision.server_id}",
@@ -322,7 +324,7 @@ class TeamPuller:
                 if decision is None or decision.check_id is None:
                     team_repo.forget_resources(conn, [ref])
                     continue
-                if self._record_decision(conn, decision):
+                if self._record_decision(conn, decision) != "waiting":
                     team_repo.forget_resources(conn, [ref])
                     applied += 1
         return applied

@@ -663,14 +663,13 @@ def move_decision(store: LocalStore, decision_id: str, state: str, *, error: str
 
 
 def decision_from_server(conn: Connection, store: LocalStore, *, decision_id: str, check_id: str, approved: bool,
-                         data: dict[str, Any], server_ref: str) -> bool:
-    """A decision Task that came down (this laptop's, confirmed; or another supervisor's). True when kept.
-
-    One about a check version not here yet is left for a later pull (False)."""
+                         data: dict[str, Any], server_ref: str) -> str:
+    """A decision Task that came down (this laptop's, confirmed; or another supervisor's): "recorded",
+    "known" (confirmed here already), or "waiting" when the version it is about is not here yet."""
     c, d = team_checks.c, team_decisions.c
     chain_id = conn.execute(select(c.chain_id).where(c.id == check_id)).scalar()
     if chain_id is None:
-        return False
+        return "waiting"
     row = conn.execute(select(d.version, d.state).where(d.id == decision_id)).first()
     if row is None:
         at = str(data.get("at") or utc_now())
@@ -683,8 +682,10 @@ def decision_from_server(conn: Connection, store: LocalStore, *, decision_id: st
     elif row.state != "sent":
         conn.execute(update(team_decisions).where(d.id == decision_id).values(
             state="sent", server_ref=server_ref, updated_at=utc_now(), next_attempt_at=None, last_error=None))
+    else:
+        return "known"  # confirmed here already (a page read again at the cursor): nothing changes
     refresh_chain(conn, store, str(chain_id))
-    return True
+    return "recorded"
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
