@@ -762,3 +762,35 @@ def test_an_item_another_sync_has_already_sent_is_left_alone(store: LocalStore, 
         store.outbox.mark_sent(item.id, server_ref="[]")
     assert _pusher(store, server).push([item]) == []
     assert server.calls == [] and store.outbox.get(item.id).state == "sent"
+
+
+def test_a_pause_the_server_asks_for_is_kept_before_the_next_request(store: LocalStore,
+                                                                      server: ScriptedServer) -> None:
+    """Retry-After on a busy entry (RFC 9110 10.2.3): the item's next request waits that long."""
+    import time
+
+    sent_at: list[float] = []
+    busy = _entry_reply("429 Too Many Requests")
+
+    def reply(bundle: dict[str, Any]) -> Answer:
+        sent_at.append(time.monotonic())
+        if len(sent_at) == 1:
+            answer = busy(bundle)
+            answer.headers["retry-after"] = "0.6"
+            return answer
+        return server.store_all(bundle)
+
+    server.post_reply = reply
+    pusher = push.Pusher(store, server, builder=check_bundle,  # type: ignore[arg-type]
+                         backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
+                         concurrency=1)
+    (outcome,) = pusher.push([_item(store)])
+    assert outcome.result == push.SENT and outcome.found == 0
+    assert len(sent_at) == 5 and sent_at[1] - sent_at[0] >= 0.55
+
+
+def test_outcomes_other_than_a_lookup_found_nothing_on_the_server(store: LocalStore, server: ScriptedServer) -> None:
+    server.post_reply = lambda bundle: Answer(412, {}, None)
+    held = _push_one(store, server)
+    assert held.result == push.REFUSED and held.found == 0 and held.server_refs == ()
+    assert push.ItemOutcome("o", "c", push.RETRY, "words", 1).found == 0
