@@ -560,6 +560,16 @@ def recheck_module(
     report.candidates = int(previous.get("candidates", len(current)))  # type: ignore[call-overload]
     report.stopped_by_budget = bool(previous.get("stopped_by_budget"))
     earlier: list[dict[str, object]] = list(previous.get("outcomes", []))  # type: ignore[call-overload]
+    if not any(row.get("status") in ("survived", "equivalent") for row in earlier):
+        for row in earlier:  # nothing to run again: the earlier outcomes stand
+            report.outcomes.append(
+                Outcome(
+                    Mutant(-1, "", 0, int(row["line"]), str(row["mutant"])),
+                    str(row["status"]),  # type: ignore[call-overload]
+                    float(row["seconds"]),
+                )  # type: ignore[arg-type]
+            )
+        return report
     with tempfile.TemporaryDirectory(prefix="mutate-") as hook_dir:
         Path(hook_dir, "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
         env = _environment(hook_dir)
