@@ -244,3 +244,16 @@ def test_listing_by_person_by_status_and_owners(store: LocalStore) -> None:
         3, 2, 1)
     assert store.checks.owners([a1.id, b1.id, "unknown"]) == {a1.id: alpha, b1.id: bravo}
     assert store.checks.owners([]) == {}
+
+
+def test_lineage_goes_from_a_version_back_to_the_first_without_decrypting(store: LocalStore) -> None:
+    """What sync asks before building a check: whose it is, and every version it amends, newest first."""
+    person_id = _person(store)
+    first = _draft(store, person_id)
+    store.checks.finalise(first.id, [])
+    second = store.checks.amend(first.id)
+    store.checks.finalise(second.id, [])
+    third = store.checks.amend(second.id)
+    assert store.checks.lineage(first.id) == (person_id, [first.id])
+    assert store.checks.lineage(third.id) == (person_id, [third.id, second.id, first.id])
+    assert store.checks.lineage("no-such-check") == (None, [])
