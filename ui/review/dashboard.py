@@ -85,6 +85,7 @@ from outreach.team.dashboard import (
 )
 from ui.style import make_heading, scaled_font
 from ui.tasks import blocking
+from ui.widgets.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
     from outreach.store.local_store import LocalStore
@@ -566,6 +567,7 @@ class DashboardView(QWidget):
         self.breakdown_box = QComboBox()
         self.breakdown_box.setObjectName("dashboard:breakdown")
         self.breakdown_box.setAccessibleName(self.tr("Show the figures by worker, venue or month"))
+        guard_wheel(self.breakdown_box)  # scrolling the page must not change the breakdown under the pointer
         for name in BREAKDOWNS:
             self.breakdown_box.addItem(breakdown_words()[name], name)
         by_label.setBuddy(self.breakdown_box)
