@@ -88,7 +88,7 @@ class SyncConfig:
             ca_bundle=org.ca_bundle or None,
             organisation_name=org.organisation_name,
             organisation_ods_code=org.organisation_ods_code,
-            **({"max_entries": org.sync_max_entries} if org.sync_max_entries else {}),
+            max_entries=org.sync_max_entries or DEFAULT_MAX_ENTRIES,
             whole_transactions=org.sync_transactions == "whole",
             **overrides,
         )
