@@ -11,7 +11,9 @@ a few outcomes the engine can act on:
 * `TransientFailure`  - try again later: no connection, timeout, dropped, 5xx, 429, a
                         body that is not valid JSON;
 * `AuthError`         - 401: the token is wrong or expired (raised: the run stops);
-* `DeviceRevokedError`- 403 from the server: this laptop was switched off (raised).
+* `AccessRefusedError`- 403: the server knows this laptop but will not let it do this (its
+                        rights, such as a worker token asking for the team's checks) (raised);
+* `DeviceRevokedError`- the kind of 403 that says IT switched this laptop off (raised).
 """
 
 from __future__ import annotations
@@ -38,8 +40,17 @@ USER_AGENT = f"OutreachHealthChecks/{outreach.__version__}"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 
 
-class DeviceRevokedError(AuthError):
-    """The server refused this laptop because IT revoked it (403)."""
+REVOKED_DETAILS = "device-revoked"  # OperationOutcome.issue.details.text of the reference server's refusal
+
+
+class AccessRefusedError(AuthError):
+    """403: the server will not let this laptop do what it asked (FHIR servers answer 403 for
+    missing rights: a role, a scope, an access policy). Not a revocation: saying "revoked" for
+    a missing right would send IT after the wrong problem."""
+
+
+class DeviceRevokedError(AccessRefusedError):
+    """403 whose OperationOutcome says this laptop itself was revoked (details "device-revoked")."""
 
 
 @dataclass
@@ -242,7 +253,12 @@ class FhirHttp:
             )
         if status == 403:
             reason = answer.outcome_words() if not malformed else "no reason given"
-            raise DeviceRevokedError(f"The shared record refused this laptop: {reason}")
+            if not malformed and _says_revoked(body):
+                raise DeviceRevokedError(f"The shared record refused this laptop: {reason}")
+            raise AccessRefusedError(
+                f"The shared record does not allow this laptop to do that: {reason}. "
+                "Ask IT to check the rights this laptop was enrolled with; nothing has been lost."
+            )
         if status == 429 or status >= 500 or status in (408,):
             retry_after = parse_retry_after(headers.get("retry-after"))
             words = {
@@ -256,3 +272,14 @@ class FhirHttp:
         if malformed:
             raise TransientFailure("The shared record's answer could not be read (damaged).", status=status)
         return answer
+
+
+def _says_revoked(body: Any) -> bool:
+    """True when an OperationOutcome's issue details name the revoked-device refusal."""
+    if not isinstance(body, dict) or body.get("resourceType") != "OperationOutcome":
+        return False
+    for issue in body.get("issue") or []:
+        details = issue.get("details") if isinstance(issue, dict) else None
+        if isinstance(details, dict) and details.get("text") == REVOKED_DETAILS:
+            return True
+    return False

@@ -58,7 +58,7 @@ from outreach.team.assemble import (
     task_status_change,
 )
 from sync.backoff import Clock
-from sync.http import DeviceRevokedError, FhirHttp
+from sync.http import AccessRefusedError, DeviceRevokedError, FhirHttp
 from sync.pull import KEPT, PullCounts, Puller
 
 log = logging.getLogger(__name__)
@@ -170,6 +170,8 @@ class TeamPuller:
             try:
                 counts = self._puller.pull_kind(CURSOR_PREFIX + rtype, rtype, self._apply)
             except DeviceRevokedError:
+                raise  # the laptop itself was switched off: the run stops and says so
+            except AccessRefusedError:
                 # The worker's own pull moments before was accepted, so this is not a revoked
                 # laptop: the token lacks the supervisor's rights. Said once, not retried.
                 report.refused = NOT_SUPERVISOR

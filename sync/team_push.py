@@ -21,7 +21,7 @@ from outreach.fhir.review_task import review_bundle
 from outreach.store import team_repo
 from outreach.store.local_store import LocalStore
 from sync.backoff import Backoff, Clock, iso
-from sync.http import DeviceRevokedError, FhirHttp, TransientFailure
+from sync.http import AccessRefusedError, DeviceRevokedError, FhirHttp, TransientFailure
 from sync.parts import entries_of, read_answer
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,8 @@ def push_decisions(
             counts.retrying += 1
             continue
         except DeviceRevokedError:
+            raise
+        except AccessRefusedError:
             # The check push and pulls of this run were accepted, so this 403 is about rights:
             # the token may not write reviews. Kept for the next sync; the run goes on.
             team_repo.move_decision(store, item.id, "failed", error=NOT_SUPERVISOR_WRITE, next_attempt_at=None)

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from outreach.errors import AuthError, NetworkError
 from outreach.fhir.identifiers import ID_BASE
-from sync.http import Answer, DeviceRevokedError, FhirHttp, TransientFailure
+from sync.http import AccessRefusedError, Answer, FhirHttp, TransientFailure
 
 from .capability import PULLED_TYPES
 from .report import MISSING, OK, WARN, Finding, clause
@@ -100,8 +100,8 @@ def security(anonymous: Prober, declared: str) -> Finding:
     said = f" It declares {declared} sign-in." if declared else ""
     try:
         answer = anonymous.call("GET", "Encounter", params=probe_query())
-    except AuthError as exc:  # 401, or 403 (DeviceRevokedError)
-        code = 403 if isinstance(exc, DeviceRevokedError) else 401
+    except AuthError as exc:  # 401, or 403 (AccessRefusedError)
+        code = 403 if isinstance(exc, AccessRefusedError) else 401
         return Finding(feature, OK, f"The server refuses requests without a token ({code}).{said}")
     except Refused:
         answer = None
@@ -133,7 +133,7 @@ def sign_in(prober: Prober) -> Finding:
     """The search the app makes after a lost answer, with the real token: 200 and nothing found."""
     try:
         answer = prober.call("GET", "Encounter", params=probe_query())
-    except DeviceRevokedError as exc:
+    except AccessRefusedError as exc:
         return Finding(
             SIGN_IN,
             MISSING,

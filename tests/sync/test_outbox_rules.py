@@ -116,6 +116,19 @@ def test_a_revoked_laptop_is_told_so_and_it_is_recorded(
     assert len(pending(store)) == 6 and server.store.count("Encounter") == 0
 
 
+def test_a_refusal_for_want_of_rights_is_not_called_a_revocation(
+    store: LocalStore, server: RunningServer
+) -> None:
+    """A 403 for a missing right (here a supervisor's token, which may not create checks) stops the
+    run with words about rights; the laptop is not recorded as revoked and nothing leaves the outbox."""
+    supervisor_token = server.store.add_device("Supervisor laptop", role="supervisor")
+    with pytest.raises(AuthError, match="does not allow this laptop") as caught:
+        make_engine(store, server, supervisor_token).run_once()
+    assert type(caught.value).__name__ == "AccessRefusedError"
+    assert sync_state.device_status(store).get("state") != "revoked"
+    assert len(pending(store)) == 6 and server.store.count("Encounter") == 0
+
+
 def test_an_amendment_of_a_refused_check_goes_on_its_own(
     store: LocalStore, server: RunningServer, token: str
 ) -> None:

@@ -17,7 +17,7 @@ from outreach.store.local_store import LocalStore
 from outreach.team.decisions import decide
 from outreach.team.queue import dashboard_checks, load_team_check, queue_count, queue_page
 from outreach.team.records import QueueFilter
-from sync.http import DeviceRevokedError, FhirHttp
+from sync.http import AccessRefusedError, FhirHttp
 from sync.server.faults import Faults
 from sync.server.serving import RunningServer, start_in_thread
 from sync.team_pull import NOT_SUPERVISOR, TeamPuller
@@ -200,7 +200,7 @@ def test_a_refusal_says_the_laptop_lacks_supervisor_rights(
 
     def refuse_team_reads(self: FhirHttp, method: str, path: str, **kw: Any) -> Any:
         if method == "GET" and path in ("Provenance", "Encounter"):
-            raise DeviceRevokedError("The shared record refused this laptop: forbidden")
+            raise AccessRefusedError("The shared record does not allow this laptop to do that: forbidden")
         return real(self, method, path, **kw)
 
     monkeypatch.setattr(FhirHttp, "request", refuse_team_reads)
