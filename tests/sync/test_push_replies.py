@@ -794,3 +794,34 @@ def test_outcomes_other_than_a_lookup_found_nothing_on_the_server(store: LocalSt
     held = _push_one(store, server)
     assert held.result == push.REFUSED and held.found == 0 and held.server_refs == ()
     assert push.ItemOutcome("o", "c", push.RETRY, "words", 1).found == 0
+
+
+def test_an_operation_outcome_answering_the_provenance_search_is_not_the_provenance(store: LocalStore) -> None:
+    """FHIR search.html: an entry with search.mode "outcome" is a message about the search, not a match.
+    The Provenance is found by its target (no identifier), so only the resource type tells them apart."""
+    server = RememberingServer()
+    remember = server.store_all
+
+    def provenance_lost(bundle: dict[str, Any]) -> Answer:
+        if bundle["entry"][0]["resource"]["resourceType"] == "Provenance":
+            raise TransientFailure("The connection dropped.", may_have_arrived=True)
+        return remember(bundle)
+
+    def search(res_type: str, params: dict[str, str]) -> Answer:
+        answer = RememberingServer.search(server, res_type, params)
+        if res_type == "Provenance":
+            answer.body["entry"].append({"resource": {"resourceType": "OperationOutcome", "id": "oo-1",
+                                                      "issue": [{"severity": "information", "code": "not-found"}]},
+                                         "search": {"mode": "outcome"}})
+        return answer
+
+    server.post_reply = provenance_lost
+    server.get_reply = search
+    assert _push_one(store, server).result == push.RETRY and len(server.held) == 4
+    server.post_reply = remember
+    server.posts.clear()
+    again = _push_one(store, server)
+    assert again.result == push.SENT and again.found == 0  # the Provenance was looked up, and not found
+    assert [[e["resource"]["resourceType"] for e in p["entry"]] for p in server.posts] == [["Provenance"]]
+    assert [r["resourceType"] for r in server.held][-1] == "Provenance"
+    assert again.server_refs[-1] == f"Provenance/{server.held[-1]['id']}"
