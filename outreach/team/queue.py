@@ -14,8 +14,11 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from outreach.checks import units
+from outreach.checks.answers import entry_from_json
 from outreach.checks.definition import CORE_ELEMENTS, CheckDefinition, Item, default_definition
-from outreach.errors import StoreError
+from outreach.checks.validation import normalise
+from outreach.errors import StoreError, ValidationError
 from outreach.store import team_repo
 from outreach.store.local_store import LocalStore
 from outreach.team.assemble import consent_words, findings_of, follow_ups_of, person_of, record_of
@@ -170,7 +173,18 @@ _STATUS_WORDS = {"done": "Done", "declined": "Declined", "not_possible": "Not po
 
 
 def answer_words(item: Item, value: Any) -> str:
-    """A value as the check shows it: the option's words, Yes/No, a number with its unit."""
+    """A value as the worker's check screen shows it: the option's words, Yes/No, a number with its unit.
+
+    Numbers go through the check's own formatter (``units.format_number``: at most two decimals), so a
+    weight stored as 84.3682 reads 84.37 kg here exactly as on the worker's review page, not the raw float.
+    An answer stored with its unit or a confirmation is shown in the check's unit, as the worker's screen
+    shows the normalised value."""
+    if isinstance(value, Mapping):
+        try:
+            entry = entry_from_json(value, item.link_id)
+            value = normalise(item, entry.value, entry.unit, entry.confirmed)
+        except ValidationError:
+            return _plain_words(value.get("value"))
     if value is None or value == "":
         return "Not answered"
     if item.type == "boolean" or isinstance(value, bool):
@@ -181,8 +195,13 @@ def answer_words(item: Item, value: Any) -> str:
             return option.display
         return _STATUS_WORDS.get(str(value), str(value))
     if isinstance(value, (int, float)):
-        number = f"{value:g}" if isinstance(value, float) else str(value)
-        return f"{number} {item.unit}" if item.unit else number
+        number = units.format_number(value)
+        return f"{number} {units.unit_label(item.unit)}" if item.unit else number
+    if item.type == "date":  # dd/mm/yyyy, as the worker's screen writes a date
+        try:
+            return _dt.date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
+        except ValueError:
+            return str(value)
     return str(value)
 
 
