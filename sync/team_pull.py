@@ -25,6 +25,7 @@ in a loop (the next sync asks once more).
 
 from __future__ import annotations
 
+import datetime as _dt
 import logging
 import threading
 from collections.abc import Callable
@@ -57,6 +58,7 @@ from outreach.team.assemble import (
     required_part,
     task_status_change,
 )
+from outreach.team.queue import team_dashboard
 from sync.backoff import Clock
 from sync.http import AccessRefusedError, DeviceRevokedError, FhirHttp
 from sync.pull import KEPT, PullCounts, Puller
@@ -182,7 +184,8 @@ class TeamPuller:
             report.assembled += self.assemble_ready()
             report.decisions += self._apply_kept_decisions()
             if report.assembled or report.follow_ups_updated:
-                team_repo.dashboard_rows(self.store)  # the dashboards' cell brought up to date now, not on opening
+                # the dashboards' rows and figures brought up to date now, not when the supervisor opens them
+                team_dashboard(self.store, _dt.date.today())
         report.waiting = team_repo.pending_count(self.store)
         return report
 

@@ -449,6 +449,44 @@ def dashboard_rows(store: LocalStore) -> dict[str, dict[str, Any]]:
     return {chain_id: row[1] for chain_id, row in rows.items()}
 
 
+DASHBOARD_FIGURES = "figures/dashboard"  # the built figures (outside the "dashboard/" cells' prefix)
+
+
+def dashboard_stamp(store: LocalStore) -> str:
+    """What the dashboards' figures were counted from: every chain's row version, summed, and how many.
+
+    A chain row's version goes up with every change the dashboards count (a new version, a follow-up
+    closed), and chains are never removed, so an equal stamp means the same rows. An index-only read."""
+    with store.db.read() as conn:
+        count, total = conn.exec_driver_sql("SELECT count(*), coalesce(sum(version), 0) FROM team_chains").one()
+    return f"{int(count)}:{int(total)}"
+
+
+def kept_figures(store: LocalStore) -> dict[str, Any] | None:
+    """The dashboards' figures as last built (with their stamp), or None (never built, or unreadable)."""
+    with store.db.read() as conn:
+        row = conn.exec_driver_sql("SELECT version, data FROM team_cache WHERE key = ?",
+                                   (DASHBOARD_FIGURES,)).first()
+    if row is None:
+        return None
+    try:
+        kept = _open(store, row[1], "team_cache", DASHBOARD_FIGURES, int(row[0]))
+    except StoreError:
+        return None  # only a cache: built again
+    return kept if isinstance(kept, dict) else None
+
+
+def keep_figures(store: LocalStore, value: dict[str, Any]) -> None:
+    """Keep the dashboards' built figures, sealed, replacing the last ones."""
+    with store.db.write() as conn:
+        row = conn.exec_driver_sql("SELECT version FROM team_cache WHERE key = ?", (DASHBOARD_FIGURES,)).first()
+        version = (int(row[0]) if row else 0) + 1
+        conn.exec_driver_sql(
+            "INSERT INTO team_cache (key, version, data) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+            "version = excluded.version, data = excluded.data",
+            (DASHBOARD_FIGURES, version, _seal(store, value, "team_cache", DASHBOARD_FIGURES, version)))
+
+
 def chain_state(conn: Connection, chain_id: str, newest_check_id: str) -> str:
     """received (no decision yet), returned (the last decision returned this version), resubmitted
     (a newer version came after a return), approved (the last decision approved this version).

@@ -83,8 +83,8 @@ def make_decision(
 
 @blocking
 def load_dashboard(store: LocalStore, today: date) -> Any:
-    """The dashboards' figures, counted from the newest version of every team check."""
-    from outreach.team.dashboard import build_dashboard
-    from outreach.team.queue import dashboard_checks
+    """The dashboards' figures, counted from the newest version of every team check (the kept figures
+    when no check changed since they were counted: opening the dashboards must not take a second)."""
+    from outreach.team.queue import team_dashboard
 
-    return build_dashboard(dashboard_checks(store), today=today)
+    return team_dashboard(store, today)
