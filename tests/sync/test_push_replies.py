@@ -825,3 +825,22 @@ def test_an_operation_outcome_answering_the_provenance_search_is_not_the_provena
     assert [[e["resource"]["resourceType"] for e in p["entry"]] for p in server.posts] == [["Provenance"]]
     assert [r["resourceType"] for r in server.held][-1] == "Provenance"
     assert again.server_refs[-1] == f"Provenance/{server.held[-1]['id']}"
+
+
+def test_a_run_stopped_while_an_answer_arrives_sends_nothing_more(store: LocalStore, server: ScriptedServer) -> None:
+    """Cancel (the worker's button, or a revoked token) takes effect at the next answer: the item is left
+    for the next sync with what was confirmed so far, and no further request goes out."""
+    import threading
+
+    cancel = threading.Event()
+
+    def cancel_then_store(bundle: dict[str, Any]) -> Answer:
+        cancel.set()
+        return server.store_all(bundle)
+
+    server.post_reply = cancel_then_store
+    outcomes = _pusher(store, server, cancel=cancel).push([_item(store)])
+    assert [o.result for o in outcomes] == [push.STOPPED] and len(server.posts) == 1
+    item = store.outbox.get(outcomes[0].outbox_id)
+    assert item.state == "failed" and item.next_attempt_at is None  # goes on next time, no backoff
+    assert len(sync_state.confirmed_entries(store, BASE)) == 1  # the Patient stays confirmed
