@@ -108,6 +108,7 @@ class TeamPullReport:
     waiting: int = 0  # checks whose Provenance is here but some part is not yet
     follow_ups_updated: int = 0
     decisions: int = 0  # decision Tasks recorded (confirmations of ours, or another supervisor's)
+    not_ours: int = 0  # Provenances whose Encounter the pull went past without it being one of this app's
     refused: str | None = None  # plain words when the shared record refused the team pull (403)
 
     def lines(self) -> list[str]:
@@ -166,6 +167,7 @@ class TeamPuller:
 
     def pull(self) -> TeamPullReport:
         report = self.report
+        encounters_passed = False
         for rtype in TEAM_TYPES:
             if self.cancel.is_set():
                 break
@@ -180,8 +182,15 @@ class TeamPuller:
                 log.warning("team pull refused (403): this device token has no supervisor rights")
                 break
             report.pulled.append(counts)
+            if rtype == "Encounter":
+                encounters_passed = counts.error is None and not self.cancel.is_set()
         if report.refused is None:
             report.assembled += self.assemble_ready()
+            if encounters_passed and not self.cancel.is_set():
+                # Every Encounter written before the Provenances now here has been seen: one still
+                # missing is not this app's, and is no longer counted as waiting.
+                with self.store.db.write() as conn:
+                    report.not_ours += team_repo.forget_pending_without_encounter(conn)
             report.decisions += self._apply_kept_decisions()
             if report.assembled or report.follow_ups_updated:
                 # the dashboards' rows and figures brought up to date now, not when the supervisor opens them

@@ -157,6 +157,25 @@ def pending_count(store: LocalStore) -> int:
         return int(conn.execute(select(func.count()).select_from(team_pending)).scalar_one())
 
 
+def forget_pending_without_encounter(conn: Connection) -> int:
+    """Stop waiting for checks whose Encounter the team pull has gone past without keeping it.
+
+    Called only once a whole pass of the Encounter search has finished: the worker's laptop writes
+    the Provenance after every part, so such a pass has seen the check's Encounter if it is one of
+    this app's; one neither kept nor assembled is someone else's (another system's Provenance) and
+    would otherwise count as "waiting" forever. Its staged Provenance goes with it; how many."""
+    rows = conn.exec_driver_sql(
+        "SELECT p.provenance_ref FROM team_pending p WHERE NOT EXISTS (SELECT 1 FROM team_resources r "
+        "WHERE r.res_type = 'Encounter' AND 'Encounter/' || r.res_id = p.encounter_ref) "
+        "AND NOT EXISTS (SELECT 1 FROM team_checks c WHERE c.encounter_ref = p.encounter_ref)").all()
+    refs = [str(r[0]) for r in rows]
+    for chunk in _chunks(refs, 500):
+        conn.exec_driver_sql(f"DELETE FROM team_pending WHERE provenance_ref IN ({','.join('?' * len(chunk))})",
+                             tuple(chunk))
+    forget_resources(conn, refs)
+    return len(refs)
+
+
 # -- assembled checks ---------------------------------------------------------------------------------
 
 

@@ -209,3 +209,28 @@ def test_a_refusal_says_the_laptop_lacks_supervisor_rights(
     assert NOT_SUPERVISOR in report.lines()
     assert sync_state.device_status(boss).get("state") != "revoked"
     assert queue_count(boss, QueueFilter()) == 0
+
+
+def test_a_provenance_of_someone_elses_encounter_stops_waiting_once_the_encounters_are_passed(
+        team: Any, server: RunningServer) -> None:
+    _, boss, _, token = team
+    foreign = {"resourceType": "Provenance", "id": "not-ours-1", "meta": {"lastUpdated": "2026-01-01T00:00:00Z"},
+               "target": [{"reference": "Encounter/someone-elses"}],
+               "recorded": "2026-01-01T00:00:00Z", "agent": [{"who": {"display": "Another system"}}]}
+    cancel = threading.Event()
+    puller, http = _puller(boss, server, token, cancel=cancel)
+    try:
+        puller.apply_resources([foreign])
+        assert team_repo.pending_count(boss) == 1
+        cancel.set()  # a run stopped before the Encounter search went past it: still waiting
+        assert puller.pull().waiting == 1
+        cancel.clear()
+        http.close()
+        puller, http = _puller(boss, server, token, cancel=cancel)
+        report = puller.pull()
+    finally:
+        http.close()
+    assert report.assembled == 4 and report.waiting == 0 and report.not_ours == 1
+    assert team_repo.pending_count(boss) == 0
+    with boss.db.read() as conn:
+        assert not team_repo.present(conn, ["Provenance/not-ours-1"])  # its staged copy dropped too
