@@ -472,13 +472,17 @@ DASHBOARD_FIGURES = "figures/dashboard"  # the built figures (outside the "dashb
 
 
 def dashboard_stamp(store: LocalStore) -> str:
-    """What the dashboards' figures were counted from: every chain's row version, summed, and how many.
+    """What the dashboards' figures were counted from, in a few numbers: the check versions kept (how many
+    and the newest row) and the follow-ups (how many, the newest row and their versions summed).
 
-    A chain row's version goes up with every change the dashboards count (a new version, a follow-up
-    closed), and chains are never removed, so an equal stamp means the same rows. An index-only read."""
+    A dashboard row changes only with a new check version or a follow-up's later Task (its version goes
+    up); a saved-again row gets a new rowid; nothing is ever removed. So an equal stamp means the same
+    figures, and a decision (which changes the queue's state, not what the dashboards count) keeps them."""
     with store.db.read() as conn:
-        count, total = conn.exec_driver_sql("SELECT count(*), coalesce(sum(version), 0) FROM team_chains").one()
-    return f"{int(count)}:{int(total)}"
+        checks = conn.exec_driver_sql("SELECT count(*), coalesce(max(rowid), 0) FROM team_checks").one()
+        follow = conn.exec_driver_sql(
+            "SELECT count(*), coalesce(max(rowid), 0), coalesce(sum(version), 0) FROM team_follow_ups").one()
+    return ":".join(str(int(n)) for n in (*checks, *follow))
 
 
 def kept_figures(store: LocalStore) -> dict[str, Any] | None:

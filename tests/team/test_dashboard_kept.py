@@ -13,6 +13,7 @@ from outreach.store import team_repo
 from outreach.store.local_store import LocalStore
 from outreach.team import queue
 from outreach.team.dashboard import build_dashboard, dashboard_from_json, dashboard_to_json
+from outreach.team.decisions import decide
 from outreach.team.queue import dashboard_checks, team_dashboard
 from tests.team.shared_record import SharedRecord, pull_into
 from tests.team.support import SUPERVISOR, amend, laptop, worker_laptop
@@ -55,6 +56,9 @@ def test_kept_figures_until_a_check_changes_or_the_day_moves(laptops, monkeypatc
 
     monkeypatch.setattr(queue, "dashboard_checks", counting)
     assert team_dashboard(boss, today) == first and not counted  # nothing changed: the kept figures
+    # A decision changes the queue's state, not what the dashboards count: still the kept figures.
+    decide(boss, worker.outbox.list()[1].check_id, approve=True, comment="", user=SUPERVISOR)
+    assert team_dashboard(boss, today) == first and not counted
 
     # A new version of a check (a chain's row changes): counted again, and the change is in the figures.
     chain = worker.outbox.list()[0].check_id

@@ -26,6 +26,7 @@ from outreach.team.queue import (
     queue_choices,
     queue_count,
     queue_page,
+    team_dashboard,
 )
 from outreach.team.records import APPROVED, RECEIVED, RESUBMITTED, RETURNED, QueueFilter
 from tests.team.shared_record import SharedRecord, pull_into
@@ -201,6 +202,7 @@ def test_a_follow_up_closed_later_reaches_the_dashboard(laptops) -> None:
     worker, boss, record = laptops
     pull_into(boss, _send_all(worker, record))
     before = {c.chain_id: c for c in dashboard_checks(boss)}
+    figures = team_dashboard(boss, date(2026, 12, 2))  # kept until something the dashboards count changes
     open_one = next(f for i in worker.outbox.list() for f in worker.follow_ups.for_check(i.check_id)
                     if f.state == "open")
     task_ref = record.refs[next(u for u in record.refs if record.refs[u].startswith("Task/")
@@ -216,6 +218,8 @@ def test_a_follow_up_closed_later_reaches_the_dashboard(laptops) -> None:
     assert all(f.closed_on is None for f in before[open_one.check_id].follow_ups if f.kind == "referral")
     shown = next(f for f in load_team_check(boss, open_one.check_id).follow_ups if f.id == open_one.id)
     assert shown.state == "closed" and shown.outcome == "attended"
+    again = team_dashboard(boss, date(2026, 12, 2))  # the kept figures are not shown: counted again
+    assert again.team.follow_ups_closed == figures.team.follow_ups_closed + 1
 
 
 def test_qrisk3_is_worked_out_with_the_townsend_score_the_worker_used(laptops) -> None:
