@@ -18,7 +18,8 @@ row's table, id and version bound in, like every other personal field of the sto
 * `team_follow_ups`: the follow-up of each finding, kept current from the Task's updates;
 * `team_cache`: what is cheaper to keep than to work out again on every opening (the
   dashboards' rows of every chain, in a few sealed cells, each row stamped with its chain's version;
-  and the dashboards' built figures, stamped with the chain rows, day and app version they came from);
+  and the dashboards' built figures, stamped with the check versions, follow-ups, day and app version
+  they came from);
 * `team_decisions`: the supervisor's decisions, and their own outbox state (queued, sending,
   sent, failed), since a decision is not a check of this laptop and the check outbox's rows
   must each name one.
