@@ -79,8 +79,8 @@ def _add_device(server: Any, name: str, role: str) -> str:
 def build_team_store(folder: Path, checks: int, seeds: int = 8) -> Any:
     """The supervisor's store holding `checks` team checks (see the module docstring); left unlocked."""
     from outreach import services
+    from outreach.demo_data import fill_demo_data
     from outreach.store import team_repo
-    from outreach.store.demo_data import fill_demo_data
     from sync.server.faults import Faults
     from sync.server.serving import start_in_thread
 

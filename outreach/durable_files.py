@@ -46,6 +46,29 @@ def fsync_folder(folder: str | os.PathLike[str]) -> None:
         os.close(fd)
 
 
+def write_beside(path: str | os.PathLike[str], data: bytes, *, mode: int = PRIVATE_FILE_MODE) -> str:
+    """Write `data` to a new hidden temporary file beside `path`, with `mode` from its first byte,
+    fsynced, and return its name; `path` itself is not touched yet.
+
+    For a caller that must rename the file into place inside another step (an audit entry's
+    transaction, say) and fsync the folder after; `write_atomic` is this plus the rename. The
+    temporary file is removed if writing fails. Raises OSError.
+    """
+    target = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):  # mkstemp makes it 0600; set exactly `mode` (the umask only takes away)
+                os.fchmod(handle.fileno(), mode)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        remove_quietly(tmp_name)
+        raise
+    return tmp_name
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = PRIVATE_FILE_MODE) -> None:
     """Replace `path` with `data` in one step, the file having `mode` from its first byte.
 
@@ -55,23 +78,21 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = PRIVA
     permissions (the user's own folders are private to them by default).
     """
     target = Path(path)
-    folder = target.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    tmp_name = write_beside(target, data, mode=mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            if hasattr(os, "fchmod"):  # mkstemp makes it 0600; set exactly `mode` (the umask only takes away)
-                os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp_name, target)
     except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
+        remove_quietly(tmp_name)
         raise
-    fsync_folder(folder)
+    fsync_folder(target.parent)
+
+
+def remove_quietly(name: str | os.PathLike[str]) -> None:
+    """Remove a temporary file if it is still there (cleaning up after a failure)."""
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
 
 
 def try_lock(fd: int) -> bool:

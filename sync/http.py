@@ -66,11 +66,6 @@ class TransientFailure(Exception):
     def __str__(self) -> str:
         return self.message
 
-    @property
-    def words(self) -> str:
-        """The old name of `message`, kept only until the team review's sender uses `message`."""
-        return self.message
-
 
 @dataclass
 class Answer:

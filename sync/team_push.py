@@ -64,7 +64,7 @@ def push_decisions(
             answer = http.request("POST", "", body=bundle, headers={"Prefer": "return=OperationOutcome"})
         except TransientFailure as exc:
             when = backoff.next_attempt_at(clock.now(), item.attempts + 1, exc.retry_after)
-            team_repo.move_decision(store, item.id, "failed", error=exc.words, next_attempt_at=when)
+            team_repo.move_decision(store, item.id, "failed", error=exc.message, next_attempt_at=when)
             counts.retrying += 1
             continue
         except DeviceRevokedError:

@@ -10,13 +10,11 @@ of each check only); everything here works from them alone.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import errno
 import io
 import math
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from outreach.checks.definition import CORE_ELEMENTS
+from outreach.durable_files import PRIVATE_FILE_MODE, fsync_folder, remove_quietly, write_atomic, write_beside
 from outreach.errors import StorageFullError, StoreError, ValidationError
 
 if TYPE_CHECKING:  # the store is needed only for the audited export
@@ -423,7 +422,6 @@ CSV_HEADER: Final = ("breakdown", "group", "measure", "item", "value")
 TEAM: Final = "team"
 NATIONAL: Final = "national"
 PERSONAL_EXPORT_ACTION: Final = "dashboard.export_personal_csv"
-PRIVATE_FILE_MODE: Final = 0o600
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -573,39 +571,25 @@ def export_personal_csv(
             )
             _rename(tmp, target)
     except BaseException:
-        _unlink_quietly(tmp)
+        remove_quietly(tmp)
         raise
-    _fsync_dir(target.parent)
+    fsync_folder(target.parent)
     return seq
 
 
 def _write_private(target: Path, data: bytes) -> None:
-    """Owner-only, atomic: temp file made 0600 before any byte, fsync, rename into place."""
-    tmp = _write_aside(target, data)
+    """Owner-only and atomic (outreach.durable_files), with a failure in words."""
     try:
-        _rename(tmp, target)
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-    _fsync_dir(target.parent)
+        write_atomic(target, data, mode=PRIVATE_FILE_MODE)
+    except OSError as exc:
+        raise _write_error(target, exc) from None
 
 
 def _write_aside(target: Path, data: bytes) -> str:
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        return write_beside(target, data, mode=PRIVATE_FILE_MODE)
     except OSError as exc:
         raise _write_error(target, exc) from None
-    try:
-        with contextlib.suppress(OSError):  # mkstemp made it 0600 already; some file systems refuse chmod
-            os.chmod(tmp, PRIVATE_FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        _unlink_quietly(tmp)
-        raise _write_error(target, exc) from None
-    return tmp
 
 
 def _rename(tmp: str, target: Path) -> None:
@@ -624,23 +608,6 @@ def _write_error(target: Path, exc: OSError) -> StoreError:
         f"{target.name} cannot be saved there ({exc.strerror or exc.__class__.__name__}). "
         "Choose another folder."
     )
-
-
-def _unlink_quietly(tmp: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(tmp)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable (POSIX); Windows cannot open folders and does not need it."""
-    if os.name == "nt":  # pragma: no cover
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # -- the built figures, kept between openings -----------------------------------------------------------

@@ -15,8 +15,8 @@ from typing import Any
 from outreach import services
 from outreach.checks.definition import default_definition
 from outreach.clinical.findings import load_rules
+from outreach.demo_data import fill_demo_data
 from outreach.store.crypto import TEST_KDF
-from outreach.store.demo_data import fill_demo_data
 from outreach.store.local_store import LocalStore
 from sync.backoff import Backoff, FakeClock
 from sync.engine import SyncConfig, SyncEngine, SyncReport

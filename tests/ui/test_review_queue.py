@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 from outreach import services
 from outreach.checks.definition import default_definition
 from outreach.clinical.findings import load_rules
-from outreach.store.demo_data import fill_demo_data
+from outreach.demo_data import fill_demo_data
 from outreach.store.local_store import LocalStore
 from outreach.store.records import PersonDetails
 from outreach.team.queue import queue_count

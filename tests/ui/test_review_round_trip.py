@@ -17,10 +17,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from outreach.demo_data import fill_demo_data
 from outreach.settings import OrgConfig
 from outreach.store import sync_state
 from outreach.store.crypto import TEST_KDF
-from outreach.store.demo_data import fill_demo_data
 from outreach.store.local_store import LocalStore
 from sync.server.serving import RunningServer
 from tests.ui.check_helpers import answer, focusable_without_name
