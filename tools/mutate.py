@@ -16,11 +16,11 @@ committed equivalents file.
 Why a small mutator of our own rather than mutmut or cosmic-ray: mutmut 3 mutates only code inside
 functions (its documentation says to use mutmut 2 for anything else), and what most needs testing here is
 module-level data: the QRISK3 coefficients, the input limits, the severity order. The run must also take a
-random sample and stop at a time budget on a 2-core machine shared with other work, and must never rewrite
-the working tree that others are running tests in (mutmut copies and rewrites the source tree; cosmic-ray
-runs every mutant of a session). Here the mutated module is handed to the test process through an import
-hook (a ``sitecustomize`` on PYTHONPATH, so processes the tests start see the mutant too) and no file in
-the tree changes.
+random sample and stop at a time budget on a small (2-core) machine busy with other jobs, and must never
+rewrite a source file, since tests may be running from the same tree (mutmut copies and rewrites the source
+tree; cosmic-ray runs every mutant of a session). Here the mutated module is handed to the test process
+through an import hook (a ``sitecustomize`` on PYTHONPATH, so processes the tests start see the mutant too)
+and no file in the tree changes.
 """
 
 from __future__ import annotations
