@@ -169,7 +169,9 @@ def test_valid_inputs_never_raise(weight: float, height: float, ethnic: str | No
     classify_glucose(glucose, fasting)
     if hdl < total:
         lipids = calculate_lipids(total, hdl)
-        assert lipids.tc_hdl_ratio > 1 and lipids.non_hdl_mmol_l > 0
+        # Non-HDL is given to the labs' 0.01 mmol/L, so values closer than that read 0.00, never less.
+        assert lipids.tc_hdl_ratio > 1 and lipids.non_hdl_mmol_l >= 0
+        assert abs(lipids.non_hdl_mmol_l - (total - hdl)) <= 0.005 + 1e-9
     assert 0 <= score_audit_c(*answers).score <= 12
     assert smoking_category(status, per_day) in range(5)
     smoking_snomed(status, per_day)
