@@ -135,7 +135,9 @@ def check_self_test_passes(bundle: Path) -> None:
             assert verdicts[name].startswith("OK"), f"{name}: {verdicts[name]}"
     last = result.stdout.strip().splitlines()[-1]
     match = re.search(r"\((\d+\.\d) s\)$", last)
-    assert match and float(match.group(1)) < 5, last
+    # The time is printed for the reader; how fast the bundle starts is measured in bench/bench_start.py,
+    # not asserted here, where a busy machine would make a timing fail a correct bundle.
+    assert match, last
     print(last)
 
 
