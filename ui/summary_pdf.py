@@ -59,7 +59,9 @@ def _prepare(device: QPagedPaintDevice) -> None:
                           QPageLayout.Unit.Millimeter)
 
 
-def _layout(html: str, device: QPagedPaintDevice, body_pt: float, width: float, height: float) -> QTextDocument:
+def _layout(
+    html: str, device: QPagedPaintDevice, body_pt: float, width: float, height: float
+) -> QTextDocument:
     doc = QTextDocument()
     doc.documentLayout().setPaintDevice(device)  # point sizes in device pixels, not the screen's
     font = QFont()
@@ -131,8 +133,9 @@ def render_summary_pdf(html: str, *, large_print: bool = False, title: str = "")
     return SummaryPdf(bytes(data.data()), pages, scale)
 
 
-def write_summary_pdf(html: str, path: str | os.PathLike[str], *, large_print: bool = False,
-                      title: str = "") -> SummaryPdf:
+def write_summary_pdf(
+    html: str, path: str | os.PathLike[str], *, large_print: bool = False, title: str = ""
+) -> SummaryPdf:
     """Write the summary PDF to exactly `path` (which the worker chose); return what was written.
 
     The file is readable by its owner only (0600 on Linux and macOS) from its first byte, not
@@ -145,6 +148,8 @@ def write_summary_pdf(html: str, path: str | os.PathLike[str], *, large_print: b
     try:
         write_atomic(target, pdf.data, mode=PRIVATE_FILE_MODE)
     except OSError as exc:
-        raise StoreError(f"The summary could not be saved to {target.name}: {exc.strerror or 'the folder cannot be written'}. "
-                         "Choose another folder or a USB stick with space.") from None
+        raise StoreError(
+            f"The summary could not be saved to {target.name}: {exc.strerror or 'the folder cannot be written'}. "
+            "Choose another folder or a USB stick with space."
+        ) from None
     return pdf

@@ -49,7 +49,9 @@ def _fitting_size(parent: QWidget | None) -> QSize:
 class SummaryPreviewDialog(QPrintPreviewDialog):
     """Shows the summary as it will print. `pages` is the page count of the current preview."""
 
-    def __init__(self, summary: PersonSummary, parent: QWidget | None = None, *, large_print: bool = False) -> None:
+    def __init__(
+        self, summary: PersonSummary, parent: QWidget | None = None, *, large_print: bool = False
+    ) -> None:
         self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # the dialog does not own its printer
         super().__init__(self._printer, parent)
         self._summary = summary
@@ -84,7 +86,10 @@ class SummaryPreviewDialog(QPrintPreviewDialog):
         if summary.shows_heart_score:
             self.licence_note = QLabel(
                 self.tr("Heart health score: worked out with QRISK3-2017. Licence note from its makers:")
-                + "\n" + QRISK3_DISCLAIMER, self)
+                + "\n"
+                + QRISK3_DISCLAIMER,
+                self,
+            )
             self.licence_note.setObjectName("summary-preview:qrisk3-licence")
             self.licence_note.setWordWrap(True)
             self.licence_note.setContentsMargins(8, 4, 8, 4)
@@ -144,8 +149,10 @@ class SummaryPreviewDialog(QPrintPreviewDialog):
     def print_page(self) -> None:
         """Print on a printer the worker picks, then close the preview."""
         dialog = self.print_dialog()
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted and self._printer.outputFormat() == \
-                QPrinter.OutputFormat.NativeFormat:
+        if (
+            dialog.exec() == QPrintDialog.DialogCode.Accepted
+            and self._printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
+        ):
             self.preview.print()
             self.accept()
 

@@ -30,7 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--user", required=True, metavar="NAME", help="the user who forgot their passphrase")
     parser.add_argument(
-        "--recovery-key", required=True, metavar="PRIVATE_KEY_FILE", help="the organisation recovery private key (PEM)"
+        "--recovery-key",
+        required=True,
+        metavar="PRIVATE_KEY_FILE",
+        help="the organisation recovery private key (PEM)",
     )
     parser.set_defaults(func=run)
 
@@ -51,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
         )
     names = [u.name for u in vault.list_users()]
     if not any(n.casefold() == args.user.strip().casefold() for n in names):
-        raise ValidationError(f"There is no user called '{args.user}' on this laptop. Users: {', '.join(names)}.")
+        raise ValidationError(
+            f"There is no user called '{args.user}' on this laptop. Users: {', '.join(names)}."
+        )
     private_key = load_recovery_private_key(pem, read_secret("Recovery key passphrase: "))
     new_passphrase = read_new_secret(f"New passphrase for {args.user}: ", "Repeat the new passphrase: ")
     check_passphrase_policy(new_passphrase)

@@ -92,7 +92,11 @@ def _status(store: object) -> int:
     if updates:
         print(f"{len(updates)} follow-up outcome(s) not yet on the shared record.")
         for u in updates:
-            why = f" - {u.last_error}" if u.last_error else " - waits for its check to be sent, or the next sync"
+            why = (
+                f" - {u.last_error}"
+                if u.last_error
+                else " - waits for its check to be sent, or the next sync"
+            )
             print(f"  follow-up {u.record_id}: {u.state}, {u.attempts} attempt(s){why}")
     status = sync_state.device_status(store)  # type: ignore[arg-type]
     if status.get("state") == "revoked":

@@ -52,8 +52,9 @@ def test_hba1c_in_percent_is_classed_as_its_whole_mmol_mol(defn: CheckDefinition
     ("glucose.random_glucose", 108, 6.0, None),  # a random 6.0 is not non-diabetic hyperglycaemia
     ("glucose.random_glucose", 198, 11.0, None),
 ])
-def test_glucose_in_mg_dl_is_classed_as_its_reported_mmol_l(defn: CheckDefinition, rules: RuleSet, link: str,
-                                                             mg_dl: int, mmol_l: float, rule: str | None) -> None:
+def test_glucose_in_mg_dl_is_classed_as_its_reported_mmol_l(
+    defn: CheckDefinition, rules: RuleSet, link: str, mg_dl: int, mmol_l: float, rule: str | None
+) -> None:
     facts, found = _glucose(defn, rules, **{link: {"value": mg_dl, "unit": "mg/dL"}})
     fact = "fasting_glucose_mmol_l" if "fasting" in link else "random_glucose_mmol_l"
     assert facts[fact] == mmol_l
@@ -61,8 +62,9 @@ def test_glucose_in_mg_dl_is_classed_as_its_reported_mmol_l(defn: CheckDefinitio
 
 
 @pytest.mark.parametrize("random_mmol_l", [5.5, 6.0, 6.9, 7.0, 11.0])
-def test_fasting_thresholds_never_apply_to_a_random_sample(defn: CheckDefinition, rules: RuleSet,
-                                                           random_mmol_l: float) -> None:
+def test_fasting_thresholds_never_apply_to_a_random_sample(
+    defn: CheckDefinition, rules: RuleSet, random_mmol_l: float
+) -> None:
     facts, found = _glucose(defn, rules, **{"glucose.random_glucose": random_mmol_l})
     assert found == set() and facts["glycaemia_band"] == "normal"
 
@@ -73,12 +75,20 @@ def test_very_high_glucose_is_accepted_not_refused(defn: CheckDefinition, rules:
     assert facts["random_glucose_mmol_l"] == 64.0 and found == {"glucose-diabetes-range"}
 
 
-@pytest.mark.parametrize(("link", "typed", "mmol_l"), [
-    ("lipids.total_cholesterol", 290, 7.5), ("lipids.total_cholesterol", 232, 6.0), ("lipids.hdl", 50, 1.29),
-])
-def test_cholesterol_in_mg_dl_is_kept_to_two_decimals(defn: CheckDefinition, link: str, typed: int,
-                                                      mmol_l: float) -> None:
-    ev = evaluate_check(defn, {"lipids.status": "done", link: {"value": typed, "unit": "mg/dL"}}, PERSON, None)
+@pytest.mark.parametrize(
+    ("link", "typed", "mmol_l"),
+    [
+        ("lipids.total_cholesterol", 290, 7.5),
+        ("lipids.total_cholesterol", 232, 6.0),
+        ("lipids.hdl", 50, 1.29),
+    ],
+)
+def test_cholesterol_in_mg_dl_is_kept_to_two_decimals(
+    defn: CheckDefinition, link: str, typed: int, mmol_l: float
+) -> None:
+    ev = evaluate_check(
+        defn, {"lipids.status": "done", link: {"value": typed, "unit": "mg/dL"}}, PERSON, None
+    )
     assert ev.problems == {}
     assert mmol_l in ev.facts.values()
 
@@ -102,22 +112,27 @@ def test_qrisk3_asks_for_cigarettes_a_day_not_the_status_already_recorded(defn: 
     assert ev.qrisk3.missing == ("cigarettes a day (QRISK3 needs how much a current smoker smokes)",)
 
 
-@pytest.mark.parametrize(("answers", "fact", "value"), [
-    ({"blood_pressure.systolic": 250, "blood_pressure.diastolic": 130}, "bp_urgent", True),
-    ({"weight.weight": 250, "weight.height": 180}, "bmi_category", "Obesity class III"),
-    ({"weight.weight": 202, "weight.height": 170}, "bmi_kg_m2", pytest.approx(69.896, abs=1e-3)),
-    ({"blood_pressure.pulse": 38}, "pulse_bpm", 38),
-])
-def test_extreme_but_real_readings_are_recorded_once_confirmed(defn: CheckDefinition, rules: RuleSet,
-                                                               answers: dict[str, Any], fact: str,
-                                                               value: object) -> None:
+@pytest.mark.parametrize(
+    ("answers", "fact", "value"),
+    [
+        ({"blood_pressure.systolic": 250, "blood_pressure.diastolic": 130}, "bp_urgent", True),
+        ({"weight.weight": 250, "weight.height": 180}, "bmi_category", "Obesity class III"),
+        ({"weight.weight": 202, "weight.height": 170}, "bmi_kg_m2", pytest.approx(69.896, abs=1e-3)),
+        ({"blood_pressure.pulse": 38}, "pulse_bpm", 38),
+    ],
+)
+def test_extreme_but_real_readings_are_recorded_once_confirmed(
+    defn: CheckDefinition, rules: RuleSet, answers: dict[str, Any], fact: str, value: object
+) -> None:
     """Unusual values ask for confirmation; once confirmed they count, and the urgent ones are urgent."""
     element = next(iter(answers)).split(".")[0]
     unconfirmed = evaluate_check(defn, {f"{element}.status": "done", **answers}, PERSON, rules)
     confirmed = {k: {"value": v, "confirmed": True} for k, v in answers.items()}
     ev = evaluate_check(defn, {f"{element}.status": "done", **confirmed}, PERSON, rules)
     assert ev.problems == {} and ev.facts[fact] == value
-    assert unconfirmed.review.needs_confirmation and not unconfirmed.findings  # finalising waits for confirmation
+    assert (
+        unconfirmed.review.needs_confirmation and not unconfirmed.findings
+    )  # finalising waits for confirmation
     if fact in ("bp_urgent", "pulse_bpm"):
         assert ev.findings[0].severity == "urgent"
 
@@ -145,5 +160,7 @@ def test_a_qrisk3_score_carries_its_caveats(defn: CheckDefinition) -> None:
     text = " ".join(ev.qrisk3.caveats)
     assert "under-estimate" in text and "NICE NG238" in text
     assert "Townsend" in text and "variation" in text
-    declined = evaluate_check(defn, full_check(**{"lipids.status": "declined", "lipids.reason": "No test"}), MAN, None)
+    declined = evaluate_check(
+        defn, full_check(**{"lipids.status": "declined", "lipids.reason": "No test"}), MAN, None
+    )
     assert declined.qrisk3.caveats == ()

@@ -199,7 +199,8 @@ def test_item_without_link_id(raw: dict[str, Any]) -> None:
 
 def test_limits_on_a_text_item(raw: dict[str, Any]) -> None:
     find(raw, "care_plan.goals")["extension"] = [
-        {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": 1}]
+        {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": 1}
+    ]
     refused(raw, "care_plan.goals", "only numbers can have limits")
 
 

@@ -24,25 +24,48 @@ def rules() -> RuleSet:
 
 def full_check(**changes: Any) -> dict[str, Any]:
     answers: dict[str, Any] = {
-        "weight.status": "done", "weight.height": "5 ft 10 in", "weight.weight": {"value": [15, 10], "unit": "[stone_av]"},
-        "weight.waist": 104, "weight.previous_weight": 92,
-        "blood_pressure.status": "done", "blood_pressure.irregular": False, "blood_pressure.systolic": 152,
-        "blood_pressure.diastolic": 94, "blood_pressure.pulse": 88,
-        "lipids.status": "done", "lipids.fasting": False, "lipids.total_cholesterol": {"value": 232, "unit": "mg/dL"},
+        "weight.status": "done",
+        "weight.height": "5 ft 10 in",
+        "weight.weight": {"value": [15, 10], "unit": "[stone_av]"},
+        "weight.waist": 104,
+        "weight.previous_weight": 92,
+        "blood_pressure.status": "done",
+        "blood_pressure.irregular": False,
+        "blood_pressure.systolic": 152,
+        "blood_pressure.diastolic": 94,
+        "blood_pressure.pulse": 88,
+        "lipids.status": "done",
+        "lipids.fasting": False,
+        "lipids.total_cholesterol": {"value": 232, "unit": "mg/dL"},
         "lipids.hdl": 1.1,
-        "glucose.status": "done", "glucose.hba1c": "6.2%",
-        "alcohol.status": "done", "alcohol.audit_c_q1": "audit-q1-3", "alcohol.audit_c_q2": "audit-q2-2",
+        "glucose.status": "done",
+        "glucose.hba1c": "6.2%",
+        "alcohol.status": "done",
+        "alcohol.audit_c_q1": "audit-q1-3",
+        "alcohol.audit_c_q2": "audit-q2-2",
         "alcohol.audit_c_q3": "audit-q3-1",
-        "smoking.status": "done", "smoking.tobacco_status": CURRENT, "smoking.cigarettes_per_day": 15,
+        "smoking.status": "done",
+        "smoking.tobacco_status": CURRENT,
+        "smoking.cigarettes_per_day": 15,
         "smoking.ecigarette": False,
-        "medication.status": "done", "medication.reviewed": True, "medication.antipsychotic": True,
-        "medication.antipsychotic_name": "Olanzapine", "medication.side_effects": False,
-        "general_health.status": "done", "general_health.diabetes": "diabetes-none",
-        "general_health.atrial_fibrillation": False, "general_health.treated_hypertension": False,
-        "general_health.ckd": False, "general_health.rheumatoid_arthritis": False, "general_health.sle": False,
-        "general_health.migraine": False, "general_health.steroids": False,
-        "general_health.erectile_dysfunction": False, "general_health.family_history_chd": True,
-        "general_health.existing_cvd": False, "general_health.statin": False,
+        "medication.status": "done",
+        "medication.reviewed": True,
+        "medication.antipsychotic": True,
+        "medication.antipsychotic_name": "Olanzapine",
+        "medication.side_effects": False,
+        "general_health.status": "done",
+        "general_health.diabetes": "diabetes-none",
+        "general_health.atrial_fibrillation": False,
+        "general_health.treated_hypertension": False,
+        "general_health.ckd": False,
+        "general_health.rheumatoid_arthritis": False,
+        "general_health.sle": False,
+        "general_health.migraine": False,
+        "general_health.steroids": False,
+        "general_health.erectile_dysfunction": False,
+        "general_health.family_history_chd": True,
+        "general_health.existing_cvd": False,
+        "general_health.statin": False,
     }
     answers.update(changes)
     return {k: v for k, v in answers.items() if v is not None}
@@ -67,21 +90,46 @@ def test_facts_from_answers_in_canonical_units(defn: CheckDefinition, rules: Rul
     assert f["on_antipsychotic"] is True and f["family_history_chd"] is True and f["diabetes"] == "none"
     assert (f["age_years"], f["sex"], f["ethnic_category"]) == (58, "male", "A")
     assert f["bp_urgent"] is False and f["pulse_irregular"] is False
-    assert set(ev.calculators) >= {"bmi", "blood_pressure", "pulse", "glycaemia", "lipids", "audit_c", "smoking", "qrisk3"}
+    assert set(ev.calculators) >= {
+        "bmi",
+        "blood_pressure",
+        "pulse",
+        "glycaemia",
+        "lipids",
+        "audit_c",
+        "smoking",
+        "qrisk3",
+    }
 
 
 def test_qrisk3_matches_the_calculator_with_the_same_inputs(defn: CheckDefinition, rules: RuleSet) -> None:
     ev = evaluate_check(defn, full_check(), MAN, rules)
     f = ev.facts
-    expected = calculate_qrisk3(QRisk3Inputs(
-        sex="male", age_years=58, ethnicity_code=1, smoking_category=3, townsend_score=0.0,
-        bmi_kg_m2=f["bmi_kg_m2"], cholesterol_hdl_ratio=f["tc_hdl_ratio"], systolic_bp_mmhg=152,
-        systolic_bp_sd_mmhg=0.0, diabetes="none", atrial_fibrillation=False, atypical_antipsychotic=True,
-        regular_oral_corticosteroids=False, erectile_dysfunction=False, migraine=False,
-        rheumatoid_arthritis=False, ckd_stage_3_to_5=False, severe_mental_illness=True,
-        systemic_lupus_erythematosus=False, treated_hypertension=False,
-        family_history_chd_first_degree_under_60=True,
-    ))
+    expected = calculate_qrisk3(
+        QRisk3Inputs(
+            sex="male",
+            age_years=58,
+            ethnicity_code=1,
+            smoking_category=3,
+            townsend_score=0.0,
+            bmi_kg_m2=f["bmi_kg_m2"],
+            cholesterol_hdl_ratio=f["tc_hdl_ratio"],
+            systolic_bp_mmhg=152,
+            systolic_bp_sd_mmhg=0.0,
+            diabetes="none",
+            atrial_fibrillation=False,
+            atypical_antipsychotic=True,
+            regular_oral_corticosteroids=False,
+            erectile_dysfunction=False,
+            migraine=False,
+            rheumatoid_arthritis=False,
+            ckd_stage_3_to_5=False,
+            severe_mental_illness=True,
+            systemic_lupus_erythematosus=False,
+            treated_hypertension=False,
+            family_history_chd_first_degree_under_60=True,
+        )
+    )
     assert ev.qrisk3.risk_percent == pytest.approx(expected.risk_percent, rel=1e-12)
     assert f["qrisk3_percent"] == round(ev.qrisk3.risk_percent, 1)  # the rules read the score as shown
     assert ev.qrisk3.disclaimer == QRISK3_DISCLAIMER and "ClinRisk" in ev.qrisk3.disclaimer
@@ -90,25 +138,45 @@ def test_qrisk3_matches_the_calculator_with_the_same_inputs(defn: CheckDefinitio
 
 def test_findings_fire_from_the_real_rules(defn: CheckDefinition, rules: RuleSet) -> None:
     ids = {f.rule_id for f in evaluate_check(defn, full_check(), MAN, rules).findings}
-    assert {"bp-high", "bmi-raised", "glucose-high-risk", "smoking-current", "smoking-antipsychotic",
-            "alcohol-increasing-risk", "qrisk3-10-percent", "waist-high"} <= ids
+    assert {
+        "bp-high",
+        "bmi-raised",
+        "glucose-high-risk",
+        "smoking-current",
+        "smoking-antipsychotic",
+        "alcohol-increasing-risk",
+        "qrisk3-10-percent",
+        "waist-high",
+    } <= ids
     assert "bp-severe" not in ids
 
 
 def test_severe_blood_pressure_is_urgent(defn: CheckDefinition, rules: RuleSet) -> None:
-    ev = evaluate_check(defn, full_check(**{"blood_pressure.systolic": {"value": 205, "confirmed": True}}), MAN, rules)
+    ev = evaluate_check(
+        defn, full_check(**{"blood_pressure.systolic": {"value": 205, "confirmed": True}}), MAN, rules
+    )
     assert ev.facts["bp_urgent"] is True
     assert ev.findings[0].rule_id == "bp-severe" and ev.findings[0].severity == "urgent"
     assert "205" in ev.findings[0].reason
 
 
 def test_healthy_check_has_few_findings(defn: CheckDefinition, rules: RuleSet) -> None:
-    answers = full_check(**{
-        "weight.weight": 68, "weight.waist": 84, "weight.previous_weight": 68, "blood_pressure.systolic": 122,
-        "blood_pressure.diastolic": 76, "blood_pressure.pulse": 72, "lipids.total_cholesterol": 4.6,
-        "lipids.hdl": 1.5, "glucose.hba1c": 36, "alcohol.audit_c_q1": "audit-q1-0",
-        "smoking.tobacco_status": NEVER, "general_health.family_history_chd": False,
-    })
+    answers = full_check(
+        **{
+            "weight.weight": 68,
+            "weight.waist": 84,
+            "weight.previous_weight": 68,
+            "blood_pressure.systolic": 122,
+            "blood_pressure.diastolic": 76,
+            "blood_pressure.pulse": 72,
+            "lipids.total_cholesterol": 4.6,
+            "lipids.hdl": 1.5,
+            "glucose.hba1c": 36,
+            "alcohol.audit_c_q1": "audit-q1-0",
+            "smoking.tobacco_status": NEVER,
+            "general_health.family_history_chd": False,
+        }
+    )
     ev = evaluate_check(defn, answers, PersonFacts(35, "female", "A"), rules)
     assert ev.facts["audit_c_score"] == 0  # never drinks: questions 2 and 3 score 0
     assert ev.findings == []
@@ -168,7 +236,10 @@ def test_boolean_facts_combine(defn: CheckDefinition) -> None:
 def test_bad_answers_are_reported_not_raised(defn: CheckDefinition, rules: RuleSet) -> None:
     answers = full_check(**{"blood_pressure.systolic": 1200, "weight.weight": "82,5", "nonsense": 1})
     ev = evaluate_check(defn, answers, MAN, rules)
-    assert ev.problems["blood_pressure.systolic"].message == "Systolic 1200 mmHg is not possible: check the reading."
+    assert (
+        ev.problems["blood_pressure.systolic"].message
+        == "Systolic 1200 mmHg is not possible: check the reading."
+    )
     assert ev.problems["weight.weight"].kind == "decimal_comma"
     assert ev.problems["nonsense"].kind == "unknown_item"
     assert "systolic_mmhg" not in ev.facts and "bmi_kg_m2" not in ev.facts
@@ -182,4 +253,7 @@ def test_unreadable_answers_or_person(defn: CheckDefinition) -> None:
         evaluate_check(defn, {}, {"age_years": "fifty"})
     with pytest.raises(ValidationError):
         evaluate_check(defn, {}, PersonFacts(40, "other", None))
-    assert evaluate_check(defn, {}, {"age_years": 40, "sex": "female"}).facts == {"age_years": 40, "sex": "female"}
+    assert evaluate_check(defn, {}, {"age_years": 40, "sex": "female"}).facts == {
+        "age_years": 40,
+        "sex": "female",
+    }

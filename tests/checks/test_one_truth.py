@@ -132,9 +132,19 @@ def test_screen_summary_findings_and_shared_record_agree(
     except ValueError:  # 29 February
         born = (birthday - timedelta(days=1)).replace(year=birthday.year - age_at_visit - (1 if birthday_in > 0 else 0))
     n = next(_counter)
-    person = services.register_person(store, PersonDetails(
-        given_name="Testperson", family_name=f"Truth {n}", date_of_birth=born.isoformat(), sex=sex,
-        nhs_number=_nhs(n), ethnic_category=ethnic, gp_practice="A81001", postcode="BS1 4DJ"))
+    person = services.register_person(
+        store,
+        PersonDetails(
+            given_name="Testperson",
+            family_name=f"Truth {n}",
+            date_of_birth=born.isoformat(),
+            sex=sex,
+            nhs_number=_nhs(n),
+            ethnic_category=ethnic,
+            gp_practice="A81001",
+            postcode="BS1 4DJ",
+        ),
+    )
     expected_age = _age(born, visit)
 
     # The visit: a complete check, a follow-up for each finding, finalised.
@@ -161,8 +171,9 @@ def test_screen_summary_findings_and_shared_record_agree(
     assert opened.person.age_years == just_amended.person.age_years == expected_age
     # One gate: nothing blocks the amendment the first version did not (no new age-only question).
     assert finalise_blockers(opened.evaluation, opened.decisions, DIRECTORY.services.keys()) == []
-    final = services.finalise_check(store, draft.id, definition=DEFN, rules=RULES,
-                                    directory_ids=DIRECTORY.services.keys())
+    final = services.finalise_check(
+        store, draft.id, definition=DEFN, rules=RULES, directory_ids=DIRECTORY.services.keys()
+    )
 
     screen = services.check_context(store, draft.id, definition=DEFN, rules=RULES)
     evaluation = screen.evaluation

@@ -65,7 +65,10 @@ def test_existing_cvd_comes_first_and_only_one_finding_is_raised() -> None:
 def test_no_score_until_it_is_known_whether_it_applies() -> None:
     ev = _evaluate(**{"general_health.existing_cvd": None, "general_health.statin": None})
     assert ev.qrisk3.result is None and ev.qrisk3.applies
-    assert ev.qrisk3.missing[:2] == ("heart attack, angina, stroke or TIA (yes or no)", "whether they take a statin")
+    assert ev.qrisk3.missing[:2] == (
+        "heart attack, angina, stroke or TIA (yes or no)",
+        "whether they take a statin",
+    )
 
 
 def test_no_qrisk3_observation_is_sent_where_it_does_not_apply() -> None:
@@ -75,8 +78,13 @@ def test_no_qrisk3_observation_is_sent_where_it_does_not_apply() -> None:
     p = person(1)
     for changes, sent in (({}, True), ({"general_health.existing_cvd": True}, False)):
         check, findings, follow_ups = finalised_check(3, p, answers=full_check(**changes))
-        bundle = check_bundle(check, p, findings=findings, follow_ups=follow_ups, consents=consents(p),
-                              sender=SENDER).bundle
-        qrisk = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
-                 and any(c.get("code") == "1085871000000105" for c in e["resource"]["code"]["coding"])]
+        bundle = check_bundle(
+            check, p, findings=findings, follow_ups=follow_ups, consents=consents(p), sender=SENDER
+        ).bundle
+        qrisk = [
+            e
+            for e in bundle["entry"]
+            if e["resource"]["resourceType"] == "Observation"
+            and any(c.get("code") == "1085871000000105" for c in e["resource"]["code"]["coding"])
+        ]
         assert bool(qrisk) is sent

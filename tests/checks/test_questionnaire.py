@@ -79,7 +79,16 @@ def test_cigarettes_only_for_current_smokers(defn: CheckDefinition) -> None:
 
 def test_qrisk3_conditions_are_asked(defn: CheckDefinition) -> None:
     facts = {i.fact for i in defn.items.values() if i.element == "general_health"}
-    assert {"atrial_fibrillation", "rheumatoid_arthritis", "ckd_stage_3_to_5", "migraine",
-            "systemic_lupus_erythematosus", "treated_hypertension", "diabetes", "regular_oral_corticosteroids",
-            "erectile_dysfunction", "family_history_chd"} <= facts
+    assert {
+        "atrial_fibrillation",
+        "rheumatoid_arthritis",
+        "ckd_stage_3_to_5",
+        "migraine",
+        "systemic_lupus_erythematosus",
+        "treated_hypertension",
+        "diabetes",
+        "regular_oral_corticosteroids",
+        "erectile_dysfunction",
+        "family_history_chd",
+    } <= facts
     assert defn.items["medication.antipsychotic"].fact == "on_antipsychotic"

@@ -178,7 +178,8 @@ def test_unconfirmed_or_invalid_values_do_not_complete(defn: CheckDefinition) ->
     assert check_completeness(defn, review_answers(defn, answers)).element("weight").state == "done"
     answers["weight.weight"] = "82,5"
     assert check_completeness(defn, review_answers(defn, answers)).element("weight").missing == (
-        "Weight (check the value)",)
+        "Weight (check the value)",
+    )
 
 
 def test_optional_items_are_not_required(defn: CheckDefinition) -> None:

@@ -96,4 +96,8 @@ def test_format_number() -> None:
     assert units.format_number(78.47148) == "78.47"
     assert units.format_number(-0.001) == "0"
     assert units.format_number(1e20) == "1e+20"
-    assert [units.format_number(v) for v in (float("nan"), float("inf"), float("-inf"))] == ["nan", "inf", "-inf"]
+    assert [units.format_number(v) for v in (float("nan"), float("inf"), float("-inf"))] == [
+        "nan",
+        "inf",
+        "-inf",
+    ]

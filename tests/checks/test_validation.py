@@ -14,7 +14,9 @@ from outreach.checks.validation import check_answer, validate_answer, validate_e
 from outreach.errors import ValidationError
 
 
-def refused(defn: CheckDefinition, link: str, value: object, unit: object = None, confirmed: object = False) -> AnswerError:
+def refused(
+    defn: CheckDefinition, link: str, value: object, unit: object = None, confirmed: object = False
+) -> AnswerError:
     with pytest.raises(AnswerError) as caught:
         validate_answer(defn, link, value, unit, confirmed)
     assert isinstance(caught.value, ValidationError)
@@ -42,7 +44,10 @@ def test_out_of_range_after_conversion_shows_both_units(defn: CheckDefinition) -
 
 def test_negative_where_only_positive_exists(defn: CheckDefinition) -> None:
     assert refused(defn, "weight.height", -170).kind == kinds.IMPOSSIBLE
-    assert refused(defn, "smoking.cigarettes_per_day", -5).message == "Cigarettes -5 a day is not possible: check the reading."
+    assert (
+        refused(defn, "smoking.cigarettes_per_day", -5).message
+        == "Cigarettes -5 a day is not possible: check the reading."
+    )
 
 
 def test_unusual_value_needs_confirmation(defn: CheckDefinition) -> None:
@@ -50,14 +55,21 @@ def test_unusual_value_needs_confirmation(defn: CheckDefinition) -> None:
         validate_answer(defn, "weight.weight", 250)
     warning = caught.value
     assert warning.kind == kinds.UNUSUAL and warning.item == "weight.weight"
-    assert warning.message == "Weight 250 kg is unusual (usually 35-200 kg): check the reading, then confirm it."
+    assert (
+        warning.message == "Weight 250 kg is unusual (usually 35-200 kg): check the reading, then confirm it."
+    )
     assert warning.value == 250 and (warning.low, warning.high) == (35, 200)
     assert validate_answer(defn, "weight.weight", 250, confirmed=True) == 250
 
 
 def test_check_answer_reports_instead_of_raising(defn: CheckDefinition) -> None:
     unusual = check_answer(defn, "weight.weight", 250)
-    assert (unusual.ok, unusual.needs_confirmation, unusual.value, unusual.kind) == (False, True, 250, "unusual")
+    assert (unusual.ok, unusual.needs_confirmation, unusual.value, unusual.kind) == (
+        False,
+        True,
+        250,
+        "unusual",
+    )
     bad = check_answer(defn, "weight.weight", "heavy")
     assert (bad.ok, bad.needs_confirmation, bad.kind) == (False, False, kinds.NOT_A_NUMBER)
     good = check_answer(defn, "weight.weight", "82.5 kg")
@@ -123,7 +135,10 @@ def test_unknown_unit(defn: CheckDefinition) -> None:
     assert error.kind == kinds.UNKNOWN_UNIT
     assert error.message == "Weight: the unit 'furlong' is not one this check accepts (kg, lb, st)."
     assert refused(defn, "weight.weight", "80 mmHg").kind == kinds.UNKNOWN_UNIT
-    assert refused(defn, "weight.weight", "12 furlongs").message == "Weight: 'furlongs' is not a unit this check knows."
+    assert (
+        refused(defn, "weight.weight", "12 furlongs").message
+        == "Weight: 'furlongs' is not a unit this check knows."
+    )
     assert refused(defn, "oral_health.concern", True, "kg").kind == kinds.UNKNOWN_UNIT
     assert refused(defn, "weight.weight", 80, 5).kind == kinds.UNKNOWN_UNIT
 
@@ -145,10 +160,17 @@ def test_compound_parts(defn: CheckDefinition) -> None:
 def test_unknown_option(defn: CheckDefinition) -> None:
     error = refused(defn, "smoking.tobacco_status", "sometimes")
     assert error.kind == kinds.UNKNOWN_OPTION
-    assert error.message == ("Tobacco smoking status: 'sometimes' is not one of the choices "
-                             "(Never smoked tobacco; Ex-smoker; Smoker).")
+    assert error.message == (
+        "Tobacco smoking status: 'sometimes' is not one of the choices "
+        "(Never smoked tobacco; Ex-smoker; Smoker)."
+    )
     assert validate_answer(defn, "smoking.tobacco_status", " 77176002 ") == "77176002"
-    assert validate_answer(defn, "smoking.tobacco_status", {"system": "http://snomed.info/sct", "code": "8517006"}) == "8517006"
+    assert (
+        validate_answer(
+            defn, "smoking.tobacco_status", {"system": "http://snomed.info/sct", "code": "8517006"}
+        )
+        == "8517006"
+    )
 
 
 def test_too_long_and_bad_text(defn: CheckDefinition) -> None:
@@ -162,7 +184,9 @@ def test_too_long_and_bad_text(defn: CheckDefinition) -> None:
 
 def test_dates(defn: CheckDefinition) -> None:
     assert validate_answer(defn, "care_plan.review_date", "2027-03-01") == dt.date(2027, 3, 1)
-    assert validate_answer(defn, "care_plan.review_date", dt.datetime(2027, 3, 1, 9, 30)) == dt.date(2027, 3, 1)
+    assert validate_answer(defn, "care_plan.review_date", dt.datetime(2027, 3, 1, 9, 30)) == dt.date(
+        2027, 3, 1
+    )
     error = refused(defn, "care_plan.review_date", "2026-02-30")
     assert error.kind == kinds.BAD_DATE
     assert error.message == "Next review '2026-02-30' is not a real date: check the day and the month."
@@ -191,10 +215,17 @@ def test_blank_means_not_answered(defn: CheckDefinition) -> None:
 
 
 def test_stored_entries(defn: CheckDefinition) -> None:
-    assert validate_entry(defn, "weight.weight", {"value": [12, 5], "unit": "[stone_av]"}) == pytest.approx(78.47148001)
+    assert validate_entry(defn, "weight.weight", {"value": [12, 5], "unit": "[stone_av]"}) == pytest.approx(
+        78.47148001
+    )
     assert validate_entry(defn, "weight.weight", {"value": 250, "confirmed": True}) == 250
     assert validate_entry(defn, "weight.weight", 82.5) == 82.5
-    for broken in ({"valu": 80}, {"value": 80, "unit": 3}, {"value": 80, "confirmed": "y"}, {"value": 1, "x": 2}):
+    for broken in (
+        {"valu": 80},
+        {"value": 80, "unit": 3},
+        {"value": 80, "confirmed": "y"},
+        {"value": 1, "x": 2},
+    ):
         with pytest.raises(AnswerError) as caught:
             validate_entry(defn, "weight.weight", broken)
         assert caught.value.kind == kinds.BAD_ENTRY
@@ -217,14 +248,29 @@ def test_stored_entries(defn: CheckDefinition) -> None:
         ("smoking.cigarettes_per_day", 1, 1, 60, 200, 1),
     ],
 )
-def test_boundaries(defn: CheckDefinition, link: str, hard_lo: float, soft_lo: float, soft_hi: float,
-                    hard_hi: float, step: float) -> None:
+def test_boundaries(
+    defn: CheckDefinition,
+    link: str,
+    hard_lo: float,
+    soft_lo: float,
+    soft_hi: float,
+    hard_hi: float,
+    step: float,
+) -> None:
     item = defn.items[link]
-    assert (item.hard_min, item.soft_min, item.soft_max, item.hard_max) == (hard_lo, soft_lo, soft_hi, hard_hi)
+    assert (item.hard_min, item.soft_min, item.soft_max, item.hard_max) == (
+        hard_lo,
+        soft_lo,
+        soft_hi,
+        hard_hi,
+    )
     # hard limits: at the limit is accepted (after confirming, as it is also unusual), beyond is refused
     assert validate_answer(defn, link, hard_lo, confirmed=True) == hard_lo
     assert validate_answer(defn, link, hard_hi, confirmed=True) == hard_hi
-    assert refused(defn, link, round(hard_lo - step, 3), confirmed=True).kind in (kinds.OUT_OF_RANGE, kinds.IMPOSSIBLE)
+    assert refused(defn, link, round(hard_lo - step, 3), confirmed=True).kind in (
+        kinds.OUT_OF_RANGE,
+        kinds.IMPOSSIBLE,
+    )
     assert refused(defn, link, round(hard_hi + step, 3), confirmed=True).kind == kinds.OUT_OF_RANGE
     # soft limits: at the limit is usual; just beyond needs confirmation; confirmed is accepted
     assert validate_answer(defn, link, soft_lo) == soft_lo
@@ -232,11 +278,15 @@ def test_boundaries(defn: CheckDefinition, link: str, hard_lo: float, soft_lo: f
     assert validate_answer(defn, link, round(soft_hi - step, 3)) == pytest.approx(soft_hi - step)
     with pytest.raises(SoftLimitWarning):
         validate_answer(defn, link, round(soft_hi + step, 3))
-    assert validate_answer(defn, link, round(soft_hi + step, 3), confirmed=True) == pytest.approx(soft_hi + step)
+    assert validate_answer(defn, link, round(soft_hi + step, 3), confirmed=True) == pytest.approx(
+        soft_hi + step
+    )
     if soft_lo > hard_lo:
         with pytest.raises(SoftLimitWarning):
             validate_answer(defn, link, round(soft_lo - step, 3))
-        assert validate_answer(defn, link, round(soft_lo - step, 3), confirmed=True) == pytest.approx(soft_lo - step)
+        assert validate_answer(defn, link, round(soft_lo - step, 3), confirmed=True) == pytest.approx(
+            soft_lo - step
+        )
 
 
 def test_hard_limit_applies_after_conversion(defn: CheckDefinition) -> None:

@@ -51,7 +51,9 @@ def test_out_of_range_names_the_range_and_impossible_does_not(defn: CheckDefinit
     assert caught.value.message.startswith("Weight 5 kg is not possible: check the reading.")
 
 
-def test_a_confirmed_unusual_reading_is_kept_but_confirming_never_lifts_a_hard_limit(defn: CheckDefinition) -> None:
+def test_a_confirmed_unusual_reading_is_kept_but_confirming_never_lifts_a_hard_limit(
+    defn: CheckDefinition,
+) -> None:
     assert validate_answer(defn, "weight.weight", 20, confirmed=True) == 20
     assert validate_answer(defn, "weight.weight", 350, confirmed=True) == 350
     for value, kind in ((19.9, kinds.OUT_OF_RANGE), (350.1, kinds.OUT_OF_RANGE), (5, kinds.IMPOSSIBLE)):

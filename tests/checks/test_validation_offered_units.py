@@ -48,14 +48,18 @@ def _refused(defn: CheckDefinition, link: str, value: object, unit: object = Non
 
 
 @pytest.mark.parametrize("value", ["82 lb", "82lb", "82 pounds", "82 LBS", " 82  lb "])
-def test_pounds_typed_where_pounds_is_not_offered_are_refused(metric_only: CheckDefinition, value: str) -> None:
+def test_pounds_typed_where_pounds_is_not_offered_are_refused(
+    metric_only: CheckDefinition, value: str
+) -> None:
     error = _refused(metric_only, "weight.weight", value)
     assert error.kind == kinds.UNKNOWN_UNIT
     assert "is not one this check accepts (kg)" in error.message
 
 
 @pytest.mark.parametrize("unit", ["lb", "[lb_av]", "pounds", "[stone_av]", "st"])
-def test_pounds_chosen_where_pounds_is_not_offered_are_refused(metric_only: CheckDefinition, unit: str) -> None:
+def test_pounds_chosen_where_pounds_is_not_offered_are_refused(
+    metric_only: CheckDefinition, unit: str
+) -> None:
     error = _refused(metric_only, "weight.weight", 82, unit)
     assert error.kind == kinds.UNKNOWN_UNIT
     assert "(kg)" in error.message
@@ -83,15 +87,19 @@ def test_inches_on_the_waist_only_while_offered(defn: CheckDefinition, raw: dict
     assert validate_answer(no_inches, "weight.waist", "86 cm") == 86.0
 
 
-@pytest.mark.parametrize(("link", "value", "unit"), [
-    ("blood_pressure.systolic", "120 kg", None),
-    ("blood_pressure.systolic", 120, "kg"),
-    ("weight.weight", "82 mmHg", None),
-    ("weight.weight", 82, "cm"),
-    ("weight.height", 170, "kg"),
-])
-def test_a_known_unit_of_another_measurement_is_refused(defn: CheckDefinition, link: str, value: object,
-                                                        unit: str | None) -> None:
+@pytest.mark.parametrize(
+    ("link", "value", "unit"),
+    [
+        ("blood_pressure.systolic", "120 kg", None),
+        ("blood_pressure.systolic", 120, "kg"),
+        ("weight.weight", "82 mmHg", None),
+        ("weight.weight", 82, "cm"),
+        ("weight.height", 170, "kg"),
+    ],
+)
+def test_a_known_unit_of_another_measurement_is_refused(
+    defn: CheckDefinition, link: str, value: object, unit: str | None
+) -> None:
     assert _refused(defn, link, value, unit).kind == kinds.UNKNOWN_UNIT
 
 

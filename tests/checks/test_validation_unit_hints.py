@@ -15,8 +15,20 @@ from outreach.checks.validation import check_answer, validate_answer
     [
         ("glucose.hba1c", "6.5", None, "If it was measured in %, choose % next to the box.", 48),
         ("glucose.hba1c", "48", "%", "If it was measured in mmol/mol, choose mmol/mol next to the box.", 48),
-        ("glucose.random_glucose", "110", None, "If it was measured in mg/dL, choose mg/dL next to the box.", 6.1),
-        ("lipids.total_cholesterol", "200", None, "If it was measured in mg/dL, choose mg/dL next to the box.", 5.2),
+        (
+            "glucose.random_glucose",
+            "110",
+            None,
+            "If it was measured in mg/dL, choose mg/dL next to the box.",
+            6.1,
+        ),
+        (
+            "lipids.total_cholesterol",
+            "200",
+            None,
+            "If it was measured in mg/dL, choose mg/dL next to the box.",
+            5.2,
+        ),
         ("weight.weight", "13", None, "If it was measured in st, choose st next to the box.", 82.6),
     ],
 )
@@ -58,7 +70,9 @@ def test_a_unit_typed_in_the_text_gets_no_hint(defn: CheckDefinition) -> None:
         (["13 st", "0"], "type only the number in each box"),
     ],
 )
-def test_stones_and_pounds_boxes_get_the_specific_message(defn: CheckDefinition, parts: list[str], words: str) -> None:
+def test_stones_and_pounds_boxes_get_the_specific_message(
+    defn: CheckDefinition, parts: list[str], words: str
+) -> None:
     result = check_answer(defn, "weight.weight", parts, "[stone_av]")
     assert not result.ok and result.message is not None and words in result.message
 

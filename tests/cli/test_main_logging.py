@@ -16,7 +16,9 @@ def _run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.Complet
 
 def test_a_command_without_a_store_creates_no_data_folder(tmp_path: Path) -> None:
     cases = tmp_path / "cases.json"
-    cases.write_text(json.dumps([{"id": "a", "calculator": "nhs_number", "inputs": {"nhs_number": "943 476 5919"}}]))
+    cases.write_text(
+        json.dumps([{"id": "a", "calculator": "nhs_number", "inputs": {"nhs_number": "943 476 5919"}}])
+    )
     data_dir = tmp_path / "no-store-here"
     result = _run(["verify-calculators", str(cases)], data_dir)
     assert result.returncode == 0, result.stderr
@@ -52,7 +54,9 @@ def test_an_unexpected_failure_gives_plain_words_and_no_traceback(tmp_path: Path
         "from cli.main import main\n"
         f"sys.exit(main(['--data-dir', {str(data_dir)!r}, 'verify-calculators', 'x.json']))\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 70
     assert "Traceback" not in result.stderr and "Testperson" not in result.stderr
     assert "did not expect" in result.stderr

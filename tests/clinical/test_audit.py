@@ -42,7 +42,9 @@ def _answers(c: tuple[int, int, int], rest: tuple[int, ...] | None = None) -> di
                            "alcohol.audit_c_q2": f"audit-q2-{c[1]}", "alcohol.audit_c_q3": f"audit-q3-{c[2]}"}
     if rest is not None:
         out["alcohol.full_audit"] = True
-        out.update({f"alcohol.audit_q{n}": f"audit-q{n}-{v}" for n, v in zip(range(4, 11), rest, strict=True)})
+        out.update(
+            {f"alcohol.audit_q{n}": f"audit-q{n}-{v}" for n, v in zip(range(4, 11), rest, strict=True)}
+        )
     return out
 
 
@@ -53,8 +55,11 @@ def test_offered_when_audit_c_is_5_or_more(c: tuple[int, int, int], offer: bool)
     assert ev.facts["full_audit_offer"] is offer
     # Offered, not forced: the element is recorded without it and nothing blocks finalising for it.
     assert ev.completeness.element("alcohol").recorded
-    assert not [b for b in finalise_blockers(ev, {}) if b.kind in ("element", "answer")
-                and b.subject.startswith("alcohol")]
+    assert not [
+        b
+        for b in finalise_blockers(ev, {})
+        if b.kind in ("element", "answer") and b.subject.startswith("alcohol")
+    ]
 
 
 def test_once_started_the_seven_questions_are_needed() -> None:
@@ -63,12 +68,16 @@ def test_once_started_the_seven_questions_are_needed() -> None:
     assert not evaluate_check(DEFN, answers, WHO, RULES).completeness.element("alcohol").recorded
 
 
-@pytest.mark.parametrize(("rest", "score", "rules"), [
-    ((2, 1, 1, 1, 2, 2, 2), 19, {"alcohol-higher-risk"}),
-    ((2, 1, 1, 1, 3, 2, 2), 20, {"alcohol-possible-dependence"}),
-])
-def test_20_or_more_raises_possible_dependence_and_only_that(rest: tuple[int, ...], score: int,
-                                                              rules: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("rest", "score", "rules"),
+    [
+        ((2, 1, 1, 1, 2, 2, 2), 19, {"alcohol-higher-risk"}),
+        ((2, 1, 1, 1, 3, 2, 2), 20, {"alcohol-possible-dependence"}),
+    ],
+)
+def test_20_or_more_raises_possible_dependence_and_only_that(
+    rest: tuple[int, ...], score: int, rules: set[str]
+) -> None:
     ev = evaluate_check(DEFN, _answers((2, 2, 4), rest), WHO, RULES)
     assert ev.facts["audit_score"] == score and ev.calculators["audit"].score == score
     assert {f.rule_id for f in ev.findings if f.rule_id.startswith("alcohol")} == rules
@@ -82,8 +91,13 @@ def test_the_full_audit_score_is_sent() -> None:
     p = person(1)
     answers = full_check(**_answers((2, 2, 4), (2, 1, 1, 1, 3, 2, 2)))
     check, findings, follow_ups = finalised_check(3, p, answers=answers)
-    bundle = check_bundle(check, p, findings=findings, follow_ups=follow_ups, consents=consents(p),
-                          sender=SENDER).bundle
-    sent = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
-            and any(c.get("code") == "443280005" for c in e["resource"]["code"]["coding"])]
+    bundle = check_bundle(
+        check, p, findings=findings, follow_ups=follow_ups, consents=consents(p), sender=SENDER
+    ).bundle
+    sent = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+        and any(c.get("code") == "443280005" for c in e["resource"]["code"]["coding"])
+    ]
     assert [o["valueQuantity"]["value"] for o in sent] == [20]

@@ -72,8 +72,16 @@ def test_yes_or_no(value: object, result: bool) -> None:
     assert flag(value, item="f", label="Flag") is result
 
 
-@pytest.mark.parametrize(("value", "words"), [(None, "Flag: answer yes or no"), (2, "must be yes or no, not 2"),
-                                              ("yes", 'not "yes"'), (1.0, "not 1"), (-1, "not -1")])
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (None, "Flag: answer yes or no"),
+        (2, "must be yes or no, not 2"),
+        ("yes", 'not "yes"'),
+        (1.0, "not 1"),
+        (-1, "not -1"),
+    ],
+)
 def test_yes_or_no_refusals(value: object, words: str) -> None:
     with pytest.raises(CalculationError, match=words) as info:
         flag(value, item="f", label="Flag")
@@ -90,12 +98,27 @@ def test_a_choice_is_one_of_its_words() -> None:
         choice(1, ("female", "male"), item="sex", label="Sex")
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    (True, "yes"), (False, "no"), (7, "7"), (10**15 - 1, str(10**15 - 1)), (10**15, "an impossibly large number"),
-    (-(10**15), "an impossibly large number"), (2.5, "2.5"), (1e15, "an impossibly large number"),
-    (-1e15, "an impossibly large number"), (9.99e14, "9.99e+14"), (math.nan, "not a number"),
-    (math.inf, "infinity"), ("short", '"short"'), ("x" * 20, '"' + "x" * 20 + '"'),
-    ("x" * 21, '"' + "x" * 20 + '..."'), (None, "nothing"), (object(), "a value of the wrong kind"),
-])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (True, "yes"),
+        (False, "no"),
+        (7, "7"),
+        (10**15 - 1, str(10**15 - 1)),
+        (10**15, "an impossibly large number"),
+        (-(10**15), "an impossibly large number"),
+        (2.5, "2.5"),
+        (1e15, "an impossibly large number"),
+        (-1e15, "an impossibly large number"),
+        (9.99e14, "9.99e+14"),
+        (math.nan, "not a number"),
+        (math.inf, "infinity"),
+        ("short", '"short"'),
+        ("x" * 20, '"' + "x" * 20 + '"'),
+        ("x" * 21, '"' + "x" * 20 + '..."'),
+        (None, "nothing"),
+        (object(), "a value of the wrong kind"),
+    ],
+)
 def test_values_are_shown_safely_in_messages(value: object, shown: str) -> None:
     assert describe(value) == shown

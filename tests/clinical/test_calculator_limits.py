@@ -36,18 +36,35 @@ def test_bmi_categories_at_each_threshold(value: float, lower: bool, category: s
     assert bmi.bmi_category(value, lower) == category
 
 
-@pytest.mark.parametrize(("module_call", "field", "low", "high"), [
-    (lambda v: bmi.calculate_bmi(v, 170), "weight_kg", 10.0, 400.0),
-    (lambda v: bmi.calculate_bmi(70, v), "height_cm", 50.0, 275.0),
-    (lambda v: glycaemia.classify_hba1c(v), "hba1c_mmol_mol", 10.0, 250.0),
-    (lambda v: glycaemia.classify_glucose(v, True), "fasting_glucose_mmol_l", 1.0, 100.0),
-    (lambda v: glycaemia.classify_glucose(v, False), "random_glucose_mmol_l", 1.0, 100.0),
-    (lambda v: pulse.classify_pulse(v), "pulse_bpm", 20.0, 250.0),
-    (lambda v: lipids.calculate_lipids(v, 0.1), "total_cholesterol_mmol_l", 1.0, 30.0),
-    (lambda v: lipids.calculate_lipids(30.0, v), "hdl_mmol_l", 0.1, 6.0),
-], ids=["weight", "height", "hba1c", "fasting-glucose", "random-glucose", "pulse", "total-cholesterol", "hdl"])
-def test_each_input_limit_is_accepted_and_just_past_it_is_refused(module_call, field: str, low: float,  # type: ignore[no-untyped-def]
-                                                                  high: float) -> None:
+@pytest.mark.parametrize(
+    ("module_call", "field", "low", "high"),
+    [
+        (lambda v: bmi.calculate_bmi(v, 170), "weight_kg", 10.0, 400.0),
+        (lambda v: bmi.calculate_bmi(70, v), "height_cm", 50.0, 275.0),
+        (lambda v: glycaemia.classify_hba1c(v), "hba1c_mmol_mol", 10.0, 250.0),
+        (lambda v: glycaemia.classify_glucose(v, True), "fasting_glucose_mmol_l", 1.0, 100.0),
+        (lambda v: glycaemia.classify_glucose(v, False), "random_glucose_mmol_l", 1.0, 100.0),
+        (lambda v: pulse.classify_pulse(v), "pulse_bpm", 20.0, 250.0),
+        (lambda v: lipids.calculate_lipids(v, 0.1), "total_cholesterol_mmol_l", 1.0, 30.0),
+        (lambda v: lipids.calculate_lipids(30.0, v), "hdl_mmol_l", 0.1, 6.0),
+    ],
+    ids=[
+        "weight",
+        "height",
+        "hba1c",
+        "fasting-glucose",
+        "random-glucose",
+        "pulse",
+        "total-cholesterol",
+        "hdl",
+    ],
+)
+def test_each_input_limit_is_accepted_and_just_past_it_is_refused(
+    module_call,
+    field: str,
+    low: float,  # type: ignore[no-untyped-def]
+    high: float,
+) -> None:
     module_call(low)
     module_call(high)
     step = 0.05 if low < 1 else 0.5
@@ -57,19 +74,32 @@ def test_each_input_limit_is_accepted_and_just_past_it_is_refused(module_call, f
         assert info.value.item == field
 
 
-@pytest.mark.parametrize(("value", "band"), [
-    (41.9, glycaemia.NORMAL), (42, glycaemia.HIGH_RISK), (47.9, glycaemia.HIGH_RISK), (48, glycaemia.DIABETES),
-])
+@pytest.mark.parametrize(
+    ("value", "band"),
+    [
+        (41.9, glycaemia.NORMAL),
+        (42, glycaemia.HIGH_RISK),
+        (47.9, glycaemia.HIGH_RISK),
+        (48, glycaemia.DIABETES),
+    ],
+)
 def test_hba1c_bands(value: float, band: str) -> None:
     result = glycaemia.classify_hba1c(value)
     assert (result.band, result.measure) == (band, "HbA1c")
 
 
-@pytest.mark.parametrize(("value", "fasting", "band"), [
-    (5.49, True, glycaemia.NORMAL), (5.5, True, glycaemia.HIGH_RISK), (6.99, True, glycaemia.HIGH_RISK),
-    (7.0, True, glycaemia.DIABETES), (11.09, False, glycaemia.NORMAL), (11.1, False, glycaemia.DIABETES),
-    (7.0, False, glycaemia.NORMAL),  # a random value cannot show high risk
-])
+@pytest.mark.parametrize(
+    ("value", "fasting", "band"),
+    [
+        (5.49, True, glycaemia.NORMAL),
+        (5.5, True, glycaemia.HIGH_RISK),
+        (6.99, True, glycaemia.HIGH_RISK),
+        (7.0, True, glycaemia.DIABETES),
+        (11.09, False, glycaemia.NORMAL),
+        (11.1, False, glycaemia.DIABETES),
+        (7.0, False, glycaemia.NORMAL),  # a random value cannot show high risk
+    ],
+)
 def test_glucose_bands(value: float, fasting: bool, band: str) -> None:
     result = glycaemia.classify_glucose(value, fasting)
     assert result.band == band
@@ -84,11 +114,21 @@ def test_the_worst_glycaemia_band_wins_and_none_is_none() -> None:
     assert glycaemia.combine_bands([normal, glycaemia.classify_glucose(5.0, True)]) == normal  # first kept
 
 
-@pytest.mark.parametrize(("rate", "band", "very_abnormal"), [
-    (20, pulse.SLOW, True), (40, pulse.SLOW, True), (40.5, pulse.SLOW, False), (59.9, pulse.SLOW, False),
-    (60, pulse.NORMAL, False), (100, pulse.NORMAL, False), (100.1, pulse.FAST, False), (130.9, pulse.FAST, False),
-    (131, pulse.FAST, True), (250, pulse.FAST, True),
-])
+@pytest.mark.parametrize(
+    ("rate", "band", "very_abnormal"),
+    [
+        (20, pulse.SLOW, True),
+        (40, pulse.SLOW, True),
+        (40.5, pulse.SLOW, False),
+        (59.9, pulse.SLOW, False),
+        (60, pulse.NORMAL, False),
+        (100, pulse.NORMAL, False),
+        (100.1, pulse.FAST, False),
+        (130.9, pulse.FAST, False),
+        (131, pulse.FAST, True),
+        (250, pulse.FAST, True),
+    ],
+)
 def test_pulse_bands_and_news2_extremes(rate: float, band: str, very_abnormal: bool) -> None:
     result = pulse.classify_pulse(rate)
     assert (result.category, result.very_abnormal, result.irregular) == (band, very_abnormal, False)
@@ -101,10 +141,19 @@ def test_an_irregular_pulse_always_needs_review_and_says_so() -> None:
     assert result.needs_review and result.irregular and not result.very_abnormal
 
 
-@pytest.mark.parametrize(("count", "category", "code"), [
-    (1, 2, smoking.LIGHT), (9, 2, smoking.LIGHT), (10, 3, smoking.MODERATE), (19, 3, smoking.MODERATE),
-    (20, 4, smoking.HEAVY), (39, 4, smoking.HEAVY), (40, 4, smoking.VERY_HEAVY), (200, 4, smoking.VERY_HEAVY),
-])
+@pytest.mark.parametrize(
+    ("count", "category", "code"),
+    [
+        (1, 2, smoking.LIGHT),
+        (9, 2, smoking.LIGHT),
+        (10, 3, smoking.MODERATE),
+        (19, 3, smoking.MODERATE),
+        (20, 4, smoking.HEAVY),
+        (39, 4, smoking.HEAVY),
+        (40, 4, smoking.VERY_HEAVY),
+        (200, 4, smoking.VERY_HEAVY),
+    ],
+)
 def test_cigarettes_a_day_to_qrisk3_category_and_snomed(count: int, category: int, code: object) -> None:
     assert smoking.smoking_category("current", count) == category
     assert smoking.smoking_snomed("current", count) == code
@@ -124,11 +173,19 @@ def test_smoking_status_without_a_count() -> None:
         smoking.smoking_category("sometimes", 5)
 
 
-@pytest.mark.parametrize(("score", "band", "positive"), [
-    (0, audit_c.LOWER_RISK, False), (4, audit_c.LOWER_RISK, False), (5, audit_c.INCREASING_RISK, True),
-    (7, audit_c.INCREASING_RISK, True), (8, audit_c.HIGHER_RISK, True), (10, audit_c.HIGHER_RISK, True),
-    (11, audit_c.POSSIBLE_DEPENDENCE, True), (12, audit_c.POSSIBLE_DEPENDENCE, True),
-])
+@pytest.mark.parametrize(
+    ("score", "band", "positive"),
+    [
+        (0, audit_c.LOWER_RISK, False),
+        (4, audit_c.LOWER_RISK, False),
+        (5, audit_c.INCREASING_RISK, True),
+        (7, audit_c.INCREASING_RISK, True),
+        (8, audit_c.HIGHER_RISK, True),
+        (10, audit_c.HIGHER_RISK, True),
+        (11, audit_c.POSSIBLE_DEPENDENCE, True),
+        (12, audit_c.POSSIBLE_DEPENDENCE, True),
+    ],
+)
 def test_audit_c_bands_and_positive_from_5(score: int, band: str, positive: bool) -> None:
     assert audit_c.audit_c_band(score) == band
     answers = [min(4, score), min(4, max(0, score - 4)), max(0, score - 8)]
@@ -156,15 +213,28 @@ def test_lipids_ratio_and_non_hdl() -> None:
 # --- blood pressure: NICE NG136 bands, the repeat-reading procedure ---------------------------------------
 
 
-@pytest.mark.parametrize(("systolic", "diastolic", "category", "urgent", "red"), [
-    (89, 70, bp.LOW, False, False), (100, 59, bp.LOW, False, False), (90, 60, bp.NORMAL, False, False),
-    (139, 89, bp.NORMAL, False, False), (140, 70, bp.STAGE_1, False, False), (141, 70, bp.STAGE_1, False, True),
-    (120, 90, bp.STAGE_1, False, False), (120, 91, bp.STAGE_1, False, True), (159, 99, bp.STAGE_1, False, True),
-    (160, 80, bp.STAGE_2, False, True), (130, 100, bp.STAGE_2, False, True), (179, 119, bp.STAGE_2, False, True),
-    (180, 80, bp.SEVERE, True, True), (150, 120, bp.SEVERE, True, True),
-])
-def test_blood_pressure_bands_at_each_threshold(systolic: float, diastolic: float, category: str, urgent: bool,
-                                                red: bool) -> None:
+@pytest.mark.parametrize(
+    ("systolic", "diastolic", "category", "urgent", "red"),
+    [
+        (89, 70, bp.LOW, False, False),
+        (100, 59, bp.LOW, False, False),
+        (90, 60, bp.NORMAL, False, False),
+        (139, 89, bp.NORMAL, False, False),
+        (140, 70, bp.STAGE_1, False, False),
+        (141, 70, bp.STAGE_1, False, True),
+        (120, 90, bp.STAGE_1, False, False),
+        (120, 91, bp.STAGE_1, False, True),
+        (159, 99, bp.STAGE_1, False, True),
+        (160, 80, bp.STAGE_2, False, True),
+        (130, 100, bp.STAGE_2, False, True),
+        (179, 119, bp.STAGE_2, False, True),
+        (180, 80, bp.SEVERE, True, True),
+        (150, 120, bp.SEVERE, True, True),
+    ],
+)
+def test_blood_pressure_bands_at_each_threshold(
+    systolic: float, diastolic: float, category: str, urgent: bool, red: bool
+) -> None:
     result = bp.classify_blood_pressure(systolic, diastolic)
     assert (result.category, result.urgent, result.lester_red_zone) == (category, urgent, red)
 
@@ -172,8 +242,12 @@ def test_blood_pressure_bands_at_each_threshold(systolic: float, diastolic: floa
 def test_blood_pressure_limits_and_a_swapped_reading() -> None:
     bp.classify_blood_pressure(50, 20)
     bp.classify_blood_pressure(300, 200)
-    for systolic, diastolic, item in ((49.5, 20, "systolic_mmhg"), (300.5, 100, "systolic_mmhg"),
-                                      (120, 19.5, "diastolic_mmhg"), (299, 200.5, "diastolic_mmhg")):
+    for systolic, diastolic, item in (
+        (49.5, 20, "systolic_mmhg"),
+        (300.5, 100, "systolic_mmhg"),
+        (120, 19.5, "diastolic_mmhg"),
+        (299, 200.5, "diastolic_mmhg"),
+    ):
         with pytest.raises(CalculationError, match="not possible") as info:
             bp.classify_blood_pressure(systolic, diastolic)
         assert info.value.item == item
@@ -194,7 +268,13 @@ def test_the_repeat_procedure_at_its_thresholds() -> None:
 
 def test_which_reading_is_the_clinic_blood_pressure() -> None:
     one = bp.clinic_blood_pressure([(150, 85)])
-    assert (one.used, one.second_needed, one.third_needed, one.systolic, one.diastolic) == (0, True, False, 150, 85)
+    assert (one.used, one.second_needed, one.third_needed, one.systolic, one.diastolic) == (
+        0,
+        True,
+        False,
+        150,
+        85,
+    )
     assert bp.clinic_blood_pressure([(130, 85)]).second_needed is False
     close = bp.clinic_blood_pressure([(150, 85), (145, 88)])
     assert (close.used, close.second_needed, close.third_needed) == (1, False, False)
@@ -218,17 +298,27 @@ def test_which_reading_is_the_clinic_blood_pressure() -> None:
 # --- the full AUDIT (WHO; OHID bands) and NHS numbers (Modulus 11) -----------------------------------------
 
 
-@pytest.mark.parametrize(("score", "band"), [
-    (0, audit_c.LOWER_RISK), (7, audit_c.LOWER_RISK), (8, audit_c.INCREASING_RISK), (15, audit_c.INCREASING_RISK),
-    (16, audit_c.HIGHER_RISK), (19, audit_c.HIGHER_RISK), (20, audit_c.POSSIBLE_DEPENDENCE),
-    (40, audit_c.POSSIBLE_DEPENDENCE),
-])
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (0, audit_c.LOWER_RISK),
+        (7, audit_c.LOWER_RISK),
+        (8, audit_c.INCREASING_RISK),
+        (15, audit_c.INCREASING_RISK),
+        (16, audit_c.HIGHER_RISK),
+        (19, audit_c.HIGHER_RISK),
+        (20, audit_c.POSSIBLE_DEPENDENCE),
+        (40, audit_c.POSSIBLE_DEPENDENCE),
+    ],
+)
 def test_audit_bands(score: int, band: str) -> None:
     assert audit.audit_band(score) == band
 
 
 def test_audit_scores_ten_answers_with_9_and_10_scored_0_2_or_4() -> None:
-    assert audit.score_audit([4, 4, 4, 4, 4, 4, 4, 4, 4, 4]) == audit.AuditResult(40, audit_c.POSSIBLE_DEPENDENCE)
+    assert audit.score_audit([4, 4, 4, 4, 4, 4, 4, 4, 4, 4]) == audit.AuditResult(
+        40, audit_c.POSSIBLE_DEPENDENCE
+    )
     assert audit.score_audit([1, 1, 1, 1, 1, 1, 1, 1, 0, 0]) == audit.AuditResult(8, audit_c.INCREASING_RISK)
     assert audit.score_audit([0] * 8 + [2, 2]).score == 4
     for answers in ([0] * 9, [0] * 11, []):
@@ -254,10 +344,15 @@ def test_nhs_number_check_digit_modulus_11() -> None:
     assert nhs.check_digit("100000001") is None  # 10 + 2 = 12; 11 - 1 = 10 -> no valid number
 
 
-@pytest.mark.parametrize(("text", "result"), [
-    ("9434765919", "9434765919"), ("943 476 5919", "9434765919"), ("943-476-5919", "9434765919"),
-    ("  9434765919  ", "9434765919"),
-])
+@pytest.mark.parametrize(
+    ("text", "result"),
+    [
+        ("9434765919", "9434765919"),
+        ("943 476 5919", "9434765919"),
+        ("943-476-5919", "9434765919"),
+        ("  9434765919  ", "9434765919"),
+    ],
+)
 def test_a_valid_nhs_number_in_the_ways_people_type_it(text: str, result: str) -> None:
     check = nhs.check_nhs_number(text)
     assert (check.valid, check.normalised, check.reason) == (True, result, None)
@@ -265,13 +360,22 @@ def test_a_valid_nhs_number_in_the_ways_people_type_it(text: str, result: str) -
     assert nhs.format_nhs_number(text) == "943 476 5919"
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    (9434765919, "typed as 10 digits"), ("", "is empty"), ("   ", "is empty"),
-    ("9" * 41, "too long"), ("943 476 591x", "only digits"), ("943.476.5919", "only digits"),
-    ("943476591", "has 10 digits; this has 9"), ("94347659199", "this has 11"),
-    ("1111111111", "placeholder"), ("1000000010", "no check digit is possible"),
-    ("9434765918", "last digit does not match"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (9434765919, "typed as 10 digits"),
+        ("", "is empty"),
+        ("   ", "is empty"),
+        ("9" * 41, "too long"),
+        ("943 476 591x", "only digits"),
+        ("943.476.5919", "only digits"),
+        ("943476591", "has 10 digits; this has 9"),
+        ("94347659199", "this has 11"),
+        ("1111111111", "placeholder"),
+        ("1000000010", "no check digit is possible"),
+        ("9434765918", "last digit does not match"),
+    ],
+)
 def test_each_wrong_nhs_number_says_why(text: object, words: str) -> None:
     check = nhs.check_nhs_number(text)  # type: ignore[arg-type]
     assert check.valid is False and check.normalised is None and words in (check.reason or "")

@@ -31,7 +31,9 @@ from outreach.errors import CalculationError, ValidationError
 # --- NHS number ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["9434765919", "943 476 5919", "943-476-5919", " 943 476 5919 ", "9990000018"])
+@pytest.mark.parametrize(
+    "text", ["9434765919", "943 476 5919", "943-476-5919", " 943 476 5919 ", "9990000018"]
+)
 def test_valid_nhs_numbers(text: str) -> None:
     result = check_nhs_number(text)
     assert result.valid and result.reason is None
@@ -155,7 +157,16 @@ def test_every_uk_core_category_maps_to_a_qrisk3_code() -> None:
 
 def test_lower_bmi_groups() -> None:
     assert LOWER_BMI_THRESHOLD_CATEGORIES == {"H", "J", "K", "L", "R", "M", "N", "P"}
-    assert [c for c in ETHNIC_CATEGORIES if uses_lower_bmi_thresholds(c)] == ["H", "J", "K", "L", "M", "N", "P", "R"]
+    assert [c for c in ETHNIC_CATEGORIES if uses_lower_bmi_thresholds(c)] == [
+        "H",
+        "J",
+        "K",
+        "L",
+        "M",
+        "N",
+        "P",
+        "R",
+    ]
 
 
 # --- blood pressure ------------------------------------------------------------------------------------
@@ -229,8 +240,16 @@ def test_irregular_pulse_always_needs_review() -> None:
 
 @pytest.mark.parametrize(
     ("value", "band"),
-    [(41, gly.NORMAL), (41.9, gly.NORMAL), (42, gly.HIGH_RISK), (43, gly.HIGH_RISK), (47, gly.HIGH_RISK),
-     (47.9, gly.HIGH_RISK), (48, gly.DIABETES), (49, gly.DIABETES)],
+    [
+        (41, gly.NORMAL),
+        (41.9, gly.NORMAL),
+        (42, gly.HIGH_RISK),
+        (43, gly.HIGH_RISK),
+        (47, gly.HIGH_RISK),
+        (47.9, gly.HIGH_RISK),
+        (48, gly.DIABETES),
+        (49, gly.DIABETES),
+    ],
 )
 def test_hba1c_bands(value: float, band: str) -> None:
     assert classify_hba1c(value).band == band
@@ -238,8 +257,15 @@ def test_hba1c_bands(value: float, band: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "band"),
-    [(5.4, gly.NORMAL), (5.5, gly.HIGH_RISK), (5.6, gly.HIGH_RISK), (6.9, gly.HIGH_RISK), (6.99, gly.HIGH_RISK),
-     (7.0, gly.DIABETES), (7.1, gly.DIABETES)],
+    [
+        (5.4, gly.NORMAL),
+        (5.5, gly.HIGH_RISK),
+        (5.6, gly.HIGH_RISK),
+        (6.9, gly.HIGH_RISK),
+        (6.99, gly.HIGH_RISK),
+        (7.0, gly.DIABETES),
+        (7.1, gly.DIABETES),
+    ],
 )
 def test_fasting_glucose_bands(value: float, band: str) -> None:
     assert classify_glucose(value, fasting=True).band == band

@@ -66,8 +66,16 @@ def test_every_suggested_service_is_in_the_directory() -> None:
     directory = load_service_directory()
     missing = {(r.id, s) for r in RULES.rules for s in r.suggested_services if s not in directory}
     assert not missing
-    for name in ("stop-smoking-bnssg", "gp-same-day", "ndpp", "weight-management", "alcohol-service",
-                 "substance-misuse", "dental-access", "sexual-health"):
+    for name in (
+        "stop-smoking-bnssg",
+        "gp-same-day",
+        "ndpp",
+        "weight-management",
+        "alcohol-service",
+        "substance-misuse",
+        "dental-access",
+        "sexual-health",
+    ):
         assert name in directory
     for service in directory.services.values():
         assert service.phone in (None, "see local directory", "111")  # no real local numbers in the seed
@@ -102,10 +110,15 @@ def test_blood_pressure_rules(facts: dict[str, object], expected: set[str]) -> N
 
 
 def test_severe_blood_pressure_is_urgent_and_first() -> None:
-    found = evaluate_findings({"smoking_status": "current", "systolic_mmhg": 200, "diastolic_mmhg": 100}, RULES)
+    found = evaluate_findings(
+        {"smoking_status": "current", "systolic_mmhg": 200, "diastolic_mmhg": 100}, RULES
+    )
     assert [f.rule_id for f in found] == ["bp-severe", "smoking-current"]
     assert found[0].severity == "urgent" and "gp-same-day" in found[0].suggested_services
-    assert found[0].reason == "Blood pressure 200/100 mmHg is 180/120 or higher (systolic 180 or more, or diastolic 120 or more)."
+    assert (
+        found[0].reason
+        == "Blood pressure 200/100 mmHg is 180/120 or higher (systolic 180 or more, or diastolic 120 or more)."
+    )
 
 
 @pytest.mark.parametrize(
@@ -132,7 +145,11 @@ def test_pulse_rules(facts: dict[str, object], expected: set[str]) -> None:
     ],
 )  # fmt: skip
 def test_bmi_rules_follow_the_calculator_category(value: float, lower: bool, expected: set[str]) -> None:
-    facts = {"bmi_kg_m2": value, "bmi_category": bmi.bmi_category(value, lower), "bmi_lower_thresholds": lower}
+    facts = {
+        "bmi_kg_m2": value,
+        "bmi_category": bmi.bmi_category(value, lower),
+        "bmi_lower_thresholds": lower,
+    }
     assert ids(facts) == expected
 
 
@@ -173,7 +190,10 @@ def test_glycaemia_reason_shows_only_recorded_values() -> None:
     (finding,) = evaluate_findings({"hba1c_mmol_mol": 50}, RULES)
     assert finding.reason == "Blood sugar is in the diabetes range. HbA1c 50 mmol/mol."
     (finding,) = evaluate_findings({"fasting_glucose_mmol_l": 6.1}, RULES)
-    assert finding.reason == "Blood sugar is higher than normal but below the diabetes range. Fasting glucose 6.1 mmol/L."
+    assert (
+        finding.reason
+        == "Blood sugar is higher than normal but below the diabetes range. Fasting glucose 6.1 mmol/L."
+    )
     assert finding.suggested_services == ("ndpp",)
 
 
@@ -198,9 +218,15 @@ def test_lipid_rules(facts: dict[str, object], expected: set[str]) -> None:
 
 @pytest.mark.parametrize(
     ("score", "expected"),
-    [(4, set()), (5, {"alcohol-increasing-risk"}), (6, {"alcohol-increasing-risk"}),
-     (7, {"alcohol-increasing-risk"}), (8, {"alcohol-higher-risk"}), (9, {"alcohol-higher-risk"}),
-     (12, {"alcohol-higher-risk"})],
+    [
+        (4, set()),
+        (5, {"alcohol-increasing-risk"}),
+        (6, {"alcohol-increasing-risk"}),
+        (7, {"alcohol-increasing-risk"}),
+        (8, {"alcohol-higher-risk"}),
+        (9, {"alcohol-higher-risk"}),
+        (12, {"alcohol-higher-risk"}),
+    ],
 )
 def test_alcohol_rules(score: int, expected: set[str]) -> None:
     assert ids({"audit_c_score": score}) == expected
@@ -219,15 +245,24 @@ def test_smoking_rules() -> None:
     assert finding.suggested_services == ("stop-smoking-bnssg",)
     assert "very brief advice" in finding.suggested_text
     assert finding.reason == "Currently smokes (15 cigarettes a day)."
-    assert ids({"smoking_status": "current", "on_antipsychotic": True}) == {"smoking-current", "smoking-antipsychotic"}
+    assert ids({"smoking_status": "current", "on_antipsychotic": True}) == {
+        "smoking-current",
+        "smoking-antipsychotic",
+    }
 
 
 @pytest.mark.parametrize(
     ("fact", "rule"),
-    [("substance_use", "substance-use"), ("medication_side_effects", "medication-side-effects"),
-     ("diet_poor", "lifestyle"), ("physically_inactive", "lifestyle"), ("screening_overdue", "screening-overdue"),
-     ("vaccinations_due", "vaccinations-due"), ("oral_health_concern", "oral-health"),
-     ("sexual_health_concern", "sexual-health")],
+    [
+        ("substance_use", "substance-use"),
+        ("medication_side_effects", "medication-side-effects"),
+        ("diet_poor", "lifestyle"),
+        ("physically_inactive", "lifestyle"),
+        ("screening_overdue", "screening-overdue"),
+        ("vaccinations_due", "vaccinations-due"),
+        ("oral_health_concern", "oral-health"),
+        ("sexual_health_concern", "sexual-health"),
+    ],
 )
 def test_wider_elements_are_advice_level(fact: str, rule: str) -> None:
     assert ids({fact: False}) == set()
@@ -291,7 +326,10 @@ def _with_first_rule(**changes: object) -> dict:
         ({"severity": "high"}, "unknown severity"),
         ({"follow_up": {"allowed": ["referral", "phoned"]}}, "unknown follow-up kind"),
         ({"follow_up": {"allowed": []}}, "at least one"),
-        ({"follow_up": {"allowed": ["advice_given"], "suggested_services": ["gp-practice"]}}, "does not allow"),
+        (
+            {"follow_up": {"allowed": ["advice_given"], "suggested_services": ["gp-practice"]}},
+            "does not allow",
+        ),
         ({"follow_up": {"allowed": ["referral"], "services": []}}, "Unknown key services"),
         ({"reason": "BP {systolic} mmHg"}, "unknown fact"),
         ({"reason": "BP {systolic_mmhg:.0q} mmHg"}, "bad number format"),
@@ -332,18 +370,33 @@ def test_load_rules_file_errors(tmp_path: Path) -> None:
 
 
 def test_a_local_rule_file_loads(tmp_path: Path) -> None:
-    data = {"id": "local", "version": "2.1.0", "rules": [{
-        "id": "heavy-smoker", "title": "Heavy smoker", "severity": "act", "source": "local policy",
-        "when": {"all": [{"fact": "cigarettes_per_day", "op": ">=", "value": 20},
-                         {"fact": "smoking_status", "op": "in", "value": ["current"]}]},
-        "reason": "{cigarettes_per_day} a day", "follow_up": {"allowed": ["advice_given"]}}]}
+    data = {
+        "id": "local",
+        "version": "2.1.0",
+        "rules": [
+            {
+                "id": "heavy-smoker",
+                "title": "Heavy smoker",
+                "severity": "act",
+                "source": "local policy",
+                "when": {
+                    "all": [
+                        {"fact": "cigarettes_per_day", "op": ">=", "value": 20},
+                        {"fact": "smoking_status", "op": "in", "value": ["current"]},
+                    ]
+                },
+                "reason": "{cigarettes_per_day} a day",
+                "follow_up": {"allowed": ["advice_given"]},
+            }
+        ],
+    }
     path = tmp_path / "rules.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     rules = load_rules(path)
     assert isinstance(rules, RuleSet) and rules.version == "2.1.0"
-    assert [f.reason for f in evaluate_findings({"cigarettes_per_day": 25, "smoking_status": "current"}, rules)] == [
-        "25 a day"
-    ]
+    assert [
+        f.reason for f in evaluate_findings({"cigarettes_per_day": 25, "smoking_status": "current"}, rules)
+    ] == ["25 a day"]
     assert evaluate_findings({"cigarettes_per_day": 25}, rules) == []
 
 
@@ -372,7 +425,10 @@ def test_referral_service_checked_against_directory_when_given() -> None:
 def test_declined_and_override_need_a_reason(kind: str) -> None:
     with pytest.raises(ValidationError, match="say why"):
         validate_decision(SEVERE, FollowUpDecision(kind, reason="   "))
-    assert validate_decision(SEVERE, FollowUpDecision(kind, reason="Seen by GP today")).reason == "Seen by GP today"
+    assert (
+        validate_decision(SEVERE, FollowUpDecision(kind, reason="Seen by GP today")).reason
+        == "Seen by GP today"
+    )
 
 
 def test_kind_must_be_allowed_for_the_finding() -> None:
@@ -390,7 +446,10 @@ def test_kind_must_be_allowed_for_the_finding() -> None:
 def test_cannot_finalise_until_every_finding_has_a_valid_follow_up() -> None:
     findings = [SEVERE, SMOKING]
     ok, reasons = can_finalise(findings, {})
-    assert not ok and reasons == ["Very high blood pressure: choose a follow-up", "Smokes: choose a follow-up"]
+    assert not ok and reasons == [
+        "Very high blood pressure: choose a follow-up",
+        "Smokes: choose a follow-up",
+    ]
     decisions = {"bp-severe": FollowUpDecision("declined")}
     assert unresolved_findings(findings, decisions) == findings
     ok, reasons = can_finalise(findings, decisions)

@@ -93,14 +93,23 @@ def test_a_mutant_reaches_the_code_under_test_through_the_import_hook(tmp_path: 
     data = ROOT / "tests" / "clinical" / "data" / "qrisk3_reference_clinrisk_c.json"
 
     def score(**env: str) -> float:
-        run = subprocess.run([sys.executable, "-c", script, str(data)], cwd=ROOT, capture_output=True, text=True,
-                             env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]), **env},
-                             check=True, timeout=120)
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(data)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]), **env},
+            check=True,
+            timeout=120,
+        )
         return float(run.stdout)
 
     plain = score()
-    mutated = score(MUTATE_MODULE="outreach.clinical.qrisk3", MUTATE_ORIGIN=str(source_path),
-                    MUTATE_SOURCE=str(tmp_path / "mutant.py"))
+    mutated = score(
+        MUTATE_MODULE="outreach.clinical.qrisk3",
+        MUTATE_ORIGIN=str(source_path),
+        MUTATE_SOURCE=str(tmp_path / "mutant.py"),
+    )
     assert plain != pytest.approx(mutated)
     assert source_path.read_text(encoding="utf-8") == source  # the tree was never rewritten
 

@@ -95,7 +95,10 @@ def test_erectile_dysfunction_ignored_for_women_and_not_required() -> None:
 
 
 def test_erectile_dysfunction_counts_for_men_and_is_required() -> None:
-    assert calculate_qrisk3(_base(erectile_dysfunction=True)).risk_percent > calculate_qrisk3(_base()).risk_percent
+    assert (
+        calculate_qrisk3(_base(erectile_dysfunction=True)).risk_percent
+        > calculate_qrisk3(_base()).risk_percent
+    )
     with pytest.raises(CalculationError, match="erectile dysfunction"):
         calculate_qrisk3(_base(erectile_dysfunction=None))
 
@@ -141,7 +144,7 @@ def test_missing_bmi_needs_both_weight_and_height() -> None:
 
 
 def test_missing_inputs_listed_for_live_display() -> None:
-    assert missing_qrisk3_inputs({}) [:3] == ["sex", "age", "ethnicity"]
+    assert missing_qrisk3_inputs({})[:3] == ["sex", "age", "ethnicity"]
     assert "erectile dysfunction" not in missing_qrisk3_inputs({})
     assert "erectile dysfunction" in missing_qrisk3_inputs({"sex": "male"})
     complete = {f.name: getattr(_base(), f.name) for f in dataclasses.fields(QRisk3Inputs)}
@@ -179,4 +182,7 @@ def test_unknown_input_name_refused() -> None:
 
 
 def test_flags_accept_zero_and_one() -> None:
-    assert calculate_qrisk3(_base(migraine=1)).risk_percent == calculate_qrisk3(_base(migraine=True)).risk_percent
+    assert (
+        calculate_qrisk3(_base(migraine=1)).risk_percent
+        == calculate_qrisk3(_base(migraine=True)).risk_percent
+    )

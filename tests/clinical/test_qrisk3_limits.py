@@ -17,7 +17,9 @@ import pytest
 from outreach.clinical.qrisk3 import QRisk3Inputs, calculate_qrisk3
 from outreach.errors import CalculationError
 
-_CASES = json.loads((Path(__file__).parent / "data" / "qrisk3_reference.json").read_text(encoding="utf-8"))["cases"]
+_CASES = json.loads((Path(__file__).parent / "data" / "qrisk3_reference.json").read_text(encoding="utf-8"))[
+    "cases"
+]
 # CRAN row 26: man of 64, Indian, BMI from 80 kg and 178 cm; every other input well inside its limits.
 _BASE = QRisk3Inputs.from_mapping(next(c for c in _CASES if c["id"] == "cran-2019-26")["inputs"])
 
@@ -29,16 +31,27 @@ def _score(**changes: object) -> float:
 # (field, lowest accepted, highest accepted, why these limits)
 LIMITS = [
     ("systolic_bp_mmhg", 50.0, 300.0, "_SBP_RANGE: a systolic pressure outside 50-300 mmHg is a misreading"),
-    ("systolic_bp_sd_mmhg", 0.0, 100.0, "_SBP_SD_RANGE: a standard deviation is never negative; over 100 is a misreading"),
-    ("cholesterol_hdl_ratio", 1.0, 20.0, "_RATIO_RANGE: total cholesterol includes HDL, so the ratio is at least 1"),
+    (
+        "systolic_bp_sd_mmhg",
+        0.0,
+        100.0,
+        "_SBP_SD_RANGE: a standard deviation is never negative; over 100 is a misreading",
+    ),
+    (
+        "cholesterol_hdl_ratio",
+        1.0,
+        20.0,
+        "_RATIO_RANGE: total cholesterol includes HDL, so the ratio is at least 1",
+    ),
     ("townsend_score", -15.0, 25.0, "_TOWNSEND_RANGE: beyond any published Townsend score"),
     ("bmi_kg_m2", 10.0, 90.0, "_BMI_RANGE: a BMI outside 10-90 kg/m2 is a misreading"),
 ]
 
 
 @pytest.mark.parametrize(("field", "low", "high", "why"), LIMITS, ids=[x[0] for x in LIMITS])
-def test_each_limit_is_accepted_and_half_a_unit_beyond_is_refused(field: str, low: float, high: float,
-                                                                   why: str) -> None:
+def test_each_limit_is_accepted_and_half_a_unit_beyond_is_refused(
+    field: str, low: float, high: float, why: str
+) -> None:
     for edge in (low, high, int(low), int(high)):
         assert 0 < _score(**{field: edge}) < 100, f"{field}={edge!r} should be accepted ({why})"
     for beyond in (low - 0.5, high + 0.5, int(low) - 1, int(high) + 1):
@@ -50,9 +63,9 @@ def test_each_limit_is_accepted_and_half_a_unit_beyond_is_refused(field: str, lo
 # Weight and height are each limited before BMI is worked out from them (weight 10-400 kg, height 50-275 cm:
 # _WEIGHT_RANGE and _HEIGHT_RANGE). The partner measurement is chosen so the BMI stays within 10-90.
 MEASURES = [
-    ("weight_kg", 10.0, {"height_cm": 60.0}),    # BMI 27.8
+    ("weight_kg", 10.0, {"height_cm": 60.0}),  # BMI 27.8
     ("weight_kg", 400.0, {"height_cm": 250.0}),  # BMI 64.0
-    ("height_cm", 50.0, {"weight_kg": 12.0}),    # BMI 48.0
+    ("height_cm", 50.0, {"weight_kg": 12.0}),  # BMI 48.0
     ("height_cm", 275.0, {"weight_kg": 100.0}),  # BMI 13.2
 ]
 
@@ -78,8 +91,9 @@ def test_weight_and_height_limits_are_inclusive(field: str, edge: float, partner
         ("height_cm", 276, {"weight_kg": 100.0}),
     ],
 )
-def test_weight_and_height_past_their_limits_are_refused(field: str, beyond: float,
-                                                         partner: dict[str, float]) -> None:
+def test_weight_and_height_past_their_limits_are_refused(
+    field: str, beyond: float, partner: dict[str, float]
+) -> None:
     with pytest.raises(CalculationError, match="not possible") as info:
         calculate_qrisk3(dataclasses.replace(_BASE, bmi_kg_m2=None, **{field: beyond}, **partner))
     assert info.value.item == field
@@ -88,7 +102,9 @@ def test_weight_and_height_past_their_limits_are_refused(field: str, beyond: flo
 def test_bmi_worked_out_from_measurements_is_held_to_the_bmi_limits() -> None:
     """Weight and height each within their limits can still give an impossible BMI (over 90 or under 10)."""
     with pytest.raises(CalculationError, match="BMI from this height and weight") as info:
-        calculate_qrisk3(dataclasses.replace(_BASE, bmi_kg_m2=None, weight_kg=400.0, height_cm=150.0))  # 177.8
+        calculate_qrisk3(
+            dataclasses.replace(_BASE, bmi_kg_m2=None, weight_kg=400.0, height_cm=150.0)
+        )  # 177.8
     assert info.value.item == "bmi_kg_m2"
     with pytest.raises(CalculationError, match="BMI from this height and weight"):
         calculate_qrisk3(dataclasses.replace(_BASE, bmi_kg_m2=None, weight_kg=20.0, height_cm=200.0))  # 5.0

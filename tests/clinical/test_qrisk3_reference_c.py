@@ -18,7 +18,9 @@ import pytest
 
 from outreach.clinical.qrisk3 import QRisk3Inputs, calculate_qrisk3
 
-DATA = json.loads((Path(__file__).parent / "data" / "qrisk3_reference_clinrisk_c.json").read_text(encoding="utf-8"))
+DATA = json.loads(
+    (Path(__file__).parent / "data" / "qrisk3_reference_clinrisk_c.json").read_text(encoding="utf-8")
+)
 CASES = DATA["cases"]
 
 
@@ -49,8 +51,12 @@ def test_risk_rises_with_each_smoking_category(sex: str, age: int) -> None:
     """QRISK3 orders smoking 0 non-smoker < 1 ex < 2 light < 3 moderate < 4 heavy (BMJ 2017;357:j2099)."""
     scores = [_case(f"c-{sex}-{age}-smoking-{k}")["expected_percent"] for k in range(5)]
     assert scores == sorted(scores) and len(set(scores)) == 5
-    mine = [calculate_qrisk3(QRisk3Inputs.from_mapping(_case(f"c-{sex}-{age}-smoking-{k}")["inputs"])).risk_percent
-            for k in range(5)]
+    mine = [
+        calculate_qrisk3(
+            QRisk3Inputs.from_mapping(_case(f"c-{sex}-{age}-smoking-{k}")["inputs"])
+        ).risk_percent
+        for k in range(5)
+    ]
     assert mine == pytest.approx(scores, abs=1e-9)
 
 
@@ -70,6 +76,14 @@ def test_the_qrisk3_ethnicity_code_names_are_the_published_ones() -> None:
     from outreach.clinical.ethnicity import QRISK3_ETHNICITY_LABELS
 
     assert dict(QRISK3_ETHNICITY_LABELS) == {
-        0: "Not recorded", 1: "White or not stated", 2: "Indian", 3: "Pakistani", 4: "Bangladeshi",
-        5: "Other Asian", 6: "Black Caribbean", 7: "Black African", 8: "Chinese", 9: "Other ethnic group",
+        0: "Not recorded",
+        1: "White or not stated",
+        2: "Indian",
+        3: "Pakistani",
+        4: "Bangladeshi",
+        5: "Other Asian",
+        6: "Black Caribbean",
+        7: "Black African",
+        8: "Chinese",
+        9: "Other ethnic group",
     }

@@ -69,8 +69,15 @@ def test_blood_pressure_rules_agree_with_the_calculator_for_every_reading() -> N
             result = classify_blood_pressure(systolic, diastolic)
             found = ids({"systolic_mmhg": systolic, "diastolic_mmhg": diastolic}, "bp-")
             assert len(found) <= 1, (systolic, diastolic, found)
-            expected = ({"bp-severe"} if result.urgent else {"bp-high"} if result.category in (STAGE_1, STAGE_2)
-                        else {"bp-low"} if result.category.startswith("Low") else set())
+            expected = (
+                {"bp-severe"}
+                if result.urgent
+                else {"bp-high"}
+                if result.category in (STAGE_1, STAGE_2)
+                else {"bp-low"}
+                if result.category.startswith("Low")
+                else set()
+            )
             assert found == expected, (systolic, diastolic)
 
 
@@ -92,13 +99,20 @@ def test_pulse_rules_agree_with_the_calculator_for_every_rate() -> None:
 
 
 def test_glycaemia_rules_fire_once_and_follow_the_worst_band() -> None:
-    rule_for = {"diabetes range": "glucose-diabetes-range", "non-diabetic hyperglycaemia": "glucose-high-risk"}
+    rule_for = {
+        "diabetes range": "glucose-diabetes-range",
+        "non-diabetic hyperglycaemia": "glucose-high-risk",
+    }
     hba1cs = [None, 20, 41, 41.9, 42, 47, 47.9, 48, 120]
     glucoses = [None, 3.0, 5.4, 5.5, 6.0, 6.9, 6.95, 7.0, 11.0, 11.1, 30.0]
     for hba1c in hba1cs:
         for fasting in glucoses:
             for random in glucoses:
-                facts = {"hba1c_mmol_mol": hba1c, "fasting_glucose_mmol_l": fasting, "random_glucose_mmol_l": random}
+                facts = {
+                    "hba1c_mmol_mol": hba1c,
+                    "fasting_glucose_mmol_l": fasting,
+                    "random_glucose_mmol_l": random,
+                }
                 results = []
                 if hba1c is not None:
                     results.append(classify_hba1c(hba1c))
@@ -121,22 +135,32 @@ def test_a_random_glucose_below_11_1_is_never_a_finding() -> None:
 @pytest.mark.parametrize("prefix", ["cholesterol-", "triglycerides-", "alcohol-", "bmi-"])
 def test_other_families_fire_at_most_once(prefix: str) -> None:
     for value in [x / 100 for x in range(0, 4000, 7)]:
-        facts = {"total_cholesterol_mmol_l": value, "non_hdl_mmol_l": value - 1, "triglycerides_mmol_l": value,
-                 "audit_c_score": int(value) % 13}
+        facts = {
+            "total_cholesterol_mmol_l": value,
+            "non_hdl_mmol_l": value - 1,
+            "triglycerides_mmol_l": value,
+            "audit_c_score": int(value) % 13,
+        }
         assert len(ids(facts, prefix)) <= 1, (prefix, value)
 
 
 # --- what the worker reads --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("facts", "shown"), [
-    ({"fasting_glucose_mmol_l": 6.96}, "6.96"),  # below 7.0: must not read "7.0" beside "below the diabetes range"
-    ({"hba1c_mmol_mol": 47.6}, "47.6"),
-    ({"total_cholesterol_mmol_l": 7.54, "non_hdl_mmol_l": 6.0}, "7.54"),
-    ({"triglycerides_mmol_l": 20.04}, "20.04"),
-    ({"triglycerides_mmol_l": 10.0}, "10 mmol/L"),
-    ({"hba1c_mmol_mol": 48}, "48 mmol/mol"),
-])
+@pytest.mark.parametrize(
+    ("facts", "shown"),
+    [
+        (
+            {"fasting_glucose_mmol_l": 6.96},
+            "6.96",
+        ),  # below 7.0: must not read "7.0" beside "below the diabetes range"
+        ({"hba1c_mmol_mol": 47.6}, "47.6"),
+        ({"total_cholesterol_mmol_l": 7.54, "non_hdl_mmol_l": 6.0}, "7.54"),
+        ({"triglycerides_mmol_l": 20.04}, "20.04"),
+        ({"triglycerides_mmol_l": 10.0}, "10 mmol/L"),
+        ({"hba1c_mmol_mol": 48}, "48 mmol/mol"),
+    ],
+)
 def test_a_reason_shows_the_value_as_recorded_not_rounded_across_a_threshold(facts: dict, shown: str) -> None:
     reasons = " ".join(f.reason for f in evaluate_findings(facts, RULES))
     assert shown in reasons, reasons
@@ -148,21 +172,28 @@ _BLAMING = re.compile(r"\b(fail\w*|refus\w*|non-?complian\w*|abuse\w*|obese|addi
 def test_a_diastolic_only_reading_says_which_number_crossed() -> None:
     # "130/95 mmHg is 140/90 or higher" reads as wrong to anyone looking at the 130.
     (finding,) = evaluate_findings({"systolic_mmhg": 130, "diastolic_mmhg": 95}, RULES)
-    assert finding.reason == "Blood pressure 130/95 mmHg is 140/90 or higher (systolic 140 or more, or diastolic 90 or more)."
+    assert (
+        finding.reason
+        == "Blood pressure 130/95 mmHg is 140/90 or higher (systolic 140 or more, or diastolic 90 or more)."
+    )
 
 
 def test_non_hdl_has_no_float_noise_at_the_referral_limit() -> None:
     from outreach.clinical.lipids import calculate_lipids
 
     assert calculate_lipids(8.03, 0.53).non_hdl_mmol_l == 7.5  # 8.03 - 0.53 = 7.499999999999999 unrounded
-    assert ids({"total_cholesterol_mmol_l": 8.03, "non_hdl_mmol_l": 7.5}, "cholesterol-") == {"cholesterol-high"}
+    assert ids({"total_cholesterol_mmol_l": 8.03, "non_hdl_mmol_l": 7.5}, "cholesterol-") == {
+        "cholesterol-high"
+    }
 
 
 def test_titles_and_reasons_are_plain_and_not_blaming() -> None:
     for rule in RULES.rules:
         for text in (rule.title, rule.reason_template):
             assert not _BLAMING.search(text), (rule.id, text)
-        assert rule.source.strip() and re.search(r"NICE|Lester|NHS|NEWS2|BNF|AUDIT|Adult resting", rule.source), rule.id
+        assert rule.source.strip() and re.search(
+            r"NICE|Lester|NHS|NEWS2|BNF|AUDIT|Adult resting", rule.source
+        ), rule.id
 
 
 @pytest.mark.parametrize("digit", "0123456789")

@@ -21,13 +21,19 @@ def _read(*rows: str) -> TownsendLookup:
 def test_scores_at_the_ends_of_the_plausible_range_are_read() -> None:
     assert PLAUSIBLE == (-15.0, 25.0)
     lookup = _read("AA1 1AA,-15", "AA1 1AB,25", "AA1 1AC,0")
-    assert (lookup.score_for("AA11AA"), lookup.score_for("AA11AB"), lookup.score_for("AA11AC")) == (-15.0, 25.0, 0.0)
+    assert (lookup.score_for("AA11AA"), lookup.score_for("AA11AB"), lookup.score_for("AA11AC")) == (
+        -15.0,
+        25.0,
+        0.0,
+    )
     assert lookup.source == "t.csv"
 
 
 @pytest.mark.parametrize("score", ["-15.5", "25.5", "nan", "inf", "-inf"])
 def test_scores_past_the_range_or_not_finite_are_refused_with_the_line(score: str) -> None:
-    with pytest.raises(ValidationError, match="Line 3 of the Townsend file: .* is not a Townsend score") as info:
+    with pytest.raises(
+        ValidationError, match="Line 3 of the Townsend file: .* is not a Townsend score"
+    ) as info:
         _read("AA1 1AA,1", f"AA1 1AB,{score}")
     assert info.value.item == "townsend_file"
 

@@ -87,16 +87,26 @@ def test_cli_reproduces_every_reference_value_in_order(tmp_path: Path) -> None:
     for (case, expected), result in zip(OTHER_CASES, results[offset:], strict=False):
         assert result["calculator"] == case["calculator"]
         for key, value in expected.items():
-            assert result["result"][key] == pytest.approx(value, abs=1e-12) if isinstance(value, float) \
-                else result["result"][key] == value, case["id"]
-    bad = results[offset + len(OTHER_CASES):]
-    assert bad[0]["result"] == {"valid": False, "reason": "The last digit does not match: check for a typing error"}
+            assert (
+                result["result"][key] == pytest.approx(value, abs=1e-12)
+                if isinstance(value, float)
+                else result["result"][key] == value
+            ), case["id"]
+    bad = results[offset + len(OTHER_CASES) :]
+    assert bad[0]["result"] == {
+        "valid": False,
+        "reason": "The last digit does not match: check for a typing error",
+    }
     assert bad[1]["result"]["applies"] is False and "from age 25" in bad[1]["result"]["reason"]
     assert "not a number" in bad[2]["error"]
     assert "Unknown input" in bad[3]["error"] and "weight" in bad[3]["error"]
     assert "Unknown calculator" in bad[4]["error"]
     assert "no inputs" in bad[5]["error"]
-    assert bad[6] == {"id": None, "calculator": None, "error": "Each case must be an object with id, calculator and inputs"}
+    assert bad[6] == {
+        "id": None,
+        "calculator": None,
+        "error": "Each case must be an object with id, calculator and inputs",
+    }
     assert "ClinRisk" in done.stderr  # the licence notice accompanies printed QRISK3 scores
 
 
@@ -129,18 +139,26 @@ def test_empty_list_gives_empty_list() -> None:
 
 
 def test_in_process_api() -> None:
-    assert run_cases([])  == []
+    assert run_cases([]) == []
     with pytest.raises(ValidationError):
         run_cases({"id": 1})
     assert run_case({"id": float("nan"), "calculator": "bmi", "inputs": {}})["id"] == "not a number"
     assert "Unknown key" in run_case({"id": 1, "calculator": "bmi", "inputs": {}, "extra": 1})["error"]
 
 
-@pytest.mark.parametrize(("changes", "applies"), [
-    ({"age_years": 24}, False), ({"age_years": 25}, True), ({"age_years": 84}, True), ({"age_years": 85}, False),
-    ({"existing_cvd": True}, False), ({"existing_cvd": False}, True),
-    ({"on_statin": True}, False), ({"on_statin": False}, True),
-])
+@pytest.mark.parametrize(
+    ("changes", "applies"),
+    [
+        ({"age_years": 24}, False),
+        ({"age_years": 25}, True),
+        ({"age_years": 84}, True),
+        ({"age_years": 85}, False),
+        ({"existing_cvd": True}, False),
+        ({"existing_cvd": False}, True),
+        ({"on_statin": True}, False),
+        ({"on_statin": False}, True),
+    ],
+)
 def test_qrisk3_does_not_apply_is_a_result_not_an_error(changes: dict, applies: bool) -> None:
     case = {"id": "x", "calculator": "qrisk3", "inputs": {**QRISK3_REFERENCE[0]["inputs"], **changes}}
     out = run_case(case)
@@ -152,5 +170,9 @@ def test_qrisk3_does_not_apply_is_a_result_not_an_error(changes: dict, applies: 
 
 
 def test_type_1_diabetes_is_the_model_s_own_input_in_verification() -> None:
-    case = {"id": "t1", "calculator": "qrisk3", "inputs": {**QRISK3_REFERENCE[0]["inputs"], "diabetes": "type1"}}
+    case = {
+        "id": "t1",
+        "calculator": "qrisk3",
+        "inputs": {**QRISK3_REFERENCE[0]["inputs"], "diabetes": "type1"},
+    }
     assert isinstance(run_case(case)["result"]["risk_percent"], float)

@@ -21,8 +21,13 @@ from outreach.store.records import (
     VenueRecord,
 )
 
-SENDER = Sender(organisation_name="Synthetic Outreach Service", device_id="7d1c7a52-0000-4000-8000-000000000001",
-                organisation_ods_code=None, device_name="Test laptop 1", software_version="0.1.0")
+SENDER = Sender(
+    organisation_name="Synthetic Outreach Service",
+    device_id="7d1c7a52-0000-4000-8000-000000000001",
+    organisation_ods_code=None,
+    device_name="Test laptop 1",
+    software_version="0.1.0",
+)
 VISIT = "2026-03-02T10:15:00.000000Z"
 FINALISED = "2026-03-02T11:02:00.000000Z"
 
@@ -44,8 +49,14 @@ def nhs_number(n: int) -> str:
 
 def person(n: int = 1, **changes: Any) -> PersonRecord:
     fields: dict[str, Any] = {
-        "given_name": "Testperson", "family_name": f"Alpha {n}", "date_of_birth": "1970-05-17", "sex": "male",
-        "nhs_number": nhs_number(n), "ethnic_category": "A", "gp_practice": "A81001", "preferred_language": "en-GB",
+        "given_name": "Testperson",
+        "family_name": f"Alpha {n}",
+        "date_of_birth": "1970-05-17",
+        "sex": "male",
+        "nhs_number": nhs_number(n),
+        "ethnic_category": "A",
+        "gp_practice": "A81001",
+        "preferred_language": "en-GB",
     }
     fields.update(changes)
     return PersonRecord(f"00000000-0000-4000-8000-{n:012d}", 1, PersonDetails(**fields), VISIT, VISIT)
@@ -54,23 +65,47 @@ def person(n: int = 1, **changes: Any) -> PersonRecord:
 def consents(p: PersonRecord, check_id: str | None = None, **granted: bool) -> list[ConsentRecord]:
     wanted = {"check": True, "gp": True, "mental_health_trust": True, "charity": True}
     wanted.update(granted)
-    return [ConsentRecord(f"c0000000-0000-4000-8000-{i:012d}", p.id, check_id if scope == "check" else None,
-                          scope, value, VISIT, "Sam", None) for i, (scope, value) in enumerate(wanted.items())]
+    return [
+        ConsentRecord(
+            f"c0000000-0000-4000-8000-{i:012d}",
+            p.id,
+            check_id if scope == "check" else None,
+            scope,
+            value,
+            VISIT,
+            "Sam",
+            None,
+        )
+        for i, (scope, value) in enumerate(wanted.items())
+    ]
 
 
 def _decision(finding: Any, i: int) -> dict[str, Any]:
     """Referrals and other follow-ups, alternately, so both kinds appear."""
-    if "referral" in finding.allowed_follow_ups and finding.suggested_services and (
-            i % 2 == 0 or finding.rule_id.startswith("smoking")):
-        return {"kind": "referral", "service_id": finding.suggested_services[0], "reason": None,
-                "note": "Agreed with the person", "due_on": "2026-03-30"}
+    if (
+        "referral" in finding.allowed_follow_ups
+        and finding.suggested_services
+        and (i % 2 == 0 or finding.rule_id.startswith("smoking"))
+    ):
+        return {
+            "kind": "referral",
+            "service_id": finding.suggested_services[0],
+            "reason": None,
+            "note": "Agreed with the person",
+            "due_on": "2026-03-30",
+        }
     kind = "advice_given" if "advice_given" in finding.allowed_follow_ups else "already_under_care"
     return {"kind": kind, "service_id": None, "reason": None, "note": None}
 
 
-def finalised_check(seed: int, p: PersonRecord, *, answers: dict[str, Any] | None = None,
-                    check_id: str | None = None, amends: CheckRecord | None = None,
-                    ) -> tuple[CheckRecord, list[FindingRecord], list[FollowUpRecord]]:
+def finalised_check(
+    seed: int,
+    p: PersonRecord,
+    *,
+    answers: dict[str, Any] | None = None,
+    check_id: str | None = None,
+    amends: CheckRecord | None = None,
+) -> tuple[CheckRecord, list[FindingRecord], list[FollowUpRecord]]:
     """A synthetic finalised check with findings and one follow-up per finding, as the store would hold."""
     defn = default_definition()
     who = person_facts(p, VISIT)
@@ -82,22 +117,57 @@ def finalised_check(seed: int, p: PersonRecord, *, answers: dict[str, Any] | Non
     decisions = {}
     for i, f in enumerate(found):
         fid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{cid}/finding/{i}"))
-        doc = {"rule_id": f.rule_id, "title": f.title, "severity": f.severity, "reason": f.reason,
-               "source": f.source}
+        doc = {
+            "rule_id": f.rule_id,
+            "title": f.title,
+            "severity": f.severity,
+            "reason": f.reason,
+            "source": f.source,
+        }
         findings.append(FindingRecord(fid, cid, i, doc))
         decision = _decision(f, i)
         decisions[f.rule_id] = decision
         state = "open" if decision["kind"] == "referral" else "closed"
-        follow_ups.append(FollowUpRecord(str(uuid.uuid5(uuid.NAMESPACE_URL, f"{cid}/follow-up/{i}")), cid, fid, p.id, 1, state, None,
-                                         decision.get("due_on"), FINALISED, FINALISED,
-                                         {"rule_id": f.rule_id, "decision": decision, "outcome_note": None}))
-    document = {"answers": answers, "element_status": {}, "decisions": decisions, "notes": None,
-                "findings_count": len(found)}
+        follow_ups.append(
+            FollowUpRecord(
+                str(uuid.uuid5(uuid.NAMESPACE_URL, f"{cid}/follow-up/{i}")),
+                cid,
+                fid,
+                p.id,
+                1,
+                state,
+                None,
+                decision.get("due_on"),
+                FINALISED,
+                FINALISED,
+                {"rule_id": f.rule_id, "decision": decision, "outcome_note": None},
+            )
+        )
+    document = {
+        "answers": answers,
+        "element_status": {},
+        "decisions": decisions,
+        "notes": None,
+        "findings_count": len(found),
+    }
     if amends is not None:
         document["amendment_reason"] = "Weight was entered in the wrong box"
-    check = CheckRecord(cid, p.id, None, amends.id if amends else None, amends.edition + 1 if amends else 1,
-                        "finalised", defn.version, 5, VISIT if amends is None else FINALISED, "Sam",
-                        FINALISED, FINALISED, "Sam", document)
+    check = CheckRecord(
+        cid,
+        p.id,
+        None,
+        amends.id if amends else None,
+        amends.edition + 1 if amends else 1,
+        "finalised",
+        defn.version,
+        5,
+        VISIT if amends is None else FINALISED,
+        "Sam",
+        FINALISED,
+        FINALISED,
+        "Sam",
+        document,
+    )
     return check, findings, follow_ups
 
 

@@ -55,8 +55,14 @@ EXPECTED_CALCULATED = {
 def build(seed: int = 3, *, answers: dict[str, Any] | None = None, **kw: Any) -> Any:
     p = kw.pop("p", None) or person(1)
     check, findings, follow_ups = finalised_check(seed, p, answers=answers)
-    args = {"findings": findings, "follow_ups": follow_ups, "consents": consents(p), "sender": SENDER, "venue": VENUE,
-                "directory": DIRECTORY}
+    args = {
+        "findings": findings,
+        "follow_ups": follow_ups,
+        "consents": consents(p),
+        "sender": SENDER,
+        "venue": VENUE,
+        "directory": DIRECTORY,
+    }
     args.update(kw)
     return check_bundle(check, p, **args), check, findings, follow_ups
 
@@ -99,11 +105,16 @@ def test_every_entry_is_a_conditional_create_on_its_own_identifier(seed: int) ->
         if resource["resourceType"] == "Provenance":
             # R4 Provenance has no identifier, and servers refuse client-chosen ids: a conditional
             # create on this laptop's record of this check's Encounter.
-            encounter = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Encounter")
+            encounter = next(
+                e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Encounter"
+            )
             device = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Device")
             assert "id" not in resource
-            assert request == {"method": "POST", "url": "Provenance",
-                               "ifNoneExist": f"target={encounter}&agent={device}"}
+            assert request == {
+                "method": "POST",
+                "url": "Provenance",
+                "ifNoneExist": f"target={encounter}&agent={device}",
+            }
             continue
         assert request["method"] == "POST" and request["url"] == resource["resourceType"]
         idents = resource["identifier"]
@@ -111,9 +122,14 @@ def test_every_entry_is_a_conditional_create_on_its_own_identifier(seed: int) ->
         assert idents and all(i["system"].startswith("http") and i["value"] for i in idents)
         criteria = request["ifNoneExist"]
         assert criteria.startswith("identifier=")
-        named = criteria[len("identifier="):].split(",")
-        assert named and all(f"{i['system']}|{i['value']}" in named for i in idents if i["system"] != CHECK_VERSION_SYSTEM
-                                 ) or resource["resourceType"] == "Encounter"
+        named = criteria[len("identifier=") :].split(",")
+        assert (
+            named
+            and all(
+                f"{i['system']}|{i['value']}" in named for i in idents if i["system"] != CHECK_VERSION_SYSTEM
+            )
+            or resource["resourceType"] == "Encounter"
+        )
         own = {f"{i['system']}|{i['value']}" for i in idents}
         assert set(named) <= own
 
@@ -124,8 +140,16 @@ def test_the_same_check_maps_to_the_same_bundle_and_another_check_to_other_ident
     assert json.dumps(first, sort_keys=True) == json.dumps(again, sort_keys=True)
     p = person(1)
     other_check, f, fu = finalised_check(5, p, check_id="99999999-0000-4000-8000-00000000c0c0")
-    other = check_bundle(other_check, p, findings=f, follow_ups=fu, consents=consents(p), sender=SENDER,
-                         venue=VENUE, directory=DIRECTORY).bundle
+    other = check_bundle(
+        other_check,
+        p,
+        findings=f,
+        follow_ups=fu,
+        consents=consents(p),
+        sender=SENDER,
+        venue=VENUE,
+        directory=DIRECTORY,
+    ).bundle
 
     def per_check_identifiers(bundle: dict[str, Any]) -> set[str]:
         shared = {"Patient", "Practitioner", "Organization", "Location", "Device"}
@@ -155,12 +179,16 @@ def test_patient_carries_nhs_number_our_id_ethnicity_practice_and_language() -> 
     ext = patient["extension"][0]
     assert ext["url"] == "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
     assert ext["valueCodeableConcept"]["coding"][0]["code"] == "A"
-    assert patient["generalPractitioner"][0]["identifier"] == {"system": ODS_ORGANISATION_SYSTEM, "value": "A81001"}
+    assert patient["generalPractitioner"][0]["identifier"] == {
+        "system": ODS_ORGANISATION_SYSTEM,
+        "value": "A81001",
+    }
     assert patient["communication"][0]["language"]["coding"][0]["code"] == "en-GB"
     entry = next(e for e in result.bundle["entry"] if e["resource"] is patient)
     # Either identifier finds an existing Patient, so one person never becomes two.
     assert entry["request"]["ifNoneExist"] == (
-        f"identifier={NHS_NUMBER_SYSTEM}|{p.details.nhs_number},{PERSON_SYSTEM}|{p.id}")
+        f"identifier={NHS_NUMBER_SYSTEM}|{p.details.nhs_number},{PERSON_SYSTEM}|{p.id}"
+    )
 
 
 def test_patient_without_nhs_number_is_found_by_our_identifier_only() -> None:
@@ -261,24 +289,32 @@ def test_each_measurement_has_the_reference_codes_units_and_category(seed: int) 
     bp = panels[0]
     assert (SNOMED, "75367002") in codes_of(bp["code"])
     systolic, diastolic = bp["component"]
-    assert (LOINC, "8480-6") in codes_of(systolic["code"]) and (SNOMED, "271649006") in codes_of(systolic["code"])
-    assert (LOINC, "8462-4") in codes_of(diastolic["code"]) and (SNOMED, "271650006") in codes_of(diastolic["code"])
+    assert (LOINC, "8480-6") in codes_of(systolic["code"]) and (SNOMED, "271649006") in codes_of(
+        systolic["code"]
+    )
+    assert (LOINC, "8462-4") in codes_of(diastolic["code"]) and (SNOMED, "271650006") in codes_of(
+        diastolic["code"]
+    )
     assert systolic["valueQuantity"]["value"] == values["blood_pressure.systolic"]
     assert diastolic["valueQuantity"]["value"] == values["blood_pressure.diastolic"]
     assert systolic["valueQuantity"]["code"] == "mm[Hg]"
     assert "valueQuantity" not in bp
 
 
-@pytest.mark.parametrize(("status", "per_day", "expected"), [
-    ("266919005", None, {"266919005"}),
-    ("8517006", None, {"8517006"}),
-    ("77176002", 5, {"77176002", "160603005"}),
-    ("77176002", 15, {"77176002", "160604004"}),
-    ("77176002", 25, {"77176002", "160605003"}),
-    ("77176002", 40, {"77176002", "160606002"}),
-])
-def test_smoking_status_is_the_snomed_finding_refined_by_amount(status: str, per_day: int | None,
-                                                                 expected: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("status", "per_day", "expected"),
+    [
+        ("266919005", None, {"266919005"}),
+        ("8517006", None, {"8517006"}),
+        ("77176002", 5, {"77176002", "160603005"}),
+        ("77176002", 15, {"77176002", "160604004"}),
+        ("77176002", 25, {"77176002", "160605003"}),
+        ("77176002", 40, {"77176002", "160606002"}),
+    ],
+)
+def test_smoking_status_is_the_snomed_finding_refined_by_amount(
+    status: str, per_day: int | None, expected: set[str]
+) -> None:
     answers = full_answers(11)
     answers["smoking.tobacco_status"] = status
     answers.pop("smoking.cigarettes_per_day", None)
@@ -291,8 +327,12 @@ def test_smoking_status_is_the_snomed_finding_refined_by_amount(status: str, per
     assert all(c["system"] == SNOMED for c in obs["valueCodeableConcept"]["coding"])
 
 
-@pytest.mark.parametrize(("state", "absent_code"), [("declined", "asked-declined"), ("not_possible", "not-performed")])
-def test_a_core_element_not_done_is_an_observation_with_a_data_absent_reason(state: str, absent_code: str) -> None:
+@pytest.mark.parametrize(
+    ("state", "absent_code"), [("declined", "asked-declined"), ("not_possible", "not-performed")]
+)
+def test_a_core_element_not_done_is_an_observation_with_a_data_absent_reason(
+    state: str, absent_code: str
+) -> None:
     answers = {k: v for k, v in full_answers(9).items() if not k.startswith("blood_pressure.")}
     answers["blood_pressure.status"] = state
     answers["blood_pressure.reason"] = "Synthetic reason: cuff too small"
@@ -301,8 +341,10 @@ def test_a_core_element_not_done_is_an_observation_with_a_data_absent_reason(sta
     validate_bundle(bundle)
     (bp,) = observation_by_code(bundle, LOINC, "85354-9")
     assert bp["dataAbsentReason"]["coding"][0] == {
-        "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": absent_code,
-        "display": codes.ABSENT_REASON[state].display}
+        "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+        "code": absent_code,
+        "display": codes.ABSENT_REASON[state].display,
+    }
     assert "component" not in bp and "valueQuantity" not in bp
     assert "cuff too small" in bp["note"][0]["text"]
     assert not observation_by_code(bundle, SNOMED, "78564009")  # no pulse either
@@ -373,8 +415,11 @@ def test_referral_codes_follow_the_service() -> None:
     answers["smoking.tobacco_status"] = "77176002"
     answers["smoking.cigarettes_per_day"] = 20
     bundle = build(2, answers=answers)[0].bundle
-    smoking = [s for s in resources(bundle, "ServiceRequest")
-               if s["performer"][0]["identifier"]["value"] == "stop-smoking-bnssg"]
+    smoking = [
+        s
+        for s in resources(bundle, "ServiceRequest")
+        if s["performer"][0]["identifier"]["value"] == "stop-smoking-bnssg"
+    ]
     assert smoking and smoking[0]["code"]["coding"][0]["code"] == "871661000000106"  # clinical.md 4.3
 
 
@@ -392,8 +437,12 @@ def consent_of(bundle: dict[str, Any]) -> dict[str, str]:
 def test_consent_says_permit_or_deny_per_recipient() -> None:
     p = person(1)
     result, _, _, _ = build(3, p=p, consents=consents(p, gp=False, charity=True, mental_health_trust=True))
-    assert consent_of(result.bundle) == {"check": "permit", "gp": "deny", "mental_health_trust": "permit",
-                                         "charity": "permit"}
+    assert consent_of(result.bundle) == {
+        "check": "permit",
+        "gp": "deny",
+        "mental_health_trust": "permit",
+        "charity": "permit",
+    }
     # The check itself is still recorded for the service that did it.
     assert resources(result.bundle, "Observation")
 
@@ -404,17 +453,28 @@ def test_a_recipient_never_asked_is_a_deny_and_the_newest_decision_counts() -> N
     records = [r for r in records if r.scope != "mental_health_trust"]
     from dataclasses import replace
 
-    later = replace(records[-1], id="c0000000-0000-4000-8000-0000000000ff", granted=False,
-                    recorded_at="2026-03-02T10:30:00.000000Z")
+    later = replace(
+        records[-1],
+        id="c0000000-0000-4000-8000-0000000000ff",
+        granted=False,
+        recorded_at="2026-03-02T10:30:00.000000Z",
+    )
     result, _, _, _ = build(3, p=p, consents=[*records, later])
-    assert consent_of(result.bundle) == {"check": "permit", "gp": "permit", "mental_health_trust": "deny",
-                                         "charity": "deny"}
+    assert consent_of(result.bundle) == {
+        "check": "permit",
+        "gp": "permit",
+        "mental_health_trust": "deny",
+        "charity": "deny",
+    }
 
 
-@pytest.mark.parametrize("granted", [
-    {"check": False},
-    {"gp": False, "mental_health_trust": False, "charity": False},
-])
+@pytest.mark.parametrize(
+    "granted",
+    [
+        {"check": False},
+        {"gp": False, "mental_health_trust": False, "charity": False},
+    ],
+)
 def test_nothing_is_mapped_without_consent_to_share(granted: dict[str, bool]) -> None:
     p = person(1)
     with pytest.raises(ValidationError) as caught:
@@ -438,14 +498,30 @@ def test_an_amendment_is_a_new_version_pointing_at_the_one_it_replaces() -> None
     original, f1, fu1 = finalised_check(6, p)
     answers = dict(original.answers)
     answers["weight.weight"] = 70.0
-    amended, f2, fu2 = finalised_check(66, p, answers=answers, check_id="66666666-0000-4000-8000-00000000c0c0",
-                                       amends=original)
-    first = check_bundle(original, p, findings=f1, follow_ups=fu1, consents=consents(p, check_id=original.id),
-                         sender=SENDER, venue=VENUE).bundle
+    amended, f2, fu2 = finalised_check(
+        66, p, answers=answers, check_id="66666666-0000-4000-8000-00000000c0c0", amends=original
+    )
+    first = check_bundle(
+        original,
+        p,
+        findings=f1,
+        follow_ups=fu1,
+        consents=consents(p, check_id=original.id),
+        sender=SENDER,
+        venue=VENUE,
+    ).bundle
     with pytest.raises(ValidationError):
         check_bundle(amended, p, findings=f2, follow_ups=fu2, consents=consents(p), sender=SENDER)
-    second = check_bundle(amended, p, findings=f2, follow_ups=fu2, consents=consents(p, check_id=original.id),
-                          sender=SENDER, venue=VENUE, history=[original, amended]).bundle
+    second = check_bundle(
+        amended,
+        p,
+        findings=f2,
+        follow_ups=fu2,
+        consents=consents(p, check_id=original.id),
+        sender=SENDER,
+        venue=VENUE,
+        history=[original, amended],
+    ).bundle
     validate_bundle(second)
     encounter = resources(second, "Encounter")[0]
     assert {"system": CHECK_SYSTEM, "value": amended.id} in encounter["identifier"]
@@ -462,7 +538,9 @@ def test_an_amendment_is_a_new_version_pointing_at_the_one_it_replaces() -> None
     assert weight["valueQuantity"]["value"] == 70.0
     (provenance,) = resources(second, "Provenance")
     assert provenance["activity"]["coding"][0]["code"] == "UPDATE"
-    revised = {e["what"]["type"]: e["what"]["identifier"] for e in provenance["entity"] if e["role"] == "revision"}
+    revised = {
+        e["what"]["type"]: e["what"]["identifier"] for e in provenance["entity"] if e["role"] == "revision"
+    }
     assert revised["Encounter"] == {"system": CHECK_SYSTEM, "value": original.id}
     assert revised["QuestionnaireResponse"] == old_qr["identifier"]
     assert provenance["reason"][0]["text"] == "Weight was entered in the wrong box"
@@ -477,7 +555,9 @@ def test_provenance_targets_every_other_resource_with_worker_and_device() -> Non
     urls = by_full_url(bundle)
     agents = {urls[a["who"]["reference"]]["resourceType"] for a in provenance["agent"]}
     assert agents == {"Practitioner", "Device"}
-    assert all(urls[a["onBehalfOf"]["reference"]]["resourceType"] == "Organization" for a in provenance["agent"])
+    assert all(
+        urls[a["onBehalfOf"]["reference"]]["resourceType"] == "Organization" for a in provenance["agent"]
+    )
     assert provenance["recorded"] == FINALISED
     device = next(r for r in urls.values() if r["resourceType"] == "Device")
     assert device["identifier"][0]["value"] == SENDER.device_id
@@ -489,8 +569,14 @@ def test_refuses_a_draft_or_someone_elses_check() -> None:
     from dataclasses import replace
 
     with pytest.raises(ValidationError):
-        check_bundle(replace(check, status="draft", finalised_at=None), p, findings=f, follow_ups=fu,
-                     consents=consents(p), sender=SENDER)
+        check_bundle(
+            replace(check, status="draft", finalised_at=None),
+            p,
+            findings=f,
+            follow_ups=fu,
+            consents=consents(p),
+            sender=SENDER,
+        )
     with pytest.raises(ValidationError):
         check_bundle(check, person(2), findings=f, follow_ups=fu, consents=consents(person(2)), sender=SENDER)
 
@@ -498,8 +584,17 @@ def test_refuses_a_draft_or_someone_elses_check() -> None:
 def test_resource_mix_is_what_the_mapping_promises() -> None:
     result = build(3)[0]
     kinds = Counter(e["resource"]["resourceType"] for e in result.bundle["entry"])
-    for one in ("Patient", "Encounter", "QuestionnaireResponse", "Consent", "Provenance", "Practitioner",
-                "Organization", "Device", "Location"):
+    for one in (
+        "Patient",
+        "Encounter",
+        "QuestionnaireResponse",
+        "Consent",
+        "Provenance",
+        "Practitioner",
+        "Organization",
+        "Device",
+        "Location",
+    ):
         assert kinds[one] == 1, one
     assert kinds["Observation"] >= 10
 
@@ -512,8 +607,16 @@ def test_mapping_one_check_takes_well_under_five_milliseconds() -> None:
     for _ in range(3):
         started = time.perf_counter()
         for check, findings, follow_ups in prepared:
-            check_bundle(check, p, findings=findings, follow_ups=follow_ups, consents=records, sender=SENDER,
-                         venue=VENUE, directory=DIRECTORY)
+            check_bundle(
+                check,
+                p,
+                findings=findings,
+                follow_ups=follow_ups,
+                consents=records,
+                sender=SENDER,
+                venue=VENUE,
+                directory=DIRECTORY,
+            )
         best = min(best, (time.perf_counter() - started) / len(prepared))
     print(f"mapping: {best * 1000:.2f} ms per check")
     assert best < 0.005
@@ -526,13 +629,18 @@ def test_the_code_table_agrees_with_the_check_definition() -> None:
         item = defn.items[link]
         assert {(c.system, c.code) for c in spec.codes} <= {(c.system, c.code) for c in item.codes}, link
         assert item.unit == spec.unit, link
-    for link, concepts in (("blood_pressure.systolic", codes.SYSTOLIC), ("blood_pressure.diastolic", codes.DIASTOLIC)):
+    for link, concepts in (
+        ("blood_pressure.systolic", codes.SYSTOLIC),
+        ("blood_pressure.diastolic", codes.DIASTOLIC),
+    ):
         assert {(c.system, c.code) for c in concepts} == {(c.system, c.code) for c in defn.items[link].codes}
         assert defn.items[link].unit == codes.MM_HG
     smoking = {o.code for o in defn.items["smoking.tobacco_status"].options}
     assert smoking == {"266919005", "8517006", "77176002"}  # clinical.md 4.2
     # Every measurement the definition codes is either mapped or deliberately left to the response.
-    measured = {link for link, item in defn.items.items() if item.type in ("decimal", "integer") and item.codes}
+    measured = {
+        link for link, item in defn.items.items() if item.type in ("decimal", "integer") and item.codes
+    }
     readings = {f"blood_pressure.{part}{n}" for part in ("systolic", "diastolic") for n in ("", "_2", "_3")}
     assert measured <= set(codes.MEASURED) | codes.NOT_OBSERVATIONS | readings
     for n in ("_2", "_3"):  # repeated readings are coded as the first
@@ -544,11 +652,13 @@ def test_the_code_table_agrees_with_the_check_definition() -> None:
 def test_mapping_does_not_change_the_records() -> None:
     p = person(1)
     check, findings, follow_ups = finalised_check(4, p)
-    before = json.dumps([check.document, [f.document for f in findings], [f.document for f in follow_ups]],
-                        sort_keys=True)
+    before = json.dumps(
+        [check.document, [f.document for f in findings], [f.document for f in follow_ups]], sort_keys=True
+    )
     check_bundle(check, p, findings=findings, follow_ups=follow_ups, consents=consents(p), sender=SENDER)
-    after = json.dumps([check.document, [f.document for f in findings], [f.document for f in follow_ups]],
-                       sort_keys=True)
+    after = json.dumps(
+        [check.document, [f.document for f in findings], [f.document for f in follow_ups]], sort_keys=True
+    )
     assert before == after
 
 
@@ -576,10 +686,16 @@ def test_random_mixes_of_declined_and_not_possible_elements_still_validate(seed:
             skipped[element.id] = state
     bundle = build(seed, answers=answers)[0].bundle
     validate_bundle(bundle)
-    absent = {o["code"]["coding"][0]["code"]: o["dataAbsentReason"]["coding"][0]["code"]
-              for o in resources(bundle, "Observation") if "dataAbsentReason" in o}
-    expected = {codes.ELEMENT_ABSENT[e].codes[0].code: codes.ABSENT_REASON[s].code
-                for e, s in skipped.items() if e in codes.ELEMENT_ABSENT}
+    absent = {
+        o["code"]["coding"][0]["code"]: o["dataAbsentReason"]["coding"][0]["code"]
+        for o in resources(bundle, "Observation")
+        if "dataAbsentReason" in o
+    }
+    expected = {
+        codes.ELEMENT_ABSENT[e].codes[0].code: codes.ABSENT_REASON[s].code
+        for e, s in skipped.items()
+        if e in codes.ELEMENT_ABSENT
+    }
     assert absent == expected
     if "weight" in skipped:
         assert not observation_by_code(bundle, SNOMED, "60621009")  # no BMI without the measurement
@@ -591,16 +707,27 @@ def test_every_blood_pressure_reading_is_sent_and_the_first_keeps_its_identifier
     """NICE NG136: at 140/90 or more a second reading, a third when they differ by more than 10 mmHg;
     each is its own panel, the first with the identifier it always had, the one used says so."""
     answers = full_answers(3)
-    answers.update({"blood_pressure.systolic": 170, "blood_pressure.diastolic": 96,
-                    "blood_pressure.systolic_2": 150, "blood_pressure.diastolic_2": 92,
-                    "blood_pressure.systolic_3": 148, "blood_pressure.diastolic_3": 94})
+    answers.update(
+        {
+            "blood_pressure.systolic": 170,
+            "blood_pressure.diastolic": 96,
+            "blood_pressure.systolic_2": 150,
+            "blood_pressure.diastolic_2": 92,
+            "blood_pressure.systolic_3": 148,
+            "blood_pressure.diastolic_3": 94,
+        }
+    )
     bundle = build(answers=answers)[0].bundle
     single = dict(answers)
     single.update({"blood_pressure.systolic": 130, "blood_pressure.diastolic": 80})
     one = build(answers=single)[0].bundle
     panels = observation_by_code(bundle, LOINC, "85354-9")
     (alone,) = observation_by_code(one, LOINC, "85354-9")
-    assert [[c["valueQuantity"]["value"] for c in p["component"]] for p in panels] == [[170, 96], [150, 92], [148, 94]]
+    assert [[c["valueQuantity"]["value"] for c in p["component"]] for p in panels] == [
+        [170, 96],
+        [150, 92],
+        [148, 94],
+    ]
     assert panels[0]["identifier"] == alone["identifier"]  # the first reading's identifier never changes
     assert len({p["identifier"][0]["value"] for p in panels}) == 3
     assert "note" not in alone  # a single reading is sent exactly as before

@@ -104,10 +104,15 @@ def service(**changes: Any) -> dict[str, Any]:
         "meta": {"versionId": "1", "lastUpdated": "2026-03-01T00:00:00Z"},
         "identifier": [{"system": SERVICE_SYSTEM, "value": "stop-smoking-north"}],
         "active": True,
-        "category": [{"coding": [{"system": "http://example.org/cat", "code": "ss", "display": "Stop smoking"}]}],
+        "category": [
+            {"coding": [{"system": "http://example.org/cat", "code": "ss", "display": "Stop smoking"}]}
+        ],
         "name": "Synthetic Stop Smoking Service",
         "comment": "Free support to stop smoking.",
-        "telecom": [{"system": "email", "value": "help@example.org"}, {"system": "phone", "value": "0100 000 0000"}],
+        "telecom": [
+            {"system": "email", "value": "help@example.org"},
+            {"system": "phone", "value": "0100 000 0000"},
+        ],
     }
     resource.update(changes)
     return resource
@@ -118,12 +123,29 @@ def test_a_healthcare_service_becomes_a_directory_entry_the_directory_loader_acc
     HealthcareService.model_validate(raw)
     entry = parse_healthcare_service(raw)
     assert (entry.id, entry.name, entry.category, entry.phone, entry.active) == (
-        "stop-smoking-north", "Synthetic Stop Smoking Service", "stop smoking", "0100 000 0000", True)
+        "stop-smoking-north",
+        "Synthetic Stop Smoking Service",
+        "stop smoking",
+        "0100 000 0000",
+        True,
+    )
     assert ("email", "help@example.org") in entry.telecom
-    inactive = parse_healthcare_service(service(active=False, identifier=None, id="gp-review", comment=None,
-                                                category=None, type=[{"text": "Primary care"}]))
+    inactive = parse_healthcare_service(
+        service(
+            active=False,
+            identifier=None,
+            id="gp-review",
+            comment=None,
+            category=None,
+            type=[{"text": "Primary care"}],
+        )
+    )
     assert inactive.id == "gp-review" and not inactive.active and inactive.category == "primary care"
-    seed = {"id": "from-shared-record", "version": "1", "services": [entry.as_seed_entry(), inactive.as_seed_entry()]}
+    seed = {
+        "id": "from-shared-record",
+        "version": "1",
+        "services": [entry.as_seed_entry(), inactive.as_seed_entry()],
+    }
     path = tmp_path / "services.json"
     path.write_text(json.dumps(seed), encoding="utf-8")
     loaded = load_service_directory(path)
@@ -131,23 +153,37 @@ def test_a_healthcare_service_becomes_a_directory_entry_the_directory_loader_acc
     assert loaded.services["gp-review"].description == inactive.name  # no comment: the name stands in
 
 
-@pytest.mark.parametrize("changes", [
-    {"name": None},
-    {"name": "  "},
-    {"identifier": None, "id": "Has Spaces"},
-    {"active": "yes"},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"name": None},
+        {"name": "  "},
+        {"identifier": None, "id": "Has Spaces"},
+        {"active": "yes"},
+    ],
+)
 def test_a_service_missing_what_we_need_is_refused(changes: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         parse_healthcare_service(service(**changes))
 
 
-@pytest.mark.parametrize(("status", "revoked"), [
-    ("active", False), ("inactive", True), ("entered-in-error", True), ("unknown", False),
-])
+@pytest.mark.parametrize(
+    ("status", "revoked"),
+    [
+        ("active", False),
+        ("inactive", True),
+        ("entered-in-error", True),
+        ("unknown", False),
+    ],
+)
 def test_device_status_gives_a_revoked_flag(status: str, revoked: bool) -> None:
-    raw = {"resourceType": "Device", "id": "d1", "status": status,
-           "identifier": [{"system": DEVICE_SYSTEM, "value": "laptop-store-id"}], "extraThing": 1}
+    raw = {
+        "resourceType": "Device",
+        "id": "d1",
+        "status": status,
+        "identifier": [{"system": DEVICE_SYSTEM, "value": "laptop-store-id"}],
+        "extraThing": 1,
+    }
     Device.model_validate({k: v for k, v in raw.items() if k != "extraThing"})
     result = parse_device_status(raw)
     assert result.revoked is revoked and result.device_id == "laptop-store-id" and result.server_id == "d1"

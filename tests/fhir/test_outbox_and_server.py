@@ -32,16 +32,26 @@ RULES = load_rules()
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[LocalStore]:
-    s = LocalStore.create(tmp_path / "data", admin_name="Sam Testworker", admin_passphrase="synthetic passphrase one",
-                          kdf=TEST_KDF)
+    s = LocalStore.create(
+        tmp_path / "data",
+        admin_name="Sam Testworker",
+        admin_passphrase="synthetic passphrase one",
+        kdf=TEST_KDF,
+    )
     try:
         yield s
     finally:
         s.close()
 
 
-def finalise_synthetic(store: LocalStore, person_id: str, seed: int, *, session_id: str | None = None,
-                       amend_of: str | None = None) -> Any:
+def finalise_synthetic(
+    store: LocalStore,
+    person_id: str,
+    seed: int,
+    *,
+    session_id: str | None = None,
+    amend_of: str | None = None,
+) -> Any:
     defn = default_definition()
     record = services.get_person(store, person_id)
     who = person_facts(record, "2026-03-02")
@@ -58,10 +68,17 @@ def finalise_synthetic(store: LocalStore, person_id: str, seed: int, *, session_
     decisions = {}
     for i, f in enumerate(findings):
         if "referral" in f.allowed_follow_ups and i % 2 == 0:
-            decisions[f.rule_id] = {"kind": "referral", "service_id": f.suggested_services[0], "due_on": "2026-04-01"}
+            decisions[f.rule_id] = {
+                "kind": "referral",
+                "service_id": f.suggested_services[0],
+                "due_on": "2026-04-01",
+            }
         else:
-            kind = next(k for k in ("advice_given", "already_under_care") if k in f.allowed_follow_ups) \
-                if f.severity != "urgent" else "referral"
+            kind = (
+                next(k for k in ("advice_given", "already_under_care") if k in f.allowed_follow_ups)
+                if f.severity != "urgent"
+                else "referral"
+            )
             decisions[f.rule_id] = {"kind": kind}
             if kind == "referral":
                 decisions[f.rule_id]["service_id"] = f.suggested_services[0]
@@ -71,9 +88,15 @@ def finalise_synthetic(store: LocalStore, person_id: str, seed: int, *, session_
 
 
 def register(store: LocalStore, n: int, **changes: Any) -> Any:
-    fields: dict[str, Any] = {"given_name": "Testperson", "family_name": f"Bravo {n}", "date_of_birth": "1968-02-03",
-                                  "sex": "female", "nhs_number": nhs_number(100 + n), "ethnic_category": "N",
-                                  "gp_practice": "A81001"}
+    fields: dict[str, Any] = {
+        "given_name": "Testperson",
+        "family_name": f"Bravo {n}",
+        "date_of_birth": "1968-02-03",
+        "sex": "female",
+        "nhs_number": nhs_number(100 + n),
+        "ethnic_category": "N",
+        "gp_practice": "A81001",
+    }
     fields.update(changes)
     return services.register_person(store, PersonDetails(**fields))
 
@@ -97,18 +120,28 @@ def test_bundle_for_outbox_item_loads_everything_from_the_store(store: LocalStor
         bundle_for_outbox_item(store, item)
     assert caught.value.item == "consent"
     share_all(store, who.id, done.check.id)
-    result = bundle_for_outbox_item(store, item, sender=Sender.from_org_config(
-        type("Org", (), {"organisation_name": "Synthetic Outreach", "organisation_ods_code": ""})(),
-        device_id=store_device_id(store), device_name="Laptop 1"))
+    result = bundle_for_outbox_item(
+        store,
+        item,
+        sender=Sender.from_org_config(
+            type("Org", (), {"organisation_name": "Synthetic Outreach", "organisation_ods_code": ""})(),
+            device_id=store_device_id(store),
+            device_name="Laptop 1",
+        ),
+    )
     validate_bundle(result.bundle)
     kinds = Counter(e["resource"]["resourceType"] for e in result.bundle["entry"])
     assert kinds["Task"] == len(done.follow_ups)
-    assert kinds["Location"] == 1 and resources(result.bundle, "Location")[0]["name"] == "Synthetic Day Centre"
+    assert (
+        kinds["Location"] == 1 and resources(result.bundle, "Location")[0]["name"] == "Synthetic Day Centre"
+    )
     assert resources(result.bundle, "Practitioner")[0]["name"][0]["text"] == "Sam Testworker"
     assert resources(result.bundle, "Device")[0]["identifier"][0]["value"] == store_device_id(store)
     # The same item mapped again, after a reopen, is the same bundle.
-    assert bundle_for_outbox_item(store, item, sender=SENDER).bundle["entry"][0] == \
+    assert (
         bundle_for_outbox_item(store, item, sender=SENDER).bundle["entry"][0]
+        == bundle_for_outbox_item(store, item, sender=SENDER).bundle["entry"][0]
+    )
 
 
 def test_an_amendment_from_the_store_names_the_version_it_replaces(store: LocalStore) -> None:
@@ -134,14 +167,17 @@ class Server:
         self.running = start_in_thread(db_url)
         self.token = self.running.add_device("Mapping test laptop")
         self.http = requests.Session()
-        self.http.headers.update({"Authorization": f"Bearer {self.token}", "Accept": FHIR_JSON,
-                                  "Content-Type": FHIR_JSON})
+        self.http.headers.update(
+            {"Authorization": f"Bearer {self.token}", "Accept": FHIR_JSON, "Content-Type": FHIR_JSON}
+        )
 
     def post(self, bundle: dict[str, Any]) -> requests.Response:
         return self.http.post(self.running.url, json=bundle, timeout=30)
 
     def search(self, resource_type: str, **params: str) -> dict[str, Any]:
-        r = self.http.get(f"{self.running.url}/{resource_type}", params={**params, "_count": "100"}, timeout=30)
+        r = self.http.get(
+            f"{self.running.url}/{resource_type}", params={**params, "_count": "100"}, timeout=30
+        )
         assert r.status_code == 200, r.text
         return r.json()
 
@@ -187,8 +223,9 @@ def assert_one_copy_each(shared_record: Server, bundle: dict[str, Any]) -> None:
 def test_a_bundle_sent_twice_is_stored_once(shared_record: Server) -> None:
     p = person(3)
     check, findings, follow_ups = finalised_check(12, p)
-    bundle = check_bundle(check, p, findings=findings, follow_ups=follow_ups, consents=consents(p),
-                          sender=SENDER).bundle
+    bundle = check_bundle(
+        check, p, findings=findings, follow_ups=follow_ups, consents=consents(p), sender=SENDER
+    ).bundle
     first = shared_record.post(bundle)
     assert first.status_code == 200, first.text
     statuses = [e["response"]["status"] for e in first.json()["entry"]]
@@ -203,26 +240,34 @@ def test_a_bundle_sent_twice_is_stored_once(shared_record: Server) -> None:
     assert found["total"] == 1
     encounter_id = found["entry"][0]["resource"]["id"]
     # References were rewritten to the server's ids: the observations belong to that Encounter.
-    assert shared_record.count("Observation", encounter=f"Encounter/{encounter_id}") == len(resources(bundle, "Observation"))
+    assert shared_record.count("Observation", encounter=f"Encounter/{encounter_id}") == len(
+        resources(bundle, "Observation")
+    )
 
 
 def test_checks_of_one_person_from_two_laptops_share_one_patient(shared_record: Server) -> None:
     p = person(4)
     same_person_elsewhere = person(4, given_name="Testperson")
-    same_person_elsewhere = type(p)("11111111-0000-4000-8000-000000000004", 1, same_person_elsewhere.details,
-                                    p.created_at, p.updated_at)
+    same_person_elsewhere = type(p)(
+        "11111111-0000-4000-8000-000000000004", 1, same_person_elsewhere.details, p.created_at, p.updated_at
+    )
     other_laptop = Sender(organisation_name=SENDER.organisation_name, device_id="laptop-two")
     sent = []
     for who, seed, sender in ((p, 13, SENDER), (same_person_elsewhere, 14, other_laptop)):
         check, findings, follow_ups = finalised_check(seed, who)
-        bundle = check_bundle(check, who, findings=findings, follow_ups=follow_ups, consents=consents(who),
-                              sender=sender).bundle
+        bundle = check_bundle(
+            check, who, findings=findings, follow_ups=follow_ups, consents=consents(who), sender=sender
+        ).bundle
         r = shared_record.post(bundle)
         assert r.status_code == 200, r.text
         sent.append(bundle)
     assert shared_record.count("Patient") == 1
     assert shared_record.count("Encounter") == 2
-    assert shared_record.count("Practitioner") == 1 and shared_record.count("Organization") == 1 and shared_record.count("Device") == 2
+    assert (
+        shared_record.count("Practitioner") == 1
+        and shared_record.count("Organization") == 1
+        and shared_record.count("Device") == 2
+    )
     patient = shared_record.search("Patient")["entry"][0]["resource"]
     assert {"system": PERSON_SYSTEM, "value": p.id} in patient["identifier"]
     assert_one_copy_each(shared_record, sent[0])
@@ -233,12 +278,14 @@ def test_original_and_amendment_both_arrive_and_link(shared_record: Server) -> N
     original, f1, fu1 = finalised_check(15, p)
     answers = dict(original.answers)
     answers["weight.weight"] = 66.0
-    amended, f2, fu2 = finalised_check(15, p, answers=answers, check_id="15151515-0000-4000-8000-00000000c0c0",
-                                       amends=original)
+    amended, f2, fu2 = finalised_check(
+        15, p, answers=answers, check_id="15151515-0000-4000-8000-00000000c0c0", amends=original
+    )
     records = consents(p, check_id=original.id)
     b1 = check_bundle(original, p, findings=f1, follow_ups=fu1, consents=records, sender=SENDER).bundle
-    b2 = check_bundle(amended, p, findings=f2, follow_ups=fu2, consents=records, sender=SENDER,
-                      history=[original, amended]).bundle
+    b2 = check_bundle(
+        amended, p, findings=f2, follow_ups=fu2, consents=records, sender=SENDER, history=[original, amended]
+    ).bundle
     for bundle in (b1, b2, b2, b1):
         r = shared_record.post(bundle)
         assert r.status_code == 200, r.text
@@ -251,14 +298,16 @@ def test_original_and_amendment_both_arrive_and_link(shared_record: Server) -> N
 def test_every_reference_in_a_stored_resource_points_at_a_stored_resource(shared_record: Server) -> None:
     p = person(6)
     check, findings, follow_ups = finalised_check(16, p)
-    bundle = check_bundle(check, p, findings=findings, follow_ups=follow_ups, consents=consents(p),
-                          sender=SENDER).bundle
+    bundle = check_bundle(
+        check, p, findings=findings, follow_ups=follow_ups, consents=consents(p), sender=SENDER
+    ).bundle
     r = shared_record.post(bundle)
     assert r.status_code == 200, r.text
     for entry in r.json()["entry"]:
         location = entry["response"]["location"]
-        stored = shared_record.http.get(location if location.startswith("http") else f"{shared_record.running.url}/{location}",
-                                 timeout=30).json()
+        stored = shared_record.http.get(
+            location if location.startswith("http") else f"{shared_record.running.url}/{location}", timeout=30
+        ).json()
         for ref in references(stored):
             assert not ref.startswith("urn:uuid:"), ref
             got = shared_record.http.get(f"{shared_record.running.url}/{ref}", timeout=30)
@@ -270,44 +319,71 @@ def test_a_review_created_on_the_server_reads_back_as_a_review_update(shared_rec
 
     p = person(7)
     check, findings, follow_ups = finalised_check(17, p)
-    bundle = check_bundle(check, p, findings=findings, follow_ups=follow_ups, consents=consents(p),
-                          sender=SENDER).bundle
+    bundle = check_bundle(
+        check, p, findings=findings, follow_ups=follow_ups, consents=consents(p), sender=SENDER
+    ).bundle
     assert shared_record.post(bundle).status_code == 200
-    encounter_id = shared_record.search("Encounter", **check_search_params(check.id))["entry"][0]["resource"]["id"]
+    encounter_id = shared_record.search("Encounter", **check_search_params(check.id))["entry"][0]["resource"][
+        "id"
+    ]
     task = {
-        "resourceType": "Task", "status": "requested", "intent": "order",
+        "resourceType": "Task",
+        "status": "requested",
+        "intent": "order",
         "businessStatus": {"text": "Needs amendment"},
-        "focus": {"reference": f"Encounter/{encounter_id}", "identifier": {"system": CHECK_SYSTEM, "value": check.id}},
+        "focus": {
+            "reference": f"Encounter/{encounter_id}",
+            "identifier": {"system": CHECK_SYSTEM, "value": check.id},
+        },
         "note": [{"text": "Please confirm the blood pressure with a second reading."}],
         "owner": {"display": "Sam Testworker"},
     }
     created = shared_record.http.post(f"{shared_record.running.url}/Task", json=task, timeout=30)
     assert created.status_code == 201, created.text
     pulled = shared_record.search("Task", _lastUpdated="gt2000-01-01")
-    reviews = [parse_review_task(e["resource"]) for e in pulled["entry"] if not is_own_follow_up_task(e["resource"])]
+    reviews = [
+        parse_review_task(e["resource"]) for e in pulled["entry"] if not is_own_follow_up_task(e["resource"])
+    ]
     assert len(reviews) == 1
     (review,) = reviews
     assert review.check_id == check.id and review.encounter_reference == f"Encounter/{encounter_id}"
     assert review.business_status == "Needs amendment" and review.version_id == "1"
     assert review.comments == ("Please confirm the blood pressure with a second reading.",)
-    assert len(pulled["entry"]) == 1 + len(follow_ups)  # our own follow-up tasks come down too, and are told apart
+    assert len(pulled["entry"]) == 1 + len(
+        follow_ups
+    )  # our own follow-up tasks come down too, and are told apart
 
 
 def test_a_directory_service_stored_on_the_server_reads_back(shared_record: Server) -> None:
     from outreach.fhir.identifiers import SERVICE_SYSTEM
     from outreach.fhir.inbound import parse_healthcare_service
 
-    body = {"resourceType": "HealthcareService", "active": True, "name": "Synthetic Weight Service",
-            "identifier": [{"system": SERVICE_SYSTEM, "value": "weight-management"}],
-            "category": [{"text": "Weight management"}], "comment": "Twelve weeks of group support.",
-            "telecom": [{"system": "phone", "value": "0100 000 0001"}]}
+    body = {
+        "resourceType": "HealthcareService",
+        "active": True,
+        "name": "Synthetic Weight Service",
+        "identifier": [{"system": SERVICE_SYSTEM, "value": "weight-management"}],
+        "category": [{"text": "Weight management"}],
+        "comment": "Twelve weeks of group support.",
+        "telecom": [{"system": "phone", "value": "0100 000 0001"}],
+    }
     lead = {"Authorization": f"Bearer {shared_record.running.add_device('Team lead', role='supervisor')}"}
-    assert shared_record.http.post(f"{shared_record.running.url}/HealthcareService", json=body, timeout=30,
-                            headers=lead).status_code == 201
-    (entry,) = [parse_healthcare_service(e["resource"]) for e in shared_record.search("HealthcareService")["entry"]]
-    assert entry.as_seed_entry() == {"id": "weight-management", "name": "Synthetic Weight Service",
-                                     "category": "weight management", "description": "Twelve weeks of group support.",
-                                     "phone": "0100 000 0001"}
+    assert (
+        shared_record.http.post(
+            f"{shared_record.running.url}/HealthcareService", json=body, timeout=30, headers=lead
+        ).status_code
+        == 201
+    )
+    (entry,) = [
+        parse_healthcare_service(e["resource"]) for e in shared_record.search("HealthcareService")["entry"]
+    ]
+    assert entry.as_seed_entry() == {
+        "id": "weight-management",
+        "name": "Synthetic Weight Service",
+        "category": "weight management",
+        "description": "Twelve weeks of group support.",
+        "phone": "0100 000 0001",
+    }
 
 
 def test_consent_for_outbox_item_says_whether_it_may_go(store: LocalStore) -> None:

@@ -78,7 +78,13 @@ def test_each_bad_row_is_reported_by_line_with_a_reason() -> None:
 def test_several_problems_in_one_row_are_all_reported() -> None:
     result = parse(HEADER + "\n123,,,,x\n")
     assert result.rows == []
-    assert {p.column for p in result.errors} == {"nhs_number", "given_name", "family_name", "date_of_birth", "sex"}
+    assert {p.column for p in result.errors} == {
+        "nhs_number",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "sex",
+    }
     assert all(p.line == 2 for p in result.errors)
 
 
@@ -97,7 +103,10 @@ def test_windows_1252_file_is_read_with_a_warning() -> None:
 
 
 def test_quoted_values_spanning_lines_keep_line_numbers_right() -> None:
-    text = HEADER + ',communication_needs\n,Alpha,Testperson,1970-01-02,F,"two\nlines"\n,Beta,Testperson,1970-13-02,F,\n'
+    text = (
+        HEADER
+        + ',communication_needs\n,Alpha,Testperson,1970-01-02,F,"two\nlines"\n,Beta,Testperson,1970-13-02,F,\n'
+    )
     result = parse(text)
     assert result.rows[0].communication_needs == "two\nlines"
     assert [p.line for p in result.errors] == [4]
@@ -106,7 +115,9 @@ def test_quoted_values_spanning_lines_keep_line_numbers_right() -> None:
 def test_unknown_columns_warn_and_are_ignored() -> None:
     result = parse(HEADER + ",ward,notes\n,Alpha,Testperson,1970-01-02,F,7,x\n")
     assert len(result.rows) == 1
-    assert [str(w) for w in result.warnings] == ["Line 1: These columns are not used and were ignored: ward, notes."]
+    assert [str(w) for w in result.warnings] == [
+        "Line 1: These columns are not used and were ignored: ward, notes."
+    ]
 
 
 @pytest.mark.parametrize(

@@ -21,16 +21,30 @@ ADMIN, ADMIN_PASS = "Testadmin Alpha", "alpha admin passphrase"
 WORKER, WORKER_PASS = "Testworker Beta", "beta worker passphrase"
 RECOVERY_PASS = "orange tractor violin harbour"
 NEW_PASS = "fresh beta passphrase"
-PLACE = {"table": "people", "record_id": "6f1c2a44-0000-4000-8000-0000000000aa", "version": 3, "column": "data"}
+PLACE = {
+    "table": "people",
+    "record_id": "6f1c2a44-0000-4000-8000-0000000000aa",
+    "version": 3,
+    "column": "data",
+}
 
 
-def outreach_cli(*args: str, stdin: str = "", data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+def outreach_cli(
+    *args: str, stdin: str = "", data_dir: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     argv = [sys.executable, "-m", "cli"]
     if data_dir is not None:
         argv += ["--data-dir", str(data_dir)]
     env = {k: v for k, v in os.environ.items() if k != "OUTREACH_DATA_DIR"}
     return subprocess.run(
-        argv + list(args), input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False
+        argv + list(args),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
     )
 
 
@@ -105,8 +119,13 @@ def test_recover_end_to_end(org_keys: tuple[Path, str], tmp_path: Path) -> None:
     wraps_before = _wrapped_keys(data_dir)
 
     result = outreach_cli(
-        "recover", "--user", WORKER, "--recovery-key", str(private_path),
-        stdin=f"{RECOVERY_PASS}\n{NEW_PASS}\n{NEW_PASS}\n", data_dir=data_dir,
+        "recover",
+        "--user",
+        WORKER,
+        "--recovery-key",
+        str(private_path),
+        stdin=f"{RECOVERY_PASS}\n{NEW_PASS}\n{NEW_PASS}\n",
+        data_dir=data_dir,
     )
     assert result.returncode == 0, result.stderr
     assert f"{WORKER} can now unlock" in result.stdout
@@ -133,20 +152,32 @@ def test_recover_refuses_wrong_passphrase_wrong_key_and_mismatched_new_passphras
     wrong = outreach_cli(*args, stdin=f"not the recovery pass\n{NEW_PASS}\n{NEW_PASS}\n", data_dir=data_dir)
     assert wrong.returncode == 1 and "Wrong passphrase for the recovery key" in wrong.stderr
 
-    mismatch = outreach_cli(*args, stdin=f"{RECOVERY_PASS}\n{NEW_PASS}\nsomething else entirely\n", data_dir=data_dir)
+    mismatch = outreach_cli(
+        *args, stdin=f"{RECOVERY_PASS}\n{NEW_PASS}\nsomething else entirely\n", data_dir=data_dir
+    )
     assert mismatch.returncode == 1 and "do not match" in mismatch.stderr
 
     nobody = outreach_cli(
-        "recover", "--user", "Nobody Here", "--recovery-key", str(private_path),
-        stdin=f"{RECOVERY_PASS}\n{NEW_PASS}\n{NEW_PASS}\n", data_dir=data_dir,
+        "recover",
+        "--user",
+        "Nobody Here",
+        "--recovery-key",
+        str(private_path),
+        stdin=f"{RECOVERY_PASS}\n{NEW_PASS}\n{NEW_PASS}\n",
+        data_dir=data_dir,
     )
     assert nobody.returncode == 1 and "no user called" in nobody.stderr
 
     other = tmp_path / "other.pem"
     other.write_bytes(generate_recovery_key_pair(RECOVERY_PASS).private_pem)
     foreign = outreach_cli(
-        "recover", "--user", WORKER, "--recovery-key", str(other),
-        stdin=f"{RECOVERY_PASS}\n{NEW_PASS}\n{NEW_PASS}\n", data_dir=data_dir,
+        "recover",
+        "--user",
+        WORKER,
+        "--recovery-key",
+        str(other),
+        stdin=f"{RECOVERY_PASS}\n{NEW_PASS}\n{NEW_PASS}\n",
+        data_dir=data_dir,
     )
     assert foreign.returncode == 1 and "not the one this laptop was set up with" in foreign.stderr
 
@@ -164,7 +195,11 @@ def test_recovery_resets_a_backoff_and_needs_a_recovery_entry(tmp_path: Path) ->
     private = load_recovery_private_key(pair.private_pem, RECOVERY_PASS)
     storage = MemoryVaultStorage()
     vault = Vault.create(
-        storage, admin_name=ADMIN, admin_passphrase=ADMIN_PASS, recovery_public_key=pair.public_pem, kdf=TEST_KDF
+        storage,
+        admin_name=ADMIN,
+        admin_passphrase=ADMIN_PASS,
+        recovery_public_key=pair.public_pem,
+        kdf=TEST_KDF,
     )
     vault.lock()
     for _ in range(5):
@@ -191,15 +226,27 @@ def test_recovery_public_key_must_be_x25519() -> None:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    pem = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    pem = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     with pytest.raises(ValidationError, match="X25519"):
-        Vault.create(MemoryVaultStorage(), admin_name=ADMIN, admin_passphrase=ADMIN_PASS,
-                     recovery_public_key=pem, kdf=TEST_KDF)
+        Vault.create(
+            MemoryVaultStorage(),
+            admin_name=ADMIN,
+            admin_passphrase=ADMIN_PASS,
+            recovery_public_key=pem,
+            kdf=TEST_KDF,
+        )
     with pytest.raises(ValidationError, match="not a valid PEM"):
-        Vault.create(MemoryVaultStorage(), admin_name=ADMIN, admin_passphrase=ADMIN_PASS,
-                     recovery_public_key="nonsense", kdf=TEST_KDF)
+        Vault.create(
+            MemoryVaultStorage(),
+            admin_name=ADMIN,
+            admin_passphrase=ADMIN_PASS,
+            recovery_public_key="nonsense",
+            kdf=TEST_KDF,
+        )
 
 
 def _wrapped_keys(data_dir: Path) -> dict[str, str]:

@@ -25,10 +25,14 @@ def test_passphrase_change_and_recovery_leave_every_record_as_it_was(tmp_path: P
 
     pair = generate_recovery_key_pair(RECOVERY_PASS)
     org = OrgConfig.from_mapping({"recovery_public_key": pair.public_pem})
-    store = LocalStore.create(tmp_path, admin_name=ADMIN, admin_passphrase=ADMIN_PASS, org_config=org, kdf=TEST_KDF)
+    store = LocalStore.create(
+        tmp_path, admin_name=ADMIN, admin_passphrase=ADMIN_PASS, org_config=org, kdf=TEST_KDF
+    )
     for n, given in enumerate(("Alpha", "Beta", "Gamma")):
         store.people.add(
-            PersonDetails(given_name=given, family_name="Testperson", date_of_birth=f"197{n}-01-02", sex="female")
+            PersonDetails(
+                given_name=given, family_name="Testperson", date_of_birth=f"197{n}-01-02", sex="female"
+            )
         )
     store.close()
     before = _people_blobs(tmp_path)
@@ -36,7 +40,9 @@ def test_passphrase_change_and_recovery_leave_every_record_as_it_was(tmp_path: P
 
     store = LocalStore.open(tmp_path, kdf=TEST_KDF)
     store.vault.change_passphrase(ADMIN, ADMIN_PASS, "a changed admin passphrase")
-    store.vault.recover_user(ADMIN, load_recovery_private_key(pair.private_pem, RECOVERY_PASS), "a recovered passphrase")
+    store.vault.recover_user(
+        ADMIN, load_recovery_private_key(pair.private_pem, RECOVERY_PASS), "a recovered passphrase"
+    )
     store.close()
     assert _people_blobs(tmp_path) == before
 

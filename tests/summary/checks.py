@@ -70,13 +70,24 @@ def referral_decisions(evaluation: CheckEvaluation) -> dict[str, dict[str, Any]]
     return decisions
 
 
-def summary_for(answers: dict[str, Any], decisions: dict[str, Any] | None = None, *,
-                person: PersonFacts = PERSON, language: str | None = None, **kwargs: Any) -> PersonSummary:
+def summary_for(
+    answers: dict[str, Any],
+    decisions: dict[str, Any] | None = None,
+    *,
+    person: PersonFacts = PERSON,
+    language: str | None = None,
+    **kwargs: Any,
+) -> PersonSummary:
     evaluation = evaluate(answers, person)
     return build_summary(
-        evaluation, given_name=kwargs.pop("given_name", "Testperson"), check_date=CHECK_DATE,
+        evaluation,
+        given_name=kwargs.pop("given_name", "Testperson"),
+        check_date=CHECK_DATE,
         decisions=referral_decisions(evaluation) if decisions is None else decisions,
-        services=directory(), worker=kwargs.pop("worker", "Sam Example"),
+        services=directory(),
+        worker=kwargs.pop("worker", "Sam Example"),
         organisation=kwargs.pop("organisation", "Example Outreach Team"),
-        organisation_phone=kwargs.pop("organisation_phone", "0117 496 0000"), language=language, **kwargs,
+        organisation_phone=kwargs.pop("organisation_phone", "0117 496 0000"),
+        language=language,
+        **kwargs,
     )

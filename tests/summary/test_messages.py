@@ -41,7 +41,10 @@ def test_missing_phrases_fall_back_to_english_per_key() -> None:
     polish = load_catalogue("pl")
     assert polish.text("page.title") == "Twoje badanie zdrowia"
     assert polish.own("page.title") and not polish.own("page.greeting")
-    assert polish.text("page.greeting", name="Testperson", date="x") == "Hello Testperson. This is about your health check on x."
+    assert (
+        polish.text("page.greeting", name="Testperson", date="x")
+        == "Hello Testperson. This is about your health check on x."
+    )
     summary = summary_for(ALL_GOOD, language="Polish", include_draft_languages=True)
     assert summary.language == "pl"
     assert summary.title == "Twoje badanie zdrowia"
@@ -58,23 +61,36 @@ def _copy_templates(tmp_path: Path) -> Path:
 
 def test_a_translation_may_not_add_placeholders_or_keys(tmp_path: Path) -> None:
     folder = _copy_templates(tmp_path)
-    (folder / "summary.cy.json").write_text(json.dumps({
-        "language": {"name": "Cymraeg", "also_called": ["welsh"]},
-        "messages": {"page.title": "Eich gwiriad iechyd {secret}"}}), encoding="utf-8")
+    (folder / "summary.cy.json").write_text(
+        json.dumps(
+            {
+                "language": {"name": "Cymraeg", "also_called": ["welsh"]},
+                "messages": {"page.title": "Eich gwiriad iechyd {secret}"},
+            }
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(DefinitionError) as err:
         load_catalogue("cy", folder)
     assert err.value.item == "page.title"
-    (folder / "summary.cy.json").write_text(json.dumps({
-        "language": {"name": "Cymraeg"}, "messages": {"no.such.key": "Helo"}}), encoding="utf-8")
+    (folder / "summary.cy.json").write_text(
+        json.dumps({"language": {"name": "Cymraeg"}, "messages": {"no.such.key": "Helo"}}), encoding="utf-8"
+    )
     with pytest.raises(DefinitionError):
         load_catalogue("cy", folder)
 
 
 def test_a_new_language_is_one_file(tmp_path: Path) -> None:
     folder = _copy_templates(tmp_path)
-    (folder / "summary.cy.json").write_text(json.dumps({
-        "language": {"name": "Cymraeg", "also_called": ["welsh"]},
-        "messages": {"section.numbers": "Eich rhifau"}}), encoding="utf-8")
+    (folder / "summary.cy.json").write_text(
+        json.dumps(
+            {
+                "language": {"name": "Cymraeg", "also_called": ["welsh"]},
+                "messages": {"section.numbers": "Eich rhifau"},
+            }
+        ),
+        encoding="utf-8",
+    )
     assert "cy" in available_languages(folder)
     assert resolve_language("Welsh", folder) == "cy"
     catalogue = load_catalogue("cy", folder)
@@ -86,7 +102,7 @@ def test_placeholders_are_substituted_not_evaluated() -> None:
     english = load_catalogue()
     text = english.text("page.greeting", name="{date.__class__}", date="today")
     assert text == "Hello {date.__class__}. This is about your health check on today."
-    assert english.text("page.greeting", name="Testperson") .endswith("on {date}.")
+    assert english.text("page.greeting", name="Testperson").endswith("on {date}.")
 
 
 def test_unreadable_catalogue_is_a_definition_error(tmp_path: Path) -> None:

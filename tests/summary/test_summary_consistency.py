@@ -61,10 +61,19 @@ SERVICES = {  # the follow-ups agreed in the report: every finding referred to a
 
 def reported_summary(**options: Any) -> PersonSummary:
     evaluation = evaluate(REPORTED, MAN)
-    decisions = {f.rule_id: {"kind": "referral", "service_id": SERVICES[f.rule_id]} for f in evaluation.findings}
-    return build_summary(evaluation, given_name="Testperson", check_date=CHECK_DATE, decisions=decisions,
-                         services=directory(), worker="Sam Example", organisation="Example Outreach Team",
-                         **options)
+    decisions = {
+        f.rule_id: {"kind": "referral", "service_id": SERVICES[f.rule_id]} for f in evaluation.findings
+    }
+    return build_summary(
+        evaluation,
+        given_name="Testperson",
+        check_date=CHECK_DATE,
+        decisions=decisions,
+        services=directory(),
+        worker="Sam Example",
+        organisation="Example Outreach Team",
+        **options,
+    )
 
 
 def claims_of(summary: PersonSummary) -> list[tuple[str, Claim]]:
@@ -82,7 +91,9 @@ def test_the_reported_page_no_longer_says_cholesterol_needs_nothing_beside_heart
     assert cholesterol.meaning == "This is above the healthy level. It adds to your heart health score."
     heart = next(line for line in summary.numbers if line.key == "heart")
     assert heart.meaning.endswith("Your GP can help you bring this down.")
-    assert "Your GP practice: your blood pressure and your heart health." in [s.text for s in summary.next_steps]
+    assert "Your GP practice: your blood pressure and your heart health." in [
+        s.text for s in summary.next_steps
+    ]
     assert contradictions(claims_of(summary)) == []
 
 
@@ -90,10 +101,16 @@ def test_every_agreed_referral_goal_and_a_number_to_call_are_on_the_page() -> No
     summary = reported_summary(organisation_phone="0117 496 0000")
     texts = [s.text for s in summary.next_steps]
     assert len(texts) == len(set(SERVICES.values())) == 8  # one line per service, none left off
-    assert "Your mental health team: how smoking affects your medicine and side effects of your medicine." in texts
+    assert (
+        "Your mental health team: how smoking affects your medicine and side effects of your medicine."
+        in texts
+    )
     assert "Your local pharmacy: your jabs." in texts
-    assert summary.goals == ("Walk to the shops three times a week", "Swap fizzy drinks for water",
-                             "Try the stop smoking group")
+    assert summary.goals == (
+        "Walk to the shops three times a week",
+        "Swap fizzy drinks for water",
+        "Try the stop smoking group",
+    )
     assert summary.goals_note == "We will look at your plan together again on 23 February 2027."
     assert "Questions? Call Example Outreach Team on 0117 496 0000." in summary.footer
 
@@ -117,16 +134,26 @@ def test_the_rules_catch_the_reported_contradiction() -> None:
     assert contradictions([("blood_pressure", Claim.NO_ACTION), ("blood_pressure", Claim.ACTION)])
     assert contradictions([("*", Claim.NO_ACTION), ("teeth", Claim.ACTION)])
     assert contradictions([("weight", Claim.NO_ACTION), ("weight", Claim.CONCERN)])
-    assert not contradictions([("weight", Claim.CONCERN), ("pulse", Claim.NO_ACTION), ("heart", Claim.ACTION)])
+    assert not contradictions(
+        [("weight", Claim.CONCERN), ("pulse", Claim.NO_ACTION), ("heart", Claim.ACTION)]
+    )
 
 
 def test_every_phrase_that_judges_a_topic_has_a_claim() -> None:
     """A new "going well" line or a new meaning for a number must say what it claims, or the rules miss it."""
-    messages = json.loads(resource_path("templates", "summary.en-GB.json").read_text(encoding="utf-8"))["messages"]
-    judging = [key for key in messages
-               if (key.startswith("going_well.") and key not in ("going_well.came", "going_well.plan"))
-               or (key.count(".") == 2 and key.startswith("number.")
-                   and not key.startswith(("number.heart.meaning", "number.bmi.none")))]
+    messages = json.loads(resource_path("templates", "summary.en-GB.json").read_text(encoding="utf-8"))[
+        "messages"
+    ]
+    judging = [
+        key
+        for key in messages
+        if (key.startswith("going_well.") and key not in ("going_well.came", "going_well.plan"))
+        or (
+            key.count(".") == 2
+            and key.startswith("number.")
+            and not key.startswith(("number.heart.meaning", "number.bmi.none"))
+        )
+    ]
     assert judging and [key for key in judging if key not in CLAIMS] == []
     assert [key for key in CLAIMS if key not in messages] == []
 
@@ -158,20 +185,35 @@ def checks_with_decisions(draw: st.DrawFn) -> tuple[Any, dict[str, Any], PersonF
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(checks_with_decisions())
-def test_no_synthetic_page_contradicts_itself_or_drops_an_agreed_step(case: tuple[Any, dict[str, Any], Any]) -> None:
+def test_no_synthetic_page_contradicts_itself_or_drops_an_agreed_step(
+    case: tuple[Any, dict[str, Any], Any],
+) -> None:
     evaluation, decisions, _person = case
-    summary = build_summary(evaluation, given_name="Testperson", check_date=CHECK_DATE, decisions=decisions,
-                            services=directory(), worker="Sam Example", organisation="Example Outreach Team",
-                            organisation_phone="0117 496 0000")
+    summary = build_summary(
+        evaluation,
+        given_name="Testperson",
+        check_date=CHECK_DATE,
+        decisions=decisions,
+        services=directory(),
+        worker="Sam Example",
+        organisation="Example Outreach Team",
+        organisation_phone="0117 496 0000",
+    )
     # No topic is both "no action" and "action" (or "not healthy"), cholesterol judged with the heart score.
     assert contradictions(claims_of(summary)) == [], "\n".join(summary.reading_blocks())
     # Every agreed follow-up is on the page, under its service.
-    agreed = {(d["kind"], d.get("service_id") if d["kind"] == "referral" else None)
-              for d in decisions.values() if d["kind"] in ("referral", "advice_given", "already_under_care")}
+    agreed = {
+        (d["kind"], d.get("service_id") if d["kind"] == "referral" else None)
+        for d in decisions.values()
+        if d["kind"] in ("referral", "advice_given", "already_under_care")
+    }
     assert len(summary.next_steps) == len(agreed)
     shown_topics = {t for step in summary.next_steps for t in step.topics}
-    assert {topic_of(rule) for rule, d in decisions.items()
-            if d["kind"] in ("referral", "advice_given", "already_under_care")} == shown_topics
+    assert {
+        topic_of(rule)
+        for rule, d in decisions.items()
+        if d["kind"] in ("referral", "advice_given", "already_under_care")
+    } == shown_topics
     # Still words an 11-year-old can read.
     score = measure(summary.reading_blocks())
     assert score.grade <= 6 and score.reading_ease >= 70, score

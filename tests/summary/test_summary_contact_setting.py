@@ -11,7 +11,9 @@ from outreach.settings import OrgConfig
 
 
 def test_summary_contact_is_read_trimmed_and_saved_back() -> None:
-    config = OrgConfig.from_mapping({"organisation_name": "Example Outreach Team", "summary_contact": " 0117 496 0000 "})
+    config = OrgConfig.from_mapping(
+        {"organisation_name": "Example Outreach Team", "summary_contact": " 0117 496 0000 "}
+    )
     assert config.summary_contact == "0117 496 0000"
     assert tomllib.loads(config.to_toml())["summary_contact"] == "0117 496 0000"
     assert OrgConfig().summary_contact == ""  # unset: the page points to the GP practice and NHS 111

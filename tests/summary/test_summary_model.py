@@ -68,8 +68,14 @@ def test_all_good_leads_with_what_is_going_well_and_asks_nothing_new() -> None:
 def test_several_findings_list_every_agreed_service_once_in_a_tight_list() -> None:
     evaluation = evaluate(SEVERAL_FINDINGS)
     found = {f.rule_id for f in evaluation.findings}
-    assert {"bp-high", "bmi-raised", "glucose-high-risk", "smoking-current", "alcohol-increasing-risk",
-            "oral-health"} <= found
+    assert {
+        "bp-high",
+        "bmi-raised",
+        "glucose-high-risk",
+        "smoking-current",
+        "alcohol-increasing-risk",
+        "oral-health",
+    } <= found
     decisions = referral_decisions(evaluation)
     summary = summary_for(SEVERAL_FINDINGS, decisions)
     assert summary.going_well[0].startswith(CAME)
@@ -115,8 +121,12 @@ def test_three_steps_or_fewer_each_get_who_and_when() -> None:
 
 
 def test_one_service_is_one_step_and_urgent_comes_first_with_safety_advice() -> None:
-    answers = {**SEVERAL_FINDINGS, "blood_pressure.systolic": {"value": 210, "confirmed": True},
-               "blood_pressure.diastolic": 110, "blood_pressure.pulse": 104}
+    answers = {
+        **SEVERAL_FINDINGS,
+        "blood_pressure.systolic": {"value": 210, "confirmed": True},
+        "blood_pressure.diastolic": 110,
+        "blood_pressure.pulse": 104,
+    }
     evaluation = evaluate(answers)
     decisions = referral_decisions(evaluation)
     decisions["pulse-fast"] = {"kind": "referral", "service_id": "gp-practice"}
@@ -138,11 +148,14 @@ def test_advice_care_in_place_and_declined() -> None:
     decisions["bmi-raised"] = FollowUpDecision("advice_given")
     decisions["smoking-current"] = FollowUpDecision("advice_given")
     decisions["bp-high"] = FollowUpDecision("already_under_care")
-    summary = build_summary(evaluation, given_name="Testperson", check_date=CHECK_DATE, decisions=decisions,
-                            services=directory())
+    summary = build_summary(
+        evaluation, given_name="Testperson", check_date=CHECK_DATE, decisions=decisions, services=directory()
+    )
     texts = [s.text for s in summary.next_steps]
-    assert texts == ["Keep going with the care you already have for your blood pressure.",
-                     "We talked about your weight and smoking."]
+    assert texts == [
+        "Keep going with the care you already have for your blood pressure.",
+        "We talked about your weight and smoking.",
+    ]
     assert summary.next_steps[1].tip == "Small changes to what you eat, and moving a bit more, can help."
     assert summary.next_steps[0].who is None and summary.next_steps[0].when is None
     assert "If you change your mind about anything, just ask us." in summary.step_notes
@@ -153,11 +166,16 @@ def test_advice_care_in_place_and_declined() -> None:
 
 def test_declined_elements_are_named_without_blame() -> None:
     answers = {k: v for k, v in ALL_GOOD.items() if not k.startswith(("lipids.", "glucose."))}
-    answers |= {"lipids.status": "declined", "lipids.reason": "Did not want a blood test",
-                "glucose.status": "not_possible", "glucose.reason": "No equipment at this venue"}
+    answers |= {
+        "lipids.status": "declined",
+        "lipids.reason": "Did not want a blood test",
+        "glucose.status": "not_possible",
+        "glucose.reason": "No equipment at this venue",
+    }
     summary = summary_for(answers)
-    assert summary.not_checked == ("Not checked today: your cholesterol and your blood sugar. "
-                                   "You can ask for this at any time.")
+    assert summary.not_checked == (
+        "Not checked today: your cholesterol and your blood sugar. You can ask for this at any time."
+    )
     assert "Did not want" not in summary.all_text() and "equipment" not in summary.all_text()
     assert not FORBIDDEN.search(reading(summary))
     assert [line.key for line in summary.numbers] == ["weight", "waist", "blood_pressure", "pulse", "alcohol"]
@@ -185,15 +203,25 @@ def test_with_qrisk3_the_score_is_in_plain_words_with_one_plain_note() -> None:
     assert heart.value == (f"{expected} in 100 *" if percent >= 1 else "less than 1 in 100 *")
     assert "heart attack or stroke in the next 10 years" in heart.meaning
     # The licence note is shown in full in the app; the person's page names the model in one line.
-    assert summary.score_note == "* Worked out with QRISK3-2017. Ask us if you want to read the note from its makers."
+    assert (
+        summary.score_note
+        == "* Worked out with QRISK3-2017. Ask us if you want to read the note from its makers."
+    )
     assert QRISK3_DISCLAIMER not in summary.all_text() and "ClinRisk" not in summary.all_text()
     assert "QRISK3" not in reading(summary)  # the model's name is only in the note
 
 
 def test_high_heart_score_suggests_the_gp_can_help() -> None:
-    answers = {**ALL_GOOD, **QRISK3_INPUTS, "smoking.tobacco_status": "77176002", "smoking.cigarettes_per_day": 25,
-               "lipids.total_cholesterol": 7.0, "lipids.hdl": 0.9, "blood_pressure.systolic": 138,
-               "general_health.erectile_dysfunction": False}
+    answers = {
+        **ALL_GOOD,
+        **QRISK3_INPUTS,
+        "smoking.tobacco_status": "77176002",
+        "smoking.cigarettes_per_day": 25,
+        "lipids.total_cholesterol": 7.0,
+        "lipids.hdl": 0.9,
+        "blood_pressure.systolic": 138,
+        "general_health.erectile_dysfunction": False,
+    }
     summary = summary_for(answers, person=PersonFacts(age_years=68, sex="male", ethnic_category="A"))
     heart = next(line for line in summary.numbers if line.key == "heart")
     assert heart.meaning.endswith("Your GP can help you bring this down.")
@@ -201,10 +229,21 @@ def test_high_heart_score_suggests_the_gp_can_help() -> None:
 
 
 def test_only_the_given_name_reaches_the_page() -> None:
-    person = PersonDetails(given_name="  Testperson  ", family_name="Alpha", date_of_birth="1974-03-09",
-                           nhs_number="9990000018", postcode="BS1 9ZZ", preferred_language="English")
-    summary = summary_for_person(evaluate(SEVERAL_FINDINGS), person, check_date=CHECK_DATE,
-                                 decisions=referral_decisions(evaluate(SEVERAL_FINDINGS)), services=directory())
+    person = PersonDetails(
+        given_name="  Testperson  ",
+        family_name="Alpha",
+        date_of_birth="1974-03-09",
+        nhs_number="9990000018",
+        postcode="BS1 9ZZ",
+        preferred_language="English",
+    )
+    summary = summary_for_person(
+        evaluate(SEVERAL_FINDINGS),
+        person,
+        check_date=CHECK_DATE,
+        decisions=referral_decisions(evaluate(SEVERAL_FINDINGS)),
+        services=directory(),
+    )
     text = summary.all_text()
     assert summary.given_name == "Testperson"
     for secret in ("Alpha", "1974", "9990000018", "999 000 0018", "BS1"):
@@ -231,8 +270,12 @@ def test_bad_decision_shape_is_a_clear_error() -> None:
     evaluation = evaluate(SEVERAL_FINDINGS)
     rule = evaluation.findings[0].rule_id
     with pytest.raises(ValidationError) as err:
-        build_summary(evaluation, given_name="Testperson", check_date=CHECK_DATE,
-                      decisions={rule: {"kind": "referral", "service_id": "gp-practice", "due_on": "31/02/2026"}})
+        build_summary(
+            evaluation,
+            given_name="Testperson",
+            check_date=CHECK_DATE,
+            decisions={rule: {"kind": "referral", "service_id": "gp-practice", "due_on": "31/02/2026"}},
+        )
     assert err.value.item == rule
 
 
@@ -264,5 +307,7 @@ def test_synthetic_checks_follow_the_content_rules_and_read_at_age_eleven(seed: 
     # Reading age 11 = US grade 6; Flesch reading ease 70+ is "fairly easy" or easier.
     assert score.grade <= 6, (score, reading(summary))
     assert score.reading_ease >= 70, (score, reading(summary))
-    longest = max(len(re.findall(r"[A-Za-z0-9']+", s)) for s in re.split(r"(?<=[.!?])\s+|\n", reading(summary)))
+    longest = max(
+        len(re.findall(r"[A-Za-z0-9']+", s)) for s in re.split(r"(?<=[.!?])\s+|\n", reading(summary))
+    )
     assert longest <= 25  # no long sentences

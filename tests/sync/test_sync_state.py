@@ -19,7 +19,12 @@ def test_a_store_from_before_sync_gains_the_tables_after_a_backup(tmp_path: Path
     store = new_store(folder, admin=ADMIN, passphrase=PASSPHRASE)
     with store.db.write() as conn:  # as an earlier build left it: revision 0001, no sync tables
         for table in (
-            "sync_settings", "sync_holds", "sync_server_refs", "sync_reviews", "sync_directory", "sync_entries"
+            "sync_settings",
+            "sync_holds",
+            "sync_server_refs",
+            "sync_reviews",
+            "sync_directory",
+            "sync_entries",
         ):
             conn.exec_driver_sql(f"DROP TABLE {table}")
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")

@@ -25,7 +25,9 @@ def test_unlock_returns_the_keyboard_to_the_field_being_typed_in(
     store = new_store(data, admin=WORKER, passphrase=PASSPHRASE)
     person = services.register_person(
         store,
-        PersonDetails(given_name="Testperson", family_name="Lockfocus", date_of_birth="1970-01-02", sex="male"),
+        PersonDetails(
+            given_name="Testperson", family_name="Lockfocus", date_of_birth="1970-01-02", sex="male"
+        ),
     )
     store.close()
     window = open_window(qtbot, runner, data, expect="unlock")

@@ -31,7 +31,9 @@ class _Clock:
 
 
 def _decide_all(env: CheckEnv, check_id: str) -> None:
-    ctx = services.check_context(env.store, check_id, definition=env.context.definition, rules=env.context.rules)
+    ctx = services.check_context(
+        env.store, check_id, definition=env.context.definition, rules=env.context.rules
+    )
     decisions: dict[str, Any] = {}
     for f in ctx.evaluation.findings:
         if "referral" in f.allowed_follow_ups and f.suggested_services:
@@ -68,7 +70,9 @@ def test_amendment_after_a_birthday_shows_the_visit_day_age(qtbot, check_env: Ch
     amendment = wf.record.id
 
     # Opened again later: the screen, the core and the finalise gate agree.
-    core = services.check_context(env.store, amendment, definition=env.context.definition, rules=env.context.rules)
+    core = services.check_context(
+        env.store, amendment, definition=env.context.definition, rules=env.context.rules
+    )
     again = open_workflow(qtbot, env, amendment)
     assert again.evaluation is not None
     assert again.evaluation.facts == core.evaluation.facts

@@ -42,8 +42,9 @@ def _tool(name: str) -> str:
 
 
 def pdf_text(pdf: Path) -> str:
-    out = subprocess.run([_tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True,
-                         timeout=60)
+    out = subprocess.run(
+        [_tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True, timeout=60
+    )
     text = out.stdout.decode("utf-8")
     for ligature, letters in (("\ufb00", "ff"), ("\ufb01", "fi"), ("\ufb02", "fl"), ("\ufb03", "ffi")):
         text = text.replace(ligature, letters)  # the PDF draws "ff" in "effects" as one glyph
@@ -62,16 +63,26 @@ def pictures(pdf: Path, stem: str) -> list[Path]:
     PICTURES.mkdir(parents=True, exist_ok=True)
     for old in PICTURES.glob(f"{stem}-*.png"):
         old.unlink()
-    subprocess.run([_tool("pdftoppm"), "-png", "-r", "60", str(pdf), str(PICTURES / stem)], check=True, timeout=60)
+    subprocess.run(
+        [_tool("pdftoppm"), "-png", "-r", "60", str(pdf), str(PICTURES / stem)], check=True, timeout=60
+    )
     return sorted(PICTURES.glob(f"{stem}-*.png"))
 
 
 def _several_findings_summary(**options):
     answers = {**SEVERAL_FINDINGS, **QRISK3_INPUTS}
     evaluation = evaluate(answers)
-    return summary_for_person(evaluation, PERSON, check_date=CHECK_DATE, decisions=referral_decisions(evaluation),
-                              services=directory(), worker="Sam Example", organisation="Example Outreach Team",
-                              organisation_phone="0117 496 0000", **options)
+    return summary_for_person(
+        evaluation,
+        PERSON,
+        check_date=CHECK_DATE,
+        decisions=referral_decisions(evaluation),
+        services=directory(),
+        worker="Sam Example",
+        organisation="Example Outreach Team",
+        organisation_phone="0117 496 0000",
+        **options,
+    )
 
 
 def test_pdf_reads_positive_first_and_keeps_identity_off_the_page(qapp: QApplication, tmp_path: Path) -> None:
@@ -83,7 +94,9 @@ def test_pdf_reads_positive_first_and_keeps_identity_off_the_page(qapp: QApplica
     assert pdf_pages(target) == 1
     text = pdf_text(target)
     lead = text.index("You came to your health check today")
-    assert text.index("What is going well") < lead < text.index("What happens next") < text.index("Your numbers")
+    assert (
+        text.index("What is going well") < lead < text.index("What happens next") < text.index("Your numbers")
+    )
     for step in summary.next_steps:
         assert step.text in text
     assert lead < text.index(summary.next_steps[0].text)
@@ -119,16 +132,25 @@ def test_all_good_page(qapp: QApplication, tmp_path: Path) -> None:
 
 
 def test_an_unusually_long_page_still_fits_one_sheet(qapp: QApplication, tmp_path: Path) -> None:
-    answers = {**SEVERAL_FINDINGS, **QRISK3_INPUTS, "blood_pressure.systolic": {"value": 205, "confirmed": True},
-               "glucose.fasting_glucose": 6.1, "lipids.triglycerides": 3.0}
+    answers = {
+        **SEVERAL_FINDINGS,
+        **QRISK3_INPUTS,
+        "blood_pressure.systolic": {"value": 205, "confirmed": True},
+        "glucose.fasting_glucose": 6.1,
+        "lipids.triglycerides": 3.0,
+    }
     evaluation = evaluate(answers)
     decisions = referral_decisions(evaluation)
     for decision in decisions.values():
         if decision["kind"] == "referral":
             decision["due_on"] = "2026-12-21"
-    summary = summary_for(answers, decisions, given_name="Testpersonwithaverylongfirstname Maximilianus",
-                          worker="Samantha Exampleworker-Longname", organisation="The Example Community Outreach "
-                          "and Wellbeing Partnership of the Three Towns")
+    summary = summary_for(
+        answers,
+        decisions,
+        given_name="Testpersonwithaverylongfirstname Maximilianus",
+        worker="Samantha Exampleworker-Longname",
+        organisation="The Example Community Outreach and Wellbeing Partnership of the Three Towns",
+    )
     target = tmp_path / "long.pdf"
     result = write_summary_pdf(render_html(summary), target)
     assert pdf_pages(target) == result.pages == 1
@@ -137,8 +159,9 @@ def test_an_unusually_long_page_still_fits_one_sheet(qapp: QApplication, tmp_pat
 
 
 @pytest.mark.parametrize("large", [False, True])
-def test_many_referrals_and_goals_all_fit_within_the_page_limit(qapp: QApplication, tmp_path: Path,
-                                                                 large: bool) -> None:
+def test_many_referrals_and_goals_all_fit_within_the_page_limit(
+    qapp: QApplication, tmp_path: Path, large: bool
+) -> None:
     """The reported check: eight services, three goals, a review date and a number to call."""
     summary = reported_summary(organisation_phone="0117 496 0000")
     target = tmp_path / f"many-{'large' if large else 'normal'}.pdf"

@@ -25,7 +25,9 @@ def test_preview_pages_and_large_print_toggle(qtbot) -> None:
     (ARTIFACTS / "summary").mkdir(parents=True, exist_ok=True)
     dialog.grab().save(str(ARTIFACTS / "summary" / "preview-normal.png"))
 
-    button = next(b for b in dialog.findChildren(QToolButton) if b.defaultAction() is dialog.large_print_action)
+    button = next(
+        b for b in dialog.findChildren(QToolButton) if b.defaultAction() is dialog.large_print_action
+    )
     assert button.accessibleName() == "Large print" and button.isVisible()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.pages == 2)
@@ -78,8 +80,11 @@ def test_every_focusable_control_has_an_accessible_name(qtbot) -> None:
     dialog.show()
     qtbot.waitUntil(lambda: dialog.pages >= 1)
     assert dialog.large_print_action.isChecked()
-    unnamed = [w.metaObject().className() for w in dialog.findChildren(QWidget)
-               if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus and not w.accessibleName()]
+    unnamed = [
+        w.metaObject().className()
+        for w in dialog.findChildren(QWidget)
+        if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus and not w.accessibleName()
+    ]
     assert unnamed == []
     assert dialog.accessibleName()
 

@@ -123,14 +123,17 @@ class ResultsPanel(QFrame):
         if glycaemia is not None:
             self.glycaemia.setText(self.tr("Blood sugar ({0}): {1}").format(glycaemia.measure, glycaemia.band))
         elif "glycaemia" in evaluation.calculator_errors:
-            self.glycaemia.setText(self.tr("Blood sugar: {0}").format(evaluation.calculator_errors["glycaemia"]))
+            self.glycaemia.setText(
+                self.tr("Blood sugar: {0}").format(evaluation.calculator_errors["glycaemia"])
+            )
         else:
             self.glycaemia.setText(self.tr("Blood sugar: needs HbA1c or a glucose result"))
         lipids = calc.get("lipids")
         if lipids is not None:
             self.lipids.setText(
                 self.tr("Cholesterol: total/HDL ratio {0}, non-HDL {1} mmol/L").format(
-                    units.format_number(round(lipids.tc_hdl_ratio, 1)), units.format_number(lipids.non_hdl_mmol_l)
+                    units.format_number(round(lipids.tc_hdl_ratio, 1)),
+                    units.format_number(lipids.non_hdl_mmol_l),
                 )
             )
         elif "lipids" in evaluation.calculator_errors:
@@ -152,7 +155,9 @@ class ResultsPanel(QFrame):
             elif evaluation.facts.get("full_audit_offer"):
                 # OHID: a positive AUDIT-C (5 or more) is followed by the full AUDIT, offered not forced.
                 self.audit_c.setText(
-                    self.audit_c.text() + "\n" + self.tr("5 or more: offer the full AUDIT (seven more questions).")
+                    self.audit_c.text()
+                    + "\n"
+                    + self.tr("5 or more: offer the full AUDIT (seven more questions).")
                 )
         else:
             self.audit_c.setText(self.tr("AUDIT-C: needs the three alcohol questions"))

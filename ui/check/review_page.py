@@ -215,9 +215,9 @@ class ReviewPage(QScrollArea):
         if any(b.kind == "measurement" for b in blockers):
             # NICE NG136: a third reading when the first two differ substantially (the core's words, translated).
             reasons.append(
-                self.tr("Blood pressure: take a third reading (the first two differ by more than {0} mmHg).").format(
-                    SUBSTANTIAL_DIFFERENCE_MMHG
-                )
+                self.tr(
+                    "Blood pressure: take a third reading (the first two differ by more than {0} mmHg)."
+                ).format(SUBSTANTIAL_DIFFERENCE_MMHG)
             )
         reasons.extend(finding_reasons)
         self.reasons = reasons
