@@ -603,7 +603,8 @@ class Pusher:
                 flight,
                 f"The shared record refused this check ({answer.status}): {words}",
                 f"HTTP {answer.status} for a part of {len(job.part)} "
-                f"{'entry' if len(job.part) == 1 else 'entries'} ({job.part[0].resource_type} first): {words}",
+                f"{'entry' if len(job.part) == 1 else 'entries'} "
+                f"({job.part[0].resource_type} first): {words}",
             )
         )
         return None

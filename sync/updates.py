@@ -98,7 +98,8 @@ def _apply(store: LocalStore, http: FhirHttp, follow_up_id: str) -> None:
         ]
         if len(tasks) != 1:
             raise _Refused(
-                f"The shared record holds {len(tasks)} copies of this follow-up's Task (expected one): tell IT."
+                f"The shared record holds {len(tasks)} copies of this follow-up's Task "
+                "(expected one): tell IT."
             )
         task = tasks[0]
         change = updated_task(task, follow_up, recorded_at=_instant(follow_up.updated_at))

@@ -206,7 +206,8 @@ def test_each_range_is_kept_at_both_ends(setting: Setting) -> None:
     for good in (low, high):
         assert getattr(OrgConfig.from_mapping({setting.name: good}), setting.name) == good
     for bad in (low - 1, high + 1):
-        with pytest.raises(ValidationError, match=f"Setting '{setting.name}' must be between {low}") as caught:
+        refusal = f"Setting '{setting.name}' must be between {low}"
+        with pytest.raises(ValidationError, match=refusal) as caught:
             OrgConfig.from_mapping({setting.name: bad})
         assert caught.value.item == setting.name
 

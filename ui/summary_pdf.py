@@ -149,7 +149,8 @@ def write_summary_pdf(
         write_atomic(target, pdf.data, mode=PRIVATE_FILE_MODE)
     except OSError as exc:
         raise StoreError(
-            f"The summary could not be saved to {target.name}: {exc.strerror or 'the folder cannot be written'}. "
+            f"The summary could not be saved to {target.name}: "
+            f"{exc.strerror or 'the folder cannot be written'}. "
             "Choose another folder or a USB stick with space."
         ) from None
     return pdf

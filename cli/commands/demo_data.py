@@ -23,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser(
         "demo-data",
         help="add synthetic people and finalised checks (training and demos only)",
-        description="Add obviously synthetic people and finalised checks. Reads the passphrase from standard input.",
+        description=(
+            "Add obviously synthetic people and finalised checks. Reads the passphrase from standard input."
+        ),
     )
     parser.add_argument("--user", required=True, metavar="NAME")
     parser.add_argument("--people", type=int, required=True, metavar="N")
@@ -33,7 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--sharing",
         choices=SHARING_CHOICES,
         default="mix",
-        help="who agrees to share their checks: a realistic mix (default), everyone with their GP, or nobody asked",
+        help=(
+            "who agrees to share their checks: a realistic mix (default), everyone with their GP, "
+            "or nobody asked"
+        ),
     )
     parser.set_defaults(func=run)
 

@@ -94,8 +94,8 @@ def check_server(
 
 
 _CONNECTION_ADVICE = (
-    "Check server_url in the organisation file (the FHIR base address, e.g. ending in /fhir), that this computer "
-    "can reach it (firewall, proxy), and, for a private certificate authority, ca_bundle."
+    "Check server_url in the organisation file (the FHIR base address, e.g. ending in /fhir), "
+    "that this computer can reach it (firewall, proxy), and, for a private certificate authority, ca_bundle."
 )
 
 

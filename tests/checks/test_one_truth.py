@@ -130,7 +130,8 @@ def test_screen_summary_findings_and_shared_record_agree(
     try:
         born = birthday.replace(year=birthday.year - age_at_visit - (1 if birthday_in > 0 else 0))
     except ValueError:  # 29 February
-        born = (birthday - timedelta(days=1)).replace(year=birthday.year - age_at_visit - (1 if birthday_in > 0 else 0))
+        year = birthday.year - age_at_visit - (1 if birthday_in > 0 else 0)
+        born = (birthday - timedelta(days=1)).replace(year=year)
     n = next(_counter)
     person = services.register_person(
         store,
