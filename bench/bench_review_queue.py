@@ -61,8 +61,9 @@ def _laptop(folder: Path, user: str, role: str) -> Any:
 
 
 def _sync(store: Any, url: str, token: str) -> None:
-    from sync.backoff import Backoff, FakeClock
+    from sync.backoff import Backoff
     from sync.engine import SyncConfig, SyncEngine
+    from tests.fakes import FakeClock
 
     config = SyncConfig(server_url=url, timeout=(2.0, 30.0), max_wait_s=3600.0, max_passes=20)
     SyncEngine(store, config, token, clock=FakeClock(), backoff=Backoff(base_s=1.0, cap_s=5.0)).run_once(now=True)

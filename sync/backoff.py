@@ -37,28 +37,6 @@ class Clock:
             time.sleep(seconds)
 
 
-class FakeClock(Clock):
-    """A clock for tests: sleeping moves time forward at once."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime.now(UTC)
-        self._lock = threading.Lock()
-        self.slept: list[float] = []
-
-    def now(self) -> datetime:
-        with self._lock:
-            return self._now
-
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self._now += timedelta(seconds=seconds)
-
-    def sleep(self, seconds: float, cancel: threading.Event | None = None) -> None:
-        self.slept.append(seconds)
-        if seconds > 0:
-            self.advance(seconds)
-
-
 @dataclass
 class Backoff:
     """delay(n) for the n-th failed attempt (1-based): uniform(0, min(cap, base * 2**(n-1)))."""

@@ -30,8 +30,6 @@ SQL_HOMES = ("outreach/store/", "sync/server/")
 SQL_LIBRARIES = ("sqlalchemy", "alembic")
 # What the store must not import: it is what they are built on.
 NOT_IN_STORE = ("outreach.services", "outreach.fhir", "outreach.demo_data", "outreach.team")
-# The old import path of the demo data, a re-export kept only until its last callers move.
-MOVED_DEMO_DATA = "outreach/store/demo_data.py"
 
 BLOCKER = textwrap.dedent(
     """
@@ -129,7 +127,7 @@ def layer_violations() -> list[str]:
             tables = _is(module, "outreach.store.models") or _is(module, "outreach.store.team_tables")
             if tables and not in_store:
                 found.append(f"{where}: imports the store's tables ({module}); ask a repository instead")
-            if in_store and rel != MOVED_DEMO_DATA and any(_is(module, bad) for bad in NOT_IN_STORE):
+            if in_store and any(_is(module, bad) for bad in NOT_IN_STORE):
                 found.append(f"{where}: the store imports {module}")
             owner, _, name = module.rpartition(".")
             if (

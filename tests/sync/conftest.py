@@ -15,11 +15,12 @@ from outreach import services
 from outreach.demo_data import fill_demo_data
 from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
-from sync.backoff import Backoff, FakeClock
+from sync.backoff import Backoff
 from sync.engine import SyncConfig, SyncEngine
 from sync.server.faults import Faults
 from sync.server.serving import RunningServer, start_in_thread
 from tests.factories import new_store
+from tests.fakes import FakeClock
 from tests.sync.bundles import check_bundle
 from tests.sync.server_calls import server_count
 

@@ -13,9 +13,9 @@ import pytest
 
 from outreach.errors import AuthError
 from outreach.store.local_store import LocalStore
-from sync.backoff import FakeClock
 from sync.server.faults import Faults
 from sync.server.serving import RunningServer
+from tests.fakes import FakeClock
 from tests.sync.conftest import assert_exactly_once, make_engine, make_store, pending
 
 POST = {"method": "POST", "path": "/"}

@@ -29,8 +29,9 @@ from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
 from outreach.store.records import OutboxItem
 from sync import parts, push
-from sync.backoff import Backoff, FakeClock
+from sync.backoff import Backoff
 from sync.http import Answer, TransientFailure
+from tests.fakes import FakeClock
 from tests.sync.bundles import check_bundle
 from tests.sync.conftest import ADMIN, PASSPHRASE, make_store
 
@@ -101,12 +102,12 @@ def store(shared_template: Path, tmp_path: Path) -> Iterator[LocalStore]:
 
 
 @pytest.fixture
-def server() -> ScriptedServer:
+def scripted() -> ScriptedServer:
     return ScriptedServer()
 
 
-def _pusher(store: LocalStore, server: ScriptedServer, builder: Any = check_bundle, **kw: Any) -> push.Pusher:
-    return push.Pusher(store, server, builder=builder,  # type: ignore[arg-type]
+def _pusher(store: LocalStore, scripted: ScriptedServer, builder: Any = check_bundle, **kw: Any) -> push.Pusher:
+    return push.Pusher(store, scripted, builder=builder,  # type: ignore[arg-type]
                        backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
                        concurrency=1, max_pause_s=0.0, **kw)
 
@@ -116,8 +117,8 @@ def _item(store: LocalStore) -> OutboxItem:
     return item
 
 
-def _push_one(store: LocalStore, server: ScriptedServer, **kw: Any) -> push.ItemOutcome:
-    outcomes = _pusher(store, server, **kw).push([_item(store)])
+def _push_one(store: LocalStore, scripted: ScriptedServer, **kw: Any) -> push.ItemOutcome:
+    outcomes = _pusher(store, scripted, **kw).push([_item(store)])
     assert len(outcomes) == 1
     return outcomes[0]
 
@@ -135,45 +136,45 @@ def _push_one(store: LocalStore, server: ScriptedServer, **kw: Any) -> push.Item
     {"resourceType": "Patient", "id": "1"},
     [],
 ])
-def test_a_2xx_that_is_not_a_transaction_response_is_not_sent(store: LocalStore, server: ScriptedServer,
+def test_a_2xx_that_is_not_a_transaction_response_is_not_sent(store: LocalStore, scripted: ScriptedServer,
                                                               body: Any) -> None:
-    server.post_reply = lambda bundle: Answer(200, {}, body)
-    outcome = _push_one(store, server)
+    scripted.post_reply = lambda bundle: Answer(200, {}, body)
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.RETRY and outcome.server_refs == ()
     item = store.outbox.get(outcome.outbox_id)
     assert item.state == "failed" and item.server_ref is None and item.next_attempt_at is not None
     assert sync_state.confirmed_entries(store, BASE) == {}
     # unclear: the server is asked before the same records go again, and it gives up after three rounds
-    methods = [c[0] for c in server.calls]
+    methods = [c[0] for c in scripted.calls]
     assert methods == ["POST", "GET", "POST", "GET", "POST"]
     assert push.MAX_ROUNDS_WITHOUT_PROGRESS == 3
 
 
 def test_a_transaction_response_with_one_entry_too_few_confirms_nothing(store: LocalStore,
-                                                                       server: ScriptedServer) -> None:
+                                                                       scripted: ScriptedServer) -> None:
     def short(bundle: dict[str, Any]) -> Answer:
-        answer = server.store_all(bundle)
+        answer = scripted.store_all(bundle)
         answer.body["entry"] = answer.body["entry"][:-1]
         return answer
 
-    server.post_reply = short
-    outcome = _push_one(store, server)
+    scripted.post_reply = short
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.RETRY
     assert store.outbox.get(outcome.outbox_id).state == "failed"
 
 
 def test_every_record_confirmed_is_sent_with_its_server_references(store: LocalStore,
-                                                                   server: ScriptedServer) -> None:
-    outcome = _push_one(store, server)
+                                                                   scripted: ScriptedServer) -> None:
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.SENT and outcome.attempts == 1
-    assert [c[0] for c in server.calls] == ["POST"] * 4  # Patient, Encounter, 2 Observations, Provenance
-    assert [len(p["entry"]) for p in server.posts] == [1, 1, 2, 1]
+    assert [c[0] for c in scripted.calls] == ["POST"] * 4  # Patient, Encounter, 2 Observations, Provenance
+    assert [len(p["entry"]) for p in scripted.posts] == [1, 1, 2, 1]
     item = store.outbox.get(outcome.outbox_id)
     assert item.state == "sent"
     assert json.loads(item.server_ref) == list(outcome.server_refs)
     assert outcome.server_refs == ("Patient/1", "Encounter/2", "Observation/3", "Observation/4", "Provenance/5")
     # the Encounter went with the server's own id for the Patient, never a urn
-    encounter = server.posts[1]["entry"][0]["resource"]
+    encounter = scripted.posts[1]["entry"][0]["resource"]
     assert encounter["subject"]["reference"] == "Patient/1"
 
 
@@ -187,34 +188,34 @@ def _left_sending(store: LocalStore) -> OutboxItem:
 
 
 def test_an_operation_outcome_in_the_search_answer_is_not_the_check(store: LocalStore,
-                                                                    server: ScriptedServer) -> None:
+                                                                    scripted: ScriptedServer) -> None:
     def outcome_only(res_type: str, params: dict[str, str]) -> Answer:
         return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset", "entry": [
             {"resource": {"resourceType": "OperationOutcome", "id": "oo-1",
                           "issue": [{"severity": "warning", "code": "processing"}]},
              "search": {"mode": "outcome"}}]})
 
-    server.get_reply = outcome_only
+    scripted.get_reply = outcome_only
     _left_sending(store)
-    outcome = _push_one(store, server)
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.SENT and outcome.found == 0
     assert outcome.server_refs == ("Patient/1", "Encounter/2", "Observation/3", "Observation/4", "Provenance/5")
     assert not any("OperationOutcome" in ref for ref in outcome.server_refs)
 
 
-def test_a_record_with_another_identifier_is_not_the_check(store: LocalStore, server: ScriptedServer) -> None:
+def test_a_record_with_another_identifier_is_not_the_check(store: LocalStore, scripted: ScriptedServer) -> None:
     def stranger(res_type: str, params: dict[str, str]) -> Answer:
         return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset", "entry": [
             {"resource": {"resourceType": res_type, "id": "x-1",
                           "identifier": [{"system": "https://other.example/id", "value": "someone-else"}]}}]})
 
-    server.get_reply = stranger
+    scripted.get_reply = stranger
     _left_sending(store)
-    outcome = _push_one(store, server)
+    outcome = _push_one(store, scripted)
     assert outcome.found == 0 and "Patient/x-1" not in outcome.server_refs
 
 
-def test_records_found_by_identifier_are_not_sent_again(store: LocalStore, server: ScriptedServer) -> None:
+def test_records_found_by_identifier_are_not_sent_again(store: LocalStore, scripted: ScriptedServer) -> None:
     """The lookup's own positive case: what the server holds under the entry's identifier is taken."""
     bundle = check_bundle(store, _item(store))
     by_url = {e["fullUrl"]: e for e in bundle["entry"]}
@@ -228,15 +229,15 @@ def test_records_found_by_identifier_are_not_sent_again(store: LocalStore, serve
                                      "identifier": [{"system": system, "value": value}]}}]
         return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset", "entry": entries})
 
-    server.get_reply = has_patient
+    scripted.get_reply = has_patient
     _left_sending(store)
-    outcome = _push_one(store, server)
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.SENT and outcome.found == 1
     assert outcome.server_refs[0] == "Patient/p-9"
-    assert all(e["resource"]["resourceType"] != "Patient" for p in server.posts for e in p["entry"])
+    assert all(e["resource"]["resourceType"] != "Patient" for p in scripted.posts for e in p["entry"])
 
 
-def test_two_records_under_one_identifier_hold_the_check(store: LocalStore, server: ScriptedServer) -> None:
+def test_two_records_under_one_identifier_hold_the_check(store: LocalStore, scripted: ScriptedServer) -> None:
     bundle = check_bundle(store, _item(store))
     system, _, value = bundle["entry"][0]["request"]["ifNoneExist"].split("=", 1)[1].partition("|")
 
@@ -246,20 +247,20 @@ def test_two_records_under_one_identifier_hold_the_check(store: LocalStore, serv
         return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset",
                                 "entry": copies if res_type == "Patient" else []})
 
-    server.get_reply = two_copies
+    scripted.get_reply = two_copies
     _left_sending(store)
-    outcome = _push_one(store, server)
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.REFUSED and "more than one copy" in outcome.words
     assert sync_state.holds(store)[outcome.outbox_id] == sync_state.HOLD_REFUSED
     assert "Patient (2 copies)" in (sync_state.item_detail(store, outcome.outbox_id) or "")
-    assert server.posts == []
+    assert scripted.posts == []
 
 
-def test_a_search_that_fails_leaves_the_check_for_later(store: LocalStore, server: ScriptedServer) -> None:
-    server.get_reply = lambda res_type, params: Answer(200, {}, {"resourceType": "OperationOutcome"})
+def test_a_search_that_fails_leaves_the_check_for_later(store: LocalStore, scripted: ScriptedServer) -> None:
+    scripted.get_reply = lambda res_type, params: Answer(200, {}, {"resourceType": "OperationOutcome"})
     _left_sending(store)
-    outcome = _push_one(store, server)
-    assert outcome.result == push.RETRY and server.posts == []
+    outcome = _push_one(store, scripted)
+    assert outcome.result == push.RETRY and scripted.posts == []
     assert store.outbox.get(outcome.outbox_id).state == "failed"
 
 
@@ -267,28 +268,28 @@ def test_a_search_that_fails_leaves_the_check_for_later(store: LocalStore, serve
 
 
 def test_an_item_left_sending_by_a_crash_is_requeued_counted_and_looked_up_first(
-    store: LocalStore, server: ScriptedServer
+    store: LocalStore, scripted: ScriptedServer
 ) -> None:
     left = _left_sending(store)
     assert left.state == "sending" and left.attempts == 1
-    outcome = _push_one(store, server)
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.SENT
     assert outcome.attempts == 2  # the crashed attempt counts
-    assert server.calls[0][0] == "GET"  # asks the server before sending anything again
+    assert scripted.calls[0][0] == "GET"  # asks the server before sending anything again
     assert store.outbox.get(left.id).state == "sent"
 
 
-def test_a_failed_item_is_looked_up_before_it_is_sent_again(store: LocalStore, server: ScriptedServer) -> None:
+def test_a_failed_item_is_looked_up_before_it_is_sent_again(store: LocalStore, scripted: ScriptedServer) -> None:
     def unavailable(bundle: dict[str, Any]) -> Answer:
         raise TransientFailure("unavailable", status=503, may_have_arrived=False)
 
-    server.post_reply = unavailable
-    first = _push_one(store, server)
+    scripted.post_reply = unavailable
+    first = _push_one(store, scripted)
     assert first.result == push.RETRY
-    server.calls.clear()
-    server.post_reply = server.store_all
-    again = _push_one(store, server)
-    assert again.result == push.SENT and server.calls[0][0] == "GET"
+    scripted.calls.clear()
+    scripted.post_reply = scripted.store_all
+    again = _push_one(store, scripted)
+    assert again.result == push.SENT and scripted.calls[0][0] == "GET"
 
 
 # --- 408 / 409 / 412 / 429 ---------------------------------------------------------------------------------
@@ -296,7 +297,7 @@ def test_a_failed_item_is_looked_up_before_it_is_sent_again(store: LocalStore, s
 
 @pytest.mark.parametrize(("status", "how"), [(408, "answer"), (408, "raised"), (409, "answer"), (429, "answer"),
                                            (429, "raised"), (503, "raised")])
-def test_a_whole_reply_that_may_succeed_later_is_retried_not_held(store: LocalStore, server: ScriptedServer,
+def test_a_whole_reply_that_may_succeed_later_is_retried_not_held(store: LocalStore, scripted: ScriptedServer,
                                                                  status: int, how: str) -> None:
     """409 arrives as an answer; the HTTP layer raises 408, 429 and 5xx as TransientFailure. Both ways retry."""
     def reply(bundle: dict[str, Any]) -> Answer:
@@ -306,8 +307,8 @@ def test_a_whole_reply_that_may_succeed_later_is_retried_not_held(store: LocalSt
             "resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "transient",
                                                            "diagnostics": "busy, come back"}]})
 
-    server.post_reply = reply
-    pusher = _pusher(store, server)
+    scripted.post_reply = reply
+    pusher = _pusher(store, scripted)
     (outcome,) = pusher.push([_item(store)])
     assert outcome.result == push.RETRY
     if how == "answer":
@@ -321,11 +322,11 @@ def test_a_whole_reply_that_may_succeed_later_is_retried_not_held(store: LocalSt
     assert item.next_attempt_at is not None and outcome.next_attempt_at == item.next_attempt_at
     earliest = (pusher.clock.now() + timedelta(seconds=30)).isoformat()
     assert item.next_attempt_at[:19] >= earliest[:19]
-    assert len(server.posts) == 1
+    assert len(scripted.posts) == 1
 
 
 def test_many_requests_slow_down_after_429_and_409_but_not_after_408(store: LocalStore,
-                                                                      server: ScriptedServer) -> None:
+                                                                      scripted: ScriptedServer) -> None:
     def raised(status: int) -> Callable[[dict[str, Any]], Answer]:
         def reply(bundle: dict[str, Any]) -> Answer:
             raise TransientFailure("busy", status=status)
@@ -336,8 +337,8 @@ def test_many_requests_slow_down_after_429_and_409_but_not_after_408(store: Loca
         (409, lambda bundle: Answer(409, {}, None), True), (412, lambda bundle: Answer(412, {}, None), False),
     ]
     for status, reply, slowed in cases:
-        server.post_reply = reply
-        pusher = push.Pusher(store, server, builder=check_bundle,  # type: ignore[arg-type]
+        scripted.post_reply = reply
+        pusher = push.Pusher(store, scripted, builder=check_bundle,  # type: ignore[arg-type]
                              backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
                              concurrency=4)
         sync_state.release(store, _item(store).id)
@@ -345,15 +346,15 @@ def test_many_requests_slow_down_after_429_and_409_but_not_after_408(store: Loca
         assert (pusher.pace.allowed < 4) is slowed, status
 
 
-def test_412_is_a_definite_no_and_holds_the_check(store: LocalStore, server: ScriptedServer) -> None:
-    server.post_reply = lambda bundle: Answer(412, {}, {
+def test_412_is_a_definite_no_and_holds_the_check(store: LocalStore, scripted: ScriptedServer) -> None:
+    scripted.post_reply = lambda bundle: Answer(412, {}, {
         "resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "duplicate",
                                                        "diagnostics": "multiple matches"}]})
-    outcome = _push_one(store, server)
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.REFUSED and "refused this check (412)" in outcome.words
     assert sync_state.holds(store)[outcome.outbox_id] == sync_state.HOLD_REFUSED
     assert store.outbox.get(outcome.outbox_id).next_attempt_at is None
-    assert len(server.posts) == 1  # not repeated
+    assert len(scripted.posts) == 1  # not repeated
 
 
 def _entry_reply(status: str, outcome: str = "") -> Callable[[dict[str, Any]], Answer]:
@@ -366,9 +367,9 @@ def _entry_reply(status: str, outcome: str = "") -> Callable[[dict[str, Any]], A
     return reply
 
 
-def test_an_entry_answered_412_holds_the_check_with_plain_words(store: LocalStore, server: ScriptedServer) -> None:
-    server.post_reply = _entry_reply("412 Precondition Failed", "two matches")
-    outcome = _push_one(store, server)
+def test_an_entry_answered_412_holds_the_check_with_plain_words(store: LocalStore, scripted: ScriptedServer) -> None:
+    scripted.post_reply = _entry_reply("412 Precondition Failed", "two matches")
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.REFUSED
     assert "already holds more than one matching record" in outcome.words
     detail = sync_state.item_detail(store, outcome.outbox_id) or ""
@@ -379,11 +380,11 @@ def test_an_entry_answered_412_holds_the_check_with_plain_words(store: LocalStor
                                                ("409 Conflict", "another write was in progress"),
                                                ("408 Request Timeout", "the server answered 408"),
                                                ("503 Service Unavailable", "a problem on the server")])
-def test_an_entry_that_may_succeed_later_leaves_the_check_partly_sent(store: LocalStore, server: ScriptedServer,
+def test_an_entry_that_may_succeed_later_leaves_the_check_partly_sent(store: LocalStore, scripted: ScriptedServer,
                                                                      status: str, words: str) -> None:
-    answers = iter([server.store_all, _entry_reply(status), _entry_reply(status), _entry_reply(status)])
-    server.post_reply = lambda bundle: next(answers)(bundle)
-    outcome = _push_one(store, server)
+    answers = iter([scripted.store_all, _entry_reply(status), _entry_reply(status), _entry_reply(status)])
+    scripted.post_reply = lambda bundle: next(answers)(bundle)
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.RETRY
     assert f"has 1 of this check's 5 records and asked to wait ({words})" in outcome.words
     assert outcome.outbox_id not in sync_state.holds(store)
@@ -398,51 +399,51 @@ def test_an_entry_that_may_succeed_later_leaves_the_check_partly_sent(store: Loc
     (OutreachError("the check is damaged"), "could not be prepared for sending: the check is damaged"),
     (KeyError("code"), "a fault in the app"),
 ])
-def test_a_bundle_that_cannot_be_built_holds_the_check(store: LocalStore, server: ScriptedServer,
+def test_a_bundle_that_cannot_be_built_holds_the_check(store: LocalStore, scripted: ScriptedServer,
                                                       error: Exception, words: str) -> None:
     def broken(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
         raise error
 
-    outcome = _push_one(store, server, builder=broken)
+    outcome = _push_one(store, scripted, builder=broken)
     assert outcome.result == push.REFUSED and words in outcome.words
     item = store.outbox.get(outcome.outbox_id)
     assert item.state == "failed" and item.last_error == outcome.words
     assert sync_state.holds(store)[item.id] == sync_state.HOLD_REFUSED
-    assert server.calls == []
+    assert scripted.calls == []
 
 
 @pytest.mark.parametrize("bundle", [
     {"resourceType": "Bundle", "type": "transaction", "entry": []},
     {"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": {"resourceType": "Patient"}}]},
 ])
-def test_an_empty_bundle_or_an_entry_without_full_url_holds_the_check(store: LocalStore, server: ScriptedServer,
+def test_an_empty_bundle_or_an_entry_without_full_url_holds_the_check(store: LocalStore, scripted: ScriptedServer,
                                                                       bundle: dict[str, Any]) -> None:
-    outcome = _push_one(store, server, builder=lambda s, i: bundle)
+    outcome = _push_one(store, scripted, builder=lambda s, i: bundle)
     assert outcome.result == push.REFUSED and "could not be prepared for sending" in outcome.words
     assert store.outbox.get(outcome.outbox_id).state == "failed"
-    assert server.calls == []
+    assert scripted.calls == []
 
 
 def test_an_item_left_sending_whose_bundle_cannot_be_built_is_not_left_sending(
-    store: LocalStore, server: ScriptedServer
+    store: LocalStore, scripted: ScriptedServer
 ) -> None:
     left = _left_sending(store)
 
     def broken(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
         raise OutreachError("damaged")
 
-    outcome = _push_one(store, server, builder=broken)
+    outcome = _push_one(store, scripted, builder=broken)
     assert outcome.result == push.REFUSED
     assert store.outbox.get(left.id).state == "failed"
 
 
-def test_a_reference_to_a_record_not_in_the_check_holds_it(store: LocalStore, server: ScriptedServer) -> None:
+def test_a_reference_to_a_record_not_in_the_check_holds_it(store: LocalStore, scripted: ScriptedServer) -> None:
     def dangling(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
         bundle = check_bundle(store, item)
         bundle["entry"][1]["resource"]["subject"]["reference"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
         return bundle
 
-    outcome = _push_one(store, server, builder=dangling)
+    outcome = _push_one(store, scripted, builder=dangling)
     assert outcome.result == push.REFUSED and "fault in the app" in outcome.words
     assert "refers to a record not in the check" in (sync_state.item_detail(store, outcome.outbox_id) or "")
 
@@ -451,25 +452,25 @@ def test_a_reference_to_a_record_not_in_the_check_holds_it(store: LocalStore, se
 
 
 def test_no_consent_holds_the_check_with_the_reason_and_sends_nothing(unshared_template: Path, tmp_path: Path,
-                                                                       server: ScriptedServer) -> None:
+                                                                       scripted: ScriptedServer) -> None:
     store = _copy(unshared_template, tmp_path / "no-consent")
     try:
-        outcome = _push_one(store, server)
+        outcome = _push_one(store, scripted)
         assert outcome.result == push.NO_CONSENT
         assert sync_state.holds(store)[outcome.outbox_id] == sync_state.HOLD_NO_CONSENT
         item = store.outbox.get(outcome.outbox_id)
         assert item.state == "failed" and item.last_error == outcome.words and outcome.words
         assert outcome.words == push.consent_refusal(store, item.check_id)
-        assert server.calls == []
+        assert scripted.calls == []
     finally:
         store.close()
 
 
-def test_a_consent_refusal_from_the_mapping_is_a_consent_hold(store: LocalStore, server: ScriptedServer) -> None:
+def test_a_consent_refusal_from_the_mapping_is_a_consent_hold(store: LocalStore, scripted: ScriptedServer) -> None:
     def refuses(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
         raise ValidationError("The person withdrew consent to share.", item="consent")
 
-    outcome = _push_one(store, server, builder=refuses)
+    outcome = _push_one(store, scripted, builder=refuses)
     assert outcome.result == push.NO_CONSENT and outcome.words == "The person withdrew consent to share."
     assert sync_state.holds(store)[outcome.outbox_id] == sync_state.HOLD_NO_CONSENT
 
@@ -479,21 +480,21 @@ def test_a_check_no_longer_in_the_store_is_not_sent(store: LocalStore) -> None:
 
 
 def test_a_network_failure_is_a_retry_and_an_auth_failure_stops_the_run(store: LocalStore,
-                                                                        server: ScriptedServer) -> None:
+                                                                        scripted: ScriptedServer) -> None:
     from outreach.errors import AuthError
 
     def lost(bundle: dict[str, Any]) -> Answer:
         raise TransientFailure("The connection dropped.", status=None)
 
-    server.post_reply = lost
-    outcome = _push_one(store, server)
+    scripted.post_reply = lost
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.RETRY and outcome.words == "The connection dropped."
 
     def expired(bundle: dict[str, Any]) -> Answer:
         raise AuthError("The device token has expired.")
 
-    server.post_reply = expired
-    pusher = _pusher(store, server)
+    scripted.post_reply = expired
+    pusher = _pusher(store, scripted)
     (outcome,) = pusher.push([_item(store)])
     assert outcome.result == push.STOPPED and pusher.stop_error is not None
     assert store.outbox.get(outcome.outbox_id).next_attempt_at is None
@@ -574,83 +575,83 @@ class RememberingServer(ScriptedServer):
 
 
 def test_a_lost_answer_is_resolved_by_asking_and_nothing_is_stored_twice(store: LocalStore) -> None:
-    server = RememberingServer()
-    server.lose_answers_for = {"Patient"}
-    first = _push_one(store, server)
-    assert first.result == push.RETRY and len(server.held) == 1  # stored, but the answer was lost
-    server.lose_answers_for = set()
-    again = _push_one(store, server)
+    scripted = RememberingServer()
+    scripted.lose_answers_for = {"Patient"}
+    first = _push_one(store, scripted)
+    assert first.result == push.RETRY and len(scripted.held) == 1  # stored, but the answer was lost
+    scripted.lose_answers_for = set()
+    again = _push_one(store, scripted)
     assert again.result == push.SENT and again.found == 1
-    assert [r["resourceType"] for r in server.held] == ["Patient", "Encounter", "Observation", "Observation",
+    assert [r["resourceType"] for r in scripted.held] == ["Patient", "Encounter", "Observation", "Observation",
                                                         "Provenance"]
-    assert again.server_refs[0] == f"Patient/{server.held[0]['id']}"
+    assert again.server_refs[0] == f"Patient/{scripted.held[0]['id']}"
 
 
 def test_a_check_stored_whole_before_its_last_answer_was_lost_is_already_there(store: LocalStore) -> None:
-    server = RememberingServer()
-    server.lose_answers_for = {"Provenance"}
-    first = _push_one(store, server)
-    assert first.result == push.RETRY and len(server.held) == 5
-    server.lose_answers_for = set()
-    server.posts.clear()
-    again = _push_one(store, server)
-    assert again.result == push.ALREADY_THERE and again.found == 1 and server.posts == []
+    scripted = RememberingServer()
+    scripted.lose_answers_for = {"Provenance"}
+    first = _push_one(store, scripted)
+    assert first.result == push.RETRY and len(scripted.held) == 5
+    scripted.lose_answers_for = set()
+    scripted.posts.clear()
+    again = _push_one(store, scripted)
+    assert again.result == push.ALREADY_THERE and again.found == 1 and scripted.posts == []
     assert "not sent again" in again.words
     assert store.outbox.get(again.outbox_id).state == "sent"
-    assert len(server.held) == 5
+    assert len(scripted.held) == 5
 
 
 # --- parts: whole transactions, size caps, cycles -------------------------------------------------------------
 
 
 def test_a_server_confirmed_all_or_nothing_gets_the_whole_check_in_one_transaction(store: LocalStore,
-                                                                                   server: ScriptedServer) -> None:
-    outcome = _push_one(store, server, whole=True)
-    assert outcome.result == push.SENT and len(server.posts) == 1
-    (bundle,) = server.posts
+                                                                                   scripted: ScriptedServer) -> None:
+    outcome = _push_one(store, scripted, whole=True)
+    assert outcome.result == push.SENT and len(scripted.posts) == 1
+    (bundle,) = scripted.posts
     assert [e["resource"]["resourceType"] for e in bundle["entry"]] == ["Patient", "Encounter", "Observation",
                                                                        "Observation", "Provenance"]
     assert bundle["entry"][1]["resource"]["subject"]["reference"] == bundle["entry"][0]["fullUrl"]
 
 
-def test_parts_never_hold_more_entries_than_the_server_takes(store: LocalStore, server: ScriptedServer) -> None:
-    outcome = _push_one(store, server, max_entries=1)
+def test_parts_never_hold_more_entries_than_the_server_takes(store: LocalStore, scripted: ScriptedServer) -> None:
+    outcome = _push_one(store, scripted, max_entries=1)
     assert outcome.result == push.SENT
-    assert [len(p["entry"]) for p in server.posts] == [1, 1, 1, 1, 1]
+    assert [len(p["entry"]) for p in scripted.posts] == [1, 1, 1, 1, 1]
 
 
 @pytest.mark.parametrize("status", [400, 413, 422])
-def test_a_part_refused_for_its_size_is_split(store: LocalStore, server: ScriptedServer, status: int) -> None:
+def test_a_part_refused_for_its_size_is_split(store: LocalStore, scripted: ScriptedServer, status: int) -> None:
     def capped(bundle: dict[str, Any]) -> Answer:
         if len(bundle["entry"]) > 1:
             return Answer(status, {}, {"resourceType": "OperationOutcome", "issue": [{"severity": "error",
                                                                                        "code": "too-costly"}]})
-        return server.store_all(bundle)
+        return scripted.store_all(bundle)
 
-    server.post_reply = capped
-    outcome = _push_one(store, server)
+    scripted.post_reply = capped
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.SENT
-    assert [len(p["entry"]) for p in server.posts] == [1, 1, 2, 1, 1, 1]
+    assert [len(p["entry"]) for p in scripted.posts] == [1, 1, 2, 1, 1, 1]
 
 
-def test_a_single_entry_refused_whole_is_held(store: LocalStore, server: ScriptedServer) -> None:
-    server.post_reply = lambda bundle: Answer(422, {}, {"resourceType": "OperationOutcome", "issue": [
+def test_a_single_entry_refused_whole_is_held(store: LocalStore, scripted: ScriptedServer) -> None:
+    scripted.post_reply = lambda bundle: Answer(422, {}, {"resourceType": "OperationOutcome", "issue": [
         {"severity": "error", "code": "invalid", "diagnostics": "Patient.birthDate invalid"}]})
-    outcome = _push_one(store, server)
+    outcome = _push_one(store, scripted)
     assert outcome.result == push.REFUSED and "refused this check (422): Patient.birthDate invalid" in outcome.words
     assert sync_state.item_detail(store, outcome.outbox_id) == (
         "HTTP 422 for a part of 1 entry (Patient first): Patient.birthDate invalid")
 
 
 def test_records_that_refer_to_each_other_in_a_circle_are_held_not_sent(store: LocalStore,
-                                                                        server: ScriptedServer) -> None:
+                                                                        scripted: ScriptedServer) -> None:
     def circular(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
         bundle = check_bundle(store, item)
         bundle["entry"][0]["resource"]["link"] = [{"other": {"reference": bundle["entry"][1]["fullUrl"]}}]
         return bundle
 
-    outcome = _push_one(store, server, builder=circular)
-    assert outcome.result == push.REFUSED and server.posts == []
+    outcome = _push_one(store, scripted, builder=circular)
+    assert outcome.result == push.REFUSED and scripted.posts == []
     assert "no part of it can be sent first" in (sync_state.item_detail(store, outcome.outbox_id) or "")
 
 
@@ -658,47 +659,47 @@ def test_records_that_refer_to_each_other_in_a_circle_are_held_not_sent(store: L
 
 
 def test_a_run_cancelled_before_it_starts_sends_nothing_and_leaves_the_check_queued(
-    store: LocalStore, server: ScriptedServer
+    store: LocalStore, scripted: ScriptedServer
 ) -> None:
     import threading
 
     cancel = threading.Event()
     cancel.set()
-    assert _pusher(store, server, cancel=cancel).push([_item(store)]) == []
-    assert server.calls == [] and _item(store).state == "queued"
+    assert _pusher(store, scripted, cancel=cancel).push([_item(store)]) == []
+    assert scripted.calls == [] and _item(store).state == "queued"
 
 
-def test_a_broken_progress_listener_does_not_stop_the_sync(store: LocalStore, server: ScriptedServer) -> None:
+def test_a_broken_progress_listener_does_not_stop_the_sync(store: LocalStore, scripted: ScriptedServer) -> None:
     seen: list[str] = []
 
     def listener(outcome: push.ItemOutcome) -> None:
         seen.append(outcome.result)
         raise RuntimeError("listener bug")
 
-    outcome = _push_one(store, server, on_item=listener)
+    outcome = _push_one(store, scripted, on_item=listener)
     assert outcome.result == push.SENT and seen == [push.SENT]
 
 
 def test_a_busy_entry_is_paused_briefly_and_sent_within_the_same_attempt(store: LocalStore,
-                                                                         server: ScriptedServer) -> None:
+                                                                         scripted: ScriptedServer) -> None:
     replies = iter([_entry_reply("429 Too Many Requests")])
-    server.post_reply = lambda bundle: next(replies, server.store_all)(bundle)
-    pusher = push.Pusher(store, server, builder=check_bundle,  # type: ignore[arg-type]
+    scripted.post_reply = lambda bundle: next(replies, scripted.store_all)(bundle)
+    pusher = push.Pusher(store, scripted, builder=check_bundle,  # type: ignore[arg-type]
                          backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
                          concurrency=1)
     (outcome,) = pusher.push([_item(store)])
     assert outcome.result == push.SENT and outcome.attempts == 1
-    assert [len(p["entry"]) for p in server.posts] == [1, 1, 1, 2, 1]
+    assert [len(p["entry"]) for p in scripted.posts] == [1, 1, 1, 2, 1]
 
 
 def test_an_entry_busy_three_rounds_in_a_row_waits_for_the_next_attempt(store: LocalStore,
-                                                                        server: ScriptedServer) -> None:
-    server.post_reply = _entry_reply("429 Too Many Requests")
-    pusher = push.Pusher(store, server, builder=check_bundle,  # type: ignore[arg-type]
+                                                                        scripted: ScriptedServer) -> None:
+    scripted.post_reply = _entry_reply("429 Too Many Requests")
+    pusher = push.Pusher(store, scripted, builder=check_bundle,  # type: ignore[arg-type]
                          backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
                          concurrency=1)
     (outcome,) = pusher.push([_item(store)])
-    assert outcome.result == push.RETRY and len(server.posts) == push.MAX_BUSY_ROUNDS == 3
+    assert outcome.result == push.RETRY and len(scripted.posts) == push.MAX_BUSY_ROUNDS == 3
     assert "has 0 of this check's 5 records" in outcome.words
 
 
@@ -742,13 +743,13 @@ def test_two_checks_of_one_person_share_one_patient_sent_once(two_checks_templat
     try:
         items = store.outbox.list()
         assert len(items) == 2
-        server = ScriptedServer()
-        pusher = push.Pusher(store, server, builder=check_bundle,  # type: ignore[arg-type]
+        scripted = ScriptedServer()
+        pusher = push.Pusher(store, scripted, builder=check_bundle,  # type: ignore[arg-type]
                              backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
                              concurrency=4)
         outcomes = pusher.push(items)
         assert sorted(o.result for o in outcomes) == [push.SENT, push.SENT]
-        patients = [e for p in server.posts for e in p["entry"] if e["resource"]["resourceType"] == "Patient"]
+        patients = [e for p in scripted.posts for e in p["entry"] if e["resource"]["resourceType"] == "Patient"]
         assert len(patients) == 1  # the second check waited for the first one's Patient
         assert outcomes[0].server_refs[0] == outcomes[1].server_refs[0]
         assert {o.check_id for o in outcomes} == {i.check_id for i in items}
@@ -756,16 +757,16 @@ def test_two_checks_of_one_person_share_one_patient_sent_once(two_checks_templat
         store.close()
 
 
-def test_an_item_another_sync_has_already_sent_is_left_alone(store: LocalStore, server: ScriptedServer) -> None:
+def test_an_item_another_sync_has_already_sent_is_left_alone(store: LocalStore, scripted: ScriptedServer) -> None:
     item = _item(store)
     with store.db.write():
         store.outbox.mark_sent(item.id, server_ref="[]")
-    assert _pusher(store, server).push([item]) == []
-    assert server.calls == [] and store.outbox.get(item.id).state == "sent"
+    assert _pusher(store, scripted).push([item]) == []
+    assert scripted.calls == [] and store.outbox.get(item.id).state == "sent"
 
 
 def test_a_pause_the_server_asks_for_is_kept_before_the_next_request(store: LocalStore,
-                                                                      server: ScriptedServer) -> None:
+                                                                      scripted: ScriptedServer) -> None:
     """Retry-After on a busy entry (RFC 9110 10.2.3): the item's next request waits that long."""
     import time
 
@@ -778,10 +779,10 @@ def test_a_pause_the_server_asks_for_is_kept_before_the_next_request(store: Loca
             answer = busy(bundle)
             answer.headers["retry-after"] = "0.6"
             return answer
-        return server.store_all(bundle)
+        return scripted.store_all(bundle)
 
-    server.post_reply = reply
-    pusher = push.Pusher(store, server, builder=check_bundle,  # type: ignore[arg-type]
+    scripted.post_reply = reply
+    pusher = push.Pusher(store, scripted, builder=check_bundle,  # type: ignore[arg-type]
                          backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
                          concurrency=1)
     (outcome,) = pusher.push([_item(store)])
@@ -789,9 +790,9 @@ def test_a_pause_the_server_asks_for_is_kept_before_the_next_request(store: Loca
     assert len(sent_at) == 5 and sent_at[1] - sent_at[0] >= 0.55
 
 
-def test_outcomes_other_than_a_lookup_found_nothing_on_the_server(store: LocalStore, server: ScriptedServer) -> None:
-    server.post_reply = lambda bundle: Answer(412, {}, None)
-    held = _push_one(store, server)
+def test_outcomes_other_than_a_lookup_found_nothing_on_the_server(store: LocalStore, scripted: ScriptedServer) -> None:
+    scripted.post_reply = lambda bundle: Answer(412, {}, None)
+    held = _push_one(store, scripted)
     assert held.result == push.REFUSED and held.found == 0 and held.server_refs == ()
     assert push.ItemOutcome("o", "c", push.RETRY, "words", 1).found == 0
 
@@ -799,8 +800,8 @@ def test_outcomes_other_than_a_lookup_found_nothing_on_the_server(store: LocalSt
 def test_an_operation_outcome_answering_the_provenance_search_is_not_the_provenance(store: LocalStore) -> None:
     """FHIR search.html: an entry with search.mode "outcome" is a message about the search, not a match.
     The Provenance is found by its target (no identifier), so only the resource type tells them apart."""
-    server = RememberingServer()
-    remember = server.store_all
+    scripted = RememberingServer()
+    remember = scripted.store_all
 
     def provenance_lost(bundle: dict[str, Any]) -> Answer:
         if bundle["entry"][0]["resource"]["resourceType"] == "Provenance":
@@ -808,26 +809,26 @@ def test_an_operation_outcome_answering_the_provenance_search_is_not_the_provena
         return remember(bundle)
 
     def search(res_type: str, params: dict[str, str]) -> Answer:
-        answer = RememberingServer.search(server, res_type, params)
+        answer = RememberingServer.search(scripted, res_type, params)
         if res_type == "Provenance":
             answer.body["entry"].append({"resource": {"resourceType": "OperationOutcome", "id": "oo-1",
                                                       "issue": [{"severity": "information", "code": "not-found"}]},
                                          "search": {"mode": "outcome"}})
         return answer
 
-    server.post_reply = provenance_lost
-    server.get_reply = search
-    assert _push_one(store, server).result == push.RETRY and len(server.held) == 4
-    server.post_reply = remember
-    server.posts.clear()
-    again = _push_one(store, server)
+    scripted.post_reply = provenance_lost
+    scripted.get_reply = search
+    assert _push_one(store, scripted).result == push.RETRY and len(scripted.held) == 4
+    scripted.post_reply = remember
+    scripted.posts.clear()
+    again = _push_one(store, scripted)
     assert again.result == push.SENT and again.found == 0  # the Provenance was looked up, and not found
-    assert [[e["resource"]["resourceType"] for e in p["entry"]] for p in server.posts] == [["Provenance"]]
-    assert [r["resourceType"] for r in server.held][-1] == "Provenance"
-    assert again.server_refs[-1] == f"Provenance/{server.held[-1]['id']}"
+    assert [[e["resource"]["resourceType"] for e in p["entry"]] for p in scripted.posts] == [["Provenance"]]
+    assert [r["resourceType"] for r in scripted.held][-1] == "Provenance"
+    assert again.server_refs[-1] == f"Provenance/{scripted.held[-1]['id']}"
 
 
-def test_a_run_stopped_while_an_answer_arrives_sends_nothing_more(store: LocalStore, server: ScriptedServer) -> None:
+def test_a_run_stopped_while_an_answer_arrives_sends_nothing_more(store: LocalStore, scripted: ScriptedServer) -> None:
     """Cancel (the worker's button, or a revoked token) takes effect at the next answer: the item is left
     for the next sync with what was confirmed so far, and no further request goes out."""
     import threading
@@ -836,11 +837,11 @@ def test_a_run_stopped_while_an_answer_arrives_sends_nothing_more(store: LocalSt
 
     def cancel_then_store(bundle: dict[str, Any]) -> Answer:
         cancel.set()
-        return server.store_all(bundle)
+        return scripted.store_all(bundle)
 
-    server.post_reply = cancel_then_store
-    outcomes = _pusher(store, server, cancel=cancel).push([_item(store)])
-    assert [o.result for o in outcomes] == [push.STOPPED] and len(server.posts) == 1
+    scripted.post_reply = cancel_then_store
+    outcomes = _pusher(store, scripted, cancel=cancel).push([_item(store)])
+    assert [o.result for o in outcomes] == [push.STOPPED] and len(scripted.posts) == 1
     item = store.outbox.get(outcomes[0].outbox_id)
     assert item.state == "failed" and item.next_attempt_at is None  # goes on next time, no backoff
     assert len(sync_state.confirmed_entries(store, BASE)) == 1  # the Patient stays confirmed

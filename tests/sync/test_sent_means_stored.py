@@ -18,9 +18,10 @@ from outreach.fhir.identifiers import CHECK_SYSTEM
 from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
 from sync import parts
-from sync.backoff import Backoff, FakeClock
+from sync.backoff import Backoff
 from sync.engine import SyncConfig, SyncEngine
 from sync.server.serving import RunningServer
+from tests.fakes import FakeClock
 from tests.sync.bundles import check_bundle
 from tests.sync.conftest import make_engine, pending
 from tests.sync.server_calls import post

@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 
 from outreach.store.local_store import LocalStore
-from sync.backoff import Backoff, Clock, FakeClock
+from sync.backoff import Backoff, Clock
 from sync.engine import SyncReport
 from sync.push import product_bundle_builder
 from sync.server.behaviours import Behaviours
 from sync.server.faults import Faults
 from sync.server.serving import RunningServer, start_in_thread
+from tests.fakes import FakeClock
 from tests.sync.bundles import check_bundle
 from tests.sync.conftest import make_engine, make_store, pending
 from tests.sync.server_modes import MODES, QUOTA_MODES, assert_every_record_once

@@ -18,9 +18,10 @@ from outreach.clinical.findings import load_rules
 from outreach.demo_data import fill_demo_data
 from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
-from sync.backoff import Backoff, FakeClock
+from sync.backoff import Backoff
 from sync.engine import SyncConfig, SyncEngine, SyncReport
 from sync.server.serving import RunningServer
+from tests.fakes import FakeClock
 
 PASSPHRASE = "correct horse battery staple"
 ADMIN = "Testadmin Setup"
