@@ -131,6 +131,19 @@ class ChecksRepository:
         with self._ctx.db.read() as conn:
             return {row.id: (row.person_id, row.finalised_at) for row in conn.execute(query)}
 
+    def superseded(self, check_ids: Sequence[str]) -> set[str]:
+        """Those of `check_ids` that a finalised amendment replaces (read without decrypting).
+
+        A supervisor's "returned" review of such a version has been answered: the worker
+        amended it and the newer version went for review."""
+        if not check_ids:
+            return set()
+        query = select(checks.c.amends_id).where(
+            checks.c.amends_id.in_(list(check_ids)), checks.c.finalised_at.is_not(None)
+        )
+        with self._ctx.db.read() as conn:
+            return {row.amends_id for row in conn.execute(query)}
+
     def lineage(self, check_id: str) -> tuple[str | None, list[str]]:
         """(the person, the ids from this check back to the version it amends, and so on to the
         first) read without decrypting anything; (None, []) when the check is not in the store.

@@ -24,9 +24,10 @@ from outreach.team.records import APPROVED, RECEIVED, RESUBMITTED, RETURNED, Que
 from sync.server.faults import Faults
 from sync.server.serving import RunningServer, start_in_thread
 from tests.team.support import SUPERVISOR, add_device, amend, laptop, sync, worker_laptop
+from ui.home.reviews import AMENDED as WORKER_AMENDED
 from ui.home.reviews import APPROVED as WORKER_APPROVED
 from ui.home.reviews import RETURNED as WORKER_RETURNED
-from ui.home.reviews import review_state, review_words
+from ui.home.reviews import read_reviews, review_state, review_words
 
 COMMENT = "Please repeat the blood pressure: the second reading is missing."
 
@@ -112,6 +113,8 @@ def test_return_amend_resubmit_approve(tmp_path: Path, server: RunningServer) ->
         amended_id = amend(worker, original.id, {changed_link: float(old_value) + 7}, "Measured again")
         out = sync(worker, server, worker_token)
         assert out.pending == 0
+        # The worker's list no longer asks them to act on the version they have amended.
+        assert [(line.check_id, line.state) for line in read_reviews(worker)] == [(original.id, WORKER_AMENDED)]
 
         boss_pull = sync(boss, server, boss_token)
         assert boss_pull.team is not None and boss_pull.team.assembled == 1
@@ -138,6 +141,10 @@ def test_return_amend_resubmit_approve(tmp_path: Path, server: RunningServer) ->
 
         sync(worker, server, worker_token)
         assert review_state(_worker_review(worker, amended_id).status) == WORKER_APPROVED
+        # The approval comes first; the answered return stays below it as history.
+        assert [(line.check_id, line.state) for line in read_reviews(worker)] == [
+            (amended_id, WORKER_APPROVED), (original.id, WORKER_AMENDED)]
+        assert review_words(WORKER_AMENDED) == "Returned, amended since"
 
         # Every decision is in the supervisor's audit trail.
         actions = [e.action for e in boss.audit.entries(limit=1000)]

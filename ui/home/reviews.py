@@ -36,6 +36,7 @@ from ui.home.search import date_text
 from ui.tasks import blocking
 
 RETURNED = "returned"
+AMENDED = "amended"  # returned, and this laptop has since finalised an amendment of that version
 APPROVED = "approved"
 WITHDRAWN = "withdrawn"
 _WITHDRAWN_STATUSES = ("cancelled", "rejected", "entered-in-error")
@@ -53,6 +54,7 @@ def review_state(status: str) -> str:
 def review_words(state: str) -> str:
     return {
         RETURNED: QCoreApplication.translate("ReviewsView", "Returned with comments"),
+        AMENDED: QCoreApplication.translate("ReviewsView", "Returned, amended since"),
         APPROVED: QCoreApplication.translate("ReviewsView", "Approved"),
         WITHDRAWN: QCoreApplication.translate("ReviewsView", "Review withdrawn"),
     }.get(state, state)
@@ -83,6 +85,7 @@ class ReviewLine:
 def _lines(store: LocalStore, reviews: list[Any]) -> list[ReviewLine]:
     ids = sorted({r.check_id for r in reviews if r.check_id})
     owners = store.checks.owners_and_finalised(ids)
+    amended = store.checks.superseded(ids)
     names: dict[str, str] = {}
     lines = []
     for review in reviews:
@@ -104,7 +107,7 @@ def _lines(store: LocalStore, reviews: list[Any]) -> list[ReviewLine]:
                 person_id=person_id,
                 person_name=names[person_id],
                 finalised_at=finalised_at,
-                state=review_state(review.status),
+                state=_answered(review_state(review.status), review.check_id in amended),
                 summary=str(doc.get("description") or doc.get("business_status") or ""),
                 business_status=doc.get("business_status"),
                 comments=tuple(str(n) for n in doc.get("notes") or ()),
@@ -121,13 +124,14 @@ def load_reviews(store: LocalStore) -> list[ReviewLine]:
 
 
 def read_reviews(store: LocalStore) -> list[ReviewLine]:
-    """Every review of a check from this laptop: returned ones first, newest first within each."""
+    """Every review of a check from this laptop: returned ones still to answer first, then approvals,
+    returned ones answered by an amendment, withdrawals; newest first within each."""
     from outreach.store import sync_state
 
     lines = _lines(store, sync_state.list_reviews(store))
-    order = {RETURNED: 0, APPROVED: 1, WITHDRAWN: 2}
+    order = {RETURNED: 0, APPROVED: 1, AMENDED: 2, WITHDRAWN: 3}
     lines.sort(key=lambda line: line.updated, reverse=True)
-    lines.sort(key=lambda line: order.get(line.state, 3))
+    lines.sort(key=lambda line: order.get(line.state, 4))
     return lines
 
 
@@ -150,12 +154,19 @@ def _states(store: LocalStore, check_ids: list[str]) -> dict[str, str]:
     from outreach.store import sync_state
 
     out: dict[str, str] = {}
+    amended = store.checks.superseded(check_ids)
     for check_id in check_ids:
         reviews = sync_state.reviews_for_check(store, check_id)
         if reviews:
             newest = max(reviews, key=lambda r: r.last_updated)
-            out[check_id] = review_state(newest.status)
+            out[check_id] = _answered(review_state(newest.status), check_id in amended)
     return out
+
+
+def _answered(state: str, amended_since: bool) -> str:
+    """A returned version that the worker has since amended asks nothing more of them: its
+    amendment went to the supervisor, whose review of it will say approved or returned again."""
+    return AMENDED if state == RETURNED and amended_since else state
 
 
 @blocking
