@@ -123,7 +123,8 @@ def main() -> int:
     print(f"check screen: {len(sections)} sections, offscreen, {args.rounds} later rounds")
     for name, values in (("first visit (page built)", first), ("later visits", later)):
         print(
-            f"  {name:26s} median {statistics.median(values):6.1f} ms   p95 {_percentile(values, 0.95):6.1f} ms"
+            f"  {name:26s} median {statistics.median(values):6.1f} ms   p95 {_percentile(values, 0.95):6.1f} "
+            "ms"
             f"   max {max(values):6.1f} ms"
         )
     worst_later = _percentile(later, 0.95)

@@ -110,7 +110,8 @@ def postgres() -> Iterator[str]:
     if init.returncode:
         raise SystemExit(f"initdb failed: {init.stderr}")
     port = free_port()
-    opts = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base} -c max_connections=200"
+    opts = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base} -c "
+            "max_connections=200")
     start = _pg(
         [
             *run_as,
@@ -148,7 +149,8 @@ def fresh(db_url: str, workdir: Path, name: str) -> str:
     with store.engine.begin() as conn:
         conn.execute(
             text(
-                "DROP TABLE IF EXISTS resources, history, identifiers, search_index, devices, server_clock, server_meta CASCADE"
+                "DROP TABLE IF EXISTS resources, history, identifiers, search_index, devices, server_clock, "
+                "server_meta CASCADE"
             )
         )
     store.close()

@@ -214,7 +214,8 @@ def main() -> int:
                 shutil.rmtree(folder)
             seconds = build(folder, args.people, args.checks_per_person)
             print(
-                f"Built {args.people} people / {args.people * args.checks_per_person} checks in {seconds:.0f} s"
+                f"Built {args.people} people / {args.people * args.checks_per_person} checks in "
+                f"{seconds:.0f} s"
             )
         size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
 

@@ -164,7 +164,8 @@ def main() -> int:
         n = len(bundles)
         per_check = sum(len(b["entry"]) for b in bundles) / n
         print(
-            f"bundles: {n} built in {build_s:.1f} s ({per_check:.1f} resources each; the baselines get them free)"
+            f"bundles: {n} built in {build_s:.1f} s ({per_check:.1f} resources each; the baselines get them "
+            "free)"
         )
 
         def server(name: str, behaviours: Behaviours | None = None) -> tuple[RunningServer, str]:
@@ -198,7 +199,8 @@ def main() -> int:
         print(f"  ratio engine / A             : {engine_s / whole_s:7.2f}")
         print(f"  ratio engine / B             : {engine_s / parts_s:7.2f}")
         print(
-            f"  sync engine, whole checks    : {whole_engine_s:7.2f} s  {whole_sent / whole_engine_s:6.1f} checks/s  "
+            f"  sync engine, whole checks    : {whole_engine_s:7.2f} s  {whole_sent / whole_engine_s:6.1f} "
+            "checks/s  "
             '(sync_transactions = "whole", for servers known to be atomic)'
         )
         print(f"  ratio engine (whole) / A     : {whole_engine_s / whole_s:7.2f}")

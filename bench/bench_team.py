@@ -338,7 +338,8 @@ def main() -> None:
         server.wait(timeout=30)
     print()
     print(f"Team pull of {args.checks} checks (page size {args.page_size}, server in its own process):")
-    print(f"  team pull:     {pull_run['seconds']:7.1f} s  {pull_run['received']} records in {pull_run['pages']} "
+    print(f"  team pull:     {pull_run['seconds']:7.1f} s  {pull_run['received']} records in "
+          f"{pull_run['pages']} "
           f"pages, {pull_run['checks']} checks assembled, {pull_run['waiting']} waiting")
     plain_run = plain_runs[0]
     plain_s = statistics.mean(r["seconds"] for r in plain_runs)

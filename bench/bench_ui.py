@@ -473,19 +473,25 @@ def bench_lists(
 
 def report_lists(label: str, m: dict[str, object]) -> None:
     rec, flt, ref = float(m["record_p95_ms"]), float(m["filter_p95_ms"]), float(m["refresh_max_ms"])  # type: ignore[arg-type]
-    base = f"baseline: the old full reload {float(m['full_read_ms']):.0f} ms, an empty store task {float(m['empty_task_ms']):.1f} ms"  # type: ignore[arg-type]
+    base = (f"baseline: the old full reload {float(m['full_read_ms']):.0f} ms, an empty store task "
+            f"{float(m['empty_task_ms']):.1f} ms")  # type: ignore[arg-type]
     print(
         f"(d) record an outcome to the list updated, {m['open']} open follow-ups ({label}): median "
-        f"{float(m['record_median_ms']):.1f} ms, p95 {rec:.1f} ms (target < 100 ms) [{'PASS' if rec < 100 else 'FAIL'}]; {base}"  # type: ignore[arg-type]
+        f"{float(m['record_median_ms']):.1f} ms, p95 {rec:.1f} ms (target < 100 ms) "
+        f"[{'PASS' if rec < 100 else 'FAIL'}]; {base}"  # type: ignore[arg-type]
     )
     print(
-        f"(e) follow-ups filter to the list shown, {m['open']} open ({label}), {m['filters']} changes: median "
-        f"{float(m['filter_median_ms']):.1f} ms, p95 {flt:.1f} ms (target < 50 ms) [{'PASS' if flt < 50 else 'FAIL'}]; median by kind (ms) "
+        f"(e) follow-ups filter to the list shown, {m['open']} open ({label}), {m['filters']} changes: "
+        "median "
+        f"{float(m['filter_median_ms']):.1f} ms, p95 {flt:.1f} ms (target < 50 ms) "
+        f"[{'PASS' if flt < 50 else 'FAIL'}]; median by kind (ms) "
         f"{m['filter_by_kind']}; {base}"  # type: ignore[arg-type]
     )
     print(
-        f"(f) home refresh after finalise (person panel and follow-up counts), {m['open']} open ({label}): median "
-        f"{float(m['refresh_median_ms']):.1f} ms, worst {ref:.1f} ms (target < 100 ms) [{'PASS' if ref < 100 else 'FAIL'}]; {base}"  # type: ignore[arg-type]
+        f"(f) home refresh after finalise (person panel and follow-up counts), {m['open']} open ({label}): "
+        "median "
+        f"{float(m['refresh_median_ms']):.1f} ms, worst {ref:.1f} ms (target < 100 ms) "
+        f"[{'PASS' if ref < 100 else 'FAIL'}]; {base}"  # type: ignore[arg-type]
     )
 
 
@@ -525,7 +531,8 @@ def report_startup(startup: dict[str, float]) -> None:
     direct = startup["direct"] / startup["bare"]
     print(
         f"(a) start to unlock screen: `outreach` program {startup['app'] * 1000:.0f} ms, bare PySide6 window "
-        f"{startup['bare'] * 1000:.0f} ms, ratio {ratio:.2f} (target <= 2) [{'PASS' if ratio <= 2 else 'FAIL'}]; "
+        f"{startup['bare'] * 1000:.0f} ms, ratio {ratio:.2f} (target <= 2) "
+        f"[{'PASS' if ratio <= 2 else 'FAIL'}]; "
         f"app entry ui.app.run_app without the command-line layer {startup['direct'] * 1000:.0f} ms, "
         f"ratio {direct:.2f} [{'PASS' if direct <= 2 else 'FAIL'}]; "
         f"Unlock pressable after {startup['ready'] * 1000:.0f} ms"
@@ -535,10 +542,12 @@ def report_startup(startup: dict[str, float]) -> None:
 def report_in_app(measured: dict[str, object]) -> None:
     beyond = measured["beyond_kdf_s"]
     print(
-        f"(b) unlock to home filled in, {measured['people']} people: {measured['unlock_to_home_s'] * 1000:.0f} ms"
+        f"(b) unlock to home filled in, {measured['people']} people: "
+        f"{measured['unlock_to_home_s'] * 1000:.0f} ms"
         f" = Argon2id {measured['kdf_s'] * 1000:.0f} ms + {beyond * 1000:.0f} ms beyond it (target < 1000 ms)"
         f" [{'PASS' if beyond < 1 else 'FAIL'}]; home page on screen after "
-        f"{measured['unlock_to_home_page_s'] * 1000:.0f} ms; the screens' own part (keys ready to home filled in) "
+        f"{measured['unlock_to_home_page_s'] * 1000:.0f} ms; the screens' own part (keys ready to home "
+        "filled in) "
         f"{measured['ui_after_unlock_s'] * 1000:.0f} ms; outbox {measured['outbox_waiting']} waiting, "
         f"{measured['follow_ups_listed']} open follow-ups counted; beyond Argon2id per round (s): "
         f"{measured['beyond_kdf_all_s']}"

@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
-        help="folder for the encrypted store (default: OUTREACH_DATA_DIR, else the platform's user data folder)",
+        help="folder for the encrypted store (default: OUTREACH_DATA_DIR, else the platform's user data "
+             "folder)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _command_modules():

@@ -69,7 +69,8 @@ class SyncConfig:
     whole_transactions: bool = False  # one transaction per check: only for servers known to be atomic
     page_size: int = 100
     team_page_size: int = 500  # the team pull reads many more records than the worker's own pull
-    team_pull: bool | None = None  # None: by the signed-in user (see _team_pull_wanted); True/False: always / never
+    # None: by the signed-in user (see _team_pull_wanted); True/False: always / never
+    team_pull: bool | None = None
     device_name: str | None = (
         None  # this laptop's name for IT (Provenance; matched against Device.deviceName)
     )

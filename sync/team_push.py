@@ -55,7 +55,8 @@ def push_decisions(
             break
         task = item.data.get("task")
         if not isinstance(task, dict):
-            team_repo.move_decision(store, item.id, "failed", error="This decision could not be read; tell IT.")
+            team_repo.move_decision(store, item.id, "failed", error="This decision could not be read; tell "
+                                                                    "IT.")
             counts.refused += 1
             continue
         bundle = review_bundle(task, item.id)

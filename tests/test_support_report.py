@@ -34,7 +34,8 @@ PASSPHRASE = "correct horse battery staple"
 MARKER_GIVEN = ["Quorblesnatch", "Vexillowend", "Plumtrugget"]
 MARKER_FAMILY = ["Zanzibarovna", "Kettlewhiskle", "Brambleflax"]
 MARKER_DOB = ["1957-03-29", "1962-11-17", "1970-08-04"]
-PEM = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VuAyEAsyntheticsyntheticsyntheticsynthetic0=\n-----END PUBLIC KEY-----\n"
+PEM = ("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VuAyEAsyntheticsyntheticsyntheticsynthetic0=\n-----END PUBLIC "
+       "KEY-----\n")
 
 
 def marker_nhs_number(seed: int) -> str:

@@ -53,13 +53,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--write-test",
         action="store_true",
-        help="also write, then delete, a few test records (inactive Organizations and one Provenance) to learn "
+        help="also write, then delete, a few test records (inactive Organizations and one Provenance) to "
+             "learn "
         "how transactions and conditional creates behave",
     )
     parser.add_argument(
         "--find-size",
         action="store_true",
-        help="also run the write test with the transaction-size probe, to find sync_max_entries: it writes up "
+        help="also run the write test with the transaction-size probe, to find sync_max_entries: it writes "
+             "up "
         "to 100 inactive test Organizations, which stay on a server that refuses DELETE (the same ones on "
         "every run)",
     )

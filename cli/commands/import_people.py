@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser(
         "import-people",
         help="import a caseload CSV (bad rows reported by line; no one added twice)",
-        description="Import people from a CSV file with a header row. Reads the passphrase from standard input.",
+        description="Import people from a CSV file with a header row. Reads the passphrase from standard "
+                    "input.",
     )
     parser.add_argument("--user", required=True, metavar="NAME")
     parser.add_argument("--csv", required=True, metavar="FILE")

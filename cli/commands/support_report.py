@@ -27,7 +27,8 @@ from outreach.support_report import LOG_LINES, ReportInputs, build_report
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "support-report",
-        help="print a report for IT: versions, self-test, settings, store, sync and the log (nothing personal)",
+        help="print a report for IT: versions, self-test, settings, store, sync and the log (nothing "
+             "personal)",
         description="Print the report that Help > 'Copy a report for IT' copies: versions, self-test "
         "results, the settings in force, the store's schema and size, sync and the last log lines. "
         "Nothing personal is included. With --user, the passphrase is read from standard input and "

@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "verify-calculators",
         help="check the calculators against reference cases (JSON list in, JSON list out)",
         description="Read a JSON list of calculator cases and print one result per case, in order. "
-        "Calculators: qrisk3, nhs_number, bmi, audit_c, blood_pressure, pulse, hba1c, glucose, lipids, smoking.",
+        "Calculators: qrisk3, nhs_number, bmi, audit_c, blood_pressure, pulse, hba1c, glucose, lipids, "
+        "smoking.",
     )
     parser.add_argument("file", metavar="FILE.json", help='cases file ("-" reads standard input)')
     parser.set_defaults(func=run)

@@ -170,7 +170,8 @@ def forget_pending_without_encounter(conn: Connection) -> int:
         "AND NOT EXISTS (SELECT 1 FROM team_checks c WHERE c.encounter_ref = p.encounter_ref)").all()
     refs = [str(r[0]) for r in rows]
     for chunk in _chunks(refs, 500):
-        conn.exec_driver_sql(f"DELETE FROM team_pending WHERE provenance_ref IN ({','.join('?' * len(chunk))})",
+        conn.exec_driver_sql("DELETE FROM team_pending WHERE provenance_ref IN "
+                             f"({','.join('?' * len(chunk))})",
                              tuple(chunk))
     forget_resources(conn, refs)
     return len(refs)
@@ -463,7 +464,8 @@ def dashboard_rows(store: LocalStore) -> dict[str, dict[str, Any]]:
                 version = cell_versions.get(key, 0) + 1
                 blob = _seal(store, {"rows": shards[key]}, "team_cache", key, version)
                 conn.exec_driver_sql(
-                    "INSERT INTO team_cache (key, version, data) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                    "INSERT INTO team_cache (key, version, data) VALUES (?, ?, ?) ON CONFLICT (key) DO "
+                    "UPDATE SET "
                     "version = excluded.version, data = excluded.data", (key, version, blob))
     return {chain_id: row[1] for chain_id, row in rows.items()}
 

@@ -115,8 +115,10 @@ def required_part(ref: str) -> bool:
     return ref.split("/", 1)[0] in PULLED_TYPES
 
 
-# The QRISK3 note that names the Townsend score used (outreach.checks.evaluation.QRISK3_CAVEATS_WITH_TOWNSEND).
-_TOWNSEND_NOTE = re.compile(r"Townsend deprivation score (-?[0-9.]+(?:e-?[0-9]+)?) for the person's postcode \((.*)\)\.")
+# The QRISK3 note that names the Townsend score used
+# (outreach.checks.evaluation.QRISK3_CAVEATS_WITH_TOWNSEND).
+_TOWNSEND_NOTE = re.compile(r"Townsend deprivation score (-?[0-9.]+(?:e-?[0-9]+)?) for the person's postcode "
+                            r"\((.*)\)\.")
 
 
 def townsend_of(observations: Iterable[Mapping[str, Any]]) -> dict[str, Any] | None:

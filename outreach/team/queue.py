@@ -83,7 +83,8 @@ def load_team_check(store: LocalStore, chain_id: str) -> TeamCheckView:
     versions = team_repo.chain_versions(store, chain_id)
     row = team_repo.chain_row(store, chain_id)
     if not versions or row is None:
-        raise StoreError("This check is not on this laptop (it may not have come down from the shared record yet).")
+        raise StoreError("This check is not on this laptop (it may not have come down from the shared record "
+                         "yet).")
     newest = versions[-1]
     doc = newest.doc
     current = {f.task_ref: {"state": f.state, "closed_on": f.closed_on, "outcome": f.data.get("outcome"),

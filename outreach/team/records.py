@@ -95,6 +95,7 @@ class TeamCheckView:
     visit_date: date
     findings: tuple[FindingRecord, ...]
     follow_ups: tuple[FollowUpRecord, ...]  # the follow-up decided for each finding, with its current status
-    consent_words: str  # e.g. "Agreed to the check; agreed to share with the GP practice; recorded 3 Nov 2026."
+    # e.g. "Agreed to the check; agreed to share with the GP practice; recorded 3 Nov 2026."
+    consent_words: str
     versions: tuple[VersionInfo, ...]  # oldest first
     decisions: tuple[Decision, ...]  # oldest first

@@ -317,7 +317,8 @@ class FhirApp:
         validate_resource(body, res_type)
         if body.get("id") != res_id:
             raise bad_request(
-                f"The resource id ({body.get('id')!r}) must equal the id in the URL ({res_id!r}) for an update.",
+                f"The resource id ({body.get('id')!r}) must equal the id in the URL ({res_id!r}) for an "
+                "update.",
                 "invalid",
             )
         if_match = _parse_etag(environ.get("HTTP_IF_MATCH"))
@@ -405,7 +406,8 @@ class FhirApp:
             raise FhirError(
                 413,
                 "too-costly",
-                f"This server accepts at most {self.max_entries} entries in one transaction; this one has {n}. "
+                f"This server accepts at most {self.max_entries} entries in one transaction; this one has "
+                f"{n}. "
                 "Send it in smaller parts.",
             )
 

@@ -41,11 +41,14 @@ class Limits:
 
     def documentation(self) -> str:
         return (
-            f" Limits: a transaction holds at most {self.max_entries} entries (413 too-costly beyond); a write "
-            f"that holds the database longer than {self.max_write_s:g} seconds is rolled back and refused with "
+            f" Limits: a transaction holds at most {self.max_entries} entries (413 too-costly beyond); a "
+            "write "
+            f"that holds the database longer than {self.max_write_s:g} seconds is rolled back and refused "
+            "with "
             f"413 too-costly (send smaller parts); a request body is at most {self.max_body} bytes (413); a "
             f"search parameter holds at most {self.max_or_values} alternatives and a search at most "
-            f"{self.max_search_values} values (400 too-costly); _count is at most {self.max_count}. Writes from "
+            f"{self.max_search_values} values (400 too-costly); _count is at most {self.max_count}. Writes "
+            "from "
             "different devices take turns, so one device's transactions cannot hold back another's."
         )
 

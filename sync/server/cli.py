@@ -183,8 +183,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not args.allow_remote and not is_loopback(args.host):
         print(
-            f"outreach-server: refusing to listen on {args.host!r}. That address accepts connections from other "
-            "machines, and devices send health records to this server. Pass --allow-remote if that is what you "
+            f"outreach-server: refusing to listen on {args.host!r}. That address accepts connections from "
+            "other "
+            "machines, and devices send health records to this server. Pass --allow-remote if that is what "
+            "you "
             "want, and serve it over TLS (--tls-cert/--tls-key or a TLS-terminating proxy).",
             file=sys.stderr,
         )

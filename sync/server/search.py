@@ -150,7 +150,8 @@ def _clause(res_type: str, name: str, param: SearchParam | None, value: str) -> 
     alternatives = value.split(",")
     if len(alternatives) > MAX_OR_VALUES:
         raise bad_request(
-            f"The search parameter '{name}' holds {len(alternatives)} alternatives; this server takes at most "
+            f"The search parameter '{name}' holds {len(alternatives)} alternatives; this server takes at "
+            "most "
             f"{MAX_OR_VALUES} in one parameter. Split it into several searches.",
             "too-costly",
         )

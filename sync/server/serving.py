@@ -138,7 +138,8 @@ def make_server(
     """Bind (but do not start) the HTTP server. Refuses non-loopback hosts unless allowed."""
     if not allow_remote and not is_loopback(host):
         raise RemoteBindRefused(
-            f"Refusing to listen on {host!r}: that accepts connections from other machines. The server binds to "
+            f"Refusing to listen on {host!r}: that accepts connections from other machines. The server binds "
+            "to "
             "loopback (127.0.0.1) unless you pass --allow-remote, and then it should sit behind TLS "
             "(--tls-cert/--tls-key or a TLS-terminating proxy) because devices send health records."
         )

@@ -346,7 +346,8 @@ class Store:
             meta = dict(conn.execute(select(db.server_meta.c.key, db.server_meta.c.value)).all())
         if int(meta["schema_version"]) > db.SCHEMA_VERSION:
             raise RuntimeError(
-                f"The database was written by a newer server (schema {meta['schema_version']}); upgrade the server."
+                f"The database was written by a newer server (schema {meta['schema_version']}); upgrade the "
+                "server."
             )
         self.epoch: str = meta["epoch"]
         self._secret = bytes.fromhex(meta["page_secret"])
@@ -726,7 +727,8 @@ class Store:
                     err = FhirError(
                         422,
                         "processing",
-                        f"{body['resourceType']}.{path} refers to '{target}', which is not the fullUrl of any "
+                        f"{body['resourceType']}.{path} refers to '{target}', which is not the fullUrl of "
+                        "any "
                         "entry in this bundle.",
                     )
                     raise err.with_entry(i) if bundle else err

@@ -143,7 +143,8 @@ def _transactions(rest: dict[str, Any]) -> Finding:
         MISSING,
         "The server does not declare transaction bundles; the app sends every check in transaction bundles."
         + batch,
-        "Switch on transaction bundles (POST of a Bundle of type 'transaction' to the base address). On Azure, "
+        "Switch on transaction bundles (POST of a Bundle of type 'transaction' to the base address). On "
+        "Azure, "
         "use the FHIR service in Azure Health Data Services: the older Azure API for FHIR on Cosmos DB takes "
         "batch bundles only.",
     )
@@ -160,7 +161,8 @@ def _types(resources: dict[str, Any]) -> Finding:
         "Resource types",
         MISSING,
         f"The server does not hold: {_listing(absent)}.",
-        "Enable these resource types on the server (HAPI FHIR: list them in hapi.fhir.supported_resource_types, "
+        "Enable these resource types on the server (HAPI FHIR: list them in "
+        "hapi.fhir.supported_resource_types, "
         "or leave that setting out to allow every type).",
     )
 
@@ -225,7 +227,8 @@ def _identifier_search(resources: dict[str, Any]) -> Finding:
         return Finding(
             "Search by identifier",
             OK,
-            "Declared for every type the app finds by identifier, so it can ask whether a check arrived after a lost "
+            "Declared for every type the app finds by identifier, so it can ask whether a check arrived "
+            "after a lost "
             "answer.",
         )
     return Finding(
@@ -248,7 +251,8 @@ def _provenance(resources: dict[str, Any]) -> Finding:
     feature = "Provenance by target and agent"
     advice = (
         "Switch on conditional create (ifNoneExist) for Provenance and its 'target' and 'agent' search "
-        "parameters. Some servers allow conditional create on identifier searches only (Google Cloud documents "
+        "parameters. Some servers allow conditional create on identifier searches only (Google Cloud "
+        "documents "
         "this): check with --write-test."
     )
     res = resources.get("Provenance")
@@ -278,7 +282,8 @@ def _provenance(resources: dict[str, Any]) -> Finding:
         silent.append("search by 'target' and 'agent'")
     why = (
         "The app creates a check's Provenance only if none with the same target (the check's Encounter) and "
-        "agent (this laptop) is there yet, so a resent check gets one Provenance, and searches by them to learn "
+        "agent (this laptop) is there yet, so a resent check gets one Provenance, and searches by them to "
+        "learn "
         "whether a check is complete."
     )
     if said_no:

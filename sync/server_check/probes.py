@@ -109,9 +109,11 @@ def security(anonymous: Prober, declared: str) -> Finding:
         return Finding(
             feature,
             MISSING,
-            "The server answered a search for records without any sign-in: anyone who can reach it could read "
+            "The server answered a search for records without any sign-in: anyone who can reach it could "
+            "read "
             "health records.",
-            "Switch on authentication: bearer tokens per device, directly or through a gateway (HAPI FHIR has no "
+            "Switch on authentication: bearer tokens per device, directly or through a gateway (HAPI FHIR "
+            "has no "
             "sign-in of its own: add a security interceptor or an OAuth2/SMART gateway in front; Azure and "
             "Google Cloud always ask for a token).",
         )
@@ -138,7 +140,8 @@ def sign_in(prober: Prober) -> Finding:
             SIGN_IN,
             MISSING,
             f"The server recognised the request but refused it (403): {exc.message.split(': ', 1)[-1]}",
-            "If this laptop was revoked, enrol it again. Otherwise give the device's account permission to read "
+            "If this laptop was revoked, enrol it again. Otherwise give the device's account permission to "
+            "read "
             "and write records (Azure: the 'FHIR Data Contributor' role; Google Cloud: an IAM role that may "
             "create, read, update and delete FHIR resources; SMART: system-level read and write scopes).",
         )
@@ -148,8 +151,10 @@ def sign_in(prober: Prober) -> Finding:
             MISSING,
             "The server did not accept the device token (401): it is wrong, has expired, or was issued for "
             "another server.",
-            "Enrol this laptop again and store the new token with 'outreach sync --user NAME --set-token'. With "
-            "Microsoft Entra ID or SMART tokens, check that the token was issued for this server's address (its "
+            "Enrol this laptop again and store the new token with 'outreach sync --user NAME --set-token'. "
+            "With "
+            "Microsoft Entra ID or SMART tokens, check that the token was issued for this server's address "
+            "(its "
             "audience) and has not expired.",
         )
     except Refused as exc:
@@ -223,9 +228,11 @@ def pull_and_paging(
             Finding(
                 "Incremental pull",
                 MISSING,
-                "The app's search for what changed (_lastUpdated=gt..., _sort=_lastUpdated, _count) was refused "
+                "The app's search for what changed (_lastUpdated=gt..., _sort=_lastUpdated, _count) was "
+                "refused "
                 f"for: {'; '.join(failed)}.",
-                "Allow search by _lastUpdated with _sort=_lastUpdated and _count on Task, HealthcareService and "
+                "Allow search by _lastUpdated with _sort=_lastUpdated and _count on Task, HealthcareService "
+                "and "
                 "Device.",
             )
         )
@@ -255,7 +262,8 @@ def _follow(prober: Prober, link: tuple[str, str] | None) -> Finding:
         return Finding(
             feature,
             WARN,
-            "Not tried: there was nothing to page through (fewer than two Tasks, HealthcareServices and Devices "
+            "Not tried: there was nothing to page through (fewer than two Tasks, HealthcareServices and "
+            "Devices "
             "on the server).",
             "Nothing to do now. To try it, run the check again with --write-test, or once reviews exist.",
         )
@@ -269,7 +277,8 @@ def _follow(prober: Prober, link: tuple[str, str] | None) -> Finding:
                 MISSING,
                 "The server's next link points to a different address from the one the app uses, so the app "
                 "will not follow it (it would send the token elsewhere).",
-                "Set the server's public base address to the one in server_url (HAPI FHIR: hapi.fhir.server_address; "
+                "Set the server's public base address to the one in server_url (HAPI FHIR: "
+                "hapi.fhir.server_address; "
                 "behind a proxy, pass the X-Forwarded headers).",
             )
         raise
@@ -284,7 +293,8 @@ def _follow(prober: Prober, link: tuple[str, str] | None) -> Finding:
         feature,
         MISSING,
         f"The server's own next link on {what} did not work: {clause(words)}.",
-        "Make paging links usable for at least a few minutes (HAPI FHIR: hapi.fhir.retain_cached_searches_mins).",
+        "Make paging links usable for at least a few minutes (HAPI FHIR: "
+        "hapi.fhir.retain_cached_searches_mins).",
     )
 
 
@@ -304,7 +314,8 @@ def rate_limits(probers: list[Prober]) -> Finding:
         return Finding(
             feature,
             OK,
-            f"The server answered 429 {len(seen)} time(s), always with Retry-After; the app waits as long as it "
+            f"The server answered 429 {len(seen)} time(s), always with Retry-After; the app waits as long as "
+            "it "
             "asks.",
         )
     return Finding(

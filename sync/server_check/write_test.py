@@ -232,7 +232,8 @@ class WriteTest:
                 Finding(
                     "Per-entry results",
                     OK,
-                    f"Each entry of a transaction answer has its own status and location ({', '.join(statuses)}).",
+                    "Each entry of a transaction answer has its own status and location "
+                    f"({', '.join(statuses)}).",
                 )
             )
         else:
@@ -245,9 +246,11 @@ class WriteTest:
                 Finding(
                     "Per-entry results",
                     MISSING,
-                    f"The transaction answer {what}; the app marks a check sent only when the server has confirmed "
+                    f"The transaction answer {what}; the app marks a check sent only when the server has "
+                    "confirmed "
                     "every entry with its status and location.",
-                    "Do not strip transaction-response entries (check any gateway in front of the server, and "
+                    "Do not strip transaction-response entries (check any gateway in front of the server, "
+                    "and "
                     "that the server does not answer with an empty body); the app asks for "
                     "'Prefer: return=OperationOutcome'.",
                 )
@@ -261,7 +264,8 @@ class WriteTest:
                 Finding(
                     feature,
                     MISSING,
-                    f"Sending the same conditional creates a second time was refused: {clause(words)}. The app "
+                    f"Sending the same conditional creates a second time was refused: {clause(words)}. The "
+                    "app "
                     "resends a check whenever an answer was lost.",
                     "Make a conditional create that matches one resource answer 200 with that resource.",
                 )
@@ -275,7 +279,8 @@ class WriteTest:
                 Finding(
                     feature,
                     MISSING,
-                    f"Two records sent twice were stored {counts} times: the server did not honour ifNoneExist, "
+                    f"Two records sent twice were stored {counts} times: the server did not honour "
+                    "ifNoneExist, "
                     "so a resent check would be duplicated.",
                     "Switch on conditional create in transactions (request.ifNoneExist) on identifier.",
                 )
@@ -300,10 +305,12 @@ class WriteTest:
                 Finding(
                     "All-or-nothing transactions",
                     WARN,
-                    "Could not be tested: the server stored a reference to an organisation that does not exist, "
+                    "Could not be tested: the server stored a reference to an organisation that does not "
+                    "exist, "
                     "so the deliberately broken entry did not fail (referential integrity is off).",
                     "Keep referential integrity on (Google Cloud: a FHIR store created without "
-                    "disableReferentialIntegrity; HAPI FHIR: hapi.fhir.enforce_referential_integrity_on_write "
+                    "disableReferentialIntegrity; HAPI FHIR: "
+                    "hapi.fhir.enforce_referential_integrity_on_write "
                     "left at true), so a check whose parts do not fit together is refused, not half stored. "
                     f"Until this is known, keep {PARTS} (the default) in the organisation file.",
                 )
@@ -330,8 +337,10 @@ class WriteTest:
 
     def _entry_by_entry(self, how: str) -> Finding:
         words = (
-            f"The server processes a transaction entry by entry: {how}. A transaction could be half stored if "
-            "one entry is refused. The app copes: it sends each check in parts ordered so that nothing refers to "
+            f"The server processes a transaction entry by entry: {how}. A transaction could be half stored "
+            "if "
+            "one entry is refused. The app copes: it sends each check in parts ordered so that nothing "
+            "refers to "
             "a part not yet stored, and marks a check sent only when the server has confirmed every entry."
         )
         if self.transactions == "whole":
@@ -340,7 +349,8 @@ class WriteTest:
                 MISSING,
                 words
                 + f" But the organisation file sets {WHOLE}, which sends each check as one transaction: "
-                "on this server a refused entry would leave the rest of the check stored, pointing at nothing.",
+                "on this server a refused entry would leave the rest of the check stored, pointing at "
+                "nothing.",
                 f"Set {PARTS} (the default) in the organisation file.",
             )
         return Finding(
@@ -348,7 +358,8 @@ class WriteTest:
             WARN,
             words,
             f"Nothing is required: keep {PARTS} (the default) in the organisation file; {WHOLE} is not safe "
-            "with this server. If the server offers all-or-nothing transactions, switch that on (on Azure, do "
+            "with this server. If the server offers all-or-nothing transactions, switch that on (on Azure, "
+            "do "
             "not enable parallel bundle processing for this app).",
         )
 
@@ -369,7 +380,8 @@ class WriteTest:
         condition = f"target={target}&agent={agent}"
         bundle = _transaction(_post(connection_test_provenance(target, agent), condition))
         advice = (
-            "Allow conditional create (request.ifNoneExist) for Provenance on its 'target' and 'agent' search "
+            "Allow conditional create (request.ifNoneExist) for Provenance on its 'target' and 'agent' "
+            "search "
             "parameters, and search by both. The app sends the Provenance that completes each check this way "
             "(Provenance has no identifier in R4)."
         )
@@ -399,7 +411,8 @@ class WriteTest:
                     feature,
                     MISSING,
                     "A Provenance was accepted but could not be found again by target and agent"
-                    f"{'' if found is not None else ' (the search was refused)'}; the app searches that way to "
+                    f"{'' if found is not None else ' (the search was refused)'}; the app searches that way "
+                    "to "
                     "learn whether a check is complete.",
                     advice,
                 )
@@ -410,7 +423,8 @@ class WriteTest:
                 Finding(
                     feature,
                     MISSING,
-                    f"A Provenance sent twice was stored {len(found)} times: the server did not honour ifNoneExist "
+                    f"A Provenance sent twice was stored {len(found)} times: the server did not honour "
+                    "ifNoneExist "
                     "on target and agent, so every resent check would get another Provenance.",
                     advice,
                 )
@@ -448,9 +462,11 @@ class WriteTest:
                     Finding(
                         feature,
                         WARN,
-                        f"A transaction of {size} test entries was refused ({clause(words)}), not for its size as "
+                        f"A transaction of {size} test entries was refused ({clause(words)}), not for its "
+                        "size as "
                         "far as the answer says.",
-                        "Check the server's limits on transaction size (entries and bytes); the app sends up to "
+                        "Check the server's limits on transaction size (entries and bytes); the app sends up "
+                        "to "
                         f"{PART_SIZE} entries at once and halves a part refused with 400, 413 or 422.",
                     )
                 )
@@ -472,7 +488,8 @@ class WriteTest:
                 Finding(
                     feature,
                     MISSING,
-                    f"Even a one-entry transaction of a test organisation was refused ({clause(refused_words)}).",
+                    "Even a one-entry transaction of a test organisation was refused "
+                    f"({clause(refused_words)}).",
                     "Check the server's limits on transaction size (entries and bytes).",
                 )
             )
@@ -492,7 +509,8 @@ class WriteTest:
                 feature,
                 WARN,
                 f"The server refused a transaction of {high} entries "
-                f"({clause(refused_words)}) and accepted {low}; the app sends up to {PART_SIZE}. The app copes: it "
+                f"({clause(refused_words)}) and accepted {low}; the app sends up to {PART_SIZE}. The app "
+                "copes: it "
                 "halves a part the server refuses for its size.",
                 f"To skip the halving, set sync_max_entries = {low} in the organisation file.",
             )
@@ -524,7 +542,8 @@ class WriteTest:
             )
         reasons = sorted({clause(why) for _, why in left})
         provenance = (
-            " Each Provenance points at two of those organisations; find it with GET Provenance?target=Organization/<id>."
+            " Each Provenance points at two of those organisations; find it with GET "
+            "Provenance?target=Organization/<id>."
             if any(ref.startswith("Provenance/") for ref in self.result.left)
             else ""
         )
@@ -535,8 +554,10 @@ class WriteTest:
             f"remain on the server: {_some(self.result.left)}. Each is an inactive Organization named "
             f'"{TEST_NAME}" or a Provenance about them, carries the tag {TAG_SYSTEM}|{TAG_CODE} and holds no '
             "personal data.",
-            f"Find them with GET Organization?identifier={TEST_SYSTEM}| (or ?_tag={TAG_SYSTEM}|{TAG_CODE} where "
-            "the server supports _tag) and delete them with the server's own tools, Provenance first, or leave "
+            f"Find them with GET Organization?identifier={TEST_SYSTEM}| (or ?_tag={TAG_SYSTEM}|{TAG_CODE} "
+            "where "
+            "the server supports _tag) and delete them with the server's own tools, Provenance first, or "
+            "leave "
             "them: nothing reads them." + provenance,
         )
 
@@ -552,7 +573,8 @@ def _size_not_tried() -> Finding:
     return Finding(
         "Transaction size",
         OK,
-        f"Not tried (add --find-size). The app finds the limit by itself: with sync_max_entries = 0 it sends parts "
+        "Not tried (add --find-size). The app finds the limit by itself: with sync_max_entries = 0 it sends "
+        "parts "
         f"of up to {PART_SIZE} entries and halves a part the server refuses for its size.",
     )
 

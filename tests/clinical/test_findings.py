@@ -117,7 +117,8 @@ def test_severe_blood_pressure_is_urgent_and_first() -> None:
     assert found[0].severity == "urgent" and "gp-same-day" in found[0].suggested_services
     assert (
         found[0].reason
-        == "Blood pressure 200/100 mmHg is 180/120 or higher (systolic 180 or more, or diastolic 120 or more)."
+        == "Blood pressure 200/100 mmHg is 180/120 or higher (systolic 180 or more, or diastolic 120 or "
+           "more)."
     )
 
 

@@ -44,7 +44,8 @@ OTHER_CASES = [
      {"category": "Very high: 180/120 or more, same-day action", "urgent": True}),
     ({"id": "pulse", "calculator": "pulse", "inputs": {"rate_bpm": 101}},
      {"category": "Fast (above 100)", "needs_review": True}),
-    ({"id": "hba1c", "calculator": "hba1c", "inputs": {"mmol_mol": 42}}, {"band": "non-diabetic hyperglycaemia"}),
+    ({"id": "hba1c", "calculator": "hba1c", "inputs": {"mmol_mol": 42}}, {"band": "non-diabetic "
+                                                                                  "hyperglycaemia"}),
     ({"id": "glucose", "calculator": "glucose", "inputs": {"mmol_l": 11.1, "fasting": False}},
      {"band": "diabetes range"}),
     ({"id": "lipids", "calculator": "lipids", "inputs": {"total_cholesterol_mmol_l": 5.2, "hdl_mmol_l": 1.3}},

@@ -46,7 +46,8 @@ REPORTED = {
     "screening.status": "done", "screening.flu": "vacc-due",
     "oral_health.status": "done", "oral_health.dentist": False, "oral_health.concern": True,
     "care_plan.status": "done", "care_plan.agreed": True, "care_plan.shared_with_gp": True,
-    "care_plan.goals": "Walk to the shops three times a week\nSwap fizzy drinks for water; Try the stop smoking group",
+    "care_plan.goals": "Walk to the shops three times a week\nSwap fizzy drinks for water; Try the stop "
+                       "smoking group",
     "care_plan.review_date": "2027-02-23",
 }  # fmt: skip
 MAN = PersonFacts(age_years=55, sex="male", ethnic_category="A")

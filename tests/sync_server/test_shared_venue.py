@@ -72,7 +72,12 @@ def encounter_location(server: RunningServer, token: str, check_id: str) -> str:
 
 
 def test_venue_names_compare_as_the_team_means_them() -> None:
-    same = ["St Mark's Church Hall", "st marks church hall ", "St. Mark’s  Church-Hall", "ST MARKS CHURCH HALL"]
+    same = [
+        "St Mark's Church Hall",
+        "st marks church hall ",
+        "St. Mark’s  Church-Hall",
+        "ST MARKS CHURCH HALL",
+    ]
     assert {normalised_venue_name(n) for n in same} == {"st marks church hall"}
     assert normalised_venue_name("Café Nour") == normalised_venue_name("cafe nour")
     assert normalised_venue_name("St Mark's Church Hall") != normalised_venue_name("St Luke's Church Hall")

@@ -168,7 +168,8 @@ def test_dashboard_rows_say_what_each_element_came_to(laptops) -> None:
     definition, rules = default_definition(), load_rules()
     first = worker.outbox.list()[0].check_id
     lipids, glucose = definition.element_by_id["lipids"], definition.element_by_id["glucose"]
-    amended = amend(worker, first, {lipids.status_id: "declined", lipids.reason_id: "Did not want a blood test",
+    amended = amend(worker, first, {lipids.status_id: "declined", lipids.reason_id: "Did not want a blood "
+                                                                                    "test",
                                     glucose.status_id: "not_possible", glucose.reason_id: "No testing kit"},
                     "Blood tests were not done after all")
     pull_into(boss, _send_all(worker, record))
