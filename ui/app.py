@@ -135,7 +135,8 @@ def run_app(data_dir: str | None = None, argv: Sequence[str] | None = None) -> i
         _report_when_shown(app, window, report_page)
     window.resize(window.sizeHint())
     window.show()
-    # "start": the first window of the app (it opens on set-up or unlock; pages are logged as ui.screen_shown).
+    # "start": the first window of the app (it opens on set-up or unlock; pages are logged as
+    # ui.screen_shown).
     log_event(log, "ui.window_shown", screen="start", platform=QApplication.platformName())
     drive_unlock = os.environ.get(DRIVE_UNLOCK_ENV)
     if drive_unlock:

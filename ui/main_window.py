@@ -766,7 +766,8 @@ class MainWindow(QMainWindow):
     def _report_ready(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
         message = self.tr(
-            "The report for IT is on the clipboard: paste it into an email or a ticket. It holds nothing personal."
+            "The report for IT is on the clipboard: paste it into an email or a ticket. It holds nothing "
+            "personal."
         )
         self.statusBar().showMessage(message, 20_000)
         self.statusBar().setAccessibleDescription(message)

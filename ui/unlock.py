@@ -101,7 +101,8 @@ class UnlockPanel(QWidget):
             index = self.user_combo.findData(select)
             if index >= 0:
                 self.user_combo.setCurrentIndex(index)
-        # Left enabled even with one name: greyed-out text is hard to read, and the name is what is being unlocked.
+        # Left enabled even with one name: greyed-out text is hard to read, and the name is what is being
+        # unlocked.
 
     def set_store(self, store: Any) -> None:
         self.store = store

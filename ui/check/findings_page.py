@@ -127,7 +127,8 @@ class FindingRow(QFrame):
         self.badge = QLabel(f"{symbol} {severity}", self)
         self.badge.setObjectName(f"severity:{rule}")
         self.badge.setStyleSheet(
-            f"QLabel {{ color: {ink}; background: {paper}; border: 1px solid {ink if ink != '#FFFFFF' else paper};"
+            f"QLabel {{ color: {ink}; background: {paper}; border: 1px solid "
+            f"{ink if ink != '#FFFFFF' else paper};"
             " border-radius: 3px; padding: 1px 6px; font-weight: bold; }"
         )
         self.badge.setAccessibleName(self.tr("Urgency: {0}").format(severity))
@@ -155,7 +156,8 @@ class FindingRow(QFrame):
         self.reason_label.setWordWrap(True)
         self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.reason_label)
-        # What a score behind this finding may miss (QRISK3 caveats): set by the page, shown beside the reason.
+        # What a score behind this finding may miss (QRISK3 caveats): set by the page, shown beside the
+        # reason.
         self.notes_label = QLabel("", self)
         self.notes_label.setObjectName(f"finding-notes:{rule}")
         self.notes_label.setWordWrap(True)

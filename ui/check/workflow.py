@@ -516,13 +516,15 @@ class CheckWorkflow(QWidget):
         )
         lines = [
             self.tr(
-                "Finalising saves this check for good: it cannot be changed afterwards (an amendment makes a new version)."
+                "Finalising saves this check for good: it cannot be changed afterwards (an amendment makes a "
+                "new version)."
             )
         ]
         if yes:
             lines.append(
                 self.tr(
-                    "It will be sent to the shared health record at the next sync (when this laptop is online), "
+                    "It will be sent to the shared health record at the next sync (when this laptop is "
+                    "online), "
                     "to be seen by: {0}."
                 ).format(", ".join(yes))
             )
@@ -535,7 +537,8 @@ class CheckWorkflow(QWidget):
         else:
             lines.append(
                 self.tr(
-                    "The person did not agree to sharing it with anyone, so it stays on this laptop and is not sent."
+                    "The person did not agree to sharing it with anyone, so it stays on this laptop and is "
+                    "not sent."
                 )
             )
         what = self.tr(

@@ -250,7 +250,8 @@ class PersonForm(QWidget):
         if not code or GP_PRACTICE_CODE.match(code):
             return None
         return self.tr(
-            "A GP practice code is a letter and five digits, e.g. L81051. Leave it empty if you do not know it."
+            "A GP practice code is a letter and five digits, e.g. L81051. Leave it empty if you do not know "
+            "it."
         )
 
     def _check_gp(self) -> bool:

@@ -296,7 +296,8 @@ class BarChart(QWidget):
             )
             return
         figure_width = max((metrics.horizontalAdvance(b.text) for b in self.bars), default=0) + 10
-        # Labels get what the figures and a readable bar (a third of the chart) leave, never less than a fifth.
+        # Labels get what the figures and a readable bar (a third of the chart) leave, never less than a
+        # fifth.
         room = max(int(width * 0.2), width - figure_width - max(60, width // 3))
         label_width = min(max((metrics.horizontalAdvance(b.label) for b in self.bars), default=0) + 8, room)
         left = label_width

@@ -205,7 +205,8 @@ class ReviewQueueModel(QAbstractTableModel):
         if row.edition > 1:
             parts.append(self.tr("version {0}").format(row.edition))
         if row.received_at:
-            # In words here, not a column: the order is by visit date, and the row stays readable with large text.
+            # In words here, not a column: the order is by visit date, and the row stays readable with large
+            # text.
             parts.append(self.tr("received {0}").format(uk_day(row.received_at)))
         return ", ".join(p for p in parts if p)
 
@@ -281,12 +282,14 @@ class ReviewQueueView(QWidget):
         filters.addWidget(self.venue_combo, 1)
         self.from_caption = QLabel(self.tr("Visit fro&m:"), self)
         filters.addWidget(self.from_caption)
-        self.from_edit = self._date_box("review-queue:from", self.tr("Visits on or after this date (Any: no limit)"))
+        self.from_edit = self._date_box("review-queue:from", self.tr("Visits on or after this date (Any: no "
+                                                                     "limit)"))
         self.from_caption.setBuddy(self.from_edit)
         filters.addWidget(self.from_edit)
         self.to_caption = QLabel(self.tr("&to:"), self)
         filters.addWidget(self.to_caption)
-        self.to_edit = self._date_box("review-queue:to", self.tr("Visits on or before this date (Any: no limit)"))
+        self.to_edit = self._date_box("review-queue:to", self.tr("Visits on or before this date (Any: no "
+                                                                 "limit)"))
         self.to_caption.setBuddy(self.to_edit)
         filters.addWidget(self.to_edit)
         self.clear_button = QPushButton(self.tr("Clea&r filters"), self)
@@ -484,7 +487,8 @@ class ReviewQueueView(QWidget):
                 self.tr("No checks match these filters.")
                 if narrowed or key != "to_review"
                 else self.tr(
-                    "No checks waiting for review. The team's checks come down from the shared record at each sync."
+                    "No checks waiting for review. The team's checks come down from the shared record at "
+                    "each sync."
                 )
             )
         else:

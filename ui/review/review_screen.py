@@ -176,7 +176,8 @@ class ReviewScreen(QWidget):
         self.comment_edit = QPlainTextEdit(self.decision_box)
         self.comment_edit.setObjectName("review-screen:comment")
         self.comment_edit.setAccessibleName(self.tr("Comments for the worker"))
-        self.comment_edit.setPlaceholderText(self.tr("What should be checked or changed, e.g. the weight looks wrong"))
+        self.comment_edit.setPlaceholderText(self.tr("What should be checked or changed, e.g. the weight "
+                                                     "looks wrong"))
         self.comment_edit.setTabChangesFocus(True)  # Tab leaves the box: keyboard users are never trapped
         line = self.fontMetrics().height()
         self.comment_edit.setFixedHeight(line * 4 + 12)
@@ -462,7 +463,8 @@ class ReviewScreen(QWidget):
             self.confirm_button.setText(self.tr("Yes, approve"))
         else:
             text = self.tr(
-                "Return version {0} to {1} with your comments? They will see \u201cReturned with comments\u201d "
+                "Return version {0} to {1} with your comments? They will see \u201cReturned with "
+                "comments\u201d "
                 "and can amend the check; it comes back here as resubmitted."
             ).format(view.edition, view.worker)
             self.confirm_button.setText(self.tr("Yes, return it"))
