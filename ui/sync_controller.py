@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
-from outreach.errors import AuthError, Cancelled, LockedError
+from outreach.errors import AuthError, Cancelled, LockedError, OutreachError
 from outreach.logging_setup import log_event
 from ui.tasks import Task, blocking
 
@@ -356,7 +356,8 @@ class SyncController(QObject):
 
     def _failed(self, exc: BaseException, manual: bool) -> None:
         self.last_error = exc
-        report = getattr(exc, "report", None)
+        # An AuthError stopping the run carries what the run did before it stopped.
+        report = exc.report if isinstance(exc, AuthError) else None
         if report is not None:
             self.last_report = report
         if isinstance(exc, (Cancelled, LockedError)) and not self.active:
@@ -372,7 +373,8 @@ class SyncController(QObject):
                 self._announced.add(exc.message)
         else:
             if not isinstance(exc, Cancelled):
-                self._failure_words = getattr(exc, "message", "") or self.tr("an unexpected problem (logged)")
+                words = exc.message if isinstance(exc, OutreachError) else ""
+                self._failure_words = words or self.tr("an unexpected problem (logged)")
             if manual:
                 self._announce(exc)
         self.run_failed.emit(exc)
