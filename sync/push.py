@@ -282,9 +282,9 @@ class Pusher:
                 while (
                     queue and len(pending) + len(ready_flights) < self.pace.allowed and not self._stopping()
                 ):
-                    flight = self._prepare(queue.pop(0), outcomes)
-                    if flight is not None:
-                        ready_flights.append(flight)
+                    prepared = self._prepare(queue.pop(0), outcomes)
+                    if prepared is not None:
+                        ready_flights.append(prepared)
                 for flight in ready_flights:
                     job = self._next_job(flight, outcomes)
                     if job is not None:
@@ -342,37 +342,43 @@ class Pusher:
         """Consent, bundle, then the durable 'sending' mark. Returns None when nothing is to be sent."""
         refusal = consent_refusal(self.store, item.check_id)
         if refusal is not None:
-            return self._hold_for_consent(item, outcomes, refusal)
+            self._hold_for_consent(item, outcomes, refusal)
+            return None
         try:
             bundle = self.builder(self.store, item)
         except ValidationError as exc:
             if exc.item == "consent":
-                return self._hold_for_consent(item, outcomes, exc.message)
-            return self._refuse_unsent(
+                self._hold_for_consent(item, outcomes, exc.message)
+                return None
+            self._refuse_unsent(
                 item, f"This check could not be prepared for sending: {exc.message}", outcomes
             )
+            return None
         except LockedError:
             raise  # the app locked while the check was read: the run stops, the check stays queued
         except OutreachError as exc:
-            return self._refuse_unsent(
+            self._refuse_unsent(
                 item, f"This check could not be prepared for sending: {exc.message}", outcomes
             )
+            return None
         except Exception:  # a mapping bug affects this item only
             log.exception("building the bundle for an outbox item failed")
-            return self._refuse_unsent(
+            self._refuse_unsent(
                 item,
                 "This check could not be prepared for sending (a fault in the app: "
                 "tell IT the outbox item number).",
                 outcomes,
             )
+            return None
         entries = parts.entries_of(bundle)
         if not entries or any(not e.full_url for e in entries):
-            return self._refuse_unsent(
+            self._refuse_unsent(
                 item,
                 "This check could not be prepared for sending (a fault in the app: an entry has no "
                 "fullUrl; tell IT the outbox item number).",
                 outcomes,
             )
+            return None
         ask_first = item.attempts > 0 or item.state == "sending"
         try:
             with self.store.db.write():
