@@ -217,6 +217,8 @@ class Puller:
             review = parse_review_task(task)
         except ValidationError:
             return False
+        if sync_state.about_another_laptops_check(conn, review.check_id):
+            return False  # not kept: it could never match a check of this laptop
         document = {
             "description": review.description,
             "business_status": review.business_status,

@@ -273,6 +273,14 @@ def rematch_reviews(conn: Connection) -> int:
     return matched
 
 
+def about_another_laptops_check(conn: Connection, focus_check_id: str | None) -> bool:
+    """True when a review names its check by our check identifier and no such check was ever on
+    this laptop: it is about another laptop's check (a supervisor's laptop reads the whole team's
+    reviews), so there is nothing here it could ever match. A review naming its check only by the
+    server's id cannot be judged yet and is kept (`store_review`)."""
+    return bool(focus_check_id) and not _known_check(conn, str(focus_check_id))
+
+
 def _match_check(conn: Connection, focus_check_id: str | None, focus_ref: str | None) -> str | None:
     if focus_check_id and _known_check(conn, focus_check_id):
         return focus_check_id

@@ -58,9 +58,16 @@ def test_a_review_created_on_the_server_comes_down_to_its_check(
         },
     )
     post(server, token, review_task({"reference": f"Encounter/{elsewhere['id']}"}, "Not ours"))
+    # A review naming by our identifier a check that was never on this laptop is another laptop's
+    # (a supervisor's token reads the whole team's): there is nothing to keep it for.
+    post(
+        server,
+        token,
+        review_task({"identifier": {"system": CHECK_SYSTEM, "value": "check-of-another-laptop"}}, "Theirs"),
+    )
     report = make_engine(store, server, token).run_once()
     reviews = {p.kind: p for p in report.pulled}["reviews"]
-    assert reviews.received == 3 and reviews.stored == 2 and reviews.kept == 1
+    assert reviews.received == 4 and reviews.stored == 2 and reviews.kept == 1
     assert len(sync_state.list_reviews(store)) == 2
     (first,) = sync_state.reviews_for_check(store, items[0].check_id)
     assert first.summary == "Please repeat the blood pressure" and first.status == "requested"
