@@ -50,11 +50,11 @@ def server_rest(cs: dict[str, Any]) -> dict[str, Any]:
     return next((r for r in rests if r.get("mode") == "server"), rests[0] if rests else {})
 
 
-def _codes(items: Iterable[Any]) -> set[str]:
+def _codes(items: Iterable[Any] | None) -> set[str]:
     return {str(i.get("code")) for i in items or [] if isinstance(i, dict) and i.get("code")}
 
 
-def _names(items: Iterable[Any]) -> set[str]:
+def _names(items: Iterable[Any] | None) -> set[str]:
     return {str(i.get("name")) for i in items or [] if isinstance(i, dict) and i.get("name")}
 
 
@@ -72,7 +72,7 @@ def declared_security(rest: dict[str, Any]) -> str:
         for c in s.get("coding") or []
         if isinstance(c, dict)
     }
-    found = [c for c in SECURITY_CODES if c in codes]
+    found: list[str] = [c for c in SECURITY_CODES if c in codes]
     if any(
         "oauth-uris" in str(e.get("url", "")) for e in security.get("extension") or [] if isinstance(e, dict)
     ):

@@ -269,7 +269,7 @@ def _follow(prober: Prober, link: tuple[str, str] | None) -> Finding:
         )
     what, url = link
     try:
-        answer = prober.call("GET", url)
+        reply = prober.call("GET", url)
     except NetworkError as exc:
         if "another site" in exc.message:
             return Finding(
@@ -283,10 +283,11 @@ def _follow(prober: Prober, link: tuple[str, str] | None) -> Finding:
             )
         raise
     except Refused as exc:
-        answer = None
+        answer: Answer | None = None
         words = exc.message
     else:
-        words = answer.outcome_words()
+        answer = reply
+        words = reply.outcome_words()
     if answer is not None and answer.ok and is_searchset(answer):
         return Finding(feature, OK, f"Followed a next link on {what}: the second page came back.")
     return Finding(
