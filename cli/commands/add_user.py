@@ -13,7 +13,7 @@ from cli.prompt import read_new_secret
 from outreach.errors import AuthError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "add-user",
         help="add a user (worker, supervisor or admin); needs an admin's passphrase",

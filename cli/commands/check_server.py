@@ -27,7 +27,7 @@ from outreach.settings import resolve_data_dir
 USAGE_ERROR = 2
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "check-server",
         help="check that a FHIR R4 server has what the app needs to sync (for IT)",
@@ -122,15 +122,15 @@ def _token(args: argparse.Namespace) -> str | None:
     store = open_unlocked(args, args.user)
     try:
         sync_state.ensure_tables(store)
-        token = sync_state.device_token(store)
+        stored = sync_state.device_token(store)
     finally:
         store.close()
-    if not token:
+    if not stored:
         raise AuthError(
             "This laptop has no device token for the shared record yet. Store it with "
             "'outreach sync --user NAME --set-token', or check the server without a token (leave out --user)."
         )
-    return token
+    return stored
 
 
 def _usage(message: str) -> int:

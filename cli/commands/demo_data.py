@@ -19,7 +19,7 @@ from outreach.demo_data import SHARING_CHOICES, DemoSummary, fill_demo_data
 RECIPIENT_WORDS = {"gp": "GP", "mental_health_trust": "mental health trust", "charity": "charity"}
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo-data",
         help="add synthetic people and finalised checks (training and demos only)",

@@ -15,7 +15,7 @@ from outreach import services
 from outreach.store.caseload_csv import parse_caseload_csv
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "import-people",
         help="import a caseload CSV (bad rows reported by line; no one added twice)",

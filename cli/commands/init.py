@@ -18,7 +18,7 @@ from outreach.store.local_store import LocalStore
 from outreach.store.vault import check_passphrase_policy
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "init",
         help="set up the encrypted store and its first (admin) user",

@@ -23,7 +23,7 @@ PRIVATE_NAME = "organisation-recovery-private.pem"
 PUBLIC_NAME = "organisation-recovery-public.pem"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "make-recovery-key",
         help="make the organisation recovery key pair (IT only)",

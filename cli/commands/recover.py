@@ -20,7 +20,7 @@ from outreach.store.recovery import load_recovery_private_key
 from outreach.store.vault import FileVaultStorage, Vault, check_passphrase_policy
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "recover",
         help="set a new passphrase for a user with the organisation recovery key (IT only)",

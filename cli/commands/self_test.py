@@ -29,7 +29,7 @@ QT_CHECK = "qt"
 CHILD_TIMEOUT_SECONDS = 60
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "self-test",
         help="check that crypto, SQLite, Qt and the bundled resources work",

@@ -24,7 +24,7 @@ from outreach.store.files import store_present
 from outreach.support_report import LOG_LINES, ReportInputs, build_report
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "support-report",
         help="print a report for IT: versions, self-test, settings, store, sync and the log (nothing "

@@ -21,7 +21,7 @@ from outreach.settings import OrgConfig, find_organisation_file, resolve_data_di
 from outreach.store import sync_state
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "sync",
         help="send finalised checks to the shared record and fetch reviews (one run)",
