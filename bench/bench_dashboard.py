@@ -260,7 +260,10 @@ def open_from_store(folder: Path, checks: int, runs: int) -> bool:
         runner.shutdown(wait=True)
         store.close()
     print(f"\nDashboard open from the store, {n:,} checks ({runs} runs), Dashboard tab chosen -> drawn:")
-    for name, values in (("counted from the store (before)", counted), ("nothing changed since (kept)", kept)):
+    for name, values in (
+        ("counted from the store (before)", counted),
+        ("nothing changed since (kept)", kept),
+    ):
         print(f"  {name:<34} median {statistics.median(values):7.1f} ms, worst {max(values):7.1f} ms")
     return statistics.median(kept) < TARGET_MS
 

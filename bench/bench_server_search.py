@@ -136,7 +136,9 @@ def build(store: Store, checks: int, laptops: int) -> dict[str, Any]:
         observation_ids[name].extend(
             r.body["identifier"][0]["value"] for r in reqs if r.res_type == "Observation"
         )
-        encounter_ids[name].extend(r.body["identifier"][0]["value"] for r in reqs if r.res_type == "Encounter")
+        encounter_ids[name].extend(
+            r.body["identifier"][0]["value"] for r in reqs if r.res_type == "Encounter"
+        )
     took, cpu = time.perf_counter() - t0, time.process_time() - c0
     return {
         "names": names,
@@ -173,14 +175,18 @@ def measure(store: Store, built: dict[str, Any], repeat: int) -> dict[str, tuple
         "worker: Device pull": _time(lambda: store.search("Device", pull, **worker), repeat),
         "worker: 20 Observation identifiers": _time(
             lambda: store.search(
-                "Observation", [("identifier", ",".join(f"{SYS}|{v}" for v in own_obs)), ("_count", "60")], **worker
+                "Observation",
+                [("identifier", ",".join(f"{SYS}|{v}" for v in own_obs)), ("_count", "60")],
+                **worker,
             ),
             repeat,
         ),
         "worker: one Encounter identifier": _time(
             lambda: store.search("Encounter", [("identifier", f"{SYS}|{own_enc}")], **worker), repeat
         ),
-        "supervisor: Encounter pull, first page": _time(lambda: store.search("Encounter", pull, **lead), repeat),
+        "supervisor: Encounter pull, first page": _time(
+            lambda: store.search("Encounter", pull, **lead), repeat
+        ),
         "supervisor: Encounter pull, next page": _time(
             lambda: store.search("Encounter", [*pull, ("_cursor", cursor or "")], **lead), repeat
         ),

@@ -69,7 +69,9 @@ def seed(db_path: Path, checks: int, *, templates: int = 60) -> tuple[float, str
     from sync.server.store import WriteRequest
 
     work = Path(tempfile.mkdtemp(prefix="bench-team-worker-"))
-    store = LocalStore.create(work / "laptop", admin_name=WORKERS[0], admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    store = LocalStore.create(
+        work / "laptop", admin_name=WORKERS[0], admin_passphrase=PASSPHRASE, kdf=TEST_KDF
+    )
     fill_demo_data(store, people=templates, checks_per_person=1, seed=9)
     people = {store.checks.get(i.check_id).person_id for i in store.outbox.list()}
     for person_id in people:
@@ -204,7 +206,9 @@ def plain(url: str, token: str, page_size: int) -> None:
             pages += 1
             entries = body.get("entry") or []
             received += len(entries)
-            next_url = next((link["url"] for link in body.get("link", []) if link.get("relation") == "next"), None)
+            next_url = next(
+                (link["url"] for link in body.get("link", []) if link.get("relation") == "next"), None
+            )
             params = None
             if not entries:
                 break
@@ -277,14 +281,18 @@ def queue_figures(folder: Path, runs: int) -> dict[str, tuple[list[float], int]]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--checks", type=int, default=10_000)
     parser.add_argument("--page-size", type=int, default=500)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--pull", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--plain", nargs=2, help=argparse.SUPPRESS)
-    parser.add_argument("--shared-db", help="reuse a shared record seeded by an earlier run (its SQLite file)")
+    parser.add_argument(
+        "--shared-db", help="reuse a shared record seeded by an earlier run (its SQLite file)"
+    )
     args = parser.parse_args()
     if args.serve:
         serve(args.serve)
@@ -319,15 +327,18 @@ def main() -> None:
         me = [sys.executable, __file__, "--page-size", str(args.page_size)]
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         def plain_once() -> dict[str, Any]:
-            run = subprocess.run([*me, "--plain", url, token], capture_output=True, text=True, check=True, env=env)
+            run = subprocess.run(
+                [*me, "--plain", url, token], capture_output=True, text=True, check=True, env=env
+            )
             return dict(json.loads(run.stdout.strip().splitlines()[-1]))
 
         # Plain, pull, plain: the machine's load drifts (other work shares its cores), so the pull
         # is compared with the mean of a plain run before and after it.
         plain_runs = [plain_once()]
         folder = work / "supervisor"
-        pulled = subprocess.run([*me, "--pull", url, token, str(folder)], capture_output=True, text=True, env=env,
-                                check=False)
+        pulled = subprocess.run(
+            [*me, "--pull", url, token, str(folder)], capture_output=True, text=True, env=env, check=False
+        )
         if pulled.returncode:
             sys.exit(f"The team pull failed:\n{pulled.stderr[-3000:]}")
         pull_run = json.loads(pulled.stdout.strip().splitlines()[-1])

@@ -300,7 +300,12 @@ class SyncEngine:
             if stop is None and not self._cancel.is_set():
                 try:
                     report.decisions = push_decisions(
-                        self.store, http, clock=self.clock, backoff=self.backoff, cancel=self._cancel, now=self._now
+                        self.store,
+                        http,
+                        clock=self.clock,
+                        backoff=self.backoff,
+                        cancel=self._cancel,
+                        now=self._now,
                     )
                 except AuthError as exc:
                     stop = exc

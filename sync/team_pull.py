@@ -285,7 +285,9 @@ class TeamPuller:
                     conn, self.store, {ref for item in batch for ref in (*item.targets, item.provenance_ref)})
                 ready = []
                 for item in batch:
-                    if any(ref not in found for ref in (*item.targets, item.provenance_ref) if required_part(ref)):
+                    if any(
+                        ref not in found for ref in (*item.targets, item.provenance_ref) if required_part(ref)
+                    ):
                         continue  # a part has not come down yet: it waits
                     try:
                         made = self._assemble_one(item, found)
@@ -317,13 +319,21 @@ class TeamPuller:
             return [r for ref, r in mine.items() if ref.startswith(rtype + "/")]
 
         parts = Parts(
-            provenance=mine[item.provenance_ref], encounter=encounter, response=first("QuestionnaireResponse"),
-            tasks=every("Task"), requests=every("ServiceRequest"), consent=first("Consent"),
-            patient=first("Patient"), practitioner=first("Practitioner"), location=first("Location"),
+            provenance=mine[item.provenance_ref],
+            encounter=encounter,
+            response=first("QuestionnaireResponse"),
+            tasks=every("Task"),
+            requests=every("ServiceRequest"),
+            consent=first("Consent"),
+            patient=first("Patient"),
+            practitioner=first("Practitioner"),
+            location=first("Location"),
             observations=every("Observation"),
         )
         doc = assemble(parts, definition=self.definition, rules=self.rules)
-        consumed = tuple(ref for ref in refs if ref.split("/", 1)[0] in (*CHECK_PARTS, "Provenance", "Observation"))
+        consumed = tuple(
+            ref for ref in refs if ref.split("/", 1)[0] in (*CHECK_PARTS, "Provenance", "Observation")
+        )
         person = doc.get("patient_ref") or (doc.get("person") or {}).get("id") or doc["check_id"]
         person_key = self.store.cipher.blind_index("team-person", str(person))
         return team_repo.Assembled(doc, item.encounter_ref, item.provenance_ref, consumed, person_key)

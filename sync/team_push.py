@@ -73,7 +73,9 @@ def push_decisions(
         except AccessRefusedError:
             # The check push and pulls of this run were accepted, so this 403 is about rights:
             # the token may not write reviews. Kept for the next sync; the run goes on.
-            team_repo.move_decision(store, item.id, "failed", error=NOT_SUPERVISOR_WRITE, next_attempt_at=None)
+            team_repo.move_decision(
+                store, item.id, "failed", error=NOT_SUPERVISOR_WRITE, next_attempt_at=None
+            )
             counts.refused += 1
             continue
         except AuthError:
@@ -89,10 +91,15 @@ def push_decisions(
             team_repo.move_decision(store, item.id, "sent", server_ref=location)
             counts.sent += 1
             continue
-        words = (result.failed[0].reply if result.failed and result.failed[0].reply else answer.outcome_words())
+        words = result.failed[0].reply if result.failed and result.failed[0].reply else answer.outcome_words()
         when = backoff.next_attempt_at(clock.now(), item.attempts + 1, answer.retry_after)
-        team_repo.move_decision(store, item.id, "failed",
-                                error=f"The shared record did not take the decision: {words}", next_attempt_at=when)
+        team_repo.move_decision(
+            store,
+            item.id,
+            "failed",
+            error=f"The shared record did not take the decision: {words}",
+            next_attempt_at=when,
+        )
         if answer.ok or answer.status in (408, 409, 412, 423, 425, 429):
             counts.retrying += 1
         else:

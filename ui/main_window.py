@@ -638,7 +638,9 @@ class MainWindow(QMainWindow):
             return
         if self.check_widget is not None:
             self.review_button.setChecked(False)
-            self.statusBar().showMessage(self.tr("Leave the check first (Back to home), then open Review."), 10_000)
+            self.statusBar().showMessage(
+                self.tr("Leave the check first (Back to home), then open Review."), 10_000
+            )
             return
         if self.review is None:
             from ui.review.workspace import ReviewWorkspace

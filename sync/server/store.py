@@ -997,7 +997,11 @@ class Store:
                     d.token_hash == hash_token(token)
                 )
             ).first()
-        return None if row is None else Device(row.name, bool(row.revoked), row.created, row.revoked_at, row.role)
+        return (
+            None
+            if row is None
+            else Device(row.name, bool(row.revoked), row.created, row.revoked_at, row.role)
+        )
 
     def list_devices(self) -> list[Device]:
         d = db.devices.c

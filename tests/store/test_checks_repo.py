@@ -178,7 +178,9 @@ def test_a_finalised_check_cannot_be_changed_or_finalised_again(store: LocalStor
 # --- amending ----------------------------------------------------------------------------------------------
 
 
-def test_an_amendment_is_the_next_edition_copying_the_content_and_keeping_the_original(store: LocalStore) -> None:
+def test_an_amendment_is_the_next_edition_copying_the_content_and_keeping_the_original(
+    store: LocalStore,
+) -> None:
     session_id = _session(store)
     draft = _draft(store, _person(store), session_id=session_id)
     store.checks.update_draft(draft.id, lambda doc: doc["answers"].update({"weight.weight": 82.0}))
@@ -240,8 +242,11 @@ def test_listing_by_person_by_status_and_owners(store: LocalStore) -> None:
     assert sorted(store.checks.ids()) == sorted([a1.id, b1.id, a2.id])
     assert store.checks.ids(status="finalised") == [a1.id]
     assert sorted(store.checks.ids(status="draft")) == sorted([b1.id, a2.id])
-    assert (store.checks.count(), store.checks.count(status="draft"), store.checks.count(status="finalised")) == (
-        3, 2, 1)
+    assert (
+        store.checks.count(),
+        store.checks.count(status="draft"),
+        store.checks.count(status="finalised"),
+    ) == (3, 2, 1)
     assert store.checks.owners([a1.id, b1.id, "unknown"]) == {a1.id: alpha, b1.id: bravo}
     assert store.checks.owners([]) == {}
 

@@ -155,7 +155,9 @@ def test_key_derivation_and_store_opening_refuse_the_gui_thread(tmp_path: Path, 
     from ui.home import data
 
     names = [name for name in dir(data) if is_blocking(getattr(data, name))]
-    assert {"load_home", "load_follow_ups_task", "search_people", "register_person", "record_outcome"} <= set(names)
+    assert {"load_home", "load_follow_ups_task", "search_people", "register_person", "record_outcome"} <= set(
+        names
+    )
     guarded = [getattr(data, name) for name in names]
     for func in guarded:
         with pytest.raises(GuiThreadBlockedError):

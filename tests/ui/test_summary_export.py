@@ -127,5 +127,7 @@ def test_saving_from_the_check_warns_writes_owner_only_and_is_audited_without_th
     assert "Documents" not in fields and "Testperson" not in fields and ".pdf" not in fields
     assert check_env.store.audit.verify().ok
     if shutil.which("pdftotext"):  # the organisation's number is on the page
-        text = subprocess.run(["pdftotext", str(chosen), "-"], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(chosen), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "0117 496 0000" in " ".join(text.split())

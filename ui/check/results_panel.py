@@ -121,7 +121,9 @@ class ResultsPanel(QFrame):
         # HbA1c / glucose and cholesterol read in words, not only as numbers (Lester; NICE PH38, NG238).
         glycaemia = calc.get("glycaemia")
         if glycaemia is not None:
-            self.glycaemia.setText(self.tr("Blood sugar ({0}): {1}").format(glycaemia.measure, glycaemia.band))
+            self.glycaemia.setText(
+                self.tr("Blood sugar ({0}): {1}").format(glycaemia.measure, glycaemia.band)
+            )
         elif "glycaemia" in evaluation.calculator_errors:
             self.glycaemia.setText(
                 self.tr("Blood sugar: {0}").format(evaluation.calculator_errors["glycaemia"])

@@ -211,7 +211,9 @@ class ReviewPage(QScrollArea):
                 )
             )
         # Each refused or unconfirmed value by its own message, so the nurse knows which one to go back to.
-        reasons.extend(self.tr("Correct or confirm: {0}").format(b.message) for b in blockers if b.kind == "answer")
+        reasons.extend(
+            self.tr("Correct or confirm: {0}").format(b.message) for b in blockers if b.kind == "answer"
+        )
         if any(b.kind == "measurement" for b in blockers):
             # NICE NG136: a third reading when the first two differ substantially (the core's words,
             # translated).

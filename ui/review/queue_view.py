@@ -110,7 +110,12 @@ class ReviewQueueModel(QAbstractTableModel):
         self.endResetModel()
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self.filter is not None and not self._loading and len(self.rows) < self.total
+        return (
+            not parent.isValid()
+            and self.filter is not None
+            and not self._loading
+            and len(self.rows) < self.total
+        )
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent) or self.filter is None:
@@ -149,7 +154,9 @@ class ReviewQueueModel(QAbstractTableModel):
             self.total = len(self.rows)  # fewer than counted: stop asking
         self.page_loaded.emit()
 
-    def update_state(self, chain_id: str, state: str, check_id: str | None = None, edition: int | None = None) -> int:
+    def update_state(
+        self, chain_id: str, state: str, check_id: str | None = None, edition: int | None = None
+    ) -> int:
         """One check's state changed here (a decision): that row alone is redrawn. Returns its row or -1."""
         for index, row in enumerate(self.rows):
             if row.chain_id == chain_id:
@@ -170,7 +177,9 @@ class ReviewQueueModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
         return None
@@ -435,7 +444,13 @@ class ReviewQueueView(QWidget):
         """Read the first page and then the filter boxes' choices again (after a sync or on opening): the
         list first, as it is what the supervisor waits for."""
         self._run_query()
-        submit(self.context, load_choices, self.context.store, name="ui.review.choices", on_success=self.set_choices)
+        submit(
+            self.context,
+            load_choices,
+            self.context.store,
+            name="ui.review.choices",
+            on_success=self.set_choices,
+        )
 
     def _run_query(self) -> None:
         """Read the first page and the count for the current filter. Changes made while one read is

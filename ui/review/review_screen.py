@@ -77,9 +77,9 @@ class ReadOnlyCheck(CheckWorkflow):
         form.close_button.setAccessibleName(self.tr("Leave this check and go back to the review queue"))
         form.banner_amend.hide()
         form.banner_label.setText(
-            self.tr("Version {0}, finalised {1} by {2}. Shown read-only, exactly as the worker recorded it.").format(
-                self.record.edition, _local(self.record.finalised_at), self.record.finalised_by or ""
-            )
+            self.tr(
+                "Version {0}, finalised {1} by {2}. Shown read-only, exactly as the worker recorded it."
+            ).format(self.record.edition, _local(self.record.finalised_at), self.record.finalised_by or "")
         )
         form.banner.show()
         for page in form.pages.values():
@@ -170,7 +170,9 @@ class ReviewScreen(QWidget):
         self.decision_box.setFrameShape(QFrame.Shape.StyledPanel)
         box = QVBoxLayout(self.decision_box)
         box.setContentsMargins(6, 6, 6, 6)
-        self.comment_caption = QLabel(self.tr("Co&mments for the worker (needed to return the check):"), panel)
+        self.comment_caption = QLabel(
+            self.tr("Co&mments for the worker (needed to return the check):"), panel
+        )
         self.comment_caption.setWordWrap(True)
         box.addWidget(self.comment_caption)
         self.comment_edit = QPlainTextEdit(self.decision_box)
@@ -308,7 +310,9 @@ class ReviewScreen(QWidget):
 
     def _show_state(self, view: TeamCheckView) -> None:
         version = (
-            self.tr("version {0} (amended)").format(view.edition) if view.edition > 1 else self.tr("version 1")
+            self.tr("version {0} (amended)").format(view.edition)
+            if view.edition > 1
+            else self.tr("version 1")
         )
         urgent = any(_severity(f.document) == "urgent" for f in view.findings)
         text = self.tr("{0}: {1}, {2}").format(state_words(view.state), view.person.display_name, version)
@@ -338,9 +342,13 @@ class ReviewScreen(QWidget):
         (every value escaped: names and comments are typed by people)."""
         e = escape
         if view.venue and view.venue != NO_VENUE:
-            where = self.tr("Checked by {0} at {1} on {2}.").format(view.worker, view.venue, uk_day(view.visit_date))
+            where = self.tr("Checked by {0} at {1} on {2}.").format(
+                view.worker, view.venue, uk_day(view.visit_date)
+            )
         else:
-            where = self.tr("Checked by {0} on {1} (no venue recorded).").format(view.worker, uk_day(view.visit_date))
+            where = self.tr("Checked by {0} on {1} (no venue recorded).").format(
+                view.worker, uk_day(view.visit_date)
+            )
         # Lists indented one step only: the panel is narrow, and nested lists would squeeze the words.
         parts = ["<style>ul { margin-left: 0px; -qt-list-indent: 1; }</style>", f"<p>{e(where)}</p>"]
         parts.append(f"<h3>{e(self.tr('Findings and follow-ups'))}</h3>")
@@ -370,7 +378,9 @@ class ReviewScreen(QWidget):
         parts.append(f"<h3>{e(self.tr('Versions'))}</h3>")
         items = []
         for version in view.versions:
-            head = self.tr("Version {0}, finalised {1}").format(version.edition, local_time(version.finalised_at))
+            head = self.tr("Version {0}, finalised {1}").format(
+                version.edition, local_time(version.finalised_at)
+            )
             line = f"<b>{e(head)}</b>"
             if version.reason:
                 line += "<br>" + e(self.tr("Why it was amended: {0}").format(version.reason))
@@ -390,7 +400,9 @@ class ReviewScreen(QWidget):
                 else:
                     line += "<br>" + e(self.tr("No answer changed."))
             items.append(f"<li>{line}</li>")
-        parts.append("<ul>" + "".join(items) + "</ul>" if items else f"<p>{e(self.tr('Only this version.'))}</p>")
+        parts.append(
+            "<ul>" + "".join(items) + "</ul>" if items else f"<p>{e(self.tr('Only this version.'))}</p>"
+        )
         parts.append(f"<h3>{e(self.tr('Decisions'))}</h3>")
         if not view.decisions:
             parts.append(f"<p>{e(self.tr('None yet.'))}</p>")
