@@ -35,11 +35,15 @@ RECEIVED, RETURNED, RESUBMITTED, APPROVED = "received", "returned", "resubmitted
 DECISION_STATES = ("queued", "sending", "sent", "failed")
 
 
-def _seal(store: LocalStore, value: Any, table: str, record_id: str, version: int, column: str = "data") -> bytes:
+def _seal(
+    store: LocalStore, value: Any, table: str, record_id: str, version: int, column: str = "data"
+) -> bytes:
     return seal_json(store.cipher, value, table=table, record_id=record_id, version=version, column=column)
 
 
-def _open(store: LocalStore, blob: bytes, table: str, record_id: str, version: int, column: str = "data") -> Any:
+def _open(
+    store: LocalStore, blob: bytes, table: str, record_id: str, version: int, column: str = "data"
+) -> Any:
     return open_json(store.cipher, blob, table=table, record_id=record_id, version=version, column=column)
 
 
@@ -80,7 +84,9 @@ def present(conn: Connection, refs: Iterable[str]) -> set[str]:
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             rows = conn.exec_driver_sql(
-                f"SELECT res_id FROM team_resources WHERE res_type = ? AND res_id IN ({marks})", (rtype, *chunk))
+                f"SELECT res_id FROM team_resources WHERE res_type = ? AND res_id IN ({marks})",
+                (rtype, *chunk),
+            )
             found.update(f"{rtype}/{rid}" for (rid,) in rows)
     return found
 
@@ -93,7 +99,8 @@ def load_resources(conn: Connection, store: LocalStore, refs: Iterable[str]) -> 
             marks = ",".join("?" * len(chunk))
             rows = conn.exec_driver_sql(
                 f"SELECT res_id, version, data FROM team_resources WHERE res_type = ? AND res_id IN ({marks})",
-                (rtype, *chunk))
+                (rtype, *chunk),
+            )
             for rid, version, data in rows:
                 ref = f"{rtype}/{rid}"
                 out[ref] = _open(store, data, "team_resources", ref, version)
@@ -104,8 +111,12 @@ def kept_of_type(conn: Connection, store: LocalStore, res_type: str) -> dict[str
     """Every kept resource of one type, unsealed, by ref."""
     r = team_resources.c
     rows = conn.execute(select(team_resources).where(r.res_type == res_type)).all()
-    return {f"{row.res_type}/{row.res_id}": _open(store, row.data, "team_resources", f"{row.res_type}/{row.res_id}",
-                                                   row.version) for row in rows}
+    return {
+        f"{row.res_type}/{row.res_id}": _open(
+            store, row.data, "team_resources", f"{row.res_type}/{row.res_id}", row.version
+        )
+        for row in rows
+    }
 
 
 def forget_resources(conn: Connection, refs: Iterable[str]) -> None:
@@ -215,8 +226,16 @@ def save_checks(conn: Connection, store: LocalStore, items: Sequence[Assembled])
     for item in items:
         doc = item.doc
         check_id = str(doc["check_id"])
-        checks_rows.append((check_id, doc["chain_id"], int(doc["edition"]), item.encounter_ref, doc["received_at"],
-                            _seal(store, doc, "team_checks", check_id, 1)))
+        checks_rows.append(
+            (
+                check_id,
+                doc["chain_id"],
+                int(doc["edition"]),
+                item.encounter_ref,
+                doc["received_at"],
+                _seal(store, doc, "team_checks", check_id, 1),
+            )
+        )
         for f in doc.get("follow_ups") or []:
             ref = str(f["task_ref"])
             follow_rows.append((
@@ -266,9 +285,17 @@ def update_follow_up(conn: Connection, store: LocalStore, task_ref: str, change:
     data["outcome"] = change.get("outcome")
     data["outcome_note"] = change.get("outcome_note")
     version = row.version + 1
-    conn.execute(update(team_follow_ups).where(f.task_ref == task_ref).values(
-        state=change["state"], closed_on=change.get("closed_on"), last_updated=change.get("last_updated") or "",
-        version=version, data=_seal(store, data, "team_follow_ups", task_ref, version)))
+    conn.execute(
+        update(team_follow_ups)
+        .where(f.task_ref == task_ref)
+        .values(
+            state=change["state"],
+            closed_on=change.get("closed_on"),
+            last_updated=change.get("last_updated") or "",
+            version=version,
+            data=_seal(store, data, "team_follow_ups", task_ref, version),
+        )
+    )
     refresh_chain(conn, store, row.chain_id)  # the dashboards read the follow-up's state from the chain row
     return True
 
@@ -321,7 +348,9 @@ def chain_versions(store: LocalStore, chain_id: str) -> list[TeamCheckRow]:
     """Every version of one chain here, oldest first."""
     c = team_checks.c
     with store.db.read() as conn:
-        rows = conn.execute(select(team_checks).where(c.chain_id == chain_id).order_by(c.edition, c.received_at)).all()
+        rows = conn.execute(
+            select(team_checks).where(c.chain_id == chain_id).order_by(c.edition, c.received_at)
+        ).all()
     return [_check_row(store, r) for r in rows]
 
 
@@ -427,7 +456,8 @@ def dashboard_rows(store: LocalStore) -> dict[str, dict[str, Any]]:
     changed since (a new version, a follow-up closed) are unsealed again, and their cells rewritten."""
     with store.db.read() as conn:
         versions: dict[str, int] = {
-            str(c): int(v) for c, v in conn.exec_driver_sql("SELECT chain_id, version FROM team_chains").all()}
+            str(c): int(v) for c, v in conn.exec_driver_sql("SELECT chain_id, version FROM team_chains").all()
+        }
         cells = conn.exec_driver_sql("SELECT key, version, data FROM team_cache WHERE key LIKE ?",
                                      (DASHBOARD_CACHE + "/%",)).all()
     shards: dict[str, dict[str, Any]] = {}
@@ -447,7 +477,9 @@ def dashboard_rows(store: LocalStore) -> dict[str, dict[str, Any]]:
             for chunk in _chunks(stale, 500):
                 marks = ",".join("?" * len(chunk))
                 for chain_id, version, data in conn.exec_driver_sql(
-                        f"SELECT chain_id, version, data FROM team_chains WHERE chain_id IN ({marks})", tuple(chunk)):
+                    f"SELECT chain_id, version, data FROM team_chains WHERE chain_id IN ({marks})",
+                    tuple(chunk),
+                ):
                     opened = _open(store, data, "team_chains", chain_id, version)
                     row = [version, dict(opened.get("dashboard") or {}, person_key=opened.get("person_key"))]
                     rows[chain_id] = row
@@ -504,7 +536,9 @@ def kept_figures(store: LocalStore) -> dict[str, Any] | None:
 def keep_figures(store: LocalStore, value: dict[str, Any]) -> None:
     """Keep the dashboards' built figures, sealed, replacing the last ones."""
     with store.db.write() as conn:
-        row = conn.exec_driver_sql("SELECT version FROM team_cache WHERE key = ?", (DASHBOARD_FIGURES,)).first()
+        row = conn.exec_driver_sql(
+            "SELECT version FROM team_cache WHERE key = ?", (DASHBOARD_FIGURES,)
+        ).first()
         version = (int(row[0]) if row else 0) + 1
         conn.exec_driver_sql(
             "INSERT INTO team_cache (key, version, data) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
@@ -518,7 +552,10 @@ def chain_state(conn: Connection, chain_id: str, newest_check_id: str) -> str:
     A newer version after an approval needs a look again: received."""
     d = team_decisions.c
     last = conn.execute(
-        select(d.check_id, d.approved).where(d.chain_id == chain_id).order_by(d.created_at.desc(), d.id.desc()).limit(1)
+        select(d.check_id, d.approved)
+        .where(d.chain_id == chain_id)
+        .order_by(d.created_at.desc(), d.id.desc())
+        .limit(1)
     ).first()
     if last is None:
         return RECEIVED
@@ -589,9 +626,21 @@ def chain_row(store: LocalStore, chain_id: str) -> ChainRow | None:
 
 def _chain_row(store: LocalStore, row: Any) -> ChainRow:
     data = _open(store, row.data, "team_chains", row.chain_id, row.version)
-    return ChainRow(row.chain_id, row.check_id, row.edition, row.worker, row.venue, row.visit_date,
-                    bool(row.urgent), row.findings, row.state, row.received_at,
-                    str(data.get("person_name") or ""), data.get("nhs_number"), str(data.get("person_key") or ""))
+    return ChainRow(
+        row.chain_id,
+        row.check_id,
+        row.edition,
+        row.worker,
+        row.venue,
+        row.visit_date,
+        bool(row.urgent),
+        row.findings,
+        row.state,
+        row.received_at,
+        str(data.get("person_name") or ""),
+        data.get("nhs_number"),
+        str(data.get("person_key") or ""),
+    )
 
 
 def queue_size(store: LocalStore, q: QueueQuery) -> int:
@@ -612,8 +661,10 @@ def person_keys(store: LocalStore) -> dict[str, str]:
     """chain id -> pseudonymous person key, for the dashboards' counts of people."""
     with store.db.read() as conn:
         rows = conn.execute(select(team_chains.c.chain_id, team_chains.c.version, team_chains.c.data)).all()
-    return {r.chain_id: str(_open(store, r.data, "team_chains", r.chain_id, r.version).get("person_key") or "")
-            for r in rows}
+    return {
+        r.chain_id: str(_open(store, r.data, "team_chains", r.chain_id, r.version).get("person_key") or "")
+        for r in rows
+    }
 
 
 # -- decisions (and their outbox state) -----------------------------------------------------------------
@@ -670,11 +721,15 @@ def decision(store: LocalStore, decision_id: str) -> DecisionRow:
 def decisions_for(store: LocalStore, chain_id: str) -> list[DecisionRow]:
     d = team_decisions.c
     with store.db.read() as conn:
-        rows = conn.execute(select(team_decisions).where(d.chain_id == chain_id).order_by(d.created_at, d.id)).all()
+        rows = conn.execute(
+            select(team_decisions).where(d.chain_id == chain_id).order_by(d.created_at, d.id)
+        ).all()
     return [_decision_row(store, r) for r in rows]
 
 
-def due_decisions(store: LocalStore, now: str | None = None, *, everything: bool = False) -> list[DecisionRow]:
+def due_decisions(
+    store: LocalStore, now: str | None = None, *, everything: bool = False
+) -> list[DecisionRow]:
     """Decisions to send: queued, left "sending" by a crash, and failed ones whose time has come
     (every failed one with `everything`: the supervisor pressed "Sync now")."""
     d = team_decisions.c
@@ -711,22 +766,39 @@ def move_decision(store: LocalStore, decision_id: str, state: str, *, error: str
         data_row = conn.execute(select(d.data).where(d.id == decision_id)).scalar_one()
         data = _open(store, data_row, "team_decisions", decision_id, row.version)
         values: dict[str, Any] = {
-            "state": state, "version": version, "updated_at": utc_now(), "next_attempt_at": next_attempt_at,
+            "state": state,
+            "version": version,
+            "updated_at": utc_now(),
+            "next_attempt_at": next_attempt_at,
             "data": _seal(store, data, "team_decisions", decision_id, version),
-            "last_error": None if error is None else _seal(store, error, "team_decisions", decision_id, version,
-                                                           "last_error"),
+            "last_error": None
+            if error is None
+            else _seal(store, error, "team_decisions", decision_id, version, "last_error"),
         }
         if count_attempt:
             values["attempts"] = row.attempts + 1
         if server_ref is not None:
             values["server_ref"] = server_ref
         conn.execute(update(team_decisions).where(d.id == decision_id).values(**values))
-        store.audit.append(conn, f"review.{state}", user_id=store.current_user.name if store.current_user else None,
-                           table="team_decisions", record_id=decision_id)
+        store.audit.append(
+            conn,
+            f"review.{state}",
+            user_id=store.current_user.name if store.current_user else None,
+            table="team_decisions",
+            record_id=decision_id,
+        )
 
 
-def decision_from_server(conn: Connection, store: LocalStore, *, decision_id: str, check_id: str, approved: bool,
-                         data: dict[str, Any], server_ref: str) -> str:
+def decision_from_server(
+    conn: Connection,
+    store: LocalStore,
+    *,
+    decision_id: str,
+    check_id: str,
+    approved: bool,
+    data: dict[str, Any],
+    server_ref: str,
+) -> str:
     """A decision Task that came down (this laptop's, confirmed; or another supervisor's): "recorded",
     "known" (confirmed here already), or "waiting" when the version it is about is not here yet."""
     c, d = team_checks.c, team_decisions.c
@@ -736,12 +808,24 @@ def decision_from_server(conn: Connection, store: LocalStore, *, decision_id: st
     row = conn.execute(select(d.version, d.state).where(d.id == decision_id)).first()
     if row is None:
         at = str(data.get("at") or utc_now())
-        conn.execute(insert(team_decisions), {
-            "id": decision_id, "chain_id": chain_id, "check_id": check_id, "approved": int(approved),
-            "state": "sent", "attempts": 0, "created_at": at, "updated_at": utc_now(), "next_attempt_at": None,
-            "server_ref": server_ref, "version": 1, "data": _seal(store, data, "team_decisions", decision_id, 1),
-            "last_error": None,
-        })
+        conn.execute(
+            insert(team_decisions),
+            {
+                "id": decision_id,
+                "chain_id": chain_id,
+                "check_id": check_id,
+                "approved": int(approved),
+                "state": "sent",
+                "attempts": 0,
+                "created_at": at,
+                "updated_at": utc_now(),
+                "next_attempt_at": None,
+                "server_ref": server_ref,
+                "version": 1,
+                "data": _seal(store, data, "team_decisions", decision_id, 1),
+                "last_error": None,
+            },
+        )
     elif row.state != "sent":
         conn.execute(update(team_decisions).where(d.id == decision_id).values(
             state="sent", server_ref=server_ref, updated_at=utc_now(), next_attempt_at=None, last_error=None))

@@ -123,7 +123,12 @@ team_cache = Table(
 )
 
 # The same indexes as migration 0006 (the queue's order and filters).
-_ORDER = (team_chains.c.urgent.desc(), team_chains.c.visit_date, team_chains.c.received_at, team_chains.c.chain_id)
+_ORDER = (
+    team_chains.c.urgent.desc(),
+    team_chains.c.visit_date,
+    team_chains.c.received_at,
+    team_chains.c.chain_id,
+)
 Index("ix_team_chains_order", *_ORDER)
 Index("ix_team_chains_state_order", team_chains.c.state, *_ORDER)
 Index("ix_team_chains_worker", team_chains.c.worker)

@@ -229,7 +229,9 @@ def assemble(parts: Parts, *, definition: CheckDefinition, rules: RuleSet | None
     period = enc.get("period") or {}
     prov = parts.provenance
     visit_start = str(period.get("start") or prov.get("recorded") or "")
-    finalised_at = str(prov.get("recorded") or (parts.response or {}).get("authored") or period.get("end") or "")
+    finalised_at = str(
+        prov.get("recorded") or (parts.response or {}).get("authored") or period.get("end") or ""
+    )
     reason = None
     for r in prov.get("reason") or []:
         if isinstance(r, Mapping) and r.get("text"):
@@ -309,7 +311,10 @@ def _person(patient: Mapping[str, Any] | None) -> dict[str, Any]:
         gp_practice=gp,
         preferred_language=language,
     )
-    return {"id": identifier_value(p, PERSON_SYSTEM) or str(p.get("id") or ""), "details": details.to_document()}
+    return {
+        "id": identifier_value(p, PERSON_SYSTEM) or str(p.get("id") or ""),
+        "details": details.to_document(),
+    }
 
 
 def _follow_up(task: Mapping[str, Any], services: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -328,7 +333,13 @@ def _follow_up(task: Mapping[str, Any], services: Mapping[str, Mapping[str, Any]
             outcome_note = note
         else:
             kept.append(note)
-    decision: dict[str, Any] = {"kind": kind, "reason": None, "note": None, "service_id": None, "due_on": None}
+    decision: dict[str, Any] = {
+        "kind": kind,
+        "reason": None,
+        "note": None,
+        "service_id": None,
+        "due_on": None,
+    }
     if kind in ("declined", "clinician_override") and kept:
         decision["reason"] = kept[0]
         decision["note"] = " ".join(kept[1:]) or None
@@ -381,7 +392,9 @@ def task_status_change(task: Mapping[str, Any]) -> dict[str, Any]:
         "state": "closed" if closed else "open",
         "outcome": outcome_coding.get("code") if closed else None,
         "outcome_note": next((n for n in notes if n.startswith("Outcome: ")), None),
-        "closed_on": _day(task.get("lastModified") or (task.get("meta") or {}).get("lastUpdated")) if closed else None,
+        "closed_on": _day(task.get("lastModified") or (task.get("meta") or {}).get("lastUpdated"))
+        if closed
+        else None,
         "last_updated": str((task.get("meta") or {}).get("lastUpdated") or ""),
     }
 
@@ -485,15 +498,24 @@ def evaluate(doc: Mapping[str, Any], definition: CheckDefinition,
 def person_of(doc: Mapping[str, Any]) -> PersonRecord:
     person = doc.get("person") or {}
     stamp = str(doc.get("finalised_at") or "")
-    return PersonRecord(str(person.get("id") or ""), 1, PersonDetails.from_document(dict(person.get("details") or {})),
-                        stamp, stamp)
+    return PersonRecord(
+        str(person.get("id") or ""),
+        1,
+        PersonDetails.from_document(dict(person.get("details") or {})),
+        stamp,
+        stamp,
+    )
 
 
 def record_of(doc: Mapping[str, Any]) -> CheckRecord:
     """The check version in the worker's CheckRecord form (finalised, read-only)."""
     decisions = {f["rule_id"]: dict(f["decision"]) for f in doc.get("follow_ups") or [] if f.get("rule_id")}
-    document: dict[str, Any] = {"answers": dict(doc.get("answers") or {}), "decisions": decisions, "notes": "",
-                                "visit_date": doc.get("visit_date")}
+    document: dict[str, Any] = {
+        "answers": dict(doc.get("answers") or {}),
+        "decisions": decisions,
+        "notes": "",
+        "visit_date": doc.get("visit_date"),
+    }
     if doc.get("reason"):
         document["amendment_reason"] = doc["reason"]
     if doc.get("townsend"):
@@ -522,7 +544,9 @@ def findings_of(doc: Mapping[str, Any]) -> list[FindingRecord]:
             for n, f in enumerate(doc.get("findings") or [])]
 
 
-def follow_ups_of(doc: Mapping[str, Any], current: Mapping[str, Mapping[str, Any]] | None = None) -> list[FollowUpRecord]:
+def follow_ups_of(
+    doc: Mapping[str, Any], current: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[FollowUpRecord]:
     """The follow-ups in the worker's form; `current` (task_ref -> status change) wins over the document."""
     check_id = str(doc["check_id"])
     person_id = str((doc.get("person") or {}).get("id") or "")

@@ -43,7 +43,9 @@ def decide(store: LocalStore, chain_id: str, *, approve: bool, comment: str, use
         raise ValidationError("Sign in to review checks: a decision needs a name.", item="user")
     versions = team_repo.chain_versions(store, chain_id)
     if not versions:
-        raise ValidationError("This check is not on this laptop, so it cannot be reviewed here.", item="chain")
+        raise ValidationError(
+            "This check is not on this laptop, so it cannot be reviewed here.", item="chain"
+        )
     newest = versions[-1]
     if check_id is not None and check_id != newest.check_id:
         raise ValidationError(

@@ -155,7 +155,9 @@ def changed_answers(before: Mapping[str, Any], after: Mapping[str, Any],
         if link in old or link in new:
             a, b = old.get(link), new.get(link)
             if not _same(a, b):
-                out.append(ChangedAnswer(_label(item, definition), answer_words(item, a), answer_words(item, b)))
+                out.append(
+                    ChangedAnswer(_label(item, definition), answer_words(item, a), answer_words(item, b))
+                )
     for link in sorted((set(old) | set(new)) - seen):  # answers of another definition version
         if not _same(old.get(link), new.get(link)):
             out.append(ChangedAnswer(link, _plain_words(old.get(link)), _plain_words(new.get(link))))
@@ -231,7 +233,9 @@ def dashboard_checks(store: LocalStore) -> list[DashboardCheck]:
     Tens of thousands of follow-ups share a few hundred days, so each day is read once."""
     days = _Days()
     out = []
-    for chain_id, row in sorted(team_repo.dashboard_rows(store).items(), key=lambda kv: (kv[1]["visit_date"], kv[0])):
+    for chain_id, row in sorted(
+        team_repo.dashboard_rows(store).items(), key=lambda kv: (kv[1]["visit_date"], kv[0])
+    ):
         elements = row.get("elements") or {}
         visit = days[row["visit_date"]]
         out.append(DashboardCheck(

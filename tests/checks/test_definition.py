@@ -152,7 +152,11 @@ def test_core_element_missing(raw: dict[str, Any]) -> None:
 
 def test_extra_core_element(raw: dict[str, Any]) -> None:
     find(raw, "oral_health")["extension"].append(
-        {"url": "https://outreach-health-checks.org/fhir/StructureDefinition/check-core-element", "valueBoolean": True})
+        {
+            "url": "https://outreach-health-checks.org/fhir/StructureDefinition/check-core-element",
+            "valueBoolean": True,
+        }
+    )
     refused(raw, "oral_health", "not one of the six core elements")
 
 

@@ -173,7 +173,9 @@ def test_unconfirmed_or_invalid_values_do_not_complete(defn: CheckDefinition) ->
     answers = {**core_done(), "weight.weight": 260}
     review = review_answers(defn, answers)
     assert isinstance(review.needs_confirmation["weight.weight"], SoftLimitWarning)
-    assert check_completeness(defn, review).element("weight").missing == ("Weight (confirm the unusual value)",)
+    assert check_completeness(defn, review).element("weight").missing == (
+        "Weight (confirm the unusual value)",
+    )
     answers["weight.weight"] = {"value": 260, "confirmed": True}
     assert check_completeness(defn, review_answers(defn, answers)).element("weight").state == "done"
     answers["weight.weight"] = "82,5"

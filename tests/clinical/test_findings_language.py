@@ -30,9 +30,14 @@ from outreach.errors import DefinitionError, ValidationError
 def _rule(rule_id: str, *, severity: str = "advise", when: object = None, reason: str = "Seen.",
           allowed: list[str] | None = None, **extra: object) -> dict:
     return {
-        "id": rule_id, "title": rule_id.replace("-", " ").capitalize(), "severity": severity,
-        "source": "synthetic test rule", "when": {"fact": "age_years", "op": "present"} if when is None else when,
-        "reason": reason, "follow_up": {"allowed": allowed or ["referral", "declined"]}, **extra,
+        "id": rule_id,
+        "title": rule_id.replace("-", " ").capitalize(),
+        "severity": severity,
+        "source": "synthetic test rule",
+        "when": {"fact": "age_years", "op": "present"} if when is None else when,
+        "reason": reason,
+        "follow_up": {"allowed": allowed or ["referral", "declined"]},
+        **extra,
     }
 
 
@@ -71,7 +76,9 @@ def test_a_finding_carries_its_rule_words_and_follow_ups() -> None:
     rules_with_text = copy.deepcopy(_set(_rule("bp-test", severity="act", reason="BP {systolic_mmhg} mmHg.",
                                                when={"fact": "systolic_mmhg", "op": ">=", "value": 140},
                                                allowed=["referral", "advice_given"])))
-    rules_with_text["rules"][0]["follow_up"].update(suggested_services=["gp-practice"], suggested_text="See GP")
+    rules_with_text["rules"][0]["follow_up"].update(
+        suggested_services=["gp-practice"], suggested_text="See GP"
+    )
     rules_with_text["rules"][0]["element"] = "blood_pressure"
     (finding,) = evaluate_findings({"systolic_mmhg": 150}, rules)
     assert (finding.title, finding.severity, finding.reason, finding.source) == (
@@ -126,8 +133,10 @@ def test_a_follow_up_kind_listed_twice_is_refused() -> None:
     assert info.value.item == "twice"
 
 
-@pytest.mark.parametrize("rule_id", ["BP-severe", "-bp", "bp_severe", "bp severe", "", "bp.severe", "bp-sévère",
-                                     "bp-severe\n", 7, None])
+@pytest.mark.parametrize(
+    "rule_id",
+    ["BP-severe", "-bp", "bp_severe", "bp severe", "", "bp.severe", "bp-sévère", "bp-severe\n", 7, None],
+)
 def test_a_rule_id_must_be_lower_case_letters_digits_and_hyphens(rule_id: object) -> None:
     with pytest.raises(DefinitionError, match="lower-case letters, digits and hyphens"):
         compile_rules(_set(_rule("ok-1"), {**_rule("x"), "id": rule_id}))
@@ -161,7 +170,9 @@ def test_a_reason_with_unbalanced_brackets_is_refused(reason: str) -> None:
 def test_an_urgent_rule_must_allow_a_referral() -> None:
     with pytest.raises(DefinitionError, match="urgent finding must allow a referral"):
         compile_rules(_set(_rule("u", severity="urgent", allowed=["declined", "clinician_override"])))
-    assert compile_rules(_set(_rule("u", severity="urgent", allowed=["referral"]))).rules[0].severity == "urgent"
+    assert (
+        compile_rules(_set(_rule("u", severity="urgent", allowed=["referral"]))).rules[0].severity == "urgent"
+    )
 
 
 def test_follow_up_must_be_an_object_with_only_known_keys() -> None:
@@ -209,11 +220,20 @@ def test_values_in_a_reason_are_shown_plainly() -> None:
 # --- conditions -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("op", "below", "at", "above"), [
-    ("<", True, False, False), ("<=", True, True, False), (">", False, False, True), (">=", False, True, True),
-    ("==", False, True, False), ("!=", True, False, True),
-])
-def test_each_comparison_at_below_and_above_its_threshold(op: str, below: bool, at: bool, above: bool) -> None:
+@pytest.mark.parametrize(
+    ("op", "below", "at", "above"),
+    [
+        ("<", True, False, False),
+        ("<=", True, True, False),
+        (">", False, False, True),
+        (">=", False, True, True),
+        ("==", False, True, False),
+        ("!=", True, False, True),
+    ],
+)
+def test_each_comparison_at_below_and_above_its_threshold(
+    op: str, below: bool, at: bool, above: bool
+) -> None:
     when = {"fact": "systolic_mmhg", "op": op, "value": 140}
     assert [_fires(when, {"systolic_mmhg": v}) for v in (139, 140, 141)] == [below, at, above]
     assert [_fires(when, {"systolic_mmhg": v}) for v in (139.9, 140.0, 140.1)] == [below, at, above]
@@ -250,15 +270,27 @@ def test_all_any_and_not() -> None:
     three = {"all": [high, fast, {"fact": "sex", "op": "==", "value": "male"}]}
     assert _fires(three, {"systolic_mmhg": 150, "pulse_bpm": 120, "sex": "male"}) is True
     assert _fires(three, {"systolic_mmhg": 150, "pulse_bpm": 120, "sex": "female"}) is False
-    assert _fires({"any": [high, fast, {"fact": "sex", "op": "==", "value": "male"}]}, {"sex": "male"}) is True
+    assert (
+        _fires({"any": [high, fast, {"fact": "sex", "op": "==", "value": "male"}]}, {"sex": "male"}) is True
+    )
 
 
-@pytest.mark.parametrize("when", [
-    {}, [], {"fact": "systolic_mmhg", "op": "in", "value": []}, {"fact": "systolic_mmhg", "op": "in", "value": 140},
-    {"fact": "systolic_mmhg", "op": ">=", "value": math.inf}, {"fact": "systolic_mmhg", "op": ">=", "value": 10**15},
-    {"fact": "bp_urgent", "op": "==", "value": 1}, {"fact": "age_years", "op": "absent", "extra": 1},
-    {"fact": 3, "op": "present"}, {"not": {"fact": "nope", "op": "present"}}, {"all": {"fact": "age_years"}},
-])
+@pytest.mark.parametrize(
+    "when",
+    [
+        {},
+        [],
+        {"fact": "systolic_mmhg", "op": "in", "value": []},
+        {"fact": "systolic_mmhg", "op": "in", "value": 140},
+        {"fact": "systolic_mmhg", "op": ">=", "value": math.inf},
+        {"fact": "systolic_mmhg", "op": ">=", "value": 10**15},
+        {"fact": "bp_urgent", "op": "==", "value": 1},
+        {"fact": "age_years", "op": "absent", "extra": 1},
+        {"fact": 3, "op": "present"},
+        {"not": {"fact": "nope", "op": "present"}},
+        {"all": {"fact": "age_years"}},
+    ],
+)
 def test_malformed_conditions_are_refused(when: object) -> None:
     with pytest.raises(DefinitionError) as info:
         compile_rules(_set(_rule("bad", when=when)))
@@ -276,11 +308,21 @@ def test_nesting_too_deep_is_a_definition_error() -> None:
 # --- facts of the wrong kind are refused, never read as "no finding" -----------------------------------
 
 
-@pytest.mark.parametrize(("fact", "value"), [
-    ("systolic_mmhg", math.nan), ("systolic_mmhg", math.inf), ("systolic_mmhg", -math.inf),
-    ("systolic_mmhg", 10**15), ("systolic_mmhg", -(10**15)), ("systolic_mmhg", True), ("systolic_mmhg", "150"),
-    ("bp_urgent", 1), ("bp_urgent", "yes"), ("smoking_status", 1),
-])
+@pytest.mark.parametrize(
+    ("fact", "value"),
+    [
+        ("systolic_mmhg", math.nan),
+        ("systolic_mmhg", math.inf),
+        ("systolic_mmhg", -math.inf),
+        ("systolic_mmhg", 10**15),
+        ("systolic_mmhg", -(10**15)),
+        ("systolic_mmhg", True),
+        ("systolic_mmhg", "150"),
+        ("bp_urgent", 1),
+        ("bp_urgent", "yes"),
+        ("smoking_status", 1),
+    ],
+)
 def test_a_fact_of_the_wrong_kind_is_refused(fact: str, value: object) -> None:
     rules = compile_rules(_set(_rule("r", when={"fact": fact, "op": "present"})))
     with pytest.raises(ValidationError) as info:
@@ -325,7 +367,9 @@ def test_decision_text_is_tidied_and_blank_text_is_none() -> None:
     finding = _finding(["referral", "advice_given"])
     tidy = validate_decision(finding, FollowUpDecision("referral", service_id=" gp-practice ", note="  "))
     assert (tidy.service_id, tidy.note, tidy.reason) == ("gp-practice", None, None)
-    advice = validate_decision(finding, FollowUpDecision("advice_given", service_id="gp-practice", note=" ok "))
+    advice = validate_decision(
+        finding, FollowUpDecision("advice_given", service_id="gp-practice", note=" ok ")
+    )
     assert advice.service_id is None and advice.note == "ok"  # a service belongs to a referral only
     with pytest.raises(ValidationError, match="must be text"):
         validate_decision(finding, FollowUpDecision("advice_given", note=3))  # type: ignore[arg-type]
@@ -336,7 +380,10 @@ def test_declining_or_overriding_needs_a_reason_that_is_not_blank(kind: str) -> 
     finding = _finding(["referral", kind])
     with pytest.raises(ValidationError, match="say why the follow-up was"):
         validate_decision(finding, FollowUpDecision(kind, reason="   "))
-    assert validate_decision(finding, FollowUpDecision(kind, reason=" prefers own GP ")).reason == "prefers own GP"
+    assert (
+        validate_decision(finding, FollowUpDecision(kind, reason=" prefers own GP ")).reason
+        == "prefers own GP"
+    )
 
 
 def test_can_finalise_lists_one_plain_reason_per_open_finding() -> None:

@@ -157,10 +157,23 @@ def test_valid_qrisk3_inputs_always_give_a_risk(inputs: QRisk3Inputs) -> None:
     hdl=st.floats(0.1, 6), total=st.floats(1, 30), answers=st.tuples(*[st.integers(0, 4)] * 3),
     status=st.sampled_from(["never", "ex", "current"]), per_day=st.integers(1, 200),
 )  # fmt: skip
-def test_valid_inputs_never_raise(weight: float, height: float, ethnic: str | None, systolic: float,
-                                  diastolic: float, rate: float, irregular: bool, hba1c: float, glucose: float,
-                                  fasting: bool, hdl: float, total: float, answers: tuple[int, int, int],
-                                  status: str, per_day: int) -> None:
+def test_valid_inputs_never_raise(
+    weight: float,
+    height: float,
+    ethnic: str | None,
+    systolic: float,
+    diastolic: float,
+    rate: float,
+    irregular: bool,
+    hba1c: float,
+    glucose: float,
+    fasting: bool,
+    hdl: float,
+    total: float,
+    answers: tuple[int, int, int],
+    status: str,
+    per_day: int,
+) -> None:
     assert _is_finite_number(calculate_bmi(weight, height, ethnic).bmi_kg_m2)
     if diastolic < systolic:
         classify_blood_pressure(systolic, diastolic)
@@ -222,7 +235,9 @@ def test_findings_refuse_wrong_arguments(facts: object, rules: object) -> None:
 
 @SETTINGS
 @given(kind=anything, service=anything, reason=anything, note=anything)
-def test_decisions_never_raise_anything_else(kind: object, service: object, reason: object, note: object) -> None:
+def test_decisions_never_raise_anything_else(
+    kind: object, service: object, reason: object, note: object
+) -> None:
     finding = evaluate_findings({"smoking_status": "current"}, RULES)[0]
     decision = FollowUpDecision(kind, service, reason, note)  # type: ignore[arg-type]
     _only_our_errors(lambda: validate_decision(finding, decision))
@@ -242,7 +257,11 @@ def test_verify_cases_always_give_a_result_or_error(case: dict[str, object]) -> 
 
 
 def test_nan_and_infinity_refused_with_clear_words() -> None:
-    for value, words in ((float("nan"), "not a number"), (float("inf"), "infinite"), (Decimal("NaN"), "not a")):
+    for value, words in (
+        (float("nan"), "not a number"),
+        (float("inf"), "infinite"),
+        (Decimal("NaN"), "not a"),
+    ):
         try:
             calculate_bmi(value, 170)  # type: ignore[arg-type]
         except CalculationError as exc:
@@ -274,9 +293,14 @@ def test_rule_loader_refuses_any_bad_data_with_definition_error(data: object) ->
 
 
 @SETTINGS
-@given(rule_index=st.integers(0, len(RAW_RULES["rules"]) - 1), key=st.sampled_from(["when", "reason", "severity", "follow_up", "title"]),
-       replacement=json_values)
-def test_rule_loader_with_one_part_of_a_real_rule_replaced(rule_index: int, key: str, replacement: object) -> None:
+@given(
+    rule_index=st.integers(0, len(RAW_RULES["rules"]) - 1),
+    key=st.sampled_from(["when", "reason", "severity", "follow_up", "title"]),
+    replacement=json_values,
+)
+def test_rule_loader_with_one_part_of_a_real_rule_replaced(
+    rule_index: int, key: str, replacement: object
+) -> None:
     data = copy.deepcopy(RAW_RULES)
     data["rules"][rule_index][key] = replacement
     try:

@@ -14,7 +14,9 @@ from outreach.errors import DefinitionError
 
 @pytest.mark.parametrize("data", [[], [{"id": "gp"}], "services", 3, None, {"id": "d"}, {"services": {}},
                                   {"services": "gp-practice"}, {"services": None}])
-def test_a_directory_that_is_not_an_object_with_a_list_of_services_is_refused(tmp_path: Path, data: object) -> None:
+def test_a_directory_that_is_not_an_object_with_a_list_of_services_is_refused(
+    tmp_path: Path, data: object
+) -> None:
     path = tmp_path / "services.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(DefinitionError, match="must be an object with a list of services"):

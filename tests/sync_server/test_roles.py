@@ -89,14 +89,22 @@ def test_a_worker_cannot_write_a_review_or_touch_another_laptops_records(team: A
     in_bundle = {
         "resourceType": "Bundle",
         "type": "transaction",
-        "entry": [{"fullUrl": uid(), "resource": _review(theirs["Encounter"]), "request": {"method": "POST", "url": "Task"}}],
+        "entry": [
+            {
+                "fullUrl": uid(),
+                "resource": _review(theirs["Encounter"]),
+                "request": {"method": "POST", "url": "Task"},
+            }
+        ],
     }
     _forbidden(a.post("/", in_bundle))
     # Nor update what another device wrote, even with the right version.
     followed = b.post("/Task", task(f"Encounter/{theirs['Encounter']}"))
     assert followed.status_code == 201
     body = followed.json()
-    assert "written by another device" in _forbidden(a.put(f"/Task/{body['id']}", {**body, "status": "completed"}))
+    assert "written by another device" in _forbidden(
+        a.put(f"/Task/{body['id']}", {**body, "status": "completed"})
+    )
     # Nor the service directory, which every laptop downloads.
     assert "directory" in _forbidden(a.post("/HealthcareService", service("Synthetic Weight Service")))
     assert lead.count("Task") == 1  # nothing of the refused writes was stored
@@ -118,9 +126,13 @@ def test_a_supervisor_reads_the_team_and_writes_reviews_but_not_checks(team: Any
     assert lead.get(f"/Patient/{theirs['Patient']}").status_code == 200
     review = _review(mine["Encounter"])
     key = review["identifier"][0]
-    created = lead.post("/Task", review, headers={"If-None-Exist": f"identifier={key['system']}|{key['value']}"})
+    created = lead.post(
+        "/Task", review, headers={"If-None-Exist": f"identifier={key['system']}|{key['value']}"}
+    )
     assert created.status_code == 201, created.text
-    again = lead.post("/Task", review, headers={"If-None-Exist": f"identifier={key['system']}|{key['value']}"})
+    again = lead.post(
+        "/Task", review, headers={"If-None-Exist": f"identifier={key['system']}|{key['value']}"}
+    )
     assert again.status_code == 200 and again.json()["id"] == created.json()["id"]  # exactly once
     body = created.json()
     updated = lead.put(f"/Task/{body['id']}", {**body, "status": "completed"}, headers={"If-Match": 'W/"1"'})
@@ -154,11 +166,15 @@ def test_a_shared_record_another_laptop_made_is_readable_once_matched(team: Any)
     """Two laptops register the same person: the second's conditional create matches the first
     laptop's Patient, and the second laptop may then read it and refer to it."""
     _running, a, b, _lead = team
-    first = a.post("/Patient", patient(5), headers={"If-None-Exist": f"identifier={NHS_SYSTEM}|{nhs_number(5)}"})
+    first = a.post(
+        "/Patient", patient(5), headers={"If-None-Exist": f"identifier={NHS_SYSTEM}|{nhs_number(5)}"}
+    )
     assert first.status_code == 201
     pid = first.json()["id"]
     _forbidden(b.get(f"/Patient/{pid}"))
-    matched = b.post("/Patient", patient(5), headers={"If-None-Exist": f"identifier={NHS_SYSTEM}|{nhs_number(5)}"})
+    matched = b.post(
+        "/Patient", patient(5), headers={"If-None-Exist": f"identifier={NHS_SYSTEM}|{nhs_number(5)}"}
+    )
     assert matched.status_code == 200 and matched.json()["id"] == pid
     assert b.get(f"/Patient/{pid}").status_code == 200
     enc = {"resourceType": "Encounter", "status": "finished", "subject": {"reference": f"Patient/{pid}"},
@@ -182,7 +198,11 @@ def test_revoked_tokens_of_either_role_are_refused(team: Any) -> None:
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "sync.server.cli", *args], capture_output=True, text=True, check=False, timeout=60
+        [sys.executable, "-m", "sync.server.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
 
 
@@ -211,12 +231,16 @@ def test_a_database_from_before_roles_keeps_every_laptop_reading_its_own(tmp_pat
     token_a = store.add_device("Test laptop A")
     store.add_device("Test laptop B")
     p = uid()
-    shared = store.write([WriteRequest("POST", "Patient", patient(9), full_url=p)], device="Test laptop B", bundle=True)
+    shared = store.write(
+        [WriteRequest("POST", "Patient", patient(9), full_url=p)], device="Test laptop B", bundle=True
+    )
     pid = shared[0].version.res_id
     enc = {"resourceType": "Encounter", "status": "finished", "subject": {"reference": f"Patient/{pid}"},
            "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "FLD"}}
     (mine,) = store.write([WriteRequest("POST", "Encounter", enc)], device="Test laptop A", bundle=False)
-    store.write([WriteRequest("POST", "Task", _review(mine.version.res_id))], device="Test lead", bundle=False)
+    store.write(
+        [WriteRequest("POST", "Task", _review(mine.version.res_id))], device="Test lead", bundle=False
+    )
     with store.engine.begin() as conn:  # as an older server left it: no roles, no access table rows
         conn.execute(delete(db.access))
         conn.execute(text("ALTER TABLE devices DROP COLUMN role"))

@@ -45,8 +45,9 @@ def server(tmp_path: Path) -> Iterator[RunningServer]:
 
 
 def laptop(folder: Path, venue_name: str) -> tuple[LocalStore, str]:
-    store = LocalStore.create(folder, admin_name="Sam Testworker", admin_passphrase="synthetic passphrase one",
-                              kdf=TEST_KDF)
+    store = LocalStore.create(
+        folder, admin_name="Sam Testworker", admin_passphrase="synthetic passphrase one", kdf=TEST_KDF
+    )
     venue = store.venues.add(venue_name)
     return store, store.venues.start_session(venue.id)
 
@@ -141,8 +142,9 @@ def test_a_check_half_sent_before_the_upgrade_finishes_with_nothing_sent_twice(
         confirmed: dict[str, str] = {}
         headers = {"Authorization": f"Bearer {token}", "Content-Type": FHIR_JSON, "Accept": FHIR_JSON}
         while ready := parts.ready(entries, confirmed):
-            answer = requests.post(f"{server.url}/", json=parts.part_bundle(ready, confirmed), headers=headers,
-                                   timeout=30)
+            answer = requests.post(
+                f"{server.url}/", json=parts.part_bundle(ready, confirmed), headers=headers, timeout=30
+            )
             assert answer.status_code == 200, answer.text
             for e, got in zip(ready, answer.json()["entry"], strict=True):
                 confirmed[e.full_url] = str(parts.reference_of(got["response"]["location"]))

@@ -30,4 +30,7 @@ def test_units_and_dates_in_the_checks_words() -> None:
 def test_an_answer_stored_with_its_unit_is_shown_in_the_checks_unit() -> None:
     weight = default_definition().items["weight.weight"]
     assert answer_words(weight, {"value": 84.3682, "confirmed": True}) == "84.37 kg"
-    assert answer_words(weight, {"value": 186, "unit": "[lb_av]"}) == f"{units.format_number(186 * 0.45359237)} kg"
+    assert (
+        answer_words(weight, {"value": 186, "unit": "[lb_av]"})
+        == f"{units.format_number(186 * 0.45359237)} kg"
+    )

@@ -81,7 +81,9 @@ def test_unreadable_kept_figures_are_counted_again(laptops) -> None:
     today = date.today()
     built = team_dashboard(boss, today)
     with boss.db.write() as conn:
-        conn.exec_driver_sql("UPDATE team_cache SET data = ? WHERE key = ?", (b"damaged", team_repo.DASHBOARD_FIGURES))
+        conn.exec_driver_sql(
+            "UPDATE team_cache SET data = ? WHERE key = ?", (b"damaged", team_repo.DASHBOARD_FIGURES)
+        )
     assert team_repo.kept_figures(boss) is None
     assert team_dashboard(boss, today) == built
     assert team_repo.kept_figures(boss) is not None

@@ -135,9 +135,15 @@ def test_a_decision_from_elsewhere_that_arrives_before_its_check_waits_for_it(la
     chain = worker.outbox.list()[0].check_id
     resources = record.receive(worker, chain)
     encounter = next(r for r in resources if r["resourceType"] == "Encounter")
-    task = review_task(decision_id="5c1d2b7e-1111-4a4a-9b9b-0123456789ab", approved=False,
-                       comment="Seen by another supervisor", by="Testother Supervisor", at="2026-11-30T10:00:00Z",
-                       check_id=chain, encounter_ref=f"Encounter/{encounter['id']}")
+    task = review_task(
+        decision_id="5c1d2b7e-1111-4a4a-9b9b-0123456789ab",
+        approved=False,
+        comment="Seen by another supervisor",
+        by="Testother Supervisor",
+        at="2026-11-30T10:00:00Z",
+        check_id=chain,
+        encounter_ref=f"Encounter/{encounter['id']}",
+    )
     task = {**task, "id": "review-1", "meta": {"versionId": "1", "lastUpdated": "2026-11-30T10:00:00Z"}}
     assert parse_decision_task(task) is not None
     assert pull_into(boss, [task]) == 0
@@ -229,7 +235,9 @@ def test_qrisk3_is_worked_out_with_the_townsend_score_the_worker_used(laptops) -
     chain = next(i.check_id for i in worker.outbox.list() if services.check_context(
         worker, i.check_id, definition=definition, rules=rules).evaluation.qrisk3.result is not None)
     draft = services.amend_check(worker, chain, reason="Postcode found")
-    worker.checks.update_draft(draft.id, lambda doc: doc.update(townsend={"score": 4.5, "source": "Test file"}))
+    worker.checks.update_draft(
+        draft.id, lambda doc: doc.update(townsend={"score": 4.5, "source": "Test file"})
+    )
     done = services.finalise_check(worker, draft.id, definition=definition, rules=rules).check.id
     own = services.check_context(worker, done, definition=definition, rules=rules).evaluation.qrisk3.result
     assert own is not None
@@ -238,7 +246,9 @@ def test_qrisk3_is_worked_out_with_the_townsend_score_the_worker_used(laptops) -
     assert view.check.document["townsend"] == {"score": 4.5, "source": "Test file"}
     from outreach.checks.context import build_context
 
-    theirs = build_context(view.check, view.person, definition=definition, rules=rules).evaluation.qrisk3.result
+    theirs = build_context(
+        view.check, view.person, definition=definition, rules=rules
+    ).evaluation.qrisk3.result
     assert theirs is not None and theirs.risk_percent == pytest.approx(own.risk_percent)
     without = dataclasses.replace(view.check, document={k: v for k, v in view.check.document.items()
                                                         if k != "townsend"})

@@ -114,7 +114,9 @@ def test_return_amend_resubmit_approve(tmp_path: Path, server: RunningServer) ->
         out = sync(worker, server, worker_token)
         assert out.pending == 0
         # The worker's list no longer asks them to act on the version they have amended.
-        assert [(line.check_id, line.state) for line in read_reviews(worker)] == [(original.id, WORKER_AMENDED)]
+        assert [(line.check_id, line.state) for line in read_reviews(worker)] == [
+            (original.id, WORKER_AMENDED)
+        ]
 
         boss_pull = sync(boss, server, boss_token)
         assert boss_pull.team is not None and boss_pull.team.assembled == 1
@@ -126,7 +128,9 @@ def test_return_amend_resubmit_approve(tmp_path: Path, server: RunningServer) ->
         assert len(change) == 1, change
         assert change[0].before.startswith(f"{float(old_value):g}")
         assert change[0].after.startswith(f"{float(old_value) + 7:g}")
-        assert queue_page(boss, QueueFilter(states=frozenset({RESUBMITTED})), 0, 10)[0].chain_id == row.chain_id
+        assert (
+            queue_page(boss, QueueFilter(states=frozenset({RESUBMITTED})), 0, 10)[0].chain_id == row.chain_id
+        )
 
         # Deciding on the version no longer the newest is refused in words.
         with pytest.raises(ValidationError, match="newer version"):
