@@ -85,7 +85,8 @@ def build_store(folder: Path, people: int, checks_per_person: int) -> None:
     finally:
         store.close()
     print(
-        f"\n  built {summary.people} people, {summary.checks} checks in {time.perf_counter() - started:.0f} s",
+        f"\n  built {summary.people} people, {summary.checks} checks in "
+        f"{time.perf_counter() - started:.0f} s",
         file=sys.stderr,
     )
 

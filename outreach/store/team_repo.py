@@ -98,7 +98,8 @@ def load_resources(conn: Connection, store: LocalStore, refs: Iterable[str]) -> 
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             rows = conn.exec_driver_sql(
-                f"SELECT res_id, version, data FROM team_resources WHERE res_type = ? AND res_id IN ({marks})",
+                "SELECT res_id, version, data FROM team_resources "
+                f"WHERE res_type = ? AND res_id IN ({marks})",
                 (rtype, *chunk),
             )
             for rid, version, data in rows:

@@ -128,7 +128,9 @@ PARAMS: dict[str, dict[str, SearchParam]] = {
 # Parameters every type supports, handled by the search engine itself.
 COMMON_PARAMS: dict[str, str] = {
     "_id": "The logical id of the resource",
-    "_lastUpdated": "When the resource version was stored: gt, ge, lt, le or eq followed by a date or instant",
+    "_lastUpdated": (
+        "When the resource version was stored: gt, ge, lt, le or eq followed by a date or instant"
+    ),
 }
 # Result parameters the server understands.
 RESULT_PARAMS: dict[str, str] = {

@@ -216,7 +216,8 @@ def pull_and_paging(
                 Finding(
                     f"Page size ({rtype})",
                     WARN,
-                    f"Asked for 1 result per page, the server sent {len(entries(answer))}: it ignores _count.",
+                    f"Asked for 1 result per page, the server sent {len(entries(answer))}: it ignores "
+                    "_count.",
                     "Let clients choose the page size with _count; the app asks for 100 at a time.",
                 )
             )

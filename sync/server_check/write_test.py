@@ -479,7 +479,8 @@ class WriteTest:
                     feature,
                     OK,
                     f"A transaction of {PART_SIZE} entries, the largest part the app sends, was accepted.",
-                    f"Nothing is required: leave sync_max_entries = 0, or set sync_max_entries = {PART_SIZE}.",
+                    "Nothing is required: leave sync_max_entries = 0, or set sync_max_entries = "
+                    f"{PART_SIZE}.",
                 )
             )
             return

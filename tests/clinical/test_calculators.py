@@ -175,7 +175,8 @@ def test_lower_bmi_groups() -> None:
 @pytest.mark.parametrize(
     ("sys", "dia", "category", "urgent"),
     [
-        (89, 70, bp.LOW, False), (90, 60, bp.NORMAL, False), (91, 61, bp.NORMAL, False), (110, 59, bp.LOW, False),
+        (89, 70, bp.LOW, False), (90, 60, bp.NORMAL, False), (91, 61, bp.NORMAL, False),
+        (110, 59, bp.LOW, False),
         (139, 89, bp.NORMAL, False), (140, 80, bp.STAGE_1, False), (141, 80, bp.STAGE_1, False),
         (130, 90, bp.STAGE_1, False), (130, 91, bp.STAGE_1, False),
         (159, 99, bp.STAGE_1, False), (160, 80, bp.STAGE_2, False), (161, 80, bp.STAGE_2, False),

@@ -36,7 +36,8 @@ CONTRACT_FACTS = {
     "random_glucose_mmol_l", "glycaemia_band", "total_cholesterol_mmol_l", "hdl_mmol_l", "tc_hdl_ratio",
     "non_hdl_mmol_l", "triglycerides_mmol_l", "audit_c_score", "audit_c_band", "smoking_status",
     "cigarettes_per_day", "smoking_category", "qrisk3_percent", "on_antipsychotic", "diet_poor",
-    "physically_inactive", "substance_use", "medication_side_effects", "screening_overdue", "vaccinations_due",
+    "physically_inactive", "substance_use", "medication_side_effects", "screening_overdue",
+    "vaccinations_due",
     "oral_health_concern", "sexual_health_concern",
     "audit_score", "audit_band",  # the full AUDIT, offered when AUDIT-C is 5 or more
     "qrisk3_exclusion",  # why QRISK3 does not apply (NICE NG238), so the right finding is raised instead
@@ -172,12 +173,15 @@ def test_weight_rules(facts: dict[str, object], expected: set[str]) -> None:
     [
         ({"hba1c_mmol_mol": 41}, set()), ({"hba1c_mmol_mol": 42}, {"glucose-high-risk"}),
         ({"hba1c_mmol_mol": 43}, {"glucose-high-risk"}), ({"hba1c_mmol_mol": 47}, {"glucose-high-risk"}),
-        ({"hba1c_mmol_mol": 48}, {"glucose-diabetes-range"}), ({"hba1c_mmol_mol": 49}, {"glucose-diabetes-range"}),
+        ({"hba1c_mmol_mol": 48}, {"glucose-diabetes-range"}),
+        ({"hba1c_mmol_mol": 49}, {"glucose-diabetes-range"}),
         ({"fasting_glucose_mmol_l": 5.4}, set()), ({"fasting_glucose_mmol_l": 5.5}, {"glucose-high-risk"}),
-        ({"fasting_glucose_mmol_l": 5.6}, {"glucose-high-risk"}), ({"fasting_glucose_mmol_l": 6.9}, {"glucose-high-risk"}),
+        ({"fasting_glucose_mmol_l": 5.6}, {"glucose-high-risk"}),
+        ({"fasting_glucose_mmol_l": 6.9}, {"glucose-high-risk"}),
         ({"fasting_glucose_mmol_l": 7.0}, {"glucose-diabetes-range"}),
         ({"fasting_glucose_mmol_l": 7.1}, {"glucose-diabetes-range"}),
-        ({"random_glucose_mmol_l": 11.0}, set()), ({"random_glucose_mmol_l": 11.1}, {"glucose-diabetes-range"}),
+        ({"random_glucose_mmol_l": 11.0}, set()),
+        ({"random_glucose_mmol_l": 11.1}, {"glucose-diabetes-range"}),
         ({"random_glucose_mmol_l": 11.2}, {"glucose-diabetes-range"}),
         ({"hba1c_mmol_mol": 44, "fasting_glucose_mmol_l": 7.2}, {"glucose-diabetes-range"}),
         ({"hba1c_mmol_mol": 44, "random_glucose_mmol_l": 12.0}, {"glucose-diabetes-range"}),

@@ -52,7 +52,10 @@ def test_each_operator_names_its_change() -> None:
         "<module>: constant: [LIMIT] '(50.0, 300.0)' -> '(50.0, 299.0)'",
         "in_range: comparison: 'value < LIMIT[0]' -> 'value >= LIMIT[0]'",
         "in_range: boundary: 'value > LIMIT[1]' -> 'value >= LIMIT[1]'",
-        "in_range: boolean: 'value < LIMIT[0] or value > LIMIT[1]' -> 'value < LIMIT[0] and value > LIMIT[1]'",
+        (
+            "in_range: boolean: 'value < LIMIT[0] or value > LIMIT[1]' -> "
+            "'value < LIMIT[0] and value > LIMIT[1]'"
+        ),
         "in_range: return: 'return False' -> 'return None'",
         "in_range: statement: delete 'total = value + 1'",
         "in_range: arithmetic: [total] 'value + 1' -> 'value - 1'",

@@ -152,7 +152,8 @@ def test_valid_qrisk3_inputs_always_give_a_risk(inputs: QRisk3Inputs) -> None:
 @given(
     weight=st.floats(10, 400), height=st.floats(50, 275),
     ethnic=st.one_of(st.none(), st.sampled_from(sorted(ETHNIC_CATEGORIES))),
-    systolic=st.floats(50, 300), diastolic=st.floats(20, 200), rate=st.floats(20, 250), irregular=st.booleans(),
+    systolic=st.floats(50, 300), diastolic=st.floats(20, 200), rate=st.floats(20, 250),
+    irregular=st.booleans(),
     hba1c=st.floats(10, 250), glucose=st.floats(1, 60), fasting=st.booleans(),
     hdl=st.floats(0.1, 6), total=st.floats(1, 30), answers=st.tuples(*[st.integers(0, 4)] * 3),
     status=st.sampled_from(["never", "ex", "current"]), per_day=st.integers(1, 200),
@@ -249,7 +250,8 @@ def test_decisions_never_raise_anything_else(
     "id": anything,
     "calculator": st.sampled_from(["qrisk3", "nhs_number", "bmi", "audit_c", "blood_pressure", "x"]),
     "inputs": st.dictionaries(st.sampled_from(QRISK3_FIELDS + ["q1", "q2", "q3", "nhs_number", "systolic_mmhg",
-                                                               "diastolic_mmhg", "ethnicity"]), anything, max_size=6),
+                                                               "diastolic_mmhg",
+                                                               "ethnicity"]), anything, max_size=6),
 }))  # fmt: skip
 def test_verify_cases_always_give_a_result_or_error(case: dict[str, object]) -> None:
     out = run_case(case)

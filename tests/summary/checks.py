@@ -36,7 +36,8 @@ QRISK3_INPUTS: dict[str, Any] = {
     "general_health.atrial_fibrillation": False, "general_health.treated_hypertension": False,
     "general_health.ckd": False, "general_health.rheumatoid_arthritis": False, "general_health.sle": False,
     "general_health.migraine": False, "general_health.steroids": False,
-    "general_health.family_history_chd": False, "general_health.existing_cvd": False, "general_health.statin": False,
+    "general_health.family_history_chd": False, "general_health.existing_cvd": False,
+    "general_health.statin": False,
 }  # fmt: skip
 
 

@@ -39,7 +39,8 @@ SEVERAL_FINDINGS = {
     "blood_pressure.systolic": 152, "blood_pressure.diastolic": 94,
     "glucose.hba1c": 44,
     "smoking.tobacco_status": "77176002", "smoking.cigarettes_per_day": 20,
-    "alcohol.audit_c_q1": "audit-q1-3", "alcohol.audit_c_q2": "audit-q2-2", "alcohol.audit_c_q3": "audit-q3-2",
+    "alcohol.audit_c_q1": "audit-q1-3", "alcohol.audit_c_q2": "audit-q2-2",
+    "alcohol.audit_c_q3": "audit-q3-2",
     "oral_health.status": "done", "oral_health.dentist": False, "oral_health.concern": True,
 }  # fmt: skip
 
