@@ -107,7 +107,8 @@ def test_windows_1252_file_is_read_with_a_warning() -> None:
 def test_quoted_values_spanning_lines_keep_line_numbers_right() -> None:
     text = (
         HEADER
-        + ',communication_needs\n,Alpha,Testperson,1970-01-02,F,"two\nlines"\n,Beta,Testperson,1970-13-02,F,\n'
+        + ',communication_needs\n,Alpha,Testperson,1970-01-02,F,"two\nlines"\n'
+        ",Beta,Testperson,1970-13-02,F,\n"
     )
     result = parse(text)
     assert result.rows[0].communication_needs == "two\nlines"

@@ -70,8 +70,10 @@ class CoreProgressStrip(QWidget):
         chip.setAccessibleName(self.tr("{0}: {1}").format(title, words))
         chip.setToolTip(self.tr("{0}: {1}").format(title, words))
         chip.setStyleSheet(
-            f"QPushButton {{ color: {_COLOURS.get(state, '#000')}; border: 1px solid {_COLOURS.get(state, '#000')};"
-            f" border-radius: 4px; padding: 2px 6px; font-weight: {'bold' if state == 'done' else 'normal'}; }}"
+            f"QPushButton {{ color: {_COLOURS.get(state, '#000')}; "
+            f"border: 1px solid {_COLOURS.get(state, '#000')};"
+            " border-radius: 4px; padding: 2px 6px; "
+            f"font-weight: {'bold' if state == 'done' else 'normal'}; }}"
         )
 
     def _fix_sizes(self) -> None:
