@@ -249,9 +249,12 @@ def test_decisions_never_raise_anything_else(
 @given(case=st.fixed_dictionaries({
     "id": anything,
     "calculator": st.sampled_from(["qrisk3", "nhs_number", "bmi", "audit_c", "blood_pressure", "x"]),
-    "inputs": st.dictionaries(st.sampled_from(QRISK3_FIELDS + ["q1", "q2", "q3", "nhs_number", "systolic_mmhg",
-                                                               "diastolic_mmhg",
-                                                               "ethnicity"]), anything, max_size=6),
+    "inputs": st.dictionaries(
+        st.sampled_from(QRISK3_FIELDS + ["q1", "q2", "q3", "nhs_number", "systolic_mmhg", "diastolic_mmhg",
+                                         "ethnicity"]),
+        anything,
+        max_size=6,
+    ),
 }))  # fmt: skip
 def test_verify_cases_always_give_a_result_or_error(case: dict[str, object]) -> None:
     out = run_case(case)
@@ -277,8 +280,8 @@ def test_nan_and_infinity_refused_with_clear_words() -> None:
 
 json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=12),
-              st.sampled_from(sorted(FACT_KINDS) + ["<", ">=", "in", "present", "all", "any", "not", "fact", "op",
-                                                    "value", "referral", "urgent"])),
+              st.sampled_from(sorted(FACT_KINDS) + ["<", ">=", "in", "present", "all", "any", "not", "fact",
+                                                    "op", "value", "referral", "urgent"])),
     lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children,
                                                                                max_size=4)),
     max_leaves=20,
