@@ -43,8 +43,23 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 PASSPHRASE = "synthetic benchmark passphrase"
 WORKER = "Bench Worker"
 SUPERVISOR = "Bench Supervisor"
-WORKERS = [f"Testworker {name}" for name in (
-    "Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliet", "Kilo", "Lima")]
+WORKERS = [
+    f"Testworker {name}"
+    for name in (
+        "Alpha",
+        "Bravo",
+        "Charlie",
+        "Delta",
+        "Echo",
+        "Foxtrot",
+        "Golf",
+        "Hotel",
+        "India",
+        "Juliet",
+        "Kilo",
+        "Lima",
+    )
+]
 VENUES = [f"Synthetic Venue {n:02d}" for n in range(1, 21)]
 
 
@@ -66,7 +81,9 @@ def _sync(store: Any, url: str, token: str) -> None:
     from tests.fakes import FakeClock
 
     config = SyncConfig(server_url=url, timeout=(2.0, 30.0), max_wait_s=3600.0, max_passes=20)
-    SyncEngine(store, config, token, clock=FakeClock(), backoff=Backoff(base_s=1.0, cap_s=5.0)).run_once(now=True)
+    SyncEngine(store, config, token, clock=FakeClock(), backoff=Backoff(base_s=1.0, cap_s=5.0)).run_once(
+        now=True
+    )
 
 
 def _add_device(server: Any, name: str, role: str) -> str:
@@ -112,8 +129,12 @@ def build_team_store(folder: Path, checks: int, seeds: int = 8) -> Any:
             for _ in range(min(500, checks - made)):
                 doc = _copy(rng.choice(models), made, rng, today)
                 team_repo.save_check(
-                    conn, store, doc, encounter_ref=f"Encounter/{uuid.uuid4()}",
-                    provenance_ref=f"Provenance/{uuid.uuid4()}", consumed=[],
+                    conn,
+                    store,
+                    doc,
+                    encounter_ref=f"Encounter/{uuid.uuid4()}",
+                    provenance_ref=f"Provenance/{uuid.uuid4()}",
+                    consumed=[],
                     person_key=store.cipher.blind_index("team-person", str(uuid.uuid4())),
                 )
                 made += 1
@@ -170,8 +191,15 @@ def measure(store: Any, runs: int) -> dict[str, list[float]]:
     app = QApplication.instance() or QApplication([])
     runner = TaskRunner()
     definition, rules, directory = load_check_content()
-    context = AppContext(runner=runner, store=store, definition=definition, rules=rules, directory=directory,
-                         org_config=OrgConfig(organisation_name="Bench"), user=store.current_user)
+    context = AppContext(
+        runner=runner,
+        store=store,
+        definition=definition,
+        rules=rules,
+        directory=directory,
+        org_config=OrgConfig(organisation_name="Bench"),
+        user=store.current_user,
+    )
 
     def wait(signal: Any, action: Any) -> float:
         loop = QEventLoop()
@@ -185,7 +213,12 @@ def measure(store: Any, runs: int) -> dict[str, list[float]]:
         return elapsed
 
     results: dict[str, list[float]] = {
-        "first open": [], "open": [], "filter": [], "next page": [], "empty store task": []}
+        "first open": [],
+        "open": [],
+        "filter": [],
+        "next page": [],
+        "empty store task": [],
+    }
     for _ in range(runs):
         loop = QEventLoop()
         started = time.perf_counter()
@@ -195,7 +228,9 @@ def measure(store: Any, runs: int) -> dict[str, list[float]]:
         workspace.queue.filtered.connect(loop.quit)  # delivered from the store worker: never before exec()
         workspace.activate()
         loop.exec()
-        results["open" if results["first open"] else "first open"].append((time.perf_counter() - started) * 1000)
+        results["open" if results["first open"] else "first open"].append(
+            (time.perf_counter() - started) * 1000
+        )
         if workspace.queue.model.total < 1000:
             raise SystemExit(f"the queue lists only {workspace.queue.model.total} checks")
         workspace.close()
@@ -238,8 +273,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--checks", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=40)
-    parser.add_argument("--keep", type=Path, default=None,
-                        help="build the store in this folder once and reuse it on later runs")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="build the store in this folder once and reuse it on later runs",
+    )
     args = parser.parse_args()
     print(f"Review queue benchmark: {args.checks} team checks, {args.runs} runs", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
@@ -256,8 +295,10 @@ def main() -> int:
             continue
         ok = "" if not target else (" OK" if p95 < 100 else " OVER")
         failed |= ok == " OVER"
-        print(f"  {name:17s} n={len(values):3d}  median {statistics.median(values):6.1f} ms  "
-              f"p95 {p95:6.1f} ms{target}{ok}")
+        print(
+            f"  {name:17s} n={len(values):3d}  median {statistics.median(values):6.1f} ms  "
+            f"p95 {p95:6.1f} ms{target}{ok}"
+        )
     return 1 if failed else 0
 
 

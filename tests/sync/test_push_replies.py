@@ -49,8 +49,15 @@ class ScriptedServer:
         self.post_reply: Callable[[dict[str, Any]], Answer] = self.store_all
         self.get_reply: Callable[[str, dict[str, str]], Answer] = self.nothing_found
 
-    def request(self, method: str, path: str, *, body: Any = None, headers: dict[str, str] | None = None,
-                params: dict[str, str] | None = None) -> Answer:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> Answer:
         self.calls.append((method, path, body if method == "POST" else params))
         if method == "POST":
             self.posts.append(body)
@@ -62,8 +69,14 @@ class ScriptedServer:
         entries = []
         for entry in bundle["entry"]:
             self.next_id += 1
-            entries.append({"response": {"status": "201 Created",
-                                         "location": f"{entry['resource']['resourceType']}/{self.next_id}/_history/1"}})
+            entries.append(
+                {
+                    "response": {
+                        "status": "201 Created",
+                        "location": f"{entry['resource']['resourceType']}/{self.next_id}/_history/1",
+                    }
+                }
+            )
         return Answer(200, {}, {"resourceType": "Bundle", "type": "transaction-response", "entry": entries})
 
     def nothing_found(self, res_type: str, params: dict[str, str]) -> Answer:
@@ -106,10 +119,19 @@ def scripted() -> ScriptedServer:
     return ScriptedServer()
 
 
-def _pusher(store: LocalStore, scripted: ScriptedServer, builder: Any = check_bundle, **kw: Any) -> push.Pusher:
-    return push.Pusher(store, scripted, builder=builder,  # type: ignore[arg-type]
-                       backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
-                       concurrency=1, max_pause_s=0.0, **kw)
+def _pusher(
+    store: LocalStore, scripted: ScriptedServer, builder: Any = check_bundle, **kw: Any
+) -> push.Pusher:
+    return push.Pusher(
+        store,
+        scripted,
+        builder=builder,  # type: ignore[arg-type]
+        backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)),
+        clock=FakeClock(),
+        concurrency=1,
+        max_pause_s=0.0,
+        **kw,
+    )
 
 
 def _item(store: LocalStore) -> OutboxItem:
@@ -126,18 +148,28 @@ def _push_one(store: LocalStore, scripted: ScriptedServer, **kw: Any) -> push.It
 # --- a 2xx is not "sent" unless it is a transaction-response confirming every entry --------------------
 
 
-@pytest.mark.parametrize("body", [
-    None,
-    {"resourceType": "OperationOutcome", "issue": [{"severity": "information", "code": "informational"}]},
-    {"resourceType": "Bundle", "type": "searchset", "entry": [{"response": {"status": "201 Created",
-                                                                            "location": "Patient/1"}}]},
-    {"resourceType": "Bundle", "type": "transaction", "entry": [{"response": {"status": "201 Created",
-                                                                              "location": "Patient/1"}}]},
-    {"resourceType": "Patient", "id": "1"},
-    [],
-])
-def test_a_2xx_that_is_not_a_transaction_response_is_not_sent(store: LocalStore, scripted: ScriptedServer,
-                                                              body: Any) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        {"resourceType": "OperationOutcome", "issue": [{"severity": "information", "code": "informational"}]},
+        {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "entry": [{"response": {"status": "201 Created", "location": "Patient/1"}}],
+        },
+        {
+            "resourceType": "Bundle",
+            "type": "transaction",
+            "entry": [{"response": {"status": "201 Created", "location": "Patient/1"}}],
+        },
+        {"resourceType": "Patient", "id": "1"},
+        [],
+    ],
+)
+def test_a_2xx_that_is_not_a_transaction_response_is_not_sent(
+    store: LocalStore, scripted: ScriptedServer, body: Any
+) -> None:
     scripted.post_reply = lambda bundle: Answer(200, {}, body)
     outcome = _push_one(store, scripted)
     assert outcome.result == push.RETRY and outcome.server_refs == ()
@@ -150,8 +182,9 @@ def test_a_2xx_that_is_not_a_transaction_response_is_not_sent(store: LocalStore,
     assert push.MAX_ROUNDS_WITHOUT_PROGRESS == 3
 
 
-def test_a_transaction_response_with_one_entry_too_few_confirms_nothing(store: LocalStore,
-                                                                       scripted: ScriptedServer) -> None:
+def test_a_transaction_response_with_one_entry_too_few_confirms_nothing(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     def short(bundle: dict[str, Any]) -> Answer:
         answer = scripted.store_all(bundle)
         answer.body["entry"] = answer.body["entry"][:-1]
@@ -163,8 +196,9 @@ def test_a_transaction_response_with_one_entry_too_few_confirms_nothing(store: L
     assert store.outbox.get(outcome.outbox_id).state == "failed"
 
 
-def test_every_record_confirmed_is_sent_with_its_server_references(store: LocalStore,
-                                                                   scripted: ScriptedServer) -> None:
+def test_every_record_confirmed_is_sent_with_its_server_references(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     outcome = _push_one(store, scripted)
     assert outcome.result == push.SENT and outcome.attempts == 1
     assert [c[0] for c in scripted.calls] == ["POST"] * 4  # Patient, Encounter, 2 Observations, Provenance
@@ -172,7 +206,13 @@ def test_every_record_confirmed_is_sent_with_its_server_references(store: LocalS
     item = store.outbox.get(outcome.outbox_id)
     assert item.state == "sent"
     assert json.loads(item.server_ref) == list(outcome.server_refs)
-    assert outcome.server_refs == ("Patient/1", "Encounter/2", "Observation/3", "Observation/4", "Provenance/5")
+    assert outcome.server_refs == (
+        "Patient/1",
+        "Encounter/2",
+        "Observation/3",
+        "Observation/4",
+        "Provenance/5",
+    )
     # the Encounter went with the server's own id for the Patient, never a urn
     encounter = scripted.posts[1]["entry"][0]["resource"]
     assert encounter["subject"]["reference"] == "Patient/1"
@@ -187,27 +227,64 @@ def _left_sending(store: LocalStore) -> OutboxItem:
         return store.outbox.mark_sending(_item(store).id)
 
 
-def test_an_operation_outcome_in_the_search_answer_is_not_the_check(store: LocalStore,
-                                                                    scripted: ScriptedServer) -> None:
+def test_an_operation_outcome_in_the_search_answer_is_not_the_check(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     def outcome_only(res_type: str, params: dict[str, str]) -> Answer:
-        return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset", "entry": [
-            {"resource": {"resourceType": "OperationOutcome", "id": "oo-1",
-                          "issue": [{"severity": "warning", "code": "processing"}]},
-             "search": {"mode": "outcome"}}]})
+        return Answer(
+            200,
+            {},
+            {
+                "resourceType": "Bundle",
+                "type": "searchset",
+                "entry": [
+                    {
+                        "resource": {
+                            "resourceType": "OperationOutcome",
+                            "id": "oo-1",
+                            "issue": [{"severity": "warning", "code": "processing"}],
+                        },
+                        "search": {"mode": "outcome"},
+                    }
+                ],
+            },
+        )
 
     scripted.get_reply = outcome_only
     _left_sending(store)
     outcome = _push_one(store, scripted)
     assert outcome.result == push.SENT and outcome.found == 0
-    assert outcome.server_refs == ("Patient/1", "Encounter/2", "Observation/3", "Observation/4", "Provenance/5")
+    assert outcome.server_refs == (
+        "Patient/1",
+        "Encounter/2",
+        "Observation/3",
+        "Observation/4",
+        "Provenance/5",
+    )
     assert not any("OperationOutcome" in ref for ref in outcome.server_refs)
 
 
-def test_a_record_with_another_identifier_is_not_the_check(store: LocalStore, scripted: ScriptedServer) -> None:
+def test_a_record_with_another_identifier_is_not_the_check(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     def stranger(res_type: str, params: dict[str, str]) -> Answer:
-        return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset", "entry": [
-            {"resource": {"resourceType": res_type, "id": "x-1",
-                          "identifier": [{"system": "https://other.example/id", "value": "someone-else"}]}}]})
+        return Answer(
+            200,
+            {},
+            {
+                "resourceType": "Bundle",
+                "type": "searchset",
+                "entry": [
+                    {
+                        "resource": {
+                            "resourceType": res_type,
+                            "id": "x-1",
+                            "identifier": [{"system": "https://other.example/id", "value": "someone-else"}],
+                        }
+                    }
+                ],
+            },
+        )
 
     scripted.get_reply = stranger
     _left_sending(store)
@@ -225,8 +302,15 @@ def test_records_found_by_identifier_are_not_sent_again(store: LocalStore, scrip
     def has_patient(res_type: str, params: dict[str, str]) -> Answer:
         entries = []
         if res_type == "Patient":
-            entries = [{"resource": {"resourceType": "Patient", "id": "p-9",
-                                     "identifier": [{"system": system, "value": value}]}}]
+            entries = [
+                {
+                    "resource": {
+                        "resourceType": "Patient",
+                        "id": "p-9",
+                        "identifier": [{"system": system, "value": value}],
+                    }
+                }
+            ]
         return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset", "entry": entries})
 
     scripted.get_reply = has_patient
@@ -242,10 +326,21 @@ def test_two_records_under_one_identifier_hold_the_check(store: LocalStore, scri
     system, _, value = bundle["entry"][0]["request"]["ifNoneExist"].split("=", 1)[1].partition("|")
 
     def two_copies(res_type: str, params: dict[str, str]) -> Answer:
-        copies = [{"resource": {"resourceType": "Patient", "id": pid,
-                                "identifier": [{"system": system, "value": value}]}} for pid in ("a", "b")]
-        return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset",
-                                "entry": copies if res_type == "Patient" else []})
+        copies = [
+            {
+                "resource": {
+                    "resourceType": "Patient",
+                    "id": pid,
+                    "identifier": [{"system": system, "value": value}],
+                }
+            }
+            for pid in ("a", "b")
+        ]
+        return Answer(
+            200,
+            {},
+            {"resourceType": "Bundle", "type": "searchset", "entry": copies if res_type == "Patient" else []},
+        )
 
     scripted.get_reply = two_copies
     _left_sending(store)
@@ -279,7 +374,9 @@ def test_an_item_left_sending_by_a_crash_is_requeued_counted_and_looked_up_first
     assert store.outbox.get(left.id).state == "sent"
 
 
-def test_a_failed_item_is_looked_up_before_it_is_sent_again(store: LocalStore, scripted: ScriptedServer) -> None:
+def test_a_failed_item_is_looked_up_before_it_is_sent_again(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     def unavailable(bundle: dict[str, Any]) -> Answer:
         raise TransientFailure("unavailable", status=503, may_have_arrived=False)
 
@@ -295,17 +392,27 @@ def test_a_failed_item_is_looked_up_before_it_is_sent_again(store: LocalStore, s
 # --- 408 / 409 / 412 / 429 ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("status", "how"), [(408, "answer"), (408, "raised"), (409, "answer"), (429, "answer"),
-                                           (429, "raised"), (503, "raised")])
-def test_a_whole_reply_that_may_succeed_later_is_retried_not_held(store: LocalStore, scripted: ScriptedServer,
-                                                                 status: int, how: str) -> None:
-    """409 arrives as an answer; the HTTP layer raises 408, 429 and 5xx as TransientFailure. Both ways retry."""
+@pytest.mark.parametrize(
+    ("status", "how"),
+    [(408, "answer"), (408, "raised"), (409, "answer"), (429, "answer"), (429, "raised"), (503, "raised")],
+)
+def test_a_whole_reply_that_may_succeed_later_is_retried_not_held(
+    store: LocalStore, scripted: ScriptedServer, status: int, how: str
+) -> None:
+    """409 arrives as an answer; the HTTP layer raises 408, 429 and 5xx as TransientFailure.
+    Both ways retry."""
+
     def reply(bundle: dict[str, Any]) -> Answer:
         if how == "raised":
             raise TransientFailure("The shared record is busy.", retry_after=30.0, status=status)
-        return Answer(status, {"retry-after": "30"}, {
-            "resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "transient",
-                                                           "diagnostics": "busy, come back"}]})
+        return Answer(
+            status,
+            {"retry-after": "30"},
+            {
+                "resourceType": "OperationOutcome",
+                "issue": [{"severity": "error", "code": "transient", "diagnostics": "busy, come back"}],
+            },
+        )
 
     scripted.post_reply = reply
     pusher = _pusher(store, scripted)
@@ -325,31 +432,46 @@ def test_a_whole_reply_that_may_succeed_later_is_retried_not_held(store: LocalSt
     assert len(scripted.posts) == 1
 
 
-def test_many_requests_slow_down_after_429_and_409_but_not_after_408(store: LocalStore,
-                                                                      scripted: ScriptedServer) -> None:
+def test_many_requests_slow_down_after_429_and_409_but_not_after_408(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     def raised(status: int) -> Callable[[dict[str, Any]], Answer]:
         def reply(bundle: dict[str, Any]) -> Answer:
             raise TransientFailure("busy", status=status)
+
         return reply
 
     cases: list[tuple[int, Callable[[dict[str, Any]], Answer], bool]] = [
-        (429, raised(429), True), (503, raised(503), True), (408, raised(408), False),
-        (409, lambda bundle: Answer(409, {}, None), True), (412, lambda bundle: Answer(412, {}, None), False),
+        (429, raised(429), True),
+        (503, raised(503), True),
+        (408, raised(408), False),
+        (409, lambda bundle: Answer(409, {}, None), True),
+        (412, lambda bundle: Answer(412, {}, None), False),
     ]
     for status, reply, slowed in cases:
         scripted.post_reply = reply
-        pusher = push.Pusher(store, scripted, builder=check_bundle,  # type: ignore[arg-type]
-                             backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
-                             concurrency=4)
+        pusher = push.Pusher(
+            store,
+            scripted,
+            builder=check_bundle,  # type: ignore[arg-type]
+            backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)),
+            clock=FakeClock(),
+            concurrency=4,
+        )
         sync_state.release(store, _item(store).id)
         pusher.push([_item(store)])
         assert (pusher.pace.allowed < 4) is slowed, status
 
 
 def test_412_is_a_definite_no_and_holds_the_check(store: LocalStore, scripted: ScriptedServer) -> None:
-    scripted.post_reply = lambda bundle: Answer(412, {}, {
-        "resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "duplicate",
-                                                       "diagnostics": "multiple matches"}]})
+    scripted.post_reply = lambda bundle: Answer(
+        412,
+        {},
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": "duplicate", "diagnostics": "multiple matches"}],
+        },
+    )
     outcome = _push_one(store, scripted)
     assert outcome.result == push.REFUSED and "refused this check (412)" in outcome.words
     assert sync_state.holds(store)[outcome.outbox_id] == sync_state.HOLD_REFUSED
@@ -359,15 +481,26 @@ def test_412_is_a_definite_no_and_holds_the_check(store: LocalStore, scripted: S
 
 def _entry_reply(status: str, outcome: str = "") -> Callable[[dict[str, Any]], Answer]:
     def reply(bundle: dict[str, Any]) -> Answer:
-        entries = [{"response": {"status": status,
-                                 "outcome": {"resourceType": "OperationOutcome",
-                                             "issue": [{"severity": "error", "code": "x", "diagnostics": outcome}]}}}
-                   for _ in bundle["entry"]]
+        entries = [
+            {
+                "response": {
+                    "status": status,
+                    "outcome": {
+                        "resourceType": "OperationOutcome",
+                        "issue": [{"severity": "error", "code": "x", "diagnostics": outcome}],
+                    },
+                }
+            }
+            for _ in bundle["entry"]
+        ]
         return Answer(200, {}, {"resourceType": "Bundle", "type": "batch-response", "entry": entries})
+
     return reply
 
 
-def test_an_entry_answered_412_holds_the_check_with_plain_words(store: LocalStore, scripted: ScriptedServer) -> None:
+def test_an_entry_answered_412_holds_the_check_with_plain_words(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     scripted.post_reply = _entry_reply("412 Precondition Failed", "two matches")
     outcome = _push_one(store, scripted)
     assert outcome.result == push.REFUSED
@@ -376,12 +509,18 @@ def test_an_entry_answered_412_holds_the_check_with_plain_words(store: LocalStor
     assert "412 two matches" in detail and "1 entry not stored" in detail
 
 
-@pytest.mark.parametrize(("status", "words"), [("429 Too Many Requests", "too many requests"),
-                                               ("409 Conflict", "another write was in progress"),
-                                               ("408 Request Timeout", "the server answered 408"),
-                                               ("503 Service Unavailable", "a problem on the server")])
-def test_an_entry_that_may_succeed_later_leaves_the_check_partly_sent(store: LocalStore, scripted: ScriptedServer,
-                                                                     status: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        ("429 Too Many Requests", "too many requests"),
+        ("409 Conflict", "another write was in progress"),
+        ("408 Request Timeout", "the server answered 408"),
+        ("503 Service Unavailable", "a problem on the server"),
+    ],
+)
+def test_an_entry_that_may_succeed_later_leaves_the_check_partly_sent(
+    store: LocalStore, scripted: ScriptedServer, status: str, words: str
+) -> None:
     answers = iter([scripted.store_all, _entry_reply(status), _entry_reply(status), _entry_reply(status)])
     scripted.post_reply = lambda bundle: next(answers)(bundle)
     outcome = _push_one(store, scripted)
@@ -394,13 +533,20 @@ def test_an_entry_that_may_succeed_later_leaves_the_check_partly_sent(store: Loc
 # --- a bundle that cannot be built: held with words, never left queued ---------------------------------
 
 
-@pytest.mark.parametrize(("error", "words"), [
-    (ValidationError("the weight is missing", item="weight"), "could not be prepared for sending: the weight"),
-    (OutreachError("the check is damaged"), "could not be prepared for sending: the check is damaged"),
-    (KeyError("code"), "a fault in the app"),
-])
-def test_a_bundle_that_cannot_be_built_holds_the_check(store: LocalStore, scripted: ScriptedServer,
-                                                      error: Exception, words: str) -> None:
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (
+            ValidationError("the weight is missing", item="weight"),
+            "could not be prepared for sending: the weight",
+        ),
+        (OutreachError("the check is damaged"), "could not be prepared for sending: the check is damaged"),
+        (KeyError("code"), "a fault in the app"),
+    ],
+)
+def test_a_bundle_that_cannot_be_built_holds_the_check(
+    store: LocalStore, scripted: ScriptedServer, error: Exception, words: str
+) -> None:
     def broken(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
         raise error
 
@@ -412,12 +558,20 @@ def test_a_bundle_that_cannot_be_built_holds_the_check(store: LocalStore, script
     assert scripted.calls == []
 
 
-@pytest.mark.parametrize("bundle", [
-    {"resourceType": "Bundle", "type": "transaction", "entry": []},
-    {"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": {"resourceType": "Patient"}}]},
-])
-def test_an_empty_bundle_or_an_entry_without_full_url_holds_the_check(store: LocalStore, scripted: ScriptedServer,
-                                                                      bundle: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "bundle",
+    [
+        {"resourceType": "Bundle", "type": "transaction", "entry": []},
+        {
+            "resourceType": "Bundle",
+            "type": "transaction",
+            "entry": [{"resource": {"resourceType": "Patient"}}],
+        },
+    ],
+)
+def test_an_empty_bundle_or_an_entry_without_full_url_holds_the_check(
+    store: LocalStore, scripted: ScriptedServer, bundle: dict[str, Any]
+) -> None:
     outcome = _push_one(store, scripted, builder=lambda s, i: bundle)
     assert outcome.result == push.REFUSED and "could not be prepared for sending" in outcome.words
     assert store.outbox.get(outcome.outbox_id).state == "failed"
@@ -437,10 +591,14 @@ def test_an_item_left_sending_whose_bundle_cannot_be_built_is_not_left_sending(
     assert store.outbox.get(left.id).state == "failed"
 
 
-def test_a_reference_to_a_record_not_in_the_check_holds_it(store: LocalStore, scripted: ScriptedServer) -> None:
+def test_a_reference_to_a_record_not_in_the_check_holds_it(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     def dangling(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
         bundle = check_bundle(store, item)
-        bundle["entry"][1]["resource"]["subject"]["reference"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
+        bundle["entry"][1]["resource"]["subject"]["reference"] = (
+            "urn:uuid:00000000-0000-4000-8000-000000000000"
+        )
         return bundle
 
     outcome = _push_one(store, scripted, builder=dangling)
@@ -451,8 +609,9 @@ def test_a_reference_to_a_record_not_in_the_check_holds_it(store: LocalStore, sc
 # --- consent ---------------------------------------------------------------------------------------------
 
 
-def test_no_consent_holds_the_check_with_the_reason_and_sends_nothing(unshared_template: Path, tmp_path: Path,
-                                                                       scripted: ScriptedServer) -> None:
+def test_no_consent_holds_the_check_with_the_reason_and_sends_nothing(
+    unshared_template: Path, tmp_path: Path, scripted: ScriptedServer
+) -> None:
     store = _copy(unshared_template, tmp_path / "no-consent")
     try:
         outcome = _push_one(store, scripted)
@@ -466,7 +625,9 @@ def test_no_consent_holds_the_check_with_the_reason_and_sends_nothing(unshared_t
         store.close()
 
 
-def test_a_consent_refusal_from_the_mapping_is_a_consent_hold(store: LocalStore, scripted: ScriptedServer) -> None:
+def test_a_consent_refusal_from_the_mapping_is_a_consent_hold(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     def refuses(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
         raise ValidationError("The person withdrew consent to share.", item="consent")
 
@@ -479,8 +640,9 @@ def test_a_check_no_longer_in_the_store_is_not_sent(store: LocalStore) -> None:
     assert push.consent_refusal(store, "no-such-check") == "This check is no longer in the store."
 
 
-def test_a_network_failure_is_a_retry_and_an_auth_failure_stops_the_run(store: LocalStore,
-                                                                        scripted: ScriptedServer) -> None:
+def test_a_network_failure_is_a_retry_and_an_auth_failure_stops_the_run(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     from outreach.errors import AuthError
 
     def lost(bundle: dict[str, Any]) -> Answer:
@@ -519,22 +681,46 @@ def test_the_reply_kept_for_it_lists_at_most_20_entries_then_counts_the_rest() -
     assert silent.endswith("Patient (urn:uuid:x): 400 (no outcome given)")
 
 
-@pytest.mark.parametrize(("status", "words"), [
-    (None, "no clear answer"), (500, "a problem on the server"), (599, "a problem on the server"),
-    (400, "the server found something in it it could not accept"),
-    (404, "the server does not allow it to be created this way"), (409, "another write was in progress"),
-    (412, "the server already holds more than one matching record"), (422, "the server could not process it"),
-    (429, "too many requests"), (499, "the server answered 499"),
-])
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (None, "no clear answer"),
+        (500, "a problem on the server"),
+        (599, "a problem on the server"),
+        (400, "the server found something in it it could not accept"),
+        (404, "the server does not allow it to be created this way"),
+        (409, "another write was in progress"),
+        (412, "the server already holds more than one matching record"),
+        (422, "the server could not process it"),
+        (429, "too many requests"),
+        (499, "the server answered 499"),
+    ],
+)
 def test_each_status_has_plain_words_for_the_worker(status: int | None, words: str) -> None:
     assert push._plain(status) == words
 
 
-@pytest.mark.parametrize(("status", "retry"), [(None, True), (408, True), (409, True), (423, True), (425, True),
-                                               (429, True), (500, True), (503, True), (400, False), (404, False),
-                                               (412, False), (422, False), (499, False)])
+@pytest.mark.parametrize(
+    ("status", "retry"),
+    [
+        (None, True),
+        (408, True),
+        (409, True),
+        (423, True),
+        (425, True),
+        (429, True),
+        (500, True),
+        (503, True),
+        (400, False),
+        (404, False),
+        (412, False),
+        (422, False),
+        (499, False),
+    ],
+)
 def test_which_entry_statuses_are_worth_trying_again(status: int | None, retry: bool) -> None:
-    """RFC 9110 / RFC 6585: timeouts, conflicts, locks, too-early, too-many and server errors may pass later."""
+    """RFC 9110 / RFC 6585: timeouts, conflicts, locks, too-early, too-many and server errors
+    may pass later."""
     assert push._worth_retrying(status) is retry
 
 
@@ -568,10 +754,19 @@ class RememberingServer(ScriptedServer):
                 wanted = set(params["identifier"].split(","))
                 if any(f"{i['system']}|{i['value']}" in wanted for i in resource.get("identifier", [])):
                     matches.append(resource)
-            elif "target" in params and any(t["reference"] == params["target"] for t in resource.get("target", [])):
+            elif "target" in params and any(
+                t["reference"] == params["target"] for t in resource.get("target", [])
+            ):
                 matches.append(resource)
-        return Answer(200, {}, {"resourceType": "Bundle", "type": "searchset",
-                                "entry": [{"resource": r, "search": {"mode": "match"}} for r in matches]})
+        return Answer(
+            200,
+            {},
+            {
+                "resourceType": "Bundle",
+                "type": "searchset",
+                "entry": [{"resource": r, "search": {"mode": "match"}} for r in matches],
+            },
+        )
 
 
 def test_a_lost_answer_is_resolved_by_asking_and_nothing_is_stored_twice(store: LocalStore) -> None:
@@ -582,8 +777,13 @@ def test_a_lost_answer_is_resolved_by_asking_and_nothing_is_stored_twice(store: 
     scripted.lose_answers_for = set()
     again = _push_one(store, scripted)
     assert again.result == push.SENT and again.found == 1
-    assert [r["resourceType"] for r in scripted.held] == ["Patient", "Encounter", "Observation", "Observation",
-                                                        "Provenance"]
+    assert [r["resourceType"] for r in scripted.held] == [
+        "Patient",
+        "Encounter",
+        "Observation",
+        "Observation",
+        "Provenance",
+    ]
     assert again.server_refs[0] == f"Patient/{scripted.held[0]['id']}"
 
 
@@ -601,31 +801,44 @@ def test_a_check_stored_whole_before_its_last_answer_was_lost_is_already_there(s
     assert len(scripted.held) == 5
 
 
-# --- parts: whole transactions, size caps, cycles -------------------------------------------------------------
+# --- parts: whole transactions, size caps, cycles -----------------------------------------------------------
 
 
-def test_a_server_confirmed_all_or_nothing_gets_the_whole_check_in_one_transaction(store: LocalStore,
-                                                                                   scripted: ScriptedServer) -> None:
+def test_a_server_confirmed_all_or_nothing_gets_the_whole_check_in_one_transaction(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     outcome = _push_one(store, scripted, whole=True)
     assert outcome.result == push.SENT and len(scripted.posts) == 1
     (bundle,) = scripted.posts
-    assert [e["resource"]["resourceType"] for e in bundle["entry"]] == ["Patient", "Encounter", "Observation",
-                                                                       "Observation", "Provenance"]
+    assert [e["resource"]["resourceType"] for e in bundle["entry"]] == [
+        "Patient",
+        "Encounter",
+        "Observation",
+        "Observation",
+        "Provenance",
+    ]
     assert bundle["entry"][1]["resource"]["subject"]["reference"] == bundle["entry"][0]["fullUrl"]
 
 
-def test_parts_never_hold_more_entries_than_the_server_takes(store: LocalStore, scripted: ScriptedServer) -> None:
+def test_parts_never_hold_more_entries_than_the_server_takes(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     outcome = _push_one(store, scripted, max_entries=1)
     assert outcome.result == push.SENT
     assert [len(p["entry"]) for p in scripted.posts] == [1, 1, 1, 1, 1]
 
 
 @pytest.mark.parametrize("status", [400, 413, 422])
-def test_a_part_refused_for_its_size_is_split(store: LocalStore, scripted: ScriptedServer, status: int) -> None:
+def test_a_part_refused_for_its_size_is_split(
+    store: LocalStore, scripted: ScriptedServer, status: int
+) -> None:
     def capped(bundle: dict[str, Any]) -> Answer:
         if len(bundle["entry"]) > 1:
-            return Answer(status, {}, {"resourceType": "OperationOutcome", "issue": [{"severity": "error",
-                                                                                       "code": "too-costly"}]})
+            return Answer(
+                status,
+                {},
+                {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "too-costly"}]},
+            )
         return scripted.store_all(bundle)
 
     scripted.post_reply = capped
@@ -635,16 +848,27 @@ def test_a_part_refused_for_its_size_is_split(store: LocalStore, scripted: Scrip
 
 
 def test_a_single_entry_refused_whole_is_held(store: LocalStore, scripted: ScriptedServer) -> None:
-    scripted.post_reply = lambda bundle: Answer(422, {}, {"resourceType": "OperationOutcome", "issue": [
-        {"severity": "error", "code": "invalid", "diagnostics": "Patient.birthDate invalid"}]})
+    scripted.post_reply = lambda bundle: Answer(
+        422,
+        {},
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": "invalid", "diagnostics": "Patient.birthDate invalid"}],
+        },
+    )
     outcome = _push_one(store, scripted)
-    assert outcome.result == push.REFUSED and "refused this check (422): Patient.birthDate invalid" in outcome.words
+    assert (
+        outcome.result == push.REFUSED
+        and "refused this check (422): Patient.birthDate invalid" in outcome.words
+    )
     assert sync_state.item_detail(store, outcome.outbox_id) == (
-        "HTTP 422 for a part of 1 entry (Patient first): Patient.birthDate invalid")
+        "HTTP 422 for a part of 1 entry (Patient first): Patient.birthDate invalid"
+    )
 
 
-def test_records_that_refer_to_each_other_in_a_circle_are_held_not_sent(store: LocalStore,
-                                                                        scripted: ScriptedServer) -> None:
+def test_records_that_refer_to_each_other_in_a_circle_are_held_not_sent(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     def circular(store: LocalStore, item: OutboxItem) -> dict[str, Any]:
         bundle = check_bundle(store, item)
         bundle["entry"][0]["resource"]["link"] = [{"other": {"reference": bundle["entry"][1]["fullUrl"]}}]
@@ -669,7 +893,9 @@ def test_a_run_cancelled_before_it_starts_sends_nothing_and_leaves_the_check_que
     assert scripted.calls == [] and _item(store).state == "queued"
 
 
-def test_a_broken_progress_listener_does_not_stop_the_sync(store: LocalStore, scripted: ScriptedServer) -> None:
+def test_a_broken_progress_listener_does_not_stop_the_sync(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     seen: list[str] = []
 
     def listener(outcome: push.ItemOutcome) -> None:
@@ -680,24 +906,36 @@ def test_a_broken_progress_listener_does_not_stop_the_sync(store: LocalStore, sc
     assert outcome.result == push.SENT and seen == [push.SENT]
 
 
-def test_a_busy_entry_is_paused_briefly_and_sent_within_the_same_attempt(store: LocalStore,
-                                                                         scripted: ScriptedServer) -> None:
+def test_a_busy_entry_is_paused_briefly_and_sent_within_the_same_attempt(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     replies = iter([_entry_reply("429 Too Many Requests")])
     scripted.post_reply = lambda bundle: next(replies, scripted.store_all)(bundle)
-    pusher = push.Pusher(store, scripted, builder=check_bundle,  # type: ignore[arg-type]
-                         backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
-                         concurrency=1)
+    pusher = push.Pusher(
+        store,
+        scripted,
+        builder=check_bundle,  # type: ignore[arg-type]
+        backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)),
+        clock=FakeClock(),
+        concurrency=1,
+    )
     (outcome,) = pusher.push([_item(store)])
     assert outcome.result == push.SENT and outcome.attempts == 1
     assert [len(p["entry"]) for p in scripted.posts] == [1, 1, 1, 2, 1]
 
 
-def test_an_entry_busy_three_rounds_in_a_row_waits_for_the_next_attempt(store: LocalStore,
-                                                                        scripted: ScriptedServer) -> None:
+def test_an_entry_busy_three_rounds_in_a_row_waits_for_the_next_attempt(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     scripted.post_reply = _entry_reply("429 Too Many Requests")
-    pusher = push.Pusher(store, scripted, builder=check_bundle,  # type: ignore[arg-type]
-                         backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
-                         concurrency=1)
+    pusher = push.Pusher(
+        store,
+        scripted,
+        builder=check_bundle,  # type: ignore[arg-type]
+        backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)),
+        clock=FakeClock(),
+        concurrency=1,
+    )
     (outcome,) = pusher.push([_item(store)])
     assert outcome.result == push.RETRY and len(scripted.posts) == push.MAX_BUSY_ROUNDS == 3
     assert "has 0 of this check's 5 records" in outcome.words
@@ -738,18 +976,27 @@ def two_checks_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_two_checks_of_one_person_share_one_patient_sent_once(two_checks_template: Path, tmp_path: Path) -> None:
+def test_two_checks_of_one_person_share_one_patient_sent_once(
+    two_checks_template: Path, tmp_path: Path
+) -> None:
     store = _copy(two_checks_template, tmp_path / "laptop")
     try:
         items = store.outbox.list()
         assert len(items) == 2
         scripted = ScriptedServer()
-        pusher = push.Pusher(store, scripted, builder=check_bundle,  # type: ignore[arg-type]
-                             backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
-                             concurrency=4)
+        pusher = push.Pusher(
+            store,
+            scripted,
+            builder=check_bundle,  # type: ignore[arg-type]
+            backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)),
+            clock=FakeClock(),
+            concurrency=4,
+        )
         outcomes = pusher.push(items)
         assert sorted(o.result for o in outcomes) == [push.SENT, push.SENT]
-        patients = [e for p in scripted.posts for e in p["entry"] if e["resource"]["resourceType"] == "Patient"]
+        patients = [
+            e for p in scripted.posts for e in p["entry"] if e["resource"]["resourceType"] == "Patient"
+        ]
         assert len(patients) == 1  # the second check waited for the first one's Patient
         assert outcomes[0].server_refs[0] == outcomes[1].server_refs[0]
         assert {o.check_id for o in outcomes} == {i.check_id for i in items}
@@ -757,7 +1004,9 @@ def test_two_checks_of_one_person_share_one_patient_sent_once(two_checks_templat
         store.close()
 
 
-def test_an_item_another_sync_has_already_sent_is_left_alone(store: LocalStore, scripted: ScriptedServer) -> None:
+def test_an_item_another_sync_has_already_sent_is_left_alone(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     item = _item(store)
     with store.db.write():
         store.outbox.mark_sent(item.id, server_ref="[]")
@@ -765,8 +1014,9 @@ def test_an_item_another_sync_has_already_sent_is_left_alone(store: LocalStore, 
     assert scripted.calls == [] and store.outbox.get(item.id).state == "sent"
 
 
-def test_a_pause_the_server_asks_for_is_kept_before_the_next_request(store: LocalStore,
-                                                                      scripted: ScriptedServer) -> None:
+def test_a_pause_the_server_asks_for_is_kept_before_the_next_request(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     """Retry-After on a busy entry (RFC 9110 10.2.3): the item's next request waits that long."""
     import time
 
@@ -782,22 +1032,31 @@ def test_a_pause_the_server_asks_for_is_kept_before_the_next_request(store: Loca
         return scripted.store_all(bundle)
 
     scripted.post_reply = reply
-    pusher = push.Pusher(store, scripted, builder=check_bundle,  # type: ignore[arg-type]
-                         backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)), clock=FakeClock(),
-                         concurrency=1)
+    pusher = push.Pusher(
+        store,
+        scripted,
+        builder=check_bundle,  # type: ignore[arg-type]
+        backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)),
+        clock=FakeClock(),
+        concurrency=1,
+    )
     (outcome,) = pusher.push([_item(store)])
     assert outcome.result == push.SENT and outcome.found == 0
     assert len(sent_at) == 5 and sent_at[1] - sent_at[0] >= 0.55
 
 
-def test_outcomes_other_than_a_lookup_found_nothing_on_the_server(store: LocalStore, scripted: ScriptedServer) -> None:
+def test_outcomes_other_than_a_lookup_found_nothing_on_the_server(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     scripted.post_reply = lambda bundle: Answer(412, {}, None)
     held = _push_one(store, scripted)
     assert held.result == push.REFUSED and held.found == 0 and held.server_refs == ()
     assert push.ItemOutcome("o", "c", push.RETRY, "words", 1).found == 0
 
 
-def test_an_operation_outcome_answering_the_provenance_search_is_not_the_provenance(store: LocalStore) -> None:
+def test_an_operation_outcome_answering_the_provenance_search_is_not_the_provenance(
+    store: LocalStore,
+) -> None:
     """FHIR search.html: an entry with search.mode "outcome" is a message about the search, not a match.
     The Provenance is found by its target (no identifier), so only the resource type tells them apart."""
     scripted = RememberingServer()
@@ -811,9 +1070,16 @@ def test_an_operation_outcome_answering_the_provenance_search_is_not_the_provena
     def search(res_type: str, params: dict[str, str]) -> Answer:
         answer = RememberingServer.search(scripted, res_type, params)
         if res_type == "Provenance":
-            answer.body["entry"].append({"resource": {"resourceType": "OperationOutcome", "id": "oo-1",
-                                                      "issue": [{"severity": "information", "code": "not-found"}]},
-                                         "search": {"mode": "outcome"}})
+            answer.body["entry"].append(
+                {
+                    "resource": {
+                        "resourceType": "OperationOutcome",
+                        "id": "oo-1",
+                        "issue": [{"severity": "information", "code": "not-found"}],
+                    },
+                    "search": {"mode": "outcome"},
+                }
+            )
         return answer
 
     scripted.post_reply = provenance_lost
@@ -828,7 +1094,9 @@ def test_an_operation_outcome_answering_the_provenance_search_is_not_the_provena
     assert again.server_refs[-1] == f"Provenance/{scripted.held[-1]['id']}"
 
 
-def test_a_run_stopped_while_an_answer_arrives_sends_nothing_more(store: LocalStore, scripted: ScriptedServer) -> None:
+def test_a_run_stopped_while_an_answer_arrives_sends_nothing_more(
+    store: LocalStore, scripted: ScriptedServer
+) -> None:
     """Cancel (the worker's button, or a revoked token) takes effect at the next answer: the item is left
     for the next sync with what was confirmed so far, and no further request goes out."""
     import threading

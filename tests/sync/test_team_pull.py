@@ -53,7 +53,9 @@ def _puller(boss: LocalStore, server: RunningServer, token: str, **kw: Any) -> t
     return TeamPuller(boss, http, **kw), http
 
 
-def test_a_check_waits_until_every_part_is_here_and_is_never_shown_half(team: Any, server: RunningServer) -> None:
+def test_a_check_waits_until_every_part_is_here_and_is_never_shown_half(
+    team: Any, server: RunningServer
+) -> None:
     _, boss, _, token = team
     puller, http = _puller(boss, server, token, page_size=3)
     try:
@@ -118,7 +120,9 @@ def test_the_queue_orders_urgent_first_then_oldest_and_filters(team: Any, server
     assert queue_count(boss, QueueFilter(worker=WORKER)) == 4
     assert queue_count(boss, QueueFilter(worker="Someone Else")) == 0
     day = rows[0].visit_date
-    assert queue_count(boss, QueueFilter(date_from=day, date_to=day)) == sum(r.visit_date == day for r in rows)
+    assert queue_count(boss, QueueFilter(date_from=day, date_to=day)) == sum(
+        r.visit_date == day for r in rows
+    )
     assert queue_count(boss, QueueFilter(states=frozenset({"approved"}))) == 0
     assert [r.chain_id for r in queue_page(boss, QueueFilter(), 1, 2)] == [r.chain_id for r in rows[1:3]]
 
@@ -141,8 +145,9 @@ def test_checks_are_sealed_at_rest(team: Any, server: RunningServer) -> None:
 def test_a_follow_up_closed_after_sending_shows_closed(team: Any, server: RunningServer) -> None:
     worker, boss, worker_token, token = team
     sync(boss, server, token)
-    follow_up = next(f for i in worker.outbox.list() for f in worker.follow_ups.for_check(i.check_id)
-                     if f.state == "open")
+    follow_up = next(
+        f for i in worker.outbox.list() for f in worker.follow_ups.for_check(i.check_id) if f.state == "open"
+    )
     services.record_follow_up_outcome(worker, follow_up.id, "attended", note="Seen by the service")
     assert sync(worker, server, worker_token).updates.sent == 1
     report = sync(boss, server, token)
@@ -212,11 +217,17 @@ def test_a_refusal_says_the_laptop_lacks_supervisor_rights(
 
 
 def test_a_provenance_of_someone_elses_encounter_stops_waiting_once_the_encounters_are_passed(
-        team: Any, server: RunningServer) -> None:
+    team: Any, server: RunningServer
+) -> None:
     _, boss, _, token = team
-    foreign = {"resourceType": "Provenance", "id": "not-ours-1", "meta": {"lastUpdated": "2026-01-01T00:00:00Z"},
-               "target": [{"reference": "Encounter/someone-elses"}],
-               "recorded": "2026-01-01T00:00:00Z", "agent": [{"who": {"display": "Another system"}}]}
+    foreign = {
+        "resourceType": "Provenance",
+        "id": "not-ours-1",
+        "meta": {"lastUpdated": "2026-01-01T00:00:00Z"},
+        "target": [{"reference": "Encounter/someone-elses"}],
+        "recorded": "2026-01-01T00:00:00Z",
+        "agent": [{"who": {"display": "Another system"}}],
+    }
     cancel = threading.Event()
     puller, http = _puller(boss, server, token, cancel=cancel)
     try:

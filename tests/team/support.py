@@ -46,7 +46,8 @@ def laptop(folder: Path, user: str, role: str) -> LocalStore:
 
 
 def worker_laptop(folder: Path, *, checks: int, seed: int = 1) -> LocalStore:
-    """A worker's laptop with `checks` finalised synthetic checks, each person agreeing to share with the GP."""
+    """A worker's laptop with `checks` finalised synthetic checks, each person agreeing to share
+    with the GP."""
     store = laptop(folder, WORKER, "worker")
     fill_demo_data(store, people=checks, checks_per_person=1, seed=seed)
     share_all(store)
@@ -63,8 +64,9 @@ def share_all(store: LocalStore) -> None:
 def engine(store: LocalStore, server: RunningServer, token: str, **config: Any) -> SyncEngine:
     settings: dict[str, Any] = {"timeout": (2.0, 10.0), "max_wait_s": 3600.0, "max_passes": 20, **config}
     cfg = SyncConfig(server_url=server.url, **settings)
-    return SyncEngine(store, cfg, token, clock=FakeClock(), backoff=Backoff(base_s=2.0, cap_s=60.0,
-                                                                              rng=random.Random(3)))
+    return SyncEngine(
+        store, cfg, token, clock=FakeClock(), backoff=Backoff(base_s=2.0, cap_s=60.0, rng=random.Random(3))
+    )
 
 
 def sync(store: LocalStore, server: RunningServer, token: str, **config: Any) -> SyncReport:

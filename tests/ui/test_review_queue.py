@@ -76,21 +76,39 @@ def add_urgent_check(store: LocalStore) -> None:
     """One check, finalised after the others, with blood pressure at the urgent level (NICE NG136: 180/120
     or more is same-day; the product's rule "bp-severe"), each finding referred as the rules allow."""
     definition, rules = default_definition(), load_rules()
-    person = services.register_person(store, PersonDetails(
-        given_name="Testperson", family_name="Urgent", date_of_birth="1970-01-02", sex="male",
-        nhs_number="9990000018"))
+    person = services.register_person(
+        store,
+        PersonDetails(
+            given_name="Testperson",
+            family_name="Urgent",
+            date_of_birth="1970-01-02",
+            sex="male",
+            nhs_number="9990000018",
+        ),
+    )
     services.record_consent(store, person.id, "check", True)
     check = services.start_check(store, person.id, definition_version=definition.version)
-    services.save_answers(store, check.id, {
-        **FULL_ANSWERS,
-        "blood_pressure.systolic": 186, "blood_pressure.diastolic": 110,
-        "blood_pressure.systolic_2": 184, "blood_pressure.diastolic_2": 108,
-    })
+    services.save_answers(
+        store,
+        check.id,
+        {
+            **FULL_ANSWERS,
+            "blood_pressure.systolic": 186,
+            "blood_pressure.diastolic": 110,
+            "blood_pressure.systolic_2": 184,
+            "blood_pressure.diastolic_2": 108,
+        },
+    )
     found = services.check_context(store, check.id, definition=definition, rules=rules).evaluation.findings
     assert "urgent" in {f.severity for f in found}
-    services.record_follow_up_decisions(store, check.id, {
-        f.rule_id: {"kind": "referral", "service_id": "gp-same-day", "reason": None, "note": None} for f in found
-    })
+    services.record_follow_up_decisions(
+        store,
+        check.id,
+        {
+            f.rule_id: {"kind": "referral", "service_id": "gp-same-day", "reason": None, "note": None}
+            for f in found
+        },
+    )
     services.finalise_check(store, check.id, definition=definition, rules=rules)
 
 
@@ -122,6 +140,7 @@ def test_queue_orders_marks_filters_and_pages(
     # One page first (the table may already have asked for the next as it drew).
     assert queue.model.total == total and 5 <= len(queue.rows) < total
     assert queue.summary.text().startswith(f"{total} checks: to review")
+
     # Scrolling reads the rest a page at a time, never all at once.
     def read_on() -> bool:
         queue.model.fetchMore()  # what scrolling to the end does (a no-op while a page is on its way)
@@ -140,10 +159,14 @@ def test_queue_orders_marks_filters_and_pages(
     queue.table.selectRow(1)
     screenshot(workspace, "review-queue-team.png")
     first = queue.model.index(0, 0)
-    assert queue.model.data(first, Qt.ItemDataRole.AccessibleTextRole).startswith("Urgent, Received, Testperson Urgent")
+    assert queue.model.data(first, Qt.ItemDataRole.AccessibleTextRole).startswith(
+        "Urgent, Received, Testperson Urgent"
+    )
     # By worker: the boxes list the workers the checks name.
     assert [queue.worker_combo.itemText(i) for i in range(1, queue.worker_combo.count())] == sorted(WORKERS)
-    filter_to(qtbot, workspace, lambda: queue.worker_combo.setCurrentIndex(queue.worker_combo.findData(WORKERS[1])))
+    filter_to(
+        qtbot, workspace, lambda: queue.worker_combo.setCurrentIndex(queue.worker_combo.findData(WORKERS[1]))
+    )
     assert queue.model.total == CHECKS_EACH and {r.worker for r in queue.rows} == {WORKERS[1]}
     assert "(Only those matching" in queue.summary.text()
     # By visit dates: a range holding none, then one holding all.
@@ -231,8 +254,16 @@ def test_keyboard_reaches_every_filter_and_the_table_in_order_with_distinct_alt_
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget())
     date_box = {queue.from_edit, queue.to_edit}
-    expected = [queue.state_combo, queue.worker_combo, queue.venue_combo, queue.from_edit, queue.to_edit,
-                queue.clear_button, queue.table, queue.open_button]
+    expected = [
+        queue.state_combo,
+        queue.worker_combo,
+        queue.venue_combo,
+        queue.from_edit,
+        queue.to_edit,
+        queue.clear_button,
+        queue.table,
+        queue.open_button,
+    ]
     # A date box's own text field takes the keyboard inside it: counted as the box. Tab leaves each box at
     # once (Qt's date box would keep it, for good while it shows "Any").
     seen = [w.parentWidget() if w.parentWidget() in date_box else w for w in order]

@@ -74,7 +74,9 @@ def open_laptop(qtbot: QtBot, runner: TaskRunner, data_dir: Path, server_url: st
     org = OrgConfig(organisation_name="Synthetic Outreach Service", server_url=server_url)
     window = open_window(qtbot, runner, data_dir, expect="unlock", org_config=org, sync_timings=MANUAL)
     panel = window.unlock_panel
-    qtbot.waitUntil(lambda: panel.unlock_button.isEnabled() and panel.user_combo.findData(user) >= 0, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: panel.unlock_button.isEnabled() and panel.user_combo.findData(user) >= 0, timeout=WAIT_MS
+    )
     panel.user_combo.setCurrentIndex(panel.user_combo.findData(user))
     panel.pass_edit.setFocus()
     qtbot.keyClicks(panel.pass_edit, PASSPHRASE)
@@ -113,7 +115,9 @@ def sync_and_wait(qtbot: QtBot, window: MainWindow) -> None:
 
 def review_workspace(qtbot: QtBot, window: MainWindow) -> ReviewWorkspace:
     assert window.review_button.isVisible()
-    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     qtbot.waitUntil(lambda: window.current_page == "review", timeout=WAIT_MS)
     workspace = window.review
     assert isinstance(workspace, ReviewWorkspace)
@@ -172,8 +176,12 @@ def test_return_amend_resubmit_approve_between_two_laptops(
     try:
         # -- the worker's finalised check reaches the shared record ---------------------------------------
         worker = open_laptop(qtbot, runner, tmp_path / "worker", server.url, WORKER)
-        assert not worker.review_button.isVisible() and not worker.review_action.isVisible()  # workers never see it
-        qtbot.keyClick(worker, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        assert (
+            not worker.review_button.isVisible() and not worker.review_action.isVisible()
+        )  # workers never see it
+        qtbot.keyClick(
+            worker, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        )
         assert worker.current_page == "home" and worker.review is None
         sync_and_wait(qtbot, worker)
         assert all(item.state == "sent" for item in worker.store.outbox.list())
@@ -232,7 +240,9 @@ def test_return_amend_resubmit_approve_between_two_laptops(
         # -- the worker sees it returned with the comment, amends the weight, finalises and syncs ------------
         sync_and_wait(qtbot, worker)
         worker.show_reviews()
-        qtbot.waitUntil(lambda: any("Returned with comments" in line for line in review_lines(worker)), timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: any("Returned with comments" in line for line in review_lines(worker)), timeout=WAIT_MS
+        )
         assert any("The weight looks wrong" in line for line in review_lines(worker))
         worker.home.reviews.table.selectRow(0)
         worker.home.reviews.open_selected()
@@ -249,7 +259,9 @@ def test_return_amend_resubmit_approve_between_two_laptops(
             qtbot.mouseClick(page.amend_button, Qt.MouseButton.LeftButton)
         assert not workflow.read_only and workflow.record is not None and workflow.record.edition == 2
         assert workflow.evaluation is not None
-        kilograms = float(workflow.evaluation.values["weight.weight"])  # as recorded (the scales may show stones)
+        kilograms = float(
+            workflow.evaluation.values["weight.weight"]
+        )  # as recorded (the scales may show stones)
         answer(qtbot, workflow, "weight.weight", round(kilograms + 0.4, 1), unit="kg")
         workflow.ask_finalise()
         page = workflow.form.page("review")  # type: ignore[union-attr]  # the amendment has its own pages
@@ -283,13 +295,13 @@ def test_return_amend_resubmit_approve_between_two_laptops(
         assert queue_states(workspace) == ["Approved"]
         sync_and_wait(qtbot, supervisor)
 
-        # -- the dashboard counts the team's check ------------------------------------------------------------
+        # -- the dashboard counts the team's check -----------------------------------------------------------
         qtbot.mouseClick(screen.check.form.close_button, Qt.MouseButton.LeftButton)
         with qtbot.waitSignal(workspace.dashboard_shown, timeout=WAIT_MS):
             workspace.show_dashboard()
         screenshot(supervisor, "review-dashboard.png")
 
-        # -- the worker sees "Approved" ------------------------------------------------------------------------
+        # -- the worker sees "Approved" ----------------------------------------------------------------------
         qtbot.mouseClick(workflow.form.close_button, Qt.MouseButton.LeftButton)  # type: ignore[union-attr]
         qtbot.waitUntil(lambda: worker.check_widget is None, timeout=WAIT_MS)
         sync_and_wait(qtbot, worker)
