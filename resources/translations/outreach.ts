@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="852"/>
+        <location filename="../../ui/main_window.py" line="855"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="858"/>
+        <location filename="../../ui/main_window.py" line="861"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="859"/>
+        <location filename="../../ui/main_window.py" line="862"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -226,52 +226,52 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="525"/>
+        <location filename="../../ui/check/workflow.py" line="526"/>
         <source>It will be sent to the shared health record at the next sync (when this laptop is online), to be seen by: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="531"/>
+        <location filename="../../ui/check/workflow.py" line="533"/>
         <source>Not shared with: {0} (the person said no or was not asked).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="538"/>
+        <location filename="../../ui/check/workflow.py" line="540"/>
         <source>The person did not agree to sharing it with anyone, so it stays on this laptop and is not sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="542"/>
+        <location filename="../../ui/check/workflow.py" line="545"/>
         <source>What is sent: {0}&apos;s name, date of birth and NHS number, every answer of the check, {1} finding(s) and the follow-up agreed for each</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="546"/>
+        <location filename="../../ui/check/workflow.py" line="549"/>
         <source> (referrals to: {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="599"/>
+        <location filename="../../ui/check/workflow.py" line="602"/>
         <source>Problem: say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="601"/>
+        <location filename="../../ui/check/workflow.py" line="604"/>
         <source>Say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="666"/>
+        <location filename="../../ui/check/workflow.py" line="669"/>
         <source>Making the summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="672"/>
+        <location filename="../../ui/check/workflow.py" line="675"/>
         <source>Health check summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="687"/>
+        <location filename="../../ui/check/workflow.py" line="690"/>
         <source>Summary saved as {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -434,410 +434,410 @@
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="546"/>
-        <location filename="../../ui/review/dashboard.py" line="557"/>
+        <location filename="../../ui/review/dashboard.py" line="548"/>
+        <location filename="../../ui/review/dashboard.py" line="559"/>
         <source>Team dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="565"/>
+        <location filename="../../ui/review/dashboard.py" line="567"/>
         <source>&amp;Show by:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="568"/>
+        <location filename="../../ui/review/dashboard.py" line="570"/>
         <source>Show the figures by worker, venue or month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="574"/>
+        <location filename="../../ui/review/dashboard.py" line="577"/>
         <source>E&amp;xport figures (CSV)...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="576"/>
+        <location filename="../../ui/review/dashboard.py" line="579"/>
         <source>Export figures as CSV, without personal data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="577"/>
+        <location filename="../../ui/review/dashboard.py" line="580"/>
         <source>Counts only: no names, NHS numbers or other details.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="586"/>
+        <location filename="../../ui/review/dashboard.py" line="589"/>
         <source>People with all six elements in 12 months</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="590"/>
+        <location filename="../../ui/review/dashboard.py" line="593"/>
         <source>Checks with all six done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="594"/>
+        <location filename="../../ui/review/dashboard.py" line="597"/>
         <source>Follow-ups overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="598"/>
+        <location filename="../../ui/review/dashboard.py" line="601"/>
         <source>Days to close a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="606"/>
+        <location filename="../../ui/review/dashboard.py" line="609"/>
         <source>Dashboard charts and tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="633"/>
+        <location filename="../../ui/review/dashboard.py" line="636"/>
         <source>Charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="637"/>
+        <location filename="../../ui/review/dashboard.py" line="640"/>
         <source>&amp;Charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="644"/>
+        <location filename="../../ui/review/dashboard.py" line="647"/>
         <source>Figures by worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="654"/>
+        <location filename="../../ui/review/dashboard.py" line="657"/>
         <source>Core element</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="657"/>
+        <location filename="../../ui/review/dashboard.py" line="660"/>
         <source>Core elements</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="659"/>
+        <location filename="../../ui/review/dashboard.py" line="662"/>
         <source>Finding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="659"/>
-        <location filename="../../ui/review/dashboard.py" line="738"/>
+        <location filename="../../ui/review/dashboard.py" line="662"/>
+        <location filename="../../ui/review/dashboard.py" line="741"/>
         <source>Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="661"/>
-        <location filename="../../ui/review/dashboard.py" line="892"/>
+        <location filename="../../ui/review/dashboard.py" line="664"/>
+        <location filename="../../ui/review/dashboard.py" line="895"/>
         <source>Findings by kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="663"/>
+        <location filename="../../ui/review/dashboard.py" line="666"/>
         <source>Service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="663"/>
-        <location filename="../../ui/review/dashboard.py" line="748"/>
+        <location filename="../../ui/review/dashboard.py" line="666"/>
+        <location filename="../../ui/review/dashboard.py" line="751"/>
         <source>Referrals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="665"/>
-        <location filename="../../ui/review/dashboard.py" line="898"/>
+        <location filename="../../ui/review/dashboard.py" line="668"/>
+        <location filename="../../ui/review/dashboard.py" line="901"/>
         <source>Referrals by service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="670"/>
+        <location filename="../../ui/review/dashboard.py" line="673"/>
         <source>&amp;Tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="675"/>
+        <location filename="../../ui/review/dashboard.py" line="678"/>
         <source>Export with &amp;personal data...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="678"/>
+        <location filename="../../ui/review/dashboard.py" line="681"/>
         <source>Export with personal data: names and NHS numbers, recorded in the audit trail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="682"/>
+        <location filename="../../ui/review/dashboard.py" line="685"/>
         <source>Names and NHS numbers, in a file this app does not protect. You will be warned first; the export is recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="693"/>
+        <location filename="../../ui/review/dashboard.py" line="696"/>
         <source>Export status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="729"/>
+        <location filename="../../ui/review/dashboard.py" line="732"/>
         <source>Weight</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="730"/>
+        <location filename="../../ui/review/dashboard.py" line="733"/>
         <source>BP</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="731"/>
+        <location filename="../../ui/review/dashboard.py" line="734"/>
         <source>Lipids</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="732"/>
+        <location filename="../../ui/review/dashboard.py" line="735"/>
         <source>Glucose</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="733"/>
+        <location filename="../../ui/review/dashboard.py" line="736"/>
         <source>Alcohol</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="734"/>
+        <location filename="../../ui/review/dashboard.py" line="737"/>
         <source>Smoking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="739"/>
+        <location filename="../../ui/review/dashboard.py" line="742"/>
         <source>People</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="740"/>
+        <location filename="../../ui/review/dashboard.py" line="743"/>
         <source>All six
 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="741"/>
+        <location filename="../../ui/review/dashboard.py" line="744"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="742"/>
+        <location filename="../../ui/review/dashboard.py" line="745"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="743"/>
+        <location filename="../../ui/review/dashboard.py" line="746"/>
         <source>Follow-ups
 open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="744"/>
-        <location filename="../../ui/review/dashboard.py" line="876"/>
+        <location filename="../../ui/review/dashboard.py" line="747"/>
+        <location filename="../../ui/review/dashboard.py" line="879"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="745"/>
-        <location filename="../../ui/review/dashboard.py" line="872"/>
+        <location filename="../../ui/review/dashboard.py" line="748"/>
+        <location filename="../../ui/review/dashboard.py" line="875"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="746"/>
+        <location filename="../../ui/review/dashboard.py" line="749"/>
         <source>Days to
 close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="747"/>
+        <location filename="../../ui/review/dashboard.py" line="750"/>
         <source>9 in 10
 within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="755"/>
+        <location filename="../../ui/review/dashboard.py" line="758"/>
         <source>Different people checked (a person with two checks counts once)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="756"/>
+        <location filename="../../ui/review/dashboard.py" line="759"/>
         <source>Checks with all six core elements done: share, and number of checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="759"/>
+        <location filename="../../ui/review/dashboard.py" line="762"/>
         <source>Share of checks with {0} done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="763"/>
+        <location filename="../../ui/review/dashboard.py" line="766"/>
         <source>Follow-ups closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="764"/>
+        <location filename="../../ui/review/dashboard.py" line="767"/>
         <source>Open follow-ups past their due date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="765"/>
+        <location filename="../../ui/review/dashboard.py" line="768"/>
         <source>Days from a follow-up being opened to its closure: the median</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="766"/>
+        <location filename="../../ui/review/dashboard.py" line="769"/>
         <source>Nine in ten follow-ups were closed within this many days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="786"/>
+        <location filename="../../ui/review/dashboard.py" line="789"/>
         <source>as of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="799"/>
+        <location filename="../../ui/review/dashboard.py" line="802"/>
         <source>{0} of {1} people checked, {2} to {3}. Nationally the base is the whole SMI register.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="810"/>
+        <location filename="../../ui/review/dashboard.py" line="813"/>
         <source>No team checks yet: the figures appear once the team&apos;s checks come down from the shared record.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="816"/>
+        <location filename="../../ui/review/dashboard.py" line="819"/>
         <source>{0} of {1} checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="820"/>
+        <location filename="../../ui/review/dashboard.py" line="823"/>
         <source>of {0} open ({1} closed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="833"/>
+        <location filename="../../ui/review/dashboard.py" line="836"/>
         <source>median; 9 in 10 closed within {0} days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="835"/>
-        <location filename="../../ui/review/dashboard.py" line="881"/>
+        <location filename="../../ui/review/dashboard.py" line="838"/>
+        <location filename="../../ui/review/dashboard.py" line="884"/>
         <source>No follow-up closed yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="862"/>
+        <location filename="../../ui/review/dashboard.py" line="865"/>
         <source>{0} done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="864"/>
+        <location filename="../../ui/review/dashboard.py" line="867"/>
         <source>Each core element (all checks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="870"/>
+        <location filename="../../ui/review/dashboard.py" line="873"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="879"/>
+        <location filename="../../ui/review/dashboard.py" line="882"/>
         <source>No follow-ups yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="883"/>
+        <location filename="../../ui/review/dashboard.py" line="886"/>
         <source>Closed in {0} days (median), 9 in 10 within {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="887"/>
+        <location filename="../../ui/review/dashboard.py" line="890"/>
         <source>Follow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="900"/>
-        <location filename="../../ui/review/dashboard.py" line="1029"/>
+        <location filename="../../ui/review/dashboard.py" line="903"/>
+        <location filename="../../ui/review/dashboard.py" line="1032"/>
         <source>Service not named</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="909"/>
+        <location filename="../../ui/review/dashboard.py" line="912"/>
         <source>{0} more in the Tables tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="924"/>
+        <location filename="../../ui/review/dashboard.py" line="927"/>
         <source>Earlier months in the Tables tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="928"/>
+        <location filename="../../ui/review/dashboard.py" line="931"/>
         <source>The {0} with the lowest share; all {1} in the Tables tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="935"/>
+        <location filename="../../ui/review/dashboard.py" line="938"/>
         <source>Checks with all six done, by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="940"/>
+        <location filename="../../ui/review/dashboard.py" line="943"/>
         <source>{0} ({1} of {2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="944"/>
+        <location filename="../../ui/review/dashboard.py" line="947"/>
         <source>no checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="960"/>
+        <location filename="../../ui/review/dashboard.py" line="963"/>
         <source>Overdue follow-ups, by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="965"/>
+        <location filename="../../ui/review/dashboard.py" line="968"/>
         <source>! {0} of {1} open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="971"/>
+        <location filename="../../ui/review/dashboard.py" line="974"/>
         <source>No follow-up is overdue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="997"/>
+        <location filename="../../ui/review/dashboard.py" line="1000"/>
         <source>Figures by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1010"/>
+        <location filename="../../ui/review/dashboard.py" line="1013"/>
         <source>Below: the whole team. Choose a row above to see it alone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1013"/>
+        <location filename="../../ui/review/dashboard.py" line="1016"/>
         <source>Below: {0} only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1058"/>
+        <location filename="../../ui/review/dashboard.py" line="1061"/>
         <source>Save the dashboard figures</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1075"/>
+        <location filename="../../ui/review/dashboard.py" line="1078"/>
         <source>Save the checks with personal data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1095"/>
+        <location filename="../../ui/review/dashboard.py" line="1098"/>
         <source>Choose another folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1097"/>
+        <location filename="../../ui/review/dashboard.py" line="1100"/>
         <source>That is the program&apos;s own folder, which other people using this laptop may be able to read. Choose your Documents folder or an encrypted USB stick.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -903,176 +903,176 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="133"/>
+        <location filename="../../ui/check/findings_page.py" line="134"/>
         <source>Urgency: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="143"/>
+        <location filename="../../ui/check/findings_page.py" line="144"/>
         <source>Source: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="213"/>
-        <location filename="../../ui/check/findings_page.py" line="217"/>
+        <location filename="../../ui/check/findings_page.py" line="215"/>
+        <location filename="../../ui/check/findings_page.py" line="219"/>
         <source>Follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="224"/>
+        <location filename="../../ui/check/findings_page.py" line="226"/>
         <source>Service for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="225"/>
+        <location filename="../../ui/check/findings_page.py" line="227"/>
         <source>Choose the service...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="230"/>
+        <location filename="../../ui/check/findings_page.py" line="232"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="247"/>
+        <location filename="../../ui/check/findings_page.py" line="249"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="250"/>
+        <location filename="../../ui/check/findings_page.py" line="252"/>
         <source>Reason for the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="407"/>
+        <location filename="../../ui/check/findings_page.py" line="409"/>
         <source>{0}: give the date to check the referral as day/month/year, e.g. 31/01/2027</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="239"/>
+        <location filename="../../ui/check/findings_page.py" line="241"/>
         <source>Date to check the referral for {0} happened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="174"/>
+        <location filename="../../ui/check/findings_page.py" line="176"/>
         <source>&lt;b&gt;Suggested:&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="180"/>
+        <location filename="../../ui/check/findings_page.py" line="182"/>
         <source>Accept suggested</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="183"/>
+        <location filename="../../ui/check/findings_page.py" line="185"/>
         <source>Accept the suggested follow-up for {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="187"/>
+        <location filename="../../ui/check/findings_page.py" line="189"/>
         <source>Records: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="192"/>
-        <location filename="../../ui/check/findings_page.py" line="380"/>
+        <location filename="../../ui/check/findings_page.py" line="194"/>
+        <location filename="../../ui/check/findings_page.py" line="382"/>
         <source>Choose another...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="195"/>
+        <location filename="../../ui/check/findings_page.py" line="197"/>
         <source>Choose another follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="221"/>
+        <location filename="../../ui/check/findings_page.py" line="223"/>
         <source>Service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="235"/>
+        <location filename="../../ui/check/findings_page.py" line="237"/>
         <source>Check it happened by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="241"/>
+        <location filename="../../ui/check/findings_page.py" line="243"/>
         <source>e.g. 31/03/2027</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="255"/>
+        <location filename="../../ui/check/findings_page.py" line="257"/>
         <source>Note (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="258"/>
+        <location filename="../../ui/check/findings_page.py" line="260"/>
         <source>Note on the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="299"/>
+        <location filename="../../ui/check/findings_page.py" line="301"/>
         <source>referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="303"/>
+        <location filename="../../ui/check/findings_page.py" line="305"/>
         <source>{0}, check today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="305"/>
-        <location filename="../../ui/check/findings_page.py" line="458"/>
+        <location filename="../../ui/check/findings_page.py" line="307"/>
+        <location filename="../../ui/check/findings_page.py" line="460"/>
         <source>{0}, check by {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="308"/>
+        <location filename="../../ui/check/findings_page.py" line="310"/>
         <source>advice given</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="380"/>
+        <location filename="../../ui/check/findings_page.py" line="382"/>
         <source>Change...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="411"/>
+        <location filename="../../ui/check/findings_page.py" line="413"/>
         <source>{0}: the date to check the referral is in the past</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="433"/>
-        <location filename="../../ui/check/findings_page.py" line="503"/>
+        <location filename="../../ui/check/findings_page.py" line="435"/>
+        <location filename="../../ui/check/findings_page.py" line="505"/>
         <source>{0}: choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="456"/>
+        <location filename="../../ui/check/findings_page.py" line="458"/>
         <source>Referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="463"/>
+        <location filename="../../ui/check/findings_page.py" line="465"/>
         <source>Recorded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="466"/>
+        <location filename="../../ui/check/findings_page.py" line="468"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="466"/>
+        <location filename="../../ui/check/findings_page.py" line="468"/>
         <source>choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="471"/>
+        <location filename="../../ui/check/findings_page.py" line="473"/>
         <source>Needs a follow-up. Accept records: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="473"/>
+        <location filename="../../ui/check/findings_page.py" line="475"/>
         <source>Needs a follow-up: choose one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1080,28 +1080,28 @@ within</source>
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="540"/>
-        <location filename="../../ui/check/findings_page.py" line="547"/>
+        <location filename="../../ui/check/findings_page.py" line="542"/>
+        <location filename="../../ui/check/findings_page.py" line="549"/>
         <source>Findings and plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="612"/>
+        <location filename="../../ui/check/findings_page.py" line="614"/>
         <source>1 finding. It needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="614"/>
+        <location filename="../../ui/check/findings_page.py" line="616"/>
         <source>{0} findings. Each needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="623"/>
+        <location filename="../../ui/check/findings_page.py" line="625"/>
         <source>{0}; {1} of {2} recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="609"/>
+        <location filename="../../ui/check/findings_page.py" line="611"/>
         <source>No findings so far: nothing in this check crossed a threshold.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1641,27 +1641,27 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="641"/>
+        <location filename="../../ui/main_window.py" line="642"/>
         <source>Leave the check first (Back to home), then open Review.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="752"/>
+        <location filename="../../ui/main_window.py" line="754"/>
         <source>Making the report for IT...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="769"/>
+        <location filename="../../ui/main_window.py" line="771"/>
         <source>The report for IT is on the clipboard: paste it into an email or a ticket. It holds nothing personal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="780"/>
+        <location filename="../../ui/main_window.py" line="783"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="782"/>
+        <location filename="../../ui/main_window.py" line="785"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -1999,32 +1999,32 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="302"/>
+        <location filename="../../ui/home/person_form.py" line="303"/>
         <source>Enter the person&apos;s given name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="303"/>
+        <location filename="../../ui/home/person_form.py" line="304"/>
         <source>A given name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="308"/>
+        <location filename="../../ui/home/person_form.py" line="309"/>
         <source>Enter the person&apos;s family name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="309"/>
+        <location filename="../../ui/home/person_form.py" line="310"/>
         <source>A family name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="316"/>
+        <location filename="../../ui/home/person_form.py" line="317"/>
         <source>{0} can have at most {1} characters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="378"/>
+        <location filename="../../ui/home/person_form.py" line="379"/>
         <source>Open {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2104,44 +2104,44 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="345"/>
+        <location filename="../../ui/home/person_form.py" line="346"/>
         <source>Checking whether this person is already registered...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="365"/>
+        <location filename="../../ui/home/person_form.py" line="366"/>
         <source>{0}, born {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="366"/>
+        <location filename="../../ui/home/person_form.py" line="367"/>
         <source>, NHS {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="370"/>
+        <location filename="../../ui/home/person_form.py" line="371"/>
         <source>This may be someone already registered:
 {0}
 Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="379"/>
+        <location filename="../../ui/home/person_form.py" line="380"/>
         <source>Open the person already registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="382"/>
+        <location filename="../../ui/home/person_form.py" line="383"/>
         <source>Register as a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="382"/>
+        <location filename="../../ui/home/person_form.py" line="383"/>
         <source>Register anyway</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="393"/>
+        <location filename="../../ui/home/person_form.py" line="394"/>
         <source>Saving...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2322,7 +2322,7 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="80"/>
+        <location filename="../../ui/review/review_screen.py" line="81"/>
         <source>Version {0}, finalised {1} by {2}. Shown read-only, exactly as the worker recorded it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2396,87 +2396,87 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="124"/>
+        <location filename="../../ui/check/results_panel.py" line="125"/>
         <source>Blood sugar ({0}): {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="126"/>
+        <location filename="../../ui/check/results_panel.py" line="129"/>
         <source>Blood sugar: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="128"/>
+        <location filename="../../ui/check/results_panel.py" line="132"/>
         <source>Blood sugar: needs HbA1c or a glucose result</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="132"/>
+        <location filename="../../ui/check/results_panel.py" line="136"/>
         <source>Cholesterol: total/HDL ratio {0}, non-HDL {1} mmol/L</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="137"/>
+        <location filename="../../ui/check/results_panel.py" line="142"/>
         <source>Cholesterol: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="139"/>
+        <location filename="../../ui/check/results_panel.py" line="144"/>
         <source>Cholesterol: needs total and HDL cholesterol</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="143"/>
+        <location filename="../../ui/check/results_panel.py" line="148"/>
         <source>AUDIT-C: {0} of 12 ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="150"/>
+        <location filename="../../ui/check/results_panel.py" line="155"/>
         <source>Full AUDIT: {0} of 40 ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="155"/>
+        <location filename="../../ui/check/results_panel.py" line="162"/>
         <source>5 or more: offer the full AUDIT (seven more questions).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="158"/>
+        <location filename="../../ui/check/results_panel.py" line="165"/>
         <source>AUDIT-C: needs the three alcohol questions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="162"/>
+        <location filename="../../ui/check/results_panel.py" line="169"/>
         <source>QRISK3: {0}% risk of a heart attack or stroke in the next 10 years</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="167"/>
+        <location filename="../../ui/check/results_panel.py" line="174"/>
         <source>Note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="182"/>
+        <location filename="../../ui/check/results_panel.py" line="189"/>
         <source>QRISK3 does not apply.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="185"/>
+        <location filename="../../ui/check/results_panel.py" line="192"/>
         <source>QRISK3: not calculated yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="186"/>
+        <location filename="../../ui/check/results_panel.py" line="193"/>
         <source>Still needed: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="189"/>
+        <location filename="../../ui/check/results_panel.py" line="196"/>
         <source>QRISK3: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/results_panel.py" line="189"/>
+        <location filename="../../ui/check/results_panel.py" line="196"/>
         <source>not calculated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2575,37 +2575,37 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="214"/>
+        <location filename="../../ui/check/review_page.py" line="215"/>
         <source>Correct or confirm: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="218"/>
+        <location filename="../../ui/check/review_page.py" line="222"/>
         <source>Blood pressure: take a third reading (the first two differ by more than {0} mmHg).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="256"/>
+        <location filename="../../ui/check/review_page.py" line="259"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="263"/>
+        <location filename="../../ui/check/review_page.py" line="266"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="263"/>
+        <location filename="../../ui/check/review_page.py" line="266"/>
         <source>No</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="278"/>
+        <location filename="../../ui/check/review_page.py" line="281"/>
         <source>Confirm finalising</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="279"/>
+        <location filename="../../ui/check/review_page.py" line="282"/>
         <source>Finalise and send: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2655,12 +2655,12 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="231"/>
+        <location filename="../../ui/check/review_page.py" line="234"/>
         <source>Finalise is not possible yet:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="237"/>
+        <location filename="../../ui/check/review_page.py" line="240"/>
         <source>Ready to finalise. After finalising the check cannot be changed; an amendment makes a new version.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2708,47 +2708,47 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="209"/>
+        <location filename="../../ui/review/queue_view.py" line="219"/>
         <source>received {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="179"/>
+        <location filename="../../ui/review/queue_view.py" line="188"/>
         <source>! Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="195"/>
+        <location filename="../../ui/review/queue_view.py" line="204"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="196"/>
+        <location filename="../../ui/review/queue_view.py" line="205"/>
         <source>{0} (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="200"/>
+        <location filename="../../ui/review/queue_view.py" line="209"/>
         <source>Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="202"/>
+        <location filename="../../ui/review/queue_view.py" line="211"/>
         <source>NHS number {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="203"/>
+        <location filename="../../ui/review/queue_view.py" line="212"/>
         <source>visit {0} by {1} at {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="204"/>
+        <location filename="../../ui/review/queue_view.py" line="213"/>
         <source>{0} finding(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="206"/>
+        <location filename="../../ui/review/queue_view.py" line="215"/>
         <source>version {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2756,162 +2756,162 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewQueueView</name>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="253"/>
+        <location filename="../../ui/review/queue_view.py" line="263"/>
         <source>How many checks the queue lists</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="257"/>
+        <location filename="../../ui/review/queue_view.py" line="267"/>
         <source>&amp;State:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="261"/>
+        <location filename="../../ui/review/queue_view.py" line="271"/>
         <source>Only checks in this state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="270"/>
+        <location filename="../../ui/review/queue_view.py" line="280"/>
         <source>Only checks done by this worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="271"/>
+        <location filename="../../ui/review/queue_view.py" line="281"/>
         <source>Any worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="274"/>
+        <location filename="../../ui/review/queue_view.py" line="284"/>
         <source>Ven&amp;ue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="278"/>
+        <location filename="../../ui/review/queue_view.py" line="288"/>
         <source>Only checks done at this venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="279"/>
+        <location filename="../../ui/review/queue_view.py" line="289"/>
         <source>Any venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="266"/>
+        <location filename="../../ui/review/queue_view.py" line="276"/>
         <source>Wor&amp;ker:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="282"/>
+        <location filename="../../ui/review/queue_view.py" line="292"/>
         <source>Visit fro&amp;m:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="284"/>
+        <location filename="../../ui/review/queue_view.py" line="294"/>
         <source>Visits on or after this date (Any: no limit)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="287"/>
+        <location filename="../../ui/review/queue_view.py" line="298"/>
         <source>&amp;to:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="289"/>
+        <location filename="../../ui/review/queue_view.py" line="300"/>
         <source>Visits on or before this date (Any: no limit)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="292"/>
+        <location filename="../../ui/review/queue_view.py" line="304"/>
         <source>Clea&amp;r filters</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="294"/>
+        <location filename="../../ui/review/queue_view.py" line="306"/>
         <source>Clear the filters: every check waiting for review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="310"/>
+        <location filename="../../ui/review/queue_view.py" line="322"/>
         <source>Checks to review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="325"/>
+        <location filename="../../ui/review/queue_view.py" line="337"/>
         <source>! Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="326"/>
+        <location filename="../../ui/review/queue_view.py" line="338"/>
         <source>Resubmitted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="328"/>
+        <location filename="../../ui/review/queue_view.py" line="340"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="329"/>
+        <location filename="../../ui/review/queue_view.py" line="341"/>
         <source>2 (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="339"/>
+        <location filename="../../ui/review/queue_view.py" line="351"/>
         <source>Enter or double-click opens the chosen check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="342"/>
+        <location filename="../../ui/review/queue_view.py" line="354"/>
         <source>&amp;Open the check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="344"/>
+        <location filename="../../ui/review/queue_view.py" line="356"/>
         <source>Open the chosen check to review it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="365"/>
+        <location filename="../../ui/review/queue_view.py" line="377"/>
         <source>Any</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="366"/>
+        <location filename="../../ui/review/queue_view.py" line="378"/>
         <source>Type the date as dd/mm/yyyy, or press Alt+Down for a calendar.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="484"/>
+        <location filename="../../ui/review/queue_view.py" line="502"/>
         <source>No checks match these filters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="487"/>
+        <location filename="../../ui/review/queue_view.py" line="505"/>
         <source>No checks waiting for review. The team&apos;s checks come down from the shared record at each sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="497"/>
+        <location filename="../../ui/review/queue_view.py" line="516"/>
         <source>Urgent findings first, then the oldest visits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="491"/>
+        <location filename="../../ui/review/queue_view.py" line="510"/>
         <source>any state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="493"/>
+        <location filename="../../ui/review/queue_view.py" line="512"/>
         <source>1 check: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="495"/>
+        <location filename="../../ui/review/queue_view.py" line="514"/>
         <source>{0} checks: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="499"/>
+        <location filename="../../ui/review/queue_view.py" line="518"/>
         <source>(Only those matching the worker, venue or dates chosen.)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2934,237 +2934,237 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="173"/>
+        <location filename="../../ui/review/review_screen.py" line="174"/>
         <source>Co&amp;mments for the worker (needed to return the check):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="178"/>
+        <location filename="../../ui/review/review_screen.py" line="180"/>
         <source>Comments for the worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="179"/>
+        <location filename="../../ui/review/review_screen.py" line="181"/>
         <source>What should be checked or changed, e.g. the weight looks wrong</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="187"/>
+        <location filename="../../ui/review/review_screen.py" line="190"/>
         <source>&amp;Approve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="189"/>
+        <location filename="../../ui/review/review_screen.py" line="192"/>
         <source>Approve this version of the check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="191"/>
+        <location filename="../../ui/review/review_screen.py" line="194"/>
         <source>Re&amp;turn with comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="193"/>
+        <location filename="../../ui/review/review_screen.py" line="196"/>
         <source>Return the check to the worker with your comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="219"/>
+        <location filename="../../ui/review/review_screen.py" line="222"/>
         <source>Not yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="221"/>
+        <location filename="../../ui/review/review_screen.py" line="224"/>
         <source>Not yet: go back without deciding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="251"/>
+        <location filename="../../ui/review/review_screen.py" line="254"/>
         <source>This check could not be opened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="282"/>
+        <location filename="../../ui/review/review_screen.py" line="285"/>
         <source>Version {0} has just come in from {1}: it is the one shown now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="310"/>
+        <location filename="../../ui/review/review_screen.py" line="313"/>
         <source>version {0} (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="310"/>
+        <location filename="../../ui/review/review_screen.py" line="315"/>
         <source>version 1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="313"/>
+        <location filename="../../ui/review/review_screen.py" line="318"/>
         <source>{0}: {1}, {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="315"/>
+        <location filename="../../ui/review/review_screen.py" line="320"/>
         <source>! Urgent finding. {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="328"/>
+        <location filename="../../ui/review/review_screen.py" line="333"/>
         <source>Returned to {0} with comments{1}. It comes back here when they resubmit it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="330"/>
+        <location filename="../../ui/review/review_screen.py" line="335"/>
         <source>Approved{1}. Nothing more to do unless {0} amends it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="331"/>
+        <location filename="../../ui/review/review_screen.py" line="336"/>
         <source> on {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="340"/>
+        <location filename="../../ui/review/review_screen.py" line="345"/>
         <source>Checked by {0} at {1} on {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="342"/>
+        <location filename="../../ui/review/review_screen.py" line="349"/>
         <source>Checked by {0} on {1} (no venue recorded).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="358"/>
+        <location filename="../../ui/review/review_screen.py" line="367"/>
         <source>! Urgent: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="372"/>
+        <location filename="../../ui/review/review_screen.py" line="381"/>
         <source>Version {0}, finalised {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="375"/>
+        <location filename="../../ui/review/review_screen.py" line="386"/>
         <source>Why it was amended: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="381"/>
+        <location filename="../../ui/review/review_screen.py" line="392"/>
         <source>{0}: {1} → {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="382"/>
+        <location filename="../../ui/review/review_screen.py" line="393"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="388"/>
+        <location filename="../../ui/review/review_screen.py" line="399"/>
         <source>What changed:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="390"/>
+        <location filename="../../ui/review/review_screen.py" line="401"/>
         <source>No answer changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="399"/>
+        <location filename="../../ui/review/review_screen.py" line="412"/>
         <source>Approved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="399"/>
+        <location filename="../../ui/review/review_screen.py" line="412"/>
         <source>Returned with comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="400"/>
+        <location filename="../../ui/review/review_screen.py" line="413"/>
         <source>{0} by {1}, {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="403"/>
+        <location filename="../../ui/review/review_screen.py" line="416"/>
         <source> (version {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="408"/>
+        <location filename="../../ui/review/review_screen.py" line="421"/>
         <source>Waiting to reach the shared record (next sync).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="415"/>
+        <location filename="../../ui/review/review_screen.py" line="428"/>
         <source>Follow-up: none recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="416"/>
+        <location filename="../../ui/review/review_screen.py" line="429"/>
         <source>Follow-up: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="418"/>
+        <location filename="../../ui/review/review_screen.py" line="431"/>
         <source>, to check by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="421"/>
+        <location filename="../../ui/review/review_screen.py" line="434"/>
         <source>. Closed: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="423"/>
+        <location filename="../../ui/review/review_screen.py" line="436"/>
         <source>. Still open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="446"/>
+        <location filename="../../ui/review/review_screen.py" line="459"/>
         <source>Write your comments for the worker first: they say what to check or change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="451"/>
+        <location filename="../../ui/review/review_screen.py" line="464"/>
         <source>Comments can be at most {0} characters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="457"/>
+        <location filename="../../ui/review/review_screen.py" line="470"/>
         <source>Approve version {0} of this check? {1} will see “Approved”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="461"/>
+        <location filename="../../ui/review/review_screen.py" line="474"/>
         <source>Your comments go with it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="462"/>
+        <location filename="../../ui/review/review_screen.py" line="475"/>
         <source>Yes, approve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="465"/>
+        <location filename="../../ui/review/review_screen.py" line="478"/>
         <source>Return version {0} to {1} with your comments? They will see “Returned with comments” and can amend the check; it comes back here as resubmitted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="468"/>
+        <location filename="../../ui/review/review_screen.py" line="482"/>
         <source>Yes, return it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="501"/>
+        <location filename="../../ui/review/review_screen.py" line="515"/>
         <source>Recording your decision...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="537"/>
+        <location filename="../../ui/review/review_screen.py" line="551"/>
         <source>Approved. {0} will see it after the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="539"/>
+        <location filename="../../ui/review/review_screen.py" line="553"/>
         <source>Returned with your comments. {0} will see them after the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3215,117 +3215,122 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewsView</name>
     <message>
-        <location filename="../../ui/home/reviews.py" line="55"/>
+        <location filename="../../ui/home/reviews.py" line="56"/>
         <source>Returned with comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="56"/>
+        <location filename="../../ui/home/reviews.py" line="57"/>
+        <source>Returned, amended since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/reviews.py" line="58"/>
         <source>Approved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="57"/>
+        <location filename="../../ui/home/reviews.py" line="59"/>
         <source>Review withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="175"/>
+        <location filename="../../ui/home/reviews.py" line="186"/>
         <source>Supervisor&apos;s review: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="182"/>
+        <location filename="../../ui/home/reviews.py" line="193"/>
         <source>Earlier reviews of this check: {0} (listed under Reviews).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="199"/>
+        <location filename="../../ui/home/reviews.py" line="210"/>
         <source>No reviews yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="204"/>
+        <location filename="../../ui/home/reviews.py" line="215"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="204"/>
+        <location filename="../../ui/home/reviews.py" line="215"/>
         <source>Check of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="204"/>
+        <location filename="../../ui/home/reviews.py" line="215"/>
         <source>Review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="204"/>
+        <location filename="../../ui/home/reviews.py" line="215"/>
         <source>Supervisor&apos;s comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="212"/>
+        <location filename="../../ui/home/reviews.py" line="223"/>
         <source>Reviews of your checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="216"/>
+        <location filename="../../ui/home/reviews.py" line="227"/>
         <source>Comme&amp;nts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="219"/>
+        <location filename="../../ui/home/reviews.py" line="230"/>
         <source>The supervisor&apos;s comments on the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="225"/>
+        <location filename="../../ui/home/reviews.py" line="236"/>
         <source>Open the chec&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="226"/>
+        <location filename="../../ui/home/reviews.py" line="237"/>
         <source>Open the reviewed check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="259"/>
+        <location filename="../../ui/home/reviews.py" line="270"/>
         <source>No reviews yet. When a supervisor reviews one of your checks, it shows here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="264"/>
+        <location filename="../../ui/home/reviews.py" line="275"/>
         <source>Checks returned to you with comments: {0}. Open one to see it with the comments.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="268"/>
+        <location filename="../../ui/home/reviews.py" line="279"/>
         <source>Reviews: {0}. None asks anything of you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="286"/>
+        <location filename="../../ui/home/reviews.py" line="297"/>
         <source>{0}, check of {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="288"/>
+        <location filename="../../ui/home/reviews.py" line="299"/>
         <source>unknown date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="291"/>
+        <location filename="../../ui/home/reviews.py" line="302"/>
         <source>(No comments were written.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="294"/>
+        <location filename="../../ui/home/reviews.py" line="305"/>
         <source>Status given: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="296"/>
+        <location filename="../../ui/home/reviews.py" line="307"/>
         <source>Asked of: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3749,64 +3754,64 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>SummaryPreviewDialog</name>
     <message>
-        <location filename="../../ui/summary_preview.py" line="57"/>
+        <location filename="../../ui/summary_preview.py" line="59"/>
         <source>Summary for the person: print preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="58"/>
+        <location filename="../../ui/summary_preview.py" line="60"/>
         <source>Print preview of the summary for the person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="62"/>
-        <location filename="../../ui/summary_preview.py" line="123"/>
+        <location filename="../../ui/summary_preview.py" line="64"/>
+        <location filename="../../ui/summary_preview.py" line="128"/>
         <source>Page preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="65"/>
+        <location filename="../../ui/summary_preview.py" line="67"/>
         <source>&amp;Large print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="69"/>
+        <location filename="../../ui/summary_preview.py" line="71"/>
         <source>Ctrl+Shift+L</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="70"/>
+        <location filename="../../ui/summary_preview.py" line="72"/>
         <source>Large print: bigger text, on two pages (Ctrl+Shift+L)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="77"/>
+        <location filename="../../ui/summary_preview.py" line="79"/>
         <source>Preview tools</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="86"/>
+        <location filename="../../ui/summary_preview.py" line="88"/>
         <source>Heart health score: worked out with QRISK3-2017. Licence note from its makers:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="93"/>
+        <location filename="../../ui/summary_preview.py" line="98"/>
         <source>QRISK3 licence note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="119"/>
-        <location filename="../../ui/summary_preview.py" line="121"/>
+        <location filename="../../ui/summary_preview.py" line="124"/>
+        <location filename="../../ui/summary_preview.py" line="126"/>
         <source>Zoom</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="119"/>
+        <location filename="../../ui/summary_preview.py" line="124"/>
         <source>Page number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="141"/>
+        <location filename="../../ui/summary_preview.py" line="146"/>
         <source>Print the summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3830,7 +3835,7 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
     </message>
     <message>
         <location filename="../../ui/sync_controller.py" line="331"/>
-        <location filename="../../ui/sync_controller.py" line="429"/>
+        <location filename="../../ui/sync_controller.py" line="431"/>
         <source>Sending and receiving...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3845,62 +3850,62 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="375"/>
+        <location filename="../../ui/sync_controller.py" line="377"/>
         <source>an unexpected problem (logged)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="432"/>
+        <location filename="../../ui/sync_controller.py" line="434"/>
         <source>Sync stopped: this laptop&apos;s access was withdrawn — contact IT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="434"/>
+        <location filename="../../ui/sync_controller.py" line="436"/>
         <source>Sync stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="437"/>
+        <location filename="../../ui/sync_controller.py" line="439"/>
         <source>Offline: nothing is waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="439"/>
+        <location filename="../../ui/sync_controller.py" line="441"/>
         <source>Offline: 1 check waiting, it will go when you are back online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="440"/>
+        <location filename="../../ui/sync_controller.py" line="442"/>
         <source>Offline: {0} checks waiting, they will go when you are back online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="444"/>
+        <location filename="../../ui/sync_controller.py" line="446"/>
         <source>The last sync did not finish: {0} It will try again by itself.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="448"/>
+        <location filename="../../ui/sync_controller.py" line="450"/>
         <source>Last synced {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="450"/>
+        <location filename="../../ui/sync_controller.py" line="452"/>
         <source>Not synced yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="452"/>
+        <location filename="../../ui/sync_controller.py" line="454"/>
         <source>nothing waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="452"/>
+        <location filename="../../ui/sync_controller.py" line="454"/>
         <source>{0} waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="455"/>
+        <location filename="../../ui/sync_controller.py" line="457"/>
         <source>{0} need you (see the Outbox)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3943,38 +3948,38 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
     </message>
     <message>
         <location filename="../../ui/unlock.py" line="81"/>
-        <location filename="../../ui/unlock.py" line="182"/>
+        <location filename="../../ui/unlock.py" line="183"/>
         <source>&amp;Unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="114"/>
         <location filename="../../ui/unlock.py" line="115"/>
+        <location filename="../../ui/unlock.py" line="116"/>
         <source>Opening the store...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="129"/>
+        <location filename="../../ui/unlock.py" line="130"/>
         <source>Choose your name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="132"/>
+        <location filename="../../ui/unlock.py" line="133"/>
         <source>Type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="137"/>
+        <location filename="../../ui/unlock.py" line="138"/>
         <source>Checking your passphrase...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="184"/>
+        <location filename="../../ui/unlock.py" line="185"/>
         <source>You can try again now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="189"/>
+        <location filename="../../ui/unlock.py" line="190"/>
         <source>Wait {0} s</source>
         <translation type="unfinished"></translation>
     </message>
