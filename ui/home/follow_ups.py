@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -50,18 +49,11 @@ from ui.home.data import (
 )
 from ui.home.outbox import pick_one_row, submit
 from ui.home.search import date_text
+from ui.widgets.list_table import ListTable
 from ui.widgets.wheel_guard import guard_wheel
 
 OVERDUE_COLOUR = "#8B0000"  # dark red: 8.6:1 on white
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-class ListTable(QTableView):
-    """A table over a model, with the one QTableWidget convenience the tests and screens use."""
-
-    def rowCount(self) -> int:
-        model = self.model()
-        return model.rowCount() if model is not None else 0
 
 
 class FollowUpsModel(QAbstractTableModel):

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +36,7 @@ from ui.home.outbox import pick_one_row, submit
 from ui.home.search import nhs_text
 from ui.review.data import PAGE_SIZE, QueuePage, load_choices, load_queue
 from ui.review.words import state_words, uk_day
+from ui.widgets.list_table import ListTable
 from ui.widgets.wheel_guard import guard_wheel
 
 URGENT_COLOUR = "#8B0000"  # dark red: 8.6:1 on white, and never the only sign (the word "Urgent" is there)
@@ -61,14 +61,6 @@ class DateBox(QDateEdit):
 
     def focusNextPrevChild(self, next: bool) -> bool:
         return QWidget.focusNextPrevChild(self, next)
-
-
-class QueueTable(QTableView):
-    """The queue's table, with the row count the tests and screens ask of it."""
-
-    def rowCount(self) -> int:
-        model = self.model()
-        return model.rowCount() if model is not None else 0
 
 
 class ReviewQueueModel(QAbstractTableModel):
@@ -314,7 +306,7 @@ class ReviewQueueView(QWidget):
             guard_wheel(edit)
             edit.dateChanged.connect(self._filters_changed)
 
-        self.table = QueueTable(self)
+        self.table = ListTable(self)
         self.table.setObjectName("review-queue:table")
         self.model = ReviewQueueModel(self)
         self.table.setModel(self.model)
