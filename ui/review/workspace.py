@@ -10,7 +10,7 @@ are read again on the store worker.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -24,6 +24,9 @@ from ui.review import can_review
 from ui.review.data import load_dashboard
 from ui.review.queue_view import ReviewQueueView
 from ui.review.review_screen import ReviewScreen
+
+if TYPE_CHECKING:
+    from ui.review.dashboard import DashboardView
 
 __all__ = ["ReviewWorkspace", "can_review"]
 
@@ -41,7 +44,7 @@ class ReviewWorkspace(QWidget):
         self.setAccessibleName(self.tr("Review workspace"))
         self.context = context
         self.review_screen: ReviewScreen | None = None
-        self.dashboard: Any = None  # ui.review.dashboard.DashboardView, made when first shown
+        self.dashboard: DashboardView | None = None  # made when first shown
         self._dashboard_stale = True
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)  # as home's: nothing touches the window's edge
@@ -118,20 +121,12 @@ class ReviewWorkspace(QWidget):
         if not shiboken6.isValid(self):
             return
         if self.dashboard is None:
-            try:
-                from ui.review.dashboard import DashboardView
-            except ModuleNotFoundError as exc:
-                if exc.name != "ui.review.dashboard":
-                    raise
-                self.dashboard_message.setText(self.tr("The dashboards are not available in this version."))
-                return
+            # imported when first shown, not at start-up
+            from ui.review.dashboard import DashboardView, wire_exports
+
             self.dashboard = DashboardView()
             self.dashboard_holder.addWidget(self.dashboard)
-            from ui.review import dashboard as dashboard_ui
-
-            wire = getattr(dashboard_ui, "wire_exports", None)
-            if callable(wire):
-                wire(self.dashboard, self.context)  # the figures and the (warned, audited) personal export
+            wire_exports(self.dashboard, self.context)  # the figures, and the warned, audited personal export
         self.dashboard.show_dashboard(figures)
         self.dashboard_holder.setCurrentWidget(self.dashboard)
         self.dashboard_shown.emit(figures)
