@@ -12,7 +12,6 @@ Nothing personal lives here: this module reads no database.
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import json
 import os
@@ -256,6 +255,8 @@ class OrgConfig:
                 # A near miss of a known name is a typo ("server_ulr" would silently leave the
                 # laptop offline): refused, naming the setting meant. Anything else is kept, so
                 # a file written for a newer version of the app still opens in this one.
+                import difflib  # only for a name no setting has: kept off the start-up path
+
                 near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.8)
                 if near:
                     raise ValidationError(
