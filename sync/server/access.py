@@ -229,6 +229,10 @@ def criteria_references(res_type: str, query: str, urn_map: dict[str, str]) -> l
     out: list[tuple[str, str]] = []
     for name, value in parse_qsl(query, keep_blank_values=True):
         if name == "identifier":
+            # Only a full identifier proves the record concerns the device: `system|` alone (or an
+            # empty value) matches whoever has one, so such criteria prove nothing.
+            if not all(a.rpartition("|")[2] for a in value.split(",")):
+                return None
             continue
         param = PARAMS.get(res_type, {}).get(name)
         if param is None or param.kind != "reference":

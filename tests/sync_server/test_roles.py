@@ -301,3 +301,14 @@ def test_two_worker_laptops_sync_end_to_end_and_only_their_own_reviews_come_down
             lead.http.close()
             for store in stores:
                 store.close()
+
+
+def test_a_conditional_create_must_know_the_identifier_to_match_another_laptops_record(team: Any) -> None:
+    """Criteria naming only the identifier's system (or its absence) match without knowing the
+    person: such a match is refused, not turned into a right to read the record."""
+    _running, a, b, _lead = team
+    pid = a.post("/Patient", patient(5)).json()["id"]
+    for criteria in (f"identifier={NHS_SYSTEM}|", f"identifier={NHS_SYSTEM}|,{NHS_SYSTEM}|{nhs_number(8)}"):
+        _forbidden(b.post("/Patient", patient(5), headers={"If-None-Exist": criteria}))
+        _forbidden(b.get(f"/Patient/{pid}"))
+
