@@ -841,6 +841,13 @@ class Store:
                 )
             found = [(path, key) for path, key in access.relative_targets(plan.body)
                      if key[0] != access.DIRECTORY and key not in in_bundle]
+            if t == "Task":  # a Task naming a check by its identifier reaches that check's laptops
+                _ids, logical = access.task_targets(plan.body)
+                found.extend(
+                    ("focus/encounter identifier", ("Encounter", e))
+                    for e in access.encounters_by_identifier(conn, logical)
+                    if ("Encounter", e) not in in_bundle
+                )
             targets[i] = found
             wanted.update(key for _path, key in found)
         seen = access.visible(conn, who.name, wanted)

@@ -312,3 +312,13 @@ def test_a_conditional_create_must_know_the_identifier_to_match_another_laptops_
         _forbidden(b.post("/Patient", patient(5), headers={"If-None-Exist": criteria}))
         _forbidden(b.get(f"/Patient/{pid}"))
 
+
+def test_a_worker_cannot_reach_another_laptop_by_a_task_naming_its_check_by_identifier(team: Any) -> None:
+    _running, a, b, lead = team
+    bundle = check_bundle(1)
+    encounter_key = bundle["entry"][1]["resource"]["identifier"][0]
+    assert a.post("/", bundle).status_code == 200
+    review = _review("x")
+    review["focus"] = {"identifier": encounter_key}
+    assert "may not read" in _forbidden(b.post("/Task", review))
+    assert a.count("Task") == 0 and lead.count("Task") == 0
