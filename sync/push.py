@@ -535,7 +535,7 @@ class Pusher:
             return flight
         if any(f.status in SLOW_DOWN for f in read.failed):
             self.pace.slow_down()
-        definite = [f for f in read.failed if not _worth_retrying(f.status)]
+        definite = [f for f in read.failed if not worth_retrying(f.status)]
         if definite:
             first = definite[0]
             outcomes.append(
@@ -713,7 +713,8 @@ class Pusher:
         outcomes.append(self._emit(ItemOutcome(item.id, item.check_id, result, words, item.attempts)))
 
 
-def _worth_retrying(status: int | None) -> bool:
+def worth_retrying(status: int | None) -> bool:
+    """Whether a refusal with this status may go through later (the one rule for every write)."""
     return status is None or status in NOT_DEFINITE or status >= 500
 
 

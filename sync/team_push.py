@@ -23,6 +23,7 @@ from outreach.store.local_store import LocalStore
 from sync.backoff import Backoff, Clock, iso
 from sync.http import AccessRefusedError, DeviceRevokedError, FhirHttp, TransientFailure
 from sync.parts import entries_of, read_answer
+from sync.push import worth_retrying
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,9 @@ def push_decisions(
             break
         task = item.data.get("task")
         if not isinstance(task, dict):
-            team_repo.move_decision(store, item.id, "failed", error="This decision could not be read; tell "
-                                                                    "IT.")
+            team_repo.move_decision(
+                store, item.id, "failed", error="This decision could not be read; tell IT."
+            )
             counts.refused += 1
             continue
         bundle = review_bundle(task, item.id)
@@ -100,7 +102,7 @@ def push_decisions(
             error=f"The shared record did not take the decision: {words}",
             next_attempt_at=when,
         )
-        if answer.ok or answer.status in (408, 409, 412, 423, 425, 429):
+        if answer.ok or worth_retrying(answer.status):
             counts.retrying += 1
         else:
             counts.refused += 1

@@ -27,6 +27,7 @@ from outreach.store.database import utc_now
 from outreach.store.local_store import LocalStore
 from sync.backoff import Backoff, Clock, iso
 from sync.http import FhirHttp, TransientFailure
+from sync.push import worth_retrying
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def _apply(store: LocalStore, http: FhirHttp, follow_up_id: str) -> None:
             return
         if answer.status == 412:
             continue  # changed meanwhile: read it again and reapply the outcome
-        if answer.status in (408, 409, 423, 425):
+        if worth_retrying(answer.status):
             raise TransientFailure(f"The shared record could not take it just now: {answer.outcome_words()}")
         raise _Refused(
             f"The shared record refused the follow-up's outcome ({answer.status}): {answer.outcome_words()}"

@@ -721,7 +721,7 @@ def test_each_status_has_plain_words_for_the_worker(status: int | None, words: s
 def test_which_entry_statuses_are_worth_trying_again(status: int | None, retry: bool) -> None:
     """RFC 9110 / RFC 6585: timeouts, conflicts, locks, too-early, too-many and server errors
     may pass later."""
-    assert push._worth_retrying(status) is retry
+    assert push.worth_retrying(status) is retry
 
 
 # --- a server that remembers what it stored (for lost answers) --------------------------------------------
