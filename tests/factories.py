@@ -58,6 +58,20 @@ def reopen(folder: Path, *, admin: str = ADMIN, passphrase: str = PASSPHRASE, **
     return store
 
 
+def synthetic_nhs_number(seed: int) -> str:
+    """A valid NHS number in the 999 range (never issued to a real person) made from `seed`:
+    999 then the seed's last six digits, or the first valid one seven apart after it."""
+    from outreach.clinical.nhs_number import check_digit
+
+    n = seed
+    while True:
+        first = f"999{n % 1_000_000:06d}"
+        digit = check_digit(first)
+        if digit is not None:
+            return first + str(digit)
+        n += 7
+
+
 def numbered_person(i: int) -> PersonDetails:
     """The i-th of a list of synthetic people: distinct names and birth dates, no NHS number."""
     return PersonDetails(

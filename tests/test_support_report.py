@@ -11,7 +11,6 @@ import pytest
 
 import outreach
 from outreach import services
-from outreach.clinical.nhs_number import check_digit
 from outreach.logging_setup import log_event, setup_logging
 from outreach.selftest import SelfCheck
 from outreach.settings import OrgConfig
@@ -26,7 +25,7 @@ from outreach.support_report import (
     build_report,
     safe_log_line,
 )
-from tests.factories import new_store
+from tests.factories import new_store, synthetic_nhs_number
 
 WORKER = "Testworker Alpha"
 PASSPHRASE = "correct horse battery staple"
@@ -38,17 +37,7 @@ PEM = ("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VuAyEAsyntheticsyntheticsynthetics
        "KEY-----\n")
 
 
-def marker_nhs_number(seed: int) -> str:
-    n = seed
-    while True:
-        first = f"999{n % 1_000_000:06d}"
-        digit = check_digit(first)
-        if digit is not None:
-            return first + str(digit)
-        n += 7
-
-
-MARKER_NHS = [marker_nhs_number(seed) for seed in (427183, 615920, 803311)]
+MARKER_NHS = [synthetic_nhs_number(seed) for seed in (427183, 615920, 803311)]
 
 
 def spaced(nhs: str) -> str:
