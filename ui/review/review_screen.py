@@ -79,7 +79,9 @@ class ReadOnlyCheck(CheckWorkflow):
         form.banner_label.setText(
             self.tr(
                 "Version {0}, finalised {1} by {2}. Shown read-only, exactly as the worker recorded it."
-            ).format(self.record.edition, _local(self.record.finalised_at), self.record.finalised_by or "")
+            ).format(
+                self.record.edition, local_time(self.record.finalised_at), self.record.finalised_by or ""
+            )
         )
         form.banner.show()
         for page in form.pages.values():
@@ -95,10 +97,6 @@ class ReadOnlyCheck(CheckWorkflow):
 
     def make_summary(self, action: str) -> None:
         """The person's summary is the worker's to give; nothing is printed from the review."""
-
-
-def _local(stamp: str | None) -> str:
-    return local_time(stamp)
 
 
 class ReviewScreen(QWidget):
