@@ -12,6 +12,8 @@ adult resting pulse 60-100 and RCP NEWS2 (<= 40 or >= 131 scores 3); QRISK3 smok
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from outreach.clinical import audit, audit_c, bmi, glycaemia, lipids, pulse, smoking
@@ -60,10 +62,7 @@ def test_bmi_categories_at_each_threshold(value: float, lower: bool, category: s
     ],
 )
 def test_each_input_limit_is_accepted_and_just_past_it_is_refused(
-    module_call,
-    field: str,
-    low: float,  # type: ignore[no-untyped-def]
-    high: float,
+    module_call: Callable[[float], object], field: str, low: float, high: float
 ) -> None:
     module_call(low)
     module_call(high)
