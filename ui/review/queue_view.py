@@ -245,7 +245,6 @@ class ReviewQueueView(QWidget):
         self._generation = 0
         self._in_flight = False
         self._pending = False
-        self._choices_loaded = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -418,7 +417,6 @@ class ReviewQueueView(QWidget):
         """Fill the worker and venue boxes, keeping what is chosen."""
         if not shiboken6.isValid(self):
             return
-        self._choices_loaded = True
         workers, venues = choices
         for combo, names in ((self.worker_combo, workers), (self.venue_combo, venues)):
             chosen = combo.currentData()
