@@ -221,22 +221,43 @@ def relative_targets(body: dict[str, Any]) -> list[tuple[str, tuple[str, str]]]:
     return out
 
 
-def criteria_references(res_type: str, query: str, urn_map: dict[str, str]) -> list[tuple[str, str]] | None:
-    """The (type, id) that a conditional create's criteria name through reference parameters;
-    None when the criteria use anything but `identifier` and reference parameters (then a match
-    says nothing about whether the record concerns the device)."""
-    query = query.split("?", 1)[1] if "?" in query else query
-    out: list[tuple[str, str]] = []
-    for name, value in parse_qsl(query, keep_blank_values=True):
+def _criteria(query: str) -> list[tuple[str, str]]:
+    return parse_qsl(query.split("?", 1)[1] if "?" in query else query, keep_blank_values=True)
+
+
+def criteria_prove_concern(res_type: str, query: str) -> bool:
+    """Whether a conditional create's criteria use only full identifiers and reference parameters,
+    the only criteria a worker may match on: a match on anything else (a birth date, a name, an
+    identifier's system alone) says nothing about whether the record concerns the device, and
+    the answer (created, refused, several matches) would tell it what the team's records hold."""
+    for name, value in _criteria(query):
         if name == "identifier":
-            # Only a full identifier proves the record concerns the device: `system|` alone (or an
-            # empty value) matches whoever has one, so such criteria prove nothing.
             if not all(a.rpartition("|")[2] for a in value.split(",")):
-                return None
+                return False
             continue
         param = PARAMS.get(res_type, {}).get(name)
         if param is None or param.kind != "reference":
-            return None
+            return False
+    return True
+
+
+def refuse_criteria(res_type: str, query: str) -> FhirError:
+    return forbidden(
+        f"A worker laptop's conditional create of {res_type} may name only full identifiers "
+        f"(system|value) and references, not '{query}': other criteria would tell it what other "
+        "laptops' records hold."
+    )
+
+
+def criteria_references(res_type: str, query: str, urn_map: dict[str, str]) -> list[tuple[str, str]] | None:
+    """The (type, id) that a conditional create's criteria name through reference parameters;
+    None when the criteria do not prove concern (criteria_prove_concern)."""
+    if not criteria_prove_concern(res_type, query):
+        return None
+    out: list[tuple[str, str]] = []
+    for name, value in _criteria(query):
+        if name == "identifier":
+            continue
         for alternative in value.split(","):
             target = urn_map.get(alternative, alternative)
             split = split_reference(target)

@@ -302,6 +302,19 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _refuse_worker_criteria(requests: list[WriteRequest], who: Principal | None, bundle: bool) -> None:
+    """A worker's conditional creates are refused before anything is matched when their criteria
+    could not prove the match concerns it (access.py): whether such criteria match, once or many
+    times, is itself what the worker may not learn."""
+    if who is None or who.sees_everything:
+        return
+    for i, req in enumerate(requests):
+        query = req.if_none_exist
+        if query is not None and not access.criteria_prove_concern(req.res_type, query):
+            err = access.refuse_criteria(req.res_type, query)
+            raise err.with_entry(i) if bundle else err
+
+
 class Store:
     """All database work of the server. Thread-safe; one per process and database."""
 
@@ -532,6 +545,7 @@ class Store:
         if who is not None:
             device = who.name
         try:
+            _refuse_worker_criteria([req], who, False)
             with self._writing(options, device) as (conn, ticker):
                 pending = _Pending(owners=_load_owners(conn, _mentioned_identifiers([req])))
                 plan = self._plan(conn, 0, req, False, urn_map, options, pending.owners)
@@ -556,6 +570,7 @@ class Store:
             # The writer is held from here: past the deadline the whole transaction is rolled
             # back and refused, so no one request can keep every other device waiting.
             deadline = time.monotonic() + self.max_write_s
+            _refuse_worker_criteria(requests, who, bundle)
             pending = _Pending(owners=_load_owners(conn, _mentioned_identifiers(requests)))
             plans: list[_Plan] = []
             known: dict[str, str] = {}  # fullUrl -> Type/id of the entries planned so far

@@ -311,6 +311,13 @@ def test_a_conditional_create_must_know_the_identifier_to_match_another_laptops_
     for criteria in (f"identifier={NHS_SYSTEM}|", f"identifier={NHS_SYSTEM}|,{NHS_SYSTEM}|{nhs_number(8)}"):
         _forbidden(b.post("/Patient", patient(5), headers={"If-None-Exist": criteria}))
         _forbidden(b.get(f"/Patient/{pid}"))
+    # Refused before matching, so the answer says nothing of what matched: one, several or none.
+    a.post("/Patient", patient(6))
+    for matching in (f"identifier={NHS_SYSTEM}|", f"identifier={UUID_SYSTEM}|", "_lastUpdated=gt2000-01-01"):
+        assert "full identifiers" in _forbidden(
+            b.post("/Patient", patient(7), headers={"If-None-Exist": matching})
+        )
+    assert b.count("Patient") == 0
 
 
 def test_a_worker_cannot_reach_another_laptop_by_a_task_naming_its_check_by_identifier(team: Any) -> None:
