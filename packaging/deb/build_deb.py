@@ -187,11 +187,7 @@ def build(bundle: Path, out_dir: Path, version: str, compression: str = "xz") ->
         for name in ("install.md", "store.md", "recovery.md"):
             if (ROOT / "docs" / name).is_file():
                 shutil.copyfile(ROOT / "docs" / name, docs / name)
-        for path in (root / "usr").rglob("*"):
-            if path.is_dir():
-                path.chmod(0o755)
-            elif path.is_file() and path.name != "outreach":
-                path.chmod(0o644)
+        _normalise_modes(root / "usr")  # the launcher keeps 0755, the icons and documents get 0644
 
         control = root / "DEBIAN"
         control.mkdir()
