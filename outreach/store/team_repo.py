@@ -136,12 +136,6 @@ def known_follow_ups(conn: Connection) -> set[str]:
     return {ref for (ref,) in conn.exec_driver_sql("SELECT task_ref FROM team_follow_ups")}
 
 
-def encounter_assembled(conn: Connection, encounter_ref: str) -> bool:
-    return conn.execute(
-        select(team_checks.c.id).where(team_checks.c.encounter_ref == encounter_ref)
-    ).first() is not None
-
-
 def put_pending(conn: Connection, provenance_ref: str, encounter_ref: str, targets: Sequence[str],
                 last_updated: str) -> None:
     """A check whose Provenance is here (complete on the server), waiting for its parts to come down."""
@@ -266,12 +260,6 @@ def save_check(conn: Connection, store: LocalStore, doc: dict[str, Any], *, enco
 
 def _follow_up_data(follow_up: dict[str, Any]) -> dict[str, Any]:
     return {k: follow_up.get(k) for k in ("rule_id", "decision", "service_name", "outcome", "outcome_note")}
-
-
-def follow_up_known(conn: Connection, task_ref: str) -> bool:
-    return conn.execute(
-        select(team_follow_ups.c.task_ref).where(team_follow_ups.c.task_ref == task_ref)
-    ).first() is not None
 
 
 def update_follow_up(conn: Connection, store: LocalStore, task_ref: str, change: dict[str, Any]) -> bool:
@@ -658,16 +646,6 @@ def queue_workers_and_venues(store: LocalStore) -> tuple[list[str], list[str]]:
     return workers, venues
 
 
-def person_keys(store: LocalStore) -> dict[str, str]:
-    """chain id -> pseudonymous person key, for the dashboards' counts of people."""
-    with store.db.read() as conn:
-        rows = conn.execute(select(team_chains.c.chain_id, team_chains.c.version, team_chains.c.data)).all()
-    return {
-        r.chain_id: str(_open(store, r.data, "team_chains", r.chain_id, r.version).get("person_key") or "")
-        for r in rows
-    }
-
-
 # -- decisions (and their outbox state) -----------------------------------------------------------------
 
 
@@ -742,12 +720,6 @@ def due_decisions(
     with store.db.read() as conn:
         rows = conn.execute(query).all()
     return [_decision_row(store, r) for r in rows]
-
-
-def unsent_decisions(store: LocalStore) -> int:
-    with store.db.read() as conn:
-        return int(conn.execute(select(func.count()).select_from(team_decisions).where(
-            team_decisions.c.state != "sent")).scalar_one())
 
 
 def move_decision(store: LocalStore, decision_id: str, state: str, *, error: str | None = None,
