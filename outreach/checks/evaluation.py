@@ -86,9 +86,8 @@ class QRisk3Outcome:
 @dataclass(frozen=True, slots=True)
 class CheckEvaluation:
     facts: dict[str, Any]
-    calculators: dict[
-        str, Any
-    ]  # "bmi", "blood_pressure", "pulse", "glycaemia", "lipids", "audit_c", "smoking", "qrisk3"
+    # "bmi", "blood_pressure", "pulse", "glycaemia", "lipids", "audit_c", "audit", "smoking", "qrisk3"
+    calculators: dict[str, Any]
     calculator_errors: dict[str, str]  # calculator -> message, when its inputs were there but refused
     findings: list[Finding]
     completeness: CheckCompleteness

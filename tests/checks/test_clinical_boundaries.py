@@ -130,9 +130,8 @@ def test_extreme_but_real_readings_are_recorded_once_confirmed(
     confirmed = {k: {"value": v, "confirmed": True} for k, v in answers.items()}
     ev = evaluate_check(defn, {f"{element}.status": "done", **confirmed}, PERSON, rules)
     assert ev.problems == {} and ev.facts[fact] == value
-    assert (
-        unconfirmed.review.needs_confirmation and not unconfirmed.findings
-    )  # finalising waits for confirmation
+    # finalising waits for confirmation
+    assert unconfirmed.review.needs_confirmation and not unconfirmed.findings
     if fact in ("bp_urgent", "pulse_bpm"):
         assert ev.findings[0].severity == "urgent"
 

@@ -101,10 +101,8 @@ def test_weight_and_height_past_their_limits_are_refused(
 
 def test_bmi_worked_out_from_measurements_is_held_to_the_bmi_limits() -> None:
     """Weight and height each within their limits can still give an impossible BMI (over 90 or under 10)."""
-    with pytest.raises(CalculationError, match="BMI from this height and weight") as info:
-        calculate_qrisk3(
-            dataclasses.replace(_BASE, bmi_kg_m2=None, weight_kg=400.0, height_cm=150.0)
-        )  # 177.8
+    with pytest.raises(CalculationError, match="BMI from this height and weight") as info:  # BMI 177.8
+        calculate_qrisk3(dataclasses.replace(_BASE, bmi_kg_m2=None, weight_kg=400.0, height_cm=150.0))
     assert info.value.item == "bmi_kg_m2"
     with pytest.raises(CalculationError, match="BMI from this height and weight"):
         calculate_qrisk3(dataclasses.replace(_BASE, bmi_kg_m2=None, weight_kg=20.0, height_cm=200.0))  # 5.0

@@ -13,9 +13,8 @@ from tests.conftest import ROOT
 def test_either_file_alone_counts_as_a_store(tmp_path: Path) -> None:
     assert not store_present(tmp_path)
     (tmp_path / VAULT_FILENAME).write_text("{}")
-    assert store_present(
-        tmp_path
-    )  # a key file without its database is a store to report, not to set up again
+    # a key file without its database is a store to report, not to set up again
+    assert store_present(tmp_path)
     (tmp_path / VAULT_FILENAME).unlink()
     (tmp_path / DB_FILENAME).write_bytes(b"")
     assert store_present(tmp_path)
