@@ -96,9 +96,11 @@ def _apply(store: LocalStore, http: FhirHttp, follow_up_id: str) -> None:
         if not found.ok or not isinstance(found.body, dict):
             raise TransientFailure("Could not read the follow-up on the shared record.", status=found.status)
         tasks = [
-            (e.get("resource") or {})
+            e["resource"]
             for e in found.body.get("entry", []) or []
-            if (e.get("resource") or {}).get("resourceType") == "Task"
+            if isinstance(e, dict)
+            and isinstance(e.get("resource"), dict)
+            and e["resource"].get("resourceType") == "Task"
         ]
         if len(tasks) != 1:
             raise _Refused(
