@@ -544,6 +544,19 @@ def _try(
     return Outcome(mutant, status, seconds)
 
 
+def _baseline(report: ModuleReport, tests: list[str], hook_dir: str) -> dict[str, str] | None:
+    """Put the import hook in `hook_dir` and run the tests once without a mutant: the environment to
+    run the mutants in, or None (with `report.error` set) when the tests already fail."""
+    Path(hook_dir, "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
+    env = _environment(hook_dir)
+    status, seconds, tail = _run_tests(tests, env, timeout=None)
+    report.baseline_seconds = seconds
+    if status != "passed":
+        report.error = f"the tests fail without any mutant:\n{tail}"
+        return None
+    return env
+
+
 def recheck_module(
     module: str,
     tests: list[str],
@@ -571,13 +584,10 @@ def recheck_module(
             )
         return report
     with tempfile.TemporaryDirectory(prefix="mutate-") as hook_dir:
-        Path(hook_dir, "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
-        env = _environment(hook_dir)
-        status, seconds, tail = _run_tests(tests, env, timeout=None)
-        report.baseline_seconds = seconds
-        if status != "passed":
-            report.error = f"the tests fail without any mutant:\n{tail}"
+        env = _baseline(report, tests, hook_dir)
+        if env is None:
             return report
+        timeout = max(20.0, 4 * report.baseline_seconds)
         for number, row in enumerate(earlier, start=1):
             ident, line, was = str(row["mutant"]), int(row["line"]), str(row["status"])  # type: ignore[call-overload]
             mutant = current.get(ident)
@@ -585,7 +595,7 @@ def recheck_module(
                 # kept as it was (a survivor whose code has changed since stays a survivor)
                 report.outcomes.append(Outcome(Mutant(-1, "", 0, line, ident), was, float(row["seconds"])))  # type: ignore[arg-type]
                 continue
-            outcome = _try(mutant, source, module, tests, env, hook_dir, max(20.0, 4 * seconds), equivalents)
+            outcome = _try(mutant, source, module, tests, env, hook_dir, timeout, equivalents)
             report.outcomes.append(outcome)
             progress(f"  [{number}/{len(earlier)}] {was} -> {outcome.status}: {ident}")
     return report
@@ -607,14 +617,10 @@ def mutate_module(
     report.candidates = len(mutants)
     chosen = random.Random(f"{seed}:{module}").sample(mutants, min(sample, len(mutants)))
     with tempfile.TemporaryDirectory(prefix="mutate-") as hook_dir:
-        Path(hook_dir, "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
-        env = _environment(hook_dir)
-        status, seconds, tail = _run_tests(tests, env, timeout=None)
-        report.baseline_seconds = seconds
-        if status != "passed":
-            report.error = f"the tests fail without any mutant:\n{tail}"
+        env = _baseline(report, tests, hook_dir)
+        if env is None:
             return report
-        per_mutant_timeout = max(20.0, 4 * seconds)
+        per_mutant_timeout = max(20.0, 4 * report.baseline_seconds)
         deadline = time.monotonic() + budget
         for number, mutant in enumerate(chosen, start=1):
             if time.monotonic() > deadline:
