@@ -148,7 +148,7 @@ def test_a_record_the_server_will_not_take_holds_its_check_with_the_reason(
         assert held.check_id == bad
         assert "would not store part of this check (Observation" in (held.last_error or "")
         detail = sync_state.item_detail(laptop, held.id) or ""
-        assert "Observation" in detail and "422" in detail or "400" in detail, detail
+        assert "Observation" in detail and ("422" in detail or "400" in detail), detail
         (row,) = sync_state.outbox_view(laptop)
         assert row.waits_for == "worker"
         assert server.store.dangling_references() == []
