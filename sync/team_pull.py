@@ -44,7 +44,7 @@ from outreach.fhir.identifiers import (
     VENUE_SYSTEM,
     WORKER_SYSTEM,
 )
-from outreach.fhir.review_task import is_review_task, parse_decision_task
+from outreach.fhir.review_task import ReviewDecisionTask, is_review_task, parse_decision_task
 from outreach.store import team_repo
 from outreach.store.local_store import LocalStore
 from outreach.team.assemble import (
@@ -240,7 +240,7 @@ class TeamPuller:
             decision = parse_decision_task(task)
             if decision is None or decision.check_id is None:
                 return False
-            outcome = self._record_decision(conn, decision)
+            outcome = self._record_decision(conn, decision, decision.check_id)
             if outcome == "recorded":
                 self.report.decisions += 1
             if outcome != "waiting":
@@ -262,9 +262,9 @@ class TeamPuller:
         team_repo.put_resource(conn, self.store, task)
         return KEPT
 
-    def _record_decision(self, conn: Any, decision: Any) -> str:
+    def _record_decision(self, conn: Any, decision: ReviewDecisionTask, check_id: str) -> str:
         return team_repo.decision_from_server(
-            conn, self.store, decision_id=decision.decision_id, check_id=decision.check_id,
+            conn, self.store, decision_id=decision.decision_id, check_id=check_id,
             approved=decision.approved, server_ref=f"Task/{decision.server_id}",
             data={"comment": decision.comment, "by": decision.by, "at": decision.at},
         )
@@ -348,7 +348,9 @@ class TeamPuller:
                 if decision is None or decision.check_id is None:
                     team_repo.forget_resources(conn, [ref])
                     continue
-                if self._record_decision(conn, decision) != "waiting":
+                outcome = self._record_decision(conn, decision, decision.check_id)
+                if outcome != "waiting":
                     team_repo.forget_resources(conn, [ref])
+                if outcome == "recorded":  # "known": this run's page had it already, and counted it
                     applied += 1
         return applied

@@ -130,7 +130,10 @@ def test_states_follow_decisions_and_versions(laptops) -> None:
     assert len(rows) == 1 and rows[0].check_id == third and rows[0].edition == 3
 
 
-def test_a_decision_from_elsewhere_that_arrives_before_its_check_waits_for_it(laptops) -> None:
+@pytest.mark.parametrize("repeated", [False, True])
+def test_a_decision_from_elsewhere_that_arrives_before_its_check_waits_for_it(
+    laptops, repeated: bool
+) -> None:
     worker, boss, record = laptops
     chain = worker.outbox.list()[0].check_id
     resources = record.receive(worker, chain)
@@ -147,11 +150,15 @@ def test_a_decision_from_elsewhere_that_arrives_before_its_check_waits_for_it(la
     task = {**task, "id": "review-1", "meta": {"versionId": "1", "lastUpdated": "2026-11-30T10:00:00Z"}}
     assert parse_decision_task(task) is not None
     assert pull_into(boss, [task]) == 0
-    puller_resources = resources
-    assert pull_into(boss, puller_resources) == 1
+    assert pull_into(boss, resources) == 1
     from sync.team_pull import TeamPuller
 
-    TeamPuller(boss, http=None)._apply_kept_decisions()  # type: ignore[arg-type]
+    puller = TeamPuller(boss, http=None)  # type: ignore[arg-type]
+    if repeated:  # the same Task read again at the cursor now finds its check, before the kept copy is seen
+        puller.apply_resources([task])
+        assert puller.report.decisions == 1
+    assert puller._apply_kept_decisions() == (0 if repeated else 1)  # one decision, counted once
+    assert TeamPuller(boss, http=None)._apply_kept_decisions() == 0  # type: ignore[arg-type]  # not kept
     view = load_team_check(boss, chain)
     assert view.state == RETURNED
     assert [(d.by, d.comment, d.sent) for d in view.decisions] == [
