@@ -612,11 +612,18 @@ class MainWindow(QMainWindow):
             self.home.new_person()
 
     def go_home(self) -> None:
+        """Ctrl+H, the Home menu item or the header's My work: home, leaving an open check the way its own
+        Back does (once everything typed is saved), so the shortcut the menu shows always works."""
         if self.home is None or self.is_locked:
             return
         if self.check_widget is not None and isinstance(self.check_widget, CheckPlaceholder):
             self._check_closed()
-        elif self.check_widget is None:
+        elif self.check_widget is not None:
+            from ui.check.workflow import CheckWorkflow
+
+            if isinstance(self.check_widget, CheckWorkflow):
+                self.check_widget.request_close()  # `closed` -> _check_closed shows home
+        else:
             leaving_review = self.current_page == "review"
             self._show_page("home", self.home)
             if leaving_review:
@@ -650,7 +657,7 @@ class MainWindow(QMainWindow):
         self.review.activate()
 
     def show_reviews(self) -> None:
-        """Ctrl+R: home's Reviews tab (like Home, it does not leave an open check: that has its own Back)."""
+        """Ctrl+R: home's Reviews tab (an open check is left first, as Home leaves it)."""
         if self.home is None or self.is_locked:
             return
         self.go_home()

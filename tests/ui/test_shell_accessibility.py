@@ -369,3 +369,27 @@ def test_labels_name_their_fields(qtbot: QtBot, tmp_path: Path, runner: TaskRunn
     page = window.setup_page
     buddies = {label.buddy() for label in page.findChildren(QLabel) if label.buddy() is not None}
     assert {page.org_name_edit, page.user_edit, page.pass_edit, page.repeat_edit, page.idle_spin} <= buddies
+
+
+def test_ctrl_h_leaves_an_open_check_for_home(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
+    """The Home shortcut the Work menu shows works from inside a check too: it leaves the check as the
+    check's own Back does (saved first), instead of doing nothing."""
+    data = tmp_path / "data"
+    make_store(data, people=2)
+    add_checks(data)
+    window = open_window(qtbot, runner, data, expect="unlock")
+    qtbot.waitUntil(window.unlock_panel.unlock_button.isEnabled, timeout=WAIT_MS)
+    unlock(qtbot, window)
+    home = window.home
+    assert home is not None
+    home.search.search_edit.setText("testperson")
+    home.search.run_query()
+    qtbot.waitUntil(lambda: home.search.results.count() > 0, timeout=WAIT_MS)
+    home.show_person(home.search.results.item(0).data(Qt.ItemDataRole.UserRole))
+    qtbot.waitUntil(lambda: home.person_panel.person is not None, timeout=WAIT_MS)
+    window.open_check(home.person_panel.person.id, None)
+    assert window.check_widget is not None and window.stack.currentWidget() is window.check_widget
+    window.home_action.trigger()
+    qtbot.waitUntil(lambda: window.check_widget is None, timeout=WAIT_MS)
+    assert window.stack.currentWidget() is home and window.current_page == "home"
+    close_store(window)
