@@ -227,9 +227,9 @@ def _criteria(query: str) -> list[tuple[str, str]]:
 
 def criteria_prove_concern(res_type: str, query: str) -> bool:
     """Whether a conditional create's criteria use only full identifiers and reference parameters,
-    the only criteria a worker may match on: a match on anything else (a birth date, a name, an
-    identifier's system alone) says nothing about whether the record concerns the device, and
-    the answer (created, refused, several matches) would tell it what the team's records hold."""
+    the only criteria on which a worker may match another laptop's record: a match on anything
+    else (a status, a date, an identifier's system alone) says nothing about whether the record
+    concerns the device. Other criteria match only what the worker may read (Store._match)."""
     for name, value in _criteria(query):
         if name == "identifier":
             if not all(a.rpartition("|")[2] for a in value.split(",")):
@@ -239,14 +239,6 @@ def criteria_prove_concern(res_type: str, query: str) -> bool:
         if param is None or param.kind != "reference":
             return False
     return True
-
-
-def refuse_criteria(res_type: str, query: str) -> FhirError:
-    return forbidden(
-        f"A worker laptop's conditional create of {res_type} may name only full identifiers "
-        f"(system|value) and references, not '{query}': other criteria would tell it what other "
-        "laptops' records hold."
-    )
 
 
 def criteria_references(res_type: str, query: str, urn_map: dict[str, str]) -> list[tuple[str, str]] | None:

@@ -302,19 +302,6 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _refuse_worker_criteria(requests: list[WriteRequest], who: Principal | None, bundle: bool) -> None:
-    """A worker's conditional creates are refused before anything is matched when their criteria
-    could not prove the match concerns it (access.py): whether such criteria match, once or many
-    times, is itself what the worker may not learn."""
-    if who is None or who.sees_everything:
-        return
-    for i, req in enumerate(requests):
-        query = req.if_none_exist
-        if query is not None and not access.criteria_prove_concern(req.res_type, query):
-            err = access.refuse_criteria(req.res_type, query)
-            raise err.with_entry(i) if bundle else err
-
-
 class Store:
     """All database work of the server. Thread-safe; one per process and database."""
 
@@ -545,10 +532,9 @@ class Store:
         if who is not None:
             device = who.name
         try:
-            _refuse_worker_criteria([req], who, False)
             with self._writing(options, device) as (conn, ticker):
                 pending = _Pending(owners=_load_owners(conn, _mentioned_identifiers([req])))
-                plan = self._plan(conn, 0, req, False, urn_map, options, pending.owners)
+                plan = self._plan(conn, 0, req, False, urn_map, options, pending.owners, who)
                 self._rewrite_and_check_refs(conn, [plan], urn_map, False, strict_urns=False)
                 self._authorise(conn, [plan], urn_map, device, who, False, pending)
                 result = self._apply(conn, ticker, plan, device, {}, 0, False, pending)
@@ -570,12 +556,11 @@ class Store:
             # The writer is held from here: past the deadline the whole transaction is rolled
             # back and refused, so no one request can keep every other device waiting.
             deadline = time.monotonic() + self.max_write_s
-            _refuse_worker_criteria(requests, who, bundle)
             pending = _Pending(owners=_load_owners(conn, _mentioned_identifiers(requests)))
             plans: list[_Plan] = []
             known: dict[str, str] = {}  # fullUrl -> Type/id of the entries planned so far
             for i, req in enumerate(requests):
-                plan = self._plan(conn, i, req, bundle, known, options, pending.owners)
+                plan = self._plan(conn, i, req, bundle, known, options, pending.owners, who)
                 plans.append(plan)
                 if req.full_url:
                     known.setdefault(req.full_url, f"{req.res_type}/{plan.res_id}")
@@ -613,6 +598,7 @@ class Store:
         known: dict[str, str],
         options: WriteOptions | None,
         owners: dict[tuple[str, str, str], str] | None = None,
+        who: Principal | None = None,
     ) -> _Plan:
         """Work out what one entry will do. `known` maps the fullUrls of earlier entries to
         their Type/id, so ifNoneExist criteria may name them by urn:uuid (as HAPI allows);
@@ -620,7 +606,7 @@ class Store:
         try:
             if req.method == "POST":
                 if req.if_none_exist is not None:
-                    matches = self._match(conn, req.res_type, req.if_none_exist, known, owners)
+                    matches = self._match(conn, req.res_type, req.if_none_exist, known, owners, who)
                     if len(matches) > 1:
                         raise FhirError(
                             412,
@@ -661,7 +647,12 @@ class Store:
         query: str,
         known: dict[str, str],
         owners: dict[tuple[str, str, str], str] | None = None,
+        who: Principal | None = None,
     ) -> list[Version]:
+        """The resources the criteria match (at most 2). A worker's criteria that do not prove
+        the match concerns it (access.criteria_prove_concern) match only among what it may read,
+        as its searches do: otherwise the answer (created, matched, several matches) would tell
+        it what other laptops' records hold."""
         simple = _simple_identifier(query)
         if owners is not None and simple is not None and (res_type, *simple) in owners:
             # The common case, already answered by the transaction's one identifier lookup.
@@ -688,9 +679,14 @@ class Store:
                 current = _current(conn, res_type, owner) if owner is not None else None
                 return [current] if current is not None and not current.deleted else []
         r = db.resources.c
+        where = [r.res_type == res_type, r.deleted.is_(False), *parsed.clauses]
+        if not access.criteria_prove_concern(res_type, query):
+            only_granted = access.search_filter(who, res_type, selective=True)
+            if only_granted is not None:
+                where.append(only_granted)
         rows = conn.execute(
             select(r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, r.body)
-            .where(r.res_type == res_type, r.deleted.is_(False), *parsed.clauses)
+            .where(*where)
             .limit(2)
         ).all()
         return [_version(row) for row in rows]
