@@ -25,8 +25,8 @@ def test_good_file_with_all_columns(tmp_path: Path) -> None:
     path.write_text(
         "nhs_number,given_name,family_name,date_of_birth,sex,ethnic_category,gp_practice_ods,"
         "preferred_language,postcode,phone,communication_needs\n"
-        '999 000 0018,Alpha,Testperson,1970-01-02,F,a,a81001,Welsh,ls1 4ap,0113 496 0000,"Large print, '
-        'please"\n'
+        "999 000 0018,Alpha,Testperson,1970-01-02,F,a,a81001,Welsh,ls1 4ap,0113 496 0000,"
+        '"Large print, please"\n'
         ",Beta,Testperson,1985-12-31,male,,,,,,\n",
         encoding="utf-8",
     )
@@ -90,8 +90,10 @@ def test_several_problems_in_one_row_are_all_reported() -> None:
 
 
 def test_bom_windows_line_endings_and_semicolons() -> None:
-    text = ("\ufeffNHS Number;Given Name;Family-Name;Date of "
-            "birth;Sex\r\n9990000026;Alpha;Testperson;1970-01-02;M\r\n")
+    text = (
+        "\ufeffNHS Number;Given Name;Family-Name;Date of birth;Sex\r\n"
+        "9990000026;Alpha;Testperson;1970-01-02;M\r\n"
+    )
     result = parse_caseload_csv(text.encode("utf-8"), today=TODAY)
     assert result.errors == []
     assert result.rows[0].nhs_number == "9990000026" and result.rows[0].given_name == "Alpha"
