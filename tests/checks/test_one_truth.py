@@ -32,6 +32,7 @@ from outreach.checks.synthetic import synthetic_complete_check
 from outreach.clinical.findings import load_rules
 from outreach.clinical.service_directory import load_service_directory
 from outreach.clinical.townsend import TownsendLookup
+from outreach.demo_data import synthetic_nhs_numbers
 from outreach.fhir import codes
 from outreach.fhir.outbox import bundle_for_outbox_item
 from outreach.store import checks_repo
@@ -46,17 +47,8 @@ DIRECTORY = load_service_directory()
 _counter = iter(range(1, 10**6))
 
 
-def _nhs(n: int) -> str:
-    found, m = -1, 0
-    while True:
-        base = f"999{m:06d}"
-        total = sum(int(d) * w for d, w in zip(base, range(10, 1, -1), strict=False))
-        check = (11 - total % 11) % 11
-        if check != 10:
-            found += 1
-            if found == n:
-                return base + str(check)
-        m += 1
+# Each example registers a new person: a fresh synthetic NHS number for each.
+_NHS_NUMBERS = synthetic_nhs_numbers(1)
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +132,7 @@ def test_screen_summary_findings_and_shared_record_agree(
             family_name=f"Truth {n}",
             date_of_birth=born.isoformat(),
             sex=sex,
-            nhs_number=_nhs(n),
+            nhs_number=next(_NHS_NUMBERS),
             ethnic_category=ethnic,
             gp_practice="A81001",
             postcode="BS1 4DJ",
