@@ -220,19 +220,3 @@ def test_the_same_part_never_refers_to_itself() -> None:
     assert parts.rewrite(enc, confirmed)["resource"]["subject"] == {"reference": "Patient/7"}
     assert parts.reference_of("https://x.example/fhir/Patient/7/_history/2") == "Patient/7"
     assert parts.status_code("201 Created") == 201 and parts.status_code(" 429") == 429
-
-
-def test_fewer_requests_in_flight_after_429_or_409_and_more_again_after_successes() -> None:
-    from sync.push import _Pace
-
-    pace = _Pace(6)
-    assert pace.allowed == 6
-    pace.slow_down()
-    pace.slow_down()
-    assert pace.allowed == 1 or pace.allowed == 2
-    pace.slow_down()
-    pace.slow_down()
-    assert pace.allowed == 1  # never below one
-    for _ in range(30):
-        pace.success()
-    assert pace.allowed == 6  # back to the most allowed, never beyond
