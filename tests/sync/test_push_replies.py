@@ -25,12 +25,12 @@ import pytest
 
 from outreach.errors import OutreachError, ValidationError
 from outreach.store import sync_state
-from outreach.store.crypto import TEST_KDF
 from outreach.store.local_store import LocalStore
 from outreach.store.records import OutboxItem
 from sync import parts, push
 from sync.backoff import Backoff
 from sync.http import Answer, TransientFailure
+from tests.factories import new_store, reopen
 from tests.fakes import FakeClock
 from tests.sync.bundles import check_bundle
 from tests.sync.conftest import ADMIN, PASSPHRASE, make_store
@@ -102,9 +102,7 @@ def unshared_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _copy(template: Path, folder: Path) -> LocalStore:
     shutil.copytree(template, folder)
-    opened = LocalStore.open(folder, kdf=TEST_KDF)
-    opened.unlock(ADMIN, PASSPHRASE)
-    return opened
+    return reopen(folder, admin=ADMIN, passphrase=PASSPHRASE)
 
 
 @pytest.fixture
@@ -969,7 +967,7 @@ def two_checks_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.sync import conftest as sync_fixtures
 
     folder = tmp_path_factory.mktemp("two") / "laptop"
-    made = LocalStore.create(folder, admin_name=ADMIN, admin_passphrase=PASSPHRASE, kdf=TEST_KDF)
+    made = new_store(folder, admin=ADMIN, passphrase=PASSPHRASE)
     sync_fixtures.fill_demo_data(made, people=1, checks_per_person=2, seed=3)
     sync_fixtures.share_all(made)
     made.close()
