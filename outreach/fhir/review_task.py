@@ -34,7 +34,6 @@ class ReviewDecisionTask:
     server_id: str
     approved: bool
     check_id: str | None  # the version decided on (our check identifier in the focus)
-    encounter_ref: str | None  # the focus's literal reference, "Encounter/<id>"
     comment: str
     by: str
     at: str
@@ -108,13 +107,6 @@ def parse_decision_task(resource: Mapping[str, Any]) -> ReviewDecisionTask | Non
     focus = _mapping(resource.get("focus"))
     ident = _mapping(focus.get("identifier"))
     check_id = str(ident["value"]) if ident.get("system") == CHECK_SYSTEM and ident.get("value") else None
-    ref = focus.get("reference")
-    encounter_ref = None
-    if isinstance(ref, str) and "Encounter/" in ref:
-        parts = ref.split("/")
-        if len(parts) >= 4 and parts[-2] == "_history":
-            parts = parts[:-2]
-        encounter_ref = f"Encounter/{parts[-1]}"
     notes = [n for n in resource.get("note") or [] if isinstance(n, Mapping) and n.get("text")]
     requester = _mapping(resource.get("requester"))
     by = str(requester.get("display") or (notes[0].get("authorString") if notes else "") or "")
@@ -123,7 +115,6 @@ def parse_decision_task(resource: Mapping[str, Any]) -> ReviewDecisionTask | Non
         server_id=str(resource.get("id") or ""),
         approved=resource.get("status") == "completed",
         check_id=check_id,
-        encounter_ref=encounter_ref,
         comment="\n".join(str(n["text"]) for n in notes),
         by=by,
         at=str(resource.get("authoredOn") or (resource.get("meta") or {}).get("lastUpdated") or ""),
