@@ -126,6 +126,7 @@ def entry_from_json(raw: Any, link_id: str | None = None) -> AnswerEntry:
     return AnswerEntry(raw)
 
 
+_DIGIT_LOOKALIKES: Final = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 _NUMBER_RE: Final = re.compile(r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*(.*)", re.ASCII | re.DOTALL)
 _NUM: Final = r"([0-9]+(?:\.[0-9]+)?)"
 _STONES_RE: Final = re.compile(
@@ -142,6 +143,19 @@ class ParsedNumber:
 
     value: float | tuple[float, float]
     unit: str | None
+
+
+def _refuse_lookalike(s: str, shown: str, label: str, link_id: str | None) -> None:
+    """'17O' or 'l00': a letter typed for the digit it looks like (not a unit, not a word). Say which
+    mistake it most likely is; never read it as the number it resembles."""
+    lookalike = _NUMBER_RE.fullmatch(s.translate(_DIGIT_LOOKALIKES))
+    if lookalike is not None and not lookalike.group(2):
+        raise AnswerError(
+            f"{label} '{shown}' has a letter where a digit should be (the letter O for zero, or l for one): "
+            "type digits only.",
+            link_id,
+            NOT_A_NUMBER,
+        )
 
 
 def parse_number_text(text: str, label: str, link_id: str | None = None) -> ParsedNumber:
@@ -166,6 +180,7 @@ def parse_number_text(text: str, label: str, link_id: str | None = None) -> Pars
         return ParsedNumber((float(m.group(1)), float(m.group(2))), "[ft_i]")
     m = _NUMBER_RE.fullmatch(s)
     if not m:
+        _refuse_lookalike(s, shown, label, link_id)
         raise AnswerError(
             f"{label} '{shown}' is not a number: type digits, like 82.5.", link_id, NOT_A_NUMBER
         )
@@ -175,5 +190,6 @@ def parse_number_text(text: str, label: str, link_id: str | None = None) -> Pars
         return ParsedNumber(number, None)
     unit = units.unit_from_text(rest)
     if unit is None:
+        _refuse_lookalike(s, shown, label, link_id)
         raise AnswerError(f"{label}: '{rest}' is not a unit this check knows.", link_id, UNKNOWN_UNIT)
     return ParsedNumber(number, unit)

@@ -84,6 +84,17 @@ def test_not_a_number(defn: CheckDefinition) -> None:
         assert refused(defn, "weight.weight", text).kind in (kinds.NOT_A_NUMBER, kinds.UNKNOWN_UNIT), text
 
 
+def test_a_letter_typed_for_a_digit_is_named_not_taken_for_a_unit(defn: CheckDefinition) -> None:
+    """'17O' (the letter O) is neither 170 nor a height in an unknown unit 'O': the nurse is told which
+    mistake it most likely is and retypes it; units that start with those letters still work."""
+    for link, text in (("weight.height", "17O"), ("weight.weight", "8O.5"), ("weight.weight", "l00")):
+        error = refused(defn, link, text)
+        assert error.kind == kinds.NOT_A_NUMBER, text
+        assert "letter where a digit should be" in error.message and f"'{text}'" in error.message
+    assert validate_answer(defn, "weight.weight", "82 lb") is not None  # a real unit is not a look-alike
+    assert refused(defn, "weight.height", "170 furlongs").kind == kinds.UNKNOWN_UNIT
+
+
 def test_comma_is_refused_not_guessed(defn: CheckDefinition) -> None:
     """'82,5' could be 82.5 or (as a thousands separator) 825: the nurse is asked to retype it."""
     for text in (" 82,5 kg", "1,200", "82,5"):
