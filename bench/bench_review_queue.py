@@ -86,14 +86,6 @@ def _sync(store: Any, url: str, token: str) -> None:
     )
 
 
-def _add_device(server: Any, name: str, role: str) -> str:
-    import inspect
-
-    if "role" in inspect.signature(server.add_device).parameters:
-        return str(server.add_device(name, role=role))
-    return str(server.add_device(name))
-
-
 def build_team_store(folder: Path, checks: int, seeds: int = 8) -> Any:
     """The supervisor's store holding `checks` team checks (see the module docstring); left unlocked."""
     from outreach import services
@@ -111,10 +103,10 @@ def build_team_store(folder: Path, checks: int, seeds: int = 8) -> Any:
                 person_id = worker.checks.get(item.check_id).person_id
                 services.record_consent(worker, person_id, "check", True)
                 services.record_consent(worker, person_id, "gp", True)
-        _sync(worker, server.url, _add_device(server, "Bench laptop", "worker"))
+        _sync(worker, server.url, server.add_device("Bench laptop", role="worker"))
         worker.close()
         store = _laptop(folder / "supervisor", SUPERVISOR, "supervisor")
-        _sync(store, server.url, _add_device(server, "Bench supervisor laptop", "supervisor"))
+        _sync(store, server.url, server.add_device("Bench supervisor laptop", role="supervisor"))
     finally:
         server.stop()
     models = [row.doc for row in team_repo.newest_versions(store)]

@@ -7,7 +7,6 @@ device token of its role; engines run on a fake clock so backoff takes no real t
 
 from __future__ import annotations
 
-import inspect
 import random
 from pathlib import Path
 from typing import Any
@@ -30,10 +29,8 @@ SUPERVISOR = "Testsuper Lee"
 
 
 def add_device(server: RunningServer, name: str, role: str) -> str:
-    """Enrol a laptop with its role (a server without roles enrols it plainly)."""
-    if "role" in inspect.signature(server.add_device).parameters:
-        return server.add_device(name, role=role)  # type: ignore[call-arg]
-    return server.add_device(name)
+    """Enrol a laptop with its role; its device token."""
+    return server.add_device(name, role=role)
 
 
 def laptop(folder: Path, user: str, role: str) -> LocalStore:

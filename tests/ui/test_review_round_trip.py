@@ -9,7 +9,6 @@ Screenshots of the queue, the review screen and the dashboard are taken at 1366x
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,13 +44,6 @@ def server(tmp_path: Path) -> Iterator[RunningServer]:
     running = start_server(tmp_path)
     yield running
     running.stop()
-
-
-def add_device(server: RunningServer, name: str, role: str) -> str:
-    """Enrol a laptop with its role (the server gives tokens roles; one without them lets any token read)."""
-    if "role" in inspect.signature(server.add_device).parameters:
-        return server.add_device(name, role=role)  # type: ignore[call-arg]
-    return server.add_device(name)
 
 
 def make_worker_laptop(data_dir: Path, token: str) -> None:
@@ -166,8 +158,8 @@ def review_lines(window: MainWindow) -> list[str]:
 def test_return_amend_resubmit_approve_between_two_laptops(
     qtbot: QtBot, tmp_path: Path, runner: TaskRunner, server: RunningServer
 ) -> None:
-    worker_token = add_device(server, "Test laptop 1", "worker")
-    supervisor_token = add_device(server, "Test supervisor laptop", "supervisor")
+    worker_token = server.add_device("Test laptop 1", role="worker")
+    supervisor_token = server.add_device("Test supervisor laptop", role="supervisor")
     make_worker_laptop(tmp_path / "worker", worker_token)
     make_supervisor_laptop(tmp_path / "supervisor", supervisor_token)
     other_runner = TaskRunner()  # each laptop has its own store worker, as two app processes would
