@@ -17,6 +17,7 @@ from typing import Any
 
 from outreach import __version__
 
+from .access import DEFAULT_ROLE, ROLES
 from .behaviours import SPEC_HELP, Behaviours, parse_behaviours
 
 DEFAULT_DB = "sqlite:///outreach-server.db"
@@ -114,8 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument(
         "--role",
-        choices=("worker", "supervisor"),
-        default="worker",
+        choices=ROLES,
+        default=DEFAULT_ROLE,
         help="worker (the default): sends its checks and reads only what concerns them; "
         "supervisor: reads the team's checks and writes reviews (docs/server.md)",
     )

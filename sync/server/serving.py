@@ -17,6 +17,7 @@ import threading
 from typing import Any, Self
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
+from .access import DEFAULT_ROLE
 from .app import ABORT_KEY, FhirApp, make_app
 from .behaviours import Behaviours
 from .errors import REASONS, operation_outcome
@@ -178,7 +179,7 @@ class RunningServer:
         )
         self._thread.start()
 
-    def add_device(self, name: str, role: str = "worker") -> str:
+    def add_device(self, name: str, role: str = DEFAULT_ROLE) -> str:
         """Enrol a device ("worker" or "supervisor", see access.py) and return its token."""
         return self.store.add_device(name, role)
 
