@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 from outreach import __version__
@@ -90,7 +89,7 @@ def load_team_check(store: LocalStore, chain_id: str) -> TeamCheckView:
     current = {f.task_ref: {"state": f.state, "closed_on": f.closed_on, "outcome": f.data.get("outcome"),
                             "outcome_note": f.data.get("outcome_note")}
                for f in team_repo.follow_ups_for(store, [newest.check_id])}
-    definition = _definition()
+    definition = default_definition()
     infos = []
     previous: Mapping[str, Any] | None = None
     for version in versions:
@@ -135,11 +134,6 @@ def _decision(row: team_repo.DecisionRow, editions: Mapping[str, int]) -> Decisi
 
 
 # -- what changed between two versions ---------------------------------------------------------------
-
-
-@cache
-def _definition() -> CheckDefinition:
-    return default_definition()
 
 
 def changed_answers(before: Mapping[str, Any], after: Mapping[str, Any],
