@@ -25,6 +25,7 @@ from .fhir_data import (
     organization,
     patient,
     provenance,
+    service,
     task,
     uid,
 )
@@ -139,23 +140,33 @@ def test_unknown_and_unsupported_parameters_are_refused(server: Client) -> None:
     assert server.get("/Task", params={"status": ""}).status_code == 400
 
 
-def test_paging_is_stable_across_inserts(server: Client) -> None:
-    made = [_create(server, organization(f"Service {i}"))["id"] for i in range(7)]
-    first = server.get("/Organization", params={"_count": "3"}).json()
+@pytest.mark.parametrize("role", ["worker", "supervisor"])
+def test_paging_is_stable_across_inserts(server: Client, role: str) -> None:
+    """Both search paths: a worker's (filtered by its access rows) on what it wrote, and the
+    unfiltered one a supervisor (and everyone reading the directory) pages through."""
+    if role == "supervisor":
+        server = Client(server.running, server.running.add_device("Test team lead", role="supervisor"))
+        res_type, make = "HealthcareService", service
+    else:
+        res_type, make = "Organization", organization
+    made = [_create(server, make(f"Service {i}"))["id"] for i in range(7)]
+    first = server.get(f"/{res_type}", params={"_count": "3"}).json()
     assert first["total"] == 7 and _ids(first) == made[:3]
     next_url = next(link["url"] for link in first["link"] if link["relation"] == "next")
     # Writes while the client pages: two new services and an update to one already seen.
-    made.append(_create(server, organization("Service 7"))["id"])
-    seen = server.get(f"/Organization/{made[0]}").json()
+    made.append(_create(server, make("Service 7"))["id"])
+    seen = server.get(f"/{res_type}/{made[0]}").json()
     seen["name"] = "Service 0 renamed"
-    assert server.put(f"/Organization/{made[0]}", seen).status_code == 200
-    made.append(_create(server, organization("Service 8"))["id"])
+    assert server.put(f"/{res_type}/{made[0]}", seen).status_code == 200
+    made.append(_create(server, make("Service 8"))["id"])
     rest, bundles = _page_all(server, next_url)
     got = _ids(first) + rest
     # Every resource exactly once in lastUpdated order, then the updated one at the end again.
     assert got == made[:3] + made[3:8] + [made[0]] + made[8:]
     assert all(len(_ids(b)) <= 3 for b in bundles)
     assert all(any(link["relation"] == "self" for link in b["link"]) for b in bundles)
+    if role == "supervisor":
+        server.http.close()
 
 
 def test_incremental_pull_by_last_updated(server: Client) -> None:
