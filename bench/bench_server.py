@@ -143,16 +143,11 @@ def fresh(db_url: str, workdir: Path, name: str) -> str:
     """An empty database for one run: a new SQLite file, or the PostgreSQL tables emptied."""
     if db_url == "sqlite":
         return f"sqlite:///{workdir / (name + '.db')}"
-    from sqlalchemy import text
+    from sync.server import db
 
     store = Store(db_url)
     with store.engine.begin() as conn:
-        conn.execute(
-            text(
-                "DROP TABLE IF EXISTS resources, history, identifiers, search_index, devices, server_clock, "
-                "server_meta CASCADE"
-            )
-        )
+        db.metadata.drop_all(conn)  # every table of the schema, the access table included
     store.close()
     return db_url
 
