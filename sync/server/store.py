@@ -619,6 +619,19 @@ class Store:
                 return _Plan(req, str(uuid.uuid4()))
             assert req.res_id is not None
             existing = _current(conn, req.res_type, req.res_id)
+            if (
+                who is not None
+                and not who.sees_everything
+                and existing is not None
+                and not existing.deleted
+                and not access.wrote(conn, who.name, req.res_type, req.res_id)
+            ):
+                # Before If-Match is compared: a 412 would tell the version of a record the
+                # worker may not read.
+                raise access.forbidden(
+                    f"{req.res_type}/{req.res_id} was written by another device: a worker laptop "
+                    "updates only the records it sent."
+                )
             if req.if_match is not None and (
                 existing is None or existing.deleted or existing.version_id != req.if_match
             ):
@@ -842,14 +855,6 @@ class Store:
                 criteria[i] = refs
                 wanted.update(refs or ())
                 continue
-            existing = plan.existing
-            updating = plan.req.method == "PUT" and existing is not None and not existing.deleted
-            if updating and not access.wrote(conn, who.name, t, plan.res_id):
-                raise refuse(
-                    i,
-                    f"{t}/{plan.res_id} was written by another device: a worker laptop updates only "
-                    "the records it sent.",
-                )
             found = [(path, key) for path, key in access.relative_targets(plan.body)
                      if key[0] != access.DIRECTORY and key not in in_bundle]
             if t == "Task":  # a Task naming a check by its identifier reaches that check's laptops

@@ -105,6 +105,9 @@ def test_a_worker_cannot_write_a_review_or_touch_another_laptops_records(team: A
     assert "written by another device" in _forbidden(
         a.put(f"/Task/{body['id']}", {**body, "status": "completed"})
     )
+    # Refused before If-Match is compared: a 412 would tell the record's version.
+    stale = a.put(f"/Task/{body['id']}", {**body, "status": "completed"}, headers={"If-Match": 'W/"9"'})
+    assert "written by another device" in _forbidden(stale)
     # Nor the service directory, which every laptop downloads.
     assert "directory" in _forbidden(a.post("/HealthcareService", service("Synthetic Weight Service")))
     assert lead.count("Task") == 1  # nothing of the refused writes was stored
