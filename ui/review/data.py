@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from outreach.store.local_store import LocalStore
 from outreach.team.records import Decision, QueueFilter, QueueRow, TeamCheckView
 from ui.tasks import blocking
+
+if TYPE_CHECKING:
+    from outreach.team.dashboard import Dashboard  # read when the figures are counted, not at start-up
 
 # Rows read per page: over three screenfuls at 1366x768. Each row's name is unsealed as it is read, so a
 # page of 100 is about half the time of 200 (bench/bench_review_queue.py), and scrolling reads the next.
@@ -82,7 +85,7 @@ def make_decision(
 
 
 @blocking
-def load_dashboard(store: LocalStore, today: date) -> Any:
+def load_dashboard(store: LocalStore, today: date) -> Dashboard:
     """The dashboards' figures, counted from the newest version of every team check (the kept figures
     when no check changed since they were counted: opening the dashboards must not take a second)."""
     from outreach.team.queue import team_dashboard

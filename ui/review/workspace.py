@@ -10,7 +10,7 @@ are read again on the store worker.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -26,6 +26,7 @@ from ui.review.queue_view import ReviewQueueView
 from ui.review.review_screen import ReviewScreen
 
 if TYPE_CHECKING:
+    from outreach.team.dashboard import Dashboard
     from ui.review.dashboard import DashboardView
 
 __all__ = ["ReviewWorkspace", "can_review"]
@@ -117,7 +118,7 @@ class ReviewWorkspace(QWidget):
             on_error=self._dashboard_failed,
         )
 
-    def _dashboard_counted(self, figures: Any) -> None:
+    def _dashboard_counted(self, figures: Dashboard) -> None:
         if not shiboken6.isValid(self):
             return
         if self.dashboard is None:
