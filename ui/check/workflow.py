@@ -13,7 +13,7 @@ given has been saved; `finalised(check_id)` once the check is frozen and queued 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import shiboken6
@@ -43,6 +43,7 @@ from ui.check.form import REVIEW, CheckForm
 from ui.check.model import decision_to_doc
 from ui.check.review_page import ReviewPage
 from ui.context import AppContext
+from ui.dates import local_time
 from ui.errors import show_error
 
 PathChooser = Callable[[str], str | None]
@@ -391,7 +392,7 @@ class CheckWorkflow(QWidget):
         form.title.setText(self._title())
         final = self.record.is_final
         if final:
-            when = _local_time(self.record.finalised_at)
+            when = local_time(self.record.finalised_at)
             form.banner_label.setText(
                 self.tr(
                     "Finalised {0} by {1}. It can no longer be changed; to correct it, amend it "
@@ -708,13 +709,3 @@ class CheckWorkflow(QWidget):
 
         return ask_summary_path(self, suggested)
 
-
-def _local_time(stamp: str | None) -> str:
-    """A stored UTC time as the laptop's local time, the UK way, e.g. 23/11/2026 14:46."""
-    try:
-        moment = datetime.fromisoformat(stamp or "")
-    except ValueError:
-        return stamp or ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M")

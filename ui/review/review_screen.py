@@ -43,10 +43,11 @@ from ui.check.review_page import ReviewPage
 from ui.check.store_ops import OpenedCheck
 from ui.check.workflow import CheckWorkflow
 from ui.context import AppContext
+from ui.dates import local_time
 from ui.errors import show_error
 from ui.home.data import describe_decision
 from ui.review.data import DecisionMade, load_review, make_decision
-from ui.review.words import local_time, state_words, uk_day
+from ui.review.words import state_words, uk_day
 from ui.widgets.flow_layout import FlowLayout
 
 COMMENT_LIMIT = 4000  # characters, as the core allows (outreach.team.decisions): a few paragraphs

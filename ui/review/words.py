@@ -3,7 +3,7 @@ screen says the same thing (and translators see each once)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication
 
@@ -42,13 +42,3 @@ def uk_day(value: date | str | None) -> str:
         day = moment.date()
     return f"{day.day} {day.strftime('%b')} {day.year}"
 
-
-def local_time(stamp: str | None) -> str:
-    """A stored UTC time as the laptop's local time, e.g. 23/11/2026 14:46."""
-    try:
-        moment = datetime.fromisoformat(stamp or "")
-    except ValueError:
-        return stamp or ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
