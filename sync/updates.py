@@ -27,6 +27,7 @@ from outreach.store.database import utc_now
 from outreach.store.local_store import LocalStore
 from sync.backoff import Backoff, Clock, iso
 from sync.http import FhirHttp, TransientFailure
+from sync.pull import MAX_BUSY_WAIT_S, MAX_BUSY_WAITS
 from sync.push import worth_retrying
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def push_updates(
             counts.waiting_for_check += 1  # the check's own bundle goes first; it carries the Task
             continue
         try:
-            _apply(store, http, update.record_id)
+            _apply_patiently(store, http, update.record_id, clock=clock, cancel=cancel)
         except TransientFailure as exc:
             when = backoff.next_attempt_at(clock.now(), update.attempts + 1, exc.retry_after)
             sync_state.settle_update(store, update.id, sent=False, error=exc.message, next_attempt_at=when)
@@ -87,6 +88,22 @@ def push_updates(
         sync_state.settle_update(store, update.id, sent=True)
         counts.sent += 1
     return counts
+
+
+def _apply_patiently(
+    store: LocalStore, http: FhirHttp, follow_up_id: str, *, clock: Clock, cancel: threading.Event
+) -> None:
+    """`_apply`, sitting through a busy server's short Retry-After as the pull does, so a read
+    quota slows the outcomes down instead of putting each one off to a later sync."""
+    for waited in range(MAX_BUSY_WAITS + 1):
+        try:
+            _apply(store, http, follow_up_id)
+            return
+        except TransientFailure as exc:
+            wait = exc.retry_after if exc.status in (429, 503) else None
+            if wait is None or wait > MAX_BUSY_WAIT_S or waited == MAX_BUSY_WAITS or cancel.is_set():
+                raise
+            clock.sleep(max(wait, 0.1), cancel)
 
 
 def _apply(store: LocalStore, http: FhirHttp, follow_up_id: str) -> None:

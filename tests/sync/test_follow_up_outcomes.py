@@ -106,3 +106,38 @@ def test_status_lists_outcomes_not_yet_sent(store: LocalStore) -> None:
     services.record_follow_up_outcome(store, follow_up.id, "attended")
     (pending,) = sync_state.pending_updates(store)
     assert pending.record_id == follow_up.id and pending.state == "queued"
+
+
+def test_a_read_quota_slows_the_outcomes_down_but_sends_them_all_in_one_sync(
+    store: LocalStore, tmp_path: Any
+) -> None:
+    """A server that answers 429 with Retry-After once a laptop reads too fast: the outcomes sit
+    through the short waits (as the pull does) instead of each being put off to a later sync."""
+    from sync.backoff import Clock
+    from sync.server.behaviours import Behaviours
+    from sync.server.faults import Faults
+    from sync.server.serving import start_in_thread
+
+    with start_in_thread(
+        f"sqlite:///{tmp_path / 'quota.db'}", faults=Faults(), behaviours=Behaviours(read_quota=(3, 0.2))
+    ) as quota_server:
+        token = quota_server.add_device("Test laptop 1")
+
+        def sync() -> Any:
+            return make_engine(
+                store, quota_server, token, builder=PRODUCT, clock=Clock(), max_wait_s=5.0
+            ).run_once()
+
+        sync()
+        closed = [
+            f
+            for item in store.outbox.list()
+            for f in store.follow_ups.for_check(item.check_id)
+            if f.state == "open"
+        ]
+        assert len(closed) > 3  # more than the quota lets through at once
+        for f in closed:
+            services.record_follow_up_outcome(store, f.id, "attended")
+        report = sync()
+        assert (report.updates.sent, report.updates.retrying) == (len(closed), 0)
+        assert sync_state.pending_updates(store) == []
