@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
@@ -112,10 +113,12 @@ class FollowUpsModel(QAbstractTableModel):
         )
 
     def _fetch_done(self, generation: int) -> None:
-        if generation == self._generation:
+        if shiboken6.isValid(self) and generation == self._generation:
             self._loading = False
 
     def _page_arrived(self, generation: int, page: FollowUpsPage) -> None:
+        if not shiboken6.isValid(self):
+            return  # the screen closed while the page was read (pages are never waited for)
         if generation != self._generation or page.offset != len(self.rows):
             return  # the filter changed, or rows came or went meanwhile: the next scroll asks again
         known = {r.record.id for r in self.rows}
