@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
-from outreach.errors import StoreError
+from outreach.errors import StoreError, ValidationError
 from outreach.store.database import utc_now
 from outreach.store.local_store import LocalStore
 from outreach.store.sealing import open_json, seal_json
@@ -678,6 +678,15 @@ def add_decision(store: LocalStore, *, decision_id: str, chain_id: str, check_id
     """Queue a decision for the shared record, refresh its chain's state and audit it: one transaction."""
     now = str(data.get("at") or utc_now())
     with store.db.write() as conn:
+        # Checked again inside the write: a pull that brought a newer version since the supervisor
+        # opened this one must not let them decide on what they have not read.
+        chain = team_chains.c
+        newest = conn.execute(select(chain.check_id).where(chain.chain_id == chain_id)).scalar()
+        if newest != check_id:
+            raise ValidationError(
+                "A newer version of this check has arrived. Open it again and review the newest version.",
+                item="version",
+            )
         conn.execute(insert(team_decisions), {
             "id": decision_id, "chain_id": chain_id, "check_id": check_id, "approved": int(approved),
             "state": "queued", "attempts": 0, "created_at": now, "updated_at": now, "next_attempt_at": None,

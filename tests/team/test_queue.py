@@ -130,6 +130,27 @@ def test_states_follow_decisions_and_versions(laptops) -> None:
     assert len(rows) == 1 and rows[0].check_id == third and rows[0].edition == 3
 
 
+def test_a_version_that_arrives_while_deciding_refuses_the_decision(laptops) -> None:
+    """decide() reads the newest version, then writes: a pull landing in between (here, the write
+    asked for the version that was newest before the pull) is refused inside the write itself,
+    with nothing queued or audited."""
+    worker, boss, record = laptops
+    pull_into(boss, _send_all(worker, record))
+    chain = worker.outbox.list()[0].check_id
+    original = worker.checks.get(chain)
+    link = "weight.waist" if "weight.waist" in original.answers else "blood_pressure.pulse"
+    newer = amend(worker, chain, {link: float(original.answers[link]) + 1}, "Measured again")
+    pull_into(boss, record.receive(worker, newer))
+    audited = len(boss.audit.entries(limit=10_000))
+    with pytest.raises(ValidationError, match="newer version"):
+        team_repo.add_decision(
+            boss, decision_id="synthetic-decision", chain_id=chain, check_id=chain, approved=True,
+            data={"comment": "", "by": SUPERVISOR}, action="review.approve", user=SUPERVISOR,
+        )
+    assert team_repo.decisions_for(boss, chain) == []
+    assert len(boss.audit.entries(limit=10_000)) == audited
+
+
 @pytest.mark.parametrize("repeated", [False, True])
 def test_a_decision_from_elsewhere_that_arrives_before_its_check_waits_for_it(
     laptops, repeated: bool
