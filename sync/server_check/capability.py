@@ -162,8 +162,7 @@ def _types(resources: dict[str, Any]) -> Finding:
         MISSING,
         f"The server does not hold: {_listing(absent)}.",
         "Enable these resource types on the server (HAPI FHIR: list them in "
-        "hapi.fhir.supported_resource_types, "
-        "or leave that setting out to allow every type).",
+        "hapi.fhir.supported_resource_types, or leave that setting out to allow every type).",
     )
 
 
@@ -228,8 +227,7 @@ def _identifier_search(resources: dict[str, Any]) -> Finding:
             "Search by identifier",
             OK,
             "Declared for every type the app finds by identifier, so it can ask whether a check arrived "
-            "after a lost "
-            "answer.",
+            "after a lost answer.",
         )
     return Finding(
         "Search by identifier",
@@ -252,8 +250,7 @@ def _provenance(resources: dict[str, Any]) -> Finding:
     advice = (
         "Switch on conditional create (ifNoneExist) for Provenance and its 'target' and 'agent' search "
         "parameters. Some servers allow conditional create on identifier searches only (Google Cloud "
-        "documents "
-        "this): check with --write-test."
+        "documents this): check with --write-test."
     )
     res = resources.get("Provenance")
     if res is None:
@@ -283,8 +280,7 @@ def _provenance(resources: dict[str, Any]) -> Finding:
     why = (
         "The app creates a check's Provenance only if none with the same target (the check's Encounter) and "
         "agent (this laptop) is there yet, so a resent check gets one Provenance, and searches by them to "
-        "learn "
-        "whether a check is complete."
+        "learn whether a check is complete."
     )
     if said_no:
         return Finding(

@@ -110,8 +110,7 @@ def security(anonymous: Prober, declared: str) -> Finding:
             feature,
             MISSING,
             "The server answered a search for records without any sign-in: anyone who can reach it could "
-            "read "
-            "health records.",
+            "read health records.",
             "Switch on authentication: bearer tokens per device, directly or through a gateway (HAPI FHIR "
             "has no "
             "sign-in of its own: add a security interceptor or an OAuth2/SMART gateway in front; Azure and "
@@ -154,8 +153,7 @@ def sign_in(prober: Prober) -> Finding:
             "Enrol this laptop again and store the new token with 'outreach sync --user NAME --set-token'. "
             "With "
             "Microsoft Entra ID or SMART tokens, check that the token was issued for this server's address "
-            "(its "
-            "audience) and has not expired.",
+            "(its audience) and has not expired.",
         )
     except Refused as exc:
         return Finding(
@@ -230,11 +228,9 @@ def pull_and_paging(
                 "Incremental pull",
                 MISSING,
                 "The app's search for what changed (_lastUpdated=gt..., _sort=_lastUpdated, _count) was "
-                "refused "
-                f"for: {'; '.join(failed)}.",
+                f"refused for: {'; '.join(failed)}.",
                 "Allow search by _lastUpdated with _sort=_lastUpdated and _count on Task, HealthcareService "
-                "and "
-                "Device.",
+                "and Device.",
             )
         )
     else:
@@ -264,8 +260,7 @@ def _follow(prober: Prober, link: tuple[str, str] | None) -> Finding:
             feature,
             WARN,
             "Not tried: there was nothing to page through (fewer than two Tasks, HealthcareServices and "
-            "Devices "
-            "on the server).",
+            "Devices on the server).",
             "Nothing to do now. To try it, run the check again with --write-test, or once reviews exist.",
         )
     what, url = link
@@ -279,8 +274,7 @@ def _follow(prober: Prober, link: tuple[str, str] | None) -> Finding:
                 "The server's next link points to a different address from the one the app uses, so the app "
                 "will not follow it (it would send the token elsewhere).",
                 "Set the server's public base address to the one in server_url (HAPI FHIR: "
-                "hapi.fhir.server_address; "
-                "behind a proxy, pass the X-Forwarded headers).",
+                "hapi.fhir.server_address; behind a proxy, pass the X-Forwarded headers).",
             )
         raise
     except Refused as exc:
@@ -317,8 +311,7 @@ def rate_limits(probers: list[Prober]) -> Finding:
             feature,
             OK,
             f"The server answered 429 {len(seen)} time(s), always with Retry-After; the app waits as long as "
-            "it "
-            "asks.",
+            "it asks.",
         )
     return Finding(
         feature,

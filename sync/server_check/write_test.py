@@ -247,11 +247,9 @@ class WriteTest:
                     "Per-entry results",
                     MISSING,
                     f"The transaction answer {what}; the app marks a check sent only when the server has "
-                    "confirmed "
-                    "every entry with its status and location.",
+                    "confirmed every entry with its status and location.",
                     "Do not strip transaction-response entries (check any gateway in front of the server, "
-                    "and "
-                    "that the server does not answer with an empty body); the app asks for "
+                    "and that the server does not answer with an empty body); the app asks for "
                     "'Prefer: return=OperationOutcome'.",
                 )
             )
@@ -265,8 +263,7 @@ class WriteTest:
                     feature,
                     MISSING,
                     f"Sending the same conditional creates a second time was refused: {clause(words)}. The "
-                    "app "
-                    "resends a check whenever an answer was lost.",
+                    "app resends a check whenever an answer was lost.",
                     "Make a conditional create that matches one resource answer 200 with that resource.",
                 )
             )
@@ -280,8 +277,7 @@ class WriteTest:
                     feature,
                     MISSING,
                     f"Two records sent twice were stored {counts} times: the server did not honour "
-                    "ifNoneExist, "
-                    "so a resent check would be duplicated.",
+                    "ifNoneExist, so a resent check would be duplicated.",
                     "Switch on conditional create in transactions (request.ifNoneExist) on identifier.",
                 )
             )
@@ -306,8 +302,7 @@ class WriteTest:
                     "All-or-nothing transactions",
                     WARN,
                     "Could not be tested: the server stored a reference to an organisation that does not "
-                    "exist, "
-                    "so the deliberately broken entry did not fail (referential integrity is off).",
+                    "exist, so the deliberately broken entry did not fail (referential integrity is off).",
                     "Keep referential integrity on (Google Cloud: a FHIR store created without "
                     "disableReferentialIntegrity; HAPI FHIR: "
                     "hapi.fhir.enforce_referential_integrity_on_write "
@@ -338,8 +333,7 @@ class WriteTest:
     def _entry_by_entry(self, how: str) -> Finding:
         words = (
             f"The server processes a transaction entry by entry: {how}. A transaction could be half stored "
-            "if "
-            "one entry is refused. The app copes: it sends each check in parts ordered so that nothing "
+            "if one entry is refused. The app copes: it sends each check in parts ordered so that nothing "
             "refers to "
             "a part not yet stored, and marks a check sent only when the server has confirmed every entry."
         )
@@ -359,8 +353,7 @@ class WriteTest:
             words,
             f"Nothing is required: keep {PARTS} (the default) in the organisation file; {WHOLE} is not safe "
             "with this server. If the server offers all-or-nothing transactions, switch that on (on Azure, "
-            "do "
-            "not enable parallel bundle processing for this app).",
+            "do not enable parallel bundle processing for this app).",
         )
 
     def _provenance(self, add: Add) -> None:
@@ -412,8 +405,7 @@ class WriteTest:
                     MISSING,
                     "A Provenance was accepted but could not be found again by target and agent"
                     f"{'' if found is not None else ' (the search was refused)'}; the app searches that way "
-                    "to "
-                    "learn whether a check is complete.",
+                    "to learn whether a check is complete.",
                     advice,
                 )
             )
@@ -424,8 +416,7 @@ class WriteTest:
                     feature,
                     MISSING,
                     f"A Provenance sent twice was stored {len(found)} times: the server did not honour "
-                    "ifNoneExist "
-                    "on target and agent, so every resent check would get another Provenance.",
+                    "ifNoneExist on target and agent, so every resent check would get another Provenance.",
                     advice,
                 )
             )
@@ -463,11 +454,9 @@ class WriteTest:
                         feature,
                         WARN,
                         f"A transaction of {size} test entries was refused ({clause(words)}), not for its "
-                        "size as "
-                        "far as the answer says.",
+                        "size as far as the answer says.",
                         "Check the server's limits on transaction size (entries and bytes); the app sends up "
-                        "to "
-                        f"{PART_SIZE} entries at once and halves a part refused with 400, 413 or 422.",
+                        f"to {PART_SIZE} entries at once and halves a part refused with 400, 413 or 422.",
                     )
                 )
                 return
@@ -511,8 +500,7 @@ class WriteTest:
                 WARN,
                 f"The server refused a transaction of {high} entries "
                 f"({clause(refused_words)}) and accepted {low}; the app sends up to {PART_SIZE}. The app "
-                "copes: it "
-                "halves a part the server refuses for its size.",
+                "copes: it halves a part the server refuses for its size.",
                 f"To skip the halving, set sync_max_entries = {low} in the organisation file.",
             )
         )
@@ -558,8 +546,7 @@ class WriteTest:
             f"Find them with GET Organization?identifier={TEST_SYSTEM}| (or ?_tag={TAG_SYSTEM}|{TAG_CODE} "
             "where "
             "the server supports _tag) and delete them with the server's own tools, Provenance first, or "
-            "leave "
-            "them: nothing reads them." + provenance,
+            "leave them: nothing reads them." + provenance,
         )
 
 
@@ -575,8 +562,7 @@ def _size_not_tried() -> Finding:
         "Transaction size",
         OK,
         "Not tried (add --find-size). The app finds the limit by itself: with sync_max_entries = 0 it sends "
-        "parts "
-        f"of up to {PART_SIZE} entries and halves a part the server refuses for its size.",
+        f"parts of up to {PART_SIZE} entries and halves a part the server refuses for its size.",
     )
 
 
