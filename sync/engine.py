@@ -343,7 +343,7 @@ class SyncEngine:
         finally:
             http.close()
             report.cancelled = self._cancel.is_set()
-            report.pending = len(self.store.outbox.list(("queued", "sending", "failed")))
+            report.pending = sum(self.store.outbox.counts(("queued", "sending", "failed")).values())
             report.finished_at = iso(self.clock.now())
             sync_state.set_value(self.store, sync_state.LAST_SYNC_KEY, json.dumps(report.as_dict()))
             log.info(
