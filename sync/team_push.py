@@ -74,7 +74,7 @@ def push_decisions(
             raise
         except AccessRefusedError:
             # The check push and pulls of this run were accepted, so this 403 is about rights:
-            # the token may not write reviews. Kept for the next sync; the run goes on.
+            # the token may not write reviews. Held until Sync now (IT changes the rights first).
             team_repo.move_decision(
                 store, item.id, "failed", error=NOT_SUPERVISOR_WRITE, next_attempt_at=None
             )
@@ -94,17 +94,24 @@ def push_decisions(
             counts.sent += 1
             continue
         words = result.failed[0].reply if result.failed and result.failed[0].reply else answer.outcome_words()
-        when = backoff.next_attempt_at(clock.now(), item.attempts + 1, answer.retry_after)
+        # The status that decides: the entry's own in a transaction-response, else the whole answer's.
+        status = result.failed[0].status if answer.ok and result.failed else answer.status
+        retry = worth_retrying(status)
+        # A refusal for good is held (tried again only when the supervisor presses Sync now), as the
+        # check push holds one, instead of being sent again with backoff on every sync for ever.
+        retry_at = None
+        if retry:
+            retry_at = backoff.next_attempt_at(clock.now(), item.attempts + 1, answer.retry_after)
         team_repo.move_decision(
             store,
             item.id,
             "failed",
             error=f"The shared record did not take the decision: {words}",
-            next_attempt_at=when,
+            next_attempt_at=retry_at,
         )
-        if answer.ok or worth_retrying(answer.status):
+        if retry:
             counts.retrying += 1
         else:
             counts.refused += 1
-            log.warning("review decision refused by the shared record (%s)", answer.status)
+            log.warning("review decision refused by the shared record (%s)", status)
     return counts

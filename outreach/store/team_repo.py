@@ -719,11 +719,12 @@ def due_decisions(
     store: LocalStore, now: str | None = None, *, everything: bool = False
 ) -> list[DecisionRow]:
     """Decisions to send: queued, left "sending" by a crash, and failed ones whose time has come
-    (every failed one with `everything`: the supervisor pressed "Sync now")."""
+    (every failed one with `everything`: the supervisor pressed "Sync now"). A failed decision with
+    no next attempt is held (refused for good, or not allowed): only Sync now tries it again."""
     d = team_decisions.c
     now = now or utc_now()
     due_failed = d.state == "failed" if everything else and_(
-        d.state == "failed", or_(d.next_attempt_at.is_(None), d.next_attempt_at <= now))
+        d.state == "failed", d.next_attempt_at.is_not(None), d.next_attempt_at <= now)
     query = select(team_decisions).where(or_(d.state.in_(("queued", "sending")), due_failed)).order_by(
         d.created_at, d.id)
     with store.db.read() as conn:

@@ -23,7 +23,7 @@ from outreach.team.queue import load_team_check, queue_count, queue_page
 from outreach.team.records import APPROVED, RECEIVED, RESUBMITTED, RETURNED, QueueFilter
 from sync.server.faults import Faults
 from sync.server.serving import RunningServer, start_in_thread
-from tests.team.support import SUPERVISOR, add_device, amend, laptop, sync, worker_laptop
+from tests.team.support import SUPERVISOR, add_device, amend, engine, laptop, sync, worker_laptop
 from ui.home.reviews import AMENDED as WORKER_AMENDED
 from ui.home.reviews import APPROVED as WORKER_APPROVED
 from ui.home.reviews import RETURNED as WORKER_RETURNED
@@ -157,3 +157,44 @@ def test_return_amend_resubmit_approve(tmp_path: Path, server: RunningServer) ->
     finally:
         worker.close()
         boss.close()
+
+
+def test_a_decision_refused_for_good_is_held_not_resent_every_sync(
+    tmp_path: Path, server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A decision the shared record refuses for good (here its Task's authoredOn is not a date, so the
+    server answers 400) is held with the server's words, as a refused check is: the next automatic sync
+    leaves it alone, and only Sync now tries it again."""
+    from outreach.store import team_repo
+    from sync import team_push
+
+    worker = worker_laptop(tmp_path / "worker", checks=1, seed=9)
+    boss = laptop(tmp_path / "supervisor", SUPERVISOR, "supervisor")
+    worker_token = add_device(server, "Worker laptop", "worker")
+    boss_token = add_device(server, "Supervisor laptop", "supervisor")
+    try:
+        sync(worker, server, worker_token)
+        sync(boss, server, boss_token)
+        [row] = queue_page(boss, QueueFilter(), 0, 10)
+        made = decide(boss, row.chain_id, approve=True, comment="", user=SUPERVISOR)
+        real_bundle = team_push.review_bundle
+
+        def broken(task: dict, decision_id: str) -> dict:
+            return real_bundle({**task, "authoredOn": "not a date"}, decision_id)
+
+        monkeypatch.setattr(team_push, "review_bundle", broken)
+        report = engine(boss, server, boss_token).run_once()
+        assert (report.decisions.sent, report.decisions.refused, report.decisions.retrying) == (0, 1, 0)
+        held = team_repo.decision(boss, made.decision_id)
+        assert held.state == "failed" and held.next_attempt_at is None
+        assert "did not take the decision" in (held.last_error or "")
+        attempts = held.attempts
+        engine(boss, server, boss_token).run_once()  # an automatic sync: not tried again
+        assert team_repo.decision(boss, made.decision_id).attempts == attempts
+        monkeypatch.setattr(team_push, "review_bundle", real_bundle)
+        sync(boss, server, boss_token)  # Sync now: tried again, and now it goes
+        assert team_repo.decision(boss, made.decision_id).state == "sent"
+        assert _review_tasks(server, made.decision_id) == 1
+    finally:
+        for store in (worker, boss):
+            store.close()
