@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="855"/>
+        <location filename="../../ui/main_window.py" line="862"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="861"/>
+        <location filename="../../ui/main_window.py" line="868"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="862"/>
+        <location filename="../../ui/main_window.py" line="869"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -145,133 +145,133 @@
 <context>
     <name>CheckWorkflow</name>
     <message>
-        <location filename="../../ui/check/workflow.py" line="68"/>
+        <location filename="../../ui/check/workflow.py" line="69"/>
         <source>Health check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="101"/>
+        <location filename="../../ui/check/workflow.py" line="102"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="119"/>
+        <location filename="../../ui/check/workflow.py" line="120"/>
         <source>This check could not be opened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="141"/>
-        <location filename="../../ui/check/workflow.py" line="143"/>
+        <location filename="../../ui/check/workflow.py" line="142"/>
+        <location filename="../../ui/check/workflow.py" line="144"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="191"/>
+        <location filename="../../ui/check/workflow.py" line="192"/>
         <source>Recorded: {0} did not agree to the check today. Nothing else was recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="201"/>
+        <location filename="../../ui/check/workflow.py" line="202"/>
         <source>finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="201"/>
+        <location filename="../../ui/check/workflow.py" line="202"/>
         <source>draft</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="202"/>
+        <location filename="../../ui/check/workflow.py" line="203"/>
         <source>, version {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="203"/>
+        <location filename="../../ui/check/workflow.py" line="204"/>
         <source>Health check: {0} ({1}{2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="207"/>
+        <location filename="../../ui/check/workflow.py" line="208"/>
         <source>{0} - born {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="211"/>
+        <location filename="../../ui/check/workflow.py" line="212"/>
         <source> - started with check content {0}, shown with {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="376"/>
+        <location filename="../../ui/check/workflow.py" line="377"/>
         <source>Note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="397"/>
+        <location filename="../../ui/check/workflow.py" line="398"/>
         <source>Finalised {0} by {1}. It can no longer be changed; to correct it, amend it (a new version; this one is kept).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="402"/>
+        <location filename="../../ui/check/workflow.py" line="403"/>
         <source>This check is finalised. To correct something, give the reason and amend it: that makes a new version and keeps this one as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="406"/>
+        <location filename="../../ui/check/workflow.py" line="407"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="519"/>
+        <location filename="../../ui/check/workflow.py" line="520"/>
         <source>Finalising saves this check for good: it cannot be changed afterwards (an amendment makes a new version).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="526"/>
+        <location filename="../../ui/check/workflow.py" line="527"/>
         <source>It will be sent to the shared health record at the next sync (when this laptop is online), to be seen by: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="533"/>
+        <location filename="../../ui/check/workflow.py" line="534"/>
         <source>Not shared with: {0} (the person said no or was not asked).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="540"/>
+        <location filename="../../ui/check/workflow.py" line="541"/>
         <source>The person did not agree to sharing it with anyone, so it stays on this laptop and is not sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="545"/>
+        <location filename="../../ui/check/workflow.py" line="546"/>
         <source>What is sent: {0}&apos;s name, date of birth and NHS number, every answer of the check, {1} finding(s) and the follow-up agreed for each</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="549"/>
+        <location filename="../../ui/check/workflow.py" line="550"/>
         <source> (referrals to: {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="602"/>
+        <location filename="../../ui/check/workflow.py" line="603"/>
         <source>Problem: say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="604"/>
+        <location filename="../../ui/check/workflow.py" line="605"/>
         <source>Say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="669"/>
+        <location filename="../../ui/check/workflow.py" line="670"/>
         <source>Making the summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="675"/>
+        <location filename="../../ui/check/workflow.py" line="676"/>
         <source>Health check summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="690"/>
+        <location filename="../../ui/check/workflow.py" line="691"/>
         <source>Summary saved as {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1109,47 +1109,47 @@ within</source>
 <context>
     <name>FollowUpsModel</name>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="80"/>
+        <location filename="../../ui/home/follow_ups.py" line="73"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="80"/>
+        <location filename="../../ui/home/follow_ups.py" line="73"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="80"/>
+        <location filename="../../ui/home/follow_ups.py" line="73"/>
         <source>Follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="80"/>
+        <location filename="../../ui/home/follow_ups.py" line="73"/>
         <source>Due</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="166"/>
+        <location filename="../../ui/home/follow_ups.py" line="161"/>
         <source>! Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="168"/>
+        <location filename="../../ui/home/follow_ups.py" line="163"/>
         <source>Due today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="170"/>
+        <location filename="../../ui/home/follow_ups.py" line="165"/>
         <source>Later</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="171"/>
+        <location filename="../../ui/home/follow_ups.py" line="166"/>
         <source>Due this week</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="180"/>
+        <location filename="../../ui/home/follow_ups.py" line="175"/>
         <source>No date</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1157,199 +1157,199 @@ within</source>
 <context>
     <name>FollowUpsView</name>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="294"/>
+        <location filename="../../ui/home/follow_ups.py" line="289"/>
         <source>Attended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="295"/>
+        <location filename="../../ui/home/follow_ups.py" line="290"/>
         <source>Declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="296"/>
+        <location filename="../../ui/home/follow_ups.py" line="291"/>
         <source>No response</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="297"/>
+        <location filename="../../ui/home/follow_ups.py" line="292"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="300"/>
+        <location filename="../../ui/home/follow_ups.py" line="295"/>
         <source>Outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="289"/>
+        <location filename="../../ui/home/follow_ups.py" line="284"/>
         <source>Outco&amp;me:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="218"/>
+        <location filename="../../ui/home/follow_ups.py" line="213"/>
         <source>How many follow-ups are open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="222"/>
+        <location filename="../../ui/home/follow_ups.py" line="217"/>
         <source>Show:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="242"/>
+        <location filename="../../ui/home/follow_ups.py" line="237"/>
         <source>Fin&amp;d person:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="245"/>
+        <location filename="../../ui/home/follow_ups.py" line="240"/>
         <source>Name, date of birth or NHS number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="246"/>
+        <location filename="../../ui/home/follow_ups.py" line="241"/>
         <source>Only follow-ups of people matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="251"/>
+        <location filename="../../ui/home/follow_ups.py" line="246"/>
         <source>B&amp;y venue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="254"/>
+        <location filename="../../ui/home/follow_ups.py" line="249"/>
         <source>Only follow-ups from checks at this venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="255"/>
-        <location filename="../../ui/home/follow_ups.py" line="349"/>
+        <location filename="../../ui/home/follow_ups.py" line="250"/>
+        <location filename="../../ui/home/follow_ups.py" line="344"/>
         <source>Any venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="283"/>
+        <location filename="../../ui/home/follow_ups.py" line="278"/>
         <source>Open follow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="292"/>
+        <location filename="../../ui/home/follow_ups.py" line="287"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="305"/>
+        <location filename="../../ui/home/follow_ups.py" line="300"/>
         <source>&amp;Note:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="308"/>
+        <location filename="../../ui/home/follow_ups.py" line="303"/>
         <source>Note about the outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="309"/>
+        <location filename="../../ui/home/follow_ups.py" line="304"/>
         <source>Optional</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="312"/>
+        <location filename="../../ui/home/follow_ups.py" line="307"/>
         <source>&amp;Record outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="313"/>
+        <location filename="../../ui/home/follow_ups.py" line="308"/>
         <source>Record the outcome of the chosen follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="414"/>
+        <location filename="../../ui/home/follow_ups.py" line="409"/>
         <source>&amp;All ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="414"/>
+        <location filename="../../ui/home/follow_ups.py" line="409"/>
         <source>All open follow-ups: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="415"/>
+        <location filename="../../ui/home/follow_ups.py" line="410"/>
         <source>! Overd&amp;ue ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="415"/>
+        <location filename="../../ui/home/follow_ups.py" line="410"/>
         <source>Overdue: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="416"/>
+        <location filename="../../ui/home/follow_ups.py" line="411"/>
         <source>Th&amp;is week ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="416"/>
+        <location filename="../../ui/home/follow_ups.py" line="411"/>
         <source>Due this week: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="417"/>
+        <location filename="../../ui/home/follow_ups.py" line="412"/>
         <source>Lat&amp;er ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="417"/>
+        <location filename="../../ui/home/follow_ups.py" line="412"/>
         <source>Due later or undated: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="432"/>
+        <location filename="../../ui/home/follow_ups.py" line="427"/>
         <source>No open follow-ups for this person or venue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="438"/>
+        <location filename="../../ui/home/follow_ups.py" line="433"/>
         <source>1 open follow-up, {1} overdue, {2} due this week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="440"/>
+        <location filename="../../ui/home/follow_ups.py" line="435"/>
         <source>{0} open follow-ups, {1} overdue, {2} due this week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="444"/>
+        <location filename="../../ui/home/follow_ups.py" line="439"/>
         <source>Overdue ones are listed first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="446"/>
+        <location filename="../../ui/home/follow_ups.py" line="441"/>
         <source>(Only those matching the person or venue chosen.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="276"/>
+        <location filename="../../ui/home/follow_ups.py" line="271"/>
         <source>Due this week</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="434"/>
+        <location filename="../../ui/home/follow_ups.py" line="429"/>
         <source>No open follow-ups.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="483"/>
-        <location filename="../../ui/home/follow_ups.py" line="491"/>
+        <location filename="../../ui/home/follow_ups.py" line="478"/>
+        <location filename="../../ui/home/follow_ups.py" line="486"/>
         <source>Choose the outcome first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="488"/>
+        <location filename="../../ui/home/follow_ups.py" line="483"/>
         <source>Choose a follow-up in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="512"/>
+        <location filename="../../ui/home/follow_ups.py" line="507"/>
         <source>Recorded: {0} for {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1641,27 +1641,27 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="642"/>
+        <location filename="../../ui/main_window.py" line="649"/>
         <source>Leave the check first (Back to home), then open Review.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="754"/>
+        <location filename="../../ui/main_window.py" line="761"/>
         <source>Making the report for IT...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="771"/>
+        <location filename="../../ui/main_window.py" line="778"/>
         <source>The report for IT is on the clipboard: paste it into an email or a ticket. It holds nothing personal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="783"/>
+        <location filename="../../ui/main_window.py" line="790"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="785"/>
+        <location filename="../../ui/main_window.py" line="792"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -2307,22 +2307,22 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReadOnlyCheck</name>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="64"/>
+        <location filename="../../ui/review/review_screen.py" line="65"/>
         <source>The check as the worker recorded it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="76"/>
+        <location filename="../../ui/review/review_screen.py" line="77"/>
         <source>Back to the queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="77"/>
+        <location filename="../../ui/review/review_screen.py" line="78"/>
         <source>Leave this check and go back to the review queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="81"/>
+        <location filename="../../ui/review/review_screen.py" line="82"/>
         <source>Version {0}, finalised {1} by {2}. Shown read-only, exactly as the worker recorded it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2668,87 +2668,87 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewQueueModel</name>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="88"/>
+        <location filename="../../ui/review/queue_view.py" line="80"/>
         <source>Priority</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="89"/>
+        <location filename="../../ui/review/queue_view.py" line="81"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="90"/>
+        <location filename="../../ui/review/queue_view.py" line="82"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="91"/>
+        <location filename="../../ui/review/queue_view.py" line="83"/>
         <source>Visit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="92"/>
+        <location filename="../../ui/review/queue_view.py" line="84"/>
         <source>Worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="93"/>
+        <location filename="../../ui/review/queue_view.py" line="85"/>
         <source>Venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="94"/>
+        <location filename="../../ui/review/queue_view.py" line="86"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="95"/>
+        <location filename="../../ui/review/queue_view.py" line="87"/>
         <source>Version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="219"/>
+        <location filename="../../ui/review/queue_view.py" line="211"/>
         <source>received {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="188"/>
+        <location filename="../../ui/review/queue_view.py" line="180"/>
         <source>! Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="204"/>
+        <location filename="../../ui/review/queue_view.py" line="196"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="205"/>
+        <location filename="../../ui/review/queue_view.py" line="197"/>
         <source>{0} (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="209"/>
+        <location filename="../../ui/review/queue_view.py" line="201"/>
         <source>Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="211"/>
+        <location filename="../../ui/review/queue_view.py" line="203"/>
         <source>NHS number {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="212"/>
+        <location filename="../../ui/review/queue_view.py" line="204"/>
         <source>visit {0} by {1} at {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="213"/>
+        <location filename="../../ui/review/queue_view.py" line="205"/>
         <source>{0} finding(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="215"/>
+        <location filename="../../ui/review/queue_view.py" line="207"/>
         <source>version {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2756,162 +2756,162 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewQueueView</name>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="263"/>
+        <location filename="../../ui/review/queue_view.py" line="254"/>
         <source>How many checks the queue lists</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="267"/>
+        <location filename="../../ui/review/queue_view.py" line="258"/>
         <source>&amp;State:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="271"/>
+        <location filename="../../ui/review/queue_view.py" line="262"/>
         <source>Only checks in this state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="280"/>
+        <location filename="../../ui/review/queue_view.py" line="271"/>
         <source>Only checks done by this worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="281"/>
+        <location filename="../../ui/review/queue_view.py" line="272"/>
         <source>Any worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="284"/>
+        <location filename="../../ui/review/queue_view.py" line="275"/>
         <source>Ven&amp;ue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="288"/>
+        <location filename="../../ui/review/queue_view.py" line="279"/>
         <source>Only checks done at this venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="289"/>
+        <location filename="../../ui/review/queue_view.py" line="280"/>
         <source>Any venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="276"/>
+        <location filename="../../ui/review/queue_view.py" line="267"/>
         <source>Wor&amp;ker:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="292"/>
+        <location filename="../../ui/review/queue_view.py" line="283"/>
         <source>Visit fro&amp;m:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="294"/>
+        <location filename="../../ui/review/queue_view.py" line="285"/>
         <source>Visits on or after this date (Any: no limit)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="298"/>
+        <location filename="../../ui/review/queue_view.py" line="289"/>
         <source>&amp;to:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="300"/>
+        <location filename="../../ui/review/queue_view.py" line="291"/>
         <source>Visits on or before this date (Any: no limit)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="304"/>
+        <location filename="../../ui/review/queue_view.py" line="295"/>
         <source>Clea&amp;r filters</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="306"/>
+        <location filename="../../ui/review/queue_view.py" line="297"/>
         <source>Clear the filters: every check waiting for review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="322"/>
+        <location filename="../../ui/review/queue_view.py" line="313"/>
         <source>Checks to review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="337"/>
+        <location filename="../../ui/review/queue_view.py" line="328"/>
         <source>! Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="338"/>
+        <location filename="../../ui/review/queue_view.py" line="329"/>
         <source>Resubmitted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="340"/>
+        <location filename="../../ui/review/queue_view.py" line="331"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="341"/>
+        <location filename="../../ui/review/queue_view.py" line="332"/>
         <source>2 (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="351"/>
+        <location filename="../../ui/review/queue_view.py" line="342"/>
         <source>Enter or double-click opens the chosen check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="354"/>
+        <location filename="../../ui/review/queue_view.py" line="345"/>
         <source>&amp;Open the check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="356"/>
+        <location filename="../../ui/review/queue_view.py" line="347"/>
         <source>Open the chosen check to review it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="377"/>
+        <location filename="../../ui/review/queue_view.py" line="368"/>
         <source>Any</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="378"/>
+        <location filename="../../ui/review/queue_view.py" line="369"/>
         <source>Type the date as dd/mm/yyyy, or press Alt+Down for a calendar.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="502"/>
+        <location filename="../../ui/review/queue_view.py" line="492"/>
         <source>No checks match these filters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="505"/>
+        <location filename="../../ui/review/queue_view.py" line="495"/>
         <source>No checks waiting for review. The team&apos;s checks come down from the shared record at each sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="516"/>
+        <location filename="../../ui/review/queue_view.py" line="506"/>
         <source>Urgent findings first, then the oldest visits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="510"/>
+        <location filename="../../ui/review/queue_view.py" line="500"/>
         <source>any state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="512"/>
+        <location filename="../../ui/review/queue_view.py" line="502"/>
         <source>1 check: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="514"/>
+        <location filename="../../ui/review/queue_view.py" line="504"/>
         <source>{0} checks: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="518"/>
+        <location filename="../../ui/review/queue_view.py" line="508"/>
         <source>(Only those matching the worker, venue or dates chosen.)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2919,252 +2919,252 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="115"/>
+        <location filename="../../ui/review/review_screen.py" line="114"/>
         <source>Review of a check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="127"/>
+        <location filename="../../ui/review/review_screen.py" line="126"/>
         <source>Opening the check...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="163"/>
+        <location filename="../../ui/review/review_screen.py" line="162"/>
         <source>About this check: findings and follow-ups, consent, versions and decisions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="174"/>
+        <location filename="../../ui/review/review_screen.py" line="173"/>
         <source>Co&amp;mments for the worker (needed to return the check):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="180"/>
+        <location filename="../../ui/review/review_screen.py" line="179"/>
         <source>Comments for the worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="181"/>
+        <location filename="../../ui/review/review_screen.py" line="180"/>
         <source>What should be checked or changed, e.g. the weight looks wrong</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="190"/>
+        <location filename="../../ui/review/review_screen.py" line="189"/>
         <source>&amp;Approve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="192"/>
+        <location filename="../../ui/review/review_screen.py" line="191"/>
         <source>Approve this version of the check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="194"/>
+        <location filename="../../ui/review/review_screen.py" line="193"/>
         <source>Re&amp;turn with comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="196"/>
+        <location filename="../../ui/review/review_screen.py" line="195"/>
         <source>Return the check to the worker with your comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="222"/>
+        <location filename="../../ui/review/review_screen.py" line="221"/>
         <source>Not yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="224"/>
+        <location filename="../../ui/review/review_screen.py" line="223"/>
         <source>Not yet: go back without deciding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="254"/>
+        <location filename="../../ui/review/review_screen.py" line="253"/>
         <source>This check could not be opened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="285"/>
+        <location filename="../../ui/review/review_screen.py" line="284"/>
         <source>Version {0} has just come in from {1}: it is the one shown now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="313"/>
+        <location filename="../../ui/review/review_screen.py" line="312"/>
         <source>version {0} (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="315"/>
+        <location filename="../../ui/review/review_screen.py" line="314"/>
         <source>version 1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="318"/>
+        <location filename="../../ui/review/review_screen.py" line="317"/>
         <source>{0}: {1}, {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="320"/>
+        <location filename="../../ui/review/review_screen.py" line="319"/>
         <source>! Urgent finding. {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="333"/>
+        <location filename="../../ui/review/review_screen.py" line="332"/>
         <source>Returned to {0} with comments{1}. It comes back here when they resubmit it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="335"/>
+        <location filename="../../ui/review/review_screen.py" line="334"/>
         <source>Approved{1}. Nothing more to do unless {0} amends it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="336"/>
+        <location filename="../../ui/review/review_screen.py" line="335"/>
         <source> on {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="345"/>
+        <location filename="../../ui/review/review_screen.py" line="344"/>
         <source>Checked by {0} at {1} on {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="349"/>
+        <location filename="../../ui/review/review_screen.py" line="348"/>
         <source>Checked by {0} on {1} (no venue recorded).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="367"/>
+        <location filename="../../ui/review/review_screen.py" line="366"/>
         <source>! Urgent: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="381"/>
+        <location filename="../../ui/review/review_screen.py" line="380"/>
         <source>Version {0}, finalised {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="386"/>
+        <location filename="../../ui/review/review_screen.py" line="385"/>
         <source>Why it was amended: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="392"/>
+        <location filename="../../ui/review/review_screen.py" line="391"/>
         <source>{0}: {1} → {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="393"/>
+        <location filename="../../ui/review/review_screen.py" line="392"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="399"/>
+        <location filename="../../ui/review/review_screen.py" line="398"/>
         <source>What changed:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="401"/>
+        <location filename="../../ui/review/review_screen.py" line="400"/>
         <source>No answer changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="412"/>
+        <location filename="../../ui/review/review_screen.py" line="411"/>
         <source>Approved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="412"/>
+        <location filename="../../ui/review/review_screen.py" line="411"/>
         <source>Returned with comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="413"/>
+        <location filename="../../ui/review/review_screen.py" line="412"/>
         <source>{0} by {1}, {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="416"/>
+        <location filename="../../ui/review/review_screen.py" line="415"/>
         <source> (version {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="421"/>
+        <location filename="../../ui/review/review_screen.py" line="420"/>
         <source>Waiting to reach the shared record (next sync).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="428"/>
+        <location filename="../../ui/review/review_screen.py" line="427"/>
         <source>Follow-up: none recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="429"/>
+        <location filename="../../ui/review/review_screen.py" line="428"/>
         <source>Follow-up: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="431"/>
+        <location filename="../../ui/review/review_screen.py" line="430"/>
         <source>, to check by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="434"/>
+        <location filename="../../ui/review/review_screen.py" line="433"/>
         <source>. Closed: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="436"/>
+        <location filename="../../ui/review/review_screen.py" line="435"/>
         <source>. Still open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="459"/>
+        <location filename="../../ui/review/review_screen.py" line="458"/>
         <source>Write your comments for the worker first: they say what to check or change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="464"/>
+        <location filename="../../ui/review/review_screen.py" line="463"/>
         <source>Comments can be at most {0} characters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="470"/>
+        <location filename="../../ui/review/review_screen.py" line="469"/>
         <source>Approve version {0} of this check? {1} will see “Approved”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="474"/>
+        <location filename="../../ui/review/review_screen.py" line="473"/>
         <source>Your comments go with it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="475"/>
+        <location filename="../../ui/review/review_screen.py" line="474"/>
         <source>Yes, approve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="478"/>
+        <location filename="../../ui/review/review_screen.py" line="477"/>
         <source>Return version {0} to {1} with your comments? They will see “Returned with comments” and can amend the check; it comes back here as resubmitted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="482"/>
+        <location filename="../../ui/review/review_screen.py" line="481"/>
         <source>Yes, return it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="515"/>
+        <location filename="../../ui/review/review_screen.py" line="514"/>
         <source>Recording your decision...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="551"/>
+        <location filename="../../ui/review/review_screen.py" line="550"/>
         <source>Approved. {0} will see it after the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="553"/>
+        <location filename="../../ui/review/review_screen.py" line="552"/>
         <source>Returned with your comments. {0} will see them after the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3172,42 +3172,37 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewWorkspace</name>
     <message>
-        <location filename="../../ui/review/workspace.py" line="41"/>
+        <location filename="../../ui/review/workspace.py" line="45"/>
         <source>Review workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="52"/>
+        <location filename="../../ui/review/workspace.py" line="56"/>
         <source>Review sections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="53"/>
+        <location filename="../../ui/review/workspace.py" line="57"/>
         <source>Review sections: the queue or the dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="56"/>
+        <location filename="../../ui/review/workspace.py" line="60"/>
         <source>Review &amp;queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="59"/>
+        <location filename="../../ui/review/workspace.py" line="63"/>
         <source>Counting the team&apos;s checks...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="63"/>
+        <location filename="../../ui/review/workspace.py" line="67"/>
         <source>&amp;Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="126"/>
-        <source>The dashboards are not available in this version.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/workspace.py" line="143"/>
+        <location filename="../../ui/review/workspace.py" line="139"/>
         <source>The dashboards could not be counted.</source>
         <translation type="unfinished"></translation>
     </message>
