@@ -3,9 +3,13 @@
 The screen must answer at once on an old laptop, so nothing slow runs on the GUI
 thread: no store access that may wait on the disk, no key derivation, no network.
 
-* Store work goes through **one** worker thread (`run_db`): SQLite then has a single
-  writer, writes happen in the order the worker asked for them, and nothing waits on
-  a lock held by another thread of ours.
+* The screens' store work goes through **one** worker thread (`run_db`): what a screen asks
+  of the store happens in the order it was asked (a save is never overtaken by the search
+  that follows it), and two screens' writes never interleave.
+* Sync is the store's one other writer. It runs on the network pool (its store writes sit
+  between network calls that may take minutes, so it must not hold the store worker) and
+  writes in short transactions of its own; SQLite (WAL, with a busy timeout) puts the two
+  writers in turn, and the change hub tells the screens what sync wrote.
 * Network calls (`run_network`) and other slow work that never touches the store
   (`run_background`) share a separate small pool, so a slow server never delays a save.
 * Results come back **on the GUI thread**, as Qt signals of a `Task` (and the optional
@@ -26,14 +30,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from outreach.errors import Cancelled, OutreachError
 from outreach.logging_setup import log_event
 from ui.changes import ChangeHub, mark_task_thread
+
+if TYPE_CHECKING:  # the pools are made at the first task, after the first window is on screen
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +168,19 @@ ErrorCallback = Callable[[BaseException], None]
 
 
 class TaskRunner(QObject):
-    """Owns the worker threads of the app. Create one, on the GUI thread, and share it."""
+    """Owns the worker threads of the app. Create one, on the GUI thread, and share it.
+
+    Every way in (`run_db`, `run_network`, `run_background`) takes the same keyword-only options:
+
+    * ``on_success(result)``: on the GUI thread, with what the function returned;
+    * ``on_error(exc)``: instead of `ui.errors.show_error` (a `Cancelled` task is never shown);
+    * ``on_finished()``: after either;
+    * ``name``: for the log (default: the function's module and name);
+    * ``with_context``: pass a `TaskContext` (cancel flag, progress) as the first argument.
+
+    Arguments for the function itself are positional only, so an option can never be taken for
+    one of the function's own parameters (use `functools.partial` for its keywords).
+    """
 
     task_started = Signal(object)
     task_finished = Signal(object)
@@ -176,8 +194,8 @@ class TaskRunner(QObject):
     ) -> None:
         super().__init__(parent)
         assert_gui_thread("TaskRunner()")
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outreach-db")
-        self._network = ThreadPoolExecutor(max_workers=network_workers, thread_name_prefix="outreach-net")
+        self._network_workers = network_workers
+        self._pools: dict[str, ThreadPoolExecutor] = {}
         self._on_error = on_error
         self._active: set[Task] = set()
         self._closed = False
@@ -185,42 +203,81 @@ class TaskRunner(QObject):
         self.changes = ChangeHub(self)
 
     # -- submitting ------------------------------------------------------------------------------
-    def run_db(self, func: Callable[..., R], *args: Any, **kwargs: Any) -> Task:
-        """Run store work on the single database worker. Keyword-only options: see `_submit`."""
-        return self._submit(self._db, DB_LANE, func, args, kwargs)
+    def run_db(
+        self,
+        func: Callable[..., R],
+        *args: Any,
+        on_success: Callable[[R], object] | None = None,
+        on_error: ErrorCallback | None = None,
+        on_finished: Callable[[], object] | None = None,
+        name: str | None = None,
+        with_context: bool = False,
+    ) -> Task:
+        """Run store work on the single database worker."""
+        return self._submit(DB_LANE, func, args, on_success, on_error, on_finished, name, with_context)
 
-    def run_network(self, func: Callable[..., R], *args: Any, **kwargs: Any) -> Task:
+    def run_network(
+        self,
+        func: Callable[..., R],
+        *args: Any,
+        on_success: Callable[[R], object] | None = None,
+        on_error: ErrorCallback | None = None,
+        on_finished: Callable[[], object] | None = None,
+        name: str | None = None,
+        with_context: bool = False,
+    ) -> Task:
         """Run a network call on the network pool (never the database worker)."""
-        return self._submit(self._network, NETWORK_LANE, func, args, kwargs)
+        return self._submit(NETWORK_LANE, func, args, on_success, on_error, on_finished, name, with_context)
 
-    def run_background(self, func: Callable[..., R], *args: Any, **kwargs: Any) -> Task:
+    def run_background(
+        self,
+        func: Callable[..., R],
+        *args: Any,
+        on_success: Callable[[R], object] | None = None,
+        on_error: ErrorCallback | None = None,
+        on_finished: Callable[[], object] | None = None,
+        name: str | None = None,
+        with_context: bool = False,
+    ) -> Task:
         """Other slow work that never touches the store (parsing a file, a self-test): network pool."""
-        return self._submit(self._network, NETWORK_LANE, func, args, kwargs)
+        return self._submit(NETWORK_LANE, func, args, on_success, on_error, on_finished, name, with_context)
 
     @property
     def active_tasks(self) -> int:
         return len(self._active)
 
+    @property
+    def closed(self) -> bool:
+        """True once `shutdown` has begun: nothing more can be submitted."""
+        return self._closed
+
+    def _pool(self, lane: str) -> ThreadPoolExecutor:
+        """The lane's threads, started with its first task (so the first window draws before any)."""
+        pool = self._pools.get(lane)
+        if pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            workers = 1 if lane == DB_LANE else self._network_workers
+            pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"outreach-{lane[:3]}")
+            self._pools[lane] = pool
+        return pool
+
     def _submit(
         self,
-        executor: ThreadPoolExecutor,
         lane: str,
         func: Callable[..., Any],
         args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        on_success: Callable[[Any], object] | None,
+        on_error: ErrorCallback | None,
+        on_finished: Callable[[], object] | None,
+        name: str | None,
+        with_context: bool,
     ) -> Task:
-        """Options taken out of kwargs: on_success(result), on_error(exc), on_finished(),
-        name (for the log), with_context (pass a `TaskContext` as the first argument)."""
         assert_gui_thread("TaskRunner.run_*")
         if self._closed:
             raise RuntimeError("the task runner has been shut down")
-        on_success: Callable[[Any], None] | None = kwargs.pop("on_success", None)
-        on_error: ErrorCallback | None = kwargs.pop("on_error", None)
-        on_finished: Callable[[], None] | None = kwargs.pop("on_finished", None)
-        with_context: bool = kwargs.pop("with_context", False)
-        name: str = kwargs.pop("name", None) or _task_name(func)
-
-        task = Task(name, lane, self)
+        task_name = name or _task_name(func)
+        task = Task(task_name, lane, self)
         if on_success is not None:
             task.succeeded.connect(on_success)
         task.failed.connect(lambda exc: self._route_error(task, exc, on_error))
@@ -238,7 +295,7 @@ class TaskRunner(QObject):
             try:
                 if task.cancel_requested:
                     raise Cancelled("Stopped before it started.")
-                value = func(*call_args, **kwargs)
+                value = func(*call_args)
             except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI thread
                 mark_task_thread(False)
                 _log_failure(task, exc)
@@ -249,16 +306,16 @@ class TaskRunner(QObject):
                     log,
                     "task.done",
                     logging.DEBUG,
-                    task=name,
+                    task=task_name,
                     lane=lane,
                     duration_ms=round((time.perf_counter() - started_at) * 1000),
                 )
                 task._outcome_from_worker.emit(True, value)
 
-        future = executor.submit(work)
+        future = self._pool(lane).submit(work)
         task._future = future
         future.add_done_callback(lambda f: self._on_future_cancelled(task, f))
-        log_event(log, "task.queued", logging.DEBUG, task=name, lane=lane)
+        log_event(log, "task.queued", logging.DEBUG, task=task_name, lane=lane)
         self.task_started.emit(task)
         return task
 
@@ -294,8 +351,12 @@ class TaskRunner(QObject):
         for task in list(self._active):
             if task.lane != DB_LANE:
                 task.cancel()
-        self._network.shutdown(wait=wait, cancel_futures=True)
-        self._db.shutdown(wait=wait, cancel_futures=False)
+        network = self._pools.get(NETWORK_LANE)
+        if network is not None:
+            network.shutdown(wait=wait, cancel_futures=True)
+        db = self._pools.get(DB_LANE)
+        if db is not None:
+            db.shutdown(wait=wait, cancel_futures=False)
 
 
 def _task_name(func: Callable[..., Any]) -> str:

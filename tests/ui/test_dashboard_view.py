@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/dashboard-*.png, to be looked at.
 from __future__ import annotations
 
 import csv
+import functools
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -423,12 +424,11 @@ def test_personal_export_is_written_on_the_store_worker_and_audited(
         with pytest.raises(Exception, match="GUI thread"):
             save_personal(store, str(tmp_path / "x.csv"), today=TODAY, checks=checks, people=[])
         task = runner.run_db(
-            save_personal,
+            functools.partial(
+                save_personal, today=TODAY, checks=checks, people=[Label(c.chain_id) for c in checks]
+            ),
             store,
             str(tmp_path / "people.csv"),
-            today=TODAY,
-            checks=checks,
-            people=[Label(c.chain_id) for c in checks],
         )
         qtbot.waitUntil(lambda: task.done, timeout=5000)
         assert task.error is None, task.error

@@ -6,6 +6,7 @@ CI (CI=true) installs them, so there a missing tool is a failure, not a skip.
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import threading
@@ -208,7 +209,9 @@ def test_written_only_where_asked(qapp: QApplication, tmp_path: Path) -> None:
 def test_saved_through_the_apps_task_runner(qtbot, runner, tmp_path: Path) -> None:
     summary = _several_findings_summary()
     target = tmp_path / "from-task.pdf"
-    task = runner.run_background(write_summary_pdf, render_html(summary), target, title=summary.title)
+    task = runner.run_background(
+        functools.partial(write_summary_pdf, title=summary.title), render_html(summary), target
+    )
     with qtbot.waitSignal(task.succeeded, timeout=20_000) as blocker:
         pass
     assert blocker.args[0].pages == 1

@@ -37,7 +37,7 @@ def test_store_work_runs_on_the_db_worker_and_the_result_arrives_on_the_gui_thre
         seen["callback_on_gui"] = on_gui_thread()
         seen["result"] = result
 
-    task = runner.run_db(work, 2, b=3, on_success=done)
+    task = runner.run_db(work, 2, 3, on_success=done)
     with qtbot.waitSignal(task.finished, timeout=WAIT_MS):
         pass
     assert seen == {
@@ -233,3 +233,36 @@ def test_shutdown_finishes_every_store_write_handed_over_cancels_network_and_ref
     assert queued_network.cancel_requested and network_ran == []
     with pytest.raises(RuntimeError):
         runner.run_db(lambda: None)
+
+
+def test_options_are_keyword_only_and_never_passed_to_the_function(qtbot: QtBot, runner: TaskRunner) -> None:
+    """The runner's options are its own parameters: a keyword meant for the function is refused at
+    once (TypeError) rather than taken as an option or passed on by accident."""
+
+    def work(a: int, b: int = 0) -> int:
+        return a + b
+
+    with pytest.raises(TypeError):
+        runner.run_db(work, 2, b=3)  # type: ignore[call-arg]
+    task = runner.run_db(work, 2, name="sum")
+    with qtbot.waitSignal(task.succeeded, timeout=WAIT_MS) as blocker:
+        pass
+    assert blocker.args == [2]
+    assert task.name == "sum"
+
+
+def test_worker_threads_start_with_the_first_task_not_with_the_runner(qtbot: QtBot) -> None:
+    """The first window draws before any worker thread exists (they would share the interpreter with it)."""
+    before = {t.name for t in threading.enumerate()}
+    lazy = TaskRunner()
+    try:
+        made = {t.name for t in threading.enumerate()} - before
+        assert not [name for name in made if name.startswith("outreach-")]
+        task = lazy.run_db(threading.current_thread)
+        with qtbot.waitSignal(task.succeeded, timeout=WAIT_MS) as blocker:
+            pass
+        assert blocker.args[0].name.startswith("outreach-db")
+        assert not lazy.closed
+    finally:
+        lazy.shutdown()
+    assert lazy.closed

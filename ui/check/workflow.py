@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 import shiboken6
@@ -168,14 +169,16 @@ class CheckWorkflow(QWidget):
         note = answers.pop("note", None)
         self.consent.update({k: bool(v) for k, v in answers.items()})
         self.context.runner.run_db(
-            store_ops.start_with_consent,
+            partial(
+                store_ops.start_with_consent,
+                definition_version=self.context.definition.version,
+                session_id=self.context.session_id,
+                note=note,
+                townsend_file=self.context.org_config.townsend_file,
+            ),
             self.context.store,
             self.person_id,
             answers,
-            definition_version=self.context.definition.version,
-            session_id=self.context.session_id,
-            note=note,
-            townsend_file=self.context.org_config.townsend_file,
             name="check.start",
             on_success=self._started,
             on_error=self._start_failed,
@@ -569,12 +572,14 @@ class CheckWorkflow(QWidget):
             return
         self._busy = True
         self.context.runner.run_db(
-            store_ops.finalise,
+            partial(
+                store_ops.finalise,
+                definition=self.context.definition,
+                rules=self.context.rules,
+                directory_ids=frozenset(self.context.directory.services.keys()),
+            ),
             self.context.store,
             self.record.id,
-            definition=self.context.definition,
-            rules=self.context.rules,
-            directory_ids=frozenset(self.context.directory.services.keys()),
             name="check.finalise",
             on_success=self._finalised,
             on_error=self._finalise_failed,
@@ -669,11 +674,9 @@ class CheckWorkflow(QWidget):
         if isinstance(page, ReviewPage):
             page.summary_status.setText(self.tr("Making the summary..."))
         self.context.runner.run_background(
-            write_summary_pdf,
+            partial(write_summary_pdf, large_print=large, title=self.tr("Health check summary")),
             html,
             path,
-            large_print=large,
-            title=self.tr("Health check summary"),
             name="summary.pdf",
             on_success=lambda _pdf, p=path: self._alive() and self._summary_written(p),
             on_error=lambda exc: show_error(exc, self if self._alive() else None),

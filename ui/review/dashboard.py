@@ -1214,10 +1214,9 @@ def start_personal_export(
         return None
     name = Path(path).name
     return runner.run_db(
-        save_personal,
+        functools.partial(save_personal, today=view.dashboard.today),
         store,
         path,
-        today=view.dashboard.today,
         name="dashboard.export_personal",
         on_success=lambda _seq: view.show_export_result(
             _tr("Checks with personal data saved to {0}. Delete the file when you are done with it.").format(

@@ -16,6 +16,7 @@ and the screen then shows the check's new state as the store has it.
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -514,13 +515,15 @@ class ReviewScreen(QWidget):
         self.message.setText(self.tr("Recording your decision..."))
         user = self.context.user.name if self.context.user is not None else ""
         self.context.runner.run_db(
-            make_decision,
+            partial(
+                make_decision,
+                approve=approve,
+                comment=self.comment_text(),
+                user=user,
+                check_id=self.view.check_id,
+            ),
             self.context.store,
             self.view.chain_id,
-            approve=approve,
-            comment=self.comment_text(),
-            user=user,
-            check_id=self.view.check_id,
             name="ui.review.decide",
             on_success=self._decided,
             on_error=self._decide_failed,
