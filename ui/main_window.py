@@ -41,49 +41,18 @@ from outreach.errors import LockedError
 from outreach.logging_setup import log_event
 from outreach.settings import OrgConfig
 from outreach.store.files import store_present
-from ui.context import AppContext, load_check_content
+from ui.context import AppContext
 from ui.errors import register_error_handler, show_error, unregister_error_handler
 from ui.idle_lock import IdleWatcher, minutes_to_ms
+from ui.ops.start import load_content, load_report_for_it, load_users, open_store
 from ui.style import Appearance, make_heading
-from ui.tasks import TaskRunner, blocking
+from ui.tasks import TaskRunner
 from ui.unlock import UnlockPanel
 from ui.widgets import Notice
 
 log = logging.getLogger(__name__)
 
 SCREEN_SHARE = 0.9  # the first window takes this share of the screen's available width and height
-
-
-@blocking
-def list_users(data_dir: Path) -> list[Any]:
-    """The users of the store, read from the key file only (no database), for the unlock screen."""
-    from outreach.store.vault import FileVaultStorage, Vault
-
-    return Vault.open(FileVaultStorage.in_data_dir(data_dir)).list_users()
-
-
-@blocking
-def open_store(data_dir: Path, kdf: Any = None) -> Any:
-    from outreach.store.local_store import LocalStore
-
-    return LocalStore.open(data_dir, kdf=kdf) if kdf is not None else LocalStore.open(data_dir)
-
-
-@blocking
-def build_report_for_it(inputs: Any) -> str:
-    """The report for IT (`outreach.support_report`): runs the self-test and reads the store."""
-    from outreach.support_report import build_report
-
-    return build_report(inputs)
-
-
-@blocking
-def load_content() -> Any:
-    """Check definition, rules and services, read while the worker types the passphrase. The home
-    screen's modules are imported here too (defining classes only), so home appears sooner."""
-    import ui.home.home_page  # noqa: F401
-
-    return load_check_content()
 
 
 class _Centred(QWidget):
@@ -173,6 +142,7 @@ class MainWindow(QMainWindow):
         self.review: Any = None  # ui.review.workspace.ReviewWorkspace, made when a supervisor first opens it
         self.check_widget: QWidget | None = None
         self.setup_page: Any = None
+        self._overlay: LockOverlay | None = None
         self.is_locked = False
         self.current_page = ""
         self.sync: Any = None  # ui.sync_controller.SyncController, from the first unlock
@@ -220,7 +190,7 @@ class MainWindow(QMainWindow):
         self._opening_started = True
         if self.current_page == "unlock":
             self.runner.run_db(
-                list_users,
+                load_users,
                 self.data_dir,
                 name="ui.list_users",
                 on_success=self._users_listed,
@@ -294,7 +264,20 @@ class MainWindow(QMainWindow):
         self.unlock_page = _Centred(self.unlock_panel)
         self.stack.addWidget(self.unlock_page)
 
-        self.lock_panel = UnlockPanel(
+    @property
+    def overlay(self) -> LockOverlay:
+        """The lock screen over the whole window, made the first time it is needed: it is not on the way
+        to the first screen, which must draw as soon as it can."""
+        if self._overlay is None:
+            self._overlay = self._build_lock_screen()
+        return self._overlay
+
+    @property
+    def lock_panel(self) -> UnlockPanel:
+        return self.overlay.panel
+
+    def _build_lock_screen(self) -> LockOverlay:
+        panel = UnlockPanel(
             self.runner,
             heading=self.tr("Locked"),
             intro=self.tr(
@@ -302,8 +285,8 @@ class MainWindow(QMainWindow):
                 "Type your passphrase to carry on."
             ),
         )
-        self.lock_panel.unlocked.connect(self._overlay_unlocked)
-        self.overlay = LockOverlay(self.lock_panel, self.container)
+        panel.unlocked.connect(self._overlay_unlocked)
+        return LockOverlay(panel, self.container)
 
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -760,7 +743,7 @@ class MainWindow(QMainWindow):
         self.report_action.setEnabled(False)
         self.statusBar().showMessage(self.tr("Making the report for IT..."))
         self.runner.run_db(
-            build_report_for_it,
+            load_report_for_it,
             inputs,
             name="ui.support_report",
             on_success=self._report_ready,

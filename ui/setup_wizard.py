@@ -12,7 +12,6 @@ store worker with a busy line showing, never on the GUI thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -30,62 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from outreach.errors import ValidationError
-from outreach.settings import OrgConfig, ensure_private_dir, save_organisation_file
+from outreach.settings import OrgConfig
 from ui.errors import show_error
+from ui.ops.start import SetupRequest, SetupResult, load_org_file, set_up_store
 from ui.style import make_heading
-from ui.tasks import TaskRunner, blocking
+from ui.tasks import TaskRunner
 from ui.widgets import BusyIndicator, LabelledField
 from ui.widgets.wheel_guard import guard_wheel
 
 MIN_PASSPHRASE_LENGTH = 10  # mirrors outreach.store.vault.MIN_PASSPHRASE_LENGTH, which has the final say
-
-
-@dataclass(frozen=True)
-class SetupRequest:
-    data_dir: Path
-    org_config: OrgConfig
-    write_org_file: bool  # True: save the organisation settings into the data folder
-    user_name: str
-    passphrase: str
-
-
-@dataclass(frozen=True)
-class SetupResult:
-    store: object  # LocalStore (imported lazily: the first screen must open fast)
-    user: object  # UserInfo
-    org_config: OrgConfig
-    org_file: Path | None
-
-
-@blocking
-def set_up_store(request: SetupRequest, kdf: object = None) -> SetupResult:
-    """Create the store and its admin, then prove the passphrase by locking and unlocking. Store worker only."""
-    from outreach.store.crypto import DEFAULT_KDF
-    from outreach.store.local_store import LocalStore
-
-    ensure_private_dir(request.data_dir)
-    org_file: Path | None = None
-    store = LocalStore.create(
-        request.data_dir,
-        admin_name=request.user_name,
-        admin_passphrase=request.passphrase,
-        org_config=request.org_config,
-        kdf=kdf or DEFAULT_KDF,
-    )  # type: ignore[arg-type]
-    try:
-        if request.write_org_file:
-            org_file = save_organisation_file(request.data_dir, request.org_config)
-        store.lock()
-        user = store.unlock(request.user_name, request.passphrase)
-    except BaseException:
-        store.close()
-        raise
-    return SetupResult(store, user, request.org_config, org_file)
-
-
-@blocking
-def read_org_file(path: Path) -> OrgConfig:
-    return OrgConfig.load(path)
 
 
 class SetupPage(QWidget):
@@ -259,9 +211,9 @@ class SetupPage(QWidget):
             self._apply_org_file_state()
             return
         self.runner.run_background(
-            read_org_file,
+            load_org_file,
             Path(text).expanduser(),
-            name="ui.setup.read_org_file",
+            name="ui.setup.load_org_file",
             on_success=self._org_file_loaded,
             on_error=self._org_file_failed,
         )

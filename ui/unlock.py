@@ -18,16 +18,11 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 
 from outreach.errors import AuthError, UnlockRefused
 from ui.errors import show_error
+from ui.ops.start import unlock_store
 from ui.style import make_heading
-from ui.tasks import TaskRunner, blocking
+from ui.tasks import TaskRunner
 from ui.widgets import BusyIndicator, LabelledField
 from ui.widgets.wheel_guard import guard_wheel
-
-
-@blocking
-def unlock_store(store: Any, name: str, passphrase: str) -> Any:
-    """One Argon2id run and the search index build: the store worker only."""
-    return store.unlock(name, passphrase)
 
 
 class UnlockPanel(QWidget):

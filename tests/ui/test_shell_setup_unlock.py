@@ -29,10 +29,9 @@ from tests.ui.shell_support import (
     screenshot,
     unlock,
 )
-from ui.main_window import MainWindow, open_store
-from ui.setup_wizard import SetupRequest, set_up_store
+from ui.main_window import MainWindow
+from ui.ops.start import SetupRequest, open_store, set_up_store, unlock_store
 from ui.tasks import GuiThreadBlockedError, TaskRunner, is_blocking
-from ui.unlock import unlock_store
 
 
 def test_first_run_offers_setup_refuses_weak_or_different_passphrases_then_proves_it_by_unlocking(
@@ -152,10 +151,10 @@ def test_key_derivation_and_store_opening_refuse_the_gui_thread(tmp_path: Path, 
         open_store(tmp_path)
     assert not (tmp_path / "outreach.db").exists()
     # Every store call the home screen makes is guarded the same way.
-    from ui.home import data
+    from ui.ops import home as data
 
     names = [name for name in dir(data) if is_blocking(getattr(data, name))]
-    assert {"load_home", "load_follow_ups_task", "search_people", "register_person", "record_outcome"} <= set(
+    assert {"load_home", "load_follow_ups", "search_people", "register_person", "record_outcome"} <= set(
         names
     )
     guarded = [getattr(data, name) for name in names]

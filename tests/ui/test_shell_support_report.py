@@ -25,7 +25,8 @@ from tests.test_support_report import (
     write_log_with_markers,
 )
 from tests.ui.shell_support import WAIT_MS, close_store, open_window, unlock
-from ui.main_window import MainWindow, build_report_for_it
+from ui.main_window import MainWindow
+from ui.ops.start import load_report_for_it
 from ui.tasks import GuiThreadBlockedError, TaskRunner
 
 HEADER = "Outreach Health Checks: report for IT"
@@ -119,4 +120,4 @@ def test_the_action_is_in_the_help_menu_with_its_own_alt_letter(
 
 def test_making_the_report_refuses_the_gui_thread(qapp: QApplication, tmp_path: Path) -> None:
     with pytest.raises(GuiThreadBlockedError):
-        build_report_for_it(object())
+        load_report_for_it(object())
