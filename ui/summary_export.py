@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Final
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from outreach.summary.export import record_summary_export
-from ui.tasks import blocking
+from ui.ops.check import record_summary_export
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -32,9 +31,6 @@ if TYPE_CHECKING:
 PDF_SUFFIX: Final = ".pdf"
 WARNING_OBJECT_NAME: Final = "summary-export-warning"
 MAX_ASKS: Final = 5  # the program's folder refused this many times: stop asking
-
-# Store work for the database worker (never on the GUI thread).
-record_export = blocking(record_summary_export)
 
 
 def _tr(text: str) -> str:
@@ -143,5 +139,5 @@ def ask_summary_path(parent: QWidget | None, suggested: str) -> str | None:
 def record_summary_saved(context: AppContext, check_id: str | None,
                          on_error: Callable[[BaseException], None] | None = None) -> Task:
     """Put "a summary PDF was saved" in the audit trail, on the database worker."""
-    return context.runner.run_db(record_export, context.store, check_id, name="summary.audit",
+    return context.runner.run_db(record_summary_export, context.store, check_id, name="summary.audit",
                                  on_error=on_error)

@@ -29,7 +29,6 @@ unlock or "Sync now" instead of asking the server again every few minutes.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,10 +39,10 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from outreach.errors import AuthError, Cancelled, LockedError, OutreachError
 from outreach.logging_setup import log_event
-from ui.tasks import Task, blocking
+from ui.ops.sync import SyncSnapshot, load_sync_snapshot
+from ui.tasks import Task
 
 if TYPE_CHECKING:
-    from outreach.store.local_store import LocalStore
     from ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -61,42 +60,6 @@ class SyncTimings:
     offline_first_ms: int = 30_000  # first look for the network again after finding none
     offline_max_ms: int = 5 * 60_000  # looks grow further apart, up to this (or the interval)
     max_wait_s: float = 10.0  # the longest retry wait a run sits through before leaving it to the next
-
-
-@dataclass(frozen=True)
-class SyncSnapshot:
-    """What the status line needs from the store, read on the store worker."""
-
-    waiting: int  # outbox items not yet on the shared record
-    needs_worker: int  # of those, refused or waiting for consent: they will not go by themselves
-    last_sync_at: str | None  # when the last run finished (UTC ISO), if ever
-    device: dict[str, Any]
-
-
-@blocking
-def load_sync_snapshot(store: LocalStore) -> SyncSnapshot:
-    return read_sync_snapshot(store)
-
-
-def read_sync_snapshot(store: LocalStore, rows: list[Any] | None = None) -> SyncSnapshot:
-    """`rows`: `sync_state.outbox_view(store)` when the caller has read it already."""
-    from outreach.store import sync_state
-
-    if rows is None:
-        rows = sync_state.outbox_view(store)
-    raw = sync_state.get_value(store, sync_state.LAST_SYNC_KEY)
-    last: str | None = None
-    if raw:
-        try:
-            last = json.loads(raw).get("finished_at") or None
-        except ValueError:
-            last = None
-    return SyncSnapshot(
-        waiting=len(rows),
-        needs_worker=sum(1 for r in rows if r.waits_for in ("worker", "consent")),
-        last_sync_at=last,
-        device=sync_state.device_status(store),
-    )
 
 
 def local_clock_time(iso: str, today: datetime | None = None) -> str:

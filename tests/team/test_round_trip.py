@@ -9,8 +9,10 @@ decision reaches the shared record exactly once and is in the supervisor's audit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,10 +26,11 @@ from outreach.team.records import APPROVED, RECEIVED, RESUBMITTED, RETURNED, Que
 from sync.server.faults import Faults
 from sync.server.serving import RunningServer, start_in_thread
 from tests.team.support import SUPERVISOR, add_device, amend, engine, laptop, sync, worker_laptop
-from ui.home.reviews import AMENDED as WORKER_AMENDED
-from ui.home.reviews import APPROVED as WORKER_APPROVED
-from ui.home.reviews import RETURNED as WORKER_RETURNED
-from ui.home.reviews import read_reviews, review_state, review_words
+from ui.home.reviews import review_words
+from ui.ops.reviews import AMENDED as WORKER_AMENDED
+from ui.ops.reviews import APPROVED as WORKER_APPROVED
+from ui.ops.reviews import RETURNED as WORKER_RETURNED
+from ui.ops.reviews import load_check_reviews, load_reviews
 
 COMMENT = "Please repeat the blood pressure: the second reading is missing."
 
@@ -43,6 +46,12 @@ def server(tmp_path: Path) -> Iterator[RunningServer]:
 
 def _review_tasks(server: RunningServer, decision_id: str) -> int:
     return server.store.count("Task", identifier=(REVIEW_SYSTEM, decision_id))
+
+
+def off_gui_thread(func: Callable[..., Any], *args: Any) -> Any:
+    """The app reads reviews on its store worker; the guard refuses them on the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(func, *args).result()
 
 
 def _worker_review(store: LocalStore, check_id: str) -> sync_state.Review:
@@ -103,7 +112,8 @@ def test_return_amend_resubmit_approve(tmp_path: Path, server: RunningServer) ->
         # The worker's own pull reads it as returned, with the comment.
         sync(worker, server, worker_token)
         review = _worker_review(worker, original.id)
-        assert review_state(review.status) == WORKER_RETURNED
+        returned_lines = off_gui_thread(load_check_reviews, worker, original.id)
+        assert [line.state for line in returned_lines] == [WORKER_RETURNED]
         assert review_words(WORKER_RETURNED) == "Returned with comments"
         assert COMMENT in review.document["notes"]
 
@@ -114,7 +124,7 @@ def test_return_amend_resubmit_approve(tmp_path: Path, server: RunningServer) ->
         out = sync(worker, server, worker_token)
         assert out.pending == 0
         # The worker's list no longer asks them to act on the version they have amended.
-        assert [(line.check_id, line.state) for line in read_reviews(worker)] == [
+        assert [(line.check_id, line.state) for line in off_gui_thread(load_reviews, worker)] == [
             (original.id, WORKER_AMENDED)
         ]
 
@@ -144,9 +154,10 @@ def test_return_amend_resubmit_approve(tmp_path: Path, server: RunningServer) ->
         assert [(d.approved, d.edition, d.sent) for d in decisions] == [(False, 1, True), (True, 2, True)]
 
         sync(worker, server, worker_token)
-        assert review_state(_worker_review(worker, amended_id).status) == WORKER_APPROVED
+        approved_lines = off_gui_thread(load_check_reviews, worker, amended_id)
+        assert [line.state for line in approved_lines] == [WORKER_APPROVED]
         # The approval comes first; the answered return stays below it as history.
-        assert [(line.check_id, line.state) for line in read_reviews(worker)] == [
+        assert [(line.check_id, line.state) for line in off_gui_thread(load_reviews, worker)] == [
             (amended_id, WORKER_APPROVED), (original.id, WORKER_AMENDED)]
         assert review_words(WORKER_AMENDED) == "Returned, amended since"
 

@@ -287,13 +287,13 @@ def test_tab_goes_from_the_section_list_through_the_page_in_order(qtbot, check_e
 
 
 def test_store_work_of_the_check_refuses_the_gui_thread(check_env) -> None:
-    from ui.check import store_ops
+    from ui.ops.check import load_check, save_check
     from ui.tasks import GuiThreadBlockedError
 
     with pytest.raises(GuiThreadBlockedError):
-        store_ops.save_changes(check_env.store, "any", {"weight.weight": 80}, {}, {})
+        save_check(check_env.store, "any", {"weight.weight": 80}, {}, {})
     with pytest.raises(GuiThreadBlockedError):
-        store_ops.open_check(check_env.store, check_env.person_id, None)
+        load_check(check_env.store, check_env.person_id, None)
 
 
 def test_alternatives_are_explained(qtbot, check_env, wf) -> None:

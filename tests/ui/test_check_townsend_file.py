@@ -13,7 +13,7 @@ from outreach.checks.context import TOWNSEND_KEY
 from outreach.settings import OrgConfig
 from outreach.store.local_store import LocalStore
 from tests.factories import add_person, new_store
-from ui.check.store_ops import start_with_consent
+from ui.ops.check import start_check
 
 CONSENT = {"check": True, "gp": True, "mental_health_trust": False, "charity": False}
 
@@ -41,7 +41,7 @@ def test_the_score_for_the_persons_postcode_is_stored_with_the_check_as_it_start
     store, person_id = _store(tmp_path / "laptop")
     try:
         check = off_gui_thread(
-            start_with_consent,
+            start_check,
             store,
             person_id,
             CONSENT,
@@ -62,7 +62,7 @@ def test_an_unreadable_file_does_not_stop_the_check(tmp_path: Path) -> None:
     store, person_id = _store(tmp_path / "laptop")
     try:
         check = off_gui_thread(
-            start_with_consent,
+            start_check,
             store,
             person_id,
             CONSENT,

@@ -38,8 +38,9 @@ from outreach.team.dashboard import (
     DashboardFollowUp,
     build_dashboard,
 )
+from ui.ops.team import save_dashboard_personal
 from ui.review import dashboard as view_module
-from ui.review.dashboard import BarChart, DashboardView, save_personal, start_figures_export
+from ui.review.dashboard import BarChart, DashboardView, start_figures_export
 from ui.style import Appearance
 from ui.tasks import TaskRunner
 
@@ -422,10 +423,13 @@ def test_personal_export_is_written_on_the_store_worker_and_audited(
                 self.chain_id, self.person_name, self.nhs_number = chain_id, "Testperson Alpha", "9990000018"
 
         with pytest.raises(Exception, match="GUI thread"):
-            save_personal(store, str(tmp_path / "x.csv"), today=TODAY, checks=checks, people=[])
+            save_dashboard_personal(store, str(tmp_path / "x.csv"), today=TODAY, checks=checks, people=[])
         task = runner.run_db(
             functools.partial(
-                save_personal, today=TODAY, checks=checks, people=[Label(c.chain_id) for c in checks]
+                save_dashboard_personal,
+                today=TODAY,
+                checks=checks,
+                people=[Label(c.chain_id) for c in checks],
             ),
             store,
             str(tmp_path / "people.csv"),

@@ -35,8 +35,8 @@ from tests.ui.shell_support import (
     screenshot,
     unlock,
 )
-from ui.home.data import PAGE_SIZE
 from ui.main_window import MainWindow
+from ui.ops.home import PAGE_SIZE
 from ui.tasks import TaskRunner
 
 PEOPLE = 1500

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from outreach.errors import LockedError, OutreachError
 from outreach.store.local_store import LocalStore
-from ui.check import store_ops
+from ui.ops.check import save_check
 from ui.tasks import TaskRunner
 
 RETRY_AFTER_MS = 3000
@@ -74,7 +74,7 @@ class Autosaver(QObject):
         self._in_flight = batch
         self.state_changed.emit(self.tr("Saving..."))
         self.runner.run_db(
-            store_ops.save_changes,
+            save_check,
             self.store,
             self.check_id,
             *batch,

@@ -34,7 +34,6 @@ from outreach.checks.evaluation import CheckEvaluation
 from outreach.clinical.findings import FollowUpDecision
 from outreach.errors import ValidationError
 from outreach.store.records import CheckRecord, PersonRecord
-from ui.check import store_ops
 from ui.check.autosave import Autosaver
 from ui.check.consent_page import RECIPIENTS, ConsentPage
 from ui.check.element_page import ElementPage
@@ -46,6 +45,7 @@ from ui.check.review_page import ReviewPage
 from ui.context import AppContext
 from ui.dates import local_time
 from ui.errors import show_error
+from ui.ops.check import OpenedCheck, amend_check, finalise_check, load_check, start_check
 
 PathChooser = Callable[[str], str | None]
 
@@ -108,7 +108,7 @@ class CheckWorkflow(QWidget):
     # -- opening ------------------------------------------------------------------------------
     def _load(self) -> None:
         self.context.runner.run_db(
-            store_ops.open_check,
+            load_check,
             self.context.store,
             self.person_id,
             self.check_id,
@@ -121,7 +121,7 @@ class CheckWorkflow(QWidget):
         self._show_message(self.tr("This check could not be opened."))
         show_error(exc, self)
 
-    def _opened(self, opened: store_ops.OpenedCheck) -> None:
+    def _opened(self, opened: OpenedCheck) -> None:
         self.person = opened.person
         self.consent = dict(opened.consent)
         if opened.check is None:
@@ -170,7 +170,7 @@ class CheckWorkflow(QWidget):
         self.consent.update({k: bool(v) for k, v in answers.items()})
         self.context.runner.run_db(
             partial(
-                store_ops.start_with_consent,
+                start_check,
                 definition_version=self.context.definition.version,
                 session_id=self.context.session_id,
                 note=note,
@@ -573,7 +573,7 @@ class CheckWorkflow(QWidget):
         self._busy = True
         self.context.runner.run_db(
             partial(
-                store_ops.finalise,
+                finalise_check,
                 definition=self.context.definition,
                 rules=self.context.rules,
                 directory_ids=frozenset(self.context.directory.services.keys()),
@@ -612,7 +612,7 @@ class CheckWorkflow(QWidget):
             return
         self._busy = True
         self.context.runner.run_db(
-            store_ops.amend,
+            amend_check,
             self.context.store,
             self.record.id,
             reason,

@@ -39,17 +39,10 @@ from outreach.store.follow_ups_repo import OpenCounts, OpenFilter
 from outreach.store.records import FollowUpRecord
 from ui.changes import ChangeSet
 from ui.context import AppContext
-from ui.home.data import (
-    PAGE_SIZE,
-    FollowUpQuery,
-    FollowUpRow,
-    FollowUpsPage,
-    describe_decision,
-    load_follow_ups_task,
-    record_outcome,
-)
 from ui.home.outbox import pick_one_row, submit
 from ui.home.search import date_text
+from ui.home.words import describe_decision
+from ui.ops.home import PAGE_SIZE, FollowUpQuery, FollowUpRow, FollowUpsPage, load_follow_ups, record_outcome
 from ui.widgets.list_table import ListTable
 from ui.widgets.wheel_guard import guard_wheel
 
@@ -101,7 +94,7 @@ class FollowUpsModel(QAbstractTableModel):
         generation = self._generation
         submit(
             self.view.context,
-            load_follow_ups_task,
+            load_follow_ups,
             self.view.context.store,
             self.filter,
             len(self.rows),
@@ -381,7 +374,7 @@ class FollowUpsView(QWidget):
         generation = self._query_generation
         submit(
             self.context,
-            load_follow_ups_task,
+            load_follow_ups,
             self.context.store,
             self.query,
             0,

@@ -16,14 +16,15 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QTabWidg
 
 from ui.changes import ChangeSet
 from ui.context import AppContext
-from ui.home.data import DraftInfo, FollowUpQuery, HomeData, load_drafts, load_venues
 from ui.home.follow_ups import FollowUpsView
-from ui.home.outbox import HomeWithSync, OutboxView, load_home_with_sync, submit
+from ui.home.outbox import OutboxView, submit
 from ui.home.person_form import PersonForm
 from ui.home.person_panel import PersonPanel
 from ui.home.reviews import ReviewsView
 from ui.home.search import PersonSearch
 from ui.home.session_bar import SessionBar
+from ui.ops.home import DraftInfo, FollowUpQuery, HomeData, load_drafts, load_venues
+from ui.ops.sync import HomeWithSync, load_home_with_sync
 from ui.widgets import Notice
 
 

@@ -12,7 +12,6 @@ with the reason on screen, when no shared record is configured.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,64 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from outreach.store.local_store import LocalStore
 from ui.context import AppContext
 from ui.errors import show_error
-from ui.home.data import PAGE_SIZE, HomeData, OutboxPage, OutboxRow, load_home, load_outbox, load_outbox_task
 from ui.home.search import date_text
-from ui.tasks import blocking
+from ui.ops.home import PAGE_SIZE, OutboxPage, OutboxRow, load_outbox
+from ui.ops.sync import OutboxDetails, load_outbox_details, retry_outbox_item
 from ui.widgets import BusyIndicator
 
 NEXT_COLUMN = 5  # "What happens next"
-
-
-@dataclass(frozen=True)
-class OutboxDetails:
-    """The home list's first page plus, per outbox id, what sync knows about each (holds, words)."""
-
-    page: OutboxPage
-    views: dict[str, Any]  # outbox id -> outreach.store.sync_state.OutboxRow
-
-
-@blocking
-def load_outbox_details(store: LocalStore) -> OutboxDetails:
-    from outreach.store import sync_state
-
-    views = {v.outbox_id: v for v in sync_state.outbox_view(store)}
-    return OutboxDetails(load_outbox(store), views)
-
-
-@dataclass(frozen=True)
-class HomeWithSync:
-    """Everything home shows, read in one store task: the home lists plus what sync knows
-    (why each outbox item waits, the reviews, the status line), so home fills in at once."""
-
-    home: HomeData
-    outbox_views: dict[str, Any]
-    reviews: list[Any]  # ui.home.reviews.ReviewLine
-    snapshot: Any  # ui.sync_controller.SyncSnapshot
-
-
-@blocking
-def load_home_with_sync(store: LocalStore) -> HomeWithSync:
-    from outreach.store import sync_state
-    from ui.home.reviews import read_reviews
-    from ui.sync_controller import read_sync_snapshot
-
-    rows = sync_state.outbox_view(store)
-    return HomeWithSync(
-        home=load_home(store),
-        outbox_views={v.outbox_id: v for v in rows},
-        reviews=read_reviews(store),
-        snapshot=read_sync_snapshot(store, rows),
-    )
-
-
-@blocking
-def retry_outbox_item(store: LocalStore, outbox_id: str) -> Any:
-    from outreach.store import sync_state
-
-    return sync_state.retry_item(store, outbox_id)
 
 
 def _state_words(state: str, waits_for: str | None = None) -> str:
@@ -294,7 +243,7 @@ class OutboxView(QWidget):
         if changes.has_action("check.finalise", "check.amend"):
             submit(
                 self.context,
-                load_outbox_task,
+                load_outbox,
                 self.context.store,
                 name="ui.home.outbox_page",
                 on_success=self.show_page,
@@ -379,7 +328,7 @@ class OutboxView(QWidget):
 
         submit(
             self.context,
-            load_outbox_task,
+            load_outbox,
             self.context.store,
             offset,
             PAGE_SIZE,

@@ -36,8 +36,8 @@ from outreach.store.records import PersonDetails, PersonRecord
 from outreach.store.search_index import parse_date
 from ui.context import AppContext
 from ui.errors import show_error
-from ui.home.data import possible_duplicates, register_person
 from ui.home.search import date_text, nhs_text
+from ui.ops.home import load_possible_duplicates, register_person
 from ui.style import SUBHEADING_SCALE, make_heading
 from ui.widgets import BusyIndicator, LabelledField, Notice
 from ui.widgets.wheel_guard import guard_inputs
@@ -344,12 +344,12 @@ class PersonForm(QWidget):
         self._check_nhs(self.nhs_edit.text())
         details = self.details()
         self._busy(True, self.tr("Checking whether this person is already registered..."))
-        task = possible_duplicates if not self._confirmed_duplicates else None
+        task = load_possible_duplicates if not self._confirmed_duplicates else None
         if task is None:
             self._register(details)
             return
         self.context.runner.run_db(
-            possible_duplicates,
+            load_possible_duplicates,
             self.context.store,
             details,
             name="ui.home.duplicates",

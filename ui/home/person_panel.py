@@ -23,8 +23,9 @@ from outreach.clinical.ethnicity import ETHNIC_CATEGORIES
 from outreach.store.records import CheckRecord, FollowUpRecord, PersonRecord
 from ui.context import AppContext
 from ui.home.outbox import submit
-from ui.home.reviews import person_with_reviews, review_states, review_words
+from ui.home.reviews import review_words
 from ui.home.search import date_text, nhs_text
+from ui.ops.reviews import load_person_with_reviews, load_review_states
 from ui.style import SUBHEADING_SCALE, make_heading
 
 
@@ -107,7 +108,7 @@ class PersonPanel(QWidget):
 
     def show_person(self, person_id: str) -> None:
         self.context.runner.run_db(
-            person_with_reviews,
+            load_person_with_reviews,
             self.context.store,
             person_id,
             name="ui.home.person",
@@ -175,7 +176,7 @@ class PersonPanel(QWidget):
             return
         submit(
             self.context,
-            review_states,
+            load_review_states,
             self.context.store,
             list(self._check_texts),
             name="ui.home.person_reviews",

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 
 from outreach.store.search_index import PersonHit
 from ui.context import AppContext
-from ui.home.data import PAGE_SIZE, search_people
+from ui.ops.home import PAGE_SIZE, search_people
 
 DEBOUNCE_MS = 0  # extra wait before a query; 0: coalescing behind the query in flight is enough
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ui.context import AppContext, SessionInfo
-from ui.home.data import start_session
+from ui.ops.home import start_session
 from ui.widgets.wheel_guard import guard_wheel
 
 
@@ -58,7 +58,7 @@ class SessionBar(QWidget):
         )
 
     def resume(self, today: Any) -> None:
-        """Carry on with today's session read back from the store (a `ui.home.data.TodaySession`):
+        """Carry on with today's session read back from the store (a `ui.ops.home.TodaySession`):
         the app was closed or restarted, the worker is still at the same venue."""
         session = SessionInfo(
             venue_name=today.venue_name, venue_id=today.venue_id, session_id=today.session_id

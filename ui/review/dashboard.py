@@ -25,7 +25,7 @@ thread with `start_figures_export` / `start_personal_export` (or `wire_exports` 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -77,14 +77,10 @@ from outreach.team.dashboard import (
     VENUE,
     WORKER,
     Dashboard,
-    DashboardCheck,
     Figures,
-    PersonLabel,
-    export_personal_csv,
-    write_aggregate_csv,
 )
+from ui.ops.team import save_dashboard_figures, save_dashboard_personal
 from ui.style import make_heading, scaled_font
-from ui.tasks import blocking
 from ui.widgets.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
@@ -1148,36 +1144,7 @@ def _with_suffix(path: str) -> str:
     return str(chosen if chosen.suffix.lower() == CSV_SUFFIX else chosen.with_name(chosen.name + CSV_SUFFIX))
 
 
-# -- the writing, for the workspace: always on a worker thread -------------------------------------------
-
-
-@blocking
-def save_figures(dashboard: Dashboard, path: str) -> Path:
-    """Write the aggregate CSV (no store access: any worker)."""
-    return write_aggregate_csv(dashboard, path)
-
-
-@blocking
-def save_personal(
-    store: LocalStore,
-    path: str,
-    *,
-    today: date,
-    checks: Sequence[DashboardCheck] | None = None,
-    people: Iterable[PersonLabel] | None = None,
-) -> int:
-    """Write the personal CSV and its audit entry, on the store worker. Reads the team's checks and who
-    each is about from the store unless given; the warning has been accepted by the time this runs."""
-    if checks is None or people is None:
-        from outreach.team.queue import dashboard_checks, queue_count, queue_page
-        from outreach.team.records import QueueFilter
-
-        if checks is None:
-            checks = dashboard_checks(store)
-        if people is None:
-            everything = QueueFilter(today=today)
-            people = queue_page(store, everything, 0, max(1, queue_count(store, everything)))
-    return export_personal_csv(store, path, checks, people, today=today, personal_data_confirmed=True)
+# -- the writing, for the workspace: always on a worker thread (`ui.ops.team`) ---------------------------
 
 
 def start_figures_export(
@@ -1192,7 +1159,7 @@ def start_figures_export(
         return None
     name = Path(path).name
     return runner.run_background(
-        save_figures,
+        save_dashboard_figures,
         view.dashboard,
         path,
         name="dashboard.export_figures",
@@ -1214,7 +1181,7 @@ def start_personal_export(
         return None
     name = Path(path).name
     return runner.run_db(
-        functools.partial(save_personal, today=view.dashboard.today),
+        functools.partial(save_dashboard_personal, today=view.dashboard.today),
         store,
         path,
         name="dashboard.export_personal",

@@ -34,7 +34,7 @@ from outreach.team.records import APPROVED, RECEIVED, RESUBMITTED, RETURNED, Que
 from ui.context import AppContext
 from ui.home.outbox import pick_one_row, submit
 from ui.home.search import nhs_text
-from ui.review.data import PAGE_SIZE, QueuePage, load_choices, load_queue
+from ui.ops.team import PAGE_SIZE, QueuePage, load_queue, load_queue_choices
 from ui.review.words import state_words, uk_day
 from ui.widgets.list_table import ListTable
 from ui.widgets.wheel_guard import guard_wheel
@@ -436,7 +436,7 @@ class ReviewQueueView(QWidget):
         self._run_query()
         submit(
             self.context,
-            load_choices,
+            load_queue_choices,
             self.context.store,
             name="ui.review.choices",
             on_success=self.set_choices,

@@ -41,13 +41,13 @@ from outreach.team.assemble import NO_VENUE
 from outreach.team.records import APPROVED, RETURNED, TeamCheckView
 from ui.check.findings_page import FindingsPage
 from ui.check.review_page import ReviewPage
-from ui.check.store_ops import OpenedCheck
 from ui.check.workflow import CheckWorkflow
 from ui.context import AppContext
 from ui.dates import local_time
 from ui.errors import show_error
-from ui.home.data import describe_decision
-from ui.review.data import DecisionMade, load_review, make_decision
+from ui.home.words import describe_decision
+from ui.ops.check import OpenedCheck
+from ui.ops.team import DecisionMade, decide_review, load_team_check
 from ui.review.words import state_words, uk_day
 from ui.widgets.flow_layout import FlowLayout
 
@@ -240,7 +240,7 @@ class ReviewScreen(QWidget):
     # -- loading -------------------------------------------------------------------------------------
     def load(self) -> None:
         self.context.runner.run_db(
-            load_review,
+            load_team_check,
             self.context.store,
             self.chain_id,
             name="ui.review.open",
@@ -266,7 +266,7 @@ class ReviewScreen(QWidget):
         if self._busy:
             return
         self.context.runner.run_db(
-            load_review,
+            load_team_check,
             self.context.store,
             self.chain_id,
             name="ui.review.refresh",
@@ -516,7 +516,7 @@ class ReviewScreen(QWidget):
         user = self.context.user.name if self.context.user is not None else ""
         self.context.runner.run_db(
             partial(
-                make_decision,
+                decide_review,
                 approve=approve,
                 comment=self.comment_text(),
                 user=user,

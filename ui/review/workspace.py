@@ -20,8 +20,8 @@ from outreach.team.records import TeamCheckView
 from ui.changes import ChangeSet
 from ui.context import AppContext
 from ui.home.outbox import submit
+from ui.ops.team import load_dashboard
 from ui.review import can_review
-from ui.review.data import load_dashboard
 from ui.review.queue_view import ReviewQueueView
 from ui.review.review_screen import ReviewScreen
 
