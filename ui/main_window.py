@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -41,8 +40,6 @@ from outreach.errors import LockedError
 from outreach.logging_setup import log_event
 from outreach.settings import OrgConfig
 from outreach.store.files import store_present
-from ui.context import AppContext
-from ui.errors import register_error_handler, show_error, unregister_error_handler
 from ui.idle_lock import IdleWatcher, minutes_to_ms
 from ui.ops.start import load_content, load_report_for_it, load_users, open_store
 from ui.style import Appearance, make_heading
@@ -50,9 +47,18 @@ from ui.tasks import TaskRunner
 from ui.unlock import UnlockPanel
 from ui.widgets import Notice
 
+if TYPE_CHECKING:  # loaded at unlock, not before the first screen is drawn
+    from ui.context import AppContext
+
 log = logging.getLogger(__name__)
 
 SCREEN_SHARE = 0.9  # the first window takes this share of the screen's available width and height
+
+
+def _show_error(exc: BaseException, parent: QWidget) -> None:
+    from ui.errors import show_error  # its dialogs load with the first error, not before the first window
+
+    show_error(exc, parent)
 
 
 class _Centred(QWidget):
@@ -170,9 +176,6 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(self._idle_ms(), self)
         self.idle.idle.connect(self._idle_lock)
         self._locked_handler = self._locked_error  # one bound method, so unregistering finds it again
-        register_error_handler(LockedError, self._locked_handler)
-        handler = self._locked_handler
-        self.destroyed.connect(lambda: unregister_error_handler(LockedError, handler))
         self._opening_started = False
         if store_present(self.data_dir):
             # The unlock screen shows at once; names fill in and Unlock enables as the store opens behind it.
@@ -188,6 +191,13 @@ class MainWindow(QMainWindow):
         if self._opening_started:
             return
         self._opening_started = True
+        # A LockedError can only come once the store is open: its handler (and the error module, with
+        # its dialogs) need not be there before the first screen is drawn.
+        from ui.errors import register_error_handler, unregister_error_handler
+
+        register_error_handler(LockedError, self._locked_handler)
+        handler = self._locked_handler
+        self.destroyed.connect(lambda: unregister_error_handler(LockedError, handler))
         if self.current_page == "unlock":
             self.runner.run_db(
                 load_users,
@@ -404,7 +414,7 @@ class MainWindow(QMainWindow):
             self.tr("The store in this folder cannot be opened. Tell IT.\n{0}").format(str(self.data_dir))
         )
         self._show_page("opening")
-        show_error(exc, self)
+        _show_error(exc, self)
 
     def _store_opened(self, store: Any) -> None:
         self.store = store
@@ -454,6 +464,8 @@ class MainWindow(QMainWindow):
 
         definition, rules, directory = self._content
         self.runner.changes.attach(self.store)  # every committed change reaches the screens showing it
+        from ui.context import AppContext
+
         self.context = AppContext(
             runner=self.runner,
             store=self.store,
@@ -671,7 +683,8 @@ class MainWindow(QMainWindow):
 
     def _show_review_comments(self, check_id: str) -> None:
         """A supervisor's comments on this check, shown above it (read on the store worker)."""
-        from ui.home.reviews import comments_banner, reviews_for_check
+        from ui.home.reviews import comments_banner
+        from ui.ops.reviews import load_check_reviews
 
         widget = self.check_widget
 
@@ -679,7 +692,7 @@ class MainWindow(QMainWindow):
             if self.check_widget is widget and lines:
                 self.review_notice.show_notice(comments_banner(lines), [])
 
-        self.runner.run_db(reviews_for_check, self.store, check_id, name="ui.check_reviews", on_success=show)
+        self.runner.run_db(load_check_reviews, self.store, check_id, name="ui.check_reviews", on_success=show)
 
     def _sync_status_changed(self, text: str) -> None:
         self.sync_status.setText(text)
@@ -753,7 +766,7 @@ class MainWindow(QMainWindow):
 
     def _report_failed(self, exc: BaseException) -> None:
         self.statusBar().clearMessage()
-        show_error(exc, self)
+        _show_error(exc, self)
 
     def _report_ready(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
@@ -766,6 +779,8 @@ class MainWindow(QMainWindow):
         log_event(log, "ui.support_report_copied", bytes=len(text.encode("utf-8")))
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         import outreach
 
         QMessageBox.about(
@@ -787,7 +802,10 @@ class MainWindow(QMainWindow):
         self.stop_background()
         if self.store is not None:
             self.store.lock()  # keys dropped at once; the process exit closes the database
-        unregister_error_handler(LockedError, self._locked_handler)
+        if self._opening_started:
+            from ui.errors import unregister_error_handler
+
+            unregister_error_handler(LockedError, self._locked_handler)
         super().closeEvent(event)
 
     def content_size(self) -> QSize:

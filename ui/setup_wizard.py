@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from outreach.errors import ValidationError
 from outreach.settings import OrgConfig
 from ui.errors import show_error
-from ui.ops.start import SetupRequest, SetupResult, load_org_file, set_up_store
+from ui.ops.setup import SetupRequest, SetupResult, load_org_file, set_up_store
 from ui.style import make_heading
 from ui.tasks import TaskRunner
 from ui.widgets import BusyIndicator, LabelledField

@@ -30,7 +30,8 @@ from tests.ui.shell_support import (
     unlock,
 )
 from ui.main_window import MainWindow
-from ui.ops.start import SetupRequest, open_store, set_up_store, unlock_store
+from ui.ops.setup import SetupRequest, set_up_store
+from ui.ops.start import open_store, unlock_store
 from ui.tasks import GuiThreadBlockedError, TaskRunner, is_blocking
 
 

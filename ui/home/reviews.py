@@ -34,12 +34,8 @@ from ui.ops.reviews import (
     RETURNED,
     WITHDRAWN,
     ReviewLine,
-    load_check_reviews,
     load_reviews,
 )
-
-# The main window still asks for the old name; this goes once it imports `load_check_reviews`.
-reviews_for_check = load_check_reviews
 
 
 def review_words(state: str) -> str:

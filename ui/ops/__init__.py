@@ -29,7 +29,9 @@ public function here is one and is named so, and no module here imports widgets.
 
 Modules, by subject:
 
-* `ui.ops.start`: opening the app: the users, opening and unlocking the store, first set-up.
+* `ui.ops.start`: opening the app: the users, opening and unlocking the store (imported before
+  the first window, so it stays small).
+* `ui.ops.setup`: the first set-up of a laptop: the store, its first user, the organisation file.
 * `ui.ops.home`: the worker's home: the lists (drafts, follow-ups, outbox), recording a
   follow-up's outcome, today's venue session, finding and registering people.
 * `ui.ops.check`: one check: open, start with consent, save, finalise, amend; the audit entry
