@@ -10,7 +10,6 @@ import argparse
 import importlib
 import logging
 import os
-import pkgutil
 import sys
 from collections.abc import Sequence
 
@@ -23,6 +22,8 @@ from outreach.settings import resolve_data_dir
 
 
 def _command_modules() -> list[str]:
+    import pkgutil  # only for commands: opening the app never lists them
+
     return sorted(
         f"{cli.commands.__name__}.{info.name}"
         for info in pkgutil.iter_modules(cli.commands.__path__)

@@ -13,11 +13,9 @@ the app imports it before Qt is loaded.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -116,6 +114,8 @@ def unloadable(sonames: Iterable[str]) -> list[str]:
     """The libraries among ``sonames`` that the dynamic loader cannot load (Linux only)."""
     if not sys.platform.startswith("linux"):
         return []
+    import ctypes  # here, not at the top: the app's start imports this module
+
     missing = []
     for name in sonames:
         try:
@@ -135,6 +135,8 @@ def missing_sonames(binaries: Iterable[Path]) -> list[str]:
     ldd = shutil.which("ldd")
     if not files or ldd is None or not sys.platform.startswith("linux"):
         return []
+    import subprocess
+
     try:
         result = subprocess.run([ldd, *files], capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError):

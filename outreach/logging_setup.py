@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import logging.handlers
 import os
 import re
 import sys
@@ -234,8 +233,18 @@ class _PlainErrors:
             sys.stderr.write(f"outreach: the log cannot be written ({error_type}); carrying on without it.\n")
 
 
-class PrivateRotatingFileHandler(_PlainErrors, logging.handlers.RotatingFileHandler):
-    """A rotating log whose files are created readable by the owner only."""
+class PrivateRotatingFileHandler(_PlainErrors, logging.FileHandler):
+    """The log file, readable by its owner only, moved aside when full: ``outreach.log`` becomes
+    ``outreach.log.1``, ``.1`` becomes ``.2`` and so on, and the oldest beyond `backup_count` goes.
+
+    Written here rather than taken from `logging.handlers`: that module brings sockets, pickling
+    and queues with it, which the app would otherwise load before its first window for nothing.
+    """
+
+    def __init__(self, filename: Path, *, max_bytes: int, backup_count: int, encoding: str = "utf-8") -> None:
+        self.max_bytes = max_bytes
+        self.backup_count = backup_count
+        super().__init__(filename, mode="a", encoding=encoding)
 
     def _open(self) -> io.TextIOWrapper:
         return open(  # type: ignore[return-value]  # text mode: a TextIOWrapper
@@ -245,6 +254,36 @@ class PrivateRotatingFileHandler(_PlainErrors, logging.handlers.RotatingFileHand
             errors=self.errors,
             opener=lambda path, flags: os.open(path, flags, 0o600),
         )
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._full_after(record):
+                self._move_aside()
+        except OSError:  # said like a failed write, once, in words; the line still goes in the file
+            self.handleError(record)
+        super().emit(record)
+
+    def _full_after(self, record: logging.LogRecord) -> bool:
+        if self.max_bytes <= 0 or self.backup_count <= 0:
+            return False
+        if self.stream is None:
+            self.stream = self._open()
+        written = self.stream.tell()
+        line = (self.format(record) + self.terminator).encode(self.encoding or "utf-8", "replace")
+        return written > 0 and written + len(line) > self.max_bytes
+
+    def _move_aside(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        base = self.baseFilename
+        for number in range(self.backup_count - 1, 0, -1):
+            older = f"{base}.{number}"
+            if os.path.exists(older):
+                os.replace(older, f"{base}.{number + 1}")
+        if os.path.exists(base):
+            os.replace(base, f"{base}.1")
+        self.stream = self._open()
 
 
 class _PlainStreamHandler(_PlainErrors, logging.StreamHandler):
@@ -291,7 +330,7 @@ def setup_logging(data_dir: Path, level: int = logging.INFO, *, console: bool = 
             root.removeHandler(handler)
             handler.close()
     handlers: list[logging.Handler] = [
-        PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+        PrivateRotatingFileHandler(path, max_bytes=MAX_BYTES, backup_count=BACKUP_COUNT, encoding="utf-8")
     ]
     if console:
         handlers.append(_PlainStreamHandler(sys.stderr))

@@ -12,19 +12,15 @@ Nothing personal lives here: this module reads no database.
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import os
 import re
 import sys
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final, TypeVar, cast
-from urllib.parse import urlsplit
 
-import platformdirs
-
+# tomllib, platformdirs, ipaddress and urllib are imported where they are used: this module is on
+# the path to the unlock screen, which must not wait for parsers it may never need.
 from outreach.durable_files import write_atomic
 from outreach.errors import ValidationError
 
@@ -36,6 +32,13 @@ ORG_CONFIG_FILENAME = "organisation.toml"
 _T = TypeVar("_T")
 
 
+def _quoted(value: object) -> str:
+    """A value as TOML (and JSON) write it: strings in double quotes, escaped; true/false; numbers."""
+    import json  # here: only messages and saved files need it, not the way to the first window
+
+    return json.dumps(value, ensure_ascii=False)
+
+
 def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     """The data folder: ``--data-dir`` beats ``OUTREACH_DATA_DIR`` beats the platform default."""
     if cli_value:
@@ -43,6 +46,8 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get(DATA_DIR_ENV)
     if env:
         return Path(env).expanduser().resolve()
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
 
 
@@ -132,12 +137,12 @@ class Setting:
         elif not isinstance(value, str):
             return "must be text."
         elif self.info.choices and value not in self.info.choices:
-            return self.info.choice_words or "must be one of " + ", ".join(map(json.dumps, self.info.choices))
+            return self.info.choice_words or "must be one of " + ", ".join(map(_quoted, self.info.choices))
         return None
 
     def table_row(self) -> str:
         """This setting's row in the table of docs/install.md."""
-        default = json.dumps(self.default, ensure_ascii=False)
+        default = _quoted(self.default)
         words = f" ({self.info.default_words})" if self.info.default_words else ""
         info = self.info
         span = f" ({info.low} to {info.high})" if info.low is not None and info.high is not None else ""
@@ -222,6 +227,8 @@ class OrgConfig:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> OrgConfig:
         """Read and check an organisation file; a bad file gives a message naming the setting."""
+        import tomllib
+
         p = Path(path)
         try:
             raw = tomllib.loads(p.read_text(encoding="utf-8"))
@@ -279,7 +286,7 @@ class OrgConfig:
         lines = ["# Organisation settings for this laptop, saved when the store was set up.", ""]
         for setting in SETTINGS:
             value = getattr(self, setting.name)
-            text = str(int(value)) if setting.type is int else json.dumps(value, ensure_ascii=False)
+            text = str(int(value)) if setting.type is int else _quoted(value)
             lines.append(f"{setting.name} = {text}")
         return "\n".join(lines) + "\n"
 
@@ -345,6 +352,8 @@ def server_url_problem(url: str) -> str | None:
     "http://localhost@evil.example" (which names evil.example, with 'localhost' as a user
     name) both start well and are both refused.
     """
+    from urllib.parse import urlsplit
+
     if any(ch.isspace() or not ch.isprintable() for ch in url):
         return "must not contain spaces or control characters."
     try:
@@ -372,6 +381,8 @@ def server_url_problem(url: str) -> str | None:
 
 
 def _valid_host(host: str) -> bool:
+    import ipaddress
+
     try:
         ipaddress.ip_address(host)
         return True
@@ -386,6 +397,8 @@ def _valid_host(host: str) -> bool:
 
 
 def _is_loopback_host(host: str) -> bool:
+    import ipaddress
+
     if host.lower() == "localhost":
         return True
     try:

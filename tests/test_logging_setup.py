@@ -122,6 +122,31 @@ def test_the_log_rotates_with_private_files(
         assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in rotated)
 
 
+def test_a_rotation_that_fails_is_said_once_and_logging_carries_on(
+    tmp_path: Path,
+    root_logger: logging.Logger,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The files cannot be moved aside (here full folders sit where the old logs go): one plain line on
+    stderr, no record text, and every line still reaches the current file."""
+    monkeypatch.setattr(logging_setup, "MAX_BYTES", 500)
+    monkeypatch.setattr(logging_setup._PlainErrors, "_reported", False)
+    path = setup_logging(tmp_path)
+    for number in range(1, logging_setup.BACKUP_COUNT + 1):
+        (path.parent / f"outreach.log.{number}").mkdir()
+        (path.parent / f"outreach.log.{number}" / "keep").write_text("x")
+    log = logging.getLogger("outreach.test")
+    for i in range(40):
+        log_event(log, "test.filler", count=i)
+    flush(root_logger)
+    err = capsys.readouterr().err
+    assert err.count("the log cannot be written") == 1
+    assert "test.filler" not in err
+    text = path.read_text("utf-8")
+    assert "count=0\n" in text and "count=39\n" in text
+
+
 def test_writing_far_past_the_cap_keeps_the_logs_within_it(
     tmp_path: Path, root_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import os
-import platform
 import sys
 import time
 from collections.abc import Sequence
@@ -86,6 +85,10 @@ def gather_start_info(data_dir: Path, log_file: Path | None = None) -> StartInfo
     )
 
 
+# As platform.system() names them, without importing `platform` on the way to the first window.
+_SYSTEM_NAMES = {"linux": "Linux", "win32": "Windows", "darwin": "Darwin"}
+
+
 def run_app(data_dir: str | None = None, argv: Sequence[str] | None = None) -> int:
     folder = resolve_data_dir(data_dir)
     log_file = setup_logging(folder)
@@ -93,9 +96,9 @@ def run_app(data_dir: str | None = None, argv: Sequence[str] | None = None) -> i
         log,
         "app.started",
         app_version=outreach.__version__,
-        python_version=platform.python_version(),
+        python_version="{}.{}.{}".format(*sys.version_info[:3]),
         qt_version=qVersion(),
-        os=platform.system(),
+        os=_SYSTEM_NAMES.get(sys.platform, sys.platform),
     )
     app = create_application(argv)
     crash_reporter = CrashReporter(log_file, app)
@@ -226,20 +229,31 @@ def _quit_when_shown(window: Any, spec: str) -> None:
         shown(page)
 
 
-def _report_when_shown(app: QApplication, window: object, page: str) -> None:
-    """Print when `page` is first on screen (after the paint that follows), then quit."""
-    from PySide6.QtCore import QTimer
+def _report_when_shown(app: QApplication, window: Any, page: str) -> None:
+    """Print when `page` is first on screen, then quit. The first page is reported once the window
+    has been painted (the frame a person would see), as the bare window it is compared with is."""
+    from PySide6.QtCore import QObject
+
+    def report(name: str) -> None:
+        print(f"shown {name} {time.time():.6f}", flush=True)
+        app.quit()
+
+    class AfterPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, lambda: report(page))
+            return False
 
     def shown(name: str) -> None:
-        if name == page:
+        if name != page:
+            return
+        if name == getattr(window, "current_page", "") and not window.isVisible():
+            window.installEventFilter(AfterPaint(window))  # the first page: wait for its first paint
+        else:
+            QTimer.singleShot(0, lambda: report(name))
 
-            def report() -> None:
-                print(f"shown {name} {time.time():.6f}", flush=True)
-                app.quit()
-
-            QTimer.singleShot(0, report)
-
-    window.page_shown.connect(shown)  # type: ignore[attr-defined]
+    window.page_shown.connect(shown)
     if getattr(window, "current_page", "") == page:  # already there: reported once the window is drawn
         shown(page)
-    window.store_opened.connect(lambda: shown("unlock-ready"))  # type: ignore[attr-defined]
+    window.store_opened.connect(lambda: shown("unlock-ready"))

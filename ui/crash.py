@@ -13,9 +13,12 @@ import sys
 import threading
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QWidget
+
+if TYPE_CHECKING:  # the dialog's classes load with the first crash, not before the first window
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,8 @@ class CrashReporter(QObject):
         advice = QCoreApplication.translate("crash", CRASH_ADVICE)
         if self.log_file is not None:
             advice += "\n\n" + QCoreApplication.translate("crash", CRASH_LOG_HINT) + f"\n{self.log_file}"
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
         box.setInformativeText(advice)
         box.setObjectName("crash-dialog")

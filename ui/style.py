@@ -89,11 +89,19 @@ class Appearance:
         """`settings`: where the choice is kept (default: the app's QSettings; tests pass a file of their own)."""
         self._app = app
         self._settings = settings
-        self._normal_palette = QPalette(app.palette())
+        # The normal look, kept the first time high contrast is switched on (copying a palette is slow
+        # enough to matter before the first window, and most workers never switch).
+        self._normal_palette: QPalette | None = None
         self._normal_style_sheet = app.styleSheet()
         self.high_contrast = False
 
     def set_high_contrast(self, on: bool) -> None:
+        if not on and self._normal_palette is None:
+            self.high_contrast = False  # never switched on: the app already has its normal look
+            return
+        if self._normal_palette is None:
+            self._normal_palette = QPalette(self._app.palette())
+            self._normal_style_sheet = self._app.styleSheet()
         self.high_contrast = bool(on)
         if on:
             self._app.setPalette(high_contrast_palette(self._normal_palette))

@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from outreach.errors import AuthError, UnlockRefused
-from ui.errors import show_error
 from ui.ops.start import unlock_store
 from ui.style import make_heading
 from ui.tasks import TaskRunner
@@ -162,6 +161,8 @@ class UnlockPanel(QWidget):
             self.pass_edit.setFocus()
             return
         self.unlock_button.setEnabled(True)
+        from ui.errors import show_error  # its dialogs load with the first error, after the window
+
         show_error(exc, self)
 
     def _start_pause(self, seconds: float) -> None:
