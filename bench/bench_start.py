@@ -104,10 +104,12 @@ def compare(app: list[str], bare: list[str], env: dict[str, str], runs: int) -> 
 
 
 def bare_bundle() -> Path:
-    """A bare PySide6 window bundled like the app (one folder), built once and kept."""
+    """A bare PySide6 window bundled like the app (one folder), built once and kept (built again
+    when the bare window's script changes)."""
     folder = RESULTS / "bare-window-bundle"
     program = folder / "dist" / "bare" / ("bare.exe" if os.name == "nt" else "bare")
-    if program.exists():
+    script = folder / "bare.py"
+    if program.exists() and script.exists() and script.read_text("utf-8") == BARE_WINDOW:
         return program
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "bare.py").write_text(BARE_WINDOW, "utf-8")
