@@ -79,7 +79,8 @@ class ChangeFeed:
         return unsubscribe
 
     def noted(self, conn: Connection, action: str, table: str | None, record_id: str | None) -> None:
-        """Called with each audit entry, inside its write transaction: the change is told after commit."""
+        """Called with each audit entry, inside its write transaction, and by sync for what it brings
+        down (a supervisor's review: not audited, as nothing was done here). Told after the commit."""
         if not self._listeners:
             return
         person_id: str | None = None

@@ -70,6 +70,8 @@ DEVICE_STATUS_KEY = "device_status"
 LAST_SYNC_KEY = "last_sync"
 HOLD_REFUSED = "refused"  # the server said no: waits until the worker retries or amends
 HOLD_NO_CONSENT = "no_consent"  # the person has not agreed to share with anyone
+# The change the store tells its listeners when a supervisor's review of one of our checks arrives.
+REVIEW_RECEIVED = "review.received"
 
 
 # -- schema ---------------------------------------------------------------------------------------
@@ -252,24 +254,25 @@ def record_confirmed(
         own = sorted({ref for ref in confirmed.values() if ref.split("/")[0] not in SHARED_TYPES})
         if own:
             record_server_refs(store, check_id, own)
-            rematch_reviews(conn)
+            for matched in rematch_reviews(conn):
+                store.changes.noted(conn, REVIEW_RECEIVED, "checks", matched)
 
 
 # Resources many checks share: their locations say nothing about which check a review is of.
 SHARED_TYPES = frozenset({"Patient", "Organization", "Practitioner", "Device", "Location"})
 
 
-def rematch_reviews(conn: Connection) -> int:
+def rematch_reviews(conn: Connection) -> list[str]:
     """Give reviews that came down before their check could be matched their check now.
 
-    Returns how many were matched."""
+    Returns the checks that now have a review they did not have."""
     r = sync_reviews.c
-    matched = 0
+    matched: list[str] = []
     for row in conn.execute(select(r.id, r.focus_ref, r.focus_check_id).where(r.check_id.is_(None))).all():
         check_id = _match_check(conn, row.focus_check_id, row.focus_ref)
         if check_id is not None:
             conn.execute(update(sync_reviews).where(r.id == row.id).values(check_id=check_id))
-            matched += 1
+            matched.append(str(check_id))
     return matched
 
 
@@ -495,7 +498,12 @@ def store_review(
         conn.execute(insert(sync_reviews), {"id": server_id, **values})
     else:
         conn.execute(update(sync_reviews).where(sync_reviews.c.id == server_id).values(**values))
-    return None if check_id is None else str(check_id)
+    if check_id is None:
+        return None
+    # Not an audited action (nothing here was done on this laptop), but the screens showing the check
+    # or its person must hear of it like any other change.
+    store.changes.noted(conn, REVIEW_RECEIVED, "checks", str(check_id))
+    return str(check_id)
 
 
 def _review(store: LocalStore, row: Any) -> Review:

@@ -68,3 +68,51 @@ def test_a_store_task_says_its_changes_once_after_its_own_result(
         runner.changes.detach()
         runner.shutdown(wait=True)
         store.close()
+
+
+def test_a_review_brought_down_by_sync_is_said_with_its_check_and_person(
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner
+) -> None:
+    """Sync writes on its own thread; a supervisor's review it stores reaches the screens as a change
+    about that check's person (home's Reviews tab and the person panel listen), with no refresh after
+    the sync run."""
+    from outreach.store import sync_state
+    from outreach.demo_data import fill_demo_data
+
+    make_store(tmp_path / "data")
+    store = LocalStore.open(tmp_path / "data", kdf=TEST_KDF)
+    store.unlock(WORKER, PASSPHRASE)
+    try:
+        fill_demo_data(store, people=1, checks_per_person=1, seed=7)
+        (item,) = store.outbox.list()
+        person_id = store.checks.get(item.check_id).person_id
+        runner.changes.attach(store)
+        heard: list[ChangeSet] = []
+        runner.changes.changed.connect(heard.append)
+
+        def pull_one_review() -> None:
+            with store.db.write() as conn:
+                sync_state.store_review(
+                    conn,
+                    store,
+                    server_id="task-1",
+                    status="requested",
+                    server_version="1",
+                    last_updated="2026-12-01T10:00:00Z",
+                    document={"notes": ["Please recheck the blood pressure."]},
+                    focus_ref=None,
+                    focus_check_id=item.check_id,
+                )
+
+        thread = threading.Thread(target=pull_one_review)
+        thread.start()
+        thread.join()
+        qtbot.waitUntil(lambda: bool(heard), timeout=WAIT_MS)
+        (said,) = heard
+        assert said.has_action(sync_state.REVIEW_RECEIVED)
+        assert said.records("checks") == {item.check_id}
+        assert said.people == {person_id}
+    finally:
+        runner.changes.detach()
+        runner.shutdown(wait=True)
+        store.close()

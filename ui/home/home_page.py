@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
+from outreach.store.sync_state import REVIEW_RECEIVED
 from ui.changes import ChangeSet
 from ui.context import AppContext
 from ui.home.follow_ups import FollowUpsView
@@ -86,8 +87,6 @@ class HomePage(QWidget):
         self.reviews.count_changed.connect(
             lambda n: self.tabs.setTabText(3, self.tr("Reviews ({0})").format(n) if n else self.tr("Reviews"))
         )
-        if context.sync is not None:
-            context.sync.run_finished.connect(self._synced)
         context.changes.changed.connect(self._store_changed)
         # What sync knows of each waiting check is read again whenever the outbox is looked at.
         self.tabs.currentChanged.connect(lambda index: self.outbox.refresh() if index == 2 else None)
@@ -148,6 +147,8 @@ class HomePage(QWidget):
         self.outbox.store_changed(changes)
         if changes.has_action("check.start", "check.finalise", "check.amend"):
             self._reload_drafts()
+        if changes.has_action(REVIEW_RECEIVED, "check.amend"):
+            self.reviews.refresh()  # a review came down, or a returned check was amended since
         if changes.has_action("person.register", "person.update"):
             self.search.refresh()
         if changes.touches("venues"):
@@ -237,12 +238,6 @@ class HomePage(QWidget):
     def _form_closed(self) -> None:
         self.right.setCurrentWidget(self.person_panel)
         self.search.focus_search()
-
-    def _synced(self, _report: object) -> None:
-        """After a sync run: reviews and the person's review states may have changed (the outbox
-        reads itself again)."""
-        self.reviews.refresh()
-        self.person_panel.refresh_reviews()
 
     def reload_lists(self) -> None:
         """After a check is closed: drafts, follow-ups and the outbox may have changed (a finalised

@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
 from outreach.clinical.ethnicity import ETHNIC_CATEGORIES
 from outreach.store.records import CheckRecord, FollowUpRecord, PersonRecord
 from ui.context import AppContext
-from ui.home.outbox import submit
 from ui.home.reviews import review_words
 from ui.home.search import date_text, nhs_text
-from ui.ops.reviews import load_person_with_reviews, load_review_states
+from ui.ops.reviews import load_person_with_reviews
 from ui.style import SUBHEADING_SCALE, make_heading
 
 
@@ -169,19 +168,6 @@ class PersonPanel(QWidget):
         self.open_button.setText(self.tr("Contin&ue check") if has_draft else self.tr("Op&en check"))
         if reviews:
             self._show_reviews(reviews)
-
-    def refresh_reviews(self) -> None:
-        """Add each finalised check's review state (after showing a person, and after each sync)."""
-        if self.person is None or not self._check_texts:
-            return
-        submit(
-            self.context,
-            load_review_states,
-            self.context.store,
-            list(self._check_texts),
-            name="ui.home.person_reviews",
-            on_success=self._show_reviews,
-        )
 
     def _show_reviews(self, states: dict[str, str]) -> None:
         for row in range(self.checks_list.count()):

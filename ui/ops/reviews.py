@@ -134,12 +134,6 @@ def load_check_reviews(store: LocalStore, check_id: str) -> list[ReviewLine]:
 
 
 @blocking
-def load_review_states(store: LocalStore, check_ids: list[str]) -> dict[str, str]:
-    """check id -> the state of its newest review (after each sync, for the person's checks)."""
-    return _states(store, check_ids)
-
-
-@blocking
 def load_person_with_reviews(
     store: LocalStore, person_id: str
 ) -> tuple[tuple[PersonRecord, list[CheckRecord], list[FollowUpRecord]], dict[str, str]]:
