@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="862"/>
+        <location filename="../../ui/main_window.py" line="863"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="868"/>
+        <location filename="../../ui/main_window.py" line="869"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="869"/>
+        <location filename="../../ui/main_window.py" line="870"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -145,133 +145,133 @@
 <context>
     <name>CheckWorkflow</name>
     <message>
-        <location filename="../../ui/check/workflow.py" line="69"/>
+        <location filename="../../ui/check/workflow.py" line="70"/>
         <source>Health check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="102"/>
+        <location filename="../../ui/check/workflow.py" line="103"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="120"/>
+        <location filename="../../ui/check/workflow.py" line="121"/>
         <source>This check could not be opened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="142"/>
-        <location filename="../../ui/check/workflow.py" line="144"/>
+        <location filename="../../ui/check/workflow.py" line="143"/>
+        <location filename="../../ui/check/workflow.py" line="145"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="192"/>
+        <location filename="../../ui/check/workflow.py" line="195"/>
         <source>Recorded: {0} did not agree to the check today. Nothing else was recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="202"/>
+        <location filename="../../ui/check/workflow.py" line="205"/>
         <source>finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="202"/>
+        <location filename="../../ui/check/workflow.py" line="205"/>
         <source>draft</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="203"/>
+        <location filename="../../ui/check/workflow.py" line="206"/>
         <source>, version {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="204"/>
+        <location filename="../../ui/check/workflow.py" line="207"/>
         <source>Health check: {0} ({1}{2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="208"/>
+        <location filename="../../ui/check/workflow.py" line="211"/>
         <source>{0} - born {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="212"/>
+        <location filename="../../ui/check/workflow.py" line="215"/>
         <source> - started with check content {0}, shown with {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="377"/>
+        <location filename="../../ui/check/workflow.py" line="380"/>
         <source>Note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="398"/>
+        <location filename="../../ui/check/workflow.py" line="401"/>
         <source>Finalised {0} by {1}. It can no longer be changed; to correct it, amend it (a new version; this one is kept).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="403"/>
+        <location filename="../../ui/check/workflow.py" line="406"/>
         <source>This check is finalised. To correct something, give the reason and amend it: that makes a new version and keeps this one as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="407"/>
+        <location filename="../../ui/check/workflow.py" line="410"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="520"/>
+        <location filename="../../ui/check/workflow.py" line="523"/>
         <source>Finalising saves this check for good: it cannot be changed afterwards (an amendment makes a new version).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="527"/>
+        <location filename="../../ui/check/workflow.py" line="530"/>
         <source>It will be sent to the shared health record at the next sync (when this laptop is online), to be seen by: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="534"/>
+        <location filename="../../ui/check/workflow.py" line="537"/>
         <source>Not shared with: {0} (the person said no or was not asked).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="541"/>
+        <location filename="../../ui/check/workflow.py" line="544"/>
         <source>The person did not agree to sharing it with anyone, so it stays on this laptop and is not sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="546"/>
+        <location filename="../../ui/check/workflow.py" line="549"/>
         <source>What is sent: {0}&apos;s name, date of birth and NHS number, every answer of the check, {1} finding(s) and the follow-up agreed for each</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="550"/>
+        <location filename="../../ui/check/workflow.py" line="553"/>
         <source> (referrals to: {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="603"/>
+        <location filename="../../ui/check/workflow.py" line="608"/>
         <source>Problem: say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="605"/>
+        <location filename="../../ui/check/workflow.py" line="610"/>
         <source>Say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="670"/>
+        <location filename="../../ui/check/workflow.py" line="675"/>
         <source>Making the summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="676"/>
+        <location filename="../../ui/check/workflow.py" line="677"/>
         <source>Health check summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="691"/>
+        <location filename="../../ui/check/workflow.py" line="694"/>
         <source>Summary saved as {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -434,410 +434,410 @@
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="548"/>
-        <location filename="../../ui/review/dashboard.py" line="559"/>
+        <location filename="../../ui/review/dashboard.py" line="544"/>
+        <location filename="../../ui/review/dashboard.py" line="555"/>
         <source>Team dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="567"/>
+        <location filename="../../ui/review/dashboard.py" line="563"/>
         <source>&amp;Show by:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="570"/>
+        <location filename="../../ui/review/dashboard.py" line="566"/>
         <source>Show the figures by worker, venue or month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="577"/>
+        <location filename="../../ui/review/dashboard.py" line="573"/>
         <source>E&amp;xport figures (CSV)...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="579"/>
+        <location filename="../../ui/review/dashboard.py" line="575"/>
         <source>Export figures as CSV, without personal data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="580"/>
+        <location filename="../../ui/review/dashboard.py" line="576"/>
         <source>Counts only: no names, NHS numbers or other details.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="589"/>
+        <location filename="../../ui/review/dashboard.py" line="585"/>
         <source>People with all six elements in 12 months</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="593"/>
+        <location filename="../../ui/review/dashboard.py" line="589"/>
         <source>Checks with all six done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="597"/>
+        <location filename="../../ui/review/dashboard.py" line="593"/>
         <source>Follow-ups overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="601"/>
+        <location filename="../../ui/review/dashboard.py" line="597"/>
         <source>Days to close a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="609"/>
+        <location filename="../../ui/review/dashboard.py" line="605"/>
         <source>Dashboard charts and tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="636"/>
+        <location filename="../../ui/review/dashboard.py" line="632"/>
         <source>Charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="640"/>
+        <location filename="../../ui/review/dashboard.py" line="636"/>
         <source>&amp;Charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="647"/>
+        <location filename="../../ui/review/dashboard.py" line="643"/>
         <source>Figures by worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="657"/>
+        <location filename="../../ui/review/dashboard.py" line="653"/>
         <source>Core element</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="660"/>
+        <location filename="../../ui/review/dashboard.py" line="656"/>
         <source>Core elements</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="662"/>
+        <location filename="../../ui/review/dashboard.py" line="658"/>
         <source>Finding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="662"/>
-        <location filename="../../ui/review/dashboard.py" line="741"/>
+        <location filename="../../ui/review/dashboard.py" line="658"/>
+        <location filename="../../ui/review/dashboard.py" line="737"/>
         <source>Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="664"/>
-        <location filename="../../ui/review/dashboard.py" line="895"/>
+        <location filename="../../ui/review/dashboard.py" line="660"/>
+        <location filename="../../ui/review/dashboard.py" line="891"/>
         <source>Findings by kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="666"/>
+        <location filename="../../ui/review/dashboard.py" line="662"/>
         <source>Service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="666"/>
-        <location filename="../../ui/review/dashboard.py" line="751"/>
+        <location filename="../../ui/review/dashboard.py" line="662"/>
+        <location filename="../../ui/review/dashboard.py" line="747"/>
         <source>Referrals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="668"/>
-        <location filename="../../ui/review/dashboard.py" line="901"/>
+        <location filename="../../ui/review/dashboard.py" line="664"/>
+        <location filename="../../ui/review/dashboard.py" line="897"/>
         <source>Referrals by service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="673"/>
+        <location filename="../../ui/review/dashboard.py" line="669"/>
         <source>&amp;Tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="678"/>
+        <location filename="../../ui/review/dashboard.py" line="674"/>
         <source>Export with &amp;personal data...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="681"/>
+        <location filename="../../ui/review/dashboard.py" line="677"/>
         <source>Export with personal data: names and NHS numbers, recorded in the audit trail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="685"/>
+        <location filename="../../ui/review/dashboard.py" line="681"/>
         <source>Names and NHS numbers, in a file this app does not protect. You will be warned first; the export is recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="696"/>
+        <location filename="../../ui/review/dashboard.py" line="692"/>
         <source>Export status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="732"/>
+        <location filename="../../ui/review/dashboard.py" line="728"/>
         <source>Weight</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="733"/>
+        <location filename="../../ui/review/dashboard.py" line="729"/>
         <source>BP</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="734"/>
+        <location filename="../../ui/review/dashboard.py" line="730"/>
         <source>Lipids</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="735"/>
+        <location filename="../../ui/review/dashboard.py" line="731"/>
         <source>Glucose</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="736"/>
+        <location filename="../../ui/review/dashboard.py" line="732"/>
         <source>Alcohol</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="737"/>
+        <location filename="../../ui/review/dashboard.py" line="733"/>
         <source>Smoking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="742"/>
+        <location filename="../../ui/review/dashboard.py" line="738"/>
         <source>People</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="743"/>
+        <location filename="../../ui/review/dashboard.py" line="739"/>
         <source>All six
 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="744"/>
+        <location filename="../../ui/review/dashboard.py" line="740"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="745"/>
+        <location filename="../../ui/review/dashboard.py" line="741"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="746"/>
+        <location filename="../../ui/review/dashboard.py" line="742"/>
         <source>Follow-ups
 open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="747"/>
-        <location filename="../../ui/review/dashboard.py" line="879"/>
+        <location filename="../../ui/review/dashboard.py" line="743"/>
+        <location filename="../../ui/review/dashboard.py" line="875"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="748"/>
-        <location filename="../../ui/review/dashboard.py" line="875"/>
+        <location filename="../../ui/review/dashboard.py" line="744"/>
+        <location filename="../../ui/review/dashboard.py" line="871"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="749"/>
+        <location filename="../../ui/review/dashboard.py" line="745"/>
         <source>Days to
 close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="750"/>
+        <location filename="../../ui/review/dashboard.py" line="746"/>
         <source>9 in 10
 within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="758"/>
+        <location filename="../../ui/review/dashboard.py" line="754"/>
         <source>Different people checked (a person with two checks counts once)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="759"/>
+        <location filename="../../ui/review/dashboard.py" line="755"/>
         <source>Checks with all six core elements done: share, and number of checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="762"/>
+        <location filename="../../ui/review/dashboard.py" line="758"/>
         <source>Share of checks with {0} done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="766"/>
+        <location filename="../../ui/review/dashboard.py" line="762"/>
         <source>Follow-ups closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="767"/>
+        <location filename="../../ui/review/dashboard.py" line="763"/>
         <source>Open follow-ups past their due date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="768"/>
+        <location filename="../../ui/review/dashboard.py" line="764"/>
         <source>Days from a follow-up being opened to its closure: the median</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="769"/>
+        <location filename="../../ui/review/dashboard.py" line="765"/>
         <source>Nine in ten follow-ups were closed within this many days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="789"/>
+        <location filename="../../ui/review/dashboard.py" line="785"/>
         <source>as of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="802"/>
+        <location filename="../../ui/review/dashboard.py" line="798"/>
         <source>{0} of {1} people checked, {2} to {3}. Nationally the base is the whole SMI register.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="813"/>
+        <location filename="../../ui/review/dashboard.py" line="809"/>
         <source>No team checks yet: the figures appear once the team&apos;s checks come down from the shared record.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="819"/>
+        <location filename="../../ui/review/dashboard.py" line="815"/>
         <source>{0} of {1} checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="823"/>
+        <location filename="../../ui/review/dashboard.py" line="819"/>
         <source>of {0} open ({1} closed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="836"/>
+        <location filename="../../ui/review/dashboard.py" line="832"/>
         <source>median; 9 in 10 closed within {0} days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="838"/>
-        <location filename="../../ui/review/dashboard.py" line="884"/>
+        <location filename="../../ui/review/dashboard.py" line="834"/>
+        <location filename="../../ui/review/dashboard.py" line="880"/>
         <source>No follow-up closed yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="865"/>
+        <location filename="../../ui/review/dashboard.py" line="861"/>
         <source>{0} done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="867"/>
+        <location filename="../../ui/review/dashboard.py" line="863"/>
         <source>Each core element (all checks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="873"/>
+        <location filename="../../ui/review/dashboard.py" line="869"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="882"/>
+        <location filename="../../ui/review/dashboard.py" line="878"/>
         <source>No follow-ups yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="886"/>
+        <location filename="../../ui/review/dashboard.py" line="882"/>
         <source>Closed in {0} days (median), 9 in 10 within {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="890"/>
+        <location filename="../../ui/review/dashboard.py" line="886"/>
         <source>Follow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="903"/>
-        <location filename="../../ui/review/dashboard.py" line="1032"/>
+        <location filename="../../ui/review/dashboard.py" line="899"/>
+        <location filename="../../ui/review/dashboard.py" line="1028"/>
         <source>Service not named</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="912"/>
+        <location filename="../../ui/review/dashboard.py" line="908"/>
         <source>{0} more in the Tables tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="927"/>
+        <location filename="../../ui/review/dashboard.py" line="923"/>
         <source>Earlier months in the Tables tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="931"/>
+        <location filename="../../ui/review/dashboard.py" line="927"/>
         <source>The {0} with the lowest share; all {1} in the Tables tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="938"/>
+        <location filename="../../ui/review/dashboard.py" line="934"/>
         <source>Checks with all six done, by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="943"/>
+        <location filename="../../ui/review/dashboard.py" line="939"/>
         <source>{0} ({1} of {2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="947"/>
+        <location filename="../../ui/review/dashboard.py" line="943"/>
         <source>no checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="963"/>
+        <location filename="../../ui/review/dashboard.py" line="959"/>
         <source>Overdue follow-ups, by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="968"/>
+        <location filename="../../ui/review/dashboard.py" line="964"/>
         <source>! {0} of {1} open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="974"/>
+        <location filename="../../ui/review/dashboard.py" line="970"/>
         <source>No follow-up is overdue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1000"/>
+        <location filename="../../ui/review/dashboard.py" line="996"/>
         <source>Figures by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1013"/>
+        <location filename="../../ui/review/dashboard.py" line="1009"/>
         <source>Below: the whole team. Choose a row above to see it alone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1016"/>
+        <location filename="../../ui/review/dashboard.py" line="1012"/>
         <source>Below: {0} only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1061"/>
+        <location filename="../../ui/review/dashboard.py" line="1057"/>
         <source>Save the dashboard figures</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1078"/>
+        <location filename="../../ui/review/dashboard.py" line="1074"/>
         <source>Save the checks with personal data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1098"/>
+        <location filename="../../ui/review/dashboard.py" line="1094"/>
         <source>Choose another folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1100"/>
+        <location filename="../../ui/review/dashboard.py" line="1096"/>
         <source>That is the program&apos;s own folder, which other people using this laptop may be able to read. Choose your Documents folder or an encrypted USB stick.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1109,47 +1109,47 @@ within</source>
 <context>
     <name>FollowUpsModel</name>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="73"/>
+        <location filename="../../ui/home/follow_ups.py" line="66"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="73"/>
+        <location filename="../../ui/home/follow_ups.py" line="66"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="73"/>
+        <location filename="../../ui/home/follow_ups.py" line="66"/>
         <source>Follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="73"/>
+        <location filename="../../ui/home/follow_ups.py" line="66"/>
         <source>Due</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="161"/>
+        <location filename="../../ui/home/follow_ups.py" line="154"/>
         <source>! Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="163"/>
+        <location filename="../../ui/home/follow_ups.py" line="156"/>
         <source>Due today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="165"/>
+        <location filename="../../ui/home/follow_ups.py" line="158"/>
         <source>Later</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="166"/>
+        <location filename="../../ui/home/follow_ups.py" line="159"/>
         <source>Due this week</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="175"/>
+        <location filename="../../ui/home/follow_ups.py" line="168"/>
         <source>No date</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1157,199 +1157,199 @@ within</source>
 <context>
     <name>FollowUpsView</name>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="289"/>
+        <location filename="../../ui/home/follow_ups.py" line="282"/>
         <source>Attended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="290"/>
+        <location filename="../../ui/home/follow_ups.py" line="283"/>
         <source>Declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="291"/>
+        <location filename="../../ui/home/follow_ups.py" line="284"/>
         <source>No response</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="292"/>
+        <location filename="../../ui/home/follow_ups.py" line="285"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="295"/>
+        <location filename="../../ui/home/follow_ups.py" line="288"/>
         <source>Outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="284"/>
+        <location filename="../../ui/home/follow_ups.py" line="277"/>
         <source>Outco&amp;me:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="213"/>
+        <location filename="../../ui/home/follow_ups.py" line="206"/>
         <source>How many follow-ups are open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="217"/>
+        <location filename="../../ui/home/follow_ups.py" line="210"/>
         <source>Show:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="237"/>
+        <location filename="../../ui/home/follow_ups.py" line="230"/>
         <source>Fin&amp;d person:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="240"/>
+        <location filename="../../ui/home/follow_ups.py" line="233"/>
         <source>Name, date of birth or NHS number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="241"/>
+        <location filename="../../ui/home/follow_ups.py" line="234"/>
         <source>Only follow-ups of people matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="246"/>
+        <location filename="../../ui/home/follow_ups.py" line="239"/>
         <source>B&amp;y venue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="249"/>
+        <location filename="../../ui/home/follow_ups.py" line="242"/>
         <source>Only follow-ups from checks at this venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="250"/>
-        <location filename="../../ui/home/follow_ups.py" line="344"/>
+        <location filename="../../ui/home/follow_ups.py" line="243"/>
+        <location filename="../../ui/home/follow_ups.py" line="337"/>
         <source>Any venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="278"/>
+        <location filename="../../ui/home/follow_ups.py" line="271"/>
         <source>Open follow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="287"/>
+        <location filename="../../ui/home/follow_ups.py" line="280"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="300"/>
+        <location filename="../../ui/home/follow_ups.py" line="293"/>
         <source>&amp;Note:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="303"/>
+        <location filename="../../ui/home/follow_ups.py" line="296"/>
         <source>Note about the outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="304"/>
+        <location filename="../../ui/home/follow_ups.py" line="297"/>
         <source>Optional</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="307"/>
+        <location filename="../../ui/home/follow_ups.py" line="300"/>
         <source>&amp;Record outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="308"/>
+        <location filename="../../ui/home/follow_ups.py" line="301"/>
         <source>Record the outcome of the chosen follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="409"/>
+        <location filename="../../ui/home/follow_ups.py" line="402"/>
         <source>&amp;All ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="409"/>
+        <location filename="../../ui/home/follow_ups.py" line="402"/>
         <source>All open follow-ups: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="410"/>
+        <location filename="../../ui/home/follow_ups.py" line="403"/>
         <source>! Overd&amp;ue ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="410"/>
+        <location filename="../../ui/home/follow_ups.py" line="403"/>
         <source>Overdue: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="411"/>
+        <location filename="../../ui/home/follow_ups.py" line="404"/>
         <source>Th&amp;is week ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="411"/>
+        <location filename="../../ui/home/follow_ups.py" line="404"/>
         <source>Due this week: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="412"/>
+        <location filename="../../ui/home/follow_ups.py" line="405"/>
         <source>Lat&amp;er ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="412"/>
+        <location filename="../../ui/home/follow_ups.py" line="405"/>
         <source>Due later or undated: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="427"/>
+        <location filename="../../ui/home/follow_ups.py" line="420"/>
         <source>No open follow-ups for this person or venue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="433"/>
+        <location filename="../../ui/home/follow_ups.py" line="426"/>
         <source>1 open follow-up, {1} overdue, {2} due this week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="435"/>
+        <location filename="../../ui/home/follow_ups.py" line="428"/>
         <source>{0} open follow-ups, {1} overdue, {2} due this week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="439"/>
+        <location filename="../../ui/home/follow_ups.py" line="432"/>
         <source>Overdue ones are listed first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="441"/>
+        <location filename="../../ui/home/follow_ups.py" line="434"/>
         <source>(Only those matching the person or venue chosen.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="271"/>
+        <location filename="../../ui/home/follow_ups.py" line="264"/>
         <source>Due this week</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="429"/>
+        <location filename="../../ui/home/follow_ups.py" line="422"/>
         <source>No open follow-ups.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="478"/>
-        <location filename="../../ui/home/follow_ups.py" line="486"/>
+        <location filename="../../ui/home/follow_ups.py" line="471"/>
+        <location filename="../../ui/home/follow_ups.py" line="479"/>
         <source>Choose the outcome first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="483"/>
+        <location filename="../../ui/home/follow_ups.py" line="476"/>
         <source>Choose a follow-up in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="507"/>
+        <location filename="../../ui/home/follow_ups.py" line="500"/>
         <source>Recorded: {0} for {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1357,49 +1357,49 @@ within</source>
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../ui/home/home_page.py" line="55"/>
+        <location filename="../../ui/home/home_page.py" line="57"/>
         <source>Home sections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="56"/>
-        <location filename="../../ui/home/home_page.py" line="83"/>
-        <location filename="../../ui/home/home_page.py" line="86"/>
+        <location filename="../../ui/home/home_page.py" line="58"/>
+        <location filename="../../ui/home/home_page.py" line="85"/>
+        <location filename="../../ui/home/home_page.py" line="88"/>
         <source>Reviews</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="64"/>
+        <location filename="../../ui/home/home_page.py" line="66"/>
         <source>Register a &amp;new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="65"/>
+        <location filename="../../ui/home/home_page.py" line="67"/>
         <source>Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="66"/>
+        <location filename="../../ui/home/home_page.py" line="68"/>
         <source>Ctrl+N</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="76"/>
+        <location filename="../../ui/home/home_page.py" line="78"/>
         <source>&amp;People</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="79"/>
+        <location filename="../../ui/home/home_page.py" line="81"/>
         <source>F&amp;ollow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="81"/>
+        <location filename="../../ui/home/home_page.py" line="83"/>
         <source>Out&amp;box</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="86"/>
+        <location filename="../../ui/home/home_page.py" line="88"/>
         <source>Reviews ({0})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1414,37 +1414,37 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="173"/>
+        <location filename="../../ui/home/home_page.py" line="175"/>
         <source>someone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="174"/>
+        <location filename="../../ui/home/home_page.py" line="176"/>
         <source>You have an unfinished check for {0}, started {1}. Continue it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="178"/>
+        <location filename="../../ui/home/home_page.py" line="180"/>
         <source>(Other unfinished checks: {0}. Each is listed with its person.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="186"/>
+        <location filename="../../ui/home/home_page.py" line="188"/>
         <source>Continue the chec&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="200"/>
+        <location filename="../../ui/home/home_page.py" line="202"/>
         <source>No venue chosen for today: this check will be recorded without a venue. Choose the venue at the top of home first if you can.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="187"/>
+        <location filename="../../ui/home/home_page.py" line="189"/>
         <source>Continue the unfinished check for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="190"/>
+        <location filename="../../ui/home/home_page.py" line="192"/>
         <source>Not now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1473,195 +1473,195 @@ within</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
-        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="160"/>
+        <location filename="../../ui/main_window.py" line="161"/>
         <source>Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191"/>
+        <location filename="../../ui/main_window.py" line="167"/>
         <source>The organisation file could not be read, so the app uses its defaults (offline only). Tell IT: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="231"/>
         <source>My work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="253"/>
+        <location filename="../../ui/main_window.py" line="233"/>
         <source>My work: home (Ctrl+H)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254"/>
+        <location filename="../../ui/main_window.py" line="234"/>
         <source>Review the team&apos;s checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>Review the team&apos;s checks (Ctrl+Shift+R)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266"/>
-        <location filename="../../ui/main_window.py" line="310"/>
+        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="303"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>Lock the app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="268"/>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>Lock now (Ctrl+L). Your work stays as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>Choose your name and type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="292"/>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>The app is locked. Everything you were doing is kept as it was. Type your passphrase to carry on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="302"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="315"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>&amp;Work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>&amp;Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>&amp;Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>Re&amp;views of my checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="337"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>Review the &amp;team&apos;s checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="337"/>
         <source>&amp;High contrast</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="351"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="352"/>
+        <location filename="../../ui/main_window.py" line="345"/>
         <source>&amp;Check this installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="355"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>Copy a &amp;report for IT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357"/>
+        <location filename="../../ui/main_window.py" line="350"/>
         <source>Copy versions, settings, the self-test and the log for IT (nothing personal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="361"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>&amp;About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="421"/>
+        <location filename="../../ui/main_window.py" line="414"/>
         <source>The store in this folder cannot be opened. Tell IT.
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="456"/>
         <source>Opening your work...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="485"/>
+        <location filename="../../ui/main_window.py" line="480"/>
         <source>Sync: starting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="486"/>
+        <location filename="../../ui/main_window.py" line="481"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="490"/>
+        <location filename="../../ui/main_window.py" line="485"/>
         <source>Signed in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="649"/>
+        <location filename="../../ui/main_window.py" line="644"/>
         <source>Leave the check first (Back to home), then open Review.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="761"/>
+        <location filename="../../ui/main_window.py" line="757"/>
         <source>Making the report for IT...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="778"/>
+        <location filename="../../ui/main_window.py" line="774"/>
         <source>The report for IT is on the clipboard: paste it into an email or a ticket. It holds nothing personal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="790"/>
+        <location filename="../../ui/main_window.py" line="788"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="792"/>
+        <location filename="../../ui/main_window.py" line="790"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -1715,183 +1715,183 @@ The NHS annual physical health check for people with severe mental illness, offl
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../ui/home/outbox.py" line="101"/>
+        <location filename="../../ui/home/outbox.py" line="50"/>
         <source>Waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="102"/>
+        <location filename="../../ui/home/outbox.py" line="51"/>
         <source>Being sent (checked with the server next time)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="103"/>
+        <location filename="../../ui/home/outbox.py" line="52"/>
         <source>Not sent yet: will try again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="104"/>
+        <location filename="../../ui/home/outbox.py" line="53"/>
         <source>Sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="189"/>
+        <location filename="../../ui/home/outbox.py" line="138"/>
         <source>No shared record is set up for this organisation, so checks stay on this laptop. Ask IT to add the server to the organisation file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="197"/>
+        <location filename="../../ui/home/outbox.py" line="146"/>
         <source>Sending is not available in this version.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="227"/>
+        <location filename="../../ui/home/outbox.py" line="176"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="228"/>
+        <location filename="../../ui/home/outbox.py" line="177"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="229"/>
+        <location filename="../../ui/home/outbox.py" line="178"/>
         <source>Attempts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="231"/>
+        <location filename="../../ui/home/outbox.py" line="180"/>
         <source>Last error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="230"/>
+        <location filename="../../ui/home/outbox.py" line="179"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="95"/>
+        <location filename="../../ui/home/outbox.py" line="44"/>
         <source>Refused: needs you</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="97"/>
+        <location filename="../../ui/home/outbox.py" line="46"/>
         <source>Held: no consent to share</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="99"/>
+        <location filename="../../ui/home/outbox.py" line="48"/>
         <source>Replaced by an amendment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="157"/>
+        <location filename="../../ui/home/outbox.py" line="106"/>
         <source>Waits for you: amend the check, or press Try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="159"/>
+        <location filename="../../ui/home/outbox.py" line="108"/>
         <source>Goes once the person agrees to share.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="161"/>
+        <location filename="../../ui/home/outbox.py" line="110"/>
         <source>Nothing to do: its amendment is sent instead.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="163"/>
+        <location filename="../../ui/home/outbox.py" line="112"/>
         <source>Tried again by itself after {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="167"/>
+        <location filename="../../ui/home/outbox.py" line="116"/>
         <source>Checked with the shared record at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="168"/>
+        <location filename="../../ui/home/outbox.py" line="117"/>
         <source>Goes by itself when the shared record can be reached.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="177"/>
+        <location filename="../../ui/home/outbox.py" line="126"/>
         <source>No error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="178"/>
+        <location filename="../../ui/home/outbox.py" line="127"/>
         <source>Not tried yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="232"/>
+        <location filename="../../ui/home/outbox.py" line="181"/>
         <source>What happens next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="242"/>
+        <location filename="../../ui/home/outbox.py" line="191"/>
         <source>Checks waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="249"/>
+        <location filename="../../ui/home/outbox.py" line="198"/>
         <source>About the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="257"/>
+        <location filename="../../ui/home/outbox.py" line="206"/>
         <source>Try a&amp;gain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="258"/>
+        <location filename="../../ui/home/outbox.py" line="207"/>
         <source>Try sending the chosen check again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="262"/>
+        <location filename="../../ui/home/outbox.py" line="211"/>
         <source>S&amp;ync now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="263"/>
+        <location filename="../../ui/home/outbox.py" line="212"/>
         <source>Send waiting checks now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="333"/>
-        <location filename="../../ui/home/outbox.py" line="413"/>
+        <location filename="../../ui/home/outbox.py" line="282"/>
+        <location filename="../../ui/home/outbox.py" line="362"/>
         <source>(person not found)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="350"/>
+        <location filename="../../ui/home/outbox.py" line="299"/>
         <source>Nothing is waiting: every finalised check has been sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="352"/>
+        <location filename="../../ui/home/outbox.py" line="301"/>
         <source>Checks waiting to be sent: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="354"/>
+        <location filename="../../ui/home/outbox.py" line="303"/>
         <source>Not sent last time: {0} (the reason is in the list).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="413"/>
+        <location filename="../../ui/home/outbox.py" line="362"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="433"/>
+        <location filename="../../ui/home/outbox.py" line="382"/>
         <source>Put back in the queue: it will be sent at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="456"/>
+        <location filename="../../ui/home/outbox.py" line="405"/>
         <source>Sending...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2307,22 +2307,22 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReadOnlyCheck</name>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="65"/>
+        <location filename="../../ui/review/review_screen.py" line="66"/>
         <source>The check as the worker recorded it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="77"/>
+        <location filename="../../ui/review/review_screen.py" line="78"/>
         <source>Back to the queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="78"/>
+        <location filename="../../ui/review/review_screen.py" line="79"/>
         <source>Leave this check and go back to the review queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="82"/>
+        <location filename="../../ui/review/review_screen.py" line="83"/>
         <source>Version {0}, finalised {1} by {2}. Shown read-only, exactly as the worker recorded it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2919,252 +2919,252 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="114"/>
+        <location filename="../../ui/review/review_screen.py" line="115"/>
         <source>Review of a check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="126"/>
+        <location filename="../../ui/review/review_screen.py" line="127"/>
         <source>Opening the check...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="162"/>
+        <location filename="../../ui/review/review_screen.py" line="163"/>
         <source>About this check: findings and follow-ups, consent, versions and decisions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="173"/>
+        <location filename="../../ui/review/review_screen.py" line="174"/>
         <source>Co&amp;mments for the worker (needed to return the check):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="179"/>
+        <location filename="../../ui/review/review_screen.py" line="180"/>
         <source>Comments for the worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="180"/>
+        <location filename="../../ui/review/review_screen.py" line="181"/>
         <source>What should be checked or changed, e.g. the weight looks wrong</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="189"/>
+        <location filename="../../ui/review/review_screen.py" line="190"/>
         <source>&amp;Approve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="191"/>
+        <location filename="../../ui/review/review_screen.py" line="192"/>
         <source>Approve this version of the check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="193"/>
+        <location filename="../../ui/review/review_screen.py" line="194"/>
         <source>Re&amp;turn with comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="195"/>
+        <location filename="../../ui/review/review_screen.py" line="196"/>
         <source>Return the check to the worker with your comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="221"/>
+        <location filename="../../ui/review/review_screen.py" line="222"/>
         <source>Not yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="223"/>
+        <location filename="../../ui/review/review_screen.py" line="224"/>
         <source>Not yet: go back without deciding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="253"/>
+        <location filename="../../ui/review/review_screen.py" line="254"/>
         <source>This check could not be opened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="284"/>
+        <location filename="../../ui/review/review_screen.py" line="285"/>
         <source>Version {0} has just come in from {1}: it is the one shown now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="312"/>
+        <location filename="../../ui/review/review_screen.py" line="313"/>
         <source>version {0} (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="314"/>
+        <location filename="../../ui/review/review_screen.py" line="315"/>
         <source>version 1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="317"/>
+        <location filename="../../ui/review/review_screen.py" line="318"/>
         <source>{0}: {1}, {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="319"/>
+        <location filename="../../ui/review/review_screen.py" line="320"/>
         <source>! Urgent finding. {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="332"/>
+        <location filename="../../ui/review/review_screen.py" line="333"/>
         <source>Returned to {0} with comments{1}. It comes back here when they resubmit it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="334"/>
+        <location filename="../../ui/review/review_screen.py" line="335"/>
         <source>Approved{1}. Nothing more to do unless {0} amends it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="335"/>
+        <location filename="../../ui/review/review_screen.py" line="336"/>
         <source> on {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="344"/>
+        <location filename="../../ui/review/review_screen.py" line="345"/>
         <source>Checked by {0} at {1} on {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="348"/>
+        <location filename="../../ui/review/review_screen.py" line="349"/>
         <source>Checked by {0} on {1} (no venue recorded).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="366"/>
+        <location filename="../../ui/review/review_screen.py" line="367"/>
         <source>! Urgent: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="380"/>
+        <location filename="../../ui/review/review_screen.py" line="381"/>
         <source>Version {0}, finalised {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="385"/>
+        <location filename="../../ui/review/review_screen.py" line="386"/>
         <source>Why it was amended: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="391"/>
+        <location filename="../../ui/review/review_screen.py" line="392"/>
         <source>{0}: {1} → {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="392"/>
+        <location filename="../../ui/review/review_screen.py" line="393"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="398"/>
+        <location filename="../../ui/review/review_screen.py" line="399"/>
         <source>What changed:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="400"/>
+        <location filename="../../ui/review/review_screen.py" line="401"/>
         <source>No answer changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="411"/>
+        <location filename="../../ui/review/review_screen.py" line="412"/>
         <source>Approved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="411"/>
+        <location filename="../../ui/review/review_screen.py" line="412"/>
         <source>Returned with comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="412"/>
+        <location filename="../../ui/review/review_screen.py" line="413"/>
         <source>{0} by {1}, {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="415"/>
+        <location filename="../../ui/review/review_screen.py" line="416"/>
         <source> (version {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="420"/>
+        <location filename="../../ui/review/review_screen.py" line="421"/>
         <source>Waiting to reach the shared record (next sync).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="427"/>
+        <location filename="../../ui/review/review_screen.py" line="428"/>
         <source>Follow-up: none recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="428"/>
+        <location filename="../../ui/review/review_screen.py" line="429"/>
         <source>Follow-up: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="430"/>
+        <location filename="../../ui/review/review_screen.py" line="431"/>
         <source>, to check by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="433"/>
+        <location filename="../../ui/review/review_screen.py" line="434"/>
         <source>. Closed: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="435"/>
+        <location filename="../../ui/review/review_screen.py" line="436"/>
         <source>. Still open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="458"/>
+        <location filename="../../ui/review/review_screen.py" line="459"/>
         <source>Write your comments for the worker first: they say what to check or change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="463"/>
+        <location filename="../../ui/review/review_screen.py" line="464"/>
         <source>Comments can be at most {0} characters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="469"/>
+        <location filename="../../ui/review/review_screen.py" line="470"/>
         <source>Approve version {0} of this check? {1} will see “Approved”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="473"/>
+        <location filename="../../ui/review/review_screen.py" line="474"/>
         <source>Your comments go with it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="474"/>
+        <location filename="../../ui/review/review_screen.py" line="475"/>
         <source>Yes, approve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="477"/>
+        <location filename="../../ui/review/review_screen.py" line="478"/>
         <source>Return version {0} to {1} with your comments? They will see “Returned with comments” and can amend the check; it comes back here as resubmitted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="481"/>
+        <location filename="../../ui/review/review_screen.py" line="482"/>
         <source>Yes, return it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="514"/>
+        <location filename="../../ui/review/review_screen.py" line="515"/>
         <source>Recording your decision...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="550"/>
+        <location filename="../../ui/review/review_screen.py" line="553"/>
         <source>Approved. {0} will see it after the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/review_screen.py" line="552"/>
+        <location filename="../../ui/review/review_screen.py" line="555"/>
         <source>Returned with your comments. {0} will see them after the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3210,122 +3210,122 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewsView</name>
     <message>
-        <location filename="../../ui/home/reviews.py" line="56"/>
+        <location filename="../../ui/home/reviews.py" line="43"/>
         <source>Returned with comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="57"/>
+        <location filename="../../ui/home/reviews.py" line="44"/>
         <source>Returned, amended since</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="58"/>
+        <location filename="../../ui/home/reviews.py" line="45"/>
         <source>Approved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="59"/>
+        <location filename="../../ui/home/reviews.py" line="46"/>
         <source>Review withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="186"/>
+        <location filename="../../ui/home/reviews.py" line="55"/>
         <source>Supervisor&apos;s review: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="193"/>
+        <location filename="../../ui/home/reviews.py" line="62"/>
         <source>Earlier reviews of this check: {0} (listed under Reviews).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="210"/>
+        <location filename="../../ui/home/reviews.py" line="79"/>
         <source>No reviews yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="215"/>
+        <location filename="../../ui/home/reviews.py" line="84"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="215"/>
+        <location filename="../../ui/home/reviews.py" line="84"/>
         <source>Check of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="215"/>
+        <location filename="../../ui/home/reviews.py" line="84"/>
         <source>Review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="215"/>
+        <location filename="../../ui/home/reviews.py" line="84"/>
         <source>Supervisor&apos;s comments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="223"/>
+        <location filename="../../ui/home/reviews.py" line="92"/>
         <source>Reviews of your checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="227"/>
+        <location filename="../../ui/home/reviews.py" line="96"/>
         <source>Comme&amp;nts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="230"/>
+        <location filename="../../ui/home/reviews.py" line="99"/>
         <source>The supervisor&apos;s comments on the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="236"/>
+        <location filename="../../ui/home/reviews.py" line="105"/>
         <source>Open the chec&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="237"/>
+        <location filename="../../ui/home/reviews.py" line="106"/>
         <source>Open the reviewed check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="270"/>
+        <location filename="../../ui/home/reviews.py" line="139"/>
         <source>No reviews yet. When a supervisor reviews one of your checks, it shows here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="275"/>
+        <location filename="../../ui/home/reviews.py" line="144"/>
         <source>Checks returned to you with comments: {0}. Open one to see it with the comments.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="279"/>
+        <location filename="../../ui/home/reviews.py" line="148"/>
         <source>Reviews: {0}. None asks anything of you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="297"/>
+        <location filename="../../ui/home/reviews.py" line="166"/>
         <source>{0}, check of {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="299"/>
+        <location filename="../../ui/home/reviews.py" line="168"/>
         <source>unknown date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="302"/>
+        <location filename="../../ui/home/reviews.py" line="171"/>
         <source>(No comments were written.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="305"/>
+        <location filename="../../ui/home/reviews.py" line="174"/>
         <source>Status given: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/reviews.py" line="307"/>
+        <location filename="../../ui/home/reviews.py" line="176"/>
         <source>Asked of: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3392,164 +3392,164 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>SetupPage</name>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="133"/>
-        <location filename="../../ui/setup_wizard.py" line="218"/>
+        <location filename="../../ui/setup_wizard.py" line="85"/>
+        <location filename="../../ui/setup_wizard.py" line="170"/>
         <source>Set up this laptop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="137"/>
+        <location filename="../../ui/setup_wizard.py" line="89"/>
         <source>This laptop has no store yet. Set it up once; everything you record is kept encrypted here and unlocked with your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="145"/>
+        <location filename="../../ui/setup_wizard.py" line="97"/>
         <source>Organisation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="148"/>
+        <location filename="../../ui/setup_wizard.py" line="100"/>
         <source>No file: fill in the two settings below</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="150"/>
-        <location filename="../../ui/setup_wizard.py" line="246"/>
+        <location filename="../../ui/setup_wizard.py" line="102"/>
+        <location filename="../../ui/setup_wizard.py" line="198"/>
         <source>Choose the organisation file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="149"/>
+        <location filename="../../ui/setup_wizard.py" line="101"/>
         <source>&amp;Browse...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="154"/>
+        <location filename="../../ui/setup_wizard.py" line="106"/>
         <source>Organisation f&amp;ile from IT (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="156"/>
+        <location filename="../../ui/setup_wizard.py" line="108"/>
         <source>If IT gave you an organisation file, choose it here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="157"/>
+        <location filename="../../ui/setup_wizard.py" line="109"/>
         <source>Organisation file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="170"/>
+        <location filename="../../ui/setup_wizard.py" line="122"/>
         <source>Organisation &amp;name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="176"/>
+        <location filename="../../ui/setup_wizard.py" line="128"/>
         <source> minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="178"/>
+        <location filename="../../ui/setup_wizard.py" line="130"/>
         <source>&amp;Lock after this long without use</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="180"/>
+        <location filename="../../ui/setup_wizard.py" line="132"/>
         <source>Idle lock minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="185"/>
+        <location filename="../../ui/setup_wizard.py" line="137"/>
         <source>First user (administrator)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="189"/>
+        <location filename="../../ui/setup_wizard.py" line="141"/>
         <source>&amp;Your name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="191"/>
+        <location filename="../../ui/setup_wizard.py" line="143"/>
         <source>You will be the administrator: you can add other workers later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="192"/>
+        <location filename="../../ui/setup_wizard.py" line="144"/>
         <source>Your name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="198"/>
+        <location filename="../../ui/setup_wizard.py" line="150"/>
         <source>&amp;Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="200"/>
+        <location filename="../../ui/setup_wizard.py" line="152"/>
         <source>At least {0} characters. A few unrelated words make a good one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="203"/>
+        <location filename="../../ui/setup_wizard.py" line="155"/>
         <source>Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="209"/>
+        <location filename="../../ui/setup_wizard.py" line="161"/>
         <source>Passphrase &amp;again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="209"/>
+        <location filename="../../ui/setup_wizard.py" line="161"/>
         <source>Passphrase again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="217"/>
+        <location filename="../../ui/setup_wizard.py" line="169"/>
         <source>&amp;Set up this laptop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="248"/>
+        <location filename="../../ui/setup_wizard.py" line="200"/>
         <source>Organisation file (*.toml);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="274"/>
+        <location filename="../../ui/setup_wizard.py" line="226"/>
         <source>Read: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="280"/>
+        <location filename="../../ui/setup_wizard.py" line="232"/>
         <source>This file cannot be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="301"/>
+        <location filename="../../ui/setup_wizard.py" line="253"/>
         <source>Setting up the encrypted store. This takes a few seconds...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="317"/>
+        <location filename="../../ui/setup_wizard.py" line="269"/>
         <source>This file has not been read yet, or cannot be read. Fix it, or clear the box and fill in the settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="329"/>
+        <location filename="../../ui/setup_wizard.py" line="281"/>
         <source>Enter the organisation&apos;s name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="336"/>
+        <location filename="../../ui/setup_wizard.py" line="288"/>
         <source>Enter your name as you want to pick it when unlocking.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="343"/>
+        <location filename="../../ui/setup_wizard.py" line="295"/>
         <source>A passphrase needs at least {0} characters. A few unrelated words make a good one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="349"/>
+        <location filename="../../ui/setup_wizard.py" line="301"/>
         <source>The two passphrases are different. Type it again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3814,93 +3814,93 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../ui/sync_controller.py" line="111"/>
+        <location filename="../../ui/sync_controller.py" line="74"/>
         <source>{0} at {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="207"/>
+        <location filename="../../ui/sync_controller.py" line="170"/>
         <source>Sync is not set up: checks stay on this laptop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="232"/>
+        <location filename="../../ui/sync_controller.py" line="195"/>
         <source>Locked: sync waits until you unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="331"/>
-        <location filename="../../ui/sync_controller.py" line="431"/>
+        <location filename="../../ui/sync_controller.py" line="294"/>
+        <location filename="../../ui/sync_controller.py" line="394"/>
         <source>Sending and receiving...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="337"/>
+        <location filename="../../ui/sync_controller.py" line="300"/>
         <source>Sending: {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="339"/>
+        <location filename="../../ui/sync_controller.py" line="302"/>
         <source>Receiving reviews and updates...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="377"/>
+        <location filename="../../ui/sync_controller.py" line="340"/>
         <source>an unexpected problem (logged)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="434"/>
+        <location filename="../../ui/sync_controller.py" line="397"/>
         <source>Sync stopped: this laptop&apos;s access was withdrawn — contact IT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="436"/>
+        <location filename="../../ui/sync_controller.py" line="399"/>
         <source>Sync stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="439"/>
+        <location filename="../../ui/sync_controller.py" line="402"/>
         <source>Offline: nothing is waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="441"/>
+        <location filename="../../ui/sync_controller.py" line="404"/>
         <source>Offline: 1 check waiting, it will go when you are back online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="442"/>
+        <location filename="../../ui/sync_controller.py" line="405"/>
         <source>Offline: {0} checks waiting, they will go when you are back online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="446"/>
+        <location filename="../../ui/sync_controller.py" line="409"/>
         <source>The last sync did not finish: {0} It will try again by itself.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="450"/>
+        <location filename="../../ui/sync_controller.py" line="413"/>
         <source>Last synced {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="452"/>
+        <location filename="../../ui/sync_controller.py" line="415"/>
         <source>Not synced yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="454"/>
+        <location filename="../../ui/sync_controller.py" line="417"/>
         <source>nothing waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="454"/>
+        <location filename="../../ui/sync_controller.py" line="417"/>
         <source>{0} waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_controller.py" line="457"/>
+        <location filename="../../ui/sync_controller.py" line="420"/>
         <source>{0} need you (see the Outbox)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3916,65 +3916,65 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>UnlockPanel</name>
     <message>
-        <location filename="../../ui/unlock.py" line="56"/>
-        <location filename="../../ui/unlock.py" line="82"/>
+        <location filename="../../ui/unlock.py" line="50"/>
+        <location filename="../../ui/unlock.py" line="76"/>
         <source>Unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="66"/>
+        <location filename="../../ui/unlock.py" line="60"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="66"/>
+        <location filename="../../ui/unlock.py" line="60"/>
         <source>Who are &amp;you?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="73"/>
+        <location filename="../../ui/unlock.py" line="67"/>
         <source>&amp;Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="73"/>
+        <location filename="../../ui/unlock.py" line="67"/>
         <source>Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="81"/>
-        <location filename="../../ui/unlock.py" line="183"/>
+        <location filename="../../ui/unlock.py" line="75"/>
+        <location filename="../../ui/unlock.py" line="179"/>
         <source>&amp;Unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="115"/>
-        <location filename="../../ui/unlock.py" line="116"/>
+        <location filename="../../ui/unlock.py" line="109"/>
+        <location filename="../../ui/unlock.py" line="110"/>
         <source>Opening the store...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="130"/>
+        <location filename="../../ui/unlock.py" line="124"/>
         <source>Choose your name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="133"/>
+        <location filename="../../ui/unlock.py" line="127"/>
         <source>Type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="138"/>
+        <location filename="../../ui/unlock.py" line="132"/>
         <source>Checking your passphrase...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="185"/>
+        <location filename="../../ui/unlock.py" line="181"/>
         <source>You can try again now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="190"/>
+        <location filename="../../ui/unlock.py" line="186"/>
         <source>Wait {0} s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4005,22 +4005,22 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>crash</name>
     <message>
-        <location filename="../../ui/crash.py" line="22"/>
+        <location filename="../../ui/crash.py" line="25"/>
         <source>Something went wrong</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="23"/>
+        <location filename="../../ui/crash.py" line="26"/>
         <source>Outreach Health Checks ran into a problem it did not expect.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="24"/>
+        <location filename="../../ui/crash.py" line="27"/>
         <source>Your saved work is safe. You can carry on; if the app misbehaves, close it and open it again. If this keeps happening, tell IT.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="29"/>
+        <location filename="../../ui/crash.py" line="32"/>
         <source>Details for IT (without any personal information) are in the log file:</source>
         <translation type="unfinished"></translation>
     </message>
