@@ -60,6 +60,66 @@ app.exec()
 """
 
 
+# The same unlock form in plain PySide6, with none of the app's code: a heading, a name list, a
+# passphrase field, a button, the menus with their shortcuts, focus in the passphrase field. PySide6
+# makes each Qt class's Python type (and its enums) the first time it is used, and a real form uses
+# many more classes than the bare window (Qt's own namespace alone holds 93 enums), so this line
+# tells how much of the gap is PySide6 drawing a real form and how much is the app's own start-up.
+BARE_FORM = """
+import sys, time
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
+    QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+MENUS = (("&File", ("&Lock", "&Quit")), ("&Work", ("&Find a person", "&Home")), ("&Help", ("&About",)))
+for title, names in MENUS:
+    menu = window.menuBar().addMenu(title)
+    for n, name in enumerate(names):
+        action = QAction(name, window)
+        action.setShortcut(QKeySequence(f"Ctrl+{n + 1}"))
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        menu.addAction(action)
+stack = QStackedWidget()
+page = QWidget()
+column = QVBoxLayout(page)
+heading = QLabel("Unlock")
+font = heading.font()
+font.setBold(True)
+heading.setFont(font)
+column.addWidget(heading)
+column.addWidget(QLabel("Choose your name and type your passphrase."))
+names = QComboBox()
+names.addItem("Bench Synthetic")
+column.addWidget(QLabel("Who are you?"))
+column.addWidget(names)
+passphrase = QLineEdit()
+passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+column.addWidget(QLabel("Passphrase"))
+column.addWidget(passphrase)
+row = QHBoxLayout()
+row.addStretch(1)
+row.addWidget(QPushButton("Unlock"))
+column.addLayout(row)
+stack.addWidget(page)
+window.setCentralWidget(stack)
+window.resize(800, 600)
+passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+def report():
+    print(f"shown form {time.time():.6f}", flush=True)
+    app.quit()
+class AfterPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, report)
+        return False
+window.installEventFilter(AfterPaint(window))
+window.show()
+app.exec()
+"""
+
 def make_store(folder: Path) -> None:
     from outreach.store.local_store import LocalStore
 
@@ -185,6 +245,17 @@ def main() -> int:
             args.runs,
         )
         report("source (python -m cli)", source)
+        form = compare(
+            [sys.executable, "-m", "cli", "--data-dir", str(store)],
+            [sys.executable, "-c", BARE_FORM],
+            env,
+            args.runs,
+        )
+        form_ms, ratio, fastest = (float(form[key]) for key in ("bare_ms", "ratio", "fastest_ratio"))  # type: ignore[arg-type]
+        print(
+            f"    the same form in plain PySide6: {form_ms:.0f} ms; the app's own start-up on top of it: "
+            f"ratio {ratio:.2f} (fastest runs {fastest:.2f})"
+        )
         if args.bundle:
             print(bundle_size(args.bundle))
             program = args.bundle / ("outreach.exe" if os.name == "nt" else "outreach")

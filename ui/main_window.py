@@ -18,6 +18,7 @@ it is doing on the status line at the bottom of the window.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,26 @@ def _show_error(exc: BaseException, parent: QWidget) -> None:
     from ui.errors import show_error  # its dialogs load with the first error, not before the first window
 
     show_error(exc, parent)
+
+
+# Start the loading this long after the window was made even if it has not been painted (hidden, or
+# a platform that sends no paint): it must never wait for ever.
+OPEN_ANYWAY_MS = 300
+
+
+class _FirstPaint(QObject):
+    """Calls `then` on the turn of the event loop after `window`'s first paint, once."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+        return False
 
 
 class _Centred(QWidget):
@@ -183,12 +204,15 @@ class MainWindow(QMainWindow):
             self.unlock_panel.focus_first()
         else:
             self._show_setup()
-        QTimer.singleShot(0, self._start_opening)  # once the window is up: loading must not slow its drawing
+        # Loading starts once the window has been painted (worker threads share the interpreter with the
+        # GUI thread: started earlier, they would slow the first frame). A window never shown still opens.
+        self._first_paint = _FirstPaint(self, self._start_opening)
+        QTimer.singleShot(OPEN_ANYWAY_MS, self._start_opening)
 
     def _start_opening(self) -> None:
-        """Background loading, begun after the first screen is on show (worker threads share the
+        """Background loading, begun once the first screen is on show (worker threads share the
         interpreter with the GUI thread, so loading code while the window is drawn would slow it)."""
-        if self._opening_started:
+        if self._opening_started or not shiboken6.isValid(self):
             return
         self._opening_started = True
         # A LockedError can only come once the store is open: its handler (and the error module, with
