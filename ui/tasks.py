@@ -137,7 +137,7 @@ class Task(QObject):
         self.error: BaseException | None = None
         self.done = False
         self._cancel_requested = threading.Event()
-        self._future: Future[object] | None = None
+        self._future: Future[Any] | None = None
         self._outcome_from_worker.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._progress_from_worker.connect(self.progress, Qt.ConnectionType.QueuedConnection)
 
@@ -320,7 +320,7 @@ class TaskRunner(QObject):
         return task
 
     @staticmethod
-    def _on_future_cancelled(task: Task, future: Future[object]) -> None:
+    def _on_future_cancelled(task: Task, future: Future[Any]) -> None:
         # A task cancelled before a worker picked it up never runs `work`, so report it here.
         if future.cancelled():
             task._outcome_from_worker.emit(False, Cancelled("Stopped before it started."))

@@ -76,8 +76,8 @@ def test_a_review_brought_down_by_sync_is_said_with_its_check_and_person(
     """Sync writes on its own thread; a supervisor's review it stores reaches the screens as a change
     about that check's person (home's Reviews tab and the person panel listen), with no refresh after
     the sync run."""
-    from outreach.store import sync_state
     from outreach.demo_data import fill_demo_data
+    from outreach.store import sync_state
 
     make_store(tmp_path / "data")
     store = LocalStore.open(tmp_path / "data", kdf=TEST_KDF)

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from outreach.settings import OrgConfig
 from ui.tasks import blocking
+
+if TYPE_CHECKING:
+    from outreach.store.crypto import KdfParams
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class SetupResult:
 
 
 @blocking
-def set_up_store(request: SetupRequest, kdf: object = None) -> SetupResult:
+def set_up_store(request: SetupRequest, kdf: KdfParams | None = None) -> SetupResult:
     """Create the store and its admin, then prove the passphrase by locking and unlocking (store worker)."""
     from outreach.settings import ensure_private_dir, save_organisation_file
     from outreach.store.crypto import DEFAULT_KDF
@@ -45,7 +49,7 @@ def set_up_store(request: SetupRequest, kdf: object = None) -> SetupResult:
         admin_passphrase=request.passphrase,
         org_config=request.org_config,
         kdf=kdf or DEFAULT_KDF,
-    )  # type: ignore[arg-type]
+    )
     try:
         if request.write_org_file:
             org_file = save_organisation_file(request.data_dir, request.org_config)
