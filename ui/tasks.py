@@ -30,7 +30,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypedDict, TypeVar, Unpack
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
@@ -167,19 +167,26 @@ class Task(QObject):
 ErrorCallback = Callable[[BaseException], None]
 
 
+class TaskOptions(TypedDict, Generic[R], total=False):
+    """What every way into the runner takes besides the function and its positional arguments."""
+
+    on_success: Callable[[R], object]  # on the GUI thread, with what the function returned
+    on_error: ErrorCallback  # instead of ui.errors.show_error (a Cancelled task is never shown)
+    on_finished: Callable[[], object]  # after either
+    name: str  # for the log (default: the function's module and name)
+    with_context: bool  # pass a TaskContext (cancel flag, progress) as the first argument
+
+
+_OPTION_NAMES = frozenset(TaskOptions.__annotations__)
+
+
 class TaskRunner(QObject):
     """Owns the worker threads of the app. Create one, on the GUI thread, and share it.
 
-    Every way in (`run_db`, `run_network`, `run_background`) takes the same keyword-only options:
-
-    * ``on_success(result)``: on the GUI thread, with what the function returned;
-    * ``on_error(exc)``: instead of `ui.errors.show_error` (a `Cancelled` task is never shown);
-    * ``on_finished()``: after either;
-    * ``name``: for the log (default: the function's module and name);
-    * ``with_context``: pass a `TaskContext` (cancel flag, progress) as the first argument.
-
-    Arguments for the function itself are positional only, so an option can never be taken for
-    one of the function's own parameters (use `functools.partial` for its keywords).
+    Every way in (`run_db`, `run_network`, `run_background`) takes the function, its positional
+    arguments, and the keyword options of `TaskOptions`, typed and checked: a keyword that is not an
+    option is refused at once (TypeError), never passed on to the function by accident (bind the
+    function's own keywords with `functools.partial`).
     """
 
     task_started = Signal(object)
@@ -203,44 +210,16 @@ class TaskRunner(QObject):
         self.changes = ChangeHub(self)
 
     # -- submitting ------------------------------------------------------------------------------
-    def run_db(
-        self,
-        func: Callable[..., R],
-        *args: Any,
-        on_success: Callable[[R], object] | None = None,
-        on_error: ErrorCallback | None = None,
-        on_finished: Callable[[], object] | None = None,
-        name: str | None = None,
-        with_context: bool = False,
-    ) -> Task:
+    def run_db(self, func: Callable[..., R], *args: Any, **options: Unpack[TaskOptions[R]]) -> Task:
         """Run store work on the single database worker."""
-        return self._submit(DB_LANE, func, args, on_success, on_error, on_finished, name, with_context)
+        return self._submit(DB_LANE, func, args, options)
 
-    def run_network(
-        self,
-        func: Callable[..., R],
-        *args: Any,
-        on_success: Callable[[R], object] | None = None,
-        on_error: ErrorCallback | None = None,
-        on_finished: Callable[[], object] | None = None,
-        name: str | None = None,
-        with_context: bool = False,
-    ) -> Task:
-        """Run a network call on the network pool (never the database worker)."""
-        return self._submit(NETWORK_LANE, func, args, on_success, on_error, on_finished, name, with_context)
+    def run_network(self, func: Callable[..., R], *args: Any, **options: Unpack[TaskOptions[R]]) -> Task:
+        """Run a network call, or other slow work that never touches the store (parsing a file, a
+        self-test), on the network pool: never on the database worker, so it never delays a save."""
+        return self._submit(NETWORK_LANE, func, args, options)
 
-    def run_background(
-        self,
-        func: Callable[..., R],
-        *args: Any,
-        on_success: Callable[[R], object] | None = None,
-        on_error: ErrorCallback | None = None,
-        on_finished: Callable[[], object] | None = None,
-        name: str | None = None,
-        with_context: bool = False,
-    ) -> Task:
-        """Other slow work that never touches the store (parsing a file, a self-test): network pool."""
-        return self._submit(NETWORK_LANE, func, args, on_success, on_error, on_finished, name, with_context)
+    run_background = run_network  # the same pool, named for work that is not a network call
 
     @property
     def active_tasks(self) -> int:
@@ -263,21 +242,18 @@ class TaskRunner(QObject):
         return pool
 
     def _submit(
-        self,
-        lane: str,
-        func: Callable[..., Any],
-        args: tuple[Any, ...],
-        on_success: Callable[[Any], object] | None,
-        on_error: ErrorCallback | None,
-        on_finished: Callable[[], object] | None,
-        name: str | None,
-        with_context: bool,
+        self, lane: str, func: Callable[..., Any], args: tuple[Any, ...], options: TaskOptions[Any]
     ) -> Task:
         assert_gui_thread("TaskRunner.run_*")
+        unknown = set(options) - _OPTION_NAMES
+        if unknown:  # a keyword meant for the function: bind it with functools.partial instead
+            raise TypeError(f"not task options: {sorted(unknown)} (put the function's keywords in a partial)")
         if self._closed:
             raise RuntimeError("the task runner has been shut down")
-        task_name = name or _task_name(func)
+        task_name = options.get("name") or _task_name(func)
         task = Task(task_name, lane, self)
+        on_success, on_error = options.get("on_success"), options.get("on_error")
+        on_finished = options.get("on_finished")
         if on_success is not None:
             task.succeeded.connect(on_success)
         task.failed.connect(lambda exc: self._route_error(task, exc, on_error))
@@ -285,6 +261,7 @@ class TaskRunner(QObject):
         if on_finished is not None:
             task.finished.connect(on_finished)
         self._active.add(task)
+        with_context = options.get("with_context", False)
 
         context = TaskContext(task)
         call_args = (context, *args) if with_context else args
