@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from outreach.store.follow_ups_repo import OpenCounts, OpenFilter
+from outreach.store.follow_ups_repo import OpenCounts
 from outreach.store.records import FollowUpRecord
 from ui.changes import ChangeSet
 from ui.context import AppContext
@@ -44,85 +43,25 @@ from ui.home.search import date_text
 from ui.home.words import describe_decision
 from ui.ops.home import PAGE_SIZE, FollowUpQuery, FollowUpRow, FollowUpsPage, load_follow_ups, record_outcome
 from ui.widgets.list_table import ListTable
+from ui.widgets.paged_model import AnyIndex, PagedTableModel
 from ui.widgets.wheel_guard import guard_wheel
 
 OVERDUE_COLOUR = "#8B0000"  # dark red: 8.6:1 on white
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class FollowUpsModel(QAbstractTableModel):
+class FollowUpsModel(PagedTableModel):
     """The open follow-ups a filter shows, read a page at a time on the store worker."""
 
-    page_loaded = Signal()  # a further page arrived (tests, benchmark)
-
     def __init__(self, view: FollowUpsView) -> None:
-        super().__init__(view)
+        super().__init__(
+            view, view.context, load_follow_ups, page_size=PAGE_SIZE, task_name="ui.home.follow_ups_page"
+        )
         self.view = view
-        self.rows: list[FollowUpRow] = []
-        self.total = 0  # rows the current filter lists in all
-        self.filter: OpenFilter | None = None
-        self._generation = 0
-        self._loading = False
+        self.rows: list[FollowUpRow]
         self.headers = [self.tr("When"), self.tr("Person"), self.tr("Follow-up"), self.tr("Due")]
-        bold = QFont(view.font())
-        bold.setBold(True)
-        self._bold = bold
 
-    # -- filling -----------------------------------------------------------------------------------
-    def reset_to(self, page: FollowUpsPage, total: int) -> None:
-        """Show the first page of a (new) filter; pages still on their way for an older one are dropped."""
-        self.beginResetModel()
-        self._generation += 1
-        self._loading = False
-        self.rows = list(page.rows)
-        self.total = total
-        self.filter = page.filter
-        self.endResetModel()
-
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return (
-            not parent.isValid()
-            and self.filter is not None
-            and not self._loading
-            and (len(self.rows) < self.total)
-        )
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
-            return
-        self._loading = True
-        generation = self._generation
-        submit(
-            self.view.context,
-            load_follow_ups,
-            self.view.context.store,
-            self.filter,
-            len(self.rows),
-            PAGE_SIZE,
-            False,
-            name="ui.home.follow_ups_page",
-            on_success=lambda page: self._page_arrived(generation, page),
-            on_finished=lambda: self._fetch_done(generation),
-        )
-
-    def _fetch_done(self, generation: int) -> None:
-        if shiboken6.isValid(self) and generation == self._generation:
-            self._loading = False
-
-    def _page_arrived(self, generation: int, page: FollowUpsPage) -> None:
-        if not shiboken6.isValid(self):
-            return  # the screen closed while the page was read (pages are never waited for)
-        if generation != self._generation or page.offset != len(self.rows):
-            return  # the filter changed, or rows came or went meanwhile: the next scroll asks again
-        known = {r.record.id for r in self.rows}
-        fresh = [r for r in page.rows if r.record.id not in known]
-        if fresh:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(fresh) - 1)
-            self.rows.extend(fresh)
-            self.endInsertRows()
-        if not page.rows:
-            self.total = len(self.rows)  # fewer than counted (closed meanwhile): stop asking
-        self.page_loaded.emit()
+    def row_key(self, row: FollowUpRow) -> str:
+        return row.record.id
 
     def remove(self, follow_up_id: str) -> FollowUpRow | None:
         """Take one row out (its outcome was recorded); the rest stay as they are."""
@@ -133,20 +72,6 @@ class FollowUpsModel(QAbstractTableModel):
                 self.total = max(0, self.total - 1)
                 self.endRemoveRows()
                 return row
-        return None
-
-    # -- showing -----------------------------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
         return None
 
     def when(self, row: FollowUpRow) -> str:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,11 +37,11 @@ from ui.home.search import nhs_text
 from ui.ops.team import PAGE_SIZE, QueuePage, load_queue, load_queue_choices
 from ui.review.words import state_words, uk_day
 from ui.widgets.list_table import ListTable
+from ui.widgets.paged_model import AnyIndex, PagedTableModel
 from ui.widgets.wheel_guard import guard_wheel
 
 URGENT_COLOUR = "#8B0000"  # dark red: 8.6:1 on white, and never the only sign (the word "Urgent" is there)
 ANY_DATE = QDate(2000, 1, 1)  # the date boxes' lowest value, shown as "Any"
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 # State filter choices: (key, words, states). "To review" is what waits for the supervisor.
 STATE_CHOICES: tuple[tuple[str, str, frozenset[str]], ...] = (
@@ -63,19 +63,15 @@ class DateBox(QDateEdit):
         return QWidget.focusNextPrevChild(self, next)
 
 
-class ReviewQueueModel(QAbstractTableModel):
+class ReviewQueueModel(PagedTableModel):
     """The rows a filter lists, read a page at a time on the store worker."""
 
-    page_loaded = Signal()  # a further page arrived (tests, benchmark)
-
     def __init__(self, view: ReviewQueueView) -> None:
-        super().__init__(view)
+        super().__init__(
+            view, view.context, load_queue, page_size=PAGE_SIZE, task_name="ui.review.queue_page"
+        )
         self.view = view
-        self.rows: list[QueueRow] = []
-        self.total = 0
-        self.filter: QueueFilter | None = None
-        self._generation = 0
-        self._loading = False
+        self.rows: list[QueueRow]
         self.headers = [
             self.tr("Priority"),
             self.tr("State"),
@@ -86,65 +82,13 @@ class ReviewQueueModel(QAbstractTableModel):
             self.tr("Findings"),
             self.tr("Version"),
         ]
-        bold = QFont(view.font())
-        bold.setBold(True)
-        self._bold = bold
 
-    # -- filling -----------------------------------------------------------------------------------
-    def reset_to(self, page: QueuePage) -> None:
-        """Show the first page of a (new) filter; pages still on their way for an older one are dropped."""
-        self.beginResetModel()
-        self._generation += 1
-        self._loading = False
-        self.rows = list(page.rows)
-        self.total = page.total if page.total is not None else len(page.rows)
-        self.filter = page.filter
-        self.endResetModel()
+    def row_key(self, row: QueueRow) -> str:
+        return row.chain_id
 
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return (
-            not parent.isValid()
-            and self.filter is not None
-            and not self._loading
-            and len(self.rows) < self.total
-        )
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent) or self.filter is None:
-            return
-        self._loading = True
-        generation = self._generation
-        submit(
-            self.view.context,
-            load_queue,
-            self.view.context.store,
-            self.filter,
-            len(self.rows),
-            PAGE_SIZE,
-            False,
-            name="ui.review.queue_page",
-            on_success=lambda page: self._page_arrived(generation, page),
-            on_finished=lambda: self._fetch_done(generation),
-        )
-
-    def _fetch_done(self, generation: int) -> None:
-        if shiboken6.isValid(self) and generation == self._generation:
-            self._loading = False
-
-    def _page_arrived(self, generation: int, page: QueuePage) -> None:
-        if not shiboken6.isValid(self):
-            return  # the screen closed while the page was read (pages are never waited for)
-        if generation != self._generation or page.offset != len(self.rows):
-            return  # the filter changed meanwhile: the next scroll asks again
-        known = {r.chain_id for r in self.rows}
-        fresh = [r for r in page.rows if r.chain_id not in known]
-        if fresh:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(fresh) - 1)
-            self.rows.extend(fresh)
-            self.endInsertRows()
-        if not page.rows:
-            self.total = len(self.rows)  # fewer than counted: stop asking
-        self.page_loaded.emit()
+    def reset_to_page(self, page: QueuePage) -> None:
+        """Show the first page of a (new) filter, with the total it counted."""
+        self.reset_to(page, page.total if page.total is not None else len(page.rows))
 
     def update_state(
         self, chain_id: str, state: str, check_id: str | None = None, edition: int | None = None
@@ -161,20 +105,6 @@ class ReviewQueueModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(index, 0), self.index(index, self.columnCount() - 1))
                 return index
         return -1
-
-    # -- showing -----------------------------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
 
     def priority(self, row: QueueRow) -> str:
         return self.tr("! Urgent") if row.urgent else ""
@@ -476,7 +406,7 @@ class ReviewQueueView(QWidget):
         if not shiboken6.isValid(self) or generation != self._generation or self._pending:
             return
         chosen = self.current_chain()
-        self.model.reset_to(page)
+        self.model.reset_to_page(page)
         self._show_summary()
         if not (chosen is not None and self.select_chain(chosen)) and self.model.rows:
             self.table.selectRow(0)  # the first check (urgent, or the oldest) is ready to open with Enter
