@@ -88,6 +88,23 @@ class Answer:
         """The OperationOutcome's diagnostics in one line, or the status in words."""
         return outcome_text(self.body) or f"the server answered {self.status}"
 
+    def matches(self, resource_type: str | None = None) -> list[dict[str, Any]] | None:
+        """The resources a search found (its entries in "match" mode, not those it only included), of
+        `resource_type` when given; None when this is not a successful answer holding a searchset
+        Bundle, which the caller treats as a failed search, never as "found nothing"."""
+        body = self.body
+        if not self.ok or not isinstance(body, dict) or body.get("type") != "searchset":
+            return None
+        found: list[dict[str, Any]] = []
+        for entry in body.get("entry") or []:
+            if not isinstance(entry, dict) or not isinstance(entry.get("resource"), dict):
+                continue
+            if (entry.get("search") or {}).get("mode", "match") != "match":
+                continue
+            if resource_type is None or entry["resource"].get("resourceType") == resource_type:
+                found.append(entry["resource"])
+        return found
+
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Retry-After as seconds: either a number of seconds or an HTTP date (RFC 9110 10.2.3)."""

@@ -154,16 +154,10 @@ class Puller:
                 url, params = self._first_page(kind, rtype)
                 following = False
                 continue
-            if not answer.ok or not isinstance(answer.body, dict) or answer.body.get("type") != "searchset":
+            resources = answer.matches()
+            if resources is None:
                 counts.error = f"Could not download {kind}: {answer.outcome_words()}"
                 return counts
-            resources: list[dict[str, Any]] = [
-                e["resource"]
-                for e in answer.body.get("entry", []) or []
-                if isinstance(e, dict)
-                and isinstance(e.get("resource"), dict)
-                and (e.get("search") or {}).get("mode", "match") == "match"
-            ]
             newest: tuple[datetime, str] | None = None
             with self.store.db.write() as conn:
                 for res in resources:

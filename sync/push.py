@@ -228,14 +228,14 @@ class Pusher:
         out = _Lookup()
         for res_type, params, wanted in searches:
             answer = self.http.request("GET", res_type, params=dict(params))
-            if not answer.ok or not isinstance(answer.body, dict) or answer.body.get("type") != "searchset":
+            found = answer.matches(res_type)
+            if found is None:
                 raise TransientFailure(
                     "Could not ask the shared record which parts of this check arrived.", status=answer.status
                 )
             hits: dict[str, list[str]] = {}
-            for e in answer.body.get("entry", []) or []:
-                res = (e or {}).get("resource") or {}
-                if res.get("resourceType") != res_type or not res.get("id"):
+            for res in found:
+                if not res.get("id"):
                     continue
                 ref = f"{res_type}/{res['id']}"
                 if ("", "") in wanted:  # a non-identifier search: every match is the entry's

@@ -110,15 +110,9 @@ def _apply(store: LocalStore, http: FhirHttp, follow_up_id: str) -> None:
     follow_up = store.follow_ups.get(follow_up_id)
     for _ in range(MAX_CONFLICTS):
         found = http.request("GET", "Task", params={"identifier": f"{FOLLOW_UP_SYSTEM}|{follow_up_id}"})
-        if not found.ok or not isinstance(found.body, dict):
+        tasks = found.matches("Task")
+        if tasks is None:
             raise TransientFailure("Could not read the follow-up on the shared record.", status=found.status)
-        tasks = [
-            e["resource"]
-            for e in found.body.get("entry", []) or []
-            if isinstance(e, dict)
-            and isinstance(e.get("resource"), dict)
-            and e["resource"].get("resourceType") == "Task"
-        ]
         if len(tasks) != 1:
             raise _Refused(
                 f"The shared record holds {len(tasks)} copies of this follow-up's Task "

@@ -12,7 +12,7 @@ import pytest
 from outreach.errors import NetworkError
 from sync.backoff import Backoff
 from sync.connectivity import shared_record_reachable
-from sync.http import USER_AGENT, FhirHttp, parse_retry_after
+from sync.http import USER_AGENT, Answer, FhirHttp, parse_retry_after
 from sync.server.serving import RunningServer
 
 
@@ -57,3 +57,29 @@ def test_reachability(server: RunningServer) -> None:
         port = s.getsockname()[1]
     assert not shared_record_reachable(f"http://127.0.0.1:{port}")
     assert not shared_record_reachable("")
+
+
+def test_search_matches_are_read_one_way_for_every_caller() -> None:
+    """A searchset's "match" entries are what a search found; "include" entries, entries without a
+    resource, and anything that is not a searchset (an error, a transaction answer, garbage) are not
+    "found nothing": the last give None, which every caller treats as a failed search."""
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [
+            {"resource": {"resourceType": "Task", "id": "t1"}, "search": {"mode": "match"}},
+            {"resource": {"resourceType": "Task", "id": "t2"}},  # mode left out: a match
+            {"resource": {"resourceType": "Patient", "id": "p1"}, "search": {"mode": "include"}},
+            {"resource": {"resourceType": "Encounter", "id": "e1"}, "search": {"mode": "match"}},
+            {"fullUrl": "no resource"},
+            "not an entry",
+        ],
+    }
+    answer = Answer(200, {}, bundle)
+    assert [r["id"] for r in answer.matches()] == ["t1", "t2", "e1"]  # type: ignore[union-attr]
+    assert [r["id"] for r in answer.matches("Task")] == ["t1", "t2"]  # type: ignore[union-attr]
+    assert Answer(200, {}, {"resourceType": "Bundle", "type": "searchset"}).matches() == []
+    assert Answer(200, {}, {"resourceType": "Bundle", "type": "transaction-response"}).matches() is None
+    assert Answer(500, {}, bundle).matches() is None
+    assert Answer(200, {}, "<html>proxy login</html>").matches() is None
+    assert Answer(200, {}, None).matches() is None
