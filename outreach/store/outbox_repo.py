@@ -76,6 +76,16 @@ class OutboxRepository:
         with self._ctx.db.read() as conn:
             return [self._decode(r) for r in conn.execute(query).all()]
 
+    def sent_among(self, check_ids: Iterable[str]) -> set[str]:
+        """Which of these checks have been sent (their outbox item is "sent"), from the index alone:
+        nothing is decrypted, however many checks the laptop has sent."""
+        wanted = sorted(set(check_ids))
+        if not wanted:
+            return set()
+        query = select(outbox.c.check_id).where(outbox.c.state == "sent", outbox.c.check_id.in_(wanted))
+        with self._ctx.db.read() as conn:
+            return {str(row.check_id) for row in conn.execute(query)}
+
     def counts(self, states: Iterable[str] | None = None) -> dict[str, int]:
         """How many items are in each state (only states that have any), from the index alone."""
         query = select(outbox.c.state, func.count()).group_by(outbox.c.state)

@@ -195,6 +195,14 @@ def test_outbox_moves_through_its_states_and_keeps_the_error(store: LocalStore) 
     assert services.list_outbox(store, ["queued", "failed"]) == []
     with pytest.raises(ValidationError):
         store.outbox.mark_sending(item.id)
+    # Which checks are sent is read from the index alone, for just the checks asked about.
+    other = services.register_person(store, person(2, nhs_number=synthetic_nhs_number(2)))
+    services.record_consent(store, other.id, "check", True)
+    waiting = services.start_check(store, other.id, definition_version="1.0.0").id
+    services.record_follow_up_decision(store, waiting, "bp-high", REFERRAL)
+    store.checks.finalise(waiting, [FINDING])
+    assert store.outbox.sent_among([item.check_id, waiting, "no-such-check"]) == {item.check_id}
+    assert store.outbox.sent_among([]) == set()
 
 
 def test_audit_trail_is_append_only_and_chained(store: LocalStore, data_dir: Path) -> None:
