@@ -774,6 +774,7 @@ def _parse_entry(entry: Any) -> WriteRequest:
         res_type = parts[0]
         check_supported_type(res_type)
         validate_resource(resource, res_type)
+        assert isinstance(resource, dict)  # validate_resource refused anything but an object
         body = {k: v for k, v in resource.items() if k != "id"}
         if_none_exist = request.get("ifNoneExist")
         if if_none_exist is not None and (not isinstance(if_none_exist, str) or not if_none_exist.strip()):
@@ -785,6 +786,7 @@ def _parse_entry(entry: Any) -> WriteRequest:
     check_supported_type(res_type)
     check_id(res_id)
     validate_resource(resource, res_type)
+    assert isinstance(resource, dict)  # validate_resource refused anything but an object
     if resource.get("id") != res_id:
         raise bad_request(
             f"The resource id ({resource.get('id')!r}) must equal the id in request.url ({res_id!r})."

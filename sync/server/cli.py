@@ -238,6 +238,7 @@ def _serve(args: argparse.Namespace) -> int:
         )
         return 2
     host, port = server.server_address[:2]
+    assert isinstance(host, str)  # a bound internet socket's own address names its host as text
     scheme = "https" if args.tls_cert else "http"
     print(
         f"outreach-server {__version__} serving FHIR R4 at {scheme}://{host}:{port} (Ctrl+C to stop)",

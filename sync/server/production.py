@@ -83,7 +83,7 @@ def serve(
         options["certfile"] = tls_cert
         options["keyfile"] = tls_key or tls_cert
 
-    class _Application(BaseApplication):  # type: ignore[misc]
+    class _Application(BaseApplication):
         def load_config(self) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)
@@ -151,7 +151,7 @@ except ImportError:  # pragma: no cover - gunicorn is the optional 'server' extr
     _ThreadWorker = object
 
 
-class FhirWorker(_ThreadWorker):  # type: ignore[misc,valid-type]
+class FhirWorker(_ThreadWorker):
     """gunicorn's threaded worker, answering its own errors with an OperationOutcome and
     logging only their kind (gunicorn's own messages quote the request line, which may hold
     NHS numbers in a query string)."""

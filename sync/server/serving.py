@@ -42,7 +42,7 @@ def is_loopback(host: str) -> bool:
         infos = socket.getaddrinfo(host, None)
     except OSError:
         return False
-    return bool(infos) and all(ipaddress.ip_address(i[4][0].split("%")[0]).is_loopback for i in infos)
+    return bool(infos) and all(ipaddress.ip_address(str(i[4][0]).split("%")[0]).is_loopback for i in infos)
 
 
 class _Handler(WSGIRequestHandler):
@@ -170,6 +170,7 @@ class RunningServer:
         self.faults = app.faults
         self.behaviours = app.behaviours
         host, port = server.server_address[:2]
+        assert isinstance(host, str)  # a bound internet socket's own address names its host as text
         self.port = int(port)
         scheme = "https" if isinstance(server.socket, ssl.SSLSocket) else "http"
         shown = f"[{host}]" if ":" in str(host) else host

@@ -15,13 +15,13 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import access, db
@@ -333,7 +333,9 @@ class Store:
         with self.engine.connect() as conn:
             have = dict(conn.execute(select(db.server_meta.c.key, db.server_meta.c.value)).all())
             has_clock = conn.execute(select(func.count()).select_from(db.server_clock)).scalar_one() > 0
-        rows = [(db.server_meta, {"key": k, "value": v}) for k, v in wanted.items() if k not in have]
+        rows: list[tuple[Table, dict[str, object]]] = [
+            (db.server_meta, {"key": k, "value": v}) for k, v in wanted.items() if k not in have
+        ]
         if not has_clock:
             rows.append((db.server_clock, {"id": 1, "last_us": 0}))
         for table, values in rows:
@@ -464,7 +466,7 @@ class Store:
             page_where.append(after_cursor(cursor))
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(db.resources).where(*where)).scalar_one()
-            rows = []
+            rows: Sequence[Row[*tuple[Any, ...]]] = []
             if parsed.count:
                 # A filter that names ids (or a worker's own rows) finds few resources through
                 # the index; ordering by `last_updated + 0` keeps the database from walking every
@@ -684,12 +686,12 @@ class Store:
             if bar and system and value:
                 # The common case, answered from the unique identifier table in one lookup.
                 ids = db.identifiers.c
-                owner = conn.execute(
+                owner_id: str | None = conn.execute(
                     select(ids.res_id).where(
                         ids.res_type == res_type, ids.system == system, ids.value == value
                     )
                 ).scalar_one_or_none()
-                current = _current(conn, res_type, owner) if owner is not None else None
+                current = _current(conn, res_type, owner_id) if owner_id is not None else None
                 return [current] if current is not None and not current.deleted else []
         r = db.resources.c
         where = [r.res_type == res_type, r.deleted.is_(False), *parsed.clauses]
