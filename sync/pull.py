@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -119,11 +119,19 @@ class Puller:
         return out
 
     def pull_kind(
-        self, kind: str, rtype: str, apply: Callable[[Any, dict[str, Any]], bool | str]
+        self,
+        kind: str,
+        rtype: str,
+        apply: Callable[[Any, dict[str, Any]], bool | str],
+        *,
+        filters: Mapping[str, str] | None = None,
     ) -> PullCounts:
+        """Every `rtype` changed since `kind`'s cursor, page by page, each page applied in one
+        transaction with the cursor moved in it. `filters`: search parameters that narrow the type
+        (the team pull reads only the Tasks it needs)."""
         counts = PullCounts(kind)
         params: dict[str, str] | None  # None on a `next` link, which carries its own
-        url, params = self._first_page(kind, rtype)
+        url, params = self._first_page(kind, rtype, filters)
         following = False
         stalled = 0  # restarts since the cursor last moved: the server cannot get us anywhere
         busy = 0
@@ -151,7 +159,7 @@ class Puller:
                         "The shared record kept asking to start the download again; will try later."
                     )
                     return counts
-                url, params = self._first_page(kind, rtype)
+                url, params = self._first_page(kind, rtype, filters)
                 following = False
                 continue
             resources = answer.matches()
@@ -194,8 +202,10 @@ class Puller:
             url, params, following = nxt, None, True
         return counts
 
-    def _first_page(self, kind: str, rtype: str) -> tuple[str, dict[str, str]]:
-        params = {"_sort": "_lastUpdated", "_count": str(self.page_size)}
+    def _first_page(
+        self, kind: str, rtype: str, filters: Mapping[str, str] | None
+    ) -> tuple[str, dict[str, str]]:
+        params = {"_sort": "_lastUpdated", "_count": str(self.page_size), **(filters or {})}
         cur = sync_state.cursor(self.store, kind)
         if cur:
             params["_lastUpdated"] = f"ge{cur}"

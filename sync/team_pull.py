@@ -92,15 +92,6 @@ _OURS: Final = {  # the identifier a resource written by this app carries, per t
 }
 
 
-class _TeamSearches(Puller):
-    """The worker pull's paging and cursors, with a type's search narrowed where only some are needed."""
-
-    def _first_page(self, kind: str, rtype: str) -> tuple[str, dict[str, str]]:
-        url, params = super()._first_page(kind, rtype)
-        params.update(SEARCH_FILTERS.get(rtype, {}))
-        return url, params
-
-
 @dataclass
 class TeamPullReport:
     pulled: list[PullCounts] = field(default_factory=list)
@@ -154,7 +145,7 @@ class TeamPuller:
     ) -> None:
         self.store = store
         self.cancel = cancel or threading.Event()
-        self._puller = _TeamSearches(store, http, page_size=page_size, cancel=self.cancel, on_page=on_page,
+        self._puller = Puller(store, http, page_size=page_size, cancel=self.cancel, on_page=on_page,
                                      clock=clock)
         self.definition = definition or default_definition()
         self.rules = rules if rules is not None else load_rules()
@@ -172,7 +163,9 @@ class TeamPuller:
             if self.cancel.is_set():
                 break
             try:
-                counts = self._puller.pull_kind(CURSOR_PREFIX + rtype, rtype, self._apply)
+                counts = self._puller.pull_kind(
+                    CURSOR_PREFIX + rtype, rtype, self._apply, filters=SEARCH_FILTERS.get(rtype)
+                )
             except DeviceRevokedError:
                 raise  # the laptop itself was switched off: the run stops and says so
             except AccessRefusedError:
