@@ -164,14 +164,15 @@ class Task(QObject):
         self.finished.emit()
 
 
-ErrorCallback = Callable[[BaseException], None]
+ErrorCallback = Callable[[BaseException], object]
 
 
 class TaskOptions(TypedDict, Generic[R], total=False):
     """What every way into the runner takes besides the function and its positional arguments."""
 
     on_success: Callable[[R], object]  # on the GUI thread, with what the function returned
-    on_error: ErrorCallback  # instead of ui.errors.show_error (a Cancelled task is never shown)
+    # Instead of ui.errors.show_error (a Cancelled task is never shown); None is as if not given.
+    on_error: ErrorCallback | None
     on_finished: Callable[[], object]  # after either
     name: str  # for the log (default: the function's module and name)
     with_context: bool  # pass a TaskContext (cancel flag, progress) as the first argument
@@ -237,7 +238,9 @@ class TaskRunner(QObject):
             from concurrent.futures import ThreadPoolExecutor
 
             workers = 1 if lane == DB_LANE else self._network_workers
-            pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"outreach-{lane[:3]}")
+            pool = ThreadPoolExecutor(
+                max_workers=workers, thread_name_prefix=f"outreach-{lane[:3]}", initializer=_ready_for_qt
+            )
             self._pools[lane] = pool
         return pool
 
@@ -334,6 +337,18 @@ class TaskRunner(QObject):
         db = self._pools.get(DB_LANE)
         if db is not None:
             db.shutdown(wait=wait, cancel_futures=False)
+
+
+def _ready_for_qt() -> None:
+    """Give a worker thread a Qt event dispatcher as it starts.
+
+    Some Qt objects made on a worker start timers of their own (the text layout behind a summary
+    PDF does); a plain Python thread has no event dispatcher, so Qt refused each timer with
+    "QBasicTimer::start: current thread's event dispatcher has already been destroyed". Making an
+    event loop once creates the thread's dispatcher, which then lives as long as the thread."""
+    from PySide6.QtCore import QEventLoop
+
+    QEventLoop()
 
 
 def _task_name(func: Callable[..., Any]) -> str:
