@@ -15,7 +15,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+
+from ui.i18n import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:  # the dialog's classes load with the first crash, not before the first window
     from PySide6.QtWidgets import QMessageBox, QWidget

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from outreach.errors import (
@@ -35,6 +35,7 @@ from outreach.errors import (
     ValidationError,
 )
 from outreach.logging_setup import log_event
+from ui.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 

@@ -7,13 +7,20 @@ so a translation is a file, not a code change: ``outreach_<language>.qm`` in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP as _translate_noop
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from outreach.resources import resource_path
 
 APP_CATALOGUE = "outreach"
+
+# Marks a text for pyside6-lupdate (which finds the calls by this name) and returns the text itself,
+# translated later where it is shown. PySide6's stubs say it returns `object`: typed here as it is.
+QT_TRANSLATE_NOOP = cast(Callable[[str, str], str], _translate_noop)
 
 
 def install_translations(

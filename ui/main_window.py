@@ -50,6 +50,7 @@ from ui.widgets import Notice
 
 if TYPE_CHECKING:  # loaded at unlock, not before the first screen is drawn
     from ui.context import AppContext
+    from ui.home.home_page import HomePage
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ class MainWindow(QMainWindow):
         self._content: Any = None
         self._waiting_user: Any = None
         self._users: list[Any] = []
-        self.home: Any = None
+        self.home: HomePage | None = None
         self.review: Any = None  # ui.review.workspace.ReviewWorkspace, made when a supervisor first opens it
         self.check_widget: QWidget | None = None
         self.setup_page: Any = None

@@ -112,7 +112,9 @@ class SetupPage(QWidget):
         file_row = QWidget(self.org_file_field)
         file_layout = QHBoxLayout(file_row)
         file_layout.setContentsMargins(0, 0, 0, 0)
-        self.org_file_field.layout().insertWidget(1, file_row)
+        field_layout = self.org_file_field.layout()
+        assert isinstance(field_layout, QVBoxLayout)  # a LabelledField stacks its parts in a column
+        field_layout.insertWidget(1, file_row)
         file_layout.addWidget(self.org_file_edit, 1)
         file_layout.addWidget(choose)
         org_layout.addWidget(self.org_file_field)

@@ -10,9 +10,13 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
+
+W = TypeVar("W", bound=QWidget)
 
 HEADING_SCALE = 1.5
 SUBHEADING_SCALE = 1.15
@@ -140,6 +144,6 @@ def scaled_font(widget: QWidget, scale: float, *, bold: bool = False) -> QFont:
     return font
 
 
-def make_heading(widget: QWidget, scale: float = HEADING_SCALE) -> QWidget:
+def make_heading(widget: W, scale: float = HEADING_SCALE) -> W:
     widget.setFont(scaled_font(widget, scale, bold=True))
     return widget

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import (
@@ -37,6 +37,9 @@ from PySide6.QtGui import (
 from outreach.durable_files import PRIVATE_FILE_MODE, write_atomic
 from outreach.errors import StoreError, UserFacingError
 from outreach.summary.render import NUMBERS_PAGE_BREAK, print_size
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 PDF_RESOLUTION_DPI: Final = 300
 PAGE_MARGIN_MM: Final = 15.0
@@ -74,7 +77,9 @@ def _layout(
     return doc
 
 
-def paint_summary(html: str, device: QPagedPaintDevice, *, large_print: bool = False) -> tuple[int, float]:
+def paint_summary(
+    html: str, device: QPdfWriter | QPrinter, *, large_print: bool = False
+) -> tuple[int, float]:
     """Draw the summary HTML onto a PDF writer or printer set up for A4; return (pages, scale).
 
     The caller owns `device` and must not paint on it from another thread meanwhile.

@@ -60,7 +60,9 @@ class SummaryPreviewDialog(QPrintPreviewDialog):
         self.setAccessibleName(self.tr("Print preview of the summary for the person"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.resize(_fitting_size(parent))
-        self.preview: QPrintPreviewWidget = self.findChild(QPrintPreviewWidget)
+        preview = self.findChild(QPrintPreviewWidget)
+        assert preview is not None  # a QPrintPreviewDialog always holds its preview widget
+        self.preview: QPrintPreviewWidget = preview
         self.preview.setAccessibleName(self.tr("Page preview"))
         self.paintRequested.connect(self._paint)
 
@@ -74,8 +76,8 @@ class SummaryPreviewDialog(QPrintPreviewDialog):
         toolbar = self.findChild(QToolBar)
         if toolbar is not None:  # first on the toolbar, so it never hides behind the overflow arrow
             first = toolbar.actions()[0] if toolbar.actions() else None
-            toolbar.insertAction(first, self.large_print_action)
-            toolbar.insertSeparator(first)
+            toolbar.insertAction(first, self.large_print_action)  # type: ignore[arg-type]  # None appends
+            toolbar.insertSeparator(first)  # type: ignore[arg-type]  # Qt takes None (append); the stubs do not
             toolbar.setAccessibleName(self.tr("Preview tools"))
             self._name_toolbar_controls(toolbar)
             self.print_action = self._take_over_print(toolbar)
@@ -153,7 +155,7 @@ class SummaryPreviewDialog(QPrintPreviewDialog):
             dialog.exec() == QPrintDialog.DialogCode.Accepted
             and self._printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
         ):
-            self.preview.print()
+            self.preview.print()  # type: ignore[attr-defined]  # PySide6's stubs call it print_
             self.accept()
 
     @property

@@ -8,7 +8,7 @@ only when the person agreed to it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ui.i18n import QT_TRANSLATE_NOOP
 
 CHECK = "check"
 RECIPIENTS = (  # marked for translation here, translated where shown (self.tr in ConsentPage)

@@ -26,7 +26,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -44,6 +44,7 @@ from outreach.clinical.service_directory import ServiceDirectory
 from outreach.errors import ValidationError
 from outreach.store.search_index import parse_date
 from ui.check.model import decision_to_doc
+from ui.i18n import QT_TRANSLATE_NOOP
 from ui.widgets.choice_buttons import ChoiceButtons
 from ui.widgets.wheel_guard import guard_inputs
 
@@ -454,8 +455,9 @@ class FindingRow(QFrame):
         if self.decision is None:
             return ""
         kind = self.tr(KIND_WORDS.get(self.decision.kind, self.decision.kind))
-        if self.decision.kind == "referral" and self.decision.service_id in self.directory.services:
-            kind = self.tr("Referral to {0}").format(self.directory.services[self.decision.service_id].name)
+        services, service_id = self.directory.services, self.decision.service_id
+        if self.decision.kind == "referral" and service_id is not None and service_id in services:
+            kind = self.tr("Referral to {0}").format(services[service_id].name)
             if self.due_on:
                 kind = self.tr("{0}, check by {1}").format(kind, uk_date(self.due_on))
         return kind

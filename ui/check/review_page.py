@@ -286,7 +286,7 @@ class ReviewPage(QScrollArea):
         QTimer.singleShot(0, self, lambda: self.ensureWidgetVisible(self.confirm_box))
 
     def hide_confirm(self) -> None:
-        had_focus = self.confirm_box.isAncestorOf(QApplication.focusWidget())
+        had_focus = (focus := QApplication.focusWidget()) is not None and self.confirm_box.isAncestorOf(focus)
         self.confirm_box.hide()
         if had_focus and self.finalise_button.isVisible():
             self.finalise_button.setFocus(Qt.FocusReason.OtherFocusReason)

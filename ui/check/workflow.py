@@ -515,7 +515,9 @@ class CheckWorkflow(QWidget):
             {
                 self.context.directory.services[d.service_id].name
                 for d in self.decisions.values()
-                if d.kind == "referral" and d.service_id in self.context.directory.services
+                if d.kind == "referral"
+                and d.service_id is not None
+                and d.service_id in self.context.directory.services
             }
         )
         lines = [
@@ -678,7 +680,7 @@ class CheckWorkflow(QWidget):
             html,
             path,
             name="summary.pdf",
-            on_success=lambda _pdf, p=path: self._alive() and self._summary_written(p),
+            on_success=lambda _pdf: self._summary_written(path) if self._alive() else None,
             on_error=lambda exc: show_error(exc, self if self._alive() else None),
         )
 

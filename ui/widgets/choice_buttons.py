@@ -147,7 +147,7 @@ class ChoiceButtons(QWidget):
         """Tab and the label's mnemonic land on the chosen answer (or the first when none is)."""
         target = self._buttons.get(self._current) or next(iter(self._buttons.values()), None)
         if target is not None and self.focusProxy() is not target:
-            had_focus = self.focusProxy() is not None and self.focusProxy().hasFocus()
+            had_focus = (proxy := self.focusProxy()) is not None and proxy.hasFocus()
             self.setFocusProxy(target)
             if had_focus:
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
