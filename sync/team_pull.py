@@ -43,6 +43,7 @@ from outreach.fhir.identifiers import (
     RECORD_SYSTEM,
     VENUE_SYSTEM,
     WORKER_SYSTEM,
+    identifier_value,
 )
 from outreach.fhir.review_task import ReviewDecisionTask, is_review_task, parse_decision_task
 from outreach.store import team_repo
@@ -52,7 +53,6 @@ from outreach.team.assemble import (
     Parts,
     assemble,
     encounter_of,
-    identifier_value,
     provenance_targets,
     ref_of,
     required_part,

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 BASE: Final = "https://outreach-health-checks.org/fhir"
 ID_BASE: Final = BASE + "/Id/"
@@ -80,6 +81,21 @@ def team_location_value(organisation_key: str, venue_name: str, venue_id: str) -
 
 def identifier(system: str, value: str) -> dict[str, str]:
     return {"system": system, "value": value}
+
+
+def identifier_value(resource: Mapping[str, Any], system: str) -> str | None:
+    """The value of `resource`'s identifier in `system`, or None: the one way every reader of the
+    shared record finds a record's identifier. Tolerant of what servers send: `identifier` as a
+    list, or as a single object on types where it is 0..1, entries that are not objects, and text
+    with stray spaces (a blank value is no value)."""
+    raw = resource.get("identifier")
+    items = [raw] if isinstance(raw, Mapping) else raw if isinstance(raw, list) else []
+    for ident in items:
+        if isinstance(ident, Mapping) and ident.get("system") == system:
+            value = ident.get("value")
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return None
 
 
 def if_none_exist(system: str, value: str) -> str:

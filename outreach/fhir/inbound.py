@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from outreach.errors import ValidationError
-from outreach.fhir.identifiers import CHECK_SYSTEM, DEVICE_SYSTEM, FOLLOW_UP_SYSTEM, SERVICE_SYSTEM
+from outreach.fhir.identifiers import (
+    CHECK_SYSTEM,
+    DEVICE_SYSTEM,
+    FOLLOW_UP_SYSTEM,
+    SERVICE_SYSTEM,
+    identifier_value,
+)
 
 TASK_STATUSES: Final = frozenset({
     "draft", "requested", "received", "accepted", "rejected", "ready", "cancelled", "in-progress", "on-hold",
@@ -108,20 +114,6 @@ def _concept_text(concept: Any) -> str | None:
     return None
 
 
-def _identifiers(resource: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    raw = resource.get("identifier")
-    if isinstance(raw, Mapping):
-        raw = [raw]
-    return [i for i in raw or [] if isinstance(i, Mapping)] if isinstance(raw, list) else []
-
-
-def _identifier_value(resource: Mapping[str, Any], system: str) -> str | None:
-    for ident in _identifiers(resource):
-        if ident.get("system") == system and _text(ident.get("value")):
-            return str(ident["value"]).strip()
-    return None
-
-
 def _meta(resource: Mapping[str, Any]) -> Mapping[str, Any]:
     meta = resource.get("meta")
     return meta if isinstance(meta, Mapping) else {}
@@ -132,7 +124,7 @@ def _meta(resource: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def is_own_follow_up_task(resource: Mapping[str, Any]) -> bool:
     """True for the follow-up Tasks this app sent itself (they come back in a Task pull too)."""
-    return _identifier_value(resource, FOLLOW_UP_SYSTEM) is not None
+    return identifier_value(resource, FOLLOW_UP_SYSTEM) is not None
 
 
 def parse_review_task(resource: Any) -> ReviewUpdate:
@@ -197,7 +189,7 @@ def parse_review_task(resource: Any) -> ReviewUpdate:
 def parse_healthcare_service(resource: Any) -> DirectoryEntry:
     """A directory entry: the id is our service identifier (else the server id), a name is required."""
     service = _resource(resource, "HealthcareService")
-    service_id = _identifier_value(service, SERVICE_SYSTEM) or _text(service.get("id"))
+    service_id = identifier_value(service, SERVICE_SYSTEM) or _text(service.get("id"))
     if not service_id or not _SERVICE_ID.match(service_id):
         raise ValidationError(
             "A service from the shared record has no usable id (lower-case letters, digits and hyphens).",
@@ -246,7 +238,7 @@ def parse_device_status(resource: Any) -> DeviceStatus:
             "The device status from the shared record is missing or unknown.", item="Device.status"
         )
     return DeviceStatus(
-        device_id=_identifier_value(device, DEVICE_SYSTEM),
+        device_id=identifier_value(device, DEVICE_SYSTEM),
         server_id=_text(device.get("id")),
         status=str(status),
         revoked=status in REVOKED_DEVICE_STATUSES,

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from outreach.fhir import codes
-from outreach.fhir.identifiers import CHECK_SYSTEM, CODE_SYSTEM_BASE, ID_BASE, identifier, if_none_exist
+from outreach.fhir.identifiers import (
+    CHECK_SYSTEM,
+    CODE_SYSTEM_BASE,
+    ID_BASE,
+    identifier,
+    identifier_value,
+    if_none_exist,
+)
 
 REVIEW_SYSTEM: Final = ID_BASE + "review-decision"  # Task: the decision's own id
 REVIEW_OUTCOME_SYSTEM: Final = CODE_SYSTEM_BASE + "review-outcome"
@@ -96,12 +103,12 @@ def review_bundle(task: Mapping[str, Any], decision_id: str) -> dict[str, Any]:
 
 
 def is_review_task(resource: Mapping[str, Any]) -> bool:
-    return _identifier(resource, REVIEW_SYSTEM) is not None
+    return identifier_value(resource, REVIEW_SYSTEM) is not None
 
 
 def parse_decision_task(resource: Mapping[str, Any]) -> ReviewDecisionTask | None:
     """A decision Task written by this app (None for any other Task)."""
-    decision_id = _identifier(resource, REVIEW_SYSTEM)
+    decision_id = identifier_value(resource, REVIEW_SYSTEM)
     if decision_id is None or resource.get("resourceType") != "Task":
         return None
     focus = _mapping(resource.get("focus"))
@@ -125,8 +132,3 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _identifier(resource: Mapping[str, Any], system: str) -> str | None:
-    for ident in resource.get("identifier") or []:
-        if isinstance(ident, Mapping) and ident.get("system") == system and ident.get("value"):
-            return str(ident["value"])
-    return None

@@ -44,6 +44,7 @@ from outreach.fhir.identifiers import (
     PERSON_SYSTEM,
     SERVICE_SYSTEM,
     VENUE_SYSTEM,
+    identifier_value,
 )
 from outreach.store.records import CheckRecord, FindingRecord, FollowUpRecord, PersonDetails, PersonRecord
 
@@ -131,15 +132,6 @@ def townsend_of(observations: Iterable[Mapping[str, Any]]) -> dict[str, Any] | N
                     return {"score": float(found.group(1)), "source": found.group(2)}
                 except ValueError:
                     return None
-    return None
-
-
-def identifier_value(resource: Mapping[str, Any], system: str) -> str | None:
-    raw = resource.get("identifier")
-    items = [raw] if isinstance(raw, Mapping) else raw if isinstance(raw, list) else []
-    for ident in items:
-        if isinstance(ident, Mapping) and ident.get("system") == system and ident.get("value"):
-            return str(ident["value"])
     return None
 
 

@@ -193,3 +193,24 @@ def test_device_without_status_is_refused() -> None:
     with pytest.raises(ValidationError) as caught:
         parse_device_status({"resourceType": "Device", "id": "d1"})
     assert caught.value.item == "Device.status"
+
+
+@pytest.mark.parametrize(
+    ("identifier", "expected"),
+    [
+        ([{"system": "urn:a", "value": "x1"}], "x1"),
+        ({"system": "urn:a", "value": "x1"}, "x1"),  # 0..1 on some types: a single object
+        ([{"system": "urn:b", "value": "y"}, {"system": "urn:a", "value": "  x1 \n"}], "x1"),
+        ([{"system": "urn:a", "value": "   "}, {"system": "urn:a", "value": "x2"}], "x2"),
+        ([{"system": "urn:a", "value": 7}], None),  # not text: no value
+        (["urn:a|x1", None, {"system": "urn:a"}], None),
+        ("urn:a|x1", None),
+        (None, None),
+    ],
+)
+def test_an_identifier_is_read_one_way_whatever_the_server_sends(
+    identifier: object, expected: str | None
+) -> None:
+    from outreach.fhir.identifiers import identifier_value
+
+    assert identifier_value({"resourceType": "Task", "identifier": identifier}, "urn:a") == expected
