@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="863"/>
+        <location filename="../../ui/main_window.py" line="888"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="869"/>
+        <location filename="../../ui/main_window.py" line="894"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="870"/>
+        <location filename="../../ui/main_window.py" line="895"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -221,57 +221,57 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="523"/>
+        <location filename="../../ui/check/workflow.py" line="525"/>
         <source>Finalising saves this check for good: it cannot be changed afterwards (an amendment makes a new version).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="530"/>
+        <location filename="../../ui/check/workflow.py" line="532"/>
         <source>It will be sent to the shared health record at the next sync (when this laptop is online), to be seen by: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="537"/>
+        <location filename="../../ui/check/workflow.py" line="539"/>
         <source>Not shared with: {0} (the person said no or was not asked).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="544"/>
+        <location filename="../../ui/check/workflow.py" line="546"/>
         <source>The person did not agree to sharing it with anyone, so it stays on this laptop and is not sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="549"/>
+        <location filename="../../ui/check/workflow.py" line="551"/>
         <source>What is sent: {0}&apos;s name, date of birth and NHS number, every answer of the check, {1} finding(s) and the follow-up agreed for each</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="553"/>
+        <location filename="../../ui/check/workflow.py" line="555"/>
         <source> (referrals to: {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="608"/>
+        <location filename="../../ui/check/workflow.py" line="610"/>
         <source>Problem: say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="610"/>
+        <location filename="../../ui/check/workflow.py" line="612"/>
         <source>Say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="675"/>
+        <location filename="../../ui/check/workflow.py" line="677"/>
         <source>Making the summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="677"/>
+        <location filename="../../ui/check/workflow.py" line="679"/>
         <source>Health check summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="694"/>
+        <location filename="../../ui/check/workflow.py" line="696"/>
         <source>Summary saved as {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -301,93 +301,93 @@
 <context>
     <name>ConsentPage</name>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="27"/>
+        <location filename="../../ui/check/consent_page.py" line="29"/>
         <source>Their GP practice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="28"/>
+        <location filename="../../ui/check/consent_page.py" line="30"/>
         <source>The mental health trust</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="29"/>
+        <location filename="../../ui/check/consent_page.py" line="31"/>
         <source>The charity supporting them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="75"/>
+        <location filename="../../ui/check/consent_page.py" line="77"/>
         <source>Consent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="78"/>
+        <location filename="../../ui/check/consent_page.py" line="80"/>
         <source>Consent for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="90"/>
+        <location filename="../../ui/check/consent_page.py" line="92"/>
         <source>Before starting, ask the person. They can have the check and still say no to sharing it. A check that is not shared stays on this laptop.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="97"/>
+        <location filename="../../ui/check/consent_page.py" line="99"/>
         <source>Do they agree to have the health check today?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="99"/>
+        <location filename="../../ui/check/consent_page.py" line="101"/>
         <source>May the results be shared with...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="109"/>
+        <location filename="../../ui/check/consent_page.py" line="111"/>
         <source>Note about consent (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="110"/>
+        <location filename="../../ui/check/consent_page.py" line="112"/>
         <source>Note (optional), e.g. consent given verbally</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="119"/>
+        <location filename="../../ui/check/consent_page.py" line="121"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="121"/>
+        <location filename="../../ui/check/consent_page.py" line="123"/>
         <source>Back without recording consent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="123"/>
-        <location filename="../../ui/check/consent_page.py" line="167"/>
+        <location filename="../../ui/check/consent_page.py" line="125"/>
+        <location filename="../../ui/check/consent_page.py" line="169"/>
         <source>Record consent and start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="125"/>
+        <location filename="../../ui/check/consent_page.py" line="127"/>
         <source>Record consent and start the check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="165"/>
+        <location filename="../../ui/check/consent_page.py" line="167"/>
         <source>Record that they said no</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="179"/>
+        <location filename="../../ui/check/consent_page.py" line="181"/>
         <source>Say whether the person agrees to the check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="183"/>
+        <location filename="../../ui/check/consent_page.py" line="185"/>
         <source>Say yes or no to sharing with: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="189"/>
+        <location filename="../../ui/check/consent_page.py" line="191"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -863,216 +863,216 @@ within</source>
 <context>
     <name>FindingRow</name>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="52"/>
+        <location filename="../../ui/check/findings_page.py" line="53"/>
         <source>Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="53"/>
+        <location filename="../../ui/check/findings_page.py" line="54"/>
         <source>Needs action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="54"/>
+        <location filename="../../ui/check/findings_page.py" line="55"/>
         <source>Advice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="65"/>
+        <location filename="../../ui/check/findings_page.py" line="66"/>
         <source>Referral to a service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="66"/>
+        <location filename="../../ui/check/findings_page.py" line="67"/>
         <source>Advice given</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="67"/>
+        <location filename="../../ui/check/findings_page.py" line="68"/>
         <source>Already under care</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="68"/>
+        <location filename="../../ui/check/findings_page.py" line="69"/>
         <source>Declined by the person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="69"/>
+        <location filename="../../ui/check/findings_page.py" line="70"/>
         <source>Clinician override</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="134"/>
+        <location filename="../../ui/check/findings_page.py" line="135"/>
         <source>Urgency: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="144"/>
+        <location filename="../../ui/check/findings_page.py" line="145"/>
         <source>Source: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="215"/>
-        <location filename="../../ui/check/findings_page.py" line="219"/>
+        <location filename="../../ui/check/findings_page.py" line="216"/>
+        <location filename="../../ui/check/findings_page.py" line="220"/>
         <source>Follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="226"/>
+        <location filename="../../ui/check/findings_page.py" line="227"/>
         <source>Service for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="227"/>
+        <location filename="../../ui/check/findings_page.py" line="228"/>
         <source>Choose the service...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="232"/>
+        <location filename="../../ui/check/findings_page.py" line="233"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="249"/>
+        <location filename="../../ui/check/findings_page.py" line="250"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="252"/>
+        <location filename="../../ui/check/findings_page.py" line="253"/>
         <source>Reason for the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="409"/>
+        <location filename="../../ui/check/findings_page.py" line="410"/>
         <source>{0}: give the date to check the referral as day/month/year, e.g. 31/01/2027</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="241"/>
+        <location filename="../../ui/check/findings_page.py" line="242"/>
         <source>Date to check the referral for {0} happened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="176"/>
+        <location filename="../../ui/check/findings_page.py" line="177"/>
         <source>&lt;b&gt;Suggested:&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="182"/>
+        <location filename="../../ui/check/findings_page.py" line="183"/>
         <source>Accept suggested</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="185"/>
+        <location filename="../../ui/check/findings_page.py" line="186"/>
         <source>Accept the suggested follow-up for {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="189"/>
+        <location filename="../../ui/check/findings_page.py" line="190"/>
         <source>Records: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="194"/>
-        <location filename="../../ui/check/findings_page.py" line="382"/>
+        <location filename="../../ui/check/findings_page.py" line="195"/>
+        <location filename="../../ui/check/findings_page.py" line="383"/>
         <source>Choose another...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="197"/>
+        <location filename="../../ui/check/findings_page.py" line="198"/>
         <source>Choose another follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="223"/>
+        <location filename="../../ui/check/findings_page.py" line="224"/>
         <source>Service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="237"/>
+        <location filename="../../ui/check/findings_page.py" line="238"/>
         <source>Check it happened by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="243"/>
+        <location filename="../../ui/check/findings_page.py" line="244"/>
         <source>e.g. 31/03/2027</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="257"/>
+        <location filename="../../ui/check/findings_page.py" line="258"/>
         <source>Note (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="260"/>
+        <location filename="../../ui/check/findings_page.py" line="261"/>
         <source>Note on the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="301"/>
+        <location filename="../../ui/check/findings_page.py" line="302"/>
         <source>referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="305"/>
+        <location filename="../../ui/check/findings_page.py" line="306"/>
         <source>{0}, check today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="307"/>
-        <location filename="../../ui/check/findings_page.py" line="460"/>
+        <location filename="../../ui/check/findings_page.py" line="308"/>
+        <location filename="../../ui/check/findings_page.py" line="462"/>
         <source>{0}, check by {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="310"/>
+        <location filename="../../ui/check/findings_page.py" line="311"/>
         <source>advice given</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="382"/>
+        <location filename="../../ui/check/findings_page.py" line="383"/>
         <source>Change...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="413"/>
+        <location filename="../../ui/check/findings_page.py" line="414"/>
         <source>{0}: the date to check the referral is in the past</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="435"/>
-        <location filename="../../ui/check/findings_page.py" line="505"/>
+        <location filename="../../ui/check/findings_page.py" line="436"/>
+        <location filename="../../ui/check/findings_page.py" line="507"/>
         <source>{0}: choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="458"/>
+        <location filename="../../ui/check/findings_page.py" line="460"/>
         <source>Referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="465"/>
+        <location filename="../../ui/check/findings_page.py" line="467"/>
         <source>Recorded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="468"/>
+        <location filename="../../ui/check/findings_page.py" line="470"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="468"/>
+        <location filename="../../ui/check/findings_page.py" line="470"/>
         <source>choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="473"/>
+        <location filename="../../ui/check/findings_page.py" line="475"/>
         <source>Needs a follow-up. Accept records: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="475"/>
+        <location filename="../../ui/check/findings_page.py" line="477"/>
         <source>Needs a follow-up: choose one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1080,28 +1080,28 @@ within</source>
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="542"/>
-        <location filename="../../ui/check/findings_page.py" line="549"/>
+        <location filename="../../ui/check/findings_page.py" line="544"/>
+        <location filename="../../ui/check/findings_page.py" line="551"/>
         <source>Findings and plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="614"/>
+        <location filename="../../ui/check/findings_page.py" line="616"/>
         <source>1 finding. It needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="616"/>
+        <location filename="../../ui/check/findings_page.py" line="618"/>
         <source>{0} findings. Each needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="625"/>
+        <location filename="../../ui/check/findings_page.py" line="627"/>
         <source>{0}; {1} of {2} recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="611"/>
+        <location filename="../../ui/check/findings_page.py" line="613"/>
         <source>No findings so far: nothing in this check crossed a threshold.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1109,47 +1109,47 @@ within</source>
 <context>
     <name>FollowUpsModel</name>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="66"/>
+        <location filename="../../ui/home/follow_ups.py" line="61"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="66"/>
+        <location filename="../../ui/home/follow_ups.py" line="61"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="66"/>
+        <location filename="../../ui/home/follow_ups.py" line="61"/>
         <source>Follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="66"/>
+        <location filename="../../ui/home/follow_ups.py" line="61"/>
         <source>Due</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="154"/>
+        <location filename="../../ui/home/follow_ups.py" line="79"/>
         <source>! Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="156"/>
+        <location filename="../../ui/home/follow_ups.py" line="81"/>
         <source>Due today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="158"/>
+        <location filename="../../ui/home/follow_ups.py" line="83"/>
         <source>Later</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="159"/>
+        <location filename="../../ui/home/follow_ups.py" line="84"/>
         <source>Due this week</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="168"/>
+        <location filename="../../ui/home/follow_ups.py" line="93"/>
         <source>No date</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1157,199 +1157,199 @@ within</source>
 <context>
     <name>FollowUpsView</name>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="282"/>
+        <location filename="../../ui/home/follow_ups.py" line="207"/>
         <source>Attended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="283"/>
+        <location filename="../../ui/home/follow_ups.py" line="208"/>
         <source>Declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="284"/>
+        <location filename="../../ui/home/follow_ups.py" line="209"/>
         <source>No response</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="285"/>
+        <location filename="../../ui/home/follow_ups.py" line="210"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="288"/>
+        <location filename="../../ui/home/follow_ups.py" line="213"/>
         <source>Outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="277"/>
+        <location filename="../../ui/home/follow_ups.py" line="202"/>
         <source>Outco&amp;me:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="206"/>
+        <location filename="../../ui/home/follow_ups.py" line="131"/>
         <source>How many follow-ups are open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="210"/>
+        <location filename="../../ui/home/follow_ups.py" line="135"/>
         <source>Show:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="230"/>
+        <location filename="../../ui/home/follow_ups.py" line="155"/>
         <source>Fin&amp;d person:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="233"/>
+        <location filename="../../ui/home/follow_ups.py" line="158"/>
         <source>Name, date of birth or NHS number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="234"/>
+        <location filename="../../ui/home/follow_ups.py" line="159"/>
         <source>Only follow-ups of people matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="239"/>
+        <location filename="../../ui/home/follow_ups.py" line="164"/>
         <source>B&amp;y venue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="242"/>
+        <location filename="../../ui/home/follow_ups.py" line="167"/>
         <source>Only follow-ups from checks at this venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="243"/>
-        <location filename="../../ui/home/follow_ups.py" line="337"/>
+        <location filename="../../ui/home/follow_ups.py" line="168"/>
+        <location filename="../../ui/home/follow_ups.py" line="262"/>
         <source>Any venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="271"/>
+        <location filename="../../ui/home/follow_ups.py" line="196"/>
         <source>Open follow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="280"/>
+        <location filename="../../ui/home/follow_ups.py" line="205"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="293"/>
+        <location filename="../../ui/home/follow_ups.py" line="218"/>
         <source>&amp;Note:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="296"/>
+        <location filename="../../ui/home/follow_ups.py" line="221"/>
         <source>Note about the outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="297"/>
+        <location filename="../../ui/home/follow_ups.py" line="222"/>
         <source>Optional</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="300"/>
+        <location filename="../../ui/home/follow_ups.py" line="225"/>
         <source>&amp;Record outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="301"/>
+        <location filename="../../ui/home/follow_ups.py" line="226"/>
         <source>Record the outcome of the chosen follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="402"/>
+        <location filename="../../ui/home/follow_ups.py" line="327"/>
         <source>&amp;All ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="402"/>
+        <location filename="../../ui/home/follow_ups.py" line="327"/>
         <source>All open follow-ups: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="403"/>
+        <location filename="../../ui/home/follow_ups.py" line="328"/>
         <source>! Overd&amp;ue ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="403"/>
+        <location filename="../../ui/home/follow_ups.py" line="328"/>
         <source>Overdue: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="404"/>
+        <location filename="../../ui/home/follow_ups.py" line="329"/>
         <source>Th&amp;is week ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="404"/>
+        <location filename="../../ui/home/follow_ups.py" line="329"/>
         <source>Due this week: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="405"/>
+        <location filename="../../ui/home/follow_ups.py" line="330"/>
         <source>Lat&amp;er ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="405"/>
+        <location filename="../../ui/home/follow_ups.py" line="330"/>
         <source>Due later or undated: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="420"/>
+        <location filename="../../ui/home/follow_ups.py" line="345"/>
         <source>No open follow-ups for this person or venue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="426"/>
+        <location filename="../../ui/home/follow_ups.py" line="351"/>
         <source>1 open follow-up, {1} overdue, {2} due this week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="428"/>
+        <location filename="../../ui/home/follow_ups.py" line="353"/>
         <source>{0} open follow-ups, {1} overdue, {2} due this week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="432"/>
+        <location filename="../../ui/home/follow_ups.py" line="357"/>
         <source>Overdue ones are listed first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="434"/>
+        <location filename="../../ui/home/follow_ups.py" line="359"/>
         <source>(Only those matching the person or venue chosen.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="264"/>
+        <location filename="../../ui/home/follow_ups.py" line="189"/>
         <source>Due this week</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="422"/>
+        <location filename="../../ui/home/follow_ups.py" line="347"/>
         <source>No open follow-ups.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="471"/>
-        <location filename="../../ui/home/follow_ups.py" line="479"/>
+        <location filename="../../ui/home/follow_ups.py" line="396"/>
+        <location filename="../../ui/home/follow_ups.py" line="404"/>
         <source>Choose the outcome first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="476"/>
+        <location filename="../../ui/home/follow_ups.py" line="401"/>
         <source>Choose a follow-up in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="500"/>
+        <location filename="../../ui/home/follow_ups.py" line="425"/>
         <source>Recorded: {0} for {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1473,195 +1473,195 @@ within</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="160"/>
-        <location filename="../../ui/main_window.py" line="161"/>
+        <location filename="../../ui/main_window.py" line="182"/>
+        <location filename="../../ui/main_window.py" line="183"/>
         <source>Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167"/>
+        <location filename="../../ui/main_window.py" line="189"/>
         <source>The organisation file could not be read, so the app uses its defaults (offline only). Tell IT: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231"/>
+        <location filename="../../ui/main_window.py" line="256"/>
         <source>My work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>My work: home (Ctrl+H)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="234"/>
+        <location filename="../../ui/main_window.py" line="259"/>
         <source>Review the team&apos;s checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="261"/>
         <source>Review the team&apos;s checks (Ctrl+Shift+R)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247"/>
+        <location filename="../../ui/main_window.py" line="272"/>
         <source>Lock the app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248"/>
+        <location filename="../../ui/main_window.py" line="273"/>
         <source>Lock now (Ctrl+L). Your work stays as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>Choose your name and type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="317"/>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>The app is locked. Everything you were doing is kept as it was. Type your passphrase to carry on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="333"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="338"/>
         <source>&amp;Work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="339"/>
         <source>&amp;Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>&amp;Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="351"/>
         <source>Re&amp;views of my checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="355"/>
         <source>Review the &amp;team&apos;s checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="336"/>
+        <location filename="../../ui/main_window.py" line="361"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="337"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>&amp;High contrast</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>&amp;Check this installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>Copy a &amp;report for IT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>Copy versions, settings, the self-test and the log for IT (nothing personal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354"/>
+        <location filename="../../ui/main_window.py" line="379"/>
         <source>&amp;About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414"/>
+        <location filename="../../ui/main_window.py" line="439"/>
         <source>The store in this folder cannot be opened. Tell IT.
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="456"/>
+        <location filename="../../ui/main_window.py" line="481"/>
         <source>Opening your work...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480"/>
+        <location filename="../../ui/main_window.py" line="505"/>
         <source>Sync: starting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="481"/>
+        <location filename="../../ui/main_window.py" line="506"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="485"/>
+        <location filename="../../ui/main_window.py" line="510"/>
         <source>Signed in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="644"/>
+        <location filename="../../ui/main_window.py" line="669"/>
         <source>Leave the check first (Back to home), then open Review.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="757"/>
+        <location filename="../../ui/main_window.py" line="782"/>
         <source>Making the report for IT...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="774"/>
+        <location filename="../../ui/main_window.py" line="799"/>
         <source>The report for IT is on the clipboard: paste it into an email or a ticket. It holds nothing personal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="788"/>
+        <location filename="../../ui/main_window.py" line="813"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="790"/>
+        <location filename="../../ui/main_window.py" line="815"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -2668,87 +2668,87 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewQueueModel</name>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="80"/>
+        <location filename="../../ui/review/queue_view.py" line="76"/>
         <source>Priority</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="81"/>
+        <location filename="../../ui/review/queue_view.py" line="77"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="82"/>
+        <location filename="../../ui/review/queue_view.py" line="78"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="83"/>
+        <location filename="../../ui/review/queue_view.py" line="79"/>
         <source>Visit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="84"/>
+        <location filename="../../ui/review/queue_view.py" line="80"/>
         <source>Worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="85"/>
+        <location filename="../../ui/review/queue_view.py" line="81"/>
         <source>Venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="86"/>
+        <location filename="../../ui/review/queue_view.py" line="82"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="87"/>
+        <location filename="../../ui/review/queue_view.py" line="83"/>
         <source>Version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="211"/>
+        <location filename="../../ui/review/queue_view.py" line="141"/>
         <source>received {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="180"/>
+        <location filename="../../ui/review/queue_view.py" line="110"/>
         <source>! Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="196"/>
+        <location filename="../../ui/review/queue_view.py" line="126"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="197"/>
+        <location filename="../../ui/review/queue_view.py" line="127"/>
         <source>{0} (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="201"/>
+        <location filename="../../ui/review/queue_view.py" line="131"/>
         <source>Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="203"/>
+        <location filename="../../ui/review/queue_view.py" line="133"/>
         <source>NHS number {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="204"/>
+        <location filename="../../ui/review/queue_view.py" line="134"/>
         <source>visit {0} by {1} at {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="205"/>
+        <location filename="../../ui/review/queue_view.py" line="135"/>
         <source>{0} finding(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="207"/>
+        <location filename="../../ui/review/queue_view.py" line="137"/>
         <source>version {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2756,162 +2756,162 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewQueueView</name>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="254"/>
+        <location filename="../../ui/review/queue_view.py" line="184"/>
         <source>How many checks the queue lists</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="258"/>
+        <location filename="../../ui/review/queue_view.py" line="188"/>
         <source>&amp;State:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="262"/>
+        <location filename="../../ui/review/queue_view.py" line="192"/>
         <source>Only checks in this state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="271"/>
+        <location filename="../../ui/review/queue_view.py" line="201"/>
         <source>Only checks done by this worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="272"/>
+        <location filename="../../ui/review/queue_view.py" line="202"/>
         <source>Any worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="275"/>
+        <location filename="../../ui/review/queue_view.py" line="205"/>
         <source>Ven&amp;ue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="279"/>
+        <location filename="../../ui/review/queue_view.py" line="209"/>
         <source>Only checks done at this venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="280"/>
+        <location filename="../../ui/review/queue_view.py" line="210"/>
         <source>Any venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="267"/>
+        <location filename="../../ui/review/queue_view.py" line="197"/>
         <source>Wor&amp;ker:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="283"/>
+        <location filename="../../ui/review/queue_view.py" line="213"/>
         <source>Visit fro&amp;m:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="285"/>
+        <location filename="../../ui/review/queue_view.py" line="215"/>
         <source>Visits on or after this date (Any: no limit)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="289"/>
+        <location filename="../../ui/review/queue_view.py" line="219"/>
         <source>&amp;to:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="291"/>
+        <location filename="../../ui/review/queue_view.py" line="221"/>
         <source>Visits on or before this date (Any: no limit)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="295"/>
+        <location filename="../../ui/review/queue_view.py" line="225"/>
         <source>Clea&amp;r filters</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="297"/>
+        <location filename="../../ui/review/queue_view.py" line="227"/>
         <source>Clear the filters: every check waiting for review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="313"/>
+        <location filename="../../ui/review/queue_view.py" line="243"/>
         <source>Checks to review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="328"/>
+        <location filename="../../ui/review/queue_view.py" line="258"/>
         <source>! Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="329"/>
+        <location filename="../../ui/review/queue_view.py" line="259"/>
         <source>Resubmitted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="331"/>
+        <location filename="../../ui/review/queue_view.py" line="261"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="332"/>
+        <location filename="../../ui/review/queue_view.py" line="262"/>
         <source>2 (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="342"/>
+        <location filename="../../ui/review/queue_view.py" line="272"/>
         <source>Enter or double-click opens the chosen check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="345"/>
+        <location filename="../../ui/review/queue_view.py" line="275"/>
         <source>&amp;Open the check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="347"/>
+        <location filename="../../ui/review/queue_view.py" line="277"/>
         <source>Open the chosen check to review it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="368"/>
+        <location filename="../../ui/review/queue_view.py" line="298"/>
         <source>Any</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="369"/>
+        <location filename="../../ui/review/queue_view.py" line="299"/>
         <source>Type the date as dd/mm/yyyy, or press Alt+Down for a calendar.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="492"/>
+        <location filename="../../ui/review/queue_view.py" line="422"/>
         <source>No checks match these filters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="495"/>
+        <location filename="../../ui/review/queue_view.py" line="425"/>
         <source>No checks waiting for review. The team&apos;s checks come down from the shared record at each sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="506"/>
+        <location filename="../../ui/review/queue_view.py" line="436"/>
         <source>Urgent findings first, then the oldest visits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="500"/>
+        <location filename="../../ui/review/queue_view.py" line="430"/>
         <source>any state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="502"/>
+        <location filename="../../ui/review/queue_view.py" line="432"/>
         <source>1 check: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="504"/>
+        <location filename="../../ui/review/queue_view.py" line="434"/>
         <source>{0} checks: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="508"/>
+        <location filename="../../ui/review/queue_view.py" line="438"/>
         <source>(Only those matching the worker, venue or dates chosen.)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3333,13 +3333,13 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>SessionBar</name>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="35"/>
+        <location filename="../../ui/home/session_bar.py" line="37"/>
         <source>Choose or type the venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="36"/>
-        <location filename="../../ui/home/session_bar.py" line="37"/>
+        <location filename="../../ui/home/session_bar.py" line="38"/>
+        <location filename="../../ui/home/session_bar.py" line="39"/>
         <source>Venue today</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3349,42 +3349,42 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="41"/>
+        <location filename="../../ui/home/session_bar.py" line="43"/>
         <source>&amp;Start session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="42"/>
+        <location filename="../../ui/home/session_bar.py" line="44"/>
         <source>Start session at this venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="76"/>
+        <location filename="../../ui/home/session_bar.py" line="78"/>
         <source>Choose or type the venue first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="105"/>
+        <location filename="../../ui/home/session_bar.py" line="107"/>
         <source>No session started yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="108"/>
+        <location filename="../../ui/home/session_bar.py" line="110"/>
         <source>Today&apos;s session at {0} carries on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="110"/>
+        <location filename="../../ui/home/session_bar.py" line="112"/>
         <source>Session started at {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="111"/>
+        <location filename="../../ui/home/session_bar.py" line="113"/>
         <source>&amp;Switch venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/session_bar.py" line="112"/>
+        <location filename="../../ui/home/session_bar.py" line="114"/>
         <source>Start a session at another venue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3393,7 +3393,7 @@ Open them instead, or register a new person if this is someone else.</source>
     <name>SetupPage</name>
     <message>
         <location filename="../../ui/setup_wizard.py" line="85"/>
-        <location filename="../../ui/setup_wizard.py" line="170"/>
+        <location filename="../../ui/setup_wizard.py" line="172"/>
         <source>Set up this laptop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3414,7 +3414,7 @@ Open them instead, or register a new person if this is someone else.</source>
     </message>
     <message>
         <location filename="../../ui/setup_wizard.py" line="102"/>
-        <location filename="../../ui/setup_wizard.py" line="198"/>
+        <location filename="../../ui/setup_wizard.py" line="200"/>
         <source>Choose the organisation file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3439,117 +3439,117 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="122"/>
+        <location filename="../../ui/setup_wizard.py" line="124"/>
         <source>Organisation &amp;name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="128"/>
+        <location filename="../../ui/setup_wizard.py" line="130"/>
         <source> minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="130"/>
+        <location filename="../../ui/setup_wizard.py" line="132"/>
         <source>&amp;Lock after this long without use</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="132"/>
+        <location filename="../../ui/setup_wizard.py" line="134"/>
         <source>Idle lock minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="137"/>
+        <location filename="../../ui/setup_wizard.py" line="139"/>
         <source>First user (administrator)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="141"/>
+        <location filename="../../ui/setup_wizard.py" line="143"/>
         <source>&amp;Your name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="143"/>
+        <location filename="../../ui/setup_wizard.py" line="145"/>
         <source>You will be the administrator: you can add other workers later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="144"/>
+        <location filename="../../ui/setup_wizard.py" line="146"/>
         <source>Your name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="150"/>
+        <location filename="../../ui/setup_wizard.py" line="152"/>
         <source>&amp;Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="152"/>
+        <location filename="../../ui/setup_wizard.py" line="154"/>
         <source>At least {0} characters. A few unrelated words make a good one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="155"/>
+        <location filename="../../ui/setup_wizard.py" line="157"/>
         <source>Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="161"/>
+        <location filename="../../ui/setup_wizard.py" line="163"/>
         <source>Passphrase &amp;again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="161"/>
+        <location filename="../../ui/setup_wizard.py" line="163"/>
         <source>Passphrase again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="169"/>
+        <location filename="../../ui/setup_wizard.py" line="171"/>
         <source>&amp;Set up this laptop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="200"/>
+        <location filename="../../ui/setup_wizard.py" line="202"/>
         <source>Organisation file (*.toml);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="226"/>
+        <location filename="../../ui/setup_wizard.py" line="228"/>
         <source>Read: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="232"/>
+        <location filename="../../ui/setup_wizard.py" line="234"/>
         <source>This file cannot be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="253"/>
+        <location filename="../../ui/setup_wizard.py" line="255"/>
         <source>Setting up the encrypted store. This takes a few seconds...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="269"/>
+        <location filename="../../ui/setup_wizard.py" line="271"/>
         <source>This file has not been read yet, or cannot be read. Fix it, or clear the box and fill in the settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="281"/>
+        <location filename="../../ui/setup_wizard.py" line="283"/>
         <source>Enter the organisation&apos;s name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="288"/>
+        <location filename="../../ui/setup_wizard.py" line="290"/>
         <source>Enter your name as you want to pick it when unlocking.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="295"/>
+        <location filename="../../ui/setup_wizard.py" line="297"/>
         <source>A passphrase needs at least {0} characters. A few unrelated words make a good one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="301"/>
+        <location filename="../../ui/setup_wizard.py" line="303"/>
         <source>The two passphrases are different. Type it again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3759,54 +3759,54 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="64"/>
-        <location filename="../../ui/summary_preview.py" line="128"/>
+        <location filename="../../ui/summary_preview.py" line="66"/>
+        <location filename="../../ui/summary_preview.py" line="130"/>
         <source>Page preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="67"/>
+        <location filename="../../ui/summary_preview.py" line="69"/>
         <source>&amp;Large print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="71"/>
+        <location filename="../../ui/summary_preview.py" line="73"/>
         <source>Ctrl+Shift+L</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="72"/>
+        <location filename="../../ui/summary_preview.py" line="74"/>
         <source>Large print: bigger text, on two pages (Ctrl+Shift+L)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="79"/>
+        <location filename="../../ui/summary_preview.py" line="81"/>
         <source>Preview tools</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="88"/>
+        <location filename="../../ui/summary_preview.py" line="90"/>
         <source>Heart health score: worked out with QRISK3-2017. Licence note from its makers:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="98"/>
+        <location filename="../../ui/summary_preview.py" line="100"/>
         <source>QRISK3 licence note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="124"/>
         <location filename="../../ui/summary_preview.py" line="126"/>
+        <location filename="../../ui/summary_preview.py" line="128"/>
         <source>Zoom</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="124"/>
+        <location filename="../../ui/summary_preview.py" line="126"/>
         <source>Page number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/summary_preview.py" line="146"/>
+        <location filename="../../ui/summary_preview.py" line="148"/>
         <source>Print the summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3982,22 +3982,22 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>YesNo</name>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="42"/>
+        <location filename="../../ui/check/consent_page.py" line="44"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="43"/>
+        <location filename="../../ui/check/consent_page.py" line="45"/>
         <source>No</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="46"/>
+        <location filename="../../ui/check/consent_page.py" line="48"/>
         <source>{0}: yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="47"/>
+        <location filename="../../ui/check/consent_page.py" line="49"/>
         <source>{0}: no</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4005,22 +4005,22 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>crash</name>
     <message>
-        <location filename="../../ui/crash.py" line="25"/>
+        <location filename="../../ui/crash.py" line="27"/>
         <source>Something went wrong</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="26"/>
+        <location filename="../../ui/crash.py" line="28"/>
         <source>Outreach Health Checks ran into a problem it did not expect.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="27"/>
+        <location filename="../../ui/crash.py" line="29"/>
         <source>Your saved work is safe. You can carry on; if the app misbehaves, close it and open it again. If this keeps happening, tell IT.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="32"/>
+        <location filename="../../ui/crash.py" line="34"/>
         <source>Details for IT (without any personal information) are in the log file:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4028,122 +4028,122 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/errors.py" line="75"/>
+        <location filename="../../ui/errors.py" line="76"/>
         <source>The check definition has a problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="76"/>
+        <location filename="../../ui/errors.py" line="77"/>
         <source>Tell your clinical lead or IT; checks already saved are not affected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="82"/>
+        <location filename="../../ui/errors.py" line="83"/>
         <source>Please check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="83"/>
+        <location filename="../../ui/errors.py" line="84"/>
         <source>Correct the value and try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="89"/>
+        <location filename="../../ui/errors.py" line="90"/>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="90"/>
+        <location filename="../../ui/errors.py" line="91"/>
         <source>Unlock it with your passphrase to carry on. Your work is kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="96"/>
+        <location filename="../../ui/errors.py" line="97"/>
         <source>Could not sign in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="97"/>
+        <location filename="../../ui/errors.py" line="98"/>
         <source>Check the user and passphrase. If this laptop was reported lost, ask IT.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="105"/>
+        <location filename="../../ui/errors.py" line="106"/>
         <source>Not sent yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="106"/>
+        <location filename="../../ui/errors.py" line="107"/>
         <source>Your work is saved on this laptop and will be sent when the connection is back.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="114"/>
+        <location filename="../../ui/errors.py" line="115"/>
         <source>Changed by someone else</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="115"/>
+        <location filename="../../ui/errors.py" line="116"/>
         <source>Look at the other changes, then decide what to keep.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="121"/>
+        <location filename="../../ui/errors.py" line="122"/>
         <source>The laptop&apos;s disk is full</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="122"/>
+        <location filename="../../ui/errors.py" line="123"/>
         <source>Nothing already saved was lost. Ask IT to free some space, then try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="130"/>
+        <location filename="../../ui/errors.py" line="131"/>
         <source>Update needed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="131"/>
+        <location filename="../../ui/errors.py" line="132"/>
         <source>Ask IT to install the latest version of the app on this laptop.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="137"/>
+        <location filename="../../ui/errors.py" line="138"/>
         <source>One record cannot be read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="138"/>
+        <location filename="../../ui/errors.py" line="139"/>
         <source>The rest of your work is safe. Tell IT; the log has the details.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="144"/>
+        <location filename="../../ui/errors.py" line="145"/>
         <source>Could not open or save the data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="145"/>
+        <location filename="../../ui/errors.py" line="146"/>
         <source>Nothing already saved was lost. Try again; if it keeps happening, tell IT.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="150"/>
+        <location filename="../../ui/errors.py" line="151"/>
         <source>Cannot do that</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="153"/>
+        <location filename="../../ui/errors.py" line="154"/>
         <source>Something went wrong</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="154"/>
+        <location filename="../../ui/errors.py" line="155"/>
         <source>Something went wrong and this did not finish.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="155"/>
+        <location filename="../../ui/errors.py" line="156"/>
         <source>Your saved work is safe. If it happens again, tell IT: the log file has the details.</source>
         <translation type="unfinished"></translation>
     </message>
