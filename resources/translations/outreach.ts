@@ -434,411 +434,401 @@
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="544"/>
-        <location filename="../../ui/review/dashboard.py" line="555"/>
+        <location filename="../../ui/review/dashboard.py" line="531"/>
+        <location filename="../../ui/review/dashboard.py" line="542"/>
         <source>Team dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="563"/>
+        <location filename="../../ui/review/dashboard.py" line="550"/>
         <source>&amp;Show by:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="566"/>
+        <location filename="../../ui/review/dashboard.py" line="553"/>
         <source>Show the figures by worker, venue or month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="573"/>
+        <location filename="../../ui/review/dashboard.py" line="560"/>
         <source>E&amp;xport figures (CSV)...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="575"/>
+        <location filename="../../ui/review/dashboard.py" line="562"/>
         <source>Export figures as CSV, without personal data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="576"/>
+        <location filename="../../ui/review/dashboard.py" line="563"/>
         <source>Counts only: no names, NHS numbers or other details.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="585"/>
+        <location filename="../../ui/review/dashboard.py" line="572"/>
         <source>People with all six elements in 12 months</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="589"/>
+        <location filename="../../ui/review/dashboard.py" line="576"/>
         <source>Checks with all six done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="593"/>
+        <location filename="../../ui/review/dashboard.py" line="580"/>
         <source>Follow-ups overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="597"/>
+        <location filename="../../ui/review/dashboard.py" line="584"/>
         <source>Days to close a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="605"/>
+        <location filename="../../ui/review/dashboard.py" line="592"/>
         <source>Dashboard charts and tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="632"/>
+        <location filename="../../ui/review/dashboard.py" line="619"/>
         <source>Charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="636"/>
+        <location filename="../../ui/review/dashboard.py" line="623"/>
         <source>&amp;Charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="643"/>
+        <location filename="../../ui/review/dashboard.py" line="630"/>
         <source>Figures by worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="653"/>
+        <location filename="../../ui/review/dashboard.py" line="640"/>
         <source>Core element</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="656"/>
+        <location filename="../../ui/review/dashboard.py" line="643"/>
         <source>Core elements</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="658"/>
+        <location filename="../../ui/review/dashboard.py" line="645"/>
         <source>Finding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="658"/>
-        <location filename="../../ui/review/dashboard.py" line="737"/>
+        <location filename="../../ui/review/dashboard.py" line="645"/>
+        <location filename="../../ui/review/dashboard.py" line="724"/>
         <source>Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="660"/>
-        <location filename="../../ui/review/dashboard.py" line="891"/>
+        <location filename="../../ui/review/dashboard.py" line="647"/>
+        <location filename="../../ui/review/dashboard.py" line="878"/>
         <source>Findings by kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="662"/>
+        <location filename="../../ui/review/dashboard.py" line="649"/>
         <source>Service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="662"/>
-        <location filename="../../ui/review/dashboard.py" line="747"/>
+        <location filename="../../ui/review/dashboard.py" line="649"/>
+        <location filename="../../ui/review/dashboard.py" line="734"/>
         <source>Referrals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="664"/>
-        <location filename="../../ui/review/dashboard.py" line="897"/>
+        <location filename="../../ui/review/dashboard.py" line="651"/>
+        <location filename="../../ui/review/dashboard.py" line="884"/>
         <source>Referrals by service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="669"/>
+        <location filename="../../ui/review/dashboard.py" line="656"/>
         <source>&amp;Tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="674"/>
+        <location filename="../../ui/review/dashboard.py" line="661"/>
         <source>Export with &amp;personal data...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="677"/>
+        <location filename="../../ui/review/dashboard.py" line="664"/>
         <source>Export with personal data: names and NHS numbers, recorded in the audit trail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="681"/>
+        <location filename="../../ui/review/dashboard.py" line="668"/>
         <source>Names and NHS numbers, in a file this app does not protect. You will be warned first; the export is recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="692"/>
+        <location filename="../../ui/review/dashboard.py" line="679"/>
         <source>Export status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="728"/>
+        <location filename="../../ui/review/dashboard.py" line="715"/>
         <source>Weight</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="729"/>
+        <location filename="../../ui/review/dashboard.py" line="716"/>
         <source>BP</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="730"/>
+        <location filename="../../ui/review/dashboard.py" line="717"/>
         <source>Lipids</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="731"/>
+        <location filename="../../ui/review/dashboard.py" line="718"/>
         <source>Glucose</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="732"/>
+        <location filename="../../ui/review/dashboard.py" line="719"/>
         <source>Alcohol</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="733"/>
+        <location filename="../../ui/review/dashboard.py" line="720"/>
         <source>Smoking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="738"/>
+        <location filename="../../ui/review/dashboard.py" line="725"/>
         <source>People</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="739"/>
+        <location filename="../../ui/review/dashboard.py" line="726"/>
         <source>All six
 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="740"/>
+        <location filename="../../ui/review/dashboard.py" line="727"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="741"/>
+        <location filename="../../ui/review/dashboard.py" line="728"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="742"/>
+        <location filename="../../ui/review/dashboard.py" line="729"/>
         <source>Follow-ups
 open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="743"/>
-        <location filename="../../ui/review/dashboard.py" line="875"/>
+        <location filename="../../ui/review/dashboard.py" line="730"/>
+        <location filename="../../ui/review/dashboard.py" line="862"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="744"/>
-        <location filename="../../ui/review/dashboard.py" line="871"/>
+        <location filename="../../ui/review/dashboard.py" line="731"/>
+        <location filename="../../ui/review/dashboard.py" line="858"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="745"/>
+        <location filename="../../ui/review/dashboard.py" line="732"/>
         <source>Days to
 close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="746"/>
+        <location filename="../../ui/review/dashboard.py" line="733"/>
         <source>9 in 10
 within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="754"/>
+        <location filename="../../ui/review/dashboard.py" line="741"/>
         <source>Different people checked (a person with two checks counts once)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="755"/>
+        <location filename="../../ui/review/dashboard.py" line="742"/>
         <source>Checks with all six core elements done: share, and number of checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="758"/>
+        <location filename="../../ui/review/dashboard.py" line="745"/>
         <source>Share of checks with {0} done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="762"/>
+        <location filename="../../ui/review/dashboard.py" line="749"/>
         <source>Follow-ups closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="763"/>
+        <location filename="../../ui/review/dashboard.py" line="750"/>
         <source>Open follow-ups past their due date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="764"/>
+        <location filename="../../ui/review/dashboard.py" line="751"/>
         <source>Days from a follow-up being opened to its closure: the median</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="765"/>
+        <location filename="../../ui/review/dashboard.py" line="752"/>
         <source>Nine in ten follow-ups were closed within this many days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="785"/>
+        <location filename="../../ui/review/dashboard.py" line="772"/>
         <source>as of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="798"/>
+        <location filename="../../ui/review/dashboard.py" line="785"/>
         <source>{0} of {1} people checked, {2} to {3}. Nationally the base is the whole SMI register.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="809"/>
+        <location filename="../../ui/review/dashboard.py" line="796"/>
         <source>No team checks yet: the figures appear once the team&apos;s checks come down from the shared record.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="815"/>
+        <location filename="../../ui/review/dashboard.py" line="802"/>
         <source>{0} of {1} checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="819"/>
+        <location filename="../../ui/review/dashboard.py" line="806"/>
         <source>of {0} open ({1} closed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="832"/>
+        <location filename="../../ui/review/dashboard.py" line="819"/>
         <source>median; 9 in 10 closed within {0} days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="834"/>
-        <location filename="../../ui/review/dashboard.py" line="880"/>
+        <location filename="../../ui/review/dashboard.py" line="821"/>
+        <location filename="../../ui/review/dashboard.py" line="867"/>
         <source>No follow-up closed yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="861"/>
+        <location filename="../../ui/review/dashboard.py" line="848"/>
         <source>{0} done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="863"/>
+        <location filename="../../ui/review/dashboard.py" line="850"/>
         <source>Each core element (all checks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="869"/>
+        <location filename="../../ui/review/dashboard.py" line="856"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="878"/>
+        <location filename="../../ui/review/dashboard.py" line="865"/>
         <source>No follow-ups yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="882"/>
+        <location filename="../../ui/review/dashboard.py" line="869"/>
         <source>Closed in {0} days (median), 9 in 10 within {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="886"/>
+        <location filename="../../ui/review/dashboard.py" line="873"/>
         <source>Follow-ups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="899"/>
-        <location filename="../../ui/review/dashboard.py" line="1028"/>
+        <location filename="../../ui/review/dashboard.py" line="886"/>
+        <location filename="../../ui/review/dashboard.py" line="1015"/>
         <source>Service not named</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="908"/>
+        <location filename="../../ui/review/dashboard.py" line="895"/>
         <source>{0} more in the Tables tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="923"/>
+        <location filename="../../ui/review/dashboard.py" line="910"/>
         <source>Earlier months in the Tables tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="927"/>
+        <location filename="../../ui/review/dashboard.py" line="914"/>
         <source>The {0} with the lowest share; all {1} in the Tables tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="934"/>
+        <location filename="../../ui/review/dashboard.py" line="921"/>
         <source>Checks with all six done, by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="939"/>
+        <location filename="../../ui/review/dashboard.py" line="926"/>
         <source>{0} ({1} of {2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="943"/>
+        <location filename="../../ui/review/dashboard.py" line="930"/>
         <source>no checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="959"/>
+        <location filename="../../ui/review/dashboard.py" line="946"/>
         <source>Overdue follow-ups, by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="964"/>
+        <location filename="../../ui/review/dashboard.py" line="951"/>
         <source>! {0} of {1} open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="970"/>
+        <location filename="../../ui/review/dashboard.py" line="957"/>
         <source>No follow-up is overdue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="996"/>
+        <location filename="../../ui/review/dashboard.py" line="983"/>
         <source>Figures by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1009"/>
+        <location filename="../../ui/review/dashboard.py" line="996"/>
         <source>Below: the whole team. Choose a row above to see it alone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1012"/>
+        <location filename="../../ui/review/dashboard.py" line="999"/>
         <source>Below: {0} only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1057"/>
+        <location filename="../../ui/review/dashboard.py" line="1044"/>
         <source>Save the dashboard figures</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/dashboard.py" line="1074"/>
+        <location filename="../../ui/review/dashboard.py" line="1058"/>
         <source>Save the checks with personal data</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/dashboard.py" line="1094"/>
-        <source>Choose another folder</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/dashboard.py" line="1096"/>
-        <source>That is the program&apos;s own folder, which other people using this laptop may be able to read. Choose your Documents folder or an encrypted USB stick.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -38,6 +38,7 @@ from outreach.team.dashboard import (
     DashboardFollowUp,
     build_dashboard,
 )
+from ui import save_location
 from ui.ops.team import save_dashboard_personal
 from ui.review import dashboard as view_module
 from ui.review.dashboard import BarChart, DashboardView, start_figures_export
@@ -336,8 +337,8 @@ def test_personal_export_warns_first_and_cancel_emits_nothing(
         boxes.append(box)
         return False
 
-    monkeypatch.setattr(view_module, "confirm", refuse)
-    monkeypatch.setattr(view_module, "ask_save_path", lambda *_a: pytest.fail("asked for a path"))
+    monkeypatch.setattr(save_location, "confirm", refuse)
+    monkeypatch.setattr(save_location, "save_dialog", lambda *_a: pytest.fail("asked for a path"))
     with qtbot.assertNotEmitted(view.personal_export_requested):
         assert view.ask_personal_export() is None
     (box,) = boxes
@@ -349,15 +350,15 @@ def test_personal_export_warns_first_and_cancel_emits_nothing(
 def test_personal_export_after_the_warning_asks_where_and_emits(
     qtbot: QtBot, view: DashboardView, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(view_module, "confirm", lambda _box: True)
-    monkeypatch.setattr(view_module, "ask_save_path", lambda *_a: str(tmp_path / "people"))
+    monkeypatch.setattr(save_location, "confirm", lambda _box: True)
+    monkeypatch.setattr(save_location, "save_dialog", lambda *_a: str(tmp_path / "people"))
     with qtbot.waitSignal(view.personal_export_requested) as signal:
         view.export_personal_button.click()
     assert signal.args == [str(tmp_path / "people.csv")]
 
 
-def test_the_programs_own_folder_is_refused(
-    qtbot: QtBot, view: DashboardView, monkeypatch: pytest.MonkeyPatch
+def test_the_programs_own_folder_is_refused_and_asked_again(
+    qtbot: QtBot, view: DashboardView, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     shown: list[str] = []
 
@@ -365,25 +366,29 @@ def test_the_programs_own_folder_is_refused(
         shown.append(box.objectName())
         return True
 
-    monkeypatch.setattr(view_module, "confirm", answer)
+    monkeypatch.setattr(save_location, "confirm", answer)
     inside = Path(view_module.__file__).resolve().parents[2] / "people.csv"
-    monkeypatch.setattr(view_module, "ask_save_path", lambda *_a: str(inside))
+    elsewhere = tmp_path / "people.csv"
+    # Personal: refused, then cancelled. Figures: refused, then a folder of the worker's own.
+    answers = iter([str(inside), "", str(inside), str(elsewhere)])
+    monkeypatch.setattr(save_location, "save_dialog", lambda *_a: next(answers))
     with qtbot.assertNotEmitted(view.personal_export_requested):
         assert view.ask_personal_export() is None
-    with qtbot.assertNotEmitted(view.figures_export_requested):
-        assert view.ask_figures_export() is None
+    with qtbot.waitSignal(view.figures_export_requested) as signal:
+        assert view.ask_figures_export() == str(elsewhere)
+    assert signal.args == [str(elsewhere)]
     assert shown == [
         view_module.PERSONAL_WARNING_OBJECT_NAME,
-        "dashboard-export-program-folder",
-        "dashboard-export-program-folder",
+        save_location.REFUSED_OBJECT_NAME,
+        save_location.REFUSED_OBJECT_NAME,
     ]
 
 
 def test_figures_export_needs_no_warning_and_is_written_off_the_gui_thread(
     qtbot: QtBot, view: DashboardView, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(view_module, "confirm", lambda _box: pytest.fail("warned for figures"))
-    monkeypatch.setattr(view_module, "ask_save_path", lambda *_a: str(tmp_path / "figures.csv"))
+    monkeypatch.setattr(save_location, "confirm", lambda _box: pytest.fail("warned for figures"))
+    monkeypatch.setattr(save_location, "save_dialog", lambda *_a: str(tmp_path / "figures.csv"))
     with qtbot.waitSignal(view.figures_export_requested) as signal:
         view.export_figures_button.click()
     task = start_figures_export(runner, view, signal.args[0])

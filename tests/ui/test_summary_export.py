@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+import ui.save_location as location
 import ui.summary_export as export
 from outreach.summary import render_html
 from outreach.summary.export import EXPORT_ACTION
@@ -25,7 +26,7 @@ from ui.summary_pdf import write_summary_pdf
 
 pytestmark = pytest.mark.gui
 POSIX = os.name == "posix"
-PROGRAM = Path(export.__file__).resolve().parents[1]
+PROGRAM = Path(location.__file__).resolve().parents[1]
 
 
 @pytest.mark.skipif(not POSIX, reason="file modes are POSIX")
@@ -50,7 +51,7 @@ def test_the_pdf_is_owner_only_whatever_the_umask_and_replaces_an_old_file(qapp:
 
 def test_the_default_folder_is_documents_never_the_program_folder(monkeypatch: pytest.MonkeyPatch,
                                                                    tmp_path: Path) -> None:
-    assert not export.in_program_folder(export.default_export_dir())  # on this machine, as it is
+    assert not location.in_program_folder(location.default_export_dir())  # on this machine, as it is
     documents = tmp_path / "Documents"
     documents.mkdir()
     home = tmp_path / "home"
@@ -58,20 +59,20 @@ def test_the_default_folder_is_documents_never_the_program_folder(monkeypatch: p
     places = {QStandardPaths.StandardLocation.DocumentsLocation: str(documents),
               QStandardPaths.StandardLocation.HomeLocation: str(home)}
     monkeypatch.setattr(QStandardPaths, "writableLocation", lambda where: places[where])
-    assert export.default_export_dir() == documents
+    assert location.default_export_dir() == documents
     # A Documents setting that points into the program's folder is passed over.
     places[QStandardPaths.StandardLocation.DocumentsLocation] = str(PROGRAM / "resources")
-    assert export.default_export_dir() == home
-    assert export.in_program_folder(PROGRAM / "resources" / "x.pdf")
-    assert not export.in_program_folder(documents / "x.pdf")
+    assert location.default_export_dir() == home
+    assert location.in_program_folder(PROGRAM / "resources" / "x.pdf")
+    assert not location.in_program_folder(documents / "x.pdf")
 
 
 def test_the_warning_comes_first_and_cancelling_it_asks_nothing_more(qtbot, monkeypatch: pytest.MonkeyPatch,
                                                                      tmp_path: Path) -> None:
     shown: list[QMessageBox] = []
     asked: list[str] = []
-    monkeypatch.setattr(export, "confirm", lambda box: shown.append(box) or False)
-    monkeypatch.setattr(export, "save_dialog", lambda *args: asked.append(args[2]) or "")
+    monkeypatch.setattr(location, "confirm", lambda box: shown.append(box) or False)
+    monkeypatch.setattr(location, "save_dialog", lambda *args: asked.append(args[2]) or "")
     assert export.ask_summary_path(None, "health-check-summary-2026-11-23.pdf") is None
     assert asked == []  # no save dialog after "Cancel"
     box = shown[0]
@@ -87,17 +88,17 @@ def test_the_save_dialog_opens_in_documents_and_refuses_the_program_folder(
 ) -> None:
     documents = tmp_path / "Documents"
     documents.mkdir()
-    monkeypatch.setattr(export, "default_export_dir", lambda: documents)
+    monkeypatch.setattr(location, "default_export_dir", lambda: documents)
     shown: list[str] = []
-    monkeypatch.setattr(export, "confirm", lambda box: shown.append(box.objectName()) or True)
+    monkeypatch.setattr(location, "confirm", lambda box: shown.append(box.objectName()) or True)
     answers = iter([str(PROGRAM / "summary.pdf"), str(documents / "for-printing")])
     starts: list[str] = []
-    monkeypatch.setattr(export, "save_dialog", lambda parent, title, start, filters: starts.append(start)
+    monkeypatch.setattr(location, "save_dialog", lambda parent, title, start, filters: starts.append(start)
                         or next(answers))
     chosen = export.ask_summary_path(None, "health-check-summary-2026-11-23.pdf")
     assert chosen == str(documents / "for-printing.pdf")
     assert starts[0] == str(documents / "health-check-summary-2026-11-23.pdf")
-    assert shown == [export.WARNING_OBJECT_NAME, "summary-export-program-folder"]
+    assert shown == [export.WARNING_OBJECT_NAME, location.REFUSED_OBJECT_NAME]
 
 
 def test_saving_from_the_check_warns_writes_owner_only_and_is_audited_without_the_path(
@@ -110,8 +111,8 @@ def test_saving_from_the_check_warns_writes_owner_only_and_is_audited_without_th
     chosen = tmp_path / "Documents" / "Testperson summary.pdf"
     chosen.parent.mkdir()
     shown: list[str] = []
-    monkeypatch.setattr(export, "confirm", lambda box: shown.append(box.objectName()) or True)
-    monkeypatch.setattr(export, "save_dialog", lambda *args: str(chosen))
+    monkeypatch.setattr(location, "confirm", lambda box: shown.append(box.objectName()) or True)
+    monkeypatch.setattr(location, "save_dialog", lambda *args: str(chosen))
     review: ReviewPage = wf.form.page("review")
     wf.form.show_section("review")
     before = check_env.store.audit.count()

@@ -48,7 +48,6 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPaintE
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -79,6 +78,7 @@ from outreach.team.dashboard import (
     Dashboard,
     Figures,
 )
+from ui import save_location
 from ui.ops.team import save_dashboard_figures, save_dashboard_personal
 from ui.style import make_heading, scaled_font
 from ui.widgets.wheel_guard import guard_wheel
@@ -478,24 +478,11 @@ def _days(days: float | None) -> tuple[str, object]:
 # -- the view --------------------------------------------------------------------------------------------
 
 
-def _ask_save_path(parent: QWidget | None, title: str, suggested: str) -> str:
-    """The platform's save dialog (tests replace this)."""
-    from ui.summary_export import default_export_dir
-
-    path, _ = QFileDialog.getSaveFileName(
-        parent, title, str(default_export_dir() / suggested), _tr("CSV files (*.csv)")
+def ask_csv_path(parent: QWidget | None, title: str, suggested: str) -> str | None:
+    """Where to save a CSV export, by the rule for every export (ui.save_location); None: cancelled."""
+    return save_location.ask_export_path(
+        parent, title=title, suggested=suggested, filters=_tr("CSV files (*.csv)"), suffix=CSV_SUFFIX
     )
-    return path
-
-
-def _confirm(box: QMessageBox) -> bool:
-    """Show the warning and wait (tests replace this)."""
-    box.exec()
-    return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole
-
-
-ask_save_path: Callable[[QWidget | None, str, str], str] = _ask_save_path
-confirm: Callable[[QMessageBox], bool] = _confirm
 
 
 def personal_warning_box(parent: QWidget | None) -> QMessageBox:
@@ -1052,57 +1039,29 @@ class DashboardView(QWidget):
         """Ask where to save the figures, then emit `figures_export_requested(path)`."""
         if self.dashboard is None:
             return None
-        path = ask_save_path(
+        path = ask_csv_path(
             self,
             self.tr("Save the dashboard figures"),
             f"dashboard-figures-{self.dashboard.today.isoformat()}{CSV_SUFFIX}",
         )
         if not path:
             return None
-        path = _with_suffix(path)
-        if self._refused_program_folder(path):
-            return None
         self.figures_export_requested.emit(path)
         return path
 
     def ask_personal_export(self) -> str | None:
         """Warn, then ask where to save, then emit `personal_export_requested(path)`; None when cancelled."""
-        if self.dashboard is None or not confirm(personal_warning_box(self)):
+        if self.dashboard is None or not save_location.confirm(personal_warning_box(self)):
             return None
-        path = ask_save_path(
+        path = ask_csv_path(
             self,
             self.tr("Save the checks with personal data"),
             f"checks-with-personal-data-{self.dashboard.today.isoformat()}{CSV_SUFFIX}",
         )
         if not path:
             return None
-        path = _with_suffix(path)
-        if self._refused_program_folder(path):
-            return None
         self.personal_export_requested.emit(path)
         return path
-
-    def _refused_program_folder(self, path: str) -> bool:
-        """The program's own folder is refused: other users of the laptop can often read it, and an
-        update replaces it (as for the summary PDF, ui.summary_export)."""
-        from ui.summary_export import in_program_folder
-
-        if not in_program_folder(path):
-            return False
-        refused = QMessageBox(
-            QMessageBox.Icon.Information,
-            self.tr("Choose another folder"),
-            self.tr(
-                "That is the program's own folder, which other people using this laptop may be able to "
-                "read. Choose your Documents folder or an encrypted USB stick."
-            ),
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        refused.setObjectName("dashboard-export-program-folder")
-        refused.setTextFormat(Qt.TextFormat.PlainText)
-        confirm(refused)
-        return True
 
     def show_export_result(self, message: str) -> None:
         """Say what an export did (the workspace calls this when the file is written)."""
@@ -1137,11 +1096,6 @@ def _no_checks(key: str) -> Figures:
 
 def _date(day: date) -> str:
     return QLocale().toString(QDate(day.year, day.month, day.day), "d MMM yyyy")
-
-
-def _with_suffix(path: str) -> str:
-    chosen = Path(path)
-    return str(chosen if chosen.suffix.lower() == CSV_SUFFIX else chosen.with_name(chosen.name + CSV_SUFFIX))
 
 
 # -- the writing, for the workspace: always on a worker thread (`ui.ops.team`) ---------------------------
