@@ -7,6 +7,7 @@ takes milliseconds; everything else is the production code path.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -56,6 +57,27 @@ def reopen(folder: Path, *, admin: str = ADMIN, passphrase: str = PASSPHRASE, **
     store = LocalStore.open(folder, kdf=TEST_KDF, **kwargs)  # type: ignore[arg-type]
     store.unlock(admin, passphrase)
     return store
+
+
+@functools.cache
+def _test_range_numbers(count: int) -> tuple[str, ...]:
+    from outreach.clinical.nhs_number import check_digit
+
+    out: list[str] = []
+    m = 0
+    while len(out) < count:
+        first = f"999{m:06d}"
+        digit = check_digit(first)
+        if digit is not None:
+            out.append(first + str(digit))
+        m += 1
+    return tuple(out)
+
+
+def nth_nhs_number(n: int) -> str:
+    """The n-th valid NHS number of the 999 test range, in order (never issued to a real person):
+    distinct for distinct n, the same in every run."""
+    return _test_range_numbers((n // 1024 + 1) * 1024)[n]
 
 
 def synthetic_nhs_number(seed: int) -> str:

@@ -8,6 +8,17 @@ from datetime import UTC, datetime, timedelta
 from sync.backoff import Clock
 
 
+class StoreClock:
+    """The store's clock (LocalStore's `clock`: a callable giving the time as stored text), set to a
+    chosen moment and moved by the test (the visit, then an amendment days later)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> str:
+        return self.now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 class FakeClock(Clock):
     """A clock for tests: sleeping moves time forward at once, so hours of backoff take no real time."""
 

@@ -40,6 +40,7 @@ from outreach.store.local_store import LocalStore
 from outreach.store.records import PersonDetails
 from outreach.summary import summary_for_context
 from tests.factories import new_store
+from tests.fakes import StoreClock
 
 DEFN = default_definition()
 RULES = load_rules()
@@ -59,16 +60,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStore]:
         yield s
     finally:
         s.close()
-
-
-class _Clock:
-    """The store's clock, set to a chosen moment (the visit, then the amendment)."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 10, 15, tzinfo=UTC)
-
-    def __call__(self) -> str:
-        return self.now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _age(born: date, on: date) -> int:
@@ -114,7 +105,7 @@ def test_screen_summary_findings_and_shared_record_agree(
     store: LocalStore, monkeypatch: pytest.MonkeyPatch, seed: int, age_at_visit: int, birthday_in: int,
     amend_after: int, sex: str, ethnic: str, townsend: float | None,
 ) -> None:
-    clock = _Clock()
+    clock = StoreClock(datetime(2026, 3, 2, 10, 15, tzinfo=UTC))
     monkeypatch.setattr(checks_repo, "utc_now", clock)
     visit = clock.now.date()
     # Born so that the person is `age_at_visit` on the visit day and has a birthday `birthday_in` days away.

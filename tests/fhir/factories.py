@@ -20,6 +20,7 @@ from outreach.store.records import (
     PersonRecord,
     VenueRecord,
 )
+from tests.factories import nth_nhs_number
 
 SENDER = Sender(
     organisation_name="Synthetic Outreach Service",
@@ -32,19 +33,7 @@ VISIT = "2026-03-02T10:15:00.000000Z"
 FINALISED = "2026-03-02T11:02:00.000000Z"
 
 
-def nhs_number(n: int) -> str:
-    """The n-th valid NHS number in the 999 test range."""
-    found = -1
-    m = 0
-    while True:
-        base = f"999{m:06d}"
-        total = sum(int(d) * w for d, w in zip(base, range(10, 1, -1)))
-        check = (11 - total % 11) % 11
-        if check != 10:
-            found += 1
-            if found == n:
-                return base + str(check)
-        m += 1
+nhs_number = nth_nhs_number  # the n-th valid number of the 999 test range
 
 
 def person(n: int = 1, **changes: Any) -> PersonRecord:

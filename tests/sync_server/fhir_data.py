@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from functools import cache
 from typing import Any
+
+from tests.factories import nth_nhs_number
 
 UUID_SYSTEM = "urn:ietf:rfc:3986"
 NHS_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 SNOMED = "http://snomed.info/sct"
 
 
-def _with_check_digit(base: str) -> str | None:
-    total = sum(int(d) * w for d, w in zip(base, range(10, 1, -1), strict=True))
-    check = (11 - total % 11) % 11
-    return None if check == 10 else base + str(check)
-
-
-@cache
-def _valid_numbers(upto: int) -> list[str]:
-    out: list[str] = []
-    m = 0
-    while len(out) <= upto:
-        number = _with_check_digit(f"999{m:06d}")
-        if number:
-            out.append(number)
-        m += 1
-    return out
-
-
-def nhs_number(n: int) -> str:
-    """The n-th valid test NHS number in the 999 range (Modulus 11 check digit); distinct for distinct n."""
-    return _valid_numbers(max(n, 1023) | 1023)[n]
+nhs_number = nth_nhs_number  # the n-th valid number of the 999 test range
 
 
 def uid() -> str:

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from outreach import services
 from outreach.store import checks_repo
+from tests.fakes import StoreClock
 from tests.ui.check_helpers import (  # noqa: F401
     FULL_ANSWERS,
     CheckEnv,
@@ -20,14 +21,6 @@ from tests.ui.check_helpers import (  # noqa: F401
 from ui.check.review_page import ReviewPage
 
 VISIT = datetime(2026, 3, 2, 10, 15, tzinfo=UTC)
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = VISIT
-
-    def __call__(self) -> str:
-        return self.now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _decide_all(env: CheckEnv, check_id: str) -> None:
@@ -45,7 +38,7 @@ def _decide_all(env: CheckEnv, check_id: str) -> None:
 
 
 def test_amendment_after_a_birthday_shows_the_visit_day_age(qtbot, check_env: CheckEnv, monkeypatch) -> None:
-    clock = _Clock()
+    clock = StoreClock(VISIT)
     monkeypatch.setattr(checks_repo, "utc_now", clock)
     env = check_env
     person = services.get_person(env.store, env.person_id)
