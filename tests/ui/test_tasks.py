@@ -251,18 +251,15 @@ def test_options_are_keyword_only_and_never_passed_to_the_function(qtbot: QtBot,
     assert task.name == "sum"
 
 
-def test_worker_threads_start_with_the_first_task_not_with_the_runner(qtbot: QtBot) -> None:
+def test_worker_threads_start_with_the_first_task_not_with_the_runner(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
     """The first window draws before any worker thread exists (they would share the interpreter with it)."""
-    before = {t.name for t in threading.enumerate()}
-    lazy = TaskRunner()
-    try:
-        made = {t.name for t in threading.enumerate()} - before
-        assert not [name for name in made if name.startswith("outreach-")]
-        task = lazy.run_db(threading.current_thread)
-        with qtbot.waitSignal(task.succeeded, timeout=WAIT_MS) as blocker:
-            pass
-        assert blocker.args[0].name.startswith("outreach-db")
-        assert not lazy.closed
-    finally:
-        lazy.shutdown()
-    assert lazy.closed
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("outreach-")]
+    task = runner.run_db(threading.current_thread)
+    with qtbot.waitSignal(task.succeeded, timeout=WAIT_MS) as blocker:
+        pass
+    assert blocker.args[0].name.startswith("outreach-db")
+    assert not runner.closed
+    runner.shutdown()
+    assert runner.closed
