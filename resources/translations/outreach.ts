@@ -145,133 +145,133 @@
 <context>
     <name>CheckWorkflow</name>
     <message>
-        <location filename="../../ui/check/workflow.py" line="70"/>
+        <location filename="../../ui/check/workflow.py" line="69"/>
         <source>Health check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="103"/>
+        <location filename="../../ui/check/workflow.py" line="102"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="121"/>
+        <location filename="../../ui/check/workflow.py" line="120"/>
         <source>This check could not be opened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="143"/>
-        <location filename="../../ui/check/workflow.py" line="145"/>
+        <location filename="../../ui/check/workflow.py" line="142"/>
+        <location filename="../../ui/check/workflow.py" line="144"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="195"/>
+        <location filename="../../ui/check/workflow.py" line="194"/>
         <source>Recorded: {0} did not agree to the check today. Nothing else was recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="205"/>
+        <location filename="../../ui/check/workflow.py" line="204"/>
         <source>finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="205"/>
+        <location filename="../../ui/check/workflow.py" line="204"/>
         <source>draft</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="206"/>
+        <location filename="../../ui/check/workflow.py" line="205"/>
         <source>, version {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="207"/>
+        <location filename="../../ui/check/workflow.py" line="206"/>
         <source>Health check: {0} ({1}{2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="211"/>
+        <location filename="../../ui/check/workflow.py" line="210"/>
         <source>{0} - born {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="215"/>
+        <location filename="../../ui/check/workflow.py" line="214"/>
         <source> - started with check content {0}, shown with {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="380"/>
+        <location filename="../../ui/check/workflow.py" line="379"/>
         <source>Note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="401"/>
+        <location filename="../../ui/check/workflow.py" line="400"/>
         <source>Finalised {0} by {1}. It can no longer be changed; to correct it, amend it (a new version; this one is kept).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="406"/>
+        <location filename="../../ui/check/workflow.py" line="405"/>
         <source>This check is finalised. To correct something, give the reason and amend it: that makes a new version and keeps this one as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="410"/>
+        <location filename="../../ui/check/workflow.py" line="409"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="525"/>
+        <location filename="../../ui/check/workflow.py" line="524"/>
         <source>Finalising saves this check for good: it cannot be changed afterwards (an amendment makes a new version).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="532"/>
+        <location filename="../../ui/check/workflow.py" line="531"/>
         <source>It will be sent to the shared health record at the next sync (when this laptop is online), to be seen by: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="539"/>
+        <location filename="../../ui/check/workflow.py" line="538"/>
         <source>Not shared with: {0} (the person said no or was not asked).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="546"/>
+        <location filename="../../ui/check/workflow.py" line="545"/>
         <source>The person did not agree to sharing it with anyone, so it stays on this laptop and is not sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="551"/>
+        <location filename="../../ui/check/workflow.py" line="550"/>
         <source>What is sent: {0}&apos;s name, date of birth and NHS number, every answer of the check, {1} finding(s) and the follow-up agreed for each</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="555"/>
+        <location filename="../../ui/check/workflow.py" line="554"/>
         <source> (referrals to: {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="610"/>
+        <location filename="../../ui/check/workflow.py" line="609"/>
         <source>Problem: say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="612"/>
+        <location filename="../../ui/check/workflow.py" line="611"/>
         <source>Say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="677"/>
+        <location filename="../../ui/check/workflow.py" line="676"/>
         <source>Making the summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="679"/>
+        <location filename="../../ui/check/workflow.py" line="678"/>
         <source>Health check summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="696"/>
+        <location filename="../../ui/check/workflow.py" line="695"/>
         <source>Summary saved as {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -853,216 +853,216 @@ within</source>
 <context>
     <name>FindingRow</name>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="53"/>
+        <location filename="../../ui/check/findings_page.py" line="54"/>
         <source>Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="54"/>
+        <location filename="../../ui/check/findings_page.py" line="55"/>
         <source>Needs action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="55"/>
+        <location filename="../../ui/check/findings_page.py" line="56"/>
         <source>Advice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="66"/>
+        <location filename="../../ui/check/findings_page.py" line="67"/>
         <source>Referral to a service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="67"/>
+        <location filename="../../ui/check/findings_page.py" line="68"/>
         <source>Advice given</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="68"/>
+        <location filename="../../ui/check/findings_page.py" line="69"/>
         <source>Already under care</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="69"/>
+        <location filename="../../ui/check/findings_page.py" line="70"/>
         <source>Declined by the person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="70"/>
+        <location filename="../../ui/check/findings_page.py" line="71"/>
         <source>Clinician override</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="135"/>
+        <location filename="../../ui/check/findings_page.py" line="126"/>
         <source>Urgency: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="145"/>
+        <location filename="../../ui/check/findings_page.py" line="136"/>
         <source>Source: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="216"/>
-        <location filename="../../ui/check/findings_page.py" line="220"/>
+        <location filename="../../ui/check/findings_page.py" line="207"/>
+        <location filename="../../ui/check/findings_page.py" line="211"/>
         <source>Follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="227"/>
+        <location filename="../../ui/check/findings_page.py" line="218"/>
         <source>Service for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="228"/>
+        <location filename="../../ui/check/findings_page.py" line="219"/>
         <source>Choose the service...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="233"/>
+        <location filename="../../ui/check/findings_page.py" line="224"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="250"/>
+        <location filename="../../ui/check/findings_page.py" line="241"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="253"/>
+        <location filename="../../ui/check/findings_page.py" line="244"/>
         <source>Reason for the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="410"/>
+        <location filename="../../ui/check/findings_page.py" line="401"/>
         <source>{0}: give the date to check the referral as day/month/year, e.g. 31/01/2027</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="242"/>
+        <location filename="../../ui/check/findings_page.py" line="233"/>
         <source>Date to check the referral for {0} happened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="177"/>
+        <location filename="../../ui/check/findings_page.py" line="168"/>
         <source>&lt;b&gt;Suggested:&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="183"/>
+        <location filename="../../ui/check/findings_page.py" line="174"/>
         <source>Accept suggested</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="186"/>
+        <location filename="../../ui/check/findings_page.py" line="177"/>
         <source>Accept the suggested follow-up for {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="190"/>
+        <location filename="../../ui/check/findings_page.py" line="181"/>
         <source>Records: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="195"/>
-        <location filename="../../ui/check/findings_page.py" line="383"/>
+        <location filename="../../ui/check/findings_page.py" line="186"/>
+        <location filename="../../ui/check/findings_page.py" line="374"/>
         <source>Choose another...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="198"/>
+        <location filename="../../ui/check/findings_page.py" line="189"/>
         <source>Choose another follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="224"/>
+        <location filename="../../ui/check/findings_page.py" line="215"/>
         <source>Service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="238"/>
+        <location filename="../../ui/check/findings_page.py" line="229"/>
         <source>Check it happened by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="244"/>
+        <location filename="../../ui/check/findings_page.py" line="235"/>
         <source>e.g. 31/03/2027</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="258"/>
+        <location filename="../../ui/check/findings_page.py" line="249"/>
         <source>Note (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="261"/>
+        <location filename="../../ui/check/findings_page.py" line="252"/>
         <source>Note on the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="302"/>
+        <location filename="../../ui/check/findings_page.py" line="293"/>
         <source>referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="306"/>
+        <location filename="../../ui/check/findings_page.py" line="297"/>
         <source>{0}, check today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="308"/>
-        <location filename="../../ui/check/findings_page.py" line="462"/>
+        <location filename="../../ui/check/findings_page.py" line="299"/>
+        <location filename="../../ui/check/findings_page.py" line="453"/>
         <source>{0}, check by {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="311"/>
+        <location filename="../../ui/check/findings_page.py" line="302"/>
         <source>advice given</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="383"/>
+        <location filename="../../ui/check/findings_page.py" line="374"/>
         <source>Change...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="414"/>
+        <location filename="../../ui/check/findings_page.py" line="405"/>
         <source>{0}: the date to check the referral is in the past</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="436"/>
-        <location filename="../../ui/check/findings_page.py" line="507"/>
+        <location filename="../../ui/check/findings_page.py" line="427"/>
+        <location filename="../../ui/check/findings_page.py" line="498"/>
         <source>{0}: choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="460"/>
+        <location filename="../../ui/check/findings_page.py" line="451"/>
         <source>Referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="467"/>
+        <location filename="../../ui/check/findings_page.py" line="458"/>
         <source>Recorded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="470"/>
+        <location filename="../../ui/check/findings_page.py" line="461"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="470"/>
+        <location filename="../../ui/check/findings_page.py" line="461"/>
         <source>choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="475"/>
+        <location filename="../../ui/check/findings_page.py" line="466"/>
         <source>Needs a follow-up. Accept records: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="477"/>
+        <location filename="../../ui/check/findings_page.py" line="468"/>
         <source>Needs a follow-up: choose one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1070,28 +1070,28 @@ within</source>
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="544"/>
-        <location filename="../../ui/check/findings_page.py" line="551"/>
+        <location filename="../../ui/check/findings_page.py" line="535"/>
+        <location filename="../../ui/check/findings_page.py" line="542"/>
         <source>Findings and plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="616"/>
+        <location filename="../../ui/check/findings_page.py" line="607"/>
         <source>1 finding. It needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="618"/>
+        <location filename="../../ui/check/findings_page.py" line="609"/>
         <source>{0} findings. Each needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="627"/>
+        <location filename="../../ui/check/findings_page.py" line="618"/>
         <source>{0}; {1} of {2} recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="613"/>
+        <location filename="../../ui/check/findings_page.py" line="604"/>
         <source>No findings so far: nothing in this check crossed a threshold.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1889,249 +1889,249 @@ The NHS annual physical health check for people with severe mental illness, offl
 <context>
     <name>PersonForm</name>
     <message>
-        <location filename="../../ui/home/person_form.py" line="61"/>
+        <location filename="../../ui/home/person_form.py" line="62"/>
         <source>Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="75"/>
+        <location filename="../../ui/home/person_form.py" line="76"/>
         <source>&amp;Given name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="77"/>
+        <location filename="../../ui/home/person_form.py" line="78"/>
         <source>Famil&amp;y name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="79"/>
+        <location filename="../../ui/home/person_form.py" line="80"/>
         <source>e.g. 25/03/1980</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="81"/>
+        <location filename="../../ui/home/person_form.py" line="82"/>
         <source>&amp;Date of birth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="81"/>
+        <location filename="../../ui/home/person_form.py" line="82"/>
         <source>Day/month/year, or year-month-day</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="85"/>
+        <location filename="../../ui/home/person_form.py" line="86"/>
         <source>Not known</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="86"/>
+        <location filename="../../ui/home/person_form.py" line="87"/>
         <source>Female</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="87"/>
+        <location filename="../../ui/home/person_form.py" line="88"/>
         <source>Male</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="88"/>
+        <location filename="../../ui/home/person_form.py" line="89"/>
         <source>Other</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="91"/>
+        <location filename="../../ui/home/person_form.py" line="92"/>
         <source>Se&amp;x</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="93"/>
+        <location filename="../../ui/home/person_form.py" line="94"/>
         <source>e.g. 943 476 5919 (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="95"/>
+        <location filename="../../ui/home/person_form.py" line="96"/>
         <source>NHS n&amp;umber</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="123"/>
+        <location filename="../../ui/home/person_form.py" line="124"/>
         <source>Preferred language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="153"/>
+        <location filename="../../ui/home/person_form.py" line="154"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="156"/>
+        <location filename="../../ui/home/person_form.py" line="157"/>
         <source>Esc</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="161"/>
+        <location filename="../../ui/home/person_form.py" line="162"/>
         <source>Save pe&amp;rson</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="218"/>
+        <location filename="../../ui/home/person_form.py" line="219"/>
         <source>Enter the date of birth, e.g. 25/03/1980.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="223"/>
+        <location filename="../../ui/home/person_form.py" line="224"/>
         <source>This date of birth is in the future: check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="225"/>
+        <location filename="../../ui/home/person_form.py" line="226"/>
         <source>This date of birth is before 1900: check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="303"/>
+        <location filename="../../ui/home/person_form.py" line="304"/>
         <source>Enter the person&apos;s given name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="304"/>
+        <location filename="../../ui/home/person_form.py" line="305"/>
         <source>A given name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="309"/>
+        <location filename="../../ui/home/person_form.py" line="310"/>
         <source>Enter the person&apos;s family name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="310"/>
+        <location filename="../../ui/home/person_form.py" line="311"/>
         <source>A family name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="317"/>
+        <location filename="../../ui/home/person_form.py" line="318"/>
         <source>{0} can have at most {1} characters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="379"/>
+        <location filename="../../ui/home/person_form.py" line="380"/>
         <source>Open {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="97"/>
+        <location filename="../../ui/home/person_form.py" line="98"/>
         <source>Optional. If given, it is checked as you type.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="100"/>
+        <location filename="../../ui/home/person_form.py" line="101"/>
         <source>Not asked yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="104"/>
+        <location filename="../../ui/home/person_form.py" line="105"/>
         <source>&amp;Ethnic category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="106"/>
+        <location filename="../../ui/home/person_form.py" line="107"/>
         <source>As the person describes it (NHS categories).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="112"/>
+        <location filename="../../ui/home/person_form.py" line="113"/>
         <source>e.g. L81051 (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="114"/>
+        <location filename="../../ui/home/person_form.py" line="115"/>
         <source>GP practice code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="117"/>
+        <location filename="../../ui/home/person_form.py" line="118"/>
         <source>The practice&apos;s code, not its name: a letter and five digits (the ODS code, on NHS letters or from the surgery). Optional.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="122"/>
+        <location filename="../../ui/home/person_form.py" line="123"/>
         <source>e.g. English, Polish, Somali</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="127"/>
+        <location filename="../../ui/home/person_form.py" line="128"/>
         <source>e.g. large print, interpreter, hearing loop, step-free access</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="130"/>
+        <location filename="../../ui/home/person_form.py" line="131"/>
         <source>Communication and &amp;access needs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="154"/>
+        <location filename="../../ui/home/person_form.py" line="155"/>
         <source>Cancel registering</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="162"/>
+        <location filename="../../ui/home/person_form.py" line="163"/>
         <source>Save person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="209"/>
+        <location filename="../../ui/home/person_form.py" line="210"/>
         <source>Valid NHS number: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="221"/>
+        <location filename="../../ui/home/person_form.py" line="222"/>
         <source>This is not a date. Type it as day/month/year, e.g. 25/03/1980.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="253"/>
+        <location filename="../../ui/home/person_form.py" line="254"/>
         <source>A GP practice code is a letter and five digits, e.g. L81051. Leave it empty if you do not know it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="346"/>
+        <location filename="../../ui/home/person_form.py" line="347"/>
         <source>Checking whether this person is already registered...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="366"/>
+        <location filename="../../ui/home/person_form.py" line="367"/>
         <source>{0}, born {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="367"/>
+        <location filename="../../ui/home/person_form.py" line="368"/>
         <source>, NHS {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="371"/>
+        <location filename="../../ui/home/person_form.py" line="372"/>
         <source>This may be someone already registered:
 {0}
 Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="380"/>
+        <location filename="../../ui/home/person_form.py" line="381"/>
         <source>Open the person already registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="383"/>
+        <location filename="../../ui/home/person_form.py" line="384"/>
         <source>Register as a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="383"/>
+        <location filename="../../ui/home/person_form.py" line="384"/>
         <source>Register anyway</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="394"/>
+        <location filename="../../ui/home/person_form.py" line="395"/>
         <source>Saving...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2139,103 +2139,103 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>PersonPanel</name>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="75"/>
+        <location filename="../../ui/home/person_panel.py" line="76"/>
         <source>No one chosen yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="79"/>
+        <location filename="../../ui/home/person_panel.py" line="80"/>
         <source>Find a person on the left, or register someone new.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="86"/>
+        <location filename="../../ui/home/person_panel.py" line="87"/>
         <source>Checks for this person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="83"/>
+        <location filename="../../ui/home/person_panel.py" line="84"/>
         <source>Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="91"/>
-        <location filename="../../ui/home/person_panel.py" line="168"/>
+        <location filename="../../ui/home/person_panel.py" line="92"/>
+        <location filename="../../ui/home/person_panel.py" line="169"/>
         <source>Op&amp;en check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="92"/>
+        <location filename="../../ui/home/person_panel.py" line="93"/>
         <source>Open the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="96"/>
+        <location filename="../../ui/home/person_panel.py" line="97"/>
         <source>St&amp;art a new check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="97"/>
+        <location filename="../../ui/home/person_panel.py" line="98"/>
         <source>Start a new check for this person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="126"/>
+        <location filename="../../ui/home/person_panel.py" line="127"/>
         <source>Born {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="128"/>
+        <location filename="../../ui/home/person_panel.py" line="129"/>
         <source>NHS number {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="132"/>
+        <location filename="../../ui/home/person_panel.py" line="133"/>
         <source>GP: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="134"/>
+        <location filename="../../ui/home/person_panel.py" line="135"/>
         <source>Language: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="136"/>
+        <location filename="../../ui/home/person_panel.py" line="137"/>
         <source>Needs: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="138"/>
+        <location filename="../../ui/home/person_panel.py" line="139"/>
         <source>Open follow-ups: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="140"/>
+        <location filename="../../ui/home/person_panel.py" line="141"/>
         <source>Details of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="146"/>
+        <location filename="../../ui/home/person_panel.py" line="147"/>
         <source>Finalised {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="148"/>
+        <location filename="../../ui/home/person_panel.py" line="149"/>
         <source>Unfinished check, started {0}: continue it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="160"/>
+        <location filename="../../ui/home/person_panel.py" line="161"/>
         <source>No checks yet. Start one with the button below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="167"/>
+        <location filename="../../ui/home/person_panel.py" line="168"/>
         <source>Continue the unfinished check first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="168"/>
+        <location filename="../../ui/home/person_panel.py" line="169"/>
         <source>Contin&amp;ue check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2243,53 +2243,53 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>PersonSearch</name>
     <message>
-        <location filename="../../ui/home/search.py" line="58"/>
+        <location filename="../../ui/home/search.py" line="48"/>
         <source>F&amp;ind a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="61"/>
+        <location filename="../../ui/home/search.py" line="51"/>
         <source>Name, date of birth (25/03/1980) or NHS number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="62"/>
+        <location filename="../../ui/home/search.py" line="52"/>
         <source>Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="63"/>
+        <location filename="../../ui/home/search.py" line="53"/>
         <source>Type a name, a date of birth or an NHS number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="67"/>
-        <location filename="../../ui/home/search.py" line="118"/>
+        <location filename="../../ui/home/search.py" line="57"/>
+        <location filename="../../ui/home/search.py" line="108"/>
         <source>Type to search.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="71"/>
+        <location filename="../../ui/home/search.py" line="61"/>
         <source>People found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="160"/>
+        <location filename="../../ui/home/search.py" line="150"/>
         <source>born {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="163"/>
+        <location filename="../../ui/home/search.py" line="153"/>
         <source>NHS {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="147"/>
+        <location filename="../../ui/home/search.py" line="137"/>
         <source>Found: {0}. Press Down to choose, Enter to open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/search.py" line="151"/>
+        <location filename="../../ui/home/search.py" line="141"/>
         <source>No one found for “{0}”. Register a new person with Ctrl+N.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2658,87 +2658,87 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewQueueModel</name>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="76"/>
+        <location filename="../../ui/review/queue_view.py" line="77"/>
         <source>Priority</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="77"/>
+        <location filename="../../ui/review/queue_view.py" line="78"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="78"/>
+        <location filename="../../ui/review/queue_view.py" line="79"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="79"/>
+        <location filename="../../ui/review/queue_view.py" line="80"/>
         <source>Visit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="80"/>
+        <location filename="../../ui/review/queue_view.py" line="81"/>
         <source>Worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="81"/>
+        <location filename="../../ui/review/queue_view.py" line="82"/>
         <source>Venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="82"/>
+        <location filename="../../ui/review/queue_view.py" line="83"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="83"/>
+        <location filename="../../ui/review/queue_view.py" line="84"/>
         <source>Version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="141"/>
+        <location filename="../../ui/review/queue_view.py" line="143"/>
         <source>received {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="110"/>
+        <location filename="../../ui/review/queue_view.py" line="111"/>
         <source>! Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="126"/>
+        <location filename="../../ui/review/queue_view.py" line="127"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="127"/>
+        <location filename="../../ui/review/queue_view.py" line="128"/>
         <source>{0} (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="131"/>
+        <location filename="../../ui/review/queue_view.py" line="132"/>
         <source>Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="133"/>
+        <location filename="../../ui/review/queue_view.py" line="134"/>
         <source>NHS number {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="134"/>
+        <location filename="../../ui/review/queue_view.py" line="136"/>
         <source>visit {0} by {1} at {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="135"/>
+        <location filename="../../ui/review/queue_view.py" line="137"/>
         <source>{0} finding(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="137"/>
+        <location filename="../../ui/review/queue_view.py" line="139"/>
         <source>version {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2746,162 +2746,162 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewQueueView</name>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="184"/>
+        <location filename="../../ui/review/queue_view.py" line="186"/>
         <source>How many checks the queue lists</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="188"/>
+        <location filename="../../ui/review/queue_view.py" line="190"/>
         <source>&amp;State:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="192"/>
+        <location filename="../../ui/review/queue_view.py" line="194"/>
         <source>Only checks in this state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="201"/>
+        <location filename="../../ui/review/queue_view.py" line="203"/>
         <source>Only checks done by this worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="202"/>
+        <location filename="../../ui/review/queue_view.py" line="204"/>
         <source>Any worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="205"/>
+        <location filename="../../ui/review/queue_view.py" line="207"/>
         <source>Ven&amp;ue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="209"/>
+        <location filename="../../ui/review/queue_view.py" line="211"/>
         <source>Only checks done at this venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="210"/>
+        <location filename="../../ui/review/queue_view.py" line="212"/>
         <source>Any venue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="197"/>
+        <location filename="../../ui/review/queue_view.py" line="199"/>
         <source>Wor&amp;ker:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="213"/>
+        <location filename="../../ui/review/queue_view.py" line="215"/>
         <source>Visit fro&amp;m:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="215"/>
+        <location filename="../../ui/review/queue_view.py" line="217"/>
         <source>Visits on or after this date (Any: no limit)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="219"/>
+        <location filename="../../ui/review/queue_view.py" line="221"/>
         <source>&amp;to:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="221"/>
+        <location filename="../../ui/review/queue_view.py" line="223"/>
         <source>Visits on or before this date (Any: no limit)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="225"/>
+        <location filename="../../ui/review/queue_view.py" line="227"/>
         <source>Clea&amp;r filters</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="227"/>
+        <location filename="../../ui/review/queue_view.py" line="229"/>
         <source>Clear the filters: every check waiting for review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="243"/>
+        <location filename="../../ui/review/queue_view.py" line="245"/>
         <source>Checks to review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="258"/>
+        <location filename="../../ui/review/queue_view.py" line="260"/>
         <source>! Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="259"/>
+        <location filename="../../ui/review/queue_view.py" line="261"/>
         <source>Resubmitted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="261"/>
+        <location filename="../../ui/review/queue_view.py" line="263"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="262"/>
+        <location filename="../../ui/review/queue_view.py" line="264"/>
         <source>2 (amended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="272"/>
+        <location filename="../../ui/review/queue_view.py" line="274"/>
         <source>Enter or double-click opens the chosen check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="275"/>
+        <location filename="../../ui/review/queue_view.py" line="277"/>
         <source>&amp;Open the check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="277"/>
+        <location filename="../../ui/review/queue_view.py" line="279"/>
         <source>Open the chosen check to review it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="298"/>
+        <location filename="../../ui/review/queue_view.py" line="300"/>
         <source>Any</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="299"/>
+        <location filename="../../ui/review/queue_view.py" line="301"/>
         <source>Type the date as dd/mm/yyyy, or press Alt+Down for a calendar.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="422"/>
+        <location filename="../../ui/review/queue_view.py" line="424"/>
         <source>No checks match these filters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="425"/>
+        <location filename="../../ui/review/queue_view.py" line="427"/>
         <source>No checks waiting for review. The team&apos;s checks come down from the shared record at each sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="436"/>
+        <location filename="../../ui/review/queue_view.py" line="438"/>
         <source>Urgent findings first, then the oldest visits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="430"/>
+        <location filename="../../ui/review/queue_view.py" line="432"/>
         <source>any state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="432"/>
+        <location filename="../../ui/review/queue_view.py" line="434"/>
         <source>1 check: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="434"/>
+        <location filename="../../ui/review/queue_view.py" line="436"/>
         <source>{0} checks: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="438"/>
+        <location filename="../../ui/review/queue_view.py" line="440"/>
         <source>(Only those matching the worker, venue or dates chosen.)</source>
         <translation type="unfinished"></translation>
     </message>

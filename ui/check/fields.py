@@ -14,7 +14,6 @@ nurse corrects the field.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -33,6 +32,7 @@ from outreach.checks.answers import entry_from_json
 from outreach.checks.definition import CheckDefinition, Item
 from outreach.checks.validation import AnswerCheck, check_answer
 from ui.check.model import number_text
+from ui.dates import entry_date
 from ui.widgets.choice_buttons import ChoiceButtons
 from ui.widgets.wheel_guard import guard_inputs
 
@@ -544,20 +544,7 @@ class DateField(TextField):
 
     def show_entry(self, raw: Any) -> None:
         value = entry_from_json(raw, self.link_id).value if raw is not None else None
-        self.edit.setText(uk_date(value))
-
-
-def uk_date(value: Any) -> str:
-    """A stored date (a date, or YYYY-MM-DD text) as dd/mm/yyyy; anything else as it is."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    text = str(value)
-    try:
-        return date.fromisoformat(text[:10]).strftime("%d/%m/%Y") if len(text) == 10 else text
-    except ValueError:
-        return text
+        self.edit.setText(entry_date(value))
 
 
 def make_field(defn: CheckDefinition, item: Item, parent: QWidget | None = None) -> ItemField:

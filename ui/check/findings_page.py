@@ -44,6 +44,7 @@ from outreach.clinical.service_directory import ServiceDirectory
 from outreach.errors import ValidationError
 from outreach.store.search_index import parse_date
 from ui.check.model import decision_to_doc
+from ui.dates import entry_date
 from ui.i18n import QT_TRANSLATE_NOOP
 from ui.widgets.choice_buttons import ChoiceButtons
 from ui.widgets.wheel_guard import guard_inputs
@@ -77,16 +78,6 @@ DEFAULT_DUE_DAYS = {"urgent": 0, "act": 28, "advise": 90}
 _TODO_STYLE = "color: #1F3B73;"
 _DONE_STYLE = "color: #094F1A; font-weight: bold;"
 _PROBLEM_STYLE = "color: #8B0000; font-weight: bold;"
-
-
-def uk_date(iso: str | None) -> str:
-    """YYYY-MM-DD as dd/mm/yyyy (what the hint shows and nurses write); other text as it is."""
-    if not iso:
-        return ""
-    try:
-        return date.fromisoformat(iso).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
 
 
 def short_source(source: str) -> str:
@@ -459,7 +450,7 @@ class FindingRow(QFrame):
         if self.decision.kind == "referral" and service_id is not None and service_id in services:
             kind = self.tr("Referral to {0}").format(services[service_id].name)
             if self.due_on:
-                kind = self.tr("{0}, check by {1}").format(kind, uk_date(self.due_on))
+                kind = self.tr("{0}, check by {1}").format(kind, entry_date(self.due_on))
         return kind
 
     def _show_problem(self) -> None:
@@ -499,7 +490,7 @@ class FindingRow(QFrame):
                     self.service_box.setCurrentIndex(max(0, self.service_box.findData(decision.service_id)))
                 self.reason_edit.setText(decision.reason or "")
                 self.note_edit.setText(decision.note or "")
-                self.due_edit.setText(uk_date(due_on))
+                self.due_edit.setText(entry_date(due_on))
         finally:
             self._loading = False
         self.decision = decision

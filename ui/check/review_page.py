@@ -35,8 +35,8 @@ from outreach.checks.context import Blocker
 from outreach.checks.definition import CheckDefinition
 from outreach.checks.evaluation import CheckEvaluation
 from outreach.clinical.blood_pressure import SUBSTANTIAL_DIFFERENCE_MMHG
-from ui.check.fields import uk_date
-from ui.check.model import STATE_SYMBOL, number_text
+from ui.check.model import STATE_SYMBOL
+from ui.dates import entry_date
 from ui.widgets.flow_layout import FlowLayout
 
 
@@ -269,9 +269,9 @@ class ReviewPage(QScrollArea):
             return option.display if option is not None else str(value)
         if isinstance(value, (int, float)):
             unit = units.unit_label(item.unit) if item.unit else ""
-            return f"{number_text(round(value, 2))} {unit}".strip()
+            return f"{units.format_number(value)} {unit}".strip()  # as the supervisor sees it too
         if item.type == "date":
-            return uk_date(value)
+            return entry_date(value)
         text = str(value).strip()
         return text if len(text) <= 80 else text[:77] + "..."
 

@@ -37,13 +37,12 @@ from outreach.store.records import CheckRecord, PersonRecord
 from ui.check.autosave import Autosaver
 from ui.check.consent_page import RECIPIENTS, ConsentPage
 from ui.check.element_page import ElementPage
-from ui.check.fields import uk_date
 from ui.check.findings_page import FindingsPage
 from ui.check.form import REVIEW, CheckForm
 from ui.check.model import decision_to_doc
 from ui.check.review_page import ReviewPage
 from ui.context import AppContext
-from ui.dates import local_time
+from ui.dates import entry_date, local_time
 from ui.errors import show_error
 from ui.ops.check import OpenedCheck, amend_check, finalise_check, load_check, start_check
 
@@ -208,7 +207,7 @@ class CheckWorkflow(QWidget):
         born = self.person.details.date_of_birth if self.person is not None else ""
         if born:
             # The date of birth beside the name, so the nurse can confirm they have the right person.
-            title = self.tr("{0} - born {1}").format(title, uk_date(born))
+            title = self.tr("{0} - born {1}").format(title, entry_date(born))
         current = self.context.definition.version
         if self.record.definition_version != current:
             # Started with other check content: shown with today's questions, which may differ a little.

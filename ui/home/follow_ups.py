@@ -38,8 +38,8 @@ from outreach.store.follow_ups_repo import OpenCounts
 from outreach.store.records import FollowUpRecord
 from ui.changes import ChangeSet
 from ui.context import AppContext
+from ui.dates import day_text
 from ui.home.outbox import pick_one_row, submit
-from ui.home.search import date_text
 from ui.home.words import describe_decision
 from ui.ops.home import PAGE_SIZE, FollowUpQuery, FollowUpRow, FollowUpsPage, load_follow_ups, record_outcome
 from ui.widgets.list_table import ListTable
@@ -90,7 +90,7 @@ class FollowUpsModel(PagedTableModel):
             return row.person_name
         if column == 2:
             return describe_decision(row.record, self.view.context.directory)
-        return date_text(row.record.due_on) if row.record.due_on else self.tr("No date")
+        return day_text(row.record.due_on) if row.record.due_on else self.tr("No date")
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.dates import day_text
 from ui.errors import show_error
-from ui.home.search import date_text
 from ui.ops.home import PAGE_SIZE, OutboxPage, OutboxRow, load_outbox
 from ui.ops.sync import OutboxDetails, load_outbox_details, retry_outbox_item
 from ui.widgets import BusyIndicator
@@ -282,7 +282,7 @@ class OutboxView(QWidget):
                 row.person_name or self.tr("(person not found)"),
                 _state_words(item.state, waits),
                 str(item.attempts),
-                date_text(item.created_at[:10]),
+                day_text(item.created_at[:10]),
                 _error_words(item.last_error, item.attempts),
                 _next_words(item.state, view.waits_for, item.next_attempt_at) if view is not None else "",
             ]

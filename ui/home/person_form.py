@@ -35,8 +35,9 @@ from outreach.errors import ValidationError
 from outreach.store.records import PersonDetails, PersonRecord
 from outreach.store.search_index import parse_date
 from ui.context import AppContext
+from ui.dates import day_text
 from ui.errors import show_error
-from ui.home.search import date_text, nhs_text
+from ui.home.search import nhs_text
 from ui.ops.home import load_possible_duplicates, register_person
 from ui.style import SUBHEADING_SCALE, make_heading
 from ui.widgets import BusyIndicator, LabelledField, Notice
@@ -233,7 +234,7 @@ class PersonForm(QWidget):
         if problem is not None:
             self.dob_field.show_message(problem)
             return False
-        self.dob_field.show_message(date_text(parse_date(text)), problem=False)
+        self.dob_field.show_message(day_text(parse_date(text)), problem=False)
         return True
 
     def _dob_typed(self, text: str) -> None:
@@ -363,7 +364,7 @@ class PersonForm(QWidget):
             return
         self._busy(False)
         lines = [
-            self.tr("{0}, born {1}").format(p.display_name, date_text(p.details.date_of_birth))
+            self.tr("{0}, born {1}").format(p.display_name, day_text(p.details.date_of_birth))
             + (self.tr(", NHS {0}").format(nhs_text(p.details.nhs_number)) if p.details.nhs_number else "")
             for p in found[:3]
         ]

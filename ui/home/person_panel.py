@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 from outreach.clinical.ethnicity import ETHNIC_CATEGORIES
 from outreach.store.records import CheckRecord, FollowUpRecord, PersonRecord
 from ui.context import AppContext
+from ui.dates import day_text
 from ui.home.reviews import review_words
-from ui.home.search import date_text, nhs_text
+from ui.home.search import nhs_text
 from ui.ops.reviews import load_person_with_reviews
 from ui.style import SUBHEADING_SCALE, make_heading
 
@@ -123,7 +124,7 @@ class PersonPanel(QWidget):
         self.person = person
         d = person.details
         self.name_label.set_name(person.display_name)
-        lines = [self.tr("Born {0}").format(date_text(d.date_of_birth))]
+        lines = [self.tr("Born {0}").format(day_text(d.date_of_birth))]
         if d.nhs_number:
             lines.append(self.tr("NHS number {0}").format(nhs_text(d.nhs_number)))
         if d.ethnic_category:
@@ -143,10 +144,10 @@ class PersonPanel(QWidget):
         draft_row = -1
         for check in sorted(checks, key=lambda c: c.created_at, reverse=True):
             if check.is_final:
-                text = self.tr("Finalised {0}").format(date_text((check.finalised_at or "")[:10]))
+                text = self.tr("Finalised {0}").format(day_text((check.finalised_at or "")[:10]))
             else:
                 text = self.tr("Unfinished check, started {0}: continue it").format(
-                    date_text(check.created_at[:10])
+                    day_text(check.created_at[:10])
                 )
                 draft_row = self.checks_list.count()
             item = QListWidgetItem(text)

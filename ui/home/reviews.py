@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.dates import day_text
 from ui.home.outbox import fit_rows, fit_rows_to_columns, pick_one_row, submit
-from ui.home.search import date_text
 from ui.ops.reviews import (
     AMENDED,
     APPROVED,
@@ -121,7 +121,7 @@ class ReviewsView(QWidget):
         for index, line in enumerate(lines):
             cells = [
                 line.person_name,
-                date_text((line.finalised_at or "")[:10]) if line.finalised_at else "",
+                day_text((line.finalised_at or "")[:10]) if line.finalised_at else "",
                 review_words(line.state),
                 line.comment_text().replace("\n", " \u2014 "),
             ]
@@ -165,7 +165,7 @@ class ReviewsView(QWidget):
             return
         head = self.tr("{0}, check of {1}: {2}").format(
             line.person_name,
-            date_text((line.finalised_at or "")[:10]) if line.finalised_at else self.tr("unknown date"),
+            day_text((line.finalised_at or "")[:10]) if line.finalised_at else self.tr("unknown date"),
             review_words(line.state),
         )
         body = line.comment_text() or self.tr("(No comments were written.)")

@@ -10,14 +10,13 @@ with the Down key and opened with Enter.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from outreach.store.search_index import PersonHit
 from ui.context import AppContext
+from ui.dates import day_text
 from ui.ops.home import PAGE_SIZE, search_people
 
 DEBOUNCE_MS = 0  # extra wait before a query; 0: coalescing behind the query in flight is enough
@@ -27,15 +26,6 @@ def nhs_text(number: str | None) -> str:
     if not number or len(number) != 10:
         return number or ""
     return f"{number[:3]} {number[3:6]} {number[6:]}"
-
-
-def date_text(iso: str | None) -> str:
-    if not iso:
-        return ""
-    try:
-        return date.fromisoformat(iso).strftime("%d %b %Y").lstrip("0")
-    except ValueError:
-        return iso
 
 
 class PersonSearch(QWidget):
@@ -157,7 +147,7 @@ class PersonSearch(QWidget):
         for hit in hits:
             parts = [
                 f"{hit.given_name} {hit.family_name}",
-                self.tr("born {0}").format(date_text(hit.date_of_birth)),
+                self.tr("born {0}").format(day_text(hit.date_of_birth)),
             ]
             if hit.nhs_number:
                 parts.append(self.tr("NHS {0}").format(nhs_text(hit.nhs_number)))

@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
 
 from outreach.team.records import APPROVED, RECEIVED, RESUBMITTED, RETURNED, QueueFilter, QueueRow
 from ui.context import AppContext
+from ui.dates import day_text
 from ui.home.outbox import pick_one_row, submit
 from ui.home.search import nhs_text
 from ui.ops.team import PAGE_SIZE, QueuePage, load_queue, load_queue_choices
-from ui.review.words import state_words, uk_day
+from ui.review.words import state_words
 from ui.widgets.list_table import ListTable
 from ui.widgets.paged_model import AnyIndex, PagedTableModel
 from ui.widgets.wheel_guard import guard_wheel
@@ -117,7 +118,7 @@ class ReviewQueueModel(PagedTableModel):
         if column == 2:
             return row.person_name
         if column == 3:
-            return uk_day(row.visit_date)
+            return day_text(row.visit_date)
         if column == 4:
             return row.worker
         if column == 5:
@@ -131,14 +132,15 @@ class ReviewQueueModel(PagedTableModel):
         parts = [self.tr("Urgent") if row.urgent else "", state_words(row.state), row.person_name]
         if row.nhs_number:
             parts.append(self.tr("NHS number {0}").format(nhs_text(row.nhs_number)))
-        parts.append(self.tr("visit {0} by {1} at {2}").format(uk_day(row.visit_date), row.worker, row.venue))
+        visit = day_text(row.visit_date)
+        parts.append(self.tr("visit {0} by {1} at {2}").format(visit, row.worker, row.venue))
         parts.append(self.tr("{0} finding(s)").format(row.findings))
         if row.edition > 1:
             parts.append(self.tr("version {0}").format(row.edition))
         if row.received_at:
             # In words here, not a column: the order is by visit date, and the row stays readable with large
             # text.
-            parts.append(self.tr("received {0}").format(uk_day(row.received_at)))
+            parts.append(self.tr("received {0}").format(day_text(row.received_at)))
         return ", ".join(p for p in parts if p)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

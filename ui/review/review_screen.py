@@ -43,12 +43,12 @@ from ui.check.findings_page import FindingsPage
 from ui.check.review_page import ReviewPage
 from ui.check.workflow import CheckWorkflow
 from ui.context import AppContext
-from ui.dates import local_time
+from ui.dates import day_text, local_time
 from ui.errors import show_error
 from ui.home.words import describe_decision
 from ui.ops.check import OpenedCheck
 from ui.ops.team import DecisionMade, decide_review, load_team_check
-from ui.review.words import state_words, uk_day
+from ui.review.words import state_words
 from ui.widgets.flow_layout import FlowLayout
 
 COMMENT_LIMIT = 4000  # characters, as the core allows (outreach.team.decisions): a few paragraphs
@@ -343,11 +343,11 @@ class ReviewScreen(QWidget):
         e = escape
         if view.venue and view.venue != NO_VENUE:
             where = self.tr("Checked by {0} at {1} on {2}.").format(
-                view.worker, view.venue, uk_day(view.visit_date)
+                view.worker, view.venue, day_text(view.visit_date)
             )
         else:
             where = self.tr("Checked by {0} on {1} (no venue recorded).").format(
-                view.worker, uk_day(view.visit_date)
+                view.worker, day_text(view.visit_date)
             )
         # Lists indented one step only: the panel is narrow, and nested lists would squeeze the words.
         parts = ["<style>ul { margin-left: 0px; -qt-list-indent: 1; }</style>", f"<p>{e(where)}</p>"]
@@ -428,7 +428,7 @@ class ReviewScreen(QWidget):
             return self.tr("Follow-up: none recorded.")
         words = self.tr("Follow-up: {0}").format(describe_decision(follow, self.context.directory))
         if follow.due_on:
-            words += self.tr(", to check by {0}").format(uk_day(follow.due_on))
+            words += self.tr(", to check by {0}").format(day_text(follow.due_on))
         if follow.state == "closed":
             outcome = (follow.outcome or "closed").replace("_", " ")
             words += self.tr(". Closed: {0}.").format(outcome)

@@ -1,9 +1,7 @@
-"""Words the Review workspace shows for states, dates and decisions, in one place so every
+"""Words the Review workspace shows for states and decisions, in one place so every
 screen says the same thing (and translators see each once)."""
 
 from __future__ import annotations
-
-from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication
 
@@ -21,24 +19,3 @@ def state_words(state: str) -> str:
     """A review state as the queue and the review screen say it."""
     words = _STATE_WORDS.get(state)
     return QCoreApplication.translate("ReviewWords", words) if words else state
-
-
-def uk_day(value: date | str | None) -> str:
-    """A date (or the date of a stored time) the UK way, e.g. 3 Nov 2026; empty when unknown."""
-    if value is None or value == "":
-        return ""
-    day: date
-    if isinstance(value, datetime):
-        day = value.date()
-    elif isinstance(value, date):
-        day = value
-    else:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return str(value)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone()
-        day = moment.date()
-    return f"{day.day} {day.strftime('%b')} {day.year}"
-
