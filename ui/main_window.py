@@ -323,40 +323,34 @@ class MainWindow(QMainWindow):
         panel.unlocked.connect(self._overlay_unlocked)
         return LockOverlay(panel, self.container)
 
+    def _action(self, menu: Any, text: str, slot: Callable[..., Any], shortcut: str = "") -> QAction:
+        """One menu command: its words, its shortcut (also active where the menu bar is hidden)."""
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.lock_action = QAction(self.tr("&Lock"), self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action = self._action(file_menu, self.tr("&Lock"), self.lock, "Ctrl+L")
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.lock_action.triggered.connect(self.lock)
-        file_menu.addAction(self.lock_action)
-        self.quit_action = QAction(self.tr("&Quit"), self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.quit_action)
+        self.quit_action = self._action(file_menu, self.tr("&Quit"), self.close, "Ctrl+Q")
 
-        people_menu = self.menuBar().addMenu(self.tr("&Work"))
-        self.find_action = QAction(self.tr("&Find a person"), self)
-        self.find_action.setShortcut(QKeySequence("Ctrl+F"))
-        self.find_action.triggered.connect(self.focus_search)
-        people_menu.addAction(self.find_action)
-        self.new_person_action = QAction(self.tr("&Register a new person"), self)
-        self.new_person_action.setShortcut(QKeySequence("Ctrl+N"))
-        self.new_person_action.triggered.connect(self.new_person)
-        people_menu.addAction(self.new_person_action)
-        self.home_action = QAction(self.tr("&Home"), self)
-        self.home_action.setShortcut(QKeySequence("Ctrl+H"))
-        self.home_action.triggered.connect(self.go_home)
-        people_menu.addAction(self.home_action)
-        self.reviews_action = QAction(self.tr("Re&views of my checks"), self)
-        self.reviews_action.setShortcut(QKeySequence("Ctrl+R"))
-        self.reviews_action.triggered.connect(self.show_reviews)
-        people_menu.addAction(self.reviews_action)
-        self.review_action = QAction(self.tr("Review the &team's checks"), self)
-        self.review_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
-        self.review_action.triggered.connect(self.show_review_workspace)
+        work = self.menuBar().addMenu(self.tr("&Work"))
+        self.find_action = self._action(work, self.tr("&Find a person"), self.focus_search, "Ctrl+F")
+        self.new_person_action = self._action(
+            work, self.tr("&Register a new person"), self.new_person, "Ctrl+N"
+        )
+        self.home_action = self._action(work, self.tr("&Home"), self.go_home, "Ctrl+H")
+        self.reviews_action = self._action(
+            work, self.tr("Re&views of my checks"), self.show_reviews, "Ctrl+R"
+        )
+        self.review_action = self._action(
+            work, self.tr("Review the &team's checks"), self.show_review_workspace, "Ctrl+Shift+R"
+        )
         self.review_action.setVisible(False)  # supervisors and admins only, once unlocked
-        people_menu.addAction(self.review_action)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.contrast_action = QAction(self.tr("&High contrast"), self)
@@ -367,18 +361,16 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.contrast_action)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        self.self_test_action = QAction(self.tr("&Check this installation"), self)
-        self.self_test_action.triggered.connect(self.show_installation_check)
-        help_menu.addAction(self.self_test_action)
-        self.report_action = QAction(self.tr("Copy a &report for IT"), self)
+        self.self_test_action = self._action(
+            help_menu, self.tr("&Check this installation"), self.show_installation_check
+        )
+        self.report_action = self._action(
+            help_menu, self.tr("Copy a &report for IT"), self.copy_report_for_it
+        )
         self.report_action.setToolTip(
             self.tr("Copy versions, settings, the self-test and the log for IT (nothing personal)")
         )
-        self.report_action.triggered.connect(self.copy_report_for_it)
-        help_menu.addAction(self.report_action)
-        self.about_action = QAction(self.tr("&About Outreach Health Checks"), self)
-        self.about_action.triggered.connect(self.show_about)
-        help_menu.addAction(self.about_action)
+        self.about_action = self._action(help_menu, self.tr("&About Outreach Health Checks"), self.show_about)
         for action in (
             self.lock_action,
             self.find_action,
