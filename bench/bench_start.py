@@ -37,16 +37,11 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 TARGET_RATIO = 1.3
 
-BARE_WINDOW = """
-import sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-app = QApplication(sys.argv[:1])
-window = QMainWindow()
-window.setCentralWidget(QLabel("Bare window"))
-window.resize(800, 600)
+# Shows `window`, then prints "shown LABEL <time>" on the turn of the event loop after its first paint
+# and quits: the same moment the app reports (ui.app, OUTREACH_REPORT_SHOWN).
+_AFTER_FIRST_PAINT = """
 def report():
-    print(f"shown bare {time.time():.6f}", flush=True)
+    print(f"shown LABEL {time.time():.6f}", flush=True)
     app.quit()
 class AfterPaint(QObject):
     def eventFilter(self, watched, event):
@@ -58,6 +53,16 @@ window.installEventFilter(AfterPaint(window))
 window.show()
 app.exec()
 """
+
+BARE_WINDOW = """
+import sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setCentralWidget(QLabel("Bare window"))
+window.resize(800, 600)
+""" + _AFTER_FIRST_PAINT.replace("LABEL", "bare")
 
 
 # The same unlock form in plain PySide6, with none of the app's code: a heading, a name list, a
@@ -106,19 +111,7 @@ stack.addWidget(page)
 window.setCentralWidget(stack)
 window.resize(800, 600)
 passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
-def report():
-    print(f"shown form {time.time():.6f}", flush=True)
-    app.quit()
-class AfterPaint(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, report)
-        return False
-window.installEventFilter(AfterPaint(window))
-window.show()
-app.exec()
-"""
+""" + _AFTER_FIRST_PAINT.replace("LABEL", "form")
 
 def make_store(folder: Path) -> None:
     from outreach.store.local_store import LocalStore

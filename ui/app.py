@@ -232,24 +232,17 @@ def _quit_when_shown(window: Any, spec: str) -> None:
 def _report_when_shown(app: QApplication, window: Any, page: str) -> None:
     """Print when `page` is first on screen, then quit. The first page is reported once the window
     has been painted (the frame a person would see), as the bare window it is compared with is."""
-    from PySide6.QtCore import QObject
+    from ui.first_paint import after_first_paint
 
     def report(name: str) -> None:
         print(f"shown {name} {time.time():.6f}", flush=True)
         app.quit()
 
-    class AfterPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                watched.removeEventFilter(self)
-                QTimer.singleShot(0, lambda: report(page))
-            return False
-
     def shown(name: str) -> None:
         if name != page:
             return
         if name == getattr(window, "current_page", "") and not window.isVisible():
-            window.installEventFilter(AfterPaint(window))  # the first page: wait for its first paint
+            after_first_paint(window, lambda: report(name))  # the first page: wait for its first paint
         else:
             QTimer.singleShot(0, lambda: report(name))
 

@@ -41,6 +41,7 @@ from outreach.errors import LockedError
 from outreach.logging_setup import log_event
 from outreach.settings import OrgConfig
 from outreach.store.files import store_present
+from ui.first_paint import after_first_paint
 from ui.idle_lock import IdleWatcher, minutes_to_ms
 from ui.ops.start import load_content, load_report_for_it, load_users, open_store
 from ui.style import Appearance, make_heading
@@ -66,21 +67,6 @@ def _show_error(exc: BaseException, parent: QWidget) -> None:
 # Start the loading this long after the window was made even if it has not been painted (hidden, or
 # a platform that sends no paint): it must never wait for ever.
 OPEN_ANYWAY_MS = 300
-
-
-class _FirstPaint(QObject):
-    """Calls `then` on the turn of the event loop after `window`'s first paint, once."""
-
-    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(window)
-        self._then = then
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._then)
-        return False
 
 
 class _Centred(QWidget):
@@ -207,7 +193,7 @@ class MainWindow(QMainWindow):
             self._show_setup()
         # Loading starts once the window has been painted (worker threads share the interpreter with the
         # GUI thread: started earlier, they would slow the first frame). A window never shown still opens.
-        self._first_paint = _FirstPaint(self, self._start_opening)
+        after_first_paint(self, self._start_opening)
         QTimer.singleShot(OPEN_ANYWAY_MS, self._start_opening)
 
     def _start_opening(self) -> None:
