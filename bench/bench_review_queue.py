@@ -40,26 +40,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from outreach.demo_data import NATO
+
 PASSPHRASE = "synthetic benchmark passphrase"
 WORKER = "Bench Worker"
 SUPERVISOR = "Bench Supervisor"
-WORKERS = [
-    f"Testworker {name}"
-    for name in (
-        "Alpha",
-        "Bravo",
-        "Charlie",
-        "Delta",
-        "Echo",
-        "Foxtrot",
-        "Golf",
-        "Hotel",
-        "India",
-        "Juliet",
-        "Kilo",
-        "Lima",
-    )
-]
+WORKERS = [f"Testworker {name}" for name in NATO[:12]]
 VENUES = [f"Synthetic Venue {n:02d}" for n in range(1, 21)]
 
 
