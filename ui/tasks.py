@@ -222,6 +222,15 @@ class TaskRunner(QObject):
 
     run_background = run_network  # the same pool, named for work that is not a network call
 
+    def run_db_if_open(
+        self, func: Callable[..., R], *args: Any, **options: Unpack[TaskOptions[R]]
+    ) -> Task | None:
+        """`run_db`, or nothing once the runner has shut down: for a list reading itself again (a page,
+        a refresh after a change), which has no one to tell when the window is going away."""
+        if self._closed:
+            return None
+        return self.run_db(func, *args, **options)
+
     @property
     def active_tasks(self) -> int:
         return len(self._active)

@@ -263,3 +263,19 @@ def test_worker_threads_start_with_the_first_task_not_with_the_runner(
     assert not runner.closed
     runner.shutdown()
     assert runner.closed
+
+
+def test_a_list_reading_itself_again_is_skipped_once_the_runner_has_shut_down(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    """run_db_if_open runs like run_db while the app is open; once it is closing, nothing is started
+    and nothing is raised (a page or a refresh asked for as the window goes away has no one to tell)."""
+    task = runner.run_db_if_open(lambda: "page")
+    assert task is not None
+    with qtbot.waitSignal(task.succeeded, timeout=WAIT_MS) as blocker:
+        pass
+    assert blocker.args == ["page"]
+    runner.shutdown()
+    assert runner.run_db_if_open(lambda: pytest.fail("ran after shutdown")) is None
+    with pytest.raises(RuntimeError):
+        runner.run_db(lambda: None)  # work someone waits for is refused out loud

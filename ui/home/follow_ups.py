@@ -39,7 +39,7 @@ from outreach.store.records import FollowUpRecord
 from ui.changes import ChangeSet
 from ui.context import AppContext
 from ui.dates import day_text
-from ui.home.outbox import pick_one_row, submit
+from ui.home.outbox import pick_one_row
 from ui.home.words import describe_decision
 from ui.ops.home import PAGE_SIZE, FollowUpQuery, FollowUpRow, FollowUpsPage, load_follow_ups, record_outcome
 from ui.widgets.list_table import ListTable
@@ -297,8 +297,7 @@ class FollowUpsView(QWidget):
         with_counts, self._with_counts = self._with_counts, False
         self._query_generation += 1
         generation = self._query_generation
-        submit(
-            self.context,
+        self.context.runner.run_db_if_open(
             load_follow_ups,
             self.context.store,
             self.query,

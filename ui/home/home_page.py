@@ -18,7 +18,7 @@ from outreach.store.sync_state import REVIEW_RECEIVED
 from ui.changes import ChangeSet
 from ui.context import AppContext
 from ui.home.follow_ups import FollowUpsView
-from ui.home.outbox import OutboxView, submit
+from ui.home.outbox import OutboxView
 from ui.home.person_form import PersonForm
 from ui.home.person_panel import PersonPanel
 from ui.home.reviews import ReviewsView
@@ -155,8 +155,8 @@ class HomePage(QWidget):
             self._reload_venues()
 
     def _reload_drafts(self) -> None:
-        submit(
-            self.context, load_drafts, self.context.store, name="ui.home.drafts", on_success=self.offer_drafts
+        self.context.runner.run_db_if_open(
+            load_drafts, self.context.store, name="ui.home.drafts", on_success=self.offer_drafts
         )
 
     def _reload_venues(self) -> None:
@@ -164,7 +164,9 @@ class HomePage(QWidget):
             self.session_bar.set_venues(venues)
             self.follow_ups.set_venues(venues)
 
-        submit(self.context, load_venues, self.context.store, name="ui.home.venues", on_success=show)
+        self.context.runner.run_db_if_open(
+            load_venues, self.context.store, name="ui.home.venues", on_success=show
+        )
 
     def offer_drafts(self, drafts: list[DraftInfo]) -> None:
         """After a crash or forced quit the unfinished check is offered back in plain words."""

@@ -55,14 +55,6 @@ def _state_words(state: str, waits_for: str | None = None) -> str:
     return words.get(state, state)
 
 
-def submit(context: AppContext, func: Any, *args: Any, **kwargs: Any) -> None:
-    """Store work for a list that refreshes itself; skipped once the app is closing."""
-    try:
-        context.runner.run_db(func, *args, **kwargs)
-    except RuntimeError:  # the task runner has shut down: the window is going away
-        pass
-
-
 def pick_one_row(table: QTableView) -> None:
     """A home-page list: whole rows are picked one at a time, nothing is edited in place, and
     Tab leaves the table (arrow keys move between rows) so keyboard users are never trapped."""
@@ -227,8 +219,7 @@ class OutboxView(QWidget):
 
     # -- the list ---------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        submit(
-            self.context,
+        self.context.runner.run_db_if_open(
             load_outbox_details,
             self.context.store,
             name="ui.home.outbox",
@@ -241,8 +232,7 @@ class OutboxView(QWidget):
         is quick at any size; what sync knows of each item is read again the next time the list is
         shown or synced."""
         if changes.has_action("check.finalise", "check.amend"):
-            submit(
-                self.context,
+            self.context.runner.run_db_if_open(
                 load_outbox,
                 self.context.store,
                 name="ui.home.outbox_page",
@@ -326,8 +316,7 @@ class OutboxView(QWidget):
             if generation == self._generation:
                 self._loading = False
 
-        submit(
-            self.context,
+        self.context.runner.run_db_if_open(
             load_outbox,
             self.context.store,
             offset,
@@ -368,8 +357,7 @@ class OutboxView(QWidget):
         if outbox_id is None:
             return
         self.retry_button.setEnabled(False)
-        submit(
-            self.context,
+        self.context.runner.run_db_if_open(
             retry_outbox_item,
             self.context.store,
             outbox_id,

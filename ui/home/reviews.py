@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.dates import day_text
-from ui.home.outbox import fit_rows, fit_rows_to_columns, pick_one_row, submit
+from ui.home.outbox import fit_rows, fit_rows_to_columns, pick_one_row
 from ui.ops.reviews import (
     AMENDED,
     APPROVED,
@@ -110,8 +110,8 @@ class ReviewsView(QWidget):
         layout.addLayout(row)
 
     def refresh(self) -> None:
-        submit(
-            self.context, load_reviews, self.context.store, name="ui.home.reviews", on_success=self.show_lines
+        self.context.runner.run_db_if_open(
+            load_reviews, self.context.store, name="ui.home.reviews", on_success=self.show_lines
         )
 
     def show_lines(self, lines: list[ReviewLine]) -> None:

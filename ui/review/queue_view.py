@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from outreach.team.records import APPROVED, RECEIVED, RESUBMITTED, RETURNED, QueueFilter, QueueRow
 from ui.context import AppContext
 from ui.dates import day_text
-from ui.home.outbox import pick_one_row, submit
+from ui.home.outbox import pick_one_row
 from ui.home.search import nhs_text
 from ui.ops.team import PAGE_SIZE, QueuePage, load_queue, load_queue_choices
 from ui.review.words import state_words
@@ -366,8 +366,7 @@ class ReviewQueueView(QWidget):
         """Read the first page and then the filter boxes' choices again (after a sync or on opening): the
         list first, as it is what the supervisor waits for."""
         self._run_query()
-        submit(
-            self.context,
+        self.context.runner.run_db_if_open(
             load_queue_choices,
             self.context.store,
             name="ui.review.choices",
@@ -384,8 +383,7 @@ class ReviewQueueView(QWidget):
         self._pending = False
         self._generation += 1
         generation = self._generation
-        submit(
-            self.context,
+        self.context.runner.run_db_if_open(
             load_queue,
             self.context.store,
             self.query,

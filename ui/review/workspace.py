@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, Q
 from outreach.team.records import TeamCheckView
 from ui.changes import ChangeSet
 from ui.context import AppContext
-from ui.home.outbox import submit
 from ui.ops.team import load_dashboard
 from ui.review import can_review
 from ui.review.queue_view import ReviewQueueView
@@ -108,8 +107,7 @@ class ReviewWorkspace(QWidget):
     # -- dashboards ------------------------------------------------------------------------------------
     def load_dashboard(self) -> None:
         self._dashboard_stale = False
-        submit(
-            self.context,
+        self.context.runner.run_db_if_open(
             load_dashboard,
             self.context.store,
             date.today(),

@@ -89,11 +89,11 @@ class PagedTableModel(QAbstractTableModel):
         )
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent) or self.context.runner.closed:
-            return  # nothing more, or the app is closing
+        if not self.canFetchMore(parent):
+            return
         self._loading = True
         generation = self._generation
-        self.context.runner.run_db(
+        self.context.runner.run_db_if_open(
             self._load_page,
             self.context.store,
             self.filter,
