@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="880"/>
+        <location filename="../../ui/main_window.py" line="866"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="886"/>
+        <location filename="../../ui/main_window.py" line="872"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="887"/>
+        <location filename="../../ui/main_window.py" line="873"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -868,201 +868,201 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="67"/>
+        <location filename="../../ui/check/findings_page.py" line="82"/>
         <source>Referral to a service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="68"/>
+        <location filename="../../ui/check/findings_page.py" line="83"/>
         <source>Advice given</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="69"/>
+        <location filename="../../ui/check/findings_page.py" line="84"/>
         <source>Already under care</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="70"/>
+        <location filename="../../ui/check/findings_page.py" line="85"/>
         <source>Declined by the person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="71"/>
+        <location filename="../../ui/check/findings_page.py" line="86"/>
         <source>Clinician override</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="126"/>
+        <location filename="../../ui/check/findings_page.py" line="141"/>
         <source>Urgency: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="136"/>
+        <location filename="../../ui/check/findings_page.py" line="151"/>
         <source>Source: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="207"/>
-        <location filename="../../ui/check/findings_page.py" line="211"/>
+        <location filename="../../ui/check/findings_page.py" line="222"/>
+        <location filename="../../ui/check/findings_page.py" line="226"/>
         <source>Follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="218"/>
+        <location filename="../../ui/check/findings_page.py" line="233"/>
         <source>Service for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="219"/>
+        <location filename="../../ui/check/findings_page.py" line="234"/>
         <source>Choose the service...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="224"/>
+        <location filename="../../ui/check/findings_page.py" line="239"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="241"/>
+        <location filename="../../ui/check/findings_page.py" line="256"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="244"/>
+        <location filename="../../ui/check/findings_page.py" line="259"/>
         <source>Reason for the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="401"/>
+        <location filename="../../ui/check/findings_page.py" line="416"/>
         <source>{0}: give the date to check the referral as day/month/year, e.g. 31/01/2027</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="233"/>
+        <location filename="../../ui/check/findings_page.py" line="248"/>
         <source>Date to check the referral for {0} happened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="168"/>
+        <location filename="../../ui/check/findings_page.py" line="183"/>
         <source>&lt;b&gt;Suggested:&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="174"/>
+        <location filename="../../ui/check/findings_page.py" line="189"/>
         <source>Accept suggested</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="177"/>
+        <location filename="../../ui/check/findings_page.py" line="192"/>
         <source>Accept the suggested follow-up for {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="181"/>
+        <location filename="../../ui/check/findings_page.py" line="196"/>
         <source>Records: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="186"/>
-        <location filename="../../ui/check/findings_page.py" line="374"/>
+        <location filename="../../ui/check/findings_page.py" line="201"/>
+        <location filename="../../ui/check/findings_page.py" line="389"/>
         <source>Choose another...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="189"/>
+        <location filename="../../ui/check/findings_page.py" line="204"/>
         <source>Choose another follow-up for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="215"/>
+        <location filename="../../ui/check/findings_page.py" line="230"/>
         <source>Service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="229"/>
+        <location filename="../../ui/check/findings_page.py" line="244"/>
         <source>Check it happened by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="235"/>
+        <location filename="../../ui/check/findings_page.py" line="250"/>
         <source>e.g. 31/03/2027</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="249"/>
+        <location filename="../../ui/check/findings_page.py" line="264"/>
         <source>Note (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="252"/>
+        <location filename="../../ui/check/findings_page.py" line="267"/>
         <source>Note on the follow-up of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="293"/>
+        <location filename="../../ui/check/findings_page.py" line="308"/>
         <source>referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="297"/>
+        <location filename="../../ui/check/findings_page.py" line="312"/>
         <source>{0}, check today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="299"/>
-        <location filename="../../ui/check/findings_page.py" line="453"/>
+        <location filename="../../ui/check/findings_page.py" line="314"/>
+        <location filename="../../ui/check/findings_page.py" line="468"/>
         <source>{0}, check by {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="302"/>
+        <location filename="../../ui/check/findings_page.py" line="317"/>
         <source>advice given</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="374"/>
+        <location filename="../../ui/check/findings_page.py" line="389"/>
         <source>Change...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="405"/>
+        <location filename="../../ui/check/findings_page.py" line="420"/>
         <source>{0}: the date to check the referral is in the past</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="427"/>
-        <location filename="../../ui/check/findings_page.py" line="498"/>
+        <location filename="../../ui/check/findings_page.py" line="442"/>
+        <location filename="../../ui/check/findings_page.py" line="513"/>
         <source>{0}: choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="451"/>
+        <location filename="../../ui/check/findings_page.py" line="466"/>
         <source>Referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="458"/>
+        <location filename="../../ui/check/findings_page.py" line="473"/>
         <source>Recorded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="461"/>
+        <location filename="../../ui/check/findings_page.py" line="476"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="461"/>
+        <location filename="../../ui/check/findings_page.py" line="476"/>
         <source>choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="466"/>
+        <location filename="../../ui/check/findings_page.py" line="481"/>
         <source>Needs a follow-up. Accept records: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="468"/>
+        <location filename="../../ui/check/findings_page.py" line="483"/>
         <source>Needs a follow-up: choose one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1070,28 +1070,58 @@ within</source>
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="535"/>
-        <location filename="../../ui/check/findings_page.py" line="542"/>
+        <location filename="../../ui/check/findings_page.py" line="69"/>
+        <source>1 urgent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="70"/>
+        <source>{0} urgent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="73"/>
+        <source>1 needs action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="74"/>
+        <source>{0} need action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="77"/>
+        <source>1 for advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="78"/>
+        <source>{0} for advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/findings_page.py" line="550"/>
+        <location filename="../../ui/check/findings_page.py" line="557"/>
         <source>Findings and plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="607"/>
+        <location filename="../../ui/check/findings_page.py" line="622"/>
         <source>1 finding. It needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="609"/>
+        <location filename="../../ui/check/findings_page.py" line="624"/>
         <source>{0} findings. Each needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="618"/>
+        <location filename="../../ui/check/findings_page.py" line="634"/>
         <source>{0}; {1} of {2} recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="604"/>
+        <location filename="../../ui/check/findings_page.py" line="619"/>
         <source>No findings so far: nothing in this check crossed a threshold.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1253,67 +1283,67 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="327"/>
+        <location filename="../../ui/home/follow_ups.py" line="326"/>
         <source>&amp;All ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="327"/>
+        <location filename="../../ui/home/follow_ups.py" line="326"/>
         <source>All open follow-ups: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="328"/>
+        <location filename="../../ui/home/follow_ups.py" line="327"/>
         <source>! Overd&amp;ue ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="328"/>
+        <location filename="../../ui/home/follow_ups.py" line="327"/>
         <source>Overdue: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="329"/>
+        <location filename="../../ui/home/follow_ups.py" line="328"/>
         <source>Th&amp;is week ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="329"/>
+        <location filename="../../ui/home/follow_ups.py" line="328"/>
         <source>Due this week: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="330"/>
+        <location filename="../../ui/home/follow_ups.py" line="329"/>
         <source>Lat&amp;er ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="330"/>
+        <location filename="../../ui/home/follow_ups.py" line="329"/>
         <source>Due later or undated: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="345"/>
+        <location filename="../../ui/home/follow_ups.py" line="344"/>
         <source>No open follow-ups for this person or venue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="351"/>
+        <location filename="../../ui/home/follow_ups.py" line="350"/>
         <source>1 open follow-up, {1} overdue, {2} due this week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="353"/>
+        <location filename="../../ui/home/follow_ups.py" line="352"/>
         <source>{0} open follow-ups, {1} overdue, {2} due this week.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="357"/>
+        <location filename="../../ui/home/follow_ups.py" line="356"/>
         <source>Overdue ones are listed first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="359"/>
+        <location filename="../../ui/home/follow_ups.py" line="358"/>
         <source>(Only those matching the person or venue chosen.)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1323,23 +1353,23 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="347"/>
+        <location filename="../../ui/home/follow_ups.py" line="346"/>
         <source>No open follow-ups.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="396"/>
-        <location filename="../../ui/home/follow_ups.py" line="404"/>
+        <location filename="../../ui/home/follow_ups.py" line="395"/>
+        <location filename="../../ui/home/follow_ups.py" line="403"/>
         <source>Choose the outcome first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="401"/>
+        <location filename="../../ui/home/follow_ups.py" line="400"/>
         <source>Choose a follow-up in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/follow_ups.py" line="425"/>
+        <location filename="../../ui/home/follow_ups.py" line="424"/>
         <source>Recorded: {0} for {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1404,37 +1434,37 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="175"/>
+        <location filename="../../ui/home/home_page.py" line="177"/>
         <source>someone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="176"/>
+        <location filename="../../ui/home/home_page.py" line="178"/>
         <source>You have an unfinished check for {0}, started {1}. Continue it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="180"/>
+        <location filename="../../ui/home/home_page.py" line="182"/>
         <source>(Other unfinished checks: {0}. Each is listed with its person.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="188"/>
+        <location filename="../../ui/home/home_page.py" line="190"/>
         <source>Continue the chec&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="202"/>
+        <location filename="../../ui/home/home_page.py" line="204"/>
         <source>No venue chosen for today: this check will be recorded without a venue. Choose the venue at the top of home first if you can.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="189"/>
+        <location filename="../../ui/home/home_page.py" line="191"/>
         <source>Continue the unfinished check for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/home_page.py" line="192"/>
+        <location filename="../../ui/home/home_page.py" line="194"/>
         <source>Not now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1463,195 +1493,195 @@ within</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="182"/>
-        <location filename="../../ui/main_window.py" line="183"/>
+        <location filename="../../ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="169"/>
         <source>Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189"/>
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>The organisation file could not be read, so the app uses its defaults (offline only). Tell IT: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256"/>
+        <location filename="../../ui/main_window.py" line="242"/>
         <source>My work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>My work: home (Ctrl+H)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="259"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>Review the team&apos;s checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>Review the team&apos;s checks (Ctrl+Shift+R)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
-        <location filename="../../ui/main_window.py" line="337"/>
+        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="272"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>Lock the app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="273"/>
+        <location filename="../../ui/main_window.py" line="259"/>
         <source>Lock now (Ctrl+L). Your work stays as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="276"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>Choose your name and type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="317"/>
+        <location filename="../../ui/main_window.py" line="303"/>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="319"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>The app is locked. Everything you were doing is kept as it was. Type your passphrase to carry on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="336"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="341"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>&amp;Work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>&amp;Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>&amp;Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="332"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>Re&amp;views of my checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="351"/>
+        <location filename="../../ui/main_window.py" line="337"/>
         <source>Review the &amp;team&apos;s checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="355"/>
+        <location filename="../../ui/main_window.py" line="341"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="356"/>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>&amp;High contrast</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="363"/>
+        <location filename="../../ui/main_window.py" line="349"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365"/>
+        <location filename="../../ui/main_window.py" line="351"/>
         <source>&amp;Check this installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>Copy a &amp;report for IT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="357"/>
         <source>Copy versions, settings, the self-test and the log for IT (nothing personal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="373"/>
+        <location filename="../../ui/main_window.py" line="359"/>
         <source>&amp;About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="431"/>
+        <location filename="../../ui/main_window.py" line="417"/>
         <source>The store in this folder cannot be opened. Tell IT.
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="473"/>
+        <location filename="../../ui/main_window.py" line="459"/>
         <source>Opening your work...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497"/>
+        <location filename="../../ui/main_window.py" line="483"/>
         <source>Sync: starting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="498"/>
+        <location filename="../../ui/main_window.py" line="484"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="502"/>
+        <location filename="../../ui/main_window.py" line="488"/>
         <source>Signed in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="661"/>
+        <location filename="../../ui/main_window.py" line="647"/>
         <source>Leave the check first (Back to home), then open Review.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="774"/>
+        <location filename="../../ui/main_window.py" line="760"/>
         <source>Making the report for IT...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="791"/>
+        <location filename="../../ui/main_window.py" line="777"/>
         <source>The report for IT is on the clipboard: paste it into an email or a ticket. It holds nothing personal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="805"/>
+        <location filename="../../ui/main_window.py" line="791"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="807"/>
+        <location filename="../../ui/main_window.py" line="793"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -1725,37 +1755,37 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="138"/>
+        <location filename="../../ui/home/outbox.py" line="130"/>
         <source>No shared record is set up for this organisation, so checks stay on this laptop. Ask IT to add the server to the organisation file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="146"/>
+        <location filename="../../ui/home/outbox.py" line="138"/>
         <source>Sending is not available in this version.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="176"/>
+        <location filename="../../ui/home/outbox.py" line="168"/>
         <source>Person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="177"/>
+        <location filename="../../ui/home/outbox.py" line="169"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="178"/>
+        <location filename="../../ui/home/outbox.py" line="170"/>
         <source>Attempts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="180"/>
+        <location filename="../../ui/home/outbox.py" line="172"/>
         <source>Last error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="179"/>
+        <location filename="../../ui/home/outbox.py" line="171"/>
         <source>Finalised</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1775,113 +1805,113 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="106"/>
+        <location filename="../../ui/home/outbox.py" line="98"/>
         <source>Waits for you: amend the check, or press Try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="108"/>
+        <location filename="../../ui/home/outbox.py" line="100"/>
         <source>Goes once the person agrees to share.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="110"/>
+        <location filename="../../ui/home/outbox.py" line="102"/>
         <source>Nothing to do: its amendment is sent instead.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="112"/>
+        <location filename="../../ui/home/outbox.py" line="104"/>
         <source>Tried again by itself after {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="116"/>
+        <location filename="../../ui/home/outbox.py" line="108"/>
         <source>Checked with the shared record at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="117"/>
+        <location filename="../../ui/home/outbox.py" line="109"/>
         <source>Goes by itself when the shared record can be reached.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="126"/>
+        <location filename="../../ui/home/outbox.py" line="118"/>
         <source>No error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="127"/>
+        <location filename="../../ui/home/outbox.py" line="119"/>
         <source>Not tried yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="181"/>
+        <location filename="../../ui/home/outbox.py" line="173"/>
         <source>What happens next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="191"/>
+        <location filename="../../ui/home/outbox.py" line="183"/>
         <source>Checks waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="198"/>
+        <location filename="../../ui/home/outbox.py" line="190"/>
         <source>About the chosen check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="206"/>
+        <location filename="../../ui/home/outbox.py" line="198"/>
         <source>Try a&amp;gain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="207"/>
+        <location filename="../../ui/home/outbox.py" line="199"/>
         <source>Try sending the chosen check again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="211"/>
+        <location filename="../../ui/home/outbox.py" line="203"/>
         <source>S&amp;ync now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="212"/>
+        <location filename="../../ui/home/outbox.py" line="204"/>
         <source>Send waiting checks now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="282"/>
-        <location filename="../../ui/home/outbox.py" line="362"/>
+        <location filename="../../ui/home/outbox.py" line="272"/>
+        <location filename="../../ui/home/outbox.py" line="351"/>
         <source>(person not found)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="299"/>
+        <location filename="../../ui/home/outbox.py" line="289"/>
         <source>Nothing is waiting: every finalised check has been sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="301"/>
+        <location filename="../../ui/home/outbox.py" line="291"/>
         <source>Checks waiting to be sent: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="303"/>
+        <location filename="../../ui/home/outbox.py" line="293"/>
         <source>Not sent last time: {0} (the reason is in the list).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="362"/>
+        <location filename="../../ui/home/outbox.py" line="351"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="382"/>
+        <location filename="../../ui/home/outbox.py" line="370"/>
         <source>Put back in the queue: it will be sent at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="405"/>
+        <location filename="../../ui/home/outbox.py" line="393"/>
         <source>Sending...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2871,37 +2901,37 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="424"/>
+        <location filename="../../ui/review/queue_view.py" line="422"/>
         <source>No checks match these filters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="427"/>
+        <location filename="../../ui/review/queue_view.py" line="425"/>
         <source>No checks waiting for review. The team&apos;s checks come down from the shared record at each sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="438"/>
+        <location filename="../../ui/review/queue_view.py" line="436"/>
         <source>Urgent findings first, then the oldest visits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="432"/>
+        <location filename="../../ui/review/queue_view.py" line="430"/>
         <source>any state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="434"/>
+        <location filename="../../ui/review/queue_view.py" line="432"/>
         <source>1 check: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="436"/>
+        <location filename="../../ui/review/queue_view.py" line="434"/>
         <source>{0} checks: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/queue_view.py" line="440"/>
+        <location filename="../../ui/review/queue_view.py" line="438"/>
         <source>(Only those matching the worker, venue or dates chosen.)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3162,37 +3192,37 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewWorkspace</name>
     <message>
-        <location filename="../../ui/review/workspace.py" line="45"/>
+        <location filename="../../ui/review/workspace.py" line="44"/>
         <source>Review workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="56"/>
+        <location filename="../../ui/review/workspace.py" line="55"/>
         <source>Review sections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="57"/>
+        <location filename="../../ui/review/workspace.py" line="56"/>
         <source>Review sections: the queue or the dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="60"/>
+        <location filename="../../ui/review/workspace.py" line="59"/>
         <source>Review &amp;queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="63"/>
+        <location filename="../../ui/review/workspace.py" line="62"/>
         <source>Counting the team&apos;s checks...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="67"/>
+        <location filename="../../ui/review/workspace.py" line="66"/>
         <source>&amp;Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/review/workspace.py" line="139"/>
+        <location filename="../../ui/review/workspace.py" line="137"/>
         <source>The dashboards could not be counted.</source>
         <translation type="unfinished"></translation>
     </message>

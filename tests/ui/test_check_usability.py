@@ -172,3 +172,4 @@ def test_findings_are_counted_in_plain_words(qtbot, check_env: CheckEnv) -> None
     answer(qtbot, wf, "blood_pressure.diastolic", 95)
     assert page.intro.text().startswith("2 findings. Each needs a follow-up")
     assert "(s)" not in page.intro.text()
+    assert "2 need action; 0 of 2 recorded." in page.intro.text()  # not "2 needs action"

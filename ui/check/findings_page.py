@@ -63,6 +63,21 @@ SEVERITY_LOOK = {
     "advise": ("\u2139", "#102A5C", "#E8EEF8"),
 }
 SEVERITY_ORDER = {"urgent": 0, "act": 1, "advise": 2}
+# How many of each, in the intro line: "1 needs action", "4 need action" (one and more than one).
+SEVERITY_COUNTS = {
+    "urgent": (
+        QT_TRANSLATE_NOOP("FindingsPage", "1 urgent"),
+        QT_TRANSLATE_NOOP("FindingsPage", "{0} urgent"),
+    ),
+    "act": (
+        QT_TRANSLATE_NOOP("FindingsPage", "1 needs action"),
+        QT_TRANSLATE_NOOP("FindingsPage", "{0} need action"),
+    ),
+    "advise": (
+        QT_TRANSLATE_NOOP("FindingsPage", "1 for advice"),
+        QT_TRANSLATE_NOOP("FindingsPage", "{0} for advice"),
+    ),
+}
 KIND_WORDS = {
     "referral": QT_TRANSLATE_NOOP("FindingRow", "Referral to a service"),
     "advice_given": QT_TRANSLATE_NOOP("FindingRow", "Advice given"),
@@ -613,7 +628,8 @@ class FindingsPage(QScrollArea):
         for severity in SEVERITY_ORDER:
             n = sum(1 for r in rows if r.finding.severity == severity)
             if n:
-                counts.append(f"{n} {self.tr(SEVERITY_WORDS[severity]).lower()}")
+                one, many = SEVERITY_COUNTS[severity]
+                counts.append(self.tr(one) if n == 1 else self.tr(many).format(n))
         recorded = sum(1 for r in rows if r.decision is not None)
         text += " " + self.tr("{0}; {1} of {2} recorded.").format(", ".join(counts), recorded, len(rows))
         self.intro.setText(text)
