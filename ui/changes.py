@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 if TYPE_CHECKING:  # not imported at start-up: the unlock screen shows before any store code is loaded
     from outreach.store.changes import Change
@@ -74,12 +74,19 @@ class ChangeHub(QObject):
         self._woken = False
         self._unsubscribe: Callable[[], None] | None = None
         self._store: Any = None
-        self._wake.connect(self._woke, Qt.ConnectionType.QueuedConnection)
+        self._wake_connected = False
 
     def attach(self, store: Any) -> None:
         """Listen to `store` (a LocalStore); once per store, so attaching again is harmless."""
         if store is self._store:
             return
+        if not self._wake_connected:
+            # Connected here, not when the hub is made: the hub is made before the first window is
+            # drawn, and naming Qt's namespace (for the connection type) costs tens of milliseconds.
+            from PySide6.QtCore import Qt
+
+            self._wake.connect(self._woke, Qt.ConnectionType.QueuedConnection)
+            self._wake_connected = True
         self.detach()
         self._store = store
         self._unsubscribe = store.changes.subscribe(self._heard)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.check_widget: QWidget | None = None
         self.setup_page: Any = None
         self._overlay: LockOverlay | None = None
+        self._opening_label: QLabel | None = None
         self.is_locked = False
         self.current_page = ""
         self.sync: Any = None  # ui.sync_controller.SyncController, from the first unlock
@@ -202,6 +203,10 @@ class MainWindow(QMainWindow):
         if self._opening_started or not shiboken6.isValid(self):
             return
         self._opening_started = True
+        from PySide6.QtCore import Qt  # not before the first paint (see ui.first_paint)
+
+        # Ctrl+L locks from the app's other windows too (a summary preview); nothing is open to lock before.
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         # A LockedError can only come once the store is open: its handler (and the error module, with
         # its dialogs) need not be there before the first screen is drawn.
         from ui.errors import register_error_handler, unregister_error_handler
@@ -273,17 +278,25 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(self.container)
 
-        self.opening_label = QLabel(self.tr("Opening..."), self.stack)
-        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.opening_label.setWordWrap(True)
-        self.stack.addWidget(self.opening_label)
-
         self.unlock_panel = UnlockPanel(
             self.runner, intro=self.tr("Choose your name and type your passphrase.")
         )
         self.unlock_panel.unlocked.connect(self._unlocked)
         self.unlock_page = _Centred(self.unlock_panel)
         self.stack.addWidget(self.unlock_page)
+
+    @property
+    def opening_label(self) -> QLabel:
+        """The page that says the store or the worker's work is opening (or cannot be), made the first
+        time it is needed: the first screen is set-up or unlock."""
+        if self._opening_label is None:
+            from PySide6.QtCore import Qt
+
+            self._opening_label = QLabel(self.tr("Opening..."), self.stack)
+            self._opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._opening_label.setWordWrap(True)
+            self.stack.addWidget(self._opening_label)
+        return self._opening_label
 
     @property
     def overlay(self) -> LockOverlay:
@@ -313,7 +326,9 @@ class MainWindow(QMainWindow):
         """One menu command: its words, its shortcut (also active where the menu bar is hidden)."""
         action = QAction(text, self)
         if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
+            # The list form: setShortcut()'s overloads name Qt's namespace, not loaded before the first
+            # window is drawn (see ui.first_paint). Same effect.
+            action.setShortcuts([QKeySequence(shortcut)])
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
@@ -321,7 +336,6 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.lock_action = self._action(file_menu, self.tr("&Lock"), self.lock, "Ctrl+L")
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action = self._action(file_menu, self.tr("&Quit"), self.close, "Ctrl+Q")
 
         work = self.menuBar().addMenu(self.tr("&Work"))
@@ -341,7 +355,7 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.contrast_action = QAction(self.tr("&High contrast"), self)
         self.contrast_action.setCheckable(True)
-        self.contrast_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        self.contrast_action.setShortcuts([QKeySequence("Ctrl+Shift+H")])  # the list form, as in _action
         self.contrast_action.setChecked(bool(self.appearance and self.appearance.high_contrast))
         self.contrast_action.toggled.connect(self.set_high_contrast)
         view_menu.addAction(self.contrast_action)
@@ -393,8 +407,12 @@ class MainWindow(QMainWindow):
         )
 
     def _show_page(self, name: str, widget: QWidget | None = None) -> None:
-        pages = {"opening": self.opening_label, "unlock": self.unlock_page}
-        target = widget or pages.get(name)
+        if widget is not None:
+            target: QWidget | None = widget
+        elif name == "opening":
+            target = self.opening_label
+        else:
+            target = self.unlock_page if name == "unlock" else None
         if target is not None:
             if self.stack.indexOf(target) < 0:
                 self.stack.addWidget(target)
@@ -462,6 +480,8 @@ class MainWindow(QMainWindow):
         self._enter_home(user)
 
     def _enter_home(self, user: Any) -> None:
+        from PySide6.QtCore import Qt
+
         from ui.home.home_page import HomePage
         from ui.sync_controller import SyncController
 
@@ -548,18 +568,20 @@ class MainWindow(QMainWindow):
             and page is not None
             and page.isAncestorOf(widget)
         ):
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            widget.setFocus()
             return
         if page is self.home and self.home is not None:
             self.home.focus_search()
             return
         first = self._first_control(page)
         if first is not None:
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            first.setFocus()
 
     @staticmethod
     def _first_control(page: QWidget | None) -> QWidget | None:
         """The first control of `page` in Tab order that can take the keyboard."""
+        from PySide6.QtCore import Qt
+
         if page is None:
             return None
         widget = page.nextInFocusChain()
@@ -720,6 +742,8 @@ class MainWindow(QMainWindow):
             self.appearance.save_choice()
 
     def show_installation_check(self) -> None:
+        from PySide6.QtCore import Qt
+
         from ui.app import gather_start_info
         from ui.start_window import StartWindow
 

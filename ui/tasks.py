@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypedDict, TypeVar, Unpack
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from outreach.errors import Cancelled, OutreachError
 from outreach.logging_setup import log_event
@@ -138,6 +138,8 @@ class Task(QObject):
         self.done = False
         self._cancel_requested = threading.Event()
         self._future: Future[Any] | None = None
+        from PySide6.QtCore import Qt  # here: tasks start after the first paint; see ui.first_paint
+
         self._outcome_from_worker.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._progress_from_worker.connect(self.progress, Qt.ConnectionType.QueuedConnection)
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from outreach.errors import AuthError, UnlockRefused
+from ui.first_paint import after_first_paint
 from ui.ops.start import unlock_store
 from ui.style import make_heading
 from ui.tasks import TaskRunner
 from ui.widgets import BusyIndicator, LabelledField
-from ui.widgets.wheel_guard import guard_wheel
 
 
 class UnlockPanel(QWidget):
@@ -55,7 +55,9 @@ class UnlockPanel(QWidget):
         layout.addWidget(self.intro)
 
         self.user_combo = QComboBox(self)
-        guard_wheel(self.user_combo)  # the wheel scrolls; it never picks another worker
+        # The wheel scrolls; it never picks another worker. Guarded once drawn: the guard names Qt's
+        # namespace, which is not loaded before the first window is drawn (see ui.first_paint).
+        after_first_paint(self, self._guard_wheel)
         self.user_field = LabelledField(
             self.tr("Who are &you?"), self.user_combo, accessible_name=self.tr("User")
         )
@@ -82,6 +84,11 @@ class UnlockPanel(QWidget):
         self.setTabOrder(self.user_combo, self.pass_edit)
         self.setTabOrder(self.pass_edit, self.unlock_button)
         self.set_ready(False)
+
+    def _guard_wheel(self) -> None:
+        from ui.widgets.wheel_guard import guard_wheel
+
+        guard_wheel(self.user_combo)
 
     # -- state -----------------------------------------------------------------------------------
     def set_users(self, users: list[Any], *, select: str | None = None, fixed: bool = False) -> None:
@@ -111,7 +118,7 @@ class UnlockPanel(QWidget):
             self.busy.stop()
 
     def focus_first(self) -> None:
-        self.pass_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.pass_edit.setFocus()
 
     # -- unlocking -------------------------------------------------------------------------------
     def submit(self) -> None:

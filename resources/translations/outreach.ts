@@ -127,17 +127,17 @@
 <context>
     <name>CheckPlaceholder</name>
     <message>
-        <location filename="../../ui/main_window.py" line="866"/>
+        <location filename="../../ui/main_window.py" line="890"/>
         <source>The check form is not available in this version of the app. Nothing has been changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="872"/>
+        <location filename="../../ui/main_window.py" line="896"/>
         <source>&amp;Back to home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="873"/>
+        <location filename="../../ui/main_window.py" line="897"/>
         <source>Back to home</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1485,7 +1485,7 @@ within</source>
 <context>
     <name>LabelledField</name>
     <message>
-        <location filename="../../ui/widgets/field.py" line="57"/>
+        <location filename="../../ui/widgets/field.py" line="55"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1493,54 +1493,54 @@ within</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
         <location filename="../../ui/main_window.py" line="169"/>
+        <location filename="../../ui/main_window.py" line="170"/>
         <source>Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="175"/>
+        <location filename="../../ui/main_window.py" line="176"/>
         <source>The organisation file could not be read, so the app uses its defaults (offline only). Tell IT: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>My work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>My work: home (Ctrl+H)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245"/>
+        <location filename="../../ui/main_window.py" line="250"/>
         <source>Review the team&apos;s checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>Review the team&apos;s checks (Ctrl+Shift+R)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="262"/>
+        <location filename="../../ui/main_window.py" line="338"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258"/>
+        <location filename="../../ui/main_window.py" line="263"/>
         <source>Lock the app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="259"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>Lock now (Ctrl+L). Your work stays as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>Opening...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1550,138 +1550,138 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>The app is locked. Everything you were doing is kept as it was. Type your passphrase to carry on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="337"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="339"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327"/>
+        <location filename="../../ui/main_window.py" line="341"/>
         <source>&amp;Work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="328"/>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>&amp;Find a person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>&amp;Register a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332"/>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>Re&amp;views of my checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="337"/>
+        <location filename="../../ui/main_window.py" line="351"/>
         <source>Review the &amp;team&apos;s checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="341"/>
+        <location filename="../../ui/main_window.py" line="355"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="356"/>
         <source>&amp;High contrast</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349"/>
+        <location filename="../../ui/main_window.py" line="363"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="351"/>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>&amp;Check this installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354"/>
+        <location filename="../../ui/main_window.py" line="368"/>
         <source>Copy a &amp;report for IT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Copy versions, settings, the self-test and the log for IT (nothing personal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>&amp;About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/main_window.py" line="435"/>
         <source>The store in this folder cannot be opened. Tell IT.
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="459"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>Opening your work...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="483"/>
+        <location filename="../../ui/main_window.py" line="503"/>
         <source>Sync: starting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="484"/>
+        <location filename="../../ui/main_window.py" line="504"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="488"/>
+        <location filename="../../ui/main_window.py" line="508"/>
         <source>Signed in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="647"/>
+        <location filename="../../ui/main_window.py" line="669"/>
         <source>Leave the check first (Back to home), then open Review.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="760"/>
+        <location filename="../../ui/main_window.py" line="784"/>
         <source>Making the report for IT...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="777"/>
+        <location filename="../../ui/main_window.py" line="801"/>
         <source>The report for IT is on the clipboard: paste it into an email or a ticket. It holds nothing personal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="791"/>
+        <location filename="../../ui/main_window.py" line="815"/>
         <source>About Outreach Health Checks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="793"/>
+        <location filename="../../ui/main_window.py" line="817"/>
         <source>Outreach Health Checks {0}
 
 The NHS annual physical health check for people with severe mental illness, offline first.</source>
@@ -3937,64 +3937,64 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
     <name>UnlockPanel</name>
     <message>
         <location filename="../../ui/unlock.py" line="50"/>
-        <location filename="../../ui/unlock.py" line="76"/>
+        <location filename="../../ui/unlock.py" line="78"/>
         <source>Unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="60"/>
+        <location filename="../../ui/unlock.py" line="62"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="60"/>
+        <location filename="../../ui/unlock.py" line="62"/>
         <source>Who are &amp;you?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="67"/>
+        <location filename="../../ui/unlock.py" line="69"/>
         <source>&amp;Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="67"/>
+        <location filename="../../ui/unlock.py" line="69"/>
         <source>Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="75"/>
-        <location filename="../../ui/unlock.py" line="179"/>
+        <location filename="../../ui/unlock.py" line="77"/>
+        <location filename="../../ui/unlock.py" line="186"/>
         <source>&amp;Unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="109"/>
-        <location filename="../../ui/unlock.py" line="110"/>
+        <location filename="../../ui/unlock.py" line="116"/>
+        <location filename="../../ui/unlock.py" line="117"/>
         <source>Opening the store...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="124"/>
+        <location filename="../../ui/unlock.py" line="131"/>
         <source>Choose your name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="127"/>
+        <location filename="../../ui/unlock.py" line="134"/>
         <source>Type your passphrase.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="132"/>
+        <location filename="../../ui/unlock.py" line="139"/>
         <source>Checking your passphrase...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="181"/>
+        <location filename="../../ui/unlock.py" line="188"/>
         <source>You can try again now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/unlock.py" line="186"/>
+        <location filename="../../ui/unlock.py" line="193"/>
         <source>Wait {0} s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4025,22 +4025,22 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>crash</name>
     <message>
-        <location filename="../../ui/crash.py" line="27"/>
+        <location filename="../../ui/crash.py" line="30"/>
         <source>Something went wrong</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="28"/>
+        <location filename="../../ui/crash.py" line="31"/>
         <source>Outreach Health Checks ran into a problem it did not expect.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="29"/>
+        <location filename="../../ui/crash.py" line="32"/>
         <source>Your saved work is safe. You can carry on; if the app misbehaves, close it and open it again. If this keeps happening, tell IT.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="34"/>
+        <location filename="../../ui/crash.py" line="37"/>
         <source>Details for IT (without any personal information) are in the log file:</source>
         <translation type="unfinished"></translation>
     </message>

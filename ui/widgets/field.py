@@ -8,7 +8,6 @@ colour, so it is not lost on a monochrome screen or by a colour-blind worker.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
@@ -42,7 +41,6 @@ class LabelledField(QWidget):
         self.message = QLabel("", self)
         self.message.setObjectName("field-message")
         self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.hide()
         layout.addWidget(self.message)
         name = accessible_name or label.replace("&", "").rstrip(":")
@@ -55,6 +53,11 @@ class LabelledField(QWidget):
             self.clear_message()
             return
         shown = self.tr("Problem: {0}").format(text) if problem else text
+        # Plain text (a message may quote what was typed), set with the first message rather than when
+        # the field is made: the unlock form is made before Qt's namespace is loaded (see ui.first_paint).
+        from PySide6.QtCore import Qt
+
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setText(shown)
         self.message.setStyleSheet("color: #8B0000; font-weight: bold;" if problem else "")
         self.message.show()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
@@ -20,8 +19,6 @@ class Notice(QFrame):
         layout = QVBoxLayout(self)
         self.text = QLabel("", self)
         self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.text)
         self._row = QHBoxLayout()
         self._row.addStretch(1)
@@ -35,6 +32,12 @@ class Notice(QFrame):
             button.hide()
             button.deleteLater()
         self.buttons = []
+        # Set with the first text, not when made: notices are made before the first window is drawn,
+        # when Qt's namespace is not loaded yet (see ui.first_paint). Plain text: a name is never markup.
+        from PySide6.QtCore import Qt
+
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setText(text)
         self.setAccessibleName(text)
         for label, name, callback in actions:

@@ -16,7 +16,7 @@ work as before: a value changes only when the control was deliberately used.
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -88,6 +88,8 @@ def guard_wheel(widget: QWidget) -> None:
     """Make the wheel scroll the page over `widget` instead of changing its value.
 
     Safe to call twice: Qt keeps one copy of a filter that is installed again, so no marker is kept."""
+    from PySide6.QtCore import Qt  # named when a control is guarded, not on import (see ui.first_paint)
+
     widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     widget.installEventFilter(_the_guard())
 
