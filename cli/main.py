@@ -6,12 +6,12 @@ never load Qt (except `self-test`, which checks that Qt works).
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import cli.commands
 import outreach
@@ -19,6 +19,9 @@ from cli import system_libraries
 from outreach.errors import OutreachError
 from outreach.logging_setup import log_event, setup_logging
 from outreach.settings import resolve_data_dir
+
+if TYPE_CHECKING:  # argparse loads for commands only: opening the app reads one option by hand
+    import argparse
 
 
 def _command_modules() -> list[str]:
@@ -32,6 +35,8 @@ def _command_modules() -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="outreach",
         description="Outreach Health Checks. With no command, opens the app.",
@@ -41,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         metavar="DIR",
         help="folder for the encrypted store (default: OUTREACH_DATA_DIR, else the platform's user data "
-             "folder)",
+        "folder)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _command_modules():
@@ -77,6 +82,21 @@ def _qt_import_message(error: ImportError) -> str | None:
     return system_libraries.missing_libraries_message(missing)
 
 
+def _opening_data_dir(args: list[str]) -> tuple[str | None] | None:
+    """(the --data-dir given, or None) when `args` open the app; None when they name a command.
+
+    Read by hand because the app opens with at most this one option, and argparse with its
+    translations is a measurable part of the way to the first window. Anything else, including a
+    mistyped option, goes to the full parser, which explains it."""
+    if not args:
+        return (None,)
+    if len(args) == 1 and args[0].startswith("--data-dir="):
+        return (args[0].removeprefix("--data-dir="),)
+    if len(args) == 2 and args[0] == "--data-dir" and not args[1].startswith("-"):
+        return (args[1],)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list == ["--version"]:
@@ -86,10 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     # With no command the app opens. Decide that before the command modules are imported
     # (some load the whole store), so the unlock screen appears as soon as Qt is up.
-    opening = argparse.ArgumentParser(add_help=False)
-    opening.add_argument("--data-dir")
-    known, rest = opening.parse_known_args(args_list)
-    if not rest:
+    opening = _opening_data_dir(args_list)
+    if opening is not None:
         problem = _desktop_problem()
         if problem:
             print(problem, file=sys.stderr)
@@ -102,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise
             print(message, file=sys.stderr)
             return 1
-        return run_app(data_dir=known.data_dir)
+        return run_app(data_dir=opening[0])
     parser = build_parser()
     args = parser.parse_args(args_list)
     func = getattr(args, "func", None)
