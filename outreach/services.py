@@ -569,6 +569,16 @@ def outbox_page(store: LocalStore, states: Iterable[str], offset: int, limit: in
     return store.outbox.page(states, offset, limit)
 
 
+def outbox_lines(store: LocalStore, *, include_sent: bool = False) -> list[sync_state.OutboxRow]:
+    """The outbox in the worker's words, with the consent rule the sync applies: a check the person
+    has not agreed to share says "Not sent" and why, before any sync has run."""
+    from outreach.fhir.consent import check_refusal
+
+    return sync_state.outbox_view(
+        store, include_sent=include_sent, refusal=lambda check_id: check_refusal(store, check_id)
+    )
+
+
 def outbox_counts(store: LocalStore, states: Iterable[str] | None = None) -> dict[str, int]:
     return store.outbox.counts(states)
 

@@ -205,10 +205,11 @@ def _sync(inputs: ReportInputs) -> list[str]:
     if inputs.store is None:
         return [*lines, f"Outbox and last sync: not included ({inputs.store_note})"]
     from outreach.errors import OutreachError
+    from outreach.services import outbox_lines
     from outreach.store import sync_state
 
     try:
-        rows = sync_state.outbox_view(inputs.store)
+        rows = outbox_lines(inputs.store)
         last_raw = sync_state.get_value(inputs.store, sync_state.LAST_SYNC_KEY)
         device = sync_state.device_status(inputs.store)
     except OutreachError as exc:  # locked meanwhile, say

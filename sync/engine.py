@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach.errors import AuthError, NetworkError
+from outreach.fhir.consent import check_refusal
 from outreach.settings import OrgConfig
 from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
@@ -42,7 +43,6 @@ from sync.push import (
     BundleBuilder,
     ItemOutcome,
     Pusher,
-    consent_refusal,
     product_bundle_builder,
 )
 from sync.team_pull import TeamPuller, TeamPullReport
@@ -368,7 +368,7 @@ class SyncEngine:
             if reason == sync_state.HOLD_REFUSED:
                 continue
             if reason == sync_state.HOLD_NO_CONSENT:
-                if consent_refusal(self.store, item.check_id) is not None:
+                if check_refusal(self.store, item.check_id) is not None:
                     continue
                 sync_state.release(self.store, item.id)  # consent given since: send it now
             due.append(item)

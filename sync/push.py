@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from outreach.errors import AuthError, LockedError, OutreachError, ValidationError
+from outreach.fhir.consent import check_refusal
 from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
 from outreach.store.records import OutboxItem
@@ -100,18 +101,6 @@ def product_bundle_builder(
         return bundle_for_outbox_item(store, item, sender=sender).bundle
 
     return build
-
-
-def consent_refusal(store: LocalStore, check_id: str) -> str | None:
-    """Why this check may not leave the laptop (no consent to the check, or to sharing with
-    anyone), in the worker's words; None when it may. The same rule as the mapping's, checked
-    first from the consent rows alone so a refused item costs no decryption of the check."""
-    from outreach.fhir.consent import sharing_consent
-
-    person_id, chain = store.checks.lineage(check_id)
-    if person_id is None:
-        return "This check is no longer in the store."
-    return sharing_consent(store.consents.history(person_id), chain).refusal()
 
 
 # -- one item on its way ---------------------------------------------------------------------------
@@ -340,7 +329,7 @@ class Pusher:
 
     def _prepare(self, item: OutboxItem, outcomes: list[ItemOutcome]) -> _Flight | None:
         """Consent, bundle, then the durable 'sending' mark. Returns None when nothing is to be sent."""
-        refusal = consent_refusal(self.store, item.check_id)
+        refusal = check_refusal(self.store, item.check_id)
         if refusal is not None:
             self._hold_for_consent(item, outcomes, refusal)
             return None

@@ -64,6 +64,7 @@ def make_marker_store(data_dir: Path) -> LocalStore:
             ),
         )
         services.record_consent(store, person.id, "check", True)
+        services.record_consent(store, person.id, "gp", True)  # so their checks may go
         check = services.start_check(store, person.id, definition_version="1.0.0")
         services.save_answer(store, check.id, "systolic", 162)
         items.append(store.checks.finalise(check.id, []).outbox_item)

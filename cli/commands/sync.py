@@ -80,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _status(store: object) -> int:
-    rows = sync_state.outbox_view(store)  # type: ignore[arg-type]
+    from outreach.services import outbox_lines
+
+    rows = outbox_lines(store)  # type: ignore[arg-type]
     print(f"{len(rows)} item(s) waiting in the outbox.")
     for row in rows:
         print(f"  {row.outbox_id}: {row.state}, {row.attempts} attempt(s) - {row.words}")

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from outreach.errors import ValidationError
 from outreach.fhir import codes
 from outreach.fhir.identifiers import ID_BASE
 from outreach.store.records import ConsentRecord
+
+if TYPE_CHECKING:
+    from outreach.store.local_store import LocalStore
 
 RECIPIENTS: Final = ("gp", "mental_health_trust", "charity")
 RECIPIENT_SYSTEM: Final = ID_BASE + "sharing-recipient"
@@ -85,6 +88,16 @@ def sharing_consent(consents: Iterable[ConsentRecord], check_ids: Sequence[str])
         notes=tuple(r.note for r in used if r.note),
     )
 
+
+def check_refusal(store: LocalStore, check_id: str) -> str | None:
+    """Why this check may not leave the laptop (no consent to the check, or to sharing with
+    anyone), in the worker's words; None when it may. Read from the consent rows alone, so asking
+    costs no decryption of the check. The sync engine holds such a check, the mapping refuses it,
+    and the outbox says so before any sync has run."""
+    person_id, chain = store.checks.lineage(check_id)
+    if person_id is None:
+        return "This check is no longer in the store."
+    return sharing_consent(store.consents.history(person_id), chain).refusal()
 
 def require_consent(consent: SharingConsent) -> None:
     """ValidationError(item="consent") when nothing may be sent."""

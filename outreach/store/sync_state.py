@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -590,7 +591,17 @@ class OutboxRow:
     words: str
 
 
-def outbox_view(store: LocalStore, *, include_sent: bool = False) -> list[OutboxRow]:
+def outbox_view(
+    store: LocalStore,
+    *,
+    include_sent: bool = False,
+    refusal: Callable[[str], str | None] | None = None,
+) -> list[OutboxRow]:
+    """The outbox in the worker's words. `refusal(check_id)`: why a check may not leave the laptop
+    (consent), None when it may; asked of unsent items the sync has not held yet, so a check without
+    consent says so from the moment it is saved, not only after a sync has looked at it. The store
+    cannot read consent rules itself (they belong to the mapping): `outreach.services.outbox_lines`
+    passes them in."""
     held = holds(store)
     states = None if include_sent else ("queued", "sending", "failed")
     with store.db.read() as conn:
@@ -605,6 +616,8 @@ def outbox_view(store: LocalStore, *, include_sent: bool = False) -> list[Outbox
             waits, words = "nothing", "Sent to the shared record."
         elif reason == HOLD_NO_CONSENT:
             waits, words = "consent", f"Not sent: {item.last_error or 'no consent to share.'}"
+        elif reason is None and refusal is not None and (refused := refusal(item.check_id)) is not None:
+            waits, words = "consent", f"Not sent: {refused}"
         elif reason == HOLD_REFUSED and item.check_id in amended:
             waits, words = (
                 "nothing",

@@ -1881,7 +1881,7 @@ The NHS annual physical health check for people with severe mental illness, offl
     </message>
     <message>
         <location filename="../../ui/home/outbox.py" line="272"/>
-        <location filename="../../ui/home/outbox.py" line="351"/>
+        <location filename="../../ui/home/outbox.py" line="354"/>
         <source>(person not found)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1901,17 +1901,22 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="351"/>
+        <location filename="../../ui/home/outbox.py" line="296"/>
+        <source>Held until the person agrees to share: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/outbox.py" line="354"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="370"/>
+        <location filename="../../ui/home/outbox.py" line="373"/>
         <source>Put back in the queue: it will be sent at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/outbox.py" line="393"/>
+        <location filename="../../ui/home/outbox.py" line="396"/>
         <source>Sending...</source>
         <translation type="unfinished"></translation>
     </message>

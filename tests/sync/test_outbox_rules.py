@@ -73,6 +73,29 @@ def test_nothing_leaves_for_a_person_who_has_not_agreed_to_share(
         store.close()
 
 
+def test_the_outbox_says_what_will_not_be_sent_before_any_sync_has_run(tmp_path: Path) -> None:
+    """A nurse looking at the outbox before going back online must not read "Waiting to be sent" for
+    a check that never will be: the consent rule is applied as the outbox is shown, not only by the sync."""
+    store = make_store(tmp_path / "laptop", checks=3, consent=False)
+    try:
+        items = store.outbox.list()
+        for item in items:
+            services.record_consent(store, store.checks.get(item.check_id).person_id, "check", True)
+        services.record_consent(store, store.checks.get(items[0].check_id).person_id, "gp", True)
+        lines = {r.check_id: r for r in services.outbox_lines(store)}
+        assert sync_state.holds(store) == {}  # no sync has looked at them
+        going, *unshared = (lines[item.check_id] for item in items)
+        assert (going.waits_for, going.words) == ("network", "Waiting to be sent.")
+        for line in unshared:
+            assert line.waits_for == "consent"
+            assert line.words.startswith("Not sent: ") and "has not agreed to share" in line.words
+        # Consent given later: the same line says it goes.
+        services.record_consent(store, store.checks.get(items[1].check_id).person_id, "charity", True)
+        assert {r.check_id: r for r in services.outbox_lines(store)}[items[1].check_id].waits_for == "network"
+    finally:
+        store.close()
+
+
 def test_the_token_never_appears_in_logs_errors_or_records(
     store: LocalStore, server: RunningServer, token: str, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from outreach.errors import OutreachError, ValidationError
+from outreach.fhir.consent import check_refusal
 from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
 from outreach.store.records import OutboxItem
@@ -617,7 +618,7 @@ def test_no_consent_holds_the_check_with_the_reason_and_sends_nothing(
         assert sync_state.holds(store)[outcome.outbox_id] == sync_state.HOLD_NO_CONSENT
         item = store.outbox.get(outcome.outbox_id)
         assert item.state == "failed" and item.last_error == outcome.words and outcome.words
-        assert outcome.words == push.consent_refusal(store, item.check_id)
+        assert outcome.words == check_refusal(store, item.check_id)
         assert scripted.calls == []
     finally:
         store.close()
@@ -635,7 +636,7 @@ def test_a_consent_refusal_from_the_mapping_is_a_consent_hold(
 
 
 def test_a_check_no_longer_in_the_store_is_not_sent(store: LocalStore) -> None:
-    assert push.consent_refusal(store, "no-such-check") == "This check is no longer in the store."
+    assert check_refusal(store, "no-such-check") == "This check is no longer in the store."
 
 
 def test_a_network_failure_is_a_retry_and_an_auth_failure_stops_the_run(

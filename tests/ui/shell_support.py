@@ -80,6 +80,7 @@ def add_checks(data_dir: Path, *, draft_for: str | None = "Testperson Drafty") -
             ),
         )
         services.record_consent(store, person.id, "check", True)
+        services.record_consent(store, person.id, "gp", True)  # shared with their GP: the check may go
         check = services.start_check(store, person.id, definition_version=default_definition().version)
         services.record_follow_up_decisions(
             store,

@@ -199,6 +199,18 @@ def test_the_outbox_lists_what_waits_to_sync_in_plain_words(
     qtbot.waitUntil(lambda: outbox.table.item(0, 1).text() == "Not sent yet: will try again", timeout=WAIT_MS)
     assert outbox.table.item(0, 4).text() == "The shared record did not answer in time"
     assert "Not sent last time: 1" in outbox.summary.text()
+
+    # The person withdraws their agreement to share: before any sync has run, the list says the
+    # check is held and why, never "Waiting to be sent" (it would not go).
+    person_id = store.checks.get(item.check_id).person_id
+    task = runner.run_db(services.record_consent, store, person_id, "gp", False)
+    qtbot.waitUntil(lambda: task.done, timeout=WAIT_MS)
+    home.refresh()
+    qtbot.waitUntil(lambda: outbox.table.item(0, 1).text() == "Held: no consent to share", timeout=WAIT_MS)
+    assert "Held until the person agrees to share: 1." in outbox.summary.text()
+    outbox.table.selectRow(0)
+    assert "has not agreed to share" in outbox.detail.text()
+    assert "Goes once the person agrees to share." in outbox.detail.text()
     close_store(window)
 
 

@@ -42,7 +42,7 @@ NEXT_COLUMN = 5  # "What happens next"
 def _state_words(state: str, waits_for: str | None = None) -> str:
     if state == "failed" and waits_for == "worker":
         return QCoreApplication.translate("OutboxView", "Refused: needs you")
-    if state == "failed" and waits_for == "consent":
+    if state != "sent" and waits_for == "consent":  # also before any sync has looked at it
         return QCoreApplication.translate("OutboxView", "Held: no consent to share")
     if state == "failed" and waits_for == "nothing":
         return QCoreApplication.translate("OutboxView", "Replaced by an amendment")
@@ -291,6 +291,9 @@ class OutboxView(QWidget):
         text = self.tr("Checks waiting to be sent: {0}.").format(self._total)
         if self._failed:
             text += " " + self.tr("Not sent last time: {0} (the reason is in the list).").format(self._failed)
+        held = sum(1 for view in self._views.values() if view.waits_for == "consent")
+        if held:
+            text += " " + self.tr("Held until the person agrees to share: {0}.").format(held)
         self.summary.setText(text)
 
     def _scrolled(self, value: int) -> None:

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from outreach import services
 from outreach.store.local_store import LocalStore
 from ui.ops.home import HomeData, OutboxPage, load_home, load_outbox
 from ui.ops.reviews import ReviewLine, load_reviews
@@ -46,11 +47,11 @@ class HomeWithSync:
 
 @blocking
 def load_sync_snapshot(store: LocalStore, rows: list[Any] | None = None) -> SyncSnapshot:
-    """`rows`: `sync_state.outbox_view(store)` when the caller has read it already."""
+    """`rows`: `services.outbox_lines(store)` when the caller has read it already."""
     from outreach.store import sync_state
 
     if rows is None:
-        rows = sync_state.outbox_view(store)
+        rows = services.outbox_lines(store)
     raw = sync_state.get_value(store, sync_state.LAST_SYNC_KEY)
     last: str | None = None
     if raw:
@@ -68,18 +69,14 @@ def load_sync_snapshot(store: LocalStore, rows: list[Any] | None = None) -> Sync
 
 @blocking
 def load_outbox_details(store: LocalStore) -> OutboxDetails:
-    from outreach.store import sync_state
-
-    views = {v.outbox_id: v for v in sync_state.outbox_view(store)}
+    views = {v.outbox_id: v for v in services.outbox_lines(store)}
     return OutboxDetails(load_outbox(store), views)
 
 
 @blocking
 def load_home_with_sync(store: LocalStore) -> HomeWithSync:
     """The outbox view is read once and serves both the outbox list and the status line."""
-    from outreach.store import sync_state
-
-    rows = sync_state.outbox_view(store)
+    rows = services.outbox_lines(store)
     return HomeWithSync(
         home=load_home(store),
         outbox_views={v.outbox_id: v for v in rows},
