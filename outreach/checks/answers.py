@@ -127,6 +127,8 @@ def entry_from_json(raw: Any, link_id: str | None = None) -> AnswerEntry:
 
 
 _DIGIT_LOOKALIKES: Final = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
+_LOOKALIKE_RUN_RE: Final = re.compile(r"[+-]?[0-9.OolI]+", re.ASCII)
+_PLAIN_NUMBER_RE: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 _NUMBER_RE: Final = re.compile(r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*(.*)", re.ASCII | re.DOTALL)
 _NUM: Final = r"([0-9]+(?:\.[0-9]+)?)"
 _STONES_RE: Final = re.compile(
@@ -146,10 +148,19 @@ class ParsedNumber:
 
 
 def _refuse_lookalike(s: str, shown: str, label: str, link_id: str | None) -> None:
-    """'17O' or 'l00': a letter typed for the digit it looks like (not a unit, not a word). Say which
-    mistake it most likely is; never read it as the number it resembles."""
-    lookalike = _NUMBER_RE.fullmatch(s.translate(_DIGIT_LOOKALIKES))
-    if lookalike is not None and not lookalike.group(2):
+    """'17O', '17O cm', '17Ocm' or 'l00': a letter typed for the digit it looks like (not a unit, not a
+    word). Say which mistake it most likely is; never read it as the number it resembles."""
+    run = _LOOKALIKE_RUN_RE.match(s)
+    if run is None:
+        return
+    for end in range(len(run.group(0)), 0, -1):  # the longest figure that leaves a unit (or nothing)
+        figure, rest = s[:end], s[end:].strip()
+        if figure == figure.translate(_DIGIT_LOOKALIKES) or not _PLAIN_NUMBER_RE.fullmatch(
+            figure.translate(_DIGIT_LOOKALIKES)
+        ):
+            continue
+        if rest and units.unit_from_text(rest) is None:
+            continue
         raise AnswerError(
             f"{label} '{shown}' has a letter where a digit should be (the letter O for zero, or l for one): "
             "type digits only.",

@@ -87,7 +87,14 @@ def test_not_a_number(defn: CheckDefinition) -> None:
 def test_a_letter_typed_for_a_digit_is_named_not_taken_for_a_unit(defn: CheckDefinition) -> None:
     """'17O' (the letter O) is neither 170 nor a height in an unknown unit 'O': the nurse is told which
     mistake it most likely is and retypes it; units that start with those letters still work."""
-    for link, text in (("weight.height", "17O"), ("weight.weight", "8O.5"), ("weight.weight", "l00")):
+    for link, text in (
+        ("weight.height", "17O"),
+        ("weight.weight", "8O.5"),
+        ("weight.weight", "l00"),
+        ("weight.height", "17O cm"),  # with a unit after it, spaced or not: still the letter, not the unit
+        ("weight.height", "17Ocm"),
+        ("weight.weight", "l2 st"),
+    ):
         error = refused(defn, link, text)
         assert error.kind == kinds.NOT_A_NUMBER, text
         assert "letter where a digit should be" in error.message and f"'{text}'" in error.message
