@@ -47,16 +47,26 @@ def name_tokens(*parts: str | None) -> set[str]:
     return tokens
 
 
-def parse_date(text: str) -> str | None:
-    """A typed date of birth as YYYY-MM-DD, or None if `text` is not a date."""
+def date_parts(text: str) -> tuple[int, int, int] | None:
+    """(day, month, year) as typed in one of the accepted layouts, whether or not that day exists
+    (31/02/1990 gives (31, 2, 1990)); None when `text` is laid out as no date at all."""
     for pattern in _DATE_FORMATS:
         match = pattern.match(text.strip())
         if match:
-            try:
-                return date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
-            except ValueError:
-                return None
+            return int(match["d"]), int(match["m"]), int(match["y"])
     return None
+
+
+def parse_date(text: str) -> str | None:
+    """A typed date of birth as YYYY-MM-DD, or None if `text` is not a date."""
+    parts = date_parts(text)
+    if parts is None:
+        return None
+    day, month, year = parts
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,7 @@ def test_register_checks_the_nhs_number_as_typed_and_warns_of_a_possible_duplica
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.name_label.text() == "Testperson Newcomer", timeout=WAIT_MS)
     assert "NHS number 999 000 0018" in panel.details_label.text() and "Somali" in panel.details_label.text()
+    assert "\nEthnic group: " in panel.details_label.text()  # labelled, so "Not known" reads as what it is
     first_id = panel.person.id
 
     # The same names and date of birth again, without an NHS number: offered the existing person first.
@@ -168,13 +169,26 @@ def test_a_bad_date_of_birth_is_explained_next_to_the_field(
     qtbot.keyClicks(form.family_edit, "Dateless")
     qtbot.keyClicks(form.dob_edit, "31/02/1990")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    # Refused on the form itself, before anything goes to the store.
+    # Refused on the form itself, before anything goes to the store, saying which part is wrong:
+    # the nurse did type day/month/year.
     assert (
         form.dob_field.message.text()
-        == "Problem: This is not a date. Type it as day/month/year, e.g. 25/03/1980."
+        == "Problem: February 1990 has 28 days, so there is no day 31: check the day."
     )
     assert form.dob_edit.hasFocus() and not form.busy.busy
     assert window.home.right.currentWidget() is form
+    form.dob_edit.clear()
+    qtbot.keyClicks(form.dob_edit, "29/02/2024")  # a leap year: there is such a day
+    assert form.dob_field.message_text == "29 Feb 2024"
+    for typed, said in (
+        ("12/13/1980", "Problem: There is no month 13. Type the day first, then the month"),
+        ("1980-02-30", "Problem: February 1980 has 29 days, so there is no day 30"),
+        ("3 March 1980", "Problem: This is not a date. Type it as day/month/year"),
+    ):
+        form.dob_edit.clear()
+        qtbot.keyClicks(form.dob_edit, typed)
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+        assert form.dob_field.message_text.startswith(said), typed
     close_store(window)
 
 
@@ -269,7 +283,7 @@ def test_save_shows_every_problem_at_once_and_a_future_birth_date_is_warned_as_t
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     # One Save: the given name, the date of birth and the NHS number each say what is wrong.
     assert form.given_field.message_text == "Problem: Enter the person's given name."
-    assert form.dob_field.message_text.startswith("Problem: This is not a date.")
+    assert form.dob_field.message_text.startswith("Problem: February 1980 has 29 days")
     assert "last digit" in form.nhs_field.message_text
     assert form.family_field.message_text == ""
     assert form.given_edit.hasFocus()  # the first problem on the form

@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,7 +33,7 @@ from outreach.clinical.ethnicity import ETHNIC_CATEGORIES
 from outreach.clinical.nhs_number import check_nhs_number
 from outreach.errors import ValidationError
 from outreach.store.records import PersonDetails, PersonRecord
-from outreach.store.search_index import parse_date
+from outreach.store.search_index import date_parts, parse_date
 from ui.context import AppContext
 from ui.dates import day_text
 from ui.errors import show_error
@@ -219,12 +219,34 @@ class PersonForm(QWidget):
             return self.tr("Enter the date of birth, e.g. 25/03/1980.")
         parsed = parse_date(text)
         if parsed is None:
-            return self.tr("This is not a date. Type it as day/month/year, e.g. 25/03/1980.")
+            return self._no_such_day(text) or self.tr(
+                "This is not a date. Type it as day/month/year, e.g. 25/03/1980."
+            )
         if parsed > date.today().isoformat():
             return self.tr("This date of birth is in the future: check it.")
         if parsed < "1900-01-01":
             return self.tr("This date of birth is before 1900: check it.")
         return None
+
+    def _no_such_day(self, text: str) -> str | None:
+        """For a date laid out right whose day does not exist (31/02/1990, 12/13/1980), which part is
+        wrong: retyping "as day/month/year" would not help a nurse who did just that."""
+        parts = date_parts(text)
+        if parts is None:
+            return None
+        day, month, year = parts
+        if not 1 <= month <= 12:
+            return self.tr(
+                "There is no month {0}. Type the day first, then the month: day/month/year, e.g. 25/03/1980."
+            ).format(month)
+        if year < 1 or day < 1:
+            return None
+        from calendar import monthrange
+
+        month_name = QLocale().standaloneMonthName(month)
+        return self.tr("{0} {1} has {2} days, so there is no day {3}: check the day.").format(
+            month_name, year, monthrange(year, month)[1], day
+        )
 
     def _check_dob(self) -> bool:
         text = self.dob_edit.text().strip()
