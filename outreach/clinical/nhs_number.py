@@ -68,7 +68,8 @@ def check_nhs_number(text: str) -> NhsNumberCheck:
     expected = check_digit(digits[:9])
     if expected is None:
         return _invalid(
-            "This is not a valid NHS number (no check digit is possible): check it with the person"
+            "This is not a real NHS number (no NHS number starts with these 9 digits): "
+            "check it for a typing error, or with the person"
         )
     if expected != int(digits[9]):
         return _invalid("The last digit does not match: check for a typing error")

@@ -371,7 +371,7 @@ def test_a_valid_nhs_number_in_the_ways_people_type_it(text: str, result: str) -
         ("943476591", "has 10 digits; this has 9"),
         ("94347659199", "this has 11"),
         ("1111111111", "placeholder"),
-        ("1000000010", "no check digit is possible"),
+        ("1000000010", "no NHS number starts with these 9 digits"),
         ("9434765918", "last digit does not match"),
     ],
 )

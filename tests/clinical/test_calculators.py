@@ -48,7 +48,7 @@ def test_worked_example_check_digit() -> None:
     ("text", "words"),
     [
         ("9434765918", "last digit does not match"),
-        ("1234567890", "no check digit is possible"),  # any 123456789x gives check 10
+        ("1234567890", "no NHS number starts with these 9 digits"),  # any 123456789x gives check 10
         ("943476591", "has 9"),
         ("94347659190", "has 11"),
         ("943/476/5919", "only digits"),
