@@ -128,7 +128,9 @@ class PersonPanel(QWidget):
         if d.nhs_number:
             lines.append(self.tr("NHS number {0}").format(nhs_text(d.nhs_number)))
         if d.ethnic_category:
-            lines.append(ETHNIC_CATEGORIES.get(d.ethnic_category, d.ethnic_category))
+            # Labelled: "Not known" alone on a card reads as anything (sex? the GP?).
+            ethnic = ETHNIC_CATEGORIES.get(d.ethnic_category, d.ethnic_category)
+            lines.append(self.tr("Ethnic group: {0}").format(ethnic))
         if d.gp_practice:
             lines.append(self.tr("GP: {0}").format(d.gp_practice))
         if d.preferred_language:
