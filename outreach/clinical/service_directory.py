@@ -30,6 +30,13 @@ class Service:
     phone: str | None = None
 
 
+def in_sentence(name: str) -> str:
+    """A name as it reads after other words: "referral to the person's GP practice", not "to The
+    person's ...". Names are kept as they head a list ("The person's GP practice"); only a leading
+    "The" changes."""
+    return "the" + name[3:] if name.startswith("The ") else name
+
+
 @dataclass(frozen=True, slots=True)
 class ServiceDirectory:
     """Services by id, in the order the file lists them."""

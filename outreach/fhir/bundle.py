@@ -32,7 +32,7 @@ from outreach.checks.definition import ANSWER_SYSTEM, STATUS_SYSTEM, CheckDefini
 from outreach.checks.evaluation import CheckEvaluation
 from outreach.checks.person import PersonFacts
 from outreach.clinical.ethnicity import ETHNIC_CATEGORIES
-from outreach.clinical.service_directory import ServiceDirectory
+from outreach.clinical.service_directory import ServiceDirectory, in_sentence
 from outreach.errors import ValidationError
 from outreach.fhir import codes
 from outreach.fhir.consent import SharingConsent, consent_resource, require_consent, sharing_consent
@@ -742,7 +742,7 @@ class _Mapper:
                 "intent": "order",
                 "category": [{"coding": [codes.GENERAL_REFERRAL.coding()]}],
                 "priority": "urgent" if severity == "urgent" else "routine",
-                "code": {"coding": [code.coding()], "text": f"Referral to {name}"},
+                "code": {"coding": [code.coding()], "text": f"Referral to {in_sentence(name)}"},
                 "subject": {"reference": self.patient},
                 "encounter": {"reference": self.encounter},
                 "authoredOn": self.recorded,
@@ -772,7 +772,7 @@ class _Mapper:
             finding_words = (reason or {}).get("coding", [{}])[0].get("display") or "a finding of the check"
             if request is not None:
                 name, _ = self._service(str(decision["service_id"]))
-                description = f"Referral to {name} about {finding_words.lower()}."
+                description = f"Referral to {in_sentence(name)} about {finding_words.lower()}."
             else:
                 description = f"{FOLLOW_UP_WORDS.get(kind, 'Follow-up')}: {finding_words.lower()}."
             due = follow_up.due_on or decision.get("due_on")

@@ -28,6 +28,7 @@ from typing import Any, Final
 from outreach.checks.context import TOWNSEND_KEY, build_context
 from outreach.checks.definition import CheckDefinition
 from outreach.clinical.findings import RuleSet
+from outreach.clinical.service_directory import in_sentence
 from outreach.fhir.bundle import (
     CHECK_VERSION_SYSTEM,
     EXT_EDITION,
@@ -410,8 +411,8 @@ def consent_words(consent: Mapping[str, Any]) -> str:
     if consent.get("check") is None:
         return "No consent record came with this check."
     recipients = consent.get("recipients") or {}
-    agreed = [_lower_the(RECIPIENT_NAMES[r]) for r in RECIPIENTS if recipients.get(r) is True]
-    refused = [_lower_the(RECIPIENT_NAMES[r]) for r in RECIPIENTS if recipients.get(r) is False]
+    agreed = [in_sentence(RECIPIENT_NAMES[r]) for r in RECIPIENTS if recipients.get(r) is True]
+    refused = [in_sentence(RECIPIENT_NAMES[r]) for r in RECIPIENTS if recipients.get(r) is False]
     words = "Agreed to the check" if consent.get("check") else "Did not agree to the check"
     if agreed:
         words += "; agreed to share with " + _and(agreed)
@@ -422,10 +423,6 @@ def consent_words(consent: Mapping[str, Any]) -> str:
         when = _dt.date.fromisoformat(day)
         words += f"; recorded {when.day} {when.strftime('%b %Y')}"
     return words + "."
-
-
-def _lower_the(name: str) -> str:
-    return "the" + name[3:] if name.startswith("The ") else name
 
 
 def _and(names: Sequence[str]) -> str:

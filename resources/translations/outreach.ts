@@ -934,7 +934,7 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="416"/>
+        <location filename="../../ui/check/findings_page.py" line="417"/>
         <source>{0}: give the date to check the referral as day/month/year, e.g. 31/01/2027</source>
         <translation type="unfinished"></translation>
     </message>
@@ -965,7 +965,7 @@ within</source>
     </message>
     <message>
         <location filename="../../ui/check/findings_page.py" line="201"/>
-        <location filename="../../ui/check/findings_page.py" line="389"/>
+        <location filename="../../ui/check/findings_page.py" line="390"/>
         <source>Choose another...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1000,69 +1000,69 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="308"/>
+        <location filename="../../ui/check/findings_page.py" line="309"/>
         <source>referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="312"/>
+        <location filename="../../ui/check/findings_page.py" line="313"/>
         <source>{0}, check today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="314"/>
-        <location filename="../../ui/check/findings_page.py" line="468"/>
+        <location filename="../../ui/check/findings_page.py" line="315"/>
+        <location filename="../../ui/check/findings_page.py" line="469"/>
         <source>{0}, check by {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="317"/>
+        <location filename="../../ui/check/findings_page.py" line="318"/>
         <source>advice given</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="389"/>
+        <location filename="../../ui/check/findings_page.py" line="390"/>
         <source>Change...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="420"/>
+        <location filename="../../ui/check/findings_page.py" line="421"/>
         <source>{0}: the date to check the referral is in the past</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="442"/>
-        <location filename="../../ui/check/findings_page.py" line="513"/>
+        <location filename="../../ui/check/findings_page.py" line="443"/>
+        <location filename="../../ui/check/findings_page.py" line="514"/>
         <source>{0}: choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="466"/>
+        <location filename="../../ui/check/findings_page.py" line="467"/>
         <source>Referral to {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="473"/>
+        <location filename="../../ui/check/findings_page.py" line="474"/>
         <source>Recorded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="476"/>
+        <location filename="../../ui/check/findings_page.py" line="477"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="476"/>
+        <location filename="../../ui/check/findings_page.py" line="477"/>
         <source>choose a follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="481"/>
+        <location filename="../../ui/check/findings_page.py" line="482"/>
         <source>Needs a follow-up. Accept records: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="483"/>
+        <location filename="../../ui/check/findings_page.py" line="484"/>
         <source>Needs a follow-up: choose one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1100,28 +1100,28 @@ within</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="550"/>
-        <location filename="../../ui/check/findings_page.py" line="557"/>
+        <location filename="../../ui/check/findings_page.py" line="551"/>
+        <location filename="../../ui/check/findings_page.py" line="558"/>
         <source>Findings and plan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="622"/>
+        <location filename="../../ui/check/findings_page.py" line="623"/>
         <source>1 finding. It needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="624"/>
+        <location filename="../../ui/check/findings_page.py" line="625"/>
         <source>{0} findings. Each needs a follow-up before the check can be finalised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="634"/>
+        <location filename="../../ui/check/findings_page.py" line="635"/>
         <source>{0}; {1} of {2} recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/findings_page.py" line="619"/>
+        <location filename="../../ui/check/findings_page.py" line="620"/>
         <source>No findings so far: nothing in this check crossed a threshold.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2014,42 +2014,52 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="224"/>
+        <location filename="../../ui/home/person_form.py" line="226"/>
         <source>This date of birth is in the future: check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="226"/>
+        <location filename="../../ui/home/person_form.py" line="228"/>
         <source>This date of birth is before 1900: check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="304"/>
+        <location filename="../../ui/home/person_form.py" line="240"/>
+        <source>There is no month {0}. Type the day first, then the month: day/month/year, e.g. 25/03/1980.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="247"/>
+        <source>{0} {1} has {2} days, so there is no day {3}: check the day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_form.py" line="326"/>
         <source>Enter the person&apos;s given name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="305"/>
+        <location filename="../../ui/home/person_form.py" line="327"/>
         <source>A given name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="310"/>
+        <location filename="../../ui/home/person_form.py" line="332"/>
         <source>Enter the person&apos;s family name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="311"/>
+        <location filename="../../ui/home/person_form.py" line="333"/>
         <source>A family name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="318"/>
+        <location filename="../../ui/home/person_form.py" line="340"/>
         <source>{0} can have at most {1} characters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="380"/>
+        <location filename="../../ui/home/person_form.py" line="402"/>
         <source>Open {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2119,54 +2129,54 @@ The NHS annual physical health check for people with severe mental illness, offl
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="222"/>
+        <location filename="../../ui/home/person_form.py" line="223"/>
         <source>This is not a date. Type it as day/month/year, e.g. 25/03/1980.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="254"/>
+        <location filename="../../ui/home/person_form.py" line="276"/>
         <source>A GP practice code is a letter and five digits, e.g. L81051. Leave it empty if you do not know it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="347"/>
+        <location filename="../../ui/home/person_form.py" line="369"/>
         <source>Checking whether this person is already registered...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="367"/>
+        <location filename="../../ui/home/person_form.py" line="389"/>
         <source>{0}, born {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="368"/>
+        <location filename="../../ui/home/person_form.py" line="390"/>
         <source>, NHS {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="372"/>
+        <location filename="../../ui/home/person_form.py" line="394"/>
         <source>This may be someone already registered:
 {0}
 Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="381"/>
+        <location filename="../../ui/home/person_form.py" line="403"/>
         <source>Open the person already registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="384"/>
+        <location filename="../../ui/home/person_form.py" line="406"/>
         <source>Register as a new person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="384"/>
+        <location filename="../../ui/home/person_form.py" line="406"/>
         <source>Register anyway</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_form.py" line="395"/>
+        <location filename="../../ui/home/person_form.py" line="417"/>
         <source>Saving...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2195,7 +2205,7 @@ Open them instead, or register a new person if this is someone else.</source>
     </message>
     <message>
         <location filename="../../ui/home/person_panel.py" line="92"/>
-        <location filename="../../ui/home/person_panel.py" line="169"/>
+        <location filename="../../ui/home/person_panel.py" line="171"/>
         <source>Op&amp;en check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2226,51 +2236,56 @@ Open them instead, or register a new person if this is someone else.</source>
     </message>
     <message>
         <location filename="../../ui/home/person_panel.py" line="133"/>
-        <source>GP: {0}</source>
+        <source>Ethnic group: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/person_panel.py" line="135"/>
-        <source>Language: {0}</source>
+        <source>GP: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/person_panel.py" line="137"/>
-        <source>Needs: {0}</source>
+        <source>Language: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/person_panel.py" line="139"/>
-        <source>Open follow-ups: {0}</source>
+        <source>Needs: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/home/person_panel.py" line="141"/>
+        <source>Open follow-ups: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_panel.py" line="143"/>
         <source>Details of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="147"/>
+        <location filename="../../ui/home/person_panel.py" line="149"/>
         <source>Finalised {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="149"/>
+        <location filename="../../ui/home/person_panel.py" line="151"/>
         <source>Unfinished check, started {0}: continue it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="161"/>
+        <location filename="../../ui/home/person_panel.py" line="163"/>
         <source>No checks yet. Start one with the button below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="168"/>
+        <location filename="../../ui/home/person_panel.py" line="170"/>
         <source>Continue the unfinished check first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="169"/>
+        <location filename="../../ui/home/person_panel.py" line="171"/>
         <source>Contin&amp;ue check</source>
         <translation type="unfinished"></translation>
     </message>

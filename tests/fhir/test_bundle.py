@@ -12,7 +12,7 @@ import pytest
 
 from outreach.checks.definition import default_definition
 from outreach.checks.synthetic import synthetic_complete_check
-from outreach.clinical.service_directory import load_service_directory
+from outreach.clinical.service_directory import in_sentence, load_service_directory
 from outreach.errors import ValidationError
 from outreach.fhir import codes
 from outreach.fhir.bundle import CHECK_VERSION_SYSTEM, EXT_REPLACES, check_bundle, person_facts
@@ -401,7 +401,8 @@ def test_a_service_request_per_referral_and_a_task_per_follow_up() -> None:
             service = DIRECTORY.services[decision["service_id"]]
             assert focus["performer"][0]["identifier"] == {"system": SERVICE_SYSTEM, "value": service.id}
             assert focus["performer"][0]["display"] == service.name
-            assert service.name in task["description"]
+            assert f"Referral to {in_sentence(service.name)} about " in task["description"]
+            assert "to The " not in task["description"] and "to The " not in focus["code"]["text"]
             finding = next(f for f in findings if f.id == follow_up.finding_id)
             assert focus["reasonCode"][0]["coding"][0]["code"] == finding.rule_id
             assert focus["reasonCode"][0]["text"] == finding.document["reason"]

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach.clinical.findings import Finding, FollowUpDecision, validate_decision
-from outreach.clinical.service_directory import ServiceDirectory
+from outreach.clinical.service_directory import ServiceDirectory, in_sentence
 from outreach.errors import ValidationError
 from outreach.store.search_index import parse_date
 from ui.check.model import decision_to_doc
@@ -305,7 +305,8 @@ class FindingRow(QFrame):
 
     def _suggestion_words(self, *, with_date: bool = True) -> str:
         if self.suggested_kind == "referral" and self.suggested_service:
-            words = self.tr("referral to {0}").format(self.directory.services[self.suggested_service].name)
+            service = self.directory.services[self.suggested_service]
+            words = self.tr("referral to {0}").format(in_sentence(service.name))
             if with_date:
                 due = self._default_due()
                 if due == date.today():
@@ -463,7 +464,7 @@ class FindingRow(QFrame):
         kind = self.tr(KIND_WORDS.get(self.decision.kind, self.decision.kind))
         services, service_id = self.directory.services, self.decision.service_id
         if self.decision.kind == "referral" and service_id is not None and service_id in services:
-            kind = self.tr("Referral to {0}").format(services[service_id].name)
+            kind = self.tr("Referral to {0}").format(in_sentence(services[service_id].name))
             if self.due_on:
                 kind = self.tr("{0}, check by {1}").format(kind, entry_date(self.due_on))
         return kind
