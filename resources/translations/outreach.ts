@@ -2205,7 +2205,7 @@ Open them instead, or register a new person if this is someone else.</source>
     </message>
     <message>
         <location filename="../../ui/home/person_panel.py" line="92"/>
-        <location filename="../../ui/home/person_panel.py" line="171"/>
+        <location filename="../../ui/home/person_panel.py" line="176"/>
         <source>Op&amp;en check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2265,27 +2265,32 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="149"/>
+        <location filename="../../ui/home/person_panel.py" line="154"/>
+        <source>{0}, {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/home/person_panel.py" line="155"/>
         <source>Finalised {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="151"/>
+        <location filename="../../ui/home/person_panel.py" line="158"/>
         <source>Unfinished check, started {0}: continue it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="163"/>
+        <location filename="../../ui/home/person_panel.py" line="168"/>
         <source>No checks yet. Start one with the button below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="170"/>
+        <location filename="../../ui/home/person_panel.py" line="175"/>
         <source>Continue the unfinished check first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/home/person_panel.py" line="171"/>
+        <location filename="../../ui/home/person_panel.py" line="176"/>
         <source>Contin&amp;ue check</source>
         <translation type="unfinished"></translation>
     </message>

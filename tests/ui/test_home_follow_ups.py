@@ -166,6 +166,16 @@ def test_every_open_follow_up_is_listed_and_an_outcome_must_be_chosen(
     qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=WAIT_MS)
     assert view.outcome_combo.currentData() is None  # back to "Choose…" for the next one
     screenshot(window, "home-follow-ups-all-open.png")
+
+    # The person's two checks were both finalised today: their lines carry the time, so they differ.
+    home.show_person(ids["person"])
+    panel = home.person_panel
+    qtbot.waitUntil(lambda: panel.person is not None and panel.checks_list.count() == 2, timeout=WAIT_MS)
+    lines = [panel.checks_list.item(r).text() for r in range(2)]
+    today = date.today()
+    day = f"{today.day} {today.strftime('%b')} {today.year}"
+    assert all(line.startswith(f"Finalised {day}, ") for line in lines), lines
+    assert all(line[-5:-3].isdigit() and line[-3] == ":" and line[-2:].isdigit() for line in lines), lines
     close_store(window)
 
 

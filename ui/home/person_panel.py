@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from outreach.clinical.ethnicity import ETHNIC_CATEGORIES
 from outreach.store.records import CheckRecord, FollowUpRecord, PersonRecord
 from ui.context import AppContext
-from ui.dates import day_text
+from ui.dates import day_text, local_time
 from ui.home.reviews import review_words
 from ui.home.search import nhs_text
 from ui.ops.reviews import load_person_with_reviews
@@ -144,13 +144,18 @@ class PersonPanel(QWidget):
         self.checks_list.clear()
         self._check_texts = {}
         draft_row = -1
+        # The day in local time (a check finalised just after midnight belongs to that day), and the time
+        # too where two checks share a day, so the list never shows two lines that read the same.
+        days = [day_text(c.finalised_at) for c in checks if c.is_final]
         for check in sorted(checks, key=lambda c: c.created_at, reverse=True):
             if check.is_final:
-                text = self.tr("Finalised {0}").format(day_text((check.finalised_at or "")[:10]))
+                day = day_text(check.finalised_at)
+                if days.count(day) > 1:
+                    day = self.tr("{0}, {1}").format(day, local_time(check.finalised_at)[-5:])
+                text = self.tr("Finalised {0}").format(day)
             else:
-                text = self.tr("Unfinished check, started {0}: continue it").format(
-                    day_text(check.created_at[:10])
-                )
+                started = day_text(check.created_at)
+                text = self.tr("Unfinished check, started {0}: continue it").format(started)
                 draft_row = self.checks_list.count()
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, check.id)
