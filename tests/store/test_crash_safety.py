@@ -37,7 +37,9 @@ def test_sigkill_at_random_moments_loses_nothing_committed(store: LocalStore, da
     finalised: dict[str, int] = {}
     last_saved = 0
     kills_while_writing = 0
-    deadline = time.monotonic() + 75
+    # About 35 s on a quiet laptop; the bound only catches a writer that stopped answering, so it is
+    # generous enough for a busy machine (48 kills took 75 s with the whole suite running beside it).
+    deadline = time.monotonic() + 180
     for run in range(KILLS):
         assert time.monotonic() < deadline, f"only {run} kills in the time allowed"
         proc = subprocess.Popen(
