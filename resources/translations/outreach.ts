@@ -251,27 +251,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="609"/>
+        <location filename="../../ui/check/workflow.py" line="614"/>
         <source>Problem: say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="611"/>
+        <location filename="../../ui/check/workflow.py" line="616"/>
         <source>Say why the check needs amending.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="676"/>
+        <location filename="../../ui/check/workflow.py" line="681"/>
         <source>Making the summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="678"/>
+        <location filename="../../ui/check/workflow.py" line="683"/>
         <source>Health check summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/workflow.py" line="695"/>
+        <location filename="../../ui/check/workflow.py" line="700"/>
         <source>Summary saved as {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2535,178 +2535,178 @@ Open them instead, or register a new person if this is someone else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="83"/>
+        <location filename="../../ui/check/review_page.py" line="90"/>
         <source>Print the person&apos;s summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="85"/>
+        <location filename="../../ui/check/review_page.py" line="92"/>
         <source>Print preview of the person&apos;s summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="87"/>
+        <location filename="../../ui/check/review_page.py" line="94"/>
         <source>Save the summary as PDF...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="89"/>
+        <location filename="../../ui/check/review_page.py" line="96"/>
         <source>Save the person&apos;s summary as a PDF file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="91"/>
+        <location filename="../../ui/check/review_page.py" line="98"/>
         <source>Large print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="93"/>
+        <location filename="../../ui/check/review_page.py" line="100"/>
         <source>Large print summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="149"/>
+        <location filename="../../ui/check/review_page.py" line="151"/>
         <source>Reason for the amendment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="150"/>
+        <location filename="../../ui/check/review_page.py" line="152"/>
         <source>Why it needs amending, e.g. wrong weight entered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="153"/>
+        <location filename="../../ui/check/review_page.py" line="155"/>
         <source>Amend (make a new version)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="156"/>
+        <location filename="../../ui/check/review_page.py" line="158"/>
         <source>Amend the check: start a new version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="171"/>
+        <location filename="../../ui/check/review_page.py" line="173"/>
         <source>All six core elements are done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="174"/>
+        <location filename="../../ui/check/review_page.py" line="176"/>
         <source>Core elements not done: {0} of 6.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="179"/>
+        <location filename="../../ui/check/review_page.py" line="181"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="180"/>
+        <location filename="../../ui/check/review_page.py" line="182"/>
         <source>declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="181"/>
+        <location filename="../../ui/check/review_page.py" line="183"/>
         <source>not possible</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="182"/>
+        <location filename="../../ui/check/review_page.py" line="184"/>
         <source>to do</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="187"/>
+        <location filename="../../ui/check/review_page.py" line="189"/>
         <source> - still needed: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="215"/>
+        <location filename="../../ui/check/review_page.py" line="217"/>
         <source>Correct or confirm: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="222"/>
+        <location filename="../../ui/check/review_page.py" line="224"/>
         <source>Blood pressure: take a third reading (the first two differ by more than {0} mmHg).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="259"/>
+        <location filename="../../ui/check/review_page.py" line="242"/>
+        <source>Ready to finalise: read the check below, then press Finalise at the end. After finalising the check cannot be changed; an amendment makes a new version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/check/review_page.py" line="261"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="266"/>
+        <location filename="../../ui/check/review_page.py" line="268"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="266"/>
+        <location filename="../../ui/check/review_page.py" line="268"/>
         <source>No</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="281"/>
+        <location filename="../../ui/check/review_page.py" line="283"/>
         <source>Confirm finalising</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="282"/>
+        <location filename="../../ui/check/review_page.py" line="284"/>
         <source>Finalise and send: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="196"/>
+        <location filename="../../ui/check/review_page.py" line="198"/>
         <source>No findings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="97"/>
+        <location filename="../../ui/check/review_page.py" line="104"/>
         <source>Finalise the check...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="99"/>
+        <location filename="../../ui/check/review_page.py" line="106"/>
         <source>Finalise the check: first shows what will be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="127"/>
+        <location filename="../../ui/check/review_page.py" line="129"/>
         <source>Finalise and send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="131"/>
+        <location filename="../../ui/check/review_page.py" line="133"/>
         <source>Not yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="133"/>
+        <location filename="../../ui/check/review_page.py" line="135"/>
         <source>Not yet: go back without finalising</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="198"/>
+        <location filename="../../ui/check/review_page.py" line="200"/>
         <source>Findings: {0}. Still needing a follow-up: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="202"/>
+        <location filename="../../ui/check/review_page.py" line="204"/>
         <source>Findings: {0}, each with a follow-up.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="209"/>
+        <location filename="../../ui/check/review_page.py" line="211"/>
         <source>Say whether each element was done, declined or not possible: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="234"/>
+        <location filename="../../ui/check/review_page.py" line="236"/>
         <source>Finalise is not possible yet:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/check/review_page.py" line="240"/>
-        <source>Ready to finalise. After finalising the check cannot be changed; an amendment makes a new version.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

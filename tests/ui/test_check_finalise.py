@@ -65,6 +65,8 @@ def test_findings_need_a_decision_before_finalise(qtbot, check_env: CheckEnv) ->
     assert "bp-high" in rules
     assert not review.finalise_button.isEnabled()
     assert "High blood pressure: choose a follow-up" in review.blocked.text()
+    # Why Finalise waits is the first thing on the page, above the summary of the check.
+    assert review.blocked.y() < review.elements.y()
     assert "High blood pressure: choose a follow-up" in review.finalise_button.accessibleDescription()
 
     wf.form.show_section("findings")
@@ -130,6 +132,8 @@ def test_finalise_makes_it_read_only_and_amend_starts_a_new_version(qtbot, check
     assert systolic.edit.isReadOnly()
     assert not wf.form.page("smoking").fields["smoking.status"].box.isEnabled()
     assert not review.finalise_button.isVisibleTo(wf)
+    # The keyboard lands on the summary (the likely next step), never in the amendment reason.
+    assert review.summary_button.hasFocus() and not review.amend_reason.hasFocus()
     # Amend needs a reason, then opens a new draft version with the same answers.
     qtbot.mouseClick(review.amend_button, Qt.MouseButton.LeftButton)
     assert "say why" in review.final_label.text()

@@ -62,6 +62,13 @@ class ReviewPage(QScrollArea):
         font.setBold(True)
         title.setFont(font)
         layout.addWidget(title)
+        # Why Finalise waits (or that it may go) comes first: below the summary of a full check it was
+        # under the fold at 1366x768, and the nurse pressed a greyed-out button without seeing why.
+        self.blocked = QLabel("", body)
+        self.blocked.setObjectName("review:blocked")
+        self.blocked.setWordWrap(True)
+        self.blocked.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.blocked)
         self.comprehensive = QLabel("", body)
         self.comprehensive.setObjectName("review:comprehensive")
         self.comprehensive.setWordWrap(True)
@@ -107,11 +114,6 @@ class ReviewPage(QScrollArea):
         finalise_row.addStretch(1)
         finalise_row.addWidget(self.finalise_button)
         layout.addLayout(finalise_row)
-        self.blocked = QLabel("", body)
-        self.blocked.setObjectName("review:blocked")
-        self.blocked.setWordWrap(True)
-        self.blocked.setTextFormat(Qt.TextFormat.PlainText)
-        layout.addWidget(self.blocked)
 
         # The step before finalising: what will be sent, and to whom (as the person agreed).
         self.confirm_box = QFrame(body)
@@ -237,8 +239,8 @@ class ReviewPage(QScrollArea):
         else:
             self.blocked.setText(
                 self.tr(
-                    "Ready to finalise. After finalising the check cannot be changed; "
-                    "an amendment makes a new version."
+                    "Ready to finalise: read the check below, then press Finalise at the end. After "
+                    "finalising the check cannot be changed; an amendment makes a new version."
                 )
             )
             self.finalise_button.setAccessibleDescription("")

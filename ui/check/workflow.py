@@ -595,6 +595,11 @@ class CheckWorkflow(QWidget):
         self.record = result.check
         self.read_only = True
         self._show_final_state()
+        # The Finalise button that had the keyboard is gone: without this Qt handed focus to the next
+        # field, the amendment reason, and the next keys typed went into it.
+        page = self.form.pages.get(REVIEW) if self.form else None
+        if isinstance(page, ReviewPage):
+            page.summary_button.setFocus()
         self.finalised.emit(self.record.id)
 
     def amend(self, reason: str) -> None:
