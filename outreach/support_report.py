@@ -231,12 +231,13 @@ def _sync(inputs: ReportInputs) -> list[str]:
         states[row.state] = states.get(row.state, 0) + 1
     if states:
         lines.append("  by state: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
-    lines.append(f"Last sync: {_last_sync_words(last_raw)}")
+    lines.append(f"Last sync: {last_sync_words(last_raw)}")
     lines.append(f"This laptop on the shared record: {_plain_word(device.get('state'))}")
     return lines
 
 
-def _last_sync_words(raw: str | None) -> str:
+def last_sync_words(raw: str | None) -> str:
+    """The last sync's record (as the engine stores it) in words: when it finished and what it did."""
     if not raw:
         return "never"
     import json

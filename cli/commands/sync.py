@@ -103,6 +103,8 @@ def _status(store: object) -> int:
     status = sync_state.device_status(store)  # type: ignore[arg-type]
     if status.get("state") == "revoked":
         print(f"This laptop was refused by the shared record: {status.get('message')}")
+    from outreach.support_report import last_sync_words
+
     last = sync_state.get_value(store, sync_state.LAST_SYNC_KEY)  # type: ignore[arg-type]
-    print(f"Last sync: {last}" if last else "No sync has run yet.")
+    print(f"Last sync: {last_sync_words(last)}" if last else "No sync has run yet.")
     return 0

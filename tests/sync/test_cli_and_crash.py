@@ -86,6 +86,8 @@ def test_it_sets_the_token_and_runs_a_sync(tmp_path: Path, server: RunningServer
         assert "Sent 3 check(s)" in done.stdout and "0 item(s) still in the outbox" in done.stdout
         status = cli(folder, "--status", stdin=f"{PASSPHRASE}\n")
         assert "0 item(s) waiting" in status.stdout
+        last = next(line for line in status.stdout.splitlines() if line.startswith("Last sync: "))
+        assert " UTC (sent 3" in last and "{" not in last, last  # in words, not the stored record
         for out in (no_token, saved, done, status):
             assert token not in out.stdout + out.stderr
         assert_exactly_once(store, server, token)
