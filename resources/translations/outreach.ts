@@ -32,12 +32,12 @@
 <context>
     <name>BooleanField</name>
     <message>
-        <location filename="../../ui/check/fields.py" line="497"/>
+        <location filename="../../ui/check/fields.py" line="498"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="497"/>
+        <location filename="../../ui/check/fields.py" line="498"/>
         <source>No</source>
         <translation type="unfinished"></translation>
     </message>
@@ -293,7 +293,7 @@
 <context>
     <name>ChoiceField</name>
     <message>
-        <location filename="../../ui/check/fields.py" line="459"/>
+        <location filename="../../ui/check/fields.py" line="460"/>
         <source>Choose...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -301,93 +301,93 @@
 <context>
     <name>ConsentPage</name>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="29"/>
+        <location filename="../../ui/check/consent_page.py" line="30"/>
         <source>Their GP practice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="30"/>
+        <location filename="../../ui/check/consent_page.py" line="31"/>
         <source>The mental health trust</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="31"/>
+        <location filename="../../ui/check/consent_page.py" line="32"/>
         <source>The charity supporting them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="77"/>
+        <location filename="../../ui/check/consent_page.py" line="78"/>
         <source>Consent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="80"/>
+        <location filename="../../ui/check/consent_page.py" line="81"/>
         <source>Consent for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="92"/>
+        <location filename="../../ui/check/consent_page.py" line="93"/>
         <source>Before starting, ask the person. They can have the check and still say no to sharing it. A check that is not shared stays on this laptop.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="99"/>
+        <location filename="../../ui/check/consent_page.py" line="100"/>
         <source>Do they agree to have the health check today?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="101"/>
+        <location filename="../../ui/check/consent_page.py" line="102"/>
         <source>May the results be shared with...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="111"/>
+        <location filename="../../ui/check/consent_page.py" line="112"/>
         <source>Note about consent (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="112"/>
+        <location filename="../../ui/check/consent_page.py" line="113"/>
         <source>Note (optional), e.g. consent given verbally</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="121"/>
+        <location filename="../../ui/check/consent_page.py" line="124"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="123"/>
+        <location filename="../../ui/check/consent_page.py" line="126"/>
         <source>Back without recording consent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="125"/>
-        <location filename="../../ui/check/consent_page.py" line="169"/>
+        <location filename="../../ui/check/consent_page.py" line="128"/>
+        <location filename="../../ui/check/consent_page.py" line="172"/>
         <source>Record consent and start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="127"/>
+        <location filename="../../ui/check/consent_page.py" line="130"/>
         <source>Record consent and start the check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="167"/>
+        <location filename="../../ui/check/consent_page.py" line="170"/>
         <source>Record that they said no</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="181"/>
+        <location filename="../../ui/check/consent_page.py" line="184"/>
         <source>Say whether the person agrees to the check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="185"/>
+        <location filename="../../ui/check/consent_page.py" line="188"/>
         <source>Say yes or no to sharing with: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="191"/>
+        <location filename="../../ui/check/consent_page.py" line="194"/>
         <source>Problem: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1472,12 +1472,12 @@ within</source>
 <context>
     <name>ItemField</name>
     <message>
-        <location filename="../../ui/check/fields.py" line="185"/>
+        <location filename="../../ui/check/fields.py" line="186"/>
         <source>Problem:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="185"/>
+        <location filename="../../ui/check/fields.py" line="186"/>
         <source>Check:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1487,6 +1487,14 @@ within</source>
     <message>
         <location filename="../../ui/widgets/field.py" line="55"/>
         <source>Problem: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LengthLimit</name>
+    <message>
+        <location filename="../../ui/widgets/length_limit.py" line="16"/>
+        <source>This field holds {0} characters and is full: anything typed or pasted past that was not kept. Shorten it, or keep the rest elsewhere.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1691,43 +1699,43 @@ The NHS annual physical health check for people with severe mental illness, offl
 <context>
     <name>NumberField</name>
     <message>
-        <location filename="../../ui/check/fields.py" line="275"/>
+        <location filename="../../ui/check/fields.py" line="276"/>
         <source>Unit for {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="294"/>
+        <location filename="../../ui/check/fields.py" line="295"/>
         <source>This is unusual: I have checked it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="296"/>
+        <location filename="../../ui/check/fields.py" line="297"/>
         <source>Confirm the unusual value of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="337"/>
+        <location filename="../../ui/check/fields.py" line="338"/>
         <source>pounds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="337"/>
+        <location filename="../../ui/check/fields.py" line="338"/>
         <source>inches</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="339"/>
-        <location filename="../../ui/check/fields.py" line="341"/>
+        <location filename="../../ui/check/fields.py" line="340"/>
+        <location filename="../../ui/check/fields.py" line="342"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="342"/>
+        <location filename="../../ui/check/fields.py" line="343"/>
         <source>stones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/fields.py" line="342"/>
+        <location filename="../../ui/check/fields.py" line="343"/>
         <source>feet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2529,183 +2537,183 @@ Open them instead, or register a new person if this is someone else.</source>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/check/review_page.py" line="53"/>
-        <location filename="../../ui/check/review_page.py" line="59"/>
+        <location filename="../../ui/check/review_page.py" line="54"/>
+        <location filename="../../ui/check/review_page.py" line="60"/>
         <source>Review and finalise</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="90"/>
+        <location filename="../../ui/check/review_page.py" line="91"/>
         <source>Print the person&apos;s summary...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="92"/>
+        <location filename="../../ui/check/review_page.py" line="93"/>
         <source>Print preview of the person&apos;s summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="94"/>
+        <location filename="../../ui/check/review_page.py" line="95"/>
         <source>Save the summary as PDF...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="96"/>
+        <location filename="../../ui/check/review_page.py" line="97"/>
         <source>Save the person&apos;s summary as a PDF file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="98"/>
+        <location filename="../../ui/check/review_page.py" line="99"/>
         <source>Large print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="100"/>
+        <location filename="../../ui/check/review_page.py" line="101"/>
         <source>Large print summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="151"/>
+        <location filename="../../ui/check/review_page.py" line="152"/>
         <source>Reason for the amendment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="152"/>
+        <location filename="../../ui/check/review_page.py" line="153"/>
         <source>Why it needs amending, e.g. wrong weight entered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="155"/>
+        <location filename="../../ui/check/review_page.py" line="157"/>
         <source>Amend (make a new version)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="158"/>
+        <location filename="../../ui/check/review_page.py" line="160"/>
         <source>Amend the check: start a new version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="173"/>
+        <location filename="../../ui/check/review_page.py" line="175"/>
         <source>All six core elements are done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="176"/>
+        <location filename="../../ui/check/review_page.py" line="178"/>
         <source>Core elements not done: {0} of 6.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="181"/>
+        <location filename="../../ui/check/review_page.py" line="183"/>
         <source>done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="182"/>
+        <location filename="../../ui/check/review_page.py" line="184"/>
         <source>declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="183"/>
+        <location filename="../../ui/check/review_page.py" line="185"/>
         <source>not possible</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="184"/>
+        <location filename="../../ui/check/review_page.py" line="186"/>
         <source>to do</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="189"/>
+        <location filename="../../ui/check/review_page.py" line="191"/>
         <source> - still needed: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="217"/>
+        <location filename="../../ui/check/review_page.py" line="219"/>
         <source>Correct or confirm: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="224"/>
+        <location filename="../../ui/check/review_page.py" line="226"/>
         <source>Blood pressure: take a third reading (the first two differ by more than {0} mmHg).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="242"/>
+        <location filename="../../ui/check/review_page.py" line="244"/>
         <source>Ready to finalise: read the check below, then press Finalise at the end. After finalising the check cannot be changed; an amendment makes a new version.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="261"/>
+        <location filename="../../ui/check/review_page.py" line="263"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="268"/>
+        <location filename="../../ui/check/review_page.py" line="270"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="268"/>
+        <location filename="../../ui/check/review_page.py" line="270"/>
         <source>No</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="283"/>
+        <location filename="../../ui/check/review_page.py" line="285"/>
         <source>Confirm finalising</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="284"/>
+        <location filename="../../ui/check/review_page.py" line="286"/>
         <source>Finalise and send: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="198"/>
+        <location filename="../../ui/check/review_page.py" line="200"/>
         <source>No findings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="104"/>
+        <location filename="../../ui/check/review_page.py" line="105"/>
         <source>Finalise the check...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="106"/>
+        <location filename="../../ui/check/review_page.py" line="107"/>
         <source>Finalise the check: first shows what will be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="129"/>
+        <location filename="../../ui/check/review_page.py" line="130"/>
         <source>Finalise and send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="133"/>
+        <location filename="../../ui/check/review_page.py" line="134"/>
         <source>Not yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="135"/>
+        <location filename="../../ui/check/review_page.py" line="136"/>
         <source>Not yet: go back without finalising</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="200"/>
+        <location filename="../../ui/check/review_page.py" line="202"/>
         <source>Findings: {0}. Still needing a follow-up: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="204"/>
+        <location filename="../../ui/check/review_page.py" line="206"/>
         <source>Findings: {0}, each with a follow-up.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="211"/>
+        <location filename="../../ui/check/review_page.py" line="213"/>
         <source>Say whether each element was done, declined or not possible: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/review_page.py" line="236"/>
+        <location filename="../../ui/check/review_page.py" line="238"/>
         <source>Finalise is not possible yet:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3953,7 +3961,7 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>TextField</name>
     <message>
-        <location filename="../../ui/check/fields.py" line="518"/>
+        <location filename="../../ui/check/fields.py" line="519"/>
         <source>e.g. 31/03/2027</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4027,22 +4035,22 @@ QRISK3-2017 is used under the GNU LGPL; QRISK3 scores are an aid to, not a repla
 <context>
     <name>YesNo</name>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="44"/>
+        <location filename="../../ui/check/consent_page.py" line="45"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="45"/>
+        <location filename="../../ui/check/consent_page.py" line="46"/>
         <source>No</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="48"/>
+        <location filename="../../ui/check/consent_page.py" line="49"/>
         <source>{0}: yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/check/consent_page.py" line="49"/>
+        <location filename="../../ui/check/consent_page.py" line="50"/>
         <source>{0}: no</source>
         <translation type="unfinished"></translation>
     </message>

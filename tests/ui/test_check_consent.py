@@ -61,3 +61,21 @@ def test_ctrl_enter_records_consent(qtbot, check_env: CheckEnv) -> None:
         "mental_health_trust": False,
         "charity": False,
     }
+
+
+def test_a_note_pasted_past_its_limit_says_it_was_cut(qtbot, check_env: CheckEnv) -> None:
+    """Qt cuts a pasted note at the field's limit without a word; the page says it is full instead."""
+    from PySide6.QtGui import QGuiApplication
+
+    wf = open_workflow(qtbot, check_env)
+    page = wf.consent_page
+    assert page is not None and page.note_full.isHidden()
+    QGuiApplication.clipboard().setText("Consent given verbally after a long talk. " * 15)  # 630 characters
+    page.note.setFocus()
+    page.note.paste()
+    assert len(page.note.text()) == 500
+    assert not page.note_full.isHidden()
+    assert "holds 500 characters and is full" in page.note_full.text()
+    assert "not kept" in page.note.accessibleDescription()
+    qtbot.keyClick(page.note, Qt.Key.Key_Backspace)  # room again: the notice goes
+    assert page.note_full.isHidden() and page.note.accessibleDescription() == ""

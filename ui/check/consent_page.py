@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.i18n import QT_TRANSLATE_NOOP
+from ui.widgets.length_limit import say_when_full
 
 CHECK = "check"
 RECIPIENTS = (  # marked for translation here, translated where shown (self.tr in ConsentPage)
@@ -112,6 +113,8 @@ class ConsentPage(QWidget):
         self.note.setPlaceholderText(self.tr("Note (optional), e.g. consent given verbally"))
         self.note.setMaxLength(500)
         layout.addWidget(self.note)
+        self.note_full = say_when_full(self.note, self)
+        layout.addWidget(self.note_full)
         self.message = QLabel("", self)
         self.message.setObjectName("consent:message")
         self.message.setWordWrap(True)

@@ -34,6 +34,7 @@ from outreach.checks.validation import AnswerCheck, check_answer
 from ui.check.model import number_text
 from ui.dates import entry_date
 from ui.widgets.choice_buttons import ChoiceButtons
+from ui.widgets.length_limit import say_when_full
 from ui.widgets.wheel_guard import guard_inputs
 
 VALIDATE_AFTER_MS = 300  # pause in typing before a value is checked and saved
@@ -520,6 +521,8 @@ class TextField(ItemField):
         self.edit.textEdited.connect(self.schedule)
         self.edit.editingFinished.connect(self.flush)
         self.row.addWidget(self.edit, 1)
+        if self.item.type != "date":
+            self._layout.addWidget(say_when_full(self.edit, self))
 
     def focus_widget(self) -> QWidget:
         return self.edit

@@ -38,6 +38,7 @@ from outreach.clinical.blood_pressure import SUBSTANTIAL_DIFFERENCE_MMHG
 from ui.check.model import STATE_SYMBOL
 from ui.dates import entry_date
 from ui.widgets.flow_layout import FlowLayout
+from ui.widgets.length_limit import say_when_full
 
 
 class ReviewPage(QScrollArea):
@@ -152,6 +153,7 @@ class ReviewPage(QScrollArea):
         self.amend_reason.setPlaceholderText(self.tr("Why it needs amending, e.g. wrong weight entered"))
         self.amend_reason.setMaxLength(500)
         final.addWidget(self.amend_reason)
+        final.addWidget(say_when_full(self.amend_reason, self.final_box))
         self.amend_button = QPushButton(self.tr("Amend (make a new version)"), self.final_box)
         self.amend_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.amend_button.setObjectName("review:amend")
