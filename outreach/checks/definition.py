@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from outreach.checks import units
+from outreach.checks.enable_rules import RULES
 from outreach.checks.facts import FACT_NAMES
 from outreach.errors import DefinitionError
 from outreach.resources import resource_path
@@ -63,6 +64,7 @@ EXT_FACT_VALUE: Final = EXT_BASE + "check-fact-value"
 EXT_ANALYTE: Final = EXT_BASE + "check-analyte"
 EXT_ONE_OF: Final = EXT_BASE + "check-one-of"
 EXT_APPLIES_TO: Final = EXT_BASE + "check-applies-to"
+EXT_ENABLE_RULE: Final = EXT_BASE + "check-enable-when-rule"  # see outreach.checks.enable_rules
 
 SNOMED: Final = "http://snomed.info/sct"
 LOINC: Final = "http://loinc.org"
@@ -157,6 +159,7 @@ class Item:
     fact: str | None = None
     analyte: str | None = None
     one_of: str | None = None
+    enable_rule: str | None = None  # a code of outreach.checks.enable_rules.RULES, besides enable_when
     max_length: int = DEFAULT_MAX_LENGTH
     label: str = ""  # short words for messages (SDC shortText, else the text)
     answerable: bool = False
@@ -191,8 +194,10 @@ class CheckDefinition:
     boolean_facts: frozenset[str]
     source: Mapping[str, Any] = field(repr=False, default_factory=dict)
     # Precomputed for the per-answer hot path (see review.py and evaluation.py):
-    # (item, parent, applies_to, enable_when, enable_any) in dependency order
-    steps: tuple[tuple[Item, str | None, AppliesTo | None, tuple[EnableCondition, ...], bool], ...] = ()
+    # (item, parent, applies_to, enable_when, enable_any, enable_rule) in dependency order
+    steps: tuple[
+        tuple[Item, str | None, AppliesTo | None, tuple[EnableCondition, ...], bool, str | None], ...
+    ] = ()
     # (fact, is_boolean, ((linkId, {option code: fact value} or None), ...))
     fact_plan: tuple[tuple[str, bool, tuple[tuple[str, Mapping[str, Any] | None], ...]], ...] = ()
 
@@ -296,7 +301,7 @@ class _Parser:
         self._check_one_of()
         order = self._order()
         title = data["title"] if isinstance(data.get("title"), str) else "Health check"
-        steps = tuple((i, i.parent, i.applies_to, i.enable_when, i.enable_any) for i in order)
+        steps = tuple((i, i.parent, i.applies_to, i.enable_when, i.enable_any, i.enable_rule) for i in order)
         fact_plan = tuple(
             (fact, fact in boolean_facts, tuple((link, _option_facts(self.items[link])) for link in links))
             for fact, links in fact_sources.items()
@@ -373,6 +378,10 @@ class _Parser:
         applies = self._applies(node, link_id)
         fact = self._simple_ext(node, EXT_FACT, link_id)
         one_of = self._simple_ext(node, EXT_ONE_OF, link_id)
+        enable_rule = self._simple_ext(node, EXT_ENABLE_RULE, link_id)
+        if enable_rule is not None and enable_rule not in RULES:
+            known = ", ".join(sorted(RULES))
+            raise _fail(link_id, f"check-enable-when-rule {enable_rule!r} is unknown (known: {known}).")
         short_ext = self._ext(node, EXT_SHORT_TEXT, link_id)
         short = self._ext_value(short_ext) if short_ext else None
         if short_ext is not None and (not isinstance(short, str) or not short.strip()):
@@ -411,6 +420,7 @@ class _Parser:
             fact=fact,
             analyte=analyte,
             one_of=one_of,
+            enable_rule=enable_rule,
             max_length=max_length,
             label=(short or text).strip(),
             answerable=kind in ANSWER_TYPES,
@@ -732,6 +742,10 @@ class _Parser:
                 visit(item.parent, (*path, link_id))
             for cond in item.enable_when:
                 visit(cond.question, (*path, link_id))
+            if item.enable_rule is not None:  # the questions its rule reads come first too
+                for source in self.items.values():
+                    if source.fact in RULES[item.enable_rule].facts:
+                        visit(source.link_id, (*path, link_id))
             state[link_id] = 2
             out.append(item)
 

@@ -23,6 +23,7 @@ from outreach.checks.answers import (
     entry_from_json,
 )
 from outreach.checks.definition import CheckDefinition, EnableCondition
+from outreach.checks.enable_rules import rule_holds
 from outreach.checks.person import PersonFacts
 from outreach.checks.validation import normalise
 from outreach.errors import ValidationError
@@ -75,7 +76,7 @@ def review_answers(defn: CheckDefinition, answers: Any, person: PersonFacts | No
     problems: dict[str, AnswerError] = {}
     enabled: set[str] = set()
     get = answers.get
-    for item, parent, applies_to, conditions, enable_any in defn.steps:
+    for item, parent, applies_to, conditions, enable_any, rule in defn.steps:
         if parent is not None and parent not in enabled:
             continue
         if applies_to is not None and not applies_to.includes(sex, age):
@@ -94,6 +95,8 @@ def review_answers(defn: CheckDefinition, answers: Any, person: PersonFacts | No
                 on = all(_holds(c, values) for c in conditions)
             if not on:
                 continue
+        if rule is not None and not rule_holds(rule, defn.fact_sources, values):
+            continue
         link = item.link_id
         enabled.add(link)
         if not item.answerable:

@@ -23,7 +23,7 @@ def refused(raw: dict[str, Any], item: str | None, words: str) -> None:
 
 
 def test_bundled_definition_loads(defn: CheckDefinition) -> None:
-    assert defn.version == "1.1.0"
+    assert defn.version == "1.2.0"
     assert len(defn.items) > 100
     # dependency order: every enableWhen question and parent comes before the item
     position = {item.link_id: n for n, item in enumerate(defn.order)}

@@ -22,7 +22,7 @@ from tests.checks.conftest import find, walk
 def test_validates_as_fhir_questionnaire(raw: dict[str, Any]) -> None:
     q = Questionnaire.model_validate(raw)
     assert q.status == "active"
-    assert q.version == "1.1.0"
+    assert q.version == "1.2.0"
     assert q.url.endswith("/Questionnaire/smi-annual-check")
 
 

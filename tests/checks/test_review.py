@@ -11,6 +11,7 @@ from outreach.checks.completeness import check_completeness
 from outreach.checks.definition import CheckDefinition, parse_definition
 from outreach.checks.person import PersonFacts
 from outreach.checks.review import review_answers
+from outreach.errors import DefinitionError
 from tests.checks.conftest import find
 
 NEVER, EX, CURRENT = "266919005", "8517006", "77176002"
@@ -87,6 +88,35 @@ def test_numeric_and_exists_operators(raw: dict[str, Any]) -> None:
     light = review_answers(defn, {**base, "weight.weight": 99.9}).enabled
     assert "weight.previous_weight" in light and "weight.waist" not in light
     assert "weight.waist" in review_answers(defn, {**base, "weight.weight": 100}).enabled
+
+
+def test_a_third_blood_pressure_reading_is_asked_only_when_the_first_two_differ(
+    defn: CheckDefinition,
+) -> None:
+    """NICE NG136 1.2: a second reading at 140/90 or more, a third only if the first two differ by more
+    than 10 mmHg (a rule enableWhen alone cannot say: it compares two answers with each other)."""
+    third = {"blood_pressure.third_reading", "blood_pressure.systolic_3", "blood_pressure.diastolic_3"}
+    first = {"blood_pressure.status": "done", "blood_pressure.systolic": 150, "blood_pressure.diastolic": 95}
+    assert not third & review_answers(defn, first).enabled  # no second reading yet
+    close = {**first, "blood_pressure.systolic_2": 146, "blood_pressure.diastolic_2": 92}
+    assert not third & review_answers(defn, close).enabled
+    for systolic_2, diastolic_2 in ((139, 92), (146, 84)):  # 11 mmHg apart, systolic or diastolic
+        apart = {**first, "blood_pressure.systolic_2": systolic_2, "blood_pressure.diastolic_2": diastolic_2}
+        assert third <= review_answers(defn, apart).enabled, (systolic_2, diastolic_2)
+    half = {**first, "blood_pressure.systolic_2": 160}  # half a second reading: no third yet
+    assert not third & review_answers(defn, half).enabled
+    # A third reading typed before the second was corrected is kept but no longer counts.
+    kept = review_answers(defn, {**close, "blood_pressure.systolic_3": 120, "blood_pressure.diastolic_3": 80})
+    assert "blood_pressure.systolic_3" not in kept.values and "blood_pressure.systolic_3" in kept.ignored
+
+
+def test_an_unknown_enable_rule_is_refused_by_name(raw: dict[str, Any]) -> None:
+    find(raw, "weight.waist").setdefault("extension", []).append(
+        {"url": "https://outreach-health-checks.org/fhir/StructureDefinition/check-enable-when-rule",
+         "valueCode": "moon-phase"})
+    refused = r"weight.waist.*'moon-phase' is unknown \(known: bp-third-reading\)"
+    with pytest.raises(DefinitionError, match=refused):
+        parse_definition(raw)
 
 
 def test_screening_applies_by_sex_and_age(defn: CheckDefinition) -> None:

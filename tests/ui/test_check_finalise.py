@@ -261,7 +261,7 @@ def test_a_draft_started_with_other_check_content_says_so(qtbot, check_env: Chec
     check = services.start_check(store, check_env.person_id, definition_version="0.9.0")
     wf = open_workflow(qtbot, check_env, check.id)
     current = check_env.context.definition.version
-    assert current == "1.1.0"
+    assert current == "1.2.0"
     assert f"started with check content 0.9.0, shown with {current}" in wf.form.title.text()
 
 
@@ -274,7 +274,7 @@ def test_a_draft_started_with_content_1_0_0_opens_and_finalises_with_the_current
         check = services.start_check(store, check_env.person_id, definition_version="1.0.0")
         services.save_answers(store, check.id, dict(FULL_ANSWERS))
     wf = open_workflow(qtbot, check_env, check.id)
-    assert "started with check content 1.0.0, shown with 1.1.0" in wf.form.title.text()
+    assert "started with check content 1.0.0, shown with 1.2.0" in wf.form.title.text()
     assert wf.form.page("blood_pressure").fields["blood_pressure.systolic"].edit.text() == "150"
     decide_all(qtbot, wf)
     with qtbot.waitSignal(wf.finalised, timeout=5000):

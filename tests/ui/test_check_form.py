@@ -170,6 +170,23 @@ def test_enable_when_shows_and_hides_questions_live(qtbot, check_env, wf) -> Non
     }
 
 
+def test_the_third_blood_pressure_reading_shows_only_when_the_first_two_differ(qtbot, check_env, wf) -> None:
+    """NICE NG136: a third reading only when the first two differ by more than 10 mmHg; two that agree
+    leave no empty boxes to wonder about."""
+    page = wf.form.page("blood_pressure")
+    third = page.rows["blood_pressure.third_reading"]
+    status(qtbot, wf, "blood_pressure")
+    answer(qtbot, wf, "blood_pressure.systolic", 150)
+    answer(qtbot, wf, "blood_pressure.diastolic", 95)
+    answer(qtbot, wf, "blood_pressure.systolic_2", 146)
+    answer(qtbot, wf, "blood_pressure.diastolic_2", 92)
+    assert page.rows["blood_pressure.second_reading"].isVisibleTo(page) and not third.isVisibleTo(page)
+    answer(qtbot, wf, "blood_pressure.systolic_2", 138)  # 12 mmHg lower: take a third
+    assert third.isVisibleTo(page)
+    answer(qtbot, wf, "blood_pressure.systolic_2", 145)
+    assert not third.isVisibleTo(page)
+
+
 def test_audit_c_live_and_questions_skipped_for_non_drinkers(qtbot, check_env, wf) -> None:
     status(qtbot, wf, "alcohol")
     page = wf.form.page("alcohol")
