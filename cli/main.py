@@ -69,6 +69,7 @@ def _desktop_problem() -> str | None:
         missing = system_libraries.unloadable(system_libraries.DISPLAY_LIBRARIES)
         if missing:
             return system_libraries.missing_libraries_message(missing, what="The app's window")
+        return system_libraries.x_display_unanswered(os.environ.get("DISPLAY"))
     return None
 
 

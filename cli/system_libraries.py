@@ -106,6 +106,41 @@ NO_DISPLAY_MESSAGE = (
     "No display was found: run the app from a desktop session, or for a test use QT_QPA_PLATFORM=offscreen."
 )
 
+
+
+def unanswered_display_message(display: str) -> str:
+    return (
+        f"No display answers at DISPLAY={display}: run the app from the desktop session it should "
+        "appear on (or set DISPLAY to that display), or for a test use QT_QPA_PLATFORM=offscreen."
+    )
+
+
+def x_display_unanswered(display: str | None) -> str | None:
+    """A sentence when no X server answers at `display` (a DISPLAY left over from another session,
+    say), found the way Qt's xcb plugin connects; None when one answers, or when it cannot be told.
+
+    Qt itself would abort with "xcb-cursor0 is needed" and "Reinstalling the application may fix
+    this", which sends IT after the wrong thing."""
+    if not display or not sys.platform.startswith("linux"):
+        return None
+    import ctypes  # here, not at the top: the app's start imports this module
+
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return None  # the check for missing libraries names it
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode(), None)  # never NULL: a failed one carries its error
+    try:
+        failed = bool(xcb.xcb_connection_has_error(connection))
+    finally:
+        xcb.xcb_disconnect(connection)
+    return unanswered_display_message(display) if failed else None
+
+
 _MISSING_SO = re.compile(r"(lib[\w.+-]*\.so(?:\.\d+)*)\s*:\s*cannot open shared object file")
 _LDD_NOT_FOUND = re.compile(r"^\s*(\S+\.so\S*)\s*=>\s*not found", re.MULTILINE)
 

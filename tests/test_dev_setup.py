@@ -234,6 +234,29 @@ def test_without_a_display_the_app_says_so_in_one_plain_sentence(tmp_path: Path)
 
 
 @linux_only
+def test_a_display_nobody_answers_at_is_named_in_one_plain_sentence(tmp_path: Path) -> None:
+    """A DISPLAY left over from another session (nothing answers there): Qt would abort asking for
+    xcb-cursor0 and suggesting a reinstall; the app names the display and the fix instead."""
+    if system_libraries.unloadable(["libxcb.so.1"]):
+        pytest.skip("libxcb is not installed: the missing-libraries message covers this machine")
+    env = {k: v for k, v in os.environ.items() if k not in {"WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}}
+    env["DISPLAY"] = ":987"  # no X server is started on this number
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "--data-dir", str(tmp_path / "data")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == system_libraries.unanswered_display_message(":987")
+    assert "xcb" not in result.stdout + result.stderr and "einstall" not in result.stderr
+    assert system_libraries.x_display_unanswered(None) is None
+
+
+@linux_only
 def test_missing_window_or_qt_libraries_name_their_packages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
