@@ -44,13 +44,20 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(outreach.__version__)
     app.setOrganizationName("OutreachHealthChecks")
+    return app
+
+
+def set_app_icon(app: QApplication) -> None:
+    """The product's icon on its windows. Set once the first window is drawn (run_app): Qt's icon
+    class, its 90-odd theme names and the SVG icon engine are a few milliseconds the first frame
+    does not need. The taskbar and menus take the icon from the desktop entry (Linux) or the
+    program file (Windows) meanwhile, so nothing shows without it."""
     from PySide6.QtGui import QIcon
 
     from outreach.resources import resource_path
 
     # The start window's app_icon() draws the same file; not imported here, as it loads the self-test code.
     app.setWindowIcon(QIcon(str(resource_path("icons", "outreach.svg"))))
-    return app
 
 
 # For start-up measurements (bench/bench_ui.py): when set to a page name ("unlock", "setup"),
@@ -133,6 +140,9 @@ def run_app(data_dir: str | None = None, argv: Sequence[str] | None = None) -> i
         appearance=appearance,
         log_file=log_file,
     )
+    from ui.first_paint import after_first_paint
+
+    after_first_paint(window, lambda: set_app_icon(app))
     report_page = os.environ.get(REPORT_SHOWN_ENV)
     if report_page:
         _report_when_shown(app, window, report_page)

@@ -9,10 +9,12 @@ What is drawn first never names Qt's own namespace (`Qt.AlignmentFlag`, `Qt.Focu
 PySide6 builds its 93 enums in one go the first time `Qt` is touched, 15 to 40 ms, about a fifth
 of what a bare PySide6 window takes to appear. So the code on the way to the first window imports
 `Qt` inside the functions that run later, sets focus with `setFocus()` (its default reason is the
-one meant), takes shortcuts as a list (`setShortcuts`: `setShortcut`'s overloads name `Qt`), and
+one meant), takes shortcuts as a list (`setShortcuts`: `setShortcut`'s overloads name `Qt`), makes
+buttons with keywords (`QPushButton(text=..., parent=...)`: telling `(text, parent)` from the
+overload with an icon loads Qt's icon class and its theme names, a few milliseconds more), and
 leaves what no one can see yet (a plain-text format before the first message, the wheel guard
-before the first paint) until it is needed. tests/ui/test_start_path.py fails if `Qt` is loaded
-before the first paint.
+before the first paint) until it is needed; the window icon is set just after. tests/ui/test_start_path.py
+fails if `Qt` or `QIcon` is loaded before the first paint.
 """
 
 from __future__ import annotations

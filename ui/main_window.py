@@ -243,11 +243,13 @@ class MainWindow(QMainWindow):
         header.addWidget(self.title_label)
         header.addStretch(1)
         # The supervisor's two places: their own work (home) and the team's checks (Review). Workers never
-        # see these buttons; Ctrl+H and Ctrl+Shift+R reach the same places from the keyboard.
-        self.home_button = QPushButton(self.tr("My work"), self.header)
+        # see these buttons; Ctrl+H and Ctrl+Shift+R reach the same places from the keyboard. Buttons on the
+        # way to the first window are made with keywords: (text, parent) is also an overload with an icon,
+        # and telling them apart loads Qt's icon class (see ui.first_paint).
+        self.home_button = QPushButton(text=self.tr("My work"), parent=self.header)
         self.home_button.setObjectName("header:home")
         self.home_button.setAccessibleName(self.tr("My work: home (Ctrl+H)"))
-        self.review_button = QPushButton(self.tr("Review the team's checks"), self.header)
+        self.review_button = QPushButton(text=self.tr("Review the team's checks"), parent=self.header)
         self.review_button.setObjectName("header:review")
         self.review_button.setAccessibleName(self.tr("Review the team's checks (Ctrl+Shift+R)"))
         for button in (self.home_button, self.review_button):
@@ -259,7 +261,7 @@ class MainWindow(QMainWindow):
         header.addSpacing(12)
         self.user_label = QLabel("", self.header)
         header.addWidget(self.user_label)
-        self.lock_button = QPushButton(self.tr("&Lock"), self.header)
+        self.lock_button = QPushButton(text=self.tr("&Lock"), parent=self.header)
         self.lock_button.setAccessibleName(self.tr("Lock the app"))
         self.lock_button.setToolTip(self.tr("Lock now (Ctrl+L). Your work stays as it is."))
         self.lock_button.clicked.connect(self.lock)
@@ -324,7 +326,7 @@ class MainWindow(QMainWindow):
 
     def _action(self, menu: Any, text: str, slot: Callable[..., Any], shortcut: str = "") -> QAction:
         """One menu command: its words, its shortcut (also active where the menu bar is hidden)."""
-        action = QAction(text, self)
+        action = QAction(text=text, parent=self)  # keywords: see ui.first_paint
         if shortcut:
             # The list form: setShortcut()'s overloads name Qt's namespace, not loaded before the first
             # window is drawn (see ui.first_paint). Same effect.
@@ -353,7 +355,7 @@ class MainWindow(QMainWindow):
         self.review_action.setVisible(False)  # supervisors and admins only, once unlocked
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
-        self.contrast_action = QAction(self.tr("&High contrast"), self)
+        self.contrast_action = QAction(text=self.tr("&High contrast"), parent=self)
         self.contrast_action.setCheckable(True)
         self.contrast_action.setShortcuts([QKeySequence("Ctrl+Shift+H")])  # the list form, as in _action
         self.contrast_action.setChecked(bool(self.appearance and self.appearance.high_contrast))

@@ -1,10 +1,11 @@
 """The way to the first window stays light: what is drawn first loads only what it draws.
 
 The real program is started on a store folder and looked at the moment its window is first
-painted: Qt's own namespace (`Qt`, whose 93 enums PySide6 builds in one go, tens of milliseconds)
-and the app's heavier parts (the store, encryption, the home screen, error dialogs) must not have
-been loaded yet. They load after the paint, while the passphrase is typed (see ui.first_paint).
-A `Qt.` or an import added on that way fails here, instead of slowing every start unnoticed.
+painted: Qt's own namespace (`Qt`, whose 93 enums PySide6 builds in one go, tens of milliseconds),
+the icon class (QIcon, with its theme names, a few) and the app's heavier parts (the store,
+encryption, the home screen, error dialogs) must not have been loaded yet. They load after the
+paint, while the passphrase is typed (see ui.first_paint). A `Qt.`, a button or action made with
+positional words, or an import added on that way fails here, instead of slowing every start unnoticed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tests.factories import new_store_closed
 _DRIVER = """
 import sys
 import PySide6.QtCore as QtCore
+import PySide6.QtGui as QtGui
 from ui import first_paint
 
 noted = {}
@@ -32,6 +34,7 @@ original = first_paint._AfterFirstPaint.eventFilter
 def note_first_paint(self, watched, event):
     if event.type() == QtCore.QEvent.Type.Paint and not noted:
         noted["qt_namespace"] = "Qt" in QtCore.__dict__
+        noted["qicon"] = "QIcon" in QtGui.__dict__
         noted["modules"] = sorted(sys.modules)
         print("first-paint " + repr(noted), flush=True)
     return original(self, watched, event)
@@ -85,6 +88,7 @@ def test_the_unlock_screen_is_drawn_before_qts_namespace_and_the_heavy_parts_loa
     data_dir = new_store_closed(tmp_path / "data")
     noted = _loaded_at_first_paint(data_dir)
     assert noted["qt_namespace"] is False, "Qt's namespace was loaded before the first paint"
+    assert noted["qicon"] is False, "Qt's icon class (and its theme names) was loaded before the first paint"
     modules = set(noted["modules"])  # type: ignore[call-overload]
     early = sorted(name for name in LATER if name in modules)
     assert early == [], f"loaded before the first paint: {early}"
