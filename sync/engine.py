@@ -8,7 +8,9 @@ stops early when `cancel()` is called from any thread.
 
 Within one run, items that failed for a transient reason are retried after their backoff
 as long as the wait is short (`max_wait_s`); longer waits are left to the next run, their
-time recorded on the item so the worker sees when.
+time recorded on the item so the worker sees when. A server's quota (429) is not a failure:
+the run waits as the server asks and goes on until everything is sent, stopping only at its
+own time budget (`max_run_s`), with what is left due again at once.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,6 +43,7 @@ from sync.push import (
     RETRY,
     SENT,
     STOPPED,
+    THROTTLED,
     BundleBuilder,
     ItemOutcome,
     Pusher,
@@ -103,6 +107,7 @@ class SyncReport:
     pulled: list[PullCounts] = field(default_factory=list)
     pending: int = 0  # outbox items still waiting after the run
     confirmed: int = 0  # records the server newly confirmed in this run (parts of checks included)
+    quota_waits: int = 0  # answers that were a server's quota (429): waited out, not failures
     updates: UpdateCounts = field(default_factory=UpdateCounts)  # follow-up outcomes sent after their check
     decisions: DecisionCounts = field(default_factory=DecisionCounts)  # a supervisor's review decisions sent
     team: TeamPullReport | None = None  # the team's checks pulled (supervisors only)
@@ -129,6 +134,7 @@ class SyncReport:
             "already_there": self.count(ALREADY_THERE),
             "found_on_server": self.found_on_server,
             "confirmed_records": self.confirmed,
+            "quota_waits": self.quota_waits,
             "follow_up_outcomes": {
                 "sent": self.updates.sent,
                 "waiting_for_check": self.updates.waiting_for_check,
@@ -139,6 +145,7 @@ class SyncReport:
             "refused": self.count(REFUSED),
             "no_consent": self.count(NO_CONSENT),
             "stopped_items": self.count(STOPPED),
+            "waiting_for_quota": self.count(THROTTLED),
             "pending": self.pending,
             "review_decisions": {
                 "sent": self.decisions.sent,
@@ -166,8 +173,17 @@ class SyncReport:
         """What happened, in words for IT and the worker (no personal data)."""
         d = self.as_dict()
         out = [f"Sent {d['sent']} check(s); {d['already_there']} were already on the shared record."]
+        if self.quota_waits:
+            out.append(
+                f"Waited {self.quota_waits}x for the shared record's limit on how fast this laptop may send."
+            )
         if d["retrying"]:
             out.append(f"{d['retrying']} will be tried again later (network or server trouble).")
+        if d["waiting_for_quota"]:
+            out.append(
+                f"{d['waiting_for_quota']} go on at the next sync: the shared record limits how fast "
+                "this laptop may send, and this sync ran out of time."
+            )
         if d["refused"]:
             out.append(f"{d['refused']} were refused by the shared record and wait for the worker.")
         if d["no_consent"]:
@@ -384,7 +400,7 @@ class SyncEngine:
             if self.on_item is not None:
                 self.on_item(outcome)
             if self.on_progress is not None:
-                finished = sum(1 for o in report.items.values() if o.result != RETRY)
+                finished = sum(1 for o in report.items.values() if o.result not in (RETRY, THROTTLED))
                 self.on_progress("push", min(finished, len(seen)), len(seen))
         pusher = Pusher(
             self.store,
@@ -398,6 +414,10 @@ class SyncEngine:
             max_entries=self.config.max_entries,
             whole=self.config.whole_transactions,
             max_pause_s=min(MAX_PAUSE_S, self.config.max_wait_s),
+            # A quota is waited out as the server asks, up to max_wait_s at a time, within the
+            # run's own budget (real time: the server's quota refills in real time).
+            max_quota_wait_s=self.config.max_wait_s,
+            deadline=time.monotonic() + self.config.max_run_s,
         )
         started = self.clock.now()
         stalled = 0
@@ -411,8 +431,9 @@ class SyncEngine:
             before = pusher.progress
             pusher.push(due)
             report.confirmed = pusher.progress
-            if pusher.stop_error is not None or self._cancel.is_set():
-                break
+            report.quota_waits = pusher.throttled
+            if pusher.stop_error is not None or self._cancel.is_set() or pusher.out_of_time:
+                break  # (out of time: what the quota held back is due at once for the next run)
             # Items that made progress (a quota lets a few records through each time) keep the
             # run going; passes that confirm nothing new end it after `max_passes`.
             stalled = 0 if pusher.progress > before else stalled + 1

@@ -18,10 +18,15 @@ the laptop or the server does:
    server (search by each entry's identifier) which of its resources are there, records
    those, and sends only what is missing; more than one copy of a resource is reported,
    never hidden;
-5. per-entry 429 / 409 / 5xx are retried with backoff (and Retry-After); fewer requests go
-   out at once after a 429 or 409 and more again after successes; a part the server refuses
-   whole for its size is split; what a server will not take is held with a plain reason for
-   the worker and the server's exact reply for IT.
+5. a 429 (a write or read quota), for a whole request or for entries inside a transaction's
+   answer, is not a failure: the server is taking the data at its own rate. The item waits as
+   long as the server asked (Retry-After; a short, growing pause when it gave none), no request
+   of the same kind goes out before then, and it carries on within the run, however many times
+   that happens; only the run's own budget ends it, and then it is due again at once, never put
+   off by backoff. Per-entry 409 / 5xx get a few brief pauses, then backoff (and Retry-After);
+   fewer requests go out at once after a 429, 409 or 503 and more again after successes; a part
+   the server refuses whole for its size is split; what a server will not take is held with a
+   plain reason for the worker and the server's exact reply for IT.
 
 Database writes all happen on the calling thread; only HTTP runs in the pool, so the store
 keeps its one writer while several checks travel at once.
@@ -37,6 +42,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from outreach.errors import AuthError, LockedError, OutreachError, ValidationError
@@ -45,7 +51,7 @@ from outreach.store import sync_state
 from outreach.store.local_store import LocalStore
 from outreach.store.records import OutboxItem
 from sync import parts
-from sync.backoff import Backoff, Clock
+from sync.backoff import Backoff, Clock, iso
 from sync.http import Answer, FhirHttp, TransientFailure
 
 log = logging.getLogger(__name__)
@@ -57,8 +63,11 @@ NOT_DEFINITE = frozenset({408, 409, 423, 425, 429})
 SLOW_DOWN = frozenset({409, 429, 503})
 DEFAULT_MAX_ENTRIES = 100  # entries per transaction until the server shows it takes fewer
 MAX_ROUNDS_WITHOUT_PROGRESS = 3  # unclear answers in a row before the item waits for the next try
-MAX_BUSY_ROUNDS = 3  # per-entry 429/409 answers in a row confirming nothing before the item waits its turn
+MAX_BUSY_ROUNDS = 3  # per-entry 409/5xx answers in a row confirming nothing before the item waits its turn
 MAX_PAUSE_S = 5.0  # longest pause an item sits out within one attempt (longer: backoff, next pass)
+# A quota (429) is waited out within the run; these bound it when the server takes nothing at all.
+QUOTA_PATIENCE_S = 120.0  # 429s confirming no record for this long: the rest waits for the next run
+QUOTA_PAUSE_S = (0.1, 0.4)  # pause after a 429 without Retry-After, doubled while answers confirm nothing
 LOOKUP_CHUNK = 20  # identifiers OR'd in one search
 
 # Result names used in ItemOutcome.result
@@ -68,6 +77,7 @@ RETRY = "retry"
 REFUSED = "refused"
 NO_CONSENT = "no_consent"
 STOPPED = "stopped"  # the run stopped (token, revoked device) before this item got an answer
+THROTTLED = "throttled"  # the server's quota outlasted the run: due again at once, not backed off
 
 
 @dataclass(frozen=True)
@@ -115,7 +125,8 @@ class _Flight:
     found: int = 0  # records found on the server by asking in this attempt
     progressed: bool = False  # something was confirmed (write or lookup) in this attempt
     rounds_without_progress: int = 0
-    busy_rounds: int = 0  # per-entry "busy" answers in a row that confirmed nothing
+    busy_rounds: int = 0  # per-entry "busy" (409, 5xx) answers in a row that confirmed nothing
+    throttled_rounds: int = 0  # 429 answers in a row that confirmed nothing (only lengthens the pause)
     not_before: float = 0.0  # time.monotonic() before which its next request may not go
 
 
@@ -127,6 +138,7 @@ class _Job:
     kind: str  # "send" or "lookup"
     part: list[parts.Entry]
     payload: Any = None  # the part bundle (send) or the searches (lookup)
+    sent_at: float = 0.0  # time.monotonic() when it went out
 
     @property
     def item(self) -> OutboxItem:  # kept for listeners and tests that look at the item
@@ -146,18 +158,28 @@ class _Result:
 
 
 class _Pace:
-    """How many requests may be in flight: halved after a 429/409/503, grown back by successes."""
+    """How many requests may be in flight: halved after a 429/409/503, grown back by successes
+    (additive increase, multiplicative decrease).
+
+    One halving per crowding: answers to requests that were already on their way when the
+    limit was last halved do not halve it again (six requests refused together by a quota
+    halve it once, not down to one)."""
 
     def __init__(self, most: int) -> None:
         self.most = max(1, most)
         self.limit = float(self.most)
+        self._cut_at = float("-inf")  # time.monotonic() of the last halving
 
     @property
     def allowed(self) -> int:
         return max(1, int(self.limit))
 
-    def slow_down(self) -> None:
+    def slow_down(self, sent_at: float | None = None) -> None:
+        """Halve the limit; `sent_at`: when the refused request went out (None: always halve)."""
+        if sent_at is not None and sent_at < self._cut_at:
+            return
         self.limit = max(1.0, self.limit / 2)
+        self._cut_at = time.monotonic()
 
     def success(self) -> None:
         self.limit = min(float(self.most), self.limit + 1.0 / max(1.0, self.limit))
@@ -180,6 +202,9 @@ class Pusher:
         max_entries: int = DEFAULT_MAX_ENTRIES,
         whole: bool = False,
         max_pause_s: float = MAX_PAUSE_S,
+        max_quota_wait_s: float | None = None,
+        deadline: float | None = None,
+        quota_patience_s: float = QUOTA_PATIENCE_S,
     ) -> None:
         self.store = store
         self.http = http
@@ -195,6 +220,16 @@ class Pusher:
         # part may refer to records in itself (one request per check instead of about five).
         self.whole = whole
         self.max_pause_s = max_pause_s  # longest in-attempt pause (the run's own patience caps it)
+        # A quota's Retry-After is waited out up to this long at a time (the run's max_wait_s);
+        # the run stops waiting for quotas at `deadline` (time.monotonic()) or once they have let
+        # nothing through for `quota_patience_s`, and leaves what is left due for the next run.
+        self.max_quota_wait_s = max_pause_s if max_quota_wait_s is None else max_quota_wait_s
+        self.deadline = deadline
+        self.quota_patience_s = quota_patience_s
+        self.out_of_time = False  # a quota outlasted this run: the engine starts no further pass
+        self.throttled = 0  # answers that were a quota's 429 (whole or per entry)
+        self._gate = {"send": 0.0, "lookup": 0.0}  # time.monotonic() before which no such request goes
+        self._last_confirmed = time.monotonic()
         self.server = http.base_url
         self.confirmed: dict[str, str] = {}  # fullUrl -> Type/id, as far as this run knows
         self._busy: set[str] = set()  # fullUrls in a request right now (any item)
@@ -251,7 +286,22 @@ class Pusher:
         pending: dict[Future[_Result], _Job] = {}
         queue = list(items)
         parked: list[_Flight] = []  # waiting for another item's request on a shared resource
-        paused: list[_Flight] = []  # the server asked this item to slow down: its next request waits
+        paused: list[_Flight] = []  # the server asked this item (or this laptop) to slow down
+
+        def dispatch(pool: ThreadPoolExecutor, flight: _Flight) -> None:
+            """The flight's next request goes out, or it waits (parked, or paused until the server's time)."""
+            job = self._next_job(flight, outcomes)
+            if job is None:
+                if self._waiting(flight):
+                    parked.append(flight)
+                return
+            gate = self._gate[job.kind]
+            if gate > time.monotonic():  # a quota: nothing of this kind goes before the server's time
+                flight.not_before = max(flight.not_before, gate)
+                paused.append(flight)
+                return
+            self._submit(pool, pending, job)
+
         with ThreadPoolExecutor(max_workers=self.pace.most, thread_name_prefix="sync-push") as pool:
             while queue or pending or parked or paused:
                 if self._stopping():
@@ -259,8 +309,13 @@ class Pusher:
                         outcomes.append(self._interrupted(flight))
                     parked.clear()
                     paused.clear()
+                    queue.clear()  # not started: left as they were
                     if not pending:
                         break
+                if self.deadline is not None and time.monotonic() >= self.deadline:
+                    self.out_of_time = True
+                if self.out_of_time:
+                    queue.clear()  # not started: still queued (or due), as they were, for the next run
                 now = time.monotonic()
                 for flight in [f for f in paused if f.not_before <= now]:
                     paused.remove(flight)
@@ -269,26 +324,28 @@ class Pusher:
                 while parked and len(pending) + len(ready_flights) < self.pace.allowed:
                     ready_flights.append(parked.pop(0))
                 while (
-                    queue and len(pending) + len(ready_flights) < self.pace.allowed and not self._stopping()
+                    queue
+                    and len(pending) + len(ready_flights) < self.pace.allowed
+                    and self._gate["send"] <= now
+                    and not self._stopping()
                 ):
                     prepared = self._prepare(queue.pop(0), outcomes)
                     if prepared is not None:
                         ready_flights.append(prepared)
                 for flight in ready_flights:
-                    job = self._next_job(flight, outcomes)
-                    if job is not None:
-                        self._submit(pool, pending, job)
-                    elif self._waiting(flight):
-                        parked.append(flight)
+                    dispatch(pool, flight)
+                # What waits for a time: paused items, and new ones while a quota holds writes.
+                wake = [f.not_before for f in paused]
+                if queue and self._gate["send"] > now:
+                    wake.append(self._gate["send"])
                 if not pending:
-                    # Parked items wait only for requests in flight; with none, the next
-                    # round gives each its own request (or ends it), so this cannot spin.
-                    if paused and not parked and not queue:
-                        self.cancel.wait(max(0.0, min(f.not_before for f in paused) - time.monotonic()))
+                    # Parked items wait only for requests in flight; with none, the next round
+                    # gives each its own request (or ends it), so this cannot spin. Otherwise
+                    # sleep until the first time comes (a cancel wakes it).
+                    if not parked and wake:
+                        self.cancel.wait(max(0.0, min(wake) - time.monotonic()))
                     continue
-                timeout = None
-                if paused:
-                    timeout = max(0.0, min(f.not_before for f in paused) - time.monotonic())
+                timeout = max(0.0, min(wake) - time.monotonic()) if wake else None
                 done, _ = wait(list(pending), timeout=timeout, return_when=FIRST_COMPLETED)
                 # Everything these answers confirmed, in one commit: a commit (and its fsync)
                 # per answer would keep the requests waiting on the disk.
@@ -305,15 +362,12 @@ class Pusher:
                         if follow.not_before > time.monotonic():
                             paused.append(follow)
                             continue
-                        nxt = self._next_job(follow, outcomes)
-                        if nxt is not None:
-                            self._submit(pool, pending, nxt)
-                        elif self._waiting(follow):
-                            parked.append(follow)
+                        dispatch(pool, follow)
         return outcomes
 
     def _submit(self, pool: ThreadPoolExecutor, pending: dict[Future[_Result], _Job], job: _Job) -> None:
         self._busy.update(e.full_url for e in job.part)
+        job.sent_at = time.monotonic()
         pending[pool.submit(self._send, job)] = job
 
     def _stopping(self) -> bool:
@@ -464,8 +518,10 @@ class Pusher:
         try:
             result = fut.result()
         except TransientFailure as exc:
+            if exc.status == 429:  # a quota, for the whole request: nothing of it was processed
+                return self._throttle(job, exc.retry_after, outcomes, detail=exc.message)
             if exc.status in SLOW_DOWN:
-                self.pace.slow_down()
+                self.pace.slow_down(job.sent_at)
             outcomes.append(self._retry(flight, exc.message, exc.retry_after, detail=exc.message))
             return None
         except AuthError as exc:
@@ -501,6 +557,7 @@ class Pusher:
                 )
             )
             return None
+        self.pace.success()
         flight.found += sum(1 for u in found.found if u not in self.confirmed)
         self._confirm(flight, found.found)
         if any(e.full_url not in self.confirmed for e in job.part):
@@ -521,10 +578,19 @@ class Pusher:
         if read.complete:
             self.pace.success()
             flight.rounds_without_progress = 0
+            flight.throttled_rounds = 0
             return flight
-        if any(f.status in SLOW_DOWN for f in read.failed):
-            self.pace.slow_down()
         definite = [f for f in read.failed if not worth_retrying(f.status)]
+        statuses = {f.status for f in read.failed}
+        if not definite and 429 in statuses and statuses <= {409, 429}:
+            # A quota refused some records (409s beside it are writes that overlapped): the
+            # server is taking this check, only at its own rate. Wait as it asks and go on.
+            return self._throttle(
+                job, answer.retry_after, outcomes, detail=_describe(read.failed, answer.status),
+                confirmed=bool(read.confirmed),
+            )
+        if statuses & SLOW_DOWN:
+            self.pace.slow_down(job.sent_at)
         if definite:
             first = definite[0]
             outcomes.append(
@@ -577,8 +643,10 @@ class Pusher:
     def _refused_whole(self, job: _Job, answer: Answer, outcomes: list[ItemOutcome]) -> _Flight | None:
         flight = job.flight
         words = answer.outcome_words()
+        if answer.status == 429:
+            return self._throttle(job, answer.retry_after, outcomes, detail=f"HTTP 429: {words}")
         if answer.status in SLOW_DOWN:
-            self.pace.slow_down()
+            self.pace.slow_down(job.sent_at)
         if answer.status in NOT_DEFINITE:
             outcomes.append(
                 self._retry(
@@ -612,6 +680,58 @@ class Pusher:
         self.confirmed.update(new)
         self.progress += len(new)
         flight.progressed = True
+        self._last_confirmed = time.monotonic()
+
+    def _throttle(
+        self,
+        job: _Job,
+        retry_after: float | None,
+        outcomes: list[ItemOutcome],
+        *,
+        detail: str,
+        confirmed: bool = False,
+    ) -> _Flight | None:
+        """A 429: the server limits how fast this laptop may write (or read), it has not failed.
+        The flight waits the server's Retry-After (a short pause, growing while nothing gets
+        through, when it gave none) and goes on; no other request of the kind goes out before
+        then. Only when the wait would outlast the run is the item left, due again at once."""
+        flight = job.flight
+        self.throttled += 1
+        self.pace.slow_down(job.sent_at)
+        flight.throttled_rounds = 0 if confirmed else flight.throttled_rounds + 1
+        if retry_after is not None:
+            pause = max(0.05, retry_after)
+        else:
+            pause = self._jitter.uniform(*QUOTA_PAUSE_S) * 2 ** min(flight.throttled_rounds, 3)
+        now = time.monotonic()
+        until = now + pause
+        if (
+            pause > self.max_quota_wait_s
+            or (self.deadline is not None and until > self.deadline)
+            or now - self._last_confirmed > self.quota_patience_s
+        ):
+            self.out_of_time = True
+            outcomes.append(self._left_for_quota(flight, pause, detail))
+            return None
+        self._gate[job.kind] = max(self._gate[job.kind], until)
+        flight.not_before = until
+        return flight
+
+    def _left_for_quota(self, flight: _Flight, pause: float, detail: str) -> ItemOutcome:
+        """The run ends before the server's quota lets the rest of this item through: it is due
+        again at once (or when the server said, if that is later than this run would wait), and
+        counts as neither a failure nor trouble."""
+        item = flight.item
+        stored = sum(1 for e in flight.entries if e.full_url in self.confirmed)
+        words = (
+            f"Partly sent: the shared record has {stored} of this check's {len(flight.entries)} records "
+            "and limits how fast this laptop may send; the rest goes at the next sync."
+        )
+        when = iso(self.clock.now() + timedelta(seconds=pause)) if pause > self.max_quota_wait_s else None
+        with self.store.db.write():
+            self.store.outbox.mark_failed(item.id, words, next_attempt_at=when)
+            sync_state.set_item_detail(self.store, item.id, detail)
+        return self._emit(ItemOutcome(item.id, item.check_id, THROTTLED, words, flight.attempts, when))
 
     # -- how an item ends this attempt -------------------------------------------------------------
     def _refs(self, flight: _Flight) -> list[str]:

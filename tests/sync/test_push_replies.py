@@ -13,6 +13,7 @@ held with words for the worker, never silently queued and never marked sent.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import shutil
@@ -393,13 +394,13 @@ def test_a_failed_item_is_looked_up_before_it_is_sent_again(
 
 @pytest.mark.parametrize(
     ("status", "how"),
-    [(408, "answer"), (408, "raised"), (409, "answer"), (429, "answer"), (429, "raised"), (503, "raised")],
+    [(408, "answer"), (408, "raised"), (409, "answer"), (503, "raised")],
 )
 def test_a_whole_reply_that_may_succeed_later_is_retried_not_held(
     store: LocalStore, scripted: ScriptedServer, status: int, how: str
 ) -> None:
-    """409 arrives as an answer; the HTTP layer raises 408, 429 and 5xx as TransientFailure.
-    Both ways retry."""
+    """409 arrives as an answer; the HTTP layer raises 408 and 5xx as TransientFailure.
+    Both ways retry. (429 is a quota, not a failure: see the tests below.)"""
 
     def reply(bundle: dict[str, Any]) -> Answer:
         if how == "raised":
@@ -442,6 +443,7 @@ def test_many_requests_slow_down_after_429_and_409_but_not_after_408(
 
     cases: list[tuple[int, Callable[[dict[str, Any]], Answer], bool]] = [
         (429, raised(429), True),
+        (429, lambda bundle: _entry_reply("429 Too Many Requests")(bundle), True),
         (503, raised(503), True),
         (408, raised(408), False),
         (409, lambda bundle: Answer(409, {}, None), True),
@@ -456,6 +458,7 @@ def test_many_requests_slow_down_after_429_and_409_but_not_after_408(
             backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)),
             clock=FakeClock(),
             concurrency=4,
+            max_quota_wait_s=0.0,  # a quota is left to the next run at once here
         )
         sync_state.release(store, _item(store).id)
         pusher.push([_item(store)])
@@ -511,7 +514,6 @@ def test_an_entry_answered_412_holds_the_check_with_plain_words(
 @pytest.mark.parametrize(
     ("status", "words"),
     [
-        ("429 Too Many Requests", "too many requests"),
         ("409 Conflict", "another write was in progress"),
         ("408 Request Timeout", "the server answered 408"),
         ("503 Service Unavailable", "a problem on the server"),
@@ -926,7 +928,7 @@ def test_a_busy_entry_is_paused_briefly_and_sent_within_the_same_attempt(
 def test_an_entry_busy_three_rounds_in_a_row_waits_for_the_next_attempt(
     store: LocalStore, scripted: ScriptedServer
 ) -> None:
-    scripted.post_reply = _entry_reply("429 Too Many Requests")
+    scripted.post_reply = _entry_reply("409 Conflict")
     pusher = push.Pusher(
         store,
         scripted,
@@ -938,6 +940,171 @@ def test_an_entry_busy_three_rounds_in_a_row_waits_for_the_next_attempt(
     (outcome,) = pusher.push([_item(store)])
     assert outcome.result == push.RETRY and len(scripted.posts) == push.MAX_BUSY_ROUNDS == 3
     assert "has 0 of this check's 5 records" in outcome.words
+
+
+# --- 429: a quota slows the sync down, it is not a failure --------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["answer", "raised", "entry"])
+def test_a_429_is_waited_out_as_the_server_asks_and_the_check_goes_in_the_same_attempt(
+    store: LocalStore, scripted: ScriptedServer, how: str
+) -> None:
+    """Three 429s in a row that let nothing through (a whole request refused, or every entry in
+    the answer): the item waits each Retry-After and carries on, never backed off or counted as
+    trouble, and no request goes out before the server's time."""
+    import time
+
+    sent_at: list[float] = []
+
+    def reply(bundle: dict[str, Any]) -> Answer:
+        sent_at.append(time.monotonic())
+        if len(sent_at) > 3:
+            return scripted.store_all(bundle)
+        if how == "raised":
+            raise TransientFailure("Too many requests.", retry_after=0.2, status=429)
+        if how == "answer":
+            return Answer(429, {"retry-after": "0.2"}, None)
+        answer = _entry_reply("429 Too Many Requests", "Quota exceeded")(bundle)
+        answer.headers["retry-after"] = "0.2"
+        return answer
+
+    scripted.post_reply = reply
+    pusher = _pusher(store, scripted, max_quota_wait_s=5.0)
+    (outcome,) = pusher.push([_item(store)])
+    assert outcome.result == push.SENT and outcome.attempts == 1
+    gaps = [b - a for a, b in itertools.pairwise(sent_at)][:3]
+    assert all(gap >= 0.19 for gap in gaps), sent_at
+    assert pusher.throttled == 3 and not pusher.out_of_time
+    assert store.outbox.get(outcome.outbox_id).next_attempt_at is None
+
+
+def test_per_entry_429s_without_retry_after_pause_briefly_however_many_there_are(
+    store: LocalStore, scripted: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten answers in a row refusing every entry with 429 (more than the three a 409 gets): the
+    item is still sent in the same attempt."""
+    replies = iter([_entry_reply("429 Too Many Requests")] * 10)
+    scripted.post_reply = lambda bundle: next(replies, scripted.store_all)(bundle)
+    pusher = _pusher(store, scripted, max_quota_wait_s=5.0)
+    monkeypatch.setattr(push, "QUOTA_PAUSE_S", (0.001, 0.002))  # its length is not what this is about
+    (outcome,) = pusher.push([_item(store)])
+    assert outcome.result == push.SENT and outcome.attempts == 1
+    assert pusher.throttled == 10
+
+
+@pytest.mark.parametrize("limit", ["deadline", "patience"])
+def test_a_quota_that_outlasts_the_run_leaves_the_check_due_at_once_not_backed_off(
+    store: LocalStore, scripted: ScriptedServer, limit: str
+) -> None:
+    """The Patient goes, then every entry is refused with 429 until the run's time is up (or the
+    quota has let nothing through for too long): the check is left partly sent, due at once for
+    the next run, with no backoff, not held, and not counted as a retry (network or server trouble)."""
+    import time
+
+    answers = iter([scripted.store_all])
+    scripted.post_reply = lambda bundle: next(answers, _entry_reply("429 Too Many Requests", "Quota"))(bundle)
+    kw: dict[str, Any] = (
+        {"deadline": time.monotonic() + 0.5} if limit == "deadline" else {"quota_patience_s": 0.5}
+    )
+    pusher = _pusher(store, scripted, max_quota_wait_s=5.0, **kw)
+    started = time.monotonic()
+    (outcome,) = pusher.push([_item(store)])
+    assert time.monotonic() - started < 5.0
+    assert outcome.result == push.THROTTLED and pusher.out_of_time
+    assert outcome.next_attempt_at is None
+    assert "Partly sent: the shared record has 1 of this check's 5 records" in outcome.words
+    item = store.outbox.get(outcome.outbox_id)
+    assert item.state == "failed" and item.next_attempt_at is None
+    assert item in store.outbox.due()
+    assert outcome.outbox_id not in sync_state.holds(store)
+    assert "429 Quota" in (sync_state.item_detail(store, outcome.outbox_id) or "")
+    assert sync_state.confirmed_entries(store, BASE) != {}  # the Patient is remembered for next time
+
+
+@pytest.mark.parametrize("how", ["answer", "raised"])
+def test_a_retry_after_longer_than_the_run_waits_is_kept_as_the_servers_time(
+    store: LocalStore, scripted: ScriptedServer, how: str
+) -> None:
+    """Retry-After: 30 and a run that waits at most 5 s at a time: the check is left for the next
+    run at the server's time (never sooner, RFC 9110 10.2.3), not at a backoff's."""
+
+    def reply(bundle: dict[str, Any]) -> Answer:
+        if how == "raised":
+            raise TransientFailure("Too many requests.", retry_after=30.0, status=429)
+        return Answer(429, {"retry-after": "30"}, None)
+
+    scripted.post_reply = reply
+    pusher = _pusher(store, scripted, max_quota_wait_s=5.0)
+    (outcome,) = pusher.push([_item(store)])
+    assert outcome.result == push.THROTTLED and len(scripted.posts) == 1
+    item = store.outbox.get(outcome.outbox_id)
+    assert item.next_attempt_at is not None and outcome.next_attempt_at == item.next_attempt_at
+    earliest = pusher.clock.now() + timedelta(seconds=29)
+    latest = pusher.clock.now() + timedelta(seconds=31)
+    assert earliest.isoformat()[:19] <= item.next_attempt_at[:19] <= latest.isoformat()[:19]
+    assert outcome.outbox_id not in sync_state.holds(store)
+
+
+def test_a_quota_stops_every_request_of_its_kind_until_the_servers_time(
+    tmp_path: Path, scripted: ScriptedServer
+) -> None:
+    """Three checks at once, one 429 with Retry-After: no other write goes out before that time
+    (the quota is the laptop's, not the check's), and all three are sent in the same run."""
+    import threading
+    import time
+
+    folder = tmp_path / "laptop"
+    many = make_store(folder, checks=3)
+    lock = threading.Lock()
+    sent_at: list[float] = []
+    refused_at: list[float] = []
+
+    def reply(bundle: dict[str, Any]) -> Answer:
+        with lock:
+            now = time.monotonic()
+            sent_at.append(now)
+            if len(sent_at) == 2:
+                refused_at.append(now)
+                raise TransientFailure("busy", retry_after=1.0, status=429)
+        return scripted.store_all(bundle)
+
+    scripted.post_reply = reply
+    try:
+        pusher = push.Pusher(
+            many,
+            scripted,
+            builder=check_bundle,  # type: ignore[arg-type]
+            backoff=Backoff(base_s=2.0, cap_s=120.0, rng=random.Random(7)),
+            clock=FakeClock(),
+            concurrency=3,
+        )
+        outcomes = pusher.push(many.outbox.list())
+        assert sorted(o.result for o in outcomes) == [push.SENT] * 3
+        # Nothing went out after the refusal was read until its Retry-After had passed (a
+        # request already on its way as it came may still arrive just after it).
+        quiet = [t - refused_at[0] for t in sent_at if refused_at[0] + 0.3 < t < refused_at[0] + 0.95]
+        assert quiet == [], (refused_at, sent_at)
+        assert sent_at[-1] >= refused_at[0] + 0.95
+    finally:
+        many.close()
+
+
+def test_the_pace_halves_once_per_crowding_and_grows_back() -> None:
+    """Six requests refused together halve the limit once, not six times; successes grow it back."""
+    import time
+
+    pace = push._Pace(6)
+    before = time.monotonic()
+    for _ in range(6):
+        pace.slow_down(sent_at=before)  # all six were on their way before the first answer
+    assert pace.allowed == 3
+    pace.slow_down(sent_at=time.monotonic())  # sent after that halving: a new crowding
+    assert pace.allowed == 1
+    n = 0
+    while pace.allowed < 6:
+        pace.success()
+        n += 1
+    assert n <= 30 and pace.limit == 6.0
 
 
 def test_the_pace_halves_on_slow_down_and_grows_back_with_successes() -> None:
