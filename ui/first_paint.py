@@ -10,8 +10,9 @@ PySide6 builds its 93 enums in one go the first time `Qt` is touched, 15 to 40 m
 of what a bare PySide6 window takes to appear. So the code on the way to the first window imports
 `Qt` inside the functions that run later, sets focus with `setFocus()` (its default reason is the
 one meant), takes shortcuts as a list (`setShortcuts`: `setShortcut`'s overloads name `Qt`), makes
-buttons with keywords (`QPushButton(text=..., parent=...)`: telling `(text, parent)` from the
-overload with an icon loads Qt's icon class and its theme names, a few milliseconds more), and
+a button before giving it its words (`QPushButton(parent)`, then `setText`; telling `(text, parent)`
+from the overload with an icon loads Qt's icon class and its theme names, a few milliseconds more)
+and an action with keywords (`QAction(text=..., parent=...)`, for the same reason), and
 leaves what no one can see yet (a plain-text format before the first message, the wheel guard
 before the first paint) until it is needed; the window icon is set just after. tests/ui/test_start_path.py
 fails if `Qt` or `QIcon` is loaded before the first paint.

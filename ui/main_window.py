@@ -244,12 +244,14 @@ class MainWindow(QMainWindow):
         header.addStretch(1)
         # The supervisor's two places: their own work (home) and the team's checks (Review). Workers never
         # see these buttons; Ctrl+H and Ctrl+Shift+R reach the same places from the keyboard. Buttons on the
-        # way to the first window are made with keywords: (text, parent) is also an overload with an icon,
-        # and telling them apart loads Qt's icon class (see ui.first_paint).
-        self.home_button = QPushButton(text=self.tr("My work"), parent=self.header)
+        # way to the first window are made, then given their words: (text, parent) is also an overload with
+        # an icon, and telling them apart loads Qt's icon class (see ui.first_paint).
+        self.home_button = QPushButton(self.header)
+        self.home_button.setText(self.tr("My work"))
         self.home_button.setObjectName("header:home")
         self.home_button.setAccessibleName(self.tr("My work: home (Ctrl+H)"))
-        self.review_button = QPushButton(text=self.tr("Review the team's checks"), parent=self.header)
+        self.review_button = QPushButton(self.header)
+        self.review_button.setText(self.tr("Review the team's checks"))
         self.review_button.setObjectName("header:review")
         self.review_button.setAccessibleName(self.tr("Review the team's checks (Ctrl+Shift+R)"))
         for button in (self.home_button, self.review_button):
@@ -261,7 +263,8 @@ class MainWindow(QMainWindow):
         header.addSpacing(12)
         self.user_label = QLabel("", self.header)
         header.addWidget(self.user_label)
-        self.lock_button = QPushButton(text=self.tr("&Lock"), parent=self.header)
+        self.lock_button = QPushButton(self.header)
+        self.lock_button.setText(self.tr("&Lock"))
         self.lock_button.setAccessibleName(self.tr("Lock the app"))
         self.lock_button.setToolTip(self.tr("Lock now (Ctrl+L). Your work stays as it is."))
         self.lock_button.clicked.connect(self.lock)

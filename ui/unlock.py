@@ -74,7 +74,8 @@ class UnlockPanel(QWidget):
         self.busy = BusyIndicator(self)
         row.addWidget(self.busy, 1)
         row.addStretch(1)
-        self.unlock_button = QPushButton(text=self.tr("&Unlock"), parent=self)  # keywords: see ui.first_paint
+        self.unlock_button = QPushButton(self)  # words set apart: see ui.first_paint
+        self.unlock_button.setText(self.tr("&Unlock"))
         self.unlock_button.setAccessibleName(self.tr("Unlock"))
         self.unlock_button.setDefault(True)
         self.unlock_button.setMinimumWidth(self.fontMetrics().averageCharWidth() * 16)

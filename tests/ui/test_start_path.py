@@ -4,8 +4,9 @@ The real program is started on a store folder and looked at the moment its windo
 painted: Qt's own namespace (`Qt`, whose 93 enums PySide6 builds in one go, tens of milliseconds),
 the icon class (QIcon, with its theme names, a few) and the app's heavier parts (the store,
 encryption, the home screen, error dialogs) must not have been loaded yet. They load after the
-paint, while the passphrase is typed (see ui.first_paint). A `Qt.`, a button or action made with
-positional words, or an import added on that way fails here, instead of slowing every start unnoticed.
+paint, while the passphrase is typed (see ui.first_paint). A `Qt.`, a button made with its words
+(or an action without keywords), or an import added on that way fails here, instead of slowing
+every start unnoticed.
 """
 
 from __future__ import annotations
