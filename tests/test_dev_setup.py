@@ -216,10 +216,9 @@ def test_an_unknown_library_is_still_named() -> None:
     assert "\n" not in message
 
 
-@linux_only
-def test_without_a_display_the_app_says_so_in_one_plain_sentence(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}}
-    result = subprocess.run(
+def _open_app(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The app opened as a person would (no command), in `env`."""
+    return subprocess.run(
         [sys.executable, "-m", "cli", "--data-dir", str(tmp_path / "data")],
         cwd=ROOT,
         env=env,
@@ -228,6 +227,12 @@ def test_without_a_display_the_app_says_so_in_one_plain_sentence(tmp_path: Path)
         timeout=120,
         check=False,
     )
+
+
+@linux_only
+def test_without_a_display_the_app_says_so_in_one_plain_sentence(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}}
+    result = _open_app(tmp_path, env)
     assert result.returncode == 1
     assert result.stderr.strip() == system_libraries.NO_DISPLAY_MESSAGE
     assert "xcb" not in result.stdout + result.stderr
@@ -241,15 +246,7 @@ def test_a_display_nobody_answers_at_is_named_in_one_plain_sentence(tmp_path: Pa
         pytest.skip("libxcb is not installed: the missing-libraries message covers this machine")
     env = {k: v for k, v in os.environ.items() if k not in {"WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}}
     env["DISPLAY"] = ":987"  # no X server is started on this number
-    result = subprocess.run(
-        [sys.executable, "-m", "cli", "--data-dir", str(tmp_path / "data")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _open_app(tmp_path, env)
     assert result.returncode == 1
     assert result.stderr.strip() == system_libraries.unanswered_display_message(":987")
     assert "xcb" not in result.stdout + result.stderr and "einstall" not in result.stderr
