@@ -79,3 +79,7 @@ def test_a_note_pasted_past_its_limit_says_it_was_cut(qtbot, check_env: CheckEnv
     assert "not kept" in page.note.accessibleDescription()
     qtbot.keyClick(page.note, Qt.Key.Key_Backspace)  # room again: the notice goes
     assert page.note_full.isHidden() and page.note.accessibleDescription() == ""
+    # Typing never wipes a description the field was given for another reason (a validation message).
+    page.note.setAccessibleDescription("Problem: synthetic message")
+    qtbot.keyClicks(page.note, "ab")
+    assert page.note.accessibleDescription() == "Problem: synthetic message" and not page.note_full.isHidden()

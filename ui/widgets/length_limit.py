@@ -29,9 +29,16 @@ def say_when_full(edit: QLineEdit, parent: QWidget | None = None) -> QLabel:
 
     def changed(text: str) -> None:
         full = len(text) >= edit.maxLength()
-        label.setText(full_words(edit.maxLength()) if full else "")
+        if full == (not label.isHidden()):
+            return  # no change: leave the field's own description (a validation message) alone
+        words = full_words(edit.maxLength())
+        label.setText(words if full else "")
         label.setVisible(full)
-        edit.setAccessibleDescription(label.text())
+        # Said to screen readers with the field; only our own words are taken back.
+        if full and not edit.accessibleDescription():
+            edit.setAccessibleDescription(words)
+        elif not full and edit.accessibleDescription() == words:
+            edit.setAccessibleDescription("")
 
     edit.textChanged.connect(changed)
     return label
